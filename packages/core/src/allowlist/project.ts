@@ -1,0 +1,196 @@
+import { LeakguardResponseError } from '../errors.js'
+import { KEEP, type ProjectionNode } from './compile.js'
+
+/** Limits of one projection. */
+export interface ProjectOptions {
+  /** Deepest nesting of objects and arrays allowed in the output; deeper fails the response. */
+  readonly maxDepth: number
+  /** How many distinct dropped paths to record (the count is always exact). */
+  readonly maxPaths: number
+}
+
+/** What {@link project} built and what it left out. */
+export interface ProjectionResult {
+  /** A new plain-data value: what `JSON.stringify` would serialize, minus what the tree drops. */
+  readonly value: unknown
+  /** Members dropped (an object key or an array element each; their contents are not counted). */
+  readonly dropped: number
+  /** Templated JSONPaths of dropped members (`$.users[*].password`), at most `maxPaths`. */
+  readonly droppedPaths: readonly string[]
+  /** Whether more distinct paths were dropped than `maxPaths` let it record. */
+  readonly pathsTruncated: boolean
+}
+
+interface Frame {
+  readonly src: Record<string, unknown> | unknown[]
+  readonly out: Record<string, unknown> | unknown[]
+  readonly node: ProjectionNode
+  readonly keys: string[] | null
+  readonly depth: number
+  /** Templated path of this container; empty inside kept subtrees, where nothing is dropped. */
+  readonly path: string
+  i: number
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
+const OMIT = Symbol('omit')
+type Prepared =
+  | { readonly container: Record<string, unknown> | unknown[] }
+  | string
+  | number
+  | boolean
+  | null
+  | typeof OMIT
+
+function childPath(path: string, key: string | null): string {
+  if (key === null) return `${path}[*]`
+  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}['${key.replaceAll("'", "\\'")}']`
+}
+
+/** Applies `toJSON` and JSON's conversions to one value, as `JSON.stringify` would. */
+function prepare(value: unknown, key: string): Prepared {
+  let v = value
+  if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    v = (v as { toJSON(key: string): unknown }).toJSON(key)
+  }
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v
+    case 'number':
+      return Number.isFinite(v) ? v : null
+    case 'bigint':
+      throw new LeakguardResponseError('ERR_LG_RESPONSE_UNSERIALIZABLE', 'response contains a BigInt')
+    case 'object': {
+      if (v === null) return null
+      if (v instanceof Number || v instanceof String || v instanceof Boolean) return prepare(v.valueOf(), key)
+      if (typeof BigInt !== 'undefined' && Object.prototype.toString.call(v) === '[object BigInt]') {
+        throw new LeakguardResponseError('ERR_LG_RESPONSE_UNSERIALIZABLE', 'response contains a BigInt')
+      }
+      return { container: v as Record<string, unknown> | unknown[] }
+    }
+    default:
+      return OMIT // undefined, functions, symbols
+  }
+}
+
+function setMember(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  } else {
+    out[key] = value
+  }
+}
+
+function depthError(stack: readonly Frame[], container: object): LeakguardResponseError {
+  for (const frame of stack) {
+    if (frame.src === container) {
+      return new LeakguardResponseError('ERR_LG_RESPONSE_CYCLE', 'response contains a circular reference')
+    }
+  }
+  return new LeakguardResponseError(
+    'ERR_LG_RESPONSE_TOO_DEEP',
+    'response is nested deeper than responses.maxDepth',
+  )
+}
+
+/**
+ * Builds a new value holding only what `root` allows, in one iterative walk (no recursion, so
+ * no stack overflow on hostile nesting). The input is never mutated. The output is plain data, as
+ * `JSON.parse(JSON.stringify(value))` would give, minus the dropped members.
+ * @throws LeakguardResponseError for BigInt, cycles, or nesting deeper than `maxDepth`
+ */
+export function project(value: unknown, root: ProjectionNode, options: ProjectOptions): ProjectionResult {
+  let dropped = 0
+  let pathsTruncated = false
+  const paths = new Set<string>()
+  const drop = (path: string, key: string | null): void => {
+    dropped++
+    if (pathsTruncated) return
+    const full = childPath(path, key)
+    if (paths.size < options.maxPaths) paths.add(full)
+    else if (!paths.has(full)) pathsTruncated = true
+  }
+
+  const top = prepare(value, '')
+  if (top === OMIT) return { value: undefined, dropped: 0, droppedPaths: [], pathsTruncated }
+  if (typeof top !== 'object' || top === null) {
+    if (root.keep) return { value: top, dropped: 0, droppedPaths: [], pathsTruncated }
+    dropped++
+    return {
+      value: null,
+      dropped,
+      droppedPaths: options.maxPaths > 0 ? ['$'] : [],
+      pathsTruncated: options.maxPaths === 0,
+    }
+  }
+
+  const stack: Frame[] = []
+  const open = (
+    src: Record<string, unknown> | unknown[],
+    node: ProjectionNode,
+    depth: number,
+    path: string,
+  ) => {
+    if (depth > options.maxDepth) throw depthError(stack, src)
+    const isArray = Array.isArray(src)
+    const out: Record<string, unknown> | unknown[] = isArray ? [] : {}
+    stack.push({ src, out, node, keys: isArray ? null : Object.keys(src), depth, path, i: 0 })
+    return out
+  }
+  const result = open(top.container, root, 1, root.keep ? '' : '$')
+
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!
+    const { node, keys } = frame
+    let key: string
+    let raw: unknown
+    if (keys === null) {
+      const src = frame.src as unknown[]
+      if (frame.i >= src.length) {
+        stack.pop()
+        continue
+      }
+      const index = frame.i++
+      key = String(index)
+      raw = src[index]
+    } else {
+      if (frame.i >= keys.length) {
+        stack.pop()
+        continue
+      }
+      key = keys[frame.i++]!
+      raw = (frame.src as Record<string, unknown>)[key]
+    }
+
+    const child = node.keep
+      ? KEEP
+      : ((node.children !== null ? node.children.get(key) : undefined) ?? node.any)
+    if (child === null || child === undefined) {
+      drop(frame.path, keys === null ? null : key)
+      continue
+    }
+    const prepared = prepare(raw, key)
+    let out: unknown
+    if (prepared === OMIT) {
+      if (keys !== null) continue
+      out = null // JSON turns undefined, functions and symbols in arrays into null
+    } else if (typeof prepared === 'object' && prepared !== null) {
+      out = open(
+        prepared.container,
+        child,
+        frame.depth + 1,
+        child.keep ? '' : childPath(frame.path, keys === null ? null : key),
+      )
+    } else if (child.keep) {
+      out = prepared
+    } else {
+      // The allowlist expects members below this one, but the value has none.
+      drop(frame.path, keys === null ? null : key)
+      continue
+    }
+    if (keys === null) (frame.out as unknown[]).push(out)
+    else setMember(frame.out as Record<string, unknown>, key, out)
+  }
+  return { value: result, dropped, droppedPaths: [...paths], pathsTruncated }
+}

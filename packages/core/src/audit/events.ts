@@ -1,0 +1,76 @@
+import type { ResponseErrorCode } from '../errors.js'
+
+/** How much an event matters, named as log levels are. */
+export type Severity = 'info' | 'warn' | 'error'
+
+/** Whether the engine did what the event describes (ECS `event.outcome`). */
+export type Outcome = 'success' | 'failure' | 'unknown'
+
+/** The request an event is about. Never holds a body, a header value or a query string. */
+export interface EventRequest {
+  /** Request id shared by every event of the request. */
+  readonly id: string
+  readonly method: string
+  /** The matched route pattern, e.g. `'GET /users/:id'`; absent when no pattern matched. */
+  readonly route?: string
+  /** Path without the query string. */
+  readonly path: string
+  /** Status the application sent (before leakguard replaced it, for a blocked response). */
+  readonly status?: number
+  /** The client's address as the adapter saw it. */
+  readonly clientAddress?: string
+}
+
+/** Which allowlist a response was projected through. */
+export type ViewKind = 'allow' | 'roles' | 'problem' | 'deny' | 'pass'
+
+/**
+ * Event type -> the members specific to it. Adding an event type is adding a member here.
+ */
+export interface LeakguardEventMap {
+  /** The allowlist dropped members of a response. */
+  'response.fields_dropped': {
+    readonly view: ViewKind
+    /** The caller's roles that picked the view (empty unless `view` is `'roles'`). */
+    readonly roles: readonly string[]
+    readonly dropped: {
+      /** Members dropped: an object key or an array element each. */
+      readonly count: number
+      /** Templated JSONPaths, e.g. `$.users[*].password`; never values. */
+      readonly paths: readonly string[]
+      /** Whether more distinct paths were dropped than `paths` lists. */
+      readonly truncated: boolean
+    }
+  }
+  /** The engine could not filter a response: the client got a generic 500 (in `'enforce'` mode). */
+  'response.blocked': {
+    readonly error: {
+      readonly code: ResponseErrorCode
+      /** leakguard's own fixed description; never the application's error text. */
+      readonly message: string
+    }
+  }
+}
+
+/** Members every event carries. */
+export interface BaseEvent<T extends keyof LeakguardEventMap = keyof LeakguardEventMap> {
+  /** The discriminant. */
+  readonly type: T
+  /** Unique id of this event. */
+  readonly id: string
+  /** ISO 8601 time the engine made the decision. */
+  readonly time: string
+  readonly severity: Severity
+  readonly outcome: Outcome
+  /** `'report'` when the decision was only reported, not applied. */
+  readonly mode: 'enforce' | 'report'
+  readonly request: EventRequest
+}
+
+/** Every audit event, discriminated by `type`. */
+export type LeakguardEvent = {
+  [T in keyof LeakguardEventMap]: BaseEvent<T> & LeakguardEventMap[T]
+}[keyof LeakguardEventMap]
+
+/** The event of one type. */
+export type LeakguardEventOf<T extends keyof LeakguardEventMap> = Extract<LeakguardEvent, { type: T }>

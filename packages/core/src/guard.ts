@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto'
+import { compileAllowlist, EMPTY, KEEP, type ProjectionNode } from './allowlist/compile.js'
+import { project } from './allowlist/project.js'
+import { type AuditDispatcher, createDispatcher } from './audit/dispatch.js'
+import type {
+  EventRequest,
+  LeakguardEvent,
+  LeakguardEventMap,
+  Outcome,
+  Severity,
+  ViewKind,
+} from './audit/events.js'
+import { LeakguardResponseError, toResponseError } from './errors.js'
+import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
+import { describe, functionOption, integerOption, objectOption, oneOf } from './lib/validate.js'
+import type { GuardOptions, RouteOptions } from './options.js'
+import {
+  type CompiledRouteOptions,
+  compileRouteOptions,
+  isCompiledRouteOptions,
+  mergeRouteOptions,
+  selectView,
+} from './routes/policy.js'
+import { compileRouteTable, type RouteEntry } from './routes/table.js'
+
+/** The default `responses.problemView`: RFC 9457 members and those of common framework errors. */
+export const DEFAULT_PROBLEM_VIEW: readonly string[] = Object.freeze([
+  '$.type',
+  '$.title',
+  '$.status',
+  '$.detail',
+  '$.instance',
+  '$.error',
+  '$.message',
+  '$.code',
+  '$.statusCode',
+])
+
+const GUARD_OPTION_KEYS = ['mode', 'responses', 'routes', 'audit', 'getRoles'] as const
+const RESPONSES_OPTION_KEYS = ['default', 'problemView', 'maxDepth', 'maxReportedPaths'] as const
+const AUDIT_OPTION_KEYS = ['onEvent', 'maxQueue'] as const
+
+/** A request as every adapter describes it to the engine. */
+export interface GuardRequest<TRequest = unknown> {
+  readonly method: string
+  /** The full path as received, including any mount prefix; a query string is ignored. */
+  readonly path: string
+  /** The client's address as the framework reports it. */
+  readonly clientAddress?: string
+  /** The framework's own request object, handed to `getRoles`. */
+  readonly native: TRequest
+}
+
+/** What leakguard tells a handler about the current request (`req.leakguard` and its kin). */
+export interface LeakguardRequestState {
+  /** Id shared by every audit event of this request. */
+  readonly requestId: string
+}
+
+/** One request's state in the engine; opaque to adapters but for these members. */
+export interface RequestContext {
+  readonly requestId: string
+  /** The matched route pattern, e.g. `'GET /users/:id'`. */
+  readonly route: string | undefined
+}
+
+/** A response as the application produced it. */
+export interface ResponseInput {
+  readonly status: number
+  /** The value the application handed to the framework, before serialization. */
+  readonly body: unknown
+  /** Route-level options given in the framework's idiom; they win over the pattern's. */
+  readonly routeOptions?: CompiledRouteOptions | undefined
+}
+
+/** What to send instead. */
+export type ResponseDecision =
+  | { readonly blocked: false; readonly body: unknown }
+  | {
+      /** The engine failed: send exactly this generic 500, nothing of the original body. */
+      readonly blocked: true
+      readonly status: 500
+      readonly contentType: typeof PROBLEM_CONTENT_TYPE
+      readonly body: ProblemDocument
+    }
+
+const guardBrand: unique symbol = Symbol('leakguard.guard')
+
+/** A configured leakguard engine. Create one with {@link createGuard}; adapters accept it too. */
+export interface Guard<TRequest = unknown> {
+  readonly [guardBrand]: true
+  readonly mode: 'enforce' | 'report'
+  /** Starts a request: matches its route and gives it an id. */
+  startRequest(request: GuardRequest<TRequest>): RequestContext
+  /** Decides what to send for an application's response. Never throws: it fails closed. */
+  filterResponse(context: RequestContext, response: ResponseInput): ResponseDecision
+  /** Resolves once every audit event is delivered (for tests and graceful shutdown). */
+  flush(): Promise<void>
+  /** Audit events dropped because the delivery queue was full. */
+  readonly droppedEvents: number
+}
+
+/** Whether `value` is a guard made by {@link createGuard}. */
+export function isGuard(value: unknown): value is Guard {
+  return typeof value === 'object' && value !== null && guardBrand in value
+}
+
+interface Context extends RequestContext {
+  readonly method: string
+  readonly path: string
+  readonly clientAddress: string | undefined
+  readonly native: unknown
+  readonly entry: RouteEntry | undefined
+}
+
+function pathOnly(path: string): string {
+  const q = path.indexOf('?')
+  return q === -1 ? path : path.slice(0, q)
+}
+
+/**
+ * Validates `options` once and compiles every allowlist into a projection tree.
+ * @throws LeakguardConfigError naming the first invalid option
+ */
+export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> = {}): Guard<TRequest> {
+  const raw = objectOption(options, 'options', GUARD_OPTION_KEYS)
+  const mode = oneOf(raw.mode, 'mode', ['enforce', 'report'] as const, 'enforce')
+  const responses = objectOption(raw.responses, 'responses', RESPONSES_OPTION_KEYS)
+  const defaultPolicy = oneOf(responses.default, 'responses.default', ['pass', 'deny'] as const, 'pass')
+  const defaultTree = defaultPolicy === 'pass' ? KEEP : EMPTY
+  const problemView = compileAllowlist(responses.problemView ?? DEFAULT_PROBLEM_VIEW, 'responses.problemView')
+  const limits = {
+    maxDepth: integerOption(responses.maxDepth, 'responses.maxDepth', 1, 10_000, 128),
+    maxPaths: integerOption(responses.maxReportedPaths, 'responses.maxReportedPaths', 0, 10_000, 32),
+  }
+  const audit = objectOption(raw.audit, 'audit', AUDIT_OPTION_KEYS)
+  const dispatcher: AuditDispatcher = createDispatcher(
+    functionOption(audit.onEvent, 'audit.onEvent'),
+    integerOption(audit.maxQueue, 'audit.maxQueue', 1, 1_000_000, 1024),
+  )
+  const getRoles = functionOption<(request: TRequest) => unknown>(raw.getRoles, 'getRoles')
+  const table = compileRouteTable(raw.routes)
+
+  const eventRequest = (context: Context, status: number): EventRequest => ({
+    id: context.requestId,
+    method: context.method,
+    ...(context.route === undefined ? {} : { route: context.route }),
+    path: context.path,
+    status,
+    ...(context.clientAddress === undefined ? {} : { clientAddress: context.clientAddress }),
+  })
+
+  function emit<T extends keyof LeakguardEventMap>(
+    type: T,
+    severity: Severity,
+    outcome: Outcome,
+    request: EventRequest,
+    details: LeakguardEventMap[T],
+  ): void {
+    dispatcher.emit({
+      type,
+      id: randomUUID(),
+      time: new Date().toISOString(),
+      severity,
+      outcome,
+      mode,
+      request,
+      ...details,
+    } as LeakguardEvent)
+  }
+
+  function callerRoles(context: Context): readonly string[] {
+    if (getRoles === undefined) return []
+    let roles: unknown
+    try {
+      roles = getRoles(context.native as TRequest)
+    } catch (error) {
+      throw new LeakguardResponseError('ERR_LG_RESPONSE_ROLES_FAILED', 'getRoles threw', { cause: error })
+    }
+    if (roles === undefined || roles === null) return []
+    if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string')) {
+      throw new LeakguardResponseError(
+        'ERR_LG_RESPONSE_ROLES_FAILED',
+        `getRoles returned ${describe(roles)}, not an array of strings`,
+      )
+    }
+    return roles
+  }
+
+  function pickView(
+    context: Context,
+    status: number,
+    policy: CompiledRouteOptions | undefined,
+  ): { tree: ProjectionNode; kind: ViewKind; roles: readonly string[] } {
+    if (status >= 400) return { tree: policy?.problemView ?? problemView, kind: 'problem', roles: [] }
+    const selected = selectView(policy, policy?.views === undefined ? [] : callerRoles(context))
+    if (selected.tree !== undefined)
+      return { tree: selected.tree, kind: selected.kind, roles: selected.roles }
+    if (selected.kind === 'deny' || defaultTree === EMPTY) return { tree: EMPTY, kind: 'deny', roles: [] }
+    return { tree: KEEP, kind: 'pass', roles: [] }
+  }
+
+  const guard: Guard<TRequest> = {
+    [guardBrand]: true,
+    mode,
+    startRequest(request) {
+      const path = pathOnly(request.path)
+      const entry = table.match(request.method, path)
+      const context: Context = {
+        requestId: randomUUID(),
+        route: entry?.pattern.source,
+        method: request.method.toUpperCase(),
+        path,
+        clientAddress: request.clientAddress,
+        native: request.native,
+        entry,
+      }
+      return context
+    },
+    filterResponse(requestContext, response) {
+      const context = requestContext as Context
+      const { status, body } = response
+      if (body === undefined || body === null) return { blocked: false, body }
+      try {
+        const policy = mergeRouteOptions(context.entry?.policy, response.routeOptions)
+        const view = pickView(context, status, policy)
+        const result = project(body, view.tree, limits)
+        if (result.dropped > 0) {
+          emit('response.fields_dropped', 'info', 'success', eventRequest(context, status), {
+            view: view.kind,
+            roles: view.roles,
+            dropped: {
+              count: result.dropped,
+              paths: result.droppedPaths,
+              truncated: result.pathsTruncated,
+            },
+          })
+        }
+        return { blocked: false, body: mode === 'report' ? body : result.value }
+      } catch (thrown) {
+        const error = toResponseError(thrown)
+        emit(
+          'response.blocked',
+          'error',
+          mode === 'report' ? 'unknown' : 'failure',
+          eventRequest(context, status),
+          {
+            error: { code: error.code, message: error.message },
+          },
+        )
+        if (mode === 'report') return { blocked: false, body }
+        return { blocked: true, status: 500, contentType: PROBLEM_CONTENT_TYPE, body: problemBody(500) }
+      }
+    },
+    flush: () => dispatcher.flush(),
+    get droppedEvents() {
+      return dispatcher.dropped
+    },
+  }
+  return guard
+}
+
+/**
+ * Validates and compiles route-level options once, at startup: what the framework route helpers
+ * (`leakguard.route()`, Fastify `config.leakguard`) call. Compiled options pass through unchanged.
+ * @param option the name used in error messages, e.g. `config.leakguard of GET /users`
+ * @throws LeakguardConfigError
+ */
+export function compileRoute(
+  options: RouteOptions | CompiledRouteOptions,
+  option = 'route options',
+): CompiledRouteOptions {
+  if (isCompiledRouteOptions(options)) return options
+  return compileRouteOptions(options, option)
+}

@@ -1,0 +1,97 @@
+import type { LeakguardEvent } from './audit/events.js'
+
+/**
+ * Options of one route: given under `routes['METHOD /path']`, or in a framework's idiom (Fastify
+ * `config.leakguard`, the Express and Koa `leakguard.route()` helper), which wins field by field.
+ */
+export interface RouteOptions {
+  /**
+   * JSONPath allowlist of the success view for callers with no matching role in {@link views}:
+   * only these members leave the server. `['$']` keeps everything; `[]` keeps nothing.
+   * Paths take names, `[*]` and array indices: `'$.users[*].email'`, `"$['a key']"`, `'$.items[0]'`.
+   * @default undefined: the route follows `responses.default` (or keeps nothing when `views` is set)
+   */
+  allow?: readonly string[]
+  /**
+   * Role -> allowlist. A caller with several roles gets the union of their views; a caller with
+   * none of these roles gets {@link allow}.
+   * @default undefined
+   */
+  views?: Readonly<Record<string, readonly string[]>>
+  /**
+   * Allowlist for 4xx/5xx JSON bodies on this route; replaces `responses.problemView`.
+   * @default undefined: `responses.problemView`
+   */
+  problemView?: readonly string[]
+}
+
+/** How responses are filtered. */
+export interface ResponsesOptions {
+  /**
+   * What routes without an allowlist send: `'pass'` keeps their fields; `'deny'` sends an empty
+   * value (`{}` for objects, `[]` for arrays). `'pass'` means `leakguard()` with no options never
+   * blanks an app's responses.
+   * @default 'pass'
+   */
+  default?: 'pass' | 'deny'
+  /**
+   * Allowlist applied to every 4xx/5xx JSON body instead of the success view: the RFC 9457
+   * members plus the members of common framework error bodies.
+   * @default ['$.type', '$.title', '$.status', '$.detail', '$.instance', '$.error', '$.message', '$.code', '$.statusCode']
+   */
+  problemView?: readonly string[]
+  /**
+   * Deepest nesting of objects and arrays a response may have; deeper responses are blocked
+   * (a generic 500 and a `response.blocked` event).
+   * @default 128
+   */
+  maxDepth?: number
+  /**
+   * How many distinct dropped paths a `response.fields_dropped` event lists (the count is exact).
+   * @default 32
+   */
+  maxReportedPaths?: number
+}
+
+/** Where audit events go. */
+export interface AuditOptions {
+  /**
+   * Receives every event, after the response is on its way: it never delays a response. A hook
+   * that throws or rejects is isolated (reported once as a process warning).
+   * @default undefined
+   */
+  onEvent?: (event: LeakguardEvent) => void | Promise<void>
+  /**
+   * Events held for delivery at most; when full, the oldest is dropped and counted.
+   * @default 1024
+   */
+  maxQueue?: number
+}
+
+/** Options of {@link createGuard}. `TRequest` is the framework's request type, seen by `getRoles`. */
+export interface GuardOptions<TRequest = unknown> {
+  /**
+   * `'enforce'` rewrites responses; `'report'` runs every step and emits the same events but sends
+   * the original body, to roll out a policy safely.
+   * @default 'enforce'
+   */
+  mode?: 'enforce' | 'report'
+  /** How responses are filtered. @default {} */
+  responses?: ResponsesOptions
+  /**
+   * Policies by route pattern: `'METHOD /path/:param'`, `*` for one segment (a trailing `*` for
+   * everything below), `*` as the method for any method. The most specific pattern wins; HEAD is
+   * served by GET policies.
+   * @default {}
+   */
+  routes?: Readonly<Record<string, RouteOptions>>
+  /** Audit event delivery. @default {} */
+  audit?: AuditOptions
+  /**
+   * The caller's roles, which pick the role views of a route. Called at most once per response,
+   * with the framework's request (Express `req`, Koa `ctx`, Fastify `request`). Must be
+   * synchronous; if it throws, the response is blocked (fail closed).
+   * @default undefined: every caller has no role
+   */
+  getRoles?: (request: TRequest) => readonly string[] | null | undefined
+}

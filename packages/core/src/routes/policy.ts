@@ -1,0 +1,95 @@
+import { compileAllowlist, mergeNodes, type ProjectionNode } from '../allowlist/compile.js'
+import { describe, fail, isPlainObject, objectOption } from '../lib/validate.js'
+import type { RouteOptions } from '../options.js'
+
+const ROUTE_OPTION_KEYS = ['allow', 'views', 'problemView'] as const
+
+const compiledBrand: unique symbol = Symbol('leakguard.compiledRoute')
+
+/** Route options validated and compiled once; build them with `guard.compileRoute()`. */
+export interface CompiledRouteOptions {
+  readonly [compiledBrand]: true
+  readonly allow?: ProjectionNode
+  readonly views?: ReadonlyMap<string, ProjectionNode>
+  readonly problemView?: ProjectionNode
+}
+
+export function isCompiledRouteOptions(value: unknown): value is CompiledRouteOptions {
+  return typeof value === 'object' && value !== null && compiledBrand in value
+}
+
+/** Validates and compiles one route's options. @throws LeakguardConfigError */
+export function compileRouteOptions(options: RouteOptions | undefined, option: string): CompiledRouteOptions {
+  const raw = objectOption(options, option, ROUTE_OPTION_KEYS)
+  const compiled: {
+    [compiledBrand]: true
+    allow?: ProjectionNode
+    views?: Map<string, ProjectionNode>
+    problemView?: ProjectionNode
+  } = { [compiledBrand]: true }
+  if (raw.allow !== undefined) compiled.allow = compileAllowlist(raw.allow, `${option}.allow`)
+  if (raw.problemView !== undefined)
+    compiled.problemView = compileAllowlist(raw.problemView, `${option}.problemView`)
+  if (raw.views !== undefined) {
+    if (!isPlainObject(raw.views))
+      fail(`${option}.views`, `expected an object of role -> paths, got ${describe(raw.views)}`)
+    compiled.views = new Map()
+    for (const [role, paths] of Object.entries(raw.views)) {
+      compiled.views.set(role, compileAllowlist(paths, `${option}.views[${JSON.stringify(role)}]`))
+    }
+  }
+  return Object.freeze(compiled)
+}
+
+/** Route-level options win over pattern-matched ones, field by field. */
+export function mergeRouteOptions(
+  base: CompiledRouteOptions | undefined,
+  over: CompiledRouteOptions | undefined,
+): CompiledRouteOptions | undefined {
+  if (over === undefined) return base
+  if (base === undefined) return over
+  return Object.freeze({ ...base, ...over })
+}
+
+/** The allowlist a caller gets on a route, and why. `undefined` tree: no allowlist applies. */
+export interface SelectedView {
+  readonly tree: ProjectionNode | undefined
+  readonly kind: 'allow' | 'roles' | 'deny'
+  readonly roles: readonly string[]
+}
+
+const unionCache = new WeakMap<ReadonlyMap<string, ProjectionNode>, Map<string, ProjectionNode>>()
+const MAX_CACHED_UNIONS = 256
+
+function unionOfViews(views: ReadonlyMap<string, ProjectionNode>, roles: readonly string[]): ProjectionNode {
+  if (roles.length === 1) return views.get(roles[0]!)!
+  const key = roles.join('\u0000')
+  let cache = unionCache.get(views)
+  const hit = cache?.get(key)
+  if (hit !== undefined) return hit
+  let tree: ProjectionNode | null = null
+  for (const role of roles) tree = mergeNodes(tree, views.get(role)!)
+  if (cache === undefined) {
+    cache = new Map()
+    unionCache.set(views, cache)
+  }
+  if (cache.size < MAX_CACHED_UNIONS) cache.set(key, tree!)
+  return tree!
+}
+
+/** Picks the success view: union of the caller's role views, else `allow`, else nothing. */
+export function selectView(
+  policy: CompiledRouteOptions | undefined,
+  callerRoles: readonly string[],
+): SelectedView {
+  if (policy === undefined) return { tree: undefined, kind: 'allow', roles: [] }
+  if (policy.views !== undefined && callerRoles.length > 0) {
+    const matched = [...new Set(callerRoles)].filter((role) => policy.views!.has(role)).sort()
+    if (matched.length > 0)
+      return { tree: unionOfViews(policy.views, matched), kind: 'roles', roles: matched }
+  }
+  if (policy.allow !== undefined) return { tree: policy.allow, kind: 'allow', roles: [] }
+  // A route with role views but no `allow`: a caller with none of the roles gets nothing.
+  if (policy.views !== undefined) return { tree: undefined, kind: 'deny', roles: [] }
+  return { tree: undefined, kind: 'allow', roles: [] }
+}

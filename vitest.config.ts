@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const source = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url))
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the sources; test/consumer checks the built packages.
+    alias: {
+      '@leakguard/core': source('core'),
+      '@leakguard/test-utils': source('test-utils'),
+    },
+  },
+  test: {
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'test/**/*.test.ts',
+      'examples/**/*.test.ts',
+    ],
+    typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'] },
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+})
