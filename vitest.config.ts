@@ -8,6 +8,9 @@ export default defineConfig({
     // Tests run against the sources; test/consumer checks the built packages.
     alias: {
       '@leakguard/core': source('core'),
+      '@leakguard/express': source('express'),
+      '@leakguard/koa': source('koa'),
+      '@leakguard/fastify': source('fastify'),
       '@leakguard/test-utils': source('test-utils'),
     },
   },
@@ -18,7 +21,11 @@ export default defineConfig({
       'test/**/*.test.ts',
       'examples/**/*.test.ts',
     ],
-    typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'] },
+    typecheck: {
+      enabled: true,
+      include: ['packages/*/{src,test}/**/*.test-d.ts'],
+      tsconfig: './tsconfig.typetests.json',
+    },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -21,14 +21,61 @@ export interface ProjectionResult {
   readonly pathsTruncated: boolean
 }
 
+/**
+ * Where a container sits, as a template (`$.users[*]`): shared by every container at that place,
+ * so a drop costs one `Set.add` and path strings are built once, at the end.
+ */
+class Place {
+  readonly parent: Place | null
+  /** Object key, or `null` for "any array element". */
+  readonly key: string | null
+  private children: Map<string | null, Place> | null = null
+  /** Keys dropped here; `null` stands for array elements. */
+  drops: Set<string | null> | null = null
+
+  constructor(parent: Place | null, key: string | null) {
+    this.parent = parent
+    this.key = key
+  }
+
+  child(key: string | null): Place {
+    this.children ??= new Map()
+    let place = this.children.get(key)
+    if (place === undefined) {
+      place = new Place(this, key)
+      this.children.set(key, place)
+    }
+    return place
+  }
+
+  path(): string {
+    return this.parent === null ? '$' : childPath(this.parent.path(), this.key)
+  }
+
+  /** Every dropped path below this place, in walk order, at most `max`. */
+  collect(out: string[], max: number): boolean {
+    if (this.drops !== null) {
+      const base = this.path()
+      for (const key of this.drops) {
+        if (out.length >= max) return true
+        out.push(childPath(base, key))
+      }
+    }
+    for (const place of this.children?.values() ?? []) {
+      if (place.collect(out, max)) return true
+    }
+    return false
+  }
+}
+
 interface Frame {
   readonly src: Record<string, unknown> | unknown[]
   readonly out: Record<string, unknown> | unknown[]
   readonly node: ProjectionNode
   readonly keys: string[] | null
   readonly depth: number
-  /** Templated path of this container; empty inside kept subtrees, where nothing is dropped. */
-  readonly path: string
+  /** Where this container sits; `null` inside kept subtrees, where nothing is dropped. */
+  readonly place: Place | null
   i: number
 }
 
@@ -102,20 +149,18 @@ function depthError(stack: readonly Frame[], container: object): LeakguardRespon
  */
 export function project(value: unknown, root: ProjectionNode, options: ProjectOptions): ProjectionResult {
   let dropped = 0
-  let pathsTruncated = false
-  const paths = new Set<string>()
-  const drop = (path: string, key: string | null): void => {
+  const root0 = new Place(null, null)
+  const drop = (place: Place | null, key: string | null): void => {
     dropped++
-    if (pathsTruncated) return
-    const full = childPath(path, key)
-    if (paths.size < options.maxPaths) paths.add(full)
-    else if (!paths.has(full)) pathsTruncated = true
+    if (place === null) return
+    if (place.drops === null) place.drops = new Set()
+    place.drops.add(key)
   }
 
   const top = prepare(value, '')
-  if (top === OMIT) return { value: undefined, dropped: 0, droppedPaths: [], pathsTruncated }
+  if (top === OMIT) return { value: undefined, dropped: 0, droppedPaths: [], pathsTruncated: false }
   if (typeof top !== 'object' || top === null) {
-    if (root.keep) return { value: top, dropped: 0, droppedPaths: [], pathsTruncated }
+    if (root.keep) return { value: top, dropped: 0, droppedPaths: [], pathsTruncated: false }
     dropped++
     return {
       value: null,
@@ -130,15 +175,15 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     src: Record<string, unknown> | unknown[],
     node: ProjectionNode,
     depth: number,
-    path: string,
+    place: Place | null,
   ) => {
     if (depth > options.maxDepth) throw depthError(stack, src)
     const isArray = Array.isArray(src)
     const out: Record<string, unknown> | unknown[] = isArray ? [] : {}
-    stack.push({ src, out, node, keys: isArray ? null : Object.keys(src), depth, path, i: 0 })
+    stack.push({ src, out, node, keys: isArray ? null : Object.keys(src), depth, place, i: 0 })
     return out
   }
-  const result = open(top.container, root, 1, root.keep ? '' : '$')
+  const result = open(top.container, root, 1, root.keep ? null : root0)
 
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!
@@ -167,7 +212,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       ? KEEP
       : ((node.children !== null ? node.children.get(key) : undefined) ?? node.any)
     if (child === null || child === undefined) {
-      drop(frame.path, keys === null ? null : key)
+      drop(frame.place, keys === null ? null : key)
       continue
     }
     const prepared = prepare(raw, key)
@@ -180,17 +225,20 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         prepared.container,
         child,
         frame.depth + 1,
-        child.keep ? '' : childPath(frame.path, keys === null ? null : key),
+        child.keep || frame.place === null ? null : frame.place.child(keys === null ? null : key),
       )
     } else if (child.keep) {
       out = prepared
     } else {
       // The allowlist expects members below this one, but the value has none.
-      drop(frame.path, keys === null ? null : key)
+      drop(frame.place, keys === null ? null : key)
       continue
     }
     if (keys === null) (frame.out as unknown[]).push(out)
     else setMember(frame.out as Record<string, unknown>, key, out)
   }
-  return { value: result, dropped, droppedPaths: [...paths], pathsTruncated }
+  if (dropped === 0) return { value: result, dropped, droppedPaths: [], pathsTruncated: false }
+  const droppedPaths: string[] = []
+  const pathsTruncated = root0.collect(droppedPaths, options.maxPaths)
+  return { value: result, dropped, droppedPaths, pathsTruncated }
 }

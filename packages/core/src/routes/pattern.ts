@@ -64,6 +64,13 @@ export function compilePattern(pattern: string, option: string): RoutePattern {
       'ERR_LG_CONFIG_INVALID_ROUTE',
     )
   }
+  if (/:\w+\?/.test(path)) {
+    fail(
+      option,
+      `optional parameters are not supported in ${describe(pattern)}; list the route with and without it`,
+      'ERR_LG_CONFIG_INVALID_ROUTE',
+    )
+  }
   if (!path.startsWith('/') || path.includes('?') || path.includes('#')) {
     fail(
       option,

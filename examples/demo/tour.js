@@ -1,0 +1,67 @@
+import { once } from 'node:events'
+import { createApp } from '@leakguard/example-express-app'
+
+/** The stops of the tour: a request and why it is interesting. */
+export const STOPS = [
+  { path: '/users/1', why: 'a user record, anonymous caller' },
+  { path: '/users/1', role: 'support', why: 'the same record, as the support role' },
+  { path: '/orders/1000', why: 'an order carrying the card number and fraud score' },
+  { path: '/internal/config', why: 'a route nobody wrote a policy for' },
+  { path: '/orders/1000/refund', why: 'an error handler that sends the stack and the SQL' },
+  { path: '/users', why: 'the list endpoint (40 users)' },
+]
+
+async function serve(app) {
+  const server = app.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }
+}
+
+async function fetchText(url, role) {
+  const response = await fetch(url, role === undefined ? {} : { headers: { 'x-demo-role': role } })
+  return { status: response.status, text: await response.text() }
+}
+
+/** Leaf paths of a JSON value with their values: `[['$.card.number', '4157…'], …]`. */
+export function leaves(value, path = '$', out = []) {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) leaves(item, `${path}[${i}]`, out)
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) leaves(item, `${path}.${key}`, out)
+  } else out.push([path, value])
+  return out
+}
+
+function parse(text) {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Runs every stop against the unprotected and the protected app, in this process.
+ * @returns {Promise<Array<{ stop: typeof STOPS[number], unprotected: { status: number, text: string }, protected: { status: number, text: string }, leaked: Array<[string, unknown]>, events: unknown[] }>>}
+ */
+export async function runTour() {
+  const events = []
+  const bare = await serve(createApp({ protect: false }))
+  const guarded = await serve(createApp({ onEvent: (event) => events.push(event) }))
+  try {
+    const results = []
+    for (const stop of STOPS) {
+      const before = events.length
+      const unprotected = await fetchText(bare.url + stop.path, stop.role)
+      const protectedResponse = await fetchText(guarded.url + stop.path, stop.role)
+      await new Promise((resolve) => setImmediate(resolve)) // events are delivered after the response
+      const kept = new Set(leaves(parse(protectedResponse.text)).map(([path]) => path))
+      const leaked = leaves(parse(unprotected.text)).filter(([path]) => !kept.has(path))
+      results.push({ stop, unprotected, protected: protectedResponse, leaked, events: events.slice(before) })
+    }
+    return results
+  } finally {
+    bare.close()
+    guarded.close()
+  }
+}

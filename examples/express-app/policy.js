@@ -1,0 +1,55 @@
+// The leakguard policy of the example shop API, shared by the Express, Koa and Fastify examples.
+
+/**
+ * Demo only: the caller's role comes from an `x-demo-role` header. A real app takes roles from
+ * its verified token or session, never from a header the client controls.
+ * @param {{ headers: Record<string, string | string[] | undefined> }} request
+ */
+export function demoRoles(request) {
+  const role = request.headers['x-demo-role']
+  return typeof role === 'string' ? role.split(',') : []
+}
+
+/** @satisfies {import('@leakguard/core').GuardOptions<{ headers: Record<string, string | string[] | undefined> }>} */
+export const shopPolicy = {
+  // Routes without an allowlist send nothing: new endpoints are closed until someone allows fields.
+  responses: { default: 'deny' },
+  routes: {
+    'GET /health': { allow: ['$'] },
+    'GET /users': {
+      allow: ['$.data[*].id', '$.data[*].name', '$.data[*].address.city', '$.total', '$.page'],
+      views: {
+        support: [
+          '$.data[*].id',
+          '$.data[*].name',
+          '$.data[*].email',
+          '$.data[*].phone',
+          '$.total',
+          '$.page',
+        ],
+      },
+    },
+    'GET /users/:id': {
+      allow: ['$.id', '$.name', '$.address.city'],
+      views: {
+        support: ['$.id', '$.name', '$.email', '$.phone', '$.address', '$.notes'],
+        admin: [
+          '$.id',
+          '$.username',
+          '$.name',
+          '$.email',
+          '$.phone',
+          '$.role',
+          '$.address',
+          '$.notes',
+          '$.createdAt',
+        ],
+      },
+    },
+    'GET /orders/:id': {
+      allow: ['$.id', '$.status', '$.total', '$.shippingAddress.city'],
+      views: { support: ['$.id', '$.userId', '$.status', '$.total', '$.shippingAddress'] },
+    },
+  },
+  getRoles: demoRoles,
+}

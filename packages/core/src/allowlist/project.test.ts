@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest'
+import { LeakguardResponseError } from '../errors.js'
+import { compileAllowlist, EMPTY, KEEP, type ProjectionNode } from './compile.js'
+import { project } from './project.js'
+
+const limits = { maxDepth: 128, maxPaths: 32 }
+const apply = (paths: string[], value: unknown) => project(value, compileAllowlist(paths, 'allow'), limits)
+
+function failure(value: unknown, tree: ProjectionNode = KEEP, maxDepth = 128): string {
+  try {
+    project(value, tree, { maxDepth, maxPaths: 4 })
+  } catch (error) {
+    if (error instanceof LeakguardResponseError) return error.code
+    throw error
+  }
+  throw new Error('did not throw')
+}
+
+describe('project', () => {
+  it('keeps only allowed members and counts each dropped one with its templated path', () => {
+    const result = apply(['$.id', '$.users[*].name'], {
+      id: 1,
+      token: 't',
+      users: [
+        { name: 'a', password: 'p' },
+        { name: 'b', password: 'q', 'odd key': 1 },
+      ],
+    })
+    expect(result.value).toEqual({ id: 1, users: [{ name: 'a' }, { name: 'b' }] })
+    expect(result.dropped).toBe(4)
+    expect(result.droppedPaths).toEqual(['$.token', '$.users[*].password', "$.users[*]['odd key']"])
+    expect(result.pathsTruncated).toBe(false)
+  })
+
+  it('keeps only the listed array indices, compacted', () => {
+    const result = apply(['$.items[1]'], { items: ['a', 'b', 'c'] })
+    expect(result.value).toEqual({ items: ['b'] })
+    expect(result.dropped).toBe(2)
+  })
+
+  it('drops a primitive where the allowlist expects members below it', () => {
+    const result = apply(['$.user.name'], { user: 'just a string' })
+    expect(result.value).toEqual({})
+    expect(result.droppedPaths).toEqual(['$.user'])
+  })
+
+  it('keeps the root container kind when nothing is allowed', () => {
+    expect(project({ a: 1 }, EMPTY, limits).value).toEqual({})
+    expect(project([1, 2], EMPTY, limits).value).toEqual([])
+    expect(project('text', EMPTY, limits).value).toBeNull()
+    expect(project('text', KEEP, limits).value).toBe('text')
+  })
+
+  it('builds a new value and never mutates the input', () => {
+    const input = { a: { b: [1, { c: 2 }] }, d: 3 }
+    const frozen = structuredClone(input)
+    const { value } = project(input, KEEP, limits)
+    expect(value).toEqual(input)
+    expect(value).not.toBe(input)
+    expect((value as typeof input).a).not.toBe(input.a)
+    expect(input).toEqual(frozen)
+  })
+
+  it('converts values as JSON.stringify does', () => {
+    const value = {
+      date: new Date(0),
+      custom: { toJSON: (key: string) => `key was ${key}` },
+      boxed: [new Number(1), new String('s'), new Boolean(false)],
+      nan: Number.NaN,
+      inf: Number.POSITIVE_INFINITY,
+      undef: undefined,
+      fn: () => 1,
+      sym: Symbol('s'),
+      list: [undefined, () => 1, Symbol('t')],
+      map: new Map([[1, 2]]),
+      typed: new Uint8Array([7]),
+    }
+    expect(project(value, KEEP, limits).value).toEqual(JSON.parse(JSON.stringify(value)))
+  })
+
+  it('passes an undefined root through', () => {
+    expect(project(undefined, KEEP, limits).value).toBeUndefined()
+  })
+
+  it('records at most maxPaths distinct paths, with an exact count', () => {
+    const body = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i]))
+    const result = project(body, EMPTY, { maxDepth: 8, maxPaths: 3 })
+    expect(result.dropped).toBe(10)
+    expect(result.droppedPaths).toEqual(['$.k0', '$.k1', '$.k2'])
+    expect(result.pathsTruncated).toBe(true)
+  })
+
+  it('outputs __proto__ keys as own data members', () => {
+    const hostile = JSON.parse('{"__proto__":{"admin":true},"a":1}')
+    const { value } = project(hostile, KEEP, limits)
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype)
+    expect(Object.hasOwn(value as object, '__proto__')).toBe(true)
+    expect(JSON.stringify(value)).toBe('{"__proto__":{"admin":true},"a":1}')
+  })
+
+  it('handles 1,000,000 elements and 100,000 members without recursion', () => {
+    const items = Array.from({ length: 1_000_000 }, (_, i) => i)
+    expect(
+      (project({ items }, compileAllowlist(['$.items'], 'a'), limits).value as { items: number[] }).items,
+    ).toHaveLength(1_000_000)
+    const wide = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]))
+    expect(project(wide, EMPTY, limits).dropped).toBe(100_000)
+  })
+
+  it('fails on nesting deeper than maxDepth, on cycles and on BigInt', () => {
+    let deep: unknown = 1
+    for (let i = 0; i < 10_000; i++) deep = [deep]
+    expect(failure(deep)).toBe('ERR_LG_RESPONSE_TOO_DEEP')
+    expect(failure({ a: { b: {} } }, KEEP, 2)).toBe('ERR_LG_RESPONSE_TOO_DEEP')
+    const cyclic: Record<string, unknown> = { list: [] }
+    ;(cyclic.list as unknown[]).push({ back: cyclic })
+    expect(failure(cyclic)).toBe('ERR_LG_RESPONSE_CYCLE')
+    expect(failure({ n: 1n })).toBe('ERR_LG_RESPONSE_UNSERIALIZABLE')
+    expect(failure({ n: Object(1n) })).toBe('ERR_LG_RESPONSE_UNSERIALIZABLE')
+  })
+
+  it('accepts a shared reference that is not a cycle', () => {
+    const shared = { x: 1 }
+    expect(project({ a: shared, b: [shared, shared] }, KEEP, limits).value).toEqual({
+      a: { x: 1 },
+      b: [{ x: 1 }, { x: 1 }],
+    })
+  })
+
+  it('does not look at dropped members, so a BigInt or cycle there is harmless', () => {
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    expect(apply(['$.id'], { id: 1, big: 2n, cyclic }).value).toEqual({ id: 1 })
+  })
+
+  it('lets a getter that throws propagate, for the guard to fail closed', () => {
+    const body = {
+      get boom(): never {
+        throw new Error('getter')
+      },
+    }
+    expect(() => project(body, KEEP, limits)).toThrow('getter')
+  })
+})

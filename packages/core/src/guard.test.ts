@@ -1,0 +1,197 @@
+import { describe, expect, it, vi } from 'vitest'
+import type { LeakguardEvent } from './audit/events.js'
+import { LeakguardConfigError } from './errors.js'
+import { createGuard } from './guard.js'
+import type { GuardOptions } from './options.js'
+
+interface FakeRequest {
+  roles?: unknown
+}
+
+function run(
+  options: GuardOptions<FakeRequest>,
+  path: string,
+  status: number,
+  body: unknown,
+  request: FakeRequest = {},
+) {
+  const guard = createGuard(options)
+  const context = guard.startRequest({ method: 'GET', path, native: request })
+  return guard.filterResponse(context, { status, body })
+}
+
+function configError(options: unknown): LeakguardConfigError {
+  try {
+    createGuard(options as GuardOptions)
+  } catch (error) {
+    if (error instanceof LeakguardConfigError) return error
+    throw error
+  }
+  throw new Error('accepted')
+}
+
+describe('createGuard options', () => {
+  it('accepts no options at all', () => {
+    expect(createGuard().mode).toBe('enforce')
+  })
+
+  it.each([
+    [{ mode: 'audit' }, 'mode', 'expected one of "enforce", "report", got "audit"'],
+    [{ responses: { default: 'block' } }, 'responses.default', 'expected one of "pass", "deny"'],
+    [{ responses: { maxDepth: 0 } }, 'responses.maxDepth', 'expected an integer from 1 to 10000, got 0'],
+    [{ responses: { problemView: ['$..stack'] } }, 'responses.problemView[0]', 'recursive descent'],
+    [{ audit: { onEvent: 'log' } }, 'audit.onEvent', 'expected a function, got "log"'],
+    [{ getRoles: ['admin'] }, 'getRoles', 'expected a function, got an array of 1'],
+    [{ routes: 'GET /' }, 'routes', 'expected an object'],
+    [null, 'options', 'expected an object, got null'],
+  ])('refuses %j naming %s and what would be valid', (options, option, message) => {
+    const error = configError(options)
+    expect(error).toBeInstanceOf(LeakguardConfigError)
+    expect(error.name).toBe('LeakguardConfigError')
+    expect(error.option).toBe(option)
+    expect(error.message).toContain(message)
+    expect(error.message).toContain(`docs/errors.md#${error.code.toLowerCase()}`)
+  })
+
+  it('refuses options it does not know yet rather than ignoring a security setting', () => {
+    const error = configError({ auth: { issuer: 'x' } })
+    expect(error.code).toBe('ERR_LG_CONFIG_UNKNOWN_OPTION')
+    expect(error.option).toBe('options.auth')
+  })
+})
+
+describe('filterResponse', () => {
+  const routes = {
+    'GET /users/:id': { allow: ['$.id'], views: { admin: ['$.id', '$.email'], audit: ['$.id', '$.log'] } },
+    'GET /roles-only': { views: { admin: ['$'] } },
+  }
+  const body = { id: 1, email: 'e', log: 'l', secret: 's' }
+
+  it('unions the views of every matching role and ignores unknown roles', () => {
+    expect(
+      run({ routes, getRoles: (r) => r.roles as string[] }, '/users/1', 200, body, {
+        roles: ['audit', 'admin', 'x'],
+      }),
+    ).toEqual({
+      blocked: false,
+      body: { id: 1, email: 'e', log: 'l' },
+    })
+  })
+
+  it('gives nothing to a caller without a role on a route that only has role views', () => {
+    expect(run({ routes }, '/roles-only', 200, body)).toEqual({ blocked: false, body: {} })
+  })
+
+  it('treats getRoles returning nothing as no roles, and anything but strings as a failure', () => {
+    const getRoles = (r: FakeRequest) => r.roles as string[]
+    expect(run({ routes, getRoles }, '/users/1', 200, body, { roles: undefined })).toEqual({
+      blocked: false,
+      body: { id: 1 },
+    })
+    expect(run({ routes, getRoles }, '/users/1', 200, body, { roles: 'admin' }).blocked).toBe(true)
+    expect(run({ routes, getRoles }, '/users/1', 200, body, { roles: [1] }).blocked).toBe(true)
+  })
+
+  it('does not call getRoles for routes without role views', () => {
+    const getRoles = vi.fn(() => ['admin'])
+    run({ routes, getRoles }, '/elsewhere', 200, body)
+    run({ routes: { 'GET /x': { allow: ['$.id'] } }, getRoles }, '/x', 200, body)
+    expect(getRoles).not.toHaveBeenCalled()
+  })
+
+  it('passes null and undefined bodies through untouched', () => {
+    expect(run({ responses: { default: 'deny' } }, '/', 200, null)).toEqual({ blocked: false, body: null })
+    expect(run({ responses: { default: 'deny' } }, '/', 200, undefined)).toEqual({
+      blocked: false,
+      body: undefined,
+    })
+  })
+
+  it('uses the problem view for 4xx and 5xx even when the route has an allowlist', () => {
+    const problem = { title: 'Bad', status: 400, detail: 'd', stack: 's', id: 1 }
+    expect(run({ routes }, '/users/1', 400, problem).body).toEqual({ title: 'Bad', status: 400, detail: 'd' })
+    expect(run({ routes, responses: { problemView: ['$.id'] } }, '/users/1', 500, problem).body).toEqual({
+      id: 1,
+    })
+  })
+
+  it('fails closed with a generic problem, and in report mode sends the original body', () => {
+    expect(run({}, '/', 200, { n: 1n })).toEqual({
+      blocked: true,
+      status: 500,
+      contentType: 'application/problem+json',
+      body: { type: 'about:blank', title: 'Internal Server Error', status: 500 },
+    })
+    const original = { n: 1n }
+    expect(run({ mode: 'report' }, '/', 200, original)).toEqual({ blocked: false, body: original })
+  })
+})
+
+describe('audit delivery', () => {
+  it('delivers events after the response decision, never during it', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({
+      responses: { default: 'deny' },
+      audit: { onEvent: (e) => void events.push(e) },
+    })
+    const context = guard.startRequest({
+      method: 'GET',
+      path: '/a?b=c',
+      clientAddress: '127.0.0.1',
+      native: {},
+    })
+    guard.filterResponse(context, { status: 200, body: { a: 1 } })
+    expect(events).toHaveLength(0)
+    await guard.flush()
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({
+      type: 'response.fields_dropped',
+      request: { id: context.requestId, method: 'GET', path: '/a', status: 200, clientAddress: '127.0.0.1' },
+    })
+    expect(events[0]?.request).not.toHaveProperty('route')
+    expect(Date.parse(events[0]?.time ?? '')).not.toBeNaN()
+  })
+
+  it('isolates a hook that throws or rejects, warning once', async () => {
+    const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
+    let calls = 0
+    const guard = createGuard({
+      responses: { default: 'deny' },
+      audit: {
+        onEvent: () => {
+          calls++
+          if (calls === 1) throw new Error('sync')
+          return Promise.reject(new Error('async'))
+        },
+      },
+    })
+    for (let i = 0; i < 3; i++) {
+      const decision = guard.filterResponse(guard.startRequest({ method: 'GET', path: '/', native: {} }), {
+        status: 200,
+        body: { a: 1 },
+      })
+      expect(decision).toEqual({ blocked: false, body: {} })
+    }
+    await guard.flush()
+    expect(calls).toBe(3)
+    expect(warning).toHaveBeenCalledTimes(1)
+    warning.mockRestore()
+  })
+
+  it('drops the oldest events when the queue is full, and counts them', async () => {
+    const seen: number[] = []
+    const guard = createGuard({
+      responses: { default: 'deny' },
+      audit: { maxQueue: 2, onEvent: (e) => void seen.push(e.request.status ?? 0) },
+    })
+    for (const status of [201, 202, 203]) {
+      guard.filterResponse(guard.startRequest({ method: 'GET', path: '/', native: {} }), {
+        status,
+        body: { a: 1 },
+      })
+    }
+    await guard.flush()
+    expect(seen).toEqual([202, 203])
+    expect(guard.droppedEvents).toBe(1)
+  })
+})
