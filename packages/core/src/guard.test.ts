@@ -110,6 +110,13 @@ describe('filterResponse', () => {
   it('uses the problem view for 4xx and 5xx even when the route has an allowlist', () => {
     const problem = { title: 'Bad', status: 400, detail: 'd', stack: 's', id: 1 }
     expect(run({ routes }, '/users/1', 400, problem).body).toEqual({ title: 'Bad', status: 400, detail: 'd' })
+    const crash = {
+      error: 'Internal Server Error',
+      message: 'ER_DUP_ENTRY: a@b.c',
+      code: 'ER_DUP_ENTRY',
+      detail: 'd',
+    }
+    expect(run({ routes }, '/users/1', 503, crash).body).toEqual({ error: 'Internal Server Error' })
     expect(run({ routes, responses: { problemView: ['$.id'] } }, '/users/1', 500, problem).body).toEqual({
       id: 1,
     })
@@ -121,6 +128,7 @@ describe('filterResponse', () => {
       status: 500,
       contentType: 'application/problem+json',
       body: { type: 'about:blank', title: 'Internal Server Error', status: 500 },
+      payload: '{"type":"about:blank","title":"Internal Server Error","status":500}',
     })
     const original = { n: 1n }
     expect(run({ mode: 'report' }, '/', 200, original)).toEqual({ blocked: false, body: original })
@@ -193,5 +201,89 @@ describe('audit delivery', () => {
     await guard.flush()
     expect(seen).toEqual([202, 203])
     expect(guard.droppedEvents).toBe(1)
+  })
+})
+
+describe('filterSerialized', () => {
+  const guard = createGuard({ routes: { 'GET /u': { allow: ['$.id'] } } })
+  const serialized = (payload: string | Uint8Array, status = 200, g = guard) =>
+    g.filterSerialized(g.startRequest({ method: 'GET', path: '/u', native: {} }), { status, payload })
+
+  it('reserializes only when something was dropped, otherwise returns the same payload', () => {
+    expect(serialized('{"id":1,"secret":"s"}')).toEqual({ blocked: false, payload: '{"id":1}' })
+    const untouched = Buffer.from('{ "id": 1 }')
+    expect(serialized(untouched)).toEqual({ blocked: false, payload: untouched })
+    expect((serialized(untouched) as { payload: unknown }).payload).toBe(untouched)
+  })
+
+  it('reads Buffers and Uint8Arrays as UTF-8 and ignores a byte order mark', () => {
+    expect(serialized(new TextEncoder().encode('\uFEFF{"id":"é","x":1}'))).toEqual({
+      blocked: false,
+      payload: '{"id":"é"}',
+    })
+  })
+
+  it('passes empty bodies and fails closed on text that is not JSON', () => {
+    expect(serialized('')).toEqual({ blocked: false, payload: '' })
+    expect(serialized('  ')).toEqual({ blocked: false, payload: '  ' })
+    expect(serialized('{"id":1,"secret":').blocked).toBe(true)
+    expect(serialized('<html>oops</html>').blocked).toBe(true)
+  })
+
+  it('sends the original text in report mode', () => {
+    const report = createGuard({ mode: 'report', routes: { 'GET /u': { allow: ['$.id'] } } })
+    expect(serialized('{"id":1,"secret":"s"}', 200, report)).toEqual({
+      blocked: false,
+      payload: '{"id":1,"secret":"s"}',
+    })
+    expect(serialized('not json', 200, report)).toEqual({ blocked: false, payload: 'not json' })
+  })
+})
+
+describe('filterStream', () => {
+  const events: LeakguardEvent[] = []
+  const guard = createGuard({
+    responses: { maxBufferedBytes: 64 },
+    routes: { 'GET /u': { allow: ['$.id'] } },
+    audit: { onEvent: (e) => void events.push(e) },
+  })
+  const streamed = (source: Parameters<typeof guard.filterStream>[1]['source']) =>
+    guard.filterStream(guard.startRequest({ method: 'GET', path: '/u', native: {} }), { status: 200, source })
+
+  it('reads Node streams, ReadableStreams, Blobs and Responses', async () => {
+    const { Readable } = await import('node:stream')
+    const json = '{"id":1,"secret":"s"}'
+    for (const source of [
+      Readable.from([Buffer.from(json.slice(0, 5)), json.slice(5)]),
+      new Blob([json]).stream(),
+      new Blob([json], { type: 'application/json' }),
+      new Response(json),
+    ]) {
+      expect(await streamed(source)).toEqual({ blocked: false, payload: '{"id":1}' })
+    }
+  })
+
+  it('blocks a body over maxBufferedBytes and releases the stream', async () => {
+    const { Readable } = await import('node:stream')
+    const source = Readable.from(Array.from({ length: 100 }, () => Buffer.from('{"pad":"xxxxxxxx"}')))
+    expect((await streamed(source)).blocked).toBe(true)
+    expect(source.destroyed).toBe(true)
+    expect((await streamed(new Blob(['x'.repeat(65)]))).blocked).toBe(true)
+    await guard.flush()
+    expect(
+      events
+        .filter((e) => e.type === 'response.blocked')
+        .map((e) => e.type === 'response.blocked' && e.error.code),
+    ).toEqual(['ERR_LG_RESPONSE_TOO_LARGE', 'ERR_LG_RESPONSE_TOO_LARGE'])
+  })
+
+  it('blocks a stream that errors', async () => {
+    const { Readable } = await import('node:stream')
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('disk gone'))
+      },
+    })
+    expect((await streamed(failing)).blocked).toBe(true)
   })
 })

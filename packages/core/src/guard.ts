@@ -10,7 +10,8 @@ import type {
   Severity,
   ViewKind,
 } from './audit/events.js'
-import { LeakguardResponseError, toResponseError } from './errors.js'
+import { LeakguardResponseError, type ResponseErrorCode, toResponseError } from './errors.js'
+import { type BodySource, collectBody } from './http/collect.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
 import { describe, functionOption, integerOption, objectOption, oneOf } from './lib/validate.js'
 import type { GuardOptions, RouteOptions } from './options.js'
@@ -23,8 +24,8 @@ import {
 } from './routes/policy.js'
 import { compileRouteTable, type RouteEntry } from './routes/table.js'
 
-/** The default `responses.problemView`: RFC 9457 members and those of common framework errors. */
-export const DEFAULT_PROBLEM_VIEW: readonly string[] = Object.freeze([
+/** The default problem view of 4xx bodies: RFC 9457 members and those of common framework errors. */
+export const DEFAULT_CLIENT_PROBLEM_VIEW: readonly string[] = Object.freeze([
   '$.type',
   '$.title',
   '$.status',
@@ -36,8 +37,27 @@ export const DEFAULT_PROBLEM_VIEW: readonly string[] = Object.freeze([
   '$.statusCode',
 ])
 
+/**
+ * The default problem view of 5xx bodies: no `detail`, `message` or `code`, which describe the
+ * server's internals (driver errors, SQL, paths) that the client cannot act on.
+ */
+export const DEFAULT_SERVER_PROBLEM_VIEW: readonly string[] = Object.freeze([
+  '$.type',
+  '$.title',
+  '$.status',
+  '$.instance',
+  '$.error',
+  '$.statusCode',
+])
+
 const GUARD_OPTION_KEYS = ['mode', 'responses', 'routes', 'audit', 'getRoles'] as const
-const RESPONSES_OPTION_KEYS = ['default', 'problemView', 'maxDepth', 'maxReportedPaths'] as const
+const RESPONSES_OPTION_KEYS = [
+  'default',
+  'problemView',
+  'maxDepth',
+  'maxReportedPaths',
+  'maxBufferedBytes',
+] as const
 const AUDIT_OPTION_KEYS = ['onEvent', 'maxQueue'] as const
 
 /** A request as every adapter describes it to the engine. */
@@ -73,16 +93,38 @@ export interface ResponseInput {
   readonly routeOptions?: CompiledRouteOptions | undefined
 }
 
+/** A response whose body is already serialized: JSON text, or a stream of it. */
+export interface SerializedResponseInput {
+  readonly status: number
+  readonly payload: string | Uint8Array
+  readonly routeOptions?: CompiledRouteOptions | undefined
+}
+
+/** A response body to read before filtering (only for JSON content types). */
+export interface StreamedResponseInput {
+  readonly status: number
+  readonly source: BodySource
+  readonly routeOptions?: CompiledRouteOptions | undefined
+}
+
+/** The generic 500 that replaces a response the engine could not filter. */
+export interface BlockedResponse {
+  /** The engine failed: send exactly this, nothing of the original body. */
+  readonly blocked: true
+  readonly status: 500
+  readonly contentType: typeof PROBLEM_CONTENT_TYPE
+  readonly body: ProblemDocument
+  /** `body` serialized. */
+  readonly payload: string
+}
+
+/** What to send instead of a serialized body: the same `payload` object when nothing changed. */
+export type SerializedDecision =
+  | { readonly blocked: false; readonly payload: string | Uint8Array }
+  | BlockedResponse
+
 /** What to send instead. */
-export type ResponseDecision =
-  | { readonly blocked: false; readonly body: unknown }
-  | {
-      /** The engine failed: send exactly this generic 500, nothing of the original body. */
-      readonly blocked: true
-      readonly status: 500
-      readonly contentType: typeof PROBLEM_CONTENT_TYPE
-      readonly body: ProblemDocument
-    }
+export type ResponseDecision = { readonly blocked: false; readonly body: unknown } | BlockedResponse
 
 const guardBrand: unique symbol = Symbol('leakguard.guard')
 
@@ -94,11 +136,46 @@ export interface Guard<TRequest = unknown> {
   startRequest(request: GuardRequest<TRequest>): RequestContext
   /** Decides what to send for an application's response. Never throws: it fails closed. */
   filterResponse(context: RequestContext, response: ResponseInput): ResponseDecision
+  /**
+   * Same, for a body already serialized as JSON text (call it only for JSON content types). The
+   * payload comes back as the same object when nothing was dropped.
+   */
+  filterSerialized(context: RequestContext, response: SerializedResponseInput): SerializedDecision
+  /** Same, for a body still to be read, up to `responses.maxBufferedBytes`. Never rejects. */
+  filterStream(context: RequestContext, response: StreamedResponseInput): Promise<SerializedDecision>
+  /**
+   * Blocks a response for a reason the adapter found (a raw body over the cap, headers already
+   * sent when the body had to change): reports it and returns the generic 500 to send instead.
+   */
+  block(context: RequestContext, status: number, code: ResponseErrorCode): BlockedResponse
+  /** `responses.maxBufferedBytes`: what an adapter buffering a raw JSON body may hold. */
+  readonly maxBufferedBytes: number
   /** Resolves once every audit event is delivered (for tests and graceful shutdown). */
   flush(): Promise<void>
   /** Audit events dropped because the delivery queue was full. */
   readonly droppedEvents: number
 }
+
+const BLOCK_MESSAGES: Record<ResponseErrorCode, string> = {
+  ERR_LG_RESPONSE_TOO_DEEP: 'response is nested deeper than responses.maxDepth',
+  ERR_LG_RESPONSE_CYCLE: 'response contains a circular reference',
+  ERR_LG_RESPONSE_UNSERIALIZABLE: 'response contains a value JSON cannot represent',
+  ERR_LG_RESPONSE_INVALID_JSON: 'response has a JSON content type but is not JSON',
+  ERR_LG_RESPONSE_TOO_LARGE: 'response body is larger than responses.maxBufferedBytes',
+  ERR_LG_RESPONSE_STREAM_FAILED: 'response stream failed while buffering',
+  ERR_LG_RESPONSE_HEADERS_SENT: 'headers were sent before the body could be filtered',
+  ERR_LG_RESPONSE_ROLES_FAILED: 'getRoles failed',
+  ERR_LG_RESPONSE_INTERNAL: 'response filtering failed',
+}
+
+const BLOCKED_BODY = problemBody(500)
+const BLOCKED: BlockedResponse = Object.freeze({
+  blocked: true,
+  status: 500,
+  contentType: PROBLEM_CONTENT_TYPE,
+  body: BLOCKED_BODY,
+  payload: JSON.stringify(BLOCKED_BODY),
+})
 
 /** Whether `value` is a guard made by {@link createGuard}. */
 export function isGuard(value: unknown): value is Guard {
@@ -128,7 +205,21 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   const responses = objectOption(raw.responses, 'responses', RESPONSES_OPTION_KEYS)
   const defaultPolicy = oneOf(responses.default, 'responses.default', ['pass', 'deny'] as const, 'pass')
   const defaultTree = defaultPolicy === 'pass' ? KEEP : EMPTY
-  const problemView = compileAllowlist(responses.problemView ?? DEFAULT_PROBLEM_VIEW, 'responses.problemView')
+  const clientProblemView = compileAllowlist(
+    responses.problemView ?? DEFAULT_CLIENT_PROBLEM_VIEW,
+    'responses.problemView',
+  )
+  const serverProblemView =
+    responses.problemView === undefined
+      ? compileAllowlist(DEFAULT_SERVER_PROBLEM_VIEW, 'default')
+      : clientProblemView
+  const maxBufferedBytes = integerOption(
+    responses.maxBufferedBytes,
+    'responses.maxBufferedBytes',
+    0,
+    2 ** 31,
+    10 * 1024 * 1024,
+  )
   const limits = {
     maxDepth: integerOption(responses.maxDepth, 'responses.maxDepth', 1, 10_000, 128),
     maxPaths: integerOption(responses.maxReportedPaths, 'responses.maxReportedPaths', 0, 10_000, 32),
@@ -192,12 +283,84 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     status: number,
     policy: CompiledRouteOptions | undefined,
   ): { tree: ProjectionNode; kind: ViewKind; roles: readonly string[] } {
-    if (status >= 400) return { tree: policy?.problemView ?? problemView, kind: 'problem', roles: [] }
+    if (status >= 400) {
+      const fallback = status >= 500 ? serverProblemView : clientProblemView
+      return { tree: policy?.problemView ?? fallback, kind: 'problem', roles: [] }
+    }
     const selected = selectView(policy, policy?.views === undefined ? [] : callerRoles(context))
     if (selected.tree !== undefined)
       return { tree: selected.tree, kind: selected.kind, roles: selected.roles }
     if (selected.kind === 'deny' || defaultTree === EMPTY) return { tree: EMPTY, kind: 'deny', roles: [] }
     return { tree: KEEP, kind: 'pass', roles: [] }
+  }
+
+  /** Projects `body` through the caller's view and reports what was dropped. @throws */
+  function decide(
+    context: Context,
+    status: number,
+    body: unknown,
+    routeOptions: CompiledRouteOptions | undefined,
+  ) {
+    const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
+    const view = pickView(context, status, policy)
+    const result = project(body, view.tree, limits)
+    if (result.dropped > 0) {
+      emit('response.fields_dropped', 'info', 'success', eventRequest(context, status), {
+        view: view.kind,
+        roles: view.roles,
+        dropped: { count: result.dropped, paths: result.droppedPaths, truncated: result.pathsTruncated },
+      })
+    }
+    return result
+  }
+
+  /** Reports a failure and returns the generic 500 that replaces the response. */
+  function fail(context: Context, status: number, thrown: unknown): BlockedResponse {
+    const error = toResponseError(thrown)
+    emit(
+      'response.blocked',
+      'error',
+      mode === 'report' ? 'unknown' : 'failure',
+      eventRequest(context, status),
+      {
+        error: { code: error.code, message: error.message },
+      },
+    )
+    return BLOCKED
+  }
+
+  function serialized(
+    context: Context,
+    status: number,
+    payload: string | Uint8Array,
+    routeOptions: CompiledRouteOptions | undefined,
+  ): SerializedDecision {
+    let text =
+      typeof payload === 'string'
+        ? payload
+        : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    if (text.trim() === '') return { blocked: false, payload }
+    try {
+      let body: unknown
+      try {
+        body = JSON.parse(text)
+      } catch (error) {
+        throw new LeakguardResponseError(
+          'ERR_LG_RESPONSE_INVALID_JSON',
+          'response has a JSON content type but is not JSON',
+          {
+            cause: error,
+          },
+        )
+      }
+      const result = decide(context, status, body, routeOptions)
+      if (mode === 'report' || result.dropped === 0) return { blocked: false, payload }
+      return { blocked: false, payload: JSON.stringify(result.value) }
+    } catch (thrown) {
+      const blocked = fail(context, status, thrown)
+      return mode === 'report' ? { blocked: false, payload } : blocked
+    }
   }
 
   const guard: Guard<TRequest> = {
@@ -222,36 +385,32 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       const { status, body } = response
       if (body === undefined || body === null) return { blocked: false, body }
       try {
-        const policy = mergeRouteOptions(context.entry?.policy, response.routeOptions)
-        const view = pickView(context, status, policy)
-        const result = project(body, view.tree, limits)
-        if (result.dropped > 0) {
-          emit('response.fields_dropped', 'info', 'success', eventRequest(context, status), {
-            view: view.kind,
-            roles: view.roles,
-            dropped: {
-              count: result.dropped,
-              paths: result.droppedPaths,
-              truncated: result.pathsTruncated,
-            },
-          })
-        }
+        const result = decide(context, status, body, response.routeOptions)
         return { blocked: false, body: mode === 'report' ? body : result.value }
       } catch (thrown) {
-        const error = toResponseError(thrown)
-        emit(
-          'response.blocked',
-          'error',
-          mode === 'report' ? 'unknown' : 'failure',
-          eventRequest(context, status),
-          {
-            error: { code: error.code, message: error.message },
-          },
-        )
-        if (mode === 'report') return { blocked: false, body }
-        return { blocked: true, status: 500, contentType: PROBLEM_CONTENT_TYPE, body: problemBody(500) }
+        return mode === 'report'
+          ? (fail(context, status, thrown), { blocked: false, body })
+          : fail(context, status, thrown)
       }
     },
+    filterSerialized(requestContext, response) {
+      return serialized(requestContext as Context, response.status, response.payload, response.routeOptions)
+    },
+    async filterStream(requestContext, response) {
+      const context = requestContext as Context
+      let payload: Buffer
+      try {
+        payload = await collectBody(response.source, maxBufferedBytes)
+      } catch (thrown) {
+        // The body is gone (read or released): even report mode has nothing else to send.
+        return fail(context, response.status, thrown)
+      }
+      return serialized(context, response.status, payload, response.routeOptions)
+    },
+    block(requestContext, status, code) {
+      return fail(requestContext as Context, status, new LeakguardResponseError(code, BLOCK_MESSAGES[code]))
+    },
+    maxBufferedBytes,
     flush: () => dispatcher.flush(),
     get droppedEvents() {
       return dispatcher.dropped

@@ -6,6 +6,7 @@ import {
   type LeakguardEvent,
   type LeakguardEventOf,
   type ResponseErrorCode,
+  type ResponsesOptions,
   type RouteOptions,
 } from './index.js'
 
@@ -23,15 +24,8 @@ describe('public types', () => {
     void route
     // @ts-expect-error unknown option
     createGuard({ routs: {} })
-    expectTypeOf<GuardOptions['responses']>().toEqualTypeOf<
-      | {
-          default?: 'pass' | 'deny'
-          problemView?: readonly string[]
-          maxDepth?: number
-          maxReportedPaths?: number
-        }
-      | undefined
-    >()
+    expectTypeOf<GuardOptions['responses']>().toEqualTypeOf<ResponsesOptions | undefined>()
+    expectTypeOf<ResponsesOptions['default']>().toEqualTypeOf<'pass' | 'deny' | undefined>()
   })
 
   it('narrows events by their type', () => {

@@ -17,9 +17,11 @@ export {
   type ResponseErrorCode,
 } from './errors.js'
 export {
+  type BlockedResponse,
   compileRoute,
   createGuard,
-  DEFAULT_PROBLEM_VIEW,
+  DEFAULT_CLIENT_PROBLEM_VIEW,
+  DEFAULT_SERVER_PROBLEM_VIEW,
   type Guard,
   type GuardRequest,
   isGuard,
@@ -27,7 +29,12 @@ export {
   type RequestContext,
   type ResponseDecision,
   type ResponseInput,
+  type SerializedDecision,
+  type SerializedResponseInput,
+  type StreamedResponseInput,
 } from './guard.js'
-export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
+export { type BodySource, collectBody } from './http/collect.js'
+export { isJsonContentType } from './http/content-type.js'
+export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
 export type { AuditOptions, GuardOptions, ResponsesOptions, RouteOptions } from './options.js'
 export type { CompiledRouteOptions } from './routes/policy.js'

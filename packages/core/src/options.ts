@@ -35,9 +35,12 @@ export interface ResponsesOptions {
    */
   default?: 'pass' | 'deny'
   /**
-   * Allowlist applied to every 4xx/5xx JSON body instead of the success view: the RFC 9457
-   * members plus the members of common framework error bodies.
-   * @default ['$.type', '$.title', '$.status', '$.detail', '$.instance', '$.error', '$.message', '$.code', '$.statusCode']
+   * Allowlist applied to every 4xx/5xx JSON body instead of the success view. The default keeps,
+   * for 4xx, the RFC 9457 members and those of common framework errors (`type`, `title`,
+   * `status`, `detail`, `instance`, `error`, `message`, `code`, `statusCode`); for 5xx the same
+   * without `detail`, `message` and `code`, which describe the server's internals. Setting it
+   * applies one view to both.
+   * @default DEFAULT_CLIENT_PROBLEM_VIEW for 4xx, DEFAULT_SERVER_PROBLEM_VIEW for 5xx
    */
   problemView?: readonly string[]
   /**
@@ -46,6 +49,13 @@ export interface ResponsesOptions {
    * @default 128
    */
   maxDepth?: number
+  /**
+   * Largest JSON body read into memory to be filtered when it arrives as a stream (a Node stream,
+   * a `ReadableStream`, a `Blob`, a `Response`, Express `sendFile`); a larger one is blocked.
+   * Bodies with other content types are never buffered.
+   * @default 10485760 (10 MiB)
+   */
+  maxBufferedBytes?: number
   /**
    * How many distinct dropped paths a `response.fields_dropped` event lists (the count is exact).
    * @default 32

@@ -5,10 +5,14 @@ import {
   type Guard,
   type GuardOptions,
   isGuard,
+  isJsonContentType,
   type LeakguardRequestState,
+  PROBLEM_CONTENT_TYPE,
+  problemForError,
   type RouteOptions,
 } from '@leakguard/core'
-import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express'
+import { interceptRawBody } from './raw-body.js'
 
 declare global {
   namespace Express {
@@ -24,13 +28,29 @@ export type LeakguardOptions = GuardOptions<Request>
 
 const routeOptionsOf = new WeakMap<Request, CompiledRouteOptions>()
 
+/** An object Express would serialize as JSON (not a Buffer or typed array). */
 function isObjectBody(body: unknown): body is object {
   return typeof body === 'object' && body !== null && !ArrayBuffer.isView(body)
 }
 
 /**
- * Express middleware that filters every JSON object body sent with `res.json` or `res.send`.
- * Mount it before your routes (and after `compression`).
+ * Express 4's deprecated `(status, body)` and `(body, status)` forms: applies the status and
+ * returns the body, so the filtered call can use the one-argument form both majors accept.
+ */
+function legacyBody(res: Response, args: IArguments): unknown {
+  if (args.length !== 2) return args[0]
+  if (typeof args[0] !== 'number' && typeof args[1] === 'number') {
+    res.status(args[1])
+    return args[0]
+  }
+  if (typeof args[0] === 'number') res.status(args[0])
+  return args[1]
+}
+
+/**
+ * Express middleware that filters every JSON body: objects given to `res.json`, `res.jsonp` and
+ * `res.send`, JSON strings and Buffers given to `res.send`, and JSON written raw (streams piped
+ * into `res`, `res.sendFile`). Mount it before your routes and after `compression`.
  * @throws LeakguardConfigError at creation when `options` are invalid
  */
 function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): RequestHandler {
@@ -46,32 +66,69 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     req.leakguard = { requestId: context.requestId }
 
     // Own properties of this `res`: a mounted sub-app that swaps the prototype keeps them.
-    const json = res.json
-    const send = res.send
+    const { json, jsonp, send } = res
     let inside = false
-
-    res.json = function leakguardJson(this: Response, body?: unknown) {
-      if (inside) return json.call(this, body)
-      const decision = guard.filterResponse(context, {
-        status: this.statusCode,
-        body,
-        routeOptions: routeOptionsOf.get(req),
-      })
+    /** Runs an original method with the re-entrancy guard up: `json` calls `send`, `send` calls `end`. */
+    const original = <A extends unknown[]>(method: (...args: A) => Response, ...args: A): Response => {
       inside = true
       try {
-        if (!decision.blocked) return json.call(this, decision.body)
-        this.status(decision.status).set('Content-Type', decision.contentType)
-        return send.call(this, JSON.stringify(decision.body))
+        return method.apply(res, args)
       } finally {
         inside = false
       }
     }
-
-    res.send = function leakguardSend(this: Response, body?: unknown) {
-      // Express's own send turns objects into res.json(); route them to the filtered one.
-      if (!inside && isObjectBody(body)) return this.json(body)
-      return send.call(this, body)
+    const sendBlocked = (decision: { status: number; payload: string }): Response => {
+      res.status(decision.status).set('Content-Type', PROBLEM_CONTENT_TYPE)
+      return original(send, decision.payload)
     }
+    const filterObject = (method: (body: unknown) => Response, body: unknown): Response => {
+      const decision = guard.filterResponse(context, {
+        status: res.statusCode,
+        body,
+        routeOptions: routeOptionsOf.get(req),
+      })
+      return decision.blocked ? sendBlocked(decision) : original(method, decision.body)
+    }
+
+    res.json = function leakguardJson(this: Response) {
+      const body = legacyBody(this, arguments)
+      return inside ? original(json, body) : filterObject(json, body)
+    }
+    res.jsonp = function leakguardJsonp(this: Response) {
+      const body = legacyBody(this, arguments)
+      return inside ? original(jsonp, body) : filterObject(jsonp, body)
+    }
+    res.send = function leakguardSend(this: Response) {
+      if (inside) return send.apply(this, arguments as unknown as [unknown])
+      const body =
+        arguments.length === 1 && typeof arguments[0] === 'number'
+          ? arguments[0]
+          : legacyBody(this, arguments)
+      if (isObjectBody(body)) return filterObject(json, body)
+      if (
+        (typeof body === 'string' || ArrayBuffer.isView(body)) &&
+        isJsonContentType(this.get('Content-Type'))
+      ) {
+        const decision = guard.filterSerialized(context, {
+          status: this.statusCode,
+          payload: body as string | Uint8Array,
+          routeOptions: routeOptionsOf.get(req),
+        })
+        return decision.blocked ? sendBlocked(decision) : original(send, decision.payload)
+      }
+      return original(send, body)
+    }
+    interceptRawBody(res, {
+      isInside: () => inside,
+      filter: (payload) =>
+        guard.filterSerialized(context, {
+          status: res.statusCode,
+          payload,
+          routeOptions: routeOptionsOf.get(req),
+        }),
+      block: (code) => guard.block(context, res.statusCode, code),
+      maxBytes: guard.maxBufferedBytes,
+    })
 
     next()
   }
@@ -87,11 +144,32 @@ function route(options: RouteOptions): RequestHandler {
 }
 
 /**
- * Express middleware for leakguard. `leakguard(options)` or `leakguard(guard)` filters responses;
- * `leakguard.route(options)` sets options for one route.
+ * Error handler to mount last: renders errors as RFC 9457 problem documents, in every environment.
+ * A 5xx says only its status (never the message, stack, SQL or paths); a 4xx keeps its message as
+ * `detail` unless the error has `expose: false`. Without it, Express's own error page shows stack
+ * traces outside production.
  */
-export const leakguard: typeof createMiddleware & { route: typeof route } = Object.assign(createMiddleware, {
-  route,
-})
+function errorHandler(): ErrorRequestHandler {
+  return function leakguardErrorHandler(
+    error: unknown,
+    _req: Request,
+    res: Response,
+    next: NextFunction,
+  ): void {
+    if (res.headersSent) {
+      next(error) // Express closes the connection: nothing safe can be added to a started body.
+      return
+    }
+    const problem = problemForError(error)
+    res.status(problem.status).set('Content-Type', PROBLEM_CONTENT_TYPE).json(problem.body)
+  }
+}
+
+/**
+ * Express middleware for leakguard. `leakguard(options)` or `leakguard(guard)` filters responses;
+ * `leakguard.route(options)` sets options for one route; `leakguard.errorHandler()` renders errors.
+ */
+export const leakguard: typeof createMiddleware & { route: typeof route; errorHandler: typeof errorHandler } =
+  Object.assign(createMiddleware, { route, errorHandler })
 
 export type { Guard, GuardOptions, LeakguardRequestState, RouteOptions } from '@leakguard/core'

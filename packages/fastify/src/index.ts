@@ -1,23 +1,26 @@
 import {
+  type BodySource,
   type CompiledRouteOptions,
   compileRoute,
   createGuard,
   type Guard,
   type GuardOptions,
   isGuard,
+  isJsonContentType,
   type LeakguardRequestState,
+  type RouteOptions as LeakguardRouteOptions,
   PROBLEM_CONTENT_TYPE,
-  problemBody,
+  problemForError,
   type RequestContext,
-  type RouteOptions,
+  type SerializedDecision,
 } from '@leakguard/core'
-import type { FastifyPluginCallback, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** leakguard options of this route; they win over the pattern's, field by field. */
-    leakguard?: RouteOptions
+    leakguard?: LeakguardRouteOptions
   }
   interface FastifyRequest {
     /** Set by leakguard on every request. */
@@ -44,9 +47,11 @@ function guardFrom(options: LeakguardOptions): Guard<FastifyRequest> {
 const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done) => {
   const guard = guardFrom(options)
   const contexts = new WeakMap<FastifyRequest, RequestContext>()
-  const compiled = new WeakMap<RouteOptions, CompiledRouteOptions>()
+  // Replies whose object payload preSerialization filtered: onSend then sees our own output.
+  const filtered = new WeakSet<FastifyRequest>()
+  const compiled = new WeakMap<LeakguardRouteOptions, CompiledRouteOptions>()
 
-  const compiledFor = (routeOptions: RouteOptions, where: string): CompiledRouteOptions => {
+  const compiledFor = (routeOptions: LeakguardRouteOptions, where: string): CompiledRouteOptions => {
     let entry = compiled.get(routeOptions)
     if (entry === undefined) {
       entry = compileRoute(routeOptions, where)
@@ -83,36 +88,77 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     next()
   })
 
+  /** Route-level options, compiled at onRoute unless the route was added before the plugin. */
+  const routeOptionsOf = (request: FastifyRequest): CompiledRouteOptions | undefined => {
+    const routeOptions = request.routeOptions.config?.leakguard
+    return routeOptions === undefined ? undefined : compiledFor(routeOptions, 'config.leakguard')
+  }
+
   fastify.addHook('preSerialization', (request, reply, payload, next) => {
     const context = contexts.get(request) ?? start(request)
-    const routeOptions = request.routeOptions.config?.leakguard
-    let compiledRoute: CompiledRouteOptions | undefined
+    filtered.add(request)
+    let routeOptions: CompiledRouteOptions | undefined
     try {
-      // Compiled in onRoute already, unless the route was added before the plugin.
-      compiledRoute = routeOptions === undefined ? undefined : compiledFor(routeOptions, 'config.leakguard')
+      routeOptions = routeOptionsOf(request)
     } catch {
-      reply.code(500).type(PROBLEM_CONTENT_TYPE)
-      next(null, problemBody(500))
-      return
+      const blocked = guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL')
+      reply.code(blocked.status).type(blocked.contentType)
+      return next(null, blocked.body)
     }
-    const decision = guard.filterResponse(context, {
-      status: reply.statusCode,
-      body: payload,
-      routeOptions: compiledRoute,
-    })
-    if (decision.blocked) {
-      reply.code(decision.status).type(decision.contentType)
-    }
+    const decision = guard.filterResponse(context, { status: reply.statusCode, body: payload, routeOptions })
+    if (decision.blocked) reply.code(decision.status).type(decision.contentType)
     next(null, decision.body)
+  })
+
+  // Strings, Buffers, streams and error payloads skip preSerialization: they pass here, JSON ones
+  // (by Content-Type) through the engine.
+  fastify.addHook('onSend', (request, reply, payload, next) => {
+    if (filtered.has(request) || payload === null || payload === undefined) return next(null, payload)
+    if (!isJsonContentType(reply.getHeader('content-type'))) return next(null, payload)
+    const context = contexts.get(request) ?? start(request)
+    const apply = (decision: SerializedDecision): void => {
+      if (decision.blocked) reply.code(decision.status).type(decision.contentType)
+      next(null, decision.payload)
+    }
+    let routeOptions: CompiledRouteOptions | undefined
+    try {
+      routeOptions = routeOptionsOf(request)
+    } catch {
+      return apply(guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL'))
+    }
+    const input = { status: reply.statusCode, routeOptions }
+    if (typeof payload === 'string' || payload instanceof Uint8Array) {
+      return apply(guard.filterSerialized(context, { ...input, payload }))
+    }
+    guard.filterStream(context, { ...input, source: payload as BodySource }).then(apply, next)
   })
 
   done()
 }
 
 /**
- * Fastify plugin for leakguard: filters every object payload before serialization. Register it
- * before your routes; per-route options go in `config: { leakguard: { ... } }`.
+ * An error handler for `fastify.setErrorHandler()` that renders errors as RFC 9457 problem
+ * documents: a 5xx says only its status; a 4xx (validation included) keeps its message as
+ * `detail`. Errors are logged as Fastify's default handler logs them.
  */
-export const leakguard = fp(plugin, { fastify: '5.x', name: '@leakguard/fastify' })
+function errorHandler() {
+  return function leakguardErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    const problem = problemForError(error)
+    if (problem.status >= 500) request.log.error({ err: error }, error.message)
+    else request.log.info({ res: reply, err: error }, error.message)
+    reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body)
+  }
+}
+
+/**
+ * Fastify plugin for leakguard: filters object payloads before serialization and JSON strings,
+ * Buffers, streams and error payloads before they are sent. Register it before your routes and
+ * before `@fastify/etag` / `@fastify/compress`; per-route options go in
+ * `config: { leakguard: { ... } }`. `leakguard.errorHandler()` renders errors as problem documents.
+ */
+export const leakguard: typeof plugin & { errorHandler: typeof errorHandler } = Object.assign(
+  fp(plugin, { fastify: '5.x', name: '@leakguard/fastify' }),
+  { errorHandler },
+)
 
 export type { Guard, GuardOptions, LeakguardRequestState, RouteOptions } from '@leakguard/core'

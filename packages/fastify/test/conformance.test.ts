@@ -1,6 +1,7 @@
+import compress from '@fastify/compress'
+import etag from '@fastify/etag'
 import { isGuard } from '@leakguard/core'
-import type { AdapterHarness } from '@leakguard/test-utils'
-import { runConformanceSuite } from '@leakguard/test-utils'
+import { type AdapterHarness, bodyKind, materialize, runConformanceSuite } from '@leakguard/test-utils'
 import Fastify from 'fastify'
 import { type LeakguardOptions, leakguard } from '../src/index.js'
 
@@ -10,6 +11,10 @@ export const fastifyHarness: AdapterHarness = {
     const app = Fastify()
     const options = isGuard(spec.leakguard) ? { guard: spec.leakguard } : spec.leakguard
     await app.register(leakguard, options as LeakguardOptions)
+    // Registered after leakguard: their instance-level onSend hooks run after its own.
+    if (spec.middleware?.etag) await app.register(etag)
+    if (spec.middleware?.compress) await app.register(compress)
+    if (spec.middleware?.errorHandler) app.setErrorHandler(leakguard.errorHandler())
     await app.register(
       async (scope) => {
         for (const route of spec.routes) {
@@ -19,9 +24,11 @@ export const fastifyHarness: AdapterHarness = {
             config: route.routeOptions === undefined ? {} : { leakguard: route.routeOptions },
             handler: async (request, reply) => {
               const body = route.body({ leakguard: request.leakguard })
+              const { kind, contentType } = bodyKind(route, body)
+              if (kind === 'throw') throw body
               reply.code(route.status ?? 200)
-              if (typeof body === 'string') reply.type('text/plain')
-              return body
+              if (contentType !== undefined) reply.type(contentType)
+              return kind === 'object' ? body : materialize(body as string, kind)
             },
           })
         }

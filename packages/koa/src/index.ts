@@ -1,12 +1,17 @@
 import { Stream } from 'node:stream'
 import {
+  type BlockedResponse,
+  type BodySource,
   type CompiledRouteOptions,
   compileRoute,
   createGuard,
   type Guard,
   type GuardOptions,
   isGuard,
+  isJsonContentType,
   type LeakguardRequestState,
+  PROBLEM_CONTENT_TYPE,
+  problemForError,
   type RouteOptions,
 } from '@leakguard/core'
 import type { Context, Middleware, Next } from 'koa'
@@ -21,22 +26,27 @@ export interface LeakguardState {
 
 const routeOptionsOf = new WeakMap<Context, CompiledRouteOptions>()
 
-/** Whether Koa will serialize `body` as JSON (its body setter's own order of checks). */
-function isJsonObjectBody(body: unknown): body is object {
+/** A body Koa streams to the client rather than serializing. */
+function isStreamedBody(body: object): body is Stream | ReadableStream | Blob | Response {
   return (
-    typeof body === 'object' &&
-    body !== null &&
-    !Buffer.isBuffer(body) &&
-    !(body instanceof Stream) &&
-    !(body instanceof ReadableStream) &&
-    !(body instanceof Blob) &&
-    !(body instanceof Response)
+    body instanceof Stream ||
+    body instanceof ReadableStream ||
+    body instanceof Blob ||
+    body instanceof Response
   )
 }
 
+/** Replaces the response with the generic 500 the engine decided on. */
+function sendBlocked(ctx: Context, decision: BlockedResponse): void {
+  ctx.status = decision.status
+  ctx.body = decision.body
+  ctx.type = decision.contentType
+}
+
 /**
- * Koa middleware that filters every object body the downstream middleware set on `ctx.body`.
- * Register it before your routes, and inside `koa-compress` / `@koa/etag` so it runs first.
+ * Koa middleware that filters what the downstream middleware put in `ctx.body`: objects, and JSON
+ * strings, Buffers, streams, `Blob`s and `Response`s (by Content-Type). Register it before your
+ * routes and your error handling, and inside `koa-compress` / `@koa/etag` so it runs first.
  * @throws LeakguardConfigError at creation when `options` are invalid
  */
 function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Middleware {
@@ -53,19 +63,46 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     await next()
 
     const body: unknown = ctx.body
-    if (!isJsonObjectBody(body)) return
-    const decision = guard.filterResponse(context, {
-      status: ctx.status,
-      body,
-      routeOptions: routeOptionsOf.get(ctx),
-    })
-    if (decision.blocked) {
-      ctx.status = decision.status
-      ctx.body = decision.body
-      ctx.type = decision.contentType
+    if (body === null || body === undefined) return
+    const routeOptions = routeOptionsOf.get(ctx)
+    // Koa's own order: strings, Buffers and streams go out as they are; other objects as JSON.
+    if (typeof body === 'string' || Buffer.isBuffer(body) || isStreamedBody(body as object)) {
+      if (!isJsonContentType(ctx.response.get('Content-Type'))) return
+      const decision =
+        typeof body === 'string' || Buffer.isBuffer(body)
+          ? guard.filterSerialized(context, { status: ctx.status, payload: body, routeOptions })
+          : await guard.filterStream(context, {
+              status: ctx.status,
+              source: body as BodySource,
+              routeOptions,
+            })
+      if (decision.blocked) sendBlocked(ctx, decision)
+      else if (decision.payload !== body) ctx.body = decision.payload
       return
     }
-    if (decision.body !== body) ctx.body = decision.body
+    const decision = guard.filterResponse(context, { status: ctx.status, body, routeOptions })
+    if (decision.blocked) sendBlocked(ctx, decision)
+    else if (decision.body !== body) ctx.body = decision.body
+  }
+}
+
+/**
+ * Error-handling middleware to register right after `leakguard()`: renders errors thrown
+ * downstream as RFC 9457 problem documents (a 5xx says only its status; a 4xx keeps its message as
+ * `detail` unless `expose` is false), then lets the app's `error` listeners log them as Koa does.
+ */
+function errorHandler(): Middleware {
+  return async function leakguardErrorHandler(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next()
+    } catch (error) {
+      if (ctx.headerSent || !ctx.writable) throw error
+      const problem = problemForError(error)
+      ctx.status = problem.status
+      ctx.body = problem.body
+      ctx.type = PROBLEM_CONTENT_TYPE
+      ctx.app.emit('error', error, ctx)
+    }
   }
 }
 
@@ -80,10 +117,9 @@ function route(options: RouteOptions): Middleware {
 
 /**
  * Koa middleware for leakguard. `leakguard(options)` or `leakguard(guard)` filters responses;
- * `leakguard.route(options)` sets options for one route.
+ * `leakguard.route(options)` sets options for one route; `leakguard.errorHandler()` renders errors.
  */
-export const leakguard: typeof createMiddleware & { route: typeof route } = Object.assign(createMiddleware, {
-  route,
-})
+export const leakguard: typeof createMiddleware & { route: typeof route; errorHandler: typeof errorHandler } =
+  Object.assign(createMiddleware, { route, errorHandler })
 
 export type { Guard, GuardOptions, LeakguardRequestState, RouteOptions } from '@leakguard/core'

@@ -1,9 +1,17 @@
+import { Readable } from 'node:stream'
 import type { Guard, GuardOptions, LeakguardRequestState, RouteOptions } from '@leakguard/core'
 
 /** A request as every framework exposes it to `getRoles` (Express `req`, Koa `ctx`, Fastify `request`). */
 export interface HeaderBearer {
   readonly headers: Record<string, string | string[] | undefined>
 }
+
+/**
+ * How a handler sends its body: `object` through the framework's JSON; `string`, `buffer`, `stream`
+ * (a Node Readable) and `web-stream` (a `ReadableStream`) send the text `body()` returns, with
+ * `contentType`; `throw` throws what `body()` returns.
+ */
+export type BodyKind = 'object' | 'string' | 'buffer' | 'stream' | 'web-stream' | 'throw'
 
 /** One route of a conformance app, written once for every framework. */
 export interface RouteSpec {
@@ -12,8 +20,14 @@ export interface RouteSpec {
   readonly path: string
   /** @default 200 */
   readonly status?: number
-  /** The handler's body; a string is sent as `text/plain`, anything else as the framework's JSON. */
+  /** The handler's body; see {@link BodyKind}. */
   readonly body: (request: { readonly leakguard: LeakguardRequestState | undefined }) => unknown
+  /**
+   * @default 'object', or 'string' when `body()` returns a string
+   */
+  readonly send?: BodyKind
+  /** Content-Type the handler sets. @default text/plain for strings, application/octet-stream for the rest */
+  readonly contentType?: string
   /** Route-level options in the framework's idiom (`leakguard.route()`, `config.leakguard`). */
   readonly routeOptions?: RouteOptions
 }
@@ -25,6 +39,53 @@ export interface AppSpec {
   readonly routes: readonly RouteSpec[]
   /** Mount the routes under this prefix (an Express router, a Koa router prefix, a Fastify prefix). */
   readonly prefix?: string
+  /** The framework's usual companions, each registered where adapters.md says it must be. */
+  readonly middleware?: {
+    /** Conditional GET with ETags (Express's built-in one is always on). */
+    readonly etag?: boolean
+    /** gzip/brotli compression of responses. */
+    readonly compress?: boolean
+    /** The adapter's `leakguard.errorHandler()`. */
+    readonly errorHandler?: boolean
+  }
+}
+
+/** Turns the text a handler returns into the body kind it sends. */
+export function materialize(text: string, kind: Exclude<BodyKind, 'object' | 'throw'>): unknown {
+  const third = Math.ceil(text.length / 3)
+  const parts = [text.slice(0, third), text.slice(third, 2 * third), text.slice(2 * third)].map((part) =>
+    Buffer.from(part),
+  )
+  switch (kind) {
+    case 'string':
+      return text
+    case 'buffer':
+      return Buffer.from(text)
+    case 'stream':
+      return Readable.from(parts)
+    case 'web-stream':
+      return new ReadableStream({
+        start(controller) {
+          for (const part of parts) controller.enqueue(new Uint8Array(part))
+          controller.close()
+        },
+      })
+  }
+}
+
+/** The kind a route sends and the Content-Type it sets (undefined: the framework's default). */
+export function bodyKind(
+  route: RouteSpec,
+  body: unknown,
+): { kind: BodyKind; contentType: string | undefined } {
+  const kind = route.send ?? (typeof body === 'string' ? 'string' : 'object')
+  const fallback =
+    kind === 'string'
+      ? 'text/plain'
+      : kind === 'object' || kind === 'throw'
+        ? undefined
+        : 'application/octet-stream'
+  return { kind, contentType: route.contentType ?? fallback }
 }
 
 /** A server listening on a real loopback socket. */

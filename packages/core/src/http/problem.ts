@@ -16,3 +16,26 @@ export function problemBody(status: number, detail?: string): ProblemDocument {
   const body = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status }
   return detail === undefined ? body : { ...body, detail }
 }
+
+function statusOf(error: unknown): number {
+  if (typeof error !== 'object' || error === null) return 500
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown }
+  const candidate = typeof status === 'number' ? status : statusCode
+  return typeof candidate === 'number' && Number.isInteger(candidate) && candidate >= 400 && candidate <= 599
+    ? candidate
+    : 500
+}
+
+/**
+ * The problem document for an error thrown by an application: its status (`status` or
+ * `statusCode`, 4xx/5xx, else 500); for a 4xx the message as `detail` unless the error says
+ * `expose: false` (the http-errors convention). A 5xx says nothing but its status: its message
+ * describes the server's internals (SQL, paths, hosts), which the client cannot act on.
+ */
+export function problemForError(error: unknown): { status: number; body: ProblemDocument } {
+  const status = statusOf(error)
+  if (status >= 500) return { status, body: problemBody(status) }
+  const { message, expose } = error as { message?: unknown; expose?: unknown }
+  const detail = expose !== false && typeof message === 'string' && message !== '' ? message : undefined
+  return { status, body: problemBody(status, detail) }
+}

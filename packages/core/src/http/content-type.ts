@@ -1,0 +1,11 @@
+/**
+ * Whether a Content-Type header names JSON: `application/json` or `application/*+json`, any
+ * parameters. Bodies are classified by this header only, never by sniffing their bytes.
+ */
+export function isJsonContentType(header: unknown): boolean {
+  const value = Array.isArray(header) ? header[0] : header
+  if (typeof value !== 'string') return false
+  const semicolon = value.indexOf(';')
+  const type = (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase()
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))
+}

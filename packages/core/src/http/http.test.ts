@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { isJsonContentType } from './content-type.js'
+import { problemForError } from './problem.js'
+
+describe('isJsonContentType', () => {
+  it.each([
+    ['application/json', true],
+    ['application/json; charset=utf-8', true],
+    ['Application/JSON', true],
+    ['application/problem+json', true],
+    ['application/vnd.api+json; ext=bulk', true],
+    [['application/json'], true],
+    ['text/json', false],
+    ['text/html', false],
+    ['application/jsonp', false],
+    ['application/json-seq', false],
+    ['application/octet-stream', false],
+    ['', false],
+    [undefined, false],
+    [42, false],
+  ])('%j -> %s', (header, expected) => {
+    expect(isJsonContentType(header)).toBe(expected)
+  })
+})
+
+describe('problemForError', () => {
+  it('hides everything of a 5xx but its status', () => {
+    const error = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { statusCode: 503 })
+    expect(problemForError(error)).toEqual({
+      status: 503,
+      body: { type: 'about:blank', title: 'Service Unavailable', status: 503 },
+    })
+    expect(problemForError(new Error('boom')).status).toBe(500)
+    expect(problemForError('a string').status).toBe(500)
+    expect(problemForError(null).status).toBe(500)
+  })
+
+  it('keeps the message of a 4xx as detail unless it is not to be exposed', () => {
+    expect(problemForError(Object.assign(new Error('name is required'), { status: 422 }))).toEqual({
+      status: 422,
+      body: { type: 'about:blank', title: 'Unprocessable Entity', status: 422, detail: 'name is required' },
+    })
+    expect(
+      problemForError(Object.assign(new Error('x'), { status: 404, expose: false })).body,
+    ).not.toHaveProperty('detail')
+  })
+
+  it('ignores statuses outside 400-599', () => {
+    expect(problemForError(Object.assign(new Error('x'), { status: 302 })).status).toBe(500)
+    expect(problemForError(Object.assign(new Error('x'), { status: 4000 })).status).toBe(500)
+  })
+})

@@ -1,0 +1,113 @@
+import type { ServerResponse } from 'node:http'
+import { type BlockedResponse, isJsonContentType, type SerializedDecision } from '@leakguard/core'
+
+/** What {@link interceptRawBody} needs from the middleware. */
+export interface RawBodyHooks {
+  /** Whether the write comes from a body leakguard already filtered (`res.send` and kin). */
+  isInside(): boolean
+  filter(payload: Buffer): SerializedDecision
+  /** Reports a blocked body and returns the generic 500 to send instead. */
+  block(code: 'ERR_LG_RESPONSE_TOO_LARGE' | 'ERR_LG_RESPONSE_HEADERS_SENT'): BlockedResponse
+  readonly maxBytes: number
+}
+
+type Callback = (error?: Error | null) => void
+
+function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
+  if (chunk === undefined || chunk === null || typeof chunk === 'function') return null
+  if (typeof chunk === 'string')
+    return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+  if (ArrayBuffer.isView(chunk)) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  return null
+}
+
+/**
+ * Catches JSON written straight to `res.write`/`res.end` (a stream piped into `res`,
+ * `res.sendFile`), which never passes through `res.send`: buffers it up to `maxBytes`, filters it,
+ * and fixes Content-Length (dropping the file's ETag and Last-Modified, which no longer describe
+ * the body). Other content types stream through untouched. If the headers were already sent and
+ * the body must change, the connection is closed: nothing else is safe.
+ */
+export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void {
+  const { write } = res
+  const end = res.end as unknown as (this: ServerResponse, ...args: unknown[]) => ServerResponse
+  let mode: 'undecided' | 'pass' | 'buffer' = 'undecided'
+  const chunks: Buffer[] = []
+  let size = 0
+  let overflow = false
+
+  const passing = (): boolean => {
+    if (hooks.isInside()) {
+      mode = 'pass' // leakguard produced this body itself
+      return true
+    }
+    if (mode === 'undecided') mode = isJsonContentType(res.getHeader('content-type')) ? 'buffer' : 'pass'
+    return mode === 'pass'
+  }
+
+  const append = (chunk: unknown, encoding: unknown): void => {
+    const buffer = toBuffer(chunk, encoding)
+    if (buffer === null || overflow) return
+    size += buffer.length
+    if (size > hooks.maxBytes) {
+      overflow = true
+      chunks.length = 0
+      return
+    }
+    chunks.push(buffer)
+  }
+
+  const finish = (callback: Callback | undefined): ServerResponse => {
+    let decision: SerializedDecision
+    let original: Buffer | null = null
+    if (overflow) {
+      decision = hooks.block('ERR_LG_RESPONSE_TOO_LARGE')
+    } else {
+      original = Buffer.concat(chunks, size)
+      decision = hooks.filter(original)
+    }
+    if (!decision.blocked && decision.payload === original) return end.call(res, original, callback)
+    if (res.headersSent) {
+      hooks.block('ERR_LG_RESPONSE_HEADERS_SENT')
+      res.destroy()
+      return res
+    }
+    const { payload } = decision
+    if (decision.blocked) {
+      res.statusCode = decision.status
+      res.setHeader('Content-Type', decision.contentType)
+    }
+    res.removeHeader('ETag')
+    res.removeHeader('Last-Modified')
+    res.setHeader(
+      'Content-Length',
+      typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength,
+    )
+    return end.call(res, payload, callback)
+  }
+
+  res.write = function leakguardWrite(
+    this: ServerResponse,
+    chunk: unknown,
+    encoding?: unknown,
+    callback?: unknown,
+  ) {
+    if (passing()) return write.apply(this, arguments as unknown as Parameters<typeof write>)
+    append(chunk, encoding)
+    const done = typeof encoding === 'function' ? encoding : callback
+    if (typeof done === 'function') process.nextTick(done as Callback)
+    return true
+  } as typeof res.write
+
+  res.end = function leakguardEnd(
+    this: ServerResponse,
+    chunk?: unknown,
+    encoding?: unknown,
+    callback?: unknown,
+  ) {
+    if (passing()) return end.apply(this, [...arguments])
+    append(chunk, encoding)
+    const done = [chunk, encoding, callback].find((arg) => typeof arg === 'function') as Callback | undefined
+    return finish(done)
+  } as typeof res.end
+}

@@ -1,0 +1,104 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
+import { createGuard, type GuardOptions, type LeakguardEvent, type LeakguardEventOf } from '@leakguard/core'
+import type { AdapterHarness, AppSpec, HeaderBearer } from './harness.js'
+
+export const SECRET = 'SENTINEL-5f1c-never-leaves'
+
+export const roleHeader = (request: HeaderBearer): string[] => {
+  const value = request.headers['x-roles']
+  return typeof value === 'string' && value !== '' ? value.split(',') : []
+}
+
+/** A guard whose events the test can read after `flush()`. */
+export function recordingGuard(options: GuardOptions<HeaderBearer> = {}) {
+  const events: LeakguardEvent[] = []
+  const guard = createGuard<HeaderBearer>({
+    getRoles: roleHeader,
+    ...options,
+    audit: { onEvent: (event) => void events.push(event) },
+  })
+  return {
+    guard,
+    async events(): Promise<LeakguardEvent[]> {
+      await guard.flush()
+      return events
+    },
+  }
+}
+
+export function user(id: number) {
+  return {
+    id,
+    name: `User ${id}`,
+    email: `user${id}@example.com`,
+    passwordHash: `$2b$12$${SECRET}`,
+    profile: { bio: 'hello', ssn: SECRET, address: { city: 'Lyon', street: SECRET } },
+  }
+}
+
+export interface Fetched {
+  readonly status: number
+  readonly contentType: string | null
+  readonly text: string
+  readonly json: unknown
+}
+
+export async function call(url: string, init: RequestInit = {}): Promise<Fetched> {
+  const response = await fetch(url, init)
+  const text = await response.text()
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, contentType: response.headers.get('content-type'), text, json }
+}
+
+export function ofType<T extends LeakguardEvent['type']>(
+  events: LeakguardEvent[],
+  type: T,
+): LeakguardEventOf<T>[] {
+  return events.filter((event): event is LeakguardEventOf<T> => event.type === type)
+}
+
+/** A response read byte for byte, without fetch's transparent decompression. */
+export interface RawResponse {
+  readonly status: number
+  readonly headers: IncomingHttpHeaders
+  readonly body: Buffer
+}
+
+export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string> } = {}) {
+  return new Promise<RawResponse>((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers ?? {} },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        )
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** The generic body of a blocked response. */
+export const BLOCKED_BODY = { type: 'about:blank', title: 'Internal Server Error', status: 500 }
+
+/** Starts an app for one scenario and always closes it. */
+export function appRunner(harness: AdapterHarness) {
+  return async function withApp(app: AppSpec, run: (url: string) => Promise<void>): Promise<void> {
+    const server = await harness.start(app)
+    try {
+      await run(server.url)
+    } finally {
+      await server.close()
+    }
+  }
+}
