@@ -12,6 +12,7 @@ import {
   type RouteOptions,
 } from '@leakguard/core'
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express'
+import { markErrorHandler, warnWithoutErrorHandler } from './error-handler-check.js'
 import { interceptRawBody } from './raw-body.js'
 
 declare global {
@@ -64,6 +65,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       native: req,
     })
     req.leakguard = { requestId: context.requestId }
+    warnWithoutErrorHandler(req.app)
 
     // Own properties of this `res`: a mounted sub-app that swaps the prototype keeps them.
     const { json, jsonp, send } = res
@@ -150,7 +152,7 @@ function route(options: RouteOptions): RequestHandler {
  * traces outside production.
  */
 function errorHandler(): ErrorRequestHandler {
-  return function leakguardErrorHandler(
+  return markErrorHandler(function leakguardErrorHandler(
     error: unknown,
     _req: Request,
     res: Response,
@@ -162,7 +164,7 @@ function errorHandler(): ErrorRequestHandler {
     }
     const problem = problemForError(error)
     res.status(problem.status).set('Content-Type', PROBLEM_CONTENT_TYPE).json(problem.body)
-  }
+  })
 }
 
 /**

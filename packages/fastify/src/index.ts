@@ -45,7 +45,14 @@ function guardFrom(options: LeakguardOptions): Guard<FastifyRequest> {
 }
 
 const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done) => {
-  const guard = guardFrom(options)
+  let guard: Guard<FastifyRequest>
+  try {
+    guard = guardFrom(options)
+  } catch (error) {
+    // Fastify waits for done() from a callback plugin: a throw would stall startup until timeout.
+    done(error as Error)
+    return
+  }
   const contexts = new WeakMap<FastifyRequest, RequestContext>()
   // Replies whose object payload preSerialization filtered: onSend then sees our own output.
   const filtered = new WeakSet<FastifyRequest>()

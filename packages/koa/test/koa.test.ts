@@ -1,0 +1,77 @@
+import { createGuard } from '@leakguard/core'
+import { listen } from '@leakguard/test-utils'
+import Koa from 'koa'
+import { describe, expect, it } from 'vitest'
+import { leakguard } from '../src/index.js'
+
+const SECRET = 'SENTINEL-koa-secret'
+
+describe('koa specifics', () => {
+  it('leaves thrown errors to ctx.onerror, whose page carries no stack, message or SQL', async () => {
+    const app = new Koa()
+    app.silent = true
+    app.use(leakguard())
+    app.use(() => {
+      throw new Error(`SELECT * FROM users WHERE token = '${SECRET}'`)
+    })
+    const server = await listen(app.callback())
+    try {
+      const res = await fetch(server.url)
+      expect(res.status).toBe(500)
+      const text = await res.text()
+      expect(text).toBe('Internal Server Error')
+      expect(text).not.toContain(SECRET)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('filters bodies set by an error-handling middleware registered inside leakguard', async () => {
+    const app = new Koa()
+    app.use(leakguard({ responses: { default: 'deny' } }))
+    app.use(async (ctx, next) => {
+      try {
+        await next()
+      } catch (error) {
+        ctx.status = 500
+        ctx.body = {
+          error: 'Internal Server Error',
+          message: (error as Error).message,
+          stack: (error as Error).stack,
+        }
+      }
+    })
+    app.use(() => {
+      throw new Error(SECRET)
+    })
+    const server = await listen(app.callback())
+    try {
+      const res = await fetch(server.url)
+      expect(await res.json()).toEqual({ error: 'Internal Server Error' })
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('filters a JSON Response and Blob body, taking the content type they carry', async () => {
+    const guard = createGuard({ routes: { 'GET /*': { allow: ['$.id'] } } })
+    const app = new Koa()
+    app.use(leakguard(guard))
+    app.use((ctx) => {
+      const json = JSON.stringify({ id: 1, secret: SECRET })
+      ctx.body =
+        ctx.path === '/response'
+          ? new Response(json, { status: 201, headers: { 'content-type': 'application/json' } })
+          : new Blob([json], { type: 'application/json' })
+    })
+    const server = await listen(app.callback())
+    try {
+      const response = await fetch(`${server.url}/response`)
+      expect([response.status, await response.json()]).toEqual([201, { id: 1 }])
+      const blob = await fetch(`${server.url}/blob`)
+      expect(await blob.json()).toEqual({ id: 1 })
+    } finally {
+      await server.close()
+    }
+  })
+})
