@@ -6,5 +6,5 @@ declare module '@leakguard/demo' {
     leaked: Array<[string, unknown]>
     events: unknown[]
   }
-  export function runTour(): Promise<TourResult[]>
+  export function runTour(options?: { framework?: 'express' | 'koa' | 'fastify' }): Promise<TourResult[]>
 }

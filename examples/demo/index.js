@@ -1,4 +1,10 @@
-import { runTour } from './tour.js'
+import { FRAMEWORKS, runTour } from './tour.js'
+
+const framework = process.argv[2] ?? 'express'
+if (!(framework in FRAMEWORKS)) {
+  console.error(`usage: pnpm demo [${Object.keys(FRAMEWORKS).join('|')}]`)
+  process.exit(2)
+}
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR
 const paint = (code) => (text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text)
@@ -13,9 +19,9 @@ const short = (value) => {
 }
 const body = (text) => (text.length > 160 ? `${text.slice(0, 157)}... (${text.length} bytes)` : text)
 
-console.log(bold('leakguard demo: one shop API, served without and with leakguard\n'))
+console.log(bold(`leakguard demo: one shop API on ${framework}, served without and with leakguard\n`))
 let leakedTotal = 0
-for (const { stop, unprotected, protected: guarded, leaked } of await runTour()) {
+for (const { stop, unprotected, protected: guarded, leaked } of await runTour({ framework })) {
   console.log(bold(`GET ${stop.path}${stop.role ? `  (role: ${stop.role})` : ''}`), dim(`- ${stop.why}`))
   console.log(`  without leakguard  ${unprotected.status}  ${dim(body(unprotected.text))}`)
   console.log(`  with leakguard     ${guarded.status}  ${green(body(guarded.text))}`)
@@ -30,4 +36,5 @@ for (const { stop, unprotected, protected: guarded, leaked } of await runTour())
   console.log()
 }
 console.log(bold(`${leakedTotal} values that the handlers sent never left the protected server.`))
-console.log(dim('Run the example yourself: pnpm --filter @leakguard/example-express-app start'))
+console.log(dim(`Run the example yourself: pnpm --filter @leakguard/example-${framework}-app start`))
+console.log(dim('Other frameworks: pnpm demo koa, pnpm demo fastify'))

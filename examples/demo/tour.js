@@ -1,5 +1,9 @@
-import { once } from 'node:events'
-import { createApp } from '@leakguard/example-express-app'
+import { start as startExpress } from '@leakguard/example-express-app'
+import { start as startFastify } from '@leakguard/example-fastify-app'
+import { start as startKoa } from '@leakguard/example-koa-app'
+
+/** The example app of each framework; each serves the same API. */
+export const FRAMEWORKS = { express: startExpress, koa: startKoa, fastify: startFastify }
 
 /** The stops of the tour: a request and why it is interesting. */
 export const STOPS = [
@@ -10,12 +14,6 @@ export const STOPS = [
   { path: '/orders/1000/refund', why: 'an error handler that sends the stack and the SQL' },
   { path: '/users', why: 'the list endpoint (40 users)' },
 ]
-
-async function serve(app) {
-  const server = app.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }
-}
 
 async function fetchText(url, role) {
   const response = await fetch(url, role === undefined ? {} : { headers: { 'x-demo-role': role } })
@@ -41,13 +39,17 @@ function parse(text) {
 }
 
 /**
- * Runs every stop against the unprotected and the protected app, in this process.
+ * Runs every stop against the unprotected and the protected app of `framework`, in this process.
+ * @param {{ framework?: keyof typeof FRAMEWORKS }} [options]
  * @returns {Promise<Array<{ stop: typeof STOPS[number], unprotected: { status: number, text: string }, protected: { status: number, text: string }, leaked: Array<[string, unknown]>, events: unknown[] }>>}
  */
-export async function runTour() {
+export async function runTour({ framework = 'express' } = {}) {
+  const start = FRAMEWORKS[framework]
+  if (start === undefined)
+    throw new Error(`unknown framework ${framework}; use one of ${Object.keys(FRAMEWORKS).join(', ')}`)
   const events = []
-  const bare = await serve(createApp({ protect: false }))
-  const guarded = await serve(createApp({ onEvent: (event) => events.push(event) }))
+  const bare = await start({ protect: false })
+  const guarded = await start({ onEvent: (event) => events.push(event) })
   try {
     const results = []
     for (const stop of STOPS) {
@@ -61,7 +63,6 @@ export async function runTour() {
     }
     return results
   } finally {
-    bare.close()
-    guarded.close()
+    await Promise.all([bare.close(), guarded.close()])
   }
 }

@@ -1,46 +1,42 @@
+import { once } from 'node:events'
+import { createShop, shopPolicy } from '@leakguard/example-shop'
 import { leakguard } from '@leakguard/express'
-import { createOrders, createUsers } from '@leakguard/fixtures'
 import express from 'express'
-import { shopPolicy } from './policy.js'
 
 /**
- * The example shop API. Its handlers return whole database rows, as real handlers often do:
- * password hashes, card numbers and internal notes included. leakguard decides what leaves.
+ * The example shop API on Express 5.
  * @param {{ protect?: boolean, onEvent?: (event: import('@leakguard/core').LeakguardEvent) => void }} [options]
  */
 export function createApp({ protect = true, onEvent } = {}) {
-  const users = createUsers(40)
-  const orders = createOrders(users)
+  const shop = createShop()
   const app = express()
   if (protect) app.use(leakguard({ ...shopPolicy, audit: { onEvent } }))
 
-  app.get('/health', (_req, res) => res.json({ ok: true }))
-  app.get('/users', (_req, res) => res.json({ data: users, total: users.length, page: 1 }))
+  app.get('/health', (_req, res) => res.json(shop.health()))
+  app.get('/users', (_req, res) => res.json(shop.listUsers()))
   app.get('/users/:id', (req, res) => {
-    const user = users.find((u) => String(u.id) === req.params.id)
-    if (user === undefined)
-      return res.status(404).json({ title: 'Not Found', status: 404, detail: 'no such user' })
-    return res.json(user)
+    const user = shop.findUser(req.params.id)
+    return user === undefined ? res.status(404).json(shop.notFound('no such user')) : res.json(user)
   })
   app.get('/orders/:id', (req, res) => {
-    const order = orders.find((o) => String(o.id) === req.params.id)
-    if (order === undefined) return res.status(404).json({ title: 'Not Found', status: 404 })
-    return res.json(order)
+    const order = shop.findOrder(req.params.id)
+    return order === undefined ? res.status(404).json(shop.notFound('no such order')) : res.json(order)
   })
-  // A route nobody wrote a policy for: with responses.default 'deny' it sends {}.
-  app.get('/internal/config', (_req, res) =>
-    res.json({ dbUrl: 'postgres://app:hunter2@db/shop', featureFlags: {} }),
-  )
-  // An error handler that leaks the stack and the query, as many do.
+  app.get('/internal/config', (_req, res) => res.json(shop.internalConfig()))
   app.get('/orders/:id/refund', () => {
-    throw Object.assign(new Error('duplicate key value violates unique constraint "refunds_pkey"'), {
-      sql: "INSERT INTO refunds (order_id, card) VALUES (1000, '4111111111111111')",
-    })
+    throw shop.refundError()
   })
-  app.use((error, _req, res, _next) => {
-    res
-      .status(500)
-      .json({ error: 'Internal Server Error', message: error.message, stack: error.stack, sql: error.sql })
-  })
+  // A careless error handler, as many apps have: leakguard's problem view cuts it down.
+  app.use((error, _req, res, _next) => res.status(500).json(shop.leakyErrorBody(error)))
   return app
+}
+
+/** Starts the app; resolves once it listens. */
+export async function start({ port = 0, ...options } = {}) {
+  const server = createApp(options).listen(port, '127.0.0.1')
+  await once(server, 'listening')
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((r) => server.close(r)),
+  }
 }

@@ -318,7 +318,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
       })
     })
 
-    it('passes non-object bodies (text) through unchanged for now', async () => {
+    it('passes text bodies through unchanged, even with responses.default deny', async () => {
       const { guard, events } = recordingGuard({ responses: { default: 'deny' } })
       await withApp({ leakguard: guard, routes: [get('/text', () => 'plain text')] }, async (url) => {
         const res = await call(`${url}/text`)

@@ -1,0 +1,42 @@
+// The example shop, framework-free: what every example app serves. Handlers return whole rows,
+// as real handlers often do: password hashes, card numbers and internal notes included.
+import { createOrders, createUsers } from '@leakguard/fixtures'
+
+export { demoRoles, shopPolicy } from './policy.js'
+
+export function createShop() {
+  const users = createUsers(40)
+  const orders = createOrders(users)
+  return {
+    health: () => ({ ok: true }),
+    listUsers: () => ({ data: users, total: users.length, page: 1 }),
+    /** @returns {object | undefined} */
+    findUser: (id) => users.find((u) => String(u.id) === String(id)),
+    /** @returns {object | undefined} */
+    findOrder: (id) => orders.find((o) => String(o.id) === String(id)),
+    notFound: (detail) => ({ title: 'Not Found', status: 404, detail }),
+    /** A route nobody wrote a policy for. */
+    internalConfig: () => ({ dbUrl: 'postgres://app:hunter2@db/shop', featureFlags: {} }),
+    /** What a refund of an order throws: a driver error carrying SQL. */
+    refundError: () =>
+      Object.assign(new Error('duplicate key value violates unique constraint "refunds_pkey"'), {
+        sql: "INSERT INTO refunds (order_id, card) VALUES (1000, '4111111111111111')",
+      }),
+    /** The body a careless error handler sends: message, stack and SQL. */
+    leakyErrorBody: (error) => ({
+      error: 'Internal Server Error',
+      message: error.message,
+      stack: error.stack,
+      sql: error.sql,
+    }),
+  }
+}
+
+/** Prints what the example listens on. */
+export function printUsage(name, url) {
+  console.log(`Example shop API (${name}) with leakguard on ${url}`)
+  console.log(`  curl ${url}/users/1`)
+  console.log(`  curl -H 'x-demo-role: support' ${url}/users/1`)
+  console.log(`  curl ${url}/internal/config`)
+  console.log(`  curl ${url}/orders/1000/refund`)
+}
