@@ -26,6 +26,8 @@ export type ConfigErrorCode =
   | 'ERR_LG_CONFIG_UNSUPPORTED_PATH'
   | 'ERR_LG_CONFIG_INVALID_ROUTE'
   | 'ERR_LG_CONFIG_DUPLICATE_ROUTE'
+  | 'ERR_LG_CONFIG_UNSAFE_PATTERN'
+  | 'ERR_LG_CONFIG_MISSING_HASH_KEY'
 
 /**
  * Options given to `createGuard`, an adapter or a route helper are invalid. Thrown at startup, never
@@ -55,6 +57,7 @@ export type ResponseErrorCode =
   | 'ERR_LG_RESPONSE_STREAM_FAILED'
   | 'ERR_LG_RESPONSE_HEADERS_SENT'
   | 'ERR_LG_RESPONSE_ROLES_FAILED'
+  | 'ERR_LG_RESPONSE_RULE_FAILED'
   | 'ERR_LG_RESPONSE_INTERNAL'
 
 /**
@@ -64,8 +67,11 @@ export type ResponseErrorCode =
  */
 export class LeakguardResponseError extends LeakguardError {
   declare readonly code: ResponseErrorCode
-  constructor(code: ResponseErrorCode, message: string, options?: { cause?: unknown }) {
+  /** The id of the redaction rule that failed, for `ERR_LG_RESPONSE_RULE_FAILED`. */
+  readonly rule: string | undefined
+  constructor(code: ResponseErrorCode, message: string, options?: { cause?: unknown; rule?: string }) {
     super(code, message, options)
+    this.rule = options?.rule
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { compileAllowlist, EMPTY, KEEP, type ProjectionNode } from './allowlist/compile.js'
-import { project } from './allowlist/project.js'
+import { project, REMOVE } from './allowlist/project.js'
 import { type AuditDispatcher, createDispatcher } from './audit/dispatch.js'
 import type {
   EventRequest,
@@ -15,6 +15,14 @@ import { type BodySource, collectBody } from './http/collect.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
 import { describe, functionOption, integerOption, objectOption, oneOf } from './lib/validate.js'
 import type { GuardOptions, RouteOptions } from './options.js'
+import {
+  compileRedactor,
+  RedactionSession,
+  type RedactOptions,
+  type Redactor,
+  type RouteRedactOptions,
+  routeRedactor,
+} from './redact/engine.js'
 import {
   type CompiledRouteOptions,
   compileRouteOptions,
@@ -50,7 +58,7 @@ export const DEFAULT_SERVER_PROBLEM_VIEW: readonly string[] = Object.freeze([
   '$.statusCode',
 ])
 
-const GUARD_OPTION_KEYS = ['mode', 'responses', 'routes', 'audit', 'getRoles'] as const
+const GUARD_OPTION_KEYS = ['mode', 'responses', 'routes', 'redact', 'audit', 'getRoles'] as const
 const RESPONSES_OPTION_KEYS = [
   'default',
   'problemView',
@@ -141,6 +149,11 @@ export interface Guard<TRequest = unknown> {
    * payload comes back as the same object when nothing was dropped.
    */
   filterSerialized(context: RequestContext, response: SerializedResponseInput): SerializedDecision
+  /**
+   * Redacts a text body (`text/*`): detectors and rules over the whole text, and, for 4xx/5xx,
+   * error hygiene. The payload comes back as the same object when nothing was found.
+   */
+  filterText(context: RequestContext, response: SerializedResponseInput): SerializedDecision
   /** Same, for a body still to be read, up to `responses.maxBufferedBytes`. Never rejects. */
   filterStream(context: RequestContext, response: StreamedResponseInput): Promise<SerializedDecision>
   /**
@@ -165,6 +178,7 @@ const BLOCK_MESSAGES: Record<ResponseErrorCode, string> = {
   ERR_LG_RESPONSE_STREAM_FAILED: 'response stream failed while buffering',
   ERR_LG_RESPONSE_HEADERS_SENT: 'headers were sent before the body could be filtered',
   ERR_LG_RESPONSE_ROLES_FAILED: 'getRoles failed',
+  ERR_LG_RESPONSE_RULE_FAILED: 'a redaction rule failed',
   ERR_LG_RESPONSE_INTERNAL: 'response filtering failed',
 }
 
@@ -229,6 +243,18 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     functionOption(audit.onEvent, 'audit.onEvent'),
     integerOption(audit.maxQueue, 'audit.maxQueue', 1, 1_000_000, 1024),
   )
+  const redactor = compileRedactor(raw.redact as RedactOptions | undefined, 'redact')
+  const routeRedactors = new WeakMap<RouteRedactOptions, Redactor>()
+  const redactorFor = (policy: CompiledRouteOptions | undefined): Redactor => {
+    const route = policy?.redact
+    if (route === undefined) return redactor
+    let built = routeRedactors.get(route)
+    if (built === undefined) {
+      built = routeRedactor(redactor, route, 'route redact')
+      routeRedactors.set(route, built)
+    }
+    return built
+  }
   const getRoles = functionOption<(request: TRequest) => unknown>(raw.getRoles, 'getRoles')
   const table = compileRouteTable(raw.routes)
 
@@ -303,7 +329,9 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   ) {
     const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
     const view = pickView(context, status, policy)
-    const result = project(body, view.tree, limits)
+    const session = startRedaction(context, status, policy)
+    const result = project(body, view.tree, session === undefined ? limits : { ...limits, hooks: session })
+    if (session !== undefined) reportRedaction(context, status, session)
     if (result.dropped > 0) {
       emit('response.fields_dropped', 'info', 'success', eventRequest(context, status), {
         view: view.kind,
@@ -311,7 +339,27 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         dropped: { count: result.dropped, paths: result.droppedPaths, truncated: result.pathsTruncated },
       })
     }
-    return result
+    return { value: result.value, changed: result.dropped > 0 || (session?.total ?? 0) > 0 }
+  }
+
+  function startRedaction(context: Context, status: number, policy: CompiledRouteOptions | undefined) {
+    const active = redactorFor(policy)
+    if (!active.enabled) return undefined
+    return new RedactionSession(active, {
+      hygiene: status >= 400 && active.errorHygiene,
+      requestId: context.requestId,
+      detailed: false,
+    })
+  }
+
+  function reportRedaction(context: Context, status: number, session: RedactionSession): void {
+    if (session.total === 0) return
+    const { findings, truncated } = session.summary(limits.maxPaths)
+    emit('response.redacted', 'warn', 'success', eventRequest(context, status), {
+      findings,
+      total: session.total,
+      truncated,
+    })
   }
 
   /** Reports a failure and returns the generic 500 that replaces the response. */
@@ -355,7 +403,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         )
       }
       const result = decide(context, status, body, routeOptions)
-      if (mode === 'report' || result.dropped === 0) return { blocked: false, payload }
+      if (mode === 'report' || !result.changed) return { blocked: false, payload }
       return { blocked: false, payload: JSON.stringify(result.value) }
     } catch (thrown) {
       const blocked = fail(context, status, thrown)
@@ -395,6 +443,29 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     },
     filterSerialized(requestContext, response) {
       return serialized(requestContext as Context, response.status, response.payload, response.routeOptions)
+    },
+    filterText(requestContext, response) {
+      const context = requestContext as Context
+      const { status, payload } = response
+      try {
+        const session = startRedaction(
+          context,
+          status,
+          mergeRouteOptions(context.entry?.policy, response.routeOptions),
+        )
+        if (session === undefined) return { blocked: false, payload }
+        const text =
+          typeof payload === 'string'
+            ? payload
+            : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
+        const out = session.string(text, null, null)
+        reportRedaction(context, status, session)
+        if (mode === 'report' || session.total === 0) return { blocked: false, payload }
+        return { blocked: false, payload: out === REMOVE ? '' : out }
+      } catch (thrown) {
+        const blocked = fail(context, status, thrown)
+        return mode === 'report' ? { blocked: false, payload } : blocked
+      }
     },
     async filterStream(requestContext, response) {
       const context = requestContext as Context

@@ -34,7 +34,19 @@ export {
   type StreamedResponseInput,
 } from './guard.js'
 export { type BodySource, collectBody } from './http/collect.js'
-export { isJsonContentType } from './http/content-type.js'
+export { isJsonContentType, isTextContentType } from './http/content-type.js'
 export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
 export type { AuditOptions, GuardOptions, ResponsesOptions, RouteOptions } from './options.js'
+export {
+  type CompiledRedactor,
+  createRedactor,
+  type Finding,
+  listDetectors,
+  type MaskSpec,
+  type RedactOptions,
+  type RedactRule,
+  type RouteRedactOptions,
+  redact,
+  scan,
+} from './redact/index.js'
 export type { CompiledRouteOptions } from './routes/policy.js'

@@ -1,4 +1,5 @@
 import type { LeakguardEvent } from './audit/events.js'
+import type { RedactOptions, RouteRedactOptions } from './redact/engine.js'
 
 /**
  * Options of one route: given under `routes['METHOD /path']`, or in a framework's idiom (Fastify
@@ -23,6 +24,8 @@ export interface RouteOptions {
    * @default undefined: `responses.problemView`
    */
   problemView?: readonly string[]
+  /** Redaction on this route: extra `rules`, detector `overrides`, `errorHygiene`, `enabled`. */
+  redact?: RouteRedactOptions
 }
 
 /** How responses are filtered. */
@@ -95,6 +98,12 @@ export interface GuardOptions<TRequest = unknown> {
    * @default {}
    */
   routes?: Readonly<Record<string, RouteOptions>>
+  /**
+   * Sensitive-pattern redaction of what the allowlist keeps: detectors, member-name rules, your own
+   * rules, masks. On by default with the `'default'` detectors (docs/redaction.md).
+   * @default { detectors: 'default' }
+   */
+  redact?: RedactOptions
   /** Audit event delivery. @default {} */
   audit?: AuditOptions
   /**

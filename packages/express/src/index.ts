@@ -6,10 +6,12 @@ import {
   type GuardOptions,
   isGuard,
   isJsonContentType,
+  isTextContentType,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
   problemForError,
   type RouteOptions,
+  type SerializedDecision,
 } from '@leakguard/core'
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express'
 import { markErrorHandler, warnWithoutErrorHandler } from './error-handler-check.js'
@@ -92,6 +94,17 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       return decision.blocked ? sendBlocked(decision) : original(method, decision.body)
     }
 
+    /** JSON text is filtered, text redacted; other content types are not leakguard's. */
+    const filterSerialized = (
+      type: unknown,
+      payload: string | Uint8Array,
+    ): SerializedDecision | undefined => {
+      const input = { status: res.statusCode, payload, routeOptions: routeOptionsOf.get(req) }
+      if (isJsonContentType(type)) return guard.filterSerialized(context, input)
+      if (isTextContentType(type)) return guard.filterText(context, input)
+      return undefined
+    }
+
     res.json = function leakguardJson(this: Response) {
       const body = legacyBody(this, arguments)
       return inside ? original(json, body) : filterObject(json, body)
@@ -107,27 +120,18 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
           ? arguments[0]
           : legacyBody(this, arguments)
       if (isObjectBody(body)) return filterObject(json, body)
-      if (
-        (typeof body === 'string' || ArrayBuffer.isView(body)) &&
-        isJsonContentType(this.get('Content-Type'))
-      ) {
-        const decision = guard.filterSerialized(context, {
-          status: this.statusCode,
-          payload: body as string | Uint8Array,
-          routeOptions: routeOptionsOf.get(req),
-        })
-        return decision.blocked ? sendBlocked(decision) : original(send, decision.payload)
+      if (typeof body === 'string' || ArrayBuffer.isView(body)) {
+        const decision = filterSerialized(this.get('Content-Type'), body as string | Uint8Array)
+        if (decision !== undefined) {
+          return decision.blocked ? sendBlocked(decision) : original(send, decision.payload)
+        }
       }
       return original(send, body)
     }
     interceptRawBody(res, {
       isInside: () => inside,
-      filter: (payload) =>
-        guard.filterSerialized(context, {
-          status: res.statusCode,
-          payload,
-          routeOptions: routeOptionsOf.get(req),
-        }),
+      filter: (payload) => filterSerialized('application/json', payload)!,
+      filterText: (payload) => filterSerialized('text/plain', payload)!,
       block: (code) => guard.block(context, res.statusCode, code),
       maxBytes: guard.maxBufferedBytes,
     })

@@ -1,11 +1,18 @@
 import type { ServerResponse } from 'node:http'
-import { type BlockedResponse, isJsonContentType, type SerializedDecision } from '@leakguard/core'
+import {
+  type BlockedResponse,
+  isJsonContentType,
+  isTextContentType,
+  type SerializedDecision,
+} from '@leakguard/core'
 
 /** What {@link interceptRawBody} needs from the middleware. */
 export interface RawBodyHooks {
   /** Whether the write comes from a body leakguard already filtered (`res.send` and kin). */
   isInside(): boolean
   filter(payload: Buffer): SerializedDecision
+  /** For error pages written raw (`text/*`, status 400+): redaction and error hygiene. */
+  filterText(payload: Buffer): SerializedDecision
   /** Reports a blocked body and returns the generic 500 to send instead. */
   block(code: 'ERR_LG_RESPONSE_TOO_LARGE' | 'ERR_LG_RESPONSE_HEADERS_SENT'): BlockedResponse
   readonly maxBytes: number
@@ -23,7 +30,8 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
 
 /**
  * Catches JSON written straight to `res.write`/`res.end` (a stream piped into `res`,
- * `res.sendFile`), which never passes through `res.send`: buffers it up to `maxBytes`, filters it,
+ * `res.sendFile`), and error pages written the same way (`text/*`, status 400+, such as Express's
+ * finalhandler), which never pass through `res.send`: buffers them up to `maxBytes`, filters them,
  * and fixes Content-Length (dropping the file's ETag and Last-Modified, which no longer describe
  * the body). Other content types stream through untouched. If the headers were already sent and
  * the body must change, the connection is closed: nothing else is safe.
@@ -31,7 +39,7 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
 export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void {
   const { write } = res
   const end = res.end as unknown as (this: ServerResponse, ...args: unknown[]) => ServerResponse
-  let mode: 'undecided' | 'pass' | 'buffer' = 'undecided'
+  let mode: 'undecided' | 'pass' | 'json' | 'text' = 'undecided'
   const chunks: Buffer[] = []
   let size = 0
   let overflow = false
@@ -41,7 +49,15 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
       mode = 'pass' // leakguard produced this body itself
       return true
     }
-    if (mode === 'undecided') mode = isJsonContentType(res.getHeader('content-type')) ? 'buffer' : 'pass'
+    if (mode === 'undecided') {
+      const type = res.getHeader('content-type')
+      // Error pages written raw (Express's finalhandler) are small: read them for error hygiene.
+      mode = isJsonContentType(type)
+        ? 'json'
+        : res.statusCode >= 400 && isTextContentType(type)
+          ? 'text'
+          : 'pass'
+    }
     return mode === 'pass'
   }
 
@@ -64,7 +80,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
       decision = hooks.block('ERR_LG_RESPONSE_TOO_LARGE')
     } else {
       original = Buffer.concat(chunks, size)
-      decision = hooks.filter(original)
+      decision = mode === 'json' ? hooks.filter(original) : hooks.filterText(original)
     }
     if (!decision.blocked && decision.payload === original) return end.call(res, original, callback)
     if (res.headersSent) {

@@ -7,6 +7,7 @@ import {
   type GuardOptions,
   isGuard,
   isJsonContentType,
+  isTextContentType,
   type LeakguardRequestState,
   type RouteOptions as LeakguardRouteOptions,
   PROBLEM_CONTENT_TYPE,
@@ -121,7 +122,9 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   // (by Content-Type) through the engine.
   fastify.addHook('onSend', (request, reply, payload, next) => {
     if (filtered.has(request) || payload === null || payload === undefined) return next(null, payload)
-    if (!isJsonContentType(reply.getHeader('content-type'))) return next(null, payload)
+    const type = reply.getHeader('content-type')
+    const text = isTextContentType(type) && (typeof payload === 'string' || payload instanceof Uint8Array)
+    if (!text && !isJsonContentType(type)) return next(null, payload)
     const context = contexts.get(request) ?? start(request)
     const apply = (decision: SerializedDecision): void => {
       if (decision.blocked) reply.code(decision.status).type(decision.contentType)
@@ -135,7 +138,10 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     }
     const input = { status: reply.statusCode, routeOptions }
     if (typeof payload === 'string' || payload instanceof Uint8Array) {
-      return apply(guard.filterSerialized(context, { ...input, payload }))
+      const decision = text
+        ? guard.filterText(context, { ...input, payload })
+        : guard.filterSerialized(context, { ...input, payload })
+      return apply(decision)
     }
     guard.filterStream(context, { ...input, source: payload as BodySource }).then(apply, next)
   })

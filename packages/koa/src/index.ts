@@ -9,6 +9,7 @@ import {
   type GuardOptions,
   isGuard,
   isJsonContentType,
+  isTextContentType,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
   problemForError,
@@ -67,7 +68,14 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     const routeOptions = routeOptionsOf.get(ctx)
     // Koa's own order: strings, Buffers and streams go out as they are; other objects as JSON.
     if (typeof body === 'string' || Buffer.isBuffer(body) || isStreamedBody(body as object)) {
-      if (!isJsonContentType(ctx.response.get('Content-Type'))) return
+      const type = ctx.response.get('Content-Type')
+      if (isTextContentType(type) && (typeof body === 'string' || Buffer.isBuffer(body))) {
+        const decision = guard.filterText(context, { status: ctx.status, payload: body, routeOptions })
+        if (decision.blocked) sendBlocked(ctx, decision)
+        else if (decision.payload !== body) ctx.body = decision.payload
+        return
+      }
+      if (!isJsonContentType(type)) return
       const decision =
         typeof body === 'string' || Buffer.isBuffer(body)
           ? guard.filterSerialized(context, { status: ctx.status, payload: body, routeOptions })

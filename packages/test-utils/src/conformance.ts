@@ -150,8 +150,17 @@ export function runConformanceSuite(harness: AdapterHarness): void {
           expect((await call(`${url}/users/2`)).json).toEqual({ id: 2 })
         },
       )
+      // No options: every member kept, secrets and personal data masked by the default detectors.
       await withApp({ leakguard: {}, routes }, async (url) => {
-        expect((await call(`${url}/users/2`)).json).toEqual(user(2))
+        const res = await call(`${url}/users/2`)
+        const expected = user(2)
+        expect(res.json).toEqual({
+          ...expected,
+          email: '[REDACTED:email]',
+          passwordHash: '[REDACTED]',
+          profile: { ...expected.profile, ssn: '[REDACTED]' },
+        })
+        expect(res.text).toContain(SECRET) // the street holds a marker no detector knows
       })
     })
 

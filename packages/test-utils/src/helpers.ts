@@ -9,11 +9,18 @@ export const roleHeader = (request: HeaderBearer): string[] => {
   return typeof value === 'string' && value !== '' ? value.split(',') : []
 }
 
-/** A guard whose events the test can read after `flush()`. */
+/** Redaction off: for scenarios about the allowlist alone. */
+export const NO_REDACTION = { detectors: 'none', keyNames: false, errorHygiene: false } as const
+
+/**
+ * A guard whose events the test can read after `flush()`. Redaction is off unless `options.redact`
+ * says otherwise, so allowlist scenarios see only the allowlist.
+ */
 export function recordingGuard(options: GuardOptions<HeaderBearer> = {}) {
   const events: LeakguardEvent[] = []
   const guard = createGuard<HeaderBearer>({
     getRoles: roleHeader,
+    redact: NO_REDACTION,
     ...options,
     audit: { onEvent: (event) => void events.push(event) },
   })

@@ -1,8 +1,31 @@
 import { LeakguardResponseError } from '../errors.js'
 import { KEEP, type ProjectionNode } from './compile.js'
 
+/** Returned by a hook to drop the member (or array element) instead of outputting it. */
+export const REMOVE: unique symbol = Symbol('leakguard.remove')
+
+/** Where a hook is being called: paths are built only when asked for. */
+export interface PathRef {
+  /** Templated JSONPath, arrays as `[*]`: `$.users[*].email`. */
+  template(): string
+  /** Concrete JSONPath: `$.users[3].email`. */
+  concrete(): string
+  /** Member names from the root, array levels left out: `['users', 'email']`. */
+  keys(): string[]
+}
+
+/** Called for what the walk outputs, to transform it (redaction). */
+export interface ProjectHooks {
+  /** Each kept primitive; returns its replacement, or {@link REMOVE}. */
+  value(value: string | number | boolean | null, key: string | null, at: PathRef): unknown
+  /** Each kept member name; returns the name to output. */
+  key(key: string, at: PathRef): string
+}
+
 /** Limits of one projection. */
 export interface ProjectOptions {
+  /** Transforms applied to kept values (redaction), or none. */
+  readonly hooks?: ProjectHooks | undefined
   /** Deepest nesting of objects and arrays allowed in the output; deeper fails the response. */
   readonly maxDepth: number
   /** How many distinct dropped paths to record (the count is always exact). */
@@ -121,6 +144,18 @@ function prepare(value: unknown, key: string): Prepared {
   }
 }
 
+const ROOT_PATH: PathRef = { template: () => '$', concrete: () => '$', keys: () => [] }
+
+/** The path of the member being processed, from the frames on the stack. */
+function buildPath(stack: readonly Frame[], concrete: boolean): string {
+  let path = '$'
+  for (const frame of stack) {
+    if (frame.keys === null) path += concrete ? `[${frame.i - 1}]` : '[*]'
+    else path = childPath(path, frame.keys[frame.i - 1]!)
+  }
+  return path
+}
+
 function setMember(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
@@ -160,7 +195,10 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
   const top = prepare(value, '')
   if (top === OMIT) return { value: undefined, dropped: 0, droppedPaths: [], pathsTruncated: false }
   if (typeof top !== 'object' || top === null) {
-    if (root.keep) return { value: top, dropped: 0, droppedPaths: [], pathsTruncated: false }
+    if (root.keep) {
+      const value = options.hooks === undefined ? top : options.hooks.value(top, null, ROOT_PATH)
+      return { value: value === REMOVE ? null : value, dropped: 0, droppedPaths: [], pathsTruncated: false }
+    }
     dropped++
     return {
       value: null,
@@ -184,6 +222,17 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     return out
   }
   const result = open(top.container, root, 1, root.keep ? null : root0)
+  const hooks = options.hooks
+  // The member being processed: the top frame's last key (objects) or index (arrays).
+  const pathRef: PathRef = {
+    template: () => buildPath(stack, false),
+    concrete: () => buildPath(stack, true),
+    keys: () => {
+      const out: string[] = []
+      for (const frame of stack) if (frame.keys !== null) out.push(frame.keys[frame.i - 1]!)
+      return out
+    },
+  }
 
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!
@@ -228,14 +277,20 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         child.keep || frame.place === null ? null : frame.place.child(keys === null ? null : key),
       )
     } else if (child.keep) {
-      out = prepared
+      out = hooks === undefined ? prepared : hooks.value(prepared, keys === null ? null : key, pathRef)
+      if (out === REMOVE) continue
     } else {
       // The allowlist expects members below this one, but the value has none.
       drop(frame.place, keys === null ? null : key)
       continue
     }
     if (keys === null) (frame.out as unknown[]).push(out)
-    else setMember(frame.out as Record<string, unknown>, key, out)
+    else
+      setMember(
+        frame.out as Record<string, unknown>,
+        hooks === undefined ? key : hooks.key(key, pathRef),
+        out,
+      )
   }
   if (dropped === 0) return { value: result, dropped, droppedPaths: [], pathsTruncated: false }
   const droppedPaths: string[] = []

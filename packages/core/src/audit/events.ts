@@ -42,12 +42,27 @@ export interface LeakguardEventMap {
       readonly truncated: boolean
     }
   }
+  /** Detectors or rules masked values in a response (or would have, in report mode). */
+  'response.redacted': {
+    /** Templated path, detector or rule id, and how many values; never the values. */
+    readonly findings: ReadonlyArray<{
+      readonly path: string
+      readonly detector: string
+      readonly count: number
+    }>
+    /** Values masked in all. */
+    readonly total: number
+    /** Whether more distinct path/detector pairs were found than `findings` lists. */
+    readonly truncated: boolean
+  }
   /** The engine could not filter a response: the client got a generic 500 (in `'enforce'` mode). */
   'response.blocked': {
     readonly error: {
       readonly code: ResponseErrorCode
       /** leakguard's own fixed description; never the application's error text. */
       readonly message: string
+      /** The redaction rule that failed, for `ERR_LG_RESPONSE_RULE_FAILED`. */
+      readonly rule?: string
     }
   }
 }

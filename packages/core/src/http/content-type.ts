@@ -9,3 +9,9 @@ export function isJsonContentType(header: unknown): boolean {
   const type = (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase()
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))
 }
+
+/** Whether a Content-Type header names text (`text/*`): redacted, never parsed. */
+export function isTextContentType(header: unknown): boolean {
+  const value = Array.isArray(header) ? header[0] : header
+  return typeof value === 'string' && value.trimStart().slice(0, 5).toLowerCase() === 'text/'
+}

@@ -1,8 +1,9 @@
 import { compileAllowlist, mergeNodes, type ProjectionNode } from '../allowlist/compile.js'
 import { describe, fail, isPlainObject, objectOption } from '../lib/validate.js'
 import type { RouteOptions } from '../options.js'
+import { type RouteRedactOptions, validateRouteRedact } from '../redact/engine.js'
 
-const ROUTE_OPTION_KEYS = ['allow', 'views', 'problemView'] as const
+const ROUTE_OPTION_KEYS = ['allow', 'views', 'problemView', 'redact'] as const
 
 const compiledBrand: unique symbol = Symbol('leakguard.compiledRoute')
 
@@ -12,6 +13,7 @@ export interface CompiledRouteOptions {
   readonly allow?: ProjectionNode
   readonly views?: ReadonlyMap<string, ProjectionNode>
   readonly problemView?: ProjectionNode
+  readonly redact?: RouteRedactOptions
 }
 
 export function isCompiledRouteOptions(value: unknown): value is CompiledRouteOptions {
@@ -26,7 +28,9 @@ export function compileRouteOptions(options: RouteOptions | undefined, option: s
     allow?: ProjectionNode
     views?: Map<string, ProjectionNode>
     problemView?: ProjectionNode
+    redact?: RouteRedactOptions
   } = { [compiledBrand]: true }
+  if (raw.redact !== undefined) compiled.redact = validateRouteRedact(raw.redact, `${option}.redact`)
   if (raw.allow !== undefined) compiled.allow = compileAllowlist(raw.allow, `${option}.allow`)
   if (raw.problemView !== undefined)
     compiled.problemView = compileAllowlist(raw.problemView, `${option}.problemView`)

@@ -1,0 +1,28 @@
+import { keyWords } from '../keys.js'
+import type { Detector } from '../types.js'
+
+export const passwordHash: Detector = {
+  id: 'password-hash',
+  description:
+    'Password hashes in modular crypt format: bcrypt, argon2, scrypt, yescrypt, SHA-crypt, MD5-crypt.',
+  set: 'default',
+  prefilter: (_text, f) => f.dollar,
+  pattern:
+    /\$(?:2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}|scrypt\$[A-Za-z0-9=,+/.$-]{16,400}|7\$[./A-Za-z0-9]{30,200}|y\$[./A-Za-z0-9]+\$[./A-Za-z0-9]+\$[./A-Za-z0-9]{43}|[56]\$(?:rounds=\d{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}|(?:1|apr1)\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22})(?![./A-Za-z0-9])/g,
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}
+
+const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'hash', 'digest'])
+
+export const hexPasswordHash: Detector = {
+  id: 'hex-password-hash',
+  description:
+    'Bare hex MD5, SHA-1 and SHA-256 digests, only under password-like member names (passwordHash, pwd).',
+  set: 'default',
+  prefilter: (_text, f, context) =>
+    (f.length === 32 || f.length === 40 || f.length === 64) &&
+    context.key !== null &&
+    keyWords(context.key).some((word) => PASSWORD_WORDS.has(word)),
+  pattern: /^(?:[a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64})$/g,
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}

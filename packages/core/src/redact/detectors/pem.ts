@@ -1,0 +1,11 @@
+import type { Detector } from '../types.js'
+
+export const pem: Detector = {
+  id: 'private-key',
+  description: 'PEM private keys (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted), whole or truncated.',
+  set: 'default',
+  prefilter: (text, f) => f.dashes >= 10 && text.includes('PRIVATE KEY-----'),
+  pattern:
+    /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----(?:[\s\S]*?-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----|[\s\S]*)/g,
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}

@@ -1,0 +1,38 @@
+import type { Detector } from '../types.js'
+
+export const slack: Detector = {
+  id: 'slack-token',
+  description: 'Slack tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xapp-) and incoming-webhook URLs.',
+  set: 'default',
+  prefilter: (text) => text.includes('xox') || text.includes('xapp-') || text.includes('hooks.slack.com'),
+  pattern:
+    /(?<![\w-])(?:xox[abeprs]-[A-Za-z0-9-]{10,250}|xapp-\d-[A-Z0-9]{6,20}-\d{6,20}-[a-f0-9]{32,80}|https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,20}\/B[A-Z0-9]{6,20}\/[A-Za-z0-9]{16,40})/g,
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}
+
+export const stripe: Detector = {
+  id: 'stripe-key',
+  description: 'Stripe live secret (sk_live_) and restricted (rk_live_) keys.',
+  set: 'default',
+  prefilter: (text, f) => f.underscore && text.includes('_live_'),
+  pattern: /(?<![A-Za-z0-9_])[rs]k_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9_])/g,
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}
+
+export const google: Detector = {
+  id: 'google-api-key',
+  description: 'Google API keys: "AIza" and 35 URL-safe characters.',
+  set: 'default',
+  prefilter: (text, f) => f.length >= 39 && text.includes('AIza'),
+  pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g,
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}
+
+export const npm: Detector = {
+  id: 'npm-token',
+  description: 'npm access tokens: "npm_" and 36 alphanumerics.',
+  set: 'default',
+  prefilter: (text, f) => f.underscore && text.includes('npm_'),
+  pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}

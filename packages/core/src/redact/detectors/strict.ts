@@ -1,0 +1,36 @@
+import type { Detector } from '../types.js'
+
+export const ipAddress: Detector = {
+  id: 'ip-address',
+  description:
+    'IPv4 addresses (each octet 0-255) and IPv6 addresses with at least three groups. Strict set only.',
+  set: 'strict',
+  prefilter: (_text, f) => f.dots >= 3 || f.colons >= 2,
+  pattern:
+    /(?<![\w.:])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![\w.:])/g,
+  validate: (match) => !/^\d+:\d+(?::\d+)?$/.test(match), // times such as 12:30:45
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(text: string): number {
+  const counts = new Map<string, number>()
+  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1)
+  let bits = 0
+  for (const count of counts.values()) {
+    const p = count / text.length
+    bits -= p * Math.log2(p)
+  }
+  return bits
+}
+
+export const highEntropy: Detector = {
+  id: 'high-entropy',
+  description:
+    'Generic secrets: runs of 24+ token characters mixing cases and digits with at least 4 bits of entropy per character. Strict set only.',
+  set: 'strict',
+  prefilter: (_text, f) => f.length >= 24,
+  pattern: /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{24,512}(?![A-Za-z0-9+/_=-])/g,
+  validate: (match) => /[a-z]/.test(match) && /[A-Z]/.test(match) && /\d/.test(match) && entropy(match) >= 4,
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}

@@ -1,0 +1,459 @@
+import { KEEP } from '../allowlist/compile.js'
+import { type PathRef, project, REMOVE } from '../allowlist/project.js'
+import { LeakguardResponseError } from '../errors.js'
+import { describe, fail, isPlainObject, objectOption } from '../lib/validate.js'
+import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
+import { stringFeatures } from './features.js'
+import { genericErrorMessage, internalDetail } from './hygiene.js'
+import { isSensitiveKey } from './keys.js'
+import { type CompiledMask, compileMask } from './mask.js'
+import { type CompiledRules, compileRules, globMatches, type RedactRule } from './rules.js'
+import type { DetectionContext, Detector, MaskSpec, Span } from './types.js'
+
+/** Options of redaction, shared by `createGuard({ redact })`, `redact()` and `scan()`. */
+export interface RedactOptions {
+  /**
+   * Which detectors run: `'default'` (every detector of the `default` set), `'strict'` (adds noisier
+   * ones: IP addresses, generic high-entropy strings), `'none'`, or a list of detector ids.
+   * @default 'default'
+   */
+  detectors?: 'default' | 'strict' | 'none' | readonly string[]
+  /** Per detector id: `false` turns it off, `{ mask }` changes its mask. @default {} */
+  overrides?: Readonly<Record<string, false | { readonly mask?: MaskSpec }>>
+  /**
+   * Masks primitive values of members whose name says they are secret (`password`, `apiKey`,
+   * `authToken`, `cookie`, `ssn`, ...; see docs/redaction.md). `false` turns it off.
+   * @default { mask: { operator: 'replace', with: '[REDACTED]' } }
+   */
+  keyNames?: boolean | { readonly mask?: MaskSpec }
+  /** Your own rules: patterns, member-name globs, functions. @default [] */
+  rules?: readonly RedactRule[]
+  /** Key of the `hash` operator (HMAC-SHA256), at least 32 bytes. Required to use `hash`. */
+  hashKey?: string | Uint8Array
+  /**
+   * In 4xx/5xx bodies, replaces texts holding stack traces, SQL, driver errors or file-system paths
+   * by a generic message with the request id (OWASP API8).
+   * @default true
+   */
+  errorHygiene?: boolean
+  /** Parses and redacts JSON carried inside string values. @default true */
+  nestedJson?: boolean
+}
+
+/** Route-level redaction options; `rules` add to the global ones, `overrides` merge over them. */
+export interface RouteRedactOptions {
+  /** Extra rules for this route only. */
+  rules?: readonly RedactRule[]
+  /** Per detector on this route: `false` turns it off (e.g. `email` on a view that shows emails). */
+  overrides?: Readonly<Record<string, false | { readonly mask?: MaskSpec }>>
+  /** Overrides `redact.errorHygiene` on this route. */
+  errorHygiene?: boolean
+  /** `false` turns redaction off on this route (the allowlist still applies). @default true */
+  enabled?: boolean
+}
+
+const OPTION_KEYS = [
+  'detectors',
+  'overrides',
+  'keyNames',
+  'rules',
+  'hashKey',
+  'errorHygiene',
+  'nestedJson',
+] as const
+export const ROUTE_REDACT_KEYS = ['rules', 'overrides', 'errorHygiene', 'enabled'] as const
+const KEY_NAME_MASK: MaskSpec = { operator: 'replace', with: '[REDACTED]' }
+const MAX_NESTED_JSON_DEPTH = 3
+
+interface ActiveDetector {
+  readonly detector: Detector
+  readonly mask: CompiledMask
+}
+
+/** Redaction compiled once from options. */
+export interface Redactor {
+  readonly enabled: boolean
+  /** The chosen detector set, before overrides. */
+  readonly catalogue: readonly Detector[]
+  readonly overrides: Readonly<Record<string, unknown>>
+  readonly detectors: readonly ActiveDetector[]
+  readonly rules: CompiledRules
+  readonly keyNameMask: CompiledMask | null
+  readonly errorHygiene: boolean
+  readonly nestedJson: boolean
+  readonly hashKey: Buffer | undefined
+}
+
+function compileHashKey(value: unknown, option: string): Buffer | undefined {
+  if (value === undefined) return undefined
+  const key =
+    typeof value === 'string'
+      ? Buffer.from(value)
+      : value instanceof Uint8Array
+        ? Buffer.from(value)
+        : undefined
+  if (key === undefined) return fail(option, `expected a string or Uint8Array, got ${describe(value)}`)
+  if (key.length < 32)
+    return fail(
+      option,
+      `must be at least 32 bytes (got ${key.length}); generate one with crypto.randomBytes(32)`,
+    )
+  return key
+}
+
+function booleanOption(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') fail(option, `expected true or false, got ${describe(value)}`)
+  return value as boolean
+}
+
+/** Validates and compiles redaction options. @throws LeakguardConfigError */
+export function compileRedactor(options: RedactOptions | undefined, option: string): Redactor {
+  const raw = objectOption(options, option, OPTION_KEYS)
+  const hashKey = compileHashKey(raw.hashKey, `${option}.hashKey`)
+  const set = raw.detectors ?? 'default'
+  let chosen: readonly Detector[]
+  if (set === 'default' || set === 'strict' || set === 'none') {
+    chosen = set === 'none' ? [] : DETECTORS.filter((d) => set === 'strict' || d.set === 'default')
+  } else if (Array.isArray(set)) {
+    set.forEach((id, i) => {
+      if (!DETECTOR_IDS.includes(id)) {
+        fail(
+          `${option}.detectors[${i}]`,
+          `unknown detector ${describe(id)}; known: ${DETECTOR_IDS.join(', ')}`,
+        )
+      }
+    })
+    chosen = DETECTORS.filter((d) => (set as string[]).includes(d.id))
+  } else {
+    return fail(
+      `${option}.detectors`,
+      `expected "default", "strict", "none" or a list of detector ids, got ${describe(set)}`,
+    )
+  }
+  const overrides = validateOverrides(raw.overrides, `${option}.overrides`)
+  const detectors = activeDetectors(chosen, overrides, hashKey, `${option}.overrides`)
+  let keyNameMask: CompiledMask | null = null
+  if (raw.keyNames !== false) {
+    const keyNames = raw.keyNames === undefined || raw.keyNames === true ? {} : raw.keyNames
+    if (!isPlainObject(keyNames))
+      fail(`${option}.keyNames`, `expected true, false or { mask }, got ${describe(raw.keyNames)}`)
+    keyNameMask = compileMask(keyNames.mask ?? KEY_NAME_MASK, `${option}.keyNames.mask`, hashKey)
+  }
+  return {
+    enabled: true,
+    catalogue: chosen,
+    overrides,
+    detectors,
+    rules: compileRules(raw.rules, `${option}.rules`, hashKey),
+    keyNameMask,
+    errorHygiene: booleanOption(raw.errorHygiene, `${option}.errorHygiene`, true),
+    nestedJson: booleanOption(raw.nestedJson, `${option}.nestedJson`, true),
+    hashKey,
+  }
+}
+
+function validateOverrides(value: unknown, option: string): Readonly<Record<string, unknown>> {
+  if (value === undefined) return {}
+  if (!isPlainObject(value))
+    return fail(option, `expected an object of detector id -> false | { mask }, got ${describe(value)}`)
+  for (const [id, override] of Object.entries(value)) {
+    if (!DETECTOR_IDS.includes(id))
+      fail(`${option}.${id}`, `unknown detector; known: ${DETECTOR_IDS.join(', ')}`)
+    if (override !== false && !isPlainObject(override))
+      fail(`${option}.${id}`, `expected false or { mask }, got ${describe(override)}`)
+  }
+  return value
+}
+
+function activeDetectors(
+  chosen: readonly Detector[],
+  overrides: Readonly<Record<string, unknown>>,
+  hashKey: Buffer | undefined,
+  option: string,
+): ActiveDetector[] {
+  const detectors: ActiveDetector[] = []
+  for (const detector of chosen) {
+    const override = overrides[detector.id]
+    if (override === false) continue
+    const spec = (override as { mask?: MaskSpec } | undefined)?.mask ?? detector.mask
+    // PCI DSS: a card number shown in part keeps at most its first 6 and last 4 digits.
+    const limits = detector.id === 'card' ? { maxKeepStart: 6, maxKeepEnd: 4 } : undefined
+    detectors.push({ detector, mask: compileMask(spec, `${option}.${detector.id}.mask`, hashKey, limits) })
+  }
+  return detectors
+}
+
+/** Validates route-level redaction options. @throws LeakguardConfigError */
+export function validateRouteRedact(value: unknown, option: string): RouteRedactOptions {
+  const raw = objectOption(value, option, ROUTE_REDACT_KEYS)
+  validateOverrides(raw.overrides, `${option}.overrides`)
+  booleanOption(raw.errorHygiene, `${option}.errorHygiene`, true)
+  booleanOption(raw.enabled, `${option}.enabled`, true)
+  // Masks are checked against a stand-in key here; the guard's real key is used when it builds the route.
+  compileRules(raw.rules, `${option}.rules`, STAND_IN_KEY)
+  return raw as RouteRedactOptions
+}
+
+const STAND_IN_KEY = Buffer.alloc(32)
+
+/** A route's redactor: the global one with the route's rules and switches. */
+export function routeRedactor(base: Redactor, route: RouteRedactOptions, option: string): Redactor {
+  const extra = compileRules(route.rules, `${option}.rules`, base.hashKey)
+  const overrides = route.overrides === undefined ? base.overrides : { ...base.overrides, ...route.overrides }
+  return {
+    ...base,
+    overrides,
+    detectors:
+      route.overrides === undefined
+        ? base.detectors
+        : activeDetectors(base.catalogue, overrides, base.hashKey, `${option}.overrides`),
+    enabled: booleanOption(route.enabled, `${option}.enabled`, true),
+    errorHygiene: booleanOption(route.errorHygiene, `${option}.errorHygiene`, base.errorHygiene),
+    rules: {
+      patterns: [...base.rules.patterns, ...extra.patterns],
+      functions: [...base.rules.functions, ...extra.functions],
+      keys: [...base.rules.keys, ...extra.keys],
+    },
+  }
+}
+
+/** A finding as `scan()` returns it. */
+export interface Finding {
+  /** Concrete JSONPath of the string (`$.data[3].notes`); `#` separates JSON carried in a string. */
+  readonly path: string
+  /** Detector or rule id. */
+  readonly detector: string
+  /** Span in the string (UTF-16 code units); the whole string for member-name rules. */
+  readonly start: number
+  readonly end: number
+}
+
+/** Findings grouped for an event: templated path, detector, count. */
+export interface FindingSummary {
+  readonly path: string
+  readonly detector: string
+  readonly count: number
+}
+
+const sensitiveKeyCache = new Map<string, boolean>()
+
+function sensitiveKey(key: string): boolean {
+  let known = sensitiveKeyCache.get(key)
+  if (known === undefined) {
+    known = isSensitiveKey(key)
+    if (sensitiveKeyCache.size < 4096) sensitiveKeyCache.set(key, known)
+  }
+  return known
+}
+
+function ruleFailed(id: string, error: unknown): LeakguardResponseError {
+  return new LeakguardResponseError('ERR_LG_RESPONSE_RULE_FAILED', `redact rule "${id}" threw`, {
+    cause: error,
+    rule: id,
+  })
+}
+
+/** Redaction of one response (or one `redact()`/`scan()` call): applies masks and records findings. */
+export class RedactionSession {
+  readonly summaries = new Map<string, { path: string; detector: string; count: number }>()
+  readonly findings: Finding[] = []
+  total = 0
+  private nestedDepth = 0
+  private prefix = ''
+
+  constructor(
+    private readonly redactor: Redactor,
+    private readonly options: {
+      /** Apply error hygiene (4xx/5xx bodies). */
+      readonly hygiene: boolean
+      readonly requestId: string
+      /** Keep every finding with its span (`scan()`); otherwise only summaries. */
+      readonly detailed: boolean
+    },
+  ) {}
+
+  private record(at: PathRef | null, detector: string, start: number, end: number): void {
+    this.total++
+    const template = this.prefix + (at === null ? '$' : at.template())
+    const id = `${template}\u0000${detector}`
+    const summary = this.summaries.get(id)
+    if (summary === undefined) this.summaries.set(id, { path: template, detector, count: 1 })
+    else summary.count++
+    if (this.options.detailed) {
+      this.findings.push({ path: this.prefix + (at === null ? '$' : at.concrete()), detector, start, end })
+    }
+  }
+
+  /** The hook the projection walk calls for every primitive it keeps. */
+  readonly value = (value: string | number | boolean | null, key: string | null, at: PathRef): unknown => {
+    const redactor = this.redactor
+    if (key !== null && (typeof value === 'string' || typeof value === 'number') && value !== '') {
+      if (redactor.keyNameMask !== null && sensitiveKey(key)) {
+        const text = String(value)
+        this.record(at, 'key-name', 0, text.length)
+        return redactor.keyNameMask(text, { detector: 'key-name', key }) ?? REMOVE
+      }
+      for (const rule of redactor.rules.keys) {
+        if (!rule.last.some((last) => last === null || last.test(key))) continue
+        const path = at.keys()
+        if (rule.globs.some((glob) => globMatches(glob, path))) {
+          const text = String(value)
+          this.record(at, rule.id, 0, text.length)
+          return rule.mask(text, { detector: rule.id, key }) ?? REMOVE
+        }
+      }
+    }
+    return typeof value === 'string' ? this.string(value, key, at) : value
+  }
+
+  /** The hook for member names: a name that is itself a secret (an email used as a key) is masked. */
+  readonly key = (key: string, at: PathRef): string => {
+    if (key.length < 6) return key
+    const out = this.string(key, null, at)
+    return out === REMOVE ? '[REDACTED]' : (out as string)
+  }
+
+  /** Redacts one string; `REMOVE` when a `remove` mask covers all of it. */
+  string(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE {
+    const redactor = this.redactor
+    if (this.options.hygiene && text.length > 8) {
+      const kind = internalDetail(text)
+      if (kind !== null) {
+        this.record(at, `error-hygiene:${kind}`, 0, text.length)
+        return genericErrorMessage(this.options.requestId)
+      }
+    }
+    if (redactor.nestedJson && this.nestedDepth < MAX_NESTED_JSON_DEPTH && text.length >= 2) {
+      const nested = this.nestedJson(text, at)
+      if (nested !== undefined) return nested
+    }
+    const spans = this.spans(text, key, at)
+    if (spans.length === 0) return text
+    let out = ''
+    let cursor = 0
+    for (const span of spans) {
+      const masked = this.maskFor(span.detector)(text.slice(span.start, span.end), {
+        detector: span.detector,
+        key,
+      })
+      this.record(at, span.detector, span.start, span.end)
+      if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
+      out += text.slice(cursor, span.start) + (masked ?? '')
+      cursor = span.end
+    }
+    return out + text.slice(cursor)
+  }
+
+  private masks = new Map<string, CompiledMask>()
+
+  private maskFor(id: string): CompiledMask {
+    let mask = this.masks.get(id)
+    if (mask === undefined) {
+      const redactor = this.redactor
+      mask =
+        redactor.detectors.find((d) => d.detector.id === id)?.mask ??
+        redactor.rules.patterns.find((r) => r.id === id)?.mask ??
+        redactor.rules.functions.find((r) => r.id === id)!.mask
+      this.masks.set(id, mask)
+    }
+    return mask
+  }
+
+  /** JSON inside a string: parsed, redacted with this session, reserialized when it changed. */
+  private nestedJson(text: string, at: PathRef | null): string | undefined {
+    const first = text.charCodeAt(0)
+    if (first !== 123 && first !== 91) return undefined // { or [
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      return undefined
+    }
+    if (typeof parsed !== 'object' || parsed === null) return undefined
+    const before = this.total
+    const prefix = this.prefix
+    this.prefix = `${prefix}${at === null ? '$' : at.template()}#`
+    this.nestedDepth++
+    try {
+      const result = project(parsed, KEEP, { maxDepth: 128, maxPaths: 0, hooks: this })
+      return this.total === before ? text : JSON.stringify(result.value)
+    } finally {
+      this.nestedDepth--
+      this.prefix = prefix
+    }
+  }
+
+  private spans(text: string, key: string | null, at: PathRef | null): Span[] {
+    const redactor = this.redactor
+    const found: Span[] = []
+    if (redactor.detectors.length > 0) {
+      const features = stringFeatures(text)
+      const context: DetectionContext = { key }
+      for (const { detector } of redactor.detectors) {
+        if (!detector.prefilter(text, features, context)) continue
+        collect(detector.pattern, text, detector.id, found, detector.validate, context)
+      }
+    }
+    for (const rule of redactor.rules.patterns) collect(rule.pattern, text, rule.id, found)
+    for (const rule of redactor.rules.functions) {
+      let result: ReturnType<typeof rule.match>
+      try {
+        result = rule.match(text, { key, path: at === null ? '$' : at.concrete() })
+      } catch (error) {
+        throw ruleFailed(rule.id, error)
+      }
+      if (result === true) found.push({ start: 0, end: text.length, detector: rule.id })
+      else if (Array.isArray(result)) {
+        for (const { start, end } of result) {
+          if (
+            Number.isInteger(start) &&
+            Number.isInteger(end) &&
+            start >= 0 &&
+            end <= text.length &&
+            start < end
+          ) {
+            found.push({ start, end, detector: rule.id })
+          }
+        }
+      }
+    }
+    if (found.length <= 1) return found
+    found.sort((a, b) => a.start - b.start || b.end - a.end)
+    const kept: Span[] = []
+    let reach = -1
+    for (const span of found) {
+      if (span.start >= reach) {
+        kept.push(span)
+        reach = span.end
+      }
+    }
+    return kept
+  }
+
+  /** Summaries for the event, at most `max`. */
+  summary(max: number): { findings: FindingSummary[]; truncated: boolean } {
+    const findings = [...this.summaries.values()].slice(0, max)
+    return { findings, truncated: this.summaries.size > max }
+  }
+}
+
+function collect(
+  pattern: RegExp,
+  text: string,
+  id: string,
+  found: Span[],
+  validate?: (match: string, context: DetectionContext) => boolean,
+  context: DetectionContext = { key: null },
+): void {
+  pattern.lastIndex = 0
+  let match = pattern.exec(text)
+  while (match !== null) {
+    const value = match[0]
+    if (value === '') pattern.lastIndex++
+    else if (validate === undefined || validate(value, context)) {
+      found.push({ start: match.index, end: match.index + value.length, detector: id })
+    }
+    match = pattern.exec(text)
+  }
+}

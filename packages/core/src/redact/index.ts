@@ -1,0 +1,76 @@
+import { KEEP } from '../allowlist/compile.js'
+import { project } from '../allowlist/project.js'
+import { DETECTORS } from './detectors/index.js'
+import {
+  compileRedactor,
+  type Finding,
+  RedactionSession,
+  type RedactOptions,
+  type Redactor,
+} from './engine.js'
+
+/** Redaction compiled once, for hot paths such as a logger. */
+export interface CompiledRedactor {
+  /** A redacted copy of `value` (plain data, as JSON would serialize it). */
+  redact<T>(value: T): T
+  /** What would be redacted, with concrete paths and spans; changes nothing. */
+  scan(value: unknown): Finding[]
+}
+
+/**
+ * Compiles redaction options once (the same options as `createGuard({ redact })`).
+ * @throws LeakguardConfigError
+ */
+export function createRedactor(options: RedactOptions = {}): CompiledRedactor {
+  const redactor: Redactor = compileRedactor(options, 'redact')
+  const run = (value: unknown, detailed: boolean) => {
+    const session = new RedactionSession(redactor, { hygiene: false, requestId: '', detailed })
+    const result = project(value, KEEP, { maxDepth: 128, maxPaths: 0, hooks: session })
+    return { value: result.value, session }
+  }
+  return {
+    redact: <T>(value: T) => run(value, false).value as T,
+    scan: (value) => run(value, true).session.findings,
+  }
+}
+
+const compiled = new WeakMap<RedactOptions, CompiledRedactor>()
+let defaults: CompiledRedactor | undefined
+
+function redactorFor(options: RedactOptions | undefined): CompiledRedactor {
+  if (options === undefined) return (defaults ??= createRedactor())
+  let entry = compiled.get(options)
+  if (entry === undefined) {
+    entry = createRedactor(options)
+    compiled.set(options, entry)
+  }
+  return entry
+}
+
+/**
+ * A redacted copy of `value`: every string scanned by the detectors and rules, members named like
+ * secrets masked. With no options, the `'default'` detectors. Options objects are compiled once and
+ * cached; for the hottest paths prefer {@link createRedactor}.
+ * @throws LeakguardConfigError for invalid options; LeakguardResponseError for cycles, BigInt, depth
+ */
+export function redact<T>(value: T, options?: RedactOptions): T {
+  return redactorFor(options).redact(value)
+}
+
+/** What {@link redact} would mask in `value`, as `{ path, detector, start, end }`, changing nothing. */
+export function scan(value: unknown, options?: RedactOptions): Finding[] {
+  return redactorFor(options).scan(value)
+}
+
+/** The built-in detectors: id, the set they belong to, and what they find. */
+export function listDetectors(): ReadonlyArray<{
+  id: string
+  set: 'default' | 'strict'
+  description: string
+}> {
+  return DETECTORS.map(({ id, set, description }) => ({ id, set, description }))
+}
+
+export type { Finding, RedactOptions, RouteRedactOptions } from './engine.js'
+export type { RedactRule } from './rules.js'
+export type { MaskSpec } from './types.js'

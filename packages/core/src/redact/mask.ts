@@ -1,0 +1,123 @@
+import { createHmac } from 'node:crypto'
+import { describe, fail, isPlainObject } from '../lib/validate.js'
+import type { MaskSpec } from './types.js'
+
+/** Applies a mask; `null` means "remove". */
+export type CompiledMask = (
+  match: string,
+  context: { readonly detector: string; readonly key: string | null },
+) => string | null
+
+const ALNUM = /[A-Za-z0-9]/
+
+function partial(match: string, keepStart: number, keepEnd: number, char: string): string {
+  let total = 0
+  for (const c of match) if (ALNUM.test(c)) total++
+  let seen = 0
+  let out = ''
+  for (const c of match) {
+    if (!ALNUM.test(c)) {
+      out += c
+      continue
+    }
+    out += seen < keepStart || seen >= total - keepEnd ? c : char
+    seen++
+  }
+  return out
+}
+
+function count(value: unknown, option: string, max: number, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    fail(option, `expected an integer from 0 to ${max}, got ${describe(value)}`)
+  }
+  return value
+}
+
+function maskChar(value: unknown, option: string): string {
+  if (value === undefined) return '*'
+  if (typeof value !== 'string' || [...value].length !== 1)
+    fail(option, `expected one character, got ${describe(value)}`)
+  return value
+}
+
+/** Limits a detector puts on `partial` (PCI DSS: at most the first 6 and last 4 digits of a card). */
+export interface PartialLimits {
+  readonly maxKeepStart: number
+  readonly maxKeepEnd: number
+}
+
+/**
+ * Validates and compiles a mask once, at startup.
+ * @throws LeakguardConfigError, e.g. `hash` without `redact.hashKey`
+ */
+export function compileMask(
+  spec: MaskSpec | unknown,
+  option: string,
+  hashKey: Buffer | undefined,
+  limits: PartialLimits = { maxKeepStart: 64, maxKeepEnd: 64 },
+): CompiledMask {
+  if (typeof spec === 'function') {
+    const custom = spec as (match: string, context: { detector: string; key: string | null }) => unknown
+    return (match, context) => {
+      const out = custom(match, context)
+      if (typeof out !== 'string')
+        throw new TypeError(`mask function of ${context.detector} returned ${describe(out)}`)
+      return out
+    }
+  }
+  const normalized = typeof spec === 'string' ? { operator: spec } : spec
+  if (!isPlainObject(normalized)) {
+    return fail(
+      option,
+      `expected "remove", "mask", "partial", "hash", an operator object or a function, got ${describe(spec)}`,
+    )
+  }
+  switch (normalized.operator) {
+    case 'remove':
+      return () => null
+    case 'mask': {
+      const run = maskChar(normalized.char, `${option}.char`).repeat(
+        count(normalized.length, `${option}.length`, 64, 8),
+      )
+      return () => run
+    }
+    case 'partial': {
+      const keepStart = count(
+        normalized.keepStart,
+        `${option}.keepStart`,
+        limits.maxKeepStart,
+        Math.min(4, limits.maxKeepStart),
+      )
+      const keepEnd = count(
+        normalized.keepEnd,
+        `${option}.keepEnd`,
+        limits.maxKeepEnd,
+        Math.min(4, limits.maxKeepEnd),
+      )
+      const char = maskChar(normalized.char, `${option}.char`)
+      return (match) => partial(match, keepStart, keepEnd, char)
+    }
+    case 'hash': {
+      if (hashKey === undefined) {
+        return fail(
+          option,
+          'the "hash" operator needs a key: set redact.hashKey to a secret of at least 32 bytes (keep it out of the code)',
+          'ERR_LG_CONFIG_MISSING_HASH_KEY',
+        )
+      }
+      return (match) => `hmac:${createHmac('sha256', hashKey).update(match).digest('hex').slice(0, 32)}`
+    }
+    case 'replace': {
+      if (typeof normalized.with !== 'string')
+        fail(`${option}.with`, `expected the replacement text, got ${describe(normalized.with)}`)
+      const template = normalized.with as string
+      return (_match, context) => template.replaceAll('{detector}', context.detector)
+    }
+    default:
+      return fail(
+        `${option}.operator`,
+        `expected "remove", "mask", "partial", "hash" or "replace", got ${describe(normalized.operator)}`,
+      )
+  }
+}

@@ -1,0 +1,75 @@
+/** Cheap facts about a string, gathered in one pass, that let most detectors skip it. */
+export interface StringFeatures {
+  readonly length: number
+  readonly digits: number
+  /** Longest run of digits joined by at most two of ` -./()` at a time (cards, phones, SSNs). */
+  readonly digitRun: number
+  readonly upper: number
+  readonly dots: number
+  readonly dashes: number
+  readonly colons: number
+  readonly at: boolean
+  readonly dollar: boolean
+  readonly underscore: boolean
+  readonly plus: boolean
+}
+
+/** Where a string sits, for detectors that need context. */
+export interface DetectionContext {
+  /** The member name holding the string (`null` for array elements and the root). */
+  readonly key: string | null
+}
+
+/**
+ * Replaces what a detector or rule matched:
+ * - `'remove'`: the match is deleted (a whole value: the member is dropped);
+ * - `'mask'` / `{ operator: 'mask', char?, length? }`: a fixed run of `char` (default 8 `*`), so the
+ *   length of the secret does not leak;
+ * - `'partial'` / `{ operator: 'partial', keepStart?, keepEnd?, char? }`: keeps the first and last
+ *   characters (letters and digits only are masked; separators stay);
+ * - `'hash'`: `hmac:` + HMAC-SHA256 of the match under `redact.hashKey` (first 32 hex digits):
+ *   joinable across responses, irreversible;
+ * - `{ operator: 'replace', with }`: fixed text; `{detector}` in it becomes the detector or rule id;
+ * - a function `(match, { detector, key }) => string`.
+ */
+export type MaskSpec =
+  | 'remove'
+  | 'mask'
+  | 'partial'
+  | 'hash'
+  | { readonly operator: 'remove' }
+  | { readonly operator: 'mask'; readonly char?: string; readonly length?: number }
+  | {
+      readonly operator: 'partial'
+      readonly keepStart?: number
+      readonly keepEnd?: number
+      readonly char?: string
+    }
+  | { readonly operator: 'hash' }
+  | { readonly operator: 'replace'; readonly with: string }
+  | ((match: string, context: { readonly detector: string; readonly key: string | null }) => string)
+
+/** One family of sensitive values. */
+export interface Detector {
+  /** Stable id, used in options, events and masks: `'card'`, `'aws-access-key'`. */
+  readonly id: string
+  /** One line: what it finds. */
+  readonly description: string
+  /** In `'default'` and `'strict'`, or only in `'strict'` (noisier). */
+  readonly set: 'default' | 'strict'
+  /** Rejects most strings without running the pattern. */
+  prefilter(text: string, features: StringFeatures, context: DetectionContext): boolean
+  /** Global, linear-time pattern (checked by recheck in the tests). */
+  readonly pattern: RegExp
+  /** Confirms a match (checksums, issuer tables, decoding). */
+  validate?(match: string, context: DetectionContext): boolean
+  readonly mask: MaskSpec
+}
+
+/** A sensitive span found in a string. */
+export interface Span {
+  readonly start: number
+  readonly end: number
+  /** Detector or rule id. */
+  readonly detector: string
+}
