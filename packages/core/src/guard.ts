@@ -371,7 +371,11 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       mode === 'report' ? 'unknown' : 'failure',
       eventRequest(context, status),
       {
-        error: { code: error.code, message: error.message },
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.rule === undefined ? {} : { rule: error.rule }),
+        },
       },
     )
     return BLOCKED

@@ -1,0 +1,270 @@
+import { createRequire } from 'node:module'
+import { describe, expect, it } from 'vitest'
+import { base62, crc32, ibanValid, luhnValid } from '../checksums.js'
+import { createRedactor } from '../index.js'
+import { DETECTORS } from './index.js'
+
+const strict = createRedactor({ detectors: 'strict', keyNames: false })
+const defaults = createRedactor({ keyNames: false })
+const found = (text: string, key = 'note') => strict.scan({ [key]: text }).map((f) => f.detector)
+// The default set, where the strict high-entropy detector does not claim the span first.
+const detects = (id: string, text: string, key = 'note') =>
+  defaults.scan({ [key]: text }).some((f) => f.detector === id)
+
+const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+const JWT = `${jwtPart({ alg: 'HS256', typ: 'JWT' })}.${jwtPart({ sub: '1234567890', name: 'Jane' })}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c`
+function githubToken(prefix = 'ghp_', body = 'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123'): string {
+  return `${prefix}${body}${base62(crc32(body), 6)}`
+}
+
+const CASES: Record<string, { positives: string[]; negatives: string[]; key?: string }> = {
+  card: {
+    positives: [
+      '4111111111111111',
+      '4012888888881881',
+      '4222222222222',
+      '5555555555554444',
+      '2223003122003222',
+      '378282246310005',
+      '371449635398431',
+      '6011111111111117',
+      '6011000990139424',
+      '30569309025904',
+      '38520000023237',
+      '3530111333300000',
+      '6200000000000005',
+      '4111 1111 1111 1111',
+      '5555-5555-5555-4444',
+      'card: 4111111111111111.',
+    ],
+    negatives: [
+      '1700000000000',
+      '1700000000123',
+      '1732288532000',
+      '123e4567-e89b-12d3-a456-426614174000',
+      '550e8400-e29b-41d4-a716-446655440000',
+      '1234567812345670',
+      '0000000000000000',
+      '978-3-16-148410-0',
+      '9780306406157',
+      '1Z999AA10123456784',
+      '449044304137821',
+      '9400111899223197428490',
+      '4111111111111112',
+      '4111 1111-1111 1111',
+      '4111111111111111111111',
+      '3.141592653589793238',
+      'v4.1.1.1',
+      'ORD-1000000000000001',
+    ],
+  },
+  iban: {
+    positives: [
+      'DE89 3704 0044 0532 0130 00',
+      'GB82WEST12345698765432',
+      'FR1420041010050500013M02606',
+      'NL91ABNA0417164300',
+      'NO9386011117947',
+    ],
+    negatives: [
+      'DE89 3704 0044 0532 0130 01',
+      'XX89370400440532013000',
+      'GB82WEST1234569876543',
+      'AB12',
+      'ISO8601 2024-01-15T10:00:00Z',
+    ],
+  },
+  'us-ssn': {
+    positives: ['123-45-6789', '457 55 5462', 'SSN 219-09-9990 on file'],
+    negatives: [
+      '000-12-3456',
+      '666-12-3456',
+      '900-12-3456',
+      '123-00-4567',
+      '123-45-0000',
+      '078-05-1120',
+      '123456789',
+      '2021-11-22',
+      '123-45-6789-0',
+      '12-345-6789',
+    ],
+  },
+  email: {
+    positives: [
+      'jane.doe+tag@example.co.uk',
+      'a@b.io',
+      'Contact: ops@mail.example.com.',
+      'x_y%z@sub-domain.example.org',
+    ],
+    negatives: ['user@localhost', '@handle', 'foo@bar', 'name@domain.c0m', 'node@20.19', 'git@github'],
+  },
+  phone: {
+    positives: [
+      '+44 7700 900123',
+      '+14155552671',
+      '(415) 555-2671',
+      '415-555-2671',
+      '+33 6 12 34 56 78',
+      '020 7946 0958',
+      'call +1-202-555-0143 now',
+    ],
+    negatives: [
+      '1700000000',
+      '1732288532',
+      '2024-01-15',
+      '15/01/2024',
+      '192.168.100.200',
+      '3.14159265',
+      '1.2.3',
+      '12345.678901',
+      '4111111111111111',
+      'ISBN 978-3-16-148410-0',
+      'v10.24.1',
+    ],
+  },
+  jwt: {
+    positives: [JWT, `Bearer ${JWT}`, `${JWT.split('.').slice(0, 2).join('.')}.`],
+    negatives: ['eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln', 'eyJfoo.bar.baz', 'eyJub3RhbGci.eyJzdWIiOjF9.x'],
+  },
+  'private-key': {
+    positives: [
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----',
+      '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----',
+      'key: -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA (truncated',
+    ],
+    negatives: [
+      '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----',
+      '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----',
+    ],
+  },
+  'aws-access-key': {
+    positives: ['AKIAIOSFODNN7EXAMPLE', 'id=ASIAY34FZKBOKMUTVV7A;'],
+    negatives: ['AKIA1234', 'XKIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7EXAMPLE1', 'akiaiosfodnn7example'],
+  },
+  'github-token': {
+    positives: [
+      githubToken(),
+      githubToken('gho_'),
+      githubToken('ghs_', 'ZZZZZZZZZZyyyyyyyyyy0000000000'),
+      `github_pat_${'A'.repeat(22)}_${'b'.repeat(59)}`,
+    ],
+    negatives: [`${githubToken().slice(0, -1)}X`, 'ghp_short', `ghx_${'a'.repeat(36)}`],
+  },
+  'slack-token': {
+    positives: [
+      'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+      'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
+    ],
+    negatives: ['xox-', 'xoxb-short', 'https://hooks.slack.com/'],
+  },
+  'stripe-key': {
+    positives: [`sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`, `rk_live_${'a1B2c3D4e5F6g7H8i9J0k1L2m3'}`],
+    negatives: [
+      `sk_test_${'4eC39HqLyjWDarjtT1zdp7dc'}`,
+      'sk_live_short',
+      `pk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`,
+    ],
+  },
+  'google-api-key': {
+    positives: ['AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe'],
+    negatives: ['AIzaShort', 'AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQeXX'],
+  },
+  'npm-token': {
+    positives: [`npm_${'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'}`],
+    negatives: ['npm_short', `npm_${'a'.repeat(40)}`],
+  },
+  'password-hash': {
+    positives: [
+      '$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW',
+      '$2y$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234',
+      '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG',
+      '$1$saltsalt$qjXMvbEw8oaL.CzflDugX/',
+      '$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/',
+      '$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E',
+    ],
+    negatives: ['$5 discount', 'costs $2b today', '$2b$12$tooShort', '$argon2id$v=19$m=65536'],
+  },
+  'ip-address': {
+    positives: ['192.168.1.10', 'from 10.0.0.255 to', '2001:db8:85a3::8a2e:370:7334'],
+    negatives: ['256.1.1.1', '1.2.3', '12:30:45', 'v1.2.3.4.5'],
+  },
+  'high-entropy': {
+    positives: ['Zq8Lk2Vx9Pm4Ns7Rt1Wy6Hb3Jd5Fg0Ce'],
+    negatives: [
+      'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      'thisIsAVeryLongCamelCaseIdentifier',
+      'abcdefghijklmnopqrstuvwxyz012345',
+    ],
+  },
+}
+
+describe('detectors', () => {
+  for (const [id, { positives, negatives }] of Object.entries(CASES)) {
+    describe(id, () => {
+      it.each(positives)('finds %j', (text) => {
+        expect(found(text)).toContain(id)
+      })
+      it.each(negatives)('ignores %j', (text) => {
+        expect(found(text)).not.toContain(id)
+      })
+    })
+  }
+
+  it('finds AWS secret keys only under a member named like one', () => {
+    const key = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
+    expect(detects('aws-secret-key', key, 'aws_secret_access_key')).toBe(true)
+    expect(detects('aws-secret-key', key, 'secretAccessKey')).toBe(true)
+    expect(detects('aws-secret-key', `aws_secret_access_key=${key}`)).toBe(true)
+    expect(detects('aws-secret-key', key, 'description')).toBe(false)
+  })
+
+  it('finds bare hex digests only under password-like members', () => {
+    expect(detects('hex-password-hash', '5f4dcc3b5aa765d61d8327deb882cf99', 'passwordHash')).toBe(true)
+    expect(detects('hex-password-hash', '5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8', 'pwd')).toBe(true)
+    expect(detects('hex-password-hash', '5f4dcc3b5aa765d61d8327deb882cf99', 'etag')).toBe(false)
+    expect(detects('hex-password-hash', '5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8', 'commit')).toBe(false)
+  })
+
+  it('keeps IP addresses and high-entropy strings out of the default set', () => {
+    expect(defaults.scan({ ip: '192.168.1.10', token: 'Zq8Lk2Vx9Pm4Ns7Rt1Wy6Hb3Jd5Fg0Ce' })).toEqual([])
+  })
+
+  it('has a linear-time pattern for every detector, per recheck', () => {
+    const { checkSync } = createRequire(import.meta.url)('recheck') as {
+      checkSync(source: string, flags: string): { status: string }
+    }
+    for (const detector of DETECTORS) {
+      expect([
+        detector.id,
+        checkSync(detector.pattern.source, detector.pattern.flags.replace('g', '')).status,
+      ]).toEqual([detector.id, 'safe'])
+    }
+  }, 120_000)
+})
+
+describe('checksums on published examples', () => {
+  it('Luhn', () => {
+    for (const valid of ['79927398713', '4111111111111111', '378282246310005'])
+      expect(luhnValid(valid)).toBe(true)
+    for (const invalid of ['79927398710', '4111111111111112', '']) expect(luhnValid(invalid)).toBe(false)
+  })
+
+  it('IBAN mod-97 (ISO 13616 and national examples)', () => {
+    for (const valid of [
+      'GB82WEST12345698765432',
+      'DE89370400440532013000',
+      'FR1420041010050500013M02606',
+      'CH9300762011623852957',
+      'BE68539007547034',
+    ]) {
+      expect(ibanValid(valid)).toBe(true)
+    }
+    expect(ibanValid('GB82WEST12345698765433')).toBe(false)
+  })
+
+  it('CRC-32 (IEEE) and base 62', () => {
+    expect(crc32('123456789')).toBe(0xcbf43926)
+    expect(base62(0, 6)).toBe('000000')
+    expect(base62(61, 2)).toBe('0z')
+  })
+})

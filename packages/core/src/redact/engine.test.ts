@@ -1,0 +1,355 @@
+import { describe, expect, it } from 'vitest'
+import { LeakguardConfigError } from '../errors.js'
+import { createGuard } from '../guard.js'
+import { createRedactor, redact, scan } from './index.js'
+import { isSensitiveKey } from './keys.js'
+
+const CARD = '4111 1111 1111 1111'
+const HASH_KEY = 'k'.repeat(32)
+
+function configError(run: () => unknown): LeakguardConfigError {
+  try {
+    run()
+  } catch (error) {
+    if (error instanceof LeakguardConfigError) return error
+    throw error
+  }
+  throw new Error('accepted')
+}
+
+describe('masking operators', () => {
+  const withMask = (mask: unknown, text = `card ${CARD} end`) =>
+    (
+      createRedactor({ overrides: { card: { mask: mask as never } }, hashKey: HASH_KEY }).redact({
+        note: text,
+      }) as { note?: string }
+    ).note
+
+  it('partial keeps at most the first 6 and last 4 digits of a card, separators in place', () => {
+    expect(withMask(undefined)).toBe('card 4111 11** **** 1111 end')
+    expect(withMask({ operator: 'partial', keepStart: 0, keepEnd: 4, char: '#' })).toBe(
+      'card #### #### #### 1111 end',
+    )
+    expect(
+      configError(() =>
+        createRedactor({ overrides: { card: { mask: { operator: 'partial', keepStart: 8 } } } }),
+      ).option,
+    ).toBe('redact.overrides.card.mask.keepStart')
+  })
+
+  it('mask writes a fixed run that does not reveal the length', () => {
+    expect(withMask('mask')).toBe('card ******** end')
+    expect(withMask({ operator: 'mask', char: 'x', length: 3 })).toBe('card xxx end')
+  })
+
+  it('remove deletes the match, or the member when it was all of it', () => {
+    expect(withMask('remove')).toBe('card  end')
+    expect(
+      createRedactor({ overrides: { card: { mask: 'remove' } } }).redact({ a: CARD, list: [CARD, 'x'] }),
+    ).toEqual({ list: ['x'] })
+  })
+
+  it('replace writes fixed text with the detector id', () => {
+    expect(withMask({ operator: 'replace', with: '<{detector}>' })).toBe('card <card> end')
+  })
+
+  it('hash is a joinable, irreversible HMAC token, and needs a key', () => {
+    const a = withMask('hash')
+    expect(a).toMatch(/^card hmac:[0-9a-f]{32} end$/)
+    expect(withMask('hash')).toBe(a)
+    expect(withMask('hash', 'card 5555 5555 5555 4444 end')).not.toBe(a)
+    const error = configError(() => createRedactor({ overrides: { card: { mask: 'hash' } } }))
+    expect(error.code).toBe('ERR_LG_CONFIG_MISSING_HASH_KEY')
+    expect(configError(() => createRedactor({ hashKey: 'short' })).message).toContain('at least 32 bytes')
+  })
+
+  it('a function mask gets the match and context', () => {
+    expect(
+      withMask((match: string, context: { detector: string }) => `${context.detector}:${match.length}`),
+    ).toBe('card card:19 end')
+  })
+})
+
+describe('member-name rules', () => {
+  it.each([
+    'password',
+    'passwd',
+    'db_password',
+    'userPassword',
+    'PASSWORD_HASH',
+    'passwordHash',
+    'secret',
+    'clientSecret',
+    'apiKey',
+    'api_key',
+    'X-Api-Key',
+    'authToken',
+    'access_token',
+    'refreshToken',
+    'authorization',
+    'Cookie',
+    'set-cookie',
+    'ssn',
+    'cardNumber',
+    'cvv',
+    'privateKey',
+    'sessionId',
+  ])('masks %s', (key) => {
+    expect(isSensitiveKey(key)).toBe(true)
+  })
+
+  it.each([
+    'passwordUpdatedAt',
+    'tokenType',
+    'tokenCount',
+    'secretary',
+    'key',
+    'keyId',
+    'id',
+    'name',
+    'author',
+    'passwordPolicy',
+    'tokens_url',
+  ])('leaves %s', (key) => {
+    expect(isSensitiveKey(key)).toBe(false)
+  })
+
+  it('masks strings and numbers, never booleans or null, and can be turned off', () => {
+    expect(redact({ password: 'hunter2', pin: 1234, passwordSet: true, secret: null })).toEqual({
+      password: '[REDACTED]',
+      pin: '[REDACTED]',
+      passwordSet: true,
+      secret: null,
+    })
+    expect(redact({ password: 'hunter2' }, { keyNames: false })).toEqual({ password: 'hunter2' })
+  })
+})
+
+describe('custom rules', () => {
+  it('runs pattern rules with their mask', () => {
+    const options = { rules: [{ id: 'order-ref', pattern: /ORD-\d{8}/, mask: 'mask' as const }] }
+    expect(redact({ note: 'see ORD-12345678 and ORD-87654321' }, options)).toEqual({
+      note: 'see ******** and ********',
+    })
+  })
+
+  it.each(['(a+)+$', '(a|aa)*b', '(\\w+\\s?)*$', '^(\\d+)*$', '(x+x+)+y'])(
+    'refuses the catastrophic pattern %s, naming the rule',
+    (source) => {
+      const error = configError(() =>
+        createRedactor({ rules: [{ id: 'slow', pattern: new RegExp(source) }] }),
+      )
+      expect(error.code).toBe('ERR_LG_CONFIG_UNSAFE_PATTERN')
+      expect(error.option).toContain('rule "slow"')
+    },
+    30_000,
+  )
+
+  it('matches member-name globs at any depth, arrays transparent', () => {
+    const options = { rules: [{ id: 'secrets', keys: ['**.internal*', 'user.dob'] }] }
+    expect(
+      redact(
+        { a: { b: [{ internalNote: 'x', other: 'y' }] }, user: { dob: '1990-01-01', name: 'n' }, dob: 'kept' },
+        options,
+      ),
+    ).toEqual({
+      a: { b: [{ internalNote: '[REDACTED:secrets]', other: 'y' }] },
+      user: { dob: '[REDACTED:secrets]', name: 'n' },
+      dob: 'kept',
+    })
+  })
+
+  it('runs function rules over whole strings or spans', () => {
+    const options = {
+      rules: [
+        { id: 'vip', match: (value: string) => value === 'VIP-007' },
+        { id: 'first-word', match: (value: string) => [{ start: 0, end: value.indexOf(' ') }] },
+      ],
+    }
+    expect(redact({ a: 'VIP-007', b: 'hello world' }, options)).toEqual({
+      a: '[REDACTED:vip]',
+      b: '[REDACTED:first-word] world',
+    })
+  })
+
+  it('refuses malformed rules with the rule named', () => {
+    expect(configError(() => createRedactor({ rules: [{ id: 'a', pattern: '(' }] })).option).toBe(
+      'redact.rules[0].pattern',
+    )
+    expect(
+      configError(() =>
+        createRedactor({
+          rules: [
+            { id: 'a', keys: 'x' },
+            { id: 'a', keys: 'y' },
+          ],
+        }),
+      ).message,
+    ).toContain('used twice')
+    expect(configError(() => createRedactor({ rules: [{ id: 'a' } as never] })).message).toContain(
+      'exactly one of',
+    )
+    expect(configError(() => createRedactor({ detectors: ['card', 'nope'] })).option).toBe(
+      'redact.detectors[1]',
+    )
+    expect(configError(() => createRedactor({ overrides: { nope: false } })).option).toBe(
+      'redact.overrides.nope',
+    )
+  })
+
+  it('blocks the response when a function rule throws, and the event names the rule', async () => {
+    const events: unknown[] = []
+    const guard = createGuard({
+      redact: {
+        rules: [
+          {
+            id: 'flaky',
+            match: () => {
+              throw new Error('rule bug with SECRET')
+            },
+          },
+        ],
+      },
+      audit: { onEvent: (event) => void events.push(event) },
+    })
+    const decision = guard.filterResponse(guard.startRequest({ method: 'GET', path: '/', native: {} }), {
+      status: 200,
+      body: { a: 'x' },
+    })
+    expect(decision.blocked).toBe(true)
+    await guard.flush()
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'response.blocked',
+        error: { code: 'ERR_LG_RESPONSE_RULE_FAILED', message: 'redact rule "flaky" threw', rule: 'flaky' },
+      }),
+    ])
+    expect(JSON.stringify(events)).not.toContain('SECRET')
+  })
+})
+
+describe('where redaction runs', () => {
+  it('redacts JSON carried inside a string, and member names that are secrets', () => {
+    const out = redact({
+      payload: JSON.stringify({ email: 'a@example.com', ok: 1 }),
+      byEmail: { 'jane@example.com': 1 },
+    })
+    expect(out).toEqual({
+      payload: '{"email":"[REDACTED:email]","ok":1}',
+      byEmail: { '[REDACTED:email]': 1 },
+    })
+  })
+
+  it('scan reports concrete paths and spans and changes nothing', () => {
+    const value = { users: [{ note: 'x' }, { note: `pay ${CARD}` }] }
+    expect(scan(value)).toEqual([{ path: '$.users[1].note', detector: 'card', start: 4, end: 23 }])
+    expect(value.users[1]?.note).toBe(`pay ${CARD}`)
+  })
+
+  it('applies error hygiene to 4xx/5xx bodies only, with the request id', () => {
+    const guard = createGuard()
+    const context = guard.startRequest({ method: 'GET', path: '/', native: {} })
+    const body = {
+      title: 'Bad Request',
+      detail: 'column "x" does not exist in SELECT id FROM users WHERE token = \'abc\'',
+    }
+    const decision = guard.filterResponse(context, { status: 400, body })
+    expect(decision).toEqual({
+      blocked: false,
+      body: { title: 'Bad Request', detail: `An internal error occurred. Reference: ${context.requestId}` },
+    })
+    expect(guard.filterResponse(context, { status: 200, body: { detail: body.detail } })).toEqual({
+      blocked: false,
+      body: { detail: body.detail },
+    })
+    const text = guard.filterText(context, {
+      status: 500,
+      payload: 'Error: boom\n    at handler (/srv/app/index.js:10:5)\n',
+    })
+    expect(text).toEqual({
+      blocked: false,
+      payload: `An internal error occurred. Reference: ${context.requestId}`,
+    })
+  })
+
+  it('reports in report mode without changing the body', async () => {
+    const events: { type: string }[] = []
+    const guard = createGuard({ mode: 'report', audit: { onEvent: (e) => void events.push(e) } })
+    const body = { note: `card ${CARD}` }
+    expect(
+      guard.filterResponse(guard.startRequest({ method: 'GET', path: '/', native: {} }), {
+        status: 200,
+        body,
+      }),
+    ).toEqual({
+      blocked: false,
+      body,
+    })
+    await guard.flush()
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'response.redacted',
+        mode: 'report',
+        total: 1,
+        findings: [{ path: '$.note', detector: 'card', count: 1 }],
+      }),
+    ])
+  })
+
+  it('lets a route turn a detector off or redaction off entirely', () => {
+    const guard = createGuard({
+      routes: {
+        'GET /support': { redact: { overrides: { email: false } } },
+        'GET /raw': { redact: { enabled: false } },
+      },
+    })
+    const run = (path: string) =>
+      guard.filterResponse(guard.startRequest({ method: 'GET', path, native: {} }), {
+        status: 200,
+        body: { e: 'a@example.com', password: 'p' },
+      })
+    expect(run('/support')).toEqual({ blocked: false, body: { e: 'a@example.com', password: '[REDACTED]' } })
+    expect(run('/raw')).toEqual({ blocked: false, body: { e: 'a@example.com', password: 'p' } })
+    expect(run('/other')).toEqual({ blocked: false, body: { e: '[REDACTED:email]', password: '[REDACTED]' } })
+  })
+})
+
+describe('bad input', () => {
+  it('redacts a 10 MB string', () => {
+    const big = `${'lorem ipsum '.repeat(873_813)}pay ${CARD}`
+    expect(big.length).toBeGreaterThan(10_000_000)
+    const out = redact({ big }).big as string
+    expect(out.endsWith('pay 4111 11** **** 1111')).toBe(true)
+  })
+
+  it('handles 100,000 digits in a row without matching or hanging', () => {
+    const digits = '4'.repeat(100_000)
+    expect(scan({ digits })).toEqual([])
+  })
+
+  it('leaves near-miss tokens alone', () => {
+    const nearMisses = {
+      a: 'ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789', // wrong checksum
+      b: 'AKIA1234567890',
+      c: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+      d: 'eyJhbGciOi.eyJzdWIi.sig',
+      e: '4111111111111112',
+      f: '$2b$12$short',
+    }
+    expect(scan(nearMisses)).toEqual([])
+  })
+
+  it('handles lone surrogates and invalid UTF-8', () => {
+    expect(redact({ s: '\uD800 mail a@example.com \uDFFF' })).toEqual({
+      s: '\uD800 mail [REDACTED:email] \uDFFF',
+    })
+    const guard = createGuard()
+    const payload = Buffer.concat([Buffer.from('mail a@example.com '), Buffer.from([0xff, 0xfe, 0xc3])])
+    const decision = guard.filterText(guard.startRequest({ method: 'GET', path: '/', native: {} }), {
+      status: 200,
+      payload,
+    })
+    expect(decision.blocked).toBe(false)
+    expect(String((decision as { payload: string }).payload)).toContain('[REDACTED:email]')
+  })
+})
