@@ -15,31 +15,19 @@ const REDACT_PATHS = [
   'data[*].notes',
 ]
 
-export const payloads = {
-  '19 KB': usersPage(),
-  '1 MB': largeUsersPage(),
-}
-
-export function createSetups() {
-  const guard = createGuard({ routes: { 'GET /users': { allow: BENCH_ALLOWLIST } } })
-  const passGuard = createGuard()
-  const redact = fastRedact({ paths: REDACT_PATHS, remove: true })
-  const filtered = (g) => (body) => {
-    const context = g.startRequest({ method: 'GET', path: '/users', native: undefined })
-    const decision = g.filterResponse(context, { status: 200, body })
-    return JSON.stringify(decision.body)
-  }
+/** 10,000 short, harmless strings: the detectors' prefilters must make this cheap. */
+function shortStrings() {
+  const words = ['active', 'pending', 'item', 'blue', 'order', 'ok', 'retry', 'eu-west', 'v2', 'shipped']
   return {
-    baseline: { name: 'JSON.stringify (unfiltered)', run: (body) => JSON.stringify(body) },
-    setups: [
-      { name: 'leakguard allowlist + JSON.stringify', run: filtered(guard), protects: true },
-      { name: 'leakguard pass-through copy + JSON.stringify', run: filtered(passGuard), protects: false },
-      { name: 'fast-redact (wildcard paths, remove)', run: (body) => redact(body), protects: true },
-    ],
+    data: Array.from(
+      { length: 10_000 },
+      (_, i) => `${words[i % words.length]}-${i} ${words[(i * 7) % words.length]}`,
+    ),
+    total: 10_000,
   }
 }
 
-/** What every protecting setup must produce: the allowlisted view, nothing else. */
+/** The allowlisted view of a users page: what every protecting setup must produce. */
 export function expectedView(body) {
   return {
     data: body.data.map((u) => ({
@@ -53,6 +41,65 @@ export function expectedView(body) {
     total: body.total,
     page: body.page,
   }
+}
+
+/** Payloads with the route allowlist and fast-redact paths that protect each the same way. */
+export const payloads = {
+  '19 KB users': {
+    body: usersPage(),
+    allow: BENCH_ALLOWLIST,
+    redactPaths: REDACT_PATHS,
+    expected: expectedView,
+  },
+  '1 MB users': {
+    body: largeUsersPage(),
+    allow: BENCH_ALLOWLIST,
+    redactPaths: REDACT_PATHS,
+    expected: expectedView,
+  },
+  '10,000 short strings': {
+    body: shortStrings(),
+    allow: ['$.data[*]', '$.total'],
+    redactPaths: null,
+    expected: (b) => b,
+  },
+}
+
+export function createSetups(payload) {
+  const route = { 'GET /bench': { allow: payload.allow } }
+  const filtered = (guard) => (body) => {
+    const context = guard.startRequest({ method: 'GET', path: '/bench', native: undefined })
+    return JSON.stringify(guard.filterResponse(context, { status: 200, body }).body)
+  }
+  const setups = [
+    {
+      name: 'leakguard allowlist + default detectors',
+      run: filtered(createGuard({ routes: route })),
+      protects: true,
+    },
+    {
+      name: 'leakguard allowlist only (redaction off)',
+      run: filtered(createGuard({ routes: route, redact: { detectors: 'none', keyNames: false } })),
+      protects: true,
+    },
+    { name: 'leakguard default detectors, no allowlist', run: filtered(createGuard()), protects: 'redacts' },
+  ]
+  if (payload.redactPaths !== null) {
+    const redact = fastRedact({ paths: payload.redactPaths, remove: true })
+    setups.push({ name: 'fast-redact (wildcard paths, remove)', run: (body) => redact(body), protects: true })
+  }
+  return { baseline: { name: 'JSON.stringify (unfiltered)', run: (body) => JSON.stringify(body) }, setups }
+}
+
+/** Throws unless `setup` produces what it claims on `payload`. */
+export function checkSetup(setup, payload) {
+  const out = setup.run(payload.body)
+  if (setup.protects === true) {
+    if (out !== JSON.stringify(payload.expected(payload.body))) throw new Error(`${setup.name}: wrong output`)
+  } else if (out.includes(SENTINEL_HASH)) {
+    throw new Error(`${setup.name}: the sentinel leaked`)
+  }
+  return out
 }
 
 export { SENTINEL_HASH }

@@ -342,9 +342,20 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     return { value: result.value, changed: result.dropped > 0 || (session?.total ?? 0) > 0 }
   }
 
+  /** Whether redaction can change anything: no session (and no hook per value) otherwise. */
+  function hasWork(active: Redactor, status: number): boolean {
+    const { rules } = active
+    return (
+      active.detectors.length > 0 ||
+      active.keyNameMask !== null ||
+      rules.patterns.length + rules.functions.length + rules.keys.length > 0 ||
+      (status >= 400 && active.errorHygiene)
+    )
+  }
+
   function startRedaction(context: Context, status: number, policy: CompiledRouteOptions | undefined) {
     const active = redactorFor(policy)
-    if (!active.enabled) return undefined
+    if (!active.enabled || !hasWork(active, status)) return undefined
     return new RedactionSession(active, {
       hygiene: status >= 400 && active.errorHygiene,
       requestId: context.requestId,

@@ -92,6 +92,26 @@ describe.each([
     ])
   })
 
+  it("scrubs Express's own error page, which shows the stack outside production", async () => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
+    const server = await serve((app) => {
+      app.set('env', 'development')
+      app.use(leakguard())
+      app.get('/boom', () => {
+        throw new Error(`boom ${SECRET}`)
+      })
+    })
+    try {
+      const res = await fetch(`${server.url}/boom`)
+      expect(res.status).toBe(500)
+      const text = await res.text()
+      expect(text).toMatch(/^An internal error occurred\. Reference: [0-9a-f-]{36}$/)
+      expect(text).not.toContain(SECRET)
+    } finally {
+      await server.close()
+    }
+  })
+
   it('warns once per app when leakguard.errorHandler() is not mounted, and not when it is', async () => {
     const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
     const bare = await serve((app) => {

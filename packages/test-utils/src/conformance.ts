@@ -1,6 +1,7 @@
 import type { GuardOptions } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
 import { runBodyKindSuite } from './conformance-bodies.js'
+import { runRedactionSuite } from './conformance-redaction.js'
 import type { AdapterHarness, HeaderBearer, RouteSpec } from './harness.js'
 import { appRunner, call, ofType, recordingGuard, SECRET, user } from './helpers.js'
 
@@ -20,6 +21,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
 
   describe(`${harness.name} conformance`, () => {
     runBodyKindSuite(harness)
+    runRedactionSuite(harness)
 
     it('keeps only allowlisted members of nested objects and reports what it dropped', async () => {
       const { guard, events } = recordingGuard({

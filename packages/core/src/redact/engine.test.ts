@@ -149,7 +149,11 @@ describe('custom rules', () => {
     const options = { rules: [{ id: 'secrets', keys: ['**.internal*', 'user.dob'] }] }
     expect(
       redact(
-        { a: { b: [{ internalNote: 'x', other: 'y' }] }, user: { dob: '1990-01-01', name: 'n' }, dob: 'kept' },
+        {
+          a: { b: [{ internalNote: 'x', other: 'y' }] },
+          user: { dob: '1990-01-01', name: 'n' },
+          dob: 'kept',
+        },
         options,
       ),
     ).toEqual({

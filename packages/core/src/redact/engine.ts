@@ -3,7 +3,7 @@ import { type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
 import { describe, fail, isPlainObject, objectOption } from '../lib/validate.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
-import { stringFeatures } from './features.js'
+import { mayHoldSecret, stringFeatures } from './features.js'
 import { genericErrorMessage, internalDetail } from './hygiene.js'
 import { isSensitiveKey } from './keys.js'
 import { type CompiledMask, compileMask } from './mask.js'
@@ -73,6 +73,8 @@ interface ActiveDetector {
 /** Redaction compiled once from options. */
 export interface Redactor {
   readonly enabled: boolean
+  /** Member names already scanned and found clean (shared by the sessions of this redactor). */
+  readonly cleanKeys: Set<string>
   /** The chosen detector set, before overrides. */
   readonly catalogue: readonly Detector[]
   readonly overrides: Readonly<Record<string, unknown>>
@@ -142,6 +144,7 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
   }
   return {
     enabled: true,
+    cleanKeys: new Set(),
     catalogue: chosen,
     overrides,
     detectors,
@@ -203,6 +206,7 @@ export function routeRedactor(base: Redactor, route: RouteRedactOptions, option:
   const overrides = route.overrides === undefined ? base.overrides : { ...base.overrides, ...route.overrides }
   return {
     ...base,
+    cleanKeys: new Set(),
     overrides,
     detectors:
       route.overrides === undefined
@@ -310,7 +314,12 @@ export class RedactionSession {
   /** The hook for member names: a name that is itself a secret (an email used as a key) is masked. */
   readonly key = (key: string, at: PathRef): string => {
     if (key.length < 6) return key
+    const clean = this.redactor.cleanKeys
+    if (clean.has(key)) return key
+    const before = this.total
     const out = this.string(key, null, at)
+    // Member names repeat on every row: remember the clean ones (bounded), never the secrets.
+    if (this.total === before && clean.size < 4096) clean.add(key)
     return out === REMOVE ? '[REDACTED]' : (out as string)
   }
 
@@ -387,14 +396,22 @@ export class RedactionSession {
   private spans(text: string, key: string | null, at: PathRef | null): Span[] {
     const redactor = this.redactor
     const found: Span[] = []
-    if (redactor.detectors.length > 0) {
+    // The shortest thing any detector finds is an email such as a@b.io.
+    if (redactor.detectors.length > 0 && (text.length >= 8 || (text.length >= 6 && text.includes('@')))) {
       const features = stringFeatures(text)
+      // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
+      if (!mayHoldSecret(features)) return this.spansOfRules(text, key, at, found)
       const context: DetectionContext = { key }
       for (const { detector } of redactor.detectors) {
         if (!detector.prefilter(text, features, context)) continue
         collect(detector.pattern, text, detector.id, found, detector.validate, context)
       }
     }
+    return this.spansOfRules(text, key, at, found)
+  }
+
+  private spansOfRules(text: string, key: string | null, at: PathRef | null, found: Span[]): Span[] {
+    const redactor = this.redactor
     for (const rule of redactor.rules.patterns) collect(rule.pattern, text, rule.id, found)
     for (const rule of redactor.rules.functions) {
       let result: ReturnType<typeof rule.match>

@@ -1,6 +1,27 @@
 import type { StringFeatures } from './types.js'
 
-const SEPARATORS = new Set([32, 45, 46, 47, 40, 41]) // space - . / ( )
+const DIGIT = 1
+const SEPARATOR = 2 // space ( ) /
+const DOT = 3
+const DASH = 4
+const UPPER = 5
+const AT = 6
+const DOLLAR = 7
+const UNDERSCORE = 8
+const PLUS = 9
+const COLON = 10
+
+const CLASSES = new Uint8Array(128)
+for (let c = 48; c <= 57; c++) CLASSES[c] = DIGIT
+for (let c = 65; c <= 90; c++) CLASSES[c] = UPPER
+for (const c of ' ()/') CLASSES[c.charCodeAt(0)] = SEPARATOR
+CLASSES[46] = DOT
+CLASSES[45] = DASH
+CLASSES[64] = AT
+CLASSES[36] = DOLLAR
+CLASSES[95] = UNDERSCORE
+CLASSES[43] = PLUS
+CLASSES[58] = COLON
 
 /** One pass over the string: the facts every prefilter reads. */
 export function stringFeatures(text: string): StringFeatures {
@@ -16,29 +37,74 @@ export function stringFeatures(text: string): StringFeatures {
   let dollar = false
   let underscore = false
   let plus = false
+  let ibanShape = false
+  // Classes of the last three characters, for the IBAN shape (two capitals, two digits).
+  let c1 = 0
+  let c2 = 0
+  let c3 = 0
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c >= 48 && c <= 57) {
-      digits++
-      run++
-      gap = 0
-      if (run > digitRun) digitRun = run
-      continue
+    const code = text.charCodeAt(i)
+    const kind = code < 128 ? CLASSES[code]! : 0
+    switch (kind) {
+      case DIGIT:
+        digits++
+        run++
+        gap = 0
+        if (run > digitRun) digitRun = run
+        if (c1 === DIGIT && c2 === UPPER && c3 === UPPER) ibanShape = true
+        break
+      case SEPARATOR:
+      case DOT:
+      case DASH:
+        if (++gap > 2) run = 0
+        if (kind === DOT) dots++
+        else if (kind === DASH) dashes++
+        break
+      default:
+        run = 0
+        gap = 0
+        if (kind === UPPER) upper++
+        else if (kind === AT) at = true
+        else if (kind === DOLLAR) dollar = true
+        else if (kind === UNDERSCORE) underscore = true
+        else if (kind === PLUS) plus = true
+        else if (kind === COLON) colons++
     }
-    if (SEPARATORS.has(c)) {
-      if (++gap > 2) run = 0
-      if (c === 46) dots++
-      else if (c === 45) dashes++
-      continue
-    }
-    run = 0
-    gap = 0
-    if (c >= 65 && c <= 90) upper++
-    else if (c === 64) at = true
-    else if (c === 36) dollar = true
-    else if (c === 95) underscore = true
-    else if (c === 43) plus = true
-    else if (c === 58) colons++
+    c3 = c2
+    c2 = c1
+    c1 = kind
   }
-  return { length: text.length, digits, digitRun, upper, dots, dashes, colons, at, dollar, underscore, plus }
+  return {
+    length: text.length,
+    digits,
+    digitRun,
+    upper,
+    dots,
+    dashes,
+    colons,
+    at,
+    dollar,
+    underscore,
+    plus,
+    ibanShape,
+  }
+}
+
+/**
+ * Whether any built-in detector could match a string with these features: most strings (names,
+ * cities, words) have none of the digits, symbols or length the catalogue needs, and skip it whole.
+ * Each clause is what some detector's prefilter requires (digits: cards, IBANs, SSNs, phones, Slack
+ * tokens; dashes: PEM armour; dots: JWTs, webhook URLs; capitals: AWS ids; length: the rest).
+ */
+export function mayHoldSecret(f: StringFeatures): boolean {
+  return (
+    f.digits >= 8 ||
+    f.at ||
+    f.dollar ||
+    f.underscore ||
+    f.dashes >= 10 ||
+    f.dots >= 2 ||
+    f.upper >= 16 ||
+    f.length >= 24
+  )
 }

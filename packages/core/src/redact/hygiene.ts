@@ -1,8 +1,9 @@
 /** Error-body content that describes the server's internals (OWASP API8), by kind. */
-const CHECKS: ReadonlyArray<readonly [id: string, pattern: RegExp]> = [
+export const HYGIENE_CHECKS: ReadonlyArray<readonly [id: string, pattern: RegExp]> = [
   [
     'stack-trace',
-    /(?:^|\n)[ \t]*at [^\n]{1,300}?(?::\d+:\d+\)?|\((?:native|<anonymous>)\)|\.java:\d+\))[ \t]*(?:\r?\n|$)|Traceback \(most recent call last\)/,
+    // Node/Java frames, also as HTML (`<br> &nbsp; &nbsp;at ...`), and Python tracebacks.
+    /(?:^|\n|<br\s*\/?>)(?:[ \t]|&nbsp;)*at [^\n<]{1,300}?(?::\d+:\d+\)?|\((?:native|<anonymous>)\)|\.java:\d+\))|Traceback \(most recent call last\)/,
   ],
   [
     'sql',
@@ -14,13 +15,14 @@ const CHECKS: ReadonlyArray<readonly [id: string, pattern: RegExp]> = [
   ],
   [
     'file-path',
-    /(?:^|[\s'"(=:,[])(?:\/(?:home|usr|var|srv|opt|etc|app|root|tmp|Users|private|mnt|data|workspace|node_modules)\/[^\s'"(),]+|[A-Za-z]:\\[^\s'"]+|file:\/\/\/[^\s'"]+)/,
+    // Well-known system roots, Windows drives, file URLs, and any absolute path to a source file.
+    /(?:^|[\s'"(=:,[])(?:\/(?:home|usr|var|srv|opt|etc|app|root|tmp|Users|private|mnt|data|workspace|node_modules)\/[^\s'"(),]+|[A-Za-z]:\\[^\s'"]+|file:\/\/\/[^\s'"]+)|\/(?:[\w.@-]+\/){2,}[\w.@-]+\.(?:[cm]?js|ts|jsx|tsx|py|rb|java|go|php|cs)\b/,
   ],
 ]
 
 /** The kind of internal detail in an error text (`'stack-trace'`, `'sql'`, ...), or `null`. */
 export function internalDetail(text: string): string | null {
-  for (const [id, pattern] of CHECKS) if (pattern.test(text)) return id
+  for (const [id, pattern] of HYGIENE_CHECKS) if (pattern.test(text)) return id
   return null
 }
 

@@ -38,7 +38,10 @@ const compiled = new WeakMap<RedactOptions, CompiledRedactor>()
 let defaults: CompiledRedactor | undefined
 
 function redactorFor(options: RedactOptions | undefined): CompiledRedactor {
-  if (options === undefined) return (defaults ??= createRedactor())
+  if (options === undefined) {
+    defaults ??= createRedactor()
+    return defaults
+  }
   let entry = compiled.get(options)
   if (entry === undefined) {
     entry = createRedactor(options)

@@ -92,7 +92,7 @@ export function compileRules(rules: unknown, option: string, hashKey: Buffer | u
   if (rules === undefined) return { patterns, functions, keys }
   if (!Array.isArray(rules)) fail(option, `expected an array of rules, got ${describe(rules)}`)
   const ids = new Set<string>()
-  rules.forEach((rule: unknown, i) => {
+  for (const [i, rule] of (rules as unknown[]).entries()) {
     const at = `${option}[${i}]`
     if (!isPlainObject(rule)) fail(at, `expected a rule object, got ${describe(rule)}`)
     const { id } = rule
@@ -116,7 +116,7 @@ export function compileRules(rules: unknown, option: string, hashKey: Buffer | u
       try {
         pattern = rule.pattern instanceof RegExp ? rule.pattern : new RegExp(String(rule.pattern))
       } catch (error) {
-        return fail(`${at}.pattern`, `is not a valid regular expression (${(error as Error).message})`)
+        fail(`${at}.pattern`, `is not a valid regular expression (${(error as Error).message})`)
       }
       if (typeof rule.pattern !== 'string' && !(rule.pattern instanceof RegExp)) {
         fail(`${at}.pattern`, `expected a RegExp or a string, got ${describe(rule.pattern)}`)
@@ -140,6 +140,6 @@ export function compileRules(rules: unknown, option: string, hashKey: Buffer | u
       const match = functionOption<CompiledFunctionRule['match']>(rule.match, `${at}.match`)!
       functions.push({ id, match, mask })
     }
-  })
+  }
   return { patterns, functions, keys }
 }

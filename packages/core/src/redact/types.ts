@@ -12,6 +12,8 @@ export interface StringFeatures {
   readonly dollar: boolean
   readonly underscore: boolean
   readonly plus: boolean
+  /** Two capitals followed by two digits somewhere: how every IBAN starts. */
+  readonly ibanShape: boolean
 }
 
 /** Where a string sits, for detectors that need context. */

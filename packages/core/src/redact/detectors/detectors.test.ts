@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { base62, crc32, ibanValid, luhnValid } from '../checksums.js'
+import { HYGIENE_CHECKS } from '../hygiene.js'
 import { createRedactor } from '../index.js'
 import { DETECTORS } from './index.js'
 
@@ -229,7 +230,7 @@ describe('detectors', () => {
     expect(defaults.scan({ ip: '192.168.1.10', token: 'Zq8Lk2Vx9Pm4Ns7Rt1Wy6Hb3Jd5Fg0Ce' })).toEqual([])
   })
 
-  it('has a linear-time pattern for every detector, per recheck', () => {
+  it('has linear-time patterns for every detector and error-hygiene check, per recheck', () => {
     const { checkSync } = createRequire(import.meta.url)('recheck') as {
       checkSync(source: string, flags: string): { status: string }
     }

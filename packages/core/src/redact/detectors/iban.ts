@@ -97,7 +97,7 @@ export const iban: Detector = {
   id: 'iban',
   description: 'IBANs: a country code, that country’s length, and a valid ISO 13616 mod-97 check.',
   set: 'default',
-  prefilter: (_text, f) => f.upper >= 2 && f.digits >= 8 && f.length >= 15,
+  prefilter: (_text, f) => f.ibanShape && f.digits >= 8 && f.length >= 15,
   pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g,
   validate(match) {
     const compact = match.replace(/ /g, '')

@@ -4,7 +4,9 @@ export const slack: Detector = {
   id: 'slack-token',
   description: 'Slack tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xapp-) and incoming-webhook URLs.',
   set: 'default',
-  prefilter: (text) => text.includes('xox') || text.includes('xapp-') || text.includes('hooks.slack.com'),
+  prefilter: (text, f) =>
+    (f.digits >= 8 || f.dots >= 2) &&
+    (text.includes('xox') || text.includes('xapp-') || text.includes('hooks.slack.com')),
   pattern:
     /(?<![\w-])(?:xox[abeprs]-[A-Za-z0-9-]{10,250}|xapp-\d-[A-Z0-9]{6,20}-\d{6,20}-[a-f0-9]{32,80}|https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,20}\/B[A-Z0-9]{6,20}\/[A-Za-z0-9]{16,40})/g,
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
