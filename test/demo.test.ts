@@ -14,6 +14,10 @@ describe('the demo tour', () => {
         expect(result.protected.text, result.stop.path).not.toContain('hunter2')
         expect(result.protected.text, result.stop.path).not.toMatch(/refunds_pkey|INSERT INTO|\n\s+at /)
       }
+      const ticket = results.find((r) => r.stop.path === '/tickets/7')
+      expect(ticket?.unprotected.text).toContain('4111 1111 1111 1111')
+      expect(ticket?.protected.text).toContain('4111 11** **** 1111')
+      expect(ticket?.protected.text).not.toMatch(/4111 1111 1111 1111|jane\.doe@example\.com|7700 900123/)
       const listStop = results.find((r) => r.stop.path === '/users')
       expect(listStop?.unprotected.text).toContain(SENTINEL_HASH)
       expect(listStop?.leaked.length).toBeGreaterThan(400)

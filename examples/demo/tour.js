@@ -10,6 +10,7 @@ export const STOPS = [
   { path: '/users/1', why: 'a user record, anonymous caller' },
   { path: '/users/1', role: 'support', why: 'the same record, as the support role' },
   { path: '/orders/1000', why: 'an order carrying the card number and fraud score' },
+  { path: '/tickets/7', why: 'free text the allowlist lets through: redaction masks what is in it' },
   { path: '/internal/config', why: 'a route nobody wrote a policy for' },
   { path: '/orders/1000/refund', why: 'an error handler that sends the stack and the SQL' },
   { path: '/users', why: 'the list endpoint (40 users)' },
@@ -57,8 +58,9 @@ export async function runTour({ framework = 'express' } = {}) {
       const unprotected = await fetchText(bare.url + stop.path, stop.role)
       const protectedResponse = await fetchText(guarded.url + stop.path, stop.role)
       await new Promise((resolve) => setImmediate(resolve)) // events are delivered after the response
-      const kept = new Set(leaves(parse(protectedResponse.text)).map(([path]) => path))
-      const leaked = leaves(parse(unprotected.text)).filter(([path]) => !kept.has(path))
+      // Stopped: members the protected response dropped, and values it masked.
+      const kept = new Map(leaves(parse(protectedResponse.text)))
+      const leaked = leaves(parse(unprotected.text)).filter(([path, value]) => kept.get(path) !== value)
       results.push({ stop, unprotected, protected: protectedResponse, leaked, events: events.slice(before) })
     }
     return results

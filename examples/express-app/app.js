@@ -22,6 +22,7 @@ export function createApp({ protect = true, onEvent } = {}) {
     const order = shop.findOrder(req.params.id)
     return order === undefined ? res.status(404).json(shop.notFound('no such order')) : res.json(order)
   })
+  app.get('/tickets/:id', (req, res) => res.json(shop.ticket(req.params.id)))
   app.get('/internal/config', (_req, res) => res.json(shop.internalConfig()))
   app.get('/orders/:id/refund', () => {
     throw shop.refundError()

@@ -23,6 +23,7 @@ export async function createApp({ protect = true, onEvent } = {}) {
     const order = shop.findOrder(request.params.id)
     return order ?? reply.code(404).send(shop.notFound('no such order'))
   })
+  app.get('/tickets/:id', async (request) => shop.ticket(request.params.id))
   app.get('/internal/config', async () => shop.internalConfig())
   app.get('/orders/:id/refund', async () => {
     throw shop.refundError()

@@ -40,6 +40,9 @@ export function createApp({ protect = true, onEvent } = {}) {
     ctx.status = order === undefined ? 404 : 200
     ctx.body = order ?? shop.notFound('no such order')
   })
+  router.get('/tickets/:id', (ctx) => {
+    ctx.body = shop.ticket(ctx.params.id)
+  })
   router.get('/internal/config', (ctx) => {
     ctx.body = shop.internalConfig()
   })

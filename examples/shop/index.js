@@ -14,6 +14,13 @@ export function createShop() {
     findUser: (id) => users.find((u) => String(u.id) === String(id)),
     /** @returns {object | undefined} */
     findOrder: (id) => orders.find((o) => String(o.id) === String(id)),
+    /** A support ticket: free text where customers paste what they should not. */
+    ticket: (id) => ({
+      id: Number(id),
+      subject: 'Charged twice',
+      text: 'Hi, this is jane.doe@example.com, my card 4111 1111 1111 1111 was charged twice. Call me on +44 7700 900123.',
+      assignee: 'agent-7',
+    }),
     notFound: (detail) => ({ title: 'Not Found', status: 404, detail }),
     /** A route nobody wrote a policy for. */
     internalConfig: () => ({ dbUrl: 'postgres://app:hunter2@db/shop', featureFlags: {} }),

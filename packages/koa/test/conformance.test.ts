@@ -1,44 +1,4 @@
-import etag from '@koa/etag'
-import Router from '@koa/router'
-import {
-  type AdapterHarness,
-  bodyKind,
-  listen,
-  materialize,
-  runConformanceSuite,
-} from '@leakguard/test-utils'
-import Koa, { type Middleware } from 'koa'
-import compress from 'koa-compress'
-import conditional from 'koa-conditional-get'
-import { type LeakguardOptions, leakguard } from '../src/index.js'
-
-export const koaHarness: AdapterHarness = {
-  name: 'koa 3',
-  async start(spec) {
-    const app = new Koa()
-    app.silent = true
-    // Conditional GET, ETag and compression wrap leakguard, so they see the filtered body.
-    if (spec.middleware?.etag) app.use(conditional()).use(etag())
-    if (spec.middleware?.compress) app.use(compress())
-    app.use(leakguard(spec.leakguard as LeakguardOptions))
-    if (spec.middleware?.errorHandler) app.use(leakguard.errorHandler())
-    const router = new Router(spec.prefix === undefined ? {} : { prefix: spec.prefix })
-    for (const route of spec.routes) {
-      const handlers: Middleware[] = []
-      if (route.routeOptions !== undefined) handlers.push(leakguard.route(route.routeOptions))
-      handlers.push((ctx) => {
-        const body = route.body({ leakguard: ctx.state.leakguard })
-        const { kind, contentType } = bodyKind(route, body)
-        if (kind === 'throw') throw body
-        ctx.status = route.status ?? 200
-        if (contentType !== undefined) ctx.type = contentType
-        ctx.body = kind === 'object' ? body : materialize(body as string, kind)
-      })
-      router.register(route.path, [route.method], handlers)
-    }
-    app.use(router.routes()).use(router.allowedMethods())
-    return listen(app.callback())
-  },
-}
+import { runConformanceSuite } from '@leakguard/test-utils'
+import { koaHarness } from './harness.js'
 
 runConformanceSuite(koaHarness)

@@ -94,7 +94,7 @@ export function stringFeatures(text: string): StringFeatures {
  * Whether any built-in detector could match a string with these features: most strings (names,
  * cities, words) have none of the digits, symbols or length the catalogue needs, and skip it whole.
  * Each clause is what some detector's prefilter requires (digits: cards, IBANs, SSNs, phones, Slack
- * tokens; dashes: PEM armour; dots: JWTs, webhook URLs; capitals: AWS ids; length: the rest).
+ * tokens; dashes: PEM armour; dots: JWTs, webhook URLs; capitals and digits: AWS ids; length: the rest).
  */
 export function mayHoldSecret(f: StringFeatures): boolean {
   return (
@@ -104,7 +104,7 @@ export function mayHoldSecret(f: StringFeatures): boolean {
     f.underscore ||
     f.dashes >= 10 ||
     f.dots >= 2 ||
-    f.upper >= 16 ||
+    f.upper + f.digits >= 20 ||
     f.length >= 24
   )
 }

@@ -5,7 +5,7 @@ export const awsAccessKey: Detector = {
   id: 'aws-access-key',
   description: 'AWS access key ids: a known four-letter prefix (AKIA, ASIA, ...) and 16 base-32 characters.',
   set: 'default',
-  prefilter: (_text, f) => f.upper >= 16 && f.length >= 20,
+  prefilter: (_text, f) => f.upper >= 4 && f.upper + f.digits >= 20,
   pattern: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z2-7]{16}(?![A-Z0-9])/g,
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }

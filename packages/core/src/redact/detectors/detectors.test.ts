@@ -139,7 +139,7 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
     ],
   },
   'aws-access-key': {
-    positives: ['AKIAIOSFODNN7EXAMPLE', 'id=ASIAY34FZKBOKMUTVV7A;'],
+    positives: ['AKIAIOSFODNN7EXAMPLE', 'id=ASIAY34FZKBOKMUTVV7A;', 'AKIAAA3AAAAA2AAAA562'], // found by the leak fuzz
     negatives: ['AKIA1234', 'XKIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7EXAMPLE1', 'akiaiosfodnn7example'],
   },
   'github-token': {
@@ -180,6 +180,7 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '$2y$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234',
       '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG',
       '$1$saltsalt$qjXMvbEw8oaL.CzflDugX/',
+      'hash: $2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW.', // a full stop after it
       '$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/',
       '$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E',
     ],

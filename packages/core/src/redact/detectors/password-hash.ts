@@ -8,7 +8,7 @@ export const passwordHash: Detector = {
   set: 'default',
   prefilter: (_text, f) => f.dollar,
   pattern:
-    /\$(?:2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}|scrypt\$[A-Za-z0-9=,+/.$-]{16,400}|7\$[./A-Za-z0-9]{30,200}|y\$[./A-Za-z0-9]+\$[./A-Za-z0-9]+\$[./A-Za-z0-9]{43}|[56]\$(?:rounds=\d{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}|(?:1|apr1)\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22})(?![./A-Za-z0-9])/g,
+    /\$(?:2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}|scrypt\$[A-Za-z0-9=,+/.$-]{16,400}|7\$[./A-Za-z0-9]{30,200}|y\$[./A-Za-z0-9]+\$[./A-Za-z0-9]+\$[./A-Za-z0-9]{43}|[56]\$(?:rounds=\d{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}|(?:1|apr1)\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22})(?![/A-Za-z0-9]|\.[./A-Za-z0-9])/g,
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }
 
