@@ -1,11 +1,17 @@
-import { randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { compileAllowlist, EMPTY, KEEP, type ProjectionNode } from './allowlist/compile.js'
 import { project, REMOVE } from './allowlist/project.js'
-import { type AuditDispatcher, createDispatcher } from './audit/dispatch.js'
+import {
+  type AuditDispatcher,
+  type AuditMetrics,
+  type AuditSink,
+  createDispatcher,
+} from './audit/dispatch.js'
 import type {
   EventRequest,
   LeakguardEvent,
   LeakguardEventMap,
+  LeakguardEventType,
   Outcome,
   Severity,
   ViewKind,
@@ -13,7 +19,16 @@ import type {
 import { LeakguardResponseError, type ResponseErrorCode, toResponseError } from './errors.js'
 import { type BodySource, collectBody } from './http/collect.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
-import { describe, functionOption, integerOption, objectOption, oneOf } from './lib/validate.js'
+import { acceptRequestId } from './http/request-id.js'
+import {
+  describe,
+  fail,
+  functionOption,
+  integerOption,
+  isPlainObject,
+  objectOption,
+  oneOf,
+} from './lib/validate.js'
 import type { GuardOptions, RouteOptions } from './options.js'
 import {
   compileRedactor,
@@ -58,7 +73,7 @@ export const DEFAULT_SERVER_PROBLEM_VIEW: readonly string[] = Object.freeze([
   '$.statusCode',
 ])
 
-const GUARD_OPTION_KEYS = ['mode', 'responses', 'routes', 'redact', 'audit', 'getRoles'] as const
+const GUARD_OPTION_KEYS = ['mode', 'responses', 'routes', 'redact', 'audit', 'requestId', 'getRoles'] as const
 const RESPONSES_OPTION_KEYS = [
   'default',
   'problemView',
@@ -66,7 +81,28 @@ const RESPONSES_OPTION_KEYS = [
   'maxReportedPaths',
   'maxBufferedBytes',
 ] as const
-const AUDIT_OPTION_KEYS = ['onEvent', 'maxQueue'] as const
+const AUDIT_OPTION_KEYS = [
+  'onEvent',
+  'sinks',
+  'types',
+  'minSeverity',
+  'sample',
+  'maxQueue',
+  'fingerprintKey',
+] as const
+const REQUEST_ID_OPTION_KEYS = ['header', 'responseHeader'] as const
+const EVENT_TYPES: readonly LeakguardEventType[] = [
+  'response.fields_dropped',
+  'response.redacted',
+  'response.blocked',
+  'request.rejected',
+  'auth.failed',
+  'auth.forbidden',
+  'ratelimit.exceeded',
+  'ratelimit.store_error',
+  'config.warning',
+  'audit.events_dropped',
+]
 
 /** A request as every adapter describes it to the engine. */
 export interface GuardRequest<TRequest = unknown> {
@@ -77,6 +113,8 @@ export interface GuardRequest<TRequest = unknown> {
   readonly clientAddress?: string
   /** The framework's own request object, handed to `getRoles`. */
   readonly native: TRequest
+  /** The value of the `requestId.header` request header, if the adapter found one. */
+  readonly requestId?: string | string[] | undefined
 }
 
 /** What leakguard tells a handler about the current request (`req.leakguard` and its kin). */
@@ -167,6 +205,14 @@ export interface Guard<TRequest = unknown> {
   flush(): Promise<void>
   /** Audit events dropped because the delivery queue was full. */
   readonly droppedEvents: number
+  /** Counters of the audit stream: events by type, dropped, failed deliveries. */
+  auditMetrics(): AuditMetrics
+  /** Emits a `config.warning` event (adapters report setup problems they notice while serving). */
+  warn(code: string, message: string): void
+  /** Lower-case request header an adapter reads the incoming request id from, if any. */
+  readonly requestIdHeader: string | undefined
+  /** Response header an adapter echoes the request id in, if any. */
+  readonly responseIdHeader: string | undefined
 }
 
 const BLOCK_MESSAGES: Record<ResponseErrorCode, string> = {
@@ -190,6 +236,82 @@ const BLOCKED: BlockedResponse = Object.freeze({
   body: BLOCKED_BODY,
   payload: JSON.stringify(BLOCKED_BODY),
 })
+
+function headerOption(value: unknown, option: string, fallback: string): string | undefined {
+  if (value === false) return undefined
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(value)) {
+    fail(option, `expected a header name or false, got ${describe(value)}`)
+  }
+  return (value as string).toLowerCase()
+}
+
+function hashKeyOption(value: unknown, option: string): Buffer {
+  const key =
+    typeof value === 'string'
+      ? Buffer.from(value)
+      : value instanceof Uint8Array
+        ? Buffer.from(value)
+        : undefined
+  if (key === undefined || key.length < 32) {
+    fail(option, `expected a secret of at least 32 bytes (string or Uint8Array), got ${describe(value)}`)
+  }
+  return key as Buffer
+}
+
+function isSink(value: unknown): value is AuditSink {
+  return typeof value === 'object' && value !== null && typeof (value as AuditSink).write === 'function'
+}
+
+/** Validates the audit options and builds the dispatcher. @throws LeakguardConfigError */
+function compileAudit(audit: Record<string, unknown>): AuditDispatcher {
+  const sinks: AuditSink[] = []
+  const onEvent = functionOption<(event: LeakguardEvent) => void | Promise<void>>(
+    audit.onEvent,
+    'audit.onEvent',
+  )
+  if (onEvent !== undefined) sinks.push({ write: (event) => onEvent(event) })
+  if (audit.sinks !== undefined) {
+    if (!Array.isArray(audit.sinks))
+      fail('audit.sinks', `expected an array of sinks, got ${describe(audit.sinks)}`)
+    ;(audit.sinks as unknown[]).forEach((sink, i) => {
+      if (!isSink(sink))
+        fail(`audit.sinks[${i}]`, `expected a sink such as pinoSink(logger), got ${describe(sink)}`)
+      sinks.push(sink as AuditSink)
+    })
+  }
+  let types: Set<LeakguardEventType> | undefined
+  if (audit.types !== undefined) {
+    if (!Array.isArray(audit.types))
+      fail('audit.types', `expected an array of event types, got ${describe(audit.types)}`)
+    types = new Set()
+    ;(audit.types as unknown[]).forEach((type, i) => {
+      if (!EVENT_TYPES.includes(type as LeakguardEventType)) {
+        fail(`audit.types[${i}]`, `unknown event type ${describe(type)}; known: ${EVENT_TYPES.join(', ')}`)
+      }
+      types!.add(type as LeakguardEventType)
+    })
+  }
+  const sample: Partial<Record<LeakguardEventType, number>> = {}
+  if (audit.sample !== undefined) {
+    if (!isPlainObject(audit.sample))
+      fail('audit.sample', `expected an object of event type -> rate, got ${describe(audit.sample)}`)
+    for (const [type, rate] of Object.entries(audit.sample as Record<string, unknown>)) {
+      if (!EVENT_TYPES.includes(type as LeakguardEventType))
+        fail(`audit.sample.${type}`, 'unknown event type')
+      if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
+        fail(`audit.sample.${type}`, `expected a rate from 0 to 1, got ${describe(rate)}`)
+      sample[type as LeakguardEventType] = rate as number
+    }
+  }
+  return createDispatcher({
+    sinks,
+    types,
+    sample,
+    minSeverity: oneOf(audit.minSeverity, 'audit.minSeverity', ['info', 'warn', 'error'] as const, 'info'),
+    maxQueue: integerOption(audit.maxQueue, 'audit.maxQueue', 1, 1_000_000, 1024),
+  })
+}
 
 /** Whether `value` is a guard made by {@link createGuard}. */
 export function isGuard(value: unknown): value is Guard {
@@ -239,9 +361,21 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     maxPaths: integerOption(responses.maxReportedPaths, 'responses.maxReportedPaths', 0, 10_000, 32),
   }
   const audit = objectOption(raw.audit, 'audit', AUDIT_OPTION_KEYS)
-  const dispatcher: AuditDispatcher = createDispatcher(
-    functionOption(audit.onEvent, 'audit.onEvent'),
-    integerOption(audit.maxQueue, 'audit.maxQueue', 1, 1_000_000, 1024),
+  const dispatcher: AuditDispatcher = compileAudit(audit)
+  const fingerprintKey =
+    audit.fingerprintKey === undefined
+      ? undefined
+      : hashKeyOption(audit.fingerprintKey, 'audit.fingerprintKey')
+  const fingerprint =
+    fingerprintKey === undefined
+      ? undefined
+      : (value: string) => createHmac('sha256', fingerprintKey).update(value).digest('hex').slice(0, 16)
+  const requestIds = objectOption(raw.requestId, 'requestId', REQUEST_ID_OPTION_KEYS)
+  const requestIdHeader = headerOption(requestIds.header, 'requestId.header', 'x-request-id')
+  const responseIdHeader = headerOption(
+    requestIds.responseHeader,
+    'requestId.responseHeader',
+    requestIdHeader ?? 'x-request-id',
   )
   const redactor = compileRedactor(raw.redact as RedactOptions | undefined, 'redact')
   const routeRedactors = new WeakMap<RouteRedactOptions, Redactor>()
@@ -262,7 +396,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     id: context.requestId,
     method: context.method,
     ...(context.route === undefined ? {} : { route: context.route }),
-    path: context.path,
+    path: eventPath(context),
     status,
     ...(context.clientAddress === undefined ? {} : { clientAddress: context.clientAddress }),
   })
@@ -274,6 +408,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     request: EventRequest,
     details: LeakguardEventMap[T],
   ): void {
+    if (!dispatcher.wants(type, severity)) return
     dispatcher.emit({
       type,
       id: randomUUID(),
@@ -320,6 +455,46 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     return { tree: KEEP, kind: 'pass', roles: [] }
   }
 
+  // Event paths and incoming request ids are checked with the built-in detectors only: custom
+  // rules run on responses, and nothing here may throw.
+  const metadataRedactor: Redactor = {
+    ...redactor,
+    rules: { patterns: [], functions: [], keys: [] },
+    keyNameMask: null,
+    nestedJson: false,
+  }
+  const redactMetadata = (text: string): { text: string; found: boolean } => {
+    try {
+      const session = new RedactionSession(metadataRedactor, {
+        hygiene: false,
+        requestId: '',
+        detailed: false,
+      })
+      const out = session.string(text, null, null)
+      return { text: out === REMOVE ? '[REDACTED]' : out, found: session.total > 0 }
+    } catch {
+      return { text: '[REDACTED]', found: true }
+    }
+  }
+
+  /** A path as events carry it: what a detector would flag in it (an email, a token) is masked. */
+  const eventPaths = new WeakMap<Context, string>()
+  function eventPath(context: Context): string {
+    let path = eventPaths.get(context)
+    if (path === undefined) {
+      path = redactMetadata(context.path).text
+      eventPaths.set(context, path)
+    }
+    return path
+  }
+
+  /** A client-supplied request id, if it is plain and holds nothing a detector flags. */
+  function incomingRequestId(value: string | string[] | undefined): string | undefined {
+    if (requestIdHeader === undefined) return undefined
+    const id = acceptRequestId(value)
+    return id === undefined || redactMetadata(id).found ? undefined : id
+  }
+
   /** Projects `body` through the caller's view and reports what was dropped. @throws */
   function decide(
     context: Context,
@@ -360,6 +535,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       hygiene: status >= 400 && active.errorHygiene,
       requestId: context.requestId,
       detailed: false,
+      fingerprint,
     })
   }
 
@@ -433,7 +609,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       const path = pathOnly(request.path)
       const entry = table.match(request.method, path)
       const context: Context = {
-        requestId: randomUUID(),
+        requestId: incomingRequestId(request.requestId) ?? randomUUID(),
         route: entry?.pattern.source,
         method: request.method.toUpperCase(),
         path,
@@ -499,8 +675,23 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     maxBufferedBytes,
     flush: () => dispatcher.flush(),
     get droppedEvents() {
-      return dispatcher.dropped
+      return dispatcher.metrics().dropped
     },
+    auditMetrics: () => dispatcher.metrics(),
+    warn(code, message) {
+      if (!dispatcher.wants('config.warning', 'warn')) return
+      dispatcher.emit({
+        type: 'config.warning',
+        id: randomUUID(),
+        time: new Date().toISOString(),
+        severity: 'warn',
+        outcome: 'unknown',
+        mode,
+        warning: { code, message },
+      })
+    },
+    requestIdHeader,
+    responseIdHeader,
   }
   return guard
 }

@@ -35,6 +35,6 @@ describe('public types', () => {
         expectTypeOf(event.dropped.paths).toEqualTypeOf<readonly string[]>()
     }
     createGuard({ audit: { onEvent } })
-    expectTypeOf<LeakguardEventOf<'response.blocked'>['request']['id']>().toBeString()
+    expectTypeOf<NonNullable<LeakguardEventOf<'response.blocked'>['request']>['id']>().toBeString()
   })
 })

@@ -1,14 +1,28 @@
 export { type CompiledAllowlist, compileAllowlistPaths as allowlist } from './allowlist/index.js'
+export type { AuditMetrics, AuditSink } from './audit/dispatch.js'
+export { toEcs } from './audit/ecs.js'
 export type {
   BaseEvent,
+  EventPrincipal,
   EventRequest,
   LeakguardEvent,
   LeakguardEventMap,
   LeakguardEventOf,
+  LeakguardEventType,
   Outcome,
   Severity,
   ViewKind,
 } from './audit/events.js'
+export {
+  type CountersSink,
+  countersSink,
+  jsonLinesSink,
+  openTelemetrySink,
+  type PinoLike,
+  pinoSink,
+  type SpanLike,
+  toOtelAttributes,
+} from './audit/sinks.js'
 export {
   type ConfigErrorCode,
   LeakguardConfigError,
@@ -36,7 +50,13 @@ export {
 export { type BodySource, collectBody } from './http/collect.js'
 export { isJsonContentType, isTextContentType } from './http/content-type.js'
 export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
-export type { AuditOptions, GuardOptions, ResponsesOptions, RouteOptions } from './options.js'
+export type {
+  AuditOptions,
+  GuardOptions,
+  RequestIdOptions,
+  ResponsesOptions,
+  RouteOptions,
+} from './options.js'
 export {
   type CompiledRedactor,
   createRedactor,

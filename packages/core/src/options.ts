@@ -1,4 +1,5 @@
-import type { LeakguardEvent } from './audit/events.js'
+import type { AuditSink } from './audit/dispatch.js'
+import type { LeakguardEvent, LeakguardEventType, Severity } from './audit/events.js'
 import type { RedactOptions, RouteRedactOptions } from './redact/engine.js'
 
 /**
@@ -66,19 +67,49 @@ export interface ResponsesOptions {
   maxReportedPaths?: number
 }
 
-/** Where audit events go. */
+/** Where audit events go, and which. */
 export interface AuditOptions {
   /**
-   * Receives every event, after the response is on its way: it never delays a response. A hook
-   * that throws or rejects is isolated (reported once as a process warning).
+   * Receives every kept event, after the response is on its way: it never delays a response. A
+   * hook that throws or rejects is isolated (counted, and reported once as a process warning).
    * @default undefined
    */
   onEvent?: (event: LeakguardEvent) => void | Promise<void>
+  /** More destinations: `pinoSink(logger)`, `jsonLinesSink(stream)`, `openTelemetrySink()`, `countersSink()`. @default [] */
+  sinks?: readonly AuditSink[]
+  /** Only these event types are kept. @default every type */
+  types?: readonly LeakguardEventType[]
+  /** Events below this severity are not kept. @default 'info' */
+  minSeverity?: Severity
   /**
-   * Events held for delivery at most; when full, the oldest is dropped and counted.
+   * Keep this fraction (0 to 1) of the events of a type, for high-volume types:
+   * `{ 'response.fields_dropped': 0.1 }`. @default {} (keep all)
+   */
+  sample?: Readonly<Partial<Record<LeakguardEventType, number>>>
+  /**
+   * Events held for delivery at most; when full, the oldest is dropped and counted, and an
+   * `audit.events_dropped` event follows once delivery catches up.
    * @default 1024
    */
   maxQueue?: number
+  /**
+   * Key (32+ bytes) for HMAC-SHA256 fingerprints of redacted values in `response.redacted`
+   * findings: the same secret gives the same fingerprint, so repeats can be correlated; the value
+   * cannot be recovered. @default undefined (no fingerprints)
+   */
+  fingerprintKey?: string | Uint8Array
+}
+
+/** How requests are identified across events and logs. */
+export interface RequestIdOptions {
+  /**
+   * Request header carrying an id set by a proxy or the client; used when it is 1-128 characters of
+   * `A-Z a-z 0-9 . _ : -` and holds nothing a detector flags, otherwise an id is generated.
+   * `false`: always generate. @default 'x-request-id'
+   */
+  header?: string | false
+  /** Response header echoing the id. `false`: none. @default the same as `header`, or 'x-request-id' */
+  responseHeader?: string | false
 }
 
 /** Options of {@link createGuard}. `TRequest` is the framework's request type, seen by `getRoles`. */
@@ -106,6 +137,8 @@ export interface GuardOptions<TRequest = unknown> {
   redact?: RedactOptions
   /** Audit event delivery. @default {} */
   audit?: AuditOptions
+  /** Request ids: taken from a header or generated, echoed in a response header. @default {} */
+  requestId?: RequestIdOptions
   /**
    * The caller's roles, which pick the role views of a route. Called at most once per response,
    * with the framework's request (Express `req`, Koa `ctx`, Fastify `request`). Must be

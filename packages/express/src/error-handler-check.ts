@@ -25,12 +25,15 @@ const warned = new WeakSet<object>()
  * Warns once per app when no `leakguard.errorHandler()` is mounted on it: Express's own error page
  * writes around `res.send` and shows stack traces outside production.
  */
-export function warnWithoutErrorHandler(app: Application | undefined): void {
+export function warnWithoutErrorHandler(
+  app: Application | undefined,
+  guard: { warn(code: string, message: string): void },
+): void {
   if (app === undefined || warned.has(app)) return
   warned.add(app)
   if (hasErrorHandler(app)) return
-  process.emitWarning(
-    'leakguard: no leakguard.errorHandler() is mounted on this Express app; Express renders uncaught errors with stack traces outside production. Add app.use(leakguard.errorHandler()) after your routes.',
-    { code: 'LEAKGUARD_NO_ERROR_HANDLER' },
-  )
+  const message =
+    'no leakguard.errorHandler() is mounted on this Express app; Express renders uncaught errors with stack traces outside production. Add app.use(leakguard.errorHandler()) after your routes.'
+  process.emitWarning(`leakguard: ${message}`, { code: 'LEAKGUARD_NO_ERROR_HANDLER' })
+  guard.warn('LEAKGUARD_NO_ERROR_HANDLER', message)
 }

@@ -65,9 +65,11 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       path: req.originalUrl,
       clientAddress: req.socket.remoteAddress,
       native: req,
+      requestId: guard.requestIdHeader === undefined ? undefined : req.headers[guard.requestIdHeader],
     })
     req.leakguard = { requestId: context.requestId }
-    warnWithoutErrorHandler(req.app)
+    if (guard.responseIdHeader !== undefined) res.setHeader(guard.responseIdHeader, context.requestId)
+    warnWithoutErrorHandler(req.app, guard)
 
     // Own properties of this `res`: a mounted sub-app that swaps the prototype keeps them.
     const { json, jsonp, send } = res

@@ -74,6 +74,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       path: request.url,
       clientAddress: request.socket.remoteAddress,
       native: request,
+      requestId: guard.requestIdHeader === undefined ? undefined : request.headers[guard.requestIdHeader],
     })
     contexts.set(request, context)
     request.leakguard = { requestId: context.requestId }
@@ -91,8 +92,9 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     }
   })
 
-  fastify.addHook('onRequest', (request, _reply, next) => {
-    start(request)
+  fastify.addHook('onRequest', (request, reply, next) => {
+    const context = start(request)
+    if (guard.responseIdHeader !== undefined) reply.header(guard.responseIdHeader, context.requestId)
     next()
   })
 

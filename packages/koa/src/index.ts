@@ -59,8 +59,10 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       path: ctx.originalUrl,
       clientAddress: ctx.req.socket.remoteAddress,
       native: ctx,
+      requestId: guard.requestIdHeader === undefined ? undefined : ctx.request.headers[guard.requestIdHeader],
     })
     ctx.state.leakguard = { requestId: context.requestId } satisfies LeakguardRequestState
+    if (guard.responseIdHeader !== undefined) ctx.set(guard.responseIdHeader, context.requestId)
     await next()
 
     const body: unknown = ctx.body

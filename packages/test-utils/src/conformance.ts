@@ -310,7 +310,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
         requestId = ((await call(`${url}/whoami`)).json as { requestId?: unknown }).requestId
       })
       expect(requestId).toMatch(/^[0-9a-f-]{36}$/)
-      expect((await events())[0]?.request.id).toBe(requestId)
+      expect((await events())[0]?.request?.id).toBe(requestId)
     })
 
     it('serializes values with toJSON as JSON would, and drops undefined and functions', async () => {

@@ -21,6 +21,12 @@ export interface EventRequest {
   readonly clientAddress?: string
 }
 
+/** Who made the request, once a token was verified. */
+export interface EventPrincipal {
+  /** The token's subject (`sub`). */
+  readonly id: string
+}
+
 /** Which allowlist a response was projected through. */
 export type ViewKind = 'allow' | 'roles' | 'problem' | 'deny' | 'pass'
 
@@ -44,11 +50,16 @@ export interface LeakguardEventMap {
   }
   /** Detectors or rules masked values in a response (or would have, in report mode). */
   'response.redacted': {
-    /** Templated path, detector or rule id, and how many values; never the values. */
+    /**
+     * Templated path, detector or rule id, and how many values; never the values. With
+     * `audit.fingerprintKey`, `fingerprints` holds HMAC-SHA256 tokens of the values (16 hex digits
+     * each, at most 8) so repeats of the same secret can be correlated without revealing it.
+     */
     readonly findings: ReadonlyArray<{
       readonly path: string
       readonly detector: string
       readonly count: number
+      readonly fingerprints?: readonly string[]
     }>
     /** Values masked in all. */
     readonly total: number
@@ -65,7 +76,39 @@ export interface LeakguardEventMap {
       readonly rule?: string
     }
   }
+  /** leakguard refused a request before the handler ran (emitted by token and rate-limit checks). */
+  'request.rejected': {
+    readonly reason: { readonly code: string; readonly message: string }
+  }
+  /** A token was missing, malformed or invalid (RFC 6750 `invalid_request` / `invalid_token`). */
+  'auth.failed': {
+    readonly reason: { readonly code: string; readonly message: string }
+  }
+  /** A valid token lacked a scope or role the route requires. */
+  'auth.forbidden': {
+    readonly required: readonly string[]
+  }
+  /** A rate limit refused a request. */
+  'ratelimit.exceeded': {
+    readonly limit: { readonly name: string; readonly quota: number; readonly windowMs: number }
+  }
+  /** The rate-limit store failed; `failOpen` says whether the request went through. */
+  'ratelimit.store_error': {
+    readonly failOpen: boolean
+    readonly reason: { readonly code: string; readonly message: string }
+  }
+  /** A setup problem noticed while serving (a missing error handler, an ignored proxy header). */
+  'config.warning': {
+    readonly warning: { readonly code: string; readonly message: string }
+  }
+  /** Delivery recovered after the queue was full: how many events were lost meanwhile. */
+  'audit.events_dropped': {
+    readonly dropped: number
+  }
 }
+
+/** Every event type. */
+export type LeakguardEventType = keyof LeakguardEventMap
 
 /** Members every event carries. */
 export interface BaseEvent<T extends keyof LeakguardEventMap = keyof LeakguardEventMap> {
@@ -79,7 +122,10 @@ export interface BaseEvent<T extends keyof LeakguardEventMap = keyof LeakguardEv
   readonly outcome: Outcome
   /** `'report'` when the decision was only reported, not applied. */
   readonly mode: 'enforce' | 'report'
-  readonly request: EventRequest
+  /** The request the decision is about; absent for events about leakguard itself. */
+  readonly request?: EventRequest
+  /** The verified caller, when there is one. */
+  readonly principal?: EventPrincipal
 }
 
 /** Every audit event, discriminated by `type`. */

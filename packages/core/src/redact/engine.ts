@@ -64,6 +64,7 @@ const OPTION_KEYS = [
 export const ROUTE_REDACT_KEYS = ['rules', 'overrides', 'errorHygiene', 'enabled'] as const
 const KEY_NAME_MASK: MaskSpec = { operator: 'replace', with: '[REDACTED]' }
 const MAX_NESTED_JSON_DEPTH = 3
+const MAX_FINGERPRINTS = 8
 
 interface ActiveDetector {
   readonly detector: Detector
@@ -238,6 +239,7 @@ export interface FindingSummary {
   readonly path: string
   readonly detector: string
   readonly count: number
+  readonly fingerprints?: readonly string[]
 }
 
 const sensitiveKeyCache = new Map<string, boolean>()
@@ -260,7 +262,10 @@ function ruleFailed(id: string, error: unknown): LeakguardResponseError {
 
 /** Redaction of one response (or one `redact()`/`scan()` call): applies masks and records findings. */
 export class RedactionSession {
-  readonly summaries = new Map<string, { path: string; detector: string; count: number }>()
+  readonly summaries = new Map<
+    string,
+    { path: string; detector: string; count: number; fingerprints?: Set<string> }
+  >()
   readonly findings: Finding[] = []
   total = 0
   private nestedDepth = 0
@@ -274,16 +279,26 @@ export class RedactionSession {
       readonly requestId: string
       /** Keep every finding with its span (`scan()`); otherwise only summaries. */
       readonly detailed: boolean
+      /** Turns a found value into a fingerprint for events (HMAC), if configured. */
+      readonly fingerprint?: ((value: string) => string) | undefined
     },
   ) {}
 
-  private record(at: PathRef | null, detector: string, start: number, end: number): void {
+  private record(at: PathRef | null, detector: string, start: number, end: number, value: string): void {
     this.total++
     const template = this.prefix + (at === null ? '$' : at.template())
     const id = `${template}\u0000${detector}`
-    const summary = this.summaries.get(id)
-    if (summary === undefined) this.summaries.set(id, { path: template, detector, count: 1 })
-    else summary.count++
+    let summary = this.summaries.get(id)
+    if (summary === undefined) {
+      summary = { path: template, detector, count: 0 }
+      this.summaries.set(id, summary)
+    }
+    summary.count++
+    const fingerprint = this.options.fingerprint
+    if (fingerprint !== undefined) {
+      summary.fingerprints ??= new Set()
+      if (summary.fingerprints.size < MAX_FINGERPRINTS) summary.fingerprints.add(fingerprint(value))
+    }
     if (this.options.detailed) {
       this.findings.push({ path: this.prefix + (at === null ? '$' : at.concrete()), detector, start, end })
     }
@@ -295,7 +310,7 @@ export class RedactionSession {
     if (key !== null && (typeof value === 'string' || typeof value === 'number') && value !== '') {
       if (redactor.keyNameMask !== null && sensitiveKey(key)) {
         const text = String(value)
-        this.record(at, 'key-name', 0, text.length)
+        this.record(at, 'key-name', 0, text.length, text)
         return redactor.keyNameMask(text, { detector: 'key-name', key }) ?? REMOVE
       }
       for (const rule of redactor.rules.keys) {
@@ -303,7 +318,7 @@ export class RedactionSession {
         const path = at.keys()
         if (rule.globs.some((glob) => globMatches(glob, path))) {
           const text = String(value)
-          this.record(at, rule.id, 0, text.length)
+          this.record(at, rule.id, 0, text.length, text)
           return rule.mask(text, { detector: rule.id, key }) ?? REMOVE
         }
       }
@@ -329,7 +344,7 @@ export class RedactionSession {
     if (this.options.hygiene && text.length > 8) {
       const kind = internalDetail(text)
       if (kind !== null) {
-        this.record(at, `error-hygiene:${kind}`, 0, text.length)
+        this.record(at, `error-hygiene:${kind}`, 0, text.length, text)
         return genericErrorMessage(this.options.requestId)
       }
     }
@@ -346,7 +361,7 @@ export class RedactionSession {
         detector: span.detector,
         key,
       })
-      this.record(at, span.detector, span.start, span.end)
+      this.record(at, span.detector, span.start, span.end, text.slice(span.start, span.end))
       if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
       out += text.slice(cursor, span.start) + (masked ?? '')
       cursor = span.end
@@ -450,7 +465,11 @@ export class RedactionSession {
 
   /** Summaries for the event, at most `max`. */
   summary(max: number): { findings: FindingSummary[]; truncated: boolean } {
-    const findings = [...this.summaries.values()].slice(0, max)
+    const findings = [...this.summaries.values()]
+      .slice(0, max)
+      .map(({ fingerprints, ...finding }) =>
+        fingerprints === undefined ? finding : { ...finding, fingerprints: [...fingerprints] },
+      )
     return { findings, truncated: this.summaries.size > max }
   }
 }
