@@ -511,7 +511,11 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       emit('response.fields_dropped', 'info', 'success', eventRequest(context, status), {
         view: view.kind,
         roles: view.roles,
-        dropped: { count: result.dropped, paths: result.droppedPaths, truncated: result.pathsTruncated },
+        dropped: {
+          count: result.dropped,
+          paths: result.droppedPaths.map((path) => redactMetadata(path).text),
+          truncated: result.pathsTruncated,
+        },
       })
     }
     return { value: result.value, changed: result.dropped > 0 || (session?.total ?? 0) > 0 }
@@ -541,7 +545,13 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
 
   function reportRedaction(context: Context, status: number, session: RedactionSession): void {
     if (session.total === 0) return
-    const { findings, truncated } = session.summary(limits.maxPaths)
+    const summary = session.summary(limits.maxPaths)
+    // Member names are part of paths, and a member name can itself be a secret.
+    const findings = summary.findings.map((finding) => ({
+      ...finding,
+      path: redactMetadata(finding.path).text,
+    }))
+    const { truncated } = summary
     emit('response.redacted', 'warn', 'success', eventRequest(context, status), {
       findings,
       total: session.total,

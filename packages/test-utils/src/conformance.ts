@@ -1,5 +1,6 @@
 import type { GuardOptions } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
+import { runAuditSuite } from './conformance-audit.js'
 import { runBodyKindSuite } from './conformance-bodies.js'
 import { runRedactionSuite } from './conformance-redaction.js'
 import type { AdapterHarness, HeaderBearer, RouteSpec } from './harness.js'
@@ -22,6 +23,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
   describe(`${harness.name} conformance`, () => {
     runBodyKindSuite(harness)
     runRedactionSuite(harness)
+    runAuditSuite(harness)
 
     it('keeps only allowlisted members of nested objects and reports what it dropped', async () => {
       const { guard, events } = recordingGuard({
