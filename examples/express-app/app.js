@@ -1,5 +1,4 @@
-import { once } from 'node:events'
-import { createShop, shopPolicy } from '@leakguard/example-shop'
+import { createShop, listen, shopPolicy } from '@leakguard/example-shop'
 import { leakguard } from '@leakguard/express'
 import express from 'express'
 
@@ -33,11 +32,6 @@ export function createApp({ protect = true, onEvent } = {}) {
 }
 
 /** Starts the app; resolves once it listens. */
-export async function start({ port = 0, ...options } = {}) {
-  const server = createApp(options).listen(port, '127.0.0.1')
-  await once(server, 'listening')
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((r) => server.close(r)),
-  }
+export function start({ port = 0, ...options } = {}) {
+  return listen(createApp(options), port)
 }

@@ -1,6 +1,5 @@
-import { once } from 'node:events'
 import Router from '@koa/router'
-import { createShop, shopPolicy } from '@leakguard/example-shop'
+import { createShop, listen, shopPolicy } from '@leakguard/example-shop'
 import { leakguard } from '@leakguard/koa'
 import Koa from 'koa'
 
@@ -54,11 +53,6 @@ export function createApp({ protect = true, onEvent } = {}) {
 }
 
 /** Starts the app; resolves once it listens. */
-export async function start({ port = 0, ...options } = {}) {
-  const server = createApp(options).listen(port, '127.0.0.1')
-  await once(server, 'listening')
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((r) => server.close(r)),
-  }
+export function start({ port = 0, ...options } = {}) {
+  return listen(createApp(options).callback(), port)
 }

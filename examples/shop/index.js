@@ -1,5 +1,7 @@
 // The example shop, framework-free: what every example app serves. Handlers return whole rows,
 // as real handlers often do: password hashes, card numbers and internal notes included.
+import { once } from 'node:events'
+import { createServer } from 'node:http'
 import { createOrders, createUsers } from '@leakguard/fixtures'
 
 export { demoRoles, shopPolicy } from './policy.js'
@@ -36,6 +38,16 @@ export function createShop() {
       stack: error.stack,
       sql: error.sql,
     }),
+  }
+}
+
+/** Listens on 127.0.0.1 with a Node server (Express and Koa apps); resolves to its URL and a close(). */
+export async function listen(listener, port = 0) {
+  const server = createServer(listener).listen(port, '127.0.0.1')
+  await once(server, 'listening')
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((done) => server.close(done)),
   }
 }
 

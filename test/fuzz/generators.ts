@@ -118,6 +118,7 @@ const awsAccessKey = fc
   .tuple(fc.constantFrom('AKIA', 'ASIA', 'AROA'), chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16))
   .map(([p, r]) => p + r)
 
+// CRC-32 and base 62 again, on purpose: an oracle must not share code with what it checks.
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1

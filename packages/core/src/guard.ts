@@ -28,6 +28,7 @@ import {
   isPlainObject,
   objectOption,
   oneOf,
+  secretKeyOption,
 } from './lib/validate.js'
 import type { GuardOptions, RouteOptions } from './options.js'
 import {
@@ -246,19 +247,6 @@ function headerOption(value: unknown, option: string, fallback: string): string 
   return (value as string).toLowerCase()
 }
 
-function hashKeyOption(value: unknown, option: string): Buffer {
-  const key =
-    typeof value === 'string'
-      ? Buffer.from(value)
-      : value instanceof Uint8Array
-        ? Buffer.from(value)
-        : undefined
-  if (key === undefined || key.length < 32) {
-    fail(option, `expected a secret of at least 32 bytes (string or Uint8Array), got ${describe(value)}`)
-  }
-  return key as Buffer
-}
-
 function isSink(value: unknown): value is AuditSink {
   return typeof value === 'object' && value !== null && typeof (value as AuditSink).write === 'function'
 }
@@ -365,7 +353,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   const fingerprintKey =
     audit.fingerprintKey === undefined
       ? undefined
-      : hashKeyOption(audit.fingerprintKey, 'audit.fingerprintKey')
+      : secretKeyOption(audit.fingerprintKey, 'audit.fingerprintKey')
   const fingerprint =
     fingerprintKey === undefined
       ? undefined

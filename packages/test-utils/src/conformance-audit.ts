@@ -1,7 +1,7 @@
 import { createGuard, type LeakguardEvent, scan } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
-import type { AdapterHarness, HeaderBearer, RouteSpec } from './harness.js'
-import { appRunner, call, rawRequest } from './helpers.js'
+import type { AdapterHarness, HeaderBearer } from './harness.js'
+import { appRunner, call, rawRequest, getRoute as route } from './helpers.js'
 
 const CARD = '4111 1111 1111 1111'
 const EMAIL = 'jane.doe@example.com'
@@ -12,12 +12,6 @@ const STRIPE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'
 /** The audit stream over HTTP: the same on every adapter. */
 export function runAuditSuite(harness: AdapterHarness): void {
   const withApp = appRunner(harness)
-  const route = (path: string, body: RouteSpec['body'], extra: Partial<RouteSpec> = {}): RouteSpec => ({
-    method: 'GET',
-    path,
-    body,
-    ...extra,
-  })
 
   describe('audit', () => {
     it('takes a plain x-request-id, echoes it, and shares it with the handler and every event', async () => {

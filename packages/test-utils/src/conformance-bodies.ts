@@ -1,7 +1,17 @@
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import type { AdapterHarness, BodyKind, RouteSpec } from './harness.js'
-import { appRunner, BLOCKED_BODY, call, ofType, rawRequest, recordingGuard, SECRET, user } from './helpers.js'
+import type { AdapterHarness, BodyKind } from './harness.js'
+import {
+  appRunner,
+  BLOCKED_BODY,
+  call,
+  ofType,
+  rawRequest,
+  recordingGuard,
+  getRoute as route,
+  SECRET,
+  user,
+} from './helpers.js'
 
 const list = () => ({ data: Array.from({ length: 80 }, (_, i) => user(i + 1)), total: 80 })
 const LIST_VIEW = {
@@ -15,12 +25,6 @@ const listView = (body = list()) => ({
 /** Every body kind a response can take, ETag, HEAD, compression and errors: the same on every adapter. */
 export function runBodyKindSuite(harness: AdapterHarness): void {
   const withApp = appRunner(harness)
-  const route = (path: string, body: RouteSpec['body'], extra: Partial<RouteSpec> = {}): RouteSpec => ({
-    method: 'GET',
-    path,
-    body,
-    ...extra,
-  })
   const json = JSON.stringify(user(1))
 
   describe('body kinds', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterHarness, RouteSpec } from './harness.js'
-import { appRunner, BLOCKED_BODY, call, ofType, recordingGuard } from './helpers.js'
+import type { AdapterHarness } from './harness.js'
+import { appRunner, BLOCKED_BODY, call, ofType, recordingGuard, getRoute as route } from './helpers.js'
 
 const CARD = '4111 1111 1111 1111'
 const JWT =
@@ -10,12 +10,6 @@ const DEFAULT_REDACTION = { redact: {} }
 /** Sensitive-pattern redaction over HTTP: the same on every adapter. */
 export function runRedactionSuite(harness: AdapterHarness): void {
   const withApp = appRunner(harness)
-  const route = (path: string, body: RouteSpec['body'], extra: Partial<RouteSpec> = {}): RouteSpec => ({
-    method: 'GET',
-    path,
-    body,
-    ...extra,
-  })
   const order = () => ({
     id: 7,
     note: `paid with ${CARD}, receipt to jane@example.com`,

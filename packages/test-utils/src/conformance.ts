@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { runAuditSuite } from './conformance-audit.js'
 import { runBodyKindSuite } from './conformance-bodies.js'
 import { runRedactionSuite } from './conformance-redaction.js'
-import type { AdapterHarness, HeaderBearer, RouteSpec } from './harness.js'
-import { appRunner, call, ofType, recordingGuard, SECRET, user } from './helpers.js'
+import type { AdapterHarness, HeaderBearer } from './harness.js'
+import { appRunner, call, getRoute as get, ofType, recordingGuard, SECRET, user } from './helpers.js'
 
 /**
  * The behaviour every adapter must share, over real sockets. A scenario that differs between
@@ -12,13 +12,6 @@ import { appRunner, call, ofType, recordingGuard, SECRET, user } from './helpers
  */
 export function runConformanceSuite(harness: AdapterHarness): void {
   const withApp = appRunner(harness)
-
-  const get = (path: string, body: RouteSpec['body'], extra: Partial<RouteSpec> = {}): RouteSpec => ({
-    method: 'GET',
-    path,
-    body,
-    ...extra,
-  })
 
   describe(`${harness.name} conformance`, () => {
     runBodyKindSuite(harness)

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { createGuard, type GuardOptions, type LeakguardEvent, type LeakguardEventOf } from '@leakguard/core'
-import type { AdapterHarness, AppSpec, HeaderBearer } from './harness.js'
+import type { AdapterHarness, AppSpec, HeaderBearer, RouteSpec } from './harness.js'
 
 export const SECRET = 'SENTINEL-5f1c-never-leaves'
 
@@ -109,4 +109,9 @@ export function appRunner(harness: AdapterHarness) {
       await server.close()
     }
   }
+}
+
+/** A GET route of a conformance app. */
+export function getRoute(path: string, body: RouteSpec['body'], extra: Partial<RouteSpec> = {}): RouteSpec {
+  return { method: 'GET', path, body, ...extra }
 }

@@ -91,3 +91,16 @@ export function stringArrayOption(value: unknown, option: string): readonly stri
   })
   return value as readonly string[]
 }
+
+/** A secret key given as a string or bytes, at least 32 bytes long. */
+export function secretKeyOption(value: unknown, option: string): Buffer {
+  const key = typeof value === 'string' || value instanceof Uint8Array ? Buffer.from(value) : undefined
+  if (key === undefined) return fail(option, `expected a string or Uint8Array, got ${describe(value)}`)
+  if (key.length < 32) {
+    return fail(
+      option,
+      `must be at least 32 bytes (got ${key.length}); generate one with crypto.randomBytes(32)`,
+    )
+  }
+  return key
+}

@@ -1,7 +1,7 @@
 import { KEEP } from '../allowlist/compile.js'
 import { type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
-import { describe, fail, isPlainObject, objectOption } from '../lib/validate.js'
+import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import { mayHoldSecret, stringFeatures } from './features.js'
 import { genericErrorMessage, internalDetail } from './hygiene.js'
@@ -87,23 +87,6 @@ export interface Redactor {
   readonly hashKey: Buffer | undefined
 }
 
-function compileHashKey(value: unknown, option: string): Buffer | undefined {
-  if (value === undefined) return undefined
-  const key =
-    typeof value === 'string'
-      ? Buffer.from(value)
-      : value instanceof Uint8Array
-        ? Buffer.from(value)
-        : undefined
-  if (key === undefined) return fail(option, `expected a string or Uint8Array, got ${describe(value)}`)
-  if (key.length < 32)
-    return fail(
-      option,
-      `must be at least 32 bytes (got ${key.length}); generate one with crypto.randomBytes(32)`,
-    )
-  return key
-}
-
 function booleanOption(value: unknown, option: string, fallback: boolean): boolean {
   if (value === undefined) return fallback
   if (typeof value !== 'boolean') fail(option, `expected true or false, got ${describe(value)}`)
@@ -113,7 +96,7 @@ function booleanOption(value: unknown, option: string, fallback: boolean): boole
 /** Validates and compiles redaction options. @throws LeakguardConfigError */
 export function compileRedactor(options: RedactOptions | undefined, option: string): Redactor {
   const raw = objectOption(options, option, OPTION_KEYS)
-  const hashKey = compileHashKey(raw.hashKey, `${option}.hashKey`)
+  const hashKey = raw.hashKey === undefined ? undefined : secretKeyOption(raw.hashKey, `${option}.hashKey`)
   const set = raw.detectors ?? 'default'
   let chosen: readonly Detector[]
   if (set === 'default' || set === 'strict' || set === 'none') {
