@@ -331,7 +331,8 @@ export class RedactionSession {
         return genericErrorMessage(this.options.requestId)
       }
     }
-    if (redactor.nestedJson && this.nestedDepth < MAX_NESTED_JSON_DEPTH && text.length >= 2) {
+    const first = text.charCodeAt(0)
+    if ((first === 123 || first === 91) && redactor.nestedJson && this.nestedDepth < MAX_NESTED_JSON_DEPTH) {
       const nested = this.nestedJson(text, at)
       if (nested !== undefined) return nested
     }
@@ -391,24 +392,29 @@ export class RedactionSession {
     }
   }
 
-  private spans(text: string, key: string | null, at: PathRef | null): Span[] {
+  private spans(text: string, key: string | null, at: PathRef | null): readonly Span[] {
     const redactor = this.redactor
-    const found: Span[] = []
+    let found: Span[] | undefined
     // The shortest thing any detector finds is an email such as a@b.io.
     if (redactor.detectors.length > 0 && (text.length >= 8 || (text.length >= 6 && text.includes('@')))) {
       const features = stringFeatures(text)
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
-      if (!mayHoldSecret(features)) return this.spansOfRules(text, key, at, found)
-      const context: DetectionContext = { key }
-      for (const { detector } of redactor.detectors) {
-        if (!detector.prefilter(text, features, context)) continue
-        collect(detector.pattern, text, detector.id, found, detector.validate, context)
+      if (mayHoldSecret(features)) {
+        const context: DetectionContext = { key }
+        for (const { detector } of redactor.detectors) {
+          if (!detector.prefilter(text, features, context)) continue
+          found ??= []
+          collect(detector.pattern, text, detector.id, found, detector.validate, context)
+        }
       }
     }
-    return this.spansOfRules(text, key, at, found)
+    const { rules } = redactor
+    if (rules.patterns.length > 0 || rules.functions.length > 0)
+      return this.spansOfRules(text, key, at, found ?? [])
+    return found === undefined ? NO_SPANS : resolveOverlaps(found)
   }
 
-  private spansOfRules(text: string, key: string | null, at: PathRef | null, found: Span[]): Span[] {
+  private spansOfRules(text: string, key: string | null, at: PathRef | null, found: Span[]): readonly Span[] {
     const redactor = this.redactor
     for (const rule of redactor.rules.patterns) collect(rule.pattern, text, rule.id, found)
     for (const rule of redactor.rules.functions) {
@@ -433,17 +439,7 @@ export class RedactionSession {
         }
       }
     }
-    if (found.length <= 1) return found
-    found.sort((a, b) => a.start - b.start || b.end - a.end)
-    const kept: Span[] = []
-    let reach = -1
-    for (const span of found) {
-      if (span.start >= reach) {
-        kept.push(span)
-        reach = span.end
-      }
-    }
-    return kept
+    return resolveOverlaps(found)
   }
 
   /** Summaries for the event, at most `max`. */
@@ -455,6 +451,23 @@ export class RedactionSession {
       )
     return { findings, truncated: this.summaries.size > max }
   }
+}
+
+const NO_SPANS: readonly Span[] = Object.freeze([])
+
+/** Sorts spans and keeps, where they overlap, the earliest and then the longest. */
+function resolveOverlaps(found: Span[]): readonly Span[] {
+  if (found.length <= 1) return found
+  found.sort((a, b) => a.start - b.start || b.end - a.end)
+  const kept: Span[] = []
+  let reach = -1
+  for (const span of found) {
+    if (span.start >= reach) {
+      kept.push(span)
+      reach = span.end
+    }
+  }
+  return kept
 }
 
 function collect(
