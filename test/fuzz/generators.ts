@@ -262,6 +262,17 @@ export interface Injected {
   readonly markers: string[]
 }
 
+/** A member name: usually a plain one, sometimes a secret used as a name (an email as a key). */
+const memberName = fc.oneof(
+  {
+    weight: 9,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...MEMBER_NAMES), fc.integer({ min: 0, max: 99 }))
+      .map(([name, n]) => ({ key: `${name}${n}`, secrets: [] as string[] })),
+  },
+  { weight: 1, arbitrary: secret.map((s) => ({ key: s.value, secrets: [s.value] })) },
+)
+
 /** A JSON document of random shape and depth, with what was injected into it. */
 export const document: fc.Arbitrary<{ value: unknown } & Injected> = fc
   .letrec((tie) => ({
@@ -269,23 +280,17 @@ export const document: fc.Arbitrary<{ value: unknown } & Injected> = fc
       { depthSize: 'small', withCrossShrink: true },
       leaf.map((l) => ({ value: l.text as unknown, secrets: l.secrets, markers: l.markers })),
       fc
-        .array(
-          fc.tuple(
-            fc.constantFrom(...MEMBER_NAMES),
-            fc.integer({ min: 0, max: 99 }),
-            tie('node') as fc.Arbitrary<{ value: unknown } & Injected>,
-          ),
-          { maxLength: 5 },
-        )
+        .array(fc.tuple(memberName, tie('node') as fc.Arbitrary<{ value: unknown } & Injected>), {
+          maxLength: 5,
+        })
         .map((members) => {
           const value: Record<string, unknown> = {}
           const secrets: string[] = []
           const markers: string[] = []
-          for (const [name, n, child] of members) {
-            const key = `${name}${n}`
-            if (key in value) continue
-            value[key] = child.value
-            secrets.push(...child.secrets)
+          for (const [name, child] of members) {
+            if (Object.hasOwn(value, name.key)) continue
+            value[name.key] = child.value
+            secrets.push(...name.secrets, ...child.secrets)
             markers.push(...child.markers)
           }
           return { value, secrets, markers }

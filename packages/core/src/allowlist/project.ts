@@ -144,6 +144,18 @@ function prepare(value: unknown, key: string): Prepared {
   }
 }
 
+/**
+ * The output name of a member once hooks may have masked names (a secret used as a name): made
+ * unique, since a source object never repeats a name, so two masked names in one object
+ * (`[REDACTED:email]`) never overwrite each other.
+ */
+function memberName(out: Record<string, unknown>, changed: string): string {
+  if (!Object.hasOwn(out, changed)) return changed
+  let n = 2
+  while (Object.hasOwn(out, `${changed}#${n}`)) n++
+  return `${changed}#${n}`
+}
+
 const ROOT_PATH: PathRef = { template: () => '$', concrete: () => '$', keys: () => [] }
 
 /** The path of the member being processed, from the frames on the stack. */
@@ -288,7 +300,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     else
       setMember(
         frame.out as Record<string, unknown>,
-        hooks === undefined ? key : hooks.key(key, pathRef),
+        hooks === undefined ? key : memberName(frame.out as Record<string, unknown>, hooks.key(key, pathRef)),
         out,
       )
   }

@@ -244,6 +244,14 @@ describe('where redaction runs', () => {
     })
   })
 
+  it('keeps every member when several names are masked to the same text', () => {
+    expect(
+      redact({ byEmail: { 'jane@example.com': 1, 'john@example.com': 2, '[REDACTED:email]': 3 } }),
+    ).toEqual({
+      byEmail: { '[REDACTED:email]': 1, '[REDACTED:email]#2': 2, '[REDACTED:email]#3': 3 },
+    })
+  })
+
   it('scan reports concrete paths and spans and changes nothing', () => {
     const value = { users: [{ note: 'x' }, { note: `pay ${CARD}` }] }
     expect(scan(value)).toEqual([{ path: '$.users[1].note', detector: 'card', start: 4, end: 23 }])

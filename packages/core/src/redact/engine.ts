@@ -291,7 +291,7 @@ export class RedactionSession {
   readonly value = (value: string | number | boolean | null, key: string | null, at: PathRef): unknown => {
     const redactor = this.redactor
     if (key !== null && (typeof value === 'string' || typeof value === 'number') && value !== '') {
-      if (redactor.keyNameMask !== null && sensitiveKey(key)) {
+      if (redactor.keyNameMask !== null && sensitiveKey(key) && !this.nameIsSecret(key)) {
         const text = String(value)
         this.record(at, 'key-name', 0, text.length, text)
         return redactor.keyNameMask(text, { detector: 'key-name', key }) ?? REMOVE
@@ -307,6 +307,15 @@ export class RedactionSession {
       }
     }
     return typeof value === 'string' ? this.string(value, key, at) : value
+  }
+
+  /**
+   * Whether a member name is itself a secret (an email, a token used as a key): member-name rules
+   * read descriptive names, not secrets, whose random characters can spell "pin" or "key".
+   */
+  private nameIsSecret(key: string): boolean {
+    if (key.length < 6 || this.redactor.cleanKeys.has(key)) return false
+    return this.spans(key, null, null).length > 0
   }
 
   /** The hook for member names: a name that is itself a secret (an email used as a key) is masked. */
