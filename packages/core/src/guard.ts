@@ -393,9 +393,11 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     type: T,
     severity: Severity,
     outcome: Outcome,
-    request: EventRequest,
-    details: LeakguardEventMap[T],
+    context: Context,
+    status: number,
+    details: () => LeakguardEventMap[T],
   ): void {
+    // Nothing is built (paths masked, findings summarised) unless a sink wants the event.
     if (!dispatcher.wants(type, severity)) return
     dispatcher.emit({
       type,
@@ -404,9 +406,9 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       severity,
       outcome,
       mode,
-      request,
-      ...details,
-    } as LeakguardEvent)
+      request: eventRequest(context, status),
+      ...details(),
+    } as unknown as LeakguardEvent) // T and details() agree by the signature
   }
 
   function callerRoles(context: Context): readonly string[] {
@@ -496,7 +498,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     const result = project(body, view.tree, session === undefined ? limits : { ...limits, hooks: session })
     if (session !== undefined) reportRedaction(context, status, session)
     if (result.dropped > 0) {
-      emit('response.fields_dropped', 'info', 'success', eventRequest(context, status), {
+      emit('response.fields_dropped', 'info', 'success', context, status, () => ({
         view: view.kind,
         roles: view.roles,
         dropped: {
@@ -504,7 +506,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
           paths: result.droppedPaths.map((path) => redactMetadata(path).text),
           truncated: result.pathsTruncated,
         },
-      })
+      }))
     }
     return { value: result.value, changed: result.dropped > 0 || (session?.total ?? 0) > 0 }
   }
@@ -533,36 +535,27 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
 
   function reportRedaction(context: Context, status: number, session: RedactionSession): void {
     if (session.total === 0) return
-    const summary = session.summary(limits.maxPaths)
-    // Member names are part of paths, and a member name can itself be a secret.
-    const findings = summary.findings.map((finding) => ({
-      ...finding,
-      path: redactMetadata(finding.path).text,
-    }))
-    const { truncated } = summary
-    emit('response.redacted', 'warn', 'success', eventRequest(context, status), {
-      findings,
-      total: session.total,
-      truncated,
+    emit('response.redacted', 'warn', 'success', context, status, () => {
+      const { findings, truncated } = session.summary(limits.maxPaths)
+      return {
+        // Member names are part of paths, and a member name can itself be a secret.
+        findings: findings.map((finding) => ({ ...finding, path: redactMetadata(finding.path).text })),
+        total: session.total,
+        truncated,
+      }
     })
   }
 
   /** Reports a failure and returns the generic 500 that replaces the response. */
   function fail(context: Context, status: number, thrown: unknown): BlockedResponse {
     const error = toResponseError(thrown)
-    emit(
-      'response.blocked',
-      'error',
-      mode === 'report' ? 'unknown' : 'failure',
-      eventRequest(context, status),
-      {
-        error: {
-          code: error.code,
-          message: error.message,
-          ...(error.rule === undefined ? {} : { rule: error.rule }),
-        },
+    emit('response.blocked', 'error', mode === 'report' ? 'unknown' : 'failure', context, status, () => ({
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.rule === undefined ? {} : { rule: error.rule }),
       },
-    )
+    }))
     return BLOCKED
   }
 

@@ -145,11 +145,18 @@ function prepare(value: unknown, key: string): Prepared {
 }
 
 /**
- * The output name of a member once hooks may have masked names (a secret used as a name): made
- * unique, since a source object never repeats a name, so two masked names in one object
- * (`[REDACTED:email]`) never overwrite each other.
+ * The output name of a member once hooks may mask names (a secret used as a name): made unique,
+ * since a source object never repeats a name, so two masked names in one object
+ * (`[REDACTED:email]`) never overwrite each other. Only objects holding a masked name are checked.
  */
-function memberName(out: Record<string, unknown>, changed: string): string {
+function memberName(
+  out: Record<string, unknown>,
+  original: string,
+  changed: string,
+  masked: WeakSet<object>,
+): string {
+  if (changed === original && !masked.has(out)) return changed
+  masked.add(out)
   if (!Object.hasOwn(out, changed)) return changed
   let n = 2
   while (Object.hasOwn(out, `${changed}#${n}`)) n++
@@ -235,6 +242,8 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
   }
   const result = open(top.container, root, 1, root.keep ? null : root0)
   const hooks = options.hooks
+  // Output objects holding a masked member name, where collisions must be checked.
+  const maskedNames = new WeakSet<object>()
   // The member being processed: the top frame's last key (objects) or index (arrays).
   const pathRef: PathRef = {
     template: () => buildPath(stack, false),
@@ -300,7 +309,9 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     else
       setMember(
         frame.out as Record<string, unknown>,
-        hooks === undefined ? key : memberName(frame.out as Record<string, unknown>, hooks.key(key, pathRef)),
+        hooks === undefined
+          ? key
+          : memberName(frame.out as Record<string, unknown>, key, hooks.key(key, pathRef), maskedNames),
         out,
       )
   }

@@ -408,7 +408,7 @@ export class RedactionSession {
     if (redactor.detectors.length > 0 && (text.length >= 8 || (text.length >= 6 && text.includes('@')))) {
       const features = stringFeatures(text)
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
-      if (mayHoldSecret(features)) {
+      if (mayHoldSecret(features) && !isTimestamp(text, features.length)) {
         const context: DetectionContext = { key }
         for (const { detector } of redactor.detectors) {
           if (!detector.prefilter(text, features, context)) continue
@@ -463,6 +463,17 @@ export class RedactionSession {
 }
 
 const NO_SPANS: readonly Span[] = Object.freeze([])
+
+const ISO_TIMESTAMP =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
+
+/**
+ * A string that is exactly an ISO 8601 date or timestamp: APIs are full of them, they pass the
+ * digit gate, and no detector can match one, so they skip the prefilters.
+ */
+function isTimestamp(text: string, length: number): boolean {
+  return length >= 10 && length <= 35 && text.charCodeAt(4) === 45 && ISO_TIMESTAMP.test(text)
+}
 
 /** Sorts spans and keeps, where they overlap, the earliest and then the longest. */
 function resolveOverlaps(found: Span[]): readonly Span[] {
