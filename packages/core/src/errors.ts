@@ -28,6 +28,7 @@ export type ConfigErrorCode =
   | 'ERR_LG_CONFIG_DUPLICATE_ROUTE'
   | 'ERR_LG_CONFIG_UNSAFE_PATTERN'
   | 'ERR_LG_CONFIG_MISSING_HASH_KEY'
+  | 'ERR_LG_CONFIG_INVALID_KEY'
 
 /**
  * Options given to `createGuard`, an adapter or a route helper are invalid. Thrown at startup, never
@@ -84,4 +85,179 @@ export function toResponseError(error: unknown): LeakguardResponseError {
     })
   }
   return new LeakguardResponseError('ERR_LG_RESPONSE_INTERNAL', 'response filtering failed', { cause: error })
+}
+
+/**
+ * Stable codes of token and authorization failures. Each belongs to one {@link AuthErrorStage}.
+ */
+export type AuthErrorCode =
+  | 'ERR_LG_AUTH_TOKEN_MISSING'
+  | 'ERR_LG_AUTH_INVALID_REQUEST'
+  | 'ERR_LG_TOKEN_MALFORMED'
+  | 'ERR_LG_TOKEN_ALGORITHM_NOT_ALLOWED'
+  | 'ERR_LG_TOKEN_HEADER_FORBIDDEN'
+  | 'ERR_LG_TOKEN_KEY_NOT_FOUND'
+  | 'ERR_LG_TOKEN_KEY_UNUSABLE'
+  | 'ERR_LG_TOKEN_KEYS_UNAVAILABLE'
+  | 'ERR_LG_TOKEN_SIGNATURE_INVALID'
+  | 'ERR_LG_TOKEN_ISSUER_UNKNOWN'
+  | 'ERR_LG_TOKEN_EXPIRED'
+  | 'ERR_LG_TOKEN_NOT_YET_VALID'
+  | 'ERR_LG_TOKEN_TYPE_INVALID'
+  | 'ERR_LG_TOKEN_CLAIM_INVALID'
+  | 'ERR_LG_AUTH_INSUFFICIENT_SCOPE'
+  | 'ERR_LG_AUTH_FORBIDDEN'
+
+/**
+ * Where a token check failed: `request` (no token, or sent the wrong way), `format` (the compact
+ * serialization or its header), `key` (no usable key), `signature`, `claims` (`exp`, `iss`, `aud`,
+ * `typ`, ...), or `policy` (a valid token without the scope, role or claim a route requires).
+ */
+export type AuthErrorStage = 'request' | 'format' | 'key' | 'signature' | 'claims' | 'policy'
+
+/** RFC 6750 `error` values. */
+export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope'
+
+interface AuthErrorInfo {
+  readonly stage: AuthErrorStage
+  readonly status: 400 | 401 | 403
+  readonly error: BearerErrorCode | undefined
+  /** Safe to send to the client as `error_description` and problem `detail`. */
+  readonly description: string
+}
+
+const AUTH_ERRORS: Readonly<Record<AuthErrorCode, AuthErrorInfo>> = {
+  ERR_LG_AUTH_TOKEN_MISSING: {
+    stage: 'request',
+    status: 401,
+    error: undefined,
+    description: 'An access token is required',
+  },
+  ERR_LG_AUTH_INVALID_REQUEST: {
+    stage: 'request',
+    status: 400,
+    error: 'invalid_request',
+    description: 'The access token was sent in a way this API does not accept',
+  },
+  ERR_LG_TOKEN_MALFORMED: {
+    stage: 'format',
+    status: 401,
+    error: 'invalid_token',
+    description: 'The access token is malformed',
+  },
+  ERR_LG_TOKEN_ALGORITHM_NOT_ALLOWED: {
+    stage: 'format',
+    status: 401,
+    error: 'invalid_token',
+    description: 'The access token is signed with an algorithm this API does not accept',
+  },
+  ERR_LG_TOKEN_HEADER_FORBIDDEN: {
+    stage: 'format',
+    status: 401,
+    error: 'invalid_token',
+    description: 'The access token header carries a parameter this API does not accept',
+  },
+  ERR_LG_TOKEN_KEY_NOT_FOUND: {
+    stage: 'key',
+    status: 401,
+    error: 'invalid_token',
+    description: 'No key of this API verifies the access token',
+  },
+  ERR_LG_TOKEN_KEY_UNUSABLE: {
+    stage: 'key',
+    status: 401,
+    error: 'invalid_token',
+    description: 'No key of this API verifies the access token',
+  },
+  ERR_LG_TOKEN_KEYS_UNAVAILABLE: {
+    stage: 'key',
+    status: 401,
+    error: 'invalid_token',
+    description: 'The access token could not be verified',
+  },
+  ERR_LG_TOKEN_SIGNATURE_INVALID: {
+    stage: 'signature',
+    status: 401,
+    error: 'invalid_token',
+    description: 'The access token signature is invalid',
+  },
+  ERR_LG_TOKEN_ISSUER_UNKNOWN: {
+    stage: 'claims',
+    status: 401,
+    error: 'invalid_token',
+    description: 'The access token was issued by an issuer this API does not trust',
+  },
+  ERR_LG_TOKEN_EXPIRED: {
+    stage: 'claims',
+    status: 401,
+    error: 'invalid_token',
+    description: 'The access token expired',
+  },
+  ERR_LG_TOKEN_NOT_YET_VALID: {
+    stage: 'claims',
+    status: 401,
+    error: 'invalid_token',
+    description: 'The access token is not valid yet',
+  },
+  ERR_LG_TOKEN_TYPE_INVALID: {
+    stage: 'claims',
+    status: 401,
+    error: 'invalid_token',
+    description: 'The token is not an access token',
+  },
+  ERR_LG_TOKEN_CLAIM_INVALID: {
+    stage: 'claims',
+    status: 401,
+    error: 'invalid_token',
+    description: 'The access token claims are invalid',
+  },
+  ERR_LG_AUTH_INSUFFICIENT_SCOPE: {
+    stage: 'policy',
+    status: 403,
+    error: 'insufficient_scope',
+    description: 'The access token lacks a scope this request requires',
+  },
+  ERR_LG_AUTH_FORBIDDEN: {
+    stage: 'policy',
+    status: 403,
+    error: 'insufficient_scope',
+    description: 'The caller is not allowed to make this request',
+  },
+}
+
+/**
+ * A token could not be verified, or its caller may not make the request. `verify()` throws it;
+ * the adapters turn it into an RFC 6750 response (400, 401 or 403) with an RFC 9457 body, and an
+ * `auth.failed` or `auth.forbidden` event. Its `message` is the client-safe `description`; the
+ * underlying `jose` error, if any, is the `cause` (never sent to the client).
+ */
+export class LeakguardAuthError extends LeakguardError {
+  declare readonly code: AuthErrorCode
+  /** Which check failed. */
+  readonly stage: AuthErrorStage
+  /** HTTP status the adapters answer with. */
+  readonly status: 400 | 401 | 403
+  /** RFC 6750 `error`, or `undefined` for a request that sent no token. */
+  readonly error: BearerErrorCode | undefined
+  /** Client-safe description (also the `message`). */
+  readonly description: string
+  /** For `ERR_LG_AUTH_INSUFFICIENT_SCOPE`: the scopes the route requires. */
+  readonly requiredScopes: readonly string[] | undefined
+  /** For claims failures: the claim that failed (`exp`, `iss`, `aud`, ...), when known. */
+  readonly claim: string | undefined
+
+  constructor(
+    code: AuthErrorCode,
+    options?: { cause?: unknown; requiredScopes?: readonly string[]; claim?: string; description?: string },
+  ) {
+    const info = AUTH_ERRORS[code]
+    const description = options?.description ?? info.description
+    super(code, description, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.stage = info.stage
+    this.status = info.status
+    this.error = info.error
+    this.description = description
+    this.requiredScopes = options?.requiredScopes
+    this.claim = options?.claim
+  }
 }

@@ -16,11 +16,25 @@ import type {
   Severity,
   ViewKind,
 } from './audit/events.js'
-import { LeakguardResponseError, type ResponseErrorCode, toResponseError } from './errors.js'
+import type { RequestHeaders } from './auth/bearer.js'
+import { bearerChallenge } from './auth/challenge.js'
+import { type AuthGate, type AuthOutcome, compileAuthGate, type RequestAuthState } from './auth/gate.js'
+import type { AuthOptions } from './auth/options.js'
+import type { Principal } from './auth/principal.js'
+import type { CompiledRouteAuth } from './auth/route-policy.js'
+import { toAuthError } from './auth/verifier.js'
+import {
+  type LeakguardAuthError,
+  LeakguardAuthError as LeakguardAuthErrorClass,
+  LeakguardResponseError,
+  type ResponseErrorCode,
+  toResponseError,
+} from './errors.js'
 import { type BodySource, collectBody } from './http/collect.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
 import { acceptRequestId } from './http/request-id.js'
 import {
+  fail as configFail,
   describe,
   fail,
   functionOption,
@@ -74,7 +88,16 @@ export const DEFAULT_SERVER_PROBLEM_VIEW: readonly string[] = Object.freeze([
   '$.statusCode',
 ])
 
-const GUARD_OPTION_KEYS = ['mode', 'responses', 'routes', 'redact', 'audit', 'requestId', 'getRoles'] as const
+const GUARD_OPTION_KEYS = [
+  'mode',
+  'responses',
+  'routes',
+  'redact',
+  'auth',
+  'audit',
+  'requestId',
+  'getRoles',
+] as const
 const RESPONSES_OPTION_KEYS = [
   'default',
   'problemView',
@@ -122,13 +145,44 @@ export interface GuardRequest<TRequest = unknown> {
 export interface LeakguardRequestState {
   /** Id shared by every audit event of this request. */
   readonly requestId: string
+  /** The verified caller; `undefined` on public routes and for anonymous callers of optional ones. */
+  readonly principal?: Principal | undefined
 }
+
+/** What the request phase needs of a request beyond {@link GuardRequest}. */
+export interface RequestCheckInput {
+  /** The request headers, lower-case names as Node parses them. */
+  readonly headers: RequestHeaders
+  /** Route-level options given in the framework's idiom; they win over the pattern's. */
+  readonly routeOptions?: CompiledRouteOptions | undefined
+}
+
+/** leakguard's own answer to a request it refuses before the handler: send exactly this. */
+export interface RejectedRequest {
+  readonly allowed: false
+  readonly status: 400 | 401 | 403
+  /** Headers to set, lower-case names (`www-authenticate`, `cache-control`). */
+  readonly headers: Readonly<Record<string, string>>
+  readonly contentType: typeof PROBLEM_CONTENT_TYPE
+  readonly body: ProblemDocument
+  /** `body` serialized. */
+  readonly payload: string
+  /** The stable code of the refusal, e.g. `ERR_LG_TOKEN_EXPIRED`. */
+  readonly code: string
+}
+
+/** Whether the handler may run, and who the caller is. */
+export type RequestDecision =
+  | { readonly allowed: true; readonly principal: Principal | undefined }
+  | RejectedRequest
 
 /** One request's state in the engine; opaque to adapters but for these members. */
 export interface RequestContext {
   readonly requestId: string
   /** The matched route pattern, e.g. `'GET /users/:id'`. */
   readonly route: string | undefined
+  /** The verified caller, once {@link Guard.checkRequest} has allowed the request. */
+  readonly principal: Principal | undefined
 }
 
 /** A response as the application produced it. */
@@ -181,6 +235,22 @@ export interface Guard<TRequest = unknown> {
   readonly mode: 'enforce' | 'report'
   /** Starts a request: matches its route and gives it an id. */
   startRequest(request: GuardRequest<TRequest>): RequestContext
+  /**
+   * The request phase: reads and verifies the bearer token and applies the route's `auth` policy.
+   * Synchronous when there is nothing to verify. Call it again with route-level options (a route
+   * helper): the token is verified once per request. Never rejects: every failure is a
+   * {@link RejectedRequest} (400, 401 or 403), never a 500. In `'report'` mode refusals are only
+   * reported and the request is allowed.
+   */
+  checkRequest(context: RequestContext, input: RequestCheckInput): RequestDecision | Promise<RequestDecision>
+  /**
+   * Validates route-level options against this guard (an `auth` policy needs `auth` options):
+   * what adapters call at startup for options given in the framework's idiom.
+   * @throws LeakguardConfigError
+   */
+  compileRoute(options: RouteOptions | CompiledRouteOptions, option?: string): CompiledRouteOptions
+  /** Verifies tokens as this guard does (also usable on its own, e.g. for WebSocket upgrades). */
+  readonly verifier: import('./auth/verifier.js').Verifier | undefined
   /** Decides what to send for an application's response. Never throws: it fails closed. */
   filterResponse(context: RequestContext, response: ResponseInput): ResponseDecision
   /**
@@ -309,15 +379,16 @@ export function isGuard(value: unknown): value is Guard {
 interface Context extends RequestContext {
   readonly method: string
   readonly path: string
+  /** The query string, without `?`. */
+  readonly query: string | undefined
+  principal: Principal | undefined
+  readonly auth: RequestAuthState
   readonly clientAddress: string | undefined
   readonly native: unknown
   readonly entry: RouteEntry | undefined
 }
 
-function pathOnly(path: string): string {
-  const q = path.indexOf('?')
-  return q === -1 ? path : path.slice(0, q)
-}
+const ALLOWED_ANONYMOUS: RequestDecision = Object.freeze({ allowed: true, principal: undefined })
 
 /**
  * Validates `options` once and compiles every allowlist into a projection tree.
@@ -378,7 +449,21 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     return built
   }
   const getRoles = functionOption<(request: TRequest) => unknown>(raw.getRoles, 'getRoles')
+  const gate: AuthGate | undefined =
+    raw.auth === undefined ? undefined : compileAuthGate(raw.auth as AuthOptions, 'auth')
   const table = compileRouteTable(raw.routes)
+  for (const entry of table.entries)
+    requireGate(entry.policy, `routes[${JSON.stringify(entry.pattern.source)}].auth`)
+
+  /** An `auth` policy without `auth` options could never admit anyone: refused at startup. */
+  function requireGate(policy: CompiledRouteOptions, option: string): void {
+    if (policy.auth !== undefined && policy.auth.mode !== 'public' && gate === undefined) {
+      configFail(
+        option,
+        'needs token verification: add `auth` options (issuer, audience, algorithms, keys) to the guard',
+      )
+    }
+  }
 
   const eventRequest = (context: Context, status: number): EventRequest => ({
     id: context.requestId,
@@ -407,12 +492,15 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       outcome,
       mode,
       request: eventRequest(context, status),
+      ...(context.principal?.sub === undefined
+        ? {}
+        : { principal: { id: principalId(context.principal.sub) } }),
       ...details(),
     } as unknown as LeakguardEvent) // T and details() agree by the signature
   }
 
   function callerRoles(context: Context): readonly string[] {
-    if (getRoles === undefined) return []
+    if (getRoles === undefined) return context.principal?.roles ?? []
     let roles: unknown
     try {
       roles = getRoles(context.native as TRequest)
@@ -476,6 +564,11 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       eventPaths.set(context, path)
     }
     return path
+  }
+
+  /** A `sub` as events carry it: an email or phone number used as subject is masked. */
+  function principalId(sub: string): string {
+    return redactMetadata(sub).text
   }
 
   /** A client-supplied request id, if it is plain and holds nothing a detector flags. */
@@ -593,22 +686,109 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     }
   }
 
+  /** Turns an auth failure into the response to send, reporting it. */
+  function refuse(context: Context, error: LeakguardAuthError): RejectedRequest {
+    if (error.stage === 'policy') {
+      emit(
+        'auth.forbidden',
+        'warn',
+        mode === 'report' ? 'unknown' : 'failure',
+        context,
+        error.status,
+        () => ({
+          required: error.requiredScopes ?? [],
+          reason: { code: error.code, message: error.description },
+        }),
+      )
+    } else {
+      emit('auth.failed', 'warn', mode === 'report' ? 'unknown' : 'failure', context, error.status, () => ({
+        reason: { code: error.code, message: error.description, stage: error.stage },
+      }))
+    }
+    const body = problemBody(error.status, error.description)
+    return {
+      allowed: false,
+      status: error.status,
+      headers: {
+        'www-authenticate': bearerChallenge(gate?.realm ?? 'api', error),
+        'cache-control': 'no-store',
+      },
+      contentType: PROBLEM_CONTENT_TYPE,
+      body,
+      payload: JSON.stringify(body),
+      code: error.code,
+    }
+  }
+
+  function decideRequest(context: Context, outcome: AuthOutcome): RequestDecision {
+    if (outcome.error === undefined) {
+      context.principal = outcome.principal
+      return outcome.principal === undefined
+        ? ALLOWED_ANONYMOUS
+        : { allowed: true, principal: outcome.principal }
+    }
+    context.principal = outcome.principal
+    const rejected = refuse(context, outcome.error)
+    if (mode !== 'report') return rejected
+    return { allowed: true, principal: outcome.principal }
+  }
+
   const guard: Guard<TRequest> = {
     [guardBrand]: true,
     mode,
+    verifier: gate?.verifier,
     startRequest(request) {
-      const path = pathOnly(request.path)
+      const q = request.path.indexOf('?')
+      const path = q === -1 ? request.path : request.path.slice(0, q)
       const entry = table.match(request.method, path)
       const context: Context = {
         requestId: incomingRequestId(request.requestId) ?? randomUUID(),
         route: entry?.pattern.source,
         method: request.method.toUpperCase(),
         path,
+        query: q === -1 ? undefined : request.path.slice(q + 1),
         clientAddress: request.clientAddress,
         native: request.native,
         entry,
+        principal: undefined,
+        auth: {},
       }
       return context
+    },
+    checkRequest(requestContext, input) {
+      const context = requestContext as Context
+      const policy: CompiledRouteAuth | undefined =
+        input.routeOptions?.auth ?? context.entry?.policy.auth ?? gate?.defaultPolicy
+      if (policy === undefined || policy.mode === 'public') {
+        return context.principal === undefined
+          ? ALLOWED_ANONYMOUS
+          : { allowed: true, principal: context.principal }
+      }
+      if (gate === undefined) {
+        // Route-level options of Express/Koa helpers are only seen while serving: fail closed.
+        this.warn(
+          'ERR_LG_CONFIG_INVALID_OPTION',
+          'a route has an `auth` policy but the guard has no `auth` options',
+        )
+        return refuse(context, new LeakguardAuthErrorClass('ERR_LG_AUTH_FORBIDDEN'))
+      }
+      let outcome: AuthOutcome | Promise<AuthOutcome>
+      try {
+        outcome = gate.authenticate(input.headers, context.query, policy, context.auth)
+      } catch (error) {
+        outcome = { error: toAuthError(error) }
+      }
+      return typeof (outcome as Promise<AuthOutcome>).then === 'function'
+        ? (outcome as Promise<AuthOutcome>).then(
+            (settled) => decideRequest(context, settled),
+            (error: unknown) => decideRequest(context, { error: toAuthError(error) }),
+          )
+        : decideRequest(context, outcome as AuthOutcome)
+    },
+    compileRoute(options, option = 'route options') {
+      const compiled = compileRoute(options, option)
+      requireGate(compiled, `${option}.auth`)
+      return compiled
     },
     filterResponse(requestContext, response) {
       const context = requestContext as Context

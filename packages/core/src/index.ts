@@ -23,8 +23,22 @@ export {
   type SpanLike,
   toOtelAttributes,
 } from './audit/sinks.js'
+export type { JwsAlgorithm } from './auth/algorithms.js'
+export type {
+  AuthOptions,
+  IssuerOptions,
+  RemoteJwksOptions,
+  RouteAuthOptions,
+  TokenCacheOptions,
+} from './auth/options.js'
+export type { Principal } from './auth/principal.js'
+export { createVerifier, type Verifier } from './auth/verifier.js'
 export {
+  type AuthErrorCode,
+  type AuthErrorStage,
+  type BearerErrorCode,
   type ConfigErrorCode,
+  LeakguardAuthError,
   LeakguardConfigError,
   LeakguardError,
   LeakguardResponseError,
@@ -40,7 +54,10 @@ export {
   type GuardRequest,
   isGuard,
   type LeakguardRequestState,
+  type RejectedRequest,
+  type RequestCheckInput,
   type RequestContext,
+  type RequestDecision,
   type ResponseDecision,
   type ResponseInput,
   type SerializedDecision,
@@ -50,6 +67,7 @@ export {
 export { type BodySource, collectBody } from './http/collect.js'
 export { isJsonContentType, isTextContentType } from './http/content-type.js'
 export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
+export type { Duration } from './lib/duration.js'
 export type {
   AuditOptions,
   GuardOptions,

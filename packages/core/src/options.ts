@@ -1,5 +1,6 @@
 import type { AuditSink } from './audit/dispatch.js'
 import type { LeakguardEvent, LeakguardEventType, Severity } from './audit/events.js'
+import type { AuthOptions, RouteAuthOptions } from './auth/options.js'
 import type { RedactOptions, RouteRedactOptions } from './redact/engine.js'
 
 /**
@@ -27,6 +28,12 @@ export interface RouteOptions {
   problemView?: readonly string[]
   /** Redaction on this route: extra `rules`, detector `overrides`, `errorHygiene`, `enabled`. */
   redact?: RouteRedactOptions
+  /**
+   * Who may call the route: `{ scopes: ['users:read'] }`, `{ roles: ['admin'] }`, a custom
+   * `check`, `{ optional: true }` or `{ public: true }`. Needs the guard's `auth` options; routes
+   * without it follow `auth.default` (a token is required).
+   */
+  auth?: RouteAuthOptions
 }
 
 /** How responses are filtered. */
@@ -135,15 +142,22 @@ export interface GuardOptions<TRequest = unknown> {
    * @default { detectors: 'default' }
    */
   redact?: RedactOptions
+  /**
+   * Bearer token verification before the handler runs (docs/auth.md): keys, algorithms, issuer,
+   * audience, the verified-token cache. Without it no token is read.
+   * @default undefined
+   */
+  auth?: AuthOptions
   /** Audit event delivery. @default {} */
   audit?: AuditOptions
   /** Request ids: taken from a header or generated, echoed in a response header. @default {} */
   requestId?: RequestIdOptions
   /**
-   * The caller's roles, which pick the role views of a route. Called at most once per response,
-   * with the framework's request (Express `req`, Koa `ctx`, Fastify `request`). Must be
-   * synchronous; if it throws, the response is blocked (fail closed).
-   * @default undefined: every caller has no role
+   * The caller's roles, which pick the role views of a route, instead of the roles of the verified
+   * token (`auth.rolesClaim`). Called at most once per response, with the framework's request
+   * (Express `req`, Koa `ctx`, Fastify `request`). Must be synchronous; if it throws, the response
+   * is blocked (fail closed).
+   * @default undefined: the token's roles, or none
    */
   getRoles?: (request: TRequest) => readonly string[] | null | undefined
 }

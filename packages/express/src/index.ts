@@ -7,9 +7,13 @@ import {
   isGuard,
   isJsonContentType,
   isTextContentType,
+  LeakguardConfigError,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
   problemForError,
+  type RejectedRequest,
+  type RequestContext,
+  type RequestDecision,
   type RouteOptions,
   type SerializedDecision,
 } from '@leakguard/core'
@@ -30,6 +34,29 @@ declare global {
 export type LeakguardOptions = GuardOptions<Request>
 
 const routeOptionsOf = new WeakMap<Request, CompiledRouteOptions>()
+
+/** What `leakguard.route()` needs of the middleware that started the request. */
+interface RequestState {
+  readonly guard: Guard<Request>
+  readonly context: RequestContext
+  /** Sends leakguard's own refusal, bypassing the response filter. */
+  reject(decision: RejectedRequest): void
+}
+const requestStates = new WeakMap<Request, RequestState>()
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>)?.then === 'function'
+}
+
+/** Runs a request-phase decision: the handler chain goes on, or the refusal is sent. */
+function settle(
+  decision: RequestDecision | Promise<RequestDecision>,
+  next: NextFunction,
+  onDecision: (decision: RequestDecision) => void,
+): void {
+  if (isPromise(decision)) decision.then(onDecision).catch(next)
+  else onDecision(decision)
+}
 
 /** An object Express would serialize as JSON (not a Buffer or typed array). */
 function isObjectBody(body: unknown): body is object {
@@ -138,16 +165,61 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       maxBytes: guard.maxBufferedBytes,
     })
 
-    next()
+    /** leakguard's own 400/401/403: written raw, past the response filter. */
+    const reject = (decision: RejectedRequest): void => {
+      inside = true
+      try {
+        res.statusCode = decision.status
+        for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value)
+        res.setHeader('Content-Type', decision.contentType)
+        res.setHeader('Content-Length', Buffer.byteLength(decision.payload))
+        res.end(decision.payload)
+      } finally {
+        inside = false
+      }
+    }
+    requestStates.set(req, { guard, context, reject })
+    settle(guard.checkRequest(context, { headers: req.headers }), next, (decision) => {
+      if (!decision.allowed) return reject(decision)
+      req.leakguard = { requestId: context.requestId, principal: decision.principal }
+      next()
+    })
   }
 }
 
-/** Attaches route-level options (validated now, at startup) that win over the pattern's. */
+/**
+ * Attaches route-level options (validated now, at startup) that win over the pattern's. An `auth`
+ * policy here (scopes, roles, a check) is enforced when the route is reached; `public` and
+ * `optional` are refused, because the token was already required by `leakguard()` before Express
+ * picked the route: declare those in the guard's `routes`.
+ */
 function route(options: RouteOptions): RequestHandler {
-  const compiled = compileRoute(options, 'leakguard.route() options')
+  const option = 'leakguard.route() options'
+  const compiled = compileRoute(options, option)
+  if (compiled.auth !== undefined && compiled.auth.mode !== 'required') {
+    throw new LeakguardConfigError(
+      'ERR_LG_CONFIG_INVALID_OPTION',
+      `${option}.auth`,
+      `public and optional routes must be declared in the guard's routes ({ routes: { 'GET /path': { auth: { public: true } } } }): leakguard() checks the token before Express reaches the route`,
+    )
+  }
   return function leakguardRoute(req: Request, _res: Response, next: NextFunction): void {
     routeOptionsOf.set(req, compiled)
-    next()
+    if (compiled.auth === undefined) {
+      next()
+      return
+    }
+    const state = requestStates.get(req)
+    if (state === undefined) {
+      next(new Error('leakguard.route() with an auth policy needs leakguard() mounted before the route'))
+      return
+    }
+    const decision = state.guard.checkRequest(state.context, { headers: req.headers, routeOptions: compiled })
+    settle(decision, next, (settled) => {
+      if (!settled.allowed) return state.reject(settled)
+      req.leakguard = { requestId: state.context.requestId, principal: settled.principal }
+      next()
+    })
   }
 }
 

@@ -1,7 +1,6 @@
 import {
   type BodySource,
   type CompiledRouteOptions,
-  compileRoute,
   createGuard,
   type Guard,
   type GuardOptions,
@@ -13,6 +12,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   problemForError,
   type RequestContext,
+  type RequestDecision,
   type SerializedDecision,
 } from '@leakguard/core'
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
@@ -55,6 +55,8 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     return
   }
   const contexts = new WeakMap<FastifyRequest, RequestContext>()
+  // Requests leakguard refused itself: their problem body is not filtered.
+  const rejected = new WeakSet<FastifyRequest>()
   // Replies whose object payload preSerialization filtered: onSend then sees our own output.
   const filtered = new WeakSet<FastifyRequest>()
   const compiled = new WeakMap<LeakguardRouteOptions, CompiledRouteOptions>()
@@ -62,7 +64,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   const compiledFor = (routeOptions: LeakguardRouteOptions, where: string): CompiledRouteOptions => {
     let entry = compiled.get(routeOptions)
     if (entry === undefined) {
-      entry = compileRoute(routeOptions, where)
+      entry = guard.compileRoute(routeOptions, where)
       compiled.set(routeOptions, entry)
     }
     return entry
@@ -95,7 +97,28 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   fastify.addHook('onRequest', (request, reply, next) => {
     const context = start(request)
     if (guard.responseIdHeader !== undefined) reply.header(guard.responseIdHeader, context.requestId)
-    next()
+    const apply = (decision: RequestDecision): void => {
+      if (!decision.allowed) {
+        rejected.add(request)
+        reply
+          .code(decision.status)
+          .headers(decision.headers)
+          .type(decision.contentType)
+          .send(decision.payload)
+        return
+      }
+      request.leakguard = { requestId: context.requestId, principal: decision.principal }
+      next()
+    }
+    let routeOptions: CompiledRouteOptions | undefined
+    try {
+      routeOptions = routeOptionsOf(request)
+    } catch (error) {
+      return next(error as Error)
+    }
+    const decision = guard.checkRequest(context, { headers: request.headers, routeOptions })
+    if (decision instanceof Promise) decision.then(apply, next)
+    else apply(decision)
   })
 
   /** Route-level options, compiled at onRoute unless the route was added before the plugin. */
@@ -123,7 +146,9 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   // Strings, Buffers, streams and error payloads skip preSerialization: they pass here, JSON ones
   // (by Content-Type) through the engine.
   fastify.addHook('onSend', (request, reply, payload, next) => {
-    if (filtered.has(request) || payload === null || payload === undefined) return next(null, payload)
+    if (filtered.has(request) || rejected.has(request) || payload === null || payload === undefined) {
+      return next(null, payload)
+    }
     const type = reply.getHeader('content-type')
     const text = isTextContentType(type) && (typeof payload === 'string' || payload instanceof Uint8Array)
     if (!text && !isJsonContentType(type)) return next(null, payload)

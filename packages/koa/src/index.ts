@@ -10,9 +10,12 @@ import {
   isGuard,
   isJsonContentType,
   isTextContentType,
+  LeakguardConfigError,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
   problemForError,
+  type RejectedRequest,
+  type RequestContext,
   type RouteOptions,
 } from '@leakguard/core'
 import type { Context, Middleware, Next } from 'koa'
@@ -26,6 +29,19 @@ export interface LeakguardState {
 }
 
 const routeOptionsOf = new WeakMap<Context, CompiledRouteOptions>()
+/** What `leakguard.route()` needs of the middleware that started the request. */
+const requestStates = new WeakMap<Context, { guard: Guard<Context>; context: RequestContext }>()
+/** Requests leakguard refused itself: their problem body is not filtered. */
+const rejected = new WeakSet<Context>()
+
+/** Sends leakguard's own 400/401/403. */
+function sendRejection(ctx: Context, decision: RejectedRequest): void {
+  rejected.add(ctx)
+  ctx.status = decision.status
+  ctx.set(decision.headers)
+  ctx.type = decision.contentType
+  ctx.body = decision.payload
+}
 
 /** A body Koa streams to the client rather than serializing. */
 function isStreamedBody(body: object): body is Stream | ReadableStream | Blob | Response {
@@ -63,7 +79,15 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     })
     ctx.state.leakguard = { requestId: context.requestId } satisfies LeakguardRequestState
     if (guard.responseIdHeader !== undefined) ctx.set(guard.responseIdHeader, context.requestId)
+    const admission = await guard.checkRequest(context, { headers: ctx.request.headers })
+    if (!admission.allowed) return sendRejection(ctx, admission)
+    ctx.state.leakguard = {
+      requestId: context.requestId,
+      principal: admission.principal,
+    } satisfies LeakguardRequestState
+    requestStates.set(ctx, { guard, context })
     await next()
+    if (rejected.has(ctx)) return
 
     const body: unknown = ctx.body
     if (body === null || body === undefined) return
@@ -116,11 +140,38 @@ function errorHandler(): Middleware {
   }
 }
 
-/** Attaches route-level options (validated now, at startup) that win over the pattern's. */
+/**
+ * Attaches route-level options (validated now, at startup) that win over the pattern's. An `auth`
+ * policy here (scopes, roles, a check) is enforced when the route is reached; `public` and
+ * `optional` are refused, because the token was already required by `leakguard()` before the
+ * router picked the route: declare those in the guard's `routes`.
+ */
 function route(options: RouteOptions): Middleware {
-  const compiled = compileRoute(options, 'leakguard.route() options')
-  return function leakguardRoute(ctx: Context, next: Next): Promise<void> {
+  const option = 'leakguard.route() options'
+  const compiled = compileRoute(options, option)
+  if (compiled.auth !== undefined && compiled.auth.mode !== 'required') {
+    throw new LeakguardConfigError(
+      'ERR_LG_CONFIG_INVALID_OPTION',
+      `${option}.auth`,
+      `public and optional routes must be declared in the guard's routes ({ routes: { 'GET /path': { auth: { public: true } } } }): leakguard() checks the token before the router reaches the route`,
+    )
+  }
+  return async function leakguardRoute(ctx: Context, next: Next): Promise<void> {
     routeOptionsOf.set(ctx, compiled)
+    if (compiled.auth !== undefined) {
+      const state = requestStates.get(ctx)
+      if (state === undefined) {
+        throw new Error(
+          'leakguard.route() with an auth policy needs leakguard() registered before the router',
+        )
+      }
+      const decision = await state.guard.checkRequest(state.context, {
+        headers: ctx.request.headers,
+        routeOptions: compiled,
+      })
+      if (!decision.allowed) return sendRejection(ctx, decision)
+      ctx.state.leakguard = { requestId: state.context.requestId, principal: decision.principal }
+    }
     return next()
   }
 }

@@ -10,3 +10,15 @@ export {
   type RunningApp,
 } from './harness.js'
 export { listen } from './listen.js'
+export {
+  AUDIENCE,
+  forgeToken,
+  HS_SECRET,
+  ISSUER,
+  type JwksServer,
+  type SignOptions,
+  signToken,
+  startJwksServer,
+  type TestKey,
+  testKey,
+} from './tokens.js'

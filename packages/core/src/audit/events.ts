@@ -1,4 +1,4 @@
-import type { ResponseErrorCode } from '../errors.js'
+import type { AuthErrorCode, AuthErrorStage, ResponseErrorCode } from '../errors.js'
 
 /** How much an event matters, named as log levels are. */
 export type Severity = 'info' | 'warn' | 'error'
@@ -82,11 +82,19 @@ export interface LeakguardEventMap {
   }
   /** A token was missing, malformed or invalid (RFC 6750 `invalid_request` / `invalid_token`). */
   'auth.failed': {
-    readonly reason: { readonly code: string; readonly message: string }
+    readonly reason: {
+      readonly code: AuthErrorCode
+      /** leakguard's own client-safe description; never the token or a claim value. */
+      readonly message: string
+      /** Which check failed: `request`, `format`, `key`, `signature` or `claims`. */
+      readonly stage: AuthErrorStage
+    }
   }
-  /** A valid token lacked a scope or role the route requires. */
+  /** A valid token lacked a scope or role the route requires, or failed its custom check. */
   'auth.forbidden': {
+    /** The scopes the route requires, when scopes were missing. */
     readonly required: readonly string[]
+    readonly reason: { readonly code: AuthErrorCode; readonly message: string }
   }
   /** A rate limit refused a request. */
   'ratelimit.exceeded': {

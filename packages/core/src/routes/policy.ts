@@ -1,9 +1,10 @@
 import { compileAllowlist, mergeNodes, type ProjectionNode } from '../allowlist/compile.js'
+import { type CompiledRouteAuth, compileRouteAuth } from '../auth/route-policy.js'
 import { describe, fail, isPlainObject, objectOption } from '../lib/validate.js'
 import type { RouteOptions } from '../options.js'
 import { type RouteRedactOptions, validateRouteRedact } from '../redact/engine.js'
 
-const ROUTE_OPTION_KEYS = ['allow', 'views', 'problemView', 'redact'] as const
+const ROUTE_OPTION_KEYS = ['allow', 'views', 'problemView', 'redact', 'auth'] as const
 
 const compiledBrand: unique symbol = Symbol('leakguard.compiledRoute')
 
@@ -14,6 +15,7 @@ export interface CompiledRouteOptions {
   readonly views?: ReadonlyMap<string, ProjectionNode>
   readonly problemView?: ProjectionNode
   readonly redact?: RouteRedactOptions
+  readonly auth?: CompiledRouteAuth
 }
 
 export function isCompiledRouteOptions(value: unknown): value is CompiledRouteOptions {
@@ -29,8 +31,10 @@ export function compileRouteOptions(options: RouteOptions | undefined, option: s
     views?: Map<string, ProjectionNode>
     problemView?: ProjectionNode
     redact?: RouteRedactOptions
+    auth?: CompiledRouteAuth
   } = { [compiledBrand]: true }
   if (raw.redact !== undefined) compiled.redact = validateRouteRedact(raw.redact, `${option}.redact`)
+  if (raw.auth !== undefined) compiled.auth = compileRouteAuth(raw.auth as never, `${option}.auth`)
   if (raw.allow !== undefined) compiled.allow = compileAllowlist(raw.allow, `${option}.allow`)
   if (raw.problemView !== undefined)
     compiled.problemView = compileAllowlist(raw.problemView, `${option}.problemView`)

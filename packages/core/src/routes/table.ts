@@ -19,11 +19,13 @@ export interface RouteEntry {
 export interface RouteTable {
   /** The policy of the most specific pattern matching the request, if any. */
   match(method: string, path: string): RouteEntry | undefined
+  /** Every entry, most specific first. */
+  readonly entries: readonly RouteEntry[]
 }
 
 /** Validates and compiles `routes`. @throws LeakguardConfigError */
 export function compileRouteTable(routes: unknown): RouteTable {
-  if (routes === undefined) return { match: () => undefined }
+  if (routes === undefined) return { match: () => undefined, entries: [] }
   if (!isPlainObject(routes))
     fail('routes', `expected an object of "METHOD /path" -> route options, got ${describe(routes)}`)
   const entries: RouteEntry[] = []
@@ -44,6 +46,7 @@ export function compileRouteTable(routes: unknown): RouteTable {
   }
   entries.sort((a, b) => compareSpecificity(a.pattern, b.pattern))
   return {
+    entries,
     match(method, path) {
       if (entries.length === 0) return undefined
       const upper = method.toUpperCase()
