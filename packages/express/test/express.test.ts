@@ -161,3 +161,27 @@ describe('express 4 legacy signatures', () => {
     }
   })
 })
+
+describe('express auth specifics', () => {
+  it('refuses public and optional policies in leakguard.route(), which runs after the token check', () => {
+    expect(() => leakguard.route({ auth: { public: true } })).toThrow(/declared in the guard's routes/)
+    expect(() => leakguard.route({ auth: { optional: true } })).toThrow(/leakguard\.route\(\) options\.auth/)
+    expect(() => leakguard.route({ auth: { scopes: ['a b'] } })).toThrow(/scopes\[0\]/)
+  })
+
+  it('fails closed when leakguard.route() enforces auth without leakguard() mounted', async () => {
+    const app = express()
+    app.get('/x', leakguard.route({ auth: { scopes: ['x'] } }), (_req, res) => {
+      res.json({ reached: true })
+    })
+    app.use(leakguard.errorHandler())
+    const server = await listen(app)
+    try {
+      const res = await fetch(`${server.url}/x`)
+      expect(res.status).toBe(500)
+      expect(await res.text()).not.toContain('reached')
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -101,3 +101,29 @@ describe('fastify specifics', () => {
     }
   })
 })
+
+describe('fastify auth specifics', () => {
+  it('refuses config.leakguard.auth on a guard without auth options, when the route is added', async () => {
+    const app = Fastify()
+    await app.register(leakguard)
+    expect(() =>
+      app.get('/x', { config: { leakguard: { auth: { scopes: ['x'] } } } }, async () => ({})),
+    ).toThrow(/config\.leakguard of GET \/x\.auth: needs token verification/)
+  })
+
+  it('lets config.leakguard make one route public, which Express and Koa helpers cannot', async () => {
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, {
+        auth: { issuer: 'https://i.test/', audience: 'a', algorithms: ['HS256'], secret: 'x'.repeat(32) },
+      })
+      app.get('/open', { config: { leakguard: { auth: { public: true } } } }, async () => ({ open: true }))
+      app.get('/closed', async () => ({ open: false }))
+    })
+    try {
+      expect((await fetch(`${url}/open`)).status).toBe(200)
+      expect((await fetch(`${url}/closed`)).status).toBe(401)
+    } finally {
+      await close()
+    }
+  })
+})

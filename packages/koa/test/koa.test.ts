@@ -75,3 +75,29 @@ describe('koa specifics', () => {
     }
   })
 })
+
+describe('koa auth specifics', () => {
+  it('refuses public and optional policies in leakguard.route(), which runs after the token check', () => {
+    expect(() => leakguard.route({ auth: { public: true } })).toThrow(/declared in the guard's routes/)
+    expect(() => leakguard.route({ auth: { optional: true } })).toThrow(/leakguard\.route\(\) options\.auth/)
+  })
+
+  it('fails closed when leakguard.route() enforces auth without leakguard() registered', async () => {
+    const app = new Koa()
+    const route = leakguard.route({ auth: { scopes: ['x'] } })
+    app.use(async (ctx, next) =>
+      route(ctx, async () => {
+        ctx.body = { reached: true }
+        await next()
+      }),
+    )
+    const server = await listen(app.callback())
+    try {
+      const res = await fetch(`${server.url}/x`)
+      expect(res.status).toBe(500)
+      expect(await res.text()).not.toContain('reached')
+    } finally {
+      await server.close()
+    }
+  })
+})

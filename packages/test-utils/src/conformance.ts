@@ -1,6 +1,7 @@
 import type { GuardOptions } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
 import { runAuditSuite } from './conformance-audit.js'
+import { runAuthSuite } from './conformance-auth.js'
 import { runBodyKindSuite } from './conformance-bodies.js'
 import { runRedactionSuite } from './conformance-redaction.js'
 import type { AdapterHarness, HeaderBearer } from './harness.js'
@@ -17,6 +18,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
     runBodyKindSuite(harness)
     runRedactionSuite(harness)
     runAuditSuite(harness)
+    runAuthSuite(harness)
 
     it('keeps only allowlisted members of nested objects and reports what it dropped', async () => {
       const { guard, events } = recordingGuard({
