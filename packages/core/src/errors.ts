@@ -261,3 +261,29 @@ export class LeakguardAuthError extends LeakguardError {
     this.claim = options?.claim
   }
 }
+
+/** Stable codes of rate-limit refusals and store failures. */
+export type RateLimitErrorCode =
+  | 'ERR_LG_RATELIMIT_EXCEEDED'
+  | 'ERR_LG_RATELIMIT_STORE_FAILED'
+  | 'ERR_LG_RATELIMIT_STORE_TIMEOUT'
+  | 'ERR_LG_RATELIMIT_STORE_FULL'
+
+/**
+ * A rate-limit store failed (or a standalone limiter refused for that reason). Stores throw it, or
+ * anything else, which leakguard wraps; the limiter's outage policy then decides.
+ */
+export class LeakguardRateLimitError extends LeakguardError {
+  declare readonly code: RateLimitErrorCode
+  constructor(code: RateLimitErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options)
+  }
+
+  /** Wraps what a store threw. */
+  static from(error: unknown): LeakguardRateLimitError {
+    if (error instanceof LeakguardRateLimitError) return error
+    return new LeakguardRateLimitError('ERR_LG_RATELIMIT_STORE_FAILED', 'the rate-limit store failed', {
+      cause: error,
+    })
+  }
+}

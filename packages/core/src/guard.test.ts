@@ -54,9 +54,9 @@ describe('createGuard options', () => {
   })
 
   it('refuses options it does not know yet rather than ignoring a security setting', () => {
-    const error = configError({ rateLimit: { limits: [] } } as never)
+    const error = configError({ requestBodies: { allow: [] } } as never)
     expect(error.code).toBe('ERR_LG_CONFIG_UNKNOWN_OPTION')
-    expect(error.option).toBe('options.rateLimit')
+    expect(error.option).toBe('options.requestBodies')
   })
 })
 

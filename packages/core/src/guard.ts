@@ -17,19 +17,10 @@ import type {
   ViewKind,
 } from './audit/events.js'
 import type { RequestHeaders } from './auth/bearer.js'
-import { bearerChallenge } from './auth/challenge.js'
-import { type AuthGate, type AuthOutcome, compileAuthGate, type RequestAuthState } from './auth/gate.js'
+import { type AuthGate, compileAuthGate } from './auth/gate.js'
 import type { AuthOptions } from './auth/options.js'
 import type { Principal } from './auth/principal.js'
-import type { CompiledRouteAuth } from './auth/route-policy.js'
-import { toAuthError } from './auth/verifier.js'
-import {
-  type LeakguardAuthError,
-  LeakguardAuthError as LeakguardAuthErrorClass,
-  LeakguardResponseError,
-  type ResponseErrorCode,
-  toResponseError,
-} from './errors.js'
+import { LeakguardResponseError, type ResponseErrorCode, toResponseError } from './errors.js'
 import { type BodySource, collectBody } from './http/collect.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
 import { acceptRequestId } from './http/request-id.js'
@@ -45,6 +36,8 @@ import {
   secretKeyOption,
 } from './lib/validate.js'
 import type { GuardOptions, RouteOptions } from './options.js'
+import { compileRateGate, type RateGate } from './ratelimit/gate.js'
+import type { CompiledLimiter } from './ratelimit/limiter.js'
 import {
   compileRedactor,
   RedactionSession,
@@ -53,6 +46,12 @@ import {
   type RouteRedactOptions,
   routeRedactor,
 } from './redact/engine.js'
+import {
+  createRequestPhase,
+  newPhaseState,
+  type RequestDecision,
+  type RequestPhaseState,
+} from './request-phase.js'
 import {
   type CompiledRouteOptions,
   compileRouteOptions,
@@ -94,6 +93,7 @@ const GUARD_OPTION_KEYS = [
   'routes',
   'redact',
   'auth',
+  'rateLimit',
   'audit',
   'requestId',
   'getRoles',
@@ -156,25 +156,6 @@ export interface RequestCheckInput {
   /** Route-level options given in the framework's idiom; they win over the pattern's. */
   readonly routeOptions?: CompiledRouteOptions | undefined
 }
-
-/** leakguard's own answer to a request it refuses before the handler: send exactly this. */
-export interface RejectedRequest {
-  readonly allowed: false
-  readonly status: 400 | 401 | 403
-  /** Headers to set, lower-case names (`www-authenticate`, `cache-control`). */
-  readonly headers: Readonly<Record<string, string>>
-  readonly contentType: typeof PROBLEM_CONTENT_TYPE
-  readonly body: ProblemDocument
-  /** `body` serialized. */
-  readonly payload: string
-  /** The stable code of the refusal, e.g. `ERR_LG_TOKEN_EXPIRED`. */
-  readonly code: string
-}
-
-/** Whether the handler may run, and who the caller is. */
-export type RequestDecision =
-  | { readonly allowed: true; readonly principal: Principal | undefined }
-  | RejectedRequest
 
 /** One request's state in the engine; opaque to adapters but for these members. */
 export interface RequestContext {
@@ -249,6 +230,11 @@ export interface Guard<TRequest = unknown> {
    * @throws LeakguardConfigError
    */
   compileRoute(options: RouteOptions | CompiledRouteOptions, option?: string): CompiledRouteOptions
+  /**
+   * Tells the engine the response status once it is known (the adapters call it when the response
+   * finishes): failures-only rate limits count it then.
+   */
+  endRequest(context: RequestContext, status: number): void
   /** Verifies tokens as this guard does (also usable on its own, e.g. for WebSocket upgrades). */
   readonly verifier: import('./auth/verifier.js').Verifier | undefined
   /** Decides what to send for an application's response. Never throws: it fails closed. */
@@ -376,19 +362,16 @@ export function isGuard(value: unknown): value is Guard {
   return typeof value === 'object' && value !== null && guardBrand in value
 }
 
-interface Context extends RequestContext {
+interface Context extends RequestContext, RequestPhaseState {
   readonly method: string
   readonly path: string
   /** The query string, without `?`. */
   readonly query: string | undefined
   principal: Principal | undefined
-  readonly auth: RequestAuthState
   readonly clientAddress: string | undefined
   readonly native: unknown
   readonly entry: RouteEntry | undefined
 }
-
-const ALLOWED_ANONYMOUS: RequestDecision = Object.freeze({ allowed: true, principal: undefined })
 
 /**
  * Validates `options` once and compiles every allowlist into a projection tree.
@@ -686,52 +669,34 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     }
   }
 
-  /** Turns an auth failure into the response to send, reporting it. */
-  function refuse(context: Context, error: LeakguardAuthError): RejectedRequest {
-    if (error.stage === 'policy') {
-      emit(
-        'auth.forbidden',
-        'warn',
-        mode === 'report' ? 'unknown' : 'failure',
-        context,
-        error.status,
-        () => ({
-          required: error.requiredScopes ?? [],
-          reason: { code: error.code, message: error.description },
-        }),
-      )
-    } else {
-      emit('auth.failed', 'warn', mode === 'report' ? 'unknown' : 'failure', context, error.status, () => ({
-        reason: { code: error.code, message: error.description, stage: error.stage },
-      }))
-    }
-    const body = problemBody(error.status, error.description)
-    return {
-      allowed: false,
-      status: error.status,
-      headers: {
-        'www-authenticate': bearerChallenge(gate?.realm ?? 'api', error),
-        'cache-control': 'no-store',
-      },
-      contentType: PROBLEM_CONTENT_TYPE,
-      body,
-      payload: JSON.stringify(body),
-      code: error.code,
-    }
+  // Rate limiting exists once the guard or a route asks for it (the MemoryStore is not free).
+  let rate: RateGate | undefined =
+    raw.rateLimit === undefined ? undefined : compileRateGate(raw.rateLimit, 'rateLimit')
+  const rateGate = (): RateGate => {
+    rate ??= compileRateGate({}, 'rateLimit')
+    return rate
   }
-
-  function decideRequest(context: Context, outcome: AuthOutcome): RequestDecision {
-    if (outcome.error === undefined) {
-      context.principal = outcome.principal
-      return outcome.principal === undefined
-        ? ALLOWED_ANONYMOUS
-        : { allowed: true, principal: outcome.principal }
+  const limiters = new WeakMap<CompiledRouteOptions, CompiledLimiter | false>()
+  let helperRoutes = 0
+  const limiterOf = (options: CompiledRouteOptions, id?: string): CompiledLimiter | false | undefined => {
+    if (options.rateLimit === undefined) return undefined
+    let limiter = limiters.get(options)
+    if (limiter === undefined) {
+      limiter = rateGate().compileRoute(options.rateLimit, 'rateLimit', id ?? `route#${++helperRoutes}`)
+      limiters.set(options, limiter)
     }
-    context.principal = outcome.principal
-    const rejected = refuse(context, outcome.error)
-    if (mode !== 'report') return rejected
-    return { allowed: true, principal: outcome.principal }
+    return limiter
   }
+  for (const entry of table.entries) limiterOf(entry.policy, `route:${entry.pattern.source}`)
+  const phase = createRequestPhase({
+    mode,
+    gate,
+    rate: () => rate,
+    limiterOf,
+    emit: (type, severity, outcome, context, status, details) =>
+      emit(type, severity, outcome, context as Context, status, details),
+    warn: (code, message) => guard.warn(code, message),
+  })
 
   const guard: Guard<TRequest> = {
     [guardBrand]: true,
@@ -750,44 +715,21 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         clientAddress: request.clientAddress,
         native: request.native,
         entry,
-        principal: undefined,
-        auth: {},
+        patternPolicy: entry?.policy,
+        ...newPhaseState(),
       }
       return context
     },
     checkRequest(requestContext, input) {
-      const context = requestContext as Context
-      const policy: CompiledRouteAuth | undefined =
-        input.routeOptions?.auth ?? context.entry?.policy.auth ?? gate?.defaultPolicy
-      if (policy === undefined || policy.mode === 'public') {
-        return context.principal === undefined
-          ? ALLOWED_ANONYMOUS
-          : { allowed: true, principal: context.principal }
-      }
-      if (gate === undefined) {
-        // Route-level options of Express/Koa helpers are only seen while serving: fail closed.
-        this.warn(
-          'ERR_LG_CONFIG_INVALID_OPTION',
-          'a route has an `auth` policy but the guard has no `auth` options',
-        )
-        return refuse(context, new LeakguardAuthErrorClass('ERR_LG_AUTH_FORBIDDEN'))
-      }
-      let outcome: AuthOutcome | Promise<AuthOutcome>
-      try {
-        outcome = gate.authenticate(input.headers, context.query, policy, context.auth)
-      } catch (error) {
-        outcome = { error: toAuthError(error) }
-      }
-      return typeof (outcome as Promise<AuthOutcome>).then === 'function'
-        ? (outcome as Promise<AuthOutcome>).then(
-            (settled) => decideRequest(context, settled),
-            (error: unknown) => decideRequest(context, { error: toAuthError(error) }),
-          )
-        : decideRequest(context, outcome as AuthOutcome)
+      return phase.checkRequest(requestContext as Context, input.headers, input.routeOptions)
+    },
+    endRequest(requestContext, status) {
+      phase.endRequest(requestContext as Context, status)
     },
     compileRoute(options, option = 'route options') {
       const compiled = compileRoute(options, option)
       requireGate(compiled, `${option}.auth`)
+      limiterOf(compiled)
       return compiled
     },
     filterResponse(requestContext, response) {

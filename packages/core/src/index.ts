@@ -41,7 +41,9 @@ export {
   LeakguardAuthError,
   LeakguardConfigError,
   LeakguardError,
+  LeakguardRateLimitError,
   LeakguardResponseError,
+  type RateLimitErrorCode,
   type ResponseErrorCode,
 } from './errors.js'
 export {
@@ -54,10 +56,8 @@ export {
   type GuardRequest,
   isGuard,
   type LeakguardRequestState,
-  type RejectedRequest,
   type RequestCheckInput,
   type RequestContext,
-  type RequestDecision,
   type ResponseDecision,
   type ResponseInput,
   type SerializedDecision,
@@ -75,6 +75,25 @@ export type {
   ResponsesOptions,
   RouteOptions,
 } from './options.js'
+export type { Algorithm, ConsumeMode, LimitVerdict, StoreLimit } from './ratelimit/algorithms.js'
+export type { TrustProxy } from './ratelimit/client-ip.js'
+export {
+  createRateLimiter,
+  type LimitState,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitResult,
+} from './ratelimit/limiter.js'
+export { MemoryStore, type MemoryStoreOptions } from './ratelimit/memory-store.js'
+export type {
+  LimiterOptions,
+  LimitOptions,
+  RateLimitKey,
+  RateLimitOptions,
+  RateLimitRequest,
+  RouteRateLimitOptions,
+} from './ratelimit/options.js'
+export type { RateLimitStore, StoreDecision } from './ratelimit/store.js'
 export {
   type CompiledRedactor,
   createRedactor,
@@ -87,4 +106,5 @@ export {
   redact,
   scan,
 } from './redact/index.js'
+export type { AllowedRequest, RejectedRequest, RequestDecision } from './request-phase.js'
 export type { CompiledRouteOptions } from './routes/policy.js'

@@ -1,6 +1,7 @@
 import type { AuditSink } from './audit/dispatch.js'
 import type { LeakguardEvent, LeakguardEventType, Severity } from './audit/events.js'
 import type { AuthOptions, RouteAuthOptions } from './auth/options.js'
+import type { RateLimitOptions, RouteRateLimitOptions } from './ratelimit/options.js'
 import type { RedactOptions, RouteRedactOptions } from './redact/engine.js'
 
 /**
@@ -34,6 +35,12 @@ export interface RouteOptions {
    * without it follow `auth.default` (a token is required).
    */
   auth?: RouteAuthOptions
+  /**
+   * Limits of this route, on top of the guard's `rateLimit.limits` (`false` exempts the route from
+   * those): a list such as `[{ limit: 10, window: '1s' }, { limit: 1000, window: '1h' }]`, or full
+   * limiter options (`key`, `cost`, `failuresOnly`, `failOpen`, ...). Every limit is enforced.
+   */
+  rateLimit?: RouteRateLimitOptions
 }
 
 /** How responses are filtered. */
@@ -148,6 +155,12 @@ export interface GuardOptions<TRequest = unknown> {
    * @default undefined
    */
   auth?: AuthOptions
+  /**
+   * Sliding-window rate limiting before the handler (docs/rate-limiting.md): `limits` every request
+   * goes through, the key, the store (a bounded MemoryStore by default), trusted proxies.
+   * @default undefined: only routes with their own `rateLimit` are limited
+   */
+  rateLimit?: RateLimitOptions
   /** Audit event delivery. @default {} */
   audit?: AuditOptions
   /** Request ids: taken from a header or generated, echoed in a response header. @default {} */

@@ -11,11 +11,12 @@ describe('guard.checkRequest', () => {
   it('decides synchronously when there is nothing to verify', () => {
     const guard = createGuard()
     const decision = guard.checkRequest(guard.startRequest(request()), { headers: {} })
-    expect(decision).toEqual({ allowed: true, principal: undefined })
+    expect(decision).toEqual({ allowed: true, principal: undefined, headers: {} })
     const open = createGuard({ auth, routes: { 'GET /health': { auth: { public: true } } } })
     expect(open.checkRequest(open.startRequest(request('/health')), { headers: {} })).toEqual({
       allowed: true,
       principal: undefined,
+      headers: {},
     })
   })
 

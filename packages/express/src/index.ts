@@ -179,8 +179,10 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       }
     }
     requestStates.set(req, { guard, context, reject })
+    res.once('finish', () => guard.endRequest(context, res.statusCode))
     settle(guard.checkRequest(context, { headers: req.headers }), next, (decision) => {
       if (!decision.allowed) return reject(decision)
+      for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value)
       req.leakguard = { requestId: context.requestId, principal: decision.principal }
       next()
     })
@@ -203,7 +205,7 @@ function route(options: RouteOptions): RequestHandler {
       `public and optional routes must be declared in the guard's routes ({ routes: { 'GET /path': { auth: { public: true } } } }): leakguard() checks the token before Express reaches the route`,
     )
   }
-  return function leakguardRoute(req: Request, _res: Response, next: NextFunction): void {
+  return function leakguardRoute(req: Request, res: Response, next: NextFunction): void {
     routeOptionsOf.set(req, compiled)
     if (compiled.auth === undefined) {
       next()
@@ -217,6 +219,7 @@ function route(options: RouteOptions): RequestHandler {
     const decision = state.guard.checkRequest(state.context, { headers: req.headers, routeOptions: compiled })
     settle(decision, next, (settled) => {
       if (!settled.allowed) return state.reject(settled)
+      for (const [name, value] of Object.entries(settled.headers)) res.setHeader(name, value)
       req.leakguard = { requestId: state.context.requestId, principal: settled.principal }
       next()
     })

@@ -107,6 +107,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
           .send(decision.payload)
         return
       }
+      reply.headers(decision.headers)
       request.leakguard = { requestId: context.requestId, principal: decision.principal }
       next()
     }
@@ -119,6 +120,12 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     const decision = guard.checkRequest(context, { headers: request.headers, routeOptions })
     if (decision instanceof Promise) decision.then(apply, next)
     else apply(decision)
+  })
+
+  fastify.addHook('onResponse', (request, reply, next) => {
+    const context = contexts.get(request)
+    if (context !== undefined) guard.endRequest(context, reply.statusCode)
+    next()
   })
 
   /** Route-level options, compiled at onRoute unless the route was added before the plugin. */

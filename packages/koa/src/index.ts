@@ -79,8 +79,10 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     })
     ctx.state.leakguard = { requestId: context.requestId } satisfies LeakguardRequestState
     if (guard.responseIdHeader !== undefined) ctx.set(guard.responseIdHeader, context.requestId)
+    ctx.res.once('finish', () => guard.endRequest(context, ctx.res.statusCode))
     const admission = await guard.checkRequest(context, { headers: ctx.request.headers })
     if (!admission.allowed) return sendRejection(ctx, admission)
+    ctx.set(admission.headers)
     ctx.state.leakguard = {
       requestId: context.requestId,
       principal: admission.principal,
@@ -170,6 +172,7 @@ function route(options: RouteOptions): Middleware {
         routeOptions: compiled,
       })
       if (!decision.allowed) return sendRejection(ctx, decision)
+      ctx.set(decision.headers)
       ctx.state.leakguard = { requestId: state.context.requestId, principal: decision.principal }
     }
     return next()

@@ -98,7 +98,19 @@ export interface LeakguardEventMap {
   }
   /** A rate limit refused a request. */
   'ratelimit.exceeded': {
+    /** The limit that refused (the one with the longest wait when several did). */
     readonly limit: { readonly name: string; readonly quota: number; readonly windowMs: number }
+    /** What the budget was keyed by: `ip`, `principal`, `apiKey`, `route` or `custom`; never the key. */
+    readonly key: string
+    readonly retryAfterMs: number
+  }
+  /**
+   * The memory store was full: it evicted least recently used keys (their counts restarted) or
+   * refused new ones. Emitted at most once a second, with how many times it happened.
+   */
+  'ratelimit.store_full': {
+    readonly policy: 'evicted' | 'refused'
+    readonly count: number
   }
   /** The rate-limit store failed; `failOpen` says whether the request went through. */
   'ratelimit.store_error': {

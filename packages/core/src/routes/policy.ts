@@ -2,9 +2,10 @@ import { compileAllowlist, mergeNodes, type ProjectionNode } from '../allowlist/
 import { type CompiledRouteAuth, compileRouteAuth } from '../auth/route-policy.js'
 import { describe, fail, isPlainObject, objectOption } from '../lib/validate.js'
 import type { RouteOptions } from '../options.js'
+import { validateRouteRateLimit } from '../ratelimit/gate.js'
 import { type RouteRedactOptions, validateRouteRedact } from '../redact/engine.js'
 
-const ROUTE_OPTION_KEYS = ['allow', 'views', 'problemView', 'redact', 'auth'] as const
+const ROUTE_OPTION_KEYS = ['allow', 'views', 'problemView', 'redact', 'auth', 'rateLimit'] as const
 
 const compiledBrand: unique symbol = Symbol('leakguard.compiledRoute')
 
@@ -16,6 +17,8 @@ export interface CompiledRouteOptions {
   readonly problemView?: ProjectionNode
   readonly redact?: RouteRedactOptions
   readonly auth?: CompiledRouteAuth
+  /** Validated `rateLimit`; the guard compiles it with its own settings as defaults. */
+  readonly rateLimit?: unknown
 }
 
 export function isCompiledRouteOptions(value: unknown): value is CompiledRouteOptions {
@@ -32,9 +35,12 @@ export function compileRouteOptions(options: RouteOptions | undefined, option: s
     problemView?: ProjectionNode
     redact?: RouteRedactOptions
     auth?: CompiledRouteAuth
+    rateLimit?: unknown
   } = { [compiledBrand]: true }
   if (raw.redact !== undefined) compiled.redact = validateRouteRedact(raw.redact, `${option}.redact`)
   if (raw.auth !== undefined) compiled.auth = compileRouteAuth(raw.auth as never, `${option}.auth`)
+  if (raw.rateLimit !== undefined)
+    compiled.rateLimit = validateRouteRateLimit(raw.rateLimit, `${option}.rateLimit`)
   if (raw.allow !== undefined) compiled.allow = compileAllowlist(raw.allow, `${option}.allow`)
   if (raw.problemView !== undefined)
     compiled.problemView = compileAllowlist(raw.problemView, `${option}.problemView`)

@@ -1,0 +1,174 @@
+import { LeakguardRateLimitError } from '../errors.js'
+import { describe, fail, integerOption, isPlainObject, objectOption } from '../lib/validate.js'
+import { type ClientAddressResolver, clientAddressResolver } from './client-ip.js'
+import {
+  type CompiledLimiter,
+  compileLimiter,
+  LIMITER_KEYS,
+  type RateLimitResult,
+  storeKey,
+  toResult,
+} from './limiter.js'
+import { MemoryStore } from './memory-store.js'
+import type { RateLimitRequest } from './options.js'
+import { isStore, type RateLimitStore, type StoreDecision } from './store.js'
+
+const GUARD_KEYS = [...LIMITER_KEYS, 'store', 'trustProxy', 'ipv6Subnet', 'apiKeyHeader', 'headers'] as const
+
+/** The request-phase side of rate limiting, as a guard uses it. */
+export interface RateGate {
+  /** The limiter every request goes through (`rateLimit.limits`), if any. */
+  readonly global: CompiledLimiter | undefined
+  readonly store: RateLimitStore
+  readonly resolver: ClientAddressResolver
+  readonly headers: boolean
+  /** Compiles a route's `rateLimit` with the guard's settings as defaults. */
+  compileRoute(raw: unknown, option: string, id: string): CompiledLimiter | false
+  /** Runs one limiter for a request. Never rejects. */
+  run(
+    limiter: CompiledLimiter,
+    request: RateLimitRequest,
+    mode: 'consume' | 'record',
+    cost?: number,
+  ): Promise<LimiterRun>
+  /** The key and cost a limiter counts a request under. */
+  keyOf(limiter: CompiledLimiter, request: RateLimitRequest): { key: string; cost: number }
+}
+
+/** The outcome of one limiter on one request. */
+export type LimiterRun =
+  | { readonly ok: true; readonly result: RateLimitResult; readonly full: StoreDecision['full'] }
+  | { readonly ok: false; readonly error: LeakguardRateLimitError }
+
+/** Validates the route-level `rateLimit` shape with built-in defaults (the guard recompiles it). */
+export function validateRouteRateLimit(raw: unknown, option: string): unknown {
+  if (raw === false) return false
+  if (Array.isArray(raw)) {
+    compileLimiter({ limits: raw }, option, 'check')
+    return raw
+  }
+  if (!isPlainObject(raw))
+    return fail(option, `expected a list of limits, limiter options or false, got ${describe(raw)}`)
+  compileLimiter(objectOption(raw, option, LIMITER_KEYS), option, 'check')
+  return raw
+}
+
+/** Validates the guard's `rateLimit` options. @throws LeakguardConfigError */
+export function compileRateGate(options: unknown, option: string): RateGate {
+  const raw = objectOption(options, option, GUARD_KEYS)
+  if (raw.store !== undefined && !isStore(raw.store)) {
+    fail(
+      `${option}.store`,
+      `expected a store such as new MemoryStore() or new RedisStore(client), got ${describe(raw.store)}`,
+    )
+  }
+  const store = (raw.store as RateLimitStore | undefined) ?? new MemoryStore()
+  const ipv6Subnet = integerOption(raw.ipv6Subnet, `${option}.ipv6Subnet`, 8, 128, 56)
+  const resolver = clientAddressResolver(raw.trustProxy, ipv6Subnet, `${option}.trustProxy`)
+  let apiKeyHeader = 'x-api-key'
+  if (raw.apiKeyHeader !== undefined) {
+    if (typeof raw.apiKeyHeader !== 'string' || !/^[A-Za-z0-9-]+$/.test(raw.apiKeyHeader)) {
+      fail(`${option}.apiKeyHeader`, `expected a header name, got ${describe(raw.apiKeyHeader)}`)
+    }
+    apiKeyHeader = (raw.apiKeyHeader as string).toLowerCase()
+  }
+  if (raw.headers !== undefined && typeof raw.headers !== 'boolean') {
+    fail(`${option}.headers`, `expected a boolean, got ${describe(raw.headers)}`)
+  }
+  // The guard-level limiter settings are the defaults of route limiters.
+  const settings = { ...raw, limits: raw.limits ?? [{ limit: 1, window: 1000 }] }
+  const defaults = compileLimiter(settings, option, 'global')
+  const global = raw.limits === undefined ? undefined : defaults
+  const algorithm = raw.algorithm as 'sliding-window' | 'sliding-log' | undefined
+
+  function keyOf(limiter: CompiledLimiter, request: RateLimitRequest): { key: string; cost: number } {
+    const ip = request.ip ?? 'unknown'
+    let kind: string = typeof limiter.key === 'function' ? 'custom' : limiter.key
+    let value: string | undefined
+    switch (limiter.key) {
+      case 'ip':
+        value = ip
+        break
+      case 'principal':
+        value = request.principal?.sub
+        break
+      case 'apiKey': {
+        const header = request.headers[apiKeyHeader]
+        value = typeof header === 'string' && header !== '' ? header : undefined
+        break
+      }
+      case 'route':
+        value = `${request.method} ${request.route ?? request.path}`
+        break
+      default:
+        try {
+          const custom = limiter.key(request)
+          value = typeof custom === 'string' && custom !== '' ? custom : undefined
+        } catch {
+          value = undefined
+        }
+    }
+    if (value === undefined) {
+      kind = 'ip'
+      value = ip
+    }
+    let cost = 1
+    if (typeof limiter.cost === 'number') cost = limiter.cost
+    else {
+      try {
+        const computed = limiter.cost(request)
+        if (Number.isInteger(computed) && computed >= 1) cost = computed
+      } catch {
+        // A failing cost function counts the request once.
+      }
+    }
+    return { key: storeKey(limiter.id, kind, value), cost }
+  }
+
+  return {
+    global,
+    store,
+    resolver,
+    headers: raw.headers !== false,
+    compileRoute(routeRaw, routeOption, id) {
+      if (routeRaw === false) return false
+      const limiterRaw = Array.isArray(routeRaw)
+        ? { limits: routeRaw }
+        : (routeRaw as Record<string, unknown>)
+      return compileLimiter(limiterRaw, routeOption, id, {
+        ...defaults,
+        ...(algorithm === undefined ? {} : { algorithm }),
+      })
+    },
+    keyOf,
+    async run(limiter, request, mode, givenCost) {
+      const { key, cost } = keyOf(limiter, request)
+      try {
+        const decision = await store.consume(
+          key,
+          limiter.limits,
+          givenCost ?? cost,
+          mode === 'record' ? 'record' : limiter.failuresOnly ? 'check' : 'consume',
+        )
+        return { ok: true, result: toResult(limiter.limits, decision), full: decision.full }
+      } catch (error) {
+        return { ok: false, error: LeakguardRateLimitError.from(error) }
+      }
+    },
+  }
+}
+
+/** `RateLimit-Policy` items of a limiter (draft-ietf-httpapi-ratelimit-headers-10). */
+export function policyItems(limiter: CompiledLimiter): string[] {
+  return limiter.limits.map(
+    (limit) => `"${limit.name}";q=${limit.limit};w=${Math.ceil(limit.windowMs / 1000)}`,
+  )
+}
+
+/** `RateLimit` items of a result: on refusal, `t` is when the request would pass (= Retry-After). */
+export function stateItems(result: RateLimitResult): string[] {
+  return result.limits.map((state) => {
+    const t = Math.ceil((state.allowed ? state.resetMs : state.retryAfterMs) / 1000)
+    return `"${state.name}";r=${state.allowed ? state.remaining : 0};t=${t}`
+  })
+}

@@ -1,0 +1,154 @@
+import { LRUCache } from 'lru-cache'
+import { describe, fail, integerOption, objectOption, oneOf } from '../lib/validate.js'
+import {
+  type ConsumeMode,
+  type CounterState,
+  type LimitVerdict,
+  type LogState,
+  type StoreLimit,
+  slidingLog,
+  slidingWindow,
+} from './algorithms.js'
+import type { RateLimitStore, StoreDecision } from './store.js'
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Most keys held (clients, API keys, ...). Each costs about 200-300 bytes. @default 100000 */
+  maxKeys?: number
+  /**
+   * What happens when `maxKeys` are held and a new key arrives: `'evict'` drops the least
+   * recently used key (whose counts then restart from zero: an attacker with many addresses can
+   * reset a victim's counter this way, but never block a client), `'refuse'` refuses requests of
+   * new keys until old ones expire (no counter is ever reset, but new clients are turned away
+   * during a flood). Either way a `ratelimit.store_full` event says so.
+   * @default 'evict'
+   */
+  whenFull?: 'evict' | 'refuse'
+  /** Clock, for tests. @default Date.now */
+  now?: () => number
+}
+
+type LimitState = CounterState | LogState
+type Entry = Map<string, LimitState>
+
+const OPTION_KEYS = ['maxKeys', 'whenFull', 'now'] as const
+
+/**
+ * An in-process store on `lru-cache`: bounded by `maxKeys`, entries expire once their longest
+ * window has passed, no timers. Decisions are synchronous, and atomic because Node runs one at a
+ * time. Counts are per process: with several instances behind a load balancer, each enforces the
+ * limit on its own share (use `RedisStore` for one count across instances).
+ */
+export class MemoryStore implements RateLimitStore {
+  readonly #cache: LRUCache<string, Entry>
+  readonly #whenFull: 'evict' | 'refuse'
+  readonly #now: () => number
+  readonly #maxKeys: number
+  #evicted = false
+  #lastPurge = Number.NEGATIVE_INFINITY
+
+  constructor(options: MemoryStoreOptions = {}) {
+    const raw = objectOption(options, 'MemoryStore options', OPTION_KEYS)
+    this.#maxKeys = integerOption(raw.maxKeys, 'MemoryStore options.maxKeys', 1, 100_000_000, 100_000)
+    this.#whenFull = oneOf(
+      raw.whenFull,
+      'MemoryStore options.whenFull',
+      ['evict', 'refuse'] as const,
+      'evict',
+    )
+    if (raw.now !== undefined && typeof raw.now !== 'function') {
+      fail('MemoryStore options.now', `expected a function returning milliseconds, got ${describe(raw.now)}`)
+    }
+    this.#now = (raw.now as () => number) ?? Date.now
+    this.#cache = new LRUCache<string, Entry>({
+      max: this.#maxKeys,
+      ttlAutopurge: false,
+      dispose: (_value, _key, reason) => {
+        if (reason === 'evict') this.#evicted = true
+      },
+    })
+  }
+
+  /** Keys held now (expired ones included until they are touched or evicted). */
+  get size(): number {
+    return this.#cache.size
+  }
+
+  consume(key: string, limits: readonly StoreLimit[], cost: number, mode: ConsumeMode): StoreDecision {
+    const now = this.#now()
+    let entry = this.#cache.get(key)
+    if (entry === undefined) {
+      if (mode === 'check')
+        return { allowed: limits.every((l) => cost <= l.limit), verdicts: limits.map((l) => fresh(l, cost)) }
+      if (this.#whenFull === 'refuse' && this.#cache.size >= this.#maxKeys && !this.#makeRoom(now)) {
+        return { allowed: false, verdicts: limits.map(refused), full: 'refused' }
+      }
+      entry = new Map()
+    }
+    const states = limits.map((limit) => entry.get(stateId(limit)) ?? initial(limit))
+    let verdicts: LimitVerdict[]
+    let allowed: boolean
+    if (limits.length === 1 || mode === 'record') {
+      verdicts = limits.map((limit, i) => apply(states[i]!, limit, now, cost, mode))
+      allowed = verdicts.every((verdict) => verdict.allowed)
+    } else {
+      // Several limits: plan on copies, then charge every one or none.
+      verdicts = limits.map((limit, i) => apply(copy(states[i]!), limit, now, cost, 'check'))
+      allowed = verdicts.every((verdict) => verdict.allowed)
+      if (mode === 'consume' && allowed)
+        verdicts = limits.map((limit, i) => apply(states[i]!, limit, now, cost, 'consume'))
+    }
+    if (mode === 'check' || (mode === 'consume' && !allowed && !this.#cache.has(key)))
+      return { allowed, verdicts }
+    let longest = 0
+    limits.forEach((limit, i) => {
+      entry.set(stateId(limit), states[i]!)
+      longest = Math.max(longest, limit.algorithm === 'sliding-window' ? 2 * limit.windowMs : limit.windowMs)
+    })
+    this.#evicted = false
+    this.#cache.set(key, entry, { ttl: longest })
+    return this.#evicted ? { allowed, verdicts, full: 'evicted' } : { allowed, verdicts }
+  }
+
+  /** Drops expired keys, at most once a second; whether a key can now be added. */
+  #makeRoom(now: number): boolean {
+    if (now - this.#lastPurge >= 1000) {
+      this.#lastPurge = now
+      this.#cache.purgeStale()
+    }
+    return this.#cache.size < this.#maxKeys
+  }
+}
+
+function refused(limit: StoreLimit): LimitVerdict {
+  return { allowed: false, remaining: 0, resetMs: limit.windowMs, retryAfterMs: 1000 }
+}
+
+function fresh(limit: StoreLimit, cost: number): LimitVerdict {
+  const allowed = cost <= limit.limit
+  return { allowed, remaining: limit.limit, resetMs: 0, retryAfterMs: allowed ? 0 : limit.windowMs }
+}
+
+const stateId = (limit: StoreLimit): string => `${limit.algorithm}:${limit.windowMs}`
+
+function initial(limit: StoreLimit): LimitState {
+  return limit.algorithm === 'sliding-window'
+    ? { start: 0, current: 0, previous: 0 }
+    : { times: [], costs: [] }
+}
+
+function copy(state: LimitState): LimitState {
+  return 'times' in state ? { times: [...state.times], costs: [...state.costs] } : { ...state }
+}
+
+function apply(
+  state: LimitState,
+  limit: StoreLimit,
+  now: number,
+  cost: number,
+  mode: ConsumeMode,
+): LimitVerdict {
+  return limit.algorithm === 'sliding-window'
+    ? slidingWindow(state as CounterState, now, limit.limit, limit.windowMs, cost, mode)
+    : slidingLog(state as LogState, now, limit.limit, limit.windowMs, cost, mode)
+}

@@ -1,0 +1,92 @@
+import type { Principal } from '../auth/principal.js'
+import type { Duration } from '../lib/duration.js'
+import type { Algorithm } from './algorithms.js'
+import type { TrustProxy } from './client-ip.js'
+import type { RateLimitStore } from './store.js'
+
+/** One limit: at most `limit` units of cost per sliding `window`. */
+export interface LimitOptions {
+  /** Units (requests, with the default cost of 1) allowed per window. */
+  limit: number
+  /** Length of the sliding window: milliseconds or `'1s'`, `'1m'`, `'1h'`, `'1d'`. At least 1 s. */
+  window: Duration
+  /**
+   * Name in the `RateLimit-Policy` and `RateLimit` headers and in events (letters, digits,
+   * `-_.:`). @default `'<limit>-per-<seconds>s'`
+   */
+  name?: string
+  /** Overrides the limiter's algorithm for this limit. */
+  algorithm?: Algorithm
+}
+
+/** What a key function and a cost function see of a request. */
+export interface RateLimitRequest {
+  readonly method: string
+  readonly path: string
+  /** The matched route pattern, if any. */
+  readonly route: string | undefined
+  /** The client address (IPv6 grouped to `ipv6Subnet`), found as `trustProxy` says. */
+  readonly ip: string | undefined
+  /** The verified caller; only for limiters keyed after token verification. */
+  readonly principal: Principal | undefined
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>
+}
+
+/**
+ * Who shares a budget: `'ip'` (the client address), `'principal'` (the token's `sub`, counted after
+ * verification; anonymous callers fall back to their address), `'apiKey'` (the `apiKeyHeader`
+ * value, else the address), `'route'` (one budget per route for everyone), or your function
+ * (`undefined` falls back to the address). Keys are hashed before a store sees them.
+ */
+export type RateLimitKey =
+  | 'ip'
+  | 'principal'
+  | 'apiKey'
+  | 'route'
+  | ((request: RateLimitRequest) => string | undefined)
+
+/** Settings of one limiter: its limits and how it counts. */
+export interface LimiterOptions {
+  /** Limits enforced together: a request passes only if every one admits it. */
+  limits: readonly LimitOptions[]
+  /** @default 'ip' */
+  key?: RateLimitKey
+  /** Units a request costs (weighted endpoints). @default 1 */
+  cost?: number | ((request: RateLimitRequest) => number)
+  /**
+   * Count only responses whose status is in `failureStatuses` (credential stuffing, object
+   * enumeration), without limiting normal traffic. Once over, every request is refused.
+   * @default false
+   */
+  failuresOnly?: boolean
+  /** Statuses counted by `failuresOnly`. @default [401, 403, 404] */
+  failureStatuses?: readonly number[]
+  /**
+   * When the store fails (Redis down, timeout): `true` lets requests through, `false` refuses them
+   * with 503. An event is emitted either way. @default false
+   */
+  failOpen?: boolean
+  /** @default 'sliding-window' */
+  algorithm?: Algorithm
+}
+
+/** Guard-wide rate limiting (`createGuard({ rateLimit })`). */
+export interface RateLimitOptions extends Partial<LimiterOptions> {
+  /** Where counts live. @default a new MemoryStore() */
+  store?: RateLimitStore
+  /**
+   * Proxies trusted to report the client address in `X-Forwarded-For`: `false` (the header is
+   * ignored; a `config.warning` says so the first time it is seen), a hop count, or CIDR ranges.
+   * @default false
+   */
+  trustProxy?: TrustProxy
+  /** IPv6 clients are grouped by this prefix length (one customer usually holds a /56). @default 56 */
+  ipv6Subnet?: number
+  /** Header holding the API key for `key: 'apiKey'`. @default 'x-api-key' */
+  apiKeyHeader?: string
+  /** Send `RateLimit-Policy` and `RateLimit` on every limited route. @default true */
+  headers?: boolean
+}
+
+/** A route's limits: a list (the guard's key and settings), full limiter options, or `false`. */
+export type RouteRateLimitOptions = readonly LimitOptions[] | LimiterOptions | false

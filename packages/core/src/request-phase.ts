@@ -1,0 +1,357 @@
+import type { LeakguardEventMap, Outcome, Severity } from './audit/events.js'
+import type { RequestHeaders } from './auth/bearer.js'
+import { bearerChallenge } from './auth/challenge.js'
+import type { AuthGate, AuthOutcome, RequestAuthState } from './auth/gate.js'
+import type { Principal } from './auth/principal.js'
+import type { CompiledRouteAuth } from './auth/route-policy.js'
+import { toAuthError } from './auth/verifier.js'
+import { LeakguardAuthError, type LeakguardRateLimitError } from './errors.js'
+import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
+import { type LimiterRun, policyItems, type RateGate, stateItems } from './ratelimit/gate.js'
+import type { CompiledLimiter } from './ratelimit/limiter.js'
+import type { RateLimitRequest } from './ratelimit/options.js'
+import type { CompiledRouteOptions } from './routes/policy.js'
+
+/** leakguard's own answer to a request it refuses before the handler: send exactly this. */
+export interface RejectedRequest {
+  readonly allowed: false
+  /** 400/401/403 (tokens, RFC 6750), 429 (rate limit) or 503 (rate-limit store down, fail closed). */
+  readonly status: 400 | 401 | 403 | 429 | 503
+  /** Headers to set, lower-case names (`www-authenticate`, `retry-after`, `ratelimit`, ...). */
+  readonly headers: Readonly<Record<string, string>>
+  readonly contentType: typeof PROBLEM_CONTENT_TYPE
+  readonly body: ProblemDocument
+  /** `body` serialized. */
+  readonly payload: string
+  /** The stable code of the refusal, e.g. `ERR_LG_TOKEN_EXPIRED`. */
+  readonly code: string
+}
+
+/** The handler may run: who the caller is, and headers to add to the response. */
+export interface AllowedRequest {
+  readonly allowed: true
+  readonly principal: Principal | undefined
+  /** `RateLimit-Policy` and `RateLimit` of the limited routes; set them on the response. */
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/** Whether the handler may run. */
+export type RequestDecision = AllowedRequest | RejectedRequest
+
+/** What the request phase keeps of one request. */
+export interface RequestPhaseState {
+  readonly method: string
+  readonly path: string
+  readonly query: string | undefined
+  readonly clientAddress: string | undefined
+  readonly route: string | undefined
+  readonly patternPolicy: CompiledRouteOptions | undefined
+  principal: Principal | undefined
+  readonly auth: RequestAuthState
+  readonly rate: {
+    ip?: string | undefined
+    readonly ran: Set<string>
+    readonly policy: string[]
+    readonly state: string[]
+    /** Failures-only limiters to charge once the status is known. */
+    readonly pending: { limiter: CompiledLimiter; request: RateLimitRequest }[]
+  }
+}
+
+export function newPhaseState(): Pick<RequestPhaseState, 'principal' | 'auth' | 'rate'> {
+  return { principal: undefined, auth: {}, rate: { ran: new Set(), policy: [], state: [], pending: [] } }
+}
+
+type Emit = <T extends keyof LeakguardEventMap>(
+  type: T,
+  severity: Severity,
+  outcome: Outcome,
+  context: RequestPhaseState,
+  status: number,
+  details: () => LeakguardEventMap[T],
+) => void
+
+interface Dependencies {
+  readonly mode: 'enforce' | 'report'
+  readonly gate: AuthGate | undefined
+  readonly rate: () => RateGate | undefined
+  /** The limiter of a route's options (cached), `false` when the route opts out. */
+  readonly limiterOf: (options: CompiledRouteOptions) => CompiledLimiter | false | undefined
+  readonly emit: Emit
+  readonly warn: (code: string, message: string) => void
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>)?.then === 'function'
+}
+
+/** The request phase of a guard: token verification and rate limits, before the handler. */
+export function createRequestPhase(deps: Dependencies) {
+  const { mode, gate, emit } = deps
+  const failure: Outcome = mode === 'report' ? 'unknown' : 'failure'
+  let warnedForwardedFor = false
+  let fullCount = 0
+  let fullSince = Number.NEGATIVE_INFINITY
+  let fullPolicy: 'evicted' | 'refused' = 'evicted'
+
+  function reject(
+    status: RejectedRequest['status'],
+    code: string,
+    detail: string,
+    headers: Record<string, string>,
+  ): RejectedRequest {
+    const body = problemBody(status, detail)
+    return {
+      allowed: false,
+      status,
+      headers: { ...headers, 'cache-control': 'no-store' },
+      contentType: PROBLEM_CONTENT_TYPE,
+      body,
+      payload: JSON.stringify(body),
+      code,
+    }
+  }
+
+  function rateHeaders(context: RequestPhaseState): Record<string, string> {
+    const { policy, state } = context.rate
+    if (policy.length === 0) return {}
+    return { 'ratelimit-policy': policy.join(', '), ratelimit: state.join(', ') }
+  }
+
+  function allowed(context: RequestPhaseState): AllowedRequest {
+    const headers = context.rate.policy.length === 0 ? NO_HEADERS : rateHeaders(context)
+    return { allowed: true, principal: context.principal, headers }
+  }
+
+  /** Reports an auth failure and builds its answer. */
+  function refuseAuth(context: RequestPhaseState, error: LeakguardAuthError): RejectedRequest {
+    if (error.stage === 'policy') {
+      emit('auth.forbidden', 'warn', failure, context, error.status, () => ({
+        required: error.requiredScopes ?? [],
+        reason: { code: error.code, message: error.description },
+      }))
+    } else {
+      emit('auth.failed', 'warn', failure, context, error.status, () => ({
+        reason: { code: error.code, message: error.description, stage: error.stage },
+      }))
+    }
+    return reject(error.status, error.code, error.description, {
+      ...rateHeaders(context),
+      'www-authenticate': bearerChallenge(gate?.realm ?? 'api', error),
+    })
+  }
+
+  function afterAuth(context: RequestPhaseState, outcome: AuthOutcome): RejectedRequest | undefined {
+    context.principal = outcome.principal
+    if (outcome.error === undefined) return undefined
+    const rejected = refuseAuth(context, outcome.error)
+    return mode === 'report' ? undefined : rejected
+  }
+
+  function clientIp(context: RequestPhaseState, headers: RequestHeaders, rate: RateGate): string | undefined {
+    if ('ip' in context.rate) return context.rate.ip
+    const forwarded = headers['x-forwarded-for']
+    if (forwarded !== undefined && rate.resolver.ignoresForwardedFor && !warnedForwardedFor) {
+      warnedForwardedFor = true
+      deps.warn(
+        'ERR_LG_RATELIMIT_PROXY_IGNORED',
+        'requests carry X-Forwarded-For but rateLimit.trustProxy is not set: clients are keyed by the socket address (your proxy). Set trustProxy to your proxy hop count or CIDR ranges.',
+      )
+    }
+    context.rate.ip = rate.resolver.resolve(context.clientAddress, forwarded)
+    return context.rate.ip
+  }
+
+  function reportFull(context: RequestPhaseState, policy: 'evicted' | 'refused'): void {
+    fullCount++
+    fullPolicy = policy
+    const now = Date.now()
+    if (now - fullSince < 1000) return
+    fullSince = now
+    const count = fullCount
+    fullCount = 0
+    emit('ratelimit.store_full', 'warn', 'unknown', context, 0, () => ({ policy: fullPolicy, count }))
+  }
+
+  function storeFailed(
+    context: RequestPhaseState,
+    limiter: CompiledLimiter,
+    error: LeakguardRateLimitError,
+    status: number,
+  ) {
+    emit('ratelimit.store_error', 'error', limiter.failOpen ? 'success' : failure, context, status, () => ({
+      failOpen: limiter.failOpen,
+      reason: { code: error.code, message: error.message },
+    }))
+  }
+
+  /** Applies one limiter's run; the refusal to send, if any. */
+  function afterLimiter(
+    context: RequestPhaseState,
+    limiter: CompiledLimiter,
+    request: RateLimitRequest,
+    run: LimiterRun,
+    rate: RateGate,
+  ): RejectedRequest | undefined {
+    if (!run.ok) {
+      storeFailed(context, limiter, run.error, limiter.failOpen ? 200 : 503)
+      if (limiter.failOpen || mode === 'report') return undefined
+      return reject(503, run.error.code, 'Rate limiting is unavailable; try again shortly', {
+        'retry-after': '1',
+      })
+    }
+    if (run.full !== undefined) reportFull(context, run.full)
+    if (limiter.failuresOnly) context.rate.pending.push({ limiter, request })
+    if (rate.headers) {
+      context.rate.policy.push(...policyItems(limiter))
+      context.rate.state.push(...stateItems(run.result))
+    }
+    const { result } = run
+    if (result.allowed) return undefined
+    const refused = result.limits.reduce((worst, state) =>
+      !state.allowed && state.retryAfterMs >= worst.retryAfterMs ? state : worst,
+    )
+    const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000))
+    emit('ratelimit.exceeded', 'warn', failure, context, 429, () => ({
+      limit: { name: refused.name, quota: refused.limit, windowMs: refused.windowMs },
+      key: typeof limiter.key === 'function' ? 'custom' : limiter.key,
+      retryAfterMs: result.retryAfterMs,
+    }))
+    if (mode === 'report') return undefined
+    return reject(429, 'ERR_LG_RATELIMIT_EXCEEDED', `Too many requests; retry in ${seconds} s`, {
+      ...rateHeaders(context),
+      'retry-after': String(seconds),
+    })
+  }
+
+  async function runLimiters(
+    context: RequestPhaseState,
+    limiters: readonly CompiledLimiter[],
+    headers: RequestHeaders,
+    rate: RateGate,
+  ): Promise<RejectedRequest | undefined> {
+    for (const limiter of limiters) {
+      context.rate.ran.add(limiter.id)
+      const request: RateLimitRequest = {
+        method: context.method,
+        path: context.path,
+        route: context.route,
+        ip: clientIp(context, headers, rate),
+        principal: context.principal,
+        headers,
+      }
+      const refusal = afterLimiter(
+        context,
+        limiter,
+        request,
+        await rate.run(limiter, request, 'consume'),
+        rate,
+      )
+      if (refusal !== undefined) return refusal
+    }
+    return undefined
+  }
+
+  function limitersFor(
+    context: RequestPhaseState,
+    routeOptions: CompiledRouteOptions | undefined,
+  ): CompiledLimiter[] {
+    const rate = deps.rate()
+    const route = routeOptions?.rateLimit !== undefined ? routeOptions : context.patternPolicy
+    const own = route?.rateLimit === undefined ? undefined : deps.limiterOf(route)
+    const list: CompiledLimiter[] = []
+    if (own !== false && rate?.global !== undefined && !context.rate.ran.has(rate.global.id))
+      list.push(rate.global)
+    if (own !== undefined && own !== false && !context.rate.ran.has(own.id)) list.push(own)
+    return list
+  }
+
+  async function check(
+    context: RequestPhaseState,
+    headers: RequestHeaders,
+    authPolicy: CompiledRouteAuth | undefined,
+    limiters: readonly CompiledLimiter[],
+  ): Promise<RequestDecision> {
+    const rate = deps.rate()
+    // Limits keyed by address, API key or route count before the token is verified (brute force
+    // costs the attacker, not our CPU); limits keyed by principal count after it.
+    if (rate !== undefined) {
+      const refusal = await runLimiters(
+        context,
+        limiters.filter((l) => l.key !== 'principal'),
+        headers,
+        rate,
+      )
+      if (refusal !== undefined) return refusal
+    }
+    if (authPolicy !== undefined && authPolicy.mode !== 'public') {
+      let outcome: AuthOutcome
+      if (gate === undefined) {
+        // Route-level options of Express/Koa helpers are only seen while serving: fail closed.
+        deps.warn(
+          'ERR_LG_CONFIG_INVALID_OPTION',
+          'a route has an `auth` policy but the guard has no `auth` options',
+        )
+        outcome = { error: new LeakguardAuthError('ERR_LG_AUTH_FORBIDDEN') }
+      } else {
+        try {
+          const pending = gate.authenticate(headers, context.query, authPolicy, context.auth)
+          outcome = isPromise(pending) ? await pending : pending
+        } catch (error) {
+          outcome = { error: toAuthError(error) }
+        }
+      }
+      const refusal = afterAuth(context, outcome)
+      if (refusal !== undefined) return refusal
+    }
+    if (rate !== undefined) {
+      const refusal = await runLimiters(
+        context,
+        limiters.filter((l) => l.key === 'principal'),
+        headers,
+        rate,
+      )
+      if (refusal !== undefined) return refusal
+    }
+    return allowed(context)
+  }
+
+  return {
+    /** See `Guard.checkRequest`. Synchronous when there is nothing to verify or count. */
+    checkRequest(
+      context: RequestPhaseState,
+      headers: RequestHeaders,
+      routeOptions: CompiledRouteOptions | undefined,
+    ): RequestDecision | Promise<RequestDecision> {
+      const authPolicy = routeOptions?.auth ?? context.patternPolicy?.auth ?? gate?.defaultPolicy
+      const limiters = limitersFor(context, routeOptions)
+      if (limiters.length === 0 && (authPolicy === undefined || authPolicy.mode === 'public'))
+        return allowed(context)
+      return check(context, headers, authPolicy, limiters).catch((error: unknown) => {
+        // Nothing above throws by design; should it, refuse rather than let the request through.
+        deps.warn('ERR_LG_REQUEST_INTERNAL', `request check failed: ${(error as Error)?.message}`)
+        return reject(
+          503,
+          'ERR_LG_RATELIMIT_STORE_FAILED',
+          'The request could not be checked; try again shortly',
+          { 'retry-after': '1' },
+        )
+      })
+    },
+    /** Charges failures-only limiters once the response status is known. */
+    endRequest(context: RequestPhaseState, status: number): void {
+      const rate = deps.rate()
+      if (rate === undefined || context.rate.pending.length === 0) return
+      const pending = context.rate.pending.splice(0)
+      for (const { limiter, request } of pending) {
+        if (!limiter.failureStatuses.has(status)) continue
+        void rate.run(limiter, request, 'record').then((run) => {
+          if (!run.ok) storeFailed(context, limiter, run.error, status)
+          else if (run.full !== undefined) reportFull(context, run.full)
+        })
+      }
+    },
+  }
+}
