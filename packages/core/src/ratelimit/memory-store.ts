@@ -29,7 +29,11 @@ export interface MemoryStoreOptions {
 }
 
 type LimitState = CounterState | LogState
-type Entry = Map<string, LimitState>
+/** A key's states, and when (by the store's clock) its longest window has passed. */
+interface Entry {
+  expiresAt: number
+  readonly states: Map<string, LimitState>
+}
 
 const OPTION_KEYS = ['maxKeys', 'whenFull', 'now'] as const
 
@@ -60,9 +64,10 @@ export class MemoryStore implements RateLimitStore {
       fail('MemoryStore options.now', `expected a function returning milliseconds, got ${describe(raw.now)}`)
     }
     this.#now = (raw.now as () => number) ?? Date.now
+    // Expiry is checked against this store's clock on use (no lru-cache TTL: it keeps its own
+    // clock, and no timers either way).
     this.#cache = new LRUCache<string, Entry>({
       max: this.#maxKeys,
-      ttlAutopurge: false,
       dispose: (_value, _key, reason) => {
         if (reason === 'evict') this.#evicted = true
       },
@@ -77,15 +82,20 @@ export class MemoryStore implements RateLimitStore {
   consume(key: string, limits: readonly StoreLimit[], cost: number, mode: ConsumeMode): StoreDecision {
     const now = this.#now()
     let entry = this.#cache.get(key)
+    if (entry !== undefined && entry.expiresAt <= now) {
+      this.#cache.delete(key)
+      entry = undefined
+    }
     if (entry === undefined) {
       if (mode === 'check')
         return { allowed: limits.every((l) => cost <= l.limit), verdicts: limits.map((l) => fresh(l, cost)) }
       if (this.#whenFull === 'refuse' && this.#cache.size >= this.#maxKeys && !this.#makeRoom(now)) {
         return { allowed: false, verdicts: limits.map(refused), full: 'refused' }
       }
-      entry = new Map()
+      entry = { expiresAt: 0, states: new Map() }
     }
-    const states = limits.map((limit) => entry.get(stateId(limit)) ?? initial(limit))
+    const { states: held } = entry
+    const states = limits.map((limit) => held.get(stateId(limit)) ?? initial(limit))
     let verdicts: LimitVerdict[]
     let allowed: boolean
     if (limits.length === 1 || mode === 'record') {
@@ -102,11 +112,12 @@ export class MemoryStore implements RateLimitStore {
       return { allowed, verdicts }
     let longest = 0
     limits.forEach((limit, i) => {
-      entry.set(stateId(limit), states[i]!)
+      held.set(stateId(limit), states[i]!)
       longest = Math.max(longest, limit.algorithm === 'sliding-window' ? 2 * limit.windowMs : limit.windowMs)
     })
+    entry.expiresAt = Math.max(entry.expiresAt, now + longest)
     this.#evicted = false
-    this.#cache.set(key, entry, { ttl: longest })
+    this.#cache.set(key, entry)
     return this.#evicted ? { allowed, verdicts, full: 'evicted' } : { allowed, verdicts }
   }
 
@@ -114,7 +125,7 @@ export class MemoryStore implements RateLimitStore {
   #makeRoom(now: number): boolean {
     if (now - this.#lastPurge >= 1000) {
       this.#lastPurge = now
-      this.#cache.purgeStale()
+      for (const [key, entry] of this.#cache.entries()) if (entry.expiresAt <= now) this.#cache.delete(key)
     }
     return this.#cache.size < this.#maxKeys
   }
