@@ -11,6 +11,7 @@ export default defineConfig({
       '@leakguard/express': source('express'),
       '@leakguard/koa': source('koa'),
       '@leakguard/fastify': source('fastify'),
+      '@leakguard/redis': source('redis'),
       '@leakguard/test-utils': source('test-utils'),
     },
   },

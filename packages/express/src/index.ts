@@ -207,13 +207,13 @@ function route(options: RouteOptions): RequestHandler {
   }
   return function leakguardRoute(req: Request, res: Response, next: NextFunction): void {
     routeOptionsOf.set(req, compiled)
-    if (compiled.auth === undefined) {
+    if (compiled.auth === undefined && compiled.rateLimit === undefined) {
       next()
       return
     }
     const state = requestStates.get(req)
     if (state === undefined) {
-      next(new Error('leakguard.route() with an auth policy needs leakguard() mounted before the route'))
+      next(new Error('leakguard.route() with auth or rateLimit needs leakguard() mounted before the route'))
       return
     }
     const decision = state.guard.checkRequest(state.context, { headers: req.headers, routeOptions: compiled })

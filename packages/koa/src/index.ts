@@ -160,11 +160,11 @@ function route(options: RouteOptions): Middleware {
   }
   return async function leakguardRoute(ctx: Context, next: Next): Promise<void> {
     routeOptionsOf.set(ctx, compiled)
-    if (compiled.auth !== undefined) {
+    if (compiled.auth !== undefined || compiled.rateLimit !== undefined) {
       const state = requestStates.get(ctx)
       if (state === undefined) {
         throw new Error(
-          'leakguard.route() with an auth policy needs leakguard() registered before the router',
+          'leakguard.route() with auth or rateLimit needs leakguard() registered before the router',
         )
       }
       const decision = await state.guard.checkRequest(state.context, {

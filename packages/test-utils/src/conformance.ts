@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { runAuditSuite } from './conformance-audit.js'
 import { runAuthSuite } from './conformance-auth.js'
 import { runBodyKindSuite } from './conformance-bodies.js'
+import { runRateLimitSuite } from './conformance-ratelimit.js'
 import { runRedactionSuite } from './conformance-redaction.js'
 import type { AdapterHarness, HeaderBearer } from './harness.js'
 import { appRunner, call, getRoute as get, ofType, recordingGuard, SECRET, user } from './helpers.js'
@@ -19,6 +20,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
     runRedactionSuite(harness)
     runAuditSuite(harness)
     runAuthSuite(harness)
+    runRateLimitSuite(harness)
 
     it('keeps only allowlisted members of nested objects and reports what it dropped', async () => {
       const { guard, events } = recordingGuard({

@@ -1,4 +1,5 @@
 export { runConformanceSuite } from './conformance.js'
+export { parseRateLimitField } from './conformance-ratelimit.js'
 export {
   type AdapterHarness,
   type AppSpec,

@@ -4,7 +4,9 @@ import { describe, fail } from './validate.js'
  * A length of time: milliseconds as a number, or a string such as `'500ms'`, `'30s'`, `'5m'`,
  * `'1h'` or `'1d'`. Every duration option of leakguard takes this form.
  */
-export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`
+// A plain `string` rather than a template literal type: option objects built ahead of the call
+// widen their literals to `string`, and the value is validated at startup anyway.
+export type Duration = number | string
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/
