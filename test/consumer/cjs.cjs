@@ -4,6 +4,7 @@ const { createGuard } = require('@leakguard/core')
 const { leakguard: expressLeakguard } = require('@leakguard/express')
 const { leakguard: koaLeakguard } = require('@leakguard/koa')
 const { leakguard: fastifyLeakguard } = require('@leakguard/fastify')
+const { RedisStore } = require('@leakguard/redis')
 
 const guard = createGuard({ responses: { default: 'deny' } })
 const decision = guard.filterResponse(guard.startRequest({ method: 'GET', path: '/', native: {} }), {
@@ -14,4 +15,5 @@ assert.deepEqual(decision, { blocked: false, body: {} })
 assert.equal(typeof expressLeakguard(guard), 'function')
 assert.equal(typeof koaLeakguard(guard), 'function')
 assert.equal(typeof fastifyLeakguard, 'function')
+assert.equal(typeof new RedisStore({ sendCommand: async () => null }).consume, 'function')
 console.log('cjs ok')

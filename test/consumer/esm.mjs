@@ -4,6 +4,7 @@ import { createGuard, LeakguardConfigError } from '@leakguard/core'
 import { leakguard as expressLeakguard } from '@leakguard/express'
 import { leakguard as fastifyLeakguard } from '@leakguard/fastify'
 import { leakguard as koaLeakguard } from '@leakguard/koa'
+import { RedisStore } from '@leakguard/redis'
 
 const guard = createGuard({ routes: { 'GET /u': { allow: ['$.id'] } } })
 const decision = guard.filterResponse(guard.startRequest({ method: 'GET', path: '/u', native: {} }), {
@@ -19,4 +20,6 @@ for (const adapter of [expressLeakguard, koaLeakguard]) {
 }
 assert.equal(typeof fastifyLeakguard, 'function')
 assert.equal(typeof fastifyLeakguard.errorHandler(), 'function')
+assert.equal(typeof new RedisStore({ call: async () => null }).consume, 'function')
+assert.equal(typeof createGuard({ auth: { issuer: 'i', audience: 'a', algorithms: ['HS256'], secret: 'x'.repeat(32) } }).verifier.verify, 'function')
 console.log('esm ok')

@@ -119,11 +119,11 @@ const EVENT_TYPES: readonly LeakguardEventType[] = [
   'response.fields_dropped',
   'response.redacted',
   'response.blocked',
-  'request.rejected',
   'auth.failed',
   'auth.forbidden',
   'ratelimit.exceeded',
   'ratelimit.store_error',
+  'ratelimit.store_full',
   'config.warning',
   'audit.events_dropped',
 ]

@@ -210,6 +210,13 @@ export function createRequestPhase(deps: Dependencies) {
     }
     const { result } = run
     if (result.allowed) return undefined
+    if (run.full === 'refused') {
+      // A MemoryStore with whenFull: 'refuse' turned a new client away (store_full reports it).
+      if (mode === 'report') return undefined
+      return reject(429, 'ERR_LG_RATELIMIT_STORE_FULL', 'Too many clients right now; retry in 1 s', {
+        'retry-after': '1',
+      })
+    }
     const refused = result.limits.reduce((worst, state) =>
       !state.allowed && state.retryAfterMs >= worst.retryAfterMs ? state : worst,
     )

@@ -405,3 +405,34 @@ describe('guard rate limiting', () => {
     expect(() => createGuard({ rateLimit: { trustProxy: ['x'] } })).toThrow(/trustProxy\[0\]/)
   })
 })
+
+describe('a full MemoryStore through a guard', () => {
+  it('answers new clients 429 ERR_LG_RATELIMIT_STORE_FULL with whenFull: refuse, and reports it once a second', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({
+      rateLimit: {
+        limits: [{ limit: 5, window: '1m' }],
+        store: new MemoryStore({ maxKeys: 2, whenFull: 'refuse' }),
+      },
+      audit: { onEvent: (e) => void events.push(e) },
+    })
+    const from = (clientAddress: string) =>
+      guard.checkRequest(guard.startRequest({ method: 'GET', path: '/', native: {}, clientAddress }), {
+        headers: {},
+      })
+    expect(await from('1.1.1.1')).toMatchObject({ allowed: true })
+    expect(await from('2.2.2.2')).toMatchObject({ allowed: true })
+    for (const ip of ['3.3.3.3', '4.4.4.4', '5.5.5.5']) {
+      expect(await from(ip)).toMatchObject({
+        allowed: false,
+        status: 429,
+        code: 'ERR_LG_RATELIMIT_STORE_FULL',
+      })
+    }
+    expect(await from('1.1.1.1')).toMatchObject({ allowed: true })
+    await guard.flush()
+    expect(events.filter((e) => e.type === 'ratelimit.store_full')).toMatchObject([
+      { policy: 'refused', count: 1 },
+    ])
+  })
+})

@@ -43,7 +43,8 @@ for i = 1, n do
     local s = tonumber(v[1])
     local c = tonumber(v[2]) or 0
     local p = tonumber(v[3]) or 0
-    if s ~= idx then
+    plan.rolled = s ~= idx
+    if plan.rolled then
       if s == idx - 1 then p = c else p = 0 end
       c = 0
     end
@@ -84,8 +85,13 @@ for i = 1, n do
     local c = plan.c
     if charge then c = c + cost end
     if charge then
-      redis.call('HSET', plan.key, 's', plan.idx, 'c', c, 'p', plan.p)
-      redis.call('PEXPIRE', plan.key, 2 * w)
+      if plan.rolled then
+        -- A new fixed window: it and the next one must outlive this write.
+        redis.call('HSET', plan.key, 's', plan.idx, 'c', c, 'p', plan.p)
+        redis.call('PEXPIRE', plan.key, 2 * w)
+      else
+        redis.call('HINCRBY', plan.key, 'c', cost)
+      end
     end
     local after = plan.p * (w - plan.elapsed) / w + c
     remaining = math.max(0, math.floor(limit - after))

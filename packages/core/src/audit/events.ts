@@ -76,10 +76,6 @@ export interface LeakguardEventMap {
       readonly rule?: string
     }
   }
-  /** leakguard refused a request before the handler ran (emitted by token and rate-limit checks). */
-  'request.rejected': {
-    readonly reason: { readonly code: string; readonly message: string }
-  }
   /** A token was missing, malformed or invalid (RFC 6750 `invalid_request` / `invalid_token`). */
   'auth.failed': {
     readonly reason: {

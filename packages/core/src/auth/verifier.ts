@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import { type JWTPayload, type JWTVerifyOptions, errors as joseErrors, jwtVerify } from 'jose'
 import { LRUCache } from 'lru-cache'
 import { LeakguardAuthError } from '../errors.js'
@@ -335,7 +335,7 @@ export function compileVerifier(options: AuthOptions, option: string): Verifier 
         throw new LeakguardAuthError('ERR_LG_TOKEN_MALFORMED')
       }
       if (cache === undefined) return (await verifyFully(token)).principal
-      const key = createHash('sha256').update(fingerprint).update(token).digest('base64url')
+      const key = hash('sha256', fingerprint + token, 'base64url')
       const now = Date.now()
       const hit = cache.get(key)
       if (hit !== undefined) {

@@ -144,12 +144,13 @@ export function compileRateGate(options: unknown, option: string): RateGate {
     async run(limiter, request, mode, givenCost) {
       const { key, cost } = keyOf(limiter, request)
       try {
-        const decision = await store.consume(
+        const pending = store.consume(
           key,
           limiter.limits,
           givenCost ?? cost,
           mode === 'record' ? 'record' : limiter.failuresOnly ? 'check' : 'consume',
         )
+        const decision = pending instanceof Promise ? await pending : pending
         return { ok: true, result: toResult(limiter.limits, decision), full: decision.full }
       } catch (error) {
         return { ok: false, error: LeakguardRateLimitError.from(error) }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { LeakguardRateLimitError } from '../errors.js'
 import { durationOption } from '../lib/duration.js'
 import { describe, fail, isPlainObject, objectOption, oneOf } from '../lib/validate.js'
@@ -185,16 +185,20 @@ export function compileLimiter(
   })
 }
 
-/** A key as stores see it: hashed, scoped to the limiter and the kind of key. */
+// Recent clients come back: their hashed keys are remembered (bounded; cleared when full).
+const hashedKeys = new Map<string, string>()
+const MAX_HASHED_KEYS = 65_536
+
+/** A key as stores see it: hashed (SHA-256), scoped to the limiter and the kind of key. */
 export function storeKey(limiterId: string, kind: string, value: string): string {
-  return createHash('sha256')
-    .update(limiterId)
-    .update('\0')
-    .update(kind)
-    .update('\0')
-    .update(value)
-    .digest('base64url')
-    .slice(0, 27)
+  const plain = `${limiterId}\0${kind}\0${value}`
+  let hashed = hashedKeys.get(plain)
+  if (hashed === undefined) {
+    hashed = hash('sha256', plain, 'base64url').slice(0, 27)
+    if (hashedKeys.size >= MAX_HASHED_KEYS) hashedKeys.clear()
+    hashedKeys.set(plain, hashed)
+  }
+  return hashed
 }
 
 /** Folds a store decision into one result: the most restrictive limit speaks. */
@@ -262,7 +266,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         throw new TypeError('consume(key, cost): cost must be a whole number from 1')
       let decision: StoreDecision
       try {
-        decision = await store.consume(storeKey(limiter.id, 'custom', key), limiter.limits, cost, 'consume')
+        const pending = store.consume(storeKey(limiter.id, 'custom', key), limiter.limits, cost, 'consume')
+        // A synchronous store (MemoryStore) needs no extra turn of the microtask queue.
+        decision = pending instanceof Promise ? await pending : pending
       } catch (error) {
         const failure = LeakguardRateLimitError.from(error)
         if (!limiter.failOpen) throw failure

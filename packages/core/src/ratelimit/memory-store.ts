@@ -32,7 +32,7 @@ type LimitState = CounterState | LogState
 /** A key's states, and when (by the store's clock) its longest window has passed. */
 interface Entry {
   expiresAt: number
-  readonly states: Map<string, LimitState>
+  readonly states: Map<number, LimitState>
 }
 
 const OPTION_KEYS = ['maxKeys', 'whenFull', 'now'] as const
@@ -86,36 +86,49 @@ export class MemoryStore implements RateLimitStore {
       this.#cache.delete(key)
       entry = undefined
     }
+    const fresh = entry === undefined
     if (entry === undefined) {
-      if (mode === 'check')
-        return { allowed: limits.every((l) => cost <= l.limit), verdicts: limits.map((l) => fresh(l, cost)) }
+      if (mode === 'check') return unknownKey(limits, cost)
       if (this.#whenFull === 'refuse' && this.#cache.size >= this.#maxKeys && !this.#makeRoom(now)) {
         return { allowed: false, verdicts: limits.map(refused), full: 'refused' }
       }
       entry = { expiresAt: 0, states: new Map() }
     }
-    const { states: held } = entry
-    const states = limits.map((limit) => held.get(stateId(limit)) ?? initial(limit))
+    const held = entry.states
     let verdicts: LimitVerdict[]
-    let allowed: boolean
-    if (limits.length === 1 || mode === 'record') {
-      verdicts = limits.map((limit, i) => apply(states[i]!, limit, now, cost, mode))
-      allowed = verdicts.every((verdict) => verdict.allowed)
+    let allowed = true
+    if (limits.length === 1) {
+      // The common case: one limit, decided and charged in one step.
+      const limit = limits[0]!
+      let state = held.get(stateId(limit))
+      if (state === undefined) state = initial(limit)
+      const verdict = apply(state, limit, now, cost, mode)
+      allowed = verdict.allowed
+      verdicts = [verdict]
+      if (mode !== 'check' && (allowed || mode === 'record' || !fresh)) held.set(stateId(limit), state)
     } else {
-      // Several limits: plan on copies, then charge every one or none.
-      verdicts = limits.map((limit, i) => apply(copy(states[i]!), limit, now, cost, 'check'))
-      allowed = verdicts.every((verdict) => verdict.allowed)
-      if (mode === 'consume' && allowed)
-        verdicts = limits.map((limit, i) => apply(states[i]!, limit, now, cost, 'consume'))
+      const states: LimitState[] = []
+      for (const limit of limits) states.push(held.get(stateId(limit)) ?? initial(limit))
+      if (mode === 'record') {
+        verdicts = limits.map((limit, i) => apply(states[i]!, limit, now, cost, 'record'))
+      } else {
+        // Several limits: plan on copies, then charge every one or none.
+        verdicts = limits.map((limit, i) => apply(copy(states[i]!), limit, now, cost, 'check'))
+        for (const verdict of verdicts) if (!verdict.allowed) allowed = false
+        if (mode === 'consume' && allowed) {
+          verdicts = limits.map((limit, i) => apply(states[i]!, limit, now, cost, 'consume'))
+        }
+      }
+      if (mode !== 'check' && (allowed || mode === 'record' || !fresh)) {
+        limits.forEach((limit, i) => held.set(stateId(limit), states[i]!))
+      }
     }
-    if (mode === 'check' || (mode === 'consume' && !allowed && !this.#cache.has(key)))
-      return { allowed, verdicts }
+    if (mode === 'check' || held.size === 0) return { allowed, verdicts }
     let longest = 0
-    limits.forEach((limit, i) => {
-      held.set(stateId(limit), states[i]!)
+    for (const limit of limits)
       longest = Math.max(longest, limit.algorithm === 'sliding-window' ? 2 * limit.windowMs : limit.windowMs)
-    })
-    entry.expiresAt = Math.max(entry.expiresAt, now + longest)
+    if (now + longest > entry.expiresAt) entry.expiresAt = now + longest
+    if (!fresh) return { allowed, verdicts } // get() already made it the most recent
     this.#evicted = false
     this.#cache.set(key, entry)
     return this.#evicted ? { allowed, verdicts, full: 'evicted' } : { allowed, verdicts }
@@ -135,12 +148,18 @@ function refused(limit: StoreLimit): LimitVerdict {
   return { allowed: false, remaining: 0, resetMs: limit.windowMs, retryAfterMs: 1000 }
 }
 
-function fresh(limit: StoreLimit, cost: number): LimitVerdict {
-  const allowed = cost <= limit.limit
-  return { allowed, remaining: limit.limit, resetMs: 0, retryAfterMs: allowed ? 0 : limit.windowMs }
+/** A key never seen (or expired) under `check`: nothing is stored for it. */
+function unknownKey(limits: readonly StoreLimit[], cost: number): StoreDecision {
+  const verdicts = limits.map((limit) => {
+    const allowed = cost <= limit.limit
+    return { allowed, remaining: limit.limit, resetMs: 0, retryAfterMs: allowed ? 0 : limit.windowMs }
+  })
+  return { allowed: verdicts.every((verdict) => verdict.allowed), verdicts }
 }
 
-const stateId = (limit: StoreLimit): string => `${limit.algorithm}:${limit.windowMs}`
+/** A limit's slot in a key's states: its window, and which algorithm (even: counter, odd: log). */
+const stateId = (limit: StoreLimit): number =>
+  limit.windowMs * 2 + (limit.algorithm === 'sliding-log' ? 1 : 0)
 
 function initial(limit: StoreLimit): LimitState {
   return limit.algorithm === 'sliding-window'
