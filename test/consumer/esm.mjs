@@ -21,5 +21,9 @@ for (const adapter of [expressLeakguard, koaLeakguard]) {
 assert.equal(typeof fastifyLeakguard, 'function')
 assert.equal(typeof fastifyLeakguard.errorHandler(), 'function')
 assert.equal(typeof new RedisStore({ call: async () => null }).consume, 'function')
-assert.equal(typeof createGuard({ auth: { issuer: 'i', audience: 'a', algorithms: ['HS256'], secret: 'x'.repeat(32) } }).verifier.verify, 'function')
+assert.equal(
+  typeof createGuard({ auth: { issuer: 'i', audience: 'a', algorithms: ['HS256'], secret: 'x'.repeat(32) } })
+    .verifier.verify,
+  'function',
+)
 console.log('esm ok')

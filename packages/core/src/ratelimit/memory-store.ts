@@ -120,7 +120,7 @@ export class MemoryStore implements RateLimitStore {
         }
       }
       if (mode !== 'check' && (allowed || mode === 'record' || !fresh)) {
-        limits.forEach((limit, i) => held.set(stateId(limit), states[i]!))
+        for (let i = 0; i < limits.length; i++) held.set(stateId(limits[i]!), states[i]!)
       }
     }
     if (mode === 'check' || held.size === 0) return { allowed, verdicts }
