@@ -14,8 +14,10 @@ export function demoRoles(request) {
 export const shopPolicy = {
   // Routes without an allowlist send nothing: new endpoints are closed until someone allows fields.
   responses: { default: 'deny' },
+  // Every client: 300 requests a minute, sliding; RateLimit headers on every response.
+  rateLimit: { limits: [{ limit: 300, window: '1m' }] },
   routes: {
-    'GET /health': { allow: ['$'] },
+    'GET /health': { allow: ['$'], rateLimit: false },
     'GET /users': {
       // Support sees contact details on purpose: let them through redaction on this route.
       redact: { overrides: { email: false, phone: false } },
@@ -53,6 +55,8 @@ export const shopPolicy = {
     // Free text is allowed, so redaction is what protects it.
     'GET /tickets/:id': { allow: ['$.id', '$.subject', '$.text'] },
     'GET /orders/:id': {
+      // Enumeration: a client guessing order ids gets 20 misses a minute, then 429s.
+      rateLimit: { limits: [{ limit: 20, window: '1m', name: 'order-misses' }], failuresOnly: true },
       allow: ['$.id', '$.status', '$.total', '$.shippingAddress.city'],
       views: { support: ['$.id', '$.userId', '$.status', '$.total', '$.shippingAddress'] },
     },
