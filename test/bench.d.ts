@@ -16,3 +16,20 @@ declare module '@leakguard/bench/engine/setups' {
   export function checkSetup(setup: Setup, payload: Payload): string
   export function expectedView(body: unknown): unknown
 }
+
+declare module '@leakguard/bench/http/servers' {
+  export const FRAMEWORKS: readonly ('express' | 'koa' | 'fastify')[]
+  export const CONFIGS: readonly ('bare' | 'full' | 'pipeline' | 'peer')[]
+  export const ISSUER: string
+  export const AUDIENCE: string
+  export function buildServer(
+    framework: string,
+    config: string,
+    payload: '19kb' | '1mb',
+    publicKeyPem: string,
+  ): Promise<import('node:http').Server>
+}
+
+declare module '@leakguard/bench/http/check' {
+  export function checkSetup(name: string, config: string, url: string, authorization: string): Promise<void>
+}

@@ -5,7 +5,7 @@ import { BENCH_ALLOWLIST, largeUsersPage, SENTINEL_HASH, usersPage } from '@leak
 import fastRedact from 'fast-redact'
 
 /** Members the benchmark allowlist drops, as fast-redact wildcard paths. */
-const REDACT_PATHS = [
+export const REDACT_PATHS = [
   'data[*].email',
   'data[*].phone',
   'data[*].passwordHash',

@@ -524,7 +524,13 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     keyNameMask: null,
     nestedJson: false,
   }
+  // The same dropped paths, finding paths and request paths come back on every response of a
+  // route: their masked forms are remembered (bounded; forgotten all at once when full).
+  const maskedMetadata = new Map<string, { text: string; found: boolean }>()
   const redactMetadata = (text: string): { text: string; found: boolean } => {
+    const known = maskedMetadata.get(text)
+    if (known !== undefined) return known
+    let masked: { text: string; found: boolean }
     try {
       const session = new RedactionSession(metadataRedactor, {
         hygiene: false,
@@ -532,10 +538,13 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         detailed: false,
       })
       const out = session.string(text, null, null)
-      return { text: out === REMOVE ? '[REDACTED]' : out, found: session.total > 0 }
+      masked = { text: out === REMOVE ? '[REDACTED]' : out, found: session.total > 0 }
     } catch {
-      return { text: '[REDACTED]', found: true }
+      masked = { text: '[REDACTED]', found: true }
     }
+    if (maskedMetadata.size >= 4096) maskedMetadata.clear()
+    maskedMetadata.set(text, masked)
+    return masked
   }
 
   /** A path as events carry it: what a detector would flag in it (an email, a token) is masked. */

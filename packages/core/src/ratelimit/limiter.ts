@@ -187,7 +187,7 @@ export function compileLimiter(
 
 // Recent clients come back: their hashed keys are remembered (bounded; cleared when full).
 const hashedKeys = new Map<string, string>()
-const MAX_HASHED_KEYS = 65_536
+const MAX_HASHED_KEYS = 16_384
 
 /** A key as stores see it: hashed (SHA-256), scoped to the limiter and the kind of key. */
 export function storeKey(limiterId: string, kind: string, value: string): string {
