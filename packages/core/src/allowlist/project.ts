@@ -100,6 +100,8 @@ interface Frame {
   /** Where this container sits; `null` inside kept subtrees, where nothing is dropped. */
   readonly place: Place | null
   i: number
+  /** Template path of this container, computed when a hook first asks for a path below it. */
+  base: string | undefined
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
@@ -164,6 +166,28 @@ function memberName(
 }
 
 const ROOT_PATH: PathRef = { template: () => '$', concrete: () => '$', keys: () => [] }
+
+/** The segment a frame adds for its current member: `[*]`/`[3]` or `.name`. */
+function segment(frame: Frame, path: string, concrete: boolean): string {
+  if (frame.keys === null) return concrete ? `${path}[${frame.i - 1}]` : `${path}[*]`
+  return childPath(path, frame.keys[frame.i - 1]!)
+}
+
+/**
+ * The template path of the member being processed. Container templates are kept on their frames,
+ * so a response with many findings builds each prefix once, not once per finding.
+ */
+function templatePath(stack: readonly Frame[]): string {
+  let from = stack.length - 1
+  while (from > 0 && stack[from]!.base === undefined) from--
+  let base = stack[from]!.base ?? '$'
+  stack[from]!.base = base
+  for (let i = from + 1; i < stack.length; i++) {
+    base = segment(stack[i - 1]!, base, false)
+    stack[i]!.base = base
+  }
+  return segment(stack[stack.length - 1]!, base, false)
+}
 
 /** The path of the member being processed, from the frames on the stack. */
 function buildPath(stack: readonly Frame[], concrete: boolean): string {
@@ -237,7 +261,16 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     if (depth > options.maxDepth) throw depthError(stack, src)
     const isArray = Array.isArray(src)
     const out: Record<string, unknown> | unknown[] = isArray ? [] : {}
-    stack.push({ src, out, node, keys: isArray ? null : Object.keys(src), depth, place, i: 0 })
+    stack.push({
+      src,
+      out,
+      node,
+      keys: isArray ? null : Object.keys(src),
+      depth,
+      place,
+      i: 0,
+      base: undefined,
+    })
     return out
   }
   const result = open(top.container, root, 1, root.keep ? null : root0)
@@ -246,7 +279,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
   const maskedNames = new WeakSet<object>()
   // The member being processed: the top frame's last key (objects) or index (arrays).
   const pathRef: PathRef = {
-    template: () => buildPath(stack, false),
+    template: () => templatePath(stack),
     concrete: () => buildPath(stack, true),
     keys: () => {
       const out: string[] = []

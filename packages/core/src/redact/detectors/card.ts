@@ -30,11 +30,28 @@ const ISSUERS: ReadonlyArray<
 
 /** Whether a digit string starts with a known issuer prefix and has a length that issuer uses. */
 export function hasIssuer(digits: string): boolean {
+  // The 1- to 4-digit prefixes, computed once (this runs for every card-shaped number).
+  const prefixes = [0, 0, 0, 0, 0]
+  for (let i = 0; i < 4 && i < digits.length; i++)
+    prefixes[i + 1] = prefixes[i]! * 10 + digits.charCodeAt(i) - 48
   for (const [from, to, prefixLength, lengths] of ISSUERS) {
-    const prefix = Number(digits.slice(0, prefixLength))
+    const prefix = prefixes[prefixLength]!
     if (prefix >= from && prefix <= to && lengths.includes(digits.length)) return true
   }
   return false
+}
+
+/** The digits of a match, or `undefined` when it mixes separators (then it is not one number). */
+function cardDigits(match: string): string | undefined {
+  let digits = ''
+  let separator = 0
+  for (let i = 0; i < match.length; i++) {
+    const code = match.charCodeAt(i)
+    if (code >= 48 && code <= 57) digits += match[i]
+    else if (separator === 0) separator = code
+    else if (code !== separator) return undefined
+  }
+  return digits
 }
 
 export const card: Detector = {
@@ -46,10 +63,8 @@ export const card: Detector = {
   // Digits, optionally in groups split by one space or dash, not inside a longer number.
   pattern: /(?<![\d.-])\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)/g,
   validate(match) {
-    const separators = match.replace(/\d/g, '')
-    if (separators.length > 0 && new Set(separators).size > 1) return false // mixed separators: not one number
-    const digits = match.replace(/\D/g, '')
-    return hasIssuer(digits) && luhnValid(digits)
+    const digits = cardDigits(match)
+    return digits !== undefined && hasIssuer(digits) && luhnValid(digits)
   },
   mask: { operator: 'partial', keepStart: 6, keepEnd: 4 },
 }
