@@ -23,16 +23,7 @@ export {
   type SpanLike,
   toOtelAttributes,
 } from './audit/sinks.js'
-export type { JwsAlgorithm } from './auth/algorithms.js'
-export type {
-  AuthOptions,
-  IssuerOptions,
-  RemoteJwksOptions,
-  RouteAuthOptions,
-  TokenCacheOptions,
-} from './auth/options.js'
-export type { Principal } from './auth/principal.js'
-export { createVerifier, type Verifier } from './auth/verifier.js'
+export * from './auth/index.js'
 export {
   type AuthErrorCode,
   type AuthErrorStage,
@@ -75,25 +66,7 @@ export type {
   ResponsesOptions,
   RouteOptions,
 } from './options.js'
-export type { Algorithm, ConsumeMode, LimitVerdict, StoreLimit } from './ratelimit/algorithms.js'
-export type { TrustProxy } from './ratelimit/client-ip.js'
-export {
-  createRateLimiter,
-  type LimitState,
-  type RateLimiter,
-  type RateLimiterOptions,
-  type RateLimitResult,
-} from './ratelimit/limiter.js'
-export { MemoryStore, type MemoryStoreOptions } from './ratelimit/memory-store.js'
-export type {
-  LimiterOptions,
-  LimitOptions,
-  RateLimitKey,
-  RateLimitOptions,
-  RateLimitRequest,
-  RouteRateLimitOptions,
-} from './ratelimit/options.js'
-export type { RateLimitStore, StoreDecision } from './ratelimit/store.js'
+export * from './ratelimit/index.js'
 export {
   type CompiledRedactor,
   createRedactor,

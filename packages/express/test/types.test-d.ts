@@ -9,6 +9,7 @@ describe('express types', () => {
     app.use(leakguard({ getRoles: (req) => (req.get('x-role') === 'admin' ? ['admin'] : []) }))
     app.get('/users/:id', leakguard.route({ allow: ['$.id'] }), (req, res) => {
       expectTypeOf(req.leakguard).toEqualTypeOf<LeakguardRequestState | undefined>()
+      expectTypeOf(req.leakguard?.principal?.sub).toEqualTypeOf<string | undefined>()
       res.json({ id: req.params.id })
     })
   })

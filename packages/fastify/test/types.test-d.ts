@@ -15,6 +15,7 @@ describe('fastify declaration merging', () => {
       { config: { leakguard: { allow: ['$.id'], views: { admin: ['$'] } } } },
       async (request) => {
         expectTypeOf(request.leakguard).toEqualTypeOf<LeakguardRequestState>()
+        expectTypeOf(request.leakguard.principal?.roles).toEqualTypeOf<readonly string[] | undefined>()
         return { id: 1 }
       },
     )

@@ -8,6 +8,7 @@ describe('koa types', () => {
     app.use(leakguard({ getRoles: (ctx) => [ctx.method] }))
     app.use((ctx) => {
       expectTypeOf(ctx.state.leakguard.requestId).toBeString()
+      expectTypeOf(ctx.state.leakguard.principal?.scopes).toEqualTypeOf<readonly string[] | undefined>()
     })
   })
 })

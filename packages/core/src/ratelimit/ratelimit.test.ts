@@ -6,9 +6,9 @@ import {
   type LeakguardEvent,
   MemoryStore,
   type RateLimitStore,
-} from '../src/index.js'
-import { type CounterState, type LogState, slidingLog, slidingWindow } from '../src/ratelimit/algorithms.js'
-import { clientAddressResolver, ipv6Prefix, normalizeIp } from '../src/ratelimit/client-ip.js'
+} from '../index.js'
+import { type CounterState, type LogState, slidingLog, slidingWindow } from './algorithms.js'
+import { clientAddressResolver, ipv6Prefix, normalizeIp } from './client-ip.js'
 
 /** A seeded generator, so every run tests the same traffic. */
 function random(seed: number): () => number {
