@@ -18,6 +18,17 @@ describe('the demo tour', () => {
       expect(ticket?.unprotected.text).toContain('4111 1111 1111 1111')
       expect(ticket?.protected.text).toContain('4111 11** **** 1111')
       expect(ticket?.protected.text).not.toMatch(/4111 1111 1111 1111|jane\.doe@example\.com|7700 900123/)
+      const [anonymous, withToken] = results.filter((r) => r.stop.path === '/account')
+      expect(anonymous?.unprotected.text).toContain(SENTINEL_HASH)
+      expect(anonymous?.protected.status).toBe(401)
+      expect(withToken?.protected.status).toBe(200)
+      expect(JSON.parse(withToken!.protected.text)).toMatchObject({ id: 1, name: expect.any(String) })
+      expect(anonymous?.events).toEqual([
+        expect.objectContaining({
+          type: 'auth.failed',
+          reason: expect.objectContaining({ code: 'ERR_LG_AUTH_TOKEN_MISSING' }),
+        }),
+      ])
       const listStop = results.find((r) => r.stop.path === '/users')
       expect(listStop?.unprotected.text).toContain(SENTINEL_HASH)
       expect(listStop?.leaked.length).toBeGreaterThan(400)

@@ -22,7 +22,8 @@ const body = (text) => (text.length > 160 ? `${text.slice(0, 157)}... (${text.le
 console.log(bold(`leakguard demo: one shop API on ${framework}, served without and with leakguard\n`))
 let leakedTotal = 0
 for (const { stop, unprotected, protected: guarded, leaked } of await runTour({ framework })) {
-  console.log(bold(`GET ${stop.path}${stop.role ? `  (role: ${stop.role})` : ''}`), dim(`- ${stop.why}`))
+  const who = stop.role ? `  (role: ${stop.role})` : stop.token ? '  (with a bearer token)' : ''
+  console.log(bold(`GET ${stop.path}${who}`), dim(`- ${stop.why}`))
   console.log(`  without leakguard  ${unprotected.status}  ${dim(body(unprotected.text))}`)
   console.log(`  with leakguard     ${guarded.status}  ${green(body(guarded.text))}`)
   if (leaked.length > 0) {

@@ -1,6 +1,7 @@
 import { start as startExpress } from '@leakguard/example-express-app'
 import { start as startFastify } from '@leakguard/example-fastify-app'
 import { start as startKoa } from '@leakguard/example-koa-app'
+import { demoToken } from '@leakguard/example-shop'
 
 /** The example app of each framework; each serves the same API. */
 export const FRAMEWORKS = { express: startExpress, koa: startKoa, fastify: startFastify }
@@ -14,10 +15,15 @@ export const STOPS = [
   { path: '/internal/config', why: 'a route nobody wrote a policy for' },
   { path: '/orders/1000/refund', why: 'an error handler that sends the stack and the SQL' },
   { path: '/users', why: 'the list endpoint (40 users)' },
+  { path: '/account', why: 'an account page, asked for without a token' },
+  { path: '/account', token: '1', why: "the same page with user 1's access token" },
 ]
 
-async function fetchText(url, role) {
-  const response = await fetch(url, role === undefined ? {} : { headers: { 'x-demo-role': role } })
+async function fetchText(url, role, token) {
+  const headers = {}
+  if (role !== undefined) headers['x-demo-role'] = role
+  if (token !== undefined) headers.authorization = `Bearer ${demoToken(token)}`
+  const response = await fetch(url, { headers })
   return { status: response.status, text: await response.text() }
 }
 
@@ -55,8 +61,8 @@ export async function runTour({ framework = 'express' } = {}) {
     const results = []
     for (const stop of STOPS) {
       const before = events.length
-      const unprotected = await fetchText(bare.url + stop.path, stop.role)
-      const protectedResponse = await fetchText(guarded.url + stop.path, stop.role)
+      const unprotected = await fetchText(bare.url + stop.path, stop.role, stop.token)
+      const protectedResponse = await fetchText(guarded.url + stop.path, stop.role, stop.token)
       await new Promise((resolve) => setImmediate(resolve)) // events are delivered after the response
       // Stopped: members the protected response dropped, and values it masked.
       const kept = new Map(leaves(parse(protectedResponse.text)))

@@ -12,6 +12,7 @@ export function createApp({ protect = true, onEvent } = {}) {
   if (protect) app.use(leakguard({ ...shopPolicy, audit: { onEvent } }))
 
   app.get('/health', (_req, res) => res.json(shop.health()))
+  app.get('/account', (req, res) => res.json(shop.account(req.leakguard?.principal)))
   app.get('/users', (_req, res) => res.json(shop.listUsers()))
   app.get('/users/:id', (req, res) => {
     const user = shop.findUser(req.params.id)

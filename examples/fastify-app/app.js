@@ -14,6 +14,7 @@ export async function createApp({ protect = true, onEvent } = {}) {
   app.setErrorHandler((error, _request, reply) => reply.code(500).send(shop.leakyErrorBody(error)))
 
   app.get('/health', async () => shop.health())
+  app.get('/account', async (request) => shop.account(request.leakguard?.principal))
   app.get('/users', async () => shop.listUsers())
   app.get('/users/:id', async (request, reply) => {
     const user = shop.findUser(request.params.id)

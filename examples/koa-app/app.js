@@ -26,6 +26,9 @@ export function createApp({ protect = true, onEvent } = {}) {
   router.get('/health', (ctx) => {
     ctx.body = shop.health()
   })
+  router.get('/account', (ctx) => {
+    ctx.body = shop.account(ctx.state.leakguard?.principal)
+  })
   router.get('/users', (ctx) => {
     ctx.body = shop.listUsers()
   })

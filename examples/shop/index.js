@@ -3,7 +3,9 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import { createOrders, createUsers } from '@leakguard/fixtures'
+import { demoToken } from './auth.js'
 
+export { demoToken, shopAuth } from './auth.js'
 export { demoRoles, shopPolicy } from './policy.js'
 
 export function createShop() {
@@ -11,6 +13,12 @@ export function createShop() {
   const orders = createOrders(users)
   return {
     health: () => ({ ok: true }),
+    /**
+     * The caller's own record, by the token's subject. Without leakguard nothing checks who is
+     * asking, so this naive handler falls back to user 1: anyone gets someone's whole row.
+     * @param {{ sub?: string } | undefined} principal
+     */
+    account: (principal) => users.find((u) => String(u.id) === String(principal?.sub ?? 1)),
     listUsers: () => ({ data: users, total: users.length, page: 1 }),
     /** @returns {object | undefined} */
     findUser: (id) => users.find((u) => String(u.id) === String(id)),
@@ -58,4 +66,6 @@ export function printUsage(name, url) {
   console.log(`  curl -H 'x-demo-role: support' ${url}/users/1`)
   console.log(`  curl ${url}/internal/config`)
   console.log(`  curl ${url}/orders/1000/refund`)
+  console.log(`  curl ${url}/account                      # 401: a token is required`)
+  console.log(`  curl -H 'authorization: Bearer ${demoToken('2')}' ${url}/account`)
 }

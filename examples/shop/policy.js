@@ -1,3 +1,5 @@
+import { shopAuth } from './auth.js'
+
 // The leakguard policy of the example shop API, shared by the Express, Koa and Fastify examples.
 
 /**
@@ -12,12 +14,20 @@ export function demoRoles(request) {
 
 /** @satisfies {import('@leakguard/core').GuardOptions<{ headers: Record<string, string | string[] | undefined> }>} */
 export const shopPolicy = {
+  // Bearer tokens are verified where a route asks for a caller (GET /account).
+  auth: shopAuth,
   // Routes without an allowlist send nothing: new endpoints are closed until someone allows fields.
   responses: { default: 'deny' },
   // Every client: 300 requests a minute, sliding; RateLimit headers on every response.
   rateLimit: { limits: [{ limit: 300, window: '1m' }] },
   routes: {
     'GET /health': { allow: ['$'], rateLimit: false },
+    // The caller's own record: a token with the account:read scope, and only what an account page shows.
+    'GET /account': {
+      auth: { scopes: ['account:read'] },
+      redact: { overrides: { email: false, phone: false } },
+      allow: ['$.id', '$.name', '$.email', '$.phone', '$.address'],
+    },
     'GET /users': {
       // Support sees contact details on purpose: let them through redaction on this route.
       redact: { overrides: { email: false, phone: false } },
