@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto'
-import type { AuthOptions, GuardOptions, LeakguardEvent } from '@leakguard/core'
+import type { AuthOptions } from '@leakguard/core'
 import { SignJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { AdapterHarness, HeaderBearer, RouteSpec } from './harness.js'
-import { appRunner, getRoute, ofType, rawRequest, recordingGuard } from './helpers.js'
+import type { AdapterHarness } from './harness.js'
+import { countingScenario, getRoute, ofType, rawRequest } from './helpers.js'
 import { AUDIENCE, forgeToken, ISSUER, signToken, startJwksServer, type TestKey, testKey } from './tokens.js'
 
 interface Answer {
@@ -45,7 +45,6 @@ const whoami = getRoute('/me', ({ leakguard }) => ({
  * in the framework's idiom, JWKS outage, events. The same on every adapter.
  */
 export function runAuthSuite(harness: AdapterHarness): void {
-  const withApp = appRunner(harness)
   let key: TestKey
   let auth: AuthOptions
 
@@ -62,24 +61,7 @@ export function runAuthSuite(harness: AdapterHarness): void {
   const token = (options: Parameters<typeof signToken>[1] = {}) =>
     signToken(key, { ...options, header: { typ: 'at+jwt', ...options.header } })
 
-  /** Runs `check` against an app whose handlers count their calls. */
-  async function scenario(
-    options: GuardOptions<HeaderBearer>,
-    routes: readonly RouteSpec[],
-    check: (url: string, handled: () => number) => Promise<void>,
-  ): Promise<LeakguardEvent[]> {
-    let calls = 0
-    const counted = routes.map((route) => ({
-      ...route,
-      body: (request: Parameters<RouteSpec['body']>[0]) => {
-        calls++
-        return route.body(request)
-      },
-    }))
-    const recorder = recordingGuard({ getRoles: undefined, ...options })
-    await withApp({ leakguard: recorder.guard, routes: counted }, (url) => check(url, () => calls))
-    return recorder.events()
-  }
+  const scenario = countingScenario(harness)
 
   describe('auth', () => {
     it('answers a request without a token with 401 and a bare Bearer challenge, before the handler', async () => {

@@ -1,7 +1,7 @@
-import type { GuardOptions, LeakguardEvent, RateLimitStore } from '@leakguard/core'
+import type { RateLimitStore } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
-import type { AdapterHarness, HeaderBearer, RouteSpec } from './harness.js'
-import { appRunner, getRoute, ofType, rawRequest, recordingGuard } from './helpers.js'
+import type { AdapterHarness } from './harness.js'
+import { countingScenario, getRoute, ofType, rawRequest } from './helpers.js'
 import { AUDIENCE, ISSUER, signToken, testKey } from './tokens.js'
 
 /** Parses `RateLimit`/`RateLimit-Policy` (draft-10) back into items, to check what clients read. */
@@ -31,25 +31,7 @@ export function parseRateLimitField(
 
 /** Rate limiting over HTTP: the same on every adapter. */
 export function runRateLimitSuite(harness: AdapterHarness): void {
-  const withApp = appRunner(harness)
-
-  async function scenario(
-    options: GuardOptions<HeaderBearer>,
-    routes: readonly RouteSpec[],
-    check: (url: string, handled: () => number) => Promise<void>,
-  ): Promise<LeakguardEvent[]> {
-    let calls = 0
-    const counted = routes.map((route) => ({
-      ...route,
-      body: (request: Parameters<RouteSpec['body']>[0]) => {
-        calls++
-        return route.body(request)
-      },
-    }))
-    const recorder = recordingGuard({ getRoles: undefined, ...options })
-    await withApp({ leakguard: recorder.guard, routes: counted }, (url) => check(url, () => calls))
-    return recorder.events()
-  }
+  const scenario = countingScenario(harness)
 
   describe('rate limiting', () => {
     it('sends RateLimit-Policy and RateLimit, then 429 with Retry-After and a problem body, before the handler', async () => {

@@ -115,3 +115,28 @@ export function appRunner(harness: AdapterHarness) {
 export function getRoute(path: string, body: RouteSpec['body'], extra: Partial<RouteSpec> = {}): RouteSpec {
   return { method: 'GET', path, body, ...extra }
 }
+
+/**
+ * Runs scenarios on apps whose handlers count their calls (to prove a refusal came before the
+ * handler), each with a recording guard whose roles come from the token (no `getRoles`).
+ */
+export function countingScenario(harness: AdapterHarness) {
+  const withApp = appRunner(harness)
+  return async function scenario(
+    options: GuardOptions<HeaderBearer>,
+    routes: readonly RouteSpec[],
+    check: (url: string, handled: () => number) => Promise<void>,
+  ): Promise<LeakguardEvent[]> {
+    let calls = 0
+    const counted = routes.map((route) => ({
+      ...route,
+      body: (request: Parameters<RouteSpec['body']>[0]) => {
+        calls++
+        return route.body(request)
+      },
+    }))
+    const recorder = recordingGuard({ getRoles: undefined, ...options })
+    await withApp({ leakguard: recorder.guard, routes: counted }, (url) => check(url, () => calls))
+    return recorder.events()
+  }
+}

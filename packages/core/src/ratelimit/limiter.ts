@@ -4,7 +4,7 @@ import { durationOption } from '../lib/duration.js'
 import { describe, fail, isPlainObject, objectOption, oneOf } from '../lib/validate.js'
 import type { Algorithm, StoreLimit } from './algorithms.js'
 import { MemoryStore } from './memory-store.js'
-import type { LimiterOptions, LimitOptions, RateLimitKey, RateLimitRequest } from './options.js'
+import type { LimiterOptions, RateLimitKey, RateLimitRequest } from './options.js'
 import { isStore, type RateLimitStore, type StoreDecision } from './store.js'
 
 /** A limit, validated. */
