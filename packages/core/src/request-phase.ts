@@ -339,12 +339,9 @@ export function createRequestPhase(deps: Dependencies) {
       return check(context, headers, authPolicy, limiters).catch((error: unknown) => {
         // Nothing above throws by design; should it, refuse rather than let the request through.
         deps.warn('ERR_LG_REQUEST_INTERNAL', `request check failed: ${(error as Error)?.message}`)
-        return reject(
-          503,
-          'ERR_LG_RATELIMIT_STORE_FAILED',
-          'The request could not be checked; try again shortly',
-          { 'retry-after': '1' },
-        )
+        return reject(503, 'ERR_LG_REQUEST_INTERNAL', 'The request could not be checked; try again shortly', {
+          'retry-after': '1',
+        })
       })
     },
     /** Charges failures-only limiters once the response status is known. */

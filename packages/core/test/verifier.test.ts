@@ -503,13 +503,16 @@ describe('remote JWKS over HTTP', () => {
     }
   })
 
-  it('answers KEYS_UNAVAILABLE when the JWKS was never reachable', async () => {
+  it('answers KEYS_UNAVAILABLE when the JWKS was never reachable, without asking again during the cooldown', async () => {
     const server = await startJwksServer([es.jwk])
     server.setDown(true)
     try {
       const verifier = createVerifier({ ...base, algorithms: ['ES256'], jwksUri: server.jwksUri })
       const error = await failure(verifier.verify(await signToken(es)))
       expect([error.stage, error.code, error.status]).toEqual(['key', 'ERR_LG_TOKEN_KEYS_UNAVAILABLE', 401])
+      const asked = server.requests
+      expect((await failure(verifier.verify(await signToken(es)))).code).toBe('ERR_LG_TOKEN_KEYS_UNAVAILABLE')
+      expect(server.requests).toBe(asked)
     } finally {
       await server.close()
     }

@@ -118,7 +118,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       return next(error as Error)
     }
     const decision = guard.checkRequest(context, { headers: request.headers, routeOptions })
-    if (decision instanceof Promise) decision.then(apply, next)
+    if (decision instanceof Promise) decision.then(apply).catch(next)
     else apply(decision)
   })
 

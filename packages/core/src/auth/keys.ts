@@ -224,7 +224,11 @@ function remoteKeys(url: URL, rawOptions: unknown, option: string, listener: Key
   })
 
   return async (header, token) => {
-    if (lastGood !== undefined && Date.now() - failedAt < cooldown) return stale(header, token)
+    if (Date.now() - failedAt < cooldown) {
+      // The endpoint failed a moment ago: do not make this request wait for it again.
+      if (lastGood === undefined) throw new LeakguardAuthError('ERR_LG_TOKEN_KEYS_UNAVAILABLE')
+      return stale(header, token)
+    }
     try {
       return await remote(header, token)
     } catch (error) {
