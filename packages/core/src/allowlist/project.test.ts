@@ -32,6 +32,45 @@ describe('project', () => {
     expect(result.pathsTruncated).toBe(false)
   })
 
+  it('gives the same result when objects of a list share their keys, or change them midway', () => {
+    const row = (id: number) => ({ id, name: `n${id}`, secret: 's', address: { city: 'c', street: 'x' } })
+    const rows = [
+      row(1),
+      row(2),
+      { id: 3, secret: 's', name: 'n3' },
+      row(4),
+      { name: 'n5', id: 5 },
+      row(6),
+      7,
+    ]
+    const result = apply(['$.rows[*].id', '$.rows[*].name', '$.rows[*].address.city', '$.other[*].secret'], {
+      rows,
+      other: [
+        { secret: 'kept', id: 1 },
+        { secret: 'kept too', id: 2 },
+      ],
+    })
+    expect(result.value).toEqual({
+      rows: [
+        { id: 1, name: 'n1', address: { city: 'c' } },
+        { id: 2, name: 'n2', address: { city: 'c' } },
+        { id: 3, name: 'n3' },
+        { id: 4, name: 'n4', address: { city: 'c' } },
+        { name: 'n5', id: 5 },
+        { id: 6, name: 'n6', address: { city: 'c' } },
+      ],
+      other: [{ secret: 'kept' }, { secret: 'kept too' }],
+    })
+    // 5 secrets, 4 streets, the primitive 7 where objects are expected, and 2 ids under other.
+    expect(result.dropped).toBe(12)
+    expect(result.droppedPaths).toEqual([
+      '$.rows[*]',
+      '$.rows[*].secret',
+      '$.rows[*].address.street',
+      '$.other[*].id',
+    ])
+  })
+
   it('keeps only the listed array indices, compacted', () => {
     const result = apply(['$.items[1]'], { items: ['a', 'b', 'c'] })
     expect(result.value).toEqual({ items: ['b'] })

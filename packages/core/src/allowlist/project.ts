@@ -55,6 +55,11 @@ class Place {
   private children: Map<string | null, Place> | null = null
   /** Keys dropped here; `null` stands for array elements. */
   drops: Set<string | null> | null = null
+  /**
+   * What the last object here kept: objects of one list share their keys, so the next one with
+   * the same keys (compared by identity, one pass) reuses the plan instead of a lookup per key.
+   */
+  shape: Shape | null = null
 
   constructor(parent: Place | null, key: string | null) {
     this.parent = parent
@@ -91,6 +96,22 @@ class Place {
   }
 }
 
+/** Which members of an object with these keys survive, and the node each continues with. */
+interface Shape {
+  readonly keys: readonly string[]
+  /** Indices into `keys` of the kept members, in order. */
+  readonly kept: readonly number[]
+  readonly children: readonly ProjectionNode[]
+  /** How many members the plan drops. */
+  readonly drops: number
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 interface Frame {
   readonly src: Record<string, unknown> | unknown[]
   readonly out: Record<string, unknown> | unknown[]
@@ -100,6 +121,9 @@ interface Frame {
   /** Where this container sits; `null` inside kept subtrees, where nothing is dropped. */
   readonly place: Place | null
   i: number
+  /** For objects below a partial allowlist: the kept members, walked with `p`. */
+  readonly shape: Shape | null
+  p: number
   /** Template path of this container, computed when a hook first asks for a path below it. */
   base: string | undefined
 }
@@ -261,17 +285,45 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     if (depth > options.maxDepth) throw depthError(stack, src)
     const isArray = Array.isArray(src)
     const out: Record<string, unknown> | unknown[] = isArray ? [] : {}
+    const keys = isArray ? null : Object.keys(src)
     stack.push({
       src,
       out,
       node,
-      keys: isArray ? null : Object.keys(src),
+      keys,
       depth,
       place,
       i: 0,
+      shape: keys === null || node.keep || place === null ? null : shapeOf(keys, node, place),
+      p: 0,
       base: undefined,
     })
     return out
+  }
+  /** The plan of an object's members at `place`: reused, or made (recording its drops). */
+  const shapeOf = (keys: string[], node: ProjectionNode, place: Place): Shape => {
+    const known = place.shape
+    if (known !== null && sameKeys(known.keys, keys)) {
+      dropped += known.drops // the drops of this place already hold these names
+      return known
+    }
+    const kept: number[] = []
+    const children: ProjectionNode[] = []
+    let drops = 0
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!
+      const child = (node.children !== null ? node.children.get(key) : undefined) ?? node.any
+      if (child === null || child === undefined) {
+        drop(place, key)
+        drops++
+      } else {
+        kept.push(k)
+        children.push(child)
+      }
+    }
+    const shape = { keys, kept, children, drops }
+    place.shape = shape
+    return shape
   }
   const result = open(top.container, root, 1, root.keep ? null : root0)
   const hooks = options.hooks
@@ -293,7 +345,19 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     const { node, keys } = frame
     let key: string
     let raw: unknown
-    if (keys === null) {
+    let child: ProjectionNode | null | undefined
+    const { shape } = frame
+    if (shape !== null) {
+      if (frame.p >= shape.kept.length) {
+        stack.pop()
+        continue
+      }
+      const index = shape.kept[frame.p]!
+      child = shape.children[frame.p++]!
+      frame.i = index + 1 // paths read the current member as keys[i - 1]
+      key = keys![index]!
+      raw = (frame.src as Record<string, unknown>)[key]
+    } else if (keys === null) {
       const src = frame.src as unknown[]
       if (frame.i >= src.length) {
         stack.pop()
@@ -311,9 +375,9 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       raw = (frame.src as Record<string, unknown>)[key]
     }
 
-    const child = node.keep
-      ? KEEP
-      : ((node.children !== null ? node.children.get(key) : undefined) ?? node.any)
+    if (shape === null) {
+      child = node.keep ? KEEP : ((node.children !== null ? node.children.get(key) : undefined) ?? node.any)
+    }
     if (child === null || child === undefined) {
       drop(frame.place, keys === null ? null : key)
       continue
