@@ -831,3 +831,24 @@ export function compileRoute(
   if (isCompiledRouteOptions(options)) return options
   return compileRouteOptions(options, option)
 }
+
+/**
+ * Compiles the options of a route helper that runs after the request phase has started (Express
+ * and Koa `leakguard.route()`): `leakguard()` checked the token before the router picked the route,
+ * so the helper can add requirements (scopes, roles, a check, limits) but cannot make a route public
+ * or optional.
+ * @throws LeakguardConfigError
+ */
+export function compileRouteHelper(
+  options: RouteOptions,
+  option = 'leakguard.route() options',
+): CompiledRouteOptions {
+  const compiled = compileRoute(options, option)
+  if (compiled.auth !== undefined && compiled.auth.mode !== 'required') {
+    configFail(
+      `${option}.auth`,
+      "public and optional routes must be declared in the guard's routes ({ routes: { 'GET /path': { auth: { public: true } } } }): leakguard() checks the token before the router reaches the route",
+    )
+  }
+  return compiled
+}

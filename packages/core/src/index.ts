@@ -40,6 +40,7 @@ export {
 export {
   type BlockedResponse,
   compileRoute,
+  compileRouteHelper,
   createGuard,
   DEFAULT_CLIENT_PROBLEM_VIEW,
   DEFAULT_SERVER_PROBLEM_VIEW,

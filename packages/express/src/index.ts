@@ -1,13 +1,12 @@
 import {
   type CompiledRouteOptions,
-  compileRoute,
+  compileRouteHelper,
   createGuard,
   type Guard,
   type GuardOptions,
   isGuard,
   isJsonContentType,
   isTextContentType,
-  LeakguardConfigError,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
   problemForError,
@@ -196,15 +195,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
  * picked the route: declare those in the guard's `routes`.
  */
 function route(options: RouteOptions): RequestHandler {
-  const option = 'leakguard.route() options'
-  const compiled = compileRoute(options, option)
-  if (compiled.auth !== undefined && compiled.auth.mode !== 'required') {
-    throw new LeakguardConfigError(
-      'ERR_LG_CONFIG_INVALID_OPTION',
-      `${option}.auth`,
-      `public and optional routes must be declared in the guard's routes ({ routes: { 'GET /path': { auth: { public: true } } } }): leakguard() checks the token before Express reaches the route`,
-    )
-  }
+  const compiled = compileRouteHelper(options)
   return function leakguardRoute(req: Request, res: Response, next: NextFunction): void {
     routeOptionsOf.set(req, compiled)
     if (compiled.auth === undefined && compiled.rateLimit === undefined) {

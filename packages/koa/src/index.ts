@@ -3,14 +3,13 @@ import {
   type BlockedResponse,
   type BodySource,
   type CompiledRouteOptions,
-  compileRoute,
+  compileRouteHelper,
   createGuard,
   type Guard,
   type GuardOptions,
   isGuard,
   isJsonContentType,
   isTextContentType,
-  LeakguardConfigError,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
   problemForError,
@@ -149,15 +148,7 @@ function errorHandler(): Middleware {
  * router picked the route: declare those in the guard's `routes`.
  */
 function route(options: RouteOptions): Middleware {
-  const option = 'leakguard.route() options'
-  const compiled = compileRoute(options, option)
-  if (compiled.auth !== undefined && compiled.auth.mode !== 'required') {
-    throw new LeakguardConfigError(
-      'ERR_LG_CONFIG_INVALID_OPTION',
-      `${option}.auth`,
-      `public and optional routes must be declared in the guard's routes ({ routes: { 'GET /path': { auth: { public: true } } } }): leakguard() checks the token before the router reaches the route`,
-    )
-  }
+  const compiled = compileRouteHelper(options)
   return async function leakguardRoute(ctx: Context, next: Next): Promise<void> {
     routeOptionsOf.set(ctx, compiled)
     if (compiled.auth !== undefined || compiled.rateLimit !== undefined) {
