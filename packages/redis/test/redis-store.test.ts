@@ -47,6 +47,15 @@ const counter = (limit: number, windowMs = 60_000): StoreLimit => ({
 })
 const log = (limit: number, windowMs = 60_000): StoreLimit => ({ limit, windowMs, algorithm: 'sliding-log' })
 
+/** Waits (up to 15 s: a loaded CI machine starts redis-server slowly) until the client is ready. */
+async function ready(client: Redis): Promise<void> {
+  const deadline = Date.now() + 15_000
+  while (client.status !== 'ready') {
+    if (Date.now() > deadline) throw new Error(`redis client still ${client.status} after 15 s`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -213,7 +222,7 @@ suite('RedisStore against a real Redis', () => {
       const client = new Redis({ ...REDIS, port, retryStrategy: () => 50, enableOfflineQueue: false })
       client.on('error', () => {})
       try {
-        for (let i = 0; i < 50 && client.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50))
+        await ready(client)
         const store = new RedisStore(client, { timeout: 200 })
         expect((await store.consume('k', [counter(5)], 1, 'consume')).allowed).toBe(true)
         server.kill('SIGKILL')
@@ -222,7 +231,7 @@ suite('RedisStore against a real Redis', () => {
         await expect(store.consume('k', [counter(5)], 1, 'consume')).rejects.toBeDefined()
         expect(Date.now() - started).toBeLessThan(1000)
         server = start()
-        for (let i = 0; i < 60 && client.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50))
+        await ready(client)
         expect((await store.consume('k2', [counter(5)], 1, 'consume')).allowed).toBe(true)
       } finally {
         client.disconnect()
