@@ -3,8 +3,11 @@
  * (`ERR_LG_<AREA>_<REASON>`). Codes are public API: they are listed in docs/errors.md.
  */
 
-/** Where each code is explained: the `docs/errors.md` page of the leakguard repository, by anchor. */
-const DOCS = 'docs/errors.md#'
+/**
+ * Where each code is explained, by anchor: docs/errors.md ships inside this package (copied at
+ * build and prepack), so the link resolves in any install at `node_modules/@leakguard/core/docs/`.
+ */
+const DOCS = '@leakguard/core/docs/errors.md#'
 
 /** Base class of every leakguard error. */
 export class LeakguardError extends Error {
@@ -37,7 +40,7 @@ export type ConfigErrorCode =
 export class LeakguardConfigError extends LeakguardError {
   /** Dotted name of the offending option, e.g. `routes["GET /users"].allow[1]`. */
   readonly option: string
-  /** Link to the documentation of this error code. */
+  /** Where this code is documented: `@leakguard/core/docs/errors.md#<code in lower case>`, in the installed package. */
   readonly docs: string
   declare readonly code: ConfigErrorCode
 
@@ -55,6 +58,7 @@ export type ResponseErrorCode =
   | 'ERR_LG_RESPONSE_UNSERIALIZABLE'
   | 'ERR_LG_RESPONSE_INVALID_JSON'
   | 'ERR_LG_RESPONSE_TOO_LARGE'
+  | 'ERR_LG_RESPONSE_ENCODING'
   | 'ERR_LG_RESPONSE_STREAM_FAILED'
   | 'ERR_LG_RESPONSE_HEADERS_SENT'
   | 'ERR_LG_RESPONSE_ROLES_FAILED'

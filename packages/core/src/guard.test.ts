@@ -287,3 +287,46 @@ describe('filterStream', () => {
     expect((await streamed(failing)).blocked).toBe(true)
   })
 })
+
+describe('routes that issue tokens', () => {
+  const JWT =
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiaWF0IjoxNzAwMDAwMDAwfQ.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi1pcy1oZXJl'
+  const body = {
+    access_token: JWT,
+    refreshToken: 'opaque-refresh-0123456789abcdef',
+    sessionId: 's-123456',
+    token_type: 'Bearer',
+    user: { password: 'hunter2', card: '4111 1111 1111 1111' },
+  }
+
+  it('lets the issued tokens through on success and masks the rest', () => {
+    const guard = createGuard({ routes: { 'POST /oauth/token': { issuesTokens: true } } })
+    const context = guard.startRequest({ method: 'POST', path: '/oauth/token', native: {} })
+    const decision = guard.filterResponse(context, { status: 200, body })
+    expect(decision.blocked).toBe(false)
+    const out = (decision as { body: typeof body }).body
+    expect([out.access_token, out.refreshToken, out.sessionId, out.token_type]).toEqual([
+      JWT,
+      body.refreshToken,
+      body.sessionId,
+      'Bearer',
+    ])
+    expect(out.user.password).toBe('[REDACTED]')
+    expect(out.user.card).not.toBe(body.user.card)
+  })
+
+  it('still masks tokens in the error bodies of that route', () => {
+    const guard = createGuard({
+      routes: { 'POST /oauth/token': { issuesTokens: true, problemView: ['$.detail'] } },
+    })
+    const context = guard.startRequest({ method: 'POST', path: '/oauth/token', native: {} })
+    const decision = guard.filterResponse(context, { status: 400, body: { detail: `bad ${JWT}` } })
+    expect(JSON.stringify(decision)).not.toContain(JWT)
+  })
+
+  it('refuses a value that is not a boolean', () => {
+    expect(() => createGuard({ routes: { 'POST /login': { issuesTokens: 'yes' as never } } })).toThrow(
+      /routes\["POST \/login"\]\.issuesTokens: expected true or false/,
+    )
+  })
+})

@@ -16,12 +16,19 @@ import type {
   Severity,
   ViewKind,
 } from './audit/events.js'
+import { compileIgnoredWarnings, processWarning } from './audit/warnings.js'
 import type { RequestHeaders } from './auth/bearer.js'
 import { type AuthGate, compileAuthGate } from './auth/gate.js'
 import type { AuthOptions } from './auth/options.js'
 import type { Principal } from './auth/principal.js'
 import { LeakguardResponseError, type ResponseErrorCode, toResponseError } from './errors.js'
 import { type BodySource, collectBody } from './http/collect.js'
+import {
+  type ContentEncodingHeader,
+  contentCodings,
+  decodeBody,
+  encodeBody,
+} from './http/content-encoding.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
 import { acceptRequestId } from './http/request-id.js'
 import {
@@ -40,12 +47,14 @@ import { compileRateGate, type RateGate } from './ratelimit/gate.js'
 import type { CompiledLimiter } from './ratelimit/limiter.js'
 import {
   compileRedactor,
+  issuedTokensRedactor,
   RedactionSession,
   type RedactOptions,
   type Redactor,
   type RouteRedactOptions,
   routeRedactor,
 } from './redact/engine.js'
+import { isTokenKey } from './redact/keys.js'
 import {
   createRequestPhase,
   newPhaseState,
@@ -97,6 +106,7 @@ const GUARD_OPTION_KEYS = [
   'audit',
   'requestId',
   'getRoles',
+  'ignoreWarnings',
 ] as const
 const RESPONSES_OPTION_KEYS = [
   'default',
@@ -180,6 +190,12 @@ export interface SerializedResponseInput {
   readonly status: number
   readonly payload: string | Uint8Array
   readonly routeOptions?: CompiledRouteOptions | undefined
+  /**
+   * The response's `Content-Encoding` header, when the body is already compressed (a compression
+   * middleware ran first, or the app sent encoded bytes): the engine decodes the body, filters it,
+   * and encodes a changed body again with the same codings.
+   */
+  readonly contentEncoding?: ContentEncodingHeader
 }
 
 /** A response body to read before filtering (only for JSON content types). */
@@ -187,6 +203,13 @@ export interface StreamedResponseInput {
   readonly status: number
   readonly source: BodySource
   readonly routeOptions?: CompiledRouteOptions | undefined
+  /** As {@link SerializedResponseInput.contentEncoding}. */
+  readonly contentEncoding?: ContentEncodingHeader
+  /**
+   * What the body holds: `'json'` is filtered as JSON; `'text'` (an error page) is redacted as
+   * {@link Guard.filterText} does. @default 'json'
+   */
+  readonly kind?: 'json' | 'text'
 }
 
 /** The generic 500 that replaces a response the engine could not filter. */
@@ -264,8 +287,25 @@ export interface Guard<TRequest = unknown> {
   readonly droppedEvents: number
   /** Counters of the audit stream: events by type, dropped, failed deliveries. */
   auditMetrics(): AuditMetrics
-  /** Emits a `config.warning` event (adapters report setup problems they notice while serving). */
+  /**
+   * Reports a setup problem an adapter noticed while serving: a `config.warning` event and, once
+   * per code and message, a process warning; nothing for codes in `ignoreWarnings`.
+   */
   warn(code: string, message: string): void
+  /** Whether `ignoreWarnings` acknowledges `code` (adapters skip the check behind it). */
+  ignoresWarning(code: string): boolean
+  /**
+   * Reports a JSON response of an app this guard protects that finished without passing the
+   * guard (its route is mounted before leakguard): a `LEAKGUARD_UNGUARDED_RESPONSE` warning, once
+   * per route. `route` is the framework's route pattern, never the request path (it may hold
+   * personal data).
+   */
+  unguardedResponse(response: {
+    method: string
+    route: string | undefined
+    status: number
+    mount: string
+  }): void
   /** Lower-case request header an adapter reads the incoming request id from, if any. */
   readonly requestIdHeader: string | undefined
   /** Response header an adapter echoes the request id in, if any. */
@@ -278,6 +318,7 @@ const BLOCK_MESSAGES: Record<ResponseErrorCode, string> = {
   ERR_LG_RESPONSE_UNSERIALIZABLE: 'response contains a value JSON cannot represent',
   ERR_LG_RESPONSE_INVALID_JSON: 'response has a JSON content type but is not JSON',
   ERR_LG_RESPONSE_TOO_LARGE: 'response body is larger than responses.maxBufferedBytes',
+  ERR_LG_RESPONSE_ENCODING: 'response has a content coding leakguard cannot decode',
   ERR_LG_RESPONSE_STREAM_FAILED: 'response stream failed while buffering',
   ERR_LG_RESPONSE_HEADERS_SENT: 'headers were sent before the body could be filtered',
   ERR_LG_RESPONSE_ROLES_FAILED: 'getRoles failed',
@@ -293,6 +334,14 @@ const BLOCKED: BlockedResponse = Object.freeze({
   body: BLOCKED_BODY,
   payload: JSON.stringify(BLOCKED_BODY),
 })
+
+/** The last member name of a templated path: `$.data[*].accessToken` -> `accessToken`. */
+function lastMemberName(path: string): string {
+  const quoted = /\['((?:[^'\\]|\\.)*)'\]$/.exec(path)
+  if (quoted !== null) return quoted[1]!
+  const dot = path.lastIndexOf('.')
+  return dot === -1 ? '' : path.slice(dot + 1).replace(/\[.*$/, '')
+}
 
 function headerOption(value: unknown, option: string, fallback: string): string | undefined {
   if (value === false) return undefined
@@ -421,17 +470,31 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   )
   const redactor = compileRedactor(raw.redact as RedactOptions | undefined, 'redact')
   const routeRedactors = new WeakMap<RouteRedactOptions, Redactor>()
-  const redactorFor = (policy: CompiledRouteOptions | undefined): Redactor => {
+  const issuedTokenRedactors = new WeakMap<Redactor, Redactor>()
+  const redactorFor = (policy: CompiledRouteOptions | undefined, status: number): Redactor => {
     const route = policy?.redact
-    if (route === undefined) return redactor
-    let built = routeRedactors.get(route)
+    let built = route === undefined ? redactor : routeRedactors.get(route)
     if (built === undefined) {
-      built = routeRedactor(redactor, route, 'route redact')
-      routeRedactors.set(route, built)
+      built = routeRedactor(redactor, route!, 'route redact')
+      routeRedactors.set(route!, built)
     }
-    return built
+    if (policy?.issuesTokens !== true || status >= 400) return built
+    let issuing = issuedTokenRedactors.get(built)
+    if (issuing === undefined) {
+      issuing = issuedTokensRedactor(built)
+      issuedTokenRedactors.set(built, issuing)
+    }
+    return issuing
   }
   const getRoles = functionOption<(request: TRequest) => unknown>(raw.getRoles, 'getRoles')
+  const ignoredWarnings = compileIgnoredWarnings(raw.ignoreWarnings, 'ignoreWarnings')
+  const warnedOnce = new Set<string>()
+  /** Reports a setup warning the first time `key` (the code by default) comes up in this guard. */
+  function warnOnce(_context: Context | undefined, code: string, message: string, key = code): void {
+    if (warnedOnce.has(key) || ignoredWarnings.has(code)) return
+    if (warnedOnce.size < 1024) warnedOnce.add(key)
+    guard.warn(code, message)
+  }
   const gate: AuthGate | undefined =
     raw.auth === undefined ? undefined : compileAuthGate(raw.auth as AuthOptions, 'auth')
   const table = compileRouteTable(raw.routes)
@@ -581,7 +644,11 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     const view = pickView(context, status, policy)
     const session = startRedaction(context, status, policy)
     const result = project(body, view.tree, session === undefined ? limits : { ...limits, hooks: session })
-    if (session !== undefined) reportRedaction(context, status, session)
+    if (session !== undefined) {
+      reportRedaction(context, status, session)
+      if (status < 400 && context.method === 'POST' && policy?.issuesTokens !== true)
+        hintIssuedTokens(context, session)
+    }
     if (result.dropped > 0) {
       emit('response.fields_dropped', 'info', 'success', context, status, () => ({
         view: view.kind,
@@ -608,7 +675,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   }
 
   function startRedaction(context: Context, status: number, policy: CompiledRouteOptions | undefined) {
-    const active = redactorFor(policy)
+    const active = redactorFor(policy, status)
     if (!active.enabled || !hasWork(active, status)) return undefined
     return new RedactionSession(active, {
       hygiene: status >= 400 && active.errorHygiene,
@@ -616,6 +683,29 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       detailed: false,
       fingerprint,
     })
+  }
+
+  /**
+   * A successful POST whose body held a token that was masked is most likely a login or a token
+   * endpoint that zero-config redaction just broke: say so once per route, with the fix.
+   */
+  function hintIssuedTokens(context: Context, session: RedactionSession): void {
+    if (session.total === 0 || ignoredWarnings.has('LEAKGUARD_TOKEN_MASKED')) return
+    let masked: string | undefined
+    for (const { path, detector } of session.summaries.values()) {
+      if (detector === 'jwt' || (detector === 'key-name' && isTokenKey(lastMemberName(path)))) {
+        masked = path
+        break
+      }
+    }
+    if (masked === undefined) return
+    const route = context.route ?? `${context.method} ${eventPath(context)}`
+    warnOnce(
+      context,
+      'LEAKGUARD_TOKEN_MASKED',
+      `${route}: a token was masked in a successful response (at ${redactMetadata(masked).text}). If this route hands tokens to its caller (a login, an OAuth token endpoint), declare it: routes: { ${JSON.stringify(route)}: { issuesTokens: true } }. Otherwise nothing is wrong: the token was not the caller's to see.`,
+      `LEAKGUARD_TOKEN_MASKED ${route}`,
+    )
   }
 
   function reportRedaction(context: Context, status: number, session: RedactionSession): void {
@@ -644,19 +734,48 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     return BLOCKED
   }
 
+  /**
+   * The body as text, decoded from its content codings if it has any; `codings` is what a changed
+   * body must be encoded with again. @throws LeakguardResponseError
+   */
+  function readText(
+    context: Context,
+    payload: string | Uint8Array,
+    encoding: ContentEncodingHeader,
+  ): { text: string; codings: string[] } {
+    const codings = contentCodings(encoding)
+    if (codings.length === 0) {
+      const text =
+        typeof payload === 'string'
+          ? payload
+          : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
+      return { text, codings }
+    }
+    const bytes = typeof payload === 'string' ? Buffer.from(payload, 'latin1') : payload
+    const text = decodeBody(bytes, codings, maxBufferedBytes).toString('utf8')
+    warnOnce(
+      context,
+      'LEAKGUARD_ENCODED_BODY',
+      `leakguard decoded a ${codings.join(', ')} response body to filter it, and encodes what it sends again: it runs after a compression middleware. Mount compression before leakguard() (Express: app.use(compression()) first; Koa: koa-compress outside leakguard) to save that work.`,
+    )
+    return { text, codings }
+  }
+
+  /** The filtered text as it goes out: encoded again with the codings the body came with. */
+  const reencode = (text: string, codings: readonly string[]): string | Uint8Array =>
+    codings.length === 0 ? text : encodeBody(text, codings)
+
   function serialized(
     context: Context,
     status: number,
     payload: string | Uint8Array,
     routeOptions: CompiledRouteOptions | undefined,
+    encoding: ContentEncodingHeader,
   ): SerializedDecision {
-    let text =
-      typeof payload === 'string'
-        ? payload
-        : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-    if (text.trim() === '') return { blocked: false, payload }
     try {
+      let { text, codings } = readText(context, payload, encoding)
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      if (text.trim() === '') return { blocked: false, payload }
       let body: unknown
       try {
         body = JSON.parse(text)
@@ -671,7 +790,28 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       }
       const result = decide(context, status, body, routeOptions)
       if (mode === 'report' || !result.changed) return { blocked: false, payload }
-      return { blocked: false, payload: JSON.stringify(result.value) }
+      return { blocked: false, payload: reencode(JSON.stringify(result.value), codings) }
+    } catch (thrown) {
+      const blocked = fail(context, status, thrown)
+      return mode === 'report' ? { blocked: false, payload } : blocked
+    }
+  }
+
+  /** Redacts a text body: detectors and rules over the whole text, error hygiene for 4xx/5xx. */
+  function redactText(context: Context, response: SerializedResponseInput): SerializedDecision {
+    const { status, payload } = response
+    try {
+      const session = startRedaction(
+        context,
+        status,
+        mergeRouteOptions(context.entry?.policy, response.routeOptions),
+      )
+      if (session === undefined) return { blocked: false, payload }
+      const { text, codings } = readText(context, payload, response.contentEncoding)
+      const out = session.string(text, null, null)
+      reportRedaction(context, status, session)
+      if (mode === 'report' || session.total === 0) return { blocked: false, payload }
+      return { blocked: false, payload: reencode(out === REMOVE ? '' : out, codings) }
     } catch (thrown) {
       const blocked = fail(context, status, thrown)
       return mode === 'report' ? { blocked: false, payload } : blocked
@@ -755,31 +895,15 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       }
     },
     filterSerialized(requestContext, response) {
-      return serialized(requestContext as Context, response.status, response.payload, response.routeOptions)
+      return serialized(
+        requestContext as Context,
+        response.status,
+        response.payload,
+        response.routeOptions,
+        response.contentEncoding,
+      )
     },
-    filterText(requestContext, response) {
-      const context = requestContext as Context
-      const { status, payload } = response
-      try {
-        const session = startRedaction(
-          context,
-          status,
-          mergeRouteOptions(context.entry?.policy, response.routeOptions),
-        )
-        if (session === undefined) return { blocked: false, payload }
-        const text =
-          typeof payload === 'string'
-            ? payload
-            : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
-        const out = session.string(text, null, null)
-        reportRedaction(context, status, session)
-        if (mode === 'report' || session.total === 0) return { blocked: false, payload }
-        return { blocked: false, payload: out === REMOVE ? '' : out }
-      } catch (thrown) {
-        const blocked = fail(context, status, thrown)
-        return mode === 'report' ? { blocked: false, payload } : blocked
-      }
-    },
+    filterText: (requestContext, response) => redactText(requestContext as Context, response),
     async filterStream(requestContext, response) {
       const context = requestContext as Context
       let payload: Buffer
@@ -789,7 +913,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         // The body is gone (read or released): even report mode has nothing else to send.
         return fail(context, response.status, thrown)
       }
-      return serialized(context, response.status, payload, response.routeOptions)
+      if (response.kind === 'text') return redactText(context, { ...response, payload })
+      return serialized(context, response.status, payload, response.routeOptions, response.contentEncoding)
     },
     block(requestContext, status, code) {
       return fail(requestContext as Context, status, new LeakguardResponseError(code, BLOCK_MESSAGES[code]))
@@ -801,6 +926,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     },
     auditMetrics: () => dispatcher.metrics(),
     warn(code, message) {
+      if (ignoredWarnings.has(code)) return
+      processWarning(code, message)
       if (!dispatcher.wants('config.warning', 'warn')) return
       dispatcher.emit({
         type: 'config.warning',
@@ -811,6 +938,16 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         mode,
         warning: { code, message },
       })
+    },
+    ignoresWarning: (code) => ignoredWarnings.has(code),
+    unguardedResponse({ method, route, status, mount }) {
+      const where = route === undefined ? `a ${method} request` : `${method} ${route}`
+      warnOnce(
+        undefined,
+        'LEAKGUARD_UNGUARDED_RESPONSE',
+        `${where} sent a JSON response (status ${status}) that never passed leakguard, so nothing of it was filtered: ${mount}. If the route is meant to be unguarded, acknowledge it with ignoreWarnings: ['LEAKGUARD_UNGUARDED_RESPONSE'].`,
+        `LEAKGUARD_UNGUARDED_RESPONSE ${method} ${route ?? ''}`,
+      )
     },
     requestIdHeader,
     responseIdHeader,

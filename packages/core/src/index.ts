@@ -23,7 +23,9 @@ export {
   type SpanLike,
   toOtelAttributes,
 } from './audit/sinks.js'
+export { WARNING_CODES, type WarningCode } from './audit/warnings.js'
 export * from './auth/index.js'
+export { defineLeakguard } from './define.js'
 export {
   type AuthErrorCode,
   type AuthErrorStage,
@@ -57,6 +59,13 @@ export {
   type StreamedResponseInput,
 } from './guard.js'
 export { type BodySource, collectBody } from './http/collect.js'
+export {
+  type ContentEncodingHeader,
+  contentCodings,
+  decodeBody,
+  encodeBody,
+  SUPPORTED_CONTENT_CODINGS,
+} from './http/content-encoding.js'
 export { isJsonContentType, isTextContentType } from './http/content-type.js'
 export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
 export type { Duration } from './lib/duration.js'

@@ -1,5 +1,6 @@
 import type { AuditSink } from './audit/dispatch.js'
 import type { LeakguardEvent, LeakguardEventType, Severity } from './audit/events.js'
+import type { WarningCode } from './audit/warnings.js'
 import type { AuthOptions, RouteAuthOptions } from './auth/options.js'
 import type { RateLimitOptions, RouteRateLimitOptions } from './ratelimit/options.js'
 import type { RedactOptions, RouteRedactOptions } from './redact/engine.js'
@@ -38,9 +39,22 @@ export interface RouteOptions {
   /**
    * Limits of this route, on top of the guard's `rateLimit.limits` (`false` exempts the route from
    * those): a list such as `[{ limit: 10, window: '1s' }, { limit: 1000, window: '1h' }]`, or full
-   * limiter options (`key`, `cost`, `failuresOnly`, `failOpen`, ...). Every limit is enforced.
+   * limiter options (`key`, `cost`, `failuresOnly`, `resetOnSuccess`, `failOpen`, `problem`, ...).
+   * Every limit is enforced, all or nothing: a request this route refuses costs nothing of the
+   * guard's limits either.
+   * @default undefined: only the guard's `rateLimit.limits`
    */
   rateLimit?: RouteRateLimitOptions
+  /**
+   * The route hands tokens to its caller (a login, an OAuth token endpoint, a session refresh):
+   * in its success responses (status below 400) JWTs and members named as tokens (`token`,
+   * `accessToken`, `refresh_token`, `id_token`, `sessionId`, ...) are the answer, not a leak, so
+   * the `jwt` detector and the member-name rule for token names let them through. Every other
+   * detector and rule still applies (a password hash next to the token is masked), and error
+   * bodies of the route are filtered as usual.
+   * @default false
+   */
+  issuesTokens?: boolean
 }
 
 /** How responses are filtered. */
@@ -157,7 +171,8 @@ export interface GuardOptions<TRequest = unknown> {
   auth?: AuthOptions
   /**
    * Sliding-window rate limiting before the handler (docs/rate-limiting.md): `limits` every request
-   * goes through, the key, the store (a bounded MemoryStore by default), trusted proxies.
+   * goes through, the key, the store (a bounded MemoryStore by default), trusted proxies, and the
+   * defaults of route limits (failures-only counting, `resetOnSuccess`, the 429 `problem` body).
    * @default undefined: only routes with their own `rateLimit` are limited
    */
   rateLimit?: RateLimitOptions
@@ -173,4 +188,11 @@ export interface GuardOptions<TRequest = unknown> {
    * @default undefined: the token's roles, or none
    */
   getRoles?: (request: TRequest) => readonly string[] | null | undefined
+  /**
+   * Setup warnings you have acknowledged (docs/audit.md lists the codes): they are neither
+   * reported as `config.warning` events nor printed as process warnings. For example
+   * `['LEAKGUARD_NO_ERROR_HANDLER']` when your own Express error handler is mounted elsewhere.
+   * @default []
+   */
+  ignoreWarnings?: readonly WarningCode[]
 }

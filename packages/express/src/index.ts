@@ -9,16 +9,16 @@ import {
   isTextContentType,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
-  problemForError,
   type RejectedRequest,
   type RequestContext,
   type RequestDecision,
   type RouteOptions,
   type SerializedDecision,
 } from '@leakguard/core'
-import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express'
-import { markErrorHandler, warnWithoutErrorHandler } from './error-handler-check.js'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { errorHandler, warnWithoutErrorHandler } from './error-handler.js'
 import { interceptRawBody } from './raw-body.js'
+import { markSeen, watchUnguardedResponses } from './unguarded.js'
 
 declare global {
   namespace Express {
@@ -85,7 +85,8 @@ function legacyBody(res: Response, args: IArguments): unknown {
 function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): RequestHandler {
   const guard = isGuard(options) ? (options as Guard<Request>) : createGuard(options)
 
-  return function leakguard(req: Request, res: Response, next: NextFunction): void {
+  const middleware = function leakguard(req: Request, res: Response, next: NextFunction): void {
+    markSeen(req)
     const context = guard.startRequest({
       method: req.method,
       path: req.originalUrl,
@@ -100,8 +101,12 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     // Own properties of this `res`: a mounted sub-app that swaps the prototype keeps them.
     const { json, jsonp, send } = res
     let inside = false
+    // Set once a filtered body went to the original methods: what reaches write/end after that is
+    // that body, possibly compressed later on the event loop by a compression middleware below us.
+    let answered = false
     /** Runs an original method with the re-entrancy guard up: `json` calls `send`, `send` calls `end`. */
     const original = <A extends unknown[]>(method: (...args: A) => Response, ...args: A): Response => {
+      answered = true
       inside = true
       try {
         return method.apply(res, args)
@@ -111,6 +116,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     }
     const sendBlocked = (decision: { status: number; payload: string }): Response => {
       res.status(decision.status).set('Content-Type', PROBLEM_CONTENT_TYPE)
+      res.removeHeader('Content-Encoding') // the generic body goes out as it is
       return original(send, decision.payload)
     }
     const filterObject = (method: (body: unknown) => Response, body: unknown): Response => {
@@ -127,7 +133,12 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       type: unknown,
       payload: string | Uint8Array,
     ): SerializedDecision | undefined => {
-      const input = { status: res.statusCode, payload, routeOptions: routeOptionsOf.get(req) }
+      const input = {
+        status: res.statusCode,
+        payload,
+        routeOptions: routeOptionsOf.get(req),
+        contentEncoding: res.getHeader('content-encoding'),
+      }
       if (isJsonContentType(type)) return guard.filterSerialized(context, input)
       if (isTextContentType(type)) return guard.filterText(context, input)
       return undefined
@@ -157,7 +168,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       return original(send, body)
     }
     interceptRawBody(res, {
-      isInside: () => inside,
+      isInside: () => inside || answered,
       filter: (payload) => filterSerialized('application/json', payload)!,
       filterText: (payload) => filterSerialized('text/plain', payload)!,
       block: (code) => guard.block(context, res.statusCode, code),
@@ -186,6 +197,8 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       next()
     })
   }
+  watchUnguardedResponses(middleware, guard)
+  return middleware
 }
 
 /**
@@ -218,28 +231,6 @@ function route(options: RouteOptions): RequestHandler {
 }
 
 /**
- * Error handler to mount last: renders errors as RFC 9457 problem documents, in every environment.
- * A 5xx says only its status (never the message, stack, SQL or paths); a 4xx keeps its message as
- * `detail` unless the error has `expose: false`. Without it, Express's own error page shows stack
- * traces outside production.
- */
-function errorHandler(): ErrorRequestHandler {
-  return markErrorHandler(function leakguardErrorHandler(
-    error: unknown,
-    _req: Request,
-    res: Response,
-    next: NextFunction,
-  ): void {
-    if (res.headersSent) {
-      next(error) // Express closes the connection: nothing safe can be added to a started body.
-      return
-    }
-    const problem = problemForError(error)
-    res.status(problem.status).set('Content-Type', PROBLEM_CONTENT_TYPE).json(problem.body)
-  })
-}
-
-/**
  * Express middleware for leakguard. `leakguard(options)` or `leakguard(guard)` filters responses;
  * `leakguard.route(options)` sets options for one route; `leakguard.errorHandler()` renders errors.
  */
@@ -247,3 +238,5 @@ export const leakguard: typeof createMiddleware & { route: typeof route; errorHa
   Object.assign(createMiddleware, { route, errorHandler })
 
 export type { Guard, GuardOptions, LeakguardRequestState, RouteOptions } from '@leakguard/core'
+export { defineLeakguard } from '@leakguard/core'
+export type { ErrorHandlerOptions, ErrorInfo } from './error-handler.js'

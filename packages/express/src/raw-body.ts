@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import {
   type BlockedResponse,
+  type ContentEncodingHeader,
   isJsonContentType,
   isTextContentType,
   type SerializedDecision,
@@ -10,9 +11,10 @@ import {
 export interface RawBodyHooks {
   /** Whether the write comes from a body leakguard already filtered (`res.send` and kin). */
   isInside(): boolean
-  filter(payload: Buffer): SerializedDecision
+  /** `encoding`: the `Content-Encoding` the bytes carry (a compression middleware mounted after leakguard). */
+  filter(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision
   /** For error pages written raw (`text/*`, status 400+): redaction and error hygiene. */
-  filterText(payload: Buffer): SerializedDecision
+  filterText(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision
   /** Reports a blocked body and returns the generic 500 to send instead. */
   block(code: 'ERR_LG_RESPONSE_TOO_LARGE' | 'ERR_LG_RESPONSE_HEADERS_SENT'): BlockedResponse
   readonly maxBytes: number
@@ -40,6 +42,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
   const { write } = res
   const end = res.end as unknown as (this: ServerResponse, ...args: unknown[]) => ServerResponse
   let mode: 'undecided' | 'pass' | 'json' | 'text' = 'undecided'
+  let encoding: ContentEncodingHeader
   const chunks: Buffer[] = []
   let size = 0
   let overflow = false
@@ -51,6 +54,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
     }
     if (mode === 'undecided') {
       const type = res.getHeader('content-type')
+      encoding = res.getHeader('content-encoding')
       // Error pages written raw (Express's finalhandler) are small: read them for error hygiene.
       mode = isJsonContentType(type)
         ? 'json'
@@ -80,18 +84,22 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
       decision = hooks.block('ERR_LG_RESPONSE_TOO_LARGE')
     } else {
       original = Buffer.concat(chunks, size)
-      decision = mode === 'json' ? hooks.filter(original) : hooks.filterText(original)
+      decision = mode === 'json' ? hooks.filter(original, encoding) : hooks.filterText(original, encoding)
     }
     if (!decision.blocked && decision.payload === original) return end.call(res, original, callback)
+    const { payload } = decision
     if (res.headersSent) {
+      // A compression middleware below leakguard wrote the head before its first compressed
+      // bytes: a chunked body can still be replaced; a status or a Content-Length cannot.
+      if (!decision.blocked && !res.hasHeader('content-length')) return end.call(res, payload, callback)
       hooks.block('ERR_LG_RESPONSE_HEADERS_SENT')
       res.destroy()
       return res
     }
-    const { payload } = decision
     if (decision.blocked) {
       res.statusCode = decision.status
       res.setHeader('Content-Type', decision.contentType)
+      res.removeHeader('Content-Encoding') // the generic body goes out as it is
     }
     res.removeHeader('ETag')
     res.removeHeader('Last-Modified')

@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url'
-import { createGuard, type LeakguardEvent } from '@leakguard/core'
-import { listen } from '@leakguard/test-utils'
-import express from 'express'
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
+import { createGuard, type LeakguardEvent, type LeakguardEventOf } from '@leakguard/core'
+import { listen, rawRequest } from '@leakguard/test-utils'
+import compression from 'compression'
+import errorhandler from 'errorhandler'
+import express, { type NextFunction, type Request, type Response } from 'express'
 import express4 from 'express4'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { leakguard } from '../src/index.js'
@@ -15,6 +18,15 @@ function recording(routes: Record<string, { allow: string[] }>) {
   const guard = createGuard({ routes, audit: { onEvent: (e) => void events.push(e) } })
   const responseEvents = () => events.filter((e) => e.type !== 'config.warning')
   return { guard, events: async () => (await guard.flush(), responseEvents()) }
+}
+
+/** A raw response body as the client's decoder reads it. */
+function decode(res: { headers: Record<string, unknown>; body: Buffer }): string {
+  const coding = res.headers['content-encoding']
+  if (coding === 'gzip') return gunzipSync(res.body).toString()
+  if (coding === 'br') return brotliDecompressSync(res.body).toString()
+  if (coding === 'deflate') return inflateSync(res.body).toString()
+  return res.body.toString()
 }
 
 afterEach(() => {
@@ -73,17 +85,27 @@ describe.each([
     expect((await events())[0]?.request?.route).toBe('GET /admin/users/:id')
   })
 
-  it('closes the connection when JSON must change after the headers were sent', async () => {
-    const { guard, events } = recording({ 'GET /raw': { allow: ['$.id'] } })
+  it('closes the connection when JSON must change after the headers announced its length', async () => {
+    const { guard, events } = recording({
+      'GET /raw': { allow: ['$.id'] },
+      'GET /chunked': { allow: ['$.id'] },
+    })
     const server = await serve((app) => {
       app.use(leakguard(guard))
       app.get('/raw', (_req, res) => {
+        const text = JSON.stringify(user)
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+        res.end(text)
+      })
+      app.get('/chunked', (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' })
         res.end(JSON.stringify(user))
       })
     })
     try {
       await expect(fetch(`${server.url}/raw`).then((r) => r.text())).rejects.toThrow()
+      // Without a length the head promised nothing about the body: the filtered one goes out.
+      expect(await (await fetch(`${server.url}/chunked`)).text()).toBe('{"id":7}')
     } finally {
       await server.close()
     }
@@ -113,28 +135,190 @@ describe.each([
     }
   })
 
-  it('warns once per app when leakguard.errorHandler() is not mounted, and not when it is', async () => {
-    const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
-    const bare = await serve((app) => {
-      app.use(leakguard())
-      app.get('/', (_req, res) => void res.json({}))
-    })
-    const guarded = await serve((app) => {
-      app.use(leakguard())
-      app.get('/', (_req, res) => void res.json({}))
-      app.use(leakguard.errorHandler())
-    })
-    try {
-      for (let i = 0; i < 3; i++) await fetch(`${bare.url}/`)
-      await fetch(`${guarded.url}/`)
-    } finally {
-      await bare.close()
-      await guarded.close()
-    }
-    const ours = warning.mock.calls.filter(
-      ([, options]) => (options as { code?: string })?.code === 'LEAKGUARD_NO_ERROR_HANDLER',
+  it.each([
+    ['no error handler', 1, () => undefined, undefined],
+    ['leakguard.errorHandler()', 0, () => leakguard.errorHandler({ onError: false }), undefined],
+    [
+      "the app's own error handler",
+      0,
+      () => (_e: unknown, _q: Request, r: Response, _n: NextFunction) => void r.status(500).json({}),
+      undefined,
+    ],
+    ['no error handler, acknowledged', 0, () => undefined, ['LEAKGUARD_NO_ERROR_HANDLER'] as const],
+  ])(
+    'warns about Express error pages once per app with %s: %i',
+    async (_name, count, handler, ignoreWarnings) => {
+      vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
+      const events: LeakguardEvent[] = []
+      const server = await serve((app) => {
+        app.use(
+          leakguard({
+            ...(ignoreWarnings ? { ignoreWarnings } : {}),
+            audit: { onEvent: (e) => void events.push(e) },
+          }),
+        )
+        app.get('/', (_req, res) => void res.json({}))
+        const errors = handler()
+        if (errors !== undefined) app.use(errors)
+      })
+      try {
+        for (let i = 0; i < 3; i++) await fetch(`${server.url}/`)
+      } finally {
+        await server.close()
+      }
+      const warnings = events.filter(
+        (e) => e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_NO_ERROR_HANDLER',
+      )
+      expect(warnings).toHaveLength(count)
+    },
+  )
+})
+
+describe.each([
+  ['express 5', express],
+  ['express 4', express4 as unknown as typeof express],
+])('%s: a real app leakguard wraps', (_name, createExpress) => {
+  /** An existing app as teams have them: compression, errorhandler and a router, all inside. */
+  function existingApp() {
+    const app = createExpress()
+    app.set('env', 'development')
+    app.use(compression({ threshold: 0 }))
+    const api = createExpress.Router()
+    api.get(
+      '/users',
+      (_req, res) => void res.json({ data: Array.from({ length: 50 }, (_, i) => ({ ...user, id: i })) }),
     )
-    expect(ours).toHaveLength(1)
+    api.get('/boom', () => {
+      throw new Error(`relation "users" does not exist: SELECT * FROM users WHERE key = '${SECRET}'`)
+    })
+    app.use('/api', api)
+    app.use(errorhandler({ log: false }))
+    return app
+  }
+
+  it('filters its large JSON and its error pages whatever the client accepts, and keeps the connection', async () => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
+    const { guard, events } = recording({ 'GET /api/users': { allow: ['$.data[*].id', '$.data[*].name'] } })
+    const outer = createExpress()
+    outer.use(leakguard(guard))
+    outer.use(existingApp())
+    const server = await listen(outer)
+    try {
+      for (const coding of ['gzip', 'br', 'deflate', 'identity']) {
+        const list = await rawRequest(`${server.url}/api/users`, { headers: { 'accept-encoding': coding } })
+        expect(list.status).toBe(200)
+        const text = decode(list)
+        expect(JSON.parse(text).data).toHaveLength(50)
+        expect(text).not.toContain(SECRET)
+        const boom = await rawRequest(`${server.url}/api/boom`, {
+          headers: { 'accept-encoding': coding, accept: 'text/html' },
+        })
+        expect(boom.status).toBe(500)
+        const page = decode(boom)
+        expect(page).not.toContain(SECRET)
+        expect(page).not.toMatch(/SELECT|\bat Layer\.handle|node_modules/)
+      }
+    } finally {
+      await server.close()
+    }
+    expect((await events()).filter((e) => e.type === 'response.blocked')).toEqual([])
+  })
+})
+
+describe.each([
+  ['express 5', express],
+  ['express 4', express4 as unknown as typeof express],
+])('%s mount order', (_name, createExpress) => {
+  it('names the route when leakguard is mounted after it, on its first response', async () => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
+    const events: LeakguardEvent[] = []
+    const app = createExpress()
+    const router = createExpress.Router()
+    router.get('/users/:id', (req, res) => void res.json({ ...user, email: `${req.params.id}@example.com` }))
+    app.use('/api', router)
+    app.get('/health', (_req, res) => void res.json({ ok: true }))
+    app.use(leakguard({ audit: { onEvent: (e) => void events.push(e) } }))
+    const server = await listen(app)
+    try {
+      await fetch(`${server.url}/api/users/jane.doe`)
+      await fetch(`${server.url}/api/users/john`)
+      await fetch(`${server.url}/health`)
+    } finally {
+      await server.close()
+    }
+    await new Promise((resolve) => setImmediate(resolve))
+    const warnings = events.filter(
+      (e): e is LeakguardEventOf<'config.warning'> =>
+        e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_UNGUARDED_RESPONSE',
+    )
+    expect(warnings.map((w) => w.warning.message.split(' sent ')[0])).toEqual([
+      'GET /api/users/:id',
+      'GET /health',
+    ])
+    expect(warnings[0]!.warning.message).toContain('mount leakguard() before your routes')
+    expect(JSON.stringify(warnings)).not.toContain('jane.doe')
+  })
+})
+
+describe.each([
+  ['express 5', express],
+  ['express 4', express4 as unknown as typeof express],
+])('%s leakguard.errorHandler()', (_name, createExpress) => {
+  async function failing(setup: (app: express.Express) => void, env = 'development') {
+    const app = createExpress()
+    app.set('env', env)
+    app.use(leakguard())
+    app.get('/boom', () => {
+      throw Object.assign(new Error(`db down ${SECRET}`), { status: 503 })
+    })
+    setup(app)
+    const server = await listen(app)
+    try {
+      const res = await fetch(`${server.url}/boom`, { headers: { 'x-request-id': 'req-42' } })
+      return { status: res.status, text: await res.text() }
+    } finally {
+      await server.close()
+    }
+  }
+
+  it('logs the error with its request id and stack as Express would, but sends none of it', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const res = await failing((app) => app.use(leakguard.errorHandler()))
+    expect(res.status).toBe(503)
+    expect(res.text).not.toContain(SECRET)
+    expect(logged).toHaveBeenCalledTimes(1)
+    const line = String(logged.mock.calls[0]![0])
+    expect(line).toMatch(/^\[leakguard\] req-42 GET \/boom: Error: db down SENTINEL/)
+    expect(line).toContain('express.test.ts') // the stack
+  })
+
+  it("stays quiet under env 'test', as Express's own handler does", async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    await failing((app) => app.use(leakguard.errorHandler()), 'test')
+    expect(logged).not.toHaveBeenCalled()
+  })
+
+  it('hands every error to onError, and a throwing onError changes nothing for the client', async () => {
+    const seen: unknown[] = []
+    const res = await failing((app) =>
+      app.use(
+        leakguard.errorHandler({
+          onError: (error, info) => {
+            seen.push([(error as Error).message, info.status, info.requestId, info.req.path])
+            throw new Error('logger down')
+          },
+        }),
+      ),
+    )
+    expect(res.status).toBe(503)
+    expect(JSON.parse(res.text)).toEqual({ type: 'about:blank', title: 'Service Unavailable', status: 503 })
+    expect(seen).toEqual([[`db down ${SECRET}`, 503, 'req-42', '/boom']])
+  })
+
+  it('refuses an onError that is not a function or false', () => {
+    expect(() => leakguard.errorHandler({ onError: 'console' as never })).toThrow(
+      /onError must be a function or false/,
+    )
   })
 })
 

@@ -12,8 +12,10 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
     name,
     async start(spec) {
       const app = createExpress()
-      if (spec.middleware?.compress) app.use(compression())
-      app.use(leakguard(spec.leakguard as LeakguardOptions))
+      if (spec.middleware?.compress === true) app.use(compression())
+      const guard = leakguard(spec.leakguard as LeakguardOptions)
+      if (spec.order !== 'routes-first') app.use(guard)
+      if (spec.middleware?.compress === 'misplaced') app.use(compression({ threshold: 0 }))
       const router = createExpress.Router()
       for (const route of spec.routes) {
         const handlers: RequestHandler[] = []
@@ -34,6 +36,7 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
         router[method](route.path, ...handlers)
       }
       app.use(spec.prefix ?? '/', router)
+      if (spec.order === 'routes-first') app.use(guard)
       if (spec.middleware?.errorHandler) app.use(leakguard.errorHandler())
       return listen(app)
     },

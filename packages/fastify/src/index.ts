@@ -157,11 +157,16 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       return next(null, payload)
     }
     const type = reply.getHeader('content-type')
-    const text = isTextContentType(type) && (typeof payload === 'string' || payload instanceof Uint8Array)
+    const serialized = typeof payload === 'string' || payload instanceof Uint8Array
+    // Text is redacted when it is at hand, and as a stream only for error pages (4xx/5xx).
+    const text = isTextContentType(type) && (serialized || reply.statusCode >= 400)
     if (!text && !isJsonContentType(type)) return next(null, payload)
     const context = contexts.get(request) ?? start(request)
     const apply = (decision: SerializedDecision): void => {
-      if (decision.blocked) reply.code(decision.status).type(decision.contentType)
+      if (decision.blocked) {
+        reply.code(decision.status).type(decision.contentType)
+        reply.removeHeader('content-encoding') // the generic body goes out as it is
+      }
       next(null, decision.payload)
     }
     let routeOptions: CompiledRouteOptions | undefined
@@ -170,29 +175,71 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     } catch {
       return apply(guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL'))
     }
-    const input = { status: reply.statusCode, routeOptions }
-    if (typeof payload === 'string' || payload instanceof Uint8Array) {
+    // Bytes a handler (or a plugin registered before leakguard) already compressed.
+    const input = {
+      status: reply.statusCode,
+      routeOptions,
+      contentEncoding: reply.getHeader('content-encoding'),
+    }
+    if (serialized) {
       const decision = text
         ? guard.filterText(context, { ...input, payload })
         : guard.filterSerialized(context, { ...input, payload })
       return apply(decision)
     }
-    guard.filterStream(context, { ...input, source: payload as BodySource }).then(apply, next)
+    const source = payload as BodySource
+    guard.filterStream(context, { ...input, source, kind: text ? 'text' : 'json' }).then(apply, next)
   })
 
   done()
 }
 
+/** What `onError` learns about an error that `leakguard.errorHandler()` renders. */
+export interface ErrorInfo {
+  readonly request: FastifyRequest
+  readonly reply: FastifyReply
+  /** The status the problem document goes out with. */
+  readonly status: number
+  /** leakguard's request id (the one in audit events and the `X-Request-Id` response header). */
+  readonly requestId: string | undefined
+}
+
+/** Options of `leakguard.errorHandler()`. */
+export interface ErrorHandlerOptions {
+  /**
+   * Called with every error the handler renders: log it, count it, report it. `false` logs
+   * nothing. It must not send a response; if it throws, that is ignored.
+   * @default logs as Fastify's default handler does: 5xx at `error`, 4xx at `info`, on `request.log`
+   */
+  onError?: ((error: FastifyError, info: ErrorInfo) => void) | false
+}
+
+const logLikeFastify = (error: FastifyError, { request, reply, status }: ErrorInfo): void => {
+  if (status >= 500) request.log.error({ err: error }, error.message)
+  else request.log.info({ res: reply, err: error }, error.message)
+}
+
 /**
  * An error handler for `fastify.setErrorHandler()` that renders errors as RFC 9457 problem
  * documents: a 5xx says only its status; a 4xx (validation included) keeps its message as
- * `detail`. Errors are logged as Fastify's default handler logs them.
+ * `detail`. Errors are reported through {@link ErrorHandlerOptions.onError}.
  */
-function errorHandler() {
+function errorHandler(options: ErrorHandlerOptions = {}) {
+  const { onError = logLikeFastify } = options
+  if (onError !== false && typeof onError !== 'function') {
+    throw new TypeError(
+      `leakguard.errorHandler(): options.onError must be a function or false, got ${typeof onError}`,
+    )
+  }
   return function leakguardErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const problem = problemForError(error)
-    if (problem.status >= 500) request.log.error({ err: error }, error.message)
-    else request.log.info({ res: reply, err: error }, error.message)
+    if (onError !== false) {
+      try {
+        onError(error, { request, reply, status: problem.status, requestId: request.leakguard?.requestId })
+      } catch {
+        // A logging hook must not decide what the client gets.
+      }
+    }
     reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body)
   }
 }
@@ -209,3 +256,4 @@ export const leakguard: typeof plugin & { errorHandler: typeof errorHandler } = 
 )
 
 export type { Guard, GuardOptions, LeakguardRequestState, RouteOptions } from '@leakguard/core'
+export { defineLeakguard } from '@leakguard/core'

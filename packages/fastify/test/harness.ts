@@ -10,31 +10,36 @@ export const fastifyHarness: AdapterHarness = {
   async start(spec) {
     const app = Fastify()
     const options = isGuard(spec.leakguard) ? { guard: spec.leakguard } : spec.leakguard
+    const registerRoutes = async (): Promise<void> => {
+      await app.register(
+        async (scope) => {
+          for (const route of spec.routes) {
+            scope.route({
+              method: route.method,
+              url: route.path,
+              config: route.routeOptions === undefined ? {} : { leakguard: route.routeOptions },
+              handler: async (request, reply) => {
+                const body = route.body({ leakguard: request.leakguard })
+                const { kind, contentType } = bodyKind(route, body)
+                if (kind === 'throw') throw body
+                reply.code(route.status ?? 200)
+                if (contentType !== undefined) reply.type(contentType)
+                return kind === 'object' ? body : materialize(body as string, kind)
+              },
+            })
+          }
+        },
+        spec.prefix === undefined ? {} : { prefix: spec.prefix },
+      )
+    }
+    if (spec.order === 'routes-first') await registerRoutes()
+    if (spec.middleware?.compress === 'misplaced') await app.register(compress, { threshold: 0 })
     await app.register(leakguard, options as LeakguardOptions)
     // Registered after leakguard: their instance-level onSend hooks run after its own.
     if (spec.middleware?.etag) await app.register(etag)
-    if (spec.middleware?.compress) await app.register(compress)
+    if (spec.middleware?.compress === true) await app.register(compress)
     if (spec.middleware?.errorHandler) app.setErrorHandler(leakguard.errorHandler())
-    await app.register(
-      async (scope) => {
-        for (const route of spec.routes) {
-          scope.route({
-            method: route.method,
-            url: route.path,
-            config: route.routeOptions === undefined ? {} : { leakguard: route.routeOptions },
-            handler: async (request, reply) => {
-              const body = route.body({ leakguard: request.leakguard })
-              const { kind, contentType } = bodyKind(route, body)
-              if (kind === 'throw') throw body
-              reply.code(route.status ?? 200)
-              if (contentType !== undefined) reply.type(contentType)
-              return kind === 'object' ? body : materialize(body as string, kind)
-            },
-          })
-        }
-      },
-      spec.prefix === undefined ? {} : { prefix: spec.prefix },
-    )
+    if (spec.order !== 'routes-first') await registerRoutes()
     const url = await app.listen({ port: 0, host: '127.0.0.1' })
     return { url, close: () => app.close() }
   },

@@ -18,6 +18,7 @@ import {
   type RouteOptions,
 } from '@leakguard/core'
 import type { Context, Middleware, Next } from 'koa'
+import { markSeen } from './unguarded.js'
 
 /** Options of {@link leakguard}: the core guard options, with `getRoles` receiving Koa's `ctx`. */
 export type LeakguardOptions = GuardOptions<Context>
@@ -55,6 +56,7 @@ function isStreamedBody(body: object): body is Stream | ReadableStream | Blob | 
 /** Replaces the response with the generic 500 the engine decided on. */
 function sendBlocked(ctx: Context, decision: BlockedResponse): void {
   ctx.status = decision.status
+  ctx.remove('Content-Encoding') // the generic body goes out as it is
   ctx.body = decision.body
   ctx.type = decision.contentType
 }
@@ -68,7 +70,8 @@ function sendBlocked(ctx: Context, decision: BlockedResponse): void {
 function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Middleware {
   const guard = isGuard(options) ? (options as Guard<Context>) : createGuard(options)
 
-  return async function leakguard(ctx: Context, next: Next): Promise<void> {
+  const middleware = async function leakguard(ctx: Context, next: Next): Promise<void> {
+    markSeen(ctx, middleware, guard)
     const context = guard.startRequest({
       method: ctx.method,
       path: ctx.originalUrl,
@@ -96,21 +99,22 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // Koa's own order: strings, Buffers and streams go out as they are; other objects as JSON.
     if (typeof body === 'string' || Buffer.isBuffer(body) || isStreamedBody(body as object)) {
       const type = ctx.response.get('Content-Type')
-      if (isTextContentType(type) && (typeof body === 'string' || Buffer.isBuffer(body))) {
-        const decision = guard.filterText(context, { status: ctx.status, payload: body, routeOptions })
-        if (decision.blocked) sendBlocked(ctx, decision)
-        else if (decision.payload !== body) ctx.body = decision.payload
-        return
-      }
-      if (!isJsonContentType(type)) return
-      const decision =
-        typeof body === 'string' || Buffer.isBuffer(body)
-          ? guard.filterSerialized(context, { status: ctx.status, payload: body, routeOptions })
-          : await guard.filterStream(context, {
-              status: ctx.status,
-              source: body as BodySource,
-              routeOptions,
-            })
+      const serialized = typeof body === 'string' || Buffer.isBuffer(body)
+      // A compression middleware registered inside leakguard already encoded the body.
+      const contentEncoding = ctx.response.get('Content-Encoding')
+      const input = { status: ctx.status, routeOptions, contentEncoding }
+      // Text is redacted when it is at hand, and as a stream only for error pages (4xx/5xx).
+      const text = isTextContentType(type) && (serialized || ctx.status >= 400)
+      if (!text && !isJsonContentType(type)) return
+      const decision = serialized
+        ? text
+          ? guard.filterText(context, { ...input, payload: body })
+          : guard.filterSerialized(context, { ...input, payload: body })
+        : await guard.filterStream(context, {
+            ...input,
+            source: body as BodySource,
+            kind: text ? 'text' : 'json',
+          })
       if (decision.blocked) sendBlocked(ctx, decision)
       else if (decision.payload !== body) ctx.body = decision.payload
       return
@@ -119,14 +123,45 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     if (decision.blocked) sendBlocked(ctx, decision)
     else if (decision.body !== body) ctx.body = decision.body
   }
+  return middleware
+}
+
+/** What `onError` learns about an error that `leakguard.errorHandler()` renders. */
+export interface ErrorInfo {
+  readonly ctx: Context
+  /** The status the problem document goes out with. */
+  readonly status: number
+  /** leakguard's request id (the one in audit events and the `X-Request-Id` response header). */
+  readonly requestId: string | undefined
+}
+
+/** Options of `leakguard.errorHandler()`. */
+export interface ErrorHandlerOptions {
+  /**
+   * Called with every error the handler renders: log it, count it, report it. `false` reports
+   * nothing. It must not change the response; if it throws, that is ignored.
+   * @default emits the app's `error` event, whose listeners (Koa's default one logs 5xx errors)
+   * see it as they would without leakguard
+   */
+  onError?: ((error: unknown, info: ErrorInfo) => void) | false
+}
+
+const emitAppError = (error: unknown, { ctx }: ErrorInfo): void => {
+  ctx.app.emit('error', error, ctx)
 }
 
 /**
  * Error-handling middleware to register right after `leakguard()`: renders errors thrown
  * downstream as RFC 9457 problem documents (a 5xx says only its status; a 4xx keeps its message as
- * `detail` unless `expose` is false), then lets the app's `error` listeners log them as Koa does.
+ * `detail` unless `expose` is false), then reports them (see {@link ErrorHandlerOptions.onError}).
  */
-function errorHandler(): Middleware {
+function errorHandler(options: ErrorHandlerOptions = {}): Middleware {
+  const { onError = emitAppError } = options
+  if (onError !== false && typeof onError !== 'function') {
+    throw new TypeError(
+      `leakguard.errorHandler(): options.onError must be a function or false, got ${typeof onError}`,
+    )
+  }
   return async function leakguardErrorHandler(ctx: Context, next: Next): Promise<void> {
     try {
       await next()
@@ -136,7 +171,12 @@ function errorHandler(): Middleware {
       ctx.status = problem.status
       ctx.body = problem.body
       ctx.type = PROBLEM_CONTENT_TYPE
-      ctx.app.emit('error', error, ctx)
+      if (onError === false) return
+      try {
+        onError(error, { ctx, status: problem.status, requestId: ctx.state.leakguard?.requestId })
+      } catch {
+        // A reporting hook must not decide what the client gets.
+      }
     }
   }
 }
@@ -178,3 +218,4 @@ export const leakguard: typeof createMiddleware & { route: typeof route; errorHa
   Object.assign(createMiddleware, { route, errorHandler })
 
 export type { Guard, GuardOptions, LeakguardRequestState, RouteOptions } from '@leakguard/core'
+export { defineLeakguard } from '@leakguard/core'

@@ -13,8 +13,10 @@ export const koaHarness: AdapterHarness = {
     app.silent = true
     // Conditional GET, ETag and compression wrap leakguard, so they see the filtered body.
     if (spec.middleware?.etag) app.use(conditional()).use(etag())
-    if (spec.middleware?.compress) app.use(compress())
-    app.use(leakguard(spec.leakguard as LeakguardOptions))
+    if (spec.middleware?.compress === true) app.use(compress())
+    const guard = leakguard(spec.leakguard as LeakguardOptions)
+    if (spec.order !== 'routes-first') app.use(guard)
+    if (spec.middleware?.compress === 'misplaced') app.use(compress({ threshold: 0 }))
     if (spec.middleware?.errorHandler) app.use(leakguard.errorHandler())
     const router = new Router(spec.prefix === undefined ? {} : { prefix: spec.prefix })
     for (const route of spec.routes) {
@@ -31,6 +33,7 @@ export const koaHarness: AdapterHarness = {
       router.register(route.path, [route.method], handlers)
     }
     app.use(router.routes()).use(router.allowedMethods())
+    if (spec.order === 'routes-first') app.use(guard)
     return listen(app.callback())
   },
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { runAuditSuite } from './conformance-audit.js'
 import { runAuthSuite } from './conformance-auth.js'
 import { runBodyKindSuite } from './conformance-bodies.js'
+import { runPlacementSuite } from './conformance-placement.js'
 import { runRateLimitSuite } from './conformance-ratelimit.js'
 import { runRedactionSuite } from './conformance-redaction.js'
 import type { AdapterHarness, HeaderBearer } from './harness.js'
@@ -17,6 +18,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
 
   describe(`${harness.name} conformance`, () => {
     runBodyKindSuite(harness)
+    runPlacementSuite(harness)
     runRedactionSuite(harness)
     runAuditSuite(harness)
     runAuthSuite(harness)

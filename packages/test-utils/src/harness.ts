@@ -39,12 +39,20 @@ export interface AppSpec {
   readonly routes: readonly RouteSpec[]
   /** Mount the routes under this prefix (an Express router, a Koa router prefix, a Fastify prefix). */
   readonly prefix?: string
+  /**
+   * `'routes-first'` mounts the routes before leakguard, the mistake a newcomer makes.
+   * @default 'leakguard-first'
+   */
+  readonly order?: 'leakguard-first' | 'routes-first'
   /** The framework's usual companions, each registered where adapters.md says it must be. */
   readonly middleware?: {
     /** Conditional GET with ETags (Express's built-in one is always on). */
     readonly etag?: boolean
-    /** gzip/brotli compression of responses. */
-    readonly compress?: boolean
+    /**
+     * gzip/brotli compression of responses: `true` where adapters.md says it goes, `'misplaced'`
+     * where a newcomer (or an app leakguard wraps) puts it, so that leakguard sees encoded bodies.
+     */
+    readonly compress?: boolean | 'misplaced'
     /** The adapter's `leakguard.errorHandler()`. */
     readonly errorHandler?: boolean
   }

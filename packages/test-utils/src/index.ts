@@ -10,6 +10,7 @@ export {
   type RouteSpec,
   type RunningApp,
 } from './harness.js'
+export { type RawResponse, rawRequest } from './helpers.js'
 export { listen } from './listen.js'
 export {
   AUDIENCE,

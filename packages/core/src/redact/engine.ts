@@ -5,7 +5,7 @@ import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '..
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import { mayHoldSecret, stringFeatures } from './features.js'
 import { genericErrorMessage, internalDetail } from './hygiene.js'
-import { isSensitiveKey } from './keys.js'
+import { isSensitiveKey, isTokenKey } from './keys.js'
 import { type CompiledMask, compileMask } from './mask.js'
 import { type CompiledRules, compileRules, globMatches, type RedactRule } from './rules.js'
 import type { DetectionContext, Detector, MaskSpec, Span } from './types.js'
@@ -85,6 +85,8 @@ export interface Redactor {
   readonly errorHygiene: boolean
   readonly nestedJson: boolean
   readonly hashKey: Buffer | undefined
+  /** Tokens the route issues pass: no `jwt` detector, no member-name rule on token names. */
+  readonly passesIssuedTokens: boolean
 }
 
 function booleanOption(value: unknown, option: string, fallback: boolean): boolean {
@@ -137,6 +139,20 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
     errorHygiene: booleanOption(raw.errorHygiene, `${option}.errorHygiene`, true),
     nestedJson: booleanOption(raw.nestedJson, `${option}.nestedJson`, true),
     hashKey,
+    passesIssuedTokens: false,
+  }
+}
+
+/**
+ * The redactor of a route's success bodies when the route issues tokens (`issuesTokens`): the
+ * `jwt` detector is off and member names that name a token are not masked; the rest applies.
+ */
+export function issuedTokensRedactor(base: Redactor): Redactor {
+  return {
+    ...base,
+    cleanKeys: new Set(),
+    detectors: base.detectors.filter((active) => active.detector.id !== 'jwt'),
+    passesIssuedTokens: true,
   }
 }
 
@@ -291,7 +307,12 @@ export class RedactionSession {
   readonly value = (value: string | number | boolean | null, key: string | null, at: PathRef): unknown => {
     const redactor = this.redactor
     if (key !== null && (typeof value === 'string' || typeof value === 'number') && value !== '') {
-      if (redactor.keyNameMask !== null && sensitiveKey(key) && !this.nameIsSecret(key)) {
+      if (
+        redactor.keyNameMask !== null &&
+        sensitiveKey(key) &&
+        !(redactor.passesIssuedTokens && isTokenKey(key)) &&
+        !this.nameIsSecret(key)
+      ) {
         const text = String(value)
         this.record(at, 'key-name', 0, text.length, text)
         return redactor.keyNameMask(text, { detector: 'key-name', key }) ?? REMOVE

@@ -113,6 +113,19 @@ const SENSITIVE_PAIRS = new Set([
 ])
 
 /**
+ * Whether a member name says its value is a token handed to a caller: `token`, `accessToken`,
+ * `refresh_token`, `id_token`, `jwt`, `sessionId`; not `apiKey` or `password`.
+ */
+export function isTokenKey(key: string): boolean {
+  const words = keyWords(key)
+  const last = words[words.length - 1]
+  if (last === undefined) return false
+  if (SENSITIVE_LAST_WORDS.has(last)) return true
+  if (words.length === 1) return last === 'sessionid'
+  return `${words[words.length - 2]} ${last}` === 'session id'
+}
+
+/**
  * Whether a member name says its value is a secret (case- and separator-insensitive): `password`,
  * `db_password`, `passwordHash`, `apiKey`, `X-Api-Key`, `authToken`, `authorization`, `cookie`,
  * `ssn`, `cardNumber`; not `passwordUpdatedAt`, `tokenType`, `tokenCount` or `secretary`.

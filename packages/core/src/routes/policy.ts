@@ -5,7 +5,15 @@ import type { RouteOptions } from '../options.js'
 import { validateRouteRateLimit } from '../ratelimit/gate.js'
 import { type RouteRedactOptions, validateRouteRedact } from '../redact/engine.js'
 
-const ROUTE_OPTION_KEYS = ['allow', 'views', 'problemView', 'redact', 'auth', 'rateLimit'] as const
+const ROUTE_OPTION_KEYS = [
+  'allow',
+  'views',
+  'problemView',
+  'redact',
+  'auth',
+  'rateLimit',
+  'issuesTokens',
+] as const
 
 const compiledBrand: unique symbol = Symbol('leakguard.compiledRoute')
 
@@ -19,6 +27,8 @@ export interface CompiledRouteOptions {
   readonly auth?: CompiledRouteAuth
   /** Validated `rateLimit`; the guard compiles it with its own settings as defaults. */
   readonly rateLimit?: unknown
+  /** The route hands tokens to its caller: its success bodies may carry them. */
+  readonly issuesTokens?: boolean
 }
 
 export function isCompiledRouteOptions(value: unknown): value is CompiledRouteOptions {
@@ -36,7 +46,13 @@ export function compileRouteOptions(options: RouteOptions | undefined, option: s
     redact?: RouteRedactOptions
     auth?: CompiledRouteAuth
     rateLimit?: unknown
+    issuesTokens?: boolean
   } = { [compiledBrand]: true }
+  if (raw.issuesTokens !== undefined) {
+    if (typeof raw.issuesTokens !== 'boolean')
+      fail(`${option}.issuesTokens`, `expected true or false, got ${describe(raw.issuesTokens)}`)
+    compiled.issuesTokens = raw.issuesTokens as boolean
+  }
   if (raw.redact !== undefined) compiled.redact = validateRouteRedact(raw.redact, `${option}.redact`)
   if (raw.auth !== undefined) compiled.auth = compileRouteAuth(raw.auth as never, `${option}.auth`)
   if (raw.rateLimit !== undefined)

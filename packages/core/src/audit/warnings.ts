@@ -1,0 +1,53 @@
+import { describe, fail } from '../lib/validate.js'
+
+/**
+ * Codes of the setup warnings leakguard reports while serving (as a `config.warning` event and,
+ * once per code and message, a process warning). Listed in docs/audit.md.
+ */
+export const WARNING_CODES = [
+  /** Express: no error handler renders errors, so Express's own page would. */
+  'LEAKGUARD_NO_ERROR_HANDLER',
+  /** A response finished without passing leakguard: it is mounted after the route that sent it. */
+  'LEAKGUARD_UNGUARDED_RESPONSE',
+  /** A body arrived compressed (leakguard runs after a compression middleware): decoded to filter. */
+  'LEAKGUARD_ENCODED_BODY',
+  /** A token was masked in a successful POST response: the route may issue tokens. */
+  'LEAKGUARD_TOKEN_MASKED',
+  /** Requests carry X-Forwarded-For but no proxy is trusted. */
+  'ERR_LG_RATELIMIT_PROXY_IGNORED',
+  /** A route helper's `auth` policy met a guard without `auth` options. */
+  'ERR_LG_CONFIG_INVALID_OPTION',
+  /** A request check failed unexpectedly. */
+  'ERR_LG_REQUEST_INTERNAL',
+] as const
+
+/** A code of {@link WARNING_CODES}. */
+export type WarningCode = (typeof WARNING_CODES)[number]
+
+/** Validates `ignoreWarnings`. @throws LeakguardConfigError */
+export function compileIgnoredWarnings(value: unknown, option: string): ReadonlySet<string> {
+  if (value === undefined) return new Set()
+  if (!Array.isArray(value)) {
+    return fail(
+      option,
+      `expected an array of warning codes such as ['LEAKGUARD_NO_ERROR_HANDLER'], got ${describe(value)}`,
+    )
+  }
+  value.forEach((code, i) => {
+    if (!(WARNING_CODES as readonly unknown[]).includes(code)) {
+      fail(`${option}[${i}]`, `unknown warning code ${describe(code)}; known: ${WARNING_CODES.join(', ')}`)
+    }
+  })
+  return new Set(value as string[])
+}
+
+// Process-wide: several guards (or apps) in one process print the same advice once.
+const printed = new Set<string>()
+
+/** Reports a warning to the process once per code and message (Node prints it on stderr). */
+export function processWarning(code: string, message: string): void {
+  const key = `${code}\u0000${message}`
+  if (printed.has(key)) return
+  if (printed.size < 1024) printed.add(key)
+  process.emitWarning(`leakguard: ${message}`, { code })
+}

@@ -1,0 +1,77 @@
+import { subscribe } from 'node:diagnostics_channel'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type Guard, isJsonContentType } from '@leakguard/core'
+import type { Context, Middleware } from 'koa'
+
+type Watcher = Pick<Guard, 'ignoresWarning' | 'unguardedResponse' | 'warn'>
+
+/** Requests a leakguard middleware has seen. */
+const seen = new WeakSet<IncomingMessage>()
+/** Servers whose app runs leakguard, and the guard. */
+const servers = new WeakMap<object, Watcher>()
+/** Apps whose middleware order was checked. */
+const checkedApps = new WeakSet<object>()
+let subscribed = false
+
+/** A `@koa/router` dispatch middleware (`router.routes()`) carries its router. */
+interface RouterDispatch {
+  readonly router?: { readonly stack?: readonly { readonly path?: unknown; readonly methods?: unknown }[] }
+}
+
+/**
+ * Marks a request as seen by leakguard; the first time, checks the app's middleware order and
+ * starts watching its server for JSON responses that never pass leakguard (a router registered
+ * before it answered them). Node's `http.server.response.finish` diagnostics channel sees every
+ * response, whatever the order.
+ */
+export function markSeen(ctx: Context, middleware: Middleware, guard: Watcher): void {
+  seen.add(ctx.req)
+  const server = (ctx.req.socket as { server?: object } | undefined)?.server
+  if (server !== undefined && !servers.has(server)) servers.set(server, guard)
+  if (!checkedApps.has(ctx.app)) {
+    checkedApps.add(ctx.app)
+    checkOrder(ctx.app.middleware, middleware, guard)
+  }
+  if (subscribed) return
+  subscribed = true
+  subscribe('http.server.response.finish', onResponseFinish as (message: unknown) => void)
+}
+
+/** Routers registered before leakguard serve their routes without it: say which, at once. */
+function checkOrder(stack: readonly Middleware[], middleware: Middleware, guard: Watcher): void {
+  if (guard.ignoresWarning('LEAKGUARD_UNGUARDED_RESPONSE')) return
+  const position = stack.indexOf(middleware)
+  if (position <= 0) return
+  const routes = stack
+    .slice(0, position)
+    .flatMap((entry) => (entry as RouterDispatch).router?.stack ?? [])
+    .map((layer) => {
+      const methods = Array.isArray(layer.methods) ? layer.methods.filter((m) => m !== 'HEAD').join(',') : '*'
+      return `${methods || '*'} ${String(layer.path)}`
+    })
+  if (routes.length === 0) return
+  const shown = routes.slice(0, 5).join(', ') + (routes.length > 5 ? `, and ${routes.length - 5} more` : '')
+  guard.warn(
+    'LEAKGUARD_UNGUARDED_RESPONSE',
+    `a router registered before app.use(leakguard()) serves ${shown}: leakguard never sees their responses, so nothing of them is filtered. Register leakguard() before your routers; if those routes are meant to be unguarded, acknowledge it with ignoreWarnings: ['LEAKGUARD_UNGUARDED_RESPONSE'].`,
+  )
+}
+
+function onResponseFinish(message: {
+  request: IncomingMessage
+  response: ServerResponse
+  server: object
+}): void {
+  const { request, response, server } = message
+  if (seen.has(request)) return
+  const guard = servers.get(server)
+  if (guard === undefined || guard.ignoresWarning('LEAKGUARD_UNGUARDED_RESPONSE')) return
+  if (!isJsonContentType(response.getHeader('content-type'))) return
+  guard.unguardedResponse({
+    method: request.method ?? 'GET',
+    route: undefined,
+    status: response.statusCode,
+    mount:
+      'a middleware registered before app.use(leakguard()) answered it; register leakguard() before your routers',
+  })
+}
