@@ -8,11 +8,16 @@ import {
   type GuardOptions,
   type LeakguardEvent,
   type LeakguardEventOf,
+  MemoryStore,
   type Principal,
+  type RateLimitProblem,
+  type RateLimitRefusal,
   type RateLimitResult,
+  type RateLimitStore,
   type ResponseErrorCode,
   type ResponsesOptions,
   type RouteOptions,
+  type StoreLimit,
 } from './index.js'
 
 describe('public types', () => {
@@ -58,6 +63,44 @@ describe('public types', () => {
     else expectTypeOf(decision.status).toEqualTypeOf<400 | 401 | 403 | 429 | 503>()
     const result = await createRateLimiter({ limits: [{ limit: 1, window: 1000 }] }).consume('k')
     expectTypeOf(result).toEqualTypeOf<RateLimitResult>()
+  })
+
+  it('types resetOnSuccess, the 429 problem and the optional store methods', () => {
+    createGuard({
+      rateLimit: {
+        limits: [{ limit: 5, window: '15m' }],
+        failuresOnly: true,
+        resetOnSuccess: true,
+        problem: { title: 'Slow down', docs: 'https://example.com/limits' },
+      },
+      routes: {
+        'POST /login': {
+          rateLimit: {
+            limits: [{ limit: 5, window: '15m' }],
+            problem: (refusal) => {
+              expectTypeOf(refusal).toEqualTypeOf<RateLimitRefusal>()
+              expectTypeOf(refusal.retryAfter).toBeNumber()
+              return { detail: `retry in ${refusal.retryAfter} s` }
+            },
+          },
+        },
+      },
+    })
+    // @ts-expect-error resetOnSuccess is a boolean
+    createGuard({ rateLimit: { failuresOnly: true, resetOnSuccess: 'yes' } })
+    // @ts-expect-error a problem title is a string
+    const problem: RateLimitProblem = { title: 429 }
+    void problem
+    // @ts-expect-error the standalone limiter sends no HTTP responses
+    createRateLimiter({ limits: [{ limit: 1, window: 1000 }], problem: { title: 'x' } })
+    // A store written for an older leakguard, with consume only, is still a store.
+    const legacy: RateLimitStore = {
+      consume: (key, limits, cost, mode) => new MemoryStore().consume(key, limits, cost, mode),
+    }
+    void legacy
+    expectTypeOf<Parameters<NonNullable<RateLimitStore['refund']>>>().toEqualTypeOf<
+      [key: string, limits: readonly StoreLimit[], cost: number, chargedAt: number]
+    >()
   })
 
   it('narrows auth and rate-limit events', () => {

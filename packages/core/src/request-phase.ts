@@ -7,9 +7,10 @@ import type { CompiledRouteAuth } from './auth/route-policy.js'
 import { toAuthError } from './auth/verifier.js'
 import { LeakguardAuthError, type LeakguardRateLimitError } from './errors.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
-import { type LimiterRun, policyItems, type RateGate, stateItems } from './ratelimit/gate.js'
-import type { CompiledLimiter } from './ratelimit/limiter.js'
+import { type Charge, type LimiterRun, policyItems, type RateGate, stateItems } from './ratelimit/gate.js'
+import { type CompiledLimiter, type RateLimitResult, withoutCharge } from './ratelimit/limiter.js'
 import type { RateLimitRequest } from './ratelimit/options.js'
+import type { RateLimitRefusal } from './ratelimit/problem.js'
 import type { CompiledRouteOptions } from './routes/policy.js'
 
 /** leakguard's own answer to a request it refuses before the handler: send exactly this. */
@@ -51,15 +52,33 @@ export interface RequestPhaseState {
   readonly rate: {
     ip?: string | undefined
     readonly ran: Set<string>
-    readonly policy: string[]
-    readonly state: string[]
+    /** What each limiter answered, for the `RateLimit` headers. */
+    readonly reported: { limiter: CompiledLimiter; result: RateLimitResult }[]
+    /** What admitting limiters charged: given back if another limiter refuses the request. */
+    readonly charges: Charge[]
+    /** A limiter charged the request but its store cannot give the charge back. */
+    unrefundable: boolean
     /** Failures-only limiters to charge once the status is known. */
     readonly pending: { limiter: CompiledLimiter; request: RateLimitRequest }[]
   }
 }
 
 export function newPhaseState(): Pick<RequestPhaseState, 'principal' | 'auth' | 'rate'> {
-  return { principal: undefined, auth: {}, rate: { ran: new Set(), policy: [], state: [], pending: [] } }
+  return {
+    principal: undefined,
+    auth: {},
+    rate: { ran: new Set(), reported: [], charges: [], unrefundable: false, pending: [] },
+  }
+}
+
+/** A limiter's refusal, answered once what the request was charged has been given back. */
+interface LimiterRefusal {
+  readonly status: 429 | 503
+  readonly code: string
+  readonly detail: string
+  readonly retryAfter: number
+  /** The 429 body a limiter's `problem` option asks for. */
+  readonly body?: ProblemDocument
 }
 
 type Emit = <T extends keyof LeakguardEventMap>(
@@ -95,14 +114,16 @@ export function createRequestPhase(deps: Dependencies) {
   let fullCount = 0
   let fullSince = Number.NEGATIVE_INFINITY
   let fullPolicy: 'evicted' | 'refused' = 'evicted'
+  let warnedNoRefund = false
+  let warnedProblem = false
 
   function reject(
     status: RejectedRequest['status'],
     code: string,
     detail: string,
     headers: Record<string, string>,
+    body: ProblemDocument = problemBody(status, detail),
   ): RejectedRequest {
-    const body = problemBody(status, detail)
     return {
       allowed: false,
       status,
@@ -115,13 +136,16 @@ export function createRequestPhase(deps: Dependencies) {
   }
 
   function rateHeaders(context: RequestPhaseState): Record<string, string> {
-    const { policy, state } = context.rate
-    if (policy.length === 0) return {}
-    return { 'ratelimit-policy': policy.join(', '), ratelimit: state.join(', ') }
+    const { reported } = context.rate
+    if (reported.length === 0) return {}
+    return {
+      'ratelimit-policy': reported.flatMap(({ limiter }) => policyItems(limiter)).join(', '),
+      ratelimit: reported.flatMap(({ result }) => stateItems(result)).join(', '),
+    }
   }
 
   function allowed(context: RequestPhaseState): AllowedRequest {
-    const headers = context.rate.policy.length === 0 ? NO_HEADERS : rateHeaders(context)
+    const headers = context.rate.reported.length === 0 ? NO_HEADERS : rateHeaders(context)
     return { allowed: true, principal: context.principal, headers }
   }
 
@@ -187,6 +211,42 @@ export function createRequestPhase(deps: Dependencies) {
     }))
   }
 
+  /** The body of a limiter's 429: its `problem` option, else (or when that fails) the default. */
+  function tooManyRequestsBody(limiter: CompiledLimiter, refusal: RateLimitRefusal, detail: string) {
+    if (limiter.problem === undefined) return undefined
+    try {
+      return limiter.problem(refusal, detail)
+    } catch (error) {
+      if (!warnedProblem) {
+        warnedProblem = true
+        deps.warn(
+          'ERR_LG_RATELIMIT_PROBLEM_INVALID',
+          `the rateLimit problem function failed, so 429s carry the default body: ${(error as Error)?.message}`,
+        )
+      }
+      return undefined
+    }
+  }
+
+  function tooManyRequests(
+    context: RequestPhaseState,
+    limiter: CompiledLimiter,
+    code: RateLimitRefusal['code'],
+    limit: { readonly name: string; readonly limit: number; readonly windowMs: number },
+    retryAfter: number,
+    detail: string,
+  ): LimiterRefusal {
+    const refusal: RateLimitRefusal = {
+      code,
+      limit: { name: limit.name, quota: limit.limit, windowMs: limit.windowMs },
+      retryAfter,
+      key: typeof limiter.key === 'function' ? 'custom' : limiter.key,
+      method: context.method,
+      route: context.route,
+    }
+    return { status: 429, code, detail, retryAfter, body: tooManyRequestsBody(limiter, refusal, detail) }
+  }
+
   /** Applies one limiter's run; the refusal to send, if any. */
   function afterLimiter(
     context: RequestPhaseState,
@@ -194,28 +254,36 @@ export function createRequestPhase(deps: Dependencies) {
     request: RateLimitRequest,
     run: LimiterRun,
     rate: RateGate,
-  ): RejectedRequest | undefined {
+  ): LimiterRefusal | undefined {
     if (!run.ok) {
       storeFailed(context, limiter, run.error, limiter.failOpen ? 200 : 503)
       if (limiter.failOpen || mode === 'report') return undefined
-      return reject(503, run.error.code, 'Rate limiting is unavailable; try again shortly', {
-        'retry-after': '1',
-      })
+      return {
+        status: 503,
+        code: run.error.code,
+        detail: 'Rate limiting is unavailable; try again shortly',
+        retryAfter: 1,
+      }
     }
     if (run.full !== undefined) reportFull(context, run.full)
-    if (limiter.failuresOnly) context.rate.pending.push({ limiter, request })
-    if (rate.headers) {
-      context.rate.policy.push(...policyItems(limiter))
-      context.rate.state.push(...stateItems(run.result))
-    }
     const { result } = run
+    if (run.charge !== undefined) context.rate.charges.push(run.charge)
+    else if (result.allowed && !limiter.failuresOnly) context.rate.unrefundable = true
+    if (limiter.failuresOnly) context.rate.pending.push({ limiter, request })
+    if (rate.headers) context.rate.reported.push({ limiter, result })
     if (result.allowed) return undefined
     if (run.full === 'refused') {
       // A MemoryStore with whenFull: 'refuse' turned a new client away (store_full reports it).
       if (mode === 'report') return undefined
-      return reject(429, 'ERR_LG_RATELIMIT_STORE_FULL', 'Too many clients right now; retry in 1 s', {
-        'retry-after': '1',
-      })
+      const code = 'ERR_LG_RATELIMIT_STORE_FULL'
+      return tooManyRequests(
+        context,
+        limiter,
+        code,
+        result.limits[0]!,
+        1,
+        'Too many clients right now; retry in 1 s',
+      )
     }
     const refused = result.limits.reduce((worst, state) =>
       !state.allowed && state.retryAfterMs >= worst.retryAfterMs ? state : worst,
@@ -227,9 +295,36 @@ export function createRequestPhase(deps: Dependencies) {
       retryAfterMs: result.retryAfterMs,
     }))
     if (mode === 'report') return undefined
-    return reject(429, 'ERR_LG_RATELIMIT_EXCEEDED', `Too many requests; retry in ${seconds} s`, {
-      ...rateHeaders(context),
-      'retry-after': String(seconds),
+    const detail = `Too many requests; retry in ${seconds} s`
+    return tooManyRequests(context, limiter, 'ERR_LG_RATELIMIT_EXCEEDED', refused, seconds, detail)
+  }
+
+  /**
+   * A refused request consumes no budget anywhere: gives back what the limiters that admitted it
+   * charged (in this call or an earlier one: Express and Koa run route limits in the route helper),
+   * and drops its failures-only counts.
+   */
+  async function giveBack(context: RequestPhaseState, rate: RateGate, status: number): Promise<void> {
+    context.rate.pending.length = 0
+    if (context.rate.unrefundable && !warnedNoRefund) {
+      warnedNoRefund = true
+      deps.warn(
+        'ERR_LG_RATELIMIT_NO_REFUND',
+        'the rate-limit store cannot give charges back (it has no refund(), or its consume() returns no chargedAt): requests refused by one limit still count against the limits that admitted them. See "Writing a store" in docs/rate-limiting.md.',
+      )
+    }
+    const charges = context.rate.charges.splice(0)
+    if (charges.length === 0) return
+    const failures = await Promise.all(charges.map((charge) => rate.refund(charge)))
+    charges.forEach((charge, i) => {
+      const error = failures[i]
+      if (error !== undefined) {
+        storeFailed(context, charge.limiter, error, status)
+        return
+      }
+      for (const entry of context.rate.reported) {
+        if (entry.limiter === charge.limiter) entry.result = withoutCharge(entry.result, charge.cost)
+      }
     })
   }
 
@@ -256,7 +351,16 @@ export function createRequestPhase(deps: Dependencies) {
         await rate.run(limiter, request, 'consume'),
         rate,
       )
-      if (refusal !== undefined) return refusal
+      if (refusal === undefined) continue
+      await giveBack(context, rate, refusal.status)
+      const retryAfter = { 'retry-after': String(refusal.retryAfter) }
+      return reject(
+        refusal.status,
+        refusal.code,
+        refusal.detail,
+        refusal.status === 429 ? { ...rateHeaders(context), ...retryAfter } : retryAfter,
+        refusal.body,
+      )
     }
     return undefined
   }
@@ -344,17 +448,25 @@ export function createRequestPhase(deps: Dependencies) {
         })
       })
     },
-    /** Charges failures-only limiters once the response status is known. */
+    /**
+     * Charges failures-only limiters once the response status is known; a success forgets their
+     * counts with `resetOnSuccess`.
+     */
     endRequest(context: RequestPhaseState, status: number): void {
       const rate = deps.rate()
       if (rate === undefined || context.rate.pending.length === 0) return
       const pending = context.rate.pending.splice(0)
       for (const { limiter, request } of pending) {
-        if (!limiter.failureStatuses.has(status)) continue
-        void rate.run(limiter, request, 'record').then((run) => {
-          if (!run.ok) storeFailed(context, limiter, run.error, status)
-          else if (run.full !== undefined) reportFull(context, run.full)
-        })
+        if (limiter.failureStatuses.has(status)) {
+          void rate.run(limiter, request, 'record').then((run) => {
+            if (!run.ok) storeFailed(context, limiter, run.error, status)
+            else if (run.full !== undefined) reportFull(context, run.full)
+          })
+        } else if (limiter.resetOnSuccess && status < 400) {
+          void rate.reset(limiter, request).then((error) => {
+            if (error !== undefined) storeFailed(context, limiter, error, status)
+          })
+        }
       }
     },
   }

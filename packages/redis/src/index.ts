@@ -7,7 +7,7 @@ import {
   type StoreDecision,
   type StoreLimit,
 } from '@leakguard/core'
-import { DECIDE_SCRIPT, DECIDE_SHA } from './script.js'
+import { DECIDE, type LuaScript, REFUND } from './script.js'
 
 /** What `RedisStore` needs of an `ioredis` client (`new Redis()`, `new Cluster()`). */
 export interface IoRedisLike {
@@ -55,17 +55,18 @@ function isNoScript(error: unknown): boolean {
 }
 
 /**
- * A rate-limit store on Redis, for apps on several instances: one atomic Lua call per decision
- * (`EVALSHA`, with the script loaded again after a `NOSCRIPT`), the Redis server's clock, keys
- * hash-tagged per client so Redis Cluster keeps them in one slot. Pass your own connected client
- * (`ioredis` or `redis`); leakguard never opens or closes it. Configure that client to fail fast
- * (ioredis `enableOfflineQueue: false`, `maxRetriesPerRequest: 1`): `timeout` is the backstop.
+ * A rate-limit store on Redis, for apps on several instances: one atomic Lua call per decision and
+ * per refund (`EVALSHA`, with the script loaded again after a `NOSCRIPT`), the Redis server's
+ * clock, keys hash-tagged per client so Redis Cluster keeps them in one slot (a reset is one `DEL`
+ * of them). Pass your own connected client (`ioredis` or `redis`); leakguard never opens or closes
+ * it. Configure that client to fail fast (ioredis `enableOfflineQueue: false`,
+ * `maxRetriesPerRequest: 1`): `timeout` is the backstop.
  */
 export class RedisStore implements RateLimitStore {
   readonly #send: Send
   readonly #prefix: string
   readonly #timeout: number
-  #loaded: Promise<unknown> | undefined
+  readonly #loading = new Map<LuaScript, Promise<unknown>>()
 
   constructor(client: IoRedisLike | NodeRedisLike, options: RedisStoreOptions = {}) {
     this.#send = sendOf(client)
@@ -91,9 +92,7 @@ export class RedisStore implements RateLimitStore {
 
   /** The Redis keys of one client key: `<prefix>{<key>}:<w|l><windowMs>`. */
   keysOf(key: string, limits: readonly StoreLimit[]): string[] {
-    return limits.map(
-      (limit) => `${this.#prefix}{${key}}:${limit.algorithm === 'sliding-log' ? 'l' : 'w'}${limit.windowMs}`,
-    )
+    return limits.map((limit) => `${this.#prefix}{${key}}:${algorithmCode(limit)}${limit.windowMs}`)
   }
 
   async consume(
@@ -105,23 +104,38 @@ export class RedisStore implements RateLimitStore {
     const keys = this.keysOf(key, limits)
     const args = [String(keys.length), ...keys, mode, String(cost)]
     for (const limit of limits) {
-      args.push(String(limit.windowMs), String(limit.limit), limit.algorithm === 'sliding-log' ? 'l' : 'w')
+      args.push(String(limit.windowMs), String(limit.limit), algorithmCode(limit))
     }
-    const reply = await this.#withTimeout(this.#evaluate(args))
-    return parseReply(reply, limits.length)
+    const reply = await this.#withTimeout(this.#evaluate(DECIDE, args))
+    const decision = parseReply(reply, limits.length)
+    const charged = mode === 'record' || (mode === 'consume' && decision.allowed)
+    return charged ? decision : { allowed: decision.allowed, verdicts: decision.verdicts }
   }
 
-  async #evaluate(args: string[]): Promise<unknown> {
+  async refund(key: string, limits: readonly StoreLimit[], cost: number, chargedAt: number): Promise<void> {
+    const keys = this.keysOf(key, limits)
+    const args = [String(keys.length), ...keys, String(cost), String(chargedAt)]
+    for (const limit of limits) args.push(String(limit.windowMs), algorithmCode(limit))
+    await this.#withTimeout(this.#evaluate(REFUND, args))
+  }
+
+  async reset(key: string, limits: readonly StoreLimit[]): Promise<void> {
+    await this.#withTimeout(this.#send(['DEL', ...this.keysOf(key, limits)]))
+  }
+
+  async #evaluate(script: LuaScript, args: string[]): Promise<unknown> {
     try {
-      return await this.#send(['EVALSHA', DECIDE_SHA, ...args])
+      return await this.#send(['EVALSHA', script.sha, ...args])
     } catch (error) {
       if (!isNoScript(error)) throw error
       // The script cache was flushed (restart, failover, SCRIPT FLUSH): load it once, retry.
-      this.#loaded ??= this.#send(['SCRIPT', 'LOAD', DECIDE_SCRIPT]).finally(() => {
-        this.#loaded = undefined
-      })
-      await this.#loaded
-      return this.#send(['EVALSHA', DECIDE_SHA, ...args])
+      let loading = this.#loading.get(script)
+      if (loading === undefined) {
+        loading = this.#send(['SCRIPT', 'LOAD', script.source]).finally(() => this.#loading.delete(script))
+        this.#loading.set(script, loading)
+      }
+      await loading
+      return this.#send(['EVALSHA', script.sha, ...args])
     }
   }
 
@@ -144,8 +158,11 @@ export class RedisStore implements RateLimitStore {
   }
 }
 
-function parseReply(reply: unknown, count: number): StoreDecision {
-  if (!Array.isArray(reply) || reply.length !== 1 + 4 * count) {
+const algorithmCode = (limit: StoreLimit): 'l' | 'w' => (limit.algorithm === 'sliding-log' ? 'l' : 'w')
+
+/** The decision script's reply; `chargedAt` is its clock, whether or not it charged. */
+function parseReply(reply: unknown, count: number): StoreDecision & { chargedAt: number } {
+  if (!Array.isArray(reply) || reply.length !== 2 + 4 * count) {
     throw new LeakguardRateLimitError(
       'ERR_LG_RATELIMIT_STORE_FAILED',
       'unexpected reply from the Redis script',
@@ -154,7 +171,7 @@ function parseReply(reply: unknown, count: number): StoreDecision {
   const numbers = reply.map(Number)
   const verdicts: LimitVerdict[] = []
   for (let i = 0; i < count; i++) {
-    const at = 1 + 4 * i
+    const at = 2 + 4 * i
     verdicts.push({
       allowed: numbers[at] === 1,
       remaining: numbers[at + 1]!,
@@ -162,7 +179,7 @@ function parseReply(reply: unknown, count: number): StoreDecision {
       retryAfterMs: numbers[at + 3]!,
     })
   }
-  return { allowed: numbers[0] === 1, verdicts }
+  return { allowed: numbers[0] === 1, verdicts, chargedAt: numbers[1]! }
 }
 
-export { DECIDE_SCRIPT, DECIDE_SHA } from './script.js'
+export { DECIDE_SCRIPT, DECIDE_SHA, REFUND_SCRIPT, REFUND_SHA } from './script.js'

@@ -118,6 +118,136 @@ suite('RedisStore against a real Redis', () => {
     })
   })
 
+  describe.each([
+    ['ioredis', () => io],
+    ['node-redis', () => node],
+  ] as const)('refunds, resets and reset times with %s', (_name, client) => {
+    it('reports t no larger than the window after one failure on a 900 s window (issue 13 item 8)', async () => {
+      const store = new RedisStore(client())
+      const key = randomUUID()
+      const limits = [counter(5, 900_000), log(5, 900_000)]
+      const recorded = await store.consume(key, limits, 1, 'record')
+      const checked = await store.consume(key, limits, 1, 'check')
+      for (const verdict of [...recorded.verdicts, ...checked.verdicts]) {
+        expect(verdict.remaining).toBe(4)
+        expect(verdict.resetMs).toBeGreaterThan(899_000)
+        expect(verdict.resetMs).toBeLessThanOrEqual(900_000)
+      }
+    })
+
+    it('keeps reset and retry times within the window through charges, refusals and refunds', async () => {
+      const store = new RedisStore(client())
+      const key = randomUUID()
+      const limits = [counter(4, 2000), log(6, 3000)]
+      const charges: { cost: number; at: number }[] = []
+      for (let i = 0; i < 40; i++) {
+        const cost = 1 + (i % 3)
+        if (i % 7 === 6 && charges.length > 0) {
+          const charge = charges.shift()!
+          await store.refund(key, limits, charge.cost, charge.at)
+          continue
+        }
+        const decision = await store.consume(key, limits, cost, i % 5 === 4 ? 'record' : 'consume')
+        if (decision.chargedAt !== undefined) charges.push({ cost, at: decision.chargedAt })
+        decision.verdicts.forEach((verdict, j) => {
+          expect(verdict.resetMs).toBeLessThanOrEqual(limits[j]!.windowMs)
+          expect(verdict.retryAfterMs).toBeLessThanOrEqual(limits[j]!.windowMs)
+        })
+      }
+    })
+
+    it('gives a charge back to every limit at once', async () => {
+      const store = new RedisStore(client())
+      const key = randomUUID()
+      const limits = [counter(3), log(5, 3_600_000)]
+      await store.consume(key, limits, 1, 'consume')
+      const second = await store.consume(key, limits, 2, 'consume')
+      expect(second.chargedAt).toBeTypeOf('number')
+      expect((await store.consume(key, limits, 1, 'consume')).chargedAt).toBeUndefined()
+      await store.refund(key, limits, 2, second.chargedAt!)
+      expect((await store.consume(key, limits, 1, 'check')).verdicts.map((v) => v.remaining)).toEqual([2, 4])
+      // A charge after a refund gets its own log entry, even within the same millisecond.
+      await store.consume(key, limits, 1, 'consume')
+      expect((await store.consume(key, limits, 1, 'check')).verdicts.map((v) => v.remaining)).toEqual([1, 3])
+    })
+
+    it('never creates a key when it refunds or resets', async () => {
+      const store = new RedisStore(client(), { prefix: 'test:rl:' })
+      const key = randomUUID()
+      const limits = [counter(3), log(3)]
+      await store.refund(key, limits, 1, Date.now())
+      await store.reset(key, limits)
+      expect(await io.exists(...store.keysOf(key, limits))).toBe(0)
+    })
+
+    it("forgets a key's counts on reset", async () => {
+      const store = new RedisStore(client())
+      const key = randomUUID()
+      const limits = [counter(2), log(2)]
+      await store.consume(key, limits, 2, 'record')
+      expect((await store.consume(key, limits, 1, 'check')).allowed).toBe(false)
+      await store.reset(key, limits)
+      expect(await io.exists(...store.keysOf(key, limits))).toBe(0)
+      expect((await store.consume(key, limits, 2, 'check')).allowed).toBe(true)
+    })
+  })
+
+  it('keeps counting on counters written before the newest-charge field existed', async () => {
+    const store = new RedisStore(io)
+    const key = randomUUID()
+    const [hash] = store.keysOf(key, [counter(5)])
+    const index = Math.floor(Date.now() / 60_000)
+    await io.hset(hash!, 's', index, 'c', 3, 'p', 0)
+    await io.pexpire(hash!, 120_000)
+    const decision = await store.consume(key, [counter(5)], 1, 'consume')
+    expect(decision.verdicts[0]).toMatchObject({ allowed: true, remaining: 1 })
+    expect(decision.verdicts[0]!.resetMs).toBeLessThanOrEqual(60_000)
+  })
+
+  it('charges all or nothing across the guard and a route limit, through Redis', async () => {
+    const guard = createGuard({
+      rateLimit: { limits: [{ limit: 3, window: '1m', name: 'global' }], store: new RedisStore(io) },
+      routes: { 'GET /export': { rateLimit: [{ limit: 1, window: '1m', name: 'export' }] } },
+    })
+    const ip = `10.${Math.floor(Math.random() * 250)}.1.1`
+    const decide = (path: string) =>
+      guard.checkRequest(guard.startRequest({ method: 'GET', path, native: {}, clientAddress: ip }), {
+        headers: {},
+      })
+    expect(await decide('/export')).toMatchObject({ allowed: true })
+    const refused = await decide('/export')
+    expect(refused).toMatchObject({ allowed: false, status: 429 })
+    expect(parseRateLimitField(refused.headers.ratelimit).global!.r).toBe(2)
+    expect(await decide('/items')).toMatchObject({ allowed: true })
+    const last = await decide('/items')
+    expect(last.allowed && parseRateLimitField(last.headers.ratelimit).global!.r).toBe(0)
+  })
+
+  it('forgets failures on success with resetOnSuccess, through Redis', async () => {
+    const guard = createGuard({
+      rateLimit: {
+        limits: [{ limit: 2, window: '15m' }],
+        failuresOnly: true,
+        resetOnSuccess: true,
+        store: new RedisStore(io),
+      },
+    })
+    const ip = `10.${Math.floor(Math.random() * 250)}.2.1`
+    const attempt = async (status: number) => {
+      const context = guard.startRequest({ method: 'POST', path: '/login', native: {}, clientAddress: ip })
+      const decision = await guard.checkRequest(context, { headers: {} })
+      if (!decision.allowed) return decision.status
+      guard.endRequest(context, status)
+      // endRequest charges or resets in the background: let Redis answer before the next attempt.
+      await io.ping()
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return status
+    }
+    const statuses = []
+    for (const status of [401, 200, 401, 401, 401]) statuses.push(await attempt(status))
+    expect(statuses).toEqual([401, 200, 401, 401, 429])
+  })
+
   it('hash-tags every key of a client, under the configured prefix, and expires them', async () => {
     const store = new RedisStore(io, { prefix: 'test:rl:' })
     const key = randomUUID()

@@ -141,6 +141,62 @@ export function runRateLimitSuite(harness: AdapterHarness): void {
       })
     })
 
+    it("charges nothing anywhere for a request a route limit refuses: the guard's budget stays whole", async () => {
+      const options = { rateLimit: { limits: [{ limit: 3, window: '1m', name: 'global' }] } }
+      const routes = [
+        getRoute('/export', () => ({ ok: true }), {
+          routeOptions: { rateLimit: [{ limit: 1, window: '1m', name: 'export' }] },
+        }),
+        getRoute('/free', () => ({ ok: true })),
+      ]
+      await scenario(options, routes, async (url, handled) => {
+        expect((await rawRequest(`${url}/export`)).status).toBe(200)
+        for (let i = 0; i < 3; i++) {
+          const refused = await rawRequest(`${url}/export`)
+          expect(refused.status).toBe(429)
+          expect(parseRateLimitField(refused.headers.ratelimit)).toMatchObject({
+            global: { r: 2 },
+            export: { r: 0 },
+          })
+        }
+        const remaining = []
+        for (let i = 0; i < 2; i++) {
+          const free = await rawRequest(`${url}/free`)
+          expect(free.status).toBe(200)
+          remaining.push(parseRateLimitField(free.headers.ratelimit).global!.r)
+        }
+        expect(remaining).toEqual([1, 0])
+        expect((await rawRequest(`${url}/free`)).status).toBe(429)
+        expect(handled()).toBe(3)
+      })
+    })
+
+    it('forgets counted failures on a success with resetOnSuccess, but never lets a locked-out client through', async () => {
+      const options = {
+        rateLimit: { limits: [{ limit: 3, window: '15m' }], failuresOnly: true, resetOnSuccess: true },
+      }
+      const routes = [
+        getRoute('/login/wrong', () => ({ error: 'invalid credentials' }), { status: 401 }),
+        getRoute('/login/right', () => ({ ok: true })),
+      ]
+      await scenario(options, routes, async (url) => {
+        const attempt = async (which: 'wrong' | 'right') => {
+          const { status } = await rawRequest(`${url}/login/${which}`)
+          // The adapters report the status when the response finishes: let that land.
+          await new Promise((resolve) => setTimeout(resolve, 20))
+          return status
+        }
+        const statuses = []
+        for (const which of ['wrong', 'wrong', 'right', 'wrong', 'wrong', 'wrong'] as const) {
+          statuses.push(await attempt(which))
+        }
+        expect(statuses).toEqual([401, 401, 200, 401, 401, 401])
+        // Locked out: the right password is refused too, so a lockout never confirms a guess.
+        expect(await attempt('right')).toBe(429)
+        expect(await attempt('wrong')).toBe(429)
+      })
+    })
+
     it('answers 503 when the store is down and fails closed, and serves when it fails open', async () => {
       const down: RateLimitStore = { consume: () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6390')) }
       const closed = await scenario(

@@ -15,6 +15,10 @@ export const WARNING_CODES = [
   'LEAKGUARD_TOKEN_MASKED',
   /** Requests carry X-Forwarded-For but no proxy is trusted. */
   'ERR_LG_RATELIMIT_PROXY_IGNORED',
+  /** The rate-limit store cannot give back what a request refused by another limit was charged. */
+  'ERR_LG_RATELIMIT_NO_REFUND',
+  /** A limiter's `problem` function threw or returned an invalid 429 problem. */
+  'ERR_LG_RATELIMIT_PROBLEM_INVALID',
   /** A route helper's `auth` policy met a guard without `auth` options. */
   'ERR_LG_CONFIG_INVALID_OPTION',
   /** A request check failed unexpectedly. */

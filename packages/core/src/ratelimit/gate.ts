@@ -33,11 +33,30 @@ export interface RateGate {
   ): Promise<LimiterRun>
   /** The key and cost a limiter counts a request under. */
   keyOf(limiter: CompiledLimiter, request: RateLimitRequest): { key: string; cost: number }
+  /** Gives a charge back. Never rejects: resolves to the store's failure, if any. */
+  refund(charge: Charge): Promise<LeakguardRateLimitError | undefined>
+  /** Forgets what a limiter counted for a request's key. Never rejects, like `refund`. */
+  reset(limiter: CompiledLimiter, request: RateLimitRequest): Promise<LeakguardRateLimitError | undefined>
+}
+
+/** What one limiter charged for one request: enough to give it back. */
+export interface Charge {
+  readonly limiter: CompiledLimiter
+  readonly key: string
+  readonly cost: number
+  /** The store's `chargedAt`. */
+  readonly at: number
 }
 
 /** The outcome of one limiter on one request. */
 export type LimiterRun =
-  | { readonly ok: true; readonly result: RateLimitResult; readonly full: StoreDecision['full'] }
+  | {
+      readonly ok: true
+      readonly result: RateLimitResult
+      readonly full: StoreDecision['full']
+      /** Present when the store charged the request and can give the charge back. */
+      readonly charge: Charge | undefined
+    }
   | { readonly ok: false; readonly error: LeakguardRateLimitError }
 
 /** Validates the route-level `rateLimit` shape with built-in defaults (the guard recompiles it). */
@@ -63,6 +82,7 @@ export function compileRateGate(options: unknown, option: string): RateGate {
     )
   }
   const store = (raw.store as RateLimitStore | undefined) ?? new MemoryStore()
+  const canRefund = typeof store.refund === 'function'
   const ipv6Subnet = integerOption(raw.ipv6Subnet, `${option}.ipv6Subnet`, 8, 128, 56)
   const resolver = clientAddressResolver(raw.trustProxy, ipv6Subnet, `${option}.trustProxy`)
   let apiKeyHeader = 'x-api-key'
@@ -75,9 +95,18 @@ export function compileRateGate(options: unknown, option: string): RateGate {
   if (raw.headers !== undefined && typeof raw.headers !== 'boolean') {
     fail(`${option}.headers`, `expected a boolean, got ${describe(raw.headers)}`)
   }
+  const resettable = (limiter: CompiledLimiter, limiterOption: string): CompiledLimiter => {
+    if (limiter.resetOnSuccess && store.reset === undefined) {
+      fail(
+        `${limiterOption}.resetOnSuccess`,
+        'needs a store with a reset(key, limits) method, such as MemoryStore or RedisStore; this store has none',
+      )
+    }
+    return limiter
+  }
   // The guard-level limiter settings are the defaults of route limiters.
   const settings = { ...raw, limits: raw.limits ?? [{ limit: 1, window: 1000 }] }
-  const defaults = compileLimiter(settings, option, 'global')
+  const defaults = resettable(compileLimiter(settings, option, 'global'), option)
   const global = raw.limits === undefined ? undefined : defaults
   const algorithm = raw.algorithm as 'sliding-window' | 'sliding-log' | undefined
 
@@ -135,25 +164,51 @@ export function compileRateGate(options: unknown, option: string): RateGate {
       const limiterRaw = Array.isArray(routeRaw)
         ? { limits: routeRaw }
         : (routeRaw as Record<string, unknown>)
-      return compileLimiter(limiterRaw, routeOption, id, {
+      const limiter = compileLimiter(limiterRaw, routeOption, id, {
         ...defaults,
         ...(algorithm === undefined ? {} : { algorithm }),
       })
+      // Routes of the table are compiled with ids 'route:<pattern>': name them as users wrote them.
+      const named = id.startsWith('route:')
+        ? `routes[${JSON.stringify(id.slice(6))}].${routeOption}`
+        : routeOption
+      return resettable(limiter, named)
     },
     keyOf,
     async run(limiter, request, mode, givenCost) {
       const { key, cost } = keyOf(limiter, request)
+      const charged = givenCost ?? cost
       try {
         const pending = store.consume(
           key,
           limiter.limits,
-          givenCost ?? cost,
+          charged,
           mode === 'record' ? 'record' : limiter.failuresOnly ? 'check' : 'consume',
         )
         const decision = pending instanceof Promise ? await pending : pending
-        return { ok: true, result: toResult(limiter.limits, decision), full: decision.full }
+        const charge =
+          decision.chargedAt === undefined || !canRefund
+            ? undefined
+            : { limiter, key, cost: charged, at: decision.chargedAt }
+        return { ok: true, result: toResult(limiter.limits, decision), full: decision.full, charge }
       } catch (error) {
         return { ok: false, error: LeakguardRateLimitError.from(error) }
+      }
+    },
+    async refund(charge) {
+      try {
+        await store.refund?.(charge.key, charge.limiter.limits, charge.cost, charge.at)
+        return undefined
+      } catch (error) {
+        return LeakguardRateLimitError.from(error)
+      }
+    },
+    async reset(limiter, request) {
+      try {
+        await store.reset?.(keyOf(limiter, request).key, limiter.limits)
+        return undefined
+      } catch (error) {
+        return LeakguardRateLimitError.from(error)
       }
     },
   }

@@ -17,4 +17,5 @@ export type {
   RateLimitRequest,
   RouteRateLimitOptions,
 } from './options.js'
+export type { RateLimitProblem, RateLimitProblemOption, RateLimitRefusal } from './problem.js'
 export type { RateLimitStore, StoreDecision } from './store.js'

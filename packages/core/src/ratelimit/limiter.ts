@@ -5,6 +5,7 @@ import { describe, fail, isPlainObject, objectOption, oneOf } from '../lib/valid
 import type { Algorithm, StoreLimit } from './algorithms.js'
 import { MemoryStore } from './memory-store.js'
 import type { LimiterOptions, RateLimitKey, RateLimitRequest } from './options.js'
+import { compileProblem, type ProblemBuilder } from './problem.js'
 import { isStore, type RateLimitStore, type StoreDecision } from './store.js'
 
 /** A limit, validated. */
@@ -21,7 +22,11 @@ export interface CompiledLimiter {
   readonly cost: number | ((request: RateLimitRequest) => number)
   readonly failuresOnly: boolean
   readonly failureStatuses: ReadonlySet<number>
+  /** A successful response forgets the key's counted failures (failures-only limiters). */
+  readonly resetOnSuccess: boolean
   readonly failOpen: boolean
+  /** The 429 body, when the limiter customises it. */
+  readonly problem: ProblemBuilder | undefined
 }
 
 /** One limit's state after a decision. Times in milliseconds from now. */
@@ -57,8 +62,10 @@ export const LIMITER_KEYS = [
   'cost',
   'failuresOnly',
   'failureStatuses',
+  'resetOnSuccess',
   'failOpen',
   'algorithm',
+  'problem',
 ] as const
 const ALGORITHMS = ['sliding-window', 'sliding-log'] as const
 const KEY_KINDS = ['ip', 'principal', 'apiKey', 'route'] as const
@@ -174,14 +181,24 @@ export function compileLimiter(
     }
     failureStatuses = new Set(list as number[])
   }
+  const failuresOnly = bool(raw.failuresOnly, 'failuresOnly', defaults.failuresOnly ?? false)
+  const resetOnSuccess = bool(raw.resetOnSuccess, 'resetOnSuccess', defaults.resetOnSuccess ?? false)
+  if (resetOnSuccess && !failuresOnly) {
+    fail(
+      `${option}.resetOnSuccess`,
+      'clears counted failures, so it needs failuresOnly: true on the same limiter (set both, or drop resetOnSuccess)',
+    )
+  }
   return Object.freeze({
     id,
     limits,
     key,
     cost,
-    failuresOnly: bool(raw.failuresOnly, 'failuresOnly', defaults.failuresOnly ?? false),
+    failuresOnly,
     failureStatuses,
+    resetOnSuccess,
     failOpen: bool(raw.failOpen, 'failOpen', defaults.failOpen ?? false),
+    problem: raw.problem === undefined ? defaults.problem : compileProblem(raw.problem, `${option}.problem`),
   })
 }
 
@@ -231,6 +248,19 @@ export function toResult(limits: readonly CompiledLimit[], decision: StoreDecisi
   }
 }
 
+/**
+ * A result as it reads once its charge of `cost` was given back (another limiter refused the
+ * request): the units are available again; reset times stay upper bounds.
+ */
+export function withoutCharge(result: RateLimitResult, cost: number): RateLimitResult {
+  const limits = result.limits.map((state) => {
+    const remaining = Math.min(state.limit, state.remaining + cost)
+    return { ...state, remaining, resetMs: remaining === state.limit ? 0 : state.resetMs }
+  })
+  const remaining = Math.min(result.limit, result.remaining + cost)
+  return { ...result, remaining, resetMs: remaining === result.limit ? 0 : result.resetMs, limits }
+}
+
 /** A rate limiter usable without any framework; made by {@link createRateLimiter}. */
 export interface RateLimiter {
   /**
@@ -243,7 +273,10 @@ export interface RateLimiter {
 
 /** Options of {@link createRateLimiter}. */
 export interface RateLimiterOptions
-  extends Omit<LimiterOptions, 'key' | 'cost' | 'failuresOnly' | 'failureStatuses'> {
+  extends Omit<
+    LimiterOptions,
+    'key' | 'cost' | 'failuresOnly' | 'failureStatuses' | 'resetOnSuccess' | 'problem'
+  > {
   /** @default a new MemoryStore() */
   store?: RateLimitStore
 }

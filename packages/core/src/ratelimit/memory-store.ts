@@ -5,6 +5,10 @@ import {
   type CounterState,
   type LimitVerdict,
   type LogState,
+  newCounter,
+  newLog,
+  refundLog,
+  refundWindow,
   type StoreLimit,
   slidingLog,
   slidingWindow,
@@ -29,7 +33,7 @@ export interface MemoryStoreOptions {
 }
 
 type LimitState = CounterState | LogState
-/** A key's states, and when (by the store's clock) its longest window has passed. */
+/** A key's states, and when (by the store's clock) its newest charge has left its longest window. */
 interface Entry {
   expiresAt: number
   readonly states: Map<number, LimitState>
@@ -38,9 +42,9 @@ interface Entry {
 const OPTION_KEYS = ['maxKeys', 'whenFull', 'now'] as const
 
 /**
- * An in-process store on `lru-cache`: bounded by `maxKeys`, entries expire once their longest
- * window has passed, no timers. Decisions are synchronous, and atomic because Node runs one at a
- * time. Counts are per process: with several instances behind a load balancer, each enforces the
+ * An in-process store on `lru-cache`: bounded by `maxKeys`, entries expire once their newest
+ * charge has left their longest window, no timers. Decisions, refunds and resets are synchronous,
+ * and atomic because Node runs one at a time. Counts are per process: with several instances behind a load balancer, each enforces the
  * limit on its own share (use `RedisStore` for one count across instances).
  */
 export class MemoryStore implements RateLimitStore {
@@ -125,13 +129,38 @@ export class MemoryStore implements RateLimitStore {
     }
     if (mode === 'check' || held.size === 0) return { allowed, verdicts }
     let longest = 0
-    for (const limit of limits)
-      longest = Math.max(longest, limit.algorithm === 'sliding-window' ? 2 * limit.windowMs : limit.windowMs)
+    for (const limit of limits) longest = Math.max(longest, limit.windowMs)
     if (now + longest > entry.expiresAt) entry.expiresAt = now + longest
-    if (!fresh) return { allowed, verdicts } // get() already made it the most recent
+    const chargedAt = mode === 'record' || allowed ? now : undefined
+    if (!fresh) return { allowed, verdicts, chargedAt } // get() already made it the most recent
     this.#evicted = false
     this.#cache.set(key, entry)
-    return this.#evicted ? { allowed, verdicts, full: 'evicted' } : { allowed, verdicts }
+    return { allowed, verdicts, chargedAt, full: this.#evicted ? 'evicted' : undefined }
+  }
+
+  refund(key: string, limits: readonly StoreLimit[], cost: number, chargedAt: number): void {
+    const now = this.#now()
+    const held = this.#live(key, now)?.states
+    if (held === undefined) return
+    for (const limit of limits) {
+      const state = held.get(stateId(limit))
+      if (state === undefined) continue
+      if ('times' in state) refundLog(state, now, limit.windowMs, cost, chargedAt)
+      else refundWindow(state, now, limit.windowMs, cost, chargedAt)
+    }
+  }
+
+  reset(key: string, limits: readonly StoreLimit[]): void {
+    const held = this.#live(key, this.#now())?.states
+    if (held === undefined) return
+    for (const limit of limits) held.delete(stateId(limit))
+    if (held.size === 0) this.#cache.delete(key)
+  }
+
+  /** The entry of `key` unless it has expired; does not make it the most recent. */
+  #live(key: string, now: number): Entry | undefined {
+    const entry = this.#cache.peek(key)
+    return entry !== undefined && entry.expiresAt > now ? entry : undefined
   }
 
   /** Drops expired keys, at most once a second; whether a key can now be added. */
@@ -162,9 +191,7 @@ const stateId = (limit: StoreLimit): number =>
   limit.windowMs * 2 + (limit.algorithm === 'sliding-log' ? 1 : 0)
 
 function initial(limit: StoreLimit): LimitState {
-  return limit.algorithm === 'sliding-window'
-    ? { start: 0, current: 0, previous: 0 }
-    : { times: [], costs: [] }
+  return limit.algorithm === 'sliding-window' ? newCounter() : newLog()
 }
 
 function copy(state: LimitState): LimitState {

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.js'
 import type { Duration } from '../lib/duration.js'
 import type { Algorithm } from './algorithms.js'
 import type { TrustProxy } from './client-ip.js'
+import type { RateLimitProblemOption } from './problem.js'
 import type { RateLimitStore } from './store.js'
 
 /** One limit: at most `limit` units of cost per sliding `window`. */
@@ -55,12 +56,22 @@ export interface LimiterOptions {
   cost?: number | ((request: RateLimitRequest) => number)
   /**
    * Count only responses whose status is in `failureStatuses` (credential stuffing, object
-   * enumeration), without limiting normal traffic. Once over, every request is refused.
+   * enumeration), without limiting normal traffic. Once over, every request is refused, a correct
+   * password included: a lockout that let the right guess through would tell the attacker which
+   * guess was right.
    * @default false
    */
   failuresOnly?: boolean
   /** Statuses counted by `failuresOnly`. @default [401, 403, 404] */
   failureStatuses?: readonly number[]
+  /**
+   * With `failuresOnly`: a successful response (status below 400 and not in `failureStatuses`)
+   * forgets the failures counted for its key, as after a login that finally succeeds. It cannot
+   * lift a lockout: once over the limit, requests are refused before any can succeed. Needs a
+   * store with `reset` (`MemoryStore`, `RedisStore`).
+   * @default false
+   */
+  resetOnSuccess?: boolean
   /**
    * When the store fails (Redis down, timeout): `true` lets requests through, `false` refuses them
    * with 503. An event is emitted either way. @default false
@@ -68,6 +79,15 @@ export interface LimiterOptions {
   failOpen?: boolean
   /** @default 'sliding-window' */
   algorithm?: Algorithm
+  /**
+   * The RFC 9457 problem document of this limiter's 429s: members set over the defaults
+   * (`{ title: 'Slow down', type: 'https://example.com/problems/rate-limited' }`), or a function of
+   * the refusal returning them (it never sees the key). `status` stays 429 and the body stays
+   * `application/problem+json`. A function that throws or returns an invalid problem gets the
+   * default body and a `config.warning` (`ERR_LG_RATELIMIT_PROBLEM_INVALID`).
+   * @default undefined: `{ type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'Too many requests; retry in <seconds> s' }`
+   */
+  problem?: RateLimitProblemOption
 }
 
 /** Guard-wide rate limiting (`createGuard({ rateLimit })`). */

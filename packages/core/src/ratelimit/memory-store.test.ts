@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import type { StoreLimit } from './algorithms.js'
+import { MemoryStore } from './memory-store.js'
+
+const counter = (limit: number, windowMs = 60_000): StoreLimit => ({
+  limit,
+  windowMs,
+  algorithm: 'sliding-window',
+})
+const log = (limit: number, windowMs = 60_000): StoreLimit => ({ limit, windowMs, algorithm: 'sliding-log' })
+
+describe('MemoryStore refunds', () => {
+  it('stamps what it charged, and nothing else', () => {
+    let now = 1_000_000
+    const store = new MemoryStore({ now: () => now })
+    expect(store.consume('k', [counter(1)], 1, 'consume').chargedAt).toBe(now)
+    now += 5
+    expect(store.consume('k', [counter(1)], 1, 'consume').chargedAt).toBeUndefined()
+    expect(store.consume('k', [counter(1)], 1, 'check').chargedAt).toBeUndefined()
+    expect(store.consume('k', [counter(1)], 1, 'record').chargedAt).toBe(now)
+  })
+
+  it('gives a charge back to every limit of the key at once', () => {
+    let now = 1_000_000
+    const store = new MemoryStore({ now: () => now })
+    const limits = [counter(3), log(5, 3_600_000)]
+    store.consume('k', limits, 1, 'consume')
+    const { chargedAt } = store.consume('k', limits, 2, 'consume')
+    now += 10_000
+    store.refund('k', limits, 2, chargedAt!)
+    expect(store.consume('k', limits, 1, 'check').verdicts.map((v) => v.remaining)).toEqual([2, 4])
+  })
+
+  it('refunds a charge made in the previous fixed window', () => {
+    let now = 59_000
+    const store = new MemoryStore({ now: () => now })
+    const { chargedAt } = store.consume('k', [counter(2)], 2, 'consume')
+    now = 61_000
+    expect(store.consume('k', [counter(2)], 1, 'check').allowed).toBe(false)
+    store.refund('k', [counter(2)], 2, chargedAt!)
+    expect(store.consume('k', [counter(2)], 2, 'check').allowed).toBe(true)
+  })
+
+  it('never creates a key, nor brings an expired one back', () => {
+    let now = 0
+    const store = new MemoryStore({ now: () => now })
+    store.refund('unknown', [counter(2)], 1, 0)
+    expect(store.size).toBe(0)
+    const { chargedAt } = store.consume('k', [counter(2)], 1, 'consume')
+    now = 120_000
+    store.refund('k', [counter(2)], 1, chargedAt!)
+    expect(store.consume('k', [counter(2)], 2, 'consume').verdicts[0]!.remaining).toBe(0)
+  })
+})
+
+describe('MemoryStore resets', () => {
+  it("forgets the key's counts under the given limits only", () => {
+    const store = new MemoryStore({ now: () => 1000 })
+    store.consume('k', [counter(2), log(2)], 2, 'record')
+    store.consume('other', [counter(2)], 2, 'record')
+    store.reset('k', [counter(2)])
+    expect(store.consume('k', [counter(2), log(2)], 1, 'check').verdicts.map((v) => v.remaining)).toEqual([
+      2, 0,
+    ])
+    store.reset('k', [log(2)])
+    expect(store.size).toBe(1)
+    expect(store.consume('other', [counter(2)], 1, 'check').allowed).toBe(false)
+  })
+})
