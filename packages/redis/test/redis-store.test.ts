@@ -47,14 +47,16 @@ const counter = (limit: number, windowMs = 60_000): StoreLimit => ({
 })
 const log = (limit: number, windowMs = 60_000): StoreLimit => ({ limit, windowMs, algorithm: 'sliding-log' })
 
-/** Waits (up to 15 s: a loaded CI machine starts redis-server slowly) until the client is ready. */
-async function ready(client: Redis): Promise<void> {
+/** Polls (up to 15 s: a loaded CI machine starts redis-server slowly) until `done()` holds. */
+async function until(done: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 15_000
-  while (client.status !== 'ready') {
-    if (Date.now() > deadline) throw new Error(`redis client still ${client.status} after 15 s`)
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after 15 s`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
+
+const ready = (client: Redis) => until(() => client.status === 'ready', 'the redis client to be ready')
 
 async function freePort(): Promise<number> {
   const server = createServer()
@@ -360,6 +362,9 @@ suite('RedisStore against a real Redis', () => {
         const started = Date.now()
         await expect(store.consume('k', [counter(5)], 1, 'consume')).rejects.toBeDefined()
         expect(Date.now() - started).toBeLessThan(1000)
+        // The store's own timeout can fire before ioredis notices the closed socket: wait until it
+        // has, or `ready` below would see the stale status of the dead connection.
+        await until(() => client.status !== 'ready', 'the client to notice the outage')
         server = start()
         await ready(client)
         expect((await store.consume('k2', [counter(5)], 1, 'consume')).allowed).toBe(true)
