@@ -315,6 +315,28 @@ describe('routes that issue tokens', () => {
     expect(out.user.card).not.toBe(body.user.card)
   })
 
+  it('passes only tokens under token names: another JWT, or a secret named as a token, is masked', () => {
+    const guard = createGuard({ routes: { 'POST /login': { issuesTokens: true } } })
+    const context = guard.startRequest({ method: 'POST', path: '/login', native: {} })
+    const decision = guard.filterResponse(context, {
+      status: 200,
+      body: {
+        token: JWT,
+        user: { notes: `their token: ${JWT}` },
+        passwordToken: 'p4ss-reset-1234',
+        apiKeyToken: 'k-1234567890',
+        clientSecretJwt: JWT,
+        cookieToken: 'c-1234567',
+      },
+    })
+    const out = (decision as { body: Record<string, unknown> }).body
+    expect(out.token).toBe(JWT)
+    expect(JSON.stringify(out.user)).not.toContain(JWT)
+    for (const name of ['passwordToken', 'apiKeyToken', 'clientSecretJwt', 'cookieToken']) {
+      expect(out[name], name).toBe('[REDACTED]')
+    }
+  })
+
   it('still masks tokens in the error bodies of that route', () => {
     const guard = createGuard({
       routes: { 'POST /oauth/token': { issuesTokens: true, problemView: ['$.detail'] } },

@@ -319,6 +319,7 @@ const BLOCK_MESSAGES: Record<ResponseErrorCode, string> = {
   ERR_LG_RESPONSE_INVALID_JSON: 'response has a JSON content type but is not JSON',
   ERR_LG_RESPONSE_TOO_LARGE: 'response body is larger than responses.maxBufferedBytes',
   ERR_LG_RESPONSE_ENCODING: 'response has a content coding leakguard cannot decode',
+  ERR_LG_RESPONSE_PARTIAL: 'a 206 range of a JSON body cannot be filtered',
   ERR_LG_RESPONSE_STREAM_FAILED: 'response stream failed while buffering',
   ERR_LG_RESPONSE_HEADERS_SENT: 'headers were sent before the body could be filtered',
   ERR_LG_RESPONSE_ROLES_FAILED: 'getRoles failed',
@@ -491,8 +492,10 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   const warnedOnce = new Set<string>()
   /** Reports a setup warning the first time `key` (the code by default) comes up in this guard. */
   function warnOnce(_context: Context | undefined, code: string, message: string, key = code): void {
-    if (warnedOnce.has(key) || ignoredWarnings.has(code)) return
-    if (warnedOnce.size < 1024) warnedOnce.add(key)
+    // Keys can come from what clients send (routes, methods): past the bound, stay quiet rather
+    // than warn on every request.
+    if (warnedOnce.has(key) || ignoredWarnings.has(code) || warnedOnce.size >= 1024) return
+    warnedOnce.add(key)
     guard.warn(code, message)
   }
   const gate: AuthGate | undefined =
@@ -699,12 +702,15 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       }
     }
     if (masked === undefined) return
-    const route = context.route ?? `${context.method} ${eventPath(context)}`
+    // A route pattern only: a request path can carry a reset token or an email.
+    const route = context.route
+    const where = route ?? 'a POST request to a route without a pattern in `routes`'
+    const declare = route ?? 'POST /your/login/path'
     warnOnce(
       context,
       'LEAKGUARD_TOKEN_MASKED',
-      `${route}: a token was masked in a successful response (at ${redactMetadata(masked).text}). If this route hands tokens to its caller (a login, an OAuth token endpoint), declare it: routes: { ${JSON.stringify(route)}: { issuesTokens: true } }. Otherwise nothing is wrong: the token was not the caller's to see.`,
-      `LEAKGUARD_TOKEN_MASKED ${route}`,
+      `${where}: a token was masked in a successful response (at ${redactMetadata(masked).text}). If this route hands tokens to its caller (a login, an OAuth token endpoint), declare it: routes: { ${JSON.stringify(declare)}: { issuesTokens: true } }. Otherwise nothing is wrong: the token was not the caller's to see.`,
+      `LEAKGUARD_TOKEN_MASKED ${route ?? ''}`,
     )
   }
 
@@ -773,6 +779,10 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     encoding: ContentEncodingHeader,
   ): SerializedDecision {
     try {
+      // A range of a JSON document can be a bare string or number that was a protected member's
+      // value (`Range: bytes=20-34` of a file): no member name, no view applies to it.
+      if (status === 206)
+        throw new LeakguardResponseError('ERR_LG_RESPONSE_PARTIAL', BLOCK_MESSAGES.ERR_LG_RESPONSE_PARTIAL)
       let { text, codings } = readText(context, payload, encoding)
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
       if (text.trim() === '') return { blocked: false, payload }

@@ -16,7 +16,7 @@ export interface ErrorHandlerOptions {
   /**
    * Called with every error the handler renders, before the response is sent: log it, count it,
    * report it. `false` logs nothing. It must not send a response; if it throws, that is ignored.
-   * @default logs `[leakguard] <requestId> <METHOD> <path>: <stack>` with `console.error`, for
+   * @default logs `[leakguard] <requestId> <METHOD> <path without query>: <stack>` with `console.error`, for
    * every error, unless the app's `env` setting is `'test'` (what Express's own handler does)
    */
   onError?: ((error: unknown, info: ErrorInfo) => void) | false
@@ -32,7 +32,9 @@ function stackOf(error: unknown): string {
 /** Express's own handler logs every error with its stack unless `env` is `test`: so does this one. */
 function logError(error: unknown, { req, requestId }: ErrorInfo): void {
   if (req.app?.get('env') === 'test') return
-  console.error(`[leakguard] ${requestId ?? '-'} ${req.method} ${req.originalUrl}: ${stackOf(error)}`)
+  // The path without its query string, which can carry tokens.
+  const path = req.originalUrl.split('?', 1)[0]
+  console.error(`[leakguard] ${requestId ?? '-'} ${req.method} ${path}: ${stackOf(error)}`)
 }
 
 /**

@@ -106,10 +106,11 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     let answered = false
     /** Runs an original method with the re-entrancy guard up: `json` calls `send`, `send` calls `end`. */
     const original = <A extends unknown[]>(method: (...args: A) => Response, ...args: A): Response => {
-      answered = true
       inside = true
       try {
-        return method.apply(res, args)
+        const sent = method.apply(res, args)
+        answered = true // only once Express took the body: a send that threw answered nothing
+        return sent
       } finally {
         inside = false
       }

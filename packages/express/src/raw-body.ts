@@ -30,16 +30,44 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
   return null
 }
 
+type OutgoingHeaders = Record<string, unknown> | readonly unknown[]
+
+/** Applies the headers of a `writeHead()` call to `res` as `setHeader` would, without sending them. */
+function applyHeaders(res: ServerResponse, headers: OutgoingHeaders | undefined): void {
+  if (headers === undefined || headers === null) return
+  if (!Array.isArray(headers)) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (value !== undefined) res.setHeader(name, value as string | number | readonly string[])
+    }
+    return
+  }
+  // Raw form: [name, value, name, value] or [[name, value], ...]; a repeated name keeps every value.
+  const pairs: unknown[][] = Array.isArray(headers[0])
+    ? (headers as unknown[][])
+    : Array.from({ length: headers.length >> 1 }, (_, i) => [headers[2 * i], headers[2 * i + 1]])
+  const values = new Map<string, { name: string; values: string[] }>()
+  for (const [name, value] of pairs) {
+    const key = String(name).toLowerCase()
+    const entry = values.get(key) ?? { name: String(name), values: [] }
+    entry.values.push(String(value))
+    values.set(key, entry)
+  }
+  for (const { name, values: all } of values.values()) res.setHeader(name, all.length === 1 ? all[0]! : all)
+}
+
 /**
  * Catches JSON written straight to `res.write`/`res.end` (a stream piped into `res`,
  * `res.sendFile`), and error pages written the same way (`text/*`, status 400+, such as Express's
  * finalhandler), which never pass through `res.send`: buffers them up to `maxBytes`, filters them,
  * and fixes Content-Length (dropping the file's ETag and Last-Modified, which no longer describe
- * the body). Other content types stream through untouched. If the headers were already sent and
- * the body must change, the connection is closed: nothing else is safe.
+ * the body). Other content types stream through untouched. `res.writeHead()` of such a body (the
+ * app's own, or a compression middleware's, called before the body reaches leakguard) is held
+ * back until the filtered body is known, so its status and lengths can still be corrected. If the
+ * head was flushed already and the body must change, a chunked body is replaced and anything else
+ * closes the connection: nothing else is safe.
  */
 export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void {
-  const { write } = res
+  const { write, writeHead } = res
   const end = res.end as unknown as (this: ServerResponse, ...args: unknown[]) => ServerResponse
   let mode: 'undecided' | 'pass' | 'json' | 'text' = 'undecided'
   let encoding: ContentEncodingHeader
@@ -48,10 +76,9 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
   let overflow = false
 
   const passing = (): boolean => {
-    if (hooks.isInside()) {
-      mode = 'pass' // leakguard produced this body itself
-      return true
-    }
+    // leakguard produced this body itself (a filtered send, or what follows it once it succeeded);
+    // a send that threw decides nothing for what the app writes next.
+    if (hooks.isInside()) return true
     if (mode === 'undecided') {
       const type = res.getHeader('content-type')
       encoding = res.getHeader('content-encoding')
@@ -77,7 +104,9 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
     chunks.push(buffer)
   }
 
+  let released = false
   const finish = (callback: Callback | undefined): ServerResponse => {
+    released = true // from here on the head goes out: Node's end() writes it implicitly
     let decision: SerializedDecision
     let original: Buffer | null = null
     if (overflow) {
@@ -109,6 +138,17 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
     )
     return end.call(res, payload, callback)
   }
+
+  res.writeHead = function leakguardWriteHead(this: ServerResponse, status: number, ...rest: unknown[]) {
+    if (released || res.headersSent)
+      return writeHead.apply(this, [status, ...rest] as Parameters<typeof writeHead>)
+    const [reason, headers] = typeof rest[0] === 'string' ? [rest[0], rest[1]] : [undefined, rest[0]]
+    res.statusCode = status
+    if (reason !== undefined) res.statusMessage = reason
+    applyHeaders(res, headers as OutgoingHeaders | undefined)
+    if (passing()) return writeHead.call(this, res.statusCode)
+    return this // sent with the filtered body, by end()
+  } as typeof res.writeHead
 
   res.write = function leakguardWrite(
     this: ServerResponse,

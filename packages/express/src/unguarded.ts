@@ -72,7 +72,13 @@ function onResponseFinish({
   const path = request.route?.path
   guard.unguardedResponse({
     method: request.method ?? 'GET',
-    route: typeof path === 'string' ? `${request.baseUrl ?? ''}${path}` : undefined,
+    // The route's own pattern: `req.baseUrl` holds the values of a parameterised mount path.
+    route:
+      typeof path !== 'string'
+        ? undefined
+        : request.baseUrl
+          ? `${path} (in a router mounted under a path)`
+          : path,
     status: response.statusCode,
     mount:
       'the route is mounted before app.use(leakguard()); mount leakguard() before your routes and routers',

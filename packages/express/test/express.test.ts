@@ -1,3 +1,4 @@
+import { ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import { createGuard, type LeakguardEvent, type LeakguardEventOf } from '@leakguard/core'
@@ -85,27 +86,44 @@ describe.each([
     expect((await events())[0]?.request?.route).toBe('GET /admin/users/:id')
   })
 
-  it('closes the connection when JSON must change after the headers announced its length', async () => {
+  it('holds back writeHead() until the filtered body is known, and closes only a head sent around it', async () => {
     const { guard, events } = recording({
       'GET /raw': { allow: ['$.id'] },
       'GET /chunked': { allow: ['$.id'] },
+      'GET /flushed': { allow: ['$.id'] },
     })
+    const text = JSON.stringify(user)
     const server = await serve((app) => {
       app.use(leakguard(guard))
       app.get('/raw', (_req, res) => {
-        const text = JSON.stringify(user)
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
         res.end(text)
       })
       app.get('/chunked', (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' })
-        res.end(JSON.stringify(user))
+        res.writeHead(200, ['Content-Type', 'application/json', 'X-Kept', 'yes'])
+        res.write(text.slice(0, 10))
+        res.end(text.slice(10))
+      })
+      app.get('/flushed', (_req, res) => {
+        // A middleware mounted before leakguard that kept its own reference to writeHead.
+        ServerResponse.prototype.writeHead.call(res, 200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+        })
+        res.end(text)
       })
     })
     try {
-      await expect(fetch(`${server.url}/raw`).then((r) => r.text())).rejects.toThrow()
-      // Without a length the head promised nothing about the body: the filtered one goes out.
-      expect(await (await fetch(`${server.url}/chunked`)).text()).toBe('{"id":7}')
+      const raw = await rawRequest(`${server.url}/raw`)
+      expect([raw.status, raw.body.toString(), Number(raw.headers['content-length'])]).toEqual([
+        200,
+        '{"id":7}',
+        8,
+      ])
+      const chunked = await rawRequest(`${server.url}/chunked`)
+      expect([chunked.body.toString(), chunked.headers['x-kept']]).toEqual(['{"id":7}', 'yes'])
+      // The head went out announcing the original length: nothing safe can follow it.
+      await expect(rawRequest(`${server.url}/flushed`)).rejects.toThrow()
     } finally {
       await server.close()
     }
@@ -228,6 +246,91 @@ describe.each([
 describe.each([
   ['express 5', express],
   ['express 4', express4 as unknown as typeof express],
+])('%s: compression mounted after leakguard', (_name, createExpress) => {
+  it('serves files, static JSON and error pages whether or not compression compresses them', async () => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
+    const { guard, events } = recording({ 'GET /*': { allow: ['$.id', '$.name'] } })
+    const app = createExpress()
+    app.set('env', 'development')
+    app.use(leakguard(guard))
+    app.use(compression())
+    app.use('/static', createExpress.static(fileURLToPath(new URL('./fixtures/', import.meta.url))))
+    app.get('/file', (_req, res) => res.sendFile(fixture('user.json')))
+    app.get('/err', () => {
+      throw new Error(`boom ${SECRET}`)
+    })
+    const server = await listen(app)
+    try {
+      for (const headers of <Record<string, string>[]>[
+        {},
+        { 'accept-encoding': 'identity' },
+        { 'accept-encoding': 'gzip' },
+        { 'accept-encoding': 'zstd' },
+      ]) {
+        for (const path of ['/file', '/static/user.json']) {
+          const res = await rawRequest(`${server.url}${path}`, { headers })
+          expect([res.status, JSON.parse(decode(res))], path).toEqual([200, { id: 7, name: 'From disk' }])
+          if (res.headers['content-length'] !== undefined)
+            expect(Number(res.headers['content-length'])).toBe(res.body.length)
+        }
+        const err = await rawRequest(`${server.url}/err`, { headers })
+        expect(err.status).toBe(500)
+        expect(decode(err)).not.toContain(SECRET)
+      }
+    } finally {
+      await server.close()
+    }
+    expect((await events()).filter((e) => e.type === 'response.blocked')).toEqual([])
+  })
+
+  it('never sends a range of a JSON file: a fragment can be exactly a protected value', async () => {
+    const { guard, events } = recording({})
+    const app = createExpress()
+    app.use(leakguard(guard))
+    app.use('/static', createExpress.static(fileURLToPath(new URL('./fixtures/', import.meta.url))))
+    const server = await listen(app)
+    try {
+      const whole = JSON.stringify(user)
+      const from = (await import('node:fs')).readFileSync(fixture('user.json'), 'utf8').indexOf(SECRET)
+      expect(from).toBeGreaterThan(0)
+      const res = await rawRequest(`${server.url}/static/user.json`, {
+        headers: { range: `bytes=${from - 1}-${from + SECRET.length}` },
+      })
+      expect(res.body.toString()).not.toContain(SECRET)
+      expect(res.status).toBe(500)
+      expect(whole).toContain(SECRET)
+    } finally {
+      await server.close()
+    }
+    expect((await events()).map((e) => e.type === 'response.blocked' && e.error.code)).toEqual([
+      'ERR_LG_RESPONSE_PARTIAL',
+    ])
+  })
+
+  it('filters the error page of a send that threw, as any other raw body', async () => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
+    const app = createExpress()
+    app.use(leakguard())
+    app.get('/x', (_req, res) => void res.status('ENOENT' as unknown as number).json({ ok: 1 }))
+    app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+      res.statusCode = 500
+      res.setHeader('Content-Type', 'application/json')
+      res.end(JSON.stringify({ error: error.message, aws: 'AKIAIOSFODNN7EXAMPLE', stack: error.stack }))
+    })
+    const server = await listen(app)
+    try {
+      const res = await rawRequest(`${server.url}/x`)
+      expect(res.status).toBe(500)
+      expect(res.body.toString()).not.toMatch(/AKIAIOSFODNN7EXAMPLE|\n\s+at /)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe.each([
+  ['express 5', express],
+  ['express 4', express4 as unknown as typeof express],
 ])('%s mount order', (_name, createExpress) => {
   it('names the route when leakguard is mounted after it, on its first response', async () => {
     vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
@@ -252,7 +355,7 @@ describe.each([
         e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_UNGUARDED_RESPONSE',
     )
     expect(warnings.map((w) => w.warning.message.split(' sent ')[0])).toEqual([
-      'GET /api/users/:id',
+      'GET /users/:id (in a router mounted under a path)',
       'GET /health',
     ])
     expect(warnings[0]!.warning.message).toContain('mount leakguard() before your routes')

@@ -122,6 +122,13 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     else apply(decision)
   })
 
+  // A hook or serializer that throws after leakguard filtered the payload turns the reply into an
+  // error reply: its payload (the error, with its message) has not been filtered yet.
+  fastify.addHook('onError', (request, _reply, _error, next) => {
+    filtered.delete(request)
+    next()
+  })
+
   fastify.addHook('onResponse', (request, reply, next) => {
     const context = contexts.get(request)
     if (context !== undefined) guard.endRequest(context, reply.statusCode)

@@ -14,6 +14,36 @@ async function serve(build: (app: FastifyInstance) => Promise<void> | void) {
 }
 
 describe('fastify specifics', () => {
+  it('filters the error reply of a hook that throws after leakguard filtered the payload', async () => {
+    const leaky = `dup key (apiKey)=(${SECRET}) AKIAIOSFODNN7EXAMPLE at /srv/app/db.js:9:9`
+    const server = await serve(async (app) => {
+      await app.register(leakguard)
+      await app.register(async (scope) => {
+        scope.addHook('preSerialization', async () => {
+          throw new Error(leaky)
+        })
+        scope.get('/pre', async () => ({ ok: 1 }))
+      })
+      await app.register(async (scope) => {
+        scope.addHook('onSend', async (_request, _reply, payload) => {
+          if (typeof payload === 'string' && payload.includes('"ok"')) throw new Error(leaky)
+          return payload
+        })
+        scope.get('/send', async () => ({ ok: 1 }))
+      })
+    })
+    try {
+      for (const path of ['/pre', '/send']) {
+        const res = await fetch(`${server.url}${path}`)
+        const text = await res.text()
+        expect(res.status, path).toBe(500)
+        expect(text, path).not.toMatch(/SENTINEL|AKIA|\/srv\/app/)
+      }
+    } finally {
+      await server.close()
+    }
+  })
+
   it("filters the default error handler's payload: a 5xx loses its message, a 4xx keeps it", async () => {
     const server = await serve(async (app) => {
       await app.register(leakguard)

@@ -51,7 +51,7 @@ const printed = new Set<string>()
 /** Reports a warning to the process once per code and message (Node prints it on stderr). */
 export function processWarning(code: string, message: string): void {
   const key = `${code}\u0000${message}`
-  if (printed.has(key)) return
-  if (printed.size < 1024) printed.add(key)
+  if (printed.has(key) || printed.size >= 1024) return
+  printed.add(key)
   process.emitWarning(`leakguard: ${message}`, { code })
 }

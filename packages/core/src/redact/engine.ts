@@ -85,7 +85,7 @@ export interface Redactor {
   readonly errorHygiene: boolean
   readonly nestedJson: boolean
   readonly hashKey: Buffer | undefined
-  /** Tokens the route issues pass: no `jwt` detector, no member-name rule on token names. */
+  /** Tokens the route issues pass: under token member names, no `jwt` detector and no member-name rule. */
   readonly passesIssuedTokens: boolean
 }
 
@@ -144,16 +144,12 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
 }
 
 /**
- * The redactor of a route's success bodies when the route issues tokens (`issuesTokens`): the
- * `jwt` detector is off and member names that name a token are not masked; the rest applies.
+ * The redactor of a route's success bodies when the route issues tokens (`issuesTokens`): values
+ * of members that name a token (`token`, `access_token`, ...) are neither masked for their name
+ * nor read by the `jwt` detector; everything else, a JWT under any other name included, applies.
  */
 export function issuedTokensRedactor(base: Redactor): Redactor {
-  return {
-    ...base,
-    cleanKeys: new Set(),
-    detectors: base.detectors.filter((active) => active.detector.id !== 'jwt'),
-    passesIssuedTokens: true,
-  }
+  return { ...base, cleanKeys: new Set(), passesIssuedTokens: true }
 }
 
 function validateOverrides(value: unknown, option: string): Readonly<Record<string, unknown>> {
@@ -431,7 +427,9 @@ export class RedactionSession {
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
       if (mayHoldSecret(features) && !isTimestamp(text, features.length)) {
         const context: DetectionContext = { key }
+        const issuedToken = redactor.passesIssuedTokens && key !== null && isTokenKey(key)
         for (const { detector } of redactor.detectors) {
+          if (issuedToken && detector.id === 'jwt') continue
           if (!detector.prefilter(text, features, context)) continue
           found ??= []
           collect(detector.pattern, text, detector.id, found, detector.validate, context)

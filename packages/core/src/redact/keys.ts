@@ -114,12 +114,18 @@ const SENSITIVE_PAIRS = new Set([
 
 /**
  * Whether a member name says its value is a token handed to a caller: `token`, `accessToken`,
- * `refresh_token`, `id_token`, `jwt`, `sessionId`; not `apiKey` or `password`.
+ * `refresh_token`, `id_token`, `jwt`, `sessionId`; not `apiKey`, `password`, nor a token named
+ * after another secret (`passwordToken`, `apiKeyToken`, `clientSecretJwt`).
  */
 export function isTokenKey(key: string): boolean {
   const words = keyWords(key)
   const last = words[words.length - 1]
   if (last === undefined) return false
+  const before = words.slice(0, -1)
+  if (before.some((word) => SENSITIVE_WORDS.has(word))) return false
+  for (let i = 1; i < before.length; i++) {
+    if (SENSITIVE_PAIRS.has(`${before[i - 1]} ${before[i]}`)) return false
+  }
   if (SENSITIVE_LAST_WORDS.has(last)) return true
   if (words.length === 1) return last === 'sessionid'
   return `${words[words.length - 2]} ${last}` === 'session id'
