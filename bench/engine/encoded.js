@@ -23,7 +23,11 @@ const setups = {
   },
   'compression after leakguard: gzip, then gunzip, filter, gzip': () => {
     const encoded = gzipSync(JSON.stringify(body))
-    const decision = guard.filterSerialized(context(), { status: 200, payload: encoded, contentEncoding: 'gzip' })
+    const decision = guard.filterSerialized(context(), {
+      status: 200,
+      payload: encoded,
+      contentEncoding: 'gzip',
+    })
     return decision.payload
   },
 }
