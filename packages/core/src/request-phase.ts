@@ -58,9 +58,20 @@ export interface RequestPhaseState {
     readonly charges: Charge[]
     /** A limiter charged the request but its store cannot give the charge back. */
     unrefundable: boolean
-    /** Failures-only limiters to charge once the status is known. */
-    readonly pending: { limiter: CompiledLimiter; request: RateLimitRequest }[]
+    /** Failures-only limiters whose verdict waits for the response status. */
+    readonly pending: PendingFailure[]
   }
+}
+
+/**
+ * A failures-only limiter that admitted a request: it was charged up front (`reserved`), and the
+ * charge stays if the response fails, or is given back (`charge`) if it does not.
+ */
+interface PendingFailure {
+  readonly limiter: CompiledLimiter
+  readonly request: RateLimitRequest
+  readonly reserved: boolean
+  readonly charge: Charge | undefined
 }
 
 export function newPhaseState(): Pick<RequestPhaseState, 'principal' | 'auth' | 'rate'> {
@@ -268,8 +279,10 @@ export function createRequestPhase(deps: Dependencies) {
     if (run.full !== undefined) reportFull(context, run.full)
     const { result } = run
     if (run.charge !== undefined) context.rate.charges.push(run.charge)
-    else if (result.allowed && !limiter.failuresOnly) context.rate.unrefundable = true
-    if (limiter.failuresOnly) context.rate.pending.push({ limiter, request })
+    else if (result.allowed) context.rate.unrefundable = true
+    if (limiter.failuresOnly) {
+      context.rate.pending.push({ limiter, request, reserved: result.allowed, charge: run.charge })
+    }
     if (rate.headers) context.rate.reported.push({ limiter, result })
     if (result.allowed) return undefined
     if (run.full === 'refused') {
@@ -299,20 +312,24 @@ export function createRequestPhase(deps: Dependencies) {
     return tooManyRequests(context, limiter, 'ERR_LG_RATELIMIT_EXCEEDED', refused, seconds, detail)
   }
 
+  /** Says once that the store keeps charges leakguard would give back. */
+  function warnNoRefund(): void {
+    if (warnedNoRefund) return
+    warnedNoRefund = true
+    deps.warn(
+      'ERR_LG_RATELIMIT_NO_REFUND',
+      'the rate-limit store cannot give charges back (it has no refund(), or its consume() returns no chargedAt): requests refused by one limit still count against the limits that admitted them, and failures-only limits count every request, successes included. See "Writing a store" in docs/rate-limiting.md.',
+    )
+  }
+
   /**
    * A refused request consumes no budget anywhere: gives back what the limiters that admitted it
    * charged (in this call or an earlier one: Express and Koa run route limits in the route helper),
-   * and drops its failures-only counts.
+   * failures-only reservations included.
    */
   async function giveBack(context: RequestPhaseState, rate: RateGate, status: number): Promise<void> {
     context.rate.pending.length = 0
-    if (context.rate.unrefundable && !warnedNoRefund) {
-      warnedNoRefund = true
-      deps.warn(
-        'ERR_LG_RATELIMIT_NO_REFUND',
-        'the rate-limit store cannot give charges back (it has no refund(), or its consume() returns no chargedAt): requests refused by one limit still count against the limits that admitted them. See "Writing a store" in docs/rate-limiting.md.',
-      )
-    }
+    if (context.rate.unrefundable) warnNoRefund()
     const charges = context.rate.charges.splice(0)
     if (charges.length === 0) return
     const failures = await Promise.all(charges.map((charge) => rate.refund(charge)))
@@ -344,13 +361,7 @@ export function createRequestPhase(deps: Dependencies) {
         principal: context.principal,
         headers,
       }
-      const refusal = afterLimiter(
-        context,
-        limiter,
-        request,
-        await rate.run(limiter, request, 'consume'),
-        rate,
-      )
+      const refusal = afterLimiter(context, limiter, request, await rate.run(limiter, request), rate)
       if (refusal === undefined) continue
       await giveBack(context, rate, refusal.status)
       const retryAfter = { 'retry-after': String(refusal.retryAfter) }
@@ -449,23 +460,27 @@ export function createRequestPhase(deps: Dependencies) {
       })
     },
     /**
-     * Charges failures-only limiters once the response status is known; a success forgets their
-     * counts with `resetOnSuccess`.
+     * Settles failures-only limiters once the response has finished: a failure (a status in
+     * `failureStatuses`) keeps the charge made before the handler; any other status gives it back,
+     * and a success (below 400) forgets the key's failures with `resetOnSuccess`. Never called for
+     * a response that did not finish (the client went away): its charge stays, as a failure's.
      */
     endRequest(context: RequestPhaseState, status: number): void {
       const rate = deps.rate()
       if (rate === undefined || context.rate.pending.length === 0) return
-      const pending = context.rate.pending.splice(0)
-      for (const { limiter, request } of pending) {
-        if (limiter.failureStatuses.has(status)) {
-          void rate.run(limiter, request, 'record').then((run) => {
-            if (!run.ok) storeFailed(context, limiter, run.error, status)
-            else if (run.full !== undefined) reportFull(context, run.full)
-          })
-        } else if (limiter.resetOnSuccess && status < 400) {
+      for (const { limiter, request, reserved, charge } of context.rate.pending.splice(0)) {
+        if (limiter.failureStatuses.has(status)) continue
+        if (limiter.resetOnSuccess && status < 400) {
+          // Forgetting every count of the key gives this request's charge back too.
           void rate.reset(limiter, request).then((error) => {
             if (error !== undefined) storeFailed(context, limiter, error, status)
           })
+        } else if (charge !== undefined) {
+          void rate.refund(charge).then((error) => {
+            if (error !== undefined) storeFailed(context, limiter, error, status)
+          })
+        } else if (reserved) {
+          warnNoRefund()
         }
       }
     },

@@ -170,7 +170,7 @@ return out
 
 /**
  * Gives back a charge, atomically, to every limit of a key that still counts it; never creates a
- * key.
+ * key, and deletes one that counts nothing afterwards (an empty sorted set goes by itself).
  *
  * KEYS: as for DECIDE.
  * ARGV: cost, chargedAt (the `now` DECIDE returned), then per limit: windowMs, algorithm.
@@ -192,7 +192,12 @@ for i = 1, #KEYS do
       elseif at == state.idx - 1 then
         state.p = math.max(0, state.p - cost)
       end
-      redis.call('HSET', key, 's', state.idx, 'c', state.c, 'p', state.p)
+      if state.c == 0 and state.p == 0 then
+        -- Nothing left counted (a failures-only success refunded): the key goes.
+        redis.call('DEL', key)
+      else
+        redis.call('HSET', key, 's', state.idx, 'c', state.c, 'p', state.p)
+      end
     end
   else
     redis.call('ZREMRANGEBYSCORE', key, '-inf', now - w)

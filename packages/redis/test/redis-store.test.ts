@@ -2,7 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { createGuard, createRateLimiter, type LeakguardEvent, type StoreLimit } from '@leakguard/core'
+import {
+  createGuard,
+  createRateLimiter,
+  type LeakguardEvent,
+  type RateLimitStore,
+  type StoreLimit,
+} from '@leakguard/core'
 import { parseRateLimitField } from '@leakguard/test-utils'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
@@ -191,6 +197,103 @@ suite('RedisStore against a real Redis', () => {
       await store.reset(key, limits)
       expect(await io.exists(...store.keysOf(key, limits))).toBe(0)
       expect((await store.consume(key, limits, 2, 'check')).allowed).toBe(true)
+    })
+  })
+
+  describe('failures-only reservations under concurrency', () => {
+    const limits = [counter(3), log(3)]
+
+    it.each([
+      ['ioredis', () => io],
+      ['node-redis', () => node],
+    ] as const)(
+      'reserves at most the limit of 100 concurrent requests, and refunds free every slot (%s)',
+      async (_name, client) => {
+        const store = new RedisStore(client())
+        const key = randomUUID()
+        const reserve = () =>
+          Promise.all(Array.from({ length: 100 }, () => store.consume(key, limits, 1, 'consume')))
+        const first = (await reserve()).filter((decision) => decision.allowed)
+        expect(first).toHaveLength(3)
+        await Promise.all(first.map((decision) => store.refund(key, limits, 1, decision.chargedAt!)))
+        // Nothing is counted any more: the key is gone, and the next burst gets the whole limit.
+        expect(await io.exists(...store.keysOf(key, limits))).toBe(0)
+        expect((await reserve()).filter((decision) => decision.allowed)).toHaveLength(3)
+      },
+    )
+
+    it('lets 4 instances on their own connections check at most the limit of 100 concurrent guesses', async () => {
+      const clients = Array.from({ length: 4 }, () => new Redis(REDIS))
+      const refunds: Promise<void>[] = []
+      const instances = clients.map((client) => {
+        const redis = new RedisStore(client)
+        const store: RateLimitStore = {
+          consume: (...args) => redis.consume(...args),
+          refund: (...args) => {
+            const refund = redis.refund(...args)
+            refunds.push(refund)
+            return refund
+          },
+        }
+        return createGuard({
+          rateLimit: { store, limits: [{ limit: 3, window: '15m', name: 'login' }], failuresOnly: true },
+        })
+      })
+      const ip = `10.${Math.floor(Math.random() * 250)}.3.1`
+      const attempt = async (guard: (typeof instances)[number]) => {
+        const context = guard.startRequest({ method: 'POST', path: '/login', native: {}, clientAddress: ip })
+        return { guard, context, decision: await guard.checkRequest(context, { headers: {} }) }
+      }
+      const burst = () => Promise.all(Array.from({ length: 100 }, (_, i) => attempt(instances[i % 4]!)))
+      try {
+        // Successes give their reservations back: the next burst again gets the whole limit.
+        const successes = (await burst()).filter(({ decision }) => decision.allowed)
+        expect(successes).toHaveLength(3)
+        for (const { guard, context } of successes) guard.endRequest(context, 200)
+        await until(() => refunds.length === 3, 'the refunds to be sent')
+        await Promise.all(refunds)
+        const failures = (await burst()).filter(({ decision }) => decision.allowed)
+        expect(failures).toHaveLength(3)
+        for (const { guard, context } of failures) guard.endRequest(context, 401)
+        const after = await burst()
+        expect(after.filter(({ decision }) => decision.allowed)).toHaveLength(0)
+        expect(after[0]!.decision).toMatchObject({ status: 429 })
+        expect(refunds).toHaveLength(3)
+      } finally {
+        await Promise.all(clients.map((client) => client.quit()))
+      }
+    })
+
+    it('reports a refund Redis cannot make as a store error, without failing the request', async () => {
+      const client = new Redis({ ...REDIS, enableOfflineQueue: false, retryStrategy: () => null })
+      client.on('error', () => {})
+      await ready(client)
+      const events: LeakguardEvent[] = []
+      const guard = createGuard({
+        rateLimit: {
+          store: new RedisStore(client),
+          limits: [{ limit: 3, window: '15m' }],
+          failuresOnly: true,
+        },
+        audit: { onEvent: (event) => void events.push(event) },
+      })
+      const context = guard.startRequest({
+        method: 'POST',
+        path: '/login',
+        native: {},
+        clientAddress: '10.9.9.9',
+      })
+      expect(await guard.checkRequest(context, { headers: {} })).toMatchObject({ allowed: true })
+      client.disconnect()
+      expect(() => guard.endRequest(context, 200)).not.toThrow()
+      await until(
+        () => events.some((event) => event.type === 'ratelimit.store_error'),
+        'the store error event',
+      )
+      expect(events.find((event) => event.type === 'ratelimit.store_error')).toMatchObject({
+        reason: { code: 'ERR_LG_RATELIMIT_STORE_FAILED' },
+        request: { status: 200 },
+      })
     })
   })
 

@@ -15,8 +15,9 @@
 export type Algorithm = 'sliding-window' | 'sliding-log'
 
 /**
- * `consume` charges `cost` when it fits; `check` only looks (failures-only limiters, before the
- * response); `record` charges whatever the count (failures-only limiters, after the response).
+ * `consume` charges `cost` when it fits (every limiter of a guard, failures-only ones included:
+ * they reserve up front and refund); `check` only looks; `record` charges whatever the count, for
+ * events that have already happened.
  */
 export type ConsumeMode = 'consume' | 'check' | 'record'
 

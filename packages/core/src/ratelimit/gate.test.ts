@@ -63,7 +63,8 @@ describe('RateLimit t and Retry-After through a guard', () => {
     await guard.checkRequest(failed, { headers: {} })
     guard.endRequest(failed, 401)
     const next = await guard.checkRequest(login(), { headers: {} })
-    expect(items(next.headers.ratelimit)).toEqual({ login: { r: 4, t: 900 } })
+    // One failure, and this request's own reservation until its response says otherwise.
+    expect(items(next.headers.ratelimit)).toEqual({ login: { r: 3, t: 900 } })
   })
 
   for (const seed of [1, 2, 3, 4, 5, 6]) {
@@ -276,5 +277,190 @@ describe('resetOnSuccess', () => {
         routes: { 'GET /login': { rateLimit: { limits, failuresOnly: true, resetOnSuccess: true } } },
       }),
     ).toThrow(/routes\["GET \/login"\]\.rateLimit\.resetOnSuccess: needs a store with a reset/)
+  })
+})
+
+describe('failures-only limits under concurrency: count before, refund after', () => {
+  const login = (extra: Record<string, unknown> = {}) => ({
+    routes: {
+      'POST /login': {
+        rateLimit: { limits: [{ limit: 3, window: '15m', name: 'login' }], failuresOnly: true, ...extra },
+      },
+    },
+  })
+
+  /** A MemoryStore that answers on a later turn of the event loop, as a networked store does. */
+  function remote(memory = new MemoryStore()): RateLimitStore {
+    const later = <T>(answer: () => T) => new Promise<T>((resolve) => setImmediate(() => resolve(answer())))
+    return {
+      consume: (...args) => later(() => memory.consume(...args)),
+      refund: (...args) => later(() => memory.refund(...args)),
+      reset: (...args) => later(() => memory.reset(...args)),
+    }
+  }
+
+  function attempts(options: GuardOptions) {
+    const recorder = recording(options)
+    const open = async (clientAddress = '203.0.113.5') => {
+      const context = recorder.guard.startRequest({
+        method: 'POST',
+        path: '/login',
+        native: {},
+        clientAddress,
+      })
+      return { context, decision: await recorder.guard.checkRequest(context, { headers: {} }) }
+    }
+    return { ...recorder, open }
+  }
+
+  /** Lets the refunds and resets endRequest starts in the background land. */
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 5))
+
+  for (const [name, store] of [
+    ['MemoryStore', () => new MemoryStore()],
+    ['an asynchronous store', () => remote()],
+  ] as const) {
+    it(`admits at most the limit of 100 concurrent failing attempts (${name})`, async () => {
+      const { guard, open } = attempts({ rateLimit: { store: store() }, ...login() })
+      const burst = await Promise.all(Array.from({ length: 100 }, () => open()))
+      const admitted = burst.filter(({ decision }) => decision.allowed)
+      expect(admitted).toHaveLength(3)
+      for (const { context } of admitted) guard.endRequest(context, 401)
+      expect(burst.filter(({ decision }) => !decision.allowed && decision.status === 429)).toHaveLength(97)
+      expect((await open()).decision).toMatchObject({ allowed: false, status: 429 })
+    })
+
+    it(`gives a success's reservation back, so normal traffic is never limited (${name})`, async () => {
+      const { guard, open } = attempts({ rateLimit: { store: store() }, ...login() })
+      for (let round = 0; round < 5; round++) {
+        const burst = await Promise.all(Array.from({ length: 10 }, () => open()))
+        expect(burst.filter(({ decision }) => decision.allowed)).toHaveLength(3)
+        for (const { context, decision } of burst) if (decision.allowed) guard.endRequest(context, 200)
+        await settled()
+      }
+      const failures = await Promise.all(Array.from({ length: 3 }, () => open()))
+      for (const { context } of failures) guard.endRequest(context, 404)
+      expect((await open()).decision).toMatchObject({ allowed: false, status: 429 })
+    })
+  }
+
+  it('counts a request whose response never finishes (an aborted guess) as a failure', async () => {
+    const { guard, open } = attempts(login())
+    const aborted = await Promise.all([open(), open(), open()])
+    expect(aborted.every(({ decision }) => decision.allowed)).toBe(true)
+    // The adapters call endRequest only for a finished response: these three never finish.
+    await settled()
+    expect((await open()).decision).toMatchObject({ allowed: false, status: 429 })
+    const { context } = aborted[0]!
+    guard.endRequest(context, 200)
+    await settled()
+    expect((await open()).decision).toMatchObject({ allowed: true })
+  })
+
+  it('refunds a status outside failureStatuses (a 500) without forgetting earlier failures', async () => {
+    const { guard, open } = attempts(login({ resetOnSuccess: true }))
+    for (const status of [401, 401, 500, 503]) {
+      const { context, decision } = await open()
+      expect(decision.allowed).toBe(true)
+      guard.endRequest(context, status)
+    }
+    await settled()
+    expect((await open()).decision).toMatchObject({ allowed: true })
+    expect((await open()).decision).toMatchObject({ allowed: false, status: 429 })
+  })
+
+  it('counts only the statuses of failureStatuses, a 2xx listed there included', async () => {
+    const { guard, open } = attempts(login({ failureStatuses: [200] }))
+    for (const status of [401, 403, 404]) guard.endRequest((await open()).context, status)
+    await settled()
+    for (let i = 0; i < 3; i++) guard.endRequest((await open()).context, 200)
+    expect((await open()).decision).toMatchObject({ allowed: false, status: 429 })
+  })
+
+  it('shows the reservation in RateLimit, and a refunded request leaves the budget whole', async () => {
+    const { guard, open } = attempts(login())
+    const first = await open()
+    expect(items(first.decision.headers.ratelimit).login).toMatchObject({ r: 2 })
+    guard.endRequest(first.context, 200)
+    await settled()
+    const second = await open()
+    expect(items(second.decision.headers.ratelimit).login).toMatchObject({ r: 2 })
+    guard.endRequest(second.context, 401)
+    expect(items((await open()).decision.headers.ratelimit).login).toMatchObject({ r: 1 })
+  })
+
+  it('reserves and refunds what a cost function says a request costs', async () => {
+    const { guard, open } = attempts(
+      login({ cost: () => 2, limits: [{ limit: 5, window: '1m', name: 'login' }] }),
+    )
+    const burst = await Promise.all(Array.from({ length: 10 }, () => open()))
+    const admitted = burst.filter(({ decision }) => decision.allowed)
+    expect(admitted).toHaveLength(2)
+    for (const { context } of admitted) guard.endRequest(context, 204)
+    await settled()
+    expect(
+      (await Promise.all(Array.from({ length: 10 }, () => open()))).filter((a) => a.decision.allowed),
+    ).toHaveLength(2)
+  })
+
+  it('gives a failures-only reservation back when another limiter refuses the request', async () => {
+    const { guard, open } = attempts({
+      rateLimit: { limits: [{ limit: 2, window: '1m', name: 'failures' }], failuresOnly: true },
+      routes: {
+        'POST /login': {
+          rateLimit: { limits: [{ limit: 1, window: '1m', name: 'route' }], failuresOnly: false },
+        },
+      },
+    })
+    guard.endRequest((await open()).context, 401)
+    for (let i = 0; i < 3; i++) {
+      const refused = await open()
+      expect(refused.decision).toMatchObject({ allowed: false, status: 429 })
+      expect(items(refused.decision.headers.ratelimit)).toMatchObject({ failures: { r: 1 }, route: { r: 0 } })
+    }
+  })
+
+  it('reports a refund the store could not make as a store error, and keeps serving', async () => {
+    const memory = new MemoryStore()
+    const { guard, open, events } = attempts({
+      rateLimit: {
+        store: {
+          consume: (...args) => memory.consume(...args),
+          refund: () => Promise.reject(new Error('connection reset')),
+        },
+      },
+      ...login(),
+    })
+    const { context } = await open()
+    expect(() => guard.endRequest(context, 200)).not.toThrow()
+    await settled()
+    expect((await events()).filter((e) => e.type === 'ratelimit.store_error')).toMatchObject([
+      { reason: { code: 'ERR_LG_RATELIMIT_STORE_FAILED' }, request: { status: 200 } },
+    ])
+    // The success stays counted: the store kept it.
+    expect(items((await open()).decision.headers.ratelimit).login).toMatchObject({ r: 1 })
+  })
+
+  it('counts every request on a store that cannot refund, and says so once', async () => {
+    const memory = new MemoryStore()
+    const legacy: RateLimitStore = { consume: (...args) => memory.consume(...args) }
+    const { guard, open, events } = attempts({ rateLimit: { store: legacy }, ...login() })
+    const burst = await Promise.all(Array.from({ length: 20 }, () => open()))
+    const admitted = burst.filter(({ decision }) => decision.allowed)
+    expect(admitted).toHaveLength(3)
+    for (const { context } of admitted) guard.endRequest(context, 200)
+    await settled()
+    expect((await open()).decision).toMatchObject({ allowed: false, status: 429 })
+    const warnings = (await events()).filter((e) => e.type === 'config.warning')
+    expect(warnings).toMatchObject([{ warning: { code: 'ERR_LG_RATELIMIT_NO_REFUND' } }])
+  })
+
+  it("refuses nothing in mode 'report', reports what it would refuse, and never counts past the limit", async () => {
+    const { guard, open, events } = attempts({ mode: 'report', ...login() })
+    const burst = await Promise.all(Array.from({ length: 100 }, () => open()))
+    expect(burst.every(({ decision }) => decision.allowed)).toBe(true)
+    for (const { context } of burst) guard.endRequest(context, 401)
+    expect((await events()).filter((e) => e.type === 'ratelimit.exceeded')).toHaveLength(97)
+    expect(items((await open()).decision.headers.ratelimit).login).toMatchObject({ r: 0 })
   })
 })

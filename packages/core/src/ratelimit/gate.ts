@@ -24,13 +24,11 @@ export interface RateGate {
   readonly headers: boolean
   /** Compiles a route's `rateLimit` with the guard's settings as defaults. */
   compileRoute(raw: unknown, option: string, id: string): CompiledLimiter | false
-  /** Runs one limiter for a request. Never rejects. */
-  run(
-    limiter: CompiledLimiter,
-    request: RateLimitRequest,
-    mode: 'consume' | 'record',
-    cost?: number,
-  ): Promise<LimiterRun>
+  /**
+   * Charges a request to one limiter when every limit admits it (a failures-only limiter too: its
+   * charge is a reservation, refunded once the response is known to be no failure). Never rejects.
+   */
+  run(limiter: CompiledLimiter, request: RateLimitRequest): Promise<LimiterRun>
   /** The key and cost a limiter counts a request under. */
   keyOf(limiter: CompiledLimiter, request: RateLimitRequest): { key: string; cost: number }
   /** Gives a charge back. Never rejects: resolves to the store's failure, if any. */
@@ -175,21 +173,17 @@ export function compileRateGate(options: unknown, option: string): RateGate {
       return resettable(limiter, named)
     },
     keyOf,
-    async run(limiter, request, mode, givenCost) {
+    async run(limiter, request) {
       const { key, cost } = keyOf(limiter, request)
-      const charged = givenCost ?? cost
       try {
-        const pending = store.consume(
-          key,
-          limiter.limits,
-          charged,
-          mode === 'record' ? 'record' : limiter.failuresOnly ? 'check' : 'consume',
-        )
+        // Counted before the handler runs, failures-only limiters included: concurrent requests
+        // then cannot all pass a check made before any of them has failed.
+        const pending = store.consume(key, limiter.limits, cost, 'consume')
         const decision = pending instanceof Promise ? await pending : pending
         const charge =
           decision.chargedAt === undefined || !canRefund
             ? undefined
-            : { limiter, key, cost: charged, at: decision.chargedAt }
+            : { limiter, key, cost, at: decision.chargedAt }
         return { ok: true, result: toResult(limiter.limits, decision), full: decision.full, charge }
       } catch (error) {
         return { ok: false, error: LeakguardRateLimitError.from(error) }

@@ -53,6 +53,34 @@ describe('MemoryStore refunds', () => {
   })
 })
 
+describe('MemoryStore reservations (failures-only limits)', () => {
+  it('lets exactly the limit of concurrent reservations through, then frees each refunded one', () => {
+    const store = new MemoryStore({ now: () => 1_000_000 })
+    const limits = [counter(3), log(3)]
+    const decisions = Array.from({ length: 100 }, () => store.consume('k', limits, 1, 'consume'))
+    const charged = decisions.filter((d) => d.allowed)
+    expect(charged).toHaveLength(3)
+    store.refund('k', limits, 1, charged[0]!.chargedAt!)
+    expect(store.consume('k', limits, 1, 'consume').allowed).toBe(true)
+    expect(store.consume('k', limits, 1, 'consume').allowed).toBe(false)
+  })
+
+  it('drops a key once refunds leave it counting nothing, so successes do not fill the store', () => {
+    const store = new MemoryStore({ maxKeys: 2, whenFull: 'refuse', now: () => 1_000_000 })
+    const limits = [counter(3), log(3)]
+    for (const key of ['a', 'b', 'c', 'd']) {
+      const { allowed, chargedAt } = store.consume(key, limits, 1, 'consume')
+      expect(allowed).toBe(true)
+      store.refund(key, limits, 1, chargedAt!)
+    }
+    expect(store.size).toBe(0)
+    const kept = store.consume('e', limits, 2, 'consume')
+    store.consume('e', limits, 1, 'consume')
+    store.refund('e', limits, 2, kept.chargedAt!)
+    expect(store.size).toBe(1)
+  })
+})
+
 describe('MemoryStore resets', () => {
   it("forgets the key's counts under the given limits only", () => {
     const store = new MemoryStore({ now: () => 1000 })

@@ -148,6 +148,9 @@ export class MemoryStore implements RateLimitStore {
       if ('times' in state) refundLog(state, now, limit.windowMs, cost, chargedAt)
       else refundWindow(state, now, limit.windowMs, cost, chargedAt)
     }
+    // Failures-only limiters refund every success: a key that counts nothing gives its slot back.
+    for (const state of held.values()) if (!isEmpty(state)) return
+    this.#cache.delete(key)
   }
 
   reset(key: string, limits: readonly StoreLimit[]): void {
@@ -192,6 +195,10 @@ const stateId = (limit: StoreLimit): number =>
 
 function initial(limit: StoreLimit): LimitState {
   return limit.algorithm === 'sliding-window' ? newCounter() : newLog()
+}
+
+function isEmpty(state: LimitState): boolean {
+  return 'times' in state ? state.times.length === 0 : state.current === 0 && state.previous === 0
 }
 
 function copy(state: LimitState): LimitState {

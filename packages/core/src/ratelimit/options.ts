@@ -56,9 +56,11 @@ export interface LimiterOptions {
   cost?: number | ((request: RateLimitRequest) => number)
   /**
    * Count only responses whose status is in `failureStatuses` (credential stuffing, object
-   * enumeration), without limiting normal traffic. Once over, every request is refused, a correct
-   * password included: a lockout that let the right guess through would tell the attacker which
-   * guess was right.
+   * enumeration), without limiting normal traffic. Every request is charged before the handler
+   * runs and refunded when its response finishes with any other status, so concurrent guesses
+   * cannot outrun the limit; a request whose response never finishes (the client went away) stays
+   * counted. Once over, every request is refused, a correct password included: a lockout that let
+   * the right guess through would tell the attacker which guess was right.
    * @default false
    */
   failuresOnly?: boolean

@@ -25,9 +25,9 @@ export interface StoreDecision {
  *
  * `refund` and `reset` are optional, so a store written for an older leakguard keeps working:
  * without `refund` (or without `chargedAt` in its decisions), a request refused by another limiter
- * still counts against the limiters that admitted it (a `config.warning`,
- * `ERR_LG_RATELIMIT_NO_REFUND`, says so once); without `reset`, `resetOnSuccess` is refused at
- * startup.
+ * still counts against the limiters that admitted it, and failures-only limiters count successes
+ * too (limits still hold; a `config.warning`, `ERR_LG_RATELIMIT_NO_REFUND`, says so once); without
+ * `reset`, `resetOnSuccess` is refused at startup.
  */
 export interface RateLimitStore {
   /**
