@@ -70,7 +70,7 @@ writeSection(
 Machine: ${machine()}. Run: ${new Date().toISOString().slice(0, 10)}.
 
 When compression runs inside leakguard, the engine receives gzip bytes: it decodes them (bounded
-by \`responses.maxBufferedBytes\`), filters, and compresses the result again. The extra cost is one
+by \`responses.maxBodyBytes\`), filters, and compresses the result again. The extra cost is one
 gunzip and one gzip of the filtered (smaller) body; mounting compression first avoids it. Each
 setup includes the compression its order implies.
 

@@ -209,11 +209,11 @@ describe('filterSerialized', () => {
   const serialized = (payload: string | Uint8Array, status = 200, g = guard) =>
     g.filterSerialized(g.startRequest({ method: 'GET', path: '/u', native: {} }), { status, payload })
 
-  it('reserializes only when something was dropped, otherwise returns the same payload', () => {
+  it('sends the serialization of the decided value; the same payload only when it already is that text', () => {
     expect(serialized('{"id":1,"secret":"s"}')).toEqual({ blocked: false, payload: '{"id":1}' })
-    const untouched = Buffer.from('{ "id": 1 }')
-    expect(serialized(untouched)).toEqual({ blocked: false, payload: untouched })
-    expect((serialized(untouched) as { payload: unknown }).payload).toBe(untouched)
+    const canonical = Buffer.from('{"id":1}')
+    expect((serialized(canonical) as { payload: unknown }).payload).toBe(canonical)
+    expect(serialized(Buffer.from('{ "id": 1 }'))).toEqual({ blocked: false, payload: '{"id":1}' })
   })
 
   it('reads Buffers and Uint8Arrays as UTF-8 and ignores a byte order mark', () => {
@@ -350,5 +350,77 @@ describe('routes that issue tokens', () => {
     expect(() => createGuard({ routes: { 'POST /login': { issuesTokens: 'yes' as never } } })).toThrow(
       /routes\["POST \/login"\]\.issuesTokens: expected true or false/,
     )
+  })
+})
+
+describe('responses.maxBodyBytes', () => {
+  const blockedCodes = async (events: LeakguardEvent[], guard: { flush(): Promise<void> }) => {
+    await guard.flush()
+    return events.flatMap((e) => (e.type === 'response.blocked' ? [e.error.code] : []))
+  }
+
+  it('defaults to 10 MiB and is validated with its name, what was given and what is valid', () => {
+    expect(createGuard().maxBufferedBytes).toBe(10 * 1024 * 1024)
+    expect(createGuard({ responses: { maxBodyBytes: 1024 } }).maxBufferedBytes).toBe(1024)
+    const error = configError({ responses: { maxBodyBytes: '10mb' } })
+    expect(error.option).toBe('responses.maxBodyBytes')
+    expect(error.message).toContain('expected an integer from 0 to 2147483648, got "10mb"')
+  })
+
+  it('accepts its former name maxBufferedBytes, but not both at once', () => {
+    expect(createGuard({ responses: { maxBufferedBytes: 64 } }).maxBufferedBytes).toBe(64)
+    const error = configError({ responses: { maxBodyBytes: 64, maxBufferedBytes: 64 } })
+    expect(error.option).toBe('responses.maxBufferedBytes')
+    expect(error.message).toContain('set only responses.maxBodyBytes')
+  })
+
+  it('blocks JSON text, Buffers, text bodies and objects over the limit before filtering them', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({
+      responses: { maxBodyBytes: 1000 },
+      audit: { onEvent: (e) => void events.push(e) },
+    })
+    const context = () => guard.startRequest({ method: 'GET', path: '/big', native: {} })
+    const body = { data: Array.from({ length: 40 }, (_, i) => ({ id: i, note: 'lorem ipsum' })) }
+    const text = JSON.stringify(body)
+    expect(text.length).toBeGreaterThan(1000)
+    expect(guard.filterSerialized(context(), { status: 200, payload: text }).blocked).toBe(true)
+    expect(guard.filterSerialized(context(), { status: 200, payload: Buffer.from(text) }).blocked).toBe(true)
+    expect(guard.filterText(context(), { status: 200, payload: 'a@b.example '.repeat(100) }).blocked).toBe(
+      true,
+    )
+    expect(guard.filterResponse(context(), { status: 200, body }).blocked).toBe(true)
+    expect(await blockedCodes(events, guard)).toEqual(Array(4).fill('ERR_LG_RESPONSE_TOO_LARGE'))
+  })
+
+  it('counts UTF-8 bytes of JSON text, and filters a body within the limit', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({
+      responses: { maxBodyBytes: 600 },
+      audit: { onEvent: (e) => void events.push(e) },
+    })
+    const context = () => guard.startRequest({ method: 'GET', path: '/big', native: {} })
+    // 251 characters, 731 bytes of UTF-8.
+    const wide = JSON.stringify({ text: '€'.repeat(240) })
+    expect(guard.filterSerialized(context(), { status: 200, payload: wide }).blocked).toBe(true)
+    const fits = JSON.stringify({ text: '€'.repeat(150), email: 'ada@example.com' })
+    expect(guard.filterSerialized(context(), { status: 200, payload: fits })).toEqual({
+      blocked: false,
+      payload: JSON.stringify({ text: '€'.repeat(150), email: '[REDACTED:email]' }),
+    })
+    expect(await blockedCodes(events, guard)).toEqual(['ERR_LG_RESPONSE_TOO_LARGE'])
+  })
+
+  it('sends the original body over the limit in report mode, and still reports it', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({
+      mode: 'report',
+      responses: { maxBodyBytes: 10 },
+      audit: { onEvent: (e) => void events.push(e) },
+    })
+    const payload = '{"email":"ada@example.com"}'
+    const context = guard.startRequest({ method: 'GET', path: '/big', native: {} })
+    expect(guard.filterSerialized(context, { status: 200, payload })).toEqual({ blocked: false, payload })
+    expect(await blockedCodes(events, guard)).toEqual(['ERR_LG_RESPONSE_TOO_LARGE'])
   })
 })

@@ -14,6 +14,7 @@ import type {
   LeakguardEventType,
   Outcome,
   Severity,
+  UnfilteredVia,
   ViewKind,
 } from './audit/events.js'
 import { compileIgnoredWarnings, processWarning } from './audit/warnings.js'
@@ -31,6 +32,15 @@ import {
 } from './http/content-encoding.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
 import { acceptRequestId } from './http/request-id.js'
+import { readRequestTarget } from './http/request-target.js'
+import {
+  decodeText,
+  encodeText,
+  sameText,
+  serializeLike,
+  type TextCharset,
+  textCharset,
+} from './http/wire-text.js'
 import {
   fail as configFail,
   describe,
@@ -54,13 +64,16 @@ import {
   type RouteRedactOptions,
   routeRedactor,
 } from './redact/engine.js'
+import { redactHeaderValue } from './redact/headers.js'
 import { isTokenKey } from './redact/keys.js'
 import {
   createRequestPhase,
   newPhaseState,
+  type RejectedRequest,
   type RequestDecision,
   type RequestPhaseState,
 } from './request-phase.js'
+import { splitPath } from './routes/pattern.js'
 import {
   type CompiledRouteOptions,
   compileRouteOptions,
@@ -113,6 +126,7 @@ const RESPONSES_OPTION_KEYS = [
   'problemView',
   'maxDepth',
   'maxReportedPaths',
+  'maxBodyBytes',
   'maxBufferedBytes',
 ] as const
 const AUDIT_OPTION_KEYS = [
@@ -129,11 +143,15 @@ const EVENT_TYPES: readonly LeakguardEventType[] = [
   'response.fields_dropped',
   'response.redacted',
   'response.blocked',
+  'response.unfiltered',
+  'response.degraded',
   'auth.failed',
   'auth.forbidden',
   'ratelimit.exceeded',
   'ratelimit.store_error',
   'ratelimit.store_full',
+  'request.invalid_target',
+  'engine.route_mismatch',
   'config.warning',
   'audit.events_dropped',
 ]
@@ -196,6 +214,11 @@ export interface SerializedResponseInput {
    * and encodes a changed body again with the same codings.
    */
   readonly contentEncoding?: ContentEncodingHeader
+  /**
+   * The response's `Content-Type`. A text body is read as a browser reads it: as UTF-16 when a
+   * byte order mark or the `charset` parameter says so, as UTF-8 otherwise.
+   */
+  readonly contentType?: unknown
 }
 
 /** A response body to read before filtering (only for JSON content types). */
@@ -205,6 +228,8 @@ export interface StreamedResponseInput {
   readonly routeOptions?: CompiledRouteOptions | undefined
   /** As {@link SerializedResponseInput.contentEncoding}. */
   readonly contentEncoding?: ContentEncodingHeader
+  /** As {@link SerializedResponseInput.contentType}. */
+  readonly contentType?: unknown
   /**
    * What the body holds: `'json'` is filtered as JSON; `'text'` (an error page) is redacted as
    * {@link Guard.filterText} does. @default 'json'
@@ -254,8 +279,10 @@ export interface Guard<TRequest = unknown> {
    */
   compileRoute(options: RouteOptions | CompiledRouteOptions, option?: string): CompiledRouteOptions
   /**
-   * Tells the engine the response status once it is known (the adapters call it when the response
-   * finishes): failures-only rate limits count it then.
+   * Tells the engine the response status once it is known: failures-only rate limits keep the
+   * charge they reserved when the status is a failure and give it back otherwise. Adapters call it
+   * on the response's `finish` only: a request whose client went away (`close` without `finish`)
+   * stays counted, or aborting would be a free guess.
    */
   endRequest(context: RequestContext, status: number): void
   /** Verifies tokens as this guard does (also usable on its own, e.g. for WebSocket upgrades). */
@@ -263,8 +290,10 @@ export interface Guard<TRequest = unknown> {
   /** Decides what to send for an application's response. Never throws: it fails closed. */
   filterResponse(context: RequestContext, response: ResponseInput): ResponseDecision
   /**
-   * Same, for a body already serialized as JSON text (call it only for JSON content types). The
-   * payload comes back as the same object when nothing was dropped.
+   * Same, for a body already serialized as JSON text (call it only for JSON content types). What
+   * comes back is the serialization of the decided value, in the layout of the original (compact or
+   * indented); the payload is the same object only when it already was exactly that text, so a
+   * duplicate member, a byte order mark or bytes that are not UTF-8 never go out.
    */
   filterSerialized(context: RequestContext, response: SerializedResponseInput): SerializedDecision
   /**
@@ -272,14 +301,14 @@ export interface Guard<TRequest = unknown> {
    * error hygiene. The payload comes back as the same object when nothing was found.
    */
   filterText(context: RequestContext, response: SerializedResponseInput): SerializedDecision
-  /** Same, for a body still to be read, up to `responses.maxBufferedBytes`. Never rejects. */
+  /** Same, for a body still to be read, up to `responses.maxBodyBytes`. Never rejects. */
   filterStream(context: RequestContext, response: StreamedResponseInput): Promise<SerializedDecision>
   /**
    * Blocks a response for a reason the adapter found (a raw body over the cap, headers already
    * sent when the body had to change): reports it and returns the generic 500 to send instead.
    */
   block(context: RequestContext, status: number, code: ResponseErrorCode): BlockedResponse
-  /** `responses.maxBufferedBytes`: what an adapter buffering a raw JSON body may hold. */
+  /** `responses.maxBodyBytes`: what an adapter buffering a raw JSON body may hold. */
   readonly maxBufferedBytes: number
   /** Resolves once every audit event is delivered (for tests and graceful shutdown). */
   flush(): Promise<void>
@@ -292,6 +321,26 @@ export interface Guard<TRequest = unknown> {
    * per code and message, a process warning; nothing for codes in `ignoreWarnings`.
    */
   warn(code: string, message: string): void
+  /**
+   * Tells the engine what the framework routed (at response time: Express `req.baseUrl +
+   * req.path` and `req.method`, Koa `ctx.path` and `ctx.method`). When it selects another route
+   * policy than leakguard decided on at request time, or another method, every filter of the
+   * response fails closed (`engine.route_mismatch`).
+   */
+  routed(context: RequestContext, framework: { method: string; path: string }): void
+  /**
+   * Scans the response headers that carry free text (`redact.headers`): returns the headers to
+   * replace (`null`: remove), or `undefined` when nothing changes. Call it just before the head
+   * goes out. Never throws: a header that cannot be scanned is removed.
+   */
+  filterHeaders(
+    context: RequestContext,
+    response: {
+      status: number
+      headers: Readonly<Record<string, string | number | readonly string[] | undefined>>
+      routeOptions?: CompiledRouteOptions | undefined
+    },
+  ): Record<string, string | string[] | null> | undefined
   /** Whether `ignoreWarnings` acknowledges `code` (adapters skip the check behind it). */
   ignoresWarning(code: string): boolean
   /**
@@ -306,6 +355,13 @@ export interface Guard<TRequest = unknown> {
     status: number
     mount: string
   }): void
+  /**
+   * Reports the fact that a response ended without passing the response phase (a raw write, a
+   * hijacked reply, Koa `ctx.respond = false`, an error rendered outside leakguard): the engine
+   * emits a `response.unfiltered` event, once per request. Call it when the response ends, and
+   * only when something was written (headers sent).
+   */
+  unfilteredResponse(context: RequestContext, response: { status: number; via: UnfilteredVia }): void
   /** Lower-case request header an adapter reads the incoming request id from, if any. */
   readonly requestIdHeader: string | undefined
   /** Response header an adapter echoes the request id in, if any. */
@@ -317,9 +373,10 @@ const BLOCK_MESSAGES: Record<ResponseErrorCode, string> = {
   ERR_LG_RESPONSE_CYCLE: 'response contains a circular reference',
   ERR_LG_RESPONSE_UNSERIALIZABLE: 'response contains a value JSON cannot represent',
   ERR_LG_RESPONSE_INVALID_JSON: 'response has a JSON content type but is not JSON',
-  ERR_LG_RESPONSE_TOO_LARGE: 'response body is larger than responses.maxBufferedBytes',
+  ERR_LG_RESPONSE_TOO_LARGE: 'response body is larger than responses.maxBodyBytes',
   ERR_LG_RESPONSE_ENCODING: 'response has a content coding leakguard cannot decode',
   ERR_LG_RESPONSE_PARTIAL: 'a 206 range of a JSON body cannot be filtered',
+  ERR_LG_RESPONSE_ROUTE_MISMATCH: 'the framework routed the request elsewhere than leakguard decided',
   ERR_LG_RESPONSE_STREAM_FAILED: 'response stream failed while buffering',
   ERR_LG_RESPONSE_HEADERS_SENT: 'headers were sent before the body could be filtered',
   ERR_LG_RESPONSE_ROLES_FAILED: 'getRoles failed',
@@ -335,6 +392,11 @@ const BLOCKED: BlockedResponse = Object.freeze({
   body: BLOCKED_BODY,
   payload: JSON.stringify(BLOCKED_BODY),
 })
+
+/** The path as every key uses it: `/Users//%41/` -> `/users/a`. */
+function canonicalPath(path: string): string {
+  return path === '*' ? '*' : `/${splitPath(path).join('/')}`
+}
 
 /** The last member name of a templated path: `$.data[*].accessToken` -> `accessToken`. */
 function lastMemberName(path: string): string {
@@ -407,6 +469,25 @@ function compileAudit(audit: Record<string, unknown>): AuditDispatcher {
   })
 }
 
+/** The default of `responses.maxBodyBytes`: 10 MiB. */
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+
+/**
+ * `responses.maxBodyBytes`, or its former name `responses.maxBufferedBytes` (one limit: what is
+ * read into memory is what is filtered). @throws LeakguardConfigError
+ */
+function bodyLimitOption(maxBodyBytes: unknown, maxBufferedBytes: unknown): number {
+  if (maxBodyBytes !== undefined && maxBufferedBytes !== undefined) {
+    fail(
+      'responses.maxBufferedBytes',
+      `is the former name of responses.maxBodyBytes; set only responses.maxBodyBytes (got both: ${describe(maxBodyBytes)} and ${describe(maxBufferedBytes)})`,
+    )
+  }
+  return maxBodyBytes === undefined && maxBufferedBytes !== undefined
+    ? integerOption(maxBufferedBytes, 'responses.maxBufferedBytes', 0, 2 ** 31, DEFAULT_MAX_BODY_BYTES)
+    : integerOption(maxBodyBytes, 'responses.maxBodyBytes', 0, 2 ** 31, DEFAULT_MAX_BODY_BYTES)
+}
+
 /** Whether `value` is a guard made by {@link createGuard}. */
 export function isGuard(value: unknown): value is Guard {
   return typeof value === 'object' && value !== null && guardBrand in value
@@ -414,7 +495,12 @@ export function isGuard(value: unknown): value is Guard {
 
 interface Context extends RequestContext, RequestPhaseState {
   readonly method: string
+  /** The canonical path: lower-case, percent-decoded segments, as every key uses it. */
   readonly path: string
+  /** Why the request target was refused (400), if it was. */
+  readonly refused: string | undefined
+  /** What the framework routed, when it disagrees with what leakguard decided on. */
+  mismatch: { readonly method: string; readonly route: string } | undefined
   /** The query string, without `?`. */
   readonly query: string | undefined
   principal: Principal | undefined
@@ -441,16 +527,13 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     responses.problemView === undefined
       ? compileAllowlist(DEFAULT_SERVER_PROBLEM_VIEW, 'default')
       : clientProblemView
-  const maxBufferedBytes = integerOption(
-    responses.maxBufferedBytes,
-    'responses.maxBufferedBytes',
-    0,
-    2 ** 31,
-    10 * 1024 * 1024,
-  )
+  const maxBodyBytes = bodyLimitOption(responses.maxBodyBytes, responses.maxBufferedBytes)
+  // Streams and encoded bodies are read into memory up to the same limit.
+  const maxBufferedBytes = maxBodyBytes
   const limits = {
     maxDepth: integerOption(responses.maxDepth, 'responses.maxDepth', 1, 10_000, 128),
     maxPaths: integerOption(responses.maxReportedPaths, 'responses.maxReportedPaths', 0, 10_000, 32),
+    maxBytes: maxBodyBytes,
   }
   const audit = objectOption(raw.audit, 'audit', AUDIT_OPTION_KEYS)
   const dispatcher: AuditDispatcher = compileAudit(audit)
@@ -636,6 +719,48 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     return id === undefined || redactMetadata(id).found ? undefined : id
   }
 
+  /** The 400 of a request target leakguard will not guess at. */
+  function refuseTarget(context: Context): RejectedRequest {
+    const message = `invalid request target: ${context.refused}`
+    emit('request.invalid_target', 'warn', mode === 'report' ? 'unknown' : 'failure', context, 400, () => ({
+      reason: { code: 'ERR_LG_REQUEST_INVALID_TARGET', message },
+    }))
+    const body = problemBody(400, 'The request target is not a valid path.')
+    return {
+      allowed: false,
+      status: 400,
+      headers: {},
+      contentType: PROBLEM_CONTENT_TYPE,
+      body,
+      payload: JSON.stringify(body),
+      code: 'ERR_LG_REQUEST_INVALID_TARGET',
+    }
+  }
+
+  /**
+   * Fails closed when the framework routed the response elsewhere than leakguard decided (its
+   * request phase ran on another route's policy). @throws LeakguardResponseError
+   */
+  function requireAgreement(context: Context, status: number): void {
+    const seen = context.mismatch
+    if (seen === undefined) return
+    emit(
+      'engine.route_mismatch',
+      'error',
+      mode === 'report' ? 'unknown' : 'failure',
+      context,
+      status,
+      () => ({
+        leakguard: { method: context.method, route: context.route ?? context.path },
+        framework: { method: seen.method, route: seen.route },
+      }),
+    )
+    throw new LeakguardResponseError(
+      'ERR_LG_RESPONSE_ROUTE_MISMATCH',
+      BLOCK_MESSAGES.ERR_LG_RESPONSE_ROUTE_MISMATCH,
+    )
+  }
+
   /** Projects `body` through the caller's view and reports what was dropped. @throws */
   function decide(
     context: Context,
@@ -643,12 +768,14 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     body: unknown,
     routeOptions: CompiledRouteOptions | undefined,
   ) {
+    requireAgreement(context, status)
     const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
     const view = pickView(context, status, policy)
     const session = startRedaction(context, status, policy)
     const result = project(body, view.tree, session === undefined ? limits : { ...limits, hooks: session })
     if (session !== undefined) {
       reportRedaction(context, status, session)
+      reportDegraded(context, status, session)
       if (status < 400 && context.method === 'POST' && policy?.issuesTokens !== true)
         hintIssuedTokens(context, session)
     }
@@ -727,6 +854,19 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     })
   }
 
+  /** Values a client could write that were redacted as text instead of failing the response. */
+  function reportDegraded(context: Context, status: number, session: RedactionSession): void {
+    if (session.degradedTotal === 0) return
+    emit('response.degraded', 'warn', 'success', context, status, () => {
+      const { values, truncated } = session.degradedSummary(limits.maxPaths)
+      return {
+        values: values.map((value) => ({ ...value, path: redactMetadata(value.path).text })),
+        total: session.degradedTotal,
+        truncated,
+      }
+    })
+  }
+
   /** Reports a failure and returns the generic 500 that replaces the response. */
   function fail(context: Context, status: number, thrown: unknown): BlockedResponse {
     const error = toResponseError(thrown)
@@ -741,35 +881,57 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   }
 
   /**
+   * Refuses a body larger than `responses.maxBodyBytes` before any work on it: filtering costs
+   * time in proportion to the body, all of it on the event loop. @throws LeakguardResponseError
+   */
+  function requireBodySize(payload: string | Uint8Array): void {
+    const bytes =
+      typeof payload !== 'string'
+        ? payload.byteLength
+        : payload.length > maxBodyBytes || payload.length * 3 <= maxBodyBytes
+          ? payload.length // a UTF-16 code unit is 1 to 3 bytes of UTF-8
+          : Buffer.byteLength(payload, 'utf8')
+    if (bytes > maxBodyBytes) {
+      throw new LeakguardResponseError('ERR_LG_RESPONSE_TOO_LARGE', BLOCK_MESSAGES.ERR_LG_RESPONSE_TOO_LARGE)
+    }
+  }
+
+  /**
    * The body as text, decoded from its content codings if it has any; `codings` is what a changed
-   * body must be encoded with again. @throws LeakguardResponseError
+   * body must be encoded with again. JSON is read as UTF-8 (RFC 8259: anything else fails to
+   * parse); a text body as a browser reads it when `textType` is its Content-Type (UTF-16 when a
+   * byte order mark or the charset says so). @throws LeakguardResponseError
    */
   function readText(
     context: Context,
     payload: string | Uint8Array,
     encoding: ContentEncodingHeader,
-  ): { text: string; codings: string[] } {
+    textType?: unknown,
+  ): { text: string; codings: string[]; charset: TextCharset } {
+    requireBodySize(payload)
     const codings = contentCodings(encoding)
     if (codings.length === 0) {
-      const text =
-        typeof payload === 'string'
-          ? payload
-          : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
-      return { text, codings }
+      if (typeof payload === 'string') return { text: payload, codings, charset: 'utf8' }
+      const charset = textType === undefined ? 'utf8' : textCharset(payload, textType)
+      return { text: decodeText(payload, charset), codings, charset }
     }
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'latin1') : payload
-    const text = decodeBody(bytes, codings, maxBufferedBytes).toString('utf8')
+    const decoded = decodeBody(bytes, codings, maxBufferedBytes)
+    const charset = textType === undefined ? 'utf8' : textCharset(decoded, textType)
+    const text = decodeText(decoded, charset)
     warnOnce(
       context,
       'LEAKGUARD_ENCODED_BODY',
       `leakguard decoded a ${codings.join(', ')} response body to filter it, and encodes what it sends again: it runs after a compression middleware. Mount compression before leakguard() (Express: app.use(compression()) first; Koa: koa-compress outside leakguard) to save that work.`,
     )
-    return { text, codings }
+    return { text, codings, charset }
   }
 
-  /** The filtered text as it goes out: encoded again with the codings the body came with. */
-  const reencode = (text: string, codings: readonly string[]): string | Uint8Array =>
-    codings.length === 0 ? text : encodeBody(text, codings)
+  /** The filtered text as it goes out: in the charset it was read in, encoded again with its codings. */
+  const reencode = (text: string, codings: readonly string[], charset: TextCharset = 'utf8') => {
+    const out = encodeText(text, charset)
+    return codings.length === 0 ? out : encodeBody(out, codings)
+  }
 
   function serialized(
     context: Context,
@@ -783,12 +945,12 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       // value (`Range: bytes=20-34` of a file): no member name, no view applies to it.
       if (status === 206)
         throw new LeakguardResponseError('ERR_LG_RESPONSE_PARTIAL', BLOCK_MESSAGES.ERR_LG_RESPONSE_PARTIAL)
-      let { text, codings } = readText(context, payload, encoding)
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-      if (text.trim() === '') return { blocked: false, payload }
+      const { text, codings } = readText(context, payload, encoding)
+      const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+      if (json.trim() === '') return { blocked: false, payload }
       let body: unknown
       try {
-        body = JSON.parse(text)
+        body = JSON.parse(json)
       } catch (error) {
         throw new LeakguardResponseError(
           'ERR_LG_RESPONSE_INVALID_JSON',
@@ -799,8 +961,13 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         )
       }
       const result = decide(context, status, body, routeOptions)
-      if (mode === 'report' || !result.changed) return { blocked: false, payload }
-      return { blocked: false, payload: reencode(JSON.stringify(result.value), codings) }
+      if (mode === 'report') return { blocked: false, payload }
+      // What goes out is the serialization of what was decided on, never the text that was parsed:
+      // clients that keep the first of duplicate members, or read a byte order mark, bytes that are
+      // not UTF-8 or digits beyond double precision otherwise than JSON.parse, would read the rest.
+      const decided = serializeLike(result.value, text)
+      if (sameText(payload, text, decided)) return { blocked: false, payload }
+      return { blocked: false, payload: reencode(decided, codings) }
     } catch (thrown) {
       const blocked = fail(context, status, thrown)
       return mode === 'report' ? { blocked: false, payload } : blocked
@@ -811,22 +978,32 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   function redactText(context: Context, response: SerializedResponseInput): SerializedDecision {
     const { status, payload } = response
     try {
+      requireAgreement(context, status)
       const session = startRedaction(
         context,
         status,
         mergeRouteOptions(context.entry?.policy, response.routeOptions),
       )
       if (session === undefined) return { blocked: false, payload }
-      const { text, codings } = readText(context, payload, response.contentEncoding)
+      const { text, codings, charset } = readText(
+        context,
+        payload,
+        response.contentEncoding,
+        response.contentType ?? 'text/plain',
+      )
       const out = session.string(text, null, null)
       reportRedaction(context, status, session)
+      reportDegraded(context, status, session)
       if (mode === 'report' || session.total === 0) return { blocked: false, payload }
-      return { blocked: false, payload: reencode(out === REMOVE ? '' : out, codings) }
+      return { blocked: false, payload: reencode(out === REMOVE ? '' : out, codings, charset) }
     } catch (thrown) {
       const blocked = fail(context, status, thrown)
       return mode === 'report' ? { blocked: false, payload } : blocked
     }
   }
+
+  /** Requests already reported as unfiltered: one event per response, however many bypasses. */
+  const unfiltered = new WeakSet<Context>()
 
   // Rate limiting exists once the guard or a route asks for it (the MemoryStore is not free).
   let rate: RateGate | undefined =
@@ -863,13 +1040,15 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     verifier: gate?.verifier,
     startRequest(request) {
       const q = request.path.indexOf('?')
-      const path = q === -1 ? request.path : request.path.slice(0, q)
-      const entry = table.match(request.method, path)
+      const target = readRequestTarget(request.path)
+      const entry = target.refused === undefined ? table.match(request.method, target.path) : undefined
       const context: Context = {
         requestId: incomingRequestId(request.requestId) ?? randomUUID(),
         route: entry?.pattern.source,
         method: request.method.toUpperCase(),
-        path,
+        path: canonicalPath(target.path),
+        refused: target.refused,
+        mismatch: undefined,
         query: q === -1 ? undefined : request.path.slice(q + 1),
         clientAddress: request.clientAddress,
         native: request.native,
@@ -880,7 +1059,18 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       return context
     },
     checkRequest(requestContext, input) {
-      return phase.checkRequest(requestContext as Context, input.headers, input.routeOptions)
+      const context = requestContext as Context
+      if (context.refused !== undefined) return refuseTarget(context)
+      return phase.checkRequest(context, input.headers, input.routeOptions)
+    },
+    routed(requestContext, framework) {
+      const context = requestContext as Context
+      if (context.refused !== undefined || context.mismatch !== undefined) return
+      const method = framework.method.toUpperCase()
+      const target = readRequestTarget(framework.path)
+      const entry = target.refused === undefined ? table.match(method, target.path) : undefined
+      if (entry === context.entry && method === context.method) return
+      context.mismatch = { method, route: entry?.pattern.source ?? canonicalPath(target.path) }
     },
     endRequest(requestContext, status) {
       phase.endRequest(requestContext as Context, status)
@@ -950,6 +1140,45 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       })
     },
     ignoresWarning: (code) => ignoredWarnings.has(code),
+    filterHeaders(requestContext, response) {
+      const context = requestContext as Context
+      const { status, headers } = response
+      const scan = redactor.headerScan
+      let session: RedactionSession | undefined
+      let changed: Record<string, string | string[] | null> | undefined
+      try {
+        for (const [name, value] of Object.entries(headers)) {
+          const lower = name.toLowerCase()
+          if (value === undefined || !scan.scans(lower)) continue
+          if (session === undefined) {
+            const active = redactorFor(
+              mergeRouteOptions(context.entry?.policy, response.routeOptions),
+              status,
+            )
+            if (!active.enabled) return undefined
+            session = new RedactionSession(active, {
+              hygiene: false,
+              requestId: context.requestId,
+              detailed: false,
+              fingerprint,
+            })
+          }
+          const values = Array.isArray(value) ? value.map(String) : [String(value)]
+          const out = values.map((text) => redactHeaderValue(lower, text, session!))
+          if (out.every((text, i) => text === values[i])) continue
+          changed ??= {}
+          changed[name] = Array.isArray(value) ? out : out[0]!
+        }
+      } catch (thrown) {
+        fail(context, status, thrown)
+        // Fail closed for the headers: none of those that were to be read goes out unread.
+        const removed: Record<string, null> = {}
+        for (const name of Object.keys(headers)) if (scan.scans(name.toLowerCase())) removed[name] = null
+        return mode === 'report' ? undefined : removed
+      }
+      if (session !== undefined) reportRedaction(context, status, session)
+      return mode === 'report' ? undefined : changed
+    },
     unguardedResponse({ method, route, status, mount }) {
       const where = route === undefined ? `a ${method} request` : `${method} ${route}`
       warnOnce(
@@ -958,6 +1187,12 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         `${where} sent a JSON response (status ${status}) that never passed leakguard, so nothing of it was filtered: ${mount}. If the route is meant to be unguarded, acknowledge it with ignoreWarnings: ['LEAKGUARD_UNGUARDED_RESPONSE'].`,
         `LEAKGUARD_UNGUARDED_RESPONSE ${method} ${route ?? ''}`,
       )
+    },
+    unfilteredResponse(requestContext, { status, via }) {
+      const context = requestContext as Context
+      if (unfiltered.has(context)) return
+      unfiltered.add(context)
+      emit('response.unfiltered', 'warn', 'unknown', context, status, () => ({ via }))
     },
     requestIdHeader,
     responseIdHeader,

@@ -11,6 +11,7 @@ export type {
   LeakguardEventType,
   Outcome,
   Severity,
+  UnfilteredVia,
   ViewKind,
 } from './audit/events.js'
 export {
@@ -80,7 +81,9 @@ export * from './ratelimit/index.js'
 export {
   type CompiledRedactor,
   createRedactor,
+  type DegradeReason,
   type Finding,
+  type HeaderRedactOptions,
   listDetectors,
   type MaskSpec,
   type RedactOptions,

@@ -77,15 +77,25 @@ export interface ResponsesOptions {
   problemView?: readonly string[]
   /**
    * Deepest nesting of objects and arrays a response may have; deeper responses are blocked
-   * (a generic 500 and a `response.blocked` event).
+   * (a generic 500 and a `response.blocked` event). JSON carried inside string values is not
+   * counted: past its own limit it is redacted as text, never blocked (docs/redaction.md).
    * @default 128
    */
   maxDepth?: number
   /**
-   * Largest JSON body read into memory to be filtered when it arrives as a stream (a Node stream,
-   * a `ReadableStream`, a `Blob`, a `Response`, Express `sendFile`); a larger one is blocked.
-   * Bodies with other content types are never buffered.
+   * Largest body leakguard filters, in bytes; a larger one is blocked (a generic 500 and a
+   * `response.blocked` event with `ERR_LG_RESPONSE_TOO_LARGE`) before any work is done on it, so
+   * no body can stall the event loop for longer than filtering this many bytes takes. Counted as
+   * UTF-8 bytes for JSON and text bodies given as strings or Buffers; as bytes read for streams
+   * (a Node stream, a `ReadableStream`, a `Blob`, a `Response`, Express `sendFile`), which are
+   * never buffered past it; as decoded bytes for compressed bodies; as the length of the JSON text
+   * of what is walked for objects. Bodies with other content types are never read.
    * @default 10485760 (10 MiB)
+   */
+  maxBodyBytes?: number
+  /**
+   * @deprecated The former name of {@link maxBodyBytes}, which now bounds every body, not only
+   * streams. Still accepted; setting both is an error.
    */
   maxBufferedBytes?: number
   /**

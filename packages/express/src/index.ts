@@ -120,7 +120,11 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       res.removeHeader('Content-Encoding') // the generic body goes out as it is
       return original(send, decision.payload)
     }
+    /** What Express routed: `req.baseUrl + req.path` as its router read the target, and the method. */
+    const routed = (): void =>
+      guard.routed(context, { method: req.method, path: `${req.baseUrl ?? ''}${req.path}` })
     const filterObject = (method: (body: unknown) => Response, body: unknown): Response => {
+      routed()
       const decision = guard.filterResponse(context, {
         status: res.statusCode,
         body,
@@ -134,11 +138,13 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       type: unknown,
       payload: string | Uint8Array,
     ): SerializedDecision | undefined => {
+      routed()
       const input = {
         status: res.statusCode,
         payload,
         routeOptions: routeOptionsOf.get(req),
         contentEncoding: res.getHeader('content-encoding'),
+        contentType: type,
       }
       if (isJsonContentType(type)) return guard.filterSerialized(context, input)
       if (isTextContentType(type)) return guard.filterText(context, input)
@@ -161,19 +167,43 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
           : legacyBody(this, arguments)
       if (isObjectBody(body)) return filterObject(json, body)
       if (typeof body === 'string' || ArrayBuffer.isView(body)) {
-        const decision = filterSerialized(this.get('Content-Type'), body as string | Uint8Array)
+        // Decide on the type that goes on the wire: Express sets text/html for an untyped string
+        // (application/octet-stream for bytes) only after this call.
+        const typed = this.get('Content-Type')
+        const type = typed ?? (typeof body === 'string' ? 'text/html' : 'application/octet-stream')
+        const decision = filterSerialized(type, body as string | Uint8Array)
         if (decision !== undefined) {
-          return decision.blocked ? sendBlocked(decision) : original(send, decision.payload)
+          if (decision.blocked) return sendBlocked(decision)
+          // A redacted body can come back as bytes, which Express would label octet-stream.
+          if (typed === undefined) this.type('html')
+          return original(send, decision.payload)
         }
       }
       return original(send, body)
     }
-    interceptRawBody(res, {
+    const raw = interceptRawBody(res, {
+      beforeHead: () => {
+        const changed = guard.filterHeaders(context, {
+          status: res.statusCode,
+          headers: res.getHeaders() as Record<string, string | number | string[] | undefined>,
+          routeOptions: routeOptionsOf.get(req),
+        })
+        if (changed === undefined) return
+        for (const [name, value] of Object.entries(changed)) {
+          if (value === null) res.removeHeader(name)
+          else res.setHeader(name, value)
+        }
+      },
       isInside: () => inside || answered,
       filter: (payload) => filterSerialized('application/json', payload)!,
-      filterText: (payload) => filterSerialized('text/plain', payload)!,
+      // An untyped error page is read as text, as a browser sniffing it would.
+      filterText: (payload) => filterSerialized(res.getHeader('content-type') ?? 'text/plain', payload)!,
       block: (code) => guard.block(context, res.statusCode, code),
       maxBytes: guard.maxBufferedBytes,
+    })
+    // A body written past every own-property patch (through http.ServerResponse.prototype).
+    res.once('finish', () => {
+      if (!raw.seen()) guard.unfilteredResponse(context, { status: res.statusCode, via: 'raw' })
     })
 
     /** leakguard's own 400/401/403: written raw, past the response filter. */

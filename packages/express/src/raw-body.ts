@@ -15,6 +15,8 @@ export interface RawBodyHooks {
   filter(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision
   /** For error pages written raw (`text/*`, status 400+): redaction and error hygiene. */
   filterText(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision
+  /** Called once, just before the head goes out: scans and rewrites the response headers. */
+  beforeHead(): void
   /** Reports a blocked body and returns the generic 500 to send instead. */
   block(code: 'ERR_LG_RESPONSE_TOO_LARGE' | 'ERR_LG_RESPONSE_HEADERS_SENT'): BlockedResponse
   readonly maxBytes: number
@@ -57,7 +59,7 @@ function applyHeaders(res: ServerResponse, headers: OutgoingHeaders | undefined)
 
 /**
  * Catches JSON written straight to `res.write`/`res.end` (a stream piped into `res`,
- * `res.sendFile`), and error pages written the same way (`text/*`, status 400+, such as Express's
+ * `res.sendFile`), and error pages written the same way (`text/*` or untyped, status 400+, such as Express's
  * finalhandler), which never pass through `res.send`: buffers them up to `maxBytes`, filters them,
  * and fixes Content-Length (dropping the file's ETag and Last-Modified, which no longer describe
  * the body). Other content types stream through untouched. `res.writeHead()` of such a body (the
@@ -66,7 +68,7 @@ function applyHeaders(res: ServerResponse, headers: OutgoingHeaders | undefined)
  * head was flushed already and the body must change, a chunked body is replaced and anything else
  * closes the connection: nothing else is safe.
  */
-export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void {
+export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { seen(): boolean } {
   const { write, writeHead } = res
   const end = res.end as unknown as (this: ServerResponse, ...args: unknown[]) => ServerResponse
   let mode: 'undecided' | 'pass' | 'json' | 'text' = 'undecided'
@@ -83,9 +85,10 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
       const type = res.getHeader('content-type')
       encoding = res.getHeader('content-encoding')
       // Error pages written raw (Express's finalhandler) are small: read them for error hygiene.
+      // An untyped one too: a browser sniffs it as text (`res.statusCode = 500; res.end(err.stack)`).
       mode = isJsonContentType(type)
         ? 'json'
-        : res.statusCode >= 400 && isTextContentType(type)
+        : res.statusCode >= 400 && (type === undefined || isTextContentType(type))
           ? 'text'
           : 'pass'
     }
@@ -132,6 +135,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
     }
     res.removeHeader('ETag')
     res.removeHeader('Last-Modified')
+    res.removeHeader('Transfer-Encoding') // a chunked framing set by the app (a proxy copying it)
     res.setHeader(
       'Content-Length',
       typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength,
@@ -140,22 +144,24 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
   }
 
   res.writeHead = function leakguardWriteHead(this: ServerResponse, status: number, ...rest: unknown[]) {
-    if (released || res.headersSent)
-      return writeHead.apply(this, [status, ...rest] as Parameters<typeof writeHead>)
+    if (res.headersSent) return writeHead.apply(this, [status, ...rest] as Parameters<typeof writeHead>)
     const [reason, headers] = typeof rest[0] === 'string' ? [rest[0], rest[1]] : [undefined, rest[0]]
     res.statusCode = status
     if (reason !== undefined) res.statusMessage = reason
     applyHeaders(res, headers as OutgoingHeaders | undefined)
-    if (passing()) return writeHead.call(this, res.statusCode)
-    return this // sent with the filtered body, by end()
+    if (!released && !passing()) return this // sent with the filtered body, by end()
+    hooks.beforeHead()
+    return writeHead.call(this, res.statusCode)
   } as typeof res.writeHead
 
+  let seen = false
   res.write = function leakguardWrite(
     this: ServerResponse,
     chunk: unknown,
     encoding?: unknown,
     callback?: unknown,
   ) {
+    seen = true
     if (passing()) return write.apply(this, arguments as unknown as Parameters<typeof write>)
     append(chunk, encoding)
     const done = typeof encoding === 'function' ? encoding : callback
@@ -169,9 +175,11 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): void
     encoding?: unknown,
     callback?: unknown,
   ) {
+    seen = true
     if (passing()) return end.apply(this, [...arguments])
     append(chunk, encoding)
     const done = [chunk, encoding, callback].find((arg) => typeof arg === 'function') as Callback | undefined
     return finish(done)
   } as typeof res.end
+  return { seen: () => seen }
 }

@@ -44,6 +44,31 @@ describe.each([
     return listen(app)
   }
 
+  it('decides on the type Express puts on the wire: untyped strings are text/html, untyped raw 5xx pages text', async () => {
+    const guard = createGuard()
+    const stack = `Error: boom 4111111111111111\n    at Query.run (/srv/app/node_modules/pg/lib/query.js:1:1)\n`
+    const server = await serve((app) => {
+      app.use(leakguard(guard))
+      app.get('/send', (_req, res) => void res.status(500).send(stack))
+      app.get('/end', (_req, res) => {
+        res.statusCode = 500
+        res.end(stack)
+      })
+      app.get('/json-text', (_req, res) => void res.send('{"card":"4111111111111111"}'))
+    })
+    try {
+      const sent = await fetch(`${server.url}/send`)
+      expect(sent.headers.get('content-type')).toMatch(/^text\/html/)
+      expect(await sent.text()).not.toMatch(/4111111111111111|\/srv\/app/)
+      expect(await (await fetch(`${server.url}/end`)).text()).not.toMatch(/4111111111111111|\/srv\/app/)
+      const json = await fetch(`${server.url}/json-text`)
+      expect(json.headers.get('content-type')).toMatch(/^text\/html/)
+      expect(await json.text()).not.toContain('4111111111111111')
+    } finally {
+      await server.close()
+    }
+  })
+
   it('filters res.send(object), res.jsonp() and JSON written by res.sendFile', async () => {
     const { guard } = recording({ 'GET /*': { allow: ['$.id', '$.name'] } })
     const server = await serve((app) => {

@@ -1,10 +1,20 @@
+import { ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
-import { type AdapterHarness, bodyKind, listen, materialize } from '@leakguard/test-utils'
+import { type AdapterHarness, bodyKind, listen, materialize, webResponse } from '@leakguard/test-utils'
 import compression from 'compression'
 import type express from 'express'
-import type { Request, RequestHandler, Response } from 'express'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { type LeakguardOptions, leakguard } from '../src/index.js'
+
+/** Sends a Web Response the way an Express app proxying `fetch()` does: status, headers, body. */
+async function sendWebResponse(res: Response, pending: Promise<globalThis.Response>): Promise<void> {
+  const response = await pending
+  res.status(response.status)
+  response.headers.forEach((value, name) => void res.setHeader(name, value))
+  if (response.body === null) return void res.end()
+  Readable.fromWeb(response.body as WebReadableStream).pipe(res)
+}
 
 /** The conformance harness for one Express major (4 and 5 share the API the harness uses). */
 export function expressHarness(name: string, createExpress: typeof express): AdapterHarness {
@@ -16,15 +26,30 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
       const guard = leakguard(spec.leakguard as LeakguardOptions)
       if (spec.order !== 'routes-first') app.use(guard)
       if (spec.middleware?.compress === 'misplaced') app.use(compression({ threshold: 0 }))
+      if (spec.middleware?.methodOverride) {
+        app.use((req: Request, _res: Response, next: () => void) => {
+          const override = req.headers['x-http-method-override']
+          if (typeof override === 'string') req.method = override.toUpperCase()
+          next()
+        })
+      }
       const router = createExpress.Router()
       for (const route of spec.routes) {
         const handlers: RequestHandler[] = []
         if (route.routeOptions !== undefined) handlers.push(leakguard.route(route.routeOptions))
-        handlers.push((req: Request, res: Response) => {
+        handlers.push((req: Request, res: Response, next: NextFunction) => {
           const body = route.body({ leakguard: req.leakguard })
           const { kind, contentType } = bodyKind(route, body)
           if (kind === 'throw') throw body
+          if (kind === 'web-response') return void sendWebResponse(res, webResponse(route, body)).catch(next)
+          if (kind === 'raw') {
+            // Past every own-property patch, as code holding http.ServerResponse.prototype can.
+            const head = contentType === undefined ? {} : { 'content-type': contentType }
+            ServerResponse.prototype.writeHead.call(res, route.status ?? 200, head)
+            return void ServerResponse.prototype.end.call(res, body as string, 'utf8')
+          }
           res.status(route.status ?? 200)
+          if (route.headers !== undefined) res.set(route.headers)
           if (contentType !== undefined) res.type(contentType)
           if (kind === 'object') return void res.json(body)
           const sent = materialize(body as string, kind)

@@ -45,6 +45,53 @@ function guardFrom(options: LeakguardOptions): Guard<FastifyRequest> {
   return createGuard(guardOptions as GuardOptions<FastifyRequest>)
 }
 
+/**
+ * The path Fastify routed, rebuilt from the matched route's pattern and its parameters (so
+ * `ignoreTrailingSlash`, `caseSensitive`, `ignoreDuplicateSlashes`, `useSemicolonDelimiter` and
+ * prefixes are read as Fastify read them), with the query of the request. The request target
+ * itself when no route matched (the not-found handler).
+ */
+function routedPath(request: FastifyRequest): string {
+  const pattern = request.routeOptions.url
+  const q = request.url.indexOf('?')
+  const query = q === -1 ? '' : request.url.slice(q)
+  if (pattern === undefined) return request.url
+  const params = (request.params ?? {}) as Record<string, unknown>
+  const path = pattern
+    .split('/')
+    .map((segment) => {
+      if (segment === '*')
+        return String(params['*'] ?? '')
+          .split('/')
+          .map(encodeURIComponent)
+          .join('/')
+      return segment.replace(/::|:(\w+)(?:\([^)]*\))?/g, (_token, name: string | undefined) =>
+        name === undefined ? ':' : encodeURIComponent(String(params[name] ?? '')),
+      )
+    })
+    .join('/')
+  return `${path}${query}`
+}
+
+/** A Web `Response`, recognised as Fastify does (any realm, any fetch implementation). */
+function isWebResponse(payload: unknown): payload is Response {
+  return typeof payload === 'object' && Object.prototype.toString.call(payload) === '[object Response]'
+}
+
+/**
+ * Applies a Response's status and headers to the reply, as Fastify would after onSend, so the
+ * filtered body goes out with them. Its framing (length, chunking) and validators described the
+ * body before filtering.
+ */
+function adoptResponse(reply: FastifyReply, response: Response): void {
+  reply.code(response.status)
+  for (const [name, value] of response.headers) reply.header(name, value)
+  reply.removeHeader('content-length')
+  reply.removeHeader('transfer-encoding')
+  reply.removeHeader('etag')
+  reply.removeHeader('last-modified')
+}
+
 const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done) => {
   let guard: Guard<FastifyRequest>
   try {
@@ -59,6 +106,9 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   const rejected = new WeakSet<FastifyRequest>()
   // Replies whose object payload preSerialization filtered: onSend then sees our own output.
   const filtered = new WeakSet<FastifyRequest>()
+  // Replies that reached preSerialization or onSend; the others left past every hook.
+  const passed = new WeakSet<FastifyRequest>()
+  const hijacked = new WeakSet<FastifyRequest>()
   const compiled = new WeakMap<LeakguardRouteOptions, CompiledRouteOptions>()
 
   const compiledFor = (routeOptions: LeakguardRouteOptions, where: string): CompiledRouteOptions => {
@@ -73,7 +123,8 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   const start = (request: FastifyRequest): RequestContext => {
     const context = guard.startRequest({
       method: request.method,
-      path: request.url,
+      // Fastify has routed before any hook: leakguard decides on the route it chose.
+      path: routedPath(request),
       clientAddress: request.socket.remoteAddress,
       native: request,
       requestId: guard.requestIdHeader === undefined ? undefined : request.headers[guard.requestIdHeader],
@@ -97,6 +148,17 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   fastify.addHook('onRequest', (request, reply, next) => {
     const context = start(request)
     if (guard.responseIdHeader !== undefined) reply.header(guard.responseIdHeader, context.requestId)
+    // reply.raw writes and reply.hijack() skip every hook: report the fact when the response ends.
+    const { hijack } = reply
+    reply.hijack = function leakguardHijack(this: FastifyReply) {
+      hijacked.add(request)
+      return hijack.call(this)
+    }
+    reply.raw.once('close', () => {
+      if (passed.has(request) || !reply.raw.headersSent) return
+      const via = hijacked.has(request) ? 'hijack' : 'raw'
+      guard.unfilteredResponse(context, { status: reply.raw.statusCode, via })
+    })
     const apply = (decision: RequestDecision): void => {
       if (!decision.allowed) {
         rejected.add(request)
@@ -144,6 +206,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   fastify.addHook('preSerialization', (request, reply, payload, next) => {
     const context = contexts.get(request) ?? start(request)
     filtered.add(request)
+    passed.add(request)
     let routeOptions: CompiledRouteOptions | undefined
     try {
       routeOptions = routeOptionsOf(request)
@@ -159,15 +222,48 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
 
   // Strings, Buffers, streams and error payloads skip preSerialization: they pass here, JSON ones
   // (by Content-Type) through the engine.
+  /** Headers that carry free text (a redirect's Location, X- headers), just before they go out. */
+  const scanHeaders = (request: FastifyRequest, reply: FastifyReply): void => {
+    const context = contexts.get(request) ?? start(request)
+    let routeOptions: CompiledRouteOptions | undefined
+    try {
+      routeOptions = routeOptionsOf(request)
+    } catch {
+      routeOptions = undefined
+    }
+    const changed = guard.filterHeaders(context, {
+      status: reply.statusCode,
+      headers: reply.getHeaders() as Record<string, string | number | string[] | undefined>,
+      routeOptions,
+    })
+    if (changed === undefined) return
+    for (const [name, value] of Object.entries(changed)) {
+      if (value === null) reply.removeHeader(name)
+      else reply.header(name, value)
+    }
+  }
+
   fastify.addHook('onSend', (request, reply, payload, next) => {
+    passed.add(request)
+    if (!rejected.has(request)) scanHeaders(request, reply)
     if (filtered.has(request) || rejected.has(request) || payload === null || payload === undefined) {
       return next(null, payload)
     }
-    const type = reply.getHeader('content-type')
+    // A Web Response (`new Response()`, a proxied `fetch()`) carries the status and headers that
+    // Fastify applies after onSend: they are the ones that go on the wire.
+    const response = isWebResponse(payload) ? payload : undefined
+    const status = response?.status ?? reply.statusCode
+    const type = response?.headers.get('content-type') ?? reply.getHeader('content-type')
     const serialized = typeof payload === 'string' || payload instanceof Uint8Array
     // Text is redacted when it is at hand, and as a stream only for error pages (4xx/5xx).
-    const text = isTextContentType(type) && (serialized || reply.statusCode >= 400)
+    const text = isTextContentType(type) && (serialized || status >= 400)
     if (!text && !isJsonContentType(type)) return next(null, payload)
+    let body: unknown = payload
+    if (response !== undefined) {
+      adoptResponse(reply, response)
+      body = response.body
+      if (body === null) return next(null, null)
+    }
     const context = contexts.get(request) ?? start(request)
     const apply = (decision: SerializedDecision): void => {
       if (decision.blocked) {
@@ -184,9 +280,10 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     }
     // Bytes a handler (or a plugin registered before leakguard) already compressed.
     const input = {
-      status: reply.statusCode,
+      status,
       routeOptions,
       contentEncoding: reply.getHeader('content-encoding'),
+      contentType: type,
     }
     if (serialized) {
       const decision = text
@@ -194,7 +291,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
         : guard.filterSerialized(context, { ...input, payload })
       return apply(decision)
     }
-    const source = payload as BodySource
+    const source = body as BodySource
     guard.filterStream(context, { ...input, source, kind: text ? 'text' : 'json' }).then(apply, next)
   })
 

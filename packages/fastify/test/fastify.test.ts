@@ -1,5 +1,5 @@
 import etag from '@fastify/etag'
-import { createGuard } from '@leakguard/core'
+import { createGuard, type LeakguardEvent } from '@leakguard/core'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { leakguard } from '../src/index.js'
@@ -14,6 +14,51 @@ async function serve(build: (app: FastifyInstance) => Promise<void> | void) {
 }
 
 describe('fastify specifics', () => {
+  it('decides on the route Fastify matched, whatever its router options and prefixes', async () => {
+    const SECRET_ROW = { id: 1, ssn: SECRET }
+    for (const options of [
+      { ignoreTrailingSlash: true, caseSensitive: false, ignoreDuplicateSlashes: true },
+      { useSemicolonDelimiter: true },
+      { routerOptions: { useSemicolonDelimiter: true } },
+      {},
+    ]) {
+      const app = Fastify(options as never)
+      await app.register(leakguard, {
+        auth: {
+          issuer: 'https://issuer.test/',
+          audience: 'https://api.test',
+          algorithms: ['HS256'],
+          secret: 'test-secret-of-thirty-two-bytes!!',
+          default: 'public',
+        },
+        routes: { 'GET /api/me': { auth: {}, allow: ['$.id'] } },
+      })
+      await app.register(
+        async (scope) => {
+          scope.get('/Me', async () => SECRET_ROW)
+        },
+        { prefix: '/api' },
+      )
+      await app.ready()
+      for (const url of [
+        '/api/Me',
+        '/api/me',
+        '/API/ME/',
+        '/api//Me',
+        '/api/Me;x=1',
+        '/api/Me#x',
+        '/api/%4De',
+      ]) {
+        const res = await app.inject({ method: 'GET', url })
+        expect([400, 401, 404], `${JSON.stringify(options)} ${url} -> ${res.statusCode}`).toContain(
+          res.statusCode,
+        )
+        expect(res.body, url).not.toContain(SECRET)
+      }
+      await app.close()
+    }
+  })
+
   it('filters the error reply of a hook that throws after leakguard filtered the payload', async () => {
     const leaky = `dup key (apiKey)=(${SECRET}) AKIAIOSFODNN7EXAMPLE at /srv/app/db.js:9:9`
     const server = await serve(async (app) => {
@@ -42,6 +87,76 @@ describe('fastify specifics', () => {
     } finally {
       await server.close()
     }
+  })
+
+  it('fails closed when a route serializer, a serializer compiler or a response schema throws after leakguard filtered', async () => {
+    const leaky = `serializer saw ${SECRET} at /srv/app/serialize.js:1:1`
+    const schema = { response: { 200: { type: 'object', properties: { n: { type: 'integer' } } } } }
+    const server = await serve(async (app) => {
+      await app.register(leakguard)
+      app.get('/route-compiler', {
+        schema,
+        serializerCompiler: () => () => {
+          throw new Error(leaky)
+        },
+        handler: async () => ({ n: 1 }),
+      })
+      await app.register(async (scope) => {
+        scope.setSerializerCompiler(() => () => {
+          throw new Error(leaky)
+        })
+        scope.get('/scope-compiler', { schema }, async () => ({ n: 1 }))
+      })
+      // fast-json-stringify names the value it could not coerce.
+      app.get('/schema', { schema }, async () => ({ n: SECRET }))
+      app.get('/reply-serializer', async (_request, reply) =>
+        reply
+          .serializer(() => {
+            throw new Error(leaky)
+          })
+          .send({ n: 1 }),
+      )
+    })
+    try {
+      for (const path of ['/route-compiler', '/scope-compiler', '/schema', '/reply-serializer']) {
+        const res = await fetch(`${server.url}${path}`)
+        const text = await res.text()
+        expect(res.status, path).toBe(500)
+        expect(text, path).not.toMatch(/SENTINEL|\/srv\/app/)
+      }
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('reports a hijacked reply and a reply.raw write as response.unfiltered, naming which', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({ audit: { onEvent: (event) => void events.push(event) } })
+    const server = await serve(async (app) => {
+      await app.register(leakguard, { guard })
+      app.get('/hijack', async (_request, reply) => {
+        reply.hijack()
+        reply.raw.end(JSON.stringify({ secret: SECRET }))
+        return reply
+      })
+      app.get('/raw', async (_request, reply) => {
+        reply.raw.writeHead(200, { 'content-type': 'application/json' })
+        reply.raw.end(JSON.stringify({ secret: SECRET }))
+        return reply
+      })
+    })
+    try {
+      await (await fetch(`${server.url}/hijack`)).text()
+      await (await fetch(`${server.url}/raw`)).text()
+    } finally {
+      await server.close()
+    }
+    await guard.flush()
+    const unfiltered = events.filter((event) => event.type === 'response.unfiltered')
+    expect(unfiltered.map((event) => [event.request?.path, 'via' in event && event.via])).toEqual([
+      ['/hijack', 'hijack'],
+      ['/raw', 'raw'],
+    ])
   })
 
   it("filters the default error handler's payload: a 5xx loses its message, a 4xx keeps it", async () => {

@@ -1,7 +1,7 @@
 import compress from '@fastify/compress'
 import etag from '@fastify/etag'
 import { isGuard } from '@leakguard/core'
-import { type AdapterHarness, bodyKind, materialize } from '@leakguard/test-utils'
+import { type AdapterHarness, bodyKind, materialize, webResponse } from '@leakguard/test-utils'
 import Fastify from 'fastify'
 import { type LeakguardOptions, leakguard } from '../src/index.js'
 
@@ -22,7 +22,15 @@ export const fastifyHarness: AdapterHarness = {
                 const body = route.body({ leakguard: request.leakguard })
                 const { kind, contentType } = bodyKind(route, body)
                 if (kind === 'throw') throw body
+                if (kind === 'web-response') return webResponse(route, body)
+                if (kind === 'raw') {
+                  reply.hijack()
+                  const head = contentType === undefined ? {} : { 'content-type': contentType }
+                  reply.raw.writeHead(route.status ?? 200, head).end(body as string)
+                  return reply
+                }
                 reply.code(route.status ?? 200)
+                if (route.headers !== undefined) reply.headers(route.headers)
                 if (contentType !== undefined) reply.type(contentType)
                 return kind === 'object' ? body : materialize(body as string, kind)
               },

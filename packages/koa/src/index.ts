@@ -16,6 +16,7 @@ import {
   type RejectedRequest,
   type RequestContext,
   type RouteOptions,
+  type UnfilteredVia,
 } from '@leakguard/core'
 import type { Context, Middleware, Next } from 'koa'
 import { markSeen } from './unguarded.js'
@@ -90,8 +91,38 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       principal: admission.principal,
     } satisfies LeakguardRequestState
     requestStates.set(ctx, { guard, context })
-    await next()
+    /** Reports, once the response has ended, that its body never passed the engine. */
+    const unfiltered = (via: UnfilteredVia): void => {
+      const report = () => {
+        if (ctx.res.headersSent) guard.unfilteredResponse(context, { status: ctx.res.statusCode, via })
+      }
+      if (ctx.res.writableFinished || ctx.res.destroyed) report()
+      else ctx.res.once('close', report)
+    }
+    try {
+      await next()
+    } catch (error) {
+      unfiltered('error') // rendered outside leakguard: ctx.onerror, or an error middleware before it
+      throw error
+    }
     if (rejected.has(ctx)) return
+    // Bypasses of Koa's own response: nothing of ctx.body is sent, the app wrote ctx.res itself.
+    if (ctx.respond === false) return unfiltered('respond-false')
+    if (ctx.res.writableEnded) return unfiltered('raw')
+    // What Koa (and its router) read the target as, and the method, once downstream is done.
+    guard.routed(context, { method: ctx.method, path: ctx.path })
+    // Headers that carry free text (a redirect's Location, X- headers), as downstream left them.
+    const headers = guard.filterHeaders(context, {
+      status: ctx.status,
+      headers: ctx.response.headers as Record<string, string | number | string[] | undefined>,
+      routeOptions: routeOptionsOf.get(ctx),
+    })
+    if (headers !== undefined) {
+      for (const [name, value] of Object.entries(headers)) {
+        if (value === null) ctx.remove(name)
+        else ctx.set(name, value)
+      }
+    }
 
     const body: unknown = ctx.body
     if (body === null || body === undefined) return
@@ -102,7 +133,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       const serialized = typeof body === 'string' || Buffer.isBuffer(body)
       // A compression middleware registered inside leakguard already encoded the body.
       const contentEncoding = ctx.response.get('Content-Encoding')
-      const input = { status: ctx.status, routeOptions, contentEncoding }
+      const input = { status: ctx.status, routeOptions, contentEncoding, contentType: type }
       // Text is redacted when it is at hand, and as a stream only for error pages (4xx/5xx).
       const text = isTextContentType(type) && (serialized || ctx.status >= 400)
       if (!text && !isJsonContentType(type)) return
@@ -116,7 +147,11 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
             kind: text ? 'text' : 'json',
           })
       if (decision.blocked) sendBlocked(ctx, decision)
-      else if (decision.payload !== body) ctx.body = decision.payload
+      else if (decision.payload !== body) {
+        // Validators Koa copied from a Response described the body before filtering.
+        if (body instanceof Response) for (const name of ['ETag', 'Last-Modified']) ctx.remove(name)
+        ctx.body = decision.payload
+      }
       return
     }
     const decision = guard.filterResponse(context, { status: ctx.status, body, routeOptions })

@@ -1,6 +1,6 @@
 import etag from '@koa/etag'
 import Router from '@koa/router'
-import { type AdapterHarness, bodyKind, listen, materialize } from '@leakguard/test-utils'
+import { type AdapterHarness, bodyKind, listen, materialize, webResponse } from '@leakguard/test-utils'
 import Koa, { type Middleware } from 'koa'
 import compress from 'koa-compress'
 import conditional from 'koa-conditional-get'
@@ -17,16 +17,33 @@ export const koaHarness: AdapterHarness = {
     const guard = leakguard(spec.leakguard as LeakguardOptions)
     if (spec.order !== 'routes-first') app.use(guard)
     if (spec.middleware?.compress === 'misplaced') app.use(compress({ threshold: 0 }))
+    if (spec.middleware?.methodOverride) {
+      app.use((ctx, next) => {
+        const override = ctx.get('x-http-method-override')
+        if (override !== '') ctx.method = override.toUpperCase()
+        return next()
+      })
+    }
     if (spec.middleware?.errorHandler) app.use(leakguard.errorHandler())
     const router = new Router(spec.prefix === undefined ? {} : { prefix: spec.prefix })
     for (const route of spec.routes) {
       const handlers: Middleware[] = []
       if (route.routeOptions !== undefined) handlers.push(leakguard.route(route.routeOptions))
-      handlers.push((ctx) => {
+      handlers.push(async (ctx) => {
         const body = route.body({ leakguard: ctx.state.leakguard })
         const { kind, contentType } = bodyKind(route, body)
         if (kind === 'throw') throw body
+        if (kind === 'web-response') {
+          ctx.body = await webResponse(route, body)
+          return
+        }
+        if (kind === 'raw') {
+          ctx.respond = false
+          const head = contentType === undefined ? {} : { 'content-type': contentType }
+          return void ctx.res.writeHead(route.status ?? 200, head).end(body as string)
+        }
         ctx.status = route.status ?? 200
+        if (route.headers !== undefined) ctx.set(route.headers)
         if (contentType !== undefined) ctx.type = contentType
         ctx.body = kind === 'object' ? body : materialize(body as string, kind)
       })

@@ -1,4 +1,4 @@
-import { createGuard } from '@leakguard/core'
+import { createGuard, type LeakguardEvent } from '@leakguard/core'
 import { listen } from '@leakguard/test-utils'
 import Koa from 'koa'
 import { describe, expect, it } from 'vitest'
@@ -24,6 +24,22 @@ describe('koa specifics', () => {
     } finally {
       await server.close()
     }
+  })
+
+  it('reports an error rendered by ctx.onerror, past leakguard, as response.unfiltered', async () => {
+    const events: LeakguardEvent[] = []
+    const app = new Koa()
+    app.silent = true
+    app.use(leakguard(createGuard({ audit: { onEvent: (event) => void events.push(event) } })))
+    app.use((ctx) => ctx.throw(400, 'card 4111111111111111 is invalid'))
+    const server = await listen(app.callback())
+    try {
+      expect((await fetch(server.url)).status).toBe(400)
+    } finally {
+      await server.close()
+    }
+    const unfiltered = events.filter((event) => event.type === 'response.unfiltered')
+    expect(unfiltered).toMatchObject([{ via: 'error', request: { status: 400 } }])
   })
 
   it('filters bodies set by an error-handling middleware registered inside leakguard', async () => {

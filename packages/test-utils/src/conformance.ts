@@ -1,5 +1,14 @@
 import type { GuardOptions } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
+import { runAvailabilityAttacks } from './attacks/availability.js'
+import { runBruteForceAttacks } from './attacks/brute-force.js'
+import { runDuplicateMemberAttacks } from './attacks/duplicate-members.js'
+import { runHeaderAttacks } from './attacks/headers.js'
+import { runRawPathAttacks } from './attacks/raw-paths.js'
+import { runRequestTargetAttacks } from './attacks/request-target.js'
+import { runRouteAgreementAttacks } from './attacks/route-agreement.js'
+import { runUntypedTextAttacks } from './attacks/untyped-text.js'
+import { runWebResponseAttacks } from './attacks/web-response.js'
 import { runAuditSuite } from './conformance-audit.js'
 import { runAuthSuite } from './conformance-auth.js'
 import { runBodyKindSuite } from './conformance-bodies.js'
@@ -23,6 +32,15 @@ export function runConformanceSuite(harness: AdapterHarness): void {
     runAuditSuite(harness)
     runAuthSuite(harness)
     runRateLimitSuite(harness)
+    runAvailabilityAttacks(harness)
+    runBruteForceAttacks(harness)
+    runRequestTargetAttacks(harness)
+    runRouteAgreementAttacks(harness)
+    runDuplicateMemberAttacks(harness)
+    runWebResponseAttacks(harness)
+    runRawPathAttacks(harness)
+    runUntypedTextAttacks(harness)
+    runHeaderAttacks(harness)
 
     it('keeps only allowlisted members of nested objects and reports what it dropped', async () => {
       const { guard, events } = recordingGuard({

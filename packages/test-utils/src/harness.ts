@@ -9,9 +9,22 @@ export interface HeaderBearer {
 /**
  * How a handler sends its body: `object` through the framework's JSON; `string`, `buffer`, `stream`
  * (a Node Readable) and `web-stream` (a `ReadableStream`) send the text `body()` returns, with
- * `contentType`; `throw` throws what `body()` returns.
+ * `contentType`; `throw` throws what `body()` returns. `web-response` sends a Web `Response`: the
+ * one (or the promise of one, such as `fetch(upstream)`) `body()` returns, or one made of the text
+ * it returns with `status` and `contentType`; each harness sends it the way an app of its
+ * framework does (Express has no native support: the app copies status, headers and body).
+ * `raw` writes the text to the Node response past the framework: Fastify `reply.hijack()`, Koa
+ * `ctx.respond = false`, Express `http.ServerResponse.prototype`.
  */
-export type BodyKind = 'object' | 'string' | 'buffer' | 'stream' | 'web-stream' | 'throw'
+export type BodyKind =
+  | 'object'
+  | 'string'
+  | 'buffer'
+  | 'stream'
+  | 'web-stream'
+  | 'throw'
+  | 'web-response'
+  | 'raw'
 
 /** One route of a conformance app, written once for every framework. */
 export interface RouteSpec {
@@ -26,10 +39,15 @@ export interface RouteSpec {
    * @default 'object', or 'string' when `body()` returns a string
    */
   readonly send?: BodyKind
-  /** Content-Type the handler sets. @default text/plain for strings, application/octet-stream for the rest */
-  readonly contentType?: string
+  /**
+   * Content-Type the handler sets; `null` sets none, leaving it to the framework.
+   * @default text/plain for strings, application/octet-stream for the rest
+   */
+  readonly contentType?: string | null
   /** Route-level options in the framework's idiom (`leakguard.route()`, `config.leakguard`). */
   readonly routeOptions?: RouteOptions
+  /** Response headers the handler sets (a redirect's `Location`, custom `X-` headers). */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 /** An app for one scenario. */
@@ -53,13 +71,21 @@ export interface AppSpec {
      * where a newcomer (or an app leakguard wraps) puts it, so that leakguard sees encoded bodies.
      */
     readonly compress?: boolean | 'misplaced'
+    /**
+     * A method-override middleware (`X-HTTP-Method-Override`) mounted after leakguard, where it
+     * changes the method after leakguard decided. Fastify routes before any hook: ignored there.
+     */
+    readonly methodOverride?: boolean
     /** The adapter's `leakguard.errorHandler()`. */
     readonly errorHandler?: boolean
   }
 }
 
 /** Turns the text a handler returns into the body kind it sends. */
-export function materialize(text: string, kind: Exclude<BodyKind, 'object' | 'throw'>): unknown {
+export function materialize(
+  text: string,
+  kind: Exclude<BodyKind, 'object' | 'throw' | 'web-response' | 'raw'>,
+): unknown {
   const third = Math.ceil(text.length / 3)
   const parts = [text.slice(0, third), text.slice(third, 2 * third), text.slice(2 * third)].map((part) =>
     Buffer.from(part),
@@ -88,12 +114,22 @@ export function bodyKind(
 ): { kind: BodyKind; contentType: string | undefined } {
   const kind = route.send ?? (typeof body === 'string' ? 'string' : 'object')
   const fallback =
-    kind === 'string'
+    kind === 'string' || kind === 'raw'
       ? 'text/plain'
       : kind === 'object' || kind === 'throw'
         ? undefined
         : 'application/octet-stream'
-  return { kind, contentType: route.contentType ?? fallback }
+  return { kind, contentType: route.contentType === null ? undefined : (route.contentType ?? fallback) }
+}
+
+/** The Web `Response` a `web-response` route sends: the one `body` is or resolves to, or one of its text. */
+export async function webResponse(route: RouteSpec, body: unknown): Promise<Response> {
+  if (typeof body !== 'string') return (await body) as Response
+  const contentType = route.contentType ?? 'application/octet-stream'
+  return new Response(body, {
+    status: route.status ?? 200,
+    headers: contentType === null ? {} : { 'content-type': contentType },
+  })
 }
 
 /** A server listening on a real loopback socket. */

@@ -9,6 +9,7 @@ export {
   materialize,
   type RouteSpec,
   type RunningApp,
+  webResponse,
 } from './harness.js'
 export { type RawResponse, rawRequest } from './helpers.js'
 export { listen } from './listen.js'

@@ -158,6 +158,36 @@ describe('project', () => {
     expect(failure({ n: Object(1n) })).toBe('ERR_LG_RESPONSE_UNSERIALIZABLE')
   })
 
+  it('stops walking a value larger than maxBytes, measured as its compact JSON text', () => {
+    const bodies: unknown[] = [
+      [1, 2, 3],
+      { a: 'x', list: [true, null, { b: 'é' }], n: -1.5 },
+      { 'odd "key"': ['a\nb', {}, []], e: '' },
+      Array.from({ length: 50 }, (_, i) => ({ id: i, name: `user ${i}` })),
+    ]
+    for (const body of bodies) {
+      const length = JSON.stringify(body).length
+      // Never more than the JSON text: a body within the limit as bytes is within it here too.
+      expect(project(body, KEEP, { ...limits, maxBytes: length }).value).toEqual(body)
+    }
+    const big = { data: Array.from({ length: 1000 }, (_, i) => ({ id: i, bio: 'x'.repeat(100) })) }
+    const tooLarge = (maxBytes: number) => {
+      try {
+        project(big, KEEP, { ...limits, maxBytes })
+        return 'fits'
+      } catch (error) {
+        return (error as LeakguardResponseError).code
+      }
+    }
+    expect(tooLarge(100_000)).toBe('ERR_LG_RESPONSE_TOO_LARGE')
+    expect(tooLarge(JSON.stringify(big).length)).toBe('fits')
+    // What the allowlist drops is never walked, so it does not count.
+    expect(apply(['$.data[*].id'], big).value).toEqual({ data: big.data.map(({ id }) => ({ id })) })
+    expect(
+      project(big, compileAllowlist(['$.data[*].id'], 'allow'), { ...limits, maxBytes: 20_000 }).dropped,
+    ).toBe(1000)
+  })
+
   it('accepts a shared reference that is not a cycle', () => {
     const shared = { x: 1 }
     expect(project({ a: shared, b: [shared, shared] }, KEEP, limits).value).toEqual({

@@ -30,6 +30,11 @@ export interface ProjectOptions {
   readonly maxDepth: number
   /** How many distinct dropped paths to record (the count is always exact). */
   readonly maxPaths: number
+  /**
+   * Largest value walked, as the characters of the JSON text of what the walk visits (a lower
+   * bound of its UTF-8 bytes); past it the walk stops and fails. @default Infinity
+   */
+  readonly maxBytes?: number | undefined
 }
 
 /** What {@link project} built and what it left out. */
@@ -144,10 +149,10 @@ function childPath(path: string, key: string | null): string {
 }
 
 /** Applies `toJSON` and JSON's conversions to one value, as `JSON.stringify` would. */
-function prepare(value: unknown, key: string): Prepared {
+function prepare(value: unknown, key: string | number): Prepared {
   let v = value
   if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-    v = (v as { toJSON(key: string): unknown }).toJSON(key)
+    v = (v as { toJSON(key: string): unknown }).toJSON(String(key))
   }
   switch (typeof v) {
     case 'string':
@@ -231,6 +236,13 @@ function setMember(out: Record<string, unknown>, key: string, value: unknown): v
   }
 }
 
+function sizeError(): LeakguardResponseError {
+  return new LeakguardResponseError(
+    'ERR_LG_RESPONSE_TOO_LARGE',
+    'response body is larger than responses.maxBodyBytes',
+  )
+}
+
 function depthError(stack: readonly Frame[], container: object): LeakguardResponseError {
   for (const frame of stack) {
     if (frame.src === container) {
@@ -247,7 +259,8 @@ function depthError(stack: readonly Frame[], container: object): LeakguardRespon
  * Builds a new value holding only what `root` allows, in one iterative walk (no recursion, so
  * no stack overflow on hostile nesting). The input is never mutated. The output is plain data, as
  * `JSON.parse(JSON.stringify(value))` would give, minus the dropped members.
- * @throws LeakguardResponseError for BigInt, cycles, or nesting deeper than `maxDepth`
+ * @throws LeakguardResponseError for BigInt, cycles, nesting deeper than `maxDepth`, or a value
+ * larger than `maxBytes`
  */
 export function project(value: unknown, root: ProjectionNode, options: ProjectOptions): ProjectionResult {
   let dropped = 0
@@ -276,6 +289,10 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
   }
 
   const stack: Frame[] = []
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
+  // Characters of the compact JSON text of what the walk visited so far: a lower bound of the
+  // size of the serialized body, so a body within the limit as bytes is within it here too.
+  let size = 0
   const open = (
     src: Record<string, unknown> | unknown[],
     node: ProjectionNode,
@@ -283,6 +300,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     place: Place | null,
   ) => {
     if (depth > options.maxDepth) throw depthError(stack, src)
+    size++
     const isArray = Array.isArray(src)
     const out: Record<string, unknown> | unknown[] = isArray ? [] : {}
     const keys = isArray ? null : Object.keys(src)
@@ -344,6 +362,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     const frame = stack[stack.length - 1]!
     const { node, keys } = frame
     let key: string
+    let element = 0
     let raw: unknown
     let child: ProjectionNode | null | undefined
     const { shape } = frame
@@ -364,7 +383,8 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         continue
       }
       const index = frame.i++
-      key = String(index)
+      key = '' // array elements have no name; `index` stands for it, as a string only when needed
+      element = index
       raw = src[index]
     } else {
       if (frame.i >= keys.length) {
@@ -376,13 +396,28 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     }
 
     if (shape === null) {
-      child = node.keep ? KEEP : ((node.children !== null ? node.children.get(key) : undefined) ?? node.any)
+      child = node.keep
+        ? KEEP
+        : ((node.children !== null ? node.children.get(keys === null ? String(element) : key) : undefined) ??
+          node.any)
     }
     if (child === null || child === undefined) {
       drop(frame.place, keys === null ? null : key)
       continue
     }
-    const prepared = prepare(raw, key)
+    const prepared = prepare(raw, keys === null ? element : key)
+    if (prepared !== OMIT || keys === null) {
+      // `"name":` or nothing, the value (a container's opening bracket counts when it opens), and
+      // the comma or closing bracket after it: never more than compact JSON of the same value.
+      size +=
+        (keys === null ? 1 : key.length + 4) +
+        (typeof prepared === 'string'
+          ? prepared.length + 2
+          : typeof prepared === 'object' && prepared !== null
+            ? 0
+            : 1)
+      if (size > maxBytes) throw sizeError()
+    }
     let out: unknown
     if (prepared === OMIT) {
       if (keys !== null) continue

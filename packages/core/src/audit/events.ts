@@ -1,4 +1,5 @@
 import type { AuthErrorCode, AuthErrorStage, ResponseErrorCode } from '../errors.js'
+import type { DegradeReason } from '../redact/engine.js'
 
 /** How much an event matters, named as log levels are. */
 export type Severity = 'info' | 'warn' | 'error'
@@ -26,6 +27,17 @@ export interface EventPrincipal {
   /** The token's subject (`sub`). */
   readonly id: string
 }
+
+/** How a response left without passing the engine (the `via` of a `response.unfiltered` event). */
+export type UnfilteredVia =
+  /** Written to the Node response directly: Fastify `reply.raw`, Koa `ctx.res`, Express through `http.ServerResponse.prototype`. */
+  | 'raw'
+  /** Fastify `reply.hijack()`: the handler took the response over. */
+  | 'hijack'
+  /** Koa `ctx.respond = false`. */
+  | 'respond-false'
+  /** An error thrown inside leakguard was rendered outside it (Koa's `ctx.onerror`, or an error middleware registered before leakguard). */
+  | 'error'
 
 /** Which allowlist a response was projected through. */
 export type ViewKind = 'allow' | 'roles' | 'problem' | 'deny' | 'pass'
@@ -76,6 +88,32 @@ export interface LeakguardEventMap {
       readonly rule?: string
     }
   }
+  /**
+   * A response left without passing the engine's response phase, past every hook leakguard has:
+   * nothing of it was filtered. Emitted once per request, when the response ends.
+   */
+  'response.unfiltered': {
+    /** How it left; see {@link UnfilteredVia}. */
+    readonly via: UnfilteredVia
+  }
+  /**
+   * Values a client can write were redacted in a weaker mode instead of failing the response:
+   * JSON carried in a string that nests too deep, chains JSON in JSON past the parsed levels, or
+   * holds numbers a round trip would change, was redacted as text (detectors, pattern rules and
+   * member-name rules over its characters). The response went out; nothing was left unscanned.
+   */
+  'response.degraded': {
+    readonly values: ReadonlyArray<{
+      /** Templated path of the string (`$.data[*].bio`); never the value. */
+      readonly path: string
+      readonly reason: DegradeReason
+      readonly count: number
+    }>
+    /** Values degraded in all. */
+    readonly total: number
+    /** Whether more distinct path/reason pairs were degraded than `values` lists. */
+    readonly truncated: boolean
+  }
   /** A token was missing, malformed or invalid (RFC 6750 `invalid_request` / `invalid_token`). */
   'auth.failed': {
     readonly reason: {
@@ -112,6 +150,22 @@ export interface LeakguardEventMap {
   'ratelimit.store_error': {
     readonly failOpen: boolean
     readonly reason: { readonly code: string; readonly message: string }
+  }
+  /**
+   * A request target that routers would not all read the same way (a dot segment, an encoded
+   * slash, `;`, malformed percent-encoding) was refused with 400 before anything else ran.
+   */
+  'request.invalid_target': {
+    readonly reason: { readonly code: 'ERR_LG_REQUEST_INVALID_TARGET'; readonly message: string }
+  }
+  /**
+   * The framework routed the request elsewhere than the route leakguard decided on (or changed its
+   * method, as a method-override middleware mounted after leakguard does): the response was
+   * blocked. Both sides are named by route pattern (or canonical path when no pattern matched).
+   */
+  'engine.route_mismatch': {
+    readonly leakguard: { readonly method: string; readonly route: string }
+    readonly framework: { readonly method: string; readonly route: string }
   }
   /** A setup problem noticed while serving (a missing error handler, an ignored proxy header). */
   'config.warning': {

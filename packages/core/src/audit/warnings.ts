@@ -15,7 +15,10 @@ export const WARNING_CODES = [
   'LEAKGUARD_TOKEN_MASKED',
   /** Requests carry X-Forwarded-For but no proxy is trusted. */
   'ERR_LG_RATELIMIT_PROXY_IGNORED',
-  /** The rate-limit store cannot give back what a request refused by another limit was charged. */
+  /**
+   * The rate-limit store cannot give charges back: a request refused by another limit stays
+   * counted, and failures-only limits count successes too.
+   */
   'ERR_LG_RATELIMIT_NO_REFUND',
   /** A limiter's `problem` function threw or returned an invalid 429 problem. */
   'ERR_LG_RATELIMIT_PROBLEM_INVALID',

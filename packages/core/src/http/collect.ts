@@ -6,7 +6,7 @@ export type BodySource = AsyncIterable<Uint8Array | string> | ReadableStream<Uin
 function tooLarge(maxBytes: number): LeakguardResponseError {
   return new LeakguardResponseError(
     'ERR_LG_RESPONSE_TOO_LARGE',
-    `response body is larger than responses.maxBufferedBytes (${maxBytes} bytes)`,
+    `response body is larger than responses.maxBodyBytes (${maxBytes} bytes)`,
   )
 }
 

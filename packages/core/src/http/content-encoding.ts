@@ -105,7 +105,7 @@ export function decodeBody(payload: Uint8Array, codings: readonly string[], maxB
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
         throw new LeakguardResponseError(
           'ERR_LG_RESPONSE_TOO_LARGE',
-          `decoded response body is larger than responses.maxBufferedBytes (${maxBytes} bytes)`,
+          `decoded response body is larger than responses.maxBodyBytes (${maxBytes} bytes)`,
           { cause: error },
         )
       }

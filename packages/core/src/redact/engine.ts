@@ -4,7 +4,9 @@ import { LeakguardResponseError } from '../errors.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import { mayHoldSecret, stringFeatures } from './features.js'
+import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
 import { genericErrorMessage, internalDetail } from './hygiene.js'
+import { flaggedMemberValues, inspectJsonText, type MemberValueSpan } from './json-text.js'
 import { isSensitiveKey, isTokenKey } from './keys.js'
 import { type CompiledMask, compileMask } from './mask.js'
 import { type CompiledRules, compileRules, globMatches, type RedactRule } from './rules.js'
@@ -36,8 +38,23 @@ export interface RedactOptions {
    * @default true
    */
   errorHygiene?: boolean
-  /** Parses and redacts JSON carried inside string values. @default true */
+  /**
+   * Parses and redacts JSON carried inside string values (up to 3 levels of JSON in a string in
+   * JSON in a string, nesting up to 128 levels each). JSON text past those limits, or holding
+   * numbers that would change value if serialized again, is redacted as text instead (detectors,
+   * your patterns and member-name rules over its characters) and reported in a
+   * `response.degraded` event: it never blocks the response.
+   * @default true
+   */
   nestedJson?: boolean
+  /**
+   * Response headers that carry free text, scanned with the same detectors and member-name rules:
+   * `Location` and the other URL headers (each query and fragment parameter read as a member of
+   * its name, so `?access_token=...` is masked), `Content-Disposition`, custom `X-` headers.
+   * `Set-Cookie` only with `setCookie: true`.
+   * @default { names: ['location', 'content-location', 'content-disposition', 'link', 'refresh', 'x-*'], setCookie: false }
+   */
+  headers?: HeaderRedactOptions
 }
 
 /** Route-level redaction options; `rules` add to the global ones, `overrides` merge over them. */
@@ -60,10 +77,14 @@ const OPTION_KEYS = [
   'hashKey',
   'errorHygiene',
   'nestedJson',
+  'headers',
 ] as const
 export const ROUTE_REDACT_KEYS = ['rules', 'overrides', 'errorHygiene', 'enabled'] as const
 const KEY_NAME_MASK: MaskSpec = { operator: 'replace', with: '[REDACTED]' }
+/** JSON in a string in JSON in a string...: how many levels are parsed. */
 const MAX_NESTED_JSON_DEPTH = 3
+/** Deepest nesting of objects and arrays parsed in JSON carried by a string. */
+export const MAX_NESTED_JSON_NESTING = 128
 const MAX_FINGERPRINTS = 8
 
 interface ActiveDetector {
@@ -85,6 +106,8 @@ export interface Redactor {
   readonly errorHygiene: boolean
   readonly nestedJson: boolean
   readonly hashKey: Buffer | undefined
+  /** Which response headers are scanned. */
+  readonly headerScan: HeaderScan
   /** Tokens the route issues pass: under token member names, no `jwt` detector and no member-name rule. */
   readonly passesIssuedTokens: boolean
 }
@@ -139,6 +162,7 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
     errorHygiene: booleanOption(raw.errorHygiene, `${option}.errorHygiene`, true),
     nestedJson: booleanOption(raw.nestedJson, `${option}.nestedJson`, true),
     hashKey,
+    headerScan: compileHeaderScan(raw.headers, `${option}.headers`),
     passesIssuedTokens: false,
   }
 }
@@ -229,6 +253,21 @@ export interface Finding {
   readonly end: number
 }
 
+/**
+ * Why a value was redacted in a weaker mode than usual instead of blocking the response: JSON in a
+ * string nested deeper than it is parsed (`'nested-json-too-deep'`), JSON in JSON in JSON beyond
+ * the levels that are parsed (`'nested-json-chain'`), or JSON whose numbers would change value if
+ * it were serialized again (`'nested-json-lossy-numbers'`). Such text is redacted as text.
+ */
+export type DegradeReason = 'nested-json-too-deep' | 'nested-json-chain' | 'nested-json-lossy-numbers'
+
+/** Values redacted in a weaker mode, grouped for an event: templated path, reason, count. */
+export interface DegradedSummary {
+  readonly path: string
+  readonly reason: DegradeReason
+  readonly count: number
+}
+
 /** Findings grouped for an event: templated path, detector, count. */
 export interface FindingSummary {
   readonly path: string
@@ -263,6 +302,9 @@ export class RedactionSession {
   >()
   readonly findings: Finding[] = []
   total = 0
+  /** Values redacted as text rather than as the JSON they hold (see {@link DegradeReason}). */
+  readonly degraded = new Map<string, { path: string; reason: DegradeReason; count: number }>()
+  degradedTotal = 0
   private nestedDepth = 0
   private prefix = ''
 
@@ -297,6 +339,15 @@ export class RedactionSession {
     if (this.options.detailed) {
       this.findings.push({ path: this.prefix + (at === null ? '$' : at.concrete()), detector, start, end })
     }
+  }
+
+  private degrade(at: PathRef | null, reason: DegradeReason): void {
+    this.degradedTotal++
+    const path = this.prefix + (at === null ? '$' : at.template())
+    const id = `${path}\u0000${reason}`
+    const known = this.degraded.get(id)
+    if (known === undefined) this.degraded.set(id, { path, reason, count: 1 })
+    else known.count++
   }
 
   /** The hook the projection walk calls for every primitive it keeps. */
@@ -358,25 +409,62 @@ export class RedactionSession {
       }
     }
     const first = text.charCodeAt(0)
-    if ((first === 123 || first === 91) && redactor.nestedJson && this.nestedDepth < MAX_NESTED_JSON_DEPTH) {
-      const nested = this.nestedJson(text, at)
+    if ((first === 123 || first === 91) && redactor.nestedJson) {
+      const nested = this.nestedJson(text, key, at)
       if (nested !== undefined) return nested
     }
-    const spans = this.spans(text, key, at)
+    return this.masked(text, this.spans(text, key, at), key, at)
+  }
+
+  /** `text` with each span masked (spans sorted, not overlapping); `REMOVE` when all of it goes. */
+  private masked(
+    text: string,
+    spans: readonly (Span | MemberValueSpan)[],
+    key: string | null,
+    at: PathRef | null,
+  ): string | typeof REMOVE {
     if (spans.length === 0) return text
     let out = ''
     let cursor = 0
     for (const span of spans) {
-      const masked = this.maskFor(span.detector)(text.slice(span.start, span.end), {
-        detector: span.detector,
-        key,
-      })
-      this.record(at, span.detector, span.start, span.end, text.slice(span.start, span.end))
-      if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
-      out += text.slice(cursor, span.start) + (masked ?? '')
+      const found = text.slice(span.start, span.end)
+      let replacement: string
+      if ('value' in span) {
+        // A member value inside JSON text: the replacement stays a JSON literal.
+        const masked = this.redactor.keyNameMask!(span.value, { detector: span.detector, key: span.name })
+        this.record(at, span.detector, span.start, span.end, span.value)
+        replacement = masked === null ? 'null' : JSON.stringify(masked)
+      } else {
+        const masked = this.maskFor(span.detector)(found, { detector: span.detector, key })
+        this.record(at, span.detector, span.start, span.end, found)
+        if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
+        replacement = masked ?? ''
+      }
+      out += text.slice(cursor, span.start) + replacement
       cursor = span.end
     }
     return out + text.slice(cursor)
+  }
+
+  /**
+   * JSON text redacted as text, when parsing and walking it is not safe or not faithful: the
+   * detectors and pattern rules over its characters, plus the member-name rule over the members it
+   * spells out. Reported as degraded: it never fails the response a client's text sits in.
+   */
+  private jsonAsText(
+    text: string,
+    key: string | null,
+    at: PathRef | null,
+    reason: DegradeReason,
+  ): string | typeof REMOVE {
+    this.degrade(at, reason)
+    const spans: (Span | MemberValueSpan)[] = [...this.spans(text, key, at)]
+    const redactor = this.redactor
+    if (redactor.keyNameMask !== null) {
+      const flags = (name: string) => sensitiveKey(name) && !(redactor.passesIssuedTokens && isTokenKey(name))
+      for (const span of flaggedMemberValues(text, flags, 'key-name')) spans.push(span)
+    }
+    return this.masked(text, resolveOverlaps(spans), key, at)
   }
 
   private masks = new Map<string, CompiledMask>()
@@ -394,10 +482,21 @@ export class RedactionSession {
     return mask
   }
 
-  /** JSON inside a string: parsed, redacted with this session, reserialized when it changed. */
-  private nestedJson(text: string, at: PathRef | null): string | undefined {
-    const first = text.charCodeAt(0)
-    if (first !== 123 && first !== 91) return undefined // { or [
+  /**
+   * JSON inside a string: parsed, redacted with this session, reserialized when it changed; past
+   * the limits, redacted as text. `undefined` when the string is not JSON.
+   */
+  private nestedJson(
+    text: string,
+    key: string | null,
+    at: PathRef | null,
+  ): string | typeof REMOVE | undefined {
+    const last = text.charCodeAt(text.length - 1)
+    if (last !== 125 && last !== 93) return undefined // } or ]
+    if (this.nestedDepth >= MAX_NESTED_JSON_DEPTH) return this.jsonAsText(text, key, at, 'nested-json-chain')
+    // Checked on the text first: client-written nesting must never fail the response it sits in.
+    const shape = inspectJsonText(text, MAX_NESTED_JSON_NESTING)
+    if (shape.tooDeep) return this.jsonAsText(text, key, at, 'nested-json-too-deep')
     let parsed: unknown
     try {
       parsed = JSON.parse(text)
@@ -405,12 +504,13 @@ export class RedactionSession {
       return undefined
     }
     if (typeof parsed !== 'object' || parsed === null) return undefined
+    if (shape.lossyNumbers) return this.jsonAsText(text, key, at, 'nested-json-lossy-numbers')
     const before = this.total
     const prefix = this.prefix
     this.prefix = `${prefix}${at === null ? '$' : at.template()}#`
     this.nestedDepth++
     try {
-      const result = project(parsed, KEEP, { maxDepth: 128, maxPaths: 0, hooks: this })
+      const result = project(parsed, KEEP, { maxDepth: MAX_NESTED_JSON_NESTING, maxPaths: 0, hooks: this })
       return this.total === before ? text : JSON.stringify(result.value)
     } finally {
       this.nestedDepth--
@@ -468,6 +568,12 @@ export class RedactionSession {
       }
     }
     return resolveOverlaps(found)
+  }
+
+  /** Degraded values for the event, at most `max` path/reason pairs. */
+  degradedSummary(max: number): { values: DegradedSummary[]; truncated: boolean } {
+    const values = [...this.degraded.values()].slice(0, max).map((entry) => ({ ...entry }))
+    return { values, truncated: this.degraded.size > max }
   }
 
   /** Summaries for the event, at most `max`. */

@@ -74,6 +74,7 @@ export function listDetectors(): ReadonlyArray<{
   return DETECTORS.map(({ id, set, description }) => ({ id, set, description }))
 }
 
-export type { Finding, RedactOptions, RouteRedactOptions } from './engine.js'
+export type { DegradeReason, Finding, RedactOptions, RouteRedactOptions } from './engine.js'
+export type { HeaderRedactOptions } from './headers.js'
 export type { RedactRule } from './rules.js'
 export type { MaskSpec } from './types.js'

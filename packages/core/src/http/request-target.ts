@@ -1,0 +1,69 @@
+/**
+ * The one request path everything keys on (route policy, rate-limit keys, audit), computed from
+ * the request target the way the routers of Express, Koa and Fastify read it, or a refusal for a
+ * target they would not all route the same way.
+ */
+export type RequestTarget =
+  | { readonly path: string; readonly refused?: undefined }
+  | { readonly path: string; readonly refused: string }
+
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/
+const HEX = /^[0-9A-Fa-f]{2}$/
+
+function refuse(reason: string): RequestTarget {
+  return { path: '/', refused: reason }
+}
+
+/** Whether a segment, raw or percent-decoded, is a dot segment (`.`, `..`, `%2e%2E`). */
+function isDotSegment(segment: string): boolean {
+  const decoded = segment.replace(/%2e/gi, '.')
+  return decoded === '.' || decoded === '..'
+}
+
+/**
+ * Reads a request target (`req.url`: origin-form `/a/b?q`, or absolute-form
+ * `http://host/a/b`, which every router reads by its path) into its path, without the query or a
+ * fragment (which routers cut as they cut the query). Refused, because routers and the proxies in
+ * front of them disagree on what they mean: dot segments (`/a/../admin`, `%2e%2e`), encoded
+ * slashes, backslashes and NUL (`%2F`, `%5C`, `%00`), `;` (a path-parameter delimiter to some
+ * routers, a literal to others), malformed percent-encoding, and control characters or spaces.
+ */
+export function readRequestTarget(target: string): RequestTarget {
+  let rest = target
+  const absolute = ABSOLUTE_FORM.exec(rest)
+  if (absolute !== null) rest = rest.slice(absolute[0].length)
+  if (rest === '' || rest[0] === '?' || rest[0] === '#') rest = `/${rest}`
+  if (rest === '*') return { path: '*' } // OPTIONS *: no route of any router
+  if (rest[0] !== '/') return refuse('the request target is neither a path nor an absolute URL')
+  let end = rest.length
+  for (let i = 0; i < rest.length; i++) {
+    const code = rest.charCodeAt(i)
+    if (code === 0x3f || code === 0x23) {
+      end = i // `?` or `#`
+      break
+    }
+    if (code <= 0x20 || code === 0x7f) return refuse('the request path holds a control character or a space')
+    if (code === 0x5c) return refuse('the request path holds a backslash')
+    if (code === 0x3b) return refuse('the request path holds ";", which routers read differently')
+  }
+  const path = rest.slice(0, end)
+  for (const segment of path.split('/')) {
+    if (isDotSegment(segment)) return refuse('the request path holds a dot segment')
+    if (!segment.includes('%')) continue
+    const parts = segment.split('%')
+    for (let i = 1; i < parts.length; i++) {
+      const hex = parts[i]!.slice(0, 2)
+      if (!HEX.test(hex)) return refuse('the request path holds malformed percent-encoding')
+      const byte = Number.parseInt(hex, 16)
+      if (byte === 0x2f || byte === 0x5c || byte === 0x3b || byte < 0x20 || byte === 0x7f) {
+        return refuse('the request path holds an encoded slash, backslash, ";" or control character')
+      }
+    }
+    try {
+      decodeURIComponent(segment)
+    } catch {
+      return refuse('the request path holds percent-encoding that is not UTF-8')
+    }
+  }
+  return { path }
+}

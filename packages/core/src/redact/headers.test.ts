@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import type { LeakguardEvent } from '../audit/events.js'
+import { createGuard } from '../guard.js'
+
+const JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiaWF0IjoxNzAwMDAwMDAwfQ.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi1pcy1oZXJl'
+const CARD = '4111 1111 1111 1111'
+
+function filter(headers: Record<string, string | string[]>, options: Parameters<typeof createGuard>[0] = {}) {
+  const events: LeakguardEvent[] = []
+  const guard = createGuard({ ...options, audit: { onEvent: (event) => void events.push(event) } })
+  const context = guard.startRequest({ method: 'GET', path: '/cb', native: {} })
+  return { changed: guard.filterHeaders(context, { status: 302, headers }), events, guard }
+}
+
+describe('response headers', () => {
+  it('masks tokens in the query and fragment of a redirect, read as named members', () => {
+    const { changed } = filter({
+      Location: 'https://app.example/cb?state=xyz&access_token=opaque-abc-123&id_token=' + JWT,
+      'Content-Location': '/cb#access_token=opaque-abc-123&token_type=bearer',
+    })
+    expect(changed?.Location).toBe(
+      'https://app.example/cb?state=xyz&access_token=%5BREDACTED%5D&id_token=%5BREDACTED%5D',
+    )
+    expect(changed?.['Content-Location']).toBe('/cb#access_token=%5BREDACTED%5D&token_type=bearer')
+  })
+
+  it('masks what the detectors find in custom X- headers and Content-Disposition, and secret header names', () => {
+    const { changed } = filter({
+      'X-Card': `card ${CARD}`,
+      'X-Api-Key': 'k-1234567890',
+      'Content-Disposition': 'attachment; filename="jane.doe@example.com.pdf"',
+      'X-Request-Id': 'abc',
+      'Cache-Control': `no-store ${CARD}`,
+    })
+    expect(changed?.['X-Card']).not.toContain('1111 1111')
+    expect(changed?.['X-Api-Key']).toBe('[REDACTED]')
+    expect(changed?.['Content-Disposition']).not.toContain('jane.doe@example.com')
+    expect(changed).not.toHaveProperty('X-Request-Id')
+    expect(changed).not.toHaveProperty('Cache-Control')
+  })
+
+  it('leaves Set-Cookie alone unless asked, and scans every value of a repeated header', () => {
+    const cookies = [`session=${JWT}; HttpOnly`, 'theme=dark']
+    expect(filter({ 'Set-Cookie': cookies }).changed).toBeUndefined()
+    const { changed } = filter({ 'Set-Cookie': cookies }, { redact: { headers: { setCookie: true } } })
+    expect(changed?.['Set-Cookie']).toEqual([expect.not.stringContaining(JWT), 'theme=dark'])
+  })
+
+  it('reports what it masked by header path, never the value', async () => {
+    const { events, guard } = filter({ Location: `/cb?token=${JWT}` })
+    await guard.flush()
+    const redacted = events.find((event) => event.type === 'response.redacted')
+    expect(JSON.stringify(redacted)).toContain('$headers.location?token')
+    expect(JSON.stringify(events)).not.toContain(JWT)
+  })
+
+  it('changes nothing in report mode, and scans nothing when turned off', () => {
+    expect(filter({ Location: `/cb?token=${JWT}` }, { mode: 'report' }).changed).toBeUndefined()
+    expect(
+      filter({ Location: `/cb?token=${JWT}` }, { redact: { headers: { enabled: false } } }).changed,
+    ).toBeUndefined()
+  })
+
+  it('refuses header names it cannot match', () => {
+    expect(() => createGuard({ redact: { headers: { names: ['X-Upper'] } } })).toThrow(
+      /redact\.headers\.names/,
+    )
+    expect(() => createGuard({ redact: { headers: { setCookie: 'yes' as never } } })).toThrow(/setCookie/)
+  })
+})

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { flaggedMemberValues, inspectJsonText, isLossyNumber } from './json-text.js'
+
+const nested = (levels: number, inner = '1') => '['.repeat(levels) + inner + ']'.repeat(levels)
+
+describe('inspectJsonText', () => {
+  it('measures nesting without counting brackets inside strings', () => {
+    expect(inspectJsonText(nested(128), 128).tooDeep).toBe(false)
+    expect(inspectJsonText(nested(129), 128).tooDeep).toBe(true)
+    expect(inspectJsonText(`["${'['.repeat(500)}\\"[["]`, 2).tooDeep).toBe(false)
+    expect(inspectJsonText('{"a":{"b":[{}]}}', 3).tooDeep).toBe(true)
+  })
+
+  it('stops at the limit on unterminated or enormous nesting', () => {
+    expect(inspectJsonText('['.repeat(1_000_000), 128)).toEqual({ tooDeep: true, lossyNumbers: false })
+  })
+
+  it('flags numbers that would change value through a round trip, and no others', () => {
+    expect(inspectJsonText('{"n":1e400}', 8).lossyNumbers).toBe(true)
+    expect(inspectJsonText('[12345678901234567890]', 8).lossyNumbers).toBe(true)
+    expect(inspectJsonText('[1e-400]', 8).lossyNumbers).toBe(true)
+    expect(
+      inspectJsonText('{"a":true,"b":false,"c":null,"n":-12.5e3,"s":"1e400","id":123456789012345}', 8)
+        .lossyNumbers,
+    ).toBe(false)
+  })
+})
+
+describe('isLossyNumber', () => {
+  it.each([
+    ['0', false],
+    ['-0.000', false],
+    ['9007199254740991', true],
+    ['0.000000000000001', false],
+    ['1.7976931348623157e308', true],
+    ['1e308', false],
+    ['1e309', true],
+    ['5e-324', false],
+    ['1e-400', true],
+  ])('%s -> %s', (token, lossy) => {
+    expect(isLossyNumber(token)).toBe(lossy)
+  })
+})
+
+describe('flaggedMemberValues', () => {
+  const password = (name: string) => name === 'password' || name === 'pin'
+
+  it('finds the string and number values of flagged members, decoded, with their spans', () => {
+    const text = '{"user":{"password" : "hunter\\"2"},"pin":1234,"note":"password"}'
+    const found = flaggedMemberValues(text, password, 'key-name')
+    expect(found.map(({ name, value }) => [name, value])).toEqual([
+      ['password', 'hunter"2'],
+      ['pin', '1234'],
+    ])
+    for (const span of found)
+      expect(JSON.parse(text.slice(span.start, span.end))).toEqual(span.name === 'pin' ? 1234 : 'hunter"2')
+  })
+
+  it('reads escaped member names, and ignores names spelled inside string values', () => {
+    expect(flaggedMemberValues('{"pass\\u0077ord":"x"}', password, 'key-name')[0]?.value).toBe('x')
+    expect(flaggedMemberValues('{"note":"{\\"password\\":\\"x\\"}"}', password, 'key-name')).toEqual([])
+  })
+
+  it('skips flagged members holding objects or literals, and survives truncated text', () => {
+    expect(flaggedMemberValues('{"password":{"a":1},"pin":true', password, 'key-name')).toEqual([])
+    expect(flaggedMemberValues('[[[{"password":"abc', password, 'key-name')[0]?.value).toBe('abc')
+  })
+})

@@ -1,0 +1,157 @@
+import type { Span } from './types.js'
+
+/** What one pass over JSON text found, before it is parsed. */
+export interface JsonTextShape {
+  /** Objects and arrays nest deeper than the limit given (the pass stopped there). */
+  readonly tooDeep: boolean
+  /**
+   * A number would not come back with the same value once parsed and serialized again: out of
+   * range (`1e400` becomes `null`), flushed to zero (`1e-400`) or with more than 15 significant
+   * digits (`12345678901234567890` becomes `12345678901234567000`).
+   */
+  readonly lossyNumbers: boolean
+}
+
+const QUOTE = 34
+const BACKSLASH = 92
+
+/** Index just past the string literal whose opening quote is at `start`. */
+function stringEnd(text: string, start: number): number {
+  let i = start + 1
+  while (i < text.length) {
+    const code = text.charCodeAt(i)
+    if (code === QUOTE) return i + 1
+    i += code === BACKSLASH ? 2 : 1
+  }
+  return text.length
+}
+
+/** `-` or a digit: what a JSON number starts with. */
+function startsNumber(code: number): boolean {
+  return code === 45 || (code >= 48 && code <= 57)
+}
+
+function isNumberChar(code: number): boolean {
+  // 0-9 . + - e E
+  return (
+    (code >= 48 && code <= 57) || code === 46 || code === 43 || code === 45 || code === 101 || code === 69
+  )
+}
+
+/** Whether a JSON number token changes value through `JSON.parse` and `JSON.stringify`. */
+export function isLossyNumber(token: string): boolean {
+  const value = Number(token)
+  if (!Number.isFinite(value)) return true
+  let significant = 0
+  let leading = true
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i)
+    if (code === 101 || code === 69) break
+    if (code < 48 || code > 57) continue
+    if (leading && code === 48) continue
+    leading = false
+    significant++
+  }
+  // A decimal with at most 15 significant digits always survives a round trip through a double.
+  if (value === 0) return significant > 0
+  return significant > 15
+}
+
+/**
+ * One pass over JSON text (strings skipped, never decoded): how deep it nests and whether its
+ * numbers survive a round trip. Stops as soon as the text nests deeper than `maxDepth`.
+ */
+export function inspectJsonText(text: string, maxDepth: number): JsonTextShape {
+  let depth = 0
+  let lossyNumbers = false
+  let i = 0
+  while (i < text.length) {
+    const code = text.charCodeAt(i)
+    if (code === QUOTE) {
+      i = stringEnd(text, i)
+      continue
+    }
+    if (code === 123 || code === 91) {
+      if (++depth > maxDepth) return { tooDeep: true, lossyNumbers }
+    } else if (code === 125 || code === 93) {
+      depth--
+    } else if (!lossyNumbers && startsNumber(code)) {
+      let end = i + 1
+      while (end < text.length && isNumberChar(text.charCodeAt(end))) end++
+      lossyNumbers = isLossyNumber(text.slice(i, end))
+      i = end
+      continue
+    }
+    i++
+  }
+  return { tooDeep: false, lossyNumbers }
+}
+
+/** A member of JSON text whose name a rule flags: the span of its value (a string or number literal). */
+export interface MemberValueSpan extends Span {
+  /** The member name, decoded. */
+  readonly name: string
+  /** The value, decoded when it is a string literal. */
+  readonly value: string
+}
+
+const WHITESPACE = /[\t\n\r ]/
+
+function skipWhitespace(text: string, from: number): number {
+  let i = from
+  while (i < text.length && WHITESPACE.test(text[i]!)) i++
+  return i
+}
+
+function decodeString(literal: string): string {
+  const closed = literal.length > 1 && literal.endsWith('"')
+  if (closed && !literal.includes('\\')) return literal.slice(1, -1)
+  try {
+    return JSON.parse(literal) as string
+  } catch {
+    // Unterminated (text that was never valid JSON): what is there is the value.
+    return literal.slice(1, closed ? -1 : undefined)
+  }
+}
+
+/**
+ * The values of members whose name `flags` accepts, found by reading JSON text as tokens, so
+ * that member-name rules apply to JSON that is redacted as text (too deep to parse, say). Only
+ * primitive values are returned; a flagged member holding an object has no single span to mask.
+ */
+export function flaggedMemberValues(
+  text: string,
+  flags: (name: string) => boolean,
+  detector: string,
+): MemberValueSpan[] {
+  const found: MemberValueSpan[] = []
+  let i = 0
+  while (i < text.length) {
+    if (text.charCodeAt(i) !== QUOTE) {
+      i++
+      continue
+    }
+    const end = stringEnd(text, i)
+    const colon = skipWhitespace(text, end)
+    const name = text.charCodeAt(colon) === 58 ? decodeString(text.slice(i, end)) : null
+    if (name === null || !flags(name)) {
+      i = end
+      continue
+    }
+    const start = skipWhitespace(text, colon + 1)
+    const first = text.charCodeAt(start)
+    if (first === QUOTE) {
+      const valueEnd = stringEnd(text, start)
+      found.push({ start, end: valueEnd, detector, name, value: decodeString(text.slice(start, valueEnd)) })
+      i = valueEnd
+    } else if (startsNumber(first)) {
+      let valueEnd = start + 1
+      while (valueEnd < text.length && isNumberChar(text.charCodeAt(valueEnd))) valueEnd++
+      found.push({ start, end: valueEnd, detector, name, value: text.slice(start, valueEnd) })
+      i = valueEnd
+    } else {
+      i = start
+    }
+  }
+  return found
+}

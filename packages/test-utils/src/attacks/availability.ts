@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import type { AdapterHarness, BodyKind } from '../harness.js'
+import { appRunner, BLOCKED_BODY, call, getRoute, ofType, recordingGuard, SECRET, user } from '../helpers.js'
+
+const EMAIL = 'victim@example.com'
+
+/** Profile text a client wrote: JSON nested `levels` deep, holding an email and a password. */
+function deepProfileText(levels: number): string {
+  const inner = `{"email":"${EMAIL}","password":"${SECRET}"}`
+  return `${'['.repeat(levels - 1)}${inner}${']'.repeat(levels - 1)}`
+}
+
+/** The same list sent as each body kind: an object, JSON text, a Buffer, a stream. */
+const SENT_AS: ReadonlyArray<readonly [BodyKind, string | undefined]> = [
+  ['object', undefined],
+  ['string', 'application/json'],
+  ['buffer', 'application/json'],
+  ['stream', 'application/json'],
+]
+
+/**
+ * Availability: failing closed must never become failing for everyone. Content a client can write
+ * degrades per value (redacted as text, reported) instead of failing the response it sits in, and
+ * a body too large to filter without stalling the server fails closed alone, on every adapter.
+ */
+export function runAvailabilityAttacks(harness: AdapterHarness): void {
+  const withApp = appRunner(harness)
+
+  describe('attack: content that takes a list endpoint down for everyone', () => {
+    for (const levels of [129, 200]) {
+      it.each(SENT_AS)(
+        `serves a list whose one item holds ${levels}-level JSON text (%s)`,
+        async (send, type) => {
+          const { guard, events } = recordingGuard({
+            redact: {},
+            routes: { 'GET /users': { allow: ['$[*].id', '$[*].name', '$[*].email', '$[*].bio'] } },
+          })
+          const list = [
+            { ...user(1), bio: 'hello' },
+            { ...user(2), bio: deepProfileText(levels) },
+            { ...user(3), bio: 'hi' },
+          ]
+          const body = () => (send === 'object' ? list : JSON.stringify(list))
+          await withApp(
+            { leakguard: guard, routes: [getRoute('/users', body, { send, contentType: type })] },
+            async (url) => {
+              const res = await call(`${url}/users`)
+              expect(res.status).toBe(200)
+              expect(res.text).not.toContain(SECRET)
+              expect(res.text).not.toContain(EMAIL)
+              const rows = res.json as Array<{ id: number; name: string; email: string; bio: string }>
+              expect(rows.map((row) => [row.id, row.name])).toEqual([
+                [1, 'User 1'],
+                [2, 'User 2'],
+                [3, 'User 3'],
+              ])
+              // Filtered as usual: dropped members gone, detectors applied.
+              expect(rows[0]).toEqual({ id: 1, name: 'User 1', email: '[REDACTED:email]', bio: 'hello' })
+              // The deep text is kept as text, with what the detectors and member-name rule find masked.
+              expect(rows[1]!.bio.startsWith('['.repeat(levels - 1))).toBe(true)
+              expect(rows[1]!.bio).toContain('{"email":"[REDACTED:email]","password":"[REDACTED]"}')
+            },
+          )
+          const recorded = await events()
+          expect(ofType(recorded, 'response.blocked')).toEqual([])
+          expect(ofType(recorded, 'response.degraded').map((event) => event.values)).toEqual([
+            [{ path: '$[*].bio', reason: 'nested-json-too-deep', count: 1 }],
+          ])
+        },
+      )
+    }
+  })
+
+  describe('attack: a body too large to filter without stalling the server', () => {
+    it.each(SENT_AS)(
+      'fails closed on a %s body over responses.maxBodyBytes and keeps serving',
+      async (send, type) => {
+        const { guard, events } = recordingGuard({ responses: { maxBodyBytes: 4096 } })
+        const list = Array.from({ length: 100 }, (_, i) => user(i))
+        const body = () => (send === 'object' ? list : JSON.stringify(list))
+        const routes = [
+          getRoute('/big', body, { send, contentType: type }),
+          getRoute('/small', () => (send === 'object' ? { id: 1 } : '{"id":1}'), { send, contentType: type }),
+        ]
+        await withApp({ leakguard: guard, routes }, async (url) => {
+          const big = await call(`${url}/big`)
+          expect([big.status, big.json]).toEqual([500, BLOCKED_BODY])
+          expect(big.text).not.toContain(SECRET)
+          const small = await call(`${url}/small`)
+          expect([small.status, small.json]).toEqual([200, { id: 1 }])
+        })
+        const blocked = ofType(await events(), 'response.blocked')
+        expect(blocked.map((event) => [event.request?.path, event.error.code])).toEqual([
+          ['/big', 'ERR_LG_RESPONSE_TOO_LARGE'],
+        ])
+      },
+    )
+  })
+}

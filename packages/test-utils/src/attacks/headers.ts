@@ -1,0 +1,52 @@
+import { createGuard, type LeakguardEvent } from '@leakguard/core'
+import { describe, expect, it } from 'vitest'
+import type { AdapterHarness, HeaderBearer } from '../harness.js'
+import { appRunner, rawRequest, getRoute as route, SECRET } from '../helpers.js'
+
+const JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiaWF0IjoxNzAwMDAwMDAwfQ.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi1pcy1oZXJl'
+const CARD = '4111111111111111'
+
+/**
+ * Secrets in response headers: a token in a redirect's `Location` query or fragment, a card
+ * number in a custom `X-` header, a secret-named header, a personal file name. Masked on every
+ * adapter; `Set-Cookie` left to the app unless asked.
+ */
+export function runHeaderAttacks(harness: AdapterHarness): void {
+  const withApp = appRunner(harness)
+
+  describe('attack: secrets in response headers', () => {
+    it('masks tokens in redirects and secrets in free-text headers, whatever the body', async () => {
+      const events: LeakguardEvent[] = []
+      const guard = createGuard<HeaderBearer>({ audit: { onEvent: (event) => void events.push(event) } })
+      const headers = {
+        Location: `https://app.example/callback?state=s1&access_token=${SECRET}&id_token=${JWT}`,
+        'X-Debug-Card': `card ${CARD}`,
+        'X-Api-Key': SECRET,
+        'Content-Disposition': 'attachment; filename="jane.doe@example.com.pdf"',
+        'Set-Cookie': `session=${SECRET}; HttpOnly`,
+      }
+      const routes = [
+        route('/redirect', () => ({ ok: true }), { status: 302, headers }),
+        route('/text', () => 'moved', { status: 303, headers: { Location: `/next#access_token=${SECRET}` } }),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await rawRequest(`${url}/redirect`)
+        expect(res.status).toBe(302)
+        expect(res.headers.location).toBe(
+          'https://app.example/callback?state=s1&access_token=%5BREDACTED%5D&id_token=%5BREDACTED%5D',
+        )
+        expect(res.headers['x-debug-card']).not.toContain(CARD)
+        expect(res.headers['x-api-key']).toBe('[REDACTED]')
+        expect(res.headers['content-disposition']).not.toContain('jane.doe@example.com')
+        // The app's own session cookie: left as it is unless redact.headers.setCookie is set.
+        expect(String(res.headers['set-cookie'])).toContain(SECRET)
+        const text = await rawRequest(`${url}/text`)
+        expect(text.headers.location).toBe('/next#access_token=%5BREDACTED%5D')
+      })
+      await guard.flush()
+      expect(events.some((event) => event.type === 'response.redacted')).toBe(true)
+      expect(JSON.stringify(events)).not.toContain(SECRET)
+    })
+  })
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import type { AdapterHarness, BodyKind } from '../harness.js'
+import { appRunner, call, getRoute, ofType, recordingGuard } from '../helpers.js'
+
+const CARD = '4111111111111111'
+const STACK = `Error: ER_DUP_ENTRY: Duplicate entry '${CARD}' for key 'cards.number'\n    at Query.run (/srv/app/node_modules/mysql/lib/protocol/Query.js:42:17)\n    at handler (/srv/app/routes/cards.js:9:3)\n`
+
+/**
+ * Text sent without a Content-Type (Express labels it text/html after the handler returns, Koa
+ * and Fastify text/plain) is decided on as the type that goes on the wire, and every 4xx/5xx text
+ * body loses stack traces, SQL and paths, on every adapter.
+ */
+export function runUntypedTextAttacks(harness: AdapterHarness): void {
+  const withApp = appRunner(harness)
+
+  describe('attack: text sent without a type, and 5xx text', () => {
+    it('redacts JSON text sent without a Content-Type as the text it goes out as', async () => {
+      const { guard, events } = recordingGuard({ redact: {} })
+      const routes = [getRoute('/untyped', () => `{"card":"${CARD}"}`, { contentType: null })]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await call(`${url}/untyped`)
+        expect(res.status).toBe(200)
+        expect(res.contentType).toMatch(/^text\//)
+        expect(res.text).not.toContain(CARD)
+      })
+      expect(ofType(await events(), 'response.redacted')).toHaveLength(1)
+    })
+
+    it.each<[string, string | null, BodyKind]>([
+      ['untyped', null, 'string'],
+      ['text/plain', 'text/plain', 'string'],
+      ['text/html', 'text/html', 'string'],
+      ['text/plain stream', 'text/plain', 'stream'],
+    ])('gives a 500 %s body error hygiene', async (_name, contentType, send) => {
+      const { guard } = recordingGuard({ redact: {} })
+      const routes = [getRoute('/boom', () => STACK, { status: 500, contentType, send })]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await call(`${url}/boom`)
+        expect(res.status).toBe(500)
+        expect(res.text).not.toMatch(/4111111111111111|\/srv\/app|at Query\.run/)
+      })
+    })
+  })
+}
