@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test/seeded-random.js'
 import {
   type ConsumeMode,
   type CounterState,
@@ -12,17 +13,7 @@ import {
   slidingWindow,
 } from './algorithms.js'
 
-/** A seeded generator, so every run tests the same sequences. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = seededRandom
 
 interface Algorithm<S> {
   readonly name: string

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test/seeded-random.js'
 import {
   createGuard,
   type GuardOptions,
@@ -19,17 +20,7 @@ function items(field: string | undefined): Record<string, Record<string, number>
   return parsed
 }
 
-/** A seeded generator, so every run sends the same traffic. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = seededRandom
 
 function recording(options: GuardOptions) {
   const events: LeakguardEvent[] = []

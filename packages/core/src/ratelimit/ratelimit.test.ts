@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test/seeded-random.js'
 import {
   createGuard,
   createRateLimiter,
@@ -10,17 +11,7 @@ import {
 import { newCounter, newLog, slidingLog, slidingWindow } from './algorithms.js'
 import { clientAddressResolver, ipv6Prefix, normalizeIp } from './client-ip.js'
 
-/** A seeded generator, so every run tests the same traffic. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = seededRandom
 
 /** Arrival times: bursts and lulls over `span` ms. */
 function traffic(seed: number, count: number, span: number): number[] {
