@@ -329,6 +329,16 @@ export interface Guard<TRequest = unknown> {
    */
   routed(context: RequestContext, framework: { method: string; path: string }): void
   /**
+   * {@link Guard.routed}, then the decision for a response of any kind (a redirect, a 204, an
+   * image): the generic 500 to send instead when the framework served another route or method
+   * than leakguard decided on, `undefined` otherwise (and always in `'report'` mode).
+   */
+  checkRouted(
+    context: RequestContext,
+    framework: { method: string; path: string },
+    status: number,
+  ): BlockedResponse | undefined
+  /**
    * Scans the response headers that carry free text (`redact.headers`): returns the headers to
    * replace (`null`: remove), or `undefined` when nothing changes. Call it just before the head
    * goes out. Never throws: a header that cannot be scanned is removed.
@@ -501,6 +511,8 @@ interface Context extends RequestContext, RequestPhaseState {
   readonly refused: string | undefined
   /** What the framework routed, when it disagrees with what leakguard decided on. */
   mismatch: { readonly method: string; readonly route: string } | undefined
+  /** Whether the mismatch was reported already (one event per request). */
+  mismatchReported?: boolean
   /** The query string, without `?`. */
   readonly query: string | undefined
   principal: Principal | undefined
@@ -744,17 +756,20 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   function requireAgreement(context: Context, status: number): void {
     const seen = context.mismatch
     if (seen === undefined) return
-    emit(
-      'engine.route_mismatch',
-      'error',
-      mode === 'report' ? 'unknown' : 'failure',
-      context,
-      status,
-      () => ({
-        leakguard: { method: context.method, route: context.route ?? context.path },
-        framework: { method: seen.method, route: seen.route },
-      }),
-    )
+    const first = context.mismatchReported !== true
+    context.mismatchReported = true
+    if (first)
+      emit(
+        'engine.route_mismatch',
+        'error',
+        mode === 'report' ? 'unknown' : 'failure',
+        context,
+        status,
+        () => ({
+          leakguard: { method: context.method, route: context.route ?? context.path },
+          framework: { method: seen.method, route: seen.route },
+        }),
+      )
     throw new LeakguardResponseError(
       'ERR_LG_RESPONSE_ROUTE_MISMATCH',
       BLOCK_MESSAGES.ERR_LG_RESPONSE_ROUTE_MISMATCH,
@@ -1062,6 +1077,19 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       const context = requestContext as Context
       if (context.refused !== undefined) return refuseTarget(context)
       return phase.checkRequest(context, input.headers, input.routeOptions)
+    },
+    checkRouted(requestContext, framework, status) {
+      const context = requestContext as Context
+      guard.routed(context, framework)
+      if (context.mismatch === undefined) return undefined
+      if (context.mismatchReported) return mode === 'report' ? undefined : BLOCKED
+      try {
+        requireAgreement(context, status)
+      } catch (thrown) {
+        const blocked = fail(context, status, thrown)
+        return mode === 'report' ? undefined : blocked
+      }
+      return undefined
     },
     routed(requestContext, framework) {
       const context = requestContext as Context

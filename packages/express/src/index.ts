@@ -89,7 +89,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     markSeen(req)
     const context = guard.startRequest({
       method: req.method,
-      path: req.originalUrl,
+      // The target after any rewrite mounted before leakguard, as the router reads it: `req.url`
+      // under the path leakguard is mounted at (an absolute-form target stays whole).
+      path: /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(req.url) ? req.url : `${req.baseUrl ?? ''}${req.url}`,
       clientAddress: req.socket.remoteAddress,
       native: req,
       requestId: guard.requestIdHeader === undefined ? undefined : req.headers[guard.requestIdHeader],
@@ -195,6 +197,12 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         }
       },
       isInside: () => inside || answered,
+      misrouted: () =>
+        guard.checkRouted(
+          context,
+          { method: req.method, path: `${req.baseUrl ?? ''}${req.path}` },
+          res.statusCode,
+        ),
       filter: (payload) => filterSerialized('application/json', payload)!,
       // An untyped error page is read as text, as a browser sniffing it would.
       filterText: (payload) => filterSerialized(res.getHeader('content-type') ?? 'text/plain', payload)!,

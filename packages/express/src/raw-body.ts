@@ -15,6 +15,11 @@ export interface RawBodyHooks {
   filter(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision
   /** For error pages written raw (`text/*`, status 400+): redaction and error hygiene. */
   filterText(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision
+  /**
+   * The generic 500 to send instead of whatever this response holds (a redirect, a 204, an image)
+   * when the framework served another route or method than leakguard decided on.
+   */
+  misrouted(): BlockedResponse | undefined
   /** Called once, just before the head goes out: scans and rewrites the response headers. */
   beforeHead(): void
   /** Reports a blocked body and returns the generic 500 to send instead. */
@@ -77,7 +82,18 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
   let size = 0
   let overflow = false
 
+  let misrouted: BlockedResponse | undefined
+  let routeChecked = false
+  /** Whether the response must be replaced by the generic 500: checked once, before any byte. */
+  const isMisrouted = (): boolean => {
+    if (!routeChecked && !res.headersSent) {
+      routeChecked = true
+      misrouted = hooks.misrouted()
+    }
+    return misrouted !== undefined
+  }
   const passing = (): boolean => {
+    if (isMisrouted()) return false
     // leakguard produced this body itself (a filtered send, or what follows it once it succeeded);
     // a send that threw decides nothing for what the app writes next.
     if (hooks.isInside()) return true
@@ -97,7 +113,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
 
   const append = (chunk: unknown, encoding: unknown): void => {
     const buffer = toBuffer(chunk, encoding)
-    if (buffer === null || overflow) return
+    if (buffer === null || overflow || misrouted !== undefined) return
     size += buffer.length
     if (size > hooks.maxBytes) {
       overflow = true
@@ -112,7 +128,9 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     released = true // from here on the head goes out: Node's end() writes it implicitly
     let decision: SerializedDecision
     let original: Buffer | null = null
-    if (overflow) {
+    if (misrouted !== undefined) {
+      decision = misrouted
+    } else if (overflow) {
       decision = hooks.block('ERR_LG_RESPONSE_TOO_LARGE')
     } else {
       original = Buffer.concat(chunks, size)
@@ -132,6 +150,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       res.statusCode = decision.status
       res.setHeader('Content-Type', decision.contentType)
       res.removeHeader('Content-Encoding') // the generic body goes out as it is
+      res.removeHeader('Location') // a generic 500 redirects nowhere
     }
     res.removeHeader('ETag')
     res.removeHeader('Last-Modified')

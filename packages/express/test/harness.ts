@@ -23,6 +23,13 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
     async start(spec) {
       const app = createExpress()
       if (spec.middleware?.compress === true) app.use(compression())
+      const strip = spec.middleware?.stripPrefix
+      if (strip !== undefined) {
+        app.use((req: Request, _res: Response, next: () => void) => {
+          if (req.url.startsWith(`${strip}/`)) req.url = req.url.slice(strip.length)
+          next()
+        })
+      }
       const guard = leakguard(spec.leakguard as LeakguardOptions)
       if (spec.order !== 'routes-first') app.use(guard)
       if (spec.middleware?.compress === 'misplaced') app.use(compression({ threshold: 0 }))

@@ -8,7 +8,15 @@ import { type LeakguardOptions, leakguard } from '../src/index.js'
 export const fastifyHarness: AdapterHarness = {
   name: 'fastify 5',
   async start(spec) {
-    const app = Fastify()
+    const strip = spec.middleware?.stripPrefix
+    const app = Fastify(
+      strip === undefined
+        ? {}
+        : {
+            rewriteUrl: (req) =>
+              req.url?.startsWith(`${strip}/`) ? req.url.slice(strip.length) : (req.url ?? '/'),
+          },
+    )
     const options = isGuard(spec.leakguard) ? { guard: spec.leakguard } : spec.leakguard
     const registerRoutes = async (): Promise<void> => {
       await app.register(

@@ -75,7 +75,8 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     markSeen(ctx, middleware, guard)
     const context = guard.startRequest({
       method: ctx.method,
-      path: ctx.originalUrl,
+      // After any rewrite registered before leakguard (koa-rewrite, a version prefix), as the router reads it.
+      path: ctx.url,
       clientAddress: ctx.req.socket.remoteAddress,
       native: ctx,
       requestId: guard.requestIdHeader === undefined ? undefined : ctx.request.headers[guard.requestIdHeader],
@@ -110,7 +111,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     if (ctx.respond === false) return unfiltered('respond-false')
     if (ctx.res.writableEnded) return unfiltered('raw')
     // What Koa (and its router) read the target as, and the method, once downstream is done.
-    guard.routed(context, { method: ctx.method, path: ctx.path })
+    // Bodiless and binary responses too: a redirect or a 204 served on another route's decision.
+    const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)
+    if (misrouted !== undefined) return sendBlocked(ctx, misrouted)
     // Headers that carry free text (a redirect's Location, X- headers), as downstream left them.
     const headers = guard.filterHeaders(context, {
       status: ctx.status,

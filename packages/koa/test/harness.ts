@@ -14,6 +14,13 @@ export const koaHarness: AdapterHarness = {
     // Conditional GET, ETag and compression wrap leakguard, so they see the filtered body.
     if (spec.middleware?.etag) app.use(conditional()).use(etag())
     if (spec.middleware?.compress === true) app.use(compress())
+    const strip = spec.middleware?.stripPrefix
+    if (strip !== undefined) {
+      app.use((ctx, next) => {
+        if (ctx.url.startsWith(`${strip}/`)) ctx.url = ctx.url.slice(strip.length)
+        return next()
+      })
+    }
     const guard = leakguard(spec.leakguard as LeakguardOptions)
     if (spec.order !== 'routes-first') app.use(guard)
     if (spec.middleware?.compress === 'misplaced') app.use(compress({ threshold: 0 }))

@@ -76,6 +76,11 @@ export interface AppSpec {
      * changes the method after leakguard decided. Fastify routes before any hook: ignored there.
      */
     readonly methodOverride?: boolean
+    /**
+     * A URL rewrite mounted before leakguard that strips this prefix (`/v1`), as version and
+     * locale prefixes are often handled (Fastify: its `rewriteUrl` option).
+     */
+    readonly stripPrefix?: string
     /** The adapter's `leakguard.errorHandler()`. */
     readonly errorHandler?: boolean
   }

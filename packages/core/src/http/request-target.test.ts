@@ -38,6 +38,7 @@ describe('readRequestTarget', () => {
     '/me x',
     'me',
     'http:/me',
+    'http://h\\admin',
   ])('refuses %s', (target) => {
     expect(readRequestTarget(target).refused).toMatch(/./)
   })

@@ -29,6 +29,9 @@ function isDotSegment(segment: string): boolean {
  * routers, a literal to others), malformed percent-encoding, and control characters or spaces.
  */
 export function readRequestTarget(target: string): RequestTarget {
+  // A backslash in the authority of an absolute-form target is read as a path separator by
+  // url.parse (Express, Koa) and as part of the host by WHATWG parsers: refused anywhere.
+  if (target.includes('\\')) return refuse('the request target holds a backslash')
   let rest = target
   const absolute = ABSOLUTE_FORM.exec(rest)
   if (absolute !== null) rest = rest.slice(absolute[0].length)

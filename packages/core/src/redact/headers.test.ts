@@ -25,6 +25,27 @@ describe('response headers', () => {
     expect(changed?.['Content-Location']).toBe('/cb#access_token=%5BREDACTED%5D&token_type=bearer')
   })
 
+  it('reads ; separators, path parameters, nested encoded URLs and malformed escapes as well', () => {
+    const T = 'opaque-secret-value-123'
+    const { changed } = filter({
+      Location: `/cb?a=1;access_token=${T}`,
+      'Content-Location': `/cb;access_token=${T}`,
+      Link: `</next?redirect=${encodeURIComponent(`https://x/?access_token=${T}`)}>; rel="next"`,
+      Refresh: `0; URL='/cb?access_token=${T}&q=${encodeURIComponent(`a&password=${T}`)}'`,
+      'X-Redirect-To': `/cb?access_token=${T}%zz`,
+    })
+    for (const [name, value] of Object.entries(changed ?? {})) expect(String(value), name).not.toContain(T)
+    expect(Object.keys(changed ?? {}).sort()).toEqual([
+      'Content-Location',
+      'Link',
+      'Location',
+      'Refresh',
+      'X-Redirect-To',
+    ])
+    expect(changed?.Refresh).toMatch(/^0; URL='\/cb\?access_token=%5BREDACTED%5D&q=[^']*'$/)
+    expect(changed?.Link).toMatch(/; rel="next"$/)
+  })
+
   it('masks what the detectors find in custom X- headers and Content-Disposition, and secret header names', () => {
     const { changed } = filter({
       'X-Card': `card ${CARD}`,

@@ -76,41 +76,60 @@ export interface HeaderSession {
 
 const asText = (out: unknown): string => (out === REMOVE ? '' : String(out))
 
-/** Masks the parameters of a query or fragment (`a=1&token=...`) read as named members. */
-function redactParams(params: string, name: string, session: HeaderSession): string {
-  return params
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=')
-      if (eq === -1) return pair
-      let key: string
-      let value: string
-      try {
-        key = decodeURIComponent(pair.slice(0, eq).replace(/\+/g, ' '))
-        value = decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '))
-      } catch {
-        return pair // not percent-encoded text: the detectors still read it with the whole value
-      }
-      const masked = asText(session.value(value, key, headerPath(name, key)))
-      return masked === value ? pair : `${pair.slice(0, eq + 1)}${encodeURIComponent(masked)}`
-    })
-    .join('&')
+const MAX_NESTED_URLS = 3
+
+/** Percent-decodes a query component, or keeps it as written when it is not valid encoding. */
+function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
 }
 
-/** A URL with its query and fragment parameters masked as named members. */
-function redactUrl(url: string, name: string, session: HeaderSession): string {
+/**
+ * Masks the parameters of a query, a fragment or a path segment (`a=1&token=...`, `;` separated
+ * too) read as named members. A value that is itself a URL or a query (an OAuth `redirect_uri`,
+ * `state` or `returnTo`) is read the same way, a few levels deep.
+ */
+function redactParams(params: string, name: string, session: HeaderSession, depth: number): string {
+  return params
+    .split(/([&;])/)
+    .map((pair, i) => {
+      if (i % 2 === 1) return pair // a separator
+      const eq = pair.indexOf('=')
+      if (eq === -1) return pair
+      const key = decodeComponent(pair.slice(0, eq))
+      const value = decodeComponent(pair.slice(eq + 1))
+      let masked = asText(session.value(value, key, headerPath(name, key)))
+      if (masked === value && depth < MAX_NESTED_URLS && /[?#=]/.test(value)) {
+        masked =
+          value.includes('?') || value.includes('#')
+            ? redactUrl(value, name, session, depth + 1)
+            : redactParams(value, name, session, depth + 1)
+      }
+      return masked === value ? pair : `${pair.slice(0, eq + 1)}${encodeURIComponent(masked)}`
+    })
+    .join('')
+}
+
+/** A URL with its path parameters (`;k=v`), query and fragment parameters masked as named members. */
+function redactUrl(url: string, name: string, session: HeaderSession, depth = 0): string {
   const hash = url.indexOf('#')
   const base = hash === -1 ? url : url.slice(0, hash)
   const fragment = hash === -1 ? undefined : url.slice(hash + 1)
   const q = base.indexOf('?')
-  const head = q === -1 ? base : base.slice(0, q)
+  const path = q === -1 ? base : base.slice(0, q)
   const query = q === -1 ? undefined : base.slice(q + 1)
+  const semi = path.indexOf(';')
+  const head =
+    semi === -1 ? path : path.slice(0, semi + 1) + redactParams(path.slice(semi + 1), name, session, depth)
   return (
     head +
-    (query === undefined ? '' : `?${redactParams(query, name, session)}`) +
+    (query === undefined ? '' : `?${redactParams(query, name, session, depth)}`) +
     (fragment === undefined
       ? ''
-      : `#${fragment.includes('=') ? redactParams(fragment, name, session) : fragment}`)
+      : `#${fragment.includes('=') ? redactParams(fragment, name, session, depth) : fragment}`)
   )
 }
 
@@ -137,17 +156,19 @@ function redactCookie(value: string, session: HeaderSession): string {
 export function redactHeaderValue(name: string, value: string, session: HeaderSession): string {
   if (name === 'set-cookie') return redactCookie(value, session)
   let out = value
-  if (URL_HEADERS.has(name) && /[?#]/.test(value)) {
+  if (URL_HEADERS.has(name) && /[?#;]/.test(value)) {
     if (name === 'link') {
       out = value.replace(/<([^>]*)>/g, (_, url: string) => `<${redactUrl(url, name, session)}>`)
     } else if (name === 'refresh') {
       out = value.replace(
-        /(url\s*=\s*)(\S+)/i,
+        /(url\s*=\s*['"]?)([^'"\s]+)/i,
         (_, lead: string, url: string) => lead + redactUrl(url, name, session),
       )
     } else {
       out = redactUrl(value, name, session)
     }
+  } else if (/^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|\/)[^\s]*[?#;][^\s]*=/.test(value)) {
+    out = redactUrl(value, name, session) // a URL in a custom header (`X-Redirect-To`)
   }
   return asText(session.value(out, name, headerPath(name)))
 }
