@@ -351,6 +351,8 @@ export interface Guard<TRequest = unknown> {
       routeOptions?: CompiledRouteOptions | undefined
     },
   ): Record<string, string | string[] | null> | undefined
+  /** Whether `redact.headers` scans this response header (lower-case name): adapters skip the rest. */
+  scansHeader(name: string): boolean
   /** Whether `ignoreWarnings` acknowledges `code` (adapters skip the check behind it). */
   ignoresWarning(code: string): boolean
   /**
@@ -507,6 +509,10 @@ interface Context extends RequestContext, RequestPhaseState {
   readonly method: string
   /** The canonical path: lower-case, percent-decoded segments, as every key uses it. */
   readonly path: string
+  /** The path of the request target as read, before canonicalisation. */
+  readonly targetPath: string
+  /** The method as the adapter gave it. */
+  readonly rawMethod: string
   /** Why the request target was refused (400), if it was. */
   readonly refused: string | undefined
   /** What the framework routed, when it disagrees with what leakguard decided on. */
@@ -1062,6 +1068,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         route: entry?.pattern.source,
         method: request.method.toUpperCase(),
         path: canonicalPath(target.path),
+        targetPath: target.path,
+        rawMethod: request.method,
         refused: target.refused,
         mismatch: undefined,
         query: q === -1 ? undefined : request.path.slice(q + 1),
@@ -1094,6 +1102,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     routed(requestContext, framework) {
       const context = requestContext as Context
       if (context.refused !== undefined || context.mismatch !== undefined) return
+      // The common case: the framework routed exactly the path leakguard read, with its method.
+      if (framework.path === context.targetPath && framework.method === context.rawMethod) return
       const method = framework.method.toUpperCase()
       const target = readRequestTarget(framework.path)
       const entry = target.refused === undefined ? table.match(method, target.path) : undefined
@@ -1168,6 +1178,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       })
     },
     ignoresWarning: (code) => ignoredWarnings.has(code),
+    scansHeader: (name) => redactor.headerScan.scans(name),
     filterHeaders(requestContext, response) {
       const context = requestContext as Context
       const { status, headers } = response

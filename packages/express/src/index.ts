@@ -185,9 +185,13 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     }
     const raw = interceptRawBody(res, {
       beforeHead: () => {
+        const scanned = res.getHeaderNames().filter((name) => guard.scansHeader(name))
+        if (scanned.length === 0) return
+        const headers: Record<string, string | number | string[] | undefined> = {}
+        for (const name of scanned) headers[name] = res.getHeader(name)
         const changed = guard.filterHeaders(context, {
           status: res.statusCode,
-          headers: res.getHeaders() as Record<string, string | number | string[] | undefined>,
+          headers,
           routeOptions: routeOptionsOf.get(req),
         })
         if (changed === undefined) return

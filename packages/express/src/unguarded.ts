@@ -7,8 +7,8 @@ import { middlewareStack } from './error-handler.js'
 /** What the check needs of a guard. */
 type Warner = Pick<Guard, 'ignoresWarning' | 'unguardedResponse'>
 
-/** Requests a leakguard middleware has seen. */
-const seen = new WeakSet<IncomingMessage>()
+/** Marks requests a leakguard middleware has seen (a property: cheaper per request than a WeakSet). */
+const SEEN: unique symbol = Symbol('leakguard.seen')
 /** leakguard middleware functions, and the guard of each. */
 const middlewares = new WeakMap<object, Warner>()
 /** Per app: the guard mounted on it (or none), valid while its stack keeps the same length. */
@@ -17,7 +17,7 @@ let subscribed = false
 
 /** Marks a request as seen by leakguard. */
 export function markSeen(req: IncomingMessage): void {
-  seen.add(req)
+  ;(req as IncomingMessage & { [SEEN]?: true })[SEEN] = true
 }
 
 /**
@@ -65,7 +65,7 @@ function onResponseFinish({
   request: ExpressRequest
   response: ServerResponse
 }): void {
-  if (seen.has(request) || request.app === undefined) return
+  if ((request as ExpressRequest & { [SEEN]?: true })[SEEN] === true || request.app === undefined) return
   if (!isJsonContentType(response.getHeader('content-type'))) return
   const guard = guardOfApp(request.app)
   if (guard === undefined || guard.ignoresWarning('LEAKGUARD_UNGUARDED_RESPONSE')) return

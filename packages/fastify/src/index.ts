@@ -53,24 +53,54 @@ function guardFrom(options: LeakguardOptions): Guard<FastifyRequest> {
  */
 function routedPath(request: FastifyRequest): string {
   const pattern = request.routeOptions.url
+  if (pattern === undefined) return request.url
   const q = request.url.indexOf('?')
   const query = q === -1 ? '' : request.url.slice(q)
-  if (pattern === undefined) return request.url
-  const params = (request.params ?? {}) as Record<string, unknown>
-  const path = pattern
-    .split('/')
-    .map((segment) => {
-      if (segment === '*')
-        return String(params['*'] ?? '')
-          .split('/')
-          .map(encodeURIComponent)
-          .join('/')
-      return segment.replace(/::|:(\w+)(?:\([^)]*\))?/g, (_token, name: string | undefined) =>
-        name === undefined ? ':' : encodeURIComponent(String(params[name] ?? '')),
-      )
-    })
-    .join('/')
-  return `${path}${query}`
+  const build = builderOf(pattern)
+  return `${typeof build === 'string' ? build : build((request.params ?? {}) as Record<string, unknown>)}${query}`
+}
+
+type PathBuilder = string | ((params: Record<string, unknown>) => string)
+const builders = new Map<string, PathBuilder>()
+
+/** A route pattern compiled once into the path it stands for (a static one is that path). */
+function builderOf(pattern: string): PathBuilder {
+  let build = builders.get(pattern)
+  if (build !== undefined) return build
+  if (!pattern.includes(':') && !pattern.includes('*')) {
+    build = pattern
+  } else {
+    // Static text and parameter names, alternating; `::` is a literal colon, `*` the wildcard.
+    const parts: (string | { readonly param: string })[] = []
+    for (const segment of pattern.split(/(\/)/)) {
+      if (segment === '*') {
+        parts.push({ param: '*' })
+        continue
+      }
+      let last = 0
+      for (const match of segment.matchAll(/::|:(\w+)(?:\([^)]*\))?/g)) {
+        parts.push(segment.slice(last, match.index))
+        parts.push(match[1] === undefined ? ':' : { param: match[1] })
+        last = match.index + match[0].length
+      }
+      parts.push(segment.slice(last))
+    }
+    build = (params) => {
+      let path = ''
+      for (const part of parts) {
+        if (typeof part === 'string') path += part
+        else if (part.param === '*')
+          path += String(params['*'] ?? '')
+            .split('/')
+            .map(encodeURIComponent)
+            .join('/')
+        else path += encodeURIComponent(String(params[part.param] ?? ''))
+      }
+      return path
+    }
+  }
+  if (builders.size < 10_000) builders.set(pattern, build)
+  return build
 }
 
 /** A Web `Response`, recognised as Fastify does (any realm, any fetch implementation). */
@@ -224,6 +254,8 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   // (by Content-Type) through the engine.
   /** Headers that carry free text (a redirect's Location, X- headers), just before they go out. */
   const scanHeaders = (request: FastifyRequest, reply: FastifyReply): void => {
+    const all = reply.getHeaders()
+    if (!Object.keys(all).some((name) => guard.scansHeader(name))) return
     const context = contexts.get(request) ?? start(request)
     let routeOptions: CompiledRouteOptions | undefined
     try {
@@ -233,7 +265,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     }
     const changed = guard.filterHeaders(context, {
       status: reply.statusCode,
-      headers: reply.getHeaders() as Record<string, string | number | string[] | undefined>,
+      headers: all as Record<string, string | number | string[] | undefined>,
       routeOptions,
     })
     if (changed === undefined) return

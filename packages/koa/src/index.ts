@@ -115,11 +115,14 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)
     if (misrouted !== undefined) return sendBlocked(ctx, misrouted)
     // Headers that carry free text (a redirect's Location, X- headers), as downstream left them.
-    const headers = guard.filterHeaders(context, {
-      status: ctx.status,
-      headers: ctx.response.headers as Record<string, string | number | string[] | undefined>,
-      routeOptions: routeOptionsOf.get(ctx),
-    })
+    const all = ctx.response.headers
+    const headers = Object.keys(all).some((name) => guard.scansHeader(name))
+      ? guard.filterHeaders(context, {
+          status: ctx.status,
+          headers: all as Record<string, string | number | string[] | undefined>,
+          routeOptions: routeOptionsOf.get(ctx),
+        })
+      : undefined
     if (headers !== undefined) {
       for (const [name, value] of Object.entries(headers)) {
         if (value === null) ctx.remove(name)

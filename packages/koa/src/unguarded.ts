@@ -5,8 +5,11 @@ import type { Context, Middleware } from 'koa'
 
 type Watcher = Pick<Guard, 'ignoresWarning' | 'unguardedResponse' | 'warn'>
 
-/** Requests a leakguard middleware has seen. */
-const seen = new WeakSet<IncomingMessage>()
+/** Marks requests a leakguard middleware has seen (a property: cheaper per request than a WeakSet). */
+const SEEN: unique symbol = Symbol('leakguard.seen')
+type Marked = IncomingMessage & { [SEEN]?: true }
+/** The last server seen: most apps serve one, so the map is rarely asked. */
+let lastServer: object | undefined
 /** Servers whose app runs leakguard, and the guard. */
 const servers = new WeakMap<object, Watcher>()
 /** Apps whose middleware order was checked. */
@@ -25,9 +28,12 @@ interface RouterDispatch {
  * response, whatever the order.
  */
 export function markSeen(ctx: Context, middleware: Middleware, guard: Watcher): void {
-  seen.add(ctx.req)
+  ;(ctx.req as Marked)[SEEN] = true
   const server = (ctx.req.socket as { server?: object } | undefined)?.server
-  if (server !== undefined && !servers.has(server)) servers.set(server, guard)
+  if (server !== undefined && server !== lastServer) {
+    lastServer = server
+    if (!servers.has(server)) servers.set(server, guard)
+  }
   if (!checkedApps.has(ctx.app)) {
     checkedApps.add(ctx.app)
     checkOrder(ctx.app.middleware, middleware, guard)
@@ -63,7 +69,7 @@ function onResponseFinish(message: {
   server: object
 }): void {
   const { request, response, server } = message
-  if (seen.has(request)) return
+  if ((request as Marked)[SEEN] === true) return
   const guard = servers.get(server)
   if (guard === undefined || guard.ignoresWarning('LEAKGUARD_UNGUARDED_RESPONSE')) return
   if (!isJsonContentType(response.getHeader('content-type'))) return

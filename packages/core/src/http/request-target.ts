@@ -29,6 +29,27 @@ function isDotSegment(segment: string): boolean {
  * routers, a literal to others), malformed percent-encoding, and control characters or spaces.
  */
 export function readRequestTarget(target: string): RequestTarget {
+  // The common case: an origin-form path of plain characters (no `%`, `.`, `;`, `\\`, fragment).
+  if (target.charCodeAt(0) === 0x2f) {
+    let i = 1
+    for (; i < target.length; i++) {
+      const code = target.charCodeAt(i)
+      if (code === 0x3f) break // `?`
+      if (
+        code <= 0x20 ||
+        code === 0x23 ||
+        code === 0x25 ||
+        code === 0x2e ||
+        code === 0x3b ||
+        code === 0x5c ||
+        code >= 0x7f
+      ) {
+        i = -1 // `%` `.` `#` `;` `\\`, spaces, controls, non-ASCII: read it the long way
+        break
+      }
+    }
+    if (i !== -1) return { path: i === target.length ? target : target.slice(0, i) }
+  }
   // A backslash in the authority of an absolute-form target is read as a path separator by
   // url.parse (Express, Koa) and as part of the host by WHATWG parsers: refused anywhere.
   if (target.includes('\\')) return refuse('the request target holds a backslash')

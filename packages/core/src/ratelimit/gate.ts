@@ -209,10 +209,18 @@ export function compileRateGate(options: unknown, option: string): RateGate {
 }
 
 /** `RateLimit-Policy` items of a limiter (draft-ietf-httpapi-ratelimit-headers-10). */
+const policyCache = new WeakMap<CompiledLimiter, string[]>()
+
+/** `RateLimit-Policy` items of a limiter: the same on every response, built once. */
 export function policyItems(limiter: CompiledLimiter): string[] {
-  return limiter.limits.map(
-    (limit) => `"${limit.name}";q=${limit.limit};w=${Math.ceil(limit.windowMs / 1000)}`,
-  )
+  let items = policyCache.get(limiter)
+  if (items === undefined) {
+    items = limiter.limits.map(
+      (limit) => `"${limit.name}";q=${limit.limit};w=${Math.ceil(limit.windowMs / 1000)}`,
+    )
+    policyCache.set(limiter, items)
+  }
+  return items
 }
 
 /** `RateLimit` items of a result: on refusal, `t` is when the request would pass (= Retry-After). */
