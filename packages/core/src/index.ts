@@ -67,7 +67,7 @@ export {
   encodeBody,
   SUPPORTED_CONTENT_CODINGS,
 } from './http/content-encoding.js'
-export { isJsonContentType, isTextContentType } from './http/content-type.js'
+export { isJsonContentType, isTextContentType, serializedBodyKind } from './http/content-type.js'
 export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
 export type { Duration } from './lib/duration.js'
 export type {

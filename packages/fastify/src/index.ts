@@ -5,8 +5,6 @@ import {
   type Guard,
   type GuardOptions,
   isGuard,
-  isJsonContentType,
-  isTextContentType,
   type LeakguardRequestState,
   type RouteOptions as LeakguardRouteOptions,
   PROBLEM_CONTENT_TYPE,
@@ -14,6 +12,7 @@ import {
   type RequestContext,
   type RequestDecision,
   type SerializedDecision,
+  serializedBodyKind,
 } from '@leakguard/core'
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -254,8 +253,6 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   // (by Content-Type) through the engine.
   /** Headers that carry free text (a redirect's Location, X- headers), just before they go out. */
   const scanHeaders = (request: FastifyRequest, reply: FastifyReply): void => {
-    const all = reply.getHeaders()
-    if (!Object.keys(all).some((name) => guard.scansHeader(name))) return
     const context = contexts.get(request) ?? start(request)
     let routeOptions: CompiledRouteOptions | undefined
     try {
@@ -265,7 +262,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     }
     const changed = guard.filterHeaders(context, {
       status: reply.statusCode,
-      headers: all as Record<string, string | number | string[] | undefined>,
+      headers: reply.getHeaders() as Record<string, string | number | string[] | undefined>,
       routeOptions,
     })
     if (changed === undefined) return
@@ -287,9 +284,9 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     const status = response?.status ?? reply.statusCode
     const type = response?.headers.get('content-type') ?? reply.getHeader('content-type')
     const serialized = typeof payload === 'string' || payload instanceof Uint8Array
-    // Text is redacted when it is at hand, and as a stream only for error pages (4xx/5xx).
-    const text = isTextContentType(type) && (serialized || status >= 400)
-    if (!text && !isJsonContentType(type)) return next(null, payload)
+    const kind = serializedBodyKind(type, status, serialized)
+    if (kind === undefined) return next(null, payload)
+    const text = kind === 'text'
     let body: unknown = payload
     if (response !== undefined) {
       adoptResponse(reply, response)

@@ -8,14 +8,13 @@ import {
   type Guard,
   type GuardOptions,
   isGuard,
-  isJsonContentType,
-  isTextContentType,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
   problemForError,
   type RejectedRequest,
   type RequestContext,
   type RouteOptions,
+  serializedBodyKind,
   type UnfilteredVia,
 } from '@leakguard/core'
 import type { Context, Middleware, Next } from 'koa'
@@ -115,14 +114,11 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)
     if (misrouted !== undefined) return sendBlocked(ctx, misrouted)
     // Headers that carry free text (a redirect's Location, X- headers), as downstream left them.
-    const all = ctx.response.headers
-    const headers = Object.keys(all).some((name) => guard.scansHeader(name))
-      ? guard.filterHeaders(context, {
-          status: ctx.status,
-          headers: all as Record<string, string | number | string[] | undefined>,
-          routeOptions: routeOptionsOf.get(ctx),
-        })
-      : undefined
+    const headers = guard.filterHeaders(context, {
+      status: ctx.status,
+      headers: ctx.response.headers as Record<string, string | number | string[] | undefined>,
+      routeOptions: routeOptionsOf.get(ctx),
+    })
     if (headers !== undefined) {
       for (const [name, value] of Object.entries(headers)) {
         if (value === null) ctx.remove(name)
@@ -140,9 +136,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       // A compression middleware registered inside leakguard already encoded the body.
       const contentEncoding = ctx.response.get('Content-Encoding')
       const input = { status: ctx.status, routeOptions, contentEncoding, contentType: type }
-      // Text is redacted when it is at hand, and as a stream only for error pages (4xx/5xx).
-      const text = isTextContentType(type) && (serialized || ctx.status >= 400)
-      if (!text && !isJsonContentType(type)) return
+      const kind = serializedBodyKind(type, ctx.status, serialized)
+      if (kind === undefined) return
+      const text = kind === 'text'
       const decision = serialized
         ? text
           ? guard.filterText(context, { ...input, payload: body })

@@ -1,11 +1,10 @@
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import { createGuard, type LeakguardEvent, type LeakguardEventOf } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
 import type { AdapterHarness, BodyKind, HeaderBearer } from './harness.js'
 import {
   appRunner,
   call,
-  type RawResponse,
+  decodedBody,
   rawRequest,
   recordingGuard,
   getRoute as route,
@@ -16,16 +15,6 @@ import {
 const list = () => ({ data: Array.from({ length: 60 }, (_, i) => user(i + 1)), total: 60 })
 const VIEW = { 'GET /list': { allow: ['$.data[*].id', '$.data[*].name', '$.total'] } }
 const expected = () => ({ data: list().data.map(({ id, name }) => ({ id, name })), total: 60 })
-
-/** The body as the client's decoder would read it, per the response's own Content-Encoding. */
-function decoded(res: RawResponse): string {
-  const coding = String(res.headers['content-encoding'] ?? 'identity')
-  if (coding === 'gzip') return gunzipSync(res.body).toString()
-  if (coding === 'br') return brotliDecompressSync(res.body).toString()
-  if (coding === 'deflate') return inflateSync(res.body).toString()
-  expect(coding).toBe('identity')
-  return res.body.toString()
-}
 
 const STACK_PAGE = `<!DOCTYPE html><html><body><pre>Error: duplicate key value violates unique constraint "users_pkey" (${SECRET})<br> &nbsp; &nbsp;at Query.run (/srv/app/node_modules/pg/lib/query.js:120:15)<br> &nbsp; &nbsp;at process.processTicksAndRejections (node:internal/process/task_queues:95:5)</pre></body></html>${' '.repeat(2048)}`
 
@@ -55,7 +44,7 @@ export function runPlacementSuite(harness: AdapterHarness): void {
           expect(res.status).toBe(200)
           if (res.headers['content-length'] !== undefined)
             expect(Number(res.headers['content-length'])).toBe(res.body.length)
-          const out = decoded(res)
+          const out = decodedBody(res)
           expect(JSON.parse(out)).toEqual(expected())
           expect(out).not.toContain(SECRET)
         })
@@ -79,7 +68,7 @@ export function runPlacementSuite(harness: AdapterHarness): void {
         await withApp(app, async (url) => {
           const res = await rawRequest(`${url}/boom`, { headers: { 'accept-encoding': 'gzip' } })
           expect(res.status).toBe(500)
-          const out = decoded(res)
+          const out = decodedBody(res)
           expect(out).not.toContain(SECRET)
           expect(out).not.toMatch(/users_pkey|\/srv\/app|processTicksAndRejections/)
         })

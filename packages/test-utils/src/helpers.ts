@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import { createGuard, type GuardOptions, type LeakguardEvent, type LeakguardEventOf } from '@leakguard/core'
 import type { AdapterHarness, AppSpec, HeaderBearer, RouteSpec } from './harness.js'
 
@@ -68,6 +69,19 @@ export function ofType<T extends LeakguardEvent['type']>(
   type: T,
 ): LeakguardEventOf<T>[] {
   return events.filter((event): event is LeakguardEventOf<T> => event.type === type)
+}
+
+/**
+ * A raw body as the client's decoder reads it, per the response's own `Content-Encoding`. Plain
+ * zlib, not leakguard's decoder: the oracle must not share code with what it checks.
+ */
+export function decodedBody(res: RawResponse): string {
+  const coding = String(res.headers['content-encoding'] ?? 'identity')
+  if (coding === 'gzip') return gunzipSync(res.body).toString()
+  if (coding === 'br') return brotliDecompressSync(res.body).toString()
+  if (coding === 'deflate') return inflateSync(res.body).toString()
+  if (coding !== 'identity') throw new Error(`unexpected Content-Encoding ${coding}`)
+  return res.body.toString()
 }
 
 /** A response read byte for byte, without fetch's transparent decompression. */

@@ -8,6 +8,14 @@ export const AUDIENCE = 'https://api.test'
 /** A 32-byte HS256 secret for tests. */
 export const HS_SECRET = 'test-secret-of-thirty-two-bytes!!'
 
+/** Guard `auth` options that verify tokens signed with {@link HS_SECRET} by {@link signToken}. */
+export const HS_AUTH = {
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  algorithms: ['HS256'],
+  secret: HS_SECRET,
+} as const
+
 /** A signing key of a test issuer and its public JWK (with `kid` and `alg`). */
 export interface TestKey {
   readonly alg: 'RS256' | 'ES256' | 'EdDSA' | 'PS256'

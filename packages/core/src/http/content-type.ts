@@ -10,6 +10,20 @@ export function isJsonContentType(header: unknown): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))
 }
 
+/**
+ * How the engine reads a serialized body or a stream: `'json'` (filtered), `'text'` (redacted:
+ * whenever it is at hand, and as a stream only for error pages, since a 2xx text stream such as
+ * server-sent events has no end to wait for), or `undefined` (not leakguard's: sent as it is).
+ */
+export function serializedBodyKind(
+  contentType: unknown,
+  status: number,
+  atHand: boolean,
+): 'json' | 'text' | undefined {
+  if (isJsonContentType(contentType)) return 'json'
+  return isTextContentType(contentType) && (atHand || status >= 400) ? 'text' : undefined
+}
+
 /** Whether a Content-Type header names text (`text/*`): redacted, never parsed. */
 export function isTextContentType(header: unknown): boolean {
   const value = Array.isArray(header) ? header[0] : header

@@ -2,7 +2,7 @@ import { createGuard, type LeakguardEvent, type LeakguardEventOf } from '@leakgu
 import { describe, expect, it } from 'vitest'
 import type { AdapterHarness, HeaderBearer } from '../harness.js'
 import { appRunner, SECRET } from '../helpers.js'
-import { AUDIENCE, HS_SECRET, ISSUER } from '../tokens.js'
+import { HS_AUTH } from '../tokens.js'
 
 /**
  * Route agreement: when the framework serves another route (or method) than the one leakguard
@@ -61,13 +61,7 @@ export function runRouteAgreementAttacks(harness: AdapterHarness): void {
     it('fails closed for bodiless and binary answers served on another method too', async () => {
       const events: LeakguardEvent[] = []
       const guard = createGuard<HeaderBearer>({
-        auth: {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          algorithms: ['HS256'],
-          secret: HS_SECRET,
-          default: 'public',
-        },
+        auth: { ...HS_AUTH, default: 'public' },
         routes: { 'DELETE /admin/*': { auth: {} } },
         audit: { onEvent: (event) => void events.push(event) },
       })
@@ -107,13 +101,7 @@ export function runRouteAgreementAttacks(harness: AdapterHarness): void {
 
     it('decides on the target after a rewrite mounted before leakguard', async () => {
       const guard = createGuard<HeaderBearer>({
-        auth: {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          algorithms: ['HS256'],
-          secret: HS_SECRET,
-          default: 'public',
-        },
+        auth: { ...HS_AUTH, default: 'public' },
         routes: { 'GET /me': { auth: {} }, 'GET /me/*': { auth: {} } },
       })
       const routes = [

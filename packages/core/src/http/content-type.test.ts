@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest'
+import { serializedBodyKind } from './content-type.js'
+
+describe('serializedBodyKind', () => {
+  it.each([
+    ['application/json; charset=utf-8', 200, false, 'json'],
+    ['application/problem+json', 500, true, 'json'],
+    ['text/html', 200, true, 'text'],
+    ['text/plain', 500, false, 'text'],
+    ['text/event-stream', 200, false, undefined],
+    ['image/png', 500, true, undefined],
+    [undefined, 500, true, undefined],
+  ] as const)('reads %s (status %i, at hand: %s) as %s', (type, status, atHand, kind) => {
+    expect(serializedBodyKind(type, status, atHand)).toBe(kind)
+  })
+})
