@@ -53,6 +53,15 @@ const counter = (limit: number, windowMs = 60_000): StoreLimit => ({
 })
 const log = (limit: number, windowMs = 60_000): StoreLimit => ({ limit, windowMs, algorithm: 'sliding-log' })
 
+/**
+ * A client address of its own for each test run: the Redis server outlives runs, and long windows
+ * keep what a previous run counted (16 million addresses: two runs never meet).
+ */
+function freshClient(): string {
+  const octet = () => Math.floor(Math.random() * 256)
+  return `10.${octet()}.${octet()}.${octet()}`
+}
+
 /** Polls (up to 15 s: a loaded CI machine starts redis-server slowly) until `done()` holds. */
 async function until(done: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 15_000
@@ -239,7 +248,7 @@ suite('RedisStore against a real Redis', () => {
           rateLimit: { store, limits: [{ limit: 3, window: '15m', name: 'login' }], failuresOnly: true },
         })
       })
-      const ip = `10.${Math.floor(Math.random() * 250)}.3.1`
+      const ip = freshClient()
       const attempt = async (guard: (typeof instances)[number]) => {
         const context = guard.startRequest({ method: 'POST', path: '/login', native: {}, clientAddress: ip })
         return { guard, context, decision: await guard.checkRequest(context, { headers: {} }) }
@@ -281,8 +290,7 @@ suite('RedisStore against a real Redis', () => {
         method: 'POST',
         path: '/login',
         native: {},
-        // Its own client per run: the charge this test cannot refund stays in the shared Redis.
-        clientAddress: `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.9`,
+        clientAddress: freshClient(),
       })
       expect(await guard.checkRequest(context, { headers: {} })).toMatchObject({ allowed: true })
       client.disconnect()
@@ -315,7 +323,7 @@ suite('RedisStore against a real Redis', () => {
       rateLimit: { limits: [{ limit: 3, window: '1m', name: 'global' }], store: new RedisStore(io) },
       routes: { 'GET /export': { rateLimit: [{ limit: 1, window: '1m', name: 'export' }] } },
     })
-    const ip = `10.${Math.floor(Math.random() * 250)}.1.1`
+    const ip = freshClient()
     const decide = (path: string) =>
       guard.checkRequest(guard.startRequest({ method: 'GET', path, native: {}, clientAddress: ip }), {
         headers: {},
@@ -338,7 +346,7 @@ suite('RedisStore against a real Redis', () => {
         store: new RedisStore(io),
       },
     })
-    const ip = `10.${Math.floor(Math.random() * 250)}.2.1`
+    const ip = freshClient()
     const attempt = async (status: number) => {
       const context = guard.startRequest({ method: 'POST', path: '/login', native: {}, clientAddress: ip })
       const decision = await guard.checkRequest(context, { headers: {} })
@@ -483,7 +491,7 @@ suite('RedisStore against a real Redis', () => {
     const guard = createGuard({
       rateLimit: { limits: [{ limit: 2, window: '1m', name: 'm' }], store: new RedisStore(io) },
     })
-    const ip = `10.${Math.floor(Math.random() * 250)}.0.1`
+    const ip = freshClient()
     const decide = () =>
       guard.checkRequest(guard.startRequest({ method: 'GET', path: '/', native: {}, clientAddress: ip }), {
         headers: {},
