@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto'
-import { compileAllowlist, EMPTY, KEEP, type ProjectionNode } from './allowlist/compile.js'
-import { project, REMOVE } from './allowlist/project.js'
+import { compileAllowlist, EMPTY, KEEP } from './allowlist/compile.js'
+import { REMOVE } from './allowlist/project.js'
 import {
   type AuditDispatcher,
   type AuditMetrics,
@@ -15,32 +15,18 @@ import type {
   Outcome,
   Severity,
   UnfilteredVia,
-  ViewKind,
 } from './audit/events.js'
 import { compileIgnoredWarnings, processWarning } from './audit/warnings.js'
 import type { RequestHeaders } from './auth/bearer.js'
 import { type AuthGate, compileAuthGate } from './auth/gate.js'
 import type { AuthOptions } from './auth/options.js'
 import type { Principal } from './auth/principal.js'
-import { LeakguardResponseError, type ResponseErrorCode, toResponseError } from './errors.js'
-import { type BodySource, collectBody } from './http/collect.js'
-import {
-  type ContentEncodingHeader,
-  contentCodings,
-  decodeBody,
-  encodeBody,
-} from './http/content-encoding.js'
+import type { ResponseErrorCode } from './errors.js'
+import type { BodySource } from './http/collect.js'
+import type { ContentEncodingHeader } from './http/content-encoding.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
 import { acceptRequestId } from './http/request-id.js'
 import { readRequestTarget } from './http/request-target.js'
-import {
-  decodeText,
-  encodeText,
-  sameText,
-  serializeLike,
-  type TextCharset,
-  textCharset,
-} from './http/wire-text.js'
 import {
   fail as configFail,
   describe,
@@ -64,8 +50,6 @@ import {
   type RouteRedactOptions,
   routeRedactor,
 } from './redact/engine.js'
-import { redactHeaderValue } from './redact/headers.js'
-import { isTokenKey } from './redact/keys.js'
 import {
   createRequestPhase,
   newPhaseState,
@@ -73,14 +57,9 @@ import {
   type RequestDecision,
   type RequestPhaseState,
 } from './request-phase.js'
+import { createResponsePhase } from './response/phase.js'
 import { splitPath } from './routes/pattern.js'
-import {
-  type CompiledRouteOptions,
-  compileRouteOptions,
-  isCompiledRouteOptions,
-  mergeRouteOptions,
-  selectView,
-} from './routes/policy.js'
+import { type CompiledRouteOptions, compileRouteOptions, isCompiledRouteOptions } from './routes/policy.js'
 import { compileRouteTable, type RouteEntry } from './routes/table.js'
 
 /** The default problem view of 4xx bodies: RFC 9457 members and those of common framework errors. */
@@ -254,6 +233,9 @@ export type SerializedDecision =
   | BlockedResponse
 
 /** What to send instead. */
+/** What {@link Guard.serializeResponse} decided: the JSON text to send, or the generic 500. */
+export type WrittenDecision = { readonly blocked: false; readonly payload: string } | BlockedResponse
+
 export type ResponseDecision = { readonly blocked: false; readonly body: unknown } | BlockedResponse
 
 const guardBrand: unique symbol = Symbol('leakguard.guard')
@@ -287,8 +269,19 @@ export interface Guard<TRequest = unknown> {
   endRequest(context: RequestContext, status: number): void
   /** Verifies tokens as this guard does (also usable on its own, e.g. for WebSocket upgrades). */
   readonly verifier: import('./auth/verifier.js').Verifier | undefined
-  /** Decides what to send for an application's response. Never throws: it fails closed. */
+  /**
+   * Decides what to send for an application's response, as a new value that the framework then
+   * serializes. Never throws: it fails closed. Prefer {@link serializeResponse} where the adapter
+   * can send text: it writes the JSON directly, without building the filtered value.
+   */
   filterResponse(context: RequestContext, response: ResponseInput): ResponseDecision
+  /**
+   * Decides what to send for an application's response and writes it as JSON text in the same
+   * pass, through the compiled view of the route (what `JSON.stringify` of
+   * {@link filterResponse}'s value would give, without building it). `payload` is `''` where
+   * `JSON.stringify` gives `undefined`. Never throws: it fails closed.
+   */
+  serializeResponse(context: RequestContext, response: ResponseInput): WrittenDecision
   /**
    * Same, for a body already serialized as JSON text (call it only for JSON content types). What
    * comes back is the serialization of the decided value, in the layout of the original (compact or
@@ -380,42 +373,9 @@ export interface Guard<TRequest = unknown> {
   readonly responseIdHeader: string | undefined
 }
 
-const BLOCK_MESSAGES: Record<ResponseErrorCode, string> = {
-  ERR_LG_RESPONSE_TOO_DEEP: 'response is nested deeper than responses.maxDepth',
-  ERR_LG_RESPONSE_CYCLE: 'response contains a circular reference',
-  ERR_LG_RESPONSE_UNSERIALIZABLE: 'response contains a value JSON cannot represent',
-  ERR_LG_RESPONSE_INVALID_JSON: 'response has a JSON content type but is not JSON',
-  ERR_LG_RESPONSE_TOO_LARGE: 'response body is larger than responses.maxBodyBytes',
-  ERR_LG_RESPONSE_ENCODING: 'response has a content coding leakguard cannot decode',
-  ERR_LG_RESPONSE_PARTIAL: 'a 206 range of a JSON body cannot be filtered',
-  ERR_LG_RESPONSE_ROUTE_MISMATCH: 'the framework routed the request elsewhere than leakguard decided',
-  ERR_LG_RESPONSE_STREAM_FAILED: 'response stream failed while buffering',
-  ERR_LG_RESPONSE_HEADERS_SENT: 'headers were sent before the body could be filtered',
-  ERR_LG_RESPONSE_ROLES_FAILED: 'getRoles failed',
-  ERR_LG_RESPONSE_RULE_FAILED: 'a redaction rule failed',
-  ERR_LG_RESPONSE_INTERNAL: 'response filtering failed',
-}
-
-const BLOCKED_BODY = problemBody(500)
-const BLOCKED: BlockedResponse = Object.freeze({
-  blocked: true,
-  status: 500,
-  contentType: PROBLEM_CONTENT_TYPE,
-  body: BLOCKED_BODY,
-  payload: JSON.stringify(BLOCKED_BODY),
-})
-
 /** The path as every key uses it: `/Users//%41/` -> `/users/a`. */
 function canonicalPath(path: string): string {
   return path === '*' ? '*' : `/${splitPath(path).join('/')}`
-}
-
-/** The last member name of a templated path: `$.data[*].accessToken` -> `accessToken`. */
-function lastMemberName(path: string): string {
-  const quoted = /\['((?:[^'\\]|\\.)*)'\]$/.exec(path)
-  if (quoted !== null) return quoted[1]!
-  const dot = path.lastIndexOf('.')
-  return dot === -1 ? '' : path.slice(dot + 1).replace(/\[.*$/, '')
 }
 
 function headerOption(value: unknown, option: string, fallback: string): string | undefined {
@@ -547,7 +507,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       : clientProblemView
   const maxBodyBytes = bodyLimitOption(responses.maxBodyBytes, responses.maxBufferedBytes)
   // Streams and encoded bodies are read into memory up to the same limit.
-  const maxBufferedBytes = maxBodyBytes
+  const _maxBufferedBytes = maxBodyBytes
   const limits = {
     maxDepth: integerOption(responses.maxDepth, 'responses.maxDepth', 1, 10_000, 128),
     maxPaths: integerOption(responses.maxReportedPaths, 'responses.maxReportedPaths', 0, 10_000, 32),
@@ -649,40 +609,6 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     } as unknown as LeakguardEvent) // T and details() agree by the signature
   }
 
-  function callerRoles(context: Context): readonly string[] {
-    if (getRoles === undefined) return context.principal?.roles ?? []
-    let roles: unknown
-    try {
-      roles = getRoles(context.native as TRequest)
-    } catch (error) {
-      throw new LeakguardResponseError('ERR_LG_RESPONSE_ROLES_FAILED', 'getRoles threw', { cause: error })
-    }
-    if (roles === undefined || roles === null) return []
-    if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string')) {
-      throw new LeakguardResponseError(
-        'ERR_LG_RESPONSE_ROLES_FAILED',
-        `getRoles returned ${describe(roles)}, not an array of strings`,
-      )
-    }
-    return roles
-  }
-
-  function pickView(
-    context: Context,
-    status: number,
-    policy: CompiledRouteOptions | undefined,
-  ): { tree: ProjectionNode; kind: ViewKind; roles: readonly string[] } {
-    if (status >= 400) {
-      const fallback = status >= 500 ? serverProblemView : clientProblemView
-      return { tree: policy?.problemView ?? fallback, kind: 'problem', roles: [] }
-    }
-    const selected = selectView(policy, policy?.views === undefined ? [] : callerRoles(context))
-    if (selected.tree !== undefined)
-      return { tree: selected.tree, kind: selected.kind, roles: selected.roles }
-    if (selected.kind === 'deny' || defaultTree === EMPTY) return { tree: EMPTY, kind: 'deny', roles: [] }
-    return { tree: KEEP, kind: 'pass', roles: [] }
-  }
-
   // Event paths and incoming request ids are checked with the built-in detectors only: custom
   // rules run on responses, and nothing here may throw.
   const metadataRedactor: Redactor = {
@@ -755,277 +681,6 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     }
   }
 
-  /**
-   * Fails closed when the framework routed the response elsewhere than leakguard decided (its
-   * request phase ran on another route's policy). @throws LeakguardResponseError
-   */
-  function requireAgreement(context: Context, status: number): void {
-    const seen = context.mismatch
-    if (seen === undefined) return
-    const first = context.mismatchReported !== true
-    context.mismatchReported = true
-    if (first)
-      emit(
-        'engine.route_mismatch',
-        'error',
-        mode === 'report' ? 'unknown' : 'failure',
-        context,
-        status,
-        () => ({
-          leakguard: { method: context.method, route: context.route ?? context.path },
-          framework: { method: seen.method, route: seen.route },
-        }),
-      )
-    throw new LeakguardResponseError(
-      'ERR_LG_RESPONSE_ROUTE_MISMATCH',
-      BLOCK_MESSAGES.ERR_LG_RESPONSE_ROUTE_MISMATCH,
-    )
-  }
-
-  /** Projects `body` through the caller's view and reports what was dropped. @throws */
-  function decide(
-    context: Context,
-    status: number,
-    body: unknown,
-    routeOptions: CompiledRouteOptions | undefined,
-  ) {
-    requireAgreement(context, status)
-    const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
-    const view = pickView(context, status, policy)
-    const session = startRedaction(context, status, policy)
-    const result = project(body, view.tree, session === undefined ? limits : { ...limits, hooks: session })
-    if (session !== undefined) {
-      reportRedaction(context, status, session)
-      reportDegraded(context, status, session)
-      if (status < 400 && context.method === 'POST' && policy?.issuesTokens !== true)
-        hintIssuedTokens(context, session)
-    }
-    if (result.dropped > 0) {
-      emit('response.fields_dropped', 'info', 'success', context, status, () => ({
-        view: view.kind,
-        roles: view.roles,
-        dropped: {
-          count: result.dropped,
-          paths: result.droppedPaths.map((path) => redactMetadata(path).text),
-          truncated: result.pathsTruncated,
-        },
-      }))
-    }
-    return { value: result.value, changed: result.dropped > 0 || (session?.total ?? 0) > 0 }
-  }
-
-  /** Whether redaction can change anything: no session (and no hook per value) otherwise. */
-  function hasWork(active: Redactor, status: number): boolean {
-    const { rules } = active
-    return (
-      active.detectors.length > 0 ||
-      active.keyNameMask !== null ||
-      rules.patterns.length + rules.functions.length + rules.keys.length > 0 ||
-      (status >= 400 && active.errorHygiene)
-    )
-  }
-
-  function startRedaction(context: Context, status: number, policy: CompiledRouteOptions | undefined) {
-    const active = redactorFor(policy, status)
-    if (!active.enabled || !hasWork(active, status)) return undefined
-    return new RedactionSession(active, {
-      hygiene: status >= 400 && active.errorHygiene,
-      requestId: context.requestId,
-      detailed: false,
-      fingerprint,
-    })
-  }
-
-  /**
-   * A successful POST whose body held a token that was masked is most likely a login or a token
-   * endpoint that zero-config redaction just broke: say so once per route, with the fix.
-   */
-  function hintIssuedTokens(context: Context, session: RedactionSession): void {
-    if (session.total === 0 || ignoredWarnings.has('LEAKGUARD_TOKEN_MASKED')) return
-    let masked: string | undefined
-    for (const { path, detector } of session.summaries.values()) {
-      if (detector === 'jwt' || (detector === 'key-name' && isTokenKey(lastMemberName(path)))) {
-        masked = path
-        break
-      }
-    }
-    if (masked === undefined) return
-    // A route pattern only: a request path can carry a reset token or an email.
-    const route = context.route
-    const where = route ?? 'a POST request to a route without a pattern in `routes`'
-    const declare = route ?? 'POST /your/login/path'
-    warnOnce(
-      context,
-      'LEAKGUARD_TOKEN_MASKED',
-      `${where}: a token was masked in a successful response (at ${redactMetadata(masked).text}). If this route hands tokens to its caller (a login, an OAuth token endpoint), declare it: routes: { ${JSON.stringify(declare)}: { issuesTokens: true } }. Otherwise nothing is wrong: the token was not the caller's to see.`,
-      `LEAKGUARD_TOKEN_MASKED ${route ?? ''}`,
-    )
-  }
-
-  function reportRedaction(context: Context, status: number, session: RedactionSession): void {
-    if (session.total === 0) return
-    emit('response.redacted', 'warn', 'success', context, status, () => {
-      const { findings, truncated } = session.summary(limits.maxPaths)
-      return {
-        // Member names are part of paths, and a member name can itself be a secret.
-        findings: findings.map((finding) => ({ ...finding, path: redactMetadata(finding.path).text })),
-        total: session.total,
-        truncated,
-      }
-    })
-  }
-
-  /** Values a client could write that were redacted as text instead of failing the response. */
-  function reportDegraded(context: Context, status: number, session: RedactionSession): void {
-    if (session.degradedTotal === 0) return
-    emit('response.degraded', 'warn', 'success', context, status, () => {
-      const { values, truncated } = session.degradedSummary(limits.maxPaths)
-      return {
-        values: values.map((value) => ({ ...value, path: redactMetadata(value.path).text })),
-        total: session.degradedTotal,
-        truncated,
-      }
-    })
-  }
-
-  /** Reports a failure and returns the generic 500 that replaces the response. */
-  function fail(context: Context, status: number, thrown: unknown): BlockedResponse {
-    const error = toResponseError(thrown)
-    emit('response.blocked', 'error', mode === 'report' ? 'unknown' : 'failure', context, status, () => ({
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.rule === undefined ? {} : { rule: error.rule }),
-      },
-    }))
-    return BLOCKED
-  }
-
-  /**
-   * Refuses a body larger than `responses.maxBodyBytes` before any work on it: filtering costs
-   * time in proportion to the body, all of it on the event loop. @throws LeakguardResponseError
-   */
-  function requireBodySize(payload: string | Uint8Array): void {
-    const bytes =
-      typeof payload !== 'string'
-        ? payload.byteLength
-        : payload.length > maxBodyBytes || payload.length * 3 <= maxBodyBytes
-          ? payload.length // a UTF-16 code unit is 1 to 3 bytes of UTF-8
-          : Buffer.byteLength(payload, 'utf8')
-    if (bytes > maxBodyBytes) {
-      throw new LeakguardResponseError('ERR_LG_RESPONSE_TOO_LARGE', BLOCK_MESSAGES.ERR_LG_RESPONSE_TOO_LARGE)
-    }
-  }
-
-  /**
-   * The body as text, decoded from its content codings if it has any; `codings` is what a changed
-   * body must be encoded with again. JSON is read as UTF-8 (RFC 8259: anything else fails to
-   * parse); a text body as a browser reads it when `textType` is its Content-Type (UTF-16 when a
-   * byte order mark or the charset says so). @throws LeakguardResponseError
-   */
-  function readText(
-    context: Context,
-    payload: string | Uint8Array,
-    encoding: ContentEncodingHeader,
-    textType?: unknown,
-  ): { text: string; codings: string[]; charset: TextCharset } {
-    requireBodySize(payload)
-    const codings = contentCodings(encoding)
-    if (codings.length === 0) {
-      if (typeof payload === 'string') return { text: payload, codings, charset: 'utf8' }
-      const charset = textType === undefined ? 'utf8' : textCharset(payload, textType)
-      return { text: decodeText(payload, charset), codings, charset }
-    }
-    const bytes = typeof payload === 'string' ? Buffer.from(payload, 'latin1') : payload
-    const decoded = decodeBody(bytes, codings, maxBufferedBytes)
-    const charset = textType === undefined ? 'utf8' : textCharset(decoded, textType)
-    const text = decodeText(decoded, charset)
-    warnOnce(
-      context,
-      'LEAKGUARD_ENCODED_BODY',
-      `leakguard decoded a ${codings.join(', ')} response body to filter it, and encodes what it sends again: it runs after a compression middleware. Mount compression before leakguard() (Express: app.use(compression()) first; Koa: koa-compress outside leakguard) to save that work.`,
-    )
-    return { text, codings, charset }
-  }
-
-  /** The filtered text as it goes out: in the charset it was read in, encoded again with its codings. */
-  const reencode = (text: string, codings: readonly string[], charset: TextCharset = 'utf8') => {
-    const out = encodeText(text, charset)
-    return codings.length === 0 ? out : encodeBody(out, codings)
-  }
-
-  function serialized(
-    context: Context,
-    status: number,
-    payload: string | Uint8Array,
-    routeOptions: CompiledRouteOptions | undefined,
-    encoding: ContentEncodingHeader,
-  ): SerializedDecision {
-    try {
-      // A range of a JSON document can be a bare string or number that was a protected member's
-      // value (`Range: bytes=20-34` of a file): no member name, no view applies to it.
-      if (status === 206)
-        throw new LeakguardResponseError('ERR_LG_RESPONSE_PARTIAL', BLOCK_MESSAGES.ERR_LG_RESPONSE_PARTIAL)
-      const { text, codings } = readText(context, payload, encoding)
-      const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-      if (json.trim() === '') return { blocked: false, payload }
-      let body: unknown
-      try {
-        body = JSON.parse(json)
-      } catch (error) {
-        throw new LeakguardResponseError(
-          'ERR_LG_RESPONSE_INVALID_JSON',
-          'response has a JSON content type but is not JSON',
-          {
-            cause: error,
-          },
-        )
-      }
-      const result = decide(context, status, body, routeOptions)
-      if (mode === 'report') return { blocked: false, payload }
-      // What goes out is the serialization of what was decided on, never the text that was parsed:
-      // clients that keep the first of duplicate members, or read a byte order mark, bytes that are
-      // not UTF-8 or digits beyond double precision otherwise than JSON.parse, would read the rest.
-      const decided = serializeLike(result.value, text)
-      if (sameText(payload, text, decided)) return { blocked: false, payload }
-      return { blocked: false, payload: reencode(decided, codings) }
-    } catch (thrown) {
-      const blocked = fail(context, status, thrown)
-      return mode === 'report' ? { blocked: false, payload } : blocked
-    }
-  }
-
-  /** Redacts a text body: detectors and rules over the whole text, error hygiene for 4xx/5xx. */
-  function redactText(context: Context, response: SerializedResponseInput): SerializedDecision {
-    const { status, payload } = response
-    try {
-      requireAgreement(context, status)
-      const session = startRedaction(
-        context,
-        status,
-        mergeRouteOptions(context.entry?.policy, response.routeOptions),
-      )
-      if (session === undefined) return { blocked: false, payload }
-      const { text, codings, charset } = readText(
-        context,
-        payload,
-        response.contentEncoding,
-        response.contentType ?? 'text/plain',
-      )
-      const out = session.string(text, null, null)
-      reportRedaction(context, status, session)
-      reportDegraded(context, status, session)
-      if (mode === 'report' || session.total === 0) return { blocked: false, payload }
-      return { blocked: false, payload: reencode(out === REMOVE ? '' : out, codings, charset) }
-    } catch (thrown) {
-      const blocked = fail(context, status, thrown)
-      return mode === 'report' ? { blocked: false, payload } : blocked
-    }
-  }
-
-  /** Requests already reported as unfiltered: one event per response, however many bypasses. */
-  const unfiltered = new WeakSet<Context>()
-
   // Rate limiting exists once the guard or a route asks for it (the MemoryStore is not free).
   let rate: RateGate | undefined =
     raw.rateLimit === undefined ? undefined : compileRateGate(raw.rateLimit, 'rateLimit')
@@ -1045,6 +700,22 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     return limiter
   }
   for (const entry of table.entries) limiterOf(entry.policy, `route:${entry.pattern.source}`)
+  const responsePhase = createResponsePhase<TRequest>({
+    mode,
+    limits,
+    defaultTree,
+    clientProblemView,
+    serverProblemView,
+    getRoles,
+    fingerprint,
+    headerScan: redactor.headerScan,
+    redactorFor,
+    emit: (type, severity, outcome, context, status, details) =>
+      emit(type, severity, outcome, context as Context, status, details),
+    maskMetadata: (text) => redactMetadata(text),
+    warnOnce: (code, message, key) => warnOnce(undefined, code, message, key),
+    ignoresWarning: (code) => ignoredWarnings.has(code),
+  })
   const phase = createRequestPhase({
     mode,
     gate,
@@ -1089,15 +760,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     checkRouted(requestContext, framework, status) {
       const context = requestContext as Context
       guard.routed(context, framework)
-      if (context.mismatch === undefined) return undefined
-      if (context.mismatchReported) return mode === 'report' ? undefined : BLOCKED
-      try {
-        requireAgreement(context, status)
-      } catch (thrown) {
-        const blocked = fail(context, status, thrown)
-        return mode === 'report' ? undefined : blocked
-      }
-      return undefined
+      return responsePhase.checkAgreement(context, status)
     },
     routed(requestContext, framework) {
       const context = requestContext as Context
@@ -1119,45 +782,13 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       limiterOf(compiled)
       return compiled
     },
-    filterResponse(requestContext, response) {
-      const context = requestContext as Context
-      const { status, body } = response
-      if (body === undefined || body === null) return { blocked: false, body }
-      try {
-        const result = decide(context, status, body, response.routeOptions)
-        return { blocked: false, body: mode === 'report' ? body : result.value }
-      } catch (thrown) {
-        return mode === 'report'
-          ? (fail(context, status, thrown), { blocked: false, body })
-          : fail(context, status, thrown)
-      }
-    },
-    filterSerialized(requestContext, response) {
-      return serialized(
-        requestContext as Context,
-        response.status,
-        response.payload,
-        response.routeOptions,
-        response.contentEncoding,
-      )
-    },
-    filterText: (requestContext, response) => redactText(requestContext as Context, response),
-    async filterStream(requestContext, response) {
-      const context = requestContext as Context
-      let payload: Buffer
-      try {
-        payload = await collectBody(response.source, maxBufferedBytes)
-      } catch (thrown) {
-        // The body is gone (read or released): even report mode has nothing else to send.
-        return fail(context, response.status, thrown)
-      }
-      if (response.kind === 'text') return redactText(context, { ...response, payload })
-      return serialized(context, response.status, payload, response.routeOptions, response.contentEncoding)
-    },
-    block(requestContext, status, code) {
-      return fail(requestContext as Context, status, new LeakguardResponseError(code, BLOCK_MESSAGES[code]))
-    },
-    maxBufferedBytes,
+    filterResponse: (context, response) => responsePhase.filterResponse(context as Context, response),
+    serializeResponse: (context, response) => responsePhase.serializeResponse(context as Context, response),
+    filterSerialized: (context, response) => responsePhase.filterSerialized(context as Context, response),
+    filterText: (context, response) => responsePhase.filterText(context as Context, response),
+    filterStream: (context, response) => responsePhase.filterStream(context as Context, response),
+    block: (context, status, code) => responsePhase.block(context as Context, status, code),
+    maxBufferedBytes: responsePhase.maxBufferedBytes,
     flush: () => dispatcher.flush(),
     get droppedEvents() {
       return dispatcher.metrics().dropped
@@ -1179,45 +810,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     },
     ignoresWarning: (code) => ignoredWarnings.has(code),
     scansHeader: (name) => redactor.headerScan.scans(name),
-    filterHeaders(requestContext, response) {
-      const context = requestContext as Context
-      const { status, headers } = response
-      const scan = redactor.headerScan
-      let session: RedactionSession | undefined
-      let changed: Record<string, string | string[] | null> | undefined
-      try {
-        for (const [name, value] of Object.entries(headers)) {
-          const lower = name.toLowerCase()
-          if (value === undefined || !scan.scans(lower)) continue
-          if (session === undefined) {
-            const active = redactorFor(
-              mergeRouteOptions(context.entry?.policy, response.routeOptions),
-              status,
-            )
-            if (!active.enabled) return undefined
-            session = new RedactionSession(active, {
-              hygiene: false,
-              requestId: context.requestId,
-              detailed: false,
-              fingerprint,
-            })
-          }
-          const values = Array.isArray(value) ? value.map(String) : [String(value)]
-          const out = values.map((text) => redactHeaderValue(lower, text, session!))
-          if (out.every((text, i) => text === values[i])) continue
-          changed ??= {}
-          changed[name] = Array.isArray(value) ? out : out[0]!
-        }
-      } catch (thrown) {
-        fail(context, status, thrown)
-        // Fail closed for the headers: none of those that were to be read goes out unread.
-        const removed: Record<string, null> = {}
-        for (const name of Object.keys(headers)) if (scan.scans(name.toLowerCase())) removed[name] = null
-        return mode === 'report' ? undefined : removed
-      }
-      if (session !== undefined) reportRedaction(context, status, session)
-      return mode === 'report' ? undefined : changed
-    },
+    filterHeaders: (context, response) => responsePhase.filterHeaders(context as Context, response),
     unguardedResponse({ method, route, status, mount }) {
       const where = route === undefined ? `a ${method} request` : `${method} ${route}`
       warnOnce(
@@ -1227,12 +820,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         `LEAKGUARD_UNGUARDED_RESPONSE ${method} ${route ?? ''}`,
       )
     },
-    unfilteredResponse(requestContext, { status, via }) {
-      const context = requestContext as Context
-      if (unfiltered.has(context)) return
-      unfiltered.add(context)
-      emit('response.unfiltered', 'warn', 'unknown', context, status, () => ({ via }))
-    },
+    unfilteredResponse: (context, response) => responsePhase.unfiltered(context as Context, response),
     requestIdHeader,
     responseIdHeader,
   }

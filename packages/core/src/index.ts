@@ -58,6 +58,7 @@ export {
   type SerializedDecision,
   type SerializedResponseInput,
   type StreamedResponseInput,
+  type WrittenDecision,
 } from './guard.js'
 export { type BodySource, collectBody } from './http/collect.js'
 export {

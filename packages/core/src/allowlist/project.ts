@@ -53,7 +53,7 @@ export interface ProjectionResult {
  * Where a container sits, as a template (`$.users[*]`): shared by every container at that place,
  * so a drop costs one `Set.add` and path strings are built once, at the end.
  */
-class Place {
+export class Place {
   readonly parent: Place | null
   /** Object key, or `null` for "any array element". */
   readonly key: string | null
@@ -65,6 +65,8 @@ class Place {
    * the same keys (compared by identity, one pass) reuses the plan instead of a lookup per key.
    */
   shape: Shape | null = null
+  /** The member plan whose drops were recorded here last (a compiled view's). */
+  private lastPlan: object | null = null
 
   constructor(parent: Place | null, key: string | null) {
     this.parent = parent
@@ -79,6 +81,20 @@ class Place {
       this.children.set(key, place)
     }
     return place
+  }
+
+  /** Records a dropped member here: an object key, or `null` for an array element. */
+  addDrop(key: string | null): void {
+    this.drops ??= new Set()
+    this.drops.add(key)
+  }
+
+  /** Records the drops of a member plan; a plan recorded last already holds its names. */
+  dropAll(plan: object, keys: readonly string[]): void {
+    if (this.lastPlan === plan) return
+    this.lastPlan = plan
+    this.drops ??= new Set()
+    for (const key of keys) this.drops.add(key)
   }
 
   path(): string {
@@ -134,8 +150,9 @@ interface Frame {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
-const OMIT = Symbol('omit')
-type Prepared =
+/** What {@link prepare} returns for values JSON leaves out (undefined, functions, symbols). */
+export const OMIT: unique symbol = Symbol('omit')
+export type Prepared =
   | { readonly container: Record<string, unknown> | unknown[] }
   | string
   | number
@@ -143,13 +160,32 @@ type Prepared =
   | null
   | typeof OMIT
 
-function childPath(path: string, key: string | null): string {
+/** `path` with one more segment: `[*]` for array elements, `.name` or `['name']` for members. */
+export function childPath(path: string, key: string | null): string {
   if (key === null) return `${path}[*]`
   return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}['${key.replaceAll("'", "\\'")}']`
 }
 
+/**
+ * The template (`$.users[*].email`) or concrete (`$.users[3].email`) path of a member, from the
+ * names (`null`: an array element) and indices of each level down to `depth`.
+ */
+export function templateOf(
+  keys: readonly (string | null)[],
+  depth: number,
+  concrete: boolean,
+  indices: readonly number[],
+): string {
+  let path = '$'
+  for (let d = 0; d < depth; d++) {
+    const key = keys[d]!
+    path = key === null && concrete ? `${path}[${indices[d]}]` : childPath(path, key)
+  }
+  return path
+}
+
 /** Applies `toJSON` and JSON's conversions to one value, as `JSON.stringify` would. */
-function prepare(value: unknown, key: string | number): Prepared {
+export function prepare(value: unknown, key: string | number): Prepared {
   let v = value
   if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     v = (v as { toJSON(key: string): unknown }).toJSON(String(key))
@@ -236,16 +272,17 @@ function setMember(out: Record<string, unknown>, key: string, value: unknown): v
   }
 }
 
-function sizeError(): LeakguardResponseError {
+export function sizeError(): LeakguardResponseError {
   return new LeakguardResponseError(
     'ERR_LG_RESPONSE_TOO_LARGE',
     'response body is larger than responses.maxBodyBytes',
   )
 }
 
-function depthError(stack: readonly Frame[], container: object): LeakguardResponseError {
-  for (const frame of stack) {
-    if (frame.src === container) {
+/** A container past `maxDepth`: a cycle when it is one of the containers it sits in. */
+export function depthError(containers: readonly object[], container: object): LeakguardResponseError {
+  for (const open of containers) {
+    if (open === container) {
       return new LeakguardResponseError('ERR_LG_RESPONSE_CYCLE', 'response contains a circular reference')
     }
   }
@@ -299,7 +336,11 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     depth: number,
     place: Place | null,
   ) => {
-    if (depth > options.maxDepth) throw depthError(stack, src)
+    if (depth > options.maxDepth)
+      throw depthError(
+        stack.map((frame) => frame.src),
+        src,
+      )
     size++
     const isArray = Array.isArray(src)
     const out: Record<string, unknown> | unknown[] = isArray ? [] : {}
@@ -419,10 +460,14 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       if (size > maxBytes) throw sizeError()
     }
     let out: unknown
+    // A container's name is read before the walk descends into it (its path is the member's).
+    let name: string | undefined
     if (prepared === OMIT) {
       if (keys !== null) continue
       out = null // JSON turns undefined, functions and symbols in arrays into null
     } else if (typeof prepared === 'object' && prepared !== null) {
+      if (keys !== null && hooks !== undefined)
+        name = memberName(frame.out as Record<string, unknown>, key, hooks.key(key, pathRef), maskedNames)
       out = open(
         prepared.container,
         child,
@@ -441,9 +486,10 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     else
       setMember(
         frame.out as Record<string, unknown>,
-        hooks === undefined
-          ? key
-          : memberName(frame.out as Record<string, unknown>, key, hooks.key(key, pathRef), maskedNames),
+        name ??
+          (hooks === undefined
+            ? key
+            : memberName(frame.out as Record<string, unknown>, key, hooks.key(key, pathRef), maskedNames)),
         out,
       )
   }

@@ -3,7 +3,7 @@ import { type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
-import { mayHoldSecret, stringFeatures } from './features.js'
+import { mayHoldSecret, mayHoldSecretText, stringFeatures } from './features.js'
 import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
 import { genericErrorMessage, internalDetail } from './hygiene.js'
 import { flaggedMemberValues, inspectJsonText, type MemberValueSpan } from './json-text.js'
@@ -350,6 +350,32 @@ export class RedactionSession {
     else known.count++
   }
 
+  /** What compiled member facts are valid for: the redactor (see {@link memberFacts}). */
+  get scope(): object {
+    return this.redactor
+  }
+
+  /**
+   * What a member name asks of a serializer writing its values, the same for every response of
+   * this redactor: `MEMBER_NAME` (1) when the name may itself be a secret and must go through
+   * {@link key}; `MEMBER_VALUE` (2) when its primitives need {@link value} (a member-name rule or a
+   * key rule may apply) rather than only the detectors of {@link string}.
+   */
+  memberFacts(key: string): number {
+    const redactor = this.redactor
+    let bits = key.length >= 6 && !redactor.cleanKeys.has(key) ? 1 : 0
+    if (redactor.keyNameMask !== null && sensitiveKey(key)) bits |= 2
+    else {
+      for (const rule of redactor.rules.keys) {
+        if (rule.last.some((last) => last === null || last.test(key))) {
+          bits |= 2
+          break
+        }
+      }
+    }
+    return bits
+  }
+
   /** The hook the projection walk calls for every primitive it keeps. */
   readonly value = (value: string | number | boolean | null, key: string | null, at: PathRef): unknown => {
     const redactor = this.redactor
@@ -522,10 +548,15 @@ export class RedactionSession {
     const redactor = this.redactor
     let found: Span[] | undefined
     // The shortest thing any detector finds is an email such as a@b.io.
-    if (redactor.detectors.length > 0 && (text.length >= 8 || (text.length >= 6 && text.includes('@')))) {
+    if (
+      redactor.detectors.length > 0 &&
+      (text.length >= 8 || (text.length >= 6 && text.includes('@'))) &&
+      mayHoldSecretText(text) &&
+      !isTimestamp(text, text.length)
+    ) {
       const features = stringFeatures(text)
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
-      if (mayHoldSecret(features) && !isTimestamp(text, features.length)) {
+      if (mayHoldSecret(features)) {
         const context: DetectionContext = { key }
         const issuedToken = redactor.passesIssuedTokens && key !== null && isTokenKey(key)
         for (const { detector } of redactor.detectors) {
@@ -597,7 +628,29 @@ const ISO_TIMESTAMP =
  * digit gate, and no detector can match one, so they skip the prefilters.
  */
 function isTimestamp(text: string, length: number): boolean {
-  return length >= 10 && length <= 35 && text.charCodeAt(4) === 45 && ISO_TIMESTAMP.test(text)
+  if (length < 10 || length > 35 || text.charCodeAt(4) !== 45) return false
+  // `Date.prototype.toJSON()` output, the common case, checked by position without a regex.
+  if (length === 24 && text.charCodeAt(23) === 90 && isDigits(text, TO_JSON_DIGITS)) {
+    return (
+      text.charCodeAt(7) === 45 &&
+      text.charCodeAt(10) === 84 &&
+      text.charCodeAt(13) === 58 &&
+      text.charCodeAt(16) === 58 &&
+      text.charCodeAt(19) === 46
+    )
+  }
+  return ISO_TIMESTAMP.test(text)
+}
+
+/** Positions of the digits of `2024-01-31T12:34:56.789Z`. */
+const TO_JSON_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]
+
+function isDigits(text: string, positions: readonly number[]): boolean {
+  for (const at of positions) {
+    const c = text.charCodeAt(at)
+    if (c < 48 || c > 57) return false
+  }
+  return true
 }
 
 /** Sorts spans and keeps, where they overlap, the earliest and then the longest. */

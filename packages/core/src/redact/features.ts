@@ -110,6 +110,34 @@ export function stringFeatures(text: string): StringFeatures {
 }
 
 /**
+ * {@link mayHoldSecret} of a string, decided in one cheap pass for the short strings that make up
+ * most of a body (names, cities, words): `false` only when no clause can hold, so the full
+ * {@link stringFeatures} pass runs only on strings that may need it. Strings of 24 characters or
+ * more always pass.
+ */
+export function mayHoldSecretText(text: string): boolean {
+  const n = text.length
+  if (n >= 24) return true
+  let digits = 0
+  let upper = 0
+  let dots = 0
+  let dashes = 0
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 97 && c <= 122) continue // a-z
+    if (c >= 48 && c <= 57) {
+      if (++digits >= 8) return true
+    } else if (c >= 65 && c <= 90) upper++
+    else if (c === 64 || c === 36 || c === 95)
+      return true // @ $ _
+    else if (c === 46) {
+      if (++dots >= 2) return true
+    } else if (c === 45) dashes++
+  }
+  return dashes >= 10 || upper + digits >= 20
+}
+
+/**
  * Whether any built-in detector could match a string with these features: most strings (names,
  * cities, words) have none of the digits, symbols or length the catalogue needs, and skip it whole.
  * Each clause is what some detector's prefilter requires (digits: cards, IBANs, SSNs, phones, Slack

@@ -8,22 +8,26 @@ export type CompiledMask = (
   context: { readonly detector: string; readonly key: string | null },
 ) => string | null
 
-const ALNUM = /[A-Za-z0-9]/
+/** ASCII letters and digits: what `partial` counts and masks; everything else stays as it is. */
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+}
 
 function partial(match: string, keepStart: number, keepEnd: number, char: string): string {
   let total = 0
-  for (const c of match) if (ALNUM.test(c)) total++
+  for (let i = 0; i < match.length; i++) if (isAlnum(match.charCodeAt(i))) total++
   let seen = 0
   let out = ''
-  for (const c of match) {
-    if (!ALNUM.test(c)) {
-      out += c
-      continue
+  let copied = 0 // start of the run of characters kept as they are
+  for (let i = 0; i < match.length; i++) {
+    if (!isAlnum(match.charCodeAt(i))) continue
+    if (seen >= keepStart && seen < total - keepEnd) {
+      out += match.slice(copied, i) + char
+      copied = i + 1
     }
-    out += seen < keepStart || seen >= total - keepEnd ? c : char
     seen++
   }
-  return out
+  return out + match.slice(copied)
 }
 
 function count(value: unknown, option: string, max: number, fallback: number): number {
@@ -112,7 +116,16 @@ export function compileMask(
       if (typeof normalized.with !== 'string')
         fail(`${option}.with`, `expected the replacement text, got ${describe(normalized.with)}`)
       const template = normalized.with as string
-      return (_match, context) => template.replaceAll('{detector}', context.detector)
+      if (!template.includes('{detector}')) return () => template
+      const byDetector = new Map<string, string>()
+      return (_match, context) => {
+        let out = byDetector.get(context.detector)
+        if (out === undefined) {
+          out = template.replaceAll('{detector}', context.detector)
+          if (byDetector.size < 256) byDetector.set(context.detector, out)
+        }
+        return out
+      }
     }
     default:
       return fail(

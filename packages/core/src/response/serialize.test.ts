@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test/seeded-random.js'
+import { compileAllowlist, KEEP, type ProjectionNode } from '../allowlist/compile.js'
+import { project } from '../allowlist/project.js'
+import { LeakguardResponseError } from '../errors.js'
+import { compileRedactor, RedactionSession, type RedactOptions } from '../redact/engine.js'
+import { CompiledView, serialize } from './serialize.js'
+
+const limits = { maxDepth: 128, maxPaths: 32 }
+
+function session(options: RedactOptions = {}, redactor = compileRedactor(options, 'redact')) {
+  return new RedactionSession(redactor, { hygiene: false, requestId: 'r', detailed: true })
+}
+
+/** Both engines on the same input: the serializer must write exactly what projection + stringify do. */
+function both(value: unknown, tree: ProjectionNode, redact?: RedactOptions, options = limits) {
+  const redactor = redact === undefined ? undefined : compileRedactor(redact, 'redact')
+  const a = redactor === undefined ? undefined : session({}, redactor)
+  const b = redactor === undefined ? undefined : session({}, redactor)
+  const projected = project(value, tree, { ...options, hooks: a })
+  const view = new CompiledView(tree)
+  // Twice through the same view: the second run reuses the plans the first one learnt.
+  serialize(value, view, { ...options, hooks: redactor === undefined ? undefined : session({}, redactor) })
+  const written = serialize(value, view, { ...options, hooks: b })
+  return { projected, written, expected: JSON.stringify(projected.value), a, b }
+}
+
+function expectSame(value: unknown, tree: ProjectionNode, redact?: RedactOptions) {
+  const { projected, written, expected, a, b } = both(value, tree, redact)
+  expect(written.text).toBe(expected)
+  expect(written.dropped).toBe(projected.dropped)
+  expect(written.droppedPaths).toEqual(projected.droppedPaths)
+  expect(written.pathsTruncated).toBe(projected.pathsTruncated)
+  if (a !== undefined && b !== undefined) {
+    expect([...b.summaries.values()]).toEqual([...a.summaries.values()])
+    expect(b.findings).toEqual(a.findings)
+  }
+}
+
+function failure(run: () => unknown): string {
+  try {
+    run()
+  } catch (error) {
+    if (error instanceof LeakguardResponseError) return error.code
+    if (error instanceof RangeError) return 'RangeError'
+    throw error
+  }
+  throw new Error('did not throw')
+}
+
+const HOSTILE_NAMES = [
+  '"',
+  '\\',
+  '"}],"admin":true,"x":{"',
+  '\u2028\u2029',
+  '\u0000\u001f',
+  '\ud800',
+  '\udc00x',
+  '__proto__',
+  'constructor',
+  'prototype',
+  "it's",
+  '</script><script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a name that would be code in a template
+  '${process.exit()}',
+  '`+require("child_process")+`',
+  '',
+  ' ',
+  '0',
+  '-1',
+  'toString',
+  'hasOwnProperty',
+]
+
+describe('serialize (compiled views)', () => {
+  it('writes what projection and JSON.stringify write: allowlist, drops and their paths', () => {
+    const tree = compileAllowlist(['$.id', '$.users[*].name', '$.users[*].address.city'], 'allow')
+    expectSame(
+      {
+        id: 1,
+        token: 't',
+        users: [
+          { name: 'a', password: 'p', address: { city: 'x', street: 'y' } },
+          { name: 'b', password: 'q', 'odd key': 1, address: 'not an object' },
+          { password: 'r', name: 'c' },
+        ],
+      },
+      tree,
+    )
+  })
+
+  it('applies JSON conversions exactly as JSON.stringify: toJSON, boxed values, holes, non-finite numbers', () => {
+    const value = {
+      date: new Date(0),
+      boxed: [new Number(3), new String('s'), new Boolean(false)],
+      skipped: { u: undefined, f: () => 1, s: Symbol('x') },
+      inArray: [undefined, () => 1, Symbol('y'), Number.NaN, Number.POSITIVE_INFINITY, -0],
+      custom: { toJSON: (key: string) => ({ key, deep: [1, { a: 'b' }] }) },
+      map: new Map([[1, 2]]),
+      buffer: Buffer.from('hi'),
+      // biome-ignore lint/suspicious/noSparseArray: a hole, as JSON.stringify writes it
+      sparse: [1, , 3],
+      nested: { a: { b: { c: [[[]]] } } },
+    }
+    expectSame(value, KEEP)
+    expectSame(value, compileAllowlist(['$.date', '$.boxed[*]', '$.custom.deep', '$.inArray[*]'], 'allow'))
+    expectSame(value, KEEP, {})
+  })
+
+  it('writes primitive roots and undefined like JSON.stringify', () => {
+    for (const value of ['text', 12, true, null, Number.NaN, undefined, () => 1]) {
+      expectSame(value, KEEP)
+      expectSame(value, compileAllowlist(['$.a'], 'allow'))
+      expectSame(value, KEEP, {})
+    }
+  })
+
+  it('escapes hostile member names and values, and never evaluates them', () => {
+    const value: Record<string, unknown> = {}
+    for (const [i, name] of HOSTILE_NAMES.entries()) {
+      Object.defineProperty(value, name, { value: { [name]: name, n: i }, enumerable: true })
+    }
+    // Every name the path syntax can spell, allowlisted by a bracketed path.
+    const paths = HOSTILE_NAMES.map(
+      (name) => `$['${name.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}']`,
+    ).filter((path) => {
+      try {
+        compileAllowlist([path], 'allow')
+        return true
+      } catch {
+        return false
+      }
+    })
+    expect(paths.length).toBeGreaterThan(10)
+    for (const tree of [KEEP, compileAllowlist(paths, 'allow')]) {
+      expectSame(value, tree)
+      expectSame(value, tree, {})
+      const { written } = both(value, tree, {})
+      // What comes out parses back to the same names (no member injected by a name's content).
+      const parsed = JSON.parse(written.text!)
+      expect(Object.keys(parsed).every((name) => HOSTILE_NAMES.includes(name))).toBe(true)
+      expect(parsed.admin).toBeUndefined()
+    }
+  })
+
+  it('masks names that are secrets, keeping output names unique as projection does', () => {
+    const value = {
+      'ada@example.com': 1,
+      '[REDACTED:email]': 2,
+      'bob@example.com': { 'eve@example.com': 'x', plain: 'eve@example.com' },
+      password: 'hunter2',
+      rows: [
+        { apiKey: 'k1', n: 5 },
+        { apiKey: 'k2', n: 6 },
+      ],
+    }
+    expectSame(value, KEEP, {})
+    expectSame(
+      value,
+      compileAllowlist(["$['ada@example.com']", '$.rows[*].apiKey', '$.password'], 'allow'),
+      {},
+    )
+  })
+
+  it('applies member-name rules, key rules, function and pattern rules with the same paths', () => {
+    const redact: RedactOptions = {
+      rules: [
+        { id: 'user-ssn', keys: ['**.ssn'] },
+        { id: 'ticket', pattern: /TCK-\d{4}/g },
+        { id: 'long', match: (text, { path }) => text.length > 40 && path.startsWith('$.notes') },
+      ],
+    }
+    const value = {
+      notes: ['short', 'a very long string that goes well past forty characters', 'see TCK-1234'],
+      people: [{ ssn: '123', profile: { ssn: 456 } }],
+      secret: 9,
+    }
+    expectSame(value, KEEP, redact)
+    expectSame(value, compileAllowlist(['$.notes[*]', '$.people[*].ssn'], 'allow'), redact)
+  })
+
+  it('refuses what JSON cannot express, cycles and nesting past maxDepth, with the same codes', () => {
+    const cyclic: Record<string, unknown> = { a: 1 }
+    cyclic.self = cyclic
+    const deep: unknown[] = []
+    let at = deep
+    for (let i = 0; i < 200; i++) {
+      const next: unknown[] = []
+      at.push(next)
+      at = next
+    }
+    const view = new CompiledView(KEEP)
+    for (const value of [{ n: 1n }, cyclic, deep]) {
+      expect(failure(() => serialize(value, view, limits))).toBe(failure(() => project(value, KEEP, limits)))
+    }
+    expect(failure(() => serialize({ text: 'x'.repeat(100) }, view, { ...limits, maxBytes: 50 }))).toBe(
+      'ERR_LG_RESPONSE_TOO_LARGE',
+    )
+  })
+
+  it('keeps plans per view: shapes that change at one place, and redactors that change, give the same text', () => {
+    const tree = compileAllowlist(['$.data[*].id', '$.data[*].email', '$.data[*].meta.*'], 'allow')
+    const view = new CompiledView(tree)
+    const one = compileRedactor({}, 'redact')
+    const two = compileRedactor({ overrides: { email: false } }, 'redact')
+    const random = seededRandom(7)
+    for (let round = 0; round < 50; round++) {
+      const rows = Array.from({ length: 5 }, (_, i) =>
+        random() < 0.5
+          ? { id: i, email: `u${i}@example.com`, meta: { a: i } }
+          : { email: `u${i}@example.com`, id: i, extra: true, meta: [i] },
+      )
+      const redactor = random() < 0.5 ? one : two
+      const expected = JSON.stringify(
+        project({ data: rows }, tree, { ...limits, hooks: session({}, redactor) }).value,
+      )
+      expect(serialize({ data: rows }, view, { ...limits, hooks: session({}, redactor) }).text).toBe(expected)
+    }
+  })
+
+  it('agrees with projection on random documents, allowlists and redaction (property test)', () => {
+    const random = seededRandom(0x5e71a1)
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
+    const NAMES = [
+      'id',
+      'name',
+      'email',
+      'password',
+      'token',
+      'items',
+      'a',
+      'b',
+      'note',
+      'ada@example.com',
+      '"q"',
+    ]
+    const STRINGS = [
+      '',
+      'plain',
+      'ada@example.com',
+      '4111 1111 1111 1111',
+      '$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234',
+      '{"password":"x","card":"4111111111111111"}',
+      'AKIAIOSFODNN7EXAMPLE',
+      'line\nbreak "quoted" \\',
+    ]
+    const value = (depth: number): unknown => {
+      const r = random()
+      if (depth > 4 || r < 0.45) {
+        return pick<unknown>([...STRINGS, 0, -1.5, 1e21, true, false, null, undefined, Number.NaN])
+      }
+      if (r < 0.7) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1))
+      const out: Record<string, unknown> = {}
+      for (let i = Math.floor(random() * 5); i > 0; i--) out[pick(NAMES)] = value(depth + 1)
+      return out
+    }
+    const path = (): string => {
+      let out = '$'
+      for (let i = 1 + Math.floor(random() * 3); i > 0; i--) {
+        const r = random()
+        out += r < 0.25 ? '[*]' : r < 0.35 ? '.*' : `['${pick(NAMES).replaceAll("'", "\\'")}']`
+      }
+      return out
+    }
+    for (let i = 0; i < 400; i++) {
+      const doc = value(0)
+      const tree =
+        random() < 0.2
+          ? KEEP
+          : compileAllowlist(Array.from({ length: 1 + Math.floor(random() * 4) }, path), 'allow')
+      expectSame(doc, tree, random() < 0.5 ? undefined : {})
+    }
+  })
+})

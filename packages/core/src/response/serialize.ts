@@ -1,0 +1,447 @@
+import { KEEP, type ProjectionNode } from '../allowlist/compile.js'
+import {
+  childPath,
+  depthError,
+  OMIT,
+  type PathRef,
+  Place,
+  type ProjectHooks,
+  type ProjectionResult,
+  type ProjectOptions,
+  prepare,
+  REMOVE,
+  sizeError,
+  templateOf,
+} from '../allowlist/project.js'
+
+/**
+ * What a member name asks of the serializer, per redactor: `NAME` when the name itself must be
+ * read (it may be a secret used as a name), `VALUE` when its primitive values need the full value
+ * hook (a member-name rule or a key rule applies); 0 when only the detectors read its strings.
+ */
+export const MEMBER_NAME = 1
+export const MEMBER_VALUE = 2
+
+/** Redaction as the serializer calls it: {@link ProjectHooks} plus the facts that let it skip work. */
+export interface SerializeHooks extends ProjectHooks {
+  /** What the redactor compiled for (member facts are cached per scope). */
+  readonly scope: object
+  /** {@link MEMBER_NAME} / {@link MEMBER_VALUE} bits of a member name, for this scope. */
+  memberFacts(key: string): number
+  /** Redacts one string found under `key` (already known to need no member-name rule). */
+  string(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE
+}
+
+/** What {@link serialize} wrote and what it left out. */
+export interface SerializeResult extends Omit<ProjectionResult, 'value'> {
+  /** The JSON text, or `undefined` where `JSON.stringify` returns it (a root `undefined`). */
+  readonly text: string | undefined
+}
+
+/**
+ * How the members of one object shape are written under one node: computed the first time an
+ * object with these keys is seen there, then reused by every object of the same shape, across
+ * responses (objects of a list, every response of a route).
+ */
+interface Plan {
+  readonly node: ProjectionNode
+  readonly keys: readonly string[]
+  /** Indices into `keys` of the kept members, in order. */
+  readonly kept: readonly number[]
+  readonly children: readonly ProjectionNode[]
+  /** `"name":` of each kept member, JSON-escaped once. */
+  readonly names: readonly string[]
+  readonly dropKeys: readonly string[]
+  /** Plans of the values of each kept member, last seen (objects, or the elements of arrays). */
+  readonly next: (Plan | undefined)[]
+  /** Member facts for `scope`, recomputed when another redactor writes this shape. */
+  scope: object | null
+  facts: Uint8Array
+  /** Whether any kept member has facts (otherwise strings only go to the detectors). */
+  /** The union of `facts`: 0 when strings only go to the detectors. */
+  anyFacts: number
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function makePlan(node: ProjectionNode, keys: string[]): Plan {
+  const kept: number[] = []
+  const children: ProjectionNode[] = []
+  const names: string[] = []
+  const dropKeys: string[] = []
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!
+    const child = node.keep
+      ? KEEP
+      : ((node.children !== null ? node.children.get(key) : undefined) ?? node.any)
+    if (child === null || child === undefined) {
+      dropKeys.push(key)
+      continue
+    }
+    kept.push(k)
+    children.push(child)
+    names.push(`${JSON.stringify(key)}:`)
+  }
+  return {
+    node,
+    keys,
+    kept,
+    children,
+    names,
+    dropKeys,
+    next: new Array<Plan | undefined>(kept.length),
+    scope: null,
+    facts: new Uint8Array(kept.length),
+    anyFacts: 0,
+  }
+}
+
+/**
+ * A compiled view: an allowlist tree with the member plans it learns from the bodies it writes.
+ * Build one per view at startup and reuse it for every response; plans are bounded by the shapes
+ * the application sends.
+ */
+export class CompiledView {
+  readonly tree: ProjectionNode
+  /** The plan of the root value, last seen. */
+  readonly root: (Plan | undefined)[] = [undefined]
+  constructor(tree: ProjectionNode) {
+    this.tree = tree
+  }
+}
+
+const compiledViews = new WeakMap<ProjectionNode, CompiledView>()
+
+/** The compiled view of `tree`, made once per tree. */
+export function compiledView(tree: ProjectionNode): CompiledView {
+  let view = compiledViews.get(tree)
+  if (view === undefined) {
+    view = new CompiledView(tree)
+    compiledViews.set(tree, view)
+  }
+  return view
+}
+
+/**
+ * Writes `value` as JSON text holding only what the view allows, redacting kept values and
+ * names on the way: the same text as `JSON.stringify(project(value, view.tree, options).value)`,
+ * with the same counts and dropped paths, without building the projected value. Member names are
+ * escaped with `JSON.stringify` once per shape; no code is generated from names or values.
+ * @throws LeakguardResponseError for BigInt, cycles, nesting deeper than `maxDepth`, or a body
+ * larger than `maxBytes`; what a hook throws
+ */
+export function serialize(
+  value: unknown,
+  view: CompiledView,
+  options: ProjectOptions & { readonly hooks?: SerializeHooks | undefined },
+): SerializeResult {
+  // Nesting deeper than the call stack (maxDepth allows 10,000) throws a RangeError, which the
+  // guard reports as ERR_LG_RESPONSE_TOO_DEEP (toResponseError).
+  return new Writer(options).run(value, view)
+}
+
+class Writer {
+  private readonly hooks: SerializeHooks | undefined
+  private readonly maxDepth: number
+  private readonly maxBytes: number
+  private readonly maxPaths: number
+  private dropped = 0
+  private readonly places = new Place(null, null)
+  /** Output characters of finished strings: checked against `maxBytes` at each container. */
+  private size = 0
+  /** Path of the member being written: its member name (`null`: array element) and index. */
+  private readonly keyAt: (string | null)[] = []
+  private readonly indexAt: number[] = []
+  private readonly containers: object[] = []
+  private depth = 0
+  private readonly at: PathRef
+
+  constructor(options: ProjectOptions & { readonly hooks?: SerializeHooks | undefined }) {
+    this.hooks = options.hooks
+    this.maxDepth = options.maxDepth
+    this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
+    this.maxPaths = options.maxPaths
+    const keyAt = this.keyAt
+    const indexAt = this.indexAt
+    this.at = {
+      template: () => this.template(),
+      concrete: () => templateOf(keyAt, this.depth, true, indexAt),
+      keys: () => {
+        const out: string[] = []
+        for (let d = 0; d < this.depth; d++) if (keyAt[d] !== null) out.push(keyAt[d]!)
+        return out
+      },
+    }
+  }
+
+  /** Template paths of each level, reused while the names above stay the same (findings repeat by row). */
+  private readonly templates: string[] = ['$']
+  private readonly templateKeys: (string | null)[] = []
+  private templateDepth = 0
+
+  private template(): string {
+    const depth = this.depth
+    const limit = Math.min(this.templateDepth, depth)
+    let d = 0
+    while (d < limit && this.templateKeys[d] === this.keyAt[d]) d++
+    for (; d < depth; d++) {
+      const key = this.keyAt[d]!
+      this.templateKeys[d] = key
+      this.templates[d + 1] = childPath(this.templates[d]!, key)
+    }
+    this.templateDepth = depth
+    return this.templates[depth]!
+  }
+
+  run(value: unknown, view: CompiledView): SerializeResult {
+    const tree = view.tree
+    const top = prepare(value, '')
+    let text: string | undefined
+    if (top === OMIT) text = undefined
+    else if (typeof top === 'object' && top !== null) {
+      text = this.container(top.container, tree, tree.keep ? null : this.places, view.root, 0)
+    } else if (tree.keep) {
+      const hooks = this.hooks
+      const out = hooks === undefined ? top : hooks.value(top, null, this.at)
+      text = out === REMOVE ? 'null' : primitive(out)
+    } else {
+      this.dropped++
+      return {
+        text: 'null',
+        dropped: 1,
+        droppedPaths: this.maxPaths > 0 ? ['$'] : [],
+        pathsTruncated: this.maxPaths === 0,
+      }
+    }
+    if (this.dropped === 0) return { text, dropped: 0, droppedPaths: [], pathsTruncated: false }
+    const droppedPaths: string[] = []
+    const pathsTruncated = this.places.collect(droppedPaths, this.maxPaths)
+    return { text, dropped: this.dropped, droppedPaths, pathsTruncated }
+  }
+
+  /** An object or array; `hint[slot]` holds the plan last used at this place. */
+  private container(
+    src: object,
+    node: ProjectionNode,
+    place: Place | null,
+    hint: (Plan | undefined)[],
+    slot: number,
+  ): string {
+    const depth = this.depth
+    if (depth + 1 > this.maxDepth) throw depthError(this.containers.slice(0, depth), src)
+    this.containers[depth] = src
+    if (this.size > this.maxBytes) throw sizeError()
+    this.size++
+    return Array.isArray(src)
+      ? this.array(src, node, place, hint, slot)
+      : this.object(src, node, place, hint, slot)
+  }
+
+  private array(
+    src: unknown[],
+    node: ProjectionNode,
+    place: Place | null,
+    hint: (Plan | undefined)[],
+    slot: number,
+  ): string {
+    const d = this.depth
+    this.depth = d + 1
+    this.keyAt[d] = null
+    const hooks = this.hooks
+    let out = '['
+    let first = true
+    // Elements share one place ([*]) and, most often, one shape.
+    const elementPlace = place === null ? null : place.child(null)
+    for (let i = 0; i < src.length; i++) {
+      this.indexAt[d] = i
+      const child = node.keep
+        ? KEEP
+        : ((node.children !== null ? node.children.get(String(i)) : undefined) ?? node.any)
+      if (child === null || child === undefined) {
+        this.drop(place, null)
+        continue
+      }
+      const raw = src[i]
+      let piece: string
+      if (typeof raw === 'string' && child.keep) {
+        if (hooks === undefined) piece = this.quote(raw)
+        else {
+          const masked = hooks.value(raw, null, this.at)
+          if (masked === REMOVE) continue
+          piece = typeof masked === 'string' ? this.quote(masked) : primitive(masked)
+        }
+      } else {
+        const prepared = prepare(raw, i)
+        if (prepared === OMIT) piece = 'null'
+        else if (typeof prepared === 'object' && prepared !== null) {
+          piece = this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
+        } else if (child.keep) {
+          const masked = hooks === undefined ? prepared : hooks.value(prepared, null, this.at)
+          if (masked === REMOVE) continue
+          piece = typeof masked === 'string' ? this.quote(masked) : primitive(masked)
+        } else {
+          this.drop(place, null)
+          continue
+        }
+      }
+      if (first) {
+        out += piece
+        first = false
+      } else out += `,${piece}`
+    }
+    this.depth = d
+    return `${out}]`
+  }
+
+  private object(
+    src: object,
+    node: ProjectionNode,
+    place: Place | null,
+    hint: (Plan | undefined)[],
+    slot: number,
+  ): string {
+    const keys = Object.keys(src)
+    let plan = hint[slot]
+    if (plan === undefined || plan.node !== node || !sameKeys(plan.keys, keys)) {
+      plan = makePlan(node, keys)
+      hint[slot] = plan
+    }
+    if (plan.dropKeys.length > 0) {
+      this.dropped += plan.dropKeys.length
+      if (place !== null) place.dropAll(plan, plan.dropKeys)
+    }
+    const hooks = this.hooks
+    let facts: Uint8Array | undefined
+    if (hooks !== undefined && plan.kept.length > 0) {
+      if (plan.scope !== hooks.scope) {
+        let any = 0
+        for (let p = 0; p < plan.kept.length; p++) {
+          const bits = hooks.memberFacts(keys[plan.kept[p]!]!)
+          plan.facts[p] = bits
+          any |= bits
+        }
+        plan.scope = hooks.scope
+        plan.anyFacts = any
+      }
+      if (plan.anyFacts !== 0) facts = plan.facts
+    }
+    // Output names, tracked while a name may still be masked: masked names are kept unique.
+    const names = facts !== undefined && (plan.anyFacts & MEMBER_NAME) !== 0 ? new Set<string>() : undefined
+    let masked = false
+    const d = this.depth
+    this.depth = d + 1
+    const record = src as Record<string, unknown>
+    let out = '{'
+    for (let p = 0; p < plan.kept.length; p++) {
+      const index = plan.kept[p]!
+      const key = keys[index]!
+      this.keyAt[d] = key
+      this.indexAt[d] = index
+      const raw = record[key]
+      const child = plan.children[p]!
+      const bits = facts === undefined ? 0 : facts[p]!
+      let piece: string
+      let name: string | undefined
+      if (child.keep && typeof raw === 'string') {
+        if (hooks === undefined) piece = this.quote(raw)
+        else {
+          const value =
+            (bits & MEMBER_VALUE) === 0 && raw !== ''
+              ? hooks.string(raw, key, this.at)
+              : hooks.value(raw, key, this.at)
+          if (value === REMOVE) continue
+          piece = typeof value === 'string' ? this.quote(value) : primitive(value)
+        }
+      } else if (child.keep && typeof raw === 'number' && (bits & MEMBER_VALUE) === 0) {
+        piece = Number.isFinite(raw) ? `${raw}` : 'null'
+      } else {
+        const prepared = prepare(raw, key)
+        if (prepared === OMIT) continue
+        if (typeof prepared === 'object' && prepared !== null) {
+          if (names !== undefined) name = this.name(plan, p, key, bits, names)
+          piece = this.container(
+            prepared.container,
+            child,
+            child.keep || place === null ? null : place.child(key),
+            plan.next,
+            p,
+          )
+          this.depth = d + 1
+        } else if (child.keep) {
+          const value = hooks === undefined ? prepared : hooks.value(prepared, key, this.at)
+          if (value === REMOVE) continue
+          piece = typeof value === 'string' ? this.quote(value) : primitive(value)
+        } else {
+          // The allowlist expects members below this one, but the value has none.
+          this.drop(place, key)
+          continue
+        }
+      }
+      if (names !== undefined) {
+        this.keyAt[d] = key
+        this.indexAt[d] = index
+        name ??= this.name(plan, p, key, bits, names)
+        if (name !== plan.names[p]) masked = true
+      } else name = plan.names[p]!
+      out += out.length === 1 ? name + piece : `,${name}${piece}`
+    }
+    this.depth = d
+    // Names read clean are remembered by the redactor: the next object of this shape skips them.
+    if (names !== undefined && !masked) plan.scope = null
+    return `${out}}`
+  }
+
+  /** The output name of a member whose name may itself be a secret: read, masked, kept unique. */
+  private name(plan: Plan, p: number, key: string, bits: number, names: Set<string>): string {
+    const changed = (bits & MEMBER_NAME) === 0 ? key : this.hooks!.key(key, this.at)
+    let unique = changed
+    for (let n = 2; names.has(unique); n++) unique = `${changed}#${n}`
+    names.add(unique)
+    return unique === key ? plan.names[p]! : `${JSON.stringify(unique)}:`
+  }
+
+  private quote(text: string): string {
+    this.size += text.length + 2
+    if (this.size > this.maxBytes) throw sizeError()
+    return quote(text)
+  }
+
+  private drop(place: Place | null, key: string | null): void {
+    this.dropped++
+    if (place !== null) place.addDrop(key)
+  }
+}
+
+/**
+ * A string as JSON text. Short strings with nothing to escape (most of them) are quoted as they
+ * are, which is several times cheaper than a `JSON.stringify` call; the others go through it.
+ */
+export function quote(text: string): string {
+  if (text.length < 80) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i)
+      // Controls, `"`, `\\`, and surrogates (JSON.stringify escapes lone ones).
+      if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text)
+    }
+    return `"${text}"`
+  }
+  return JSON.stringify(text)
+}
+
+/** A primitive (or a mask's output) as JSON text. */
+function primitive(value: unknown): string {
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? `${value}` : 'null'
+    case 'boolean':
+      return value ? 'true' : 'false'
+    case 'string':
+      return quote(value)
+    default:
+      return value === null ? 'null' : (JSON.stringify(value) ?? 'null')
+  }
+}
