@@ -15,7 +15,7 @@ import {
   type RouteOptions,
   type SerializedDecision,
 } from '@leakguard/core'
-import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { Application, NextFunction, Request, RequestHandler, Response } from 'express'
 import { errorHandler, warnWithoutErrorHandler } from './error-handler.js'
 import { interceptRawBody } from './raw-body.js'
 import { markSeen, watchUnguardedResponses } from './unguarded.js'
@@ -55,6 +55,19 @@ function settle(
 ): void {
   if (isPromise(decision)) decision.then(onDecision).catch(next)
   else onDecision(decision)
+}
+
+/**
+ * Whether `res.json` of this app writes compact JSON: no `json replacer`, `json spaces` or
+ * `json escape` setting, which leakguard's compiled writer does not apply (it hands the filtered
+ * value to `res.json` instead).
+ */
+function writesPlainJson(app: Application): boolean {
+  return (
+    app.get('json replacer') === undefined &&
+    app.get('json spaces') === undefined &&
+    app.get('json escape') === undefined
+  )
 }
 
 /** An object Express would serialize as JSON (not a Buffer or typed array). */
@@ -127,11 +140,16 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       guard.routed(context, { method: req.method, path: `${req.baseUrl ?? ''}${req.path}` })
     const filterObject = (method: (body: unknown) => Response, body: unknown): Response => {
       routed()
-      const decision = guard.filterResponse(context, {
-        status: res.statusCode,
-        body,
-        routeOptions: routeOptionsOf.get(req),
-      })
+      const input = { status: res.statusCode, body, routeOptions: routeOptionsOf.get(req) }
+      if (method === json && writesPlainJson(req.app)) {
+        // Written straight to JSON text through the route's compiled view, then sent as res.json
+        // sends its own text (Content-Type, ETag, HEAD and 304 handling are Express's).
+        const decision = guard.serializeResponse(context, input)
+        if (decision.blocked) return sendBlocked(decision)
+        if (res.get('Content-Type') === undefined) res.set('Content-Type', 'application/json')
+        return original(send, decision.payload)
+      }
+      const decision = guard.filterResponse(context, input)
       return decision.blocked ? sendBlocked(decision) : original(method, decision.body)
     }
 

@@ -59,6 +59,49 @@ describe.each([
     }
   })
 
+  it('writes res.json and res.send(object) itself through the compiled view, with the JSON settings of the app left to Express', async () => {
+    const guard = createGuard({ routes: { 'GET /*': { allow: ['$.id', '$.rows[*].id'] } } })
+    let written = 0
+    const serializeResponse = guard.serializeResponse.bind(guard)
+    guard.serializeResponse = (context, response) => {
+      written++
+      return serializeResponse(context, response)
+    }
+    const body = { id: 1, apiKey: SECRET, rows: [{ id: 2, apiKey: SECRET }] }
+    const app = createExpress()
+    app.use(leakguard(guard))
+    app.get('/json', (_req, res) => void res.json(body))
+    app.get('/send', (_req, res) => void res.send(body))
+    app.get('/typed', (_req, res) => void res.type('application/vnd.api+json').json(body))
+    const spaced = createExpress()
+    spaced.set('json spaces', 2)
+    spaced.use(leakguard(guard))
+    spaced.get('/json', (_req, res) => void res.json(body))
+    const server = await listen(app)
+    const spacedServer = await listen(spaced)
+    try {
+      for (const path of ['/json', '/send']) {
+        const res = await fetch(`${server.url}${path}`)
+        expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
+        expect(await res.text()).toBe('{"id":1,"rows":[{"id":2}]}')
+      }
+      expect(written).toBe(2)
+      const typed = await fetch(`${server.url}/typed`)
+      expect(typed.headers.get('content-type')).toBe('application/vnd.api+json; charset=utf-8')
+      expect(await typed.text()).toBe('{"id":1,"rows":[{"id":2}]}')
+      const head = await fetch(`${server.url}/json`, { method: 'HEAD' })
+      expect(Number(head.headers.get('content-length'))).toBe('{"id":1,"rows":[{"id":2}]}'.length)
+      expect(written).toBe(4)
+      // `json spaces`: Express writes the filtered value with the app's indentation.
+      const res = await fetch(`${spacedServer.url}/json`)
+      expect(await res.text()).toBe(JSON.stringify({ id: 1, rows: [{ id: 2 }] }, null, 2))
+      expect(written).toBe(4)
+    } finally {
+      await server.close()
+      await spacedServer.close()
+    }
+  })
+
   it('filters res.send(object), res.jsonp() and JSON written by res.sendFile', async () => {
     const { guard } = recording({ 'GET /*': { allow: ['$.id', '$.name'] } })
     const server = await serve((app) => {

@@ -102,6 +102,48 @@ function builderOf(pattern: string): PathBuilder {
   return build
 }
 
+/**
+ * Fastify's internal slots of a reply's own serializer (`reply.serializer()`) and of the route's
+ * default one (`setReplySerializer()`), found by their descriptions; `undefined` if a Fastify
+ * version names them otherwise, and then leakguard never takes the serialization over.
+ */
+let serializerSlots: { reply: symbol; context: symbol; defaults: symbol } | null | undefined
+function findSerializerSlots(reply: FastifyReply): typeof serializerSlots {
+  // The route context sits on the prototype Fastify builds per route, the serializer on the reply.
+  const symbols: symbol[] = []
+  for (let at: object | null = reply; at !== null; at = Object.getPrototypeOf(at))
+    symbols.push(...Object.getOwnPropertySymbols(at))
+  const replySlot = symbols.find((symbol) => symbol.description === 'fastify.reply.serializer')
+  const contextSlot = symbols.find((symbol) => symbol.description === 'fastify.context')
+  const context =
+    contextSlot === undefined ? undefined : (reply as unknown as Record<symbol, object>)[contextSlot]
+  const defaults =
+    context === undefined
+      ? undefined
+      : Object.getOwnPropertySymbols(context).find(
+          (symbol) => symbol.description === 'fastify.replySerializerDefault',
+        )
+  return replySlot === undefined || contextSlot === undefined || defaults === undefined
+    ? null
+    : { reply: replySlot, context: contextSlot, defaults }
+}
+
+/**
+ * Whether Fastify would serialize this reply with plain `JSON.stringify`: no serializer set on the
+ * reply, none set with `setReplySerializer()`, and no response schema for the route (a schema's
+ * serializer drops and coerces members: leakguard then filters the object and lets it write).
+ */
+function usesDefaultSerializer(request: FastifyRequest, reply: FastifyReply): boolean {
+  if (request.routeOptions.schema?.response !== undefined) return false
+  if (serializerSlots === undefined) serializerSlots = findSerializerSlots(reply)
+  const found = serializerSlots
+  if (found === null || found === undefined) return false
+  const slots = reply as unknown as Record<symbol, unknown>
+  if (slots[found.reply] !== null) return false
+  const context = slots[found.context] as Record<symbol, unknown> | undefined
+  return context !== undefined && (context[found.defaults] ?? null) === null
+}
+
 /** A Web `Response`, recognised as Fastify does (any realm, any fetch implementation). */
 function isWebResponse(payload: unknown): payload is Response {
   return typeof payload === 'object' && Object.prototype.toString.call(payload) === '[object Response]'
@@ -243,6 +285,22 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       const blocked = guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL')
       reply.code(blocked.status).type(blocked.contentType)
       return next(null, blocked.body)
+    }
+    if (usesDefaultSerializer(request, reply)) {
+      // Fastify would JSON.stringify the payload: leakguard writes it instead, through the
+      // route's compiled view, as the reply's serializer (the payload as the last
+      // preSerialization hook left it is what gets filtered), so nothing is serialized twice.
+      reply.serializer((value: unknown) => {
+        const decision = guard.serializeResponse(context, {
+          status: reply.statusCode,
+          body: value,
+          routeOptions,
+        })
+        if (!decision.blocked) return decision.payload
+        reply.code(decision.status).type(decision.contentType)
+        return decision.payload
+      })
+      return next(null, payload)
     }
     const decision = guard.filterResponse(context, { status: reply.statusCode, body: payload, routeOptions })
     if (decision.blocked) reply.code(decision.status).type(decision.contentType)

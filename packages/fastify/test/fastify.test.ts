@@ -209,6 +209,46 @@ describe('fastify specifics', () => {
     }
   })
 
+  it('writes plain replies itself through the compiled view, and leaves schemas and serializers of the app in charge', async () => {
+    const guard = createGuard({ routes: { 'GET /*': { allow: ['$.id', '$.rows[*].id'] } } })
+    const written: unknown[] = []
+    const serializeResponse = guard.serializeResponse.bind(guard)
+    guard.serializeResponse = (context, response) => {
+      written.push(response.body)
+      return serializeResponse(context, response)
+    }
+    const server = await serve(async (app) => {
+      await app.register(leakguard, guard)
+      app.get('/plain', async () => ({ id: 1, secret: SECRET, rows: [{ id: 2, secret: SECRET }] }))
+      // A hook of a plugin registered after leakguard changes the payload after leakguard's
+      // preSerialization ran: what is written is the payload as it leaves the last hook.
+      await app.register(async (scope) => {
+        scope.addHook('preSerialization', async (_request, _reply, payload) => ({
+          ...(payload as object),
+          late: SECRET,
+        }))
+        scope.get('/late', async () => ({ id: 3 }))
+      })
+      await app.register(async (scope) => {
+        scope.setReplySerializer((payload) => `${JSON.stringify(payload)}\n`)
+        scope.get('/custom', async () => ({ id: 4, secret: SECRET }))
+      })
+    })
+    try {
+      const plain = await fetch(`${server.url}/plain`)
+      expect(plain.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(await plain.text()).toBe('{"id":1,"rows":[{"id":2}]}')
+      expect(written).toHaveLength(1)
+      expect(await (await fetch(`${server.url}/late`)).text()).toBe('{"id":3}')
+      expect(written).toHaveLength(2)
+      // setReplySerializer: the app's serializer writes the filtered object, newline included.
+      expect(await (await fetch(`${server.url}/custom`)).text()).toBe('{"id":4}\n')
+      expect(written).toHaveLength(2)
+    } finally {
+      await server.close()
+    }
+  })
+
   it('accepts a guard, and refuses options.guard that is not one', async () => {
     const guard = createGuard({ routes: { 'GET /x': { allow: ['$.id'] } } })
     const server = await serve(async (app) => {

@@ -156,9 +156,14 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       }
       return
     }
-    const decision = guard.filterResponse(context, { status: ctx.status, body, routeOptions })
+    // Written straight to JSON text through the route's compiled view, before Koa's own
+    // JSON.stringify: ctx.body becomes that text, and the JSON Content-Type Koa set stays.
+    const decision = guard.serializeResponse(context, { status: ctx.status, body, routeOptions })
     if (decision.blocked) sendBlocked(ctx, decision)
-    else if (decision.body !== body) ctx.body = decision.body
+    else {
+      if (ctx.response.get('Content-Type') === '') ctx.type = 'json'
+      ctx.body = decision.payload
+    }
   }
   return middleware
 }

@@ -7,6 +7,34 @@ import { leakguard } from '../src/index.js'
 const SECRET = 'SENTINEL-koa-secret'
 
 describe('koa specifics', () => {
+  it('writes object bodies itself through the compiled view before Koa serializes, keeping their type', async () => {
+    const guard = createGuard({ routes: { 'GET /*': { allow: ['$.id', '$.rows[*].id'] } } })
+    let written = 0
+    const serializeResponse = guard.serializeResponse.bind(guard)
+    guard.serializeResponse = (context, response) => {
+      written++
+      return serializeResponse(context, response)
+    }
+    const app = new Koa()
+    app.use(leakguard(guard))
+    app.use((ctx) => {
+      if (ctx.path === '/typed') ctx.type = 'application/problem+json'
+      ctx.body = { id: 1, secret: SECRET, rows: [{ id: 2, secret: SECRET }] }
+    })
+    const server = await listen(app.callback())
+    try {
+      const res = await fetch(`${server.url}/plain`)
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      expect(await res.text()).toBe('{"id":1,"rows":[{"id":2}]}')
+      const typed = await fetch(`${server.url}/typed`)
+      expect(typed.headers.get('content-type')).toBe('application/problem+json')
+      expect(await typed.text()).toBe('{"id":1,"rows":[{"id":2}]}')
+      expect(written).toBe(2)
+    } finally {
+      await server.close()
+    }
+  })
+
   it('leaves thrown errors to ctx.onerror, whose page carries no stack, message or SQL', async () => {
     const app = new Koa()
     app.silent = true

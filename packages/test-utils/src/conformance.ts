@@ -4,6 +4,7 @@ import { runAvailabilityAttacks } from './attacks/availability.js'
 import { runBruteForceAttacks } from './attacks/brute-force.js'
 import { runDuplicateMemberAttacks } from './attacks/duplicate-members.js'
 import { runHeaderAttacks } from './attacks/headers.js'
+import { runHostileNameAttacks } from './attacks/hostile-names.js'
 import { runRawPathAttacks } from './attacks/raw-paths.js'
 import { runRequestTargetAttacks } from './attacks/request-target.js'
 import { runRouteAgreementAttacks } from './attacks/route-agreement.js'
@@ -38,6 +39,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
     runRouteAgreementAttacks(harness)
     runDuplicateMemberAttacks(harness)
     runWebResponseAttacks(harness)
+    runHostileNameAttacks(harness)
     runRawPathAttacks(harness)
     runUntypedTextAttacks(harness)
     runHeaderAttacks(harness)
