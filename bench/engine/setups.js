@@ -67,22 +67,33 @@ export const payloads = {
 
 export function createSetups(payload) {
   const route = { 'GET /bench': { allow: payload.allow } }
-  const filtered = (guard) => (body) => {
+  // What every adapter runs for an object body: the compiled view writes the JSON text.
+  const written = (guard) => (body) => {
+    const context = guard.startRequest({ method: 'GET', path: '/bench', native: undefined })
+    return guard.serializeResponse(context, { status: 200, body }).payload
+  }
+  // The previous pipeline, for reference: projection to a new value, then JSON.stringify of it.
+  const projected = (guard) => (body) => {
     const context = guard.startRequest({ method: 'GET', path: '/bench', native: undefined })
     return JSON.stringify(guard.filterResponse(context, { status: 200, body }).body)
   }
   const setups = [
     {
       name: 'leakguard allowlist + default detectors',
-      run: filtered(createGuard({ routes: route })),
+      run: written(createGuard({ routes: route })),
       protects: true,
     },
     {
       name: 'leakguard allowlist only (redaction off)',
-      run: filtered(createGuard({ routes: route, redact: { detectors: 'none', keyNames: false } })),
+      run: written(createGuard({ routes: route, redact: { detectors: 'none', keyNames: false } })),
       protects: true,
     },
-    { name: 'leakguard default detectors, no allowlist', run: filtered(createGuard()), protects: 'redacts' },
+    { name: 'leakguard default detectors, no allowlist', run: written(createGuard()), protects: 'redacts' },
+    {
+      name: 'previous pipeline (projection + JSON.stringify), allowlist + default detectors',
+      run: projected(createGuard({ routes: route })),
+      protects: true,
+    },
   ]
   if (payload.redactPaths !== null) {
     const redact = fastRedact({ paths: payload.redactPaths, remove: true })

@@ -9,7 +9,7 @@
 export type TextCharset = 'utf8' | 'utf16le' | 'utf16be'
 
 /** The indentation of JSON text pretty-printed by `JSON.stringify` (its third argument), if any. */
-function indentOf(text: string): string | undefined {
+export function indentOf(text: string): string | undefined {
   const first = text.charCodeAt(0)
   if ((first !== 0x7b && first !== 0x5b) || text.charCodeAt(1) !== 0x0a) return undefined
   let end = 2
@@ -23,9 +23,12 @@ function indentOf(text: string): string | undefined {
  * text comes out identical, so its bytes, ETag and Content-Length can be kept.
  */
 export function serializeLike(value: unknown, original: string): string {
-  const indent = indentOf(original)
-  const out = (indent === undefined ? JSON.stringify(value) : JSON.stringify(value, null, indent)) ?? 'null'
-  return original.charCodeAt(original.length - 1) === 0x0a ? `${out}\n` : out
+  return layoutLike(JSON.stringify(value, null, indentOf(original)) ?? 'null', original)
+}
+
+/** `compact` (JSON text) with the final newline of `original`, if it had one. */
+export function layoutLike(compact: string, original: string): string {
+  return original.charCodeAt(original.length - 1) === 0x0a ? `${compact}\n` : compact
 }
 
 /**

@@ -25,6 +25,8 @@ import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem.js'
 import {
   decodeText,
   encodeText,
+  indentOf,
+  layoutLike,
   sameText,
   serializeLike,
   type TextCharset,
@@ -373,12 +375,21 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
           },
         )
       }
-      const result = decide(context, status, body, routeOptions, false)
-      if (mode === 'report') return { blocked: false, payload }
       // What goes out is the serialization of what was decided on, never the text that was parsed:
       // clients that keep the first of duplicate members, or read a byte order mark, bytes that are
       // not UTF-8 or digits beyond double precision otherwise than JSON.parse, would read the rest.
-      const decided = serializeLike(result.value, text)
+      // Compact text (most of it) is written by the compiled view; pretty-printed text keeps its
+      // indentation through a projection and JSON.stringify.
+      let decided: string
+      if (indentOf(text) === undefined) {
+        const result = decide(context, status, body, routeOptions, true)
+        if (mode === 'report') return { blocked: false, payload }
+        decided = layoutLike(result.text ?? 'null', text)
+      } else {
+        const result = decide(context, status, body, routeOptions, false)
+        if (mode === 'report') return { blocked: false, payload }
+        decided = serializeLike(result.value, text)
+      }
       if (sameText(payload, text, decided)) return { blocked: false, payload }
       return { blocked: false, payload: reencode(decided, codings) }
     } catch (thrown) {
