@@ -51,6 +51,8 @@ interface Plan {
   readonly children: readonly ProjectionNode[]
   /** `"name":` of each kept member, JSON-escaped once. */
   readonly names: readonly string[]
+  /** `,"name":`: the same with the comma that precedes every member but the first written. */
+  readonly commaNames: readonly string[]
   readonly dropKeys: readonly string[]
   /** Plans of the values of each kept member, last seen (objects, or the elements of arrays). */
   readonly next: (Plan | undefined)[]
@@ -92,6 +94,7 @@ function makePlan(node: ProjectionNode, keys: string[]): Plan {
     kept,
     children,
     names,
+    commaNames: names.map((name) => `,${name}`),
     dropKeys,
     next: new Array<Plan | undefined>(kept.length),
     scope: null,
@@ -386,8 +389,8 @@ class Writer {
         this.indexAt[d] = index
         name ??= this.name(plan, p, key, bits, names)
         if (name !== plan.names[p]) masked = true
-      } else name = plan.names[p]!
-      out += out.length === 1 ? name + piece : `,${name}${piece}`
+        out += out.length === 1 ? name + piece : `,${name}${piece}`
+      } else out += (out.length === 1 ? plan.names[p]! : plan.commaNames[p]!) + piece
     }
     this.depth = d
     // Names read clean are remembered by the redactor: the next object of this shape skips them.
