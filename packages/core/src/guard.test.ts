@@ -424,3 +424,51 @@ describe('responses.maxBodyBytes', () => {
     expect(await blockedCodes(events, guard)).toEqual(['ERR_LG_RESPONSE_TOO_LARGE'])
   })
 })
+
+describe('guard.serializeResponse', () => {
+  const write = (options: GuardOptions<FakeRequest>, body: unknown, status = 200) => {
+    const guard = createGuard(options)
+    const context = guard.startRequest({ method: 'GET', path: '/x', native: {} })
+    return guard.serializeResponse(context, { status, body })
+  }
+
+  it('writes the text of what filterResponse decides, with the same events', async () => {
+    const events: LeakguardEvent[] = []
+    const options: GuardOptions<FakeRequest> = {
+      routes: { 'GET /x': { allow: ['$.id', '$.email', '$.rows[*].n'] } },
+      audit: { onEvent: (event) => void events.push(event) },
+    }
+    const body = { id: 1, email: 'ada@example.com', secret: 's', rows: [{ n: 1, m: 2 }] }
+    const decision = write(options, body)
+    expect(decision.blocked).toBe(false)
+    expect(JSON.parse(decision.payload)).toEqual(run(options, '/x', 200, body).body)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(events.map((event) => event.type).sort()).toEqual([
+      'response.fields_dropped',
+      'response.fields_dropped',
+      'response.redacted',
+      'response.redacted',
+    ])
+  })
+
+  it('serves nesting deeper than the writer can recurse through projection, within maxDepth', () => {
+    let deep: unknown = { leaf: 'ada@example.com' }
+    for (let i = 0; i < 2000; i++) deep = { a: [deep] } // 4,000 levels
+    const decision = write({ responses: { maxDepth: 10_000 } }, deep)
+    expect(decision.blocked).toBe(false)
+    if (decision.blocked) return
+    expect(decision.payload).not.toContain('ada@example.com')
+    expect(decision.payload.length).toBeGreaterThan(2000 * 8)
+    expect(write({ responses: { maxDepth: 128 } }, deep).blocked).toBe(true)
+  })
+
+  it('fails closed with the generic 500 when the body cannot be written', () => {
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    for (const body of [cyclic, { n: 1n }, { big: 'x'.repeat(2000) }]) {
+      const decision = write({ responses: { maxBodyBytes: 1000 } }, body)
+      expect(decision.blocked).toBe(true)
+      expect(decision.payload).not.toContain('xxx')
+    }
+  })
+})

@@ -114,6 +114,8 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     warnWithoutErrorHandler(req.app, guard)
 
     // Own properties of this `res`: a mounted sub-app that swaps the prototype keeps them.
+    // A `res.json` already replaced by middleware before leakguard gets the filtered value.
+    const ownJson = !Object.hasOwn(res, 'json')
     const { json, jsonp, send } = res
     let inside = false
     // Set once a filtered body went to the original methods: what reaches write/end after that is
@@ -141,7 +143,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     const filterObject = (method: (body: unknown) => Response, body: unknown): Response => {
       routed()
       const input = { status: res.statusCode, body, routeOptions: routeOptionsOf.get(req) }
-      if (method === json && writesPlainJson(req.app)) {
+      if (method === json && ownJson && writesPlainJson(req.app)) {
         // Written straight to JSON text through the route's compiled view, then sent as res.json
         // sends its own text (Content-Type, ETag, HEAD and 304 handling are Express's).
         const decision = guard.serializeResponse(context, input)

@@ -73,6 +73,18 @@ describe.each([
     app.get('/json', (_req, res) => void res.json(body))
     app.get('/send', (_req, res) => void res.send(body))
     app.get('/typed', (_req, res) => void res.type('application/vnd.api+json').json(body))
+    // A res.json wrapper mounted before leakguard (an XSSI prefix, a header) still runs, on the filtered value.
+    const wrapped = createExpress()
+    wrapped.use((_req, res, next) => {
+      res.json = function prefixed(this: Response, value: unknown) {
+        this.set('Cache-Control', 'no-store')
+        return this.type('json').send(`)]}',\n${JSON.stringify(value)}`)
+      }
+      next()
+    })
+    wrapped.use(leakguard(guard))
+    wrapped.get('/json', (_req, res) => void res.json(body))
+    const wrappedServer = await listen(wrapped)
     const spaced = createExpress()
     spaced.set('json spaces', 2)
     spaced.use(leakguard(guard))
@@ -95,8 +107,12 @@ describe.each([
       // `json spaces`: Express writes the filtered value with the app's indentation.
       const res = await fetch(`${spacedServer.url}/json`)
       expect(await res.text()).toBe(JSON.stringify({ id: 1, rows: [{ id: 2 }] }, null, 2))
+      const prefixed = await fetch(`${wrappedServer.url}/json`)
+      expect(prefixed.headers.get('cache-control')).toBe('no-store')
+      expect(await prefixed.text()).toBe(`)]}',\n{"id":1,"rows":[{"id":2}]}`)
       expect(written).toBe(4)
     } finally {
+      await wrappedServer.close()
       await server.close()
       await spacedServer.close()
     }

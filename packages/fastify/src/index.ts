@@ -129,6 +129,24 @@ function findSerializerSlots(reply: FastifyReply): typeof serializerSlots {
 }
 
 /**
+ * Whether leakguard's preSerialization hook is the route's last one: later hooks (route-level
+ * ones, those of plugins registered after leakguard) must see the filtered value, as they always
+ * did, so leakguard writes the reply itself only when nothing runs between it and serialization.
+ */
+function writesLast(reply: FastifyReply): boolean {
+  if (serializerSlots === undefined) serializerSlots = findSerializerSlots(reply)
+  const found = serializerSlots
+  if (found === null || found === undefined) return false
+  const context = (reply as unknown as Record<symbol, { preSerialization?: unknown } | undefined>)[
+    found.context
+  ]
+  const hooks = context?.preSerialization
+  if (!Array.isArray(hooks) || hooks.length === 0) return false
+  // Fastify stores hooks bound to their instance: `bound leakguardPreSerialization`.
+  return (hooks[hooks.length - 1] as { name?: string }).name === 'bound leakguardPreSerialization'
+}
+
+/**
  * Whether Fastify would serialize this reply with plain `JSON.stringify`: no serializer set on the
  * reply, none set with `setReplySerializer()`, and no response schema for the route (a schema's
  * serializer drops and coerces members: leakguard then filters the object and lets it write).
@@ -274,34 +292,38 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     return routeOptions === undefined ? undefined : compiledFor(routeOptions, 'config.leakguard')
   }
 
-  fastify.addHook('preSerialization', (request, reply, payload, next) => {
+  fastify.addHook('preSerialization', function leakguardPreSerialization(request, reply, payload, next) {
     const context = contexts.get(request) ?? start(request)
-    filtered.add(request)
     passed.add(request)
     let routeOptions: CompiledRouteOptions | undefined
     try {
       routeOptions = routeOptionsOf(request)
     } catch {
+      filtered.add(request)
       const blocked = guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL')
       reply.code(blocked.status).type(blocked.contentType)
       return next(null, blocked.body)
     }
-    if (usesDefaultSerializer(request, reply)) {
-      // Fastify would JSON.stringify the payload: leakguard writes it instead, through the
-      // route's compiled view, as the reply's serializer (the payload as the last
-      // preSerialization hook left it is what gets filtered), so nothing is serialized twice.
+    if (writesLast(reply) && usesDefaultSerializer(request, reply)) {
+      // Fastify would JSON.stringify the payload right after this hook: leakguard writes it
+      // instead, through the route's compiled view, as the reply's serializer, so nothing is
+      // serialized twice. Used once: a later send (an error reply) gets Fastify's own again.
       reply.serializer((value: unknown) => {
+        reply.serializer(null as unknown as (payload: unknown) => string)
+        // A string sent past preSerialization is onSend's to read, by its Content-Type.
+        if (typeof value === 'string') return value
+        filtered.add(request)
         const decision = guard.serializeResponse(context, {
           status: reply.statusCode,
           body: value,
           routeOptions,
         })
-        if (!decision.blocked) return decision.payload
-        reply.code(decision.status).type(decision.contentType)
+        if (decision.blocked) reply.code(decision.status).type(decision.contentType)
         return decision.payload
       })
       return next(null, payload)
     }
+    filtered.add(request)
     const decision = guard.filterResponse(context, { status: reply.statusCode, body: payload, routeOptions })
     if (decision.blocked) reply.code(decision.status).type(decision.contentType)
     next(null, decision.body)

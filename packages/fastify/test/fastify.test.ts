@@ -212,6 +212,7 @@ describe('fastify specifics', () => {
   it('writes plain replies itself through the compiled view, and leaves schemas and serializers of the app in charge', async () => {
     const guard = createGuard({ routes: { 'GET /*': { allow: ['$.id', '$.rows[*].id'] } } })
     const written: unknown[] = []
+    const seen: string[][] = []
     const serializeResponse = guard.serializeResponse.bind(guard)
     guard.serializeResponse = (context, response) => {
       written.push(response.body)
@@ -220,18 +221,35 @@ describe('fastify specifics', () => {
     const server = await serve(async (app) => {
       await app.register(leakguard, guard)
       app.get('/plain', async () => ({ id: 1, secret: SECRET, rows: [{ id: 2, secret: SECRET }] }))
-      // A hook of a plugin registered after leakguard changes the payload after leakguard's
-      // preSerialization ran: what is written is the payload as it leaves the last hook.
+      // A hook that runs after leakguard's (a plugin registered after it) sees the filtered
+      // value, as it always did: leakguard then filters in preSerialization, not as the serializer.
       await app.register(async (scope) => {
-        scope.addHook('preSerialization', async (_request, _reply, payload) => ({
-          ...(payload as object),
-          late: SECRET,
-        }))
-        scope.get('/late', async () => ({ id: 3 }))
+        scope.addHook('preSerialization', async (_request, _reply, payload) => {
+          seen.push(Object.keys(payload as object))
+          return payload
+        })
+        scope.get('/late', async () => ({ id: 3, secret: SECRET }))
       })
       await app.register(async (scope) => {
         scope.setReplySerializer((payload) => `${JSON.stringify(payload)}\n`)
         scope.get('/custom', async () => ({ id: 4, secret: SECRET }))
+      })
+      app.get(
+        '/own-serializer',
+        {
+          preSerialization: (_request, reply, payload, done) => {
+            reply.serializer((value: unknown) => JSON.stringify(value))
+            done(null, payload)
+          },
+        },
+        async () => ({ id: 5, secret: SECRET }),
+      )
+      await app.register(async (scope) => {
+        scope.addHook('onSend', async (_request, _reply, payload) => {
+          if (typeof payload === 'string' && payload.startsWith('{"id":6')) throw new Error(SECRET)
+          return payload
+        })
+        scope.get('/fails-late', async () => ({ id: 6, secret: SECRET }))
       })
     })
     try {
@@ -240,10 +258,18 @@ describe('fastify specifics', () => {
       expect(await plain.text()).toBe('{"id":1,"rows":[{"id":2}]}')
       expect(written).toHaveLength(1)
       expect(await (await fetch(`${server.url}/late`)).text()).toBe('{"id":3}')
-      expect(written).toHaveLength(2)
+      expect(seen).toEqual([['id']])
+      expect(written).toHaveLength(1)
       // setReplySerializer: the app's serializer writes the filtered object, newline included.
       expect(await (await fetch(`${server.url}/custom`)).text()).toBe('{"id":4}\n')
-      expect(written).toHaveLength(2)
+      expect(written).toHaveLength(1)
+      // A reply serializer set by a route-level hook after leakguard's never sees the raw body.
+      expect(await (await fetch(`${server.url}/own-serializer`)).text()).toBe('{"id":5}')
+      // An error reply after leakguard wrote one keeps Fastify's own serializer and JSON type.
+      const failed = await fetch(`${server.url}/fails-late`)
+      expect(failed.status).toBe(500)
+      expect(failed.headers.get('content-type')).toMatch(/json/)
+      expect(await failed.text()).not.toContain(SECRET)
     } finally {
       await server.close()
     }

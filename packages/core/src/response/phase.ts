@@ -139,6 +139,10 @@ export const BLOCKED: BlockedResponse = Object.freeze({
   payload: JSON.stringify(BLOCKED_BODY),
 })
 
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message)
+}
+
 /** Builds the response phase of a guard from what it compiled at startup. */
 export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TRequest>): ResponsePhase {
   const { mode, limits, defaultTree, clientProblemView, serverProblemView, getRoles, fingerprint } = options
@@ -243,11 +247,23 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     requireAgreement(context, status)
     const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
     const view = pickView(context, status, policy)
-    const session = startRedaction(context, status, policy)
-    const options = session === undefined ? limits : { ...limits, hooks: session }
-    const result = write
-      ? serialize(body, compiledView(view.tree), options)
-      : project(body, view.tree, options)
+    let session = startRedaction(context, status, policy)
+    let result: SerializeResult | ProjectionResult
+    try {
+      const options = session === undefined ? limits : { ...limits, hooks: session }
+      result = write ? serialize(body, compiledView(view.tree), options) : project(body, view.tree, options)
+    } catch (error) {
+      if (!write || !isStackOverflow(error)) throw error
+      // The compiled writer recurses; nesting it cannot follow (within maxDepth, up to 10,000)
+      // goes through the iterative projection and JSON.stringify, as it always did.
+      session = startRedaction(context, status, policy)
+      const projected = project(
+        body,
+        view.tree,
+        session === undefined ? limits : { ...limits, hooks: session },
+      )
+      result = { ...projected, text: JSON.stringify(projected.value) }
+    }
     if (session !== undefined) {
       reports.redacted(context, status, session)
       reports.degraded(context, status, session)

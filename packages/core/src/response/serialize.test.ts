@@ -196,6 +196,19 @@ describe('serialize (compiled views)', () => {
     expect(failure(() => serialize({ text: 'x'.repeat(100) }, view, { ...limits, maxBytes: 50 }))).toBe(
       'ERR_LG_RESPONSE_TOO_LARGE',
     )
+    // Names, numbers, booleans and separators count too, not only strings.
+    const wide: Record<string, unknown> = {}
+    for (let i = 0; i < 200; i++) wide[`${'k'.repeat(100)}${i}`] = i % 2 === 0 ? 1.234567890123456e-300 : true
+    for (const value of [wide, { list: Array.from({ length: 500 }, () => 1e-300) }]) {
+      expect(failure(() => serialize(value, view, { ...limits, maxBytes: 1000 }))).toBe(
+        'ERR_LG_RESPONSE_TOO_LARGE',
+      )
+      const text = serialize(value, new CompiledView(KEEP), { ...limits, maxBytes: 1e6 }).text!
+      expect(failure(() => serialize(value, view, { ...limits, maxBytes: text.length - 10 }))).toBe(
+        'ERR_LG_RESPONSE_TOO_LARGE',
+      )
+      expect(serialize(value, view, { ...limits, maxBytes: text.length }).text).toBe(text)
+    }
   })
 
   it('keeps plans per view: shapes that change at one place, and redactors that change, give the same text', () => {

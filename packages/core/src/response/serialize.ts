@@ -154,7 +154,10 @@ class Writer {
   private readonly maxPaths: number
   private dropped = 0
   private readonly places = new Place(null, null)
-  /** Output characters of finished strings: checked against `maxBytes` at each container. */
+  /**
+   * Characters written so far (names, values, separators; a container's own brackets once):
+   * checked against `maxBytes` at each string, number and container.
+   */
   private size = 0
   /** Path of the member being written: its member name (`null`: array element) and index. */
   private readonly keyAt: (string | null)[] = []
@@ -295,6 +298,8 @@ class Writer {
         out += piece
         first = false
       } else out += `,${piece}`
+      this.size++
+      this.count(piece)
     }
     this.depth = d
     return `${out}]`
@@ -390,7 +395,12 @@ class Writer {
         name ??= this.name(plan, p, key, bits, names)
         if (name !== plan.names[p]) masked = true
         out += out.length === 1 ? name + piece : `,${name}${piece}`
-      } else out += (out.length === 1 ? plan.names[p]! : plan.commaNames[p]!) + piece
+        this.size += name.length + 1
+      } else {
+        out += (out.length === 1 ? plan.names[p]! : plan.commaNames[p]!) + piece
+        this.size += plan.commaNames[p]!.length
+      }
+      this.count(piece)
     }
     this.depth = d
     // Names read clean are remembered by the redactor: the next object of this shape skips them.
@@ -411,6 +421,16 @@ class Writer {
     this.size += text.length + 2
     if (this.size > this.maxBytes) throw sizeError()
     return quote(text)
+  }
+
+  /**
+   * Counts a number, boolean or null as written (strings and containers count themselves), and
+   * with it the names and separators counted before: the body may not outgrow `maxBytes`.
+   */
+  private count(piece: string): void {
+    const first = piece.charCodeAt(0)
+    if (first !== 34 && first !== 123 && first !== 91) this.size += piece.length // not " { [
+    if (this.size > this.maxBytes) throw sizeError()
   }
 
   private drop(place: Place | null, key: string | null): void {

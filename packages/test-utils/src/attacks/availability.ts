@@ -95,5 +95,22 @@ export function runAvailabilityAttacks(harness: AdapterHarness): void {
         ])
       },
     )
+
+    it('counts member names, numbers and booleans of an object body against responses.maxBodyBytes', async () => {
+      const { guard } = recordingGuard({ responses: { maxBodyBytes: 4096 } })
+      const wide: Record<string, unknown> = {}
+      for (let i = 0; i < 100; i++)
+        wide[`${'k'.repeat(200)}${i}`] = i % 2 === 0 ? 1.234567890123456e-300 : true
+      const routes = [
+        getRoute('/wide', () => wide),
+        getRoute('/numbers', () => ({ list: Array.from({ length: 1000 }, () => 1e-300) })),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        for (const path of ['/wide', '/numbers']) {
+          const res = await call(`${url}${path}`)
+          expect([res.status, res.json]).toEqual([500, BLOCKED_BODY])
+        }
+      })
+    })
   })
 }
