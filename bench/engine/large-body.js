@@ -40,7 +40,7 @@ const context = (path) => guard.startRequest({ method: 'GET', path, native: {} }
 const setupsFor = (text, buffer, object) => ({
   'JSON text (string body)': () => guard.filterSerialized(context('/any'), { status: 200, payload: text }),
   'Buffer body': () => guard.filterSerialized(context('/any'), { status: 200, payload: buffer }),
-  'object body': () => guard.filterResponse(context('/any'), { status: 200, body: object }),
+  'object body': () => guard.serializeResponse(context('/any'), { status: 200, body: object }),
 })
 
 function check(name, decision, text) {
@@ -147,8 +147,9 @@ what \`JSON.parse\` plus \`JSON.stringify\` of the same body cost. Bodies are ab
 \`responses.maxBodyBytes\` (${DEFAULT_MAX_BODY_BYTES} bytes); the guard has the default detectors and no
 allowlist on these paths (the most work per body). "JSON text" and "Buffer body" are what Koa
 string/Buffer bodies, Express \`res.send\` and Fastify \`onSend\` hand to the engine (parse,
-filter, serialize); "object body" is \`res.json\`, \`ctx.body = object\` and Fastify
-\`preSerialization\` (filter only: the framework serializes afterwards, as it would without leakguard).
+filter, serialize); "object body" is \`res.json\`, \`ctx.body = object\` and a Fastify object
+payload (\`guard.serializeResponse()\`: filtered and written to JSON text in one walk, which replaces
+the framework's own \`JSON.stringify\`).
 
 ${table}
 

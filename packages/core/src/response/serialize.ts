@@ -278,17 +278,17 @@ class Writer {
         else {
           const masked = hooks.value(raw, null, this.at)
           if (masked === REMOVE) continue
-          piece = typeof masked === 'string' ? this.quote(masked) : primitive(masked)
+          piece = typeof masked === 'string' ? this.quote(masked) : this.count(primitive(masked))
         }
       } else {
         const prepared = prepare(raw, i)
-        if (prepared === OMIT) piece = 'null'
+        if (prepared === OMIT) piece = this.count('null')
         else if (typeof prepared === 'object' && prepared !== null) {
           piece = this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
         } else if (child.keep) {
           const masked = hooks === undefined ? prepared : hooks.value(prepared, null, this.at)
           if (masked === REMOVE) continue
-          piece = typeof masked === 'string' ? this.quote(masked) : primitive(masked)
+          piece = typeof masked === 'string' ? this.quote(masked) : this.count(primitive(masked))
         } else {
           this.drop(place, null)
           continue
@@ -299,9 +299,9 @@ class Writer {
         first = false
       } else out += `,${piece}`
       this.size++
-      this.count(piece)
     }
     this.depth = d
+    if (this.size > this.maxBytes) throw sizeError()
     return `${out}]`
   }
 
@@ -362,10 +362,10 @@ class Writer {
               ? hooks.string(raw, key, this.at)
               : hooks.value(raw, key, this.at)
           if (value === REMOVE) continue
-          piece = typeof value === 'string' ? this.quote(value) : primitive(value)
+          piece = typeof value === 'string' ? this.quote(value) : this.count(primitive(value))
         }
       } else if (child.keep && typeof raw === 'number' && (bits & MEMBER_VALUE) === 0) {
-        piece = Number.isFinite(raw) ? `${raw}` : 'null'
+        piece = this.count(Number.isFinite(raw) ? `${raw}` : 'null')
       } else {
         const prepared = prepare(raw, key)
         if (prepared === OMIT) continue
@@ -382,7 +382,7 @@ class Writer {
         } else if (child.keep) {
           const value = hooks === undefined ? prepared : hooks.value(prepared, key, this.at)
           if (value === REMOVE) continue
-          piece = typeof value === 'string' ? this.quote(value) : primitive(value)
+          piece = typeof value === 'string' ? this.quote(value) : this.count(primitive(value))
         } else {
           // The allowlist expects members below this one, but the value has none.
           this.drop(place, key)
@@ -400,9 +400,9 @@ class Writer {
         out += (out.length === 1 ? plan.names[p]! : plan.commaNames[p]!) + piece
         this.size += plan.commaNames[p]!.length
       }
-      this.count(piece)
     }
     this.depth = d
+    if (this.size > this.maxBytes) throw sizeError()
     // Names read clean are remembered by the redactor: the next object of this shape skips them.
     if (names !== undefined && !masked) plan.scope = null
     return `${out}}`
@@ -424,13 +424,13 @@ class Writer {
   }
 
   /**
-   * Counts a number, boolean or null as written (strings and containers count themselves), and
-   * with it the names and separators counted before: the body may not outgrow `maxBytes`.
+   * Counts a number, boolean or null as written (strings and containers count themselves) and
+   * checks it, with the names and separators counted before it, against `maxBytes`.
    */
-  private count(piece: string): void {
-    const first = piece.charCodeAt(0)
-    if (first !== 34 && first !== 123 && first !== 91) this.size += piece.length // not " { [
+  private count(piece: string): string {
+    this.size += piece.length
     if (this.size > this.maxBytes) throw sizeError()
+    return piece
   }
 
   private drop(place: Place | null, key: string | null): void {
