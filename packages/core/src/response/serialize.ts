@@ -254,6 +254,14 @@ class Writer {
     hint: (Plan | undefined)[],
     slot: number,
   ): string {
+    // An array of numbers, booleans and nulls kept whole holds nothing to redact: JSON.stringify
+    // writes it several times faster than a loop in JavaScript.
+    if ((node.keep || (node.children === null && node.any === KEEP)) && isPlainNumeric(src)) {
+      const text = JSON.stringify(src)
+      this.size += text.length - 1 // its `[` was counted when it opened
+      if (this.size > this.maxBytes) throw sizeError()
+      return text
+    }
     const d = this.depth
     this.depth = d + 1
     this.keyAt[d] = null
@@ -273,7 +281,9 @@ class Writer {
       }
       const raw = src[i]
       let piece: string
-      if (typeof raw === 'string' && child.keep) {
+      // Numbers in arrays have no member name: no rule reads them, nothing to redact.
+      if (typeof raw === 'number' && child.keep) piece = this.count(Number.isFinite(raw) ? `${raw}` : 'null')
+      else if (typeof raw === 'string' && child.keep) {
         if (hooks === undefined) piece = this.quote(raw)
         else {
           const masked = hooks.value(raw, null, this.at)
@@ -458,6 +468,16 @@ export function quote(text: string): string {
 /** What JSON.stringify would escape in a string (past a length, one regex scan beats a loop). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly these controls
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
+
+/** Whether every element is a number, a boolean or null (no hole, string, object or toJSON). */
+function isPlainNumeric(list: readonly unknown[]): boolean {
+  if (list.length < 16) return false // not worth a second pass
+  for (let i = 0; i < list.length; i++) {
+    const value = list[i]
+    if (typeof value !== 'number' && typeof value !== 'boolean' && value !== null) return false
+  }
+  return true
+}
 
 /** A primitive (or a mask's output) as JSON text. */
 function primitive(value: unknown): string {
