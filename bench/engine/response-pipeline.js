@@ -52,9 +52,9 @@ includes serializing its output, and is checked for the right output before it i
 
 ${table}
 
-Every leakguard row but the last is \`guard.serializeResponse()\`, what the adapters run for an
-object body: the route's compiled view writes the JSON text, detectors included, in one walk. The
-last row is the previous pipeline (projection to a new value, then \`JSON.stringify\`), kept for
+Every leakguard row but "previous pipeline" is \`guard.serializeResponse()\`, what the adapters run for an
+object body: the route's compiled view writes the JSON text, detectors included, in one walk.
+"previous pipeline" is the one before it (projection to a new value, then \`JSON.stringify\`), kept for
 reference.
 
 Allowlist + default detectors on the ~19 KB body: **${full.ratio.toFixed(2)}x** JSON.stringify (bar: at most 1.3x;
