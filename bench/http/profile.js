@@ -4,12 +4,10 @@
 // with their share of the profile and their cost per request. The profile itself is left in
 // bench/.profiles/ for a flame graph (Chrome DevTools, speedscope).
 import { execFileSync, spawn } from 'node:child_process'
-import { generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import autocannon from 'autocannon'
-import { SignJWT } from 'jose'
-import { AUDIENCE, ISSUER } from './servers.js'
+import { benchCredentials } from './servers.js'
 
 const [framework = 'express', config = 'full', seconds = '8', payload = '19kb'] = process.argv.slice(2)
 const TOP = Number(process.env.BENCH_PROFILE_TOP ?? 10)
@@ -20,20 +18,12 @@ mkdirSync(dir, { recursive: true })
 const pinned = availableParallelism() >= 2
 if (pinned) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' })
 
-const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-const token = await new SignJWT({ scope: 'users:read', roles: ['customer'] })
-  .setProtectedHeader({ alg: 'RS256' })
-  .setIssuer(ISSUER)
-  .setAudience(AUDIENCE)
-  .setSubject('bench-user')
-  .setIssuedAt()
-  .setExpirationTime('2h')
-  .sign(privateKey)
+const { publicPem, token } = await benchCredentials()
 
 const script = new URL('./server.js', import.meta.url).pathname
 const node = [process.execPath, '--cpu-prof', `--cpu-prof-dir=${dir}`, script, framework, config, payload]
 const child = spawn(pinned ? 'taskset' : node[0], pinned ? ['-c', '0', ...node] : node.slice(1), {
-  env: { ...process.env, BENCH_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }) },
+  env: { ...process.env, BENCH_PUBLIC_KEY: publicPem },
   stdio: ['ignore', 'pipe', 'inherit'],
 })
 const url = await new Promise((resolve, reject) => {

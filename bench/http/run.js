@@ -5,14 +5,12 @@
 // Every setup is checked for correct output first; then setups are measured in rounds, in
 // alternating order, and medians reported with ratios to bare and to the peer stack.
 import { execFileSync, spawn } from 'node:child_process'
-import { generateKeyPairSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import autocannon from 'autocannon'
-import { SignJWT } from 'jose'
 import { machine, median, writeSection } from '../lib/report.js'
 import { checkSetup } from './check.js'
-import { AUDIENCE, CONFIGS, FRAMEWORKS, ISSUER } from './servers.js'
+import { benchCredentials, CONFIGS, FRAMEWORKS } from './servers.js'
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3)
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3)
@@ -32,16 +30,7 @@ function hasTaskset() {
   }
 }
 
-const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-const publicPem = publicKey.export({ type: 'spki', format: 'pem' })
-const token = await new SignJWT({ scope: 'users:read', roles: ['customer'] })
-  .setProtectedHeader({ alg: 'RS256' })
-  .setIssuer(ISSUER)
-  .setAudience(AUDIENCE)
-  .setSubject('bench-user')
-  .setIssuedAt()
-  .setExpirationTime('2h')
-  .sign(privateKey)
+const { publicPem, token } = await benchCredentials()
 const authorization = `Bearer ${token}`
 
 function startServer(framework, config, payload) {

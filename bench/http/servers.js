@@ -1,5 +1,6 @@
 // The servers of the HTTP benchmark: one app per framework and configuration, all serving the
 // same reference payload on GET /users. Each runs in its own process (bench/http/server.js).
+import { generateKeyPairSync } from 'node:crypto'
 import { createServer } from 'node:http'
 import fastifyJwt from '@fastify/jwt'
 import fastifyRateLimit from '@fastify/rate-limit'
@@ -12,6 +13,7 @@ import { expressjwt } from 'express-jwt'
 import rateLimit from 'express-rate-limit'
 import fastRedact from 'fast-redact'
 import Fastify from 'fastify'
+import { SignJWT } from 'jose'
 import Koa from 'koa'
 import koaJwt from 'koa-jwt'
 import koaRateLimit from 'koa-ratelimit'
@@ -32,6 +34,20 @@ export const AUDIENCE = 'https://api.bench'
 const HUGE = 1_000_000_000
 
 export const PAYLOADS = { '19kb': usersPage, '1mb': largeUsersPage }
+
+/** A fresh RS256 key pair and the bearer token every benchmark request carries. */
+export async function benchCredentials() {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const token = await new SignJWT({ scope: 'users:read', roles: ['customer'] })
+    .setProtectedHeader({ alg: 'RS256' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject('bench-user')
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(privateKey)
+  return { publicPem: publicKey.export({ type: 'spki', format: 'pem' }), token }
+}
 
 function leakguardOptions(config, publicKeyPem) {
   const response = { routes: { 'GET /users': { allow: BENCH_ALLOWLIST } }, audit: { onEvent: () => {} } }

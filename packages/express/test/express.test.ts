@@ -1,7 +1,7 @@
 import { ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { createGuard, type LeakguardEvent, type LeakguardEventOf } from '@leakguard/core'
-import { decodedBody, listen, rawRequest } from '@leakguard/test-utils'
+import { decodedBody, listen, rawRequest, recordWrites } from '@leakguard/test-utils'
 import compression from 'compression'
 import errorhandler from 'errorhandler'
 import express, { type NextFunction, type Request, type Response } from 'express'
@@ -61,12 +61,7 @@ describe.each([
 
   it('writes res.json and res.send(object) itself through the compiled view, with the JSON settings of the app left to Express', async () => {
     const guard = createGuard({ routes: { 'GET /*': { allow: ['$.id', '$.rows[*].id'] } } })
-    let written = 0
-    const serializeResponse = guard.serializeResponse.bind(guard)
-    guard.serializeResponse = (context, response) => {
-      written++
-      return serializeResponse(context, response)
-    }
+    const written = recordWrites(guard)
     const body = { id: 1, apiKey: SECRET, rows: [{ id: 2, apiKey: SECRET }] }
     const app = createExpress()
     app.use(leakguard(guard))
@@ -97,20 +92,20 @@ describe.each([
         expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
         expect(await res.text()).toBe('{"id":1,"rows":[{"id":2}]}')
       }
-      expect(written).toBe(2)
+      expect(written).toHaveLength(2)
       const typed = await fetch(`${server.url}/typed`)
       expect(typed.headers.get('content-type')).toBe('application/vnd.api+json; charset=utf-8')
       expect(await typed.text()).toBe('{"id":1,"rows":[{"id":2}]}')
       const head = await fetch(`${server.url}/json`, { method: 'HEAD' })
       expect(Number(head.headers.get('content-length'))).toBe('{"id":1,"rows":[{"id":2}]}'.length)
-      expect(written).toBe(4)
+      expect(written).toHaveLength(4)
       // `json spaces`: Express writes the filtered value with the app's indentation.
       const res = await fetch(`${spacedServer.url}/json`)
       expect(await res.text()).toBe(JSON.stringify({ id: 1, rows: [{ id: 2 }] }, null, 2))
       const prefixed = await fetch(`${wrappedServer.url}/json`)
       expect(prefixed.headers.get('cache-control')).toBe('no-store')
       expect(await prefixed.text()).toBe(`)]}',\n{"id":1,"rows":[{"id":2}]}`)
-      expect(written).toBe(4)
+      expect(written).toHaveLength(4)
     } finally {
       await wrappedServer.close()
       await server.close()

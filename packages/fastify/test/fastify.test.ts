@@ -1,5 +1,6 @@
 import etag from '@fastify/etag'
 import { createGuard, type LeakguardEvent } from '@leakguard/core'
+import { recordWrites } from '@leakguard/test-utils'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { leakguard } from '../src/index.js'
@@ -211,13 +212,8 @@ describe('fastify specifics', () => {
 
   it('writes plain replies itself through the compiled view, and leaves schemas and serializers of the app in charge', async () => {
     const guard = createGuard({ routes: { 'GET /*': { allow: ['$.id', '$.rows[*].id'] } } })
-    const written: unknown[] = []
+    const written = recordWrites(guard)
     const seen: string[][] = []
-    const serializeResponse = guard.serializeResponse.bind(guard)
-    guard.serializeResponse = (context, response) => {
-      written.push(response.body)
-      return serializeResponse(context, response)
-    }
     const server = await serve(async (app) => {
       await app.register(leakguard, guard)
       app.get('/plain', async () => ({ id: 1, secret: SECRET, rows: [{ id: 2, secret: SECRET }] }))

@@ -1,6 +1,12 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
-import { createGuard, type GuardOptions, type LeakguardEvent, type LeakguardEventOf } from '@leakguard/core'
+import {
+  createGuard,
+  type Guard,
+  type GuardOptions,
+  type LeakguardEvent,
+  type LeakguardEventOf,
+} from '@leakguard/core'
 import type { AdapterHarness, AppSpec, HeaderBearer, RouteSpec } from './harness.js'
 
 export const SECRET = 'SENTINEL-5f1c-never-leaves'
@@ -153,4 +159,18 @@ export function countingScenario(harness: AdapterHarness) {
     await withApp({ leakguard: recorder.guard, routes: counted }, (url) => check(url, () => calls))
     return recorder.events()
   }
+}
+
+/**
+ * Records the bodies a guard writes through its compiled views (`serializeResponse`), passing each
+ * call through: tells a test which path an adapter took.
+ */
+export function recordWrites<T>(guard: Guard<T>): unknown[] {
+  const bodies: unknown[] = []
+  const serializeResponse = guard.serializeResponse.bind(guard)
+  guard.serializeResponse = (context, response) => {
+    bodies.push(response.body)
+    return serializeResponse(context, response)
+  }
+  return bodies
 }

@@ -11,7 +11,7 @@ export {
   type RunningApp,
   webResponse,
 } from './harness.js'
-export { decodedBody, type RawResponse, rawRequest } from './helpers.js'
+export { decodedBody, type RawResponse, rawRequest, recordWrites } from './helpers.js'
 export { listen } from './listen.js'
 export {
   AUDIENCE,
