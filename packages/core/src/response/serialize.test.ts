@@ -231,6 +231,23 @@ describe('serialize (compiled views)', () => {
     }
   })
 
+  it('writes long arrays of primitives natively, masking and removing what the detectors find', () => {
+    const strings = Array.from({ length: 20 }, (_, i) => `item ${i}`)
+    const mixed = [...strings, 1, -0, Number.NaN, true, null, 'ada@example.com', '4111 1111 1111 1111', 'x']
+    const removeEmails: RedactOptions = { overrides: { email: { mask: 'remove' } } }
+    for (const value of [{ list: strings }, { list: mixed }, { list: [...mixed].reverse() }, mixed]) {
+      for (const tree of [
+        KEEP,
+        compileAllowlist(['$.list[*]', '$[*]'], 'allow'),
+        compileAllowlist(['$.list'], 'allow'),
+      ]) {
+        expectSame(value, tree)
+        expectSame(value, tree, {})
+        expectSame(value, tree, removeEmails)
+      }
+    }
+  })
+
   it('agrees with projection on random documents, allowlists and redaction (property test)', () => {
     const random = seededRandom(0x5e71a1)
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!

@@ -254,10 +254,10 @@ class Writer {
     hint: (Plan | undefined)[],
     slot: number,
   ): string {
-    // An array of numbers, booleans and nulls kept whole holds nothing to redact: JSON.stringify
-    // writes it several times faster than a loop in JavaScript.
-    if ((node.keep || (node.children === null && node.any === KEEP)) && isPlainNumeric(src)) {
-      const text = JSON.stringify(src)
+    // An array of primitives kept whole is written by JSON.stringify (several times faster than
+    // a loop here) unless the detectors masked one of its strings.
+    if ((node.keep || (node.children === null && node.any === KEEP)) && isFlatPrimitive(src)) {
+      const text = this.flatArray(src)
       this.size += text.length - 1 // its `[` was counted when it opened
       if (this.size > this.maxBytes) throw sizeError()
       return text
@@ -313,6 +313,31 @@ class Writer {
     this.depth = d
     if (this.size > this.maxBytes) throw sizeError()
     return `${out}]`
+  }
+
+  /** An array of strings, numbers, booleans and nulls, every element kept. */
+  private flatArray(src: readonly unknown[]): string {
+    const hooks = this.hooks
+    if (hooks === undefined) return JSON.stringify(src)
+    const d = this.depth
+    this.depth = d + 1
+    this.keyAt[d] = null
+    // The elements as written, built only once a string was masked.
+    let out: string[] | undefined
+    for (let i = 0; i < src.length; i++) {
+      const raw = src[i]
+      if (typeof raw !== 'string') {
+        if (out !== undefined) out.push(JSON.stringify(raw))
+        continue
+      }
+      this.indexAt[d] = i
+      const masked = hooks.value(raw, null, this.at)
+      if (masked === raw && out === undefined) continue
+      out ??= src.slice(0, i).map((value) => JSON.stringify(value))
+      if (masked !== REMOVE) out.push(typeof masked === 'string' ? quote(masked) : primitive(masked))
+    }
+    this.depth = d
+    return out === undefined ? JSON.stringify(src) : `[${out.join(',')}]`
   }
 
   private object(
@@ -469,12 +494,13 @@ export function quote(text: string): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly these controls
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
 
-/** Whether every element is a number, a boolean or null (no hole, string, object or toJSON). */
-function isPlainNumeric(list: readonly unknown[]): boolean {
-  if (list.length < 16) return false // not worth a second pass
+/** Whether every element is a string, number, boolean or null (no hole, object or toJSON). */
+function isFlatPrimitive(list: readonly unknown[]): boolean {
+  if (list.length < 8) return false // not worth a second pass
   for (let i = 0; i < list.length; i++) {
     const value = list[i]
-    if (typeof value !== 'number' && typeof value !== 'boolean' && value !== null) return false
+    const type = typeof value
+    if (type !== 'string' && type !== 'number' && type !== 'boolean' && value !== null) return false
   }
   return true
 }
