@@ -149,7 +149,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         const decision = guard.serializeResponse(context, input)
         if (decision.blocked) return sendBlocked(decision)
         if (res.get('Content-Type') === undefined) res.set('Content-Type', 'application/json')
-        return original(send, decision.payload)
+        // Through res.send as it is now: a wrapper mounted after leakguard sees the text, as it saw
+        // the text res.json used to hand it.
+        return original(res.send, decision.payload)
       }
       const decision = guard.filterResponse(context, input)
       return decision.blocked ? sendBlocked(decision) : original(method, decision.body)

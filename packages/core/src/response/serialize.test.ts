@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { seededRandom } from '../../test/seeded-random.js'
 import { compileAllowlist, KEEP, type ProjectionNode } from '../allowlist/compile.js'
 import { project } from '../allowlist/project.js'
@@ -246,6 +246,36 @@ describe('serialize (compiled views)', () => {
         expectSame(value, tree, removeEmails)
       }
     }
+  })
+
+  it('reads each element of a flat array once and runs no toJSON of the array itself', () => {
+    const items: string[] & { toJSON?: () => unknown } = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
+    items.toJSON = () => ({ password: 'hunter2' })
+    const tree = compileAllowlist(['$.data[*]'], 'allow')
+    expectSame({ data: { toJSON: () => items } }, tree, {})
+    let reads = 0
+    const flipping = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
+    Object.defineProperty(flipping, 0, { get: () => (++reads > 1 ? 'ceo@corp.com' : 'ok'), enumerable: true })
+    const text = serialize({ data: flipping }, new CompiledView(tree), { ...limits, hooks: session() }).text!
+    expect(text).not.toContain('ceo@corp.com')
+    const proxied = new Proxy(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], {
+      get: (target, key, receiver) =>
+        key === '0' && ++reads > 3 ? 'ceo@corp.com' : Reflect.get(target, key, receiver),
+    })
+    expect(
+      serialize({ data: proxied }, new CompiledView(tree), { ...limits, hooks: session() }).text,
+    ).not.toContain('ceo@corp.com')
+  })
+
+  it('refuses a flat array over maxBytes before any detector reads it', () => {
+    const redactor = compileRedactor({}, 'redact')
+    const hooks = session({}, redactor)
+    const spy = vi.spyOn(hooks, 'value')
+    const big = { data: Array.from({ length: 10_000 }, (_, i) => `row ${i} ${'x'.repeat(40)}`) }
+    expect(
+      failure(() => serialize(big, new CompiledView(KEEP), { ...limits, maxBytes: 10_000, hooks })),
+    ).toBe('ERR_LG_RESPONSE_TOO_LARGE')
+    expect(spy).not.toHaveBeenCalled()
   })
 
   it('agrees with projection on random documents, allowlists and redaction (property test)', () => {

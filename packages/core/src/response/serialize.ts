@@ -256,8 +256,9 @@ class Writer {
   ): string {
     // An array of primitives kept whole is written by JSON.stringify (several times faster than
     // a loop here) unless the detectors masked one of its strings.
-    if ((node.keep || (node.children === null && node.any === KEEP)) && isFlatPrimitive(src)) {
-      const text = this.flatArray(src)
+    const flat = node.keep || (node.children === null && node.any === KEEP) ? this.flatCopy(src) : undefined
+    if (flat !== undefined) {
+      const text = this.flatArray(flat)
       this.size += text.length - 1 // its `[` was counted when it opened
       if (this.size > this.maxBytes) throw sizeError()
       return text
@@ -315,7 +316,30 @@ class Writer {
     return `${out}]`
   }
 
-  /** An array of strings, numbers, booleans and nulls, every element kept. */
+  /**
+   * The elements of an array of strings, numbers, booleans and nulls, each read once into a plain
+   * copy (a getter or a Proxy cannot show the detectors one value and JSON.stringify another, and
+   * no toJSON of the array runs); `undefined` for any other array. Throws as soon as the strings
+   * alone pass `maxBytes`, before any detector runs.
+   */
+  private flatCopy(src: readonly unknown[]): unknown[] | undefined {
+    if (src.length < 8 || typeof (Array.prototype as { toJSON?: unknown }).toJSON === 'function')
+      return undefined
+    const copy = new Array<unknown>(src.length)
+    let size = this.size
+    for (let i = 0; i < src.length; i++) {
+      const value = src[i]
+      const type = typeof value
+      if (type === 'string') size += (value as string).length + 3
+      else if (type === 'number' || type === 'boolean' || value === null) size += 2
+      else return undefined
+      copy[i] = value
+    }
+    if (size > this.maxBytes) throw sizeError()
+    return copy
+  }
+
+  /** An array of strings, numbers, booleans and nulls, every element kept (a plain copy). */
   private flatArray(src: readonly unknown[]): string {
     const hooks = this.hooks
     if (hooks === undefined) return JSON.stringify(src)
@@ -493,17 +517,6 @@ export function quote(text: string): string {
 /** What JSON.stringify would escape in a string (past a length, one regex scan beats a loop). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly these controls
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
-
-/** Whether every element is a string, number, boolean or null (no hole, object or toJSON). */
-function isFlatPrimitive(list: readonly unknown[]): boolean {
-  if (list.length < 8) return false // not worth a second pass
-  for (let i = 0; i < list.length; i++) {
-    const value = list[i]
-    const type = typeof value
-    if (type !== 'string' && type !== 'number' && type !== 'boolean' && value !== null) return false
-  }
-  return true
-}
 
 /** A primitive (or a mask's output) as JSON text. */
 function primitive(value: unknown): string {
