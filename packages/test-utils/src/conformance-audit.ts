@@ -117,7 +117,14 @@ export function runAuditSuite(harness: AdapterHarness): void {
       const types = new Set(events.map((e) => e.type).filter((type) => type !== 'config.warning'))
       expect(types).toEqual(new Set(['response.fields_dropped', 'response.redacted', 'response.blocked']))
       const stream = JSON.stringify(events)
-      expect(scan(JSON.parse(stream))).toEqual([])
+      // Event and request ids are random UUIDs the engine made: a run of their digits can pass the
+      // card detector's Luhn check by chance (about one UUID in ten with such a run), which says
+      // nothing about what the events carry. Everything else, other ids included, is scanned.
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+      const withoutIds = JSON.parse(stream, (key, value) =>
+        key === 'id' && typeof value === 'string' && uuid.test(value) ? undefined : value,
+      )
+      expect(scan(withoutIds)).toEqual([])
       for (const secret of [CARD, EMAIL, JWT, STRIPE, 'hunter2']) expect(stream).not.toContain(secret)
     })
   })
