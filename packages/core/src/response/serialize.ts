@@ -289,7 +289,7 @@ class Writer {
         else {
           const masked = hooks.value(raw, null, this.at)
           if (masked === REMOVE) continue
-          piece = typeof masked === 'string' ? this.quote(masked) : this.count(primitive(masked))
+          piece = this.written(masked)
         }
       } else {
         const prepared = prepare(raw, i)
@@ -299,7 +299,7 @@ class Writer {
         } else if (child.keep) {
           const masked = hooks === undefined ? prepared : hooks.value(prepared, null, this.at)
           if (masked === REMOVE) continue
-          piece = typeof masked === 'string' ? this.quote(masked) : this.count(primitive(masked))
+          piece = this.written(masked)
         } else {
           this.drop(place, null)
           continue
@@ -421,7 +421,7 @@ class Writer {
               ? hooks.string(raw, key, this.at)
               : hooks.value(raw, key, this.at)
           if (value === REMOVE) continue
-          piece = typeof value === 'string' ? this.quote(value) : this.count(primitive(value))
+          piece = this.written(value)
         }
       } else if (child.keep && typeof raw === 'number' && (bits & MEMBER_VALUE) === 0) {
         piece = this.count(Number.isFinite(raw) ? `${raw}` : 'null')
@@ -441,7 +441,7 @@ class Writer {
         } else if (child.keep) {
           const value = hooks === undefined ? prepared : hooks.value(prepared, key, this.at)
           if (value === REMOVE) continue
-          piece = typeof value === 'string' ? this.quote(value) : this.count(primitive(value))
+          piece = this.written(value)
         } else {
           // The allowlist expects members below this one, but the value has none.
           this.drop(place, key)
@@ -474,6 +474,11 @@ class Writer {
     for (let n = 2; names.has(unique); n++) unique = `${changed}#${n}`
     names.add(unique)
     return unique === key ? plan.names[p]! : `${JSON.stringify(unique)}:`
+  }
+
+  /** A kept primitive, or what redaction made of it, as JSON text, counted against `maxBytes`. */
+  private written(value: unknown): string {
+    return typeof value === 'string' ? this.quote(value) : this.count(primitive(value))
   }
 
   private quote(text: string): string {
