@@ -65,6 +65,7 @@ export type ResponseErrorCode =
   | 'ERR_LG_RESPONSE_HEADERS_SENT'
   | 'ERR_LG_RESPONSE_ROLES_FAILED'
   | 'ERR_LG_RESPONSE_RULE_FAILED'
+  | 'ERR_LG_RESPONSE_TOKEN_CLAIM'
   | 'ERR_LG_RESPONSE_INTERNAL'
 
 /**
@@ -76,9 +77,16 @@ export class LeakguardResponseError extends LeakguardError {
   declare readonly code: ResponseErrorCode
   /** The id of the redaction rule that failed, for `ERR_LG_RESPONSE_RULE_FAILED`. */
   readonly rule: string | undefined
-  constructor(code: ResponseErrorCode, message: string, options?: { cause?: unknown; rule?: string }) {
+  /** The claim of an issued token that may not leave, for `ERR_LG_RESPONSE_TOKEN_CLAIM`. */
+  readonly claim: string | undefined
+  constructor(
+    code: ResponseErrorCode,
+    message: string,
+    options?: { cause?: unknown; rule?: string; claim?: string },
+  ) {
     super(code, message, options)
     this.rule = options?.rule
+    this.claim = options?.claim
   }
 }
 

@@ -121,6 +121,7 @@ const REQUEST_ID_OPTION_KEYS = ['header', 'responseHeader'] as const
 const EVENT_TYPES: readonly LeakguardEventType[] = [
   'response.fields_dropped',
   'response.redacted',
+  'response.canary',
   'response.blocked',
   'response.unfiltered',
   'response.degraded',
@@ -532,7 +533,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   )
   const redactor = compileRedactor(raw.redact as RedactOptions | undefined, 'redact')
   const routeRedactors = new WeakMap<RouteRedactOptions, Redactor>()
-  const issuedTokenRedactors = new WeakMap<Redactor, Redactor>()
+  const issuedTokenRedactors = new WeakMap<Redactor, WeakMap<object, Redactor>>()
+  const NO_CLAIMS = {}
   const redactorFor = (policy: CompiledRouteOptions | undefined, status: number): Redactor => {
     const route = policy?.redact
     let built = route === undefined ? redactor : routeRedactors.get(route)
@@ -541,10 +543,16 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       routeRedactors.set(route!, built)
     }
     if (policy?.issuesTokens !== true || status >= 400) return built
-    let issuing = issuedTokenRedactors.get(built)
+    let byClaims = issuedTokenRedactors.get(built)
+    if (byClaims === undefined) {
+      byClaims = new WeakMap()
+      issuedTokenRedactors.set(built, byClaims)
+    }
+    const claims = policy.issuedTokenClaims
+    let issuing = byClaims.get(claims ?? NO_CLAIMS)
     if (issuing === undefined) {
-      issuing = issuedTokensRedactor(built)
-      issuedTokenRedactors.set(built, issuing)
+      issuing = issuedTokensRedactor(built, claims)
+      byClaims.set(claims ?? NO_CLAIMS, issuing)
     }
     return issuing
   }

@@ -55,6 +55,15 @@ export interface RouteOptions {
    * @default false
    */
   issuesTokens?: boolean
+  /**
+   * On a route that issues tokens: the claims its JWTs may carry (top-level names; the registered
+   * claims `iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti` always may). Tokens in its success
+   * bodies are decoded (not verified: the payload is what leaks) and a token with any other claim
+   * blocks the response (`ERR_LG_RESPONSE_TOKEN_CLAIM`). Without this list, every claim is read
+   * by the detectors and member-name rules instead, and a finding blocks the response: a token
+   * cannot be masked without breaking its signature. Setting it implies `issuesTokens: true`.
+   */
+  issuedTokenClaims?: readonly string[]
 }
 
 /** How responses are filtered. */

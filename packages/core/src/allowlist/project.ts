@@ -20,6 +20,11 @@ export interface ProjectHooks {
   value(value: string | number | boolean | null, key: string | null, at: PathRef): unknown
   /** Each kept member name; returns the name to output. */
   key(key: string, at: PathRef): string
+  /**
+   * Whether a member's name makes a container under it secret whole: every primitive below is then
+   * passed to {@link value} under this member's name (`{"passwords": ["..."]}`).
+   */
+  secretMember?(key: string): boolean
 }
 
 /** Limits of one projection. */
@@ -147,6 +152,8 @@ interface Frame {
   p: number
   /** Template path of this container, computed when a hook first asks for a path below it. */
   base: string | undefined
+  /** The secret member this container is inside (see {@link ProjectHooks.secretMember}), or `null`. */
+  readonly secret: string | null
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
@@ -335,6 +342,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     node: ProjectionNode,
     depth: number,
     place: Place | null,
+    secret: string | null,
   ) => {
     if (depth > options.maxDepth)
       throw depthError(
@@ -356,6 +364,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       shape: keys === null || node.keep || place === null ? null : shapeOf(keys, node, place),
       p: 0,
       base: undefined,
+      secret,
     })
     return out
   }
@@ -384,7 +393,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     place.shape = shape
     return shape
   }
-  const result = open(top.container, root, 1, root.keep ? null : root0)
+  const result = open(top.container, root, 1, root.keep ? null : root0, null)
   const hooks = options.hooks
   // Output objects holding a masked member name, where collisions must be checked.
   const maskedNames = new WeakSet<object>()
@@ -473,9 +482,13 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         child,
         frame.depth + 1,
         child.keep || frame.place === null ? null : frame.place.child(keys === null ? null : key),
+        frame.secret ?? (keys !== null && hooks?.secretMember?.(key) === true ? key : null),
       )
     } else if (child.keep) {
-      out = hooks === undefined ? prepared : hooks.value(prepared, keys === null ? null : key, pathRef)
+      out =
+        hooks === undefined
+          ? prepared
+          : hooks.value(prepared, frame.secret ?? (keys === null ? null : key), pathRef)
       if (out === REMOVE) continue
     } else {
       // The allowlist expects members below this one, but the value has none.

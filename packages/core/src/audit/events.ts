@@ -71,12 +71,26 @@ export interface LeakguardEventMap {
       readonly path: string
       readonly detector: string
       readonly count: number
+      /**
+       * How sure the detector is (`high`, `medium`, `low`); `high` as well when a provider's
+       * checksum verified one of the values. Absent for your own rules and error hygiene.
+       */
+      readonly confidence?: 'high' | 'medium' | 'low'
       readonly fingerprints?: readonly string[]
     }>
     /** Values masked in all. */
     readonly total: number
     /** Whether more distinct path/detector pairs were found than `findings` lists. */
     readonly truncated: boolean
+  }
+  /**
+   * A response carried a canary (`redact.knownSecrets.canaries`): a value planted where nothing
+   * should read it reached a response, so some path leaks it. It was masked; the event names the
+   * canaries, never their values. Emitted with `response.redacted`, at most once per response.
+   */
+  'response.canary': {
+    /** Ids of the canaries found (`{ id }` as configured, or `canary-<index>`). */
+    readonly canaries: readonly string[]
   }
   /** The engine could not filter a response: the client got a generic 500 (in `'enforce'` mode). */
   'response.blocked': {
@@ -86,6 +100,11 @@ export interface LeakguardEventMap {
       readonly message: string
       /** The redaction rule that failed, for `ERR_LG_RESPONSE_RULE_FAILED`. */
       readonly rule?: string
+      /**
+       * For `ERR_LG_RESPONSE_TOKEN_CLAIM`: the claim of the issued token that may not leave, as a
+       * dotted path (`data.password`); never its value.
+       */
+      readonly claim?: string
     }
   }
   /**

@@ -64,6 +64,8 @@ export function toOtelAttributes(
     attributes['leakguard.dropped.paths'] = [...event.dropped.paths]
   } else if (event.type === 'response.blocked') {
     attributes['error.type'] = event.error.code
+  } else if (event.type === 'response.canary') {
+    attributes['leakguard.canaries'] = [...event.canaries]
   }
   return attributes
 }

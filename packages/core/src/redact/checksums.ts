@@ -59,3 +59,126 @@ export function base64urlText(part: string): string | null {
   if (!/^[A-Za-z0-9_-]*$/.test(part)) return null
   return Buffer.from(part, 'base64url').toString('utf8')
 }
+
+/** NHS number check (NHS Data Dictionary): weights 10 to 2, 11 minus the sum mod 11; 10 is never issued. */
+export function nhsCheckValid(digits: string): boolean {
+  if (digits.length !== 10) return false
+  let sum = 0
+  for (let i = 0; i < 9; i++) sum += (digits.charCodeAt(i) - 48) * (10 - i)
+  const check = (11 - (sum % 11)) % 11
+  return check !== 10 && check === digits.charCodeAt(9) - 48
+}
+
+/** ABA routing number check: weights 3, 7, 1 repeated, the sum a multiple of 10. */
+export function abaCheckValid(digits: string): boolean {
+  if (digits.length !== 9) return false
+  let sum = 0
+  for (let i = 0; i < 9; i++) sum += (digits.charCodeAt(i) - 48) * (i % 3 === 0 ? 3 : i % 3 === 1 ? 7 : 1)
+  return sum % 10 === 0
+}
+
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
+const BASE58_VALUES = (() => {
+  const values = new Int8Array(128).fill(-1)
+  for (let i = 0; i < BASE58.length; i++) values[BASE58.charCodeAt(i)] = i
+  return values
+})()
+
+/** Bitcoin's base 58 to bytes (each leading `1` is a zero byte), or `null` on a character outside it. */
+export function base58Decode(text: string): Uint8Array | null {
+  let zeros = 0
+  while (zeros < text.length && text.charCodeAt(zeros) === 49) zeros++
+  // The value's bytes, big-endian, filled from the end; each character adds log(58) / log(256) < 0.733 bytes.
+  const bytes = new Uint8Array(Math.ceil(text.length * 0.733) + 1)
+  let used = 0
+  for (let i = zeros; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    let carry = code < 128 ? BASE58_VALUES[code]! : -1
+    if (carry < 0) return null
+    let j = 0
+    for (let k = bytes.length - 1; k >= 0 && (carry !== 0 || j < used); k--, j++) {
+      carry += 58 * bytes[k]!
+      bytes[k] = carry & 0xff
+      carry >>>= 8
+    }
+    used = j
+  }
+  const out = new Uint8Array(zeros + used)
+  out.set(bytes.subarray(bytes.length - used), zeros)
+  return out
+}
+
+const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
+const BECH32_VALUES = (() => {
+  const values = new Int8Array(128).fill(-1)
+  for (let i = 0; i < BECH32.length; i++) values[BECH32.charCodeAt(i)] = i
+  return values
+})()
+const BECH32_GENERATOR = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3]
+/** The constant a valid checksum leaves: 1 for Bech32 (BIP-173), 0x2bc830a3 for Bech32m (BIP-350). */
+const BECH32M_CONST = 0x2bc830a3
+
+function bech32Polymod(values: readonly number[]): number {
+  let chk = 1
+  for (const value of values) {
+    const top = chk >>> 25
+    chk = (((chk & 0x1ffffff) << 5) ^ value) >>> 0
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk = (chk ^ BECH32_GENERATOR[i]!) >>> 0
+  }
+  return chk
+}
+
+/** A decoded Bech32 or Bech32m string: its lower-case human-readable part and 5-bit data (no checksum). */
+export interface Bech32Decoded {
+  readonly hrp: string
+  readonly data: readonly number[]
+  readonly variant: 'bech32' | 'bech32m'
+}
+
+/** BIP-173 / BIP-350 decoding: one case, at most 90 characters, a valid Bech32 or Bech32m checksum. */
+export function bech32Decode(text: string): Bech32Decoded | null {
+  if (text.length > 90 || (text !== text.toLowerCase() && text !== text.toUpperCase())) return null
+  const lower = text.toLowerCase()
+  const separator = lower.lastIndexOf('1')
+  if (separator < 1 || separator + 7 > lower.length) return null
+  const hrp = lower.slice(0, separator)
+  const values: number[] = []
+  for (let i = 0; i < hrp.length; i++) {
+    const code = hrp.charCodeAt(i)
+    if (code < 33 || code > 126) return null
+    values.push(code >>> 5)
+  }
+  values.push(0)
+  for (let i = 0; i < hrp.length; i++) values.push(hrp.charCodeAt(i) & 31)
+  const data: number[] = []
+  for (let i = separator + 1; i < lower.length; i++) {
+    const code = lower.charCodeAt(i)
+    const value = code < 128 ? BECH32_VALUES[code]! : -1
+    if (value < 0) return null
+    data.push(value)
+  }
+  const check = bech32Polymod([...values, ...data])
+  const variant = check === 1 ? 'bech32' : check === BECH32M_CONST ? 'bech32m' : null
+  if (variant === null) return null
+  return { hrp, data: data.slice(0, -6), variant }
+}
+
+/** Regroups `from`-bit values into `to`-bit values (BIP-173 `convertbits`, without padding), or `null`. */
+export function convertBits(data: readonly number[], from: number, to: number): number[] | null {
+  let acc = 0
+  let bits = 0
+  const out: number[] = []
+  const max = (1 << to) - 1
+  for (const value of data) {
+    if (value < 0 || value >> from !== 0) return null
+    acc = ((acc << from) | value) & 0xffffff
+    bits += from
+    while (bits >= to) {
+      bits -= to
+      out.push((acc >> bits) & max)
+    }
+  }
+  // Leftover bits are padding: fewer than `from`, and all zero.
+  if (bits >= from || ((acc << (to - bits)) & max) !== 0) return null
+  return out
+}

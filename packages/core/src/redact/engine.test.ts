@@ -303,7 +303,7 @@ describe('where redaction runs', () => {
         type: 'response.redacted',
         mode: 'report',
         total: 1,
-        findings: [{ path: '$.note', detector: 'card', count: 1 }],
+        findings: [{ path: '$.note', detector: 'card', count: 1, confidence: 'high' }],
       }),
     ])
   })
@@ -343,7 +343,7 @@ describe('bad input', () => {
     const nearMisses = {
       a: 'ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789', // wrong checksum
       b: 'AKIA1234567890',
-      c: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+      c: 'sk_test_4eC39Hq', // too short for a key
       d: 'eyJhbGciOi.eyJzdWIi.sig',
       e: '4111111111111112',
       f: '$2b$12$short',

@@ -2,12 +2,22 @@ import { KEEP } from '../allowlist/compile.js'
 import { type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
+import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
+import { ASSIGNMENT_ID, LiteralScan } from './catalogue/scanner.js'
+import type { Confidence } from './catalogue/types.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import { mayHoldSecret, mayHoldSecretText, stringFeatures } from './features.js'
 import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
 import { genericErrorMessage, internalDetail } from './hygiene.js'
 import { flaggedMemberValues, inspectJsonText, type MemberValueSpan } from './json-text.js'
-import { isSensitiveKey, isTokenKey } from './keys.js'
+import { compileKeyNameMatcher, isSensitiveKey, isTokenKey, type KeyNameMatcherOptions } from './keys.js'
+import {
+  CANARY_ID,
+  compileKnownSecrets,
+  KNOWN_SECRET_ID,
+  type KnownSecrets,
+  type KnownSecretsOptions,
+} from './known-secrets.js'
 import { type CompiledMask, compileMask } from './mask.js'
 import { type CompiledRules, compileRules, globMatches, type RedactRule } from './rules.js'
 import type { DetectionContext, Detector, MaskSpec, Span } from './types.js'
@@ -23,11 +33,14 @@ export interface RedactOptions {
   /** Per detector id: `false` turns it off, `{ mask }` changes its mask. @default {} */
   overrides?: Readonly<Record<string, false | { readonly mask?: MaskSpec }>>
   /**
-   * Masks primitive values of members whose name says they are secret (`password`, `apiKey`,
-   * `authToken`, `cookie`, `ssn`, ...; see docs/redaction.md). `false` turns it off.
-   * @default { mask: { operator: 'replace', with: '[REDACTED]' } }
+   * Masks values of members whose name says they are secret (`password`, `apiKey`, `authToken`,
+   * `cookie`, `ssn`, ...; spelled any way: `pass_word`, `p@ssw0rd`, `Passwort`, `mot_de_passe`;
+   * see docs/redaction.md), whole containers under such names, and values text assigns to them
+   * (`DB_PASSWORD=...`). `locales` picks the languages besides English (default: all built in),
+   * `words` adds your own, `ignore` lists names that are never secret. `false` turns it off.
+   * @default { mask: { operator: 'replace', with: '[REDACTED]' }, locales: 'all' }
    */
-  keyNames?: boolean | { readonly mask?: MaskSpec }
+  keyNames?: boolean | ({ readonly mask?: MaskSpec } & KeyNameMatcherOptions)
   /** Your own rules: patterns, member-name globs, functions. @default [] */
   rules?: readonly RedactRule[]
   /** Key of the `hash` operator (HMAC-SHA256), at least 32 bytes. Required to use `hash`. */
@@ -55,6 +68,13 @@ export interface RedactOptions {
    * @default { names: ['location', 'content-location', 'content-disposition', 'link', 'refresh', 'x-*'], setCookie: false }
    */
   headers?: HeaderRedactOptions
+  /**
+   * The application's own secrets, masked wherever they appear, also base64-, base64url-, hex- and
+   * percent-encoded: environment values (on by default), explicit values, and canaries whose
+   * sighting is a `response.canary` event. `false` turns it off. See {@link KnownSecretsOptions}.
+   * @default { env: true }
+   */
+  knownSecrets?: KnownSecretsOptions | false
 }
 
 /** Route-level redaction options; `rules` add to the global ones, `overrides` merge over them. */
@@ -78,9 +98,15 @@ const OPTION_KEYS = [
   'errorHygiene',
   'nestedJson',
   'headers',
+  'knownSecrets',
 ] as const
 export const ROUTE_REDACT_KEYS = ['rules', 'overrides', 'errorHygiene', 'enabled'] as const
 const KEY_NAME_MASK: MaskSpec = { operator: 'replace', with: '[REDACTED]' }
+const KNOWN_SECRET_MASK = compileMask(
+  { operator: 'replace', with: '[REDACTED:{detector}]' },
+  'redact',
+  undefined,
+)
 /** JSON in a string in JSON in a string...: how many levels are parsed. */
 const MAX_NESTED_JSON_DEPTH = 3
 /** Deepest nesting of objects and arrays parsed in JSON carried by a string. */
@@ -92,6 +118,22 @@ interface ActiveDetector {
   readonly mask: CompiledMask
 }
 
+/** Ids of the literal-triggered detectors: provider tokens, keyed credentials, assignments in text. */
+const LITERAL_IDS: readonly string[] = [
+  ...TOKEN_FORMATS.map((f) => f.id),
+  ...KEYED_FORMATS.map((f) => f.id),
+  ASSIGNMENT_ID,
+]
+/** Every detector id an option may name. */
+export const KNOWN_DETECTOR_IDS: readonly string[] = [...DETECTOR_IDS, ...LITERAL_IDS]
+const DEFAULT_LITERAL_MASK: MaskSpec = { operator: 'replace', with: '[REDACTED:{detector}]' }
+
+/** The literal-triggered detectors a redactor runs, and their masks. */
+interface ActiveLiterals {
+  readonly scan: LiteralScan
+  readonly masks: ReadonlyMap<string, CompiledMask>
+}
+
 /** Redaction compiled once from options. */
 export interface Redactor {
   readonly enabled: boolean
@@ -101,15 +143,25 @@ export interface Redactor {
   readonly catalogue: readonly Detector[]
   readonly overrides: Readonly<Record<string, unknown>>
   readonly detectors: readonly ActiveDetector[]
+  /** The chosen literal-triggered detector ids, before overrides. */
+  readonly literalIds: ReadonlySet<string>
+  /** Literal-triggered detectors after overrides; `null` when none runs. */
+  readonly literals: ActiveLiterals | null
   readonly rules: CompiledRules
   readonly keyNameMask: CompiledMask | null
+  /** The member-name rule: whether a name says its value is secret. */
+  readonly keyNameMatcher: (key: string) => boolean
   readonly errorHygiene: boolean
   readonly nestedJson: boolean
   readonly hashKey: Buffer | undefined
   /** Which response headers are scanned. */
   readonly headerScan: HeaderScan
+  /** The application's own secrets and canaries; `null` when none. */
+  readonly knownSecrets: KnownSecrets | null
   /** Tokens the route issues pass: under token member names, no `jwt` detector and no member-name rule. */
   readonly passesIssuedTokens: boolean
+  /** The claims issued JWTs may carry (`issuedTokenClaims`); `null`: their claims are scanned. */
+  readonly issuedTokenClaims?: ReadonlySet<string> | null
 }
 
 function booleanOption(value: unknown, option: string, fallback: boolean): boolean {
@@ -124,18 +176,18 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
   const hashKey = raw.hashKey === undefined ? undefined : secretKeyOption(raw.hashKey, `${option}.hashKey`)
   const set = raw.detectors ?? 'default'
   let chosen: readonly Detector[]
+  let literalIds: ReadonlySet<string>
   if (set === 'default' || set === 'strict' || set === 'none') {
     chosen = set === 'none' ? [] : DETECTORS.filter((d) => set === 'strict' || d.set === 'default')
+    literalIds = new Set(set === 'none' ? [] : LITERAL_IDS)
   } else if (Array.isArray(set)) {
     set.forEach((id, i) => {
-      if (!DETECTOR_IDS.includes(id)) {
-        fail(
-          `${option}.detectors[${i}]`,
-          `unknown detector ${describe(id)}; known: ${DETECTOR_IDS.join(', ')}`,
-        )
+      if (!KNOWN_DETECTOR_IDS.includes(id)) {
+        fail(`${option}.detectors[${i}]`, `unknown detector ${describe(id)}; ${knownIdsHint(id)}`)
       }
     })
     chosen = DETECTORS.filter((d) => (set as string[]).includes(d.id))
+    literalIds = new Set(LITERAL_IDS.filter((id) => (set as string[]).includes(id)))
   } else {
     return fail(
       `${option}.detectors`,
@@ -144,12 +196,19 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
   }
   const overrides = validateOverrides(raw.overrides, `${option}.overrides`)
   const detectors = activeDetectors(chosen, overrides, hashKey, `${option}.overrides`)
+  const literals = activeLiterals(literalIds, overrides, hashKey, `${option}.overrides`)
   let keyNameMask: CompiledMask | null = null
+  let keyNameMatcher: (key: string) => boolean = isSensitiveKey
   if (raw.keyNames !== false) {
     const keyNames = raw.keyNames === undefined || raw.keyNames === true ? {} : raw.keyNames
     if (!isPlainObject(keyNames))
-      fail(`${option}.keyNames`, `expected true, false or { mask }, got ${describe(raw.keyNames)}`)
-    keyNameMask = compileMask(keyNames.mask ?? KEY_NAME_MASK, `${option}.keyNames.mask`, hashKey)
+      fail(
+        `${option}.keyNames`,
+        `expected true, false or { mask, locales, words, ignore }, got ${describe(raw.keyNames)}`,
+      )
+    const { mask, ...matcher } = keyNames as { mask?: MaskSpec } & KeyNameMatcherOptions
+    keyNameMask = compileMask(mask ?? KEY_NAME_MASK, `${option}.keyNames.mask`, hashKey)
+    if (Object.keys(matcher).length > 0) keyNameMatcher = compileKeyNameMatcher(matcher, `${option}.keyNames`)
   }
   return {
     enabled: true,
@@ -157,12 +216,17 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
     catalogue: chosen,
     overrides,
     detectors,
+    literalIds,
+    literals,
     rules: compileRules(raw.rules, `${option}.rules`, hashKey),
     keyNameMask,
+    keyNameMatcher,
     errorHygiene: booleanOption(raw.errorHygiene, `${option}.errorHygiene`, true),
     nestedJson: booleanOption(raw.nestedJson, `${option}.nestedJson`, true),
     hashKey,
     headerScan: compileHeaderScan(raw.headers, `${option}.headers`),
+    knownSecrets:
+      raw.knownSecrets === false ? null : compileKnownSecrets(raw.knownSecrets, `${option}.knownSecrets`),
     passesIssuedTokens: false,
   }
 }
@@ -172,8 +236,13 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
  * of members that name a token (`token`, `access_token`, ...) are neither masked for their name
  * nor read by the `jwt` detector; everything else, a JWT under any other name included, applies.
  */
-export function issuedTokensRedactor(base: Redactor): Redactor {
-  return { ...base, cleanKeys: new Set(), passesIssuedTokens: true }
+export function issuedTokensRedactor(base: Redactor, claims: readonly string[] | undefined): Redactor {
+  return {
+    ...base,
+    cleanKeys: new Set(),
+    passesIssuedTokens: true,
+    issuedTokenClaims: claims === undefined ? null : new Set(claims),
+  }
 }
 
 function validateOverrides(value: unknown, option: string): Readonly<Record<string, unknown>> {
@@ -181,8 +250,7 @@ function validateOverrides(value: unknown, option: string): Readonly<Record<stri
   if (!isPlainObject(value))
     return fail(option, `expected an object of detector id -> false | { mask }, got ${describe(value)}`)
   for (const [id, override] of Object.entries(value)) {
-    if (!DETECTOR_IDS.includes(id))
-      fail(`${option}.${id}`, `unknown detector; known: ${DETECTOR_IDS.join(', ')}`)
+    if (!KNOWN_DETECTOR_IDS.includes(id)) fail(`${option}.${id}`, `unknown detector; ${knownIdsHint(id)}`)
     if (override !== false && !isPlainObject(override))
       fail(`${option}.${id}`, `expected false or { mask }, got ${describe(override)}`)
   }
@@ -205,6 +273,51 @@ function activeDetectors(
     detectors.push({ detector, mask: compileMask(spec, `${option}.${detector.id}.mask`, hashKey, limits) })
   }
   return detectors
+}
+
+/** The fix-it part of an unknown-id message: the closest known ids, and where the list is. */
+function knownIdsHint(id: unknown): string {
+  const text = String(id).toLowerCase()
+  const close = KNOWN_DETECTOR_IDS.filter((known) => {
+    const head = known.split('-')[0]!
+    return text.includes(head) || known.includes(text)
+  }).slice(0, 8)
+  const list = close.length > 0 ? `did you mean ${close.join(', ')}? ` : ''
+  return `${list}listDetectors() returns all ${KNOWN_DETECTOR_IDS.length}; structural: ${DETECTOR_IDS.join(', ')}`
+}
+
+const literalScans = new Map<string, LiteralScan>()
+
+/** The literal-triggered detectors left after overrides, their scan shared by equal id sets. */
+function activeLiterals(
+  ids: ReadonlySet<string>,
+  overrides: Readonly<Record<string, unknown>>,
+  hashKey: Buffer | undefined,
+  option: string,
+): ActiveLiterals | null {
+  const active = LITERAL_IDS.filter((id) => ids.has(id) && overrides[id] !== false)
+  if (active.length === 0) return null
+  const cacheKey = active.join(',')
+  let scan = literalScans.get(cacheKey)
+  if (scan === undefined) {
+    const on = new Set(active)
+    scan = new LiteralScan(
+      TOKEN_FORMATS.filter((f) => on.has(f.id)),
+      KEYED_FORMATS.filter((f) => on.has(f.id)),
+      on.has(ASSIGNMENT_ID),
+    )
+    if (literalScans.size < 64) literalScans.set(cacheKey, scan)
+  }
+  const masks = new Map<string, CompiledMask>()
+  const fallback = compileMask(DEFAULT_LITERAL_MASK, `${option}`, hashKey)
+  for (const id of active) {
+    const spec = (overrides[id] as { mask?: MaskSpec } | undefined)?.mask
+    if (spec !== undefined) masks.set(id, compileMask(spec, `${option}.${id}.mask`, hashKey))
+    // A value assigned in text is masked like a member's value under the same name.
+    else if (id === ASSIGNMENT_ID) masks.set(id, compileMask(KEY_NAME_MASK, `${option}`, hashKey))
+    else masks.set(id, fallback)
+  }
+  return { scan, masks }
 }
 
 /** Validates route-level redaction options. @throws LeakguardConfigError */
@@ -232,6 +345,10 @@ export function routeRedactor(base: Redactor, route: RouteRedactOptions, option:
       route.overrides === undefined
         ? base.detectors
         : activeDetectors(base.catalogue, overrides, base.hashKey, `${option}.overrides`),
+    literals:
+      route.overrides === undefined
+        ? base.literals
+        : activeLiterals(base.literalIds, overrides, base.hashKey, `${option}.overrides`),
     enabled: booleanOption(route.enabled, `${option}.enabled`, true),
     errorHygiene: booleanOption(route.errorHygiene, `${option}.errorHygiene`, base.errorHygiene),
     rules: {
@@ -273,18 +390,9 @@ export interface FindingSummary {
   readonly path: string
   readonly detector: string
   readonly count: number
+  /** The detector's confidence; `high` when a provider checksum verified one of the values. */
+  readonly confidence?: Confidence
   readonly fingerprints?: readonly string[]
-}
-
-const sensitiveKeyCache = new Map<string, boolean>()
-
-function sensitiveKey(key: string): boolean {
-  let known = sensitiveKeyCache.get(key)
-  if (known === undefined) {
-    known = isSensitiveKey(key)
-    if (sensitiveKeyCache.size < 4096) sensitiveKeyCache.set(key, known)
-  }
-  return known
 }
 
 function ruleFailed(id: string, error: unknown): LeakguardResponseError {
@@ -298,13 +406,15 @@ function ruleFailed(id: string, error: unknown): LeakguardResponseError {
 export class RedactionSession {
   readonly summaries = new Map<
     string,
-    { path: string; detector: string; count: number; fingerprints?: Set<string> }
+    { path: string; detector: string; count: number; confidence?: Confidence; fingerprints?: Set<string> }
   >()
   readonly findings: Finding[] = []
   total = 0
   /** Values redacted as text rather than as the JSON they hold (see {@link DegradeReason}). */
   readonly degraded = new Map<string, { path: string; reason: DegradeReason; count: number }>()
   degradedTotal = 0
+  /** Ids of the canaries this response carried (see {@link KnownSecretsOptions.canaries}). */
+  readonly canaries = new Set<string>()
   private nestedDepth = 0
   private prefix = ''
 
@@ -321,15 +431,27 @@ export class RedactionSession {
     },
   ) {}
 
-  private record(at: PathRef | null, detector: string, start: number, end: number, value: string): void {
+  private record(
+    at: PathRef | null,
+    detector: string,
+    start: number,
+    end: number,
+    value: string,
+    verified = false,
+  ): void {
     this.total++
     const template = this.prefix + (at === null ? '$' : at.template())
     const id = `${template}\u0000${detector}`
     let summary = this.summaries.get(id)
     if (summary === undefined) {
-      summary = { path: template, detector, count: 0 }
+      const confidence = CONFIDENCE.get(detector)
+      summary =
+        confidence === undefined
+          ? { path: template, detector, count: 0 }
+          : { path: template, detector, count: 0, confidence }
       this.summaries.set(id, summary)
     }
+    if (verified) summary.confidence = 'high'
     summary.count++
     const fingerprint = this.options.fingerprint
     if (fingerprint !== undefined) {
@@ -350,6 +472,10 @@ export class RedactionSession {
     else known.count++
   }
 
+  /** The member-name rule as text assignments use it: tokens pass on routes that issue them. */
+  private readonly secretName = (name: string): boolean =>
+    this.redactor.keyNameMatcher(name) && !(this.redactor.passesIssuedTokens && isTokenKey(name))
+
   /** What compiled member facts are valid for: the redactor (see {@link memberFacts}). */
   get scope(): object {
     return this.redactor
@@ -364,7 +490,7 @@ export class RedactionSession {
   memberFacts(key: string): number {
     const redactor = this.redactor
     let bits = key.length >= 6 && !redactor.cleanKeys.has(key) ? 1 : 0
-    if (redactor.keyNameMask !== null && sensitiveKey(key)) bits |= 2
+    if (redactor.keyNameMask !== null && redactor.keyNameMatcher(key)) bits |= this.secretMember(key) ? 6 : 2
     else {
       for (const rule of redactor.rules.keys) {
         if (rule.last.some((last) => last === null || last.test(key))) {
@@ -376,13 +502,17 @@ export class RedactionSession {
     return bits
   }
 
+  /** A container under a member named like a secret is secret whole (tokens pass where issued). */
+  readonly secretMember = (key: string): boolean =>
+    this.redactor.keyNameMask !== null && this.secretName(key) && !this.nameIsSecret(key)
+
   /** The hook the projection walk calls for every primitive it keeps. */
   readonly value = (value: string | number | boolean | null, key: string | null, at: PathRef): unknown => {
     const redactor = this.redactor
     if (key !== null && (typeof value === 'string' || typeof value === 'number') && value !== '') {
       if (
         redactor.keyNameMask !== null &&
-        sensitiveKey(key) &&
+        redactor.keyNameMatcher(key) &&
         !(redactor.passesIssuedTokens && isTokenKey(key)) &&
         !this.nameIsSecret(key)
       ) {
@@ -435,11 +565,15 @@ export class RedactionSession {
       }
     }
     const first = text.charCodeAt(0)
-    if ((first === 123 || first === 91) && redactor.nestedJson) {
+    if (
+      redactor.nestedJson &&
+      (first === 123 || first === 91 || ((first <= 32 || first === 0xfeff) && startsJson(text)))
+    ) {
       const nested = this.nestedJson(text, key, at)
       if (nested !== undefined) return nested
     }
-    return this.masked(text, this.spans(text, key, at), key, at)
+    const spans = this.spans(text, key, at)
+    return this.masked(spans.length === 0 ? text : this.scanned, spans, key, at)
   }
 
   /** `text` with each span masked (spans sorted, not overlapping); `REMOVE` when all of it goes. */
@@ -462,7 +596,7 @@ export class RedactionSession {
         replacement = masked === null ? 'null' : JSON.stringify(masked)
       } else {
         const masked = this.maskFor(span.detector)(found, { detector: span.detector, key })
-        this.record(at, span.detector, span.start, span.end, found)
+        this.record(at, span.detector, span.start, span.end, found, span.verified === true)
         if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
         replacement = masked ?? ''
       }
@@ -484,13 +618,12 @@ export class RedactionSession {
     reason: DegradeReason,
   ): string | typeof REMOVE {
     this.degrade(at, reason)
-    const spans: (Span | MemberValueSpan)[] = [...this.spans(text, key, at)]
-    const redactor = this.redactor
-    if (redactor.keyNameMask !== null) {
-      const flags = (name: string) => sensitiveKey(name) && !(redactor.passesIssuedTokens && isTokenKey(name))
-      for (const span of flaggedMemberValues(text, flags, 'key-name')) spans.push(span)
-    }
-    return this.masked(text, resolveOverlaps(spans), key, at)
+    // Member values flagged by name first: where a detector's span starts at the same place, the
+    // flagged one, replaced by a JSON literal, wins.
+    const spans: (Span | MemberValueSpan)[] =
+      this.redactor.keyNameMask === null ? [] : flaggedMemberValues(text, this.secretName, 'key-name')
+    for (const span of this.spans(text, key, at)) spans.push(span)
+    return this.masked(this.scanned, resolveOverlaps(spans), key, at)
   }
 
   private masks = new Map<string, CompiledMask>()
@@ -501,6 +634,8 @@ export class RedactionSession {
       const redactor = this.redactor
       mask =
         redactor.detectors.find((d) => d.detector.id === id)?.mask ??
+        redactor.literals?.masks.get(id) ??
+        (id === KNOWN_SECRET_ID || id === CANARY_ID ? KNOWN_SECRET_MASK : undefined) ??
         redactor.rules.patterns.find((r) => r.id === id)?.mask ??
         redactor.rules.functions.find((r) => r.id === id)!.mask
       this.masks.set(id, mask)
@@ -517,15 +652,17 @@ export class RedactionSession {
     key: string | null,
     at: PathRef | null,
   ): string | typeof REMOVE | undefined {
-    const last = text.charCodeAt(text.length - 1)
+    const last = lastNonSpace(text)
     if (last !== 125 && last !== 93) return undefined // } or ]
+    // JSON.parse reads surrounding whitespace but not a byte order mark.
+    const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
     if (this.nestedDepth >= MAX_NESTED_JSON_DEPTH) return this.jsonAsText(text, key, at, 'nested-json-chain')
     // Checked on the text first: client-written nesting must never fail the response it sits in.
-    const shape = inspectJsonText(text, MAX_NESTED_JSON_NESTING)
+    const shape = inspectJsonText(json, MAX_NESTED_JSON_NESTING)
     if (shape.tooDeep) return this.jsonAsText(text, key, at, 'nested-json-too-deep')
     let parsed: unknown
     try {
-      parsed = JSON.parse(text)
+      parsed = JSON.parse(json)
     } catch {
       return undefined
     }
@@ -544,17 +681,36 @@ export class RedactionSession {
     }
   }
 
-  private spans(text: string, key: string | null, at: PathRef | null): readonly Span[] {
+  /** The text the last {@link spans} call read: the string itself, or its fullwidth forms folded. */
+  private scanned = ''
+
+  private spans(original: string, key: string | null, at: PathRef | null): readonly Span[] {
     const redactor = this.redactor
+    if (redactor.passesIssuedTokens && key !== null && original.length >= 30 && isTokenKey(key))
+      this.checkIssuedTokens(original)
     let found: Span[] | undefined
+    let text = original
+    this.scanned = original
+    // The application's own secrets: in any string long enough, whatever its shape.
+    if (redactor.knownSecrets !== null && original.length >= redactor.knownSecrets.minLength) {
+      const known: Span[] = []
+      redactor.knownSecrets.collect(original, known, this.canaries)
+      if (known.length > 0) found = known
+    }
     // The shortest thing any detector finds is an email such as a@b.io.
     if (
-      redactor.detectors.length > 0 &&
-      (text.length >= 8 || (text.length >= 6 && text.includes('@'))) &&
+      (redactor.detectors.length > 0 || redactor.literals !== null) &&
+      (text.length >= 8 || (text.length >= 6 && (text.includes('@') || text.includes('\uff20')))) &&
       mayHoldSecretText(text) &&
       !isTimestamp(text, text.length)
     ) {
-      const features = stringFeatures(text)
+      let features = stringFeatures(text)
+      if (features.fullwidth) {
+        // Detectors read fullwidth forms as the ASCII they stand for (NFKC); spans are the same.
+        text = foldFullwidth(text)
+        this.scanned = text
+        features = stringFeatures(text)
+      }
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
       if (mayHoldSecret(features)) {
         const context: DetectionContext = { key }
@@ -565,11 +721,19 @@ export class RedactionSession {
           found ??= []
           collect(detector.pattern, text, detector.id, found, detector.validate, context)
         }
+        if (redactor.literals !== null) {
+          LITERAL_SPANS.length = 0
+          redactor.literals.scan.collect(text, key, LITERAL_SPANS, this.secretName)
+          if (LITERAL_SPANS.length > 0) {
+            found ??= []
+            for (const span of LITERAL_SPANS) found.push(span)
+          }
+        }
       }
     }
     const { rules } = redactor
     if (rules.patterns.length > 0 || rules.functions.length > 0)
-      return this.spansOfRules(text, key, at, found ?? [])
+      return this.spansOfRules(original, key, at, found ?? [])
     return found === undefined ? NO_SPANS : resolveOverlaps(found)
   }
 
@@ -601,6 +765,51 @@ export class RedactionSession {
     return resolveOverlaps(found)
   }
 
+  /**
+   * The JWTs a route hands out pass unmasked, so what they carry is checked instead: each payload
+   * is decoded (not verified) and every claim must be allowed (`issuedTokenClaims`) or, without
+   * that list, hold nothing the detectors and member-name rules find.
+   * @throws LeakguardResponseError `ERR_LG_RESPONSE_TOKEN_CLAIM`
+   */
+  private checkIssuedTokens(text: string): void {
+    if (!text.includes('eyJ')) return
+    const pattern = JWT_SHAPE
+    pattern.lastIndex = 0
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const payload = jwtPayload(match[0])
+      if (payload === null) continue
+      const scanned = this.scanned
+      try {
+        this.checkClaims(payload, '', 0)
+      } finally {
+        this.scanned = scanned
+      }
+    }
+  }
+
+  private checkClaims(claims: Record<string, unknown> | unknown[], path: string, depth: number): void {
+    const allowed = this.redactor.issuedTokenClaims ?? null
+    for (const [name, value] of Object.entries(claims)) {
+      const claim = path === '' ? name : Array.isArray(claims) ? `${path}[${name}]` : `${path}.${name}`
+      if (path === '' && REGISTERED_CLAIMS.has(name)) continue
+      if (path === '' && allowed !== null) {
+        if (allowed.has(name)) continue
+        throw claimError(claim)
+      }
+      if (value === null || value === '' || typeof value === 'boolean') continue
+      if (!Array.isArray(claims) && this.redactor.keyNameMatcher(name) && !isTokenKey(name))
+        throw claimError(claim)
+      if (typeof value === 'object') {
+        if (depth >= 16) throw claimError(claim)
+        this.checkClaims(value as Record<string, unknown>, claim, depth + 1)
+      } else if (
+        typeof value === 'string' &&
+        this.spans(value, Array.isArray(claims) ? null : name, null).length > 0
+      )
+        throw claimError(claim)
+    }
+  }
+
   /** Degraded values for the event, at most `max` path/reason pairs. */
   degradedSummary(max: number): { values: DegradedSummary[]; truncated: boolean } {
     const values = [...this.degraded.values()].slice(0, max).map((entry) => ({ ...entry }))
@@ -619,6 +828,43 @@ export class RedactionSession {
 }
 
 const NO_SPANS: readonly Span[] = Object.freeze([])
+
+/** Confidence of each built-in detector id (rules and error hygiene have none). */
+const CONFIDENCE: ReadonlyMap<string, Confidence> = new Map<string, Confidence>([
+  ...DETECTORS.map((d): [string, Confidence] => [d.id, d.confidence ?? 'high']),
+  ...TOKEN_FORMATS.map((f): [string, Confidence] => [f.id, f.confidence]),
+  ...KEYED_FORMATS.map((f): [string, Confidence] => [f.id, f.confidence]),
+  [ASSIGNMENT_ID, 'medium'],
+  ['key-name', 'medium'],
+  [KNOWN_SECRET_ID, 'high'],
+  [CANARY_ID, 'high'],
+])
+
+/** JWS compact form, as the `jwt` detector finds it. */
+const JWT_SHAPE = /(?<![\w-])eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?![\w-])/g
+/** Registered JWT claims (RFC 7519 section 4.1): identifiers and times, always allowed. */
+const REGISTERED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'])
+
+/** The decoded payload of a JWS compact token, or `null` when it is not a JSON object or array. */
+function jwtPayload(token: string): Record<string, unknown> | null {
+  const part = token.split('.')[1]!
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
+}
+
+function claimError(claim: string): LeakguardResponseError {
+  return new LeakguardResponseError(
+    'ERR_LG_RESPONSE_TOKEN_CLAIM',
+    'an issued token carries a claim that may not leave',
+    { claim },
+  )
+}
+/** Scratch for the literal scan of one string (copied out when it found something). */
+const LITERAL_SPANS: Span[] = []
 
 const ISO_TIMESTAMP =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
@@ -651,6 +897,45 @@ function isDigits(text: string, positions: readonly number[]): boolean {
     if (c < 48 || c > 57) return false
   }
   return true
+}
+
+/** Whether text opens a JSON object or array after a byte order mark and whitespace. */
+function startsJson(text: string): boolean {
+  let i = 0
+  if (text.charCodeAt(0) === 0xfeff) i++
+  while (i < text.length && i < 64) {
+    const c = text.charCodeAt(i)
+    if (c === 123 || c === 91) return true
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false
+    i++
+  }
+  return false
+}
+
+/** The last character that is not JSON whitespace (0 when none). */
+function lastNonSpace(text: string): number {
+  for (let i = text.length - 1; i >= 0 && i >= text.length - 64; i--) {
+    const c = text.charCodeAt(i)
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return c
+  }
+  return 0
+}
+
+/**
+ * Fullwidth forms (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`, U+FF01-FF5E, and the ideographic space) as the
+ * ASCII they stand for, as NFKC folds them, one UTF-16 unit for one: spans found in the folded
+ * text are spans of the original. `text` itself when it holds none.
+ */
+export function foldFullwidth(text: string): string {
+  let out: string | undefined
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) {
+      out ??= text.slice(0, i)
+      out += String.fromCharCode(c === 0x3000 ? 32 : c - 0xfee0)
+    } else if (out !== undefined) out += text[i]
+  }
+  return out ?? text
 }
 
 /** Sorts spans and keeps, where they overlap, the earliest and then the longest. */

@@ -10,6 +10,7 @@ const DOLLAR = 7
 const UNDERSCORE = 8
 const PLUS = 9
 const COLON = 10
+const ASSIGN = 11
 
 const CLASSES = new Uint8Array(128)
 for (let c = 48; c <= 57; c++) CLASSES[c] = DIGIT
@@ -22,6 +23,8 @@ CLASSES[36] = DOLLAR
 CLASSES[95] = UNDERSCORE
 CLASSES[43] = PLUS
 CLASSES[58] = COLON
+CLASSES[61] = ASSIGN // =
+CLASSES[62] = ASSIGN // >
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -39,6 +42,8 @@ const SCRATCH: Mutable<StringFeatures> = {
   dollar: false,
   underscore: false,
   plus: false,
+  assign: false,
+  fullwidth: false,
   ibanShape: false,
 }
 
@@ -56,6 +61,8 @@ export function stringFeatures(text: string): StringFeatures {
   let dollar = false
   let underscore = false
   let plus = false
+  let assign = false
+  let fullwidth = false
   let ibanShape = false
   // Classes of the last three characters, for the IBAN shape (two capitals, two digits).
   let c1 = 0
@@ -64,6 +71,7 @@ export function stringFeatures(text: string): StringFeatures {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
     const kind = code < 128 ? CLASSES[code]! : 0
+    if (code >= 0xff01 && code <= 0xff5e) fullwidth = true
     switch (kind) {
       case DIGIT:
         digits++
@@ -88,6 +96,7 @@ export function stringFeatures(text: string): StringFeatures {
         else if (kind === UNDERSCORE) underscore = true
         else if (kind === PLUS) plus = true
         else if (kind === COLON) colons++
+        else if (kind === ASSIGN) assign = true
     }
     c3 = c2
     c2 = c1
@@ -105,6 +114,8 @@ export function stringFeatures(text: string): StringFeatures {
   out.dollar = dollar
   out.underscore = underscore
   out.plus = plus
+  out.assign = assign
+  out.fullwidth = fullwidth
   out.ibanShape = ibanShape
   return out
 }
@@ -125,23 +136,26 @@ export function mayHoldSecretText(text: string): boolean {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i)
     if (c >= 97 && c <= 122) continue // a-z
+    if (c >= 0xff01 && c <= 0xff5e) return true // fullwidth forms: read as ASCII
     if (c >= 48 && c <= 57) {
       if (++digits >= 8) return true
     } else if (c >= 65 && c <= 90) upper++
-    else if (c === 64 || c === 36 || c === 95)
-      return true // @ $ _
+    else if (c === 64 || c === 36 || c === 95 || c === 61 || c === 58 || c === 62)
+      return true // @ $ _ = : > (an assignment in text)
     else if (c === 46) {
       if (++dots >= 2) return true
     } else if (c === 45) dashes++
   }
-  return dashes >= 10 || upper + digits >= 20
+  // National ids (NINO: 2-3 capitals, 6 digits), dashed MAC addresses, long ids.
+  return dashes >= 5 || (upper >= 2 && digits >= 6) || upper + digits >= 20
 }
 
 /**
  * Whether any built-in detector could match a string with these features: most strings (names,
  * cities, words) have none of the digits, symbols or length the catalogue needs, and skip it whole.
  * Each clause is what some detector's prefilter requires (digits: cards, IBANs, SSNs, phones, Slack
- * tokens; dashes: PEM armour; dots: JWTs, webhook URLs; capitals and digits: AWS ids; length: the rest).
+ * tokens; dashes: PEM armour; dots: JWTs, webhook URLs; capitals and digits: AWS ids; `=`, `>`, `:`:
+ * a value assigned in text; length: the rest).
  */
 export function mayHoldSecret(f: StringFeatures): boolean {
   return (
@@ -149,7 +163,10 @@ export function mayHoldSecret(f: StringFeatures): boolean {
     f.at ||
     f.dollar ||
     f.underscore ||
-    f.dashes >= 10 ||
+    f.assign ||
+    f.colons > 0 ||
+    f.dashes >= 5 ||
+    (f.upper >= 2 && f.digits >= 6) ||
     f.dots >= 2 ||
     f.upper + f.digits >= 20 ||
     f.length >= 24

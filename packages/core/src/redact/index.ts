@@ -1,5 +1,8 @@
 import { KEEP } from '../allowlist/compile.js'
 import { project } from '../allowlist/project.js'
+import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
+import { ASSIGNMENT_ID } from './catalogue/scanner.js'
+import type { Confidence } from './catalogue/types.js'
 import { DETECTORS } from './detectors/index.js'
 import {
   compileRedactor,
@@ -66,15 +69,64 @@ export function scan(value: unknown, options?: RedactOptions): Finding[] {
 }
 
 /** The built-in detectors: id, the set they belong to, and what they find. */
-export function listDetectors(): ReadonlyArray<{
-  id: string
-  set: 'default' | 'strict'
-  description: string
-}> {
-  return DETECTORS.map(({ id, set, description }) => ({ id, set, description }))
+export function listDetectors(): ReadonlyArray<DetectorInfo> {
+  return [
+    ...DETECTORS.map(({ id, set, description, confidence }) => ({
+      id,
+      set,
+      kind: 'pattern' as const,
+      confidence: confidence ?? ('high' as const),
+      description,
+    })),
+    ...TOKEN_FORMATS.map(({ id, provider, description, confidence, checksum }) => ({
+      id,
+      set: 'default' as const,
+      kind: 'token' as const,
+      provider,
+      confidence,
+      checksum: checksum !== undefined,
+      description,
+    })),
+    ...KEYED_FORMATS.map(({ id, provider, description, confidence }) => ({
+      id,
+      set: 'default' as const,
+      kind: 'keyed' as const,
+      provider,
+      confidence,
+      description,
+    })),
+    {
+      id: ASSIGNMENT_ID,
+      set: 'default',
+      kind: 'assignment',
+      confidence: 'medium',
+      description:
+        'Values text assigns to a name the member-name rule calls secret: DB_PASSWORD=..., apiToken := "...", <password>...</password>.',
+    },
+  ]
+}
+
+/** A built-in detector, as {@link listDetectors} describes it. */
+export interface DetectorInfo {
+  readonly id: string
+  /** In `'default'` and `'strict'`, or only in `'strict'`. */
+  readonly set: 'default' | 'strict'
+  /**
+   * `pattern`: a structural detector (cards, IBANs, emails, ...); `token`: a provider token found
+   * by its documented prefix; `keyed`: a provider credential found next to the provider's name;
+   * `assignment`: a value assigned to a secret name in text.
+   */
+  readonly kind: 'pattern' | 'token' | 'keyed' | 'assignment'
+  /** The provider, for `token` and `keyed`. */
+  readonly provider?: string
+  readonly confidence: Confidence
+  /** Whether the provider's own checksum is verified (findings that pass it are `high`). */
+  readonly checksum?: boolean
+  readonly description: string
 }
 
 export type { DegradeReason, Finding, RedactOptions, RouteRedactOptions } from './engine.js'
 export type { HeaderRedactOptions } from './headers.js'
+export type { KnownSecretsOptions } from './known-secrets.js'
 export type { RedactRule } from './rules.js'
 export type { MaskSpec } from './types.js'

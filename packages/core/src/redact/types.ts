@@ -12,6 +12,10 @@ export interface StringFeatures {
   readonly dollar: boolean
   readonly underscore: boolean
   readonly plus: boolean
+  /** An `=` or `>`: text may assign a value to a name. */
+  readonly assign: boolean
+  /** A fullwidth form (U+FF01-FF5E): read as ASCII before detection. */
+  readonly fullwidth: boolean
   /** Two capitals followed by two digits somewhere: how every IBAN starts. */
   readonly ibanShape: boolean
 }
@@ -66,6 +70,8 @@ export interface Detector {
   /** Confirms a match (checksums, issuer tables, decoding). */
   validate?(match: string, context: DetectionContext): boolean
   readonly mask: MaskSpec
+  /** How sure a match is (see `Confidence`). @default 'high' */
+  readonly confidence?: 'high' | 'medium' | 'low'
 }
 
 /** A sensitive span found in a string. */
@@ -74,4 +80,6 @@ export interface Span {
   readonly end: number
   /** Detector or rule id. */
   readonly detector: string
+  /** The provider's checksum verified the match (a finding of `high` confidence). */
+  readonly verified?: boolean
 }

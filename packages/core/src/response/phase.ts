@@ -127,6 +127,7 @@ export const BLOCK_MESSAGES: Record<ResponseErrorCode, string> = {
   ERR_LG_RESPONSE_HEADERS_SENT: 'headers were sent before the body could be filtered',
   ERR_LG_RESPONSE_ROLES_FAILED: 'getRoles failed',
   ERR_LG_RESPONSE_RULE_FAILED: 'a redaction rule failed',
+  ERR_LG_RESPONSE_TOKEN_CLAIM: 'an issued token carries a claim that may not leave',
   ERR_LG_RESPONSE_INTERNAL: 'response filtering failed',
 }
 
@@ -308,6 +309,7 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
         code: error.code,
         message: error.message,
         ...(error.rule === undefined ? {} : { rule: error.rule }),
+        ...(error.claim === undefined ? {} : { claim: options.maskMetadata(error.claim).text }),
       },
     }))
     return BLOCKED

@@ -16,7 +16,7 @@ export interface ResponseReports {
       readonly pathsTruncated: boolean
     },
   ): void
-  /** `response.redacted`: findings grouped by path and detector. */
+  /** `response.redacted`: findings grouped by path and detector; `response.canary` when canaries were found. */
   redacted(context: ResponseContext, status: number, session: RedactionSession): void
   /** `response.degraded`: values redacted as text instead of failing the response. */
   degraded(context: ResponseContext, status: number, session: RedactionSession): void
@@ -70,6 +70,11 @@ export function createResponseReports(deps: {
         truncated,
       }
     })
+    if (session.canaries.size > 0) {
+      emit('response.canary', 'error', 'success', context, status, () => ({
+        canaries: [...session.canaries],
+      }))
+    }
   }
 
   /** Values a client could write that were redacted as text instead of failing the response. */

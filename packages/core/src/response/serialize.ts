@@ -21,12 +21,17 @@ import {
  */
 export const MEMBER_NAME = 1
 export const MEMBER_VALUE = 2
+/**
+ * Member-fact bit: the name says its value is secret, so a container under it is secret whole:
+ * every primitive below is redacted as a value of this member (`{"passwords": ["..."]}`).
+ */
+export const MEMBER_SECRET = 4
 
 /** Redaction as the serializer calls it: {@link ProjectHooks} plus the facts that let it skip work. */
 export interface SerializeHooks extends ProjectHooks {
   /** What the redactor compiled for (member facts are cached per scope). */
   readonly scope: object
-  /** {@link MEMBER_NAME} / {@link MEMBER_VALUE} bits of a member name, for this scope. */
+  /** {@link MEMBER_NAME} / {@link MEMBER_VALUE} / {@link MEMBER_SECRET} bits of a member name, for this scope. */
   memberFacts(key: string): number
   /** Redacts one string found under `key` (already known to need no member-name rule). */
   string(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE
@@ -165,6 +170,11 @@ class Writer {
   private readonly containers: object[] = []
   private depth = 0
   private readonly at: PathRef
+  /**
+   * The name of the secret member being written below (see {@link MEMBER_SECRET}): every primitive
+   * is redacted as its value; `null` outside one.
+   */
+  private secret: string | null = null
 
   constructor(options: ProjectOptions & { readonly hooks?: SerializeHooks | undefined }) {
     this.hooks = options.hooks
@@ -256,7 +266,10 @@ class Writer {
   ): string {
     // An array of primitives kept whole is written by JSON.stringify (several times faster than
     // a loop here) unless the detectors masked one of its strings.
-    const flat = node.keep || (node.children === null && node.any === KEEP) ? this.flatCopy(src) : undefined
+    const flat =
+      this.secret === null && (node.keep || (node.children === null && node.any === KEEP))
+        ? this.flatCopy(src)
+        : undefined
     if (flat !== undefined) {
       const text = this.flatArray(flat)
       this.size += text.length - 1 // its `[` was counted when it opened
@@ -283,11 +296,12 @@ class Writer {
       const raw = src[i]
       let piece: string
       // Numbers in arrays have no member name: no rule reads them, nothing to redact.
-      if (typeof raw === 'number' && child.keep) piece = this.count(Number.isFinite(raw) ? `${raw}` : 'null')
+      if (typeof raw === 'number' && child.keep && this.secret === null)
+        piece = this.count(Number.isFinite(raw) ? `${raw}` : 'null')
       else if (typeof raw === 'string' && child.keep) {
         if (hooks === undefined) piece = this.quote(raw)
         else {
-          const masked = hooks.value(raw, null, this.at)
+          const masked = hooks.value(raw, this.secret, this.at)
           if (masked === REMOVE) continue
           piece = this.written(masked)
         }
@@ -297,7 +311,7 @@ class Writer {
         else if (typeof prepared === 'object' && prepared !== null) {
           piece = this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
         } else if (child.keep) {
-          const masked = hooks === undefined ? prepared : hooks.value(prepared, null, this.at)
+          const masked = hooks === undefined ? prepared : hooks.value(prepared, this.secret, this.at)
           if (masked === REMOVE) continue
           piece = this.written(masked)
         } else {
@@ -417,19 +431,28 @@ class Writer {
         if (hooks === undefined) piece = this.quote(raw)
         else {
           const value =
-            (bits & MEMBER_VALUE) === 0 && raw !== ''
-              ? hooks.string(raw, key, this.at)
-              : hooks.value(raw, key, this.at)
+            this.secret !== null
+              ? hooks.value(raw, this.secret, this.at)
+              : (bits & MEMBER_VALUE) === 0 && raw !== ''
+                ? hooks.string(raw, key, this.at)
+                : hooks.value(raw, key, this.at)
           if (value === REMOVE) continue
           piece = this.written(value)
         }
-      } else if (child.keep && typeof raw === 'number' && (bits & MEMBER_VALUE) === 0) {
+      } else if (
+        child.keep &&
+        typeof raw === 'number' &&
+        (bits & MEMBER_VALUE) === 0 &&
+        this.secret === null
+      ) {
         piece = this.count(Number.isFinite(raw) ? `${raw}` : 'null')
       } else {
         const prepared = prepare(raw, key)
         if (prepared === OMIT) continue
         if (typeof prepared === 'object' && prepared !== null) {
           if (names !== undefined) name = this.name(plan, p, key, bits, names)
+          const outer = this.secret
+          if (outer === null && (bits & MEMBER_SECRET) !== 0) this.secret = key
           piece = this.container(
             prepared.container,
             child,
@@ -437,9 +460,10 @@ class Writer {
             plan.next,
             p,
           )
+          this.secret = outer
           this.depth = d + 1
         } else if (child.keep) {
-          const value = hooks === undefined ? prepared : hooks.value(prepared, key, this.at)
+          const value = hooks === undefined ? prepared : hooks.value(prepared, this.secret ?? key, this.at)
           if (value === REMOVE) continue
           piece = this.written(value)
         } else {

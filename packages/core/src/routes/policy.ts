@@ -1,6 +1,6 @@
 import { compileAllowlist, mergeNodes, type ProjectionNode } from '../allowlist/compile.js'
 import { type CompiledRouteAuth, compileRouteAuth } from '../auth/route-policy.js'
-import { describe, fail, isPlainObject, objectOption } from '../lib/validate.js'
+import { describe, fail, isPlainObject, objectOption, stringArrayOption } from '../lib/validate.js'
 import type { RouteOptions } from '../options.js'
 import { validateRouteRateLimit } from '../ratelimit/gate.js'
 import { type RouteRedactOptions, validateRouteRedact } from '../redact/engine.js'
@@ -13,6 +13,7 @@ const ROUTE_OPTION_KEYS = [
   'auth',
   'rateLimit',
   'issuesTokens',
+  'issuedTokenClaims',
 ] as const
 
 const compiledBrand: unique symbol = Symbol('leakguard.compiledRoute')
@@ -29,6 +30,8 @@ export interface CompiledRouteOptions {
   readonly rateLimit?: unknown
   /** The route hands tokens to its caller: its success bodies may carry them. */
   readonly issuesTokens?: boolean
+  /** The claims its issued JWTs may carry; unset: claims are scanned instead. */
+  readonly issuedTokenClaims?: readonly string[]
 }
 
 export function isCompiledRouteOptions(value: unknown): value is CompiledRouteOptions {
@@ -47,11 +50,22 @@ export function compileRouteOptions(options: RouteOptions | undefined, option: s
     auth?: CompiledRouteAuth
     rateLimit?: unknown
     issuesTokens?: boolean
+    issuedTokenClaims?: readonly string[]
   } = { [compiledBrand]: true }
   if (raw.issuesTokens !== undefined) {
     if (typeof raw.issuesTokens !== 'boolean')
       fail(`${option}.issuesTokens`, `expected true or false, got ${describe(raw.issuesTokens)}`)
     compiled.issuesTokens = raw.issuesTokens as boolean
+  }
+  if (raw.issuedTokenClaims !== undefined) {
+    const claims = stringArrayOption(raw.issuedTokenClaims, `${option}.issuedTokenClaims`)!
+    if (raw.issuesTokens === false)
+      fail(
+        `${option}.issuedTokenClaims`,
+        'lists the claims of tokens the route issues, but issuesTokens is false; remove one of the two',
+      )
+    compiled.issuesTokens = true
+    compiled.issuedTokenClaims = Object.freeze([...claims])
   }
   if (raw.redact !== undefined) compiled.redact = validateRouteRedact(raw.redact, `${option}.redact`)
   if (raw.auth !== undefined) compiled.auth = compileRouteAuth(raw.auth as never, `${option}.auth`)

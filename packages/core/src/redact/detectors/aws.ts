@@ -27,4 +27,5 @@ export const awsSecretKey: Detector = {
   pattern: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
   validate: (match) => /[A-Z]/.test(match) && /[a-z]/.test(match) && /\d/.test(match),
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+  confidence: 'medium',
 }

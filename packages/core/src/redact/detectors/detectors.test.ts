@@ -159,12 +159,13 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
     negatives: ['xox-', 'xoxb-short', 'https://hooks.slack.com/'],
   },
   'stripe-key': {
-    positives: [`sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`, `rk_live_${'a1B2c3D4e5F6g7H8i9J0k1L2m3'}`],
-    negatives: [
+    positives: [
+      `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`,
+      `rk_live_${'a1B2c3D4e5F6g7H8i9J0k1L2m3'}`,
+      // Test-mode keys open the account's test data (issue 16): masked too.
       `sk_test_${'4eC39HqLyjWDarjtT1zdp7dc'}`,
-      'sk_live_short',
-      `pk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`,
     ],
+    negatives: ['sk_test_short', 'sk_live_short', `pk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`],
   },
   'google-api-key': {
     positives: ['AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe'],

@@ -2,11 +2,12 @@ import type { Detector } from '../types.js'
 
 export const email: Detector = {
   id: 'email',
-  description: 'Email addresses: a local part, "@", and a domain with a top-level domain of letters.',
+  description:
+    'Email addresses: a local part, "@", and a domain with a top-level domain of letters; internationalized local parts and domains (Unicode or xn-- labels) included.',
   set: 'default',
   prefilter: (_text, f) => f.at,
   pattern:
-    /(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])/g,
+    /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)*\.(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?![\p{L}\p{N}_-])/gu,
   validate: (match) => !match.startsWith('.') && !match.includes('..'),
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }

@@ -19,4 +19,5 @@ export const phone: Detector = {
     return digits.length >= 10 && digits.length <= 11
   },
   mask: { operator: 'partial', keepStart: 0, keepEnd: 2 },
+  confidence: 'medium',
 }

@@ -14,10 +14,11 @@ export const slack: Detector = {
 
 export const stripe: Detector = {
   id: 'stripe-key',
-  description: 'Stripe live secret (sk_live_) and restricted (rk_live_) keys.',
+  description:
+    "Stripe secret (sk_) and restricted (rk_) keys, live and test mode: test keys open the account's test data.",
   set: 'default',
-  prefilter: (text, f) => f.underscore && text.includes('_live_'),
-  pattern: /(?<![A-Za-z0-9_])[rs]k_live_[0-9A-Za-z]{24,99}(?![A-Za-z0-9_])/g,
+  prefilter: (text, f) => f.underscore && (text.includes('_live_') || text.includes('_test_')),
+  pattern: /(?<![A-Za-z0-9_])[rs]k_(?:live|test)_[0-9A-Za-z]{24,247}(?![A-Za-z0-9_])/g,
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }
 

@@ -1,17 +1,5 @@
 import type { Detector } from '../types.js'
 
-export const ipAddress: Detector = {
-  id: 'ip-address',
-  description:
-    'IPv4 addresses (each octet 0-255) and IPv6 addresses with at least three groups. Strict set only.',
-  set: 'strict',
-  prefilter: (_text, f) => f.dots >= 3 || f.colons >= 2,
-  pattern:
-    /(?<![\w.:])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![\w.:])/g,
-  validate: (match) => !/^\d+:\d+(?::\d+)?$/.test(match), // times such as 12:30:45
-  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
-}
-
 /** Shannon entropy in bits per character. */
 export function entropy(text: string): number {
   const counts = new Map<string, number>()
@@ -33,4 +21,5 @@ export const highEntropy: Detector = {
   pattern: /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{24,512}(?![A-Za-z0-9+/_=-])/g,
   validate: (match) => /[a-z]/.test(match) && /[A-Z]/.test(match) && /\d/.test(match) && entropy(match) >= 4,
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+  confidence: 'low',
 }

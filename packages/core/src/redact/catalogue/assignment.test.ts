@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import { createRedactor } from '../index.js'
+
+/** How configuration, code and logs assign a credential (test/corpus runs every shape of the corpora). */
+const sampleTexts = (i: string, s: string) => [
+  `${i}Token="${s}"`,
+  `${i}Token = ${s}`,
+  `{\n    "${i}_token": "${s}"\n}`,
+  `{"config.ini": "${i.toUpperCase()}_TOKEN=${s}\\nBACKUP_ENABLED=true"}`,
+  `<${i}Token>\n    ${s}\n</${i}Token>`,
+  `${i}_token: '${s}'`,
+  `string ${i}Token = "${s}";`,
+  `var ${i}Token string = "${s}"`,
+  `var ${i}Token: String = "${s}"`,
+  `${i}Token := \`${s}\``,
+  `$${i}Token .= "${s}"`,
+  `System.setProperty("${i.toUpperCase()}_TOKEN", "${s}")`,
+  `  "${i}Token" => "${s}"`,
+  `${i.toUpperCase()}_TOKEN ::= "${s}"`,
+  `${i.toUpperCase()}_TOKEN ?= "${s}"`,
+]
+
+const redactor = createRedactor({ keyNames: true })
+const found = (text: string) => redactor.scan({ note: text }).map((f) => f.detector)
+const redacted = (text: string) => redactor.redact({ note: text }).note
+
+describe('secret-assignment: secrets assigned to secret names in text', () => {
+  const SECRET = 'q8Zr2LmX0pVt7WcN4sKd9Hf1'
+
+  it.each(['twilio', 'db', 'stripe', 'mailgun', 'x'])(
+    'finds the secret in every text shape (%s)',
+    (identifier) => {
+      for (const text of sampleTexts(identifier, SECRET)) {
+        const out = redacted(text)
+        expect(out, text).not.toContain(SECRET)
+        expect(found(text).length, text).toBeGreaterThan(0)
+      }
+    },
+  )
+
+  it.each([
+    ['DB_PASSWORD=hunter2!', 'hunter2!'],
+    ['password: "correct horse battery staple"', 'correct horse battery staple'],
+    ["client_secret => 'Zt8w-31aa'", 'Zt8w-31aa'],
+    ['<password>S3cr3t!</password>', 'S3cr3t!'],
+    ['api-key: 9f8e7d6c5b4a', '9f8e7d6c5b4a'],
+    ['export AUTH_TOKEN="tok-42-abc"', 'tok-42-abc'],
+    ['{"config.ini": "SMTP_PASSWORD=Pa55word\\nPORT=25"}', 'Pa55word'],
+    ['retry with session_id=A1B2C3D4E5 later', 'A1B2C3D4E5'],
+    ['pwd=Hunter22', 'Hunter22'],
+    ['$dbPassword .= "s3cr3t-v@lue"', 's3cr3t-v@lue'],
+    ['API_TOKEN ?= "0b3c7f2e9a"', '0b3c7f2e9a'],
+  ])('masks the value of %j', (text, secret) => {
+    expect(redacted(text)).not.toContain(secret)
+  })
+
+  it.each([
+    'password: required',
+    'token: expired',
+    'Your password must be at least 8 characters: try again',
+    'The secret: nobody knows it',
+    'visit https://example.com:8443/path?q=1',
+    'meeting at 12:30, room 4',
+    'DB_PASSWORD=${DB_PASSWORD}',
+    'password = process.env.DB_PASSWORD',
+    'api_key: "{{ secrets.API_KEY }}"',
+    'token_type=bearer',
+    'password_updated_at=2024-01-01',
+    'author: Jane Doe',
+    'a > b and c = d',
+    'password: "[REDACTED]"',
+    'password=********',
+    'passwordHint: "the usual"',
+  ])('leaves %j alone', (text) => {
+    expect(found(text)).not.toContain('secret-assignment')
+  })
+
+  it('can be turned off like any detector', () => {
+    const off = createRedactor({ overrides: { 'secret-assignment': false } })
+    expect(off.redact({ note: 'DB_PASSWORD=hunter2!' }).note).toBe('DB_PASSWORD=hunter2!')
+  })
+
+  it('masks with the member-name mask by default, and with an override', () => {
+    expect(redacted('DB_PASSWORD=hunter2!')).toBe('DB_PASSWORD=[REDACTED]')
+    const custom = createRedactor({ overrides: { 'secret-assignment': { mask: 'mask' } } })
+    expect(custom.redact({ note: 'DB_PASSWORD=hunter2!' }).note).toBe('DB_PASSWORD=********')
+  })
+
+  it('stays linear on hostile text: thousands of operators and names', () => {
+    for (const text of ['='.repeat(200_000), 'password:'.repeat(20_000), `${'a'.repeat(100_000)}=x`]) {
+      expect(() => redactor.redact({ note: text })).not.toThrow()
+    }
+  })
+})

@@ -1,0 +1,178 @@
+import { isPlaceholder } from './placeholder.js'
+
+/**
+ * Secrets assigned in text: `DB_PASSWORD=hunter2!`, `apiToken := "..."`, `<password>...</password>`,
+ * `"client_secret" => '...'`, `System.setProperty("API_TOKEN", "...")`. The name before an
+ * assignment operator is read back from the operator and judged by the member-name rule, so every
+ * name that rule knows (abbreviations, other languages, your own words) is covered with no list of
+ * its own here.
+ */
+
+/** Characters of a name in text: letters, digits, `_ - . $ @`. */
+const NAME = new Uint8Array(128)
+for (let c = 48; c <= 57; c++) NAME[c] = 1
+for (let c = 65; c <= 90; c++) NAME[c] = 1
+for (let c = 97; c <= 122; c++) NAME[c] = 1
+for (const c of '_-.$@') NAME[c.charCodeAt(0)] = 1
+/** Characters that continue an operator after its first: `:=`, `::=`, `=>`. */
+const OPERATOR = new Uint8Array(128)
+for (const c of ':=>') OPERATOR[c.charCodeAt(0)] = 1
+
+const MAX_NAME = 64
+const MAX_VALUE = 512
+const isName = (code: number) => code < 128 && NAME[code] === 1
+const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13
+const isQuote = (code: number) => code === 34 || code === 39 || code === 96
+
+/**
+ * Whether text before an operator reads as a name someone wrote (`DB_PASSWORD`, `apiToken`,
+ * `x-api-key`), not as a value that happens to stand there: a token or an email followed by `:`
+ * (`xoxb-0000...AApwAA: ok`) is not read for words, as a member name that is itself a secret is not.
+ */
+function looksLikeName(name: string): boolean {
+  if (name.includes('@')) return false
+  let digits = 0
+  let segment = 0
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i)
+    if (code >= 48 && code <= 57 && ++digits >= 6) return false
+    if (code === 45 || code === 95 || code === 46) segment = 0
+    else if (++segment > 24) return false
+  }
+  return true
+}
+
+/** The `key="..."` attribute just before a `value=` one. */
+const KEY_ATTRIBUTE = /\bkey\s*=\s*["']([^"'<>]{1,64})["']\s+$/i
+
+/** A constant's name, not its value: `access_token=ACCESS_TOKEN`. */
+const CONSTANT = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/
+
+/** Values that say there is no secret: placeholders, references, booleans, masks. */
+const PLACEHOLDER =
+  /^(?:true|false|null|nil|none|undefined|empty|required|optional|invalid|missing|changed|redacted|hidden|secret|password|token|string|example|xxx+|\*+|\.+|-+|#+)$/i
+const REFERENCE =
+  /^(?:\$\{|\$\(|\{|%[A-Za-z_(]|<[A-Za-z%]|\$[A-Za-z_]|process\.env|os\.environ|ENV\[|\[REDACTED|\[MASKED|%5BREDACTED|%5BMASKED)/i
+
+/** A found assignment: where the value starts and ends, and the name it was assigned to. */
+export interface Assigned {
+  readonly start: number
+  readonly end: number
+  readonly name: string
+}
+
+/**
+ * Reads the assignment whose operator is at `at` (an `=`, `:`, `>` or `,` found in `text`): the
+ * name before it and, when `isSecretName` accepts the name, the value after it. `undefined` when
+ * there is none, or when the value is empty, a placeholder or a reference (`${DB_PASSWORD}`,
+ * `process.env.X`).
+ */
+export function assignmentAt(
+  text: string,
+  at: number,
+  isSecretName: (name: string) => boolean,
+): Assigned | undefined {
+  const op = text.charCodeAt(at)
+  // Each operator is read once, from its first character: `:=`, `::=`, `=>` from the `:` or `=`;
+  // `?=`, `+=` and PHP's ` .=` from the `=`, with the name read before their first character.
+  let opStart = at
+  const before = at > 0 ? text.charCodeAt(at - 1) : 0
+  if (before === 58 || before === 61) return undefined
+  if (op === 61 && (before === 63 || before === 43)) opStart = at - 1
+  else if (op === 61 && before === 46 && at > 1 && isSpace(text.charCodeAt(at - 2))) opStart = at - 1
+  // The name: back over up to three quotes, spaces or `]`, then name characters.
+  let end = opStart
+  let skipped = 0
+  while (end > 0 && skipped < 3) {
+    const code = text.charCodeAt(end - 1)
+    if (!(isSpace(code) || isQuote(code) || code === 93)) break
+    end--
+    skipped++
+  }
+  // `"API_TOKEN", "value"`: a comma counts only after a quoted name.
+  if (op === 44 && !(end < opStart && isQuote(text.charCodeAt(end)))) return undefined
+  // `<password>value`: `>` counts only right after an element name.
+  if (op === 62 && end !== opStart) return undefined
+  let start = end
+  while (start > 0 && end - start < MAX_NAME && isName(text.charCodeAt(start - 1))) start--
+  if (start === end) return undefined
+  if (op === 62 && !(start > 0 && text.charCodeAt(start - 1) === 60)) return undefined
+  let name = text.slice(start, end)
+  if (op === 61 && (name === 'value' || name === 'Value')) {
+    // .NET configuration: `<add key="DbPassword" value="..." />`, the name in the key attribute.
+    const keyed = KEY_ATTRIBUTE.exec(text.slice(Math.max(0, start - 96), start))
+    if (keyed !== null) name = keyed[1]!
+  }
+  if (!(looksLikeName(name) && isSecretName(name))) {
+    // A typed declaration names the variable before its type: `var apiToken string = "..."`,
+    // `var apiToken: String = "..."`.
+    let typeStart = start
+    while (typeStart > 0 && start - typeStart < 3) {
+      const code = text.charCodeAt(typeStart - 1)
+      if (!(code === 32 || code === 9 || code === 58)) break
+      typeStart--
+    }
+    // Only before `=`: after `:` the word before is prose (`API Token https://...`).
+    if (typeStart === start || op !== 61) return undefined
+    let nameStart = typeStart
+    while (nameStart > 0 && typeStart - nameStart < MAX_NAME && isName(text.charCodeAt(nameStart - 1)))
+      nameStart--
+    name = text.slice(nameStart, typeStart)
+    if (nameStart === typeStart || !looksLikeName(name) || !isSecretName(name)) return undefined
+  }
+  // The value: past the rest of the operator, then up to five quotes, spaces or `=`.
+  let cursor = at + 1
+  while (cursor - at < 4 && OPERATOR[text.charCodeAt(cursor)] === 1) cursor++
+  let quote = 0
+  for (let n = 0; n < 5 && cursor < text.length; n++) {
+    const code = text.charCodeAt(cursor)
+    if (isQuote(code)) quote = code
+    else if (!(isSpace(code) || code === 61)) break
+    cursor++
+  }
+  const valueStart = cursor
+  if (quote !== 0) {
+    while (cursor < text.length && cursor - valueStart < MAX_VALUE) {
+      const code = text.charCodeAt(cursor)
+      if (code === quote || code === 10 || code === 13) break
+      if (code === 92 && cursor + 1 < text.length) cursor++ // an escaped character
+      cursor++
+    }
+    if (text.charCodeAt(cursor) !== quote) return undefined
+  } else {
+    while (cursor < text.length && cursor - valueStart < MAX_VALUE) {
+      const code = text.charCodeAt(cursor)
+      // Ends at a space, a quote, `;`, `,`, a closing bracket, `<`, `&`, or an escaped newline.
+      if (isSpace(code) || isQuote(code) || code === 59 || code === 44 || code === 41) break
+      if (code === 125 || code === 93 || code === 60 || code === 38) break
+      if (code === 92 && /[nrt]/.test(text[cursor + 1] ?? '')) break
+      cursor++
+    }
+  }
+  const value = text.slice(valueStart, cursor)
+  if (op === 44 && quote === 0) return undefined
+  // A shell command substitution: `` KEY=`vault read ...` ``.
+  if (quote === 96 && value.includes(' ')) return undefined
+  if (!looksLikeSecret(value, quote !== 0)) return undefined
+  return { start: valueStart, end: cursor, name }
+}
+
+/**
+ * Whether an assigned value can be a secret: not a placeholder or a reference; unquoted, it must
+ * not read as a word (`password: required`): 12 characters or more, or a digit, a capital after
+ * the first character, or a symbol.
+ */
+function looksLikeSecret(value: string, quoted: boolean): boolean {
+  if (value.length < 4 || PLACEHOLDER.test(value) || REFERENCE.test(value)) return false
+  // Masked or cut short already (`ops_eyJzaWdu..[Redacted]`, `sk-…`), or a constant's name.
+  if (/\[redacted|\[masked|\.\.|…/i.test(value) || CONSTANT.test(value)) return false
+  if (isPlaceholder(value)) return false
+  if (quoted || value.length >= 12) return true
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code >= 97 && code <= 122) continue
+    if (code >= 65 && code <= 90 && i === 0) continue
+    return true
+  }
+  return false
+}

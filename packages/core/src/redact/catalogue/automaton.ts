@@ -1,0 +1,101 @@
+/**
+ * A multi-literal matcher (Aho-Corasick, as a DFA over ASCII letters folded to lower case): every
+ * occurrence of any of its literals in one pass over a string, whatever their number. Characters
+ * outside the literals' alphabet reset it; non-ASCII characters never match.
+ */
+export class LiteralAutomaton {
+  /** `delta[state * width + class]`: the next state. */
+  private readonly delta: Int32Array
+  /** Character code (0-127) to class; 0 is "in no literal". */
+  private readonly classes: Uint8Array
+  private readonly width: number
+  /** Per state, the literals that end there (itself or through suffix links); `null` for none. */
+  private readonly outputs: ReadonlyArray<readonly number[] | null>
+  /** Length of each literal, by index. */
+  readonly lengths: readonly number[]
+
+  /** @param literals ASCII literals, compared ignoring the case of letters. */
+  constructor(literals: readonly string[]) {
+    const classes = new Uint8Array(128)
+    let width = 1
+    const lower = literals.map((literal) => literal.toLowerCase())
+    for (const literal of lower) {
+      for (let i = 0; i < literal.length; i++) {
+        const code = literal.charCodeAt(i)
+        if (code >= 128) throw new Error(`literal "${literal}" is not ASCII`)
+        if (classes[code] === 0) classes[code] = width++
+      }
+    }
+    for (let code = 65; code <= 90; code++) classes[code] = classes[code + 32]!
+    // Trie.
+    const next: number[][] = [[]]
+    const ends: number[][] = [[]]
+    lower.forEach((literal, index) => {
+      let state = 0
+      for (let i = 0; i < literal.length; i++) {
+        const c = classes[literal.charCodeAt(i)]!
+        let to = next[state]![c]
+        if (to === undefined) {
+          to = next.length
+          next.push([])
+          ends.push([])
+          next[state]![c] = to
+        }
+        state = to
+      }
+      ends[state]!.push(index)
+    })
+    // Breadth-first: failure links folded into a full transition table, outputs merged along them.
+    const delta = new Int32Array(next.length * width)
+    const fail = new Int32Array(next.length)
+    const queue: number[] = []
+    for (let c = 1; c < width; c++) {
+      const to = next[0]![c]
+      if (to !== undefined) {
+        delta[c] = to
+        queue.push(to)
+      }
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head]!
+      const f = fail[state]!
+      if (ends[f]!.length > 0) ends[state] = [...ends[state]!, ...ends[f]!]
+      for (let c = 1; c < width; c++) {
+        const to = next[state]![c]
+        if (to === undefined) delta[state * width + c] = delta[f * width + c]!
+        else {
+          delta[state * width + c] = to
+          fail[to] = delta[f * width + c]!
+          queue.push(to)
+        }
+      }
+    }
+    this.delta = delta
+    this.classes = classes
+    this.width = width
+    this.outputs = ends.map((list) => (list.length === 0 ? null : list))
+    this.lengths = lower.map((literal) => literal.length)
+  }
+
+  /**
+   * Every occurrence in `text`, appended to `hits` as pairs (literal index, start offset), the
+   * first `limit` of them.
+   * @returns the number of occurrences, also those past the limit
+   */
+  scan(text: string, hits: number[], limit = Number.POSITIVE_INFINITY): number {
+    const { delta, classes, width, outputs, lengths } = this
+    let state = 0
+    let found = 0
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i)
+      state = delta[state * width + (code < 128 ? classes[code]! : 0)]!
+      const out = outputs[state]
+      if (out !== null && out !== undefined) {
+        for (const index of out) {
+          if (found++ < limit) hits.push(index, i + 1 - lengths[index]!)
+        }
+      }
+    }
+    return found
+  }
+}

@@ -1,0 +1,250 @@
+import type { Span } from '../types.js'
+import { assignmentAt } from './assignment.js'
+import { LiteralAutomaton } from './automaton.js'
+import { type CompiledKeyed, type CompiledToken, compileKeyed, compileToken } from './compile.js'
+import { isPlaceholder } from './placeholder.js'
+import type { KeyedFormat, TokenFormat } from './types.js'
+
+/** The id of the detector that finds secrets assigned to secret-looking names in text. */
+export const ASSIGNMENT_ID = 'secret-assignment'
+
+const TOKEN = 0
+const KEYWORD = 1
+const OPERATOR = 2
+/** The characters an assignment is found from (see {@link assignmentAt}). */
+const OPERATORS = ['=', ':', '>', ',']
+/** Past this many literal hits in one string, each format is searched for whole (bounded work). */
+const MAX_HITS = 512
+
+const compiledTokens = new WeakMap<TokenFormat, CompiledToken>()
+const compiledKeyed = new WeakMap<KeyedFormat, CompiledKeyed>()
+
+function token(format: TokenFormat): CompiledToken {
+  let compiled = compiledTokens.get(format)
+  if (compiled === undefined) {
+    compiled = compileToken(format)
+    compiledTokens.set(format, compiled)
+  }
+  return compiled
+}
+
+function keyed(format: KeyedFormat): CompiledKeyed {
+  let compiled = compiledKeyed.get(format)
+  if (compiled === undefined) {
+    compiled = compileKeyed(format)
+    compiledKeyed.set(format, compiled)
+  }
+  return compiled
+}
+
+/**
+ * Every literal-triggered detector of a redactor in one pass: provider tokens from their prefixes,
+ * keyed credentials from their keywords (in the text or in the member name), and secrets assigned
+ * to secret names from the assignment operators. One automaton run per string finds every trigger,
+ * so the cost of a string does not grow with the number of formats.
+ */
+export class LiteralScan {
+  private readonly automaton: LiteralAutomaton
+  /** Per literal: what it triggers (TOKEN, KEYWORD, OPERATOR) and which format. */
+  private readonly kinds: Uint8Array
+  private readonly targets: ReadonlyArray<CompiledToken | CompiledKeyed | null>
+  private readonly hits: number[] = []
+  /** Keyed formats whose keyword a member name holds, by name (bounded). */
+  private readonly byMember = new Map<string, readonly CompiledKeyed[]>()
+
+  constructor(
+    private readonly tokens: readonly TokenFormat[],
+    private readonly keyedFormats: readonly KeyedFormat[],
+    /** Whether {@link ASSIGNMENT_ID} runs. */
+    private readonly assignments: boolean,
+  ) {
+    const literals: string[] = []
+    const kinds: number[] = []
+    const targets: Array<CompiledToken | CompiledKeyed | null> = []
+    for (const format of tokens) {
+      for (const prefix of format.prefixes) {
+        literals.push(prefix)
+        kinds.push(TOKEN)
+        targets.push(token(format))
+      }
+    }
+    for (const format of keyedFormats) {
+      for (const keyword of format.keywords) {
+        literals.push(keyword)
+        kinds.push(KEYWORD)
+        targets.push(keyed(format))
+      }
+    }
+    if (assignments) {
+      for (const operator of OPERATORS) {
+        literals.push(operator)
+        kinds.push(OPERATOR)
+        targets.push(null)
+      }
+    }
+    this.automaton = new LiteralAutomaton(literals)
+    this.kinds = Uint8Array.from(kinds)
+    this.targets = targets
+  }
+
+  /**
+   * Appends the spans found in `text` (a value of member `key`) to `found`. `isSecretName` is the
+   * member-name rule, applied to names that text assigns values to.
+   */
+  collect(text: string, key: string | null, found: Span[], isSecretName: (name: string) => boolean): void {
+    const hits = this.hits
+    hits.length = 0
+    const count = this.automaton.scan(text, hits, MAX_HITS)
+    if (count > MAX_HITS) this.collectWhole(text, found, isSecretName)
+    else {
+      for (let i = 0; i < hits.length; i += 2) {
+        const literal = hits[i]!
+        const at = hits[i + 1]!
+        const kind = this.kinds[literal]
+        if (kind === TOKEN)
+          this.tokenAt(
+            this.targets[literal] as CompiledToken,
+            text,
+            at,
+            this.automaton.lengths[literal]!,
+            found,
+          )
+        else if (kind === KEYWORD) {
+          if (!standsAlone(text, at, this.automaton.lengths[literal]!)) continue
+          const compiled = this.targets[literal] as CompiledKeyed
+          const sticky = compiled.assigned
+          sticky.lastIndex = at + this.automaton.lengths[literal]!
+          const match = sticky.exec(text)
+          if (match !== null && !isPlaceholder(match[1]!)) {
+            const end = match.index + match[0].length
+            found.push({ start: end - match[1]!.length, end, detector: compiled.format.id })
+          }
+        } else {
+          const assigned = assignmentAt(text, at, isSecretName)
+          if (assigned !== undefined)
+            found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID })
+        }
+      }
+    }
+    if (key !== null && this.keyedFormats.length > 0) {
+      for (const compiled of this.keyedFor(key))
+        collectAll(compiled.value, text, compiled.format.id, found, [])
+    }
+  }
+
+  private tokenAt(compiled: CompiledToken, text: string, at: number, prefix: number, found: Span[]): void {
+    if (at > 0) {
+      const before = text.charCodeAt(at - 1)
+      if (before < 128 && compiled.boundary[before] === 1) return
+    }
+    const sticky = compiled.sticky
+    sticky.lastIndex = at
+    const match = sticky.exec(text)
+    if (match !== null && !isPlaceholder(match[0].slice(prefix))) {
+      const { id, checksum } = compiled.format
+      const span: Span = { start: at, end: at + match[0].length, detector: id }
+      found.push(checksum !== undefined && checksum(match[0]) ? { ...span, verified: true } : span)
+    }
+  }
+
+  /** A string with more triggers than {@link MAX_HITS}: each format searched for once, whole. */
+  private collectWhole(text: string, found: Span[], isSecretName: (name: string) => boolean): void {
+    for (const format of this.tokens)
+      collectAll(token(format).global, text, format.id, found, format.prefixes)
+    const lower = text.toLowerCase()
+    for (const format of this.keyedFormats) {
+      const compiled = keyed(format)
+      for (const keyword of format.keywords) {
+        let at = lower.indexOf(keyword)
+        while (at !== -1) {
+          if (!standsAlone(text, at, keyword.length)) {
+            at = lower.indexOf(keyword, at + 1)
+            continue
+          }
+          compiled.assigned.lastIndex = at + keyword.length
+          const match = compiled.assigned.exec(text)
+          if (match !== null && !isPlaceholder(match[1]!)) {
+            const end = match.index + match[0].length
+            found.push({ start: end - match[1]!.length, end, detector: format.id })
+          }
+          at = lower.indexOf(keyword, at + 1)
+        }
+      }
+    }
+    if (this.assignments) {
+      for (let at = 0; at < text.length; at++) {
+        const code = text.charCodeAt(at)
+        if (code !== 61 && code !== 58 && code !== 62 && code !== 44) continue
+        const assigned = assignmentAt(text, at, isSecretName)
+        if (assigned !== undefined)
+          found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID })
+      }
+    }
+  }
+
+  private keyedFor(key: string): readonly CompiledKeyed[] {
+    let list = this.byMember.get(key)
+    if (list === undefined) {
+      const lower = key.toLowerCase()
+      list = this.keyedFormats
+        .filter((f) =>
+          f.keywords.some((k) => {
+            for (let at = lower.indexOf(k); at !== -1; at = lower.indexOf(k, at + 1))
+              if (standsAlone(key, at, k.length)) return true
+            return false
+          }),
+        )
+        .map(keyed)
+      if (this.byMember.size < 4096) this.byMember.set(key, list)
+    }
+    return list
+  }
+}
+
+function collectAll(
+  pattern: RegExp,
+  text: string,
+  id: string,
+  found: Span[],
+  prefixes: readonly string[],
+): void {
+  pattern.lastIndex = 0
+  let match = pattern.exec(text)
+  while (match !== null) {
+    const value = match[0]
+    if (value === '') pattern.lastIndex++
+    else {
+      const prefix = prefixes.find((p) => value.toLowerCase().startsWith(p.toLowerCase()))?.length ?? 0
+      if (!isPlaceholder(value.slice(prefix)))
+        found.push({ start: match.index, end: match.index + value.length, detector: id })
+    }
+    match = pattern.exec(text)
+  }
+}
+
+/**
+ * Whether a keyword found at `at` is a word of its own in a name, not letters inside another word:
+ * `ETSY_KEY`, `etsy_key`, `myEtsyKey`, `Etsy`, but not `SetSysctl` or `ReactNativeCameraKit`. Its
+ * letters are all lower case, all upper case, or capitalized; before it may stand a lower-case
+ * letter or digit only when it starts with a capital (a camelCase hump).
+ */
+export function standsAlone(text: string, at: number, length: number): boolean {
+  let upper = 0
+  let lower = 0
+  for (let i = at; i < at + length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 65 && c <= 90) {
+      // A capital after a lower-case letter inside the keyword: another word starts there.
+      if (lower > 0) return false
+      upper++
+    } else if (c >= 97 && c <= 122) {
+      // A lower-case letter after two capitals (`ETsy`): not one word either.
+      if (upper > 1) return false
+      lower++
+    }
+  }
+  const first = text.charCodeAt(at)
+  if (at === 0 || (first >= 65 && first <= 90)) return true
+  const before = text.charCodeAt(at - 1)
+  return !((before >= 97 && before <= 122) || (before >= 48 && before <= 57))
+}

@@ -1,0 +1,40 @@
+import { nhsCheckValid } from '../checksums.js'
+import { keyWords } from '../keys.js'
+import type { Detector } from '../types.js'
+
+/** Prefixes HMRC has never allocated and will not (HMRC National Insurance Manual NIM39110). */
+const UNALLOCATED_PREFIXES = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ'])
+
+export const ukNino: Detector = {
+  id: 'uk-nino',
+  description:
+    'UK National Insurance numbers: two prefix letters HMRC allocates, six digits and a suffix A-D, written AB123456C or AB 12 34 56 C.',
+  set: 'default',
+  prefilter: (_text, f) => f.upper >= 3 && f.digitRun >= 6,
+  // First letter not D F I Q U V; second not D F I O Q U V; optional single spaces between the pairs.
+  pattern: /(?<![A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g,
+  // Spaced only in the 2-2-2-2-1 grouping, all or none.
+  validate: (match) =>
+    (match.length === 9 || match.length === 13) && !UNALLOCATED_PREFIXES.has(match.slice(0, 2)),
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}
+
+function isNhsKey(key: string | null): boolean {
+  return key !== null && keyWords(key).includes('nhs')
+}
+
+export const ukNhs: Detector = {
+  id: 'uk-nhs',
+  description:
+    'NHS numbers (England, Wales, Isle of Man): 10 digits with a mod-11 check digit, written 3-3-4 with spaces as the NHS displays them; bare or dashed (as US phone numbers are written) only under a member named like nhsNumber.',
+  set: 'default',
+  prefilter: (_text, f) => f.digitRun >= 10,
+  pattern: /(?<![\w.-])\d{3}([ -]?)\d{3}\1\d{4}(?![\w-]|\.\d)/g,
+  validate(match, context) {
+    // A bare 10-digit run is as often a timestamp or an id, a dashed one a US phone number, and
+    // ~9% of those pass mod 11.
+    if ((match.length === 10 || match.includes('-')) && !isNhsKey(context.key)) return false
+    return nhsCheckValid(match.replace(/\D/g, ''))
+  },
+  mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
+}

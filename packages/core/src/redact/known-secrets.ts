@@ -1,0 +1,216 @@
+import {
+  describe,
+  fail,
+  integerOption,
+  isPlainObject,
+  objectOption,
+  stringArrayOption,
+} from '../lib/validate.js'
+import { LiteralAutomaton } from './catalogue/automaton.js'
+import type { Span } from './types.js'
+
+/** The detector id of a known secret found in a response. */
+export const KNOWN_SECRET_ID = 'known-secret'
+/** The detector id of a canary (honeytoken) found in a response. */
+export const CANARY_ID = 'canary'
+
+/**
+ * Secrets the application itself holds, masked wherever they appear in a response (bodies, error
+ * texts, headers), as written and encoded: base64, base64url, hex and percent-encoding.
+ */
+export interface KnownSecretsOptions {
+  /**
+   * Values of environment variables: `true` reads `process.env` when the guard is created. Values
+   * shorter than `minLength`, file-system paths, numbers and booleans are left out, and so are the
+   * variables `allow` names (`*` ends a prefix), added to the built-in list (`NODE_ENV`, `PORT`,
+   * `PATH`, `HOME`, `PWD`, `npm_*`, `PUBLIC_*`, `NEXT_PUBLIC_*`, `VITE_*`, ...).
+   * @default true
+   */
+  env?:
+    | boolean
+    | {
+        readonly allow?: readonly string[]
+        /** @default 12 */
+        readonly minLength?: number
+        /** Variables read instead of `process.env` (tests, secrets loaded from a vault). */
+        readonly from?: Readonly<Record<string, string | undefined>>
+      }
+  /** Secret values the application holds (8 characters or more). */
+  values?: readonly string[]
+  /**
+   * Canaries (honeytokens): values planted where nothing should ever read them (a fake user's
+   * password, a decoy API key). Masked like secrets, and each response that carries one emits a
+   * `response.canary` event naming the canary: proof of a leak path. `{ id, value }` names it in
+   * events; a plain string is named `canary-<index>`.
+   */
+  canaries?: ReadonlyArray<string | { readonly id: string; readonly value: string }>
+}
+
+/** Variables that are never secrets, read from process.env as they are (a trailing `*` is a prefix). */
+const ENV_ALLOW = [
+  'NODE_ENV',
+  'NODE_OPTIONS',
+  'NODE_VERSION',
+  'PORT',
+  'HOST',
+  'HOSTNAME',
+  'PATH',
+  'HOME',
+  'PWD',
+  'OLDPWD',
+  'SHELL',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LANGUAGE',
+  'TERM',
+  'TZ',
+  'TMPDIR',
+  'EDITOR',
+  'CI',
+  'LC_*',
+  'XDG_*',
+  'npm_*',
+  'PNPM_*',
+  'COREPACK_*',
+  'VITEST*',
+  'PUBLIC_*',
+  'NEXT_PUBLIC_*',
+  'VITE_*',
+  'REACT_APP_*',
+  'EXPO_PUBLIC_*',
+  'GITHUB_*',
+  'RUNNER_*',
+]
+
+interface Secret {
+  readonly id: string
+  readonly canary: boolean
+}
+
+/** The compiled matcher: every variant of every secret in one automaton. */
+export class KnownSecrets {
+  private readonly automaton: LiteralAutomaton
+  /** Per literal: the exact text (`null`: compared ignoring case, hex) and the secret. */
+  private readonly exact: ReadonlyArray<string | null>
+  private readonly lower: readonly string[]
+  private readonly owners: readonly Secret[]
+  /** The shortest literal: shorter strings are not searched. */
+  readonly minLength: number
+  private readonly hits: number[] = []
+
+  constructor(secrets: ReadonlyArray<{ readonly value: string } & Secret>) {
+    const literals: string[] = []
+    const exact: Array<string | null> = []
+    const owners: Secret[] = []
+    const seen = new Set<string>()
+    const add = (literal: string, caseless: boolean, owner: Secret) => {
+      if (seen.has(literal) || literal.length < 8) return
+      seen.add(literal)
+      literals.push(literal)
+      exact.push(caseless ? null : literal)
+      owners.push(owner)
+    }
+    for (const secret of secrets) {
+      const bytes = Buffer.from(secret.value, 'utf8')
+      if (isAscii(secret.value)) add(secret.value, false, secret)
+      add(bytes.toString('base64'), false, secret)
+      add(bytes.toString('base64').replace(/=+$/, ''), false, secret)
+      add(bytes.toString('base64url'), false, secret)
+      add(bytes.toString('hex'), true, secret)
+      const percent = encodeURIComponent(secret.value)
+      if (percent !== secret.value) add(percent, true, secret)
+    }
+    this.automaton = new LiteralAutomaton(literals)
+    this.exact = exact
+    this.lower = literals.map((literal) => literal.toLowerCase())
+    this.owners = owners
+    this.minLength = literals.reduce(
+      (min, literal) => Math.min(min, literal.length),
+      Number.POSITIVE_INFINITY,
+    )
+  }
+
+  /** Appends every occurrence in `text` to `found`, as {@link KNOWN_SECRET_ID} or {@link CANARY_ID} spans. */
+  collect(text: string, found: Span[], canaries: Set<string> | undefined): void {
+    if (text.length < this.minLength) return
+    const hits = this.hits
+    hits.length = 0
+    this.automaton.scan(text, hits, 4096)
+    for (let i = 0; i < hits.length; i += 2) {
+      const literal = hits[i]!
+      const at = hits[i + 1]!
+      const exact = this.exact[literal]!
+      const lower = this.lower[literal]!
+      if (exact === null) {
+        if (text.slice(at, at + lower.length).toLowerCase() !== lower) continue
+      } else if (!text.startsWith(exact, at)) continue
+      const owner = this.owners[literal]!
+      if (owner.canary) canaries?.add(owner.id)
+      found.push({ start: at, end: at + lower.length, detector: owner.canary ? CANARY_ID : KNOWN_SECRET_ID })
+    }
+  }
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false
+  return true
+}
+
+const allowed = (name: string, allow: readonly string[]) =>
+  allow.some((entry) => (entry.endsWith('*') ? name.startsWith(entry.slice(0, -1)) : name === entry))
+
+/** Environment values that are not secrets whatever their variable: paths, numbers, booleans. */
+const NOT_SECRET = /^(?:\/|[A-Za-z]:\\|~\/|\.\.?\/)|^[-+]?\d+(?:\.\d+)?$|^(?:true|false|yes|no|on|off)$/i
+
+/** Validates `redact.knownSecrets` and compiles it; `null` when it holds nothing. @throws LeakguardConfigError */
+export function compileKnownSecrets(value: unknown, option: string): KnownSecrets | null {
+  const raw = objectOption(value, option, ['env', 'values', 'canaries'] as const)
+  const secrets: Array<{ value: string } & Secret> = []
+  const env = raw.env ?? true
+  if (env !== false) {
+    if (env !== true && !isPlainObject(env))
+      fail(`${option}.env`, `expected true, false or { allow, minLength, from }, got ${describe(env)}`)
+    const settings =
+      env === true ? {} : objectOption(env, `${option}.env`, ['allow', 'minLength', 'from'] as const)
+    const allow = [...ENV_ALLOW, ...(stringArrayOption(settings.allow, `${option}.env.allow`) ?? [])]
+    const minLength = integerOption(settings.minLength, `${option}.env.minLength`, 8, 4096, 12)
+    if (settings.from !== undefined && !isPlainObject(settings.from))
+      fail(`${option}.env.from`, `expected an object of variable -> value, got ${describe(settings.from)}`)
+    const source = (settings.from ?? process.env) as Record<string, string | undefined>
+    for (const [name, text] of Object.entries(source)) {
+      if (
+        typeof text !== 'string' ||
+        text.length < minLength ||
+        allowed(name, allow) ||
+        NOT_SECRET.test(text)
+      )
+        continue
+      secrets.push({ value: text, id: `env:${name}`, canary: false })
+    }
+  }
+  const values = stringArrayOption(raw.values, `${option}.values`) ?? []
+  values.forEach((text, i) => {
+    if (text.length < 8)
+      fail(
+        `${option}.values[${i}]`,
+        `a known secret needs 8 characters or more (shorter ones match ordinary text)`,
+      )
+    secrets.push({ value: text, id: `value-${i}`, canary: false })
+  })
+  const canaries = raw.canaries ?? []
+  if (!Array.isArray(canaries))
+    fail(`${option}.canaries`, `expected a list of strings or { id, value }, got ${describe(canaries)}`)
+  ;(canaries as unknown[]).forEach((entry, i) => {
+    const where = `${option}.canaries[${i}]`
+    const canary =
+      typeof entry === 'string'
+        ? { id: `canary-${i}`, value: entry }
+        : isPlainObject(entry) && typeof entry.id === 'string' && typeof entry.value === 'string'
+          ? { id: entry.id, value: entry.value }
+          : fail(where, `expected a string or { id, value }, got ${describe(entry)}`)
+    if (canary.value.length < 8) fail(`${where}`, 'a canary needs 8 characters or more')
+    secrets.push({ ...canary, canary: true })
+  })
+  return secrets.length === 0 ? null : new KnownSecrets(secrets)
+}
