@@ -168,10 +168,11 @@ export function runPlacementSuite(harness: AdapterHarness): void {
       expect(hints[0]!.warning.message).not.toContain(TOKEN)
     })
 
-    it('lets the issued tokens through with issuesTokens, and masks everything else', async () => {
+    it('lets the issued tokens through with issuedTokenClaims, and masks everything else', async () => {
       const events: LeakguardEvent[] = []
       const guard = createGuard<HeaderBearer>({
-        routes: { 'POST /rest/user/login': { issuesTokens: true } },
+        // The token carries the user's email: listed, it may leave (unlisted, it blocks the login).
+        routes: { 'POST /rest/user/login': { issuedTokenClaims: ['email'] } },
         audit: { onEvent: (event) => void events.push(event) },
       })
       const leaky = route('/rest/user/whoami', () => ({ token: TOKEN }))

@@ -36,11 +36,11 @@ export function runRedactionSuite(harness: AdapterHarness): void {
       expect(redacted).toMatchObject({ severity: 'warn', total: 5, truncated: false })
       expect(redacted?.findings).toEqual(
         expect.arrayContaining([
-          { path: '$.note', detector: 'card', count: 1 },
-          { path: '$.note', detector: 'email', count: 1 },
-          { path: '$.session', detector: 'jwt', count: 1 },
-          { path: '$.password', detector: 'key-name', count: 1 },
-          { path: '$.lines[*].comment', detector: 'phone', count: 1 },
+          { path: '$.note', detector: 'card', count: 1, confidence: 'high' },
+          { path: '$.note', detector: 'email', count: 1, confidence: 'high' },
+          { path: '$.session', detector: 'jwt', count: 1, confidence: 'high' },
+          { path: '$.password', detector: 'key-name', count: 1, confidence: 'medium' },
+          { path: '$.lines[*].comment', detector: 'phone', count: 1, confidence: 'medium' },
         ]),
       )
       expect(JSON.stringify(redacted)).not.toMatch(/4111 1111|jane@|hunter2|eyJhbGci|7700 900123/)

@@ -2,6 +2,7 @@ import type { GuardOptions } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
 import { runAvailabilityAttacks } from './attacks/availability.js'
 import { runBruteForceAttacks } from './attacks/brute-force.js'
+import { runDetectionEvasionAttacks } from './attacks/detection-evasion.js'
 import { runDuplicateMemberAttacks } from './attacks/duplicate-members.js'
 import { runHeaderAttacks } from './attacks/headers.js'
 import { runHostileNameAttacks } from './attacks/hostile-names.js'
@@ -43,6 +44,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
     runRawPathAttacks(harness)
     runUntypedTextAttacks(harness)
     runHeaderAttacks(harness)
+    runDetectionEvasionAttacks(harness)
 
     it('keeps only allowlisted members of nested objects and reports what it dropped', async () => {
       const { guard, events } = recordingGuard({

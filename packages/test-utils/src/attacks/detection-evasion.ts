@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest'
+import type { AdapterHarness, RouteSpec } from '../harness.js'
+import { appRunner, BLOCKED_BODY, call, getRoute, ofType, recordingGuard } from '../helpers.js'
+
+/** Distinct secret values, so a leak names the form that let it through. */
+const S = (n: number) => `Zq${n}x7Kp2mW9vR4tL8nB${n}cY`
+
+/** Member names a red team used to get values past the member-name rule, and variations of them. */
+const EVASIVE_NAMES = [
+  'pass_word',
+  'passWD',
+  'p@ssword',
+  'pa55w0rd',
+  'pw',
+  'auth',
+  'creds',
+  'Passwort',
+  'Kennwort',
+  'mot_de_passe',
+  'motDePasse',
+  'contraseña',
+  'senha',
+  'wachtwoord',
+  'ＰＡＳＳＷＯＲＤ',
+]
+
+const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+const jwt = (claims: object) => `${jwtPart({ alg: 'HS256', typ: 'JWT' })}.${jwtPart(claims)}.c2lnbmF0dXJl`
+
+/** One body per evasion class, with the secrets each must lose. */
+function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
+  const secrets: string[] = []
+  const next = () => {
+    const value = S(secrets.length)
+    secrets.push(value)
+    return value
+  }
+  const names: Record<string, unknown> = {}
+  for (const name of EVASIVE_NAMES) names[name] = next()
+  const body = {
+    names,
+    containers: {
+      password: [next(), next()],
+      tokens: [{ value: next() }],
+      secrets: { db: next(), api: { key: next() } },
+      cookies: [next()],
+      credentials: { user: 'ada', pin: 4417 },
+      apiKeys: [next()],
+    },
+    text: {
+      assignment: `config: DB_PASSWORD=${next()} PORT=5432`,
+      xml: `<password>${next()}</password>`,
+      nestedAfterBom: `\ufeff  {"password":"${next()}"}`,
+      nestedAfterSpace: `\n  [{"client_secret":"${next()}"}] `,
+      idnEmail: 'jürgen.müller@bücher.example',
+      fullwidthEmail: 'ａｄａ＠ｅｘａｍｐｌｅ．ｃｏｍ',
+      gitlab: `token glpat-${'Ab3dEf7hIj1lMn5pQr9t'}`,
+      anthropic: `sk-ant-api03-${'x7Kp2mW9vR4tL8nBqZ3c'.repeat(4)}Zq3x7Kp2mW9vRAA`,
+    },
+  }
+  return { body, secrets: [...secrets, 'jürgen.müller', 'ａｄａ＠', 'glpat-Ab3d', 'sk-ant-api03-x7Kp'] }
+}
+
+/**
+ * Issue 16's evasion classes, each through a real socket: secret names spelled past the rule,
+ * containers under secret names, secrets in text and in JSON that hides behind whitespace or a BOM,
+ * international and fullwidth emails, provider tokens, the app's own secrets and canaries, and a
+ * token the route issues whose claims carry what must not leave.
+ */
+export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
+  const withApp = appRunner(harness)
+
+  describe('attack: detection evasion', () => {
+    it('masks secrets under evasive names, in containers, in text, and in provider formats', async () => {
+      const { body, secrets } = evasiveBody()
+      const { guard } = recordingGuard({ redact: { knownSecrets: false } })
+      await withApp({ leakguard: guard, routes: [getRoute('/evasion', () => body)] }, async (url) => {
+        const res = await call(`${url}/evasion`)
+        expect(res.status).toBe(200)
+        for (const secret of secrets) expect(res.text, secret).not.toContain(secret)
+        const containers = (res.json as { containers: Record<string, unknown> }).containers
+        // Shapes stay: a client still sees an array where it had one.
+        expect(Array.isArray(containers.password)).toBe(true)
+        expect(containers.credentials).toEqual({ user: '[REDACTED]', pin: '[REDACTED]' })
+      })
+    })
+
+    it("masks the app's own secrets as written and encoded, and reports a canary", async () => {
+      const dbPassword = 'hunter2-but-longer-4417'
+      const canary = 'canary-7Hq2xLw9pR4tZk'
+      const { guard, events } = recordingGuard({
+        redact: {
+          knownSecrets: {
+            env: { from: { DB_PASSWORD: dbPassword, NODE_ENV: 'production-like-value' } },
+            canaries: [{ id: 'decoy-user', value: canary }],
+          },
+        },
+      })
+      const routes: RouteSpec[] = [
+        getRoute('/debug', () => ({
+          plain: `connect failed for ${dbPassword}`,
+          base64: Buffer.from(dbPassword).toString('base64'),
+          hex: Buffer.from(dbPassword).toString('hex'),
+          url: `https://x.example/?p=${encodeURIComponent(dbPassword)}`,
+          decoy: canary,
+          env: 'production-like-value',
+        })),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await call(`${url}/debug`)
+        expect(res.status).toBe(200)
+        for (const form of [
+          dbPassword,
+          Buffer.from(dbPassword).toString('base64'),
+          Buffer.from(dbPassword).toString('hex'),
+          encodeURIComponent(dbPassword),
+          canary,
+        ])
+          expect(res.text).not.toContain(form)
+        // Allowed variables stay.
+        expect(res.text).toContain('production-like-value')
+      })
+      const recorded = await events()
+      expect(ofType(recorded, 'response.canary').map((event) => event.canaries)).toEqual([['decoy-user']])
+      expect(JSON.stringify(recorded)).not.toContain(canary)
+      expect(JSON.stringify(recorded)).not.toContain(dbPassword)
+    })
+
+    it('blocks a token the route issues when its claims carry what must not leave, naming the claim', async () => {
+      const leaky = jwt({
+        sub: '42',
+        data: { password: '5f4dcc3b5aa765d61d8327deb882cf99', email: 'ada@example.com' },
+      })
+      const clean = jwt({ sub: '42', role: 'customer' })
+      const { guard, events } = recordingGuard({
+        redact: { knownSecrets: false },
+        routes: {
+          'POST /login': { issuesTokens: true },
+          'POST /login-listed': { issuedTokenClaims: ['role'] },
+        },
+      })
+      const routes: RouteSpec[] = [
+        { method: 'POST', path: '/login', body: () => ({ token: leaky }) },
+        { method: 'POST', path: '/login-listed', body: () => ({ token: clean }) },
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const blocked = await call(`${url}/login`, { method: 'POST' })
+        expect(blocked.status).toBe(500)
+        expect(blocked.json).toEqual(BLOCKED_BODY)
+        expect(blocked.text).not.toContain(leaky)
+        const ok = await call(`${url}/login-listed`, { method: 'POST' })
+        expect(ok.status).toBe(200)
+        expect(ok.json).toEqual({ token: clean })
+      })
+      const recorded = await events()
+      expect(ofType(recorded, 'response.blocked').map((event) => event.error)).toEqual([
+        {
+          code: 'ERR_LG_RESPONSE_TOKEN_CLAIM',
+          message: 'an issued token carries a claim that may not leave',
+          claim: 'data.password',
+        },
+      ])
+    })
+  })
+}
