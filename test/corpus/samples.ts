@@ -1,34 +1,9 @@
-// The text shapes a credential is written in (configuration files, source code, logs), used to
-// expand a corpus entry's `generated` secrets into texts: `{i}` is the identifier, `{I}` the same in
+import { readFileSync } from 'node:fs'
+
+// The text shapes a credential is written in (configuration files, source code, logs, in
+// shapes.json), used to expand a corpus entry's `generated` secrets into texts: `{i}` is the identifier, `{I}` the same in
 // upper case, `{s}` the secret. The shapes are those gitleaks' rule tests put each secret in.
-const SHAPES = [
-  '{i}Token="{s}"',
-  '{i}Token = "{s}"',
-  '{i}Token={s}',
-  '{i}Token = {s}',
-  '{\n    "{i}_token": "{s}"\n}',
-  '{"config.ini": "{I}_TOKEN={s}\\nBACKUP_ENABLED=true"}',
-  '<{i}Token>\n    {s}\n</{i}Token>',
-  '{i}_token: {s}',
-  "{i}_token: '{s}'",
-  '{i}_token: "{s}"',
-  'string {i}Token = "{s}";',
-  'var {i}Token string = "{s}"',
-  '{i}Token := "{s}"',
-  '{i}Token := `{s}`',
-  'String {i}Token = "{s}";',
-  'var {i}Token = "{s}"',
-  '${i}Token .= "{s}"',
-  "{i}Token = '{s}'",
-  '{i}Token = "{s}"',
-  'System.setProperty("{I}_TOKEN", "{s}")',
-  '  "{i}Token" => "{s}"',
-  '{I}_TOKEN = "{s}"',
-  '{I}_TOKEN := "{s}"',
-  '{I}_TOKEN ::= "{s}"',
-  '{I}_TOKEN :::= "{s}"',
-  '{I}_TOKEN ?= "{s}"',
-]
+const SHAPES: readonly string[] = JSON.parse(readFileSync(new URL('./shapes.json', import.meta.url), 'utf8'))
 
 /** Every shape with `identifier` and `secret` filled in. */
 export function sampleTexts(identifier: string, secret: string): string[] {

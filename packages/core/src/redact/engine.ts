@@ -5,6 +5,7 @@ import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '..
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, LiteralScan } from './catalogue/scanner.js'
 import type { Confidence } from './catalogue/types.js'
+import { collect } from './collect.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import { mayHoldSecret, mayHoldSecretText, stringFeatures } from './features.js'
 import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
@@ -951,24 +952,4 @@ function resolveOverlaps(found: Span[]): readonly Span[] {
     }
   }
   return kept
-}
-
-function collect(
-  pattern: RegExp,
-  text: string,
-  id: string,
-  found: Span[],
-  validate?: (match: string, context: DetectionContext) => boolean,
-  context: DetectionContext = { key: null },
-): void {
-  pattern.lastIndex = 0
-  let match = pattern.exec(text)
-  while (match !== null) {
-    const value = match[0]
-    if (value === '') pattern.lastIndex++
-    else if (validate === undefined || validate(value, context)) {
-      found.push({ start: match.index, end: match.index + value.length, detector: id })
-    }
-    match = pattern.exec(text)
-  }
 }

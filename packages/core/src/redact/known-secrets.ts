@@ -6,7 +6,7 @@ import {
   objectOption,
   stringArrayOption,
 } from '../lib/validate.js'
-import { LiteralAutomaton } from './catalogue/automaton.js'
+import { MultiSearch } from './multi-search.js'
 import type { Span } from './types.js'
 
 /** The detector id of a known secret found in a response. */
@@ -88,43 +88,47 @@ interface Secret {
   readonly canary: boolean
 }
 
-/** The compiled matcher: every variant of every secret in one automaton. */
+/** The compiled matcher: every form of every secret in one multi-string search. */
 export class KnownSecrets {
-  private readonly automaton: LiteralAutomaton
+  private readonly search: MultiSearch
   /** Per literal: the exact text (`null`: compared ignoring case, hex) and the secret. */
   private readonly exact: ReadonlyArray<string | null>
   private readonly lower: readonly string[]
   private readonly owners: readonly Secret[]
+  /** Per literal: a base64 form, whose `=` padding is masked with it. */
+  private readonly base64: readonly boolean[]
   /** The shortest literal: shorter strings are not searched. */
   readonly minLength: number
-  private readonly hits: number[] = []
 
   constructor(secrets: ReadonlyArray<{ readonly value: string } & Secret>) {
     const literals: string[] = []
     const exact: Array<string | null> = []
     const owners: Secret[] = []
+    const base64: boolean[] = []
     const seen = new Set<string>()
-    const add = (literal: string, caseless: boolean, owner: Secret) => {
+    const add = (literal: string, caseless: boolean, owner: Secret, padded = false) => {
       if (seen.has(literal) || literal.length < 8) return
       seen.add(literal)
       literals.push(literal)
       exact.push(caseless ? null : literal)
       owners.push(owner)
+      base64.push(padded)
     }
     for (const secret of secrets) {
       const bytes = Buffer.from(secret.value, 'utf8')
       if (isAscii(secret.value)) add(secret.value, false, secret)
-      add(bytes.toString('base64'), false, secret)
-      add(bytes.toString('base64').replace(/=+$/, ''), false, secret)
+      // Unpadded: a padded occurrence holds it. base64url differs where the value has + or /.
+      add(bytes.toString('base64').replace(/=+$/, ''), false, secret, true)
       add(bytes.toString('base64url'), false, secret)
       add(bytes.toString('hex'), true, secret)
       const percent = encodeURIComponent(secret.value)
       if (percent !== secret.value) add(percent, true, secret)
     }
-    this.automaton = new LiteralAutomaton(literals)
+    this.search = new MultiSearch(literals)
     this.exact = exact
     this.lower = literals.map((literal) => literal.toLowerCase())
     this.owners = owners
+    this.base64 = base64
     this.minLength = literals.reduce(
       (min, literal) => Math.min(min, literal.length),
       Number.POSITIVE_INFINITY,
@@ -134,21 +138,22 @@ export class KnownSecrets {
   /** Appends every occurrence in `text` to `found`, as {@link KNOWN_SECRET_ID} or {@link CANARY_ID} spans. */
   collect(text: string, found: Span[], canaries: Set<string> | undefined): void {
     if (text.length < this.minLength) return
-    const hits = this.hits
-    hits.length = 0
-    this.automaton.scan(text, hits, 4096)
-    for (let i = 0; i < hits.length; i += 2) {
-      const literal = hits[i]!
-      const at = hits[i + 1]!
+    this.search.search(text, (literal, at) => {
+      // Hex is read in any case; every other form exactly as written.
       const exact = this.exact[literal]!
-      const lower = this.lower[literal]!
-      if (exact === null) {
-        if (text.slice(at, at + lower.length).toLowerCase() !== lower) continue
-      } else if (!text.startsWith(exact, at)) continue
+      if (exact !== null && !text.startsWith(exact, at)) return
       const owner = this.owners[literal]!
       if (owner.canary) canaries?.add(owner.id)
-      found.push({ start: at, end: at + lower.length, detector: owner.canary ? CANARY_ID : KNOWN_SECRET_ID })
-    }
+      let end = at + this.lower[literal]!.length
+      // The padding of a base64 form goes with it.
+      while (
+        this.base64[literal] === true &&
+        text.charCodeAt(end) === 61 &&
+        end - at < this.lower[literal]!.length + 2
+      )
+        end++
+      found.push({ start: at, end, detector: owner.canary ? CANARY_ID : KNOWN_SECRET_ID })
+    })
   }
 }
 

@@ -9,8 +9,10 @@ export class LiteralAutomaton {
   /** Character code (0-127) to class; 0 is "in no literal". */
   private readonly classes: Uint8Array
   private readonly width: number
-  /** Per state, the literals that end there (itself or through suffix links); `null` for none. */
-  private readonly outputs: ReadonlyArray<readonly number[] | null>
+  /** Per state, where its literals start in {@link ends} (-1: none); they run to the next -1. */
+  private readonly outputs: Int32Array
+  /** The literals ending at each state (itself or through suffix links), each list closed by -1. */
+  private readonly ends: Int32Array
   /** Length of each literal, by index. */
   readonly lengths: readonly number[]
 
@@ -73,7 +75,15 @@ export class LiteralAutomaton {
     this.delta = delta
     this.classes = classes
     this.width = width
-    this.outputs = ends.map((list) => (list.length === 0 ? null : list))
+    const outputs = new Int32Array(ends.length).fill(-1)
+    const flat: number[] = []
+    ends.forEach((list, state) => {
+      if (list.length === 0) return
+      outputs[state] = flat.length
+      flat.push(...list, -1)
+    })
+    this.outputs = outputs
+    this.ends = Int32Array.from(flat)
     this.lengths = lower.map((literal) => literal.length)
   }
 
@@ -83,17 +93,16 @@ export class LiteralAutomaton {
    * @returns the number of occurrences, also those past the limit
    */
   scan(text: string, hits: number[], limit = Number.POSITIVE_INFINITY): number {
-    const { delta, classes, width, outputs, lengths } = this
+    const { delta, classes, width, outputs, ends, lengths } = this
     let state = 0
     let found = 0
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i)
       state = delta[state * width + (code < 128 ? classes[code]! : 0)]!
-      const out = outputs[state]
-      if (out !== null && out !== undefined) {
-        for (const index of out) {
-          if (found++ < limit) hits.push(index, i + 1 - lengths[index]!)
-        }
+      let at = outputs[state]!
+      if (at < 0) continue
+      for (let index = ends[at]!; index >= 0; index = ends[++at]!) {
+        if (found++ < limit) hits.push(index, i + 1 - lengths[index]!)
       }
     }
     return found

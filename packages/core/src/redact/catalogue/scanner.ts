@@ -1,3 +1,4 @@
+import { collect } from '../collect.js'
 import type { Span } from '../types.js'
 import { assignmentAt } from './assignment.js'
 import { LiteralAutomaton } from './automaton.js'
@@ -16,26 +17,21 @@ const OPERATORS = ['=', ':', '>', ',']
 /** Past this many literal hits in one string, each format is searched for whole (bounded work). */
 const MAX_HITS = 512
 
-const compiledTokens = new WeakMap<TokenFormat, CompiledToken>()
-const compiledKeyed = new WeakMap<KeyedFormat, CompiledKeyed>()
-
-function token(format: TokenFormat): CompiledToken {
-  let compiled = compiledTokens.get(format)
-  if (compiled === undefined) {
-    compiled = compileToken(format)
-    compiledTokens.set(format, compiled)
+/** `compile`, run once per format object (formats are shared by every scan that runs them). */
+function once<F extends object, C>(compile: (format: F) => C): (format: F) => C {
+  const cache = new WeakMap<F, C>()
+  return (format) => {
+    let compiled = cache.get(format)
+    if (compiled === undefined) {
+      compiled = compile(format)
+      cache.set(format, compiled)
+    }
+    return compiled
   }
-  return compiled
 }
 
-function keyed(format: KeyedFormat): CompiledKeyed {
-  let compiled = compiledKeyed.get(format)
-  if (compiled === undefined) {
-    compiled = compileKeyed(format)
-    compiledKeyed.set(format, compiled)
-  }
-  return compiled
-}
+const token = once<TokenFormat, CompiledToken>(compileToken)
+const keyed = once<KeyedFormat, CompiledKeyed>(compileKeyed)
 
 /**
  * Every literal-triggered detector of a redactor in one pass: provider tokens from their prefixes,
@@ -208,18 +204,11 @@ function collectAll(
   found: Span[],
   prefixes: readonly string[],
 ): void {
-  pattern.lastIndex = 0
-  let match = pattern.exec(text)
-  while (match !== null) {
-    const value = match[0]
-    if (value === '') pattern.lastIndex++
-    else {
-      const prefix = prefixes.find((p) => value.toLowerCase().startsWith(p.toLowerCase()))?.length ?? 0
-      if (!isPlaceholder(value.slice(prefix)))
-        found.push({ start: match.index, end: match.index + value.length, detector: id })
-    }
-    match = pattern.exec(text)
-  }
+  // A placeholder in the format (glpat-XXXX...) is not a finding.
+  collect(pattern, text, id, found, (value) => {
+    const prefix = prefixes.find((p) => value.toLowerCase().startsWith(p.toLowerCase()))?.length ?? 0
+    return !isPlaceholder(value.slice(prefix))
+  })
 }
 
 /**

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest'
+import { createGuard } from '../guard.js'
+import { createRedactor } from './index.js'
+import { MultiSearch } from './multi-search.js'
+
+const SECRET = 'db-Pa55w0rd/with+symbols=='
+const forms = (value: string) => {
+  const bytes = Buffer.from(value)
+  return {
+    raw: value,
+    base64: bytes.toString('base64'),
+    base64Unpadded: bytes.toString('base64').replace(/=+$/, ''),
+    base64url: bytes.toString('base64url'),
+    hexLower: bytes.toString('hex'),
+    hexUpper: bytes.toString('hex').toUpperCase(),
+    percent: encodeURIComponent(value),
+  }
+}
+
+describe('redact.knownSecrets', () => {
+  const redactor = createRedactor({ knownSecrets: { env: false, values: [SECRET] }, keyNames: false })
+
+  it.each(Object.entries(forms(SECRET)))('masks the %s form wherever it stands', (_form, text) => {
+    const out = redactor.redact({ note: `before ${text} after` }).note
+    expect(out).not.toContain(text)
+    expect(out).toBe('before [REDACTED:known-secret] after')
+  })
+
+  it('reads process.env-like variables, leaving out short values, paths, numbers and allowed names', () => {
+    const env = {
+      DB_PASSWORD: 'correct-horse-battery',
+      SHORT: 'abc123',
+      HOME_DIR: '/home/service/app',
+      RETRIES: '123456789012345',
+      NODE_ENV: 'production-cluster-7',
+      PUBLIC_SITE_NAME: 'the-public-site-name',
+      APP_NAME: 'my-great-service-name',
+    }
+    const r = createRedactor({ knownSecrets: { env: { from: env, allow: ['APP_*'] } }, keyNames: false })
+    const body = Object.fromEntries(Object.entries(env).map(([k, v]) => [k.toLowerCase(), `value ${v}`]))
+    expect(r.redact(body)).toEqual({
+      db_password: 'value [REDACTED:known-secret]',
+      short: 'value abc123',
+      home_dir: 'value /home/service/app',
+      retries: 'value 123456789012345',
+      node_env: 'value production-cluster-7',
+      public_site_name: 'value the-public-site-name',
+      app_name: 'value my-great-service-name',
+    })
+  })
+
+  it('reports a canary by its id, never its value, and masks it', async () => {
+    const events: unknown[] = []
+    const guard = createGuard({
+      redact: {
+        knownSecrets: {
+          env: false,
+          canaries: ['cnry-Z8q2LmX0pVt7', { id: 'decoy', value: 'decoy-Hf1s9Kd4' }],
+        },
+      },
+      audit: { onEvent: (event) => void events.push(event) },
+    })
+    const context = guard.startRequest({ method: 'GET', path: '/x', native: undefined })
+    const out = guard.serializeResponse(context, {
+      status: 200,
+      body: { a: 'x cnry-Z8q2LmX0pVt7', b: 'decoy-Hf1s9Kd4' },
+    })
+    expect(String((out as { payload: string }).payload)).not.toMatch(/cnry-Z8q|decoy-Hf1/)
+    await guard.flush()
+    const canary = events.find((event) => (event as { type: string }).type === 'response.canary')
+    expect(canary).toMatchObject({ severity: 'error', canaries: ['canary-0', 'decoy'] })
+    expect(JSON.stringify(events)).not.toMatch(/cnry-Z8q|decoy-Hf1/)
+  })
+
+  it('refuses secrets too short to match safely, with the option path', () => {
+    expect(() => createRedactor({ knownSecrets: { values: ['short'] } })).toThrow(
+      /knownSecrets\.values\[0\].*8 characters/,
+    )
+    expect(() => createRedactor({ knownSecrets: { canaries: [{ id: 1 } as never] } })).toThrow(
+      /canaries\[0\]/,
+    )
+    expect(() => createRedactor({ knownSecrets: { env: { minLength: 2 } } })).toThrow(/env\.minLength/)
+  })
+
+  it('can be turned off', () => {
+    const off = createRedactor({ knownSecrets: false, keyNames: false })
+    expect(off.redact({ note: SECRET })).toEqual({ note: SECRET })
+  })
+})
+
+describe('MultiSearch', () => {
+  it('finds exactly what indexOf finds, for random literals and texts', () => {
+    let seed = 7
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff
+      return seed / 0x7fffffff
+    }
+    const alphabet = 'abcAB01-_=+/'
+    const word = (n: number) =>
+      Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('')
+    for (let round = 0; round < 200; round++) {
+      const literals = Array.from({ length: 1 + Math.floor(random() * 8) }, () =>
+        word(8 + Math.floor(random() * 6)),
+      )
+      let text = word(Math.floor(random() * 200))
+      for (const literal of literals) if (random() < 0.5) text += literal + word(Math.floor(random() * 20))
+      const found: string[] = []
+      new MultiSearch(literals).search(text, (index, start) => found.push(`${index}@${start}`))
+      const expected: string[] = []
+      const lower = text.toLowerCase()
+      literals.forEach((literal, index) => {
+        for (
+          let at = lower.indexOf(literal.toLowerCase());
+          at !== -1;
+          at = lower.indexOf(literal.toLowerCase(), at + 1)
+        )
+          expected.push(`${index}@${at}`)
+      })
+      expect(found.sort()).toEqual(expected.sort())
+    }
+  })
+})
