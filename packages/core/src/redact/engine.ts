@@ -403,13 +403,21 @@ function ruleFailed(id: string, error: unknown): LeakguardResponseError {
   })
 }
 
+/** Findings of one detector at one templated path, as a response's session counts them. */
+interface Summary {
+  path: string
+  detector: string
+  count: number
+  confidence?: Confidence
+  fingerprints?: Set<string>
+}
+
 /** Redaction of one response (or one `redact()`/`scan()` call): applies masks and records findings. */
 export class RedactionSession {
-  readonly summaries = new Map<
-    string,
-    { path: string; detector: string; count: number; confidence?: Confidence; fingerprints?: Set<string> }
-  >()
+  readonly summaries = new Map<string, Summary>()
   readonly findings: Finding[] = []
+  /** The summary each detector last added to (see {@link record}). */
+  private readonly lastSummary = new Map<string, Summary>()
   total = 0
   /** Values redacted as text rather than as the JSON they hold (see {@link DegradeReason}). */
   readonly degraded = new Map<string, { path: string; reason: DegradeReason; count: number }>()
@@ -442,16 +450,22 @@ export class RedactionSession {
   ): void {
     this.total++
     const template = this.prefix + (at === null ? '$' : at.template())
-    const id = `${template}\u0000${detector}`
-    let summary = this.summaries.get(id)
+    // Findings repeat row after row at the same path: the last summary of each detector is
+    // checked first (the same template string), before a key is built.
+    const last = this.lastSummary.get(detector)
+    let summary = last !== undefined && last.path === template ? last : undefined
+    const id = summary === undefined ? `${template}\u0000${detector}` : ''
+    if (summary === undefined) summary = this.summaries.get(id)
     if (summary === undefined) {
       const confidence = CONFIDENCE.get(detector)
-      summary =
+      const made: Summary =
         confidence === undefined
           ? { path: template, detector, count: 0 }
           : { path: template, detector, count: 0, confidence }
-      this.summaries.set(id, summary)
+      this.summaries.set(id, made)
+      summary = made
     }
+    this.lastSummary.set(detector, summary)
     if (verified) summary.confidence = 'high'
     summary.count++
     const fingerprint = this.options.fingerprint
