@@ -80,7 +80,8 @@ function measure(list) {
   return { before: median(ms.before), now: median(ms.now), ratio: median(ratios) }
 }
 
-const size = (list) => `${list.length.toLocaleString('en-US')} texts, ${(list.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1024).toFixed(0)} KB`
+const size = (list) =>
+  `${list.length.toLocaleString('en-US')} texts, ${(list.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1024).toFixed(0)} KB`
 const all = texts()
 // Texts with no secret (the corpus' own negatives, repeated to a measurable size): what detection
 // costs when it finds nothing, with no masking and no findings to record.

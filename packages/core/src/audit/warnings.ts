@@ -13,6 +13,8 @@ export const WARNING_CODES = [
   'LEAKGUARD_ENCODED_BODY',
   /** A token was masked in a successful POST response: the route may issue tokens. */
   'LEAKGUARD_TOKEN_MASKED',
+  /** A route's issued token carried a claim that may not leave: the response was blocked. */
+  'LEAKGUARD_TOKEN_CLAIM_BLOCKED',
   /** Requests carry X-Forwarded-For but no proxy is trusted. */
   'ERR_LG_RATELIMIT_PROXY_IGNORED',
   /**

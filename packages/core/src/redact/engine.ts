@@ -211,6 +211,7 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
     keyNameMask = compileMask(mask ?? KEY_NAME_MASK, `${option}.keyNames.mask`, hashKey)
     if (Object.keys(matcher).length > 0) keyNameMatcher = compileKeyNameMatcher(matcher, `${option}.keyNames`)
   }
+  keyNameMatcher = withoutCountersAndCursors(keyNameMatcher)
   return {
     enabled: true,
     cleanKeys: new Set(),
@@ -319,6 +320,57 @@ function activeLiterals(
     else masks.set(id, fallback)
   }
   return { scan, masks }
+}
+
+/**
+ * Names that end in "token(s)" but hold a count or a pagination cursor, in the APIs every proxy
+ * serves: LLM usage counters (`prompt_tokens`, `max_tokens`, ...) and page cursors
+ * (`nextPageToken`, `continuation_token`, ...). Compared with case and separators folded.
+ */
+const COUNTERS_AND_CURSORS = new Set(
+  [
+    'prompt_tokens',
+    'completion_tokens',
+    'total_tokens',
+    'input_tokens',
+    'output_tokens',
+    'max_tokens',
+    'max_completion_tokens',
+    'max_output_tokens',
+    'max_input_tokens',
+    'cached_tokens',
+    'reasoning_tokens',
+    'audio_tokens',
+    'cache_read_input_tokens',
+    'cache_creation_input_tokens',
+    'accepted_prediction_tokens',
+    'rejected_prediction_tokens',
+    'token_count',
+    'tokens_used',
+    'next_page_token',
+    'page_token',
+    'next_token',
+    'prev_token',
+    'previous_token',
+    'continuation_token',
+    'pagination_token',
+    'sync_token',
+    'cursor_token',
+  ].map((name) => name.replace(/_/g, '')),
+)
+
+function withoutCountersAndCursors(matcher: (key: string) => boolean): (key: string) => boolean {
+  const known = new Map<string, boolean>()
+  return (key) => {
+    let answer = known.get(key)
+    if (answer === undefined) {
+      answer =
+        !(key.length <= 40 && COUNTERS_AND_CURSORS.has(key.toLowerCase().replace(/[-_. ]/g, ''))) &&
+        matcher(key)
+      if (known.size < 4096) known.set(key, answer)
+    }
+    return answer
+  }
 }
 
 /** Validates route-level redaction options. @throws LeakguardConfigError */
@@ -588,6 +640,15 @@ export class RedactionSession {
       if (nested !== undefined) return nested
     }
     const spans = this.spans(text, key, at)
+    // JSON members written inside other text (a log line quoting a body): member-name rules apply.
+    if (redactor.keyNameMask !== null && text.length >= 8 && text.includes('":')) {
+      const flagged: (Span | MemberValueSpan)[] = flaggedMemberValues(text, this.secretName, 'key-name')
+      if (flagged.length > 0) {
+        const scanned = spans.length === 0 ? text : this.scanned
+        for (const span of spans) flagged.push(span)
+        return this.masked(scanned, resolveOverlaps(flagged), key, at)
+      }
+    }
     return this.masked(spans.length === 0 ? text : this.scanned, spans, key, at)
   }
 
@@ -726,6 +787,10 @@ export class RedactionSession {
         this.scanned = text
         features = stringFeatures(text)
       }
+      // Escapes read as the separators they are (`%3Dghp_...`, `\\n` before a token, JSON-escaped
+      // quotes around a password): detection reads a view with each escape blanked, the same length.
+      const unescaped = text
+      if (text.includes('%') || text.includes('\\')) text = blankEscapes(text)
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
       if (mayHoldSecret(features)) {
         const context: DetectionContext = { key }
@@ -739,6 +804,9 @@ export class RedactionSession {
         if (redactor.literals !== null) {
           LITERAL_SPANS.length = 0
           redactor.literals.scan.collect(text, key, LITERAL_SPANS, this.secretName)
+          // Tokens whose alphabet holds escapes (X bearer tokens carry %3D) are read as written too.
+          if (text !== unescaped)
+            redactor.literals.scan.collect(unescaped, key, LITERAL_SPANS, this.secretName)
           if (LITERAL_SPANS.length > 0) {
             found ??= []
             for (const span of LITERAL_SPANS) found.push(span)
@@ -792,32 +860,47 @@ export class RedactionSession {
     pattern.lastIndex = 0
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
       const payload = jwtPayload(match[0])
-      if (payload === null) continue
       const scanned = this.scanned
       try {
-        this.checkClaims(payload, '', 0)
+        if (typeof payload === 'string') {
+          // Not JSON, or JSON that is not an object: read as text, nothing may be found in it.
+          if (this.spans(payload, null, null).length > 0) throw claimError('(payload)')
+        } else if (this.redactor.issuedTokenClaims != null && Array.isArray(payload)) {
+          throw claimError('(payload)') // an allowlist of claims needs an object to apply to
+        } else this.checkClaims(payload, '', 0, false)
       } finally {
         this.scanned = scanned
       }
     }
   }
 
-  private checkClaims(claims: Record<string, unknown> | unknown[], path: string, depth: number): void {
+  /**
+   * Every claim must be allowed; below a claim `issuedTokenClaims` lists (`namesOnly`), members
+   * are still read by name: `user` may leave, `user.passwordHash` may not.
+   */
+  private checkClaims(
+    claims: Record<string, unknown> | unknown[],
+    path: string,
+    depth: number,
+    namesOnly: boolean,
+  ): void {
     const allowed = this.redactor.issuedTokenClaims ?? null
     for (const [name, value] of Object.entries(claims)) {
       const claim = path === '' ? name : Array.isArray(claims) ? `${path}[${name}]` : `${path}.${name}`
+      let listed = namesOnly
       if (path === '' && REGISTERED_CLAIMS.has(name)) continue
       if (path === '' && allowed !== null) {
-        if (allowed.has(name)) continue
-        throw claimError(claim)
+        if (!allowed.has(name)) throw claimError(claim)
+        listed = true
       }
       if (value === null || value === '' || typeof value === 'boolean') continue
       if (!Array.isArray(claims) && this.redactor.keyNameMatcher(name) && !isTokenKey(name))
         throw claimError(claim)
       if (typeof value === 'object') {
         if (depth >= 16) throw claimError(claim)
-        this.checkClaims(value as Record<string, unknown>, claim, depth + 1)
+        this.checkClaims(value as Record<string, unknown>, claim, depth + 1, listed)
       } else if (
+        !listed &&
         typeof value === 'string' &&
         this.spans(value, Array.isArray(claims) ? null : name, null).length > 0
       )
@@ -856,18 +939,22 @@ const CONFIDENCE: ReadonlyMap<string, Confidence> = new Map<string, Confidence>(
 ])
 
 /** JWS compact form, as the `jwt` detector finds it. */
-const JWT_SHAPE = /(?<![\w-])eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?![\w-])/g
+const JWT_SHAPE = /(?<![A-Za-z0-9-])eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?![\w-])/g
 /** Registered JWT claims (RFC 7519 section 4.1): identifiers and times, always allowed. */
 const REGISTERED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'])
 
-/** The decoded payload of a JWS compact token, or `null` when it is not a JSON object or array. */
-function jwtPayload(token: string): Record<string, unknown> | null {
-  const part = token.split('.')[1]!
+/**
+ * The decoded payload of a JWS compact token: its JSON object or array (whitespace or a byte order
+ * mark around it read past), or else its text, to be read as text.
+ */
+function jwtPayload(token: string): Record<string, unknown> | unknown[] | string {
+  const text = Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')
   try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null
+    const value: unknown = JSON.parse(text.replace(/^\ufeff/, ''))
+    if (typeof value === 'object' && value !== null) return value as Record<string, unknown>
+    return typeof value === 'string' ? value : text
   } catch {
-    return null
+    return text
   }
 }
 
@@ -934,6 +1021,47 @@ function lastNonSpace(text: string): number {
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return c
   }
   return 0
+}
+
+/**
+ * `text` with every percent-escape (`%3D`), backslash escape (`\\n`, `\\"`) and `\\uXXXX` escape
+ * replaced by as many spaces: what an escape stands next to is read as standing next to a
+ * separator, and spans found in the view are spans of the text. `text` itself when it has none.
+ */
+export function blankEscapes(text: string): string {
+  let out: string | undefined
+  let i = 0
+  while (i < text.length) {
+    const c = text.charCodeAt(i)
+    let width = 0
+    if (c === 37 && isHexAt(text, i + 1) && isHexAt(text, i + 2)) width = 3
+    else if (c === 92 && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1)
+      if (
+        next === 117 &&
+        isHexAt(text, i + 2) &&
+        isHexAt(text, i + 3) &&
+        isHexAt(text, i + 4) &&
+        isHexAt(text, i + 5)
+      )
+        width = 6
+      else if ('nrtbf"\'/\\'.includes(text[i + 1]!)) width = 2
+    }
+    if (width === 0) {
+      if (out !== undefined) out += text[i]
+      i++
+    } else {
+      out ??= text.slice(0, i)
+      out += ' '.repeat(width)
+      i += width
+    }
+  }
+  return out ?? text
+}
+
+function isHexAt(text: string, at: number): boolean {
+  const c = text.charCodeAt(at)
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
 }
 
 /**

@@ -61,8 +61,14 @@ describe('flaggedMemberValues', () => {
     expect(flaggedMemberValues('{"note":"{\\"password\\":\\"x\\"}"}', password, 'key-name')).toEqual([])
   })
 
-  it('skips flagged members holding objects or literals, and survives truncated text', () => {
-    expect(flaggedMemberValues('{"password":{"a":1},"pin":true', password, 'key-name')).toEqual([])
+  it('reads every value under a flagged member holding an object, skips literals, and survives truncated text', () => {
+    // A container under a secret name is secret whole (issue 16): its values, not its member names.
+    expect(
+      flaggedMemberValues('{"password":{"a":1,"b":["x"]},"pin":true', password, 'key-name').map(
+        (s) => s.value,
+      ),
+    ).toEqual(['1', 'x'])
+    expect(flaggedMemberValues('{"pin":true,"password":null}', password, 'key-name')).toEqual([])
     expect(flaggedMemberValues('[[[{"password":"abc', password, 'key-name')[0]?.value).toBe('abc')
   })
 })

@@ -117,7 +117,8 @@ function decodeString(literal: string): string {
 /**
  * The values of members whose name `flags` accepts, found by reading JSON text as tokens, so
  * that member-name rules apply to JSON that is redacted as text (too deep to parse, say). Only
- * primitive values are returned; a flagged member holding an object has no single span to mask.
+ * primitive values are returned; under a flagged member holding an object or an array, every
+ * string and number value is (a container under a secret name is secret whole).
  */
 export function flaggedMemberValues(
   text: string,
@@ -149,9 +150,50 @@ export function flaggedMemberValues(
       while (valueEnd < text.length && isNumberChar(text.charCodeAt(valueEnd))) valueEnd++
       found.push({ start, end: valueEnd, detector, name, value: text.slice(start, valueEnd) })
       i = valueEnd
+    } else if (first === 123 || first === 91) {
+      i = containerValues(text, start, name, detector, found)
     } else {
       i = start
     }
   }
   return found
+}
+
+/**
+ * Every string and number value inside the object or array opening at `start`, as values of the
+ * flagged member `name` (a container under a secret name is secret whole); member names inside
+ * stay. Reads to the matching bracket, or to the end of text that never closes it.
+ * @returns where reading stopped
+ */
+function containerValues(
+  text: string,
+  start: number,
+  name: string,
+  detector: string,
+  found: MemberValueSpan[],
+): number {
+  let depth = 0
+  let i = start
+  while (i < text.length) {
+    const c = text.charCodeAt(i)
+    if (c === 123 || c === 91) {
+      depth++
+      i++
+    } else if (c === 125 || c === 93) {
+      i++
+      if (--depth === 0) return i
+    } else if (c === QUOTE) {
+      const end = stringEnd(text, i)
+      // A member name is followed by `:`; a value is not.
+      if (text.charCodeAt(skipWhitespace(text, end)) !== 58)
+        found.push({ start: i, end, detector, name, value: decodeString(text.slice(i, end)) })
+      i = end
+    } else if (startsNumber(c)) {
+      let end = i + 1
+      while (end < text.length && isNumberChar(text.charCodeAt(end))) end++
+      found.push({ start: i, end, detector, name, value: text.slice(i, end) })
+      i = end
+    } else i++
+  }
+  return i
 }

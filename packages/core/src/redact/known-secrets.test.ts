@@ -120,3 +120,17 @@ describe('MultiSearch', () => {
     }
   })
 })
+
+describe('redact.knownSecrets: forms found by the red team', () => {
+  it('masks non-ASCII secrets as written, in both normal forms, and form-encoded', () => {
+    const secret = "pässwört-Geheim-2024€ (it's)"
+    const r = createRedactor({ knownSecrets: { env: false, values: [secret] }, keyNames: false })
+    for (const form of [
+      secret,
+      secret.normalize('NFD'),
+      new URLSearchParams({ v: secret }).toString().slice(2),
+    ]) {
+      expect(r.redact({ note: `x ${form} y` }).note).toBe('x [REDACTED:known-secret] y')
+    }
+  })
+})

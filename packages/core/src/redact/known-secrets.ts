@@ -116,13 +116,22 @@ export class KnownSecrets {
     }
     for (const secret of secrets) {
       const bytes = Buffer.from(secret.value, 'utf8')
-      if (isAscii(secret.value)) add(secret.value, false, secret)
+      // As written, and in both Unicode normal forms (a value typed on another system).
+      for (const form of new Set([
+        secret.value,
+        secret.value.normalize('NFC'),
+        secret.value.normalize('NFD'),
+      ]))
+        add(form, false, secret)
       // Unpadded: a padded occurrence holds it. base64url differs where the value has + or /.
       add(bytes.toString('base64').replace(/=+$/, ''), false, secret, true)
       add(bytes.toString('base64url'), false, secret)
       add(bytes.toString('hex'), true, secret)
       const percent = encodeURIComponent(secret.value)
       if (percent !== secret.value) add(percent, true, secret)
+      // Form encoding (URLSearchParams): spaces as +, and !'()* escaped as well.
+      const form = new URLSearchParams({ v: secret.value }).toString().slice(2)
+      if (form !== secret.value && form !== percent) add(form, true, secret)
     }
     this.search = new MultiSearch(literals)
     this.exact = exact
@@ -155,11 +164,6 @@ export class KnownSecrets {
       found.push({ start: at, end, detector: owner.canary ? CANARY_ID : KNOWN_SECRET_ID })
     })
   }
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false
-  return true
 }
 
 const allowed = (name: string, allow: readonly string[]) =>

@@ -304,6 +304,16 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
   /** Reports a failure and returns the generic 500 that replaces the response. */
   function fail(context: ResponseContext, status: number, thrown: unknown): BlockedResponse {
     const error = toResponseError(thrown)
+    if (error.code === 'ERR_LG_RESPONSE_TOKEN_CLAIM' && context.route !== undefined) {
+      // A login that leaks through its token is blocked until the route says which claims may
+      // leave: say how, once per route (the route pattern only, and the claim's name, never a value).
+      const claim = options.maskMetadata(error.claim ?? '').text
+      warnOnce(
+        'LEAKGUARD_TOKEN_CLAIM_BLOCKED',
+        `${context.route}: a token this route issues carries the claim "${claim}", which the detectors or member-name rules flag, so the response was blocked (a signed token cannot be masked). Leave the claim out of the token, or list the claims callers may read: routes: { ${JSON.stringify(context.route)}: { issuedTokenClaims: [${JSON.stringify(claim.split(/[.[]/)[0])}, ...] } }.`,
+        `LEAKGUARD_TOKEN_CLAIM_BLOCKED ${context.route}`,
+      )
+    }
     emit('response.blocked', 'error', mode === 'report' ? 'unknown' : 'failure', context, status, () => ({
       error: {
         code: error.code,

@@ -20,7 +20,7 @@ const sampleTexts = (i: string, s: string) => [
   `${i.toUpperCase()}_TOKEN ?= "${s}"`,
 ]
 
-const redactor = createRedactor({ keyNames: true })
+const redactor = createRedactor({ keyNames: true, knownSecrets: false })
 const found = (text: string) => redactor.scan({ note: text }).map((f) => f.detector)
 const redacted = (text: string) => redactor.redact({ note: text }).note
 
@@ -90,5 +90,38 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     for (const text of ['='.repeat(200_000), 'password:'.repeat(20_000), `${'a'.repeat(100_000)}=x`]) {
       expect(() => redactor.redact({ note: text })).not.toThrow()
     }
+  })
+})
+
+describe('red-team findings, kept as tests', () => {
+  it.each([
+    ['https://x/?next=%2Fcb%3Ftoken%3D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', 'ghp_Kq7v'],
+    ['a%20glpat-Fjs47IZLCJB29jE43AWb', 'glpat-Fjs4'],
+    ['line1\\nglpat-Fjs47IZLCJB29jE43AWb', 'glpat-Fjs4'],
+    ['x\\u0022glpat-Fjs47IZLCJB29jE43AWb\\u0022', 'glpat-Fjs4'],
+    ['attachment; filename="backup-glpat-Fjs47IZLCJB29jE43AWb.txt"', 'glpat-Fjs4'],
+    ['POST /api 200 body={\\"password\\":\\"Zq9vT2kLmX4pWr7s\\"}', 'Zq9vT2kLmX4pWr7s'],
+    ['password=\\"Zq9vT2kLmX4pWr7s\\"', 'Zq9vT2kLmX4pWr7s'],
+    ['curl -H "Authorization: Bearer Zq9vT2kLmX4pWr7s" https://api', 'Zq9vT2kLmX4pWr7s'],
+    ['Authorization: Basic dXNlcjpaUTl2VDJr', 'dXNlcjpaUTl2VDJr'],
+  ])('masks %j', (text, secret) => {
+    expect(redacted(text)).not.toContain(secret)
+  })
+
+  it.each([
+    'grant_type=password client_id=WebApp2',
+    'type=password ip=10.0.0.1',
+    'mfa=totp session_ttl=86400',
+  ])('reads logfmt pairs as pairs: %j', (text) => {
+    expect(redacted(text)).toBe(text)
+  })
+
+  it('leaves token counters and page cursors alone', () => {
+    const usage = { prompt_tokens: 12, completion_tokens: 40, total_tokens: 52, max_tokens: 4096 }
+    expect(redactor.redact({ usage, nextPageToken: 'CAUQAA', note: 'max_tokens=4096' })).toEqual({
+      usage,
+      nextPageToken: 'CAUQAA',
+      note: 'max_tokens=4096',
+    })
   })
 })

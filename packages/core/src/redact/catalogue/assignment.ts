@@ -30,7 +30,8 @@ const isQuote = (code: number) => code === 34 || code === 39 || code === 96
  * (`xoxb-0000...AApwAA: ok`) is not read for words, as a member name that is itself a secret is not.
  */
 function looksLikeName(name: string): boolean {
-  if (name.includes('@')) return false
+  // Words, not punctuation: `$6$....Ns5.....` is the tail of a password hash.
+  if (name.includes('@') || name.includes('..') || name.includes('$$')) return false
   let digits = 0
   let segment = 0
   for (let i = 0; i < name.length; i++) {
@@ -44,6 +45,9 @@ function looksLikeName(name: string): boolean {
 
 /** The `key="..."` attribute just before a `value=` one. */
 const KEY_ATTRIBUTE = /\bkey\s*=\s*["']([^"'<>]{1,64})["']\s+$/i
+
+/** HTTP authentication schemes, written before the credential (`Authorization: Bearer ...`). */
+const AUTH_SCHEME = /^(?:bearer|basic|token|digest|bot|ssws|apikey|negotiate|jwt|dpop)$/i
 
 /** A constant's name, not its value: `access_token=ACCESS_TOKEN`. */
 const CONSTANT = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/
@@ -118,6 +122,9 @@ export function assignmentAt(
     while (nameStart > 0 && typeStart - nameStart < MAX_NAME && isName(text.charCodeAt(nameStart - 1)))
       nameStart--
     name = text.slice(nameStart, typeStart)
+    // In logfmt (`grant_type=password client_id=x`) the word before is another pair's value.
+    const prior = nameStart > 0 ? text.charCodeAt(nameStart - 1) : 0
+    if (prior === 61 || prior === 58) return undefined
     if (nameStart === typeStart || !looksLikeName(name) || !isSecretName(name)) return undefined
   }
   // The value: past the rest of the operator, then up to five quotes, spaces or `=`.
@@ -149,12 +156,26 @@ export function assignmentAt(
       cursor++
     }
   }
-  const value = text.slice(valueStart, cursor)
+  let value = text.slice(valueStart, cursor)
+  let from = valueStart
+  if (quote === 0 && AUTH_SCHEME.test(value) && text.charCodeAt(cursor) === 32) {
+    // `Authorization: Bearer <token>`: the credential is the word after the scheme.
+    from = cursor + 1
+    cursor = from
+    while (cursor < text.length && cursor - from < MAX_VALUE && !isSpace(text.charCodeAt(cursor))) {
+      const code = text.charCodeAt(cursor)
+      if (isQuote(code) || code === 59 || code === 44) break
+      cursor++
+    }
+    value = text.slice(from, cursor)
+    if (value.length >= 4 && !REFERENCE.test(value)) return { start: from, end: cursor, name }
+    return undefined
+  }
   if (op === 44 && quote === 0) return undefined
   // A shell command substitution: `` KEY=`vault read ...` ``.
   if (quote === 96 && value.includes(' ')) return undefined
   if (!looksLikeSecret(value, quote !== 0)) return undefined
-  return { start: valueStart, end: cursor, name }
+  return { start: from, end: cursor, name }
 }
 
 /**

@@ -17,6 +17,25 @@ const OPERATORS = ['=', ':', '>', ',']
 /** Past this many literal hits in one string, each format is searched for whole (bounded work). */
 const MAX_HITS = 512
 
+/**
+ * Whether the character before a token's prefix only looks like part of the token: the end of an
+ * escape (`%3D`, `%20`, `\\n`, `\\u0022`: the text was encoded around the token), or a `-`
+ * before a distinctive prefix of 4 or more characters (`backup-glpat-...`).
+ */
+function freeBefore(text: string, at: number, prefix: number, before: number): boolean {
+  if (before === 45) return prefix >= 4
+  // %XX
+  if (at >= 3 && text.charCodeAt(at - 3) === 37 && isHex(text.charCodeAt(at - 2)) && isHex(before))
+    return true
+  // \n, \t, \r, \"  and \uXXXX
+  if (at >= 2 && text.charCodeAt(at - 2) === 92) return true
+  return at >= 6 && text.charCodeAt(at - 6) === 92 && text.charCodeAt(at - 5) === 117
+}
+
+function isHex(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102)
+}
+
 /** `compile`, run once per format object (formats are shared by every scan that runs them). */
 function once<F extends object, C>(compile: (format: F) => C): (format: F) => C {
   const cache = new WeakMap<F, C>()
@@ -131,7 +150,7 @@ export class LiteralScan {
   private tokenAt(compiled: CompiledToken, text: string, at: number, prefix: number, found: Span[]): void {
     if (at > 0) {
       const before = text.charCodeAt(at - 1)
-      if (before < 128 && compiled.boundary[before] === 1) return
+      if (before < 128 && compiled.boundary[before] === 1 && !freeBefore(text, at, prefix, before)) return
     }
     const sticky = compiled.sticky
     sticky.lastIndex = at
