@@ -57,7 +57,8 @@ export interface RouteOptions {
   issuesTokens?: boolean
   /**
    * On a route that issues tokens: the claims its JWTs may carry (top-level names; the registered
-   * claims `iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti` always may). Tokens in its success
+   * claims `iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti` and OpenID Connect's `auth_time`,
+   * `nonce`, `acr`, `amr`, `azp`, `at_hash`, `c_hash`, `sid` always may). Tokens in its success
    * bodies are decoded (not verified: the payload is what leaks) and a token with any other claim
    * blocks the response (`ERR_LG_RESPONSE_TOKEN_CLAIM`). Without this list, every claim is read
    * by the detectors and member-name rules instead, and a finding blocks the response: a token

@@ -940,8 +940,28 @@ const CONFIDENCE: ReadonlyMap<string, Confidence> = new Map<string, Confidence>(
 
 /** JWS compact form, as the `jwt` detector finds it. */
 const JWT_SHAPE = /(?<![A-Za-z0-9-])eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?![\w-])/g
-/** Registered JWT claims (RFC 7519 section 4.1): identifiers and times, always allowed. */
-const REGISTERED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'])
+/**
+ * Registered JWT claims (RFC 7519 section 4.1) and the protocol claims of OpenID Connect ID tokens
+ * (Core 1.0 section 2, Front-Channel Logout `sid`): identifiers, times and hashes of the token
+ * itself, always allowed. User data (`email`, `name`, ...) is not among them.
+ */
+const REGISTERED_CLAIMS = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'auth_time',
+  'nonce',
+  'acr',
+  'amr',
+  'azp',
+  'at_hash',
+  'c_hash',
+  'sid',
+])
 
 /**
  * The decoded payload of a JWS compact token: its JSON object or array (whitespace or a byte order

@@ -680,3 +680,30 @@ describe('compileKeyNameMatcher', () => {
     expect(isSensitiveKey(long)).toBe(true)
   })
 })
+
+describe('a secret word followed by the form it is in (red-team pass)', () => {
+  it.each([
+    'tokenValue',
+    'token_str',
+    'tokenString',
+    'tokenRaw',
+    'jwtString',
+    'accessTokenValue',
+    'bearerValue',
+    'authHeader',
+    'auth_header',
+    'passVal',
+    'apiKeyString',
+    'secretvalue',
+    'SECRETVALUE',
+  ])('masks %s', (name) => {
+    expect(isSensitiveKey(name)).toBe(true)
+  })
+
+  it.each(['apiKeyHeader', 'authData', 'tokenType', 'headerText', 'valueText', 'boardingPassValue'])(
+    'leaves %s',
+    (name) => {
+      expect(isSensitiveKey(name)).toBe(false)
+    },
+  )
+})

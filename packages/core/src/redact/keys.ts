@@ -446,6 +446,9 @@ const PAIRS_AT_END = new Set(['apikey', 'privatekey', 'accesskey', 'secretkey', 
 /** Last words that say a value is the thing named before them: `apiKeyValue`, `privateKeyPem`. */
 const VALUE_WORDS = new Set([
   'value',
+  'val',
+  'str',
+  'string',
   'hash',
   'pem',
   'der',
@@ -454,8 +457,15 @@ const VALUE_WORDS = new Set([
   'plain',
   'plaintext',
   'hex',
+  'base64',
+  'b64',
+  'bytes',
+  'encoded',
   'encrypted',
+  'text',
 ])
+/** A form word that follows a last-only secret word (`authHeader`), but not a pair (`apiKeyHeader` names the header). */
+const FORM_AFTER_LAST_WORD = new Set([...VALUE_WORDS, 'header'])
 /** Members of English two-word names, so `api_k3y` and `apiKeys` reach `api key`. */
 const PHRASE_PARTS = ['api', 'key', 'private', 'access', 'secret', 'session', 'id', 'card', 'number', 'code']
 
@@ -813,9 +823,20 @@ function endsWithSecret({ words, compact, starts }: ReadName, lex: Lexicon): boo
   const end = compact.length
   const last = words[words.length - 1] as string
   if (last.length > 5 && last.endsWith('pass') && !PASS_OF_ANOTHER_KIND.has(last.slice(0, -4))) return true
-  if (VALUE_WORDS.has(last) && words.length > 1) {
+  if (FORM_AFTER_LAST_WORD.has(last) && words.length > 1) {
     const named = compact.slice(0, starts[words.length - 1])
-    for (const pair of PAIRS_AT_END) if (named.endsWith(pair)) return true
+    if (VALUE_WORDS.has(last)) for (const pair of PAIRS_AT_END) if (named.endsWith(pair)) return true
+    // `tokenValue`, `authHeader`, `jwt_string`: a last-only secret word, then what form it is in.
+    const before = words[words.length - 2] as string
+    if (lex.last.has(before) && lastWordApplies(before, words, words.length - 2)) return true
+  } else if (words.length === 1) {
+    // The same glued: `secretvalue`, `tokenstring`.
+    for (const form of VALUE_WORDS) {
+      if (last.length > form.length + 2 && last.endsWith(form)) {
+        const head = last.slice(0, -form.length)
+        if (lex.last.has(head) || lex.anywhere.has(head)) return true
+      }
+    }
   }
   for (let at = words.length - 1; at >= 0; at--) {
     const start = starts[at] as number
