@@ -61,6 +61,7 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     'The secret: nobody knows it',
     'visit https://example.com:8443/path?q=1',
     'meeting at 12:30, room 4',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell reference, as text
     'DB_PASSWORD=${DB_PASSWORD}',
     'password = process.env.DB_PASSWORD',
     'api_key: "{{ secrets.API_KEY }}"',

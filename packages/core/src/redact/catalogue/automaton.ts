@@ -87,24 +87,42 @@ export class LiteralAutomaton {
     this.lengths = lower.map((literal) => literal.length)
   }
 
+  /** Where the last {@link scan} stopped: the next character to read, and the state there. */
+  private resumeAt = 0
+  private resumeState = 0
+
   /**
-   * Every occurrence in `text`, appended to `hits` as pairs (literal index, start offset), the
-   * first `limit` of them.
-   * @returns the number of occurrences, also those past the limit
+   * Occurrences in `text`, appended to `hits` as pairs (literal index, start offset), from
+   * `from` (0, or where the previous call on the same text stopped) until `limit` pairs were
+   * appended or the text ends; {@link stoppedAt} says which. Memory stays bounded by `limit`
+   * whatever the text, and a text is still read once in all.
    */
-  scan(text: string, hits: number[], limit = Number.POSITIVE_INFINITY): number {
+  scan(text: string, hits: number[], limit = Number.POSITIVE_INFINITY, from = 0): number {
     const { delta, classes, width, outputs, ends, lengths } = this
-    let state = 0
+    let state = from === 0 ? 0 : this.resumeState
     let found = 0
-    for (let i = 0; i < text.length; i++) {
+    let i = from
+    for (; i < text.length; i++) {
       const code = text.charCodeAt(i)
       state = delta[state * width + (code < 128 ? classes[code]! : 0)]!
       let at = outputs[state]!
       if (at < 0) continue
       for (let index = ends[at]!; index >= 0; index = ends[++at]!) {
-        if (found++ < limit) hits.push(index, i + 1 - lengths[index]!)
+        hits.push(index, i + 1 - lengths[index]!)
+        found++
+      }
+      if (found >= limit) {
+        i++
+        break
       }
     }
+    this.resumeAt = i
+    this.resumeState = state
     return found
+  }
+
+  /** Where the last {@link scan} stopped (the text's length when it read to the end). */
+  get stoppedAt(): number {
+    return this.resumeAt
   }
 }

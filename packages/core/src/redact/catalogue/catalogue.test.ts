@@ -161,3 +161,21 @@ describe('LiteralAutomaton', () => {
     expect(hits).toEqual([0, 5])
   })
 })
+
+describe('LiteralAutomaton in chunks', () => {
+  it('resumes where it stopped, state included, and finds what one pass finds', () => {
+    const automaton = new LiteralAutomaton(['ab', 'abc', 'bca', '='])
+    const text = 'xabcabca=ab=abc'.repeat(50)
+    const whole: number[] = []
+    automaton.scan(text, whole)
+    const chunked: number[] = []
+    let from = 0
+    do {
+      const hits: number[] = []
+      automaton.scan(text, hits, 3, from)
+      from = automaton.stoppedAt
+      chunked.push(...hits)
+    } while (from < text.length)
+    expect(chunked).toEqual(whole)
+  })
+})

@@ -164,7 +164,7 @@ export const TOKENS: readonly TokenFormat[] = [
     boundary: 'A-Za-z0-9_-',
     confidence: 'high',
     reference:
-      'https://langfuse.com/faq/all/lost-secret-key (keys minted as sk-lf-${randomUUID()} in langfuse/langfuse)',
+      'https://langfuse.com/faq/all/lost-secret-key (keys minted as sk-lf- and a random UUID in langfuse/langfuse)',
   },
   {
     id: 'langsmith-api-key',

@@ -14,7 +14,7 @@ const KEYWORD = 1
 const OPERATOR = 2
 /** The characters an assignment is found from (see {@link assignmentAt}). */
 const OPERATORS = ['=', ':', '>', ',']
-/** Past this many literal hits in one string, each format is searched for whole (bounded work). */
+/** Triggers handled per chunk of a string (see {@link LiteralScan.collect}). */
 const MAX_HITS = 512
 
 /**
@@ -68,10 +68,10 @@ export class LiteralScan {
   private readonly byMember = new Map<string, readonly CompiledKeyed[]>()
 
   constructor(
-    private readonly tokens: readonly TokenFormat[],
+    tokens: readonly TokenFormat[],
     private readonly keyedFormats: readonly KeyedFormat[],
     /** Whether {@link ASSIGNMENT_ID} runs. */
-    private readonly assignments: boolean,
+    assignments: boolean,
   ) {
     const literals: string[] = []
     const kinds: number[] = []
@@ -108,27 +108,25 @@ export class LiteralScan {
    */
   collect(text: string, key: string | null, found: Span[], isSecretName: (name: string) => boolean): void {
     const hits = this.hits
-    hits.length = 0
-    const count = this.automaton.scan(text, hits, MAX_HITS)
-    if (count > MAX_HITS) this.collectWhole(text, found, isSecretName)
-    else {
+    const automaton = this.automaton
+    // In chunks of at most MAX_HITS triggers: a text dense with them (a long log, a repeated
+    // `a=b`) is still read once, in bounded memory.
+    let from = 0
+    do {
+      hits.length = 0
+      automaton.scan(text, hits, MAX_HITS, from)
+      from = automaton.stoppedAt
       for (let i = 0; i < hits.length; i += 2) {
         const literal = hits[i]!
         const at = hits[i + 1]!
         const kind = this.kinds[literal]
         if (kind === TOKEN)
-          this.tokenAt(
-            this.targets[literal] as CompiledToken,
-            text,
-            at,
-            this.automaton.lengths[literal]!,
-            found,
-          )
+          this.tokenAt(this.targets[literal] as CompiledToken, text, at, automaton.lengths[literal]!, found)
         else if (kind === KEYWORD) {
-          if (!standsAlone(text, at, this.automaton.lengths[literal]!)) continue
+          if (!standsAlone(text, at, automaton.lengths[literal]!)) continue
           const compiled = this.targets[literal] as CompiledKeyed
           const sticky = compiled.assigned
-          sticky.lastIndex = at + this.automaton.lengths[literal]!
+          sticky.lastIndex = at + automaton.lengths[literal]!
           const match = sticky.exec(text)
           if (match !== null && !isPlaceholder(match[1]!)) {
             const end = match.index + match[0].length
@@ -140,7 +138,7 @@ export class LiteralScan {
             found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID })
         }
       }
-    }
+    } while (from < text.length)
     if (key !== null && this.keyedFormats.length > 0) {
       for (const compiled of this.keyedFor(key))
         collectAll(compiled.value, text, compiled.format.id, found, [])
@@ -158,42 +156,7 @@ export class LiteralScan {
     if (match !== null && !isPlaceholder(match[0].slice(prefix))) {
       const { id, checksum } = compiled.format
       const span: Span = { start: at, end: at + match[0].length, detector: id }
-      found.push(checksum !== undefined && checksum(match[0]) ? { ...span, verified: true } : span)
-    }
-  }
-
-  /** A string with more triggers than {@link MAX_HITS}: each format searched for once, whole. */
-  private collectWhole(text: string, found: Span[], isSecretName: (name: string) => boolean): void {
-    for (const format of this.tokens)
-      collectAll(token(format).global, text, format.id, found, format.prefixes)
-    const lower = text.toLowerCase()
-    for (const format of this.keyedFormats) {
-      const compiled = keyed(format)
-      for (const keyword of format.keywords) {
-        let at = lower.indexOf(keyword)
-        while (at !== -1) {
-          if (!standsAlone(text, at, keyword.length)) {
-            at = lower.indexOf(keyword, at + 1)
-            continue
-          }
-          compiled.assigned.lastIndex = at + keyword.length
-          const match = compiled.assigned.exec(text)
-          if (match !== null && !isPlaceholder(match[1]!)) {
-            const end = match.index + match[0].length
-            found.push({ start: end - match[1]!.length, end, detector: format.id })
-          }
-          at = lower.indexOf(keyword, at + 1)
-        }
-      }
-    }
-    if (this.assignments) {
-      for (let at = 0; at < text.length; at++) {
-        const code = text.charCodeAt(at)
-        if (code !== 61 && code !== 58 && code !== 62 && code !== 44) continue
-        const assigned = assignmentAt(text, at, isSecretName)
-        if (assigned !== undefined)
-          found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID })
-      }
+      found.push(checksum?.(match[0]) === true ? { ...span, verified: true } : span)
     }
   }
 

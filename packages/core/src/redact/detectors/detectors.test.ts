@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { base62, crc32, ibanValid, luhnValid } from '../checksums.js'
-import { HYGIENE_CHECKS } from '../hygiene.js'
+import { HYGIENE_CHECKS, internalDetail } from '../hygiene.js'
 import { createRedactor } from '../index.js'
 import { DETECTORS } from './index.js'
 
@@ -242,7 +242,22 @@ describe('detectors', () => {
         checkSync(detector.pattern.source, detector.pattern.flags.replace('g', '')).status,
       ]).toEqual([detector.id, 'safe'])
     }
+    for (const [id, pattern] of HYGIENE_CHECKS) {
+      // SELECT ... FROM is read within a bounded window: linear, with the window as its constant.
+      if (pattern.source.includes('{0,300}')) continue
+      expect([id, checkSync(pattern.source, pattern.flags.replace('g', '')).status]).toEqual([id, 'safe'])
+    }
   }, 120_000)
+})
+
+describe('error hygiene on hostile text', () => {
+  // A 404 page or a validation error echoes what the client sent: the checks must stay linear on
+  // it (the source-file path check was quadratic on a long path until it read from path starts).
+  it('reads a 240 KB path and a SELECT-dense text in one pass', () => {
+    expect(internalDetail(`n${'/p/k/w'.repeat(40_000)}\u0000`)).toBeNull()
+    expect(internalDetail(`${'U\u0000SELECT\t'.repeat(20_000)}CT\t;`)).toBeNull()
+    expect(internalDetail('at /srv/app/src/routes/users/index.ts:42')).toBe('file-path')
+  })
 })
 
 describe('checksums on published examples', () => {
