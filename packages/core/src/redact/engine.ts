@@ -790,7 +790,7 @@ export class RedactionSession {
       // Escapes read as the separators they are (`%3Dghp_...`, `\\n` before a token, JSON-escaped
       // quotes around a password): detection reads a view with each escape blanked, the same length.
       const unescaped = text
-      if (text.includes('%') || text.includes('\\')) text = blankEscapes(text)
+      if (text.includes('%') || text.includes('\\') || text.includes('&')) text = blankEscapes(text)
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
       if (mayHoldSecret(features)) {
         const context: DetectionContext = { key }
@@ -856,23 +856,31 @@ export class RedactionSession {
    */
   private checkIssuedTokens(text: string): void {
     if (!text.includes('eyJ')) return
-    const pattern = JWT_SHAPE
-    pattern.lastIndex = 0
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      const payload = jwtPayload(match[0])
-      const scanned = this.scanned
-      try {
-        if (typeof payload === 'string') {
-          // Not JSON, or JSON that is not an object: read as text, nothing may be found in it.
-          if (this.spans(payload, null, null).length > 0) throw claimError('(payload)')
-        } else if (this.redactor.issuedTokenClaims != null && Array.isArray(payload)) {
-          throw claimError('(payload)') // an allowlist of claims needs an object to apply to
+    // Tokens nest (an upstream access_token copied into a claim): past a few levels, refuse.
+    if (this.tokenDepth >= 4) throw claimError('(nested tokens)')
+    // A pattern of its own per call: a nested token's check must not move this loop's position.
+    const pattern = new RegExp(JWT_SHAPE.source, 'g')
+    this.tokenDepth++
+    const scanned = this.scanned
+    try {
+      for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+        const payload = jwtPayload(match[0])
+        if (typeof payload === 'string' || Array.isArray(payload)) {
+          // Not a JSON object: with an allowlist of claims, nothing to apply it to; without, read
+          // as text (JSON text included), and nothing may be found in it.
+          if (this.redactor.issuedTokenClaims != null) throw claimError('(payload)')
+          const text = typeof payload === 'string' ? payload : JSON.stringify(payload)
+          if (this.string(text, null, null) !== text) throw claimError('(payload)')
         } else this.checkClaims(payload, '', 0, false)
-      } finally {
-        this.scanned = scanned
       }
+    } finally {
+      this.tokenDepth--
+      this.scanned = scanned
     }
   }
+
+  /** How many issued tokens are being checked inside one another. */
+  private tokenDepth = 0
 
   /**
    * Every claim must be allowed; below a claim `issuedTokenClaims` lists (`namesOnly`), members
@@ -888,7 +896,11 @@ export class RedactionSession {
     for (const [name, value] of Object.entries(claims)) {
       const claim = path === '' ? name : Array.isArray(claims) ? `${path}[${name}]` : `${path}.${name}`
       let listed = namesOnly
-      if (path === '' && REGISTERED_CLAIMS.has(name)) continue
+      if (path === '' && REGISTERED_CLAIMS.has(name)) {
+        // Identifiers and times: no name rule applies, but what they hold is still read.
+        if (typeof value === 'string' && this.spans(value, null, null).length > 0) throw claimError(claim)
+        continue
+      }
       if (path === '' && allowed !== null) {
         if (!allowed.has(name)) throw claimError(claim)
         listed = true
@@ -899,12 +911,10 @@ export class RedactionSession {
       if (typeof value === 'object') {
         if (depth >= 16) throw claimError(claim)
         this.checkClaims(value as Record<string, unknown>, claim, depth + 1, listed)
-      } else if (
-        !listed &&
-        typeof value === 'string' &&
-        this.spans(value, Array.isArray(claims) ? null : name, null).length > 0
-      )
-        throw claimError(claim)
+      } else if (!listed && typeof value === 'string') {
+        // As a string of a response is read: JSON text in it and secret containers included.
+        if (this.string(value, Array.isArray(claims) ? null : name, null) !== value) throw claimError(claim)
+      }
     }
   }
 
@@ -1054,19 +1064,25 @@ export function blankEscapes(text: string): string {
   while (i < text.length) {
     const c = text.charCodeAt(i)
     let width = 0
-    if (c === 37 && isHexAt(text, i + 1) && isHexAt(text, i + 2)) width = 3
-    else if (c === 92 && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1)
-      if (
-        next === 117 &&
-        isHexAt(text, i + 2) &&
-        isHexAt(text, i + 3) &&
-        isHexAt(text, i + 4) &&
-        isHexAt(text, i + 5)
+    if (c === 37 && isHexAt(text, i + 1) && isHexAt(text, i + 2)) {
+      width = 3
+      // Encoded again (`%253D`): the escaped escape and what it escapes go together.
+      while (
+        text.charCodeAt(i + width - 2) === 50 &&
+        text.charCodeAt(i + width - 1) === 53 &&
+        isHexAt(text, i + width) &&
+        isHexAt(text, i + width + 1)
       )
-        width = 6
-      else if ('nrtbf"\'/\\'.includes(text[i + 1]!)) width = 2
-    }
+        width += 2
+    } else if (c === 92) {
+      // A run of backslashes (escaped again at each level) and the escape it ends in.
+      let run = 1
+      while (text.charCodeAt(i + run) === 92) run++
+      const next = text.charCodeAt(i + run)
+      if (next === 117 && [2, 3, 4, 5].every((k) => isHexAt(text, i + run + k - 1))) width = run + 5
+      else if (run + i < text.length && 'nrtbf"\'/'.includes(text[i + run]!)) width = run + 1
+      else if (run >= 2) width = run
+    } else if (c === 38) width = htmlEntityAt(text, i)
     if (width === 0) {
       if (out !== undefined) out += text[i]
       i++
@@ -1078,6 +1094,26 @@ export function blankEscapes(text: string): string {
   }
   return out ?? text
 }
+
+/** Length of the HTML character reference at `at` that stands for a quote, `<`, `>` or `=`, or 0. */
+function htmlEntityAt(text: string, at: number): number {
+  for (const entity of HTML_ENTITIES) if (text.startsWith(entity, at)) return entity.length
+  return 0
+}
+
+const HTML_ENTITIES = [
+  '&quot;',
+  '&#34;',
+  '&#x22;',
+  '&#39;',
+  '&#x27;',
+  '&apos;',
+  '&lt;',
+  '&gt;',
+  '&#61;',
+  '&#x3d;',
+  '&#x3D;',
+]
 
 function isHexAt(text: string, at: number): boolean {
   const c = text.charCodeAt(at)

@@ -129,6 +129,18 @@ export class KnownSecrets {
       add(bytes.toString('hex'), true, secret)
       const percent = encodeURIComponent(secret.value)
       if (percent !== secret.value) add(percent, true, secret)
+      // Inside JSON text escaped for ASCII (\u00e4) or with escaped slashes (PHP's \/), and
+      // percent-encoded twice.
+      const json = JSON.stringify(secret.value).slice(1, -1)
+      const ascii = json.replace(
+        /[\u007f-\uffff]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
+      for (const form of [json, secret.value.replaceAll('/', '\\/')])
+        if (form !== secret.value) add(form, false, secret)
+      // Escapes and percent-escapes are written in either case.
+      for (const form of [ascii, encodeURIComponent(percent)])
+        if (form !== secret.value) add(form, true, secret)
       // Form encoding (URLSearchParams): spaces as +, and !'()* escaped as well.
       const form = new URLSearchParams({ v: secret.value }).toString().slice(2)
       if (form !== secret.value && form !== percent) add(form, true, secret)

@@ -105,6 +105,12 @@ describe('red-team findings, kept as tests', () => {
     ['password=\\"Zq9vT2kLmX4pWr7s\\"', 'Zq9vT2kLmX4pWr7s'],
     ['curl -H "Authorization: Bearer Zq9vT2kLmX4pWr7s" https://api', 'Zq9vT2kLmX4pWr7s'],
     ['Authorization: Basic dXNlcjpaUTl2VDJr', 'dXNlcjpaUTl2VDJr'],
+    ['?next=%2Fcb%253Ftoken%253Dglpat-Zk3Xq9Lm2Np7Rt5Vw8Yb', 'glpat-Zk3X'],
+    ['token\\\\u003d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', 'ghp_Kq7v'],
+    ['body {\\"password\\":\\"letmein\\"}', 'letmein'],
+    ['{\\\\\\"password\\\\\\":\\\\\\"Hunter2x\\\\\\"}', 'Hunter2x'],
+    ['<div data-x="{&quot;password&quot;:&quot;Hunter2!x&quot;}">', 'Hunter2!x'],
+    ['prefix {"pins": [1234, 5678]}', '1234'],
   ])('masks %j', (text, secret) => {
     expect(redacted(text)).not.toContain(secret)
   })
@@ -113,7 +119,12 @@ describe('red-team findings, kept as tests', () => {
     'grant_type=password client_id=WebApp2',
     'type=password ip=10.0.0.1',
     'mfa=totp session_ttl=86400',
-  ])('reads logfmt pairs as pairs: %j', (text) => {
+    '2024-05-17 10:01:05,123 INFO started',
+    'log {"tokenType":"Bearer","expiresIn":3600}',
+    'git@github.com:octocat/Hello-World.git',
+    'Token: expired.',
+    'auth: Bearer realm="api"',
+  ])('reads logfmt pairs, log lines and prose as they are: %j', (text) => {
     expect(redacted(text)).toBe(text)
   })
 

@@ -46,6 +46,8 @@ function looksLikeName(name: string): boolean {
 /** The `key="..."` attribute just before a `value=` one. */
 const KEY_ATTRIBUTE = /\bkey\s*=\s*["']([^"'<>]{1,64})["']\s+$/i
 
+/** Scheme words that are never a variable's name (`"tokenType":"Bearer",` in a quoted body). */
+const SCHEME_ONLY = /^(?:bearer|basic|digest|negotiate|dpop|ssws)$/i
 /** HTTP authentication schemes, written before the credential (`Authorization: Bearer ...`). */
 const AUTH_SCHEME = /^(?:bearer|basic|token|digest|bot|ssws|apikey|negotiate|jwt|dpop)$/i
 
@@ -84,12 +86,13 @@ export function assignmentAt(
   if (before === 58 || before === 61) return undefined
   if (op === 61 && (before === 63 || before === 43)) opStart = at - 1
   else if (op === 61 && before === 46 && at > 1 && isSpace(text.charCodeAt(at - 2))) opStart = at - 1
-  // The name: back over up to three quotes, spaces or `]`, then name characters.
+  // The name: back over up to eight quotes, spaces, `]` or backslashes (`\\"password\\":`, or the
+  // blanks escapes leave), then name characters.
   let end = opStart
   let skipped = 0
-  while (end > 0 && skipped < 3) {
+  while (end > 0 && skipped < 8) {
     const code = text.charCodeAt(end - 1)
-    if (!(isSpace(code) || isQuote(code) || code === 93)) break
+    if (!(isSpace(code) || isQuote(code) || code === 93 || code === 92)) break
     end--
     skipped++
   }
@@ -107,7 +110,7 @@ export function assignmentAt(
     const keyed = KEY_ATTRIBUTE.exec(text.slice(Math.max(0, start - 96), start))
     if (keyed !== null) name = keyed[1]!
   }
-  if (!(looksLikeName(name) && isSecretName(name))) {
+  if (!(looksLikeName(name) && !SCHEME_ONLY.test(name) && isSecretName(name))) {
     // A typed declaration names the variable before its type: `var apiToken string = "..."`,
     // `var apiToken: String = "..."`.
     let typeStart = start
@@ -131,14 +134,31 @@ export function assignmentAt(
   let cursor = at + 1
   while (cursor - at < 4 && OPERATOR[text.charCodeAt(cursor)] === 1) cursor++
   let quote = 0
-  for (let n = 0; n < 5 && cursor < text.length; n++) {
+  let escaped = false
+  for (let n = 0; n < 8 && cursor < text.length; n++) {
     const code = text.charCodeAt(cursor)
-    if (isQuote(code)) quote = code
-    else if (!(isSpace(code) || code === 61)) break
+    if (isQuote(code)) {
+      quote = code
+      escaped = text.charCodeAt(cursor - 1) === 92
+    } else if (!(isSpace(code) || code === 61 || code === 92)) break
     cursor++
   }
   const valueStart = cursor
-  if (quote !== 0) {
+  if (quote !== 0 && escaped) {
+    // A value between escaped quotes (`\\"password\\":\\"letmein\\"`): it ends at the backslashes
+    // before the closing quote.
+    while (cursor < text.length && cursor - valueStart < MAX_VALUE) {
+      const code = text.charCodeAt(cursor)
+      if (code === 92) {
+        let run = cursor
+        while (text.charCodeAt(run) === 92) run++
+        if (text.charCodeAt(run) === quote) break
+      }
+      if (code === quote || code === 10 || code === 13) break
+      cursor++
+    }
+    if (text.charCodeAt(cursor) !== 92) return undefined
+  } else if (quote !== 0) {
     while (cursor < text.length && cursor - valueStart < MAX_VALUE) {
       const code = text.charCodeAt(cursor)
       if (code === quote || code === 10 || code === 13) break
@@ -156,6 +176,9 @@ export function assignmentAt(
       cursor++
     }
   }
+  // A container (`"pins": [1234]`) is read member by member elsewhere, not as one value.
+  if (quote === 0 && (text.charCodeAt(valueStart) === 91 || text.charCodeAt(valueStart) === 123))
+    return undefined
   let value = text.slice(valueStart, cursor)
   let from = valueStart
   if (quote === 0 && AUTH_SCHEME.test(value) && text.charCodeAt(cursor) === 32) {
@@ -168,13 +191,17 @@ export function assignmentAt(
       cursor++
     }
     value = text.slice(from, cursor)
-    if (value.length >= 4 && !REFERENCE.test(value)) return { start: from, end: cursor, name }
+    // A challenge or its parameters (`Bearer realm="api"`, `Digest username="bob"`), not a credential.
+    if (value.length >= 4 && !REFERENCE.test(value) && !/^[\w-]+=/.test(value))
+      return { start: from, end: cursor, name }
     return undefined
   }
   if (op === 44 && quote === 0) return undefined
   // A shell command substitution: `` KEY=`vault read ...` ``.
   if (quote === 96 && value.includes(' ')) return undefined
-  if (!looksLikeSecret(value, quote !== 0)) return undefined
+  // Prose ends its words with punctuation: `Token: expired.` is the word "expired" (the check
+  // reads the value without it; a secret is masked with it).
+  if (!looksLikeSecret(quote === 0 ? value.replace(/[.,;]$/, '') : value, quote !== 0)) return undefined
   return { start: from, end: cursor, name }
 }
 

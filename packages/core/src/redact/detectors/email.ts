@@ -7,7 +7,8 @@ export const email: Detector = {
   set: 'default',
   prefilter: (_text, f) => f.at,
   pattern:
-    /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)*\.(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?![\p{L}\p{N}_-])/gu,
+    /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)*\.(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?![\p{L}\p{N}_-]|:[\p{L}\p{N}_~/])/gu,
+  // Not `git@github.com:owner/repo.git` (an SSH location: user, host, path).
   validate: (match) => !match.startsWith('.') && !match.includes('..'),
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }

@@ -13,7 +13,8 @@ export const phone: Detector = {
   validate(match) {
     const digits = match.replace(/\D/g, '')
     if (match.startsWith('+')) return digits.length >= 8 && digits.length <= 15
-    if (DATE.test(match)) return false
+    // A date, or a date and the hour of a timestamp (`2024-05-17 10:01:05,123` in a log line).
+    if (DATE.test(match) || /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}$/.test(match)) return false
     // National: grouped (a bare run never gets here), 10-11 digits; not a decimal, dotted quad or version.
     if (/^[\d.]+$/.test(match)) return false
     return digits.length >= 10 && digits.length <= 11

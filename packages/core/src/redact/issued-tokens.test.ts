@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { createGuard } from '../guard.js'
+import type { RouteOptions } from '../options.js'
+
+const part = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
+const jwt = (payload: unknown) => `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}.c2lnbmF0dXJl`
+
+/** The decision for a login answering `body`, on a route declared with `route`. */
+function login(body: unknown, route: RouteOptions = { issuesTokens: true }) {
+  const guard = createGuard({ routes: { 'POST /login': route } })
+  const context = guard.startRequest({ method: 'POST', path: '/login', native: undefined })
+  return guard.serializeResponse(context, { status: 200, body })
+}
+
+describe('tokens a route issues: what their payload carries', () => {
+  it('checks a token nested in a claim without looping (an upstream access_token copied in)', () => {
+    const nested = jwt({ sub: '1', id_token: jwt({ sub: 'u' }) })
+    const decision = login({ access_token: nested, token_type: 'Bearer' })
+    expect(decision.blocked).toBe(false)
+    expect(String((decision as { payload: string }).payload)).toContain(nested)
+  })
+
+  it('blocks a nested token whose own claims leak, and tokens nested past a few levels', () => {
+    expect(login({ access_token: jwt({ sub: '1', id_token: jwt({ password: 'Hunter2x!' }) }) }).blocked).toBe(
+      true,
+    )
+    let deep = jwt({ sub: 'x' })
+    for (let i = 0; i < 6; i++) deep = jwt({ sub: String(i), id_token: deep })
+    expect(login({ access_token: deep }).blocked).toBe(true)
+  })
+
+  it('reads registered claims for secrets (not for names), claim strings as JSON text, and text payloads', () => {
+    expect(login({ token: jwt({ sub: 'u1', jti: '4111 1111 1111 1111' }) }).blocked).toBe(true)
+    expect(login({ token: jwt({ sub: 'u1', data: '{"secrets":["letmein1"]}' }) }).blocked).toBe(true)
+    expect(login({ token: jwt('{"credentials":{"u":"bob","p":"letmein"}}\u0000') }).blocked).toBe(true)
+    expect(login({ token: jwt({ sub: 'u1', nonce: 'n-0S6_WzA2Mj' }) }).blocked).toBe(false)
+  })
+
+  it('with issuedTokenClaims, blocks any payload that is not an object', () => {
+    const route = { issuedTokenClaims: ['role'] }
+    expect(login({ token: jwt(['a']) }, route).blocked).toBe(true)
+    expect(login({ token: jwt('role=admin') }, route).blocked).toBe(true)
+    expect(login({ token: jwt({ sub: '1', role: 'admin' }) }, route).blocked).toBe(false)
+  })
+})
