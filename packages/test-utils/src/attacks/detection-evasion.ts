@@ -71,6 +71,30 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
   const withApp = appRunner(harness)
 
   describe('attack: detection evasion', () => {
+    it('answers a login whose token nests another token in a claim, and keeps serving', async () => {
+      // An upstream access_token copied into the session JWT once hung the server: the nested
+      // token's check reset the outer loop's position.
+      const nested = jwt({ sub: '1', id_token: jwt({ sub: 'u' }) })
+      const { guard } = recordingGuard({
+        redact: { knownSecrets: false },
+        routes: { 'POST /oauth/token': { issuesTokens: true } },
+      })
+      const routes: RouteSpec[] = [
+        {
+          method: 'POST',
+          path: '/oauth/token',
+          body: () => ({ access_token: nested, token_type: 'Bearer' }),
+        },
+        getRoute('/health', () => ({ ok: true })),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await call(`${url}/oauth/token`, { method: 'POST' })
+        expect(res.status).toBe(200)
+        expect(res.json).toEqual({ access_token: nested, token_type: 'Bearer' })
+        expect((await call(`${url}/health`)).json).toEqual({ ok: true })
+      })
+    })
+
     it('masks secrets under evasive names, in containers, in text, and in provider formats', async () => {
       const { body, secrets } = evasiveBody()
       const { guard } = recordingGuard({ redact: { knownSecrets: false } })

@@ -46,6 +46,14 @@ function looksLikeName(name: string): boolean {
 /** The `key="..."` attribute just before a `value=` one. */
 const KEY_ATTRIBUTE = /\bkey\s*=\s*["']([^"'<>]{1,64})["']\s+$/i
 
+/** Whether the `=` at `at` ends a base64 value: followed by `=` or by the value's end. */
+function isPadding(text: string, at: number): boolean {
+  const next = at + 1 < text.length ? text.charCodeAt(at + 1) : 32
+  return (
+    next === 61 || isSpace(next) || isQuote(next) || next === 59 || next === 44 || next === 38 || next === 125
+  )
+}
+
 /** Scheme words that are never a variable's name (`"tokenType":"Bearer",` in a quoted body). */
 const SCHEME_ONLY = /^(?:bearer|basic|digest|negotiate|dpop|ssws)$/i
 /** HTTP authentication schemes, written before the credential (`Authorization: Bearer ...`). */
@@ -173,6 +181,9 @@ export function assignmentAt(
       if (isSpace(code) || isQuote(code) || code === 59 || code === 44 || code === 41) break
       if (code === 125 || code === 93 || code === 60 || code === 38) break
       if (code === 92 && /[nrt]/.test(text[cursor + 1] ?? '')) break
+      // Another pair starts (`a=b=c`, `password=password=...`): base64 padding (`==`, `=` at the
+      // end of the value) stays part of it.
+      if (code === 61 && cursor > valueStart && !isPadding(text, cursor)) break
       cursor++
     }
   }
