@@ -113,6 +113,11 @@ const MAX_NESTED_JSON_DEPTH = 3
 /** Deepest nesting of objects and arrays parsed in JSON carried by a string. */
 export const MAX_NESTED_JSON_NESTING = 128
 const MAX_FINGERPRINTS = 8
+/**
+ * Name-value pairs (assignments in text, JSON members in text) read by name in one string: a
+ * client-written field of a million unique names would otherwise cost seconds of event loop.
+ */
+export const MAX_PAIRS_PER_STRING = 4096
 
 interface ActiveDetector {
   readonly detector: Detector
@@ -427,9 +432,15 @@ export interface Finding {
  * Why a value was redacted in a weaker mode than usual instead of blocking the response: JSON in a
  * string nested deeper than it is parsed (`'nested-json-too-deep'`), JSON in JSON in JSON beyond
  * the levels that are parsed (`'nested-json-chain'`), or JSON whose numbers would change value if
- * it were serialized again (`'nested-json-lossy-numbers'`). Such text is redacted as text.
+ * it were serialized again (`'nested-json-lossy-numbers'`). Such text is redacted as text. A string
+ * holding more name-value pairs than are read by name in one string (`'text-too-dense'`, past
+ * {@link MAX_PAIRS_PER_STRING}) has the rest read by the detectors only.
  */
-export type DegradeReason = 'nested-json-too-deep' | 'nested-json-chain' | 'nested-json-lossy-numbers'
+export type DegradeReason =
+  | 'nested-json-too-deep'
+  | 'nested-json-chain'
+  | 'nested-json-lossy-numbers'
+  | 'text-too-dense'
 
 /** Values redacted in a weaker mode, grouped for an event: templated path, reason, count. */
 export interface DegradedSummary {
@@ -642,7 +653,9 @@ export class RedactionSession {
     const spans = this.spans(text, key, at)
     // JSON members written inside other text (a log line quoting a body): member-name rules apply.
     if (redactor.keyNameMask !== null && text.length >= 8 && text.includes('":')) {
-      const flagged: (Span | MemberValueSpan)[] = flaggedMemberValues(text, this.secretName, 'key-name')
+      const members = flaggedMemberValues(text, this.secretName, 'key-name', MAX_PAIRS_PER_STRING)
+      if (members.exhausted === true) this.degrade(at, 'text-too-dense')
+      const flagged: (Span | MemberValueSpan)[] = members
       if (flagged.length > 0) {
         const scanned = spans.length === 0 ? text : this.scanned
         for (const span of spans) flagged.push(span)
@@ -697,7 +710,10 @@ export class RedactionSession {
     // Member values flagged by name first: where a detector's span starts at the same place, the
     // flagged one, replaced by a JSON literal, wins.
     const spans: (Span | MemberValueSpan)[] =
-      this.redactor.keyNameMask === null ? [] : flaggedMemberValues(text, this.secretName, 'key-name')
+      this.redactor.keyNameMask === null
+        ? []
+        : flaggedMemberValues(text, this.secretName, 'key-name', MAX_PAIRS_PER_STRING)
+    if ((spans as { exhausted?: boolean }).exhausted === true) this.degrade(at, 'text-too-dense')
     for (const span of this.spans(text, key, at)) spans.push(span)
     return this.masked(this.scanned, resolveOverlaps(spans), key, at)
   }
@@ -803,10 +819,12 @@ export class RedactionSession {
         }
         if (redactor.literals !== null) {
           LITERAL_SPANS.length = 0
-          redactor.literals.scan.collect(text, key, LITERAL_SPANS, this.secretName)
+          const scan = redactor.literals.scan
+          scan.collect(text, key, LITERAL_SPANS, this.secretName, MAX_PAIRS_PER_STRING)
+          if (scan.exhausted) this.degrade(at, 'text-too-dense')
           // Tokens whose alphabet holds escapes (X bearer tokens carry %3D) are read as written too.
           if (text !== unescaped)
-            redactor.literals.scan.collect(unescaped, key, LITERAL_SPANS, this.secretName)
+            scan.collect(unescaped, key, LITERAL_SPANS, this.secretName, MAX_PAIRS_PER_STRING)
           if (LITERAL_SPANS.length > 0) {
             found ??= []
             for (const span of LITERAL_SPANS) found.push(span)

@@ -124,8 +124,10 @@ export function flaggedMemberValues(
   text: string,
   flags: (name: string) => boolean,
   detector: string,
-): MemberValueSpan[] {
-  const found: MemberValueSpan[] = []
+  maxNames = Number.POSITIVE_INFINITY,
+): MemberValueSpan[] & { exhausted?: boolean } {
+  const found: MemberValueSpan[] & { exhausted?: boolean } = []
+  let names = maxNames
   let i = 0
   while (i < text.length) {
     if (text.charCodeAt(i) !== QUOTE) {
@@ -134,6 +136,11 @@ export function flaggedMemberValues(
     }
     const end = stringEnd(text, i)
     const colon = skipWhitespace(text, end)
+    if (text.charCodeAt(colon) === 58 && names-- <= 0) {
+      // Past the budget, the rest is read by the detectors only.
+      found.exhausted = true
+      break
+    }
     const name = text.charCodeAt(colon) === 58 ? decodeString(text.slice(i, end)) : null
     if (name === null || !flags(name)) {
       i = end

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createGuard } from '../../guard.js'
 import { createRedactor } from '../index.js'
 
 /** How configuration, code and logs assign a credential (test/corpus runs every shape of the corpora). */
@@ -135,5 +136,33 @@ describe('red-team findings, kept as tests', () => {
       nextPageToken: 'CAUQAA',
       note: 'max_tokens=4096',
     })
+  })
+})
+
+describe('a string dense with name-value pairs', () => {
+  it('reads the first 4,096 by name and the rest with the detectors, and says so', () => {
+    const dense = `${Array.from({ length: 10_000 }, (_, i) => `"k${i}pw":1,`).join('')} "password":"Hunter2x9" 4111 1111 1111 1111`
+    const guardless = createRedactor({ knownSecrets: false })
+    const out = guardless.redact({ note: dense }).note as string
+    // Past the budget the member-name rule stops; detectors still run over the whole string.
+    expect(out).not.toContain('4111 1111 1111 1111')
+    expect(out.startsWith('"k0pw":"[REDACTED]"')).toBe(true)
+  })
+
+  it('reports it as a degraded value of the response', async () => {
+    const events: Array<{ type: string; values?: unknown }> = []
+    const guard = createGuard({
+      redact: { knownSecrets: false },
+      audit: { onEvent: (e) => void events.push(e) },
+    })
+    const note = Array.from({ length: 5_000 }, (_, i) => `k${i}_password=x${i}y${i}z,`).join(' ')
+    guard.serializeResponse(guard.startRequest({ method: 'GET', path: '/x', native: undefined }), {
+      status: 200,
+      body: { note },
+    })
+    await guard.flush()
+    expect(events.find((e) => e.type === 'response.degraded')?.values).toEqual([
+      { path: '$.note', reason: 'text-too-dense', count: 1 },
+    ])
   })
 })

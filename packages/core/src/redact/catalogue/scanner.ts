@@ -64,6 +64,8 @@ export class LiteralScan {
   private readonly kinds: Uint8Array
   private readonly targets: ReadonlyArray<CompiledToken | CompiledKeyed | null>
   private readonly hits: number[] = []
+  /** Whether the last {@link collect} stopped reading assignments at its budget. */
+  exhausted = false
   /** Keyed formats whose keyword a member name holds, by name (bounded). */
   private readonly byMember = new Map<string, readonly CompiledKeyed[]>()
 
@@ -106,8 +108,16 @@ export class LiteralScan {
    * Appends the spans found in `text` (a value of member `key`) to `found`. `isSecretName` is the
    * member-name rule, applied to names that text assigns values to.
    */
-  collect(text: string, key: string | null, found: Span[], isSecretName: (name: string) => boolean): void {
+  collect(
+    text: string,
+    key: string | null,
+    found: Span[],
+    isSecretName: (name: string) => boolean,
+    maxPairs = Number.POSITIVE_INFINITY,
+  ): void {
     const hits = this.hits
+    let pairs = maxPairs
+    this.exhausted = false
     const automaton = this.automaton
     // In chunks of at most MAX_HITS triggers: a text dense with them (a long log, a repeated
     // `a=b`) is still read once, in bounded memory.
@@ -132,7 +142,8 @@ export class LiteralScan {
             const end = match.index + match[0].length
             found.push({ start: end - match[1]!.length, end, detector: compiled.format.id })
           }
-        } else {
+        } else if (pairs-- <= 0) this.exhausted = true
+        else {
           const assigned = assignmentAt(text, at, isSecretName)
           if (assigned !== undefined)
             found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID })
