@@ -820,11 +820,18 @@ export class RedactionSession {
         if (redactor.literals !== null) {
           LITERAL_SPANS.length = 0
           const scan = redactor.literals.scan
-          scan.collect(text, key, LITERAL_SPANS, this.secretName, MAX_PAIRS_PER_STRING)
+          scan.collect(text, key, LITERAL_SPANS, this.secretName, MAX_PAIRS_PER_STRING, found ?? NO_SPANS)
           if (scan.exhausted) this.degrade(at, 'text-too-dense')
           // Tokens whose alphabet holds escapes (X bearer tokens carry %3D) are read as written too.
           if (text !== unescaped)
-            scan.collect(unescaped, key, LITERAL_SPANS, this.secretName, MAX_PAIRS_PER_STRING)
+            scan.collect(
+              unescaped,
+              key,
+              LITERAL_SPANS,
+              this.secretName,
+              MAX_PAIRS_PER_STRING,
+              found ?? NO_SPANS,
+            )
           if (LITERAL_SPANS.length > 0) {
             found ??= []
             for (const span of LITERAL_SPANS) found.push(span)

@@ -34,11 +34,19 @@ function looksLikeName(name: string): boolean {
   if (name.includes('@') || name.includes('..') || name.includes('$$')) return false
   let digits = 0
   let segment = 0
+  let segmentDigits = 0
   for (let i = 0; i < name.length; i++) {
     const code = name.charCodeAt(i)
-    if (code >= 48 && code <= 57 && ++digits >= 6) return false
-    if (code === 45 || code === 95 || code === 46) segment = 0
-    else if (++segment > 24) return false
+    const digit = code >= 48 && code <= 57
+    if (digit && ++digits >= 6) return false
+    if (code === 45 || code === 95 || code === 46) {
+      segment = 0
+      segmentDigits = 0
+    } else {
+      if (digit) segmentDigits++
+      // A long run mixing letters and digits is a token (`AKIAAA4NS5AAAA...`), not a word.
+      if (++segment > 24 || (segment >= 12 && segmentDigits > 0 && segmentDigits < segment)) return false
+    }
   }
   return true
 }
@@ -73,6 +81,8 @@ export interface Assigned {
   readonly start: number
   readonly end: number
   readonly name: string
+  /** Where the name starts (the variable's, for a typed declaration). */
+  readonly nameStart: number
 }
 
 /**
@@ -109,6 +119,7 @@ export function assignmentAt(
   // `<password>value`: `>` counts only right after an element name.
   if (op === 62 && end !== opStart) return undefined
   let start = end
+  let nameAt = -1
   while (start > 0 && end - start < MAX_NAME && isName(text.charCodeAt(start - 1))) start--
   if (start === end) return undefined
   if (op === 62 && !(start > 0 && text.charCodeAt(start - 1) === 60)) return undefined
@@ -133,6 +144,7 @@ export function assignmentAt(
     while (nameStart > 0 && typeStart - nameStart < MAX_NAME && isName(text.charCodeAt(nameStart - 1)))
       nameStart--
     name = text.slice(nameStart, typeStart)
+    nameAt = nameStart
     // In logfmt (`grant_type=password client_id=x`) the word before is another pair's value.
     const prior = nameStart > 0 ? text.charCodeAt(nameStart - 1) : 0
     if (prior === 61 || prior === 58) return undefined
@@ -204,7 +216,7 @@ export function assignmentAt(
     value = text.slice(from, cursor)
     // A challenge or its parameters (`Bearer realm="api"`, `Digest username="bob"`), not a credential.
     if (value.length >= 4 && !REFERENCE.test(value) && !/^[\w-]+=/.test(value))
-      return { start: from, end: cursor, name }
+      return { start: from, end: cursor, name, nameStart: nameAt === -1 ? start : nameAt }
     return undefined
   }
   if (op === 44 && quote === 0) return undefined
@@ -213,7 +225,7 @@ export function assignmentAt(
   // Prose ends its words with punctuation: `Token: expired.` is the word "expired" (the check
   // reads the value without it; a secret is masked with it).
   if (!looksLikeSecret(quote === 0 ? value.replace(/[.,;]$/, '') : value, quote !== 0)) return undefined
-  return { start: from, end: cursor, name }
+  return { start: from, end: cursor, name, nameStart: nameAt === -1 ? start : nameAt }
 }
 
 /**

@@ -114,6 +114,7 @@ export class LiteralScan {
     found: Span[],
     isSecretName: (name: string) => boolean,
     maxPairs = Number.POSITIVE_INFINITY,
+    taken: readonly Span[] = [],
   ): void {
     const hits = this.hits
     let pairs = maxPairs
@@ -145,7 +146,12 @@ export class LiteralScan {
         } else if (pairs-- <= 0) this.exhausted = true
         else {
           const assigned = assignmentAt(text, at, isSecretName)
-          if (assigned !== undefined)
+          // A "name" another detector found is a secret itself (`AKIA...: note`), not a name.
+          if (
+            assigned !== undefined &&
+            !overlaps(taken, assigned.nameStart, at) &&
+            !overlaps(found, assigned.nameStart, at)
+          )
             found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID })
         }
       }
@@ -229,4 +235,10 @@ export function standsAlone(text: string, at: number, length: number): boolean {
   if (at === 0 || (first >= 65 && first <= 90)) return true
   const before = text.charCodeAt(at - 1)
   return !((before >= 97 && before <= 122) || (before >= 48 && before <= 57))
+}
+
+/** Whether any span covers part of `[start, end)`. */
+function overlaps(spans: readonly Span[], start: number, end: number): boolean {
+  for (const span of spans) if (span.start < end && span.end > start) return true
+  return false
 }
