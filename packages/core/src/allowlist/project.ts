@@ -25,6 +25,8 @@ export interface ProjectHooks {
    * passed to {@link value} under this member's name (`{"passwords": ["..."]}`).
    */
   secretMember?(key: string): boolean
+  /** Whether a member inside a secret container describes it and is read as itself (`type`). */
+  describesSecret?(key: string): boolean
 }
 
 /** Limits of one projection. */
@@ -488,7 +490,15 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       out =
         hooks === undefined
           ? prepared
-          : hooks.value(prepared, frame.secret ?? (keys === null ? null : key), pathRef)
+          : hooks.value(
+              prepared,
+              frame.secret !== null && !(keys !== null && hooks.describesSecret?.(key) === true)
+                ? frame.secret
+                : keys === null
+                  ? null
+                  : key,
+              pathRef,
+            )
       if (out === REMOVE) continue
     } else {
       // The allowlist expects members below this one, but the value has none.

@@ -11,7 +11,13 @@ import { mayHoldSecret, mayHoldSecretText, stringFeatures } from './features.js'
 import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
 import { genericErrorMessage, internalDetail } from './hygiene.js'
 import { flaggedMemberValues, inspectJsonText, type MemberValueSpan } from './json-text.js'
-import { compileKeyNameMatcher, isSensitiveKey, isTokenKey, type KeyNameMatcherOptions } from './keys.js'
+import {
+  compileKeyNameMatcher,
+  describesSecret,
+  isSensitiveKey,
+  isTokenKey,
+  type KeyNameMatcherOptions,
+} from './keys.js'
 import {
   CANARY_ID,
   compileKnownSecrets,
@@ -579,6 +585,9 @@ export class RedactionSession {
     }
     return bits
   }
+
+  /** Members that describe a secret container (`type`, `status`) are read as themselves. */
+  readonly describesSecret = describesSecret
 
   /** A container under a member named like a secret is secret whole (tokens pass where issued). */
   readonly secretMember = (key: string): boolean =>

@@ -1101,3 +1101,30 @@ export function isTokenKey(key: string): boolean {
     tokenKeyCache.set(key, cached)
   return cached
 }
+
+/** Descriptor words of schemas and settings, besides the benign last words: OpenAPI's `in`, `scheme`. */
+const DESCRIPTOR_WORDS = new Set([
+  'in',
+  'scheme',
+  'format',
+  'status',
+  'provider',
+  'issuer',
+  'kind',
+  'mode',
+  'path',
+])
+
+/**
+ * Whether a member name describes a secret rather than holding one (`type`, `format`, `status`,
+ * `expiresAt`, `tokenUrl`, `minLength`, `name`): under a container named like a secret (an
+ * OpenAPI security scheme, a GitHub `secret_scanning` block), such members keep their values and
+ * are read by the detectors like any other.
+ */
+export function describesSecret(key: string): boolean {
+  const words = keyWords(key)
+  const last = words[words.length - 1]
+  return (
+    last !== undefined && (BENIGN_LAST_WORDS.has(last) || DESCRIPTOR_WORDS.has(last)) && !isSensitiveKey(key)
+  )
+}

@@ -35,6 +35,8 @@ export interface SerializeHooks extends ProjectHooks {
   memberFacts(key: string): number
   /** Redacts one string found under `key` (already known to need no member-name rule). */
   string(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE
+  /** Whether a member inside a secret container describes it and is read as itself (`type`). */
+  describesSecret(key: string): boolean
 }
 
 /** What {@link serialize} wrote and what it left out. */
@@ -431,7 +433,7 @@ class Writer {
         if (hooks === undefined) piece = this.quote(raw)
         else {
           const value =
-            this.secret !== null
+            this.secret !== null && !hooks.describesSecret(key)
               ? hooks.value(raw, this.secret, this.at)
               : (bits & MEMBER_VALUE) === 0 && raw !== ''
                 ? hooks.string(raw, key, this.at)
@@ -443,7 +445,7 @@ class Writer {
         child.keep &&
         typeof raw === 'number' &&
         (bits & MEMBER_VALUE) === 0 &&
-        this.secret === null
+        (this.secret === null || hooks!.describesSecret(key))
       ) {
         piece = this.count(Number.isFinite(raw) ? `${raw}` : 'null')
       } else {
@@ -463,7 +465,14 @@ class Writer {
           this.secret = outer
           this.depth = d + 1
         } else if (child.keep) {
-          const value = hooks === undefined ? prepared : hooks.value(prepared, this.secret ?? key, this.at)
+          const value =
+            hooks === undefined
+              ? prepared
+              : hooks.value(
+                  prepared,
+                  this.secret !== null && !hooks.describesSecret(key) ? this.secret : key,
+                  this.at,
+                )
           if (value === REMOVE) continue
           piece = this.written(value)
         } else {
