@@ -44,3 +44,29 @@ describe('tokens a route issues: what their payload carries', () => {
     expect(login({ token: jwt({ sub: '1', role: 'admin' }) }, route).blocked).toBe(false)
   })
 })
+
+describe('LEAKGUARD_TOKEN_CLAIM_BLOCKED', () => {
+  async function warnings(payload: unknown): Promise<string[]> {
+    const events: Array<{ type: string; warning?: { code: string; message: string } }> = []
+    const guard = createGuard({
+      routes: { 'POST /login': { issuesTokens: true } },
+      audit: { onEvent: (event) => void events.push(event) },
+    })
+    const context = guard.startRequest({ method: 'POST', path: '/login', native: undefined })
+    guard.serializeResponse(context, { status: 200, body: { token: jwt(payload) } })
+    await guard.flush()
+    return events
+      .filter((e) => e.warning?.code === 'LEAKGUARD_TOKEN_CLAIM_BLOCKED')
+      .map((e) => e.warning!.message)
+  }
+
+  it('names the line that lists a top-level claim, and says a nested one can only be left out', async () => {
+    const [top] = await warnings({ sub: '1', email: 'ada@example.com' })
+    expect(top).toContain('issuedTokenClaims: ["email", ...]')
+    expect(top).not.toContain('ada@example.com')
+    const [nested] = await warnings({ sub: '1', data: { password: 'Hunter2x!' } })
+    expect(nested).toContain('"data.password"')
+    expect(nested).toContain('Leave it out of the token')
+    expect(nested).not.toContain('Hunter2x!')
+  })
+})

@@ -308,9 +308,14 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
       // A login that leaks through its token is blocked until the route says which claims may
       // leave: say how, once per route (the route pattern only, and the claim's name, never a value).
       const claim = options.maskMetadata(error.claim ?? '').text
+      // A top-level claim callers may read can be listed; a nested one, a payload that is not an
+      // object, or nested tokens can only be left out.
+      const fix = /^[\w$-]+$/.test(claim)
+        ? `Leave it out of the token, or, if callers may read it, list it: routes: { ${JSON.stringify(context.route)}: { issuedTokenClaims: [${JSON.stringify(claim)}, ...] } }.`
+        : 'Leave it out of the token: below a listed claim, members are still read by name.'
       warnOnce(
         'LEAKGUARD_TOKEN_CLAIM_BLOCKED',
-        `${context.route}: a token this route issues carries the claim "${claim}", which the detectors or member-name rules flag, so the response was blocked (a signed token cannot be masked). Leave the claim out of the token, or list the claims callers may read: routes: { ${JSON.stringify(context.route)}: { issuedTokenClaims: [${JSON.stringify(claim.split(/[.[]/)[0])}, ...] } }.`,
+        `${context.route}: a token this route issues carries "${claim}", which may not leave, so the response was blocked (a signed token cannot be masked). ${fix}`,
         `LEAKGUARD_TOKEN_CLAIM_BLOCKED ${context.route}`,
       )
     }
