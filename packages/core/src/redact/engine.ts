@@ -794,9 +794,9 @@ export class RedactionSession {
     this.scanned = original
     // The application's own secrets: in any string long enough, whatever its shape.
     if (redactor.knownSecrets !== null && original.length >= redactor.knownSecrets.minLength) {
-      const known: Span[] = []
-      redactor.knownSecrets.collect(original, known, this.canaries)
-      if (known.length > 0) found = known
+      if (KNOWN_SPANS.length !== 0) KNOWN_SPANS.length = 0
+      redactor.knownSecrets.collect(original, KNOWN_SPANS, this.canaries)
+      if (KNOWN_SPANS.length > 0) found = [...KNOWN_SPANS]
     }
     // The shortest thing any detector finds is an email such as a@b.io.
     if (
@@ -827,7 +827,7 @@ export class RedactionSession {
           collect(detector.pattern, text, detector.id, found, detector.validate, context)
         }
         if (redactor.literals !== null) {
-          LITERAL_SPANS.length = 0
+          if (LITERAL_SPANS.length !== 0) LITERAL_SPANS.length = 0
           const scan = redactor.literals.scan
           scan.collect(text, key, LITERAL_SPANS, this.secretName, MAX_PAIRS_PER_STRING, found ?? NO_SPANS)
           if (scan.exhausted) this.degrade(at, 'text-too-dense')
@@ -1029,6 +1029,8 @@ function claimError(claim: string): LeakguardResponseError {
     { claim },
   )
 }
+/** Scratch for the known-secret search of one string (copied out when it found something). */
+const KNOWN_SPANS: Span[] = []
 /** Scratch for the literal scan of one string (copied out when it found something). */
 const LITERAL_SPANS: Span[] = []
 

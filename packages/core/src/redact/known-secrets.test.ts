@@ -105,7 +105,9 @@ describe('MultiSearch', () => {
       let text = word(Math.floor(random() * 200))
       for (const literal of literals) if (random() < 0.5) text += literal + word(Math.floor(random() * 20))
       const found: string[] = []
-      new MultiSearch(literals).search(text, (index, start) => found.push(`${index}@${start}`))
+      const hits: number[] = []
+      new MultiSearch(literals).search(text, hits)
+      for (let i = 0; i < hits.length; i += 2) found.push(`${hits[i]}@${hits[i + 1]}`)
       const expected: string[] = []
       const lower = text.toLowerCase()
       literals.forEach((literal, index) => {

@@ -88,6 +88,9 @@ interface Secret {
   readonly canary: boolean
 }
 
+/** Scratch for the hits of one string's search (read before the next string is searched). */
+const HITS: number[] = []
+
 /** The compiled matcher: every form of every secret in one multi-string search. */
 export class KnownSecrets {
   private readonly search: MultiSearch
@@ -159,10 +162,15 @@ export class KnownSecrets {
   /** Appends every occurrence in `text` to `found`, as {@link KNOWN_SECRET_ID} or {@link CANARY_ID} spans. */
   collect(text: string, found: Span[], canaries: Set<string> | undefined): void {
     if (text.length < this.minLength) return
-    this.search.search(text, (literal, at) => {
+    const hits = HITS
+    if (hits.length !== 0) hits.length = 0
+    this.search.search(text, hits)
+    for (let i = 0; i < hits.length; i += 2) {
+      const literal = hits[i]!
+      const at = hits[i + 1]!
       // Hex is read in any case; every other form exactly as written.
       const exact = this.exact[literal]!
-      if (exact !== null && !text.startsWith(exact, at)) return
+      if (exact !== null && !text.startsWith(exact, at)) continue
       const owner = this.owners[literal]!
       if (owner.canary) canaries?.add(owner.id)
       let end = at + this.lower[literal]!.length
@@ -174,7 +182,7 @@ export class KnownSecrets {
       )
         end++
       found.push({ start: at, end, detector: owner.canary ? CANARY_ID : KNOWN_SECRET_ID })
-    })
+    }
   }
 }
 

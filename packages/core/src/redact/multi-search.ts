@@ -36,8 +36,11 @@ export class MultiSearch {
     this.buckets = buckets
   }
 
-  /** Calls `found(index, start)` for every occurrence (literals compared ignoring ASCII case). */
-  search(text: string, found: (index: number, start: number) => void): void {
+  /**
+   * Every occurrence (literals compared ignoring ASCII case), appended to `hits` as pairs
+   * (literal index, start). No allocation when there is none.
+   */
+  search(text: string, hits: number[]): void {
     const { m, shift, buckets, lower } = this
     let i = m - 1
     while (i < text.length) {
@@ -51,7 +54,7 @@ export class MultiSearch {
       for (const index of buckets.get(h)!) {
         const literal = lower[index]!
         if (start + literal.length <= text.length && sameIgnoringCase(text, start, literal))
-          found(index, start)
+          hits.push(index, start)
       }
       i++
     }

@@ -124,7 +124,7 @@ export class LiteralScan {
     // `a=b`) is still read once, in bounded memory.
     let from = 0
     do {
-      hits.length = 0
+      if (hits.length !== 0) hits.length = 0
       automaton.scan(text, hits, MAX_HITS, from)
       from = automaton.stoppedAt
       for (let i = 0; i < hits.length; i += 2) {
