@@ -484,7 +484,13 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         child,
         frame.depth + 1,
         child.keep || frame.place === null ? null : frame.place.child(keys === null ? null : key),
-        frame.secret ?? (keys !== null && hooks?.secretMember?.(key) === true ? key : null),
+        frame.secret !== null
+          ? keys !== null && hooks?.describesSecret?.(key) === true
+            ? null // a member describing its secret container (`scopes: [...]`) is read as itself
+            : frame.secret
+          : keys !== null && hooks?.secretMember?.(key) === true
+            ? key
+            : null,
       )
     } else if (child.keep) {
       out =

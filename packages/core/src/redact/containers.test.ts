@@ -32,6 +32,13 @@ describe('containers under secret names', () => {
       properties: { password: { type: 'string', format: 'password', minLength: 8 } },
       secret_scanning: { status: 'disabled' },
       credentials: { user: 'ada', type: 'basic', expiresAt: '2030-01-01T00:00:00Z' },
+      auth: {
+        provider: 'oidc',
+        issuer: 'https://id.example',
+        audience: 'api',
+        scopes: ['read'],
+        jwksUri: 'https://id.example/jwks',
+      },
     }
     const expected = {
       ...body,

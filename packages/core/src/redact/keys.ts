@@ -1110,9 +1110,16 @@ const DESCRIPTOR_WORDS = new Set([
   'status',
   'provider',
   'issuer',
+  'audience',
+  'scope',
+  'scopes',
+  'realm',
+  'region',
+  'tenant',
   'kind',
   'mode',
   'path',
+  'seconds',
 ])
 
 /**

@@ -455,6 +455,8 @@ class Writer {
           if (names !== undefined) name = this.name(plan, p, key, bits, names)
           const outer = this.secret
           if (outer === null && (bits & MEMBER_SECRET) !== 0) this.secret = key
+          // A member describing its secret container (`scopes: [...]`) is read as itself, whole.
+          else if (outer !== null && hooks !== undefined && hooks.describesSecret(key)) this.secret = null
           piece = this.container(
             prepared.container,
             child,
