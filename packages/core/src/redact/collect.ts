@@ -8,6 +8,7 @@ export function collect(
   found: Span[],
   validate?: (match: string, context: DetectionContext) => boolean,
   context: DetectionContext = { key: null },
+  trim?: (match: string) => number,
 ): void {
   pattern.lastIndex = 0
   let match = pattern.exec(text)
@@ -16,6 +17,9 @@ export function collect(
     if (value === '') pattern.lastIndex++
     else if (validate === undefined || validate(value, context)) {
       found.push({ start: match.index, end: match.index + value.length, detector: id })
+    } else if (trim !== undefined) {
+      const length = trim(value)
+      if (length > 0) found.push({ start: match.index, end: match.index + length, detector: id })
     }
     match = pattern.exec(text)
   }

@@ -3,7 +3,7 @@ import { type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
-import { ASSIGNMENT_ID, LiteralScan } from './catalogue/scanner.js'
+import { ASSIGNMENT_ID, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
 import type { Confidence } from './catalogue/types.js'
 import { collect } from './collect.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
@@ -805,12 +805,16 @@ export class RedactionSession {
       mayHoldSecretText(text) &&
       !isTimestamp(text, text.length)
     ) {
-      let features = stringFeatures(text)
+      // One pass reads the string's features and steps the literal automaton (FUSED_HITS).
+      const automaton = redactor.literals?.scan.automaton
+      if (FUSED_HITS.length !== 0) FUSED_HITS.length = 0
+      let features = stringFeatures(text, automaton, FUSED_HITS, MAX_HITS)
       if (features.fullwidth) {
         // Detectors read fullwidth forms as the ASCII they stand for (NFKC); spans are the same.
         text = foldFullwidth(text)
         this.scanned = text
-        features = stringFeatures(text)
+        if (FUSED_HITS.length !== 0) FUSED_HITS.length = 0
+        features = stringFeatures(text, automaton, FUSED_HITS, MAX_HITS)
       }
       // Escapes read as the separators they are (`%3Dghp_...`, `\\n` before a token, JSON-escaped
       // quotes around a password): detection reads a view with each escape blanked, the same length.
@@ -824,23 +828,29 @@ export class RedactionSession {
           if (issuedToken && detector.id === 'jwt') continue
           if (!detector.prefilter(text, features, context)) continue
           found ??= []
-          collect(detector.pattern, text, detector.id, found, detector.validate, context)
+          collect(detector.pattern, text, detector.id, found, detector.validate, context, detector.trim)
         }
         if (redactor.literals !== null) {
           if (LITERAL_SPANS.length !== 0) LITERAL_SPANS.length = 0
           const scan = redactor.literals.scan
-          scan.collect(text, key, LITERAL_SPANS, this.secretName, MAX_PAIRS_PER_STRING, found ?? NO_SPANS)
-          if (scan.exhausted) this.degrade(at, 'text-too-dense')
-          // Tokens whose alphabet holds escapes (X bearer tokens carry %3D) are read as written too.
-          if (text !== unescaped)
-            scan.collect(
-              unescaped,
-              key,
-              LITERAL_SPANS,
-              this.secretName,
-              MAX_PAIRS_PER_STRING,
-              found ?? NO_SPANS,
-            )
+          // The text as written, from the hits the features pass collected...
+          const taken = found ?? NO_SPANS
+          scan.collect(
+            unescaped,
+            key,
+            LITERAL_SPANS,
+            this.secretName,
+            MAX_PAIRS_PER_STRING,
+            taken,
+            FUSED_HITS,
+          )
+          let exhausted = scan.exhausted
+          // ...and, when it has escapes, with them blanked (a token after %3D, escaped quotes).
+          if (text !== unescaped) {
+            scan.collect(text, key, LITERAL_SPANS, this.secretName, MAX_PAIRS_PER_STRING, taken)
+            exhausted ||= scan.exhausted
+          }
+          if (exhausted) this.degrade(at, 'text-too-dense')
           if (LITERAL_SPANS.length > 0) {
             found ??= []
             for (const span of LITERAL_SPANS) found.push(span)
@@ -1029,6 +1039,8 @@ function claimError(claim: string): LeakguardResponseError {
     { claim },
   )
 }
+/** Scratch for the literal-automaton hits the features pass collects for one string. */
+const FUSED_HITS: number[] = []
 /** Scratch for the known-secret search of one string (copied out when it found something). */
 const KNOWN_SPANS: Span[] = []
 /** Scratch for the literal scan of one string (copied out when it found something). */

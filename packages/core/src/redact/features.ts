@@ -1,3 +1,4 @@
+import type { LiteralAutomaton } from './catalogue/automaton.js'
 import type { StringFeatures } from './types.js'
 
 const DIGIT = 1
@@ -47,8 +48,18 @@ const SCRATCH: Mutable<StringFeatures> = {
   ibanShape: false,
 }
 
-/** One pass over the string: the facts every prefilter reads, valid until the next call. */
-export function stringFeatures(text: string): StringFeatures {
+/**
+ * One pass over the string: the facts every prefilter reads, valid until the next call. With an
+ * `automaton`, the same pass steps it and appends its occurrences to `hits` (literal index, start),
+ * up to `limit` of them, then records where it stopped ({@link LiteralAutomaton.pause}): a string
+ * is read once for both.
+ */
+export function stringFeatures(
+  text: string,
+  automaton?: LiteralAutomaton,
+  hits?: number[],
+  limit = Number.POSITIVE_INFINITY,
+): StringFeatures {
   let digits = 0
   let digitRun = 0
   let run = 0
@@ -68,8 +79,31 @@ export function stringFeatures(text: string): StringFeatures {
   let c1 = 0
   let c2 = 0
   let c3 = 0
+  let scanning = automaton !== undefined
+  const delta = automaton?.delta
+  const width = automaton?.width ?? 0
+  const letters = automaton?.classes
+  const outputs = automaton?.outputs
+  const ends = automaton?.ends
+  const lengths = automaton?.lengths
+  let state = 0
+  let found = 0
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
+    if (scanning) {
+      state = delta![state * width + (code < 128 ? letters![code]! : 0)]!
+      let at = outputs![state]!
+      if (at >= 0) {
+        for (let index = ends![at]!; index >= 0; index = ends![++at]!) {
+          hits!.push(index, i + 1 - lengths![index]!)
+          found++
+        }
+        if (found >= limit) {
+          scanning = false
+          automaton!.pause(i + 1, state)
+        }
+      }
+    }
     const kind = code < 128 ? CLASSES[code]! : 0
     if (code >= 0xff01 && code <= 0xff5e) fullwidth = true
     switch (kind) {
@@ -102,6 +136,7 @@ export function stringFeatures(text: string): StringFeatures {
     c2 = c1
     c1 = kind
   }
+  if (scanning) automaton!.pause(text.length, state)
   const out = SCRATCH
   out.length = text.length
   out.digits = digits

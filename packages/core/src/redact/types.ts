@@ -69,6 +69,11 @@ export interface Detector {
   readonly pattern: RegExp
   /** Confirms a match (checksums, issuer tables, decoding). */
   validate?(match: string, context: DetectionContext): boolean
+  /**
+   * For a match `validate` refused: the length of its longest valid start (text after it was
+   * taken in by the pattern), or 0.
+   */
+  trim?(match: string): number
   readonly mask: MaskSpec
   /** How sure a match is (see `Confidence`). @default 'high' */
   readonly confidence?: 'high' | 'medium' | 'low'

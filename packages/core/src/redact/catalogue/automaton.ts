@@ -5,14 +5,14 @@
  */
 export class LiteralAutomaton {
   /** `delta[state * width + class]`: the next state. */
-  private readonly delta: Int32Array
+  readonly delta: Int32Array
   /** Character code (0-127) to class; 0 is "in no literal". */
-  private readonly classes: Uint8Array
-  private readonly width: number
+  readonly classes: Uint8Array
+  readonly width: number
   /** Per state, where its literals start in {@link ends} (-1: none); they run to the next -1. */
-  private readonly outputs: Int32Array
+  readonly outputs: Int32Array
   /** The literals ending at each state (itself or through suffix links), each list closed by -1. */
-  private readonly ends: Int32Array
+  readonly ends: Int32Array
   /** Length of each literal, by index. */
   readonly lengths: readonly number[]
 
@@ -119,6 +119,15 @@ export class LiteralAutomaton {
     this.resumeAt = i
     this.resumeState = state
     return found
+  }
+
+  /**
+   * Records where a scan run elsewhere (the features pass, which steps this automaton as it reads
+   * a string) stopped: the next character and the state there.
+   */
+  pause(at: number, state: number): void {
+    this.resumeAt = at
+    this.resumeState = state
   }
 
   /** Where the last {@link scan} stopped (the text's length when it read to the end). */

@@ -15,7 +15,7 @@ const OPERATOR = 2
 /** The characters an assignment is found from (see {@link assignmentAt}). */
 const OPERATORS = ['=', ':', '>', ',']
 /** Triggers handled per chunk of a string (see {@link LiteralScan.collect}). */
-const MAX_HITS = 512
+export const MAX_HITS = 512
 
 /**
  * Whether the character before a token's prefix only looks like part of the token: the end of an
@@ -59,7 +59,7 @@ const keyed = once<KeyedFormat, CompiledKeyed>(compileKeyed)
  * so the cost of a string does not grow with the number of formats.
  */
 export class LiteralScan {
-  private readonly automaton: LiteralAutomaton
+  readonly automaton: LiteralAutomaton
   /** Per literal: what it triggers (TOKEN, KEYWORD, OPERATOR) and which format. */
   private readonly kinds: Uint8Array
   private readonly targets: ReadonlyArray<CompiledToken | CompiledKeyed | null>
@@ -115,17 +115,27 @@ export class LiteralScan {
     isSecretName: (name: string) => boolean,
     maxPairs = Number.POSITIVE_INFINITY,
     taken: readonly Span[] = [],
+    /** Hits of this text the features pass collected while stepping {@link automaton}. */
+    scanned?: number[],
   ): void {
-    const hits = this.hits
+    let hits = this.hits
     let pairs = maxPairs
     this.exhausted = false
     const automaton = this.automaton
     // In chunks of at most MAX_HITS triggers: a text dense with them (a long log, a repeated
-    // `a=b`) is still read once, in bounded memory.
+    // `a=b`) is still read once, in bounded memory. The first chunk may come from the features
+    // pass, which stepped the automaton already.
     let from = 0
+    let first = scanned !== undefined
     do {
-      if (hits.length !== 0) hits.length = 0
-      automaton.scan(text, hits, MAX_HITS, from)
+      if (first) {
+        hits = scanned!
+        first = false
+      } else {
+        hits = this.hits
+        if (hits.length !== 0) hits.length = 0
+        automaton.scan(text, hits, MAX_HITS, from)
+      }
       from = automaton.stoppedAt
       for (let i = 0; i < hits.length; i += 2) {
         const literal = hits[i]!

@@ -61,7 +61,8 @@ export const card: Detector = {
   set: 'default',
   prefilter: (_text, f) => f.digitRun >= 12,
   // Digits, optionally in groups split by one space or dash, not inside a longer number.
-  pattern: /(?<![\d.-])\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)/g,
+  // Not inside a longer number, nor glued to letters (`TL38 0080 0123 ...` is an IBAN, `AB4111...` an id).
+  pattern: /(?<![A-Za-z\d.-])\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)/g,
   validate(match) {
     const digits = cardDigits(match)
     return digits !== undefined && hasIssuer(digits) && luhnValid(digits)

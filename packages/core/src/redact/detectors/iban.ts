@@ -93,15 +93,24 @@ const LENGTHS: Readonly<Record<string, number>> = {
   YE: 30,
 }
 
+function valid(match: string): boolean {
+  const compact = match.replace(/ /g, '')
+  return LENGTHS[compact.slice(0, 2)] === compact.length && ibanValid(compact)
+}
+
 export const iban: Detector = {
   id: 'iban',
   description: 'IBANs: a country code, that country’s length, and a valid ISO 13616 mod-97 check.',
   set: 'default',
   prefilter: (_text, f) => f.ibanShape && f.digits >= 8 && f.length >= 15,
   pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g,
-  validate(match) {
-    const compact = match.replace(/ /g, '')
-    return LENGTHS[compact.slice(0, 2)] === compact.length && ibanValid(compact)
+  validate: (match) => valid(match),
+  // A word after a grouped IBAN (`... 0130 00 BIC`, `... 8901 X in a sentence`) reads as one more
+  // group: the IBAN is the longest run of its groups that is valid.
+  trim(match) {
+    for (let end = match.lastIndexOf(' '); end > 4; end = match.lastIndexOf(' ', end - 1))
+      if (valid(match.slice(0, end))) return end
+    return 0
   },
   mask: { operator: 'partial', keepStart: 4, keepEnd: 4 },
 }
