@@ -39,7 +39,7 @@ interface Exceptions {
   readonly misses: Readonly<Record<string, string>>
 }
 
-describe.each(['gitleaks', 'presidio'])('%s corpus', (project) => {
+describe.each(['gitleaks', 'presidio', 'secretlint'])('%s corpus', (project) => {
   const all = files(project)
   const exceptions = JSON.parse(
     readFileSync(new URL(`${project}/exceptions.json`, here), 'utf8'),

@@ -181,8 +181,8 @@ export function mayHoldSecretText(text: string): boolean {
       if (++dots >= 2) return true
     } else if (c === 45) dashes++
   }
-  // National ids (NINO: 2-3 capitals, 6 digits), dashed MAC addresses, long ids.
-  return dashes >= 5 || (upper >= 2 && digits >= 6) || upper + digits >= 20
+  // National ids (a NINO's 6 digits), dashed MAC addresses, long ids.
+  return dashes >= 5 || digits >= 6 || upper + digits >= 20
 }
 
 /**
@@ -201,7 +201,7 @@ export function mayHoldSecret(f: StringFeatures): boolean {
     f.assign ||
     f.colons > 0 ||
     f.dashes >= 5 ||
-    (f.upper >= 2 && f.digits >= 6) ||
+    f.digits >= 6 ||
     f.dots >= 2 ||
     f.upper + f.digits >= 20 ||
     f.length >= 24

@@ -123,6 +123,14 @@ export function assignmentAt(
   while (start > 0 && end - start < MAX_NAME && isName(text.charCodeAt(start - 1))) start--
   if (start === end) return undefined
   if (op === 62 && !(start > 0 && text.charCodeAt(start - 1) === 60)) return undefined
+  // `setProperty("API_TOKEN", "value")`: a comma counts only as the first argument of a call
+  // (`"auth","token_uri"` in JSON text is two strings, not a name and a value).
+  if (op === 44) {
+    let open = start - 1 // the quote before the name
+    while (open > 0 && isSpace(text.charCodeAt(open - 1))) open--
+    if (!(open > 0 && isQuote(text.charCodeAt(start - 1)) && text.charCodeAt(open - 1) === 40))
+      return undefined
+  }
   let name = text.slice(start, end)
   if (op === 61 && (name === 'value' || name === 'Value')) {
     // .NET configuration: `<add key="DbPassword" value="..." />`, the name in the key attribute.

@@ -60,6 +60,7 @@ const CASES: ReadonlyArray<{ detector: Detector; positives: Case[]; negatives: C
     positives: [
       'AB123456C',
       'AB 12 34 56 C',
+      'ab123456c', // people write it in lower case too
       'JG103759A',
       { text: 'NINO: JG 10 37 59 A.', match: 'JG 10 37 59 A' },
       'ZY999999D',
@@ -86,7 +87,6 @@ const CASES: ReadonlyArray<{ detector: Detector; positives: Case[]; negatives: C
       'AB12 34 56C',
       'XAB123456C',
       'AB123456C1',
-      'ab123456c',
     ],
   },
   {

@@ -10,12 +10,13 @@ export const ukNino: Detector = {
   description:
     'UK National Insurance numbers: two prefix letters HMRC allocates, six digits and a suffix A-D, written AB123456C or AB 12 34 56 C.',
   set: 'default',
-  prefilter: (_text, f) => f.upper >= 3 && f.digitRun >= 6,
+  // Written in upper case by HMRC, in either case by people.
+  prefilter: (_text, f) => f.digitRun >= 6 && f.length >= 9,
   // First letter not D F I Q U V; second not D F I O Q U V; optional single spaces between the pairs.
-  pattern: /(?<![A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g,
+  pattern: /(?<![A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/gi,
   // Spaced only in the 2-2-2-2-1 grouping, all or none.
   validate: (match) =>
-    (match.length === 9 || match.length === 13) && !UNALLOCATED_PREFIXES.has(match.slice(0, 2)),
+    (match.length === 9 || match.length === 13) && !UNALLOCATED_PREFIXES.has(match.slice(0, 2).toUpperCase()),
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }
 
