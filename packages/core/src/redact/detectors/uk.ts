@@ -8,7 +8,7 @@ const UNALLOCATED_PREFIXES = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ'])
 export const ukNino: Detector = {
   id: 'uk-nino',
   description:
-    'UK National Insurance numbers: two prefix letters HMRC allocates, six digits and a suffix A-D, written AB123456C or AB 12 34 56 C.',
+    'UK National Insurance numbers: two prefix letters HMRC allocates, six digits and a suffix A-D, written AB123456C or AB 12 34 56 C, in either case.',
   set: 'default',
   // Written in upper case by HMRC, in either case by people.
   prefilter: (_text, f) => f.digitRun >= 6 && f.length >= 9,
