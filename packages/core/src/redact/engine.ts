@@ -3,7 +3,7 @@ import { type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
-import { ASSIGNMENT_ID, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
+import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
 import type { Confidence } from './catalogue/types.js'
 import { collect } from './collect.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
@@ -1164,8 +1164,7 @@ const HTML_ENTITIES = [
 ]
 
 function isHexAt(text: string, at: number): boolean {
-  const c = text.charCodeAt(at)
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
+  return isHex(text.charCodeAt(at))
 }
 
 /**

@@ -1,5 +1,6 @@
+import { createGuard, type LeakguardEvent } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
-import type { AdapterHarness, RouteSpec } from '../harness.js'
+import type { AdapterHarness, HeaderBearer, RouteSpec } from '../harness.js'
 import { appRunner, BLOCKED_BODY, call, getRoute, ofType, recordingGuard } from '../helpers.js'
 
 /** Distinct secret values, so a leak names the form that let it through. */
@@ -55,10 +56,27 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       idnEmail: 'jürgen.müller@bücher.example',
       fullwidthEmail: 'ａｄａ＠ｅｘａｍｐｌｅ．ｃｏｍ',
       gitlab: `token glpat-${'Ab3dEf7hIj1lMn5pQr9t'}`,
+      // Escapes around a secret: encoded URLs (once and twice), JSON quoted in a log line, entities.
+      encodedUrl: `/login?next=%2Fcb%3Ftoken%3Dglpat-${'Kq7vTz2LmX4pWr7sYb9N'}`,
+      encodedTwice: `/login?next=%2Fcb%253Ftoken%253Dglpat-${'Zk3Xq9Lm2Np7Rt5Vw8Yb'}`,
+      jsonInLog: `POST /api 200 body={"password":"${next()}"}`,
+      htmlProps: `<div data-x="{&quot;password&quot;:&quot;${next()}&quot;}">`,
+      authorization: `curl -H "Authorization: Bearer ${next()}" https://api.example`,
       anthropic: `sk-ant-api03-${'x7Kp2mW9vR4tL8nBqZ3c'.repeat(4)}Zq3x7Kp2mW9vRAA`,
     },
   }
-  return { body, secrets: [...secrets, 'jürgen.müller', 'ａｄａ＠', 'glpat-Ab3d', 'sk-ant-api03-x7Kp'] }
+  return {
+    body,
+    secrets: [
+      ...secrets,
+      'jürgen.müller',
+      'ａｄａ＠',
+      'glpat-Ab3d',
+      'sk-ant-api03-x7Kp',
+      'glpat-Kq7v',
+      'glpat-Zk3X',
+    ],
+  }
 }
 
 /**
@@ -109,6 +127,39 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
     })
 
+    it('keeps the members that describe a secret container, and reads them with the detectors', async () => {
+      const { guard } = recordingGuard({ redact: { knownSecrets: false } })
+      const body = {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        credentials: { type: 'basic', user: 'ada', url: 'postgres://app:s3cr3tPass@db.internal/app' },
+      }
+      await withApp({ leakguard: guard, routes: [getRoute('/spec', () => body)] }, async (url) => {
+        const res = await call(`${url}/spec`)
+        expect(res.status).toBe(200)
+        const json = res.json as typeof body
+        expect(json.securitySchemes).toEqual(body.securitySchemes)
+        expect(json.credentials.type).toBe('basic')
+        expect(json.credentials.user).toBe('[REDACTED]')
+        expect(res.text).not.toContain('s3cr3tPass')
+      })
+    })
+
+    it('answers a field dense with name-value pairs at once, and says it read the rest with the detectors only', async () => {
+      // A client-written field of 5,000 unique secret-like names used to cost seconds per megabyte.
+      const note = `${Array.from({ length: 5_000 }, (_, i) => `k${i}_password=x${i}y${i}z,`).join(' ')} 4111 1111 1111 1111`
+      const { guard, events } = recordingGuard({ redact: { knownSecrets: false } })
+      await withApp({ leakguard: guard, routes: [getRoute('/dense', () => ({ note }))] }, async (url) => {
+        const res = await call(`${url}/dense`)
+        expect(res.status).toBe(200)
+        expect(res.text).not.toContain('4111 1111 1111 1111')
+        expect(res.text).not.toContain('x0y0z')
+      })
+      const recorded = await events()
+      expect(ofType(recorded, 'response.degraded').map((event) => event.values)).toEqual([
+        [{ path: '$.note', reason: 'text-too-dense', count: 1 }],
+      ])
+    })
+
     it("masks the app's own secrets as written and encoded, and reports a canary", async () => {
       const dbPassword = 'hunter2-but-longer-4417'
       const canary = 'canary-7Hq2xLw9pR4tZk'
@@ -156,13 +207,20 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         data: { password: '5f4dcc3b5aa765d61d8327deb882cf99', email: 'ada@example.com' },
       })
       const clean = jwt({ sub: '42', role: 'customer' })
-      const { guard, events } = recordingGuard({
+      // Its own event hook: the warning (a config.warning) is part of what is checked.
+      const all: LeakguardEvent[] = []
+      const guard = createGuard<HeaderBearer>({
         redact: { knownSecrets: false },
         routes: {
           'POST /login': { issuesTokens: true },
           'POST /login-listed': { issuedTokenClaims: ['role'] },
         },
+        audit: { onEvent: (event) => void all.push(event) },
       })
+      const events = async () => {
+        await guard.flush()
+        return all
+      }
       const routes: RouteSpec[] = [
         { method: 'POST', path: '/login', body: () => ({ token: leaky }) },
         { method: 'POST', path: '/login-listed', body: () => ({ token: clean }) },
@@ -177,6 +235,13 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         expect(ok.json).toEqual({ token: clean })
       })
       const recorded = await events()
+      // Once per route, the fix: a nested claim can only be left out of the token.
+      const hints = recorded.filter(
+        (event) => event.type === 'config.warning' && event.warning.code === 'LEAKGUARD_TOKEN_CLAIM_BLOCKED',
+      )
+      expect(hints).toHaveLength(1)
+      expect(JSON.stringify(hints)).toContain('Leave it out of the token')
+      expect(JSON.stringify(recorded)).not.toContain('5f4dcc3b5aa765d61d8327deb882cf99')
       expect(ofType(recorded, 'response.blocked').map((event) => event.error)).toEqual([
         {
           code: 'ERR_LG_RESPONSE_TOKEN_CLAIM',

@@ -48,5 +48,25 @@ export function runHeaderAttacks(harness: AdapterHarness): void {
       expect(events.some((event) => event.type === 'response.redacted')).toBe(true)
       expect(JSON.stringify(events)).not.toContain(SECRET)
     })
+
+    it('masks provider tokens behind escapes in headers: encoded twice, after a dash in a file name', async () => {
+      const token = 'glpat-Zk3Xq9Lm2Np7Rt5Vw8Yb'
+      const guard = createGuard<HeaderBearer>({ redact: { knownSecrets: false } })
+      const headers = {
+        Location: `/login?next=${encodeURIComponent(encodeURIComponent(`/cb?token=${token}`))}`,
+        'Content-Disposition': `attachment; filename="backup-${token}.txt"`,
+        'X-Debug': `curl -H "Authorization: Bearer ${SECRET}"`,
+      }
+      await withApp(
+        { leakguard: guard, routes: [route('/moved', () => ({ ok: true }), { status: 302, headers })] },
+        async (url) => {
+          const res = await rawRequest(`${url}/moved`)
+          expect(res.status).toBe(302)
+          const all = JSON.stringify(res.headers)
+          expect(all).not.toContain('Zk3Xq9Lm2Np7')
+          expect(all).not.toContain(SECRET)
+        },
+      )
+    })
   })
 }

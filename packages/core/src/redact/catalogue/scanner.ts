@@ -32,7 +32,8 @@ function freeBefore(text: string, at: number, prefix: number, before: number): b
   return at >= 6 && text.charCodeAt(at - 6) === 92 && text.charCodeAt(at - 5) === 117
 }
 
-function isHex(code: number): boolean {
+/** Whether a character code is a hex digit. */
+export function isHex(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102)
 }
 
