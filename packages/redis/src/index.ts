@@ -1,5 +1,6 @@
 import {
   type ConsumeMode,
+  type DistinctResult,
   LeakguardConfigError,
   LeakguardRateLimitError,
   type LimitVerdict,
@@ -7,7 +8,7 @@ import {
   type StoreDecision,
   type StoreLimit,
 } from '@leakguard/core'
-import { DECIDE, type LuaScript, REFUND } from './script.js'
+import { DECIDE, DISTINCT, type LuaScript, REFUND } from './script.js'
 
 /** What `RedisStore` needs of an `ioredis` client (`new Redis()`, `new Cluster()`). */
 export interface IoRedisLike {
@@ -55,12 +56,12 @@ function isNoScript(error: unknown): boolean {
 }
 
 /**
- * A rate-limit store on Redis, for apps on several instances: one atomic Lua call per decision and
- * per refund (`EVALSHA`, with the script loaded again after a `NOSCRIPT`), the Redis server's
- * clock, keys hash-tagged per client so Redis Cluster keeps them in one slot (a reset is one `DEL`
- * of them). Pass your own connected client (`ioredis` or `redis`); leakguard never opens or closes
- * it. Configure that client to fail fast (ioredis `enableOfflineQueue: false`,
- * `maxRetriesPerRequest: 1`): `timeout` is the backstop.
+ * A rate-limit store on Redis, for apps on several instances: one atomic Lua call per decision,
+ * per refund and per `distinct` (`EVALSHA`, with the script loaded again after a `NOSCRIPT`), the
+ * Redis server's clock, keys hash-tagged per client so Redis Cluster keeps them in one slot (a
+ * reset is one `DEL` of them). Pass your own connected client (`ioredis` or `redis`); leakguard
+ * never opens or closes it. Configure that client to fail fast (ioredis `enableOfflineQueue:
+ * false`, `maxRetriesPerRequest: 1`): `timeout` is the backstop.
  */
 export class RedisStore implements RateLimitStore {
   readonly #send: Send
@@ -95,6 +96,11 @@ export class RedisStore implements RateLimitStore {
     return limits.map((limit) => `${this.#prefix}{${key}}:${algorithmCode(limit)}${limit.windowMs}`)
   }
 
+  /** The Redis key of the `distinct` set of one key: `<prefix>{<key>}:d`, apart from its counters. */
+  distinctKeyOf(key: string): string {
+    return `${this.#prefix}{${key}}:d`
+  }
+
   async consume(
     key: string,
     limits: readonly StoreLimit[],
@@ -121,6 +127,16 @@ export class RedisStore implements RateLimitStore {
 
   async reset(key: string, limits: readonly StoreLimit[]): Promise<void> {
     await this.#withTimeout(this.#send(['DEL', ...this.keysOf(key, limits)]))
+  }
+
+  /**
+   * Counts `member` once in the set of `key`, in one atomic Lua call, as
+   * {@link RateLimitStore.distinct} says; the window is the set's TTL, kept by Redis. Fails like
+   * `consume`: `ERR_LG_RATELIMIT_STORE_TIMEOUT` past `timeout`, the client's error otherwise.
+   */
+  async distinct(key: string, member: string, windowMs: number, cap: number): Promise<DistinctResult> {
+    const args = ['1', this.distinctKeyOf(key), member, String(windowMs), String(cap)]
+    return parseDistinct(await this.#withTimeout(this.#evaluate(DISTINCT, args)))
   }
 
   async #evaluate(script: LuaScript, args: string[]): Promise<unknown> {
@@ -182,4 +198,23 @@ function parseReply(reply: unknown, count: number): StoreDecision & { chargedAt:
   return { allowed: numbers[0] === 1, verdicts, chargedAt: numbers[1]! }
 }
 
-export { DECIDE_SCRIPT, DECIDE_SHA, REFUND_SCRIPT, REFUND_SHA } from './script.js'
+/** The distinct-members script's reply: `{ count, seen, resetIn }`. */
+function parseDistinct(reply: unknown): DistinctResult {
+  if (!Array.isArray(reply) || reply.length !== 3) {
+    throw new LeakguardRateLimitError(
+      'ERR_LG_RATELIMIT_STORE_FAILED',
+      'unexpected reply from the Redis script',
+    )
+  }
+  const [count, seen, resetIn] = reply.map(Number) as [number, number, number]
+  return { count, seen: seen === 1, resetIn }
+}
+
+export {
+  DECIDE_SCRIPT,
+  DECIDE_SHA,
+  DISTINCT_SCRIPT,
+  DISTINCT_SHA,
+  REFUND_SCRIPT,
+  REFUND_SHA,
+} from './script.js'

@@ -213,9 +213,46 @@ end
 return 1
 `)
 
+/**
+ * Counts a member once in a key's set, atomically (`RateLimitStore.distinct`). The set's fixed
+ * window is its TTL, set only when the set is created, so adding never extends it; a full set
+ * (`cap` members) takes no more, and `cap` 0 only reads. No clock is needed: Redis expires the set.
+ *
+ * KEYS: the set (`<prefix>{<key>}:d`).
+ * ARGV: member, windowMs, cap.
+ * Returns: { count, seen (0/1), resetIn (ms; 0 without a live set) }.
+ */
+export const DISTINCT = script(`
+local key = KEYS[1]
+local member = ARGV[1]
+local w = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+local size = redis.call('SCARD', key)
+if size == 0 then
+  if cap == 0 then return { 0, 0, 0 } end
+  redis.call('SADD', key, member)
+  redis.call('PEXPIRE', key, w)
+  return { 1, 0, w }
+end
+local ttl = redis.call('PTTL', key)
+if ttl < 0 then
+  -- A set without a TTL was not written by this script: give it a window from now, not forever.
+  redis.call('PEXPIRE', key, w)
+  ttl = w
+end
+if redis.call('SISMEMBER', key, member) == 1 then return { size, 1, ttl } end
+if cap == 0 then return { size, 0, ttl } end
+if size >= cap then return { cap, 0, ttl } end
+redis.call('SADD', key, member)
+return { size + 1, 0, ttl }
+`)
+
 /** The decision script's source and SHA-1, to load it ahead of time (`SCRIPT LOAD`). */
 export const DECIDE_SCRIPT = DECIDE.source
 export const DECIDE_SHA = DECIDE.sha
 /** The refund script's source and SHA-1. */
 export const REFUND_SCRIPT = REFUND.source
 export const REFUND_SHA = REFUND.sha
+/** The distinct-members script's source and SHA-1. */
+export const DISTINCT_SCRIPT = DISTINCT.source
+export const DISTINCT_SHA = DISTINCT.sha

@@ -18,4 +18,4 @@ export type {
   RouteRateLimitOptions,
 } from './options.js'
 export type { RateLimitProblem, RateLimitProblemOption, RateLimitRefusal } from './problem.js'
-export type { RateLimitStore, StoreDecision } from './store.js'
+export type { DistinctResult, RateLimitStore, StoreDecision } from './store.js'

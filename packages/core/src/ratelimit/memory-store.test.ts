@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { StoreLimit } from './algorithms.js'
 import { MemoryStore } from './memory-store.js'
+import { isStore } from './store.js'
 
 const counter = (limit: number, windowMs = 60_000): StoreLimit => ({
   limit,
@@ -93,5 +94,78 @@ describe('MemoryStore resets', () => {
     store.reset('k', [log(2)])
     expect(store.size).toBe(1)
     expect(store.consume('other', [counter(2)], 1, 'check').allowed).toBe(false)
+  })
+})
+
+describe('distinct', () => {
+  it('is an optional method of the store contract, a function when present', () => {
+    const consume = () => ({ allowed: true, verdicts: [] })
+    expect(isStore(new MemoryStore())).toBe(true)
+    expect(isStore({ consume })).toBe(true)
+    expect(isStore({ consume, distinct: () => ({ count: 0, seen: false, resetIn: 0 }) })).toBe(true)
+    expect(isStore({ consume, distinct: true })).toBe(false)
+  })
+
+  it('counts each member once, and says when it has seen one', () => {
+    const store = new MemoryStore({ now: () => 1_000_000 })
+    expect(store.distinct('k', '/orders/1001', 60_000, 10)).toEqual({
+      count: 1,
+      seen: false,
+      resetIn: 60_000,
+    })
+    expect(store.distinct('k', '/orders/1002', 60_000, 10)).toEqual({
+      count: 2,
+      seen: false,
+      resetIn: 60_000,
+    })
+    expect(store.distinct('k', '/orders/1001', 60_000, 10)).toEqual({ count: 2, seen: true, resetIn: 60_000 })
+    expect(store.distinct('other', '/orders/1001', 60_000, 10)).toMatchObject({ count: 1, seen: false })
+  })
+
+  it('holds at most cap members, and still knows the ones it holds once full', () => {
+    const store = new MemoryStore({ now: () => 1_000_000 })
+    const counts = Array.from({ length: 6 }, (_, i) => store.distinct('k', `id-${i}`, 60_000, 3).count)
+    expect(counts).toEqual([1, 2, 3, 3, 3, 3])
+    expect(store.distinct('k', 'id-0', 60_000, 3)).toMatchObject({ count: 3, seen: true })
+    // id-4 was refused for lack of room: it is not in the set, so it is not seen either.
+    expect(store.distinct('k', 'id-4', 60_000, 3)).toMatchObject({ count: 3, seen: false })
+    expect(store.distinct('k', 'id-4', 60_000, 0)).toMatchObject({ count: 3, seen: false })
+  })
+
+  it('only reads with cap 0, and never creates a set', () => {
+    let now = 1_000_000
+    const store = new MemoryStore({ now: () => now })
+    expect(store.distinct('k', 'a', 60_000, 0)).toEqual({ count: 0, seen: false, resetIn: 0 })
+    expect(store.distinct('k', 'a', 60_000, 5)).toEqual({ count: 1, seen: false, resetIn: 60_000 })
+    now += 1_000
+    expect(store.distinct('k', 'a', 60_000, 0)).toEqual({ count: 1, seen: true, resetIn: 59_000 })
+    expect(store.distinct('k', 'b', 60_000, 0)).toEqual({ count: 1, seen: false, resetIn: 59_000 })
+    expect(store.distinct('k', 'b', 60_000, 5)).toMatchObject({ count: 2, seen: false })
+  })
+
+  it('keeps a set for a fixed window from its first member, then starts over', () => {
+    let now = 1_000_000
+    const store = new MemoryStore({ now: () => now })
+    store.distinct('k', 'a', 10_000, 10)
+    now += 9_999
+    // Adding late in the window does not extend it.
+    expect(store.distinct('k', 'b', 10_000, 10)).toEqual({ count: 2, seen: false, resetIn: 1 })
+    now += 1
+    expect(store.distinct('k', 'a', 10_000, 0)).toEqual({ count: 0, seen: false, resetIn: 0 })
+    expect(store.distinct('k', 'a', 10_000, 10)).toEqual({ count: 1, seen: false, resetIn: 10_000 })
+  })
+
+  it('holds at most maxKeys sets, dropping the least recently used, apart from rate-limit keys', () => {
+    const store = new MemoryStore({ maxKeys: 2, whenFull: 'refuse', now: () => 1_000_000 })
+    store.consume('k', [counter(5)], 1, 'consume')
+    store.distinct('a', 'x', 60_000, 10)
+    store.distinct('b', 'x', 60_000, 10)
+    store.distinct('a', 'y', 60_000, 10)
+    // A third set evicts b (the least recently used), even with whenFull 'refuse'.
+    expect(store.distinct('c', 'x', 60_000, 10)).toMatchObject({ count: 1 })
+    expect(store.distinct('b', 'x', 60_000, 0)).toMatchObject({ count: 0, seen: false })
+    expect(store.distinct('a', 'x', 60_000, 0)).toMatchObject({ count: 2, seen: true })
+    expect(store.size).toBe(1)
+    expect(store.consume('k', [counter(5)], 1, 'check').verdicts[0]!.remaining).toBe(4)
   })
 })

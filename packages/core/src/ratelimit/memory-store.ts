@@ -13,18 +13,23 @@ import {
   slidingLog,
   slidingWindow,
 } from './algorithms.js'
-import type { RateLimitStore, StoreDecision } from './store.js'
+import type { DistinctResult, RateLimitStore, StoreDecision } from './store.js'
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
-  /** Most keys held (clients, API keys, ...). Each costs about 200-300 bytes. @default 100000 */
+  /**
+   * Most keys held (clients, API keys, ...). Each costs about 200-300 bytes. Sets of `distinct`
+   * are held apart, up to as many again (each about 200 bytes plus its members, at most `cap`).
+   * @default 100000
+   */
   maxKeys?: number
   /**
    * What happens when `maxKeys` are held and a new key arrives: `'evict'` drops the least
    * recently used key (whose counts then restart from zero: an attacker with many addresses can
    * reset a victim's counter this way, but never block a client), `'refuse'` refuses requests of
    * new keys until old ones expire (no counter is ever reset, but new clients are turned away
-   * during a flood). Either way a `ratelimit.store_full` event says so.
+   * during a flood). Either way a `ratelimit.store_full` event says so. Sets of `distinct` always
+   * evict: a detector that forgets a client's set errs on the side of letting it through.
    * @default 'evict'
    */
   whenFull?: 'evict' | 'refuse'
@@ -38,17 +43,24 @@ interface Entry {
   expiresAt: number
   readonly states: Map<number, LimitState>
 }
+/** A set of `distinct`, and when (by the store's clock) its fixed window ends. */
+interface DistinctSet {
+  readonly expiresAt: number
+  readonly members: Set<string>
+}
 
 const OPTION_KEYS = ['maxKeys', 'whenFull', 'now'] as const
 
 /**
  * An in-process store on `lru-cache`: bounded by `maxKeys`, entries expire once their newest
  * charge has left their longest window, no timers. Decisions, refunds and resets are synchronous,
- * and atomic because Node runs one at a time. Counts are per process: with several instances behind a load balancer, each enforces the
- * limit on its own share (use `RedisStore` for one count across instances).
+ * and atomic because Node runs one at a time, as is `distinct`, whose sets live in a second cache
+ * of up to `maxKeys` sets. Counts are per process: with several instances behind a load balancer,
+ * each enforces the limit on its own share (use `RedisStore` for one count across instances).
  */
 export class MemoryStore implements RateLimitStore {
   readonly #cache: LRUCache<string, Entry>
+  readonly #sets: LRUCache<string, DistinctSet>
   readonly #whenFull: 'evict' | 'refuse'
   readonly #now: () => number
   readonly #maxKeys: number
@@ -76,6 +88,7 @@ export class MemoryStore implements RateLimitStore {
         if (reason === 'evict') this.#evicted = true
       },
     })
+    this.#sets = new LRUCache<string, DistinctSet>({ max: this.#maxKeys })
   }
 
   /** Keys held now (expired ones included until they are touched or evicted). */
@@ -158,6 +171,32 @@ export class MemoryStore implements RateLimitStore {
     if (held === undefined) return
     for (const limit of limits) held.delete(stateId(limit))
     if (held.size === 0) this.#cache.delete(key)
+  }
+
+  /**
+   * Counts `member` once in the set of `key`, as {@link RateLimitStore.distinct} says. When
+   * `maxKeys` sets are held, a new set evicts the least recently used one, whatever `whenFull`.
+   */
+  distinct(key: string, member: string, windowMs: number, cap: number): DistinctResult {
+    const now = this.#now()
+    // Reading (cap 0) leaves the set's recency alone; adding makes it the most recent.
+    let set = cap === 0 ? this.#sets.peek(key) : this.#sets.get(key)
+    if (set !== undefined && set.expiresAt <= now) {
+      this.#sets.delete(key)
+      set = undefined
+    }
+    if (set === undefined) {
+      if (cap === 0) return { count: 0, seen: false, resetIn: 0 }
+      this.#sets.set(key, { expiresAt: now + windowMs, members: new Set([member]) })
+      return { count: 1, seen: false, resetIn: windowMs }
+    }
+    const { members } = set
+    const resetIn = set.expiresAt - now
+    if (members.has(member)) return { count: members.size, seen: true, resetIn }
+    if (cap === 0) return { count: members.size, seen: false, resetIn }
+    if (members.size >= cap) return { count: cap, seen: false, resetIn }
+    members.add(member)
+    return { count: members.size, seen: false, resetIn }
   }
 
   /** The entry of `key` unless it has expired; does not make it the most recent. */

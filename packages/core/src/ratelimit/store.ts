@@ -18,6 +18,19 @@ export interface StoreDecision {
   readonly chargedAt?: number
 }
 
+/** What {@link RateLimitStore.distinct} answers for one key. */
+export interface DistinctResult {
+  /**
+   * Distinct members the key's live set holds after the call: never more than `cap` once the set
+   * is full (a member refused for lack of room is not counted), 0 when there is no live set.
+   */
+  readonly count: number
+  /** `member` was already in the live set (nothing changed). */
+  readonly seen: boolean
+  /** Milliseconds until the live set expires, by the store's clock; 0 when there is none. */
+  readonly resetIn: number
+}
+
 /**
  * Where counts live. Implement it to bring your own backend; leakguard ships `MemoryStore` and
  * `RedisStore` (`@leakguard/redis`). Keys arrive hashed. A decision covering several limits must be
@@ -27,7 +40,8 @@ export interface StoreDecision {
  * without `refund` (or without `chargedAt` in its decisions), a request refused by another limiter
  * still counts against the limiters that admitted it, and failures-only limiters count successes
  * too (limits still hold; a `config.warning`, `ERR_LG_RATELIMIT_NO_REFUND`, says so once); without
- * `reset`, `resetOnSuccess` is refused at startup.
+ * `reset`, `resetOnSuccess` is refused at startup. `distinct` is optional too: without it the
+ * enumeration detector of request protection counts in an in-process `MemoryStore` and warns.
  */
 export interface RateLimitStore {
   /**
@@ -48,6 +62,38 @@ export interface RateLimitStore {
   refund?(key: string, limits: readonly StoreLimit[], cost: number, chargedAt: number): void | Promise<void>
   /** Forgets everything counted for `key` under `limits` (`resetOnSuccess`). */
   reset?(key: string, limits: readonly StoreLimit[]): void | Promise<void>
+  /**
+   * Adds `member` to the set of `key` and says how many distinct members it holds, atomically
+   * (the enumeration detector: distinct object IDs a client asked for on a route).
+   *
+   * The set lives in a fixed window that starts when its first member is added and lasts
+   * `windowMs` milliseconds; then it is gone, and the next add starts a new window. Adding to a live
+   * set never extends its window. Sets live apart from the counts of `consume`: the same `key`
+   * names two unrelated things.
+   *
+   * With `cap` of 1 or more:
+   * - `member` already in the live set: `{ count: size, seen: true }`, nothing changes;
+   * - otherwise, with fewer than `cap` members: `member` is added, `{ count: size + 1, seen: false }`;
+   * - otherwise (the set is full): nothing is added, `{ count: cap, seen: false }`.
+   *
+   * So no set ever grows past `cap` members, which bounds the store's memory. With `cap` 0 the call
+   * only reads: `{ count: size, seen: member is in the set }`, and `{ count: 0, seen: false,
+   * resetIn: 0 }` when there is no live set (none is created). `resetIn` is always the time left
+   * in the live set's window (0 when there is none).
+   *
+   * Throw (or reject) when the backend fails, as for `consume`.
+   *
+   * @param key The set's key (hashed, like `consume`'s).
+   * @param member What to count once (an object ID, a path).
+   * @param windowMs Length of a new set's window, in milliseconds (a whole number, 1 or more).
+   * @param cap Most members a set holds (a whole number); 0 to read without adding.
+   */
+  distinct?(
+    key: string,
+    member: string,
+    windowMs: number,
+    cap: number,
+  ): DistinctResult | Promise<DistinctResult>
 }
 
 export function isStore(value: unknown): value is RateLimitStore {
@@ -55,6 +101,7 @@ export function isStore(value: unknown): value is RateLimitStore {
   return (
     typeof store?.consume === 'function' &&
     (store.refund === undefined || typeof store.refund === 'function') &&
-    (store.reset === undefined || typeof store.reset === 'function')
+    (store.reset === undefined || typeof store.reset === 'function') &&
+    (store.distinct === undefined || typeof store.distinct === 'function')
   )
 }
