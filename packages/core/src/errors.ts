@@ -66,6 +66,7 @@ export type ResponseErrorCode =
   | 'ERR_LG_RESPONSE_ROLES_FAILED'
   | 'ERR_LG_RESPONSE_RULE_FAILED'
   | 'ERR_LG_RESPONSE_TOKEN_CLAIM'
+  | 'ERR_LG_RESPONSE_NOT_OWNER'
   | 'ERR_LG_RESPONSE_INTERNAL'
 
 /**
@@ -79,14 +80,17 @@ export class LeakguardResponseError extends LeakguardError {
   readonly rule: string | undefined
   /** The claim of an issued token that may not leave, for `ERR_LG_RESPONSE_TOKEN_CLAIM`. */
   readonly claim: string | undefined
+  /** The status answered instead of the 500, for `ERR_LG_RESPONSE_NOT_OWNER` (the route's `ownerDenied`). */
+  readonly status: 403 | 404 | undefined
   constructor(
     code: ResponseErrorCode,
     message: string,
-    options?: { cause?: unknown; rule?: string; claim?: string },
+    options?: { cause?: unknown; rule?: string; claim?: string; status?: 403 | 404 },
   ) {
     super(code, message, options)
     this.rule = options?.rule
     this.claim = options?.claim
+    this.status = options?.status
   }
 }
 
@@ -273,6 +277,39 @@ export class LeakguardAuthError extends LeakguardError {
     this.description = description
     this.requiredScopes = options?.requiredScopes
     this.claim = options?.claim
+  }
+}
+
+/**
+ * Stable codes of requests refused by a request-side policy (`accept`, `owner`, `enumeration`)
+ * before the handler ran; each is the `code` of the refusal and of its audit event.
+ */
+export type RequestErrorCode =
+  | 'ERR_LG_REQUEST_UNKNOWN_MEMBERS'
+  | 'ERR_LG_REQUEST_FORBIDDEN_MEMBER'
+  | 'ERR_LG_REQUEST_TOO_DEEP'
+  | 'ERR_LG_REQUEST_TOO_LARGE'
+  | 'ERR_LG_REQUEST_UNSUPPORTED_BODY'
+  | 'ERR_LG_REQUEST_NOT_OWNER'
+  | 'ERR_LG_REQUEST_OWNER_FAILED'
+  | 'ERR_LG_REQUEST_ENUMERATION'
+
+/**
+ * A request-side policy refused a request. Never thrown to the application: the adapter answers
+ * with leakguard's own problem document (`status`), and the refusal is an audit event.
+ */
+export class LeakguardRequestError extends LeakguardError {
+  declare readonly code: RequestErrorCode
+  /** The HTTP status the refusal is answered with. */
+  readonly status: 400 | 403 | 404 | 413 | 415 | 422 | 429
+  constructor(
+    code: RequestErrorCode,
+    status: LeakguardRequestError['status'],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options)
+    this.status = status
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto'
+import { createHash, createHmac, randomUUID } from 'node:crypto'
 import { compileAllowlist, EMPTY, KEEP } from './allowlist/compile.js'
 import { REMOVE } from './allowlist/project.js'
 import {
@@ -41,6 +41,8 @@ import {
 import type { GuardOptions, RouteOptions } from './options.js'
 import { compileRateGate, type RateGate } from './ratelimit/gate.js'
 import type { CompiledLimiter } from './ratelimit/limiter.js'
+import { MemoryStore } from './ratelimit/memory-store.js'
+import { isStore, type RateLimitStore } from './ratelimit/store.js'
 import {
   compileRedactor,
   issuedTokensRedactor,
@@ -50,6 +52,21 @@ import {
   type RouteRedactOptions,
   routeRedactor,
 } from './redact/engine.js'
+import { type AbuseMonitor, type AbuseRequest, compileAbuse } from './request/abuse.js'
+import {
+  createEnumerationDetector,
+  type EnumerationDetector,
+  type EnumerationSubject,
+} from './request/enumeration.js'
+import {
+  checksBody,
+  createInputPhase,
+  hasInputPolicies,
+  type InputDecision,
+  type InputState,
+  type RequestInput,
+} from './request/input.js'
+import { createSequentialIdWatch, routeOfPath } from './request/sequential-ids.js'
 import {
   createRequestPhase,
   newPhaseState,
@@ -59,7 +76,12 @@ import {
 } from './request-phase.js'
 import { createResponsePhase } from './response/phase.js'
 import { splitPath } from './routes/pattern.js'
-import { type CompiledRouteOptions, compileRouteOptions, isCompiledRouteOptions } from './routes/policy.js'
+import {
+  type CompiledRouteOptions,
+  compileRouteOptions,
+  isCompiledRouteOptions,
+  mergeRouteOptions,
+} from './routes/policy.js'
 import { compileRouteTable, type RouteEntry } from './routes/table.js'
 
 /** The default problem view of 4xx bodies: RFC 9457 members and those of common framework errors. */
@@ -99,7 +121,10 @@ const GUARD_OPTION_KEYS = [
   'requestId',
   'getRoles',
   'ignoreWarnings',
+  'requests',
+  'abuse',
 ] as const
+const REQUESTS_OPTION_KEYS = ['maxDepth', 'maxBodyBytes', 'store', 'maxReportedPaths'] as const
 const RESPONSES_OPTION_KEYS = [
   'default',
   'problemView',
@@ -131,6 +156,13 @@ const EVENT_TYPES: readonly LeakguardEventType[] = [
   'ratelimit.store_error',
   'ratelimit.store_full',
   'request.invalid_target',
+  'request.member_dropped',
+  'request.rejected_members',
+  'access.denied',
+  'access.items_dropped',
+  'abuse.enumeration',
+  'abuse.alert',
+  'inventory.sequential_ids',
   'engine.route_mismatch',
   'config.warning',
   'audit.events_dropped',
@@ -219,9 +251,10 @@ export interface StreamedResponseInput {
 
 /** The generic 500 that replaces a response the engine could not filter. */
 export interface BlockedResponse {
-  /** The engine failed: send exactly this, nothing of the original body. */
+  /** The engine failed, or the object is not the caller's: send exactly this, nothing of the original body. */
   readonly blocked: true
-  readonly status: 500
+  /** 500, or the route's `ownerDenied` (404 or 403) when `ownerPath` found another caller's object. */
+  readonly status: 403 | 404 | 500
   readonly contentType: typeof PROBLEM_CONTENT_TYPE
   readonly body: ProblemDocument
   /** `body` serialized. */
@@ -255,6 +288,25 @@ export interface Guard<TRequest = unknown> {
    * reported and the request is allowed.
    */
   checkRequest(context: RequestContext, input: RequestCheckInput): RequestDecision | Promise<RequestDecision>
+  /**
+   * The request-side policies of the route (`acceptQuery`, `accept`, the enumeration detector,
+   * `owner`), before the handler: what the handler may read of the body and query, or leakguard's
+   * refusal (400, 404/403, 413, 415, 422, 429). Call it after {@link checkRequest} allowed the
+   * request, with what the framework has parsed so far; call it again once the body is parsed
+   * (`bodyReady`): each policy runs once per request. Never rejects.
+   */
+  checkInput(context: RequestContext, input: RequestInput): InputDecision | Promise<InputDecision>
+  /**
+   * Checks a body the moment a parser sets it (the Express `req.body` and Koa `ctx.request.body`
+   * setters leakguard installs): returns what the handler may read (accepted members only); a
+   * refusal (`onUnknown: 'reject'`, a hostile body) is kept and answered by the next
+   * {@link checkInput} (a body checkpoint or route helper). Never throws.
+   */
+  filterBody(context: RequestContext, body: unknown, routeOptions?: CompiledRouteOptions): unknown
+  /** Whether the request's route has request-side policies (adapters skip the call otherwise). */
+  hasInputPolicies(context: RequestContext, routeOptions?: CompiledRouteOptions): boolean
+  /** Whether the request's route checks request bodies (`accept`, `acceptViews`). */
+  checksBody(context: RequestContext, routeOptions?: CompiledRouteOptions): boolean
   /**
    * Validates route-level options against this guard (an `auth` policy needs `auth` options):
    * what adapters call at startup for options given in the framework's idiom.
@@ -461,6 +513,11 @@ function bodyLimitOption(maxBodyBytes: unknown, maxBufferedBytes: unknown): numb
     : integerOption(maxBodyBytes, 'responses.maxBodyBytes', 0, 2 ** 31, DEFAULT_MAX_BODY_BYTES)
 }
 
+/** A short one-way form of a bearer token: the abuse monitor counts tokens, never holds them. */
+function tokenFingerprint(authorization: string): string {
+  return createHash('sha256').update(authorization).digest('base64url').slice(0, 16)
+}
+
 /** Whether `value` is a guard made by {@link createGuard}. */
 export function isGuard(value: unknown): value is Guard {
   return typeof value === 'object' && value !== null && guardBrand in value
@@ -486,6 +543,14 @@ interface Context extends RequestContext, RequestPhaseState {
   readonly clientAddress: string | undefined
   readonly native: unknown
   readonly entry: RouteEntry | undefined
+  /** What the request-side policies did so far. */
+  readonly input: InputState
+  /** The request headers, once the request phase has seen them. */
+  headers?: RequestHeaders
+  /** The route options the input phase ran with (route-level ones merged in). */
+  inputPolicy?: CompiledRouteOptions
+  /** What the abuse monitor counted of the request, for its response. */
+  abuse?: AbuseRequest
 }
 
 /**
@@ -723,6 +788,11 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     maskMetadata: (text) => redactMetadata(text),
     warnOnce: (code, message, key) => warnOnce(undefined, code, message, key),
     ignoresWarning: (code) => ignoredWarnings.has(code),
+    observeIds: (context, body) => sequentialIds.observe(context.route ?? routeOfPath(context.path), body),
+    ownerPending: (context) => {
+      const { input, inputPolicy, entry } = context as Context
+      return input.owner === 'pending' ? ((inputPolicy ?? entry?.policy)?.ownerDenied ?? 404) : undefined
+    },
   })
   const phase = createRequestPhase({
     mode,
@@ -732,6 +802,120 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     emit: (type, severity, outcome, context, status, details) =>
       emit(type, severity, outcome, context as Context, status, details),
     warn: (code, message) => guard.warn(code, message),
+  })
+
+  const requests = objectOption(raw.requests, 'requests', REQUESTS_OPTION_KEYS)
+  if (
+    requests.store !== undefined &&
+    !(isStore(requests.store) && typeof requests.store.distinct === 'function')
+  ) {
+    fail(
+      'requests.store',
+      `expected a store with a distinct() method, such as new MemoryStore() or new RedisStore(client), got ${describe(requests.store)}`,
+    )
+  }
+  let detector: EnumerationDetector | undefined
+  const enumeration = (): EnumerationDetector => {
+    if (detector !== undefined) return detector
+    const configured = (requests.store ?? rate?.store) as RateLimitStore | undefined
+    const store = typeof configured?.distinct === 'function' ? configured : new MemoryStore()
+    if (requests.store === undefined && rate?.store !== undefined && store !== rate.store) {
+      guard.warn(
+        'LEAKGUARD_ENUMERATION_LOCAL',
+        'the rate-limit store has no distinct() method, so the enumeration detector counts in this process only; pass requests.store (a RedisStore counts across instances)',
+      )
+    }
+    detector = createEnumerationDetector({
+      store: store as RateLimitStore & Required<Pick<RateLimitStore, 'distinct'>>,
+      alert: (origin, alert) => {
+        const context = origin as Context
+        emit('abuse.enumeration', 'warn', mode === 'report' ? 'unknown' : 'failure', context, 0, () => ({
+          ...alert,
+          subject:
+            alert.subject.kind === 'principal'
+              ? { kind: 'principal', id: principalId(alert.subject.id) }
+              : alert.subject,
+        }))
+      },
+    })
+    return detector
+  }
+  const clientIpOf = (context: Context): string => phase.clientIp(context, context.headers ?? {}) ?? 'unknown'
+  /** Who the enumeration detector counts: the caller, or its address. */
+  const subjectOf = (context: Context, by: 'principal' | 'address' | 'auto'): EnumerationSubject => {
+    const sub = context.principal?.sub
+    return by !== 'address' && sub !== undefined
+      ? { kind: 'principal', id: sub }
+      : { kind: 'address', id: clientIpOf(context) }
+  }
+  const inputPhase = createInputPhase({
+    mode,
+    limits: {
+      maxDepth: integerOption(requests.maxDepth, 'requests.maxDepth', 1, 10_000, 32),
+      maxPaths: integerOption(requests.maxReportedPaths, 'requests.maxReportedPaths', 0, 10_000, 32),
+      maxBytes: integerOption(requests.maxBodyBytes, 'requests.maxBodyBytes', 1, 2 ** 31, 1024 * 1024),
+    },
+    emit: (type, severity, outcome, context, status, details) =>
+      emit(type, severity, outcome, context as Context, status, details),
+    mask: (text) => redactMetadata(text).text,
+    roles: (context) => rolesOf(context as Context),
+    subject: (context, by) => subjectOf(context as Context, by),
+    enumeration,
+    detectorFailed: (context, error) =>
+      warnOnce(
+        context as Context,
+        'LEAKGUARD_ENUMERATION_STORE_FAILED',
+        `the enumeration detector's store failed, requests go on uncounted: ${(error as Error)?.message ?? error}`,
+      ),
+  })
+  /** The caller's roles for `acceptViews`: `getRoles` when given, else the token's. @throws */
+  function rolesOf(context: Context): readonly string[] {
+    if (getRoles === undefined) return context.principal?.roles ?? []
+    const roles = getRoles(context.native as TRequest)
+    if (roles === undefined || roles === null) return []
+    if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string'))
+      throw new TypeError(`getRoles returned ${describe(roles)}, not an array of strings`)
+    return roles as readonly string[]
+  }
+  const abuse: AbuseMonitor | undefined = compileAbuse(raw.abuse, 'abuse')
+  const emitAlerts = (
+    context: Context,
+    alerts: readonly import('./request/abuse.js').AbuseAlert[],
+    status: number,
+  ) => {
+    for (const alert of alerts) {
+      emit('abuse.alert', 'warn', 'unknown', context, status, () => ({
+        ...alert,
+        subject:
+          alert.subject.kind === 'principal'
+            ? { kind: 'principal', id: principalId(alert.subject.id) }
+            : alert.subject,
+      }))
+    }
+  }
+  /** Counts a request for the abuse monitor, once. */
+  function observeAbuse(context: Context): void {
+    if (abuse === undefined || context.abuse !== undefined) return
+    const authorization = context.headers?.authorization
+    const token = typeof authorization === 'string' && authorization.length > 7 ? authorization : undefined
+    context.abuse = {
+      address: clientIpOf(context),
+      principal: context.principal?.sub,
+      token: token === undefined ? undefined : tokenFingerprint(token),
+    }
+    emitAlerts(context, abuse.request(context.abuse), 0)
+  }
+  const sequentialIds = createSequentialIdWatch((found) => {
+    if (!dispatcher.wants('inventory.sequential_ids', 'info')) return
+    dispatcher.emit({
+      type: 'inventory.sequential_ids',
+      id: randomUUID(),
+      time: new Date().toISOString(),
+      severity: 'info',
+      outcome: 'unknown',
+      mode,
+      ...found,
+    })
   })
 
   const guard: Guard<TRequest> = {
@@ -756,15 +940,35 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         native: request.native,
         entry,
         patternPolicy: entry?.policy,
+        input: {},
         ...newPhaseState(),
       }
       return context
     },
     checkRequest(requestContext, input) {
       const context = requestContext as Context
+      context.headers = input.headers
       if (context.refused !== undefined) return refuseTarget(context)
-      return phase.checkRequest(context, input.headers, input.routeOptions)
+      const decision = phase.checkRequest(context, input.headers, input.routeOptions)
+      if (abuse === undefined) return decision
+      const observed = (settled: RequestDecision): RequestDecision => {
+        observeAbuse(context)
+        return settled
+      }
+      return decision instanceof Promise ? decision.then(observed) : observed(decision)
     },
+    checkInput(requestContext, input) {
+      const context = requestContext as Context
+      context.inputPolicy = mergeRouteOptions(context.entry?.policy, input.routeOptions)
+      return inputPhase.check(context, input)
+    },
+    filterBody(requestContext, body, routeOptions) {
+      return inputPhase.filterBody(requestContext as Context, body, routeOptions)
+    },
+    hasInputPolicies: (context, routeOptions) =>
+      hasInputPolicies(mergeRouteOptions((context as Context).entry?.policy, routeOptions)),
+    checksBody: (context, routeOptions) =>
+      checksBody(mergeRouteOptions((context as Context).entry?.policy, routeOptions)),
     checkRouted(requestContext, framework, status) {
       const context = requestContext as Context
       guard.routed(context, framework)
@@ -782,7 +986,30 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       context.mismatch = { method, route: entry?.pattern.source ?? canonicalPath(target.path) }
     },
     endRequest(requestContext, status) {
-      phase.endRequest(requestContext as Context, status)
+      const context = requestContext as Context
+      phase.endRequest(context, status)
+      const policy = context.inputPolicy ?? context.entry?.policy
+      const rule = policy?.enumeration
+      if (rule !== undefined && context.refused === undefined) {
+        enumeration().response(
+          context.route ?? context.path,
+          subjectOf(context, rule.by),
+          status,
+          rule,
+          context,
+        )
+      }
+      if (abuse !== undefined && context.abuse !== undefined)
+        emitAlerts(context, abuse.response(context.abuse, status), status)
+      // Only for requests that reached the handler: a refusal (401, 429) never needed the body.
+      const waiting = status < 400 ? inputPhase.waiting(context, policy) : undefined
+      if (waiting !== undefined)
+        warnOnce(
+          context,
+          'LEAKGUARD_BODY_UNCHECKED',
+          `${context.route ?? 'a route'} ${waiting === 'owner' ? 'has an owner check that reads the body, so its responses were denied' : 'checks request bodies (accept)'}, but leakguard never saw the parsed body before the handler: mount leakguard.body() after your body parser (Express: app.use(express.json(), leakguard.body()); Koa: app.use(bodyParser()).use(leakguard.body())), or use the route helper after it.`,
+          `LEAKGUARD_BODY_UNCHECKED ${context.route ?? ''}`,
+        )
     },
     compileRoute(options, option = 'route options') {
       const compiled = compileRoute(options, option)

@@ -9,6 +9,7 @@ export type {
   LeakguardEventMap,
   LeakguardEventOf,
   LeakguardEventType,
+  MemberPaths,
   Outcome,
   Severity,
   UnfilteredVia,
@@ -36,8 +37,10 @@ export {
   LeakguardConfigError,
   LeakguardError,
   LeakguardRateLimitError,
+  LeakguardRequestError,
   LeakguardResponseError,
   type RateLimitErrorCode,
+  type RequestErrorCode,
   type ResponseErrorCode,
 } from './errors.js'
 export {
@@ -70,11 +73,13 @@ export {
 } from './http/content-encoding.js'
 export { isJsonContentType, isTextContentType, serializedBodyKind } from './http/content-type.js'
 export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
+export { hasRequestBody } from './http/request-body.js'
 export type { Duration } from './lib/duration.js'
 export type {
   AuditOptions,
   GuardOptions,
   RequestIdOptions,
+  RequestsOptions,
   ResponsesOptions,
   RouteOptions,
 } from './options.js'
@@ -95,5 +100,9 @@ export {
   redact,
   scan,
 } from './redact/index.js'
-export type { AllowedRequest, RejectedRequest, RequestDecision } from './request-phase.js'
+export type { AbuseAlert, AbuseAlertKind, AbuseOptions } from './request/abuse.js'
+export type { EnumerationAction, EnumerationOptions } from './request/enumeration.js'
+export type { InputDecision, RequestInput } from './request/input.js'
+export type { OwnerCheck } from './request/owner.js'
+export type { AllowedRequest, InputRejection, RejectedRequest, RequestDecision } from './request-phase.js'
 export type { CompiledRouteOptions } from './routes/policy.js'

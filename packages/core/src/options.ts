@@ -3,7 +3,11 @@ import type { LeakguardEvent, LeakguardEventType, Severity } from './audit/event
 import type { WarningCode } from './audit/warnings.js'
 import type { AuthOptions, RouteAuthOptions } from './auth/options.js'
 import type { RateLimitOptions, RouteRateLimitOptions } from './ratelimit/options.js'
+import type { RateLimitStore } from './ratelimit/store.js'
 import type { RedactOptions, RouteRedactOptions } from './redact/engine.js'
+import type { AbuseOptions } from './request/abuse.js'
+import type { EnumerationOptions } from './request/enumeration.js'
+import type { OwnerCheck } from './request/owner.js'
 
 /**
  * Options of one route: given under `routes['METHOD /path']`, or in a framework's idiom (Fastify
@@ -65,6 +69,70 @@ export interface RouteOptions {
    * cannot be masked without breaking its signature. Setting it implies `issuesTokens: true`.
    */
   issuedTokenClaims?: readonly string[]
+  /**
+   * The members a request body may set (mass assignment, OWASP API3/API6), in the path syntax of
+   * {@link allow}: `['$.name', '$.email', '$.address.*']`. Members not named are dropped before the
+   * handler reads the body, or, with `onUnknown: 'reject'`, the request is answered 422 naming
+   * them. `__proto__`, `constructor` and `prototype` are never accepted, at any depth. A body that
+   * is not parsed data (a string, bytes) is answered 415: its members cannot be checked.
+   * @default undefined: bodies are not checked
+   */
+  accept?: readonly string[]
+  /**
+   * Role -> members a request body may set, as {@link views} for responses: a caller with several
+   * roles gets the union; a caller with none of them gets {@link accept}.
+   * @default undefined
+   */
+  acceptViews?: Readonly<Record<string, readonly string[]>>
+  /** The query parameters a request may set: `['$.page', '$.sort']`, as {@link accept}. @default undefined */
+  acceptQuery?: readonly string[]
+  /**
+   * What a request with members that are not accepted gets: `'drop'` (they are removed, the
+   * handler runs) or `'reject'` (422, an RFC 9457 problem naming their paths, never their values).
+   * @default 'drop'
+   */
+  onUnknown?: 'drop' | 'reject'
+  /**
+   * Object-level access (BOLA, OWASP API1), checked before the handler: `(principal, params, body)
+   * => boolean | Promise<boolean>`, with the route's path parameters. Anything but `true` (false,
+   * a throw, a rejection) answers {@link ownerDenied}.
+   * @default undefined
+   */
+  owner?: OwnerCheck
+  /**
+   * Where the owner of the response object is (`'$.userId'`), compared with the caller's `sub` (or
+   * {@link ownerClaim}): a success response whose object is not the caller's is replaced by
+   * {@link ownerDenied}. With a `[*]` (`'$.orders[*].userId'`, `'$[*].userId'`) the items of that
+   * list that are not the caller's are dropped and counted.
+   * @default undefined
+   */
+  ownerPath?: string
+  /** The claim compared with {@link ownerPath}: `'sub'`, or a dotted path (`'org.id'`); an array claim matches any of its values. @default 'sub' */
+  ownerClaim?: string
+  /** The status of an owner denial: 404 says nothing about whether the object exists. @default 404 */
+  ownerDenied?: 403 | 404
+  /**
+   * The enumeration detector of the route: distinct object ids (path parameters) one client may
+   * read per window, and a 403/404 ratio detector; past them an `abuse.enumeration` alert, and a
+   * throttle or a block. `{ max: 50, window: '1m' }`.
+   * @default undefined
+   */
+  enumeration?: EnumerationOptions
+}
+
+/** Request-side protection settings shared by every route (docs/request-protection.md). */
+export interface RequestsOptions {
+  /** Deepest nesting of request bodies and queries checked by `accept`; deeper is answered 400. @default 32 */
+  maxDepth?: number
+  /** Largest body `accept` walks, as characters of its JSON text; larger is answered 413. @default 1048576 */
+  maxBodyBytes?: number
+  /**
+   * Where the enumeration detector counts: any store with `distinct` (a `RedisStore` counts across
+   * instances). @default `rateLimit.store` when it has `distinct`, else an in-process MemoryStore
+   */
+  store?: RateLimitStore
+  /** How many member paths a 422 and a `request.*` event name (the count is exact). @default 32 */
+  maxReportedPaths?: number
 }
 
 /** How responses are filtered. */
@@ -198,6 +266,18 @@ export interface GuardOptions<TRequest = unknown> {
   rateLimit?: RateLimitOptions
   /** Audit event delivery. @default {} */
   audit?: AuditOptions
+  /**
+   * Request-side protection settings: body limits of `accept` checks and the store of the
+   * enumeration detector (docs/request-protection.md). The policies themselves are per route.
+   * @default {}
+   */
+  requests?: RequestsOptions
+  /**
+   * Abuse alerts (audit events, not blocks): request and error bursts per client, many tokens
+   * from one address, one token from many addresses, requests outside business hours. `true`
+   * turns on the defaults. @default undefined (off)
+   */
+  abuse?: AbuseOptions | boolean
   /** Request ids: taken from a header or generated, echoed in a response header. @default {} */
   requestId?: RequestIdOptions
   /**

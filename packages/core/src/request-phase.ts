@@ -14,10 +14,14 @@ import type { RateLimitRefusal } from './ratelimit/problem.js'
 import type { CompiledRouteOptions } from './routes/policy.js'
 
 /** leakguard's own answer to a request it refuses before the handler: send exactly this. */
-export interface RejectedRequest {
+export interface RejectedRequest<Status extends number = 400 | 401 | 403 | 429 | 503> {
   readonly allowed: false
-  /** 400/401/403 (tokens, RFC 6750), 429 (rate limit) or 503 (rate-limit store down, fail closed). */
-  readonly status: 400 | 401 | 403 | 429 | 503
+  /**
+   * 400/401/403 (tokens, RFC 6750), 429 (rate limit) or 503 (rate-limit store down, fail closed);
+   * for request-side policies ({@link InputRejection}) 404/403 (owner), 413, 415 and 422 (accept),
+   * 429 (enumeration), 500 when the caller's roles could not be read.
+   */
+  readonly status: Status
   /** Headers to set, lower-case names (`www-authenticate`, `retry-after`, `ratelimit`, ...). */
   readonly headers: Readonly<Record<string, string>>
   readonly contentType: typeof PROBLEM_CONTENT_TYPE
@@ -27,6 +31,9 @@ export interface RejectedRequest {
   /** The stable code of the refusal, e.g. `ERR_LG_TOKEN_EXPIRED`. */
   readonly code: string
 }
+
+/** leakguard's answer to a request a request-side policy (`accept`, `owner`, `enumeration`) refused. */
+export type InputRejection = RejectedRequest<400 | 403 | 404 | 413 | 415 | 422 | 429 | 500>
 
 /** The handler may run: who the caller is, and headers to add to the response. */
 export interface AllowedRequest {
@@ -38,6 +45,24 @@ export interface AllowedRequest {
 
 /** Whether the handler may run. */
 export type RequestDecision = AllowedRequest | RejectedRequest
+
+/** leakguard's own refusal: the problem `body`, never cached (`Cache-Control: no-store`). */
+export function rejection<S extends number>(
+  status: S,
+  code: string,
+  body: ProblemDocument,
+  headers: Record<string, string> = {},
+): RejectedRequest<S> {
+  return {
+    allowed: false,
+    status,
+    headers: { ...headers, 'cache-control': 'no-store' },
+    contentType: PROBLEM_CONTENT_TYPE,
+    body,
+    payload: JSON.stringify(body),
+    code,
+  }
+}
 
 /** What the request phase keeps of one request. */
 export interface RequestPhaseState {
@@ -135,15 +160,7 @@ export function createRequestPhase(deps: Dependencies) {
     headers: Record<string, string>,
     body: ProblemDocument = problemBody(status, detail),
   ): RejectedRequest {
-    return {
-      allowed: false,
-      status,
-      headers: { ...headers, 'cache-control': 'no-store' },
-      contentType: PROBLEM_CONTENT_TYPE,
-      body,
-      payload: JSON.stringify(body),
-      code,
-    }
+    return rejection(status, code, body, headers)
   }
 
   function rateHeaders(context: RequestPhaseState): Record<string, string> {
@@ -441,6 +458,14 @@ export function createRequestPhase(deps: Dependencies) {
   }
 
   return {
+    /**
+     * The client's address as the rate limiter keys it (`rateLimit.trustProxy` applied), or the
+     * socket's address when nothing is rate limited.
+     */
+    clientIp(context: RequestPhaseState, headers: RequestHeaders): string | undefined {
+      const rate = deps.rate()
+      return rate === undefined ? context.clientAddress : clientIp(context, headers, rate)
+    },
     /** See `Guard.checkRequest`. Synchronous when there is nothing to verify or count. */
     checkRequest(
       context: RequestPhaseState,

@@ -1,5 +1,6 @@
-import type { AuthErrorCode, AuthErrorStage, ResponseErrorCode } from '../errors.js'
+import type { AuthErrorCode, AuthErrorStage, RequestErrorCode, ResponseErrorCode } from '../errors.js'
 import type { DegradeReason } from '../redact/engine.js'
+import type { AbuseAlert } from '../request/abuse.js'
 
 /** How much an event matters, named as log levels are. */
 export type Severity = 'info' | 'warn' | 'error'
@@ -178,6 +179,67 @@ export interface LeakguardEventMap {
     readonly reason: { readonly code: 'ERR_LG_REQUEST_INVALID_TARGET'; readonly message: string }
   }
   /**
+   * Members of a request body or query that the route does not `accept` were dropped before the
+   * handler ran (`onUnknown: 'drop'`). Paths only, never values.
+   */
+  'request.member_dropped': {
+    readonly source: 'body' | 'query'
+    readonly members: MemberPaths
+  }
+  /**
+   * A request was answered before the handler for what its body or query holds: members the route
+   * does not accept (`onUnknown: 'reject'`, 422), a forbidden name such as `__proto__`, a body
+   * nested too deep (400), too large (413) or not parsed data (415).
+   */
+  'request.rejected_members': {
+    readonly source: 'body' | 'query'
+    readonly members: MemberPaths
+    readonly reason: { readonly code: RequestErrorCode; readonly message: string }
+  }
+  /**
+   * An object-level check denied the caller: the route's `owner` function before the handler, or
+   * `ownerPath` on the response. Answered `status` (404 unless `ownerDenied` says 403).
+   */
+  'access.denied': {
+    readonly check: 'owner' | 'ownerPath'
+    readonly status: 403 | 404
+    readonly reason: { readonly code: string; readonly message: string }
+  }
+  /** `ownerPath` dropped items of a list that were not the caller's. */
+  'access.items_dropped': {
+    /** The route's `ownerPath`. */
+    readonly path: string
+    readonly count: number
+  }
+  /**
+   * A client crossed a route's enumeration threshold: too many distinct object ids in the window
+   * (`distinct_ids`), or mostly 403/404 answers (`miss_ratio`). One event per client, route and
+   * window, whatever follows.
+   */
+  'abuse.enumeration': {
+    readonly kind: 'distinct_ids' | 'miss_ratio'
+    /** Who: the principal id (masked like every principal) or the client address. */
+    readonly subject: { readonly kind: 'principal' | 'address'; readonly id: string }
+    readonly count: number
+    readonly threshold: number
+    readonly windowMs: number
+    readonly action: 'alert' | 'throttle' | 'block'
+  }
+  /** Traffic that looks like abuse (the `abuse` options): an alert, nothing was refused. */
+  'abuse.alert': AbuseAlert
+  /**
+   * A route's responses carry small, dense integer ids (the first 20 distinct ones fill at least a
+   * quarter of their range): anyone can walk them. Reported once per route per process.
+   */
+  'inventory.sequential_ids': {
+    /** The route pattern, or the path with numeric segments as `:n`. */
+    readonly route: string
+    /** Where the ids are: `$.id`, `$[*].id`, `$.orders[*].id`. */
+    readonly path: string
+    readonly distinct: number
+    readonly span: number
+  }
+  /**
    * The framework routed the request elsewhere than the route leakguard decided on (or changed its
    * method, as a method-override middleware mounted after leakguard does): the response was
    * blocked. Both sides are named by route pattern (or canonical path when no pattern matched).
@@ -194,6 +256,14 @@ export interface LeakguardEventMap {
   'audit.events_dropped': {
     readonly dropped: number
   }
+}
+
+/** Member paths of a request, as events carry them (never values). */
+export interface MemberPaths {
+  readonly count: number
+  /** Templated paths (`$.role`, `$.items[*].price`), at most `requests.maxReportedPaths`. */
+  readonly paths: readonly string[]
+  readonly truncated: boolean
 }
 
 /** Every event type. */

@@ -15,6 +15,12 @@ export const WARNING_CODES = [
   'LEAKGUARD_TOKEN_MASKED',
   /** A route's issued token carried a claim that may not leave: the response was blocked. */
   'LEAKGUARD_TOKEN_CLAIM_BLOCKED',
+  /** A route checks request bodies (`accept`) but leakguard never saw the parsed body before the handler. */
+  'LEAKGUARD_BODY_UNCHECKED',
+  /** The enumeration detector counts in this process only: the rate-limit store has no `distinct`. */
+  'LEAKGUARD_ENUMERATION_LOCAL',
+  /** The enumeration detector's store failed: requests went on uncounted. */
+  'LEAKGUARD_ENUMERATION_STORE_FAILED',
   /** Requests carry X-Forwarded-For but no proxy is trusted. */
   'ERR_LG_RATELIMIT_PROXY_IGNORED',
   /**

@@ -35,6 +35,7 @@ import {
 import { describe } from '../lib/validate.js'
 import { RedactionSession, type Redactor } from '../redact/engine.js'
 import { redactHeaderValue } from '../redact/headers.js'
+import { applyOwnerPath, type OwnerPath } from '../request/owner.js'
 import { type CompiledRouteOptions, mergeRouteOptions, selectView } from '../routes/policy.js'
 import type { RouteEntry } from '../routes/table.js'
 import { createResponseReports } from './report.js'
@@ -85,6 +86,13 @@ export interface ResponsePhaseOptions<TRequest> {
   maskMetadata(text: string): { readonly text: string }
   warnOnce(code: string, message: string, key?: string): void
   ignoresWarning(code: string): boolean
+  /** Looks at a success body for small dense ids (`inventory.sequential_ids`). */
+  observeIds?(context: ResponseContext, body: unknown): void
+  /**
+   * The denial status when the route's `owner` check never ran (it waited for a body that no
+   * checkpoint handed over): the response is denied rather than sent unchecked.
+   */
+  ownerPending?(context: ResponseContext): 403 | 404 | undefined
 }
 
 /** The response phase: every way a body can leave, decided on, and what is reported of it. */
@@ -128,6 +136,7 @@ export const BLOCK_MESSAGES: Record<ResponseErrorCode, string> = {
   ERR_LG_RESPONSE_ROLES_FAILED: 'getRoles failed',
   ERR_LG_RESPONSE_RULE_FAILED: 'a redaction rule failed',
   ERR_LG_RESPONSE_TOKEN_CLAIM: 'an issued token carries a claim that may not leave',
+  ERR_LG_RESPONSE_NOT_OWNER: "the response object is not the caller's (ownerPath)",
   ERR_LG_RESPONSE_INTERNAL: 'response filtering failed',
 }
 
@@ -139,6 +148,27 @@ export const BLOCKED: BlockedResponse = Object.freeze({
   body: BLOCKED_BODY,
   payload: JSON.stringify(BLOCKED_BODY),
 })
+
+const DENIALS = new Map<number, BlockedResponse>(
+  [403, 404].map((status) => {
+    const body = problemBody(status)
+    return [
+      status,
+      Object.freeze({
+        blocked: true,
+        status,
+        contentType: PROBLEM_CONTENT_TYPE,
+        body,
+        payload: JSON.stringify(body),
+      }) as BlockedResponse,
+    ]
+  }),
+)
+
+/** leakguard's own 403/404 for an object that is not the caller's: it says nothing of the object. */
+export function denial(status: 403 | 404): BlockedResponse {
+  return DENIALS.get(status)!
+}
 
 function isStackOverflow(error: unknown): boolean {
   return error instanceof RangeError && /call stack/i.test(error.message)
@@ -198,6 +228,17 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
    * request phase ran on another route's policy). @throws LeakguardResponseError
    */
   function requireAgreement(context: ResponseContext, status: number): void {
+    const pending = status < 400 ? options.ownerPending?.(context) : undefined
+    if (pending !== undefined) {
+      throw new LeakguardResponseError(
+        'ERR_LG_RESPONSE_NOT_OWNER',
+        'the owner check never ran: it waited for a body no checkpoint handed over',
+        {
+          status: pending,
+          rule: 'owner',
+        },
+      )
+    }
     const seen = context.mismatch
     if (seen === undefined) return
     const first = context.mismatchReported !== true
@@ -247,6 +288,11 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
   ): SerializeResult | ProjectionResult {
     requireAgreement(context, status)
     const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
+    if (status < 400) {
+      if (policy?.ownerPath !== undefined)
+        body = owned(context, status, body, policy.ownerPath, policy.ownerDenied)
+      options.observeIds?.(context, body)
+    }
     const view = pickView(context, status, policy)
     let session = startRedaction(context, status, policy)
     let result: SerializeResult | ProjectionResult
@@ -273,6 +319,35 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     }
     reports.dropped(context, status, view, result)
     return result
+  }
+
+  /**
+   * The part of a success body that is the caller's (`ownerPath`): items of a list that are not
+   * are dropped and counted; one object that is not denies the response. @throws LeakguardResponseError
+   */
+  function owned(
+    context: ResponseContext,
+    status: number,
+    body: unknown,
+    path: OwnerPath,
+    denied: 403 | 404 | undefined,
+  ): unknown {
+    const result = applyOwnerPath(body, path, context.principal)
+    if (result.denied) {
+      throw new LeakguardResponseError(
+        'ERR_LG_RESPONSE_NOT_OWNER',
+        BLOCK_MESSAGES.ERR_LG_RESPONSE_NOT_OWNER,
+        {
+          status: denied ?? 404,
+        },
+      )
+    }
+    if (result.dropped > 0)
+      emit('access.items_dropped', 'info', 'success', context, status, () => ({
+        path: path.source,
+        count: result.dropped,
+      }))
+    return result.body
   }
 
   /** Whether redaction can change anything: no session (and no hook per value) otherwise. */
@@ -304,6 +379,15 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
   /** Reports a failure and returns the generic 500 that replaces the response. */
   function fail(context: ResponseContext, status: number, thrown: unknown): BlockedResponse {
     const error = toResponseError(thrown)
+    if (error.code === 'ERR_LG_RESPONSE_NOT_OWNER') {
+      const denied = error.status ?? 404
+      emit('access.denied', 'warn', mode === 'report' ? 'unknown' : 'failure', context, status, () => ({
+        check: error.rule === 'owner' ? ('owner' as const) : ('ownerPath' as const),
+        status: denied,
+        reason: { code: error.code, message: error.message },
+      }))
+      return denial(denied)
+    }
     if (error.code === 'ERR_LG_RESPONSE_TOKEN_CLAIM' && context.route !== undefined) {
       // A login that leaks through its token is blocked until the route says which claims may
       // leave: say how, once per route (the route pattern only, and the claim's name, never a value).
@@ -543,7 +627,8 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
       return mode === 'report' ? undefined : changed
     },
     checkAgreement(context, status) {
-      if (context.mismatch === undefined) return undefined
+      if (context.mismatch === undefined && (status >= 400 || options.ownerPending?.(context) === undefined))
+        return undefined
       if (context.mismatchReported) return mode === 'report' ? undefined : BLOCKED
       try {
         requireAgreement(context, status)

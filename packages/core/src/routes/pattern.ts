@@ -151,3 +151,31 @@ export function matchesPattern(pattern: RoutePattern, method: string, segments: 
   }
   return segments.length === expected.length
 }
+
+/** The names of a pattern's `:params`, in order. */
+export function paramNames(pattern: RoutePattern): string[] {
+  return pattern.segments.flatMap((segment) => (segment.kind === 'param' ? [segment.name] : []))
+}
+
+/**
+ * The values of a pattern's `:params` in a request path it matched: percent-decoded, case kept
+ * (ids are case-sensitive), as the framework's router hands them to the handler.
+ */
+export function paramsOf(pattern: RoutePattern, path: string): Record<string, string> {
+  const q = path.indexOf('?')
+  const parts = (q === -1 ? path : path.slice(0, q)).split('/').filter((part) => part !== '')
+  const params: Record<string, string> = Object.create(null)
+  pattern.segments.forEach((segment, i) => {
+    if (segment.kind !== 'param' || parts[i] === undefined) return
+    let value = parts[i]!
+    if (value.includes('%')) {
+      try {
+        value = decodeURIComponent(value)
+      } catch {
+        // kept as sent: the target reader refuses malformed encoding before this runs
+      }
+    }
+    params[segment.name] = value
+  })
+  return params
+}

@@ -1,9 +1,19 @@
 import { compileAllowlist, mergeNodes, type ProjectionNode } from '../allowlist/compile.js'
 import { type CompiledRouteAuth, compileRouteAuth } from '../auth/route-policy.js'
-import { describe, fail, isPlainObject, objectOption, stringArrayOption } from '../lib/validate.js'
+import {
+  describe,
+  fail,
+  functionOption,
+  isPlainObject,
+  objectOption,
+  stringArrayOption,
+} from '../lib/validate.js'
 import type { RouteOptions } from '../options.js'
 import { validateRouteRateLimit } from '../ratelimit/gate.js'
 import { type RouteRedactOptions, validateRouteRedact } from '../redact/engine.js'
+import { compileAcceptList } from '../request/accept.js'
+import { type CompiledEnumeration, compileEnumeration } from '../request/enumeration.js'
+import { compileOwnerPath, type OwnerCheck, type OwnerPath } from '../request/owner.js'
 
 const ROUTE_OPTION_KEYS = [
   'allow',
@@ -14,6 +24,15 @@ const ROUTE_OPTION_KEYS = [
   'rateLimit',
   'issuesTokens',
   'issuedTokenClaims',
+  'accept',
+  'acceptViews',
+  'acceptQuery',
+  'onUnknown',
+  'owner',
+  'ownerPath',
+  'ownerClaim',
+  'ownerDenied',
+  'enumeration',
 ] as const
 
 const compiledBrand: unique symbol = Symbol('leakguard.compiledRoute')
@@ -32,6 +51,22 @@ export interface CompiledRouteOptions {
   readonly issuesTokens?: boolean
   /** The claims its issued JWTs may carry; unset: claims are scanned instead. */
   readonly issuedTokenClaims?: readonly string[]
+  /** Members a request body may set. */
+  readonly accept?: ProjectionNode
+  /** Role -> members a request body may set. */
+  readonly acceptViews?: ReadonlyMap<string, ProjectionNode>
+  /** Query parameters a request may set. */
+  readonly acceptQuery?: ProjectionNode
+  /** What unknown members get: dropped, or the request answered 422. */
+  readonly onUnknown?: 'drop' | 'reject'
+  /** The object-level check before the handler. */
+  readonly owner?: OwnerCheck
+  /** Where the owner of a response object (or list item) is. */
+  readonly ownerPath?: OwnerPath
+  /** The status of an owner denial. */
+  readonly ownerDenied?: 403 | 404
+  /** The enumeration detector of the route. */
+  readonly enumeration?: CompiledEnumeration
 }
 
 export function isCompiledRouteOptions(value: unknown): value is CompiledRouteOptions {
@@ -39,7 +74,11 @@ export function isCompiledRouteOptions(value: unknown): value is CompiledRouteOp
 }
 
 /** Validates and compiles one route's options. @throws LeakguardConfigError */
-export function compileRouteOptions(options: RouteOptions | undefined, option: string): CompiledRouteOptions {
+export function compileRouteOptions(
+  options: RouteOptions | undefined,
+  option: string,
+  params?: readonly string[],
+): CompiledRouteOptions {
   const raw = objectOption(options, option, ROUTE_OPTION_KEYS)
   const compiled: {
     [compiledBrand]: true
@@ -51,7 +90,8 @@ export function compileRouteOptions(options: RouteOptions | undefined, option: s
     rateLimit?: unknown
     issuesTokens?: boolean
     issuedTokenClaims?: readonly string[]
-  } = { [compiledBrand]: true }
+  } & RequestPolicies = { [compiledBrand]: true }
+  compileRequestPolicies(raw, option, params, compiled)
   if (raw.issuesTokens !== undefined) {
     if (typeof raw.issuesTokens !== 'boolean')
       fail(`${option}.issuesTokens`, `expected true or false, got ${describe(raw.issuesTokens)}`)
@@ -136,4 +176,67 @@ export function selectView(
   // A route with role views but no `allow`: a caller with none of the roles gets nothing.
   if (policy.views !== undefined) return { tree: undefined, kind: 'deny', roles: [] }
   return { tree: undefined, kind: 'allow', roles: [] }
+}
+
+/** The request-side members of compiled route options, while they are built. */
+interface RequestPolicies {
+  accept?: ProjectionNode
+  acceptViews?: Map<string, ProjectionNode>
+  acceptQuery?: ProjectionNode
+  onUnknown?: 'drop' | 'reject'
+  owner?: OwnerCheck
+  ownerPath?: OwnerPath
+  ownerDenied?: 403 | 404
+  enumeration?: CompiledEnumeration
+}
+
+/** The request-side members of route options: `accept*`, `owner*`, `enumeration`. */
+function compileRequestPolicies(
+  raw: Record<string, unknown>,
+  option: string,
+  params: readonly string[] | undefined,
+  compiled: RequestPolicies,
+): void {
+  if (raw.accept !== undefined) compiled.accept = compileAcceptList(raw.accept, `${option}.accept`)
+  if (raw.acceptViews !== undefined) {
+    if (!isPlainObject(raw.acceptViews))
+      fail(`${option}.acceptViews`, `expected an object of role -> paths, got ${describe(raw.acceptViews)}`)
+    compiled.acceptViews = new Map()
+    for (const [role, paths] of Object.entries(raw.acceptViews)) {
+      compiled.acceptViews.set(
+        role,
+        compileAcceptList(paths, `${option}.acceptViews[${JSON.stringify(role)}]`),
+      )
+    }
+  }
+  if (raw.acceptQuery !== undefined)
+    compiled.acceptQuery = compileAcceptList(raw.acceptQuery, `${option}.acceptQuery`)
+  if (raw.onUnknown !== undefined) {
+    if (raw.onUnknown !== 'drop' && raw.onUnknown !== 'reject')
+      fail(`${option}.onUnknown`, `expected 'drop' or 'reject', got ${describe(raw.onUnknown)}`)
+    if (raw.accept === undefined && raw.acceptViews === undefined && raw.acceptQuery === undefined)
+      fail(
+        `${option}.onUnknown`,
+        'applies to accept, acceptViews and acceptQuery, and the route has none of them',
+      )
+    compiled.onUnknown = raw.onUnknown as 'drop' | 'reject'
+  }
+  compiled.owner = functionOption<OwnerCheck>(raw.owner, `${option}.owner`)
+  if (compiled.owner === undefined) delete compiled.owner
+  if (raw.ownerPath !== undefined)
+    compiled.ownerPath = compileOwnerPath(raw.ownerPath, raw.ownerClaim, option)
+  else if (raw.ownerClaim !== undefined)
+    fail(`${option}.ownerClaim`, 'names the claim compared with ownerPath, and the route has no ownerPath')
+  if (raw.ownerDenied !== undefined) {
+    if (raw.ownerDenied !== 403 && raw.ownerDenied !== 404)
+      fail(
+        `${option}.ownerDenied`,
+        `expected 404 (the object does not exist for this caller) or 403, got ${describe(raw.ownerDenied)}`,
+      )
+    if (compiled.owner === undefined && compiled.ownerPath === undefined)
+      fail(`${option}.ownerDenied`, 'applies to owner and ownerPath, and the route has neither')
+    compiled.ownerDenied = raw.ownerDenied as 403 | 404
+  }
+  if (raw.enumeration !== undefined)
+    compiled.enumeration = compileEnumeration(raw.enumeration, `${option}.enumeration`, params)
 }

@@ -4,6 +4,7 @@ import {
   compareSpecificity,
   compilePattern,
   matchesPattern,
+  paramNames,
   type RoutePattern,
   splitPath,
 } from './pattern.js'
@@ -42,7 +43,10 @@ export function compileRouteTable(routes: unknown): RouteTable {
       )
     }
     byKey.set(pattern.key, source)
-    entries.push({ pattern, policy: compileRouteOptions(options as RouteOptions, option) })
+    entries.push({
+      pattern,
+      policy: compileRouteOptions(options as RouteOptions, option, paramNames(pattern)),
+    })
   }
   entries.sort((a, b) => compareSpecificity(a.pattern, b.pattern))
   return {

@@ -1,0 +1,404 @@
+import type { ProjectionNode } from '../allowlist/compile.js'
+import type { LeakguardEventMap, MemberPaths, Outcome, Severity } from '../audit/events.js'
+import type { Principal } from '../auth/principal.js'
+import { LeakguardRequestError } from '../errors.js'
+import { type ProblemDocument, problemBody } from '../http/problem.js'
+import { type InputRejection as RejectedRequest, rejection } from '../request-phase.js'
+import { paramsOf, type RoutePattern } from '../routes/pattern.js'
+import { type CompiledRouteOptions, mergeRouteOptions, selectView } from '../routes/policy.js'
+import { type AcceptedMembers, acceptMembers, type MemberLimits } from './accept.js'
+import type { EnumerationDetector, EnumerationSubject } from './enumeration.js'
+
+/** What an adapter knows of a request's input when it asks for the request-side policies. */
+export interface RequestInput {
+  /** The parsed body, when the framework (or the app's parser) has parsed one. */
+  readonly body?: unknown
+  /**
+   * Whether the body can be read now: `false` while a body is still to be parsed (Express and Koa
+   * before the app's body parser). Body checks, and `owner` functions that take the body, wait for
+   * a later call. @default true
+   */
+  readonly bodyReady?: boolean
+  /** The parsed query, as the handler will read it. */
+  readonly query?: unknown
+  /** Path parameters as the framework's router decoded them; else leakguard's own route match. */
+  readonly params?: Readonly<Record<string, string>> | undefined
+  /** Route-level options given in the framework's idiom. */
+  readonly routeOptions?: CompiledRouteOptions | undefined
+}
+
+/** What the request-side policies decided: what the handler reads, or leakguard's refusal. */
+export type InputDecision =
+  | {
+      readonly allowed: true
+      /** The body to hand to the handler: the same value when nothing was dropped. */
+      readonly body: unknown
+      readonly query: unknown
+      /** Whether `body` (or `query`) is a new value the adapter must put in place. */
+      readonly bodyChanged: boolean
+      readonly queryChanged: boolean
+    }
+  | RejectedRequest
+
+/** What the input phase keeps of a request between calls (leakguard(), a body checkpoint). */
+export interface InputState {
+  query?: boolean
+  /** The body was checked at least once (it is checked again on every call: parsers mutate it). */
+  body?: boolean
+  /** The last body value handed out after a check: the same value again is not checked (or reported) twice. */
+  checked?: unknown
+  /** `true` once the owner check ran; `'pending'` while one that reads the body waits for it. */
+  owner?: boolean | 'pending'
+  enumeration?: boolean
+  /** A refusal decided where it could not be answered (a body setter): the next check answers it. */
+  refusal?: RejectedRequest
+}
+
+/** What the input phase reads of a request. */
+export interface InputContext {
+  readonly method: string
+  readonly targetPath: string
+  readonly route: string | undefined
+  readonly principal: Principal | undefined
+  readonly entry: { readonly pattern: RoutePattern; readonly policy: CompiledRouteOptions } | undefined
+  readonly input: InputState
+}
+
+type Emit = <T extends keyof LeakguardEventMap>(
+  type: T,
+  severity: Severity,
+  outcome: Outcome,
+  context: InputContext,
+  status: number,
+  details: () => LeakguardEventMap[T],
+) => void
+
+interface Dependencies {
+  readonly mode: 'enforce' | 'report'
+  readonly limits: MemberLimits
+  readonly emit: Emit
+  readonly mask: (text: string) => string
+  /** The caller's roles (token roles, or `getRoles`). @throws when `getRoles` throws */
+  readonly roles: (context: InputContext) => readonly string[]
+  /** Who the enumeration detector counts. */
+  readonly subject: (context: InputContext, by: 'principal' | 'address' | 'auto') => EnumerationSubject
+  /** The guard's enumeration detector, built on first use. */
+  readonly enumeration: () => EnumerationDetector
+  /** Reports a store failure of the detector (the request goes on). */
+  readonly detectorFailed: (context: InputContext, error: unknown) => void
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>)?.then === 'function'
+}
+
+/** Whether a route has anything for the input phase to do. */
+export function hasInputPolicies(policy: CompiledRouteOptions | undefined): boolean {
+  return (
+    policy !== undefined &&
+    (policy.accept !== undefined ||
+      policy.acceptViews !== undefined ||
+      policy.acceptQuery !== undefined ||
+      policy.owner !== undefined ||
+      policy.enumeration !== undefined)
+  )
+}
+
+/** Whether a route checks request bodies (so a body parser must hand leakguard the body). */
+export function checksBody(policy: CompiledRouteOptions | undefined): boolean {
+  return policy !== undefined && (policy.accept !== undefined || policy.acceptViews !== undefined)
+}
+
+/**
+ * The request-side policies, run before the handler: `acceptQuery`, `accept` (with role views),
+ * the enumeration detector, then `owner`. Each runs once per request, however many times an
+ * adapter asks (leakguard(), a route helper, a body checkpoint).
+ */
+export function createInputPhase(deps: Dependencies) {
+  const { mode, limits, emit } = deps
+  const failure: Outcome = mode === 'report' ? 'unknown' : 'failure'
+
+  const memberPaths = (result: Pick<AcceptedMembers, 'dropped' | 'paths' | 'truncated'>): MemberPaths => ({
+    count: result.dropped,
+    paths: result.paths.map((path) => deps.mask(path)),
+    truncated: result.truncated,
+  })
+
+  function refuseMembers(
+    context: InputContext,
+    source: 'body' | 'query',
+    error: LeakguardRequestError,
+    members: MemberPaths,
+  ): RejectedRequest | undefined {
+    emit('request.rejected_members', 'warn', failure, context, error.status, () => ({
+      source,
+      members,
+      reason: { code: error.code, message: error.message },
+    }))
+    if (mode === 'report') return undefined
+    const body: ProblemDocument & { members?: readonly string[] } =
+      members.count === 0
+        ? problemBody(error.status, error.message)
+        : {
+            ...problemBody(error.status, `The request ${source} sets members this endpoint does not accept.`),
+            members: members.paths,
+          }
+    return rejection(error.status, error.code, body)
+  }
+
+  /**
+   * Checks one input against its allowlist. @returns the value to use, or the refusal
+   */
+  function checkMembers(
+    context: InputContext,
+    source: 'body' | 'query',
+    value: unknown,
+    tree: ProjectionNode,
+    onUnknown: 'drop' | 'reject',
+  ): { value: unknown; changed: boolean } | RejectedRequest {
+    let result: AcceptedMembers
+    try {
+      result = acceptMembers(value, tree, limits)
+    } catch (error) {
+      const refusal = refuseMembers(context, source, error as LeakguardRequestError, {
+        count: 0,
+        paths: [],
+        truncated: false,
+      })
+      return refusal ?? { value, changed: false }
+    }
+    if (result.dropped === 0) return { value, changed: false }
+    const members = memberPaths(result)
+    if (onUnknown === 'reject') {
+      const error = result.forbidden
+        ? new LeakguardRequestError(
+            'ERR_LG_REQUEST_FORBIDDEN_MEMBER',
+            422,
+            'the request sets a member that is never accepted',
+          )
+        : new LeakguardRequestError(
+            'ERR_LG_REQUEST_UNKNOWN_MEMBERS',
+            422,
+            'the request sets members the route does not accept',
+          )
+      return refuseMembers(context, source, error, members) ?? { value, changed: false }
+    }
+    emit('request.member_dropped', result.forbidden ? 'warn' : 'info', 'success', context, 0, () => ({
+      source,
+      members,
+    }))
+    return mode === 'report' ? { value, changed: false } : { value: result.value, changed: true }
+  }
+
+  /** The accept tree of the caller: its role views' union, else `accept`. */
+  function acceptTreeOf(context: InputContext, policy: CompiledRouteOptions): ProjectionNode | undefined {
+    if (policy.acceptViews === undefined) return policy.accept
+    const selected = selectView(
+      { ...policy, allow: policy.accept, views: policy.acceptViews } as CompiledRouteOptions,
+      deps.roles(context),
+    )
+    // A caller with none of the roles and no `accept`: nothing may be set.
+    return selected.tree ?? (selected.kind === 'deny' ? EMPTY_TREE : undefined)
+  }
+
+  function paramsFor(context: InputContext, input: RequestInput): Readonly<Record<string, string>> {
+    if (input.params !== undefined) return input.params
+    return Object.freeze(
+      context.entry === undefined ? {} : paramsOf(context.entry.pattern, context.targetPath),
+    )
+  }
+
+  function denied(
+    context: InputContext,
+    policy: CompiledRouteOptions,
+    code: 'ERR_LG_REQUEST_NOT_OWNER' | 'ERR_LG_REQUEST_OWNER_FAILED',
+    message: string,
+  ): RejectedRequest | undefined {
+    const status = policy.ownerDenied ?? 404
+    emit('access.denied', 'warn', failure, context, status, () => ({
+      check: 'owner' as const,
+      status,
+      reason: { code, message },
+    }))
+    return mode === 'report' ? undefined : rejection(status, code, problemBody(status))
+  }
+
+  /** Runs the route's `owner` check. */
+  function checkOwner(
+    context: InputContext,
+    policy: CompiledRouteOptions,
+    params: Readonly<Record<string, string>>,
+    body: unknown,
+  ): RejectedRequest | undefined | Promise<RejectedRequest | undefined> {
+    const settle = (verdict: unknown) =>
+      verdict === true
+        ? undefined
+        : denied(context, policy, 'ERR_LG_REQUEST_NOT_OWNER', 'the owner check denied the caller')
+    const failed = (error: unknown) =>
+      denied(
+        context,
+        policy,
+        'ERR_LG_REQUEST_OWNER_FAILED',
+        `the owner check failed: ${deps.mask(String((error as Error)?.message ?? error)).slice(0, 200)}`,
+      )
+    try {
+      const verdict = policy.owner!(context.principal, params, body)
+      return isPromise(verdict) ? verdict.then(settle, failed) : settle(verdict)
+    } catch (error) {
+      return failed(error)
+    }
+  }
+
+  function checkEnumeration(
+    context: InputContext,
+    policy: CompiledRouteOptions,
+    params: Readonly<Record<string, string>>,
+  ): RejectedRequest | undefined | Promise<RejectedRequest | undefined> {
+    const rule = policy.enumeration!
+    const names = rule.param === undefined ? Object.keys(params).sort() : [rule.param]
+    if (names.length === 0 || names.some((name) => params[name] === undefined)) return undefined
+    const id = names.map((name) => params[name]).join('\u0000')
+    const route = context.route ?? context.targetPath
+    const settle = (verdict: { refused: boolean; retryAfterMs?: number }) => {
+      if (!verdict.refused || mode === 'report') return undefined
+      const seconds = Math.max(1, Math.ceil((verdict.retryAfterMs ?? 1000) / 1000))
+      return rejection(
+        429,
+        'ERR_LG_REQUEST_ENUMERATION',
+        problemBody(429, 'Too many distinct objects requested; try again later.'),
+        {
+          'retry-after': String(seconds),
+        },
+      )
+    }
+    const failed = (error: unknown) => {
+      deps.detectorFailed(context, error)
+      return undefined
+    }
+    try {
+      const verdict = deps.enumeration().check(route, deps.subject(context, rule.by), id, rule, context)
+      return isPromise(verdict) ? verdict.then(settle, failed) : settle(verdict)
+    } catch (error) {
+      return failed(error)
+    }
+  }
+
+  return {
+    /**
+     * Applies the request-side policies that can run with what `input` holds. Never throws;
+     * synchronous unless an owner check or the detector's store is asynchronous.
+     */
+    check(context: InputContext, input: RequestInput): InputDecision | Promise<InputDecision> {
+      const policy = mergeRouteOptions(context.entry?.policy, input.routeOptions)
+      const state = context.input
+      let body = input.body
+      let query = input.query
+      let bodyChanged = false
+      let queryChanged = false
+      const bodyReady = input.bodyReady !== false
+      if (policy === undefined || !hasInputPolicies(policy))
+        return { allowed: true, body, query, bodyChanged, queryChanged }
+      if (state.refusal !== undefined) return state.refusal
+      if (policy.acceptQuery !== undefined && state.query !== true && query !== undefined) {
+        const checked = checkMembers(context, 'query', query, policy.acceptQuery, policy.onUnknown ?? 'drop')
+        if ('allowed' in checked) return checked
+        state.query = true
+        query = checked.value
+        queryChanged = checked.changed
+      }
+      if (bodyReady) {
+        const checked = checkBody(context, policy, body)
+        if ('allowed' in checked) return checked
+        body = checked.value
+        bodyChanged = checked.changed
+      }
+      const params = paramsFor(context, input)
+      const decided = (): InputDecision => ({ allowed: true, body, query, bodyChanged, queryChanged })
+      const afterEnumeration = (
+        refusal: RejectedRequest | undefined,
+      ): InputDecision | Promise<InputDecision> => {
+        if (refusal !== undefined) return refusal
+        if (policy.owner === undefined || state.owner === true) return decided()
+        // An owner check that reads the body waits for it (Express and Koa parse after leakguard()).
+        if (!bodyReady && policy.owner.length >= 3) {
+          state.owner = 'pending'
+          return decided()
+        }
+        state.owner = true
+        const owner = checkOwner(context, policy, params, body)
+        return isPromise(owner) ? owner.then((denial) => denial ?? decided()) : (owner ?? decided())
+      }
+      if (policy.enumeration === undefined || state.enumeration === true) return afterEnumeration(undefined)
+      state.enumeration = true
+      const counted = checkEnumeration(context, policy, params)
+      return isPromise(counted) ? counted.then(afterEnumeration) : afterEnumeration(counted)
+    },
+    /**
+     * Checks a body the moment a parser sets it (Express `req.body`, Koa `ctx.request.body`), where
+     * nothing can be answered: returns what the handler may read, and keeps a refusal for the next
+     * {@link check}. Never throws.
+     */
+    filterBody(
+      context: InputContext,
+      body: unknown,
+      routeOptions: CompiledRouteOptions | undefined,
+    ): unknown {
+      const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
+      if (!checksBody(policy) || context.input.refusal !== undefined) return body
+      const checked = checkBody(context, policy!, body)
+      if (!('allowed' in checked)) return checked.value
+      context.input.refusal = checked
+      // Nothing of what was refused reaches a handler that runs anyway.
+      return body === undefined || body === null || typeof body !== 'object'
+        ? undefined
+        : Array.isArray(body)
+          ? []
+          : {}
+    },
+    /** Whether a check is still waiting for the body: an owner check, or a body never checked. */
+    waiting(context: InputContext, policy: CompiledRouteOptions | undefined): 'owner' | 'body' | undefined {
+      if (context.input.owner === 'pending') return 'owner'
+      return checksBody(policy) && context.input.body !== true ? 'body' : undefined
+    },
+  }
+
+  /** The body against the caller's accept view: what the handler may read, or the refusal. */
+  function checkBody(
+    context: InputContext,
+    policy: CompiledRouteOptions,
+    body: unknown,
+  ): { value: unknown; changed: boolean } | RejectedRequest {
+    if (!checksBody(policy)) return { value: body, changed: false }
+    let tree: ProjectionNode | undefined
+    try {
+      tree = acceptTreeOf(context, policy)
+    } catch (error) {
+      return refuseMembersOf(context, error) ?? { value: body, changed: false }
+    }
+    const state = context.input
+    if (state.body === true && body === state.checked && typeof body === 'object' && body !== null)
+      return { value: body, changed: false }
+    state.body = true
+    if (tree === undefined) return { value: body, changed: false }
+    const checked = checkMembers(context, 'body', body, tree, policy.onUnknown ?? 'drop')
+    if (!('allowed' in checked)) state.checked = checked.value
+    return checked
+  }
+
+  function refuseMembersOf(context: InputContext, error: unknown): RejectedRequest | undefined {
+    // getRoles threw: the body cannot be checked against the caller's view; refuse, fail closed.
+    emit('request.rejected_members', 'error', failure, context, 500, () => ({
+      source: 'body' as const,
+      members: { count: 0, paths: [], truncated: false },
+      reason: {
+        code: 'ERR_LG_REQUEST_UNSUPPORTED_BODY' as const,
+        message: `getRoles failed: ${String((error as Error)?.message ?? error).slice(0, 200)}`,
+      },
+    }))
+    return mode === 'report' ? undefined : rejection(500, 'ERR_LG_REQUEST_INTERNAL', problemBody(500))
+  }
+}
+
+const EMPTY_TREE: ProjectionNode = Object.freeze({ keep: false, children: null, any: null })
+
+export type InputPhase = ReturnType<typeof createInputPhase>

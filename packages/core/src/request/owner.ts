@@ -1,0 +1,134 @@
+import { parsePath } from '../allowlist/parse.js'
+import type { Principal } from '../auth/principal.js'
+import { describe, fail } from '../lib/validate.js'
+
+/**
+ * A route's object-level check, run before the handler: `true` lets the request through; anything
+ * else (false, a throw, a rejection) answers `ownerDenied` (404 by default).
+ * @param principal the verified caller (`undefined` for anonymous callers of optional routes)
+ * @param params the route's path parameters, decoded (`{ id: '1001' }`)
+ * @param body the parsed request body, after `accept` (undefined when there is none)
+ */
+export type OwnerCheck = (
+  principal: Principal | undefined,
+  params: Readonly<Record<string, string>>,
+  body: unknown,
+) => boolean | Promise<boolean>
+
+/** A compiled `ownerPath`: where the owner of a response object (or of each list item) is. */
+export interface OwnerPath {
+  readonly source: string
+  /** Names down to the list whose items are checked one by one; `null`: the body is one object. */
+  readonly list: readonly string[] | null
+  /** Names from the object (or item) down to its owner value. */
+  readonly member: readonly string[]
+  /** Dotted claim path compared with the owner value (`sub` by default). */
+  readonly claim: readonly string[]
+}
+
+/**
+ * Compiles `ownerPath` (`'$.userId'`, `'$.items[*].ownerId'`, `'$[*].owner.id'`) and `ownerClaim`.
+ * One `[*]` at most: it marks the list whose items are filtered.
+ * @throws LeakguardConfigError
+ */
+export function compileOwnerPath(path: unknown, claim: unknown, option: string): OwnerPath {
+  const segments = parsePath(path, `${option}.ownerPath`)
+  const wildcards = segments.filter((segment) => segment.kind === 'any').length
+  if (wildcards > 1)
+    fail(`${option}.ownerPath`, `has ${wildcards} [*]; use one, on the list whose items belong to callers`)
+  const star = segments.findIndex((segment) => segment.kind === 'any')
+  const names = (from: number, to: number) =>
+    segments.slice(from, to).map((segment) => (segment.kind === 'name' ? segment.name : ''))
+  const member = star === -1 ? names(0, segments.length) : names(star + 1, segments.length)
+  if (member.length === 0)
+    fail(
+      `${option}.ownerPath`,
+      `${describe(path)} names no member: end it with the owner's member, e.g. '$[*].userId'`,
+    )
+  let claimPath: string[] = ['sub']
+  if (claim !== undefined) {
+    if (typeof claim !== 'string' || !/^[^.\s]+(?:\.[^.\s]+)*$/.test(claim))
+      fail(`${option}.ownerClaim`, `expected a claim name such as 'sub' or 'org.id', got ${describe(claim)}`)
+    claimPath = (claim as string).split('.')
+  }
+  return Object.freeze({
+    source: path as string,
+    list: star === -1 ? null : names(0, star),
+    member: Object.freeze(member),
+    claim: Object.freeze(claimPath),
+  })
+}
+
+/** A value as JSON would write it: `toJSON` applied (a Date, an ORM document). */
+function asJson(value: unknown): unknown {
+  return typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+    ? (value as { toJSON(): unknown }).toJSON()
+    : value
+}
+
+function memberAt(value: unknown, names: readonly string[]): unknown {
+  let at = asJson(value)
+  for (const name of names) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at) || !Object.hasOwn(at, name))
+      return undefined
+    at = asJson((at as Record<string, unknown>)[name])
+  }
+  return at
+}
+
+/** What a caller owns: the claim's value, or each value of an array claim (a list of tenants). */
+function ownedValues(principal: Principal | undefined, claim: readonly string[]): readonly string[] {
+  if (principal === undefined) return []
+  const value = claim.length === 1 && claim[0] === 'sub' ? principal.sub : memberAt(principal.claims, claim)
+  const list = Array.isArray(value) ? value : [value]
+  return list.filter((item) => typeof item === 'string' || typeof item === 'number').map(String)
+}
+
+function owns(owned: readonly string[], value: unknown): boolean {
+  return (typeof value === 'string' || typeof value === 'number') && owned.includes(String(value))
+}
+
+/** What {@link applyOwnerPath} decided. */
+export type OwnerPathResult =
+  /** The object is not the caller's (or has no owner): answer `ownerDenied`. */
+  | { readonly denied: true }
+  /** Send `body`: the same value, or a copy without the items that are not the caller's. */
+  | { readonly denied: false; readonly body: unknown; readonly dropped: number }
+
+/**
+ * Compares the owner of a response body with the caller. One object: denied unless its owner is
+ * the caller. A list: items that are not the caller's are dropped (the app's value is copied along
+ * the path, never changed); a body without the list where the list should be is denied.
+ */
+export function applyOwnerPath(
+  body: unknown,
+  path: OwnerPath,
+  principal: Principal | undefined,
+): OwnerPathResult {
+  const owned = ownedValues(principal, path.claim)
+  if (path.list === null)
+    return owns(owned, memberAt(body, path.member)) ? { denied: false, body, dropped: 0 } : { denied: true }
+  const list = path.list.length === 0 ? body : memberAt(body, path.list)
+  if (!Array.isArray(list)) return { denied: true }
+  const kept = list.filter((item) => owns(owned, memberAt(item, path.member)))
+  const dropped = list.length - kept.length
+  if (dropped === 0) return { denied: false, body, dropped }
+  return { denied: false, body: replaceAt(body, path.list, kept), dropped }
+}
+
+/** `body` with the value at `names` replaced, copying each container on the way. */
+function replaceAt(body: unknown, names: readonly string[], value: unknown): unknown {
+  if (names.length === 0) return value
+  const [name, ...rest] = names
+  const record = asJson(body) as Record<string, unknown>
+  const copy: Record<string, unknown> = { ...record }
+  Object.defineProperty(copy, name!, {
+    value: replaceAt(record[name!], rest, value),
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  })
+  return copy
+}
