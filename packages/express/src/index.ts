@@ -4,6 +4,9 @@ import {
   createGuard,
   type Guard,
   type GuardOptions,
+  hasRequestBody,
+  type InputDecision,
+  type InputRejection,
   isGuard,
   isJsonContentType,
   isTextContentType,
@@ -39,7 +42,7 @@ interface RequestState {
   readonly guard: Guard<Request>
   readonly context: RequestContext
   /** Sends leakguard's own refusal, bypassing the response filter. */
-  reject(decision: RejectedRequest): void
+  reject(decision: RejectedRequest | InputRejection): void
 }
 const requestStates = new WeakMap<Request, RequestState>()
 
@@ -48,13 +51,69 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 /** Runs a request-phase decision: the handler chain goes on, or the refusal is sent. */
-function settle(
-  decision: RequestDecision | Promise<RequestDecision>,
-  next: NextFunction,
-  onDecision: (decision: RequestDecision) => void,
-): void {
+function settle<D>(decision: D | Promise<D>, next: NextFunction, onDecision: (decision: D) => void): void {
   if (isPromise(decision)) decision.then(onDecision).catch(next)
   else onDecision(decision)
+}
+
+/** Requests whose `req.body` leakguard watches. */
+const watched = new WeakSet<Request>()
+
+/**
+ * Makes `req.body` an accessor that checks what a body parser assigns, the moment it assigns it:
+ * the handler reads only accepted members even without a `leakguard.body()` checkpoint.
+ */
+function watchBody(req: Request, state: RequestState): void {
+  if (watched.has(req)) return
+  watched.add(req)
+  let value: unknown = req.body
+  Object.defineProperty(req, 'body', {
+    configurable: true,
+    enumerable: true,
+    get: () => value,
+    set: (next: unknown) => {
+      value = state.guard.filterBody(state.context, next, routeOptionsOf.get(req))
+    },
+  })
+}
+
+/**
+ * The request-side policies (`acceptQuery`, `accept`, enumeration, `owner`) with what Express has
+ * parsed so far: then `next()`, or leakguard's refusal.
+ */
+function checkInput(
+  req: Request,
+  state: RequestState,
+  routeOptions: CompiledRouteOptions | undefined,
+  params: Record<string, string> | undefined,
+  next: NextFunction,
+): void {
+  const { guard, context } = state
+  if (!guard.hasInputPolicies(context, routeOptions)) {
+    next()
+    return
+  }
+  if (guard.checksBody(context, routeOptions)) watchBody(req, state)
+  const decision = guard.checkInput(context, {
+    body: req.body,
+    bodyReady: req.body !== undefined || !hasRequestBody(req.headers),
+    query: req.query,
+    params,
+    routeOptions,
+  })
+  settle(decision, next, (settled: InputDecision) => {
+    if (!settled.allowed) return state.reject(settled)
+    if (settled.bodyChanged) req.body = settled.body
+    // Express 5 reads req.query through a getter on the prototype: an own value shadows it.
+    if (settled.queryChanged)
+      Object.defineProperty(req, 'query', {
+        value: settled.query,
+        writable: true,
+        configurable: true,
+        enumerable: true,
+      })
+    next()
+  })
 }
 
 /**
@@ -240,8 +299,8 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       if (!raw.seen()) guard.unfilteredResponse(context, { status: res.statusCode, via: 'raw' })
     })
 
-    /** leakguard's own 400/401/403: written raw, past the response filter. */
-    const reject = (decision: RejectedRequest): void => {
+    /** leakguard's own refusals (400/401/403/404/413/415/422/429/503): written raw, past the response filter. */
+    const reject = (decision: RejectedRequest | InputRejection): void => {
       inside = true
       try {
         res.statusCode = decision.status
@@ -253,13 +312,14 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         inside = false
       }
     }
-    requestStates.set(req, { guard, context, reject })
     res.once('finish', () => guard.endRequest(context, res.statusCode))
-    settle(guard.checkRequest(context, { headers: req.headers }), next, (decision) => {
+    const state: RequestState = { guard, context, reject }
+    requestStates.set(req, state)
+    settle(guard.checkRequest(context, { headers: req.headers }), next, (decision: RequestDecision) => {
       if (!decision.allowed) return reject(decision)
       for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value)
       req.leakguard = { requestId: context.requestId, principal: decision.principal }
-      next()
+      checkInput(req, state, undefined, undefined, next)
     })
   }
   watchUnguardedResponses(middleware, guard)
@@ -276,22 +336,60 @@ function route(options: RouteOptions): RequestHandler {
   const compiled = compileRouteHelper(options)
   return function leakguardRoute(req: Request, res: Response, next: NextFunction): void {
     routeOptionsOf.set(req, compiled)
-    if (compiled.auth === undefined && compiled.rateLimit === undefined) {
-      next()
-      return
-    }
     const state = requestStates.get(req)
     if (state === undefined) {
-      next(new Error('leakguard.route() with auth or rateLimit needs leakguard() mounted before the route'))
+      if (compiled.auth === undefined && compiled.rateLimit === undefined && !hasRequestPolicies(compiled)) {
+        next()
+        return
+      }
+      next(
+        new Error(
+          'leakguard.route() with auth, rateLimit, accept, owner or enumeration needs leakguard() mounted before the route',
+        ),
+      )
+      return
+    }
+    const params =
+      Object.keys(req.params ?? {}).length === 0 ? undefined : (req.params as Record<string, string>)
+    if (compiled.auth === undefined && compiled.rateLimit === undefined) {
+      checkInput(req, state, compiled, params, next)
       return
     }
     const decision = state.guard.checkRequest(state.context, { headers: req.headers, routeOptions: compiled })
-    settle(decision, next, (settled) => {
+    settle(decision, next, (settled: RequestDecision) => {
       if (!settled.allowed) return state.reject(settled)
       for (const [name, value] of Object.entries(settled.headers)) res.setHeader(name, value)
       req.leakguard = { requestId: state.context.requestId, principal: settled.principal }
-      next()
+      checkInput(req, state, compiled, params, next)
     })
+  }
+}
+
+/** Whether route options hold request-side policies. */
+function hasRequestPolicies(options: CompiledRouteOptions): boolean {
+  return (
+    options.accept !== undefined ||
+    options.acceptViews !== undefined ||
+    options.acceptQuery !== undefined ||
+    options.owner !== undefined ||
+    options.enumeration !== undefined
+  )
+}
+
+/**
+ * The body checkpoint: mount it after your body parsers (`app.use(express.json(), leakguard.body())`)
+ * so the request-side policies that read the body (`accept` with `onUnknown: 'reject'`, an `owner`
+ * check that takes the body) answer before any route runs. Without it, accepted members are still
+ * enforced when the parser sets `req.body`, but a refusal cannot be answered.
+ */
+function body(): RequestHandler {
+  return function leakguardBody(req: Request, _res: Response, next: NextFunction): void {
+    const state = requestStates.get(req)
+    if (state === undefined) {
+      next(new Error('leakguard.body() needs leakguard() mounted before it'))
+      return
+    }
+    checkInput(req, state, routeOptionsOf.get(req), undefined, next)
   }
 }
 
@@ -299,8 +397,11 @@ function route(options: RouteOptions): RequestHandler {
  * Express middleware for leakguard. `leakguard(options)` or `leakguard(guard)` filters responses;
  * `leakguard.route(options)` sets options for one route; `leakguard.errorHandler()` renders errors.
  */
-export const leakguard: typeof createMiddleware & { route: typeof route; errorHandler: typeof errorHandler } =
-  Object.assign(createMiddleware, { route, errorHandler })
+export const leakguard: typeof createMiddleware & {
+  route: typeof route
+  body: typeof body
+  errorHandler: typeof errorHandler
+} = Object.assign(createMiddleware, { route, body, errorHandler })
 
 export type { Guard, GuardOptions, LeakguardRequestState, RouteOptions } from '@leakguard/core'
 export { defineLeakguard } from '@leakguard/core'

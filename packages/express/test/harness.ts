@@ -31,7 +31,12 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
         })
       }
       const guard = leakguard(spec.leakguard as LeakguardOptions)
+      const parsers = [createExpress.json(), createExpress.urlencoded({ extended: true })]
+      const parse = spec.middleware?.bodyParser
+      if (parse === 'before-leakguard') app.use(...parsers)
       if (spec.order !== 'routes-first') app.use(guard)
+      if (parse === true) app.use(...parsers, leakguard.body())
+      if (parse === 'no-checkpoint') app.use(...parsers)
       if (spec.middleware?.compress === 'misplaced') app.use(compression({ threshold: 0 }))
       if (spec.middleware?.methodOverride) {
         app.use((req: Request, _res: Response, next: () => void) => {
@@ -45,7 +50,12 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
         const handlers: RequestHandler[] = []
         if (route.routeOptions !== undefined) handlers.push(leakguard.route(route.routeOptions))
         handlers.push((req: Request, res: Response, next: NextFunction) => {
-          const body = route.body({ leakguard: req.leakguard })
+          const body = route.body({
+            leakguard: req.leakguard,
+            body: req.body,
+            query: req.query,
+            params: req.params as Record<string, string>,
+          })
           const { kind, contentType } = bodyKind(route, body)
           if (kind === 'throw') throw body
           if (kind === 'web-response') return void sendWebResponse(res, webResponse(route, body)).catch(next)
@@ -64,7 +74,7 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
           if (kind === 'web-stream') return void Readable.fromWeb(sent as WebReadableStream).pipe(res)
           res.send(sent)
         })
-        const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'
+        const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'
         router[method](route.path, ...handlers)
       }
       app.use(spec.prefix ?? '/', router)

@@ -4,11 +4,14 @@ import {
   createGuard,
   type Guard,
   type GuardOptions,
+  type InputDecision,
+  type InputRejection,
   isGuard,
   type LeakguardRequestState,
   type RouteOptions as LeakguardRouteOptions,
   PROBLEM_CONTENT_TYPE,
   problemForError,
+  type RejectedRequest,
   type RequestContext,
   type RequestDecision,
   type SerializedDecision,
@@ -223,6 +226,16 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     return context
   }
 
+  /** Sends leakguard's own refusal; its problem body is not filtered. */
+  const refuse = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    decision: RejectedRequest | InputRejection,
+  ): void => {
+    rejected.add(request)
+    reply.code(decision.status).headers(decision.headers).type(decision.contentType).send(decision.payload)
+  }
+
   fastify.decorateRequest('leakguard', undefined as unknown as LeakguardRequestState)
 
   // Validate every route's options at startup, not on its first request.
@@ -250,12 +263,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     })
     const apply = (decision: RequestDecision): void => {
       if (!decision.allowed) {
-        rejected.add(request)
-        reply
-          .code(decision.status)
-          .headers(decision.headers)
-          .type(decision.contentType)
-          .send(decision.payload)
+        refuse(request, reply, decision)
         return
       }
       reply.headers(decision.headers)
@@ -269,6 +277,37 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       return next(error as Error)
     }
     const decision = guard.checkRequest(context, { headers: request.headers, routeOptions })
+    if (decision instanceof Promise) decision.then(apply).catch(next)
+    else apply(decision)
+  })
+
+  // Request-side policies (accept, owner, enumeration) once Fastify has parsed the body and query:
+  // what the handler reads is what leakguard checked.
+  fastify.addHook('preValidation', (request, reply, next) => {
+    const context = contexts.get(request)
+    if (context === undefined || rejected.has(request)) return next()
+    let routeOptions: CompiledRouteOptions | undefined
+    try {
+      routeOptions = routeOptionsOf(request)
+    } catch (error) {
+      return next(error as Error)
+    }
+    if (!guard.hasInputPolicies(context, routeOptions)) return next()
+    const apply = (decision: InputDecision): void => {
+      if (!decision.allowed) {
+        refuse(request, reply, decision)
+        return
+      }
+      if (decision.bodyChanged) request.body = decision.body
+      if (decision.queryChanged) request.query = decision.query
+      next()
+    }
+    const decision = guard.checkInput(context, {
+      body: request.body,
+      query: request.query,
+      params: request.params as Record<string, string> | undefined,
+      routeOptions,
+    })
     if (decision instanceof Promise) decision.then(apply).catch(next)
     else apply(decision)
   })

@@ -27,7 +27,12 @@ export const fastifyHarness: AdapterHarness = {
               url: route.path,
               config: route.routeOptions === undefined ? {} : { leakguard: route.routeOptions },
               handler: async (request, reply) => {
-                const body = route.body({ leakguard: request.leakguard })
+                const body = route.body({
+                  leakguard: request.leakguard,
+                  body: request.body,
+                  query: request.query,
+                  params: request.params as Record<string, string>,
+                })
                 const { kind, contentType } = bodyKind(route, body)
                 if (kind === 'throw') throw body
                 if (kind === 'web-response') return webResponse(route, body)

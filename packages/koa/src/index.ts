@@ -7,6 +7,9 @@ import {
   createGuard,
   type Guard,
   type GuardOptions,
+  hasRequestBody,
+  type InputDecision,
+  type InputRejection,
   isGuard,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
@@ -29,13 +32,72 @@ export interface LeakguardState {
 }
 
 const routeOptionsOf = new WeakMap<Context, CompiledRouteOptions>()
-/** What `leakguard.route()` needs of the middleware that started the request. */
-const requestStates = new WeakMap<Context, { guard: Guard<Context>; context: RequestContext }>()
+/** What `leakguard.route()` and `leakguard.body()` need of the middleware that started the request. */
+interface RequestState {
+  readonly guard: Guard<Context>
+  readonly context: RequestContext
+}
+const requestStates = new WeakMap<Context, RequestState>()
+
+/** Requests whose `ctx.request.body` leakguard watches. */
+const watched = new WeakSet<Context>()
+
+/**
+ * Makes `ctx.request.body` an accessor that checks what a body parser assigns, the moment it
+ * assigns it: the handler reads only accepted members even without a `leakguard.body()` checkpoint.
+ */
+function watchBody(ctx: Context, state: RequestState): void {
+  if (watched.has(ctx)) return
+  watched.add(ctx)
+  const request = ctx.request as { body?: unknown }
+  let value: unknown = request.body
+  Object.defineProperty(request, 'body', {
+    configurable: true,
+    enumerable: true,
+    get: () => value,
+    set: (next: unknown) => {
+      value = state.guard.filterBody(state.context, next, routeOptionsOf.get(ctx))
+    },
+  })
+}
+
+/**
+ * The request-side policies (`acceptQuery`, `accept`, enumeration, `owner`) with what Koa has
+ * parsed so far: `undefined` to go on, or leakguard's refusal to send. Synchronous unless a
+ * policy is (an async owner check, a Redis store): most requests add no promise.
+ */
+function checkInput(
+  ctx: Context,
+  state: RequestState,
+  routeOptions: CompiledRouteOptions | undefined,
+  params: Record<string, string> | undefined,
+): InputRejection | undefined | Promise<InputRejection | undefined> {
+  const { guard, context } = state
+  if (!guard.hasInputPolicies(context, routeOptions)) return undefined
+  if (guard.checksBody(context, routeOptions)) watchBody(ctx, state)
+  const request = ctx.request as { body?: unknown }
+  const decision = guard.checkInput(context, {
+    body: request.body,
+    bodyReady: request.body !== undefined || !hasRequestBody(ctx.request.headers),
+    query: ctx.querystring === '' ? {} : ctx.query,
+    params,
+    routeOptions,
+  })
+  const apply = (settled: InputDecision): InputRejection | undefined => {
+    if (!settled.allowed) return settled
+    if (settled.bodyChanged) request.body = settled.body
+    // Koa's setter writes the query string back: ctx.querystring and ctx.url agree with ctx.query.
+    if (settled.queryChanged) ctx.query = settled.query as Context['query']
+    return undefined
+  }
+  return decision instanceof Promise ? decision.then(apply) : apply(decision)
+}
+
 /** Requests leakguard refused itself: their problem body is not filtered. */
 const rejected = new WeakSet<Context>()
 
-/** Sends leakguard's own 400/401/403. */
-function sendRejection(ctx: Context, decision: RejectedRequest): void {
+/** Sends leakguard's own refusal (400/401/403/404/413/415/422/429/503). */
+function sendRejection(ctx: Context, decision: RejectedRequest | InputRejection): void {
   rejected.add(ctx)
   ctx.status = decision.status
   ctx.set(decision.headers)
@@ -90,7 +152,11 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       requestId: context.requestId,
       principal: admission.principal,
     } satisfies LeakguardRequestState
-    requestStates.set(ctx, { guard, context })
+    const state: RequestState = { guard, context }
+    requestStates.set(ctx, state)
+    const checked = checkInput(ctx, state, undefined, undefined)
+    const refusal = checked instanceof Promise ? await checked : checked
+    if (refusal !== undefined) return sendRejection(ctx, refusal)
     /** Reports, once the response has ended, that its body never passed the engine. */
     const unfiltered = (via: UnfilteredVia): void => {
       const report = () => {
@@ -231,15 +297,22 @@ function errorHandler(options: ErrorHandlerOptions = {}): Middleware {
  */
 function route(options: RouteOptions): Middleware {
   const compiled = compileRouteHelper(options)
+  const requestSide =
+    compiled.accept !== undefined ||
+    compiled.acceptViews !== undefined ||
+    compiled.acceptQuery !== undefined ||
+    compiled.owner !== undefined ||
+    compiled.enumeration !== undefined
   return async function leakguardRoute(ctx: Context, next: Next): Promise<void> {
     routeOptionsOf.set(ctx, compiled)
+    if (compiled.auth === undefined && compiled.rateLimit === undefined && !requestSide) return next()
+    const state = requestStates.get(ctx)
+    if (state === undefined) {
+      throw new Error(
+        'leakguard.route() with auth, rateLimit, accept, owner or enumeration needs leakguard() registered before the router',
+      )
+    }
     if (compiled.auth !== undefined || compiled.rateLimit !== undefined) {
-      const state = requestStates.get(ctx)
-      if (state === undefined) {
-        throw new Error(
-          'leakguard.route() with auth or rateLimit needs leakguard() registered before the router',
-        )
-      }
       const decision = await state.guard.checkRequest(state.context, {
         headers: ctx.request.headers,
         routeOptions: compiled,
@@ -248,7 +321,36 @@ function route(options: RouteOptions): Middleware {
       ctx.set(decision.headers)
       ctx.state.leakguard = { requestId: state.context.requestId, principal: decision.principal }
     }
+    const params = ctx.params as Record<string, string> | undefined
+    const refusal = await checkInput(
+      ctx,
+      state,
+      compiled,
+      params !== undefined && Object.keys(params).length > 0 ? params : undefined,
+    )
+    if (refusal !== undefined) return sendRejection(ctx, refusal)
     return next()
+  }
+}
+
+/**
+ * The body checkpoint: register it after your body parser (`app.use(bodyParser())
+ * .use(leakguard.body())`) so the request-side policies that read the body (`accept` with
+ * `onUnknown: 'reject'`, an `owner` check that takes the body) answer before any route runs.
+ * Without it, accepted members are still enforced when the parser sets `ctx.request.body`, but a
+ * refusal cannot be answered.
+ */
+function body(): Middleware {
+  return function leakguardBody(ctx: Context, next: Next): Promise<void> {
+    const state = requestStates.get(ctx)
+    if (state === undefined) throw new Error('leakguard.body() needs leakguard() registered before it')
+    const go = (refusal: InputRejection | undefined): Promise<void> => {
+      if (refusal === undefined) return next()
+      sendRejection(ctx, refusal)
+      return Promise.resolve()
+    }
+    const checked = checkInput(ctx, state, routeOptionsOf.get(ctx), undefined)
+    return checked instanceof Promise ? checked.then(go) : go(checked)
   }
 }
 
@@ -256,8 +358,11 @@ function route(options: RouteOptions): Middleware {
  * Koa middleware for leakguard. `leakguard(options)` or `leakguard(guard)` filters responses;
  * `leakguard.route(options)` sets options for one route; `leakguard.errorHandler()` renders errors.
  */
-export const leakguard: typeof createMiddleware & { route: typeof route; errorHandler: typeof errorHandler } =
-  Object.assign(createMiddleware, { route, errorHandler })
+export const leakguard: typeof createMiddleware & {
+  route: typeof route
+  body: typeof body
+  errorHandler: typeof errorHandler
+} = Object.assign(createMiddleware, { route, body, errorHandler })
 
 export type { Guard, GuardOptions, LeakguardRequestState, RouteOptions } from '@leakguard/core'
 export { defineLeakguard } from '@leakguard/core'

@@ -1,3 +1,4 @@
+import { bodyParser } from '@koa/bodyparser'
 import etag from '@koa/etag'
 import Router from '@koa/router'
 import { type AdapterHarness, bodyKind, listen, materialize, webResponse } from '@leakguard/test-utils'
@@ -22,7 +23,11 @@ export const koaHarness: AdapterHarness = {
       })
     }
     const guard = leakguard(spec.leakguard as LeakguardOptions)
+    const parse = spec.middleware?.bodyParser
+    if (parse === 'before-leakguard') app.use(bodyParser())
     if (spec.order !== 'routes-first') app.use(guard)
+    if (parse === true) app.use(bodyParser()).use(leakguard.body())
+    if (parse === 'no-checkpoint') app.use(bodyParser())
     if (spec.middleware?.compress === 'misplaced') app.use(compress({ threshold: 0 }))
     if (spec.middleware?.methodOverride) {
       app.use((ctx, next) => {
@@ -37,7 +42,12 @@ export const koaHarness: AdapterHarness = {
       const handlers: Middleware[] = []
       if (route.routeOptions !== undefined) handlers.push(leakguard.route(route.routeOptions))
       handlers.push(async (ctx) => {
-        const body = route.body({ leakguard: ctx.state.leakguard })
+        const body = route.body({
+          leakguard: ctx.state.leakguard,
+          body: (ctx.request as { body?: unknown }).body,
+          query: ctx.query,
+          params: ctx.params,
+        })
         const { kind, contentType } = bodyKind(route, body)
         if (kind === 'throw') throw body
         if (kind === 'web-response') {

@@ -412,6 +412,144 @@ suite('RedisStore against a real Redis', () => {
     expect(admitted.reduce((a, b) => a + b, 0)).toBe(200)
   }, 30_000)
 
+  describe.each([
+    ['ioredis', () => io],
+    ['node-redis', () => node],
+  ] as const)('distinct members with %s', (_name, client) => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+    it('counts each member once, and says when it has seen one', async () => {
+      const store = new RedisStore(client())
+      const key = randomUUID()
+      const first = await store.distinct(key, '/orders/1001', 60_000, 10)
+      expect(first).toMatchObject({ count: 1, seen: false })
+      expect(first.resetIn).toBeGreaterThan(59_000)
+      expect(first.resetIn).toBeLessThanOrEqual(60_000)
+      expect(await store.distinct(key, '/orders/1002', 60_000, 10)).toMatchObject({ count: 2, seen: false })
+      expect(await store.distinct(key, '/orders/1001', 60_000, 10)).toMatchObject({ count: 2, seen: true })
+      expect(await store.distinct(randomUUID(), '/orders/1001', 60_000, 10)).toMatchObject({
+        count: 1,
+        seen: false,
+      })
+    })
+
+    it('holds at most cap members, and still knows the ones it holds once full', async () => {
+      const store = new RedisStore(client())
+      const key = randomUUID()
+      const counts = []
+      for (let i = 0; i < 6; i++) counts.push((await store.distinct(key, `id-${i}`, 60_000, 3)).count)
+      expect(counts).toEqual([1, 2, 3, 3, 3, 3])
+      expect(await store.distinct(key, 'id-0', 60_000, 3)).toMatchObject({ count: 3, seen: true })
+      expect(await store.distinct(key, 'id-4', 60_000, 3)).toMatchObject({ count: 3, seen: false })
+      expect(await io.scard(store.distinctKeyOf(key))).toBe(3)
+    })
+
+    it('only reads with cap 0, and never creates a set', async () => {
+      const store = new RedisStore(client(), { prefix: 'test:rl:' })
+      const key = randomUUID()
+      expect(await store.distinct(key, 'a', 60_000, 0)).toEqual({ count: 0, seen: false, resetIn: 0 })
+      expect(await io.exists(store.distinctKeyOf(key))).toBe(0)
+      await store.distinct(key, 'a', 60_000, 5)
+      const seen = await store.distinct(key, 'a', 60_000, 0)
+      expect(seen).toMatchObject({ count: 1, seen: true })
+      expect(seen.resetIn).toBeGreaterThan(0)
+      expect(await store.distinct(key, 'b', 60_000, 0)).toMatchObject({ count: 1, seen: false })
+      expect(await io.scard(store.distinctKeyOf(key))).toBe(1)
+    })
+
+    it('keeps a set for a fixed window from its first member, then starts over', async () => {
+      const store = new RedisStore(client())
+      const key = randomUUID()
+      await store.distinct(key, 'a', 300, 10)
+      await sleep(150)
+      // Adding late in the window does not extend it.
+      const late = await store.distinct(key, 'b', 300, 10)
+      expect(late).toMatchObject({ count: 2, seen: false })
+      expect(late.resetIn).toBeLessThanOrEqual(150)
+      await sleep(200)
+      expect(await store.distinct(key, 'a', 300, 0)).toEqual({ count: 0, seen: false, resetIn: 0 })
+      const again = await store.distinct(key, 'a', 300, 10)
+      expect(again).toMatchObject({ count: 1, seen: false })
+      expect(again.resetIn).toBeGreaterThan(200)
+    })
+
+    it('never holds more than cap members under 50 concurrent adds', async () => {
+      const store = new RedisStore(client())
+      const key = randomUUID()
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => store.distinct(key, `id-${i}`, 60_000, 10)),
+      )
+      // Ten were added, each seeing its own count; the other forty found the set full.
+      expect(results.map((result) => result.count).sort((a, b) => a - b)).toEqual([
+        ...Array.from({ length: 9 }, (_, i) => i + 1),
+        ...Array.from({ length: 41 }, () => 10),
+      ])
+      expect(results.every((result) => !result.seen)).toBe(true)
+      expect(await io.scard(store.distinctKeyOf(key))).toBe(10)
+    })
+
+    it('keeps its sets apart from the counters, hash-tagged under the prefix, with the window as TTL', async () => {
+      const store = new RedisStore(client(), { prefix: 'test:rl:' })
+      const key = randomUUID()
+      expect(store.distinctKeyOf(key)).toBe(`test:rl:{${key}}:d`)
+      await store.consume(key, [counter(5)], 1, 'consume')
+      await store.distinct(key, 'a', 2000, 10)
+      const ttl = await io.pttl(store.distinctKeyOf(key))
+      expect(ttl).toBeGreaterThan(0)
+      expect(ttl).toBeLessThanOrEqual(2000)
+      expect((await store.consume(key, [counter(5)], 1, 'check')).verdicts[0]!.remaining).toBe(4)
+    })
+  })
+
+  describe('distinct members when Redis misbehaves', () => {
+    it('loads its script again after SCRIPT FLUSH (NOSCRIPT)', async () => {
+      const store = new RedisStore(io)
+      const key = randomUUID()
+      await store.distinct(key, 'a', 60_000, 10)
+      await io.script('FLUSH')
+      expect(await store.distinct(key, 'b', 60_000, 10)).toMatchObject({ count: 2, seen: false })
+    })
+
+    it('fails within the timeout when nothing listens, with the code consume uses', async () => {
+      const port = await freePort()
+      const dead = new Redis({
+        ...REDIS,
+        port,
+        lazyConnect: true,
+        retryStrategy: () => 50,
+        maxRetriesPerRequest: null,
+      })
+      dead.on('error', () => {})
+      try {
+        const store = new RedisStore(dead, { timeout: 150 })
+        const started = Date.now()
+        await expect(store.distinct('k', 'a', 60_000, 10)).rejects.toMatchObject({
+          name: 'LeakguardRateLimitError',
+          code: 'ERR_LG_RATELIMIT_STORE_TIMEOUT',
+        })
+        expect(Date.now() - started).toBeLessThan(1000)
+      } finally {
+        dead.disconnect()
+      }
+    })
+
+    it('rejects as consume does when the client cannot send', async () => {
+      const client = new Redis({ ...REDIS, enableOfflineQueue: false, retryStrategy: () => null })
+      client.on('error', () => {})
+      await ready(client)
+      client.disconnect()
+      const store = new RedisStore(client)
+      const failure = (work: Promise<unknown>) =>
+        work.then(
+          () => undefined,
+          (error: Error) => ({ name: error.name, message: error.message }),
+        )
+      const distinct = await failure(store.distinct('k', 'a', 60_000, 10))
+      expect(distinct).toBeDefined()
+      expect(distinct).toEqual(await failure(store.consume('k', [counter(5)], 1, 'consume')))
+    })
+  })
+
   describe('outages', () => {
     it('fails within the timeout when nothing listens, and the guard follows its outage policy', async () => {
       const port = await freePort()
@@ -500,6 +638,89 @@ suite('RedisStore against a real Redis', () => {
     expect(first.allowed && parseRateLimitField(first.headers.ratelimit).m!.r).toBe(1)
     await decide()
     expect(await decide()).toMatchObject({ allowed: false, status: 429 })
+  })
+
+  describe('the enumeration detector on Redis', () => {
+    const walk = async (guard: ReturnType<typeof createGuard>, ip: string, ids: readonly number[]) => {
+      const statuses: number[] = []
+      for (const id of ids) {
+        const context = guard.startRequest({
+          method: 'GET',
+          path: `/orders/${id}`,
+          native: {},
+          clientAddress: ip,
+        })
+        const decision = await guard.checkInput(context, {})
+        statuses.push(decision.allowed ? 200 : decision.status)
+      }
+      return statuses
+    }
+    const options = (store: RedisStore, events: LeakguardEvent[] = []) => ({
+      requests: { store },
+      routes: { 'GET /orders/:id': { enumeration: { max: 4, window: '1m' } } },
+      audit: { onEvent: (event: LeakguardEvent) => void events.push(event) },
+    })
+
+    it('counts distinct ids across instances: two guards, one Redis', async () => {
+      const events: LeakguardEvent[] = []
+      const a = createGuard(options(new RedisStore(io), events))
+      const b = createGuard(options(new RedisStore(node), events))
+      const ip = freshClient()
+      expect(await walk(a, ip, [1, 2, 3])).toEqual([200, 200, 200])
+      // The second instance sees the first one's ids: one more new id, then refusals; old ids served.
+      expect(await walk(b, ip, [1, 4, 5, 6, 2])).toEqual([200, 200, 429, 429, 200])
+      await Promise.all([a.flush(), b.flush()])
+      expect(events.filter((e) => e.type === 'abuse.enumeration')).toHaveLength(1)
+      // Nothing of the ids or the address is stored in clear.
+      const keys = (await io.call('KEYS', 'leakguard:rl:{enum*')) as string[]
+      expect(keys.length).toBeGreaterThan(0)
+      for (const key of keys) {
+        expect(key).not.toContain(ip)
+        const members = (await io.call('SMEMBERS', key)) as string[]
+        for (const member of members) expect(member).not.toMatch(/^\d+$/)
+      }
+    })
+
+    it('blocks across instances for blockFor, and never serves more than max to a concurrent walk', async () => {
+      const blocking = (store: RedisStore) =>
+        createGuard({
+          requests: { store },
+          routes: { 'GET /files/:id': { enumeration: { max: 5, action: 'block' as const, blockFor: '1m' } } },
+        })
+      const a = blocking(new RedisStore(io))
+      const b = blocking(new RedisStore(io))
+      const ip = freshClient()
+      const decisions = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => {
+          const guard = i % 2 === 0 ? a : b
+          const context = guard.startRequest({
+            method: 'GET',
+            path: `/files/${i}`,
+            native: {},
+            clientAddress: ip,
+          })
+          return guard.checkInput(context, {})
+        }),
+      )
+      expect(decisions.filter((d) => d.allowed).length).toBeLessThanOrEqual(5)
+      const again = await b.checkInput(
+        b.startRequest({ method: 'GET', path: '/files/0', native: {}, clientAddress: ip }),
+        {},
+      )
+      expect(again).toMatchObject({ allowed: false, status: 429 })
+    })
+
+    it('lets requests through when Redis is down, and warns', async () => {
+      const dead = new Redis({
+        port: await freePort(),
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        retryStrategy: () => null,
+      })
+      const guard = createGuard(options(new RedisStore(dead, { timeout: 100 })))
+      expect(await walk(guard, freshClient(), [1, 2, 3, 4, 5, 6])).toEqual([200, 200, 200, 200, 200, 200])
+      dead.disconnect()
+    })
   })
 
   it('refuses clients it cannot use and bad options', () => {

@@ -7,6 +7,7 @@ import { runDuplicateMemberAttacks } from './attacks/duplicate-members.js'
 import { runHeaderAttacks } from './attacks/headers.js'
 import { runHostileNameAttacks } from './attacks/hostile-names.js'
 import { runRawPathAttacks } from './attacks/raw-paths.js'
+import { runRequestSideAttacks } from './attacks/request-side.js'
 import { runRequestTargetAttacks } from './attacks/request-target.js'
 import { runRouteAgreementAttacks } from './attacks/route-agreement.js'
 import { runUntypedTextAttacks } from './attacks/untyped-text.js'
@@ -17,6 +18,7 @@ import { runBodyKindSuite } from './conformance-bodies.js'
 import { runPlacementSuite } from './conformance-placement.js'
 import { runRateLimitSuite } from './conformance-ratelimit.js'
 import { runRedactionSuite } from './conformance-redaction.js'
+import { runRequestProtectionSuite } from './conformance-requests.js'
 import type { AdapterHarness, HeaderBearer } from './harness.js'
 import { appRunner, call, getRoute as get, ofType, recordingGuard, SECRET, user } from './helpers.js'
 
@@ -45,6 +47,8 @@ export function runConformanceSuite(harness: AdapterHarness): void {
     runUntypedTextAttacks(harness)
     runHeaderAttacks(harness)
     runDetectionEvasionAttacks(harness)
+    runRequestProtectionSuite(harness)
+    runRequestSideAttacks(harness)
 
     it('keeps only allowlisted members of nested objects and reports what it dropped', async () => {
       const { guard, events } = recordingGuard({

@@ -26,15 +26,29 @@ export type BodyKind =
   | 'web-response'
   | 'raw'
 
+/** What a conformance handler reads of its request. */
+export interface HandlerRequest {
+  readonly leakguard: LeakguardRequestState | undefined
+  /** The parsed body, as the handler reads it (`undefined` without a body parser). */
+  readonly body?: unknown
+  /** The parsed query. */
+  readonly query?: unknown
+  /** The route's path parameters. */
+  readonly params?: Readonly<Record<string, string>>
+}
+
 /** One route of a conformance app, written once for every framework. */
 export interface RouteSpec {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   /** Framework path syntax shared by Express, Koa Router and Fastify: `/users/:id`. */
   readonly path: string
   /** @default 200 */
   readonly status?: number
-  /** The handler's body; see {@link BodyKind}. */
-  readonly body: (request: { readonly leakguard: LeakguardRequestState | undefined }) => unknown
+  /**
+   * The handler's body; see {@link BodyKind}. It sees the request as the handler would read it:
+   * the parsed body (`req.body`, `ctx.request.body`, `request.body`), query and path parameters.
+   */
+  readonly body: (request: HandlerRequest) => unknown
   /**
    * @default 'object', or 'string' when `body()` returns a string
    */
@@ -83,6 +97,13 @@ export interface AppSpec {
     readonly stripPrefix?: string
     /** The adapter's `leakguard.errorHandler()`. */
     readonly errorHandler?: boolean
+    /**
+     * JSON and form body parsing (Fastify always parses JSON): `true` mounts the parser after
+     * leakguard with the `leakguard.body()` checkpoint after it, as docs/request-protection.md
+     * says; `'before-leakguard'` mounts the parser first; `'no-checkpoint'` mounts it after
+     * leakguard without the checkpoint (only the body setter guards).
+     */
+    readonly bodyParser?: boolean | 'before-leakguard' | 'no-checkpoint'
   }
 }
 

@@ -146,6 +146,7 @@ export function countingScenario(harness: AdapterHarness) {
     options: GuardOptions<HeaderBearer>,
     routes: readonly RouteSpec[],
     check: (url: string, handled: () => number) => Promise<void>,
+    middleware?: AppSpec['middleware'],
   ): Promise<LeakguardEvent[]> {
     let calls = 0
     const counted = routes.map((route) => ({
@@ -156,7 +157,10 @@ export function countingScenario(harness: AdapterHarness) {
       },
     }))
     const recorder = recordingGuard({ getRoles: undefined, ...options })
-    await withApp({ leakguard: recorder.guard, routes: counted }, (url) => check(url, () => calls))
+    await withApp(
+      { leakguard: recorder.guard, routes: counted, ...(middleware === undefined ? {} : { middleware }) },
+      (url) => check(url, () => calls),
+    )
     return recorder.events()
   }
 }
