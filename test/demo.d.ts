@@ -1,8 +1,16 @@
 declare module '@leakguard/demo' {
   export interface TourResult {
-    stop: { path: string; role?: string; why: string }
-    unprotected: { status: number; text: string }
-    protected: { status: number; text: string }
+    stop: {
+      path: string
+      role?: string
+      why: string
+      method?: string
+      token?: string
+      body?: unknown
+      walk?: { from: number; count: number }
+    }
+    unprotected: { status: number; text: string; statuses?: number[] }
+    protected: { status: number; text: string; statuses?: number[] }
     leaked: Array<[string, unknown]>
     events: unknown[]
   }

@@ -1,4 +1,4 @@
-import { FRAMEWORKS, runTour } from './tour.js'
+import { FRAMEWORKS, leaves, runTour } from './tour.js'
 
 const framework = process.argv[2] ?? 'express'
 if (!(framework in FRAMEWORKS)) {
@@ -19,11 +19,24 @@ const short = (value) => {
 }
 const body = (text) => (text.length > 160 ? `${text.slice(0, 157)}... (${text.length} bytes)` : text)
 
-console.log(bold(`leakguard demo: one shop API on ${framework}, served without and with leakguard\n`))
-let leakedTotal = 0
-for (const { stop, unprotected, protected: guarded, leaked } of await runTour({ framework })) {
-  const who = stop.role ? `  (role: ${stop.role})` : stop.token ? '  (with a bearer token)' : ''
-  console.log(bold(`GET ${stop.path}${who}`), dim(`- ${stop.why}`))
+/** The lines of a walk: each app's statuses, then how many ids the protected app refused. */
+function printWalk({ stop, unprotected, protected: guarded, leaked }) {
+  console.log(`  without leakguard  ${dim(unprotected.statuses.join(' '))}`)
+  console.log(`  with leakguard     ${green(guarded.statuses.join(' '))}`)
+  const refused = guarded.statuses.filter((status) => status === 429).length
+  const first = guarded.statuses.indexOf(429)
+  if (refused > 0) {
+    const from = stop.path.replace(':id', String(stop.walk.from + first))
+    console.log(
+      `  ${red(`stopped ${refused} of ${stop.walk.count} ids:`)} 429 Too Many Requests from ${from} on` +
+        dim(` (${leaked.length} values stopped in all)`),
+    )
+  }
+}
+
+/** The lines of one request: both answers, the values stopped, and the members of its body dropped. */
+function printRequest({ stop, unprotected, protected: guarded, leaked, events }) {
+  if (stop.body !== undefined) console.log(`  request body       ${dim(JSON.stringify(stop.body))}`)
   console.log(`  without leakguard  ${unprotected.status}  ${dim(body(unprotected.text))}`)
   console.log(`  with leakguard     ${guarded.status}  ${green(body(guarded.text))}`)
   if (leaked.length > 0) {
@@ -33,7 +46,30 @@ for (const { stop, unprotected, protected: guarded, leaked } of await runTour({ 
     )
     if (leaked.length > 5) console.log(dim(`    ... and ${leaked.length - 5} more`))
   }
-  leakedTotal += leaked.length
+  // Members of the request body leakguard dropped before the handler, as its audit event names them.
+  const dropped = new Set(
+    events.flatMap((e) =>
+      e.type === 'request.member_dropped' && e.source === 'body' ? e.members.paths : [],
+    ),
+  )
+  if (dropped.size > 0) {
+    const answer = guarded.status < 300 ? new Map(leaves(JSON.parse(guarded.text))) : new Map()
+    for (const [path, value] of leaves(stop.body).filter(([path]) => dropped.has(path))) {
+      const kept = answer.has(path) ? ` (the answer still says ${short(answer.get(path))})` : ''
+      console.log(`  ${red(`dropped from the request: ${path} = ${short(value)}`)}${kept}`)
+    }
+  }
+}
+
+console.log(bold(`leakguard demo: one shop API on ${framework}, served without and with leakguard\n`))
+let leakedTotal = 0
+for (const result of await runTour({ framework })) {
+  const { stop } = result
+  const who = stop.role ? `  (role: ${stop.role})` : stop.token ? '  (with a bearer token)' : ''
+  console.log(bold(`${stop.method ?? 'GET'} ${stop.path}${who}`), dim(`- ${stop.why}`))
+  if (stop.walk !== undefined) printWalk(result)
+  else printRequest(result)
+  leakedTotal += result.leaked.length
   console.log()
 }
 console.log(bold(`${leakedTotal} values that the handlers sent never left the protected server.`))

@@ -10,9 +10,14 @@ export function createApp({ protect = true, onEvent } = {}) {
   const shop = createShop()
   const app = express()
   if (protect) app.use(leakguard({ ...shopPolicy, audit: { onEvent } }))
+  // Body parsing after leakguard(), which must see every response; leakguard.body() after the parser
+  // answers what a body alone decides (a 422 with onUnknown: 'reject') before any route runs.
+  app.use(express.json())
+  if (protect) app.use(leakguard.body())
 
   app.get('/health', (_req, res) => res.json(shop.health()))
   app.get('/account', (req, res) => res.json(shop.account(req.leakguard?.principal)))
+  app.patch('/account', (req, res) => res.json(shop.updateAccount(req.leakguard?.principal, req.body)))
   app.get('/users', (_req, res) => res.json(shop.listUsers()))
   app.get('/users/:id', (req, res) => {
     const user = shop.findUser(req.params.id)

@@ -1,3 +1,4 @@
+import { bodyParser } from '@koa/bodyparser'
 import Router from '@koa/router'
 import { createShop, listen, shopPolicy } from '@leakguard/example-shop'
 import { leakguard } from '@leakguard/koa'
@@ -21,6 +22,10 @@ export function createApp({ protect = true, onEvent } = {}) {
       ctx.body = shop.leakyErrorBody(error)
     }
   })
+  // Body parsing after leakguard(), which must see every response; leakguard.body() after the parser
+  // answers what a body alone decides (a 422 with onUnknown: 'reject') before any route runs.
+  app.use(bodyParser())
+  if (protect) app.use(leakguard.body())
 
   const router = new Router()
   router.get('/health', (ctx) => {
@@ -28,6 +33,9 @@ export function createApp({ protect = true, onEvent } = {}) {
   })
   router.get('/account', (ctx) => {
     ctx.body = shop.account(ctx.state.leakguard?.principal)
+  })
+  router.patch('/account', (ctx) => {
+    ctx.body = shop.updateAccount(ctx.state.leakguard?.principal, ctx.request.body)
   })
   router.get('/users', (ctx) => {
     ctx.body = shop.listUsers()

@@ -11,14 +11,26 @@ export { demoRoles, shopPolicy } from './policy.js'
 export function createShop() {
   const users = createUsers(40)
   const orders = createOrders(users)
+  /**
+   * The caller's own record, by the token's subject. Without leakguard nothing checks who is
+   * asking, so this naive handler falls back to user 1: anyone gets someone's whole row.
+   * @param {{ sub?: string } | undefined} principal
+   */
+  const account = (principal) => users.find((u) => String(u.id) === String(principal?.sub ?? 1))
   return {
     health: () => ({ ok: true }),
+    account,
     /**
-     * The caller's own record, by the token's subject. Without leakguard nothing checks who is
-     * asking, so this naive handler falls back to user 1: anyone gets someone's whole row.
+     * An account update, merged the classic vulnerable way: every member of the body lands on the
+     * record, `role` included (mass assignment). Returned, never stored: the unprotected and the
+     * protected app share these records.
      * @param {{ sub?: string } | undefined} principal
+     * @param {object} body
      */
-    account: (principal) => users.find((u) => String(u.id) === String(principal?.sub ?? 1)),
+    updateAccount: (principal, body) => {
+      const user = account(principal)
+      return user === undefined ? undefined : { ...user, ...body }
+    },
     listUsers: () => ({ data: users, total: users.length, page: 1 }),
     /** @returns {object | undefined} */
     findUser: (id) => users.find((u) => String(u.id) === String(id)),
@@ -68,4 +80,7 @@ export function printUsage(name, url) {
   console.log(`  curl ${url}/orders/1000/refund`)
   console.log(`  curl ${url}/account                      # 401: a token is required`)
   console.log(`  curl -H 'authorization: Bearer ${demoToken('2')}' ${url}/account`)
+  console.log(
+    `  curl -X PATCH -H 'authorization: Bearer ${demoToken('2')}' -H 'content-type: application/json' -d '{"name":"Ada","role":"admin"}' ${url}/account`,
+  )
 }

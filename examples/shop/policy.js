@@ -14,7 +14,7 @@ export function demoRoles(request) {
 
 /** @satisfies {import('@leakguard/core').GuardOptions<{ headers: Record<string, string | string[] | undefined> }>} */
 export const shopPolicy = {
-  // Bearer tokens are verified where a route asks for a caller (GET /account).
+  // Bearer tokens are verified where a route asks for a caller (GET and PATCH /account).
   auth: shopAuth,
   // Routes without an allowlist send nothing: new endpoints are closed until someone allows fields.
   responses: { default: 'deny' },
@@ -27,6 +27,14 @@ export const shopPolicy = {
       auth: { scopes: ['account:read'] },
       redact: { overrides: { email: false, phone: false } },
       allow: ['$.id', '$.name', '$.email', '$.phone', '$.address'],
+    },
+    // The account form: a caller may change its name and address, never its role (mass assignment).
+    'PATCH /account': {
+      auth: { scopes: ['account:read'] },
+      accept: ['$.name', '$.address.*'],
+      redact: { overrides: { email: false, phone: false } },
+      // The role is shown so that a caller sees it did not change.
+      allow: ['$.id', '$.name', '$.role', '$.address'],
     },
     'GET /users': {
       // Support sees contact details on purpose: let them through redaction on this route.
@@ -65,8 +73,10 @@ export const shopPolicy = {
     // Free text is allowed, so redaction is what protects it.
     'GET /tickets/:id': { allow: ['$.id', '$.subject', '$.text'] },
     'GET /orders/:id': {
-      // Enumeration: a client guessing order ids gets 20 misses a minute, then 429s.
+      // Guessing: a client asking for order ids that do not exist gets 20 misses a minute, then 429s.
       rateLimit: { limits: [{ limit: 20, window: '1m', name: 'order-misses' }], failuresOnly: true },
+      // An id walk: a client reading more than 5 distinct orders a minute is a scraper, blocked for 5 minutes.
+      enumeration: { max: 5, window: '1m', action: 'block', blockFor: '5m' },
       allow: ['$.id', '$.status', '$.total', '$.shippingAddress.city'],
       views: { support: ['$.id', '$.userId', '$.status', '$.total', '$.shippingAddress'] },
     },
