@@ -4,11 +4,10 @@
 // Servers run in their own processes pinned to core 0; autocannon runs here, pinned to core 1.
 // Every setup is checked for correct output first; then setups are measured in rounds, in
 // alternating order, and medians reported with ratios to bare and to the peer stack.
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
 import autocannon from 'autocannon'
-import { machine, median, writeSection } from '../lib/report.js'
+import { machine, median, pinLoadGenerator, writeSection } from '../lib/report.js'
 import { checkSetup } from './check.js'
 import { benchCredentials, CONFIGS, FRAMEWORKS } from './servers.js'
 
@@ -19,16 +18,7 @@ const ONLY = process.env.BENCH_HTTP_FRAMEWORKS?.split(',') ?? FRAMEWORKS
 const started = Date.now()
 
 // Pin the load generator to core 1 and servers to core 0 when there are two cores to share.
-const pinned = availableParallelism() >= 2 && hasTaskset()
-if (pinned) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' })
-function hasTaskset() {
-  try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
+const pinned = pinLoadGenerator()
 
 const { publicPem, token } = await benchCredentials()
 const authorization = `Bearer ${token}`

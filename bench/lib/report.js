@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { availableParallelism, cpus } from 'node:os'
 
 const FILE = new URL('../../docs/benchmarks.md', import.meta.url)
 
@@ -36,4 +37,19 @@ export function writeSection(name, markdown) {
       ? text.slice(0, from) + section + text.slice(to + end.length)
       : `${text.trimEnd()}\n\n${section}\n`
   writeFileSync(FILE, text)
+}
+
+/**
+ * On a machine with two cores or more and `taskset`: pins this process (the load generator) to
+ * core 1 and returns true, so servers can be started on core 0. False elsewhere.
+ */
+export function pinLoadGenerator() {
+  if (availableParallelism() < 2) return false
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' })
+  } catch {
+    return false
+  }
+  execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' })
+  return true
 }
