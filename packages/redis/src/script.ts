@@ -242,7 +242,7 @@ if ttl < 0 then
 end
 if redis.call('SISMEMBER', key, member) == 1 then return { size, 1, ttl } end
 if cap == 0 then return { size, 0, ttl } end
-if size >= cap then return { cap, 0, ttl } end
+if size >= cap then return { cap + 1, 0, ttl } end
 redis.call('SADD', key, member)
 return { size + 1, 0, ttl }
 `)

@@ -438,9 +438,9 @@ suite('RedisStore against a real Redis', () => {
       const key = randomUUID()
       const counts = []
       for (let i = 0; i < 6; i++) counts.push((await store.distinct(key, `id-${i}`, 60_000, 3)).count)
-      expect(counts).toEqual([1, 2, 3, 3, 3, 3])
+      expect(counts).toEqual([1, 2, 3, 4, 4, 4])
       expect(await store.distinct(key, 'id-0', 60_000, 3)).toMatchObject({ count: 3, seen: true })
-      expect(await store.distinct(key, 'id-4', 60_000, 3)).toMatchObject({ count: 3, seen: false })
+      expect(await store.distinct(key, 'id-4', 60_000, 3)).toMatchObject({ count: 4, seen: false })
       expect(await io.scard(store.distinctKeyOf(key))).toBe(3)
     })
 
@@ -479,10 +479,10 @@ suite('RedisStore against a real Redis', () => {
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) => store.distinct(key, `id-${i}`, 60_000, 10)),
       )
-      // Ten were added, each seeing its own count; the other forty found the set full.
+      // Ten were added, each seeing its own count; the other forty found the set full (cap + 1).
       expect(results.map((result) => result.count).sort((a, b) => a - b)).toEqual([
-        ...Array.from({ length: 9 }, (_, i) => i + 1),
-        ...Array.from({ length: 41 }, () => 10),
+        ...Array.from({ length: 10 }, (_, i) => i + 1),
+        ...Array.from({ length: 40 }, () => 11),
       ])
       expect(results.every((result) => !result.seen)).toBe(true)
       expect(await io.scard(store.distinctKeyOf(key))).toBe(10)

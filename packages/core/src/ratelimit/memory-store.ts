@@ -194,7 +194,7 @@ export class MemoryStore implements RateLimitStore {
     const resetIn = set.expiresAt - now
     if (members.has(member)) return { count: members.size, seen: true, resetIn }
     if (cap === 0) return { count: members.size, seen: false, resetIn }
-    if (members.size >= cap) return { count: cap, seen: false, resetIn }
+    if (members.size >= cap) return { count: cap + 1, seen: false, resetIn }
     members.add(member)
     return { count: members.size, seen: false, resetIn }
   }

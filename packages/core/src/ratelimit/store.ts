@@ -21,7 +21,7 @@ export interface StoreDecision {
 /** What {@link RateLimitStore.distinct} answers for one key. */
 export interface DistinctResult {
   /**
-   * Distinct members the key's live set holds after the call: never more than `cap` once the set
+   * Distinct members the key's live set holds after the call (`cap + 1` when the set was full and `member` not in it): never more than `cap` once the set
    * is full (a member refused for lack of room is not counted), 0 when there is no live set.
    */
   readonly count: number
@@ -74,7 +74,8 @@ export interface RateLimitStore {
    * With `cap` of 1 or more:
    * - `member` already in the live set: `{ count: size, seen: true }`, nothing changes;
    * - otherwise, with fewer than `cap` members: `member` is added, `{ count: size + 1, seen: false }`;
-   * - otherwise (the set is full): nothing is added, `{ count: cap, seen: false }`.
+   * - otherwise (the set is full): nothing is added, `{ count: cap + 1, seen: false }`: one more
+   *   than the set holds, so the caller can tell a member refused from the one that filled the set.
    *
    * So no set ever grows past `cap` members, which bounds the store's memory. With `cap` 0 the call
    * only reads: `{ count: size, seen: member is in the set }`, and `{ count: 0, seen: false,

@@ -228,7 +228,8 @@ export function createEnumerationDetector(deps: {
     ): EnumerationVerdict | Promise<EnumerationVerdict> {
       const key = keyOf(route, subject)
       const count = (): EnumerationVerdict | Promise<EnumerationVerdict> => {
-        const result = store.distinct(`enum:${key}`, digest(id), policy.windowMs, policy.max + 1)
+        // At most `max` ids are held; a full set answers max + 1 for an id it does not hold.
+        const result = store.distinct(`enum:${key}`, digest(id), policy.windowMs, policy.max)
         return isPromise(result)
           ? result.then((settled) => verdictOf(origin, key, subject, policy, settled))
           : verdictOf(origin, key, subject, policy, result)
