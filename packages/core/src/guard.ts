@@ -397,6 +397,16 @@ export interface Guard<TRequest = unknown> {
       routeOptions?: CompiledRouteOptions | undefined
     },
   ): Record<string, string | string[] | null> | undefined
+  /**
+   * For a success body leakguard does not read (not JSON or text: XML, CSV, bytes, a stream of
+   * them) on a route with `ownerPath`: the owner denial (404/403) to send instead, since the owner
+   * cannot be read; `undefined` otherwise (and in `'report'` mode). Adapters call it where such
+   * bodies otherwise pass untouched.
+   */
+  opaqueBody(
+    context: RequestContext,
+    response: { status: number; routeOptions?: CompiledRouteOptions | undefined },
+  ): BlockedResponse | undefined
   /** Whether `redact.headers` scans this response header (lower-case name): adapters skip the rest. */
   scansHeader(name: string): boolean
   /** Whether `ignoreWarnings` acknowledges `code` (adapters skip the check behind it). */
@@ -791,7 +801,9 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     observeIds: (context, body) => sequentialIds.observe(context.route ?? routeOfPath(context.path), body),
     ownerPending: (context) => {
       const { input, inputPolicy, entry } = context as Context
-      return input.owner === 'pending' ? ((inputPolicy ?? entry?.policy)?.ownerDenied ?? 404) : undefined
+      return input.ownerPending !== undefined
+        ? ((inputPolicy ?? entry?.policy)?.ownerDenied ?? 404)
+        : undefined
     },
   })
   const phase = createRequestPhase({
@@ -843,10 +855,10 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   const clientIpOf = (context: Context): string => phase.clientIp(context, context.headers ?? {}) ?? 'unknown'
   /** Who the enumeration detector counts: the caller, or its address. */
   const subjectOf = (context: Context, by: 'principal' | 'address' | 'auto'): EnumerationSubject => {
-    const sub = context.principal?.sub
-    return by !== 'address' && sub !== undefined
-      ? { kind: 'principal', id: sub }
-      : { kind: 'address', id: clientIpOf(context) }
+    const { sub, issuer } = context.principal ?? {}
+    // With several issuers, one `sub` can name two people: the issuer is part of who counts.
+    if (by === 'address' || sub === undefined) return { kind: 'address', id: clientIpOf(context) }
+    return { kind: 'principal', id: issuer === undefined ? sub : `${sub} (${issuer})` }
   }
   const inputPhase = createInputPhase({
     mode,
@@ -989,15 +1001,9 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       const context = requestContext as Context
       phase.endRequest(context, status)
       const policy = context.inputPolicy ?? context.entry?.policy
-      const rule = policy?.enumeration
-      if (rule !== undefined && context.refused === undefined) {
-        enumeration().response(
-          context.route ?? context.path,
-          subjectOf(context, rule.by),
-          status,
-          rule,
-          context,
-        )
+      // The miss-ratio detector counts the answers of every rule that counted the request's id.
+      for (const [rule, route] of context.input.enumerationRoutes ?? []) {
+        enumeration().response(route, subjectOf(context, rule.by), status, rule, context)
       }
       if (abuse !== undefined && context.abuse !== undefined)
         emitAlerts(context, abuse.response(context.abuse, status), status)
@@ -1023,6 +1029,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     filterText: (context, response) => responsePhase.filterText(context as Context, response),
     filterStream: (context, response) => responsePhase.filterStream(context as Context, response),
     block: (context, status, code) => responsePhase.block(context as Context, status, code),
+    opaqueBody: (context, response) =>
+      responsePhase.opaqueBody(context as Context, response.status, response.routeOptions),
     maxBufferedBytes: responsePhase.maxBufferedBytes,
     flush: () => dispatcher.flush(),
     get droppedEvents() {

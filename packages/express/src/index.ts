@@ -85,7 +85,7 @@ function checkInput(
   req: Request,
   state: RequestState,
   routeOptions: CompiledRouteOptions | undefined,
-  params: Record<string, string> | undefined,
+  at: 'leakguard' | 'checkpoint',
   next: NextFunction,
 ): void {
   const { guard, context } = state
@@ -93,13 +93,33 @@ function checkInput(
     next()
     return
   }
+  if (at === 'checkpoint') {
+    // A method override or rewrite after leakguard() (they sit after the body parser) must not
+    // run another route's handler on this route's checks.
+    // (Status 500: what is sent if it disagrees; a status below 400 would also ask for owner checks.)
+    const misrouted = guard.checkRouted(
+      context,
+      { method: req.method, path: `${req.baseUrl ?? ''}${req.path}` },
+      500,
+    )
+    if (misrouted !== undefined) {
+      state.reject({ ...misrouted, allowed: false, headers: {}, code: 'ERR_LG_RESPONSE_ROUTE_MISMATCH' })
+      return
+    }
+  }
   if (guard.checksBody(context, routeOptions)) watchBody(req, state)
+  const params =
+    at === 'checkpoint' && Object.keys(req.params ?? {}).length > 0
+      ? (req.params as Record<string, string>)
+      : undefined
   const decision = guard.checkInput(context, {
     body: req.body,
-    bodyReady: req.body !== undefined || !hasRequestBody(req.headers),
+    // The checkpoint and route helpers sit after the parsers: what they see is all there is.
+    bodyReady: at === 'checkpoint' || req.body !== undefined || !hasRequestBody(req.headers),
     query: req.query,
     params,
     routeOptions,
+    route: req.route?.path === undefined ? undefined : `${req.baseUrl ?? ''}${req.route.path}`,
   })
   settle(decision, next, (settled: InputDecision) => {
     if (!settled.allowed) return state.reject(settled)
@@ -261,6 +281,12 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
           if (typed === undefined) this.type('html')
           return original(send, decision.payload)
         }
+        // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
+        const denied = guard.opaqueBody(context, {
+          status: res.statusCode,
+          routeOptions: routeOptionsOf.get(req),
+        })
+        if (denied !== undefined) return sendBlocked(denied)
       }
       return original(send, body)
     }
@@ -319,7 +345,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       if (!decision.allowed) return reject(decision)
       for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value)
       req.leakguard = { requestId: context.requestId, principal: decision.principal }
-      checkInput(req, state, undefined, undefined, next)
+      checkInput(req, state, undefined, 'leakguard', next)
     })
   }
   watchUnguardedResponses(middleware, guard)
@@ -349,10 +375,8 @@ function route(options: RouteOptions): RequestHandler {
       )
       return
     }
-    const params =
-      Object.keys(req.params ?? {}).length === 0 ? undefined : (req.params as Record<string, string>)
     if (compiled.auth === undefined && compiled.rateLimit === undefined) {
-      checkInput(req, state, compiled, params, next)
+      checkInput(req, state, compiled, 'checkpoint', next)
       return
     }
     const decision = state.guard.checkRequest(state.context, { headers: req.headers, routeOptions: compiled })
@@ -360,7 +384,7 @@ function route(options: RouteOptions): RequestHandler {
       if (!settled.allowed) return state.reject(settled)
       for (const [name, value] of Object.entries(settled.headers)) res.setHeader(name, value)
       req.leakguard = { requestId: state.context.requestId, principal: settled.principal }
-      checkInput(req, state, compiled, params, next)
+      checkInput(req, state, compiled, 'checkpoint', next)
     })
   }
 }
@@ -389,7 +413,7 @@ function body(): RequestHandler {
       next(new Error('leakguard.body() needs leakguard() mounted before it'))
       return
     }
-    checkInput(req, state, routeOptionsOf.get(req), undefined, next)
+    checkInput(req, state, routeOptionsOf.get(req), 'checkpoint', next)
   }
 }
 

@@ -37,6 +37,21 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
       if (spec.order !== 'routes-first') app.use(guard)
       if (parse === true) app.use(...parsers, leakguard.body())
       if (parse === 'no-checkpoint') app.use(...parsers)
+      if (parse === 'filling') {
+        app.use((req: Request, _res: Response, next: NextFunction) => {
+          let text = ''
+          req.setEncoding('utf8')
+          req.on('data', (chunk: string) => {
+            text += chunk
+          })
+          req.on('end', () => {
+            req.body = {} // assigned first, filled as fields arrive (multer)
+            for (const [name, value] of new URLSearchParams(text))
+              (req.body as Record<string, string>)[name] = value
+            next()
+          })
+        }, leakguard.body())
+      }
       if (spec.middleware?.compress === 'misplaced') app.use(compression({ threshold: 0 }))
       if (spec.middleware?.methodOverride) {
         app.use((req: Request, _res: Response, next: () => void) => {

@@ -282,8 +282,14 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   })
 
   // Request-side policies (accept, owner, enumeration) once Fastify has parsed the body and query:
-  // what the handler reads is what leakguard checked.
-  fastify.addHook('preValidation', (request, reply, next) => {
+  // what the handler reads is what leakguard checked. Again in preHandler, after every
+  // preValidation hook: one registered after leakguard (@fastify/multipart's attachFieldsToBody)
+  // may set the body then.
+  const checkInput = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: (error?: Error) => void,
+  ): unknown => {
     const context = contexts.get(request)
     if (context === undefined || rejected.has(request)) return next()
     let routeOptions: CompiledRouteOptions | undefined
@@ -304,13 +310,17 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     }
     const decision = guard.checkInput(context, {
       body: request.body,
+      bodyReady: true,
       query: request.query,
       params: request.params as Record<string, string> | undefined,
       routeOptions,
+      route: request.routeOptions.url,
     })
     if (decision instanceof Promise) decision.then(apply).catch(next)
     else apply(decision)
-  })
+  }
+  fastify.addHook('preValidation', (request, reply, next) => checkInput(request, reply, next))
+  fastify.addHook('preHandler', (request, reply, next) => checkInput(request, reply, next))
 
   // A hook or serializer that throws after leakguard filtered the payload turns the reply into an
   // error reply: its payload (the error, with its message) has not been filtered yet.
@@ -404,7 +414,22 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     const type = response?.headers.get('content-type') ?? reply.getHeader('content-type')
     const serialized = typeof payload === 'string' || payload instanceof Uint8Array
     const kind = serializedBodyKind(type, status, serialized)
-    if (kind === undefined) return next(null, payload)
+    if (kind === undefined) {
+      // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
+      let denied: ReturnType<typeof guard.opaqueBody>
+      try {
+        denied = guard.opaqueBody(contexts.get(request) ?? start(request), {
+          status,
+          routeOptions: routeOptionsOf(request),
+        })
+      } catch {
+        denied = undefined
+      }
+      if (denied === undefined) return next(null, payload)
+      reply.code(denied.status).type(denied.contentType)
+      reply.removeHeader('content-encoding')
+      return next(null, denied.payload)
+    }
     const text = kind === 'text'
     let body: unknown = payload
     if (response !== undefined) {

@@ -70,18 +70,29 @@ function checkInput(
   ctx: Context,
   state: RequestState,
   routeOptions: CompiledRouteOptions | undefined,
-  params: Record<string, string> | undefined,
+  at: 'leakguard' | 'checkpoint',
 ): InputRejection | undefined | Promise<InputRejection | undefined> {
   const { guard, context } = state
   if (!guard.hasInputPolicies(context, routeOptions)) return undefined
+  if (at === 'checkpoint') {
+    // A method override or rewrite after leakguard() must not run another route's handler on
+    // this route's checks. (Status 500: what is sent if it disagrees.)
+    const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, 500)
+    if (misrouted !== undefined)
+      return { ...misrouted, allowed: false, headers: {}, code: 'ERR_LG_RESPONSE_ROUTE_MISMATCH' }
+  }
   if (guard.checksBody(context, routeOptions)) watchBody(ctx, state)
   const request = ctx.request as { body?: unknown }
+  const params = at === 'checkpoint' ? (ctx.params as Record<string, string> | undefined) : undefined
+  const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute
   const decision = guard.checkInput(context, {
     body: request.body,
-    bodyReady: request.body !== undefined || !hasRequestBody(ctx.request.headers),
+    // The checkpoint and route helpers sit after the parser: what they see is all there is.
+    bodyReady: at === 'checkpoint' || request.body !== undefined || !hasRequestBody(ctx.request.headers),
     query: ctx.querystring === '' ? {} : ctx.query,
-    params,
+    params: params !== undefined && Object.keys(params).length > 0 ? params : undefined,
     routeOptions,
+    route: typeof matched === 'string' ? matched : undefined,
   })
   const apply = (settled: InputDecision): InputRejection | undefined => {
     if (!settled.allowed) return settled
@@ -154,7 +165,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     } satisfies LeakguardRequestState
     const state: RequestState = { guard, context }
     requestStates.set(ctx, state)
-    const checked = checkInput(ctx, state, undefined, undefined)
+    const checked = checkInput(ctx, state, undefined, 'leakguard')
     const refusal = checked instanceof Promise ? await checked : checked
     if (refusal !== undefined) return sendRejection(ctx, refusal)
     /** Reports, once the response has ended, that its body never passed the engine. */
@@ -203,7 +214,12 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       const contentEncoding = ctx.response.get('Content-Encoding')
       const input = { status: ctx.status, routeOptions, contentEncoding, contentType: type }
       const kind = serializedBodyKind(type, ctx.status, serialized)
-      if (kind === undefined) return
+      if (kind === undefined) {
+        // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
+        const denied = guard.opaqueBody(context, { status: ctx.status, routeOptions })
+        if (denied !== undefined) sendBlocked(ctx, denied)
+        return
+      }
       const text = kind === 'text'
       const decision = serialized
         ? text
@@ -321,13 +337,7 @@ function route(options: RouteOptions): Middleware {
       ctx.set(decision.headers)
       ctx.state.leakguard = { requestId: state.context.requestId, principal: decision.principal }
     }
-    const params = ctx.params as Record<string, string> | undefined
-    const refusal = await checkInput(
-      ctx,
-      state,
-      compiled,
-      params !== undefined && Object.keys(params).length > 0 ? params : undefined,
-    )
+    const refusal = await checkInput(ctx, state, compiled, 'checkpoint')
     if (refusal !== undefined) return sendRejection(ctx, refusal)
     return next()
   }
@@ -349,7 +359,7 @@ function body(): Middleware {
       sendRejection(ctx, refusal)
       return Promise.resolve()
     }
-    const checked = checkInput(ctx, state, routeOptionsOf.get(ctx), undefined)
+    const checked = checkInput(ctx, state, routeOptionsOf.get(ctx), 'checkpoint')
     return checked instanceof Promise ? checked.then(go) : go(checked)
   }
 }

@@ -28,6 +28,17 @@ export const koaHarness: AdapterHarness = {
     if (spec.order !== 'routes-first') app.use(guard)
     if (parse === true) app.use(bodyParser()).use(leakguard.body())
     if (parse === 'no-checkpoint') app.use(bodyParser())
+    if (parse === 'filling') {
+      app.use(async (ctx, next) => {
+        let text = ''
+        for await (const chunk of ctx.req) text += chunk
+        const request = ctx.request as { body?: Record<string, string> }
+        request.body = {} // assigned first, filled as fields arrive (multer)
+        for (const [name, value] of new URLSearchParams(text)) request.body[name] = value
+        await next()
+      })
+      app.use(leakguard.body())
+    }
     if (spec.middleware?.compress === 'misplaced') app.use(compress({ threshold: 0 }))
     if (spec.middleware?.methodOverride) {
       app.use((ctx, next) => {

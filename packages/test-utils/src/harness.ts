@@ -101,9 +101,12 @@ export interface AppSpec {
      * JSON and form body parsing (Fastify always parses JSON): `true` mounts the parser after
      * leakguard with the `leakguard.body()` checkpoint after it, as docs/request-protection.md
      * says; `'before-leakguard'` mounts the parser first; `'no-checkpoint'` mounts it after
-     * leakguard without the checkpoint (only the body setter guards).
+     * leakguard without the checkpoint (only the body setter guards); `'filling'` mounts, with the
+     * checkpoint, a parser that assigns an empty body and fills it afterwards (multer's way;
+     * Fastify: a preValidation hook after leakguard that sets a new body, as
+     * @fastify/multipart's attachFieldsToBody does).
      */
-    readonly bodyParser?: boolean | 'before-leakguard' | 'no-checkpoint'
+    readonly bodyParser?: boolean | 'before-leakguard' | 'no-checkpoint' | 'filling'
   }
 }
 

@@ -211,3 +211,19 @@ describe('project', () => {
     expect(() => project(body, KEEP, limits)).toThrow('getter')
   })
 })
+
+describe('plans reused per place', () => {
+  it('never reuses the plan of an item kept under an index for the items under [*]', () => {
+    const tree = compileAllowlist(['$.items[0].price', '$.items[*].sku'], 'allow')
+    const body = {
+      items: [
+        { sku: 'a', price: 1 },
+        { sku: 'b', price: 2 },
+        { sku: 'c', price: 3 },
+      ],
+    }
+    const result = project(body, tree, { maxDepth: 32, maxPaths: 32 })
+    expect(result.value).toEqual({ items: [{ sku: 'a', price: 1 }, { sku: 'b' }, { sku: 'c' }] })
+    expect(result.dropped).toBe(2)
+  })
+})

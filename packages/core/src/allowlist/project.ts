@@ -126,6 +126,8 @@ export class Place {
 
 /** Which members of an object with these keys survive, and the node each continues with. */
 interface Shape {
+  /** The allowlist node the plan was made for. */
+  readonly node: ProjectionNode
   readonly keys: readonly string[]
   /** Indices into `keys` of the kept members, in order. */
   readonly kept: readonly number[]
@@ -373,7 +375,8 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
   /** The plan of an object's members at `place`: reused, or made (recording its drops). */
   const shapeOf = (keys: string[], node: ProjectionNode, place: Place): Shape => {
     const known = place.shape
-    if (known !== null && sameKeys(known.keys, keys)) {
+    // The same place can hold objects under different nodes (`$.items[0]` and `$.items[*]`).
+    if (known !== null && known.node === node && sameKeys(known.keys, keys)) {
       dropped += known.drops // the drops of this place already hold these names
       return known
     }
@@ -391,7 +394,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         children.push(child)
       }
     }
-    const shape = { keys, kept, children, drops }
+    const shape = { node, keys, kept, children, drops }
     place.shape = shape
     return shape
   }
@@ -467,7 +470,9 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
           ? prepared.length + 2
           : typeof prepared === 'object' && prepared !== null
             ? 0
-            : 1)
+            : typeof prepared === 'number'
+              ? String(prepared).length
+              : 1)
       if (size > maxBytes) throw sizeError()
     }
     let out: unknown

@@ -169,7 +169,11 @@ function acceptedAsIs(value: object, root: ProjectionNode, limits: MemberLimits)
           if (!child.keep) return false
           break
         case 'number':
+          size += String(member).length
+          if (!child.keep) return false
+          break
         case 'boolean':
+          size += 5
           if (!child.keep) return false
           break
         case 'object':

@@ -7,7 +7,8 @@ import { type InputRejection as RejectedRequest, rejection } from '../request-ph
 import { paramsOf, type RoutePattern } from '../routes/pattern.js'
 import { type CompiledRouteOptions, mergeRouteOptions, selectView } from '../routes/policy.js'
 import { type AcceptedMembers, acceptMembers, type MemberLimits } from './accept.js'
-import type { EnumerationDetector, EnumerationSubject } from './enumeration.js'
+import type { CompiledEnumeration, EnumerationDetector, EnumerationSubject } from './enumeration.js'
+import type { OwnerCheck } from './owner.js'
 
 /** What an adapter knows of a request's input when it asks for the request-side policies. */
 export interface RequestInput {
@@ -25,6 +26,11 @@ export interface RequestInput {
   readonly params?: Readonly<Record<string, string>> | undefined
   /** Route-level options given in the framework's idiom. */
   readonly routeOptions?: CompiledRouteOptions | undefined
+  /**
+   * The route the framework matched (`'GET /orders/:orderId'`): what route-level enumeration
+   * rules count under, the same on every instance. @default an id of the rule
+   */
+  readonly route?: string | undefined
 }
 
 /** What the request-side policies decided: what the handler reads, or leakguard's refusal. */
@@ -42,14 +48,19 @@ export type InputDecision =
 
 /** What the input phase keeps of a request between calls (leakguard(), a body checkpoint). */
 export interface InputState {
-  query?: boolean
+  /** The query trees the query was checked against (a route helper may add a stricter one). */
+  queryTrees?: ProjectionNode[]
   /** The body was checked at least once (it is checked again on every call: parsers mutate it). */
   body?: boolean
-  /** The last body value handed out after a check: the same value again is not checked (or reported) twice. */
-  checked?: unknown
-  /** `true` once the owner check ran; `'pending'` while one that reads the body waits for it. */
-  owner?: boolean | 'pending'
-  enumeration?: boolean
+  /** Report mode: the body value and tree last checked, so the same pair is not reported twice. */
+  checked?: { readonly body: unknown; readonly tree: ProjectionNode }
+  /** The owner checks that ran (the table's and a route helper's are both run). */
+  owners?: OwnerCheck[]
+  /** An owner check that reads the body waits for it. */
+  ownerPending?: OwnerCheck
+  /** The enumeration rules that counted this request, each with the route key it counted under. */
+  enumerations?: CompiledEnumeration[]
+  enumerationRoutes?: Map<CompiledEnumeration, string>
   /** A refusal decided where it could not be answered (a body setter): the next check answers it. */
   refusal?: RejectedRequest
 }
@@ -116,6 +127,9 @@ export function checksBody(policy: CompiledRouteOptions | undefined): boolean {
  */
 export function createInputPhase(deps: Dependencies) {
   const { mode, limits, emit } = deps
+  // Route-level enumeration rules without a framework route: one stable key per rule.
+  const ruleIds = new WeakMap<CompiledEnumeration, string>()
+  let rulesNamed = 0
   const failure: Outcome = mode === 'report' ? 'unknown' : 'failure'
 
   const memberPaths = (result: Pick<AcceptedMembers, 'dropped' | 'paths' | 'truncated'>): MemberPaths => ({
@@ -201,11 +215,34 @@ export function createInputPhase(deps: Dependencies) {
     return selected.tree ?? (selected.kind === 'deny' ? EMPTY_TREE : undefined)
   }
 
-  function paramsFor(context: InputContext, input: RequestInput): Readonly<Record<string, string>> {
+  /**
+   * The path parameters a policy reads: named by the table's pattern for the table's policies (so
+   * `param: 'id'` of `'GET /orders/:id'` holds whatever the framework calls it), by the framework
+   * for route-level ones.
+   */
+  function paramsFor(
+    context: InputContext,
+    input: RequestInput,
+    fromTable: boolean,
+  ): Readonly<Record<string, string>> {
+    if (fromTable && context.entry !== undefined)
+      return Object.freeze(paramsOf(context.entry.pattern, context.targetPath))
     if (input.params !== undefined) return input.params
     return Object.freeze(
       context.entry === undefined ? {} : paramsOf(context.entry.pattern, context.targetPath),
     )
+  }
+
+  /** What a rule counts under: the table's pattern, the framework's route, else the rule itself. */
+  function routeKeyOf(context: InputContext, input: RequestInput, rule: CompiledEnumeration): string {
+    if (context.entry !== undefined && context.entry.policy.enumeration === rule) return context.route!
+    if (input.route !== undefined) return input.route
+    let id = ruleIds.get(rule)
+    if (id === undefined) {
+      id = `route-options#${++rulesNamed}`
+      ruleIds.set(rule, id)
+    }
+    return id
   }
 
   function denied(
@@ -227,6 +264,7 @@ export function createInputPhase(deps: Dependencies) {
   function checkOwner(
     context: InputContext,
     policy: CompiledRouteOptions,
+    owner: OwnerCheck,
     params: Readonly<Record<string, string>>,
     body: unknown,
   ): RejectedRequest | undefined | Promise<RejectedRequest | undefined> {
@@ -242,7 +280,7 @@ export function createInputPhase(deps: Dependencies) {
         `the owner check failed: ${deps.mask(String((error as Error)?.message ?? error)).slice(0, 200)}`,
       )
     try {
-      const verdict = policy.owner!(context.principal, params, body)
+      const verdict = owner(context.principal, params, body)
       return isPromise(verdict) ? verdict.then(settle, failed) : settle(verdict)
     } catch (error) {
       return failed(error)
@@ -251,14 +289,16 @@ export function createInputPhase(deps: Dependencies) {
 
   function checkEnumeration(
     context: InputContext,
-    policy: CompiledRouteOptions,
-    params: Readonly<Record<string, string>>,
+    input: RequestInput,
+    rule: CompiledEnumeration,
   ): RejectedRequest | undefined | Promise<RejectedRequest | undefined> {
-    const rule = policy.enumeration!
+    const params = paramsFor(context, input, context.entry?.policy.enumeration === rule)
     const names = rule.param === undefined ? Object.keys(params).sort() : [rule.param]
     if (names.length === 0 || names.some((name) => params[name] === undefined)) return undefined
     const id = names.map((name) => params[name]).join('\u0000')
-    const route = context.route ?? context.targetPath
+    const route = routeKeyOf(context, input, rule)
+    context.input.enumerationRoutes ??= new Map()
+    context.input.enumerationRoutes.set(rule, route)
     const settle = (verdict: { refused: boolean; retryAfterMs?: number }) => {
       if (!verdict.refused || mode === 'report') return undefined
       const seconds = Math.max(1, Math.ceil((verdict.retryAfterMs ?? 1000) / 1000))
@@ -289,7 +329,8 @@ export function createInputPhase(deps: Dependencies) {
      * synchronous unless an owner check or the detector's store is asynchronous.
      */
     check(context: InputContext, input: RequestInput): InputDecision | Promise<InputDecision> {
-      const policy = mergeRouteOptions(context.entry?.policy, input.routeOptions)
+      const table = context.entry?.policy
+      const policy = mergeRouteOptions(table, input.routeOptions)
       const state = context.input
       let body = input.body
       let query = input.query
@@ -299,10 +340,16 @@ export function createInputPhase(deps: Dependencies) {
       if (policy === undefined || !hasInputPolicies(policy))
         return { allowed: true, body, query, bodyChanged, queryChanged }
       if (state.refusal !== undefined) return state.refusal
-      if (policy.acceptQuery !== undefined && state.query !== true && query !== undefined) {
+      // Each tree, rule and check runs once per request; one a route helper adds runs too.
+      if (
+        policy.acceptQuery !== undefined &&
+        query !== undefined &&
+        !state.queryTrees?.includes(policy.acceptQuery)
+      ) {
         const checked = checkMembers(context, 'query', query, policy.acceptQuery, policy.onUnknown ?? 'drop')
         if ('allowed' in checked) return checked
-        state.query = true
+        state.queryTrees ??= []
+        state.queryTrees.push(policy.acceptQuery)
         query = checked.value
         queryChanged = checked.changed
       }
@@ -312,26 +359,44 @@ export function createInputPhase(deps: Dependencies) {
         body = checked.value
         bodyChanged = checked.changed
       }
-      const params = paramsFor(context, input)
       const decided = (): InputDecision => ({ allowed: true, body, query, bodyChanged, queryChanged })
-      const afterEnumeration = (
-        refusal: RejectedRequest | undefined,
-      ): InputDecision | Promise<InputDecision> => {
-        if (refusal !== undefined) return refusal
-        if (policy.owner === undefined || state.owner === true) return decided()
-        // An owner check that reads the body waits for it (Express and Koa parse after leakguard()).
-        if (!bodyReady && policy.owner.length >= 3) {
-          state.owner = 'pending'
-          return decided()
-        }
-        state.owner = true
-        const owner = checkOwner(context, policy, params, body)
-        return isPromise(owner) ? owner.then((denial) => denial ?? decided()) : (owner ?? decided())
+      // The table's owner check and a route helper's are both run: the merge keeps only one.
+      const owners: OwnerCheck[] = []
+      for (const owner of [table?.owner, input.routeOptions?.owner]) {
+        if (owner !== undefined && !owners.includes(owner) && !state.owners?.includes(owner))
+          owners.push(owner)
       }
-      if (policy.enumeration === undefined || state.enumeration === true) return afterEnumeration(undefined)
-      state.enumeration = true
-      const counted = checkEnumeration(context, policy, params)
-      return isPromise(counted) ? counted.then(afterEnumeration) : afterEnumeration(counted)
+      const runOwners = (): InputDecision | Promise<InputDecision> => {
+        const owner = owners.shift()
+        if (owner === undefined) return decided()
+        // An owner check that reads the body waits for it (Express and Koa parse after leakguard()).
+        if (!bodyReady && owner.length >= 3) {
+          state.ownerPending = owner
+          return runOwners()
+        }
+        state.owners ??= []
+        state.owners.push(owner)
+        if (state.ownerPending === owner) state.ownerPending = undefined
+        const params = paramsFor(context, input, table?.owner === owner)
+        const denial = checkOwner(context, policy, owner, params, body)
+        const next = (refusal: RejectedRequest | undefined) => refusal ?? runOwners()
+        return isPromise(denial) ? denial.then(next) : next(denial)
+      }
+      const rules: CompiledEnumeration[] = []
+      for (const rule of [table?.enumeration, input.routeOptions?.enumeration]) {
+        if (rule !== undefined && !rules.includes(rule) && !state.enumerations?.includes(rule))
+          rules.push(rule)
+      }
+      const countIds = (): InputDecision | Promise<InputDecision> => {
+        const rule = rules.shift()
+        if (rule === undefined) return runOwners()
+        state.enumerations ??= []
+        state.enumerations.push(rule)
+        const counted = checkEnumeration(context, input, rule)
+        const next = (refusal: RejectedRequest | undefined) => refusal ?? countIds()
+        return isPromise(counted) ? counted.then(next) : next(counted)
+      }
+      return countIds()
     },
     /**
      * Checks a body the moment a parser sets it (Express `req.body`, Koa `ctx.request.body`), where
@@ -344,20 +409,24 @@ export function createInputPhase(deps: Dependencies) {
       routeOptions: CompiledRouteOptions | undefined,
     ): unknown {
       const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
-      if (!checksBody(policy) || context.input.refusal !== undefined) return body
+      if (!checksBody(policy)) return body
+      // Nothing of a refused body reaches a handler that runs anyway, nor of any body set after it.
+      const emptied =
+        body === undefined || body === null || typeof body !== 'object'
+          ? undefined
+          : Array.isArray(body)
+            ? []
+            : {}
+      if (context.input.refusal !== undefined) return emptied
       const checked = checkBody(context, policy!, body)
       if (!('allowed' in checked)) return checked.value
       context.input.refusal = checked
-      // Nothing of what was refused reaches a handler that runs anyway.
-      return body === undefined || body === null || typeof body !== 'object'
-        ? undefined
-        : Array.isArray(body)
-          ? []
-          : {}
+      return emptied
     },
     /** Whether a check is still waiting for the body: an owner check, or a body never checked. */
     waiting(context: InputContext, policy: CompiledRouteOptions | undefined): 'owner' | 'body' | undefined {
-      if (context.input.owner === 'pending') return 'owner'
+      if (context.input.ownerPending !== undefined) return 'owner'
+      if (context.input.refusal !== undefined) return 'body'
       return checksBody(policy) && context.input.body !== true ? 'body' : undefined
     },
   }
@@ -376,12 +445,14 @@ export function createInputPhase(deps: Dependencies) {
       return refuseMembersOf(context, error) ?? { value: body, changed: false }
     }
     const state = context.input
-    if (state.body === true && body === state.checked && typeof body === 'object' && body !== null)
-      return { value: body, changed: false }
     state.body = true
     if (tree === undefined) return { value: body, changed: false }
+    // Enforced, a body is walked again on every call (a parser may have filled it since; what was
+    // already filtered passes the read-only walk). Reported, the same body is reported once.
+    if (mode === 'report' && state.checked?.body === body && state.checked?.tree === tree)
+      return { value: body, changed: false }
     const checked = checkMembers(context, 'body', body, tree, policy.onUnknown ?? 'drop')
-    if (!('allowed' in checked)) state.checked = checked.value
+    if (mode === 'report') state.checked = { body, tree }
     return checked
   }
 
@@ -392,7 +463,7 @@ export function createInputPhase(deps: Dependencies) {
       members: { count: 0, paths: [], truncated: false },
       reason: {
         code: 'ERR_LG_REQUEST_UNSUPPORTED_BODY' as const,
-        message: `getRoles failed: ${String((error as Error)?.message ?? error).slice(0, 200)}`,
+        message: `getRoles failed: ${deps.mask(String((error as Error)?.message ?? error)).slice(0, 200)}`,
       },
     }))
     return mode === 'report' ? undefined : rejection(500, 'ERR_LG_REQUEST_INTERNAL', problemBody(500))

@@ -351,3 +351,31 @@ describe('inventory.sequential_ids', () => {
     ])
   })
 })
+
+describe('findings of the request-side red team', () => {
+  it('keeps a body assigned after a refusal empty (a second parser)', () => {
+    const { guard, start } = setup({ routes: { 'POST /users': { accept: ['$.name'], onUnknown: 'reject' } } })
+    const context = start('POST', '/users')
+    expect(guard.filterBody(context, { name: 'a', role: 'admin' })).toEqual({})
+    expect(guard.filterBody(context, { name: 'a', role: 'admin' })).toEqual({})
+  })
+
+  it("reads a table rule's parameter by the table's name, whatever the framework calls it", async () => {
+    const { guard, start } = setup({
+      requests: { store: new MemoryStore() },
+      routes: { 'GET /orders/:id': { enumeration: { max: 1, param: 'id' } } },
+    })
+    const first = await guard.checkInput(start('GET', '/orders/1'), { params: { orderId: '1' } })
+    const second = await guard.checkInput(start('GET', '/orders/2'), { params: { orderId: '2' } })
+    expect([first.allowed, second.allowed]).toEqual([true, false])
+  })
+
+  it('counts the digits of numbers against requests.maxBodyBytes', async () => {
+    const { guard, start } = setup({
+      routes: { 'POST /n': { accept: ['$[*]'] } },
+      requests: { maxBodyBytes: 1000 },
+    })
+    const numbers = Array.from({ length: 200 }, (_, i) => 1e15 + i)
+    expect(await guard.checkInput(start('POST', '/n'), { body: numbers })).toMatchObject({ status: 413 })
+  })
+})

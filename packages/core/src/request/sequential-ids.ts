@@ -86,7 +86,8 @@ export function createSequentialIdWatch(report: (found: SequentialIdReport) => v
     observe(route: string, body: unknown): void {
       let state = routes.get(route)
       if (state === undefined) {
-        if (routes.size >= MAX_ROUTES) return
+        // The oldest route makes room: a client spraying paths cannot blind the watch for good.
+        if (routes.size >= MAX_ROUTES) routes.delete(routes.keys().next().value!)
         state = { ids: new Set(), path: '', responses: 0, done: false }
         routes.set(route, state)
       }

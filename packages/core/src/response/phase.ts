@@ -114,6 +114,12 @@ export interface ResponsePhase {
   ): Record<string, string | string[] | null> | undefined
   /** The generic 500 when the framework routed elsewhere than leakguard decided; else `undefined`. */
   checkAgreement(context: ResponseContext, status: number): BlockedResponse | undefined
+  /** The owner denial for a success body `ownerPath` cannot read (not JSON); else `undefined`. */
+  opaqueBody(
+    context: ResponseContext,
+    status: number,
+    routeOptions: CompiledRouteOptions | undefined,
+  ): BlockedResponse | undefined
   block(context: ResponseContext, status: number, code: ResponseErrorCode): BlockedResponse
   unfiltered(
     context: ResponseContext,
@@ -515,11 +521,28 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     }
   }
 
+  /**
+   * A success body of a route with `ownerPath` that is not JSON (text, XML, CSV, bytes): its owner
+   * cannot be read, so it is denied rather than sent unchecked. @throws LeakguardResponseError
+   */
+  function requireReadableOwner(status: number, policy: CompiledRouteOptions | undefined): void {
+    if (policy?.ownerPath === undefined || status < 200 || status >= 300) return
+    throw new LeakguardResponseError(
+      'ERR_LG_RESPONSE_NOT_OWNER',
+      'the response is not JSON: ownerPath cannot read its owner',
+      {
+        status: policy.ownerDenied ?? 404,
+      },
+    )
+  }
+
   /** Redacts a text body: detectors and rules over the whole text, error hygiene for 4xx/5xx. */
   function redactText(context: ResponseContext, response: SerializedResponseInput): SerializedDecision {
     const { status, payload } = response
     try {
       requireAgreement(context, status)
+      if (payload.length > 0)
+        requireReadableOwner(status, mergeRouteOptions(context.entry?.policy, response.routeOptions))
       const session = startRedaction(
         context,
         status,
@@ -637,6 +660,15 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
         return mode === 'report' ? undefined : blocked
       }
       return undefined
+    },
+    opaqueBody(context, status, routeOptions) {
+      try {
+        requireReadableOwner(status, mergeRouteOptions(context.entry?.policy, routeOptions))
+        return undefined
+      } catch (thrown) {
+        const denied = fail(context, status, thrown)
+        return mode === 'report' ? undefined : denied
+      }
     },
     block: (context, status, code) =>
       fail(context, status, new LeakguardResponseError(code, BLOCK_MESSAGES[code])),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { echoRoute, REQUEST_AUTH, requestScenario, send, tokenOf } from '../conformance-requests.js'
 import type { AdapterHarness, RouteSpec } from '../harness.js'
-import { call, ofType } from '../helpers.js'
+import { call, getRoute, ofType } from '../helpers.js'
 
 /** A handler that merges the body into a fresh object, as careless code does, and says what it got. */
 const merging = (path: string): RouteSpec => ({
@@ -172,6 +172,115 @@ export function runRequestSideAttacks(harness: AdapterHarness): void {
       expect(ofType(events, 'abuse.enumeration')).toMatchObject([
         { kind: 'miss_ratio', count: 8, action: 'alert' },
       ])
+    })
+
+    it("runs a route's own owner, accept and acceptQuery checks even where a table pattern has its own", async () => {
+      const options = {
+        auth: REQUEST_AUTH,
+        routes: {
+          'GET /docs/*': { owner: (p: unknown) => p !== undefined, acceptQuery: ['$.page', '$.role'] },
+          'POST /profiles/:id': { accept: ['$.name', '$.role'] },
+        },
+      }
+      const routes = [
+        echoRoute('GET', '/docs/:id', {
+          routeOptions: {
+            owner: (p, params) => params.id === p?.sub,
+            acceptQuery: ['$.page'],
+            onUnknown: 'reject',
+          },
+        }),
+        echoRoute('POST', '/profiles/:id', { routeOptions: { accept: ['$.name'], onUnknown: 'reject' } }),
+      ]
+      await scenario(options, routes, async (url, handled) => {
+        const alice = await tokenOf('alice')
+        expect((await call(`${url}/docs/bob`, { headers: alice })).status).toBe(404)
+        expect((await call(`${url}/docs/alice?role=admin`, { headers: alice })).status).toBe(422)
+        expect((await call(`${url}/docs/alice?page=2`, { headers: alice })).status).toBe(200)
+        expect((await send(`${url}/profiles/1`, 'POST', { name: 'x', role: 'admin' }, alice)).status).toBe(
+          422,
+        )
+        expect(handled()).toBe(1)
+      })
+    })
+
+    it('counts a walk on a route whose enumeration rule is given on the route itself', async () => {
+      const routes = [echoRoute('GET', '/orders/:id', { routeOptions: { enumeration: { max: 3 } } })]
+      const events = await scenario({}, routes, async (url, handled) => {
+        const statuses: number[] = []
+        for (let id = 1; id <= 8; id++) statuses.push((await call(`${url}/orders/${id}`)).status)
+        expect(statuses).toEqual([200, 200, 200, 429, 429, 429, 429, 429])
+        expect(handled()).toBe(3)
+      })
+      expect(ofType(events, 'abuse.enumeration')).toHaveLength(1)
+    })
+
+    it('checks a body a parser fills after assigning it', async () => {
+      const routes = { 'POST /users': { accept: ['$.name'] } }
+      await scenario(
+        { routes },
+        [echoRoute('POST', '/users')],
+        async (url) => {
+          const res = await call(`${url}/users`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: 'name=bob&role=admin&isAdmin=true',
+          })
+          expect(res.status).toBe(200)
+          expect((res.json as { body: unknown }).body).toEqual({ name: 'bob' })
+        },
+        { bodyParser: 'filling' },
+      )
+    })
+
+    it('never runs a handler before an owner check that reads the body, whatever the body type', async () => {
+      const options = {
+        auth: REQUEST_AUTH,
+        routes: {
+          'POST /accounts/:id/close': {
+            owner: (
+              p: { sub?: string } | undefined,
+              params: Readonly<Record<string, string>>,
+              _body: unknown,
+            ) => params.id === p?.sub,
+          },
+        },
+      }
+      await scenario(options, [echoRoute('POST', '/accounts/:id/close')], async (url, handled) => {
+        const alice = await tokenOf('alice')
+        for (const type of ['text/plain', 'application/octet-stream', 'application/json']) {
+          const res = await call(`${url}/accounts/bob/close`, {
+            method: 'POST',
+            headers: { ...alice, 'content-type': type },
+            body: type === 'application/json' ? '{}' : 'x',
+          })
+          expect([404, 415], type).toContain(res.status)
+        }
+        expect(handled()).toBe(0)
+      })
+    })
+
+    it("denies another caller's object sent as text or bytes on an ownerPath route", async () => {
+      const bob = JSON.stringify({ id: 2, userId: 'bob', card: '4111111111111111' })
+      const routes = [
+        getRoute('/orders/:id', () => bob, { send: 'string', contentType: 'text/plain' }),
+        getRoute('/export/:id', () => bob, { send: 'buffer', contentType: 'application/octet-stream' }),
+      ]
+      const options = {
+        auth: REQUEST_AUTH,
+        routes: {
+          'GET /orders/:id': { ownerPath: '$.userId' },
+          'GET /export/:id': { ownerPath: '$.userId' },
+        },
+      }
+      await scenario(options, routes, async (url) => {
+        const alice = await tokenOf('alice')
+        for (const path of ['/orders/2', '/export/2']) {
+          const res = await call(`${url}${path}`, { headers: alice })
+          expect(res.status, path).toBe(404)
+          expect(res.text, path).not.toContain('bob')
+        }
+      })
     })
 
     it('fails closed on an owner check that throws, and keeps serving', async () => {
