@@ -319,8 +319,18 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     if (decision instanceof Promise) decision.then(apply).catch(next)
     else apply(decision)
   }
-  fastify.addHook('preValidation', (request, reply, next) => checkInput(request, reply, next))
-  fastify.addHook('preHandler', (request, reply, next) => checkInput(request, reply, next))
+  // The body each request had when preValidation checked it: preHandler checks only a new one.
+  const checkedBodies = new WeakMap<FastifyRequest, unknown>()
+  fastify.addHook('preValidation', (request, reply, next) =>
+    checkInput(request, reply, (error) => {
+      checkedBodies.set(request, request.body)
+      next(error)
+    }),
+  )
+  fastify.addHook('preHandler', (request, reply, next) => {
+    if (checkedBodies.has(request) && checkedBodies.get(request) === request.body) return next()
+    checkInput(request, reply, next)
+  })
 
   // A hook or serializer that throws after leakguard filtered the payload turns the reply into an
   // error reply: its payload (the error, with its message) has not been filtered yet.

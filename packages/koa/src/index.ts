@@ -42,23 +42,47 @@ const requestStates = new WeakMap<Context, RequestState>()
 /** Requests whose `ctx.request.body` leakguard watches. */
 const watched = new WeakSet<Context>()
 
+/** Where a watched request keeps its body, behind the accessor. */
+const BODY: unique symbol = Symbol('leakguard.body')
+/** Request prototypes (`app.request`) that carry leakguard's `body` accessor. */
+const accessors = new WeakSet<object>()
+
 /**
  * Makes `ctx.request.body` an accessor that checks what a body parser assigns, the moment it
  * assigns it: the handler reads only accepted members even without a `leakguard.body()` checkpoint.
+ * The accessor sits once on the app's request prototype (no per-request property definition);
+ * requests leakguard does not watch read and write it as a plain value.
  */
-function watchBody(ctx: Context, state: RequestState): void {
+function watchBody(ctx: Context): void {
   if (watched.has(ctx)) return
   watched.add(ctx)
-  const request = ctx.request as { body?: unknown }
-  let value: unknown = request.body
-  Object.defineProperty(request, 'body', {
-    configurable: true,
-    enumerable: true,
-    get: () => value,
-    set: (next: unknown) => {
-      value = state.guard.filterBody(state.context, next, routeOptionsOf.get(ctx))
-    },
-  })
+  const request = ctx.request as { body?: unknown; [BODY]?: unknown }
+  const proto = Object.getPrototypeOf(request) as object
+  if (!accessors.has(proto)) {
+    accessors.add(proto)
+    Object.defineProperty(proto, 'body', {
+      configurable: true,
+      enumerable: true,
+      get(this: { [BODY]?: unknown }) {
+        return this[BODY]
+      },
+      set(this: { ctx?: Context; [BODY]?: unknown }, next: unknown) {
+        const owner = this.ctx
+        const watching =
+          owner === undefined ? undefined : watched.has(owner) ? requestStates.get(owner) : undefined
+        this[BODY] =
+          watching === undefined || owner === undefined
+            ? next
+            : watching.guard.filterBody(watching.context, next, routeOptionsOf.get(owner))
+      },
+    })
+  }
+  // A body set before leakguard (a parser mounted first) moves behind the accessor.
+  if (Object.hasOwn(request, 'body')) {
+    const value = request.body
+    delete request.body
+    request[BODY] = value
+  }
 }
 
 /**
@@ -81,7 +105,7 @@ function checkInput(
     if (misrouted !== undefined)
       return { ...misrouted, allowed: false, headers: {}, code: 'ERR_LG_RESPONSE_ROUTE_MISMATCH' }
   }
-  if (guard.checksBody(context, routeOptions)) watchBody(ctx, state)
+  if (guard.checksBody(context, routeOptions)) watchBody(ctx)
   const request = ctx.request as { body?: unknown }
   const params = at === 'checkpoint' ? (ctx.params as Record<string, string> | undefined) : undefined
   const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute

@@ -167,15 +167,25 @@ export function createEnumerationDetector(deps: {
   // One alert per client, route and window: a walk past the threshold is one event, not one per id.
   const alerted = new LRUCache<string, true>({ max: maxClients, ttlAutopurge: false })
 
-  // The same clients come back: their keys are remembered (bounded; forgotten all at once when full).
-  const keys = new Map<string, string>()
+  // The same clients come back: their keys are remembered, per route (bounded; forgotten all at
+  // once when full).
+  const keys = new Map<string, Map<string, string>>()
+  let remembered = 0
   const keyOf = (route: string, subject: EnumerationSubject): string => {
-    const plain = `${route}\u0000${subject.kind}\u0000${subject.id}`
-    let key = keys.get(plain)
+    let byClient = keys.get(route)
+    if (byClient === undefined) {
+      byClient = new Map()
+      keys.set(route, byClient)
+    }
+    const client = subject.kind === 'principal' ? `p:${subject.id}` : subject.id
+    let key = byClient.get(client)
     if (key === undefined) {
-      key = digest(plain)
-      if (keys.size >= 4096) keys.clear()
-      keys.set(plain, key)
+      key = digest(`${route}\u0000${subject.kind}\u0000${subject.id}`)
+      if (++remembered > 4096) {
+        keys.clear()
+        remembered = 0
+      }
+      byClient.set(client, key)
     }
     return key
   }

@@ -63,6 +63,8 @@ export interface InputState {
   enumerationRoutes?: Map<CompiledEnumeration, string>
   /** A refusal decided where it could not be answered (a body setter): the next check answers it. */
   refusal?: RejectedRequest
+  /** The path parameters by the table pattern's names, once read. */
+  tableParams?: Readonly<Record<string, string>>
 }
 
 /** What the input phase reads of a request. */
@@ -225,12 +227,11 @@ export function createInputPhase(deps: Dependencies) {
     input: RequestInput,
     fromTable: boolean,
   ): Readonly<Record<string, string>> {
-    if (fromTable && context.entry !== undefined)
-      return Object.freeze(paramsOf(context.entry.pattern, context.targetPath))
-    if (input.params !== undefined) return input.params
-    return Object.freeze(
-      context.entry === undefined ? {} : paramsOf(context.entry.pattern, context.targetPath),
-    )
+    if (!fromTable && input.params !== undefined) return input.params
+    if (context.entry === undefined) return NO_PARAMS
+    // Read once per request from the path leakguard matched.
+    context.input.tableParams ??= paramsOf(context.entry.pattern, context.targetPath)
+    return context.input.tableParams
   }
 
   /** What a rule counts under: the table's pattern, the framework's route, else the rule itself. */
@@ -293,9 +294,21 @@ export function createInputPhase(deps: Dependencies) {
     rule: CompiledEnumeration,
   ): RejectedRequest | undefined | Promise<RejectedRequest | undefined> {
     const params = paramsFor(context, input, context.entry?.policy.enumeration === rule)
-    const names = rule.param === undefined ? Object.keys(params).sort() : [rule.param]
-    if (names.length === 0 || names.some((name) => params[name] === undefined)) return undefined
-    const id = names.map((name) => params[name]).join('\u0000')
+    let id: string | undefined
+    if (rule.param !== undefined) id = params[rule.param]
+    else {
+      const names = Object.keys(params)
+      id =
+        names.length === 1
+          ? params[names[0]!]
+          : names.length === 0
+            ? undefined
+            : names
+                .sort()
+                .map((name) => params[name])
+                .join('\u0000')
+    }
+    if (id === undefined) return undefined
     const route = routeKeyOf(context, input, rule)
     context.input.enumerationRoutes ??= new Map()
     context.input.enumerationRoutes.set(rule, route)
@@ -469,6 +482,8 @@ export function createInputPhase(deps: Dependencies) {
     return mode === 'report' ? undefined : rejection(500, 'ERR_LG_REQUEST_INTERNAL', problemBody(500))
   }
 }
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({})
 
 const EMPTY_TREE: ProjectionNode = Object.freeze({ keep: false, children: null, any: null })
 
