@@ -27,6 +27,7 @@ import type { ContentEncodingHeader } from './http/content-encoding.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
 import { acceptRequestId } from './http/request-id.js'
 import { readRequestTarget } from './http/request-target.js'
+import { compileTransport } from './http/transport.js'
 import {
   fail as configFail,
   describe,
@@ -73,6 +74,7 @@ import {
   type RejectedRequest,
   type RequestDecision,
   type RequestPhaseState,
+  rejection,
 } from './request-phase.js'
 import { createResponsePhase } from './response/phase.js'
 import { splitPath } from './routes/pattern.js'
@@ -123,6 +125,7 @@ const GUARD_OPTION_KEYS = [
   'ignoreWarnings',
   'requests',
   'abuse',
+  'transport',
 ] as const
 const REQUESTS_OPTION_KEYS = ['maxDepth', 'maxBodyBytes', 'store', 'maxReportedPaths'] as const
 const RESPONSES_OPTION_KEYS = [
@@ -163,6 +166,7 @@ const EVENT_TYPES: readonly LeakguardEventType[] = [
   'abuse.enumeration',
   'abuse.alert',
   'inventory.sequential_ids',
+  'transport.insecure',
   'engine.route_mismatch',
   'config.warning',
   'audit.events_dropped',
@@ -179,6 +183,8 @@ export interface GuardRequest<TRequest = unknown> {
   readonly native: TRequest
   /** The value of the `requestId.header` request header, if the adapter found one. */
   readonly requestId?: string | string[] | undefined
+  /** Whether the request came over TLS to this process (`socket.encrypted`). */
+  readonly secure?: boolean
 }
 
 /** What leakguard tells a handler about the current request (`req.leakguard` and its kin). */
@@ -561,6 +567,12 @@ interface Context extends RequestContext, RequestPhaseState {
   inputPolicy?: CompiledRouteOptions
   /** What the abuse monitor counted of the request, for its response. */
   abuse?: AbuseRequest
+  /** Whether the socket was TLS, as the adapter said. */
+  readonly secureSocket: boolean | undefined
+  /** What the transport check found (`undefined` until it ran). */
+  secure?: boolean
+  /** The request target as given (path and query), for redirects. */
+  readonly target: string
 }
 
 /**
@@ -930,6 +942,37 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     })
   })
 
+  const transport = compileTransport(raw.transport, 'transport')
+  /** The transport check of a request, once: its refusal (403, or 308 to HTTPS), if any. */
+  function checkTransport(context: Context, headers: RequestHeaders): RejectedRequest | undefined {
+    const verdict = transport!.check(
+      { method: context.method, target: context.target, secure: context.secureSocket },
+      context.clientAddress,
+      headers,
+      rate?.resolver,
+    )
+    context.secure = verdict.ok ? verdict.secure : false
+    if (verdict.ok) return undefined
+    emit(
+      'transport.insecure',
+      'warn',
+      mode === 'report' ? 'unknown' : 'failure',
+      context,
+      verdict.status,
+      () => ({
+        action: verdict.status === 308 ? ('redirected' as const) : ('refused' as const),
+      }),
+    )
+    if (verdict.untrustedProxy)
+      warnOnce(
+        context,
+        'LEAKGUARD_TRANSPORT_PROXY_IGNORED',
+        'requests carry X-Forwarded-Proto from a proxy rateLimit.trustProxy does not trust, so transport.requireHttps treats them as plain HTTP. Set rateLimit.trustProxy to your proxy hop count or CIDR ranges.',
+      )
+    if (mode === 'report') return undefined
+    return rejection(verdict.status, 'ERR_LG_TRANSPORT_INSECURE', verdict.body, { ...verdict.headers })
+  }
+
   const guard: Guard<TRequest> = {
     [guardBrand]: true,
     mode,
@@ -953,6 +996,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         entry,
         patternPolicy: entry?.policy,
         input: {},
+        secureSocket: request.secure,
+        target: request.path,
         ...newPhaseState(),
       }
       return context
@@ -961,11 +1006,22 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       const context = requestContext as Context
       context.headers = input.headers
       if (context.refused !== undefined) return refuseTarget(context)
+      if (transport !== undefined && context.secure === undefined) {
+        const refusal = checkTransport(context, input.headers)
+        if (refusal !== undefined) return refusal
+      }
       const decision = phase.checkRequest(context, input.headers, input.routeOptions)
-      if (abuse === undefined) return decision
+      if (abuse === undefined && transport === undefined) return decision
       const observed = (settled: RequestDecision): RequestDecision => {
         observeAbuse(context)
-        return settled
+        if (transport === undefined || !settled.allowed) return settled
+        const extra = transport.headers(
+          context.secure === true,
+          settled.principal !== undefined || input.headers.authorization !== undefined,
+        )
+        return Object.keys(extra).length === 0
+          ? settled
+          : { ...settled, headers: { ...extra, ...settled.headers } }
       }
       return decision instanceof Promise ? decision.then(observed) : observed(decision)
     },

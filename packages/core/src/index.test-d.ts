@@ -60,7 +60,7 @@ describe('public types', () => {
       headers: {},
     })
     if (decision.allowed) expectTypeOf(decision.principal).toEqualTypeOf<Principal | undefined>()
-    else expectTypeOf(decision.status).toEqualTypeOf<400 | 401 | 403 | 429 | 503>()
+    else expectTypeOf(decision.status).toEqualTypeOf<308 | 400 | 401 | 403 | 429 | 503>()
     const result = await createRateLimiter({ limits: [{ limit: 1, window: 1000 }] }).consume('k')
     expectTypeOf(result).toEqualTypeOf<RateLimitResult>()
   })

@@ -74,6 +74,7 @@ export {
 export { isJsonContentType, isTextContentType, serializedBodyKind } from './http/content-type.js'
 export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
 export { hasRequestBody } from './http/request-body.js'
+export type { TransportOptions } from './http/transport.js'
 export type { Duration } from './lib/duration.js'
 export type {
   AuditOptions,

@@ -2,6 +2,7 @@ import type { AuditSink } from './audit/dispatch.js'
 import type { LeakguardEvent, LeakguardEventType, Severity } from './audit/events.js'
 import type { WarningCode } from './audit/warnings.js'
 import type { AuthOptions, RouteAuthOptions } from './auth/options.js'
+import type { TransportOptions } from './http/transport.js'
 import type { RateLimitOptions, RouteRateLimitOptions } from './ratelimit/options.js'
 import type { RateLimitStore } from './ratelimit/store.js'
 import type { RedactOptions, RouteRedactOptions } from './redact/engine.js'
@@ -278,6 +279,13 @@ export interface GuardOptions<TRequest = unknown> {
    * turns on the defaults. @default undefined (off)
    */
   abuse?: AbuseOptions | boolean
+  /**
+   * Transport hygiene (docs/transport.md): plain-HTTP requests refused or redirected
+   * (`requireHttps`), `Strict-Transport-Security` on HTTPS responses, `Cache-Control: no-store`
+   * on responses to callers with credentials. `X-Forwarded-Proto` counts from the proxies
+   * `rateLimit.trustProxy` trusts. @default undefined (off)
+   */
+  transport?: TransportOptions
   /** Request ids: taken from a header or generated, echoed in a response header. @default {} */
   requestId?: RequestIdOptions
   /**

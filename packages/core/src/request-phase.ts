@@ -14,10 +14,11 @@ import type { RateLimitRefusal } from './ratelimit/problem.js'
 import type { CompiledRouteOptions } from './routes/policy.js'
 
 /** leakguard's own answer to a request it refuses before the handler: send exactly this. */
-export interface RejectedRequest<Status extends number = 400 | 401 | 403 | 429 | 503> {
+export interface RejectedRequest<Status extends number = 308 | 400 | 401 | 403 | 429 | 503> {
   readonly allowed: false
   /**
-   * 400/401/403 (tokens, RFC 6750), 429 (rate limit) or 503 (rate-limit store down, fail closed);
+   * 400/401/403 (tokens, RFC 6750), 429 (rate limit) or 503 (rate-limit store down, fail closed),
+   * 403 or 308 (to HTTPS, with `location`) for plain HTTP under `transport.requireHttps`;
    * for request-side policies ({@link InputRejection}) 404/403 (owner), 413, 415 and 422 (accept),
    * 429 (enumeration), 500 when the caller's roles could not be read.
    */

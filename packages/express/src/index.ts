@@ -185,6 +185,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       // under the path leakguard is mounted at (an absolute-form target stays whole).
       path: /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(req.url) ? req.url : `${req.baseUrl ?? ''}${req.url}`,
       clientAddress: req.socket.remoteAddress,
+      secure: (req.socket as { encrypted?: boolean }).encrypted === true,
       native: req,
       requestId: guard.requestIdHeader === undefined ? undefined : req.headers[guard.requestIdHeader],
     })

@@ -218,6 +218,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       // Fastify has routed before any hook: leakguard decides on the route it chose.
       path: routedPath(request),
       clientAddress: request.socket.remoteAddress,
+      secure: (request.socket as { encrypted?: boolean }).encrypted === true,
       native: request,
       requestId: guard.requestIdHeader === undefined ? undefined : request.headers[guard.requestIdHeader],
     })

@@ -174,6 +174,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       // After any rewrite registered before leakguard (koa-rewrite, a version prefix), as the router reads it.
       path: ctx.url,
       clientAddress: ctx.req.socket.remoteAddress,
+      secure: (ctx.req.socket as { encrypted?: boolean }).encrypted === true,
       native: ctx,
       requestId: guard.requestIdHeader === undefined ? undefined : ctx.request.headers[guard.requestIdHeader],
     })

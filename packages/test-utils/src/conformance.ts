@@ -19,6 +19,7 @@ import { runPlacementSuite } from './conformance-placement.js'
 import { runRateLimitSuite } from './conformance-ratelimit.js'
 import { runRedactionSuite } from './conformance-redaction.js'
 import { runRequestProtectionSuite } from './conformance-requests.js'
+import { runTransportSuite } from './conformance-transport.js'
 import type { AdapterHarness, HeaderBearer } from './harness.js'
 import { appRunner, call, getRoute as get, ofType, recordingGuard, SECRET, user } from './helpers.js'
 
@@ -49,6 +50,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
     runDetectionEvasionAttacks(harness)
     runRequestProtectionSuite(harness)
     runRequestSideAttacks(harness)
+    runTransportSuite(harness)
 
     it('keeps only allowlisted members of nested objects and reports what it dropped', async () => {
       const { guard, events } = recordingGuard({

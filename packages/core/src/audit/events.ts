@@ -240,6 +240,13 @@ export interface LeakguardEventMap {
     readonly span: number
   }
   /**
+   * A plain-HTTP request met `transport.requireHttps`: refused (403) or redirected to HTTPS (308)
+   * before anything else ran.
+   */
+  'transport.insecure': {
+    readonly action: 'refused' | 'redirected'
+  }
+  /**
    * The framework routed the request elsewhere than the route leakguard decided on (or changed its
    * method, as a method-override middleware mounted after leakguard does): the response was
    * blocked. Both sides are named by route pattern (or canonical path when no pattern matched).

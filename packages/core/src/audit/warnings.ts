@@ -21,6 +21,8 @@ export const WARNING_CODES = [
   'LEAKGUARD_ENUMERATION_LOCAL',
   /** The enumeration detector's store failed: requests went on uncounted. */
   'LEAKGUARD_ENUMERATION_STORE_FAILED',
+  /** Requests carry X-Forwarded-Proto from a proxy that is not trusted: requireHttps reads them as plain HTTP. */
+  'LEAKGUARD_TRANSPORT_PROXY_IGNORED',
   /** Requests carry X-Forwarded-For but no proxy is trusted. */
   'ERR_LG_RATELIMIT_PROXY_IGNORED',
   /**

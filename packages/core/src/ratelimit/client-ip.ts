@@ -17,6 +17,8 @@ export interface ClientAddressResolver {
   ): string | undefined
   /** Whether `X-Forwarded-For` is ignored (no trusted proxy configured). */
   readonly ignoresForwardedFor: boolean
+  /** Whether the socket's peer is a trusted proxy, whose forwarding headers (`X-Forwarded-Proto`) count. */
+  trustsPeer(remoteAddress: string | undefined): boolean
 }
 
 /** `::ffff:1.2.3.4` -> `1.2.3.4`; brackets and zone ids dropped; `undefined` if not an IP. */
@@ -111,7 +113,7 @@ export function clientAddressResolver(
     return isIP(ip) === 6 ? ipv6Prefix(ip, ipv6Subnet) : ip
   }
   if (trust === undefined || trust === false) {
-    return { ignoresForwardedFor: true, resolve: (remote) => group(remote) }
+    return { ignoresForwardedFor: true, resolve: (remote) => group(remote), trustsPeer: () => false }
   }
   if (typeof trust === 'number') {
     if (!Number.isInteger(trust) || trust < 1 || trust > 32) {
@@ -122,6 +124,7 @@ export function clientAddressResolver(
     }
     return {
       ignoresForwardedFor: false,
+      trustsPeer: (remote) => remote !== undefined,
       resolve(remote, forwarded) {
         // The client is `trust` hops to the left of the socket's peer.
         const chain = [...forwardedChain(forwarded), remote ?? '']
@@ -140,6 +143,7 @@ export function clientAddressResolver(
   }
   return {
     ignoresForwardedFor: false,
+    trustsPeer: (remote) => remote !== undefined && trusted(remote),
     resolve(remote, forwarded) {
       if (remote === undefined || !trusted(remote)) return group(remote)
       // Walk from the socket's peer leftwards while each hop is a trusted proxy.

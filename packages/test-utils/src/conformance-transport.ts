@@ -1,0 +1,79 @@
+import { createGuard, type LeakguardEvent } from '@leakguard/core'
+import { describe, expect, it } from 'vitest'
+import { REQUEST_AUTH, tokenOf } from './conformance-requests.js'
+import type { AdapterHarness, HeaderBearer } from './harness.js'
+import { countingScenario, getRoute, ofType, rawRequest } from './helpers.js'
+
+/** Transport hygiene over real sockets: HTTPS only, HSTS, no-store, the same on every adapter. */
+export function runTransportSuite(harness: AdapterHarness): void {
+  const scenario = countingScenario(harness)
+  const whoami = getRoute('/me', (request) => ({ sub: request.leakguard?.principal?.sub ?? null }))
+
+  describe('transport', () => {
+    it('refuses plain HTTP with 403 before the handler, and reads X-Forwarded-Proto from trusted proxies only', async () => {
+      const options = { transport: { requireHttps: true as const }, rateLimit: { trustProxy: 1 } }
+      const events = await scenario(options, [whoami], async (url, handled) => {
+        const plain = await rawRequest(`${url}/me`)
+        expect(plain.status).toBe(403)
+        expect(plain.headers['content-type']).toMatch(/^application\/problem\+json/)
+        expect(plain.headers['strict-transport-security']).toBeUndefined()
+        const proxied = await rawRequest(`${url}/me`, { headers: { 'x-forwarded-proto': 'https' } })
+        expect(proxied.status).toBe(200)
+        expect(proxied.headers['strict-transport-security']).toBe('max-age=15552000')
+        expect((await rawRequest(`${url}/me`, { headers: { 'x-forwarded-proto': 'http' } })).status).toBe(403)
+        expect(handled()).toBe(1)
+      })
+      expect(ofType(events, 'transport.insecure')).toMatchObject([
+        { action: 'refused' },
+        { action: 'refused' },
+      ])
+    })
+
+    it('redirects GET to HTTPS (308, no-store) and refuses a POST, whose body already crossed', async () => {
+      const options = { transport: { requireHttps: 'redirect' as const, redirectHost: 'api.example.test' } }
+      const routes = [whoami, { method: 'POST' as const, path: '/me', body: () => ({ ok: true }) }]
+      await scenario(options, routes, async (url, handled) => {
+        const res = await rawRequest(`${url}/me?tab=2`, { headers: { host: 'evil.test' } })
+        expect(res.status).toBe(308)
+        expect(res.headers.location).toBe('https://api.example.test/me?tab=2')
+        expect(res.headers['cache-control']).toBe('no-store')
+        expect((await rawRequest(`${url}/me`, { method: 'POST' })).status).toBe(403)
+        expect(handled()).toBe(0)
+      })
+    })
+
+    it('trusts no X-Forwarded-Proto without trustProxy, and says so once', async () => {
+      const events: LeakguardEvent[] = []
+      const guard = createGuard<HeaderBearer>({
+        transport: { requireHttps: true },
+        audit: { onEvent: (event) => void events.push(event) },
+      })
+      const server = await harness.start({ leakguard: guard, routes: [whoami] })
+      try {
+        expect(
+          (await rawRequest(`${server.url}/me`, { headers: { 'x-forwarded-proto': 'https' } })).status,
+        ).toBe(403)
+      } finally {
+        await server.close()
+      }
+      await guard.flush()
+      expect(
+        events.some(
+          (e) => e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_TRANSPORT_PROXY_IGNORED',
+        ),
+      ).toBe(true)
+    })
+
+    it('marks responses to callers with credentials no-store, and sends no HSTS over plain HTTP', async () => {
+      const options = { auth: { ...REQUEST_AUTH, default: 'optional' as const }, transport: {} }
+      await scenario(options, [whoami], async (url) => {
+        const anonymous = await rawRequest(`${url}/me`)
+        expect(anonymous.status).toBe(200)
+        expect(anonymous.headers['cache-control']).toBeUndefined()
+        const caller = await rawRequest(`${url}/me`, { headers: await tokenOf('alice') })
+        expect(caller.headers['cache-control']).toBe('no-store')
+        expect(caller.headers['strict-transport-security']).toBeUndefined()
+      })
+    })
+  })
+}
