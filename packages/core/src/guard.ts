@@ -67,6 +67,7 @@ import {
   type InputState,
   type RequestInput,
 } from './request/input.js'
+import { createRouteInventory, type InventoryRoute } from './request/inventory.js'
 import { createSequentialIdWatch, routeOfPath } from './request/sequential-ids.js'
 import {
   createRequestPhase,
@@ -166,6 +167,7 @@ const EVENT_TYPES: readonly LeakguardEventType[] = [
   'abuse.enumeration',
   'abuse.alert',
   'inventory.sequential_ids',
+  'inventory.undeclared_route',
   'transport.insecure',
   'engine.route_mismatch',
   'config.warning',
@@ -309,6 +311,12 @@ export interface Guard<TRequest = unknown> {
    * {@link checkInput} (a body checkpoint or route helper). Never throws.
    */
   filterBody(context: RequestContext, body: unknown, routeOptions?: CompiledRouteOptions): unknown
+  /**
+   * What this guard has seen, per route: requests, status classes, dropped members, findings,
+   * methods, last seen; routes of `routes` never requested are listed with 0 requests, routes the
+   * app serves that no pattern names with `declared: false` (docs/inventory.md).
+   */
+  inventory(): InventoryRoute[]
   /** Whether the request's route has request-side policies (adapters skip the call otherwise). */
   hasInputPolicies(context: RequestContext, routeOptions?: CompiledRouteOptions): boolean
   /** Whether the request's route checks request bodies (`accept`, `acceptViews`). */
@@ -811,6 +819,9 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     warnOnce: (code, message, key) => warnOnce(undefined, code, message, key),
     ignoresWarning: (code) => ignoredWarnings.has(code),
     observeIds: (context, body) => sequentialIds.observe(context.route ?? routeOfPath(context.path), body),
+    filtered: (context, dropped, findings) => {
+      if (dropped + findings > 0) inventory.filtered(routeKeyOf(context as Context), dropped, findings)
+    },
     ownerPending: (context) => {
       const { input, inputPolicy, entry } = context as Context
       return input.ownerPending !== undefined
@@ -942,6 +953,9 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     })
   })
 
+  const inventory = createRouteInventory(table.entries.map((entry) => entry.pattern.source))
+  /** The inventory's name of a request's route: its pattern, or its path with ids as `:n`. */
+  const routeKeyOf = (context: Context): string => context.route ?? routeOfPath(context.path)
   const transport = compileTransport(raw.transport, 'transport')
   /** The transport check of a request, once: its refusal (403, or 308 to HTTPS), if any. */
   function checkTransport(context: Context, headers: RequestHeaders): RejectedRequest | undefined {
@@ -1033,6 +1047,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     filterBody(requestContext, body, routeOptions) {
       return inputPhase.filterBody(requestContext as Context, body, routeOptions)
     },
+    inventory: () => inventory.snapshot(),
     hasInputPolicies: (context, routeOptions) =>
       hasInputPolicies(mergeRouteOptions((context as Context).entry?.policy, routeOptions)),
     checksBody: (context, routeOptions) =>
@@ -1056,6 +1071,16 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     endRequest(requestContext, status) {
       const context = requestContext as Context
       phase.endRequest(context, status)
+      if (context.refused === undefined) {
+        const route = routeKeyOf(context)
+        if (
+          inventory.finished(route, context.method, status) &&
+          dispatcher.wants('inventory.undeclared_route', 'info')
+        )
+          emit('inventory.undeclared_route', 'info', 'unknown', context, status, () => ({
+            route: redactMetadata(route).text,
+          }))
+      }
       const policy = context.inputPolicy ?? context.entry?.policy
       // The miss-ratio detector counts the answers of every rule that counted the request's id.
       for (const [rule, route] of context.input.enumerationRoutes ?? []) {

@@ -104,6 +104,7 @@ export {
 export type { AbuseAlert, AbuseAlertKind, AbuseOptions } from './request/abuse.js'
 export type { EnumerationAction, EnumerationOptions } from './request/enumeration.js'
 export type { InputDecision, RequestInput } from './request/input.js'
+export type { InventoryRoute } from './request/inventory.js'
 export type { OwnerCheck } from './request/owner.js'
 export type { AllowedRequest, InputRejection, RejectedRequest, RequestDecision } from './request-phase.js'
 export type { CompiledRouteOptions } from './routes/policy.js'

@@ -28,8 +28,18 @@ export function runAuditSuite(harness: AdapterHarness): void {
         expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
       })
       await guard.flush()
-      const ids = events.filter((e) => e.request !== undefined).map((e) => e.request?.id)
-      expect(ids).toEqual(['trace-42.a_b:c', expect.stringMatching(/^[0-9a-f-]{36}$/)])
+      const decisions = events.filter(
+        (e) => e.request !== undefined && e.type !== 'inventory.undeclared_route',
+      )
+      expect(decisions.map((e) => e.request?.id)).toEqual([
+        'trace-42.a_b:c',
+        expect.stringMatching(/^[0-9a-f-]{36}$/),
+      ])
+      // The route inventory's first sighting of /r carries the request id of the request that showed it.
+      expect(events.find((e) => e.type === 'inventory.undeclared_route')).toMatchObject({
+        route: '/r',
+        request: { id: 'trace-42.a_b:c' },
+      })
     })
 
     it('sends the same response when a hook throws', async () => {

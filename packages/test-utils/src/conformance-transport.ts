@@ -77,3 +77,45 @@ export function runTransportSuite(harness: AdapterHarness): void {
     })
   })
 }
+
+/** The route inventory over real sockets: what is served, declared or not. */
+export function runInventorySuite(harness: AdapterHarness): void {
+  describe('route inventory', () => {
+    it('counts requests per route and reports a route the policy never names, once', async () => {
+      const events: LeakguardEvent[] = []
+      const guard = createGuard<HeaderBearer>({
+        routes: { 'GET /users/:id': { allow: ['$.id'] }, 'GET /never': { allow: ['$'] } },
+        audit: { onEvent: (event) => void events.push(event) },
+      })
+      const routes = [
+        getRoute('/users/:id', () => ({ id: 1, secret: 'x' })),
+        getRoute('/internal/debug/:n', () => ({ heap: 1 })),
+      ]
+      const server = await harness.start({ leakguard: guard, routes })
+      try {
+        for (const path of ['/users/1', '/users/2', '/internal/debug/1', '/internal/debug/2', '/missing'])
+          await rawRequest(`${server.url}${path}`)
+      } finally {
+        await server.close()
+      }
+      await guard.flush()
+      expect(events.filter((e) => e.type === 'inventory.undeclared_route')).toMatchObject([
+        { route: '/internal/debug/:n', request: { method: 'GET', status: 200 } },
+      ])
+      const inventory = guard.inventory()
+      expect(inventory.find((r) => r.route === 'GET /users/:id')).toMatchObject({
+        declared: true,
+        requests: 2,
+        statuses: { '2xx': 2 },
+        droppedMembers: 2,
+        methods: ['GET'],
+      })
+      expect(inventory.find((r) => r.route === 'GET /never')).toMatchObject({ declared: true, requests: 0 })
+      expect(inventory.find((r) => r.route === '/internal/debug/:n')).toMatchObject({
+        declared: false,
+        requests: 2,
+      })
+      expect(inventory.find((r) => r.route === '/missing')).toMatchObject({ statuses: { '4xx': 1 } })
+    })
+  })
+}

@@ -19,7 +19,7 @@ import { runPlacementSuite } from './conformance-placement.js'
 import { runRateLimitSuite } from './conformance-ratelimit.js'
 import { runRedactionSuite } from './conformance-redaction.js'
 import { runRequestProtectionSuite } from './conformance-requests.js'
-import { runTransportSuite } from './conformance-transport.js'
+import { runInventorySuite, runTransportSuite } from './conformance-transport.js'
 import type { AdapterHarness, HeaderBearer } from './harness.js'
 import { appRunner, call, getRoute as get, ofType, recordingGuard, SECRET, user } from './helpers.js'
 
@@ -51,6 +51,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
     runRequestProtectionSuite(harness)
     runRequestSideAttacks(harness)
     runTransportSuite(harness)
+    runInventorySuite(harness)
 
     it('keeps only allowlisted members of nested objects and reports what it dropped', async () => {
       const { guard, events } = recordingGuard({

@@ -33,10 +33,15 @@ export function recordingGuard(options: GuardOptions<HeaderBearer> = {}) {
   })
   return {
     guard,
-    /** Events about requests; setup warnings (Express's missing error handler) are left out. */
+    /**
+     * Events about requests; setup warnings (Express's missing error handler) and the route
+     * inventory's `inventory.undeclared_route` (every test route is undeclared) are left out.
+     */
     async events(): Promise<LeakguardEvent[]> {
       await guard.flush()
-      return events.filter((event) => event.type !== 'config.warning')
+      return events.filter(
+        (event) => event.type !== 'config.warning' && event.type !== 'inventory.undeclared_route',
+      )
     },
   }
 }

@@ -240,6 +240,13 @@ export interface LeakguardEventMap {
     readonly span: number
   }
   /**
+   * The app answered a request (below 400) on a route no `routes` pattern names: a shadow
+   * endpoint, or one the policy forgot. Once per route (pattern-like: ids as `:n`) per process.
+   */
+  'inventory.undeclared_route': {
+    readonly route: string
+  }
+  /**
    * A plain-HTTP request met `transport.requireHttps`: refused (403) or redirected to HTTPS (308)
    * before anything else ran.
    */

@@ -93,6 +93,8 @@ export interface ResponsePhaseOptions<TRequest> {
    * checkpoint handed over): the response is denied rather than sent unchecked.
    */
   ownerPending?(context: ResponseContext): 403 | 404 | undefined
+  /** Counts what a response dropped and masked (the route inventory). */
+  filtered?(context: ResponseContext, droppedMembers: number, findings: number): void
 }
 
 /** The response phase: every way a body can leave, decided on, and what is reported of it. */
@@ -324,6 +326,7 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
         reports.issuedTokenHint(context, session)
     }
     reports.dropped(context, status, view, result)
+    options.filtered?.(context, result.dropped, session?.total ?? 0)
     return result
   }
 

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { createRouteInventory } from './inventory.js'
+
+describe('route inventory', () => {
+  it('lists declared routes first, reports an undeclared one on its first success only', () => {
+    const inventory = createRouteInventory(['GET /a'], () => 0)
+    expect(inventory.finished('/x/:n', 'GET', 404)).toBe(false)
+    expect(inventory.finished('/x/:n', 'GET', 200)).toBe(true)
+    expect(inventory.finished('/x/:n', 'POST', 201)).toBe(false)
+    expect(inventory.finished('GET /a', 'GET', 200)).toBe(false)
+    inventory.filtered('GET /a', 3, 1)
+    expect(inventory.snapshot()).toEqual([
+      {
+        route: 'GET /a',
+        declared: true,
+        requests: 1,
+        statuses: { '2xx': 1, '3xx': 0, '4xx': 0, '5xx': 0 },
+        droppedMembers: 3,
+        findings: 1,
+        methods: ['GET'],
+        lastSeen: '1970-01-01T00:00:00.000Z',
+      },
+      expect.objectContaining({ route: '/x/:n', declared: false, requests: 3, methods: ['GET', 'POST'] }),
+    ])
+  })
+
+  it('stays bounded under random paths, keeping the declared routes', () => {
+    const inventory = createRouteInventory(['GET /a'])
+    for (let i = 0; i < 10_000; i++) inventory.finished(`/random-${i}`, 'GET', 404)
+    const snapshot = inventory.snapshot()
+    expect(snapshot.length).toBeLessThanOrEqual(2048)
+    expect(snapshot[0]).toMatchObject({ route: 'GET /a', declared: true })
+  })
+})
