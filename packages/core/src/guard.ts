@@ -317,6 +317,13 @@ export interface Guard<TRequest = unknown> {
    * app serves that no pattern names with `declared: false` (docs/inventory.md).
    */
   inventory(): InventoryRoute[]
+  /**
+   * Tells the inventory about a route the framework registered (`'GET'`, `'/users/:id'`): adapters
+   * call it at startup (Fastify `onRoute`) or on the first request (the Express and Koa route
+   * stacks), so the inventory lists routes before they are requested, with the pattern that covers
+   * each, if any.
+   */
+  registerRoute(method: string, path: string): void
   /** Whether the request's route has request-side policies (adapters skip the call otherwise). */
   hasInputPolicies(context: RequestContext, routeOptions?: CompiledRouteOptions): boolean
   /** Whether the request's route checks request bodies (`accept`, `acceptViews`). */
@@ -1048,6 +1055,17 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       return inputPhase.filterBody(requestContext as Context, body, routeOptions)
     },
     inventory: () => inventory.snapshot(),
+    registerRoute(method, path) {
+      // Parameters become a sample value, so the pattern that would serve the route is found.
+      const sample = path.replace(/:[A-Za-z_][\w]*(?:\([^)]*\))?\??/g, 'x').replace(/\*+/g, 'x')
+      for (const one of method === '*' || method === 'ALL' ? ['GET'] : [method.toUpperCase()]) {
+        if (one === 'HEAD') continue
+        const entry = table.match(one, sample)
+        // Undeclared routes are counted by path with ids as `:n` when served: registered the same way.
+        const served = path.replace(/:[A-Za-z_][\w]*(?:\([^)]*\))?\??/g, ':n').toLowerCase()
+        inventory.register(entry?.pattern.source ?? served, entry !== undefined)
+      }
+    },
     hasInputPolicies: (context, routeOptions) =>
       hasInputPolicies(mergeRouteOptions((context as Context).entry?.policy, routeOptions)),
     checksBody: (context, routeOptions) =>

@@ -74,8 +74,13 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
   return handler
 }
 
-interface Layer {
+export interface Layer {
   readonly handle?: unknown
+  readonly route?: { readonly path?: unknown; readonly methods?: unknown }
+  /** Express 4: a layer mounted at `/` matches everything below it. */
+  readonly regexp?: { readonly fast_slash?: boolean }
+  /** Express 5 (router 2): the same. */
+  readonly slash?: boolean
 }
 
 /** The middleware stack of an app: Express 4 `_router`, Express 5 `router`. */

@@ -20,6 +20,7 @@ import {
 } from '@leakguard/core'
 import type { Application, NextFunction, Request, RequestHandler, Response } from 'express'
 import { errorHandler, warnWithoutErrorHandler } from './error-handler.js'
+import { registerAppRoutes } from './inventory.js'
 import { interceptRawBody } from './raw-body.js'
 import { markSeen, watchUnguardedResponses } from './unguarded.js'
 
@@ -192,6 +193,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     req.leakguard = { requestId: context.requestId }
     if (guard.responseIdHeader !== undefined) res.setHeader(guard.responseIdHeader, context.requestId)
     warnWithoutErrorHandler(req.app, guard)
+    registerAppRoutes(req.app, guard)
 
     // Own properties of this `res`: a mounted sub-app that swaps the prototype keeps them.
     // A `res.json` already replaced by middleware before leakguard gets the filtered value.

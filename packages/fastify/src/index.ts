@@ -246,6 +246,9 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       const methods = Array.isArray(route.method) ? route.method.join(',') : route.method
       compiledFor(routeOptions, `config.leakguard of ${methods} ${route.url}`)
     }
+    // The route inventory lists every route from the start, with the pattern that covers it.
+    for (const method of Array.isArray(route.method) ? route.method : [route.method])
+      guard.registerRoute(method, route.url)
   })
 
   fastify.addHook('onRequest', (request, reply, next) => {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type Guard, isJsonContentType } from '@leakguard/core'
 import type { Context, Middleware } from 'koa'
 
-type Watcher = Pick<Guard, 'ignoresWarning' | 'unguardedResponse' | 'warn'>
+type Watcher = Pick<Guard, 'ignoresWarning' | 'unguardedResponse' | 'warn' | 'registerRoute'>
 
 /** Marks requests a leakguard middleware has seen (a property: cheaper per request than a WeakSet). */
 const SEEN: unique symbol = Symbol('leakguard.seen')
@@ -37,10 +37,22 @@ export function markSeen(ctx: Context, middleware: Middleware, guard: Watcher): 
   if (!checkedApps.has(ctx.app)) {
     checkedApps.add(ctx.app)
     checkOrder(ctx.app.middleware, middleware, guard)
+    registerRoutes(ctx.app.middleware, guard)
   }
   if (subscribed) return
   subscribed = true
   subscribe('http.server.response.finish', onResponseFinish as (message: unknown) => void)
+}
+
+/** Tells the route inventory every route of the app's routers (`@koa/router`, prefixes included). */
+function registerRoutes(stack: readonly Middleware[], guard: Watcher): void {
+  for (const entry of stack) {
+    for (const layer of (entry as RouterDispatch).router?.stack ?? []) {
+      if (typeof layer.path !== 'string' || !Array.isArray(layer.methods)) continue
+      for (const method of layer.methods)
+        if (typeof method === 'string') guard.registerRoute(method, layer.path)
+    }
+  }
 }
 
 /** Routers registered before leakguard serve their routes without it: say which, at once. */

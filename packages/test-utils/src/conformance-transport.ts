@@ -116,6 +116,14 @@ export function runInventorySuite(harness: AdapterHarness): void {
         requests: 2,
       })
       expect(inventory.find((r) => r.route === '/missing')).toMatchObject({ statuses: { '4xx': 1 } })
+      // Routes the framework registered are listed with the pattern covering them (Express: the
+      // harness mounts its router under '/', which the stack walk follows).
+      expect(inventory.find((r) => r.route === 'GET /users/:id')).toMatchObject({ registered: true })
+      expect(inventory.find((r) => r.route === '/internal/debug/:n')).toMatchObject({
+        registered: true,
+        declared: false,
+      })
+      expect(inventory.find((r) => r.route === 'GET /never')).toMatchObject({ registered: false })
     })
   })
 }

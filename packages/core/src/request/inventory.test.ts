@@ -13,6 +13,7 @@ describe('route inventory', () => {
       {
         route: 'GET /a',
         declared: true,
+        registered: false,
         requests: 1,
         statuses: { '2xx': 1, '3xx': 0, '4xx': 0, '5xx': 0 },
         droppedMembers: 3,

@@ -9,6 +9,8 @@ export interface InventoryRoute {
   readonly route: string
   /** Whether a `routes` pattern names it. */
   readonly declared: boolean
+  /** Whether the framework registered it (Fastify `onRoute`, the Express and Koa route stacks). */
+  readonly registered: boolean
   /** Requests seen (that finished). */
   readonly requests: number
   /** Requests by status class: `2xx`, `3xx`, `4xx`, `5xx`. */
@@ -25,6 +27,7 @@ export interface InventoryRoute {
 
 interface Counts {
   declared: boolean
+  registered: boolean
   requests: number
   statuses: Record<'2xx' | '3xx' | '4xx' | '5xx', number>
   droppedMembers: number
@@ -38,6 +41,7 @@ const MAX_ROUTES = 2048
 
 const fresh = (declared: boolean): Counts => ({
   declared,
+  registered: false,
   requests: 0,
   statuses: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
   droppedMembers: 0,
@@ -81,6 +85,12 @@ export function createRouteInventory(declared: readonly string[], now: () => num
         !counts.declared && status < 400 && (added || counts.statuses['2xx'] + counts.statuses['3xx'] === 1)
       )
     },
+    /** Records a route the framework registered, under its policy pattern when one names it. */
+    register(route: string, declared: boolean): void {
+      const { counts } = countsOf(route)
+      counts.registered = true
+      if (declared) counts.declared = true
+    },
     /** Adds what a response phase dropped and masked. */
     filtered(route: string, droppedMembers: number, findings: number): void {
       const { counts } = countsOf(route)
@@ -93,6 +103,7 @@ export function createRouteInventory(declared: readonly string[], now: () => num
         .map(([route, c]) => ({
           route,
           declared: c.declared,
+          registered: c.registered,
           requests: c.requests,
           statuses: { ...c.statuses },
           droppedMembers: c.droppedMembers,
