@@ -961,8 +961,12 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   })
 
   const inventory = createRouteInventory(table.entries.map((entry) => entry.pattern.source))
-  /** The inventory's name of a request's route: its pattern, or its path with ids as `:n`. */
-  const routeKeyOf = (context: Context): string => context.route ?? routeOfPath(context.path)
+  /**
+   * The inventory's name of a request's route: its pattern, or its path with ids as `:n` and what
+   * a detector flags masked (read in the path's own case: keys and tokens are case-sensitive).
+   */
+  const routeKeyOf = (context: Context): string =>
+    context.route ?? redactMetadata(routeOfPath(context.targetPath)).text
   const transport = compileTransport(raw.transport, 'transport')
   /** The transport check of a request, once: its refusal (403, or 308 to HTTPS), if any. */
   function checkTransport(context: Context, headers: RequestHeaders): RejectedRequest | undefined {
@@ -1038,7 +1042,10 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         if (transport === undefined || !settled.allowed) return settled
         const extra = transport.headers(
           context.secure === true,
-          settled.principal !== undefined || input.headers.authorization !== undefined,
+          // Credentials: a verified caller, an Authorization header, or a session cookie.
+          settled.principal !== undefined ||
+            input.headers.authorization !== undefined ||
+            input.headers.cookie !== undefined,
         )
         return Object.keys(extra).length === 0
           ? settled
@@ -1095,9 +1102,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
           inventory.finished(route, context.method, status) &&
           dispatcher.wants('inventory.undeclared_route', 'info')
         )
-          emit('inventory.undeclared_route', 'info', 'unknown', context, status, () => ({
-            route: redactMetadata(route).text,
-          }))
+          emit('inventory.undeclared_route', 'info', 'unknown', context, status, () => ({ route }))
       }
       const policy = context.inputPolicy ?? context.entry?.policy
       // The miss-ratio detector counts the answers of every rule that counted the request's id.

@@ -73,6 +73,8 @@ export function runTransportSuite(harness: AdapterHarness): void {
         const caller = await rawRequest(`${url}/me`, { headers: await tokenOf('alice') })
         expect(caller.headers['cache-control']).toBe('no-store')
         expect(caller.headers['strict-transport-security']).toBeUndefined()
+        const session = await rawRequest(`${url}/me`, { headers: { cookie: 'sid=abc' } })
+        expect(session.headers['cache-control']).toBe('no-store')
       })
     })
   })
@@ -95,13 +97,18 @@ export function runInventorySuite(harness: AdapterHarness): void {
       try {
         for (const path of ['/users/1', '/users/2', '/internal/debug/1', '/internal/debug/2', '/missing'])
           await rawRequest(`${server.url}${path}`)
+        // A reset link with a token in its path: neither the row nor the event holds it.
+        await rawRequest(`${server.url}/internal/debug/sk_live_51HabcdefghijklmnopqrstuVWXyz`)
       } finally {
         await server.close()
       }
       await guard.flush()
       expect(events.filter((e) => e.type === 'inventory.undeclared_route')).toMatchObject([
         { route: '/internal/debug/:n', request: { method: 'GET', status: 200 } },
+        { route: expect.stringMatching(/^\/internal\/debug\/\[REDACTED/) },
       ])
+      expect(JSON.stringify(guard.inventory())).not.toContain('sk_live')
+      expect(JSON.stringify(events)).not.toContain('sk_live')
       const inventory = guard.inventory()
       expect(inventory.find((r) => r.route === 'GET /users/:id')).toMatchObject({
         declared: true,
@@ -115,7 +122,9 @@ export function runInventorySuite(harness: AdapterHarness): void {
         declared: false,
         requests: 2,
       })
-      expect(inventory.find((r) => r.route === '/missing')).toMatchObject({ statuses: { '4xx': 1 } })
+      expect(inventory.find((r) => r.route === '(unmatched failures)')).toMatchObject({
+        statuses: { '4xx': 1 },
+      })
       // Routes the framework registered are listed with the pattern covering them (Express: the
       // harness mounts its router under '/', which the stack walk follows).
       expect(inventory.find((r) => r.route === 'GET /users/:id')).toMatchObject({ registered: true })

@@ -21,7 +21,9 @@ describe('route inventory', () => {
         methods: ['GET'],
         lastSeen: '1970-01-01T00:00:00.000Z',
       },
-      expect.objectContaining({ route: '/x/:n', declared: false, requests: 3, methods: ['GET', 'POST'] }),
+      // The 404 came before the route was known: it counts among the unmatched failures.
+      expect.objectContaining({ route: '/x/:n', declared: false, requests: 2, methods: ['GET', 'POST'] }),
+      expect.objectContaining({ route: '(unmatched failures)', requests: 1 }),
     ])
   })
 
@@ -31,5 +33,18 @@ describe('route inventory', () => {
     const snapshot = inventory.snapshot()
     expect(snapshot.length).toBeLessThanOrEqual(2048)
     expect(snapshot[0]).toMatchObject({ route: 'GET /a', declared: true })
+  })
+})
+
+describe('route inventory under attack', () => {
+  it('gives failing unknown paths one row, and never evicts registered routes', () => {
+    const inventory = createRouteInventory(['GET /a'])
+    inventory.register('/debug/:n', false)
+    for (let i = 0; i < 5000; i++) inventory.finished(`/zz${i}x`, 'GET', 404)
+    for (let i = 0; i < 3000; i++) inventory.finished(`/ok${i}`, 'GET', 200)
+    const snapshot = inventory.snapshot()
+    expect(snapshot.length).toBeLessThanOrEqual(2048)
+    expect(snapshot.find((r) => r.route === '/debug/:n')).toMatchObject({ registered: true })
+    expect(snapshot.find((r) => r.route === '(unmatched failures)')).toMatchObject({ requests: 5000 })
   })
 })

@@ -36,8 +36,10 @@ interface Counts {
   lastSeen: number | undefined
 }
 
-/** Routes counted at most: past it the oldest undeclared one makes room. */
+/** Routes counted at most: past it the oldest one seen only in traffic makes room. */
 const MAX_ROUTES = 2048
+/** The row of failed requests to paths no route is known for. */
+export const UNMATCHED = '(unmatched failures)'
 
 const fresh = (declared: boolean): Counts => ({
   declared,
@@ -58,8 +60,9 @@ export function createRouteInventory(declared: readonly string[], now: () => num
     let counts = routes.get(route)
     if (counts !== undefined) return { counts, added: false }
     if (routes.size >= MAX_ROUTES) {
+      // The oldest route seen only in traffic makes room; declared and registered ones stay.
       for (const [key, value] of routes) {
-        if (!value.declared) {
+        if (!value.declared && !value.registered && key !== UNMATCHED) {
           routes.delete(key)
           break
         }
@@ -75,7 +78,9 @@ export function createRouteInventory(declared: readonly string[], now: () => num
      * success (the caller reports it).
      */
     finished(route: string, method: string, status: number): boolean {
-      const { counts, added } = countsOf(route)
+      // A path no one knows that only fails (a scan, a typo) gets no row of its own: one row counts them all.
+      const known = routes.has(route)
+      const { counts, added } = countsOf(known || status < 400 ? route : UNMATCHED)
       counts.requests++
       const group = status >= 500 ? '5xx' : status >= 400 ? '4xx' : status >= 300 ? '3xx' : '2xx'
       counts.statuses[group]++
@@ -93,7 +98,8 @@ export function createRouteInventory(declared: readonly string[], now: () => num
     },
     /** Adds what a response phase dropped and masked. */
     filtered(route: string, droppedMembers: number, findings: number): void {
-      const { counts } = countsOf(route)
+      const counts = routes.get(route)
+      if (counts === undefined) return
       counts.droppedMembers += droppedMembers
       counts.findings += findings
     },
