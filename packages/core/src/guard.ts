@@ -28,6 +28,8 @@ import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/
 import { acceptRequestId } from './http/request-id.js'
 import { readRequestTarget } from './http/request-target.js'
 import { compileTransport } from './http/transport.js'
+import { createRouteInventory, type InventoryRoute } from './inventory/routes.js'
+import { createSequentialIdWatch, routeOfPath } from './inventory/sequential-ids.js'
 import {
   fail as configFail,
   describe,
@@ -67,8 +69,6 @@ import {
   type InputState,
   type RequestInput,
 } from './request/input.js'
-import { createRouteInventory, type InventoryRoute } from './request/inventory.js'
-import { createSequentialIdWatch, routeOfPath } from './request/sequential-ids.js'
 import {
   createRequestPhase,
   newPhaseState,

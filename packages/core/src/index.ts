@@ -75,6 +75,7 @@ export { isJsonContentType, isTextContentType, serializedBodyKind } from './http
 export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
 export { hasRequestBody } from './http/request-body.js'
 export type { TransportOptions } from './http/transport.js'
+export type { InventoryRoute } from './inventory/routes.js'
 export type { Duration } from './lib/duration.js'
 export type {
   AuditOptions,
@@ -104,7 +105,6 @@ export {
 export type { AbuseAlert, AbuseAlertKind, AbuseOptions } from './request/abuse.js'
 export type { EnumerationAction, EnumerationOptions } from './request/enumeration.js'
 export type { InputDecision, RequestInput } from './request/input.js'
-export type { InventoryRoute } from './request/inventory.js'
 export type { OwnerCheck } from './request/owner.js'
 export type { AllowedRequest, InputRejection, RejectedRequest, RequestDecision } from './request-phase.js'
 export type { CompiledRouteOptions } from './routes/policy.js'

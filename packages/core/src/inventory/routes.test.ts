@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createRouteInventory } from './inventory.js'
+import { createRouteInventory } from './routes.js'
 
 describe('route inventory', () => {
   it('lists declared routes first, reports an undeclared one on its first success only', () => {
