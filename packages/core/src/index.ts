@@ -77,6 +77,12 @@ export { hasRequestBody } from './http/request-body.js'
 export type { TransportOptions } from './http/transport.js'
 export type { InventoryRoute } from './inventory/routes.js'
 export type { Duration } from './lib/duration.js'
+export {
+  type FromOpenAPIOptions,
+  fromOpenAPI,
+  type OpenAPIPolicies,
+  type OpenAPIReportEntry,
+} from './openapi/from-openapi.js'
 export type {
   AuditOptions,
   GuardOptions,
