@@ -1069,7 +1069,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         if (one === 'HEAD') continue
         const entry = table.match(one, sample)
         // Undeclared routes are counted by path with ids as `:n` when served: registered the same way.
-        const served = path.replace(/:[A-Za-z_][\w]*(?:\([^)]*\))?\??/g, ':n').toLowerCase()
+        const served = routeOfPath(path.replace(/:[A-Za-z_][\w]*(?:\([^)]*\))?\??/g, ':n'))
         inventory.register(entry?.pattern.source ?? served, entry !== undefined)
       }
     },

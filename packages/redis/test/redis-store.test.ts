@@ -73,6 +73,19 @@ async function until(done: () => boolean, what: string): Promise<void> {
 
 const ready = (client: Redis) => until(() => client.status === 'ready', 'the redis client to be ready')
 
+/** A client of a port nothing listens on, retrying for ever (what a timeout must cut short). */
+async function deadClient(): Promise<Redis> {
+  const dead = new Redis({
+    ...REDIS,
+    port: await freePort(),
+    lazyConnect: true,
+    retryStrategy: () => 50,
+    maxRetriesPerRequest: null,
+  })
+  dead.on('error', () => {})
+  return dead
+}
+
 async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -511,15 +524,7 @@ suite('RedisStore against a real Redis', () => {
     })
 
     it('fails within the timeout when nothing listens, with the code consume uses', async () => {
-      const port = await freePort()
-      const dead = new Redis({
-        ...REDIS,
-        port,
-        lazyConnect: true,
-        retryStrategy: () => 50,
-        maxRetriesPerRequest: null,
-      })
-      dead.on('error', () => {})
+      const dead = await deadClient()
       try {
         const store = new RedisStore(dead, { timeout: 150 })
         const started = Date.now()
@@ -552,15 +557,7 @@ suite('RedisStore against a real Redis', () => {
 
   describe('outages', () => {
     it('fails within the timeout when nothing listens, and the guard follows its outage policy', async () => {
-      const port = await freePort()
-      const dead = new Redis({
-        ...REDIS,
-        port,
-        lazyConnect: true,
-        retryStrategy: () => 50,
-        maxRetriesPerRequest: null,
-      })
-      dead.on('error', () => {})
+      const dead = await deadClient()
       try {
         const store = new RedisStore(dead, { timeout: 150 })
         const started = Date.now()

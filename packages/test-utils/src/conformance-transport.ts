@@ -104,8 +104,8 @@ export function runInventorySuite(harness: AdapterHarness): void {
       }
       await guard.flush()
       expect(events.filter((e) => e.type === 'inventory.undeclared_route')).toMatchObject([
+        // The token's segment reads as an id: the reset link is the same route, never a row of its own.
         { route: '/internal/debug/:n', request: { method: 'GET', status: 200 } },
-        { route: expect.stringMatching(/^\/internal\/debug\/\[REDACTED/) },
       ])
       expect(JSON.stringify(guard.inventory())).not.toContain('sk_live')
       expect(JSON.stringify(events)).not.toContain('sk_live')
@@ -120,7 +120,7 @@ export function runInventorySuite(harness: AdapterHarness): void {
       expect(inventory.find((r) => r.route === 'GET /never')).toMatchObject({ declared: true, requests: 0 })
       expect(inventory.find((r) => r.route === '/internal/debug/:n')).toMatchObject({
         declared: false,
-        requests: 2,
+        requests: 3,
       })
       expect(inventory.find((r) => r.route === '(unmatched failures)')).toMatchObject({
         statuses: { '4xx': 1 },

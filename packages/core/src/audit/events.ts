@@ -232,7 +232,7 @@ export interface LeakguardEventMap {
    * quarter of their range): anyone can walk them. Reported once per route per process.
    */
   'inventory.sequential_ids': {
-    /** The route pattern, or the path with numeric segments as `:n`. */
+    /** The route pattern, or the path with id-like segments as `:n`. */
     readonly route: string
     /** Where the ids are: `$.id`, `$[*].id`, `$.orders[*].id`. */
     readonly path: string

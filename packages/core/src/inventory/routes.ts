@@ -5,7 +5,7 @@
 
 /** One route of {@link RouteInventory.snapshot}. */
 export interface InventoryRoute {
-  /** The route pattern of the policy, or the path with numeric and id-like segments as `:n`. */
+  /** The route pattern of the policy, or the path with id-like segments as `:n`. */
   readonly route: string
   /** Whether a `routes` pattern names it. */
   readonly declared: boolean

@@ -6,7 +6,7 @@
 
 /** What is reported of a route (never an id). */
 export interface SequentialIdReport {
-  /** The route pattern, or the request path with numeric segments as `:n`. */
+  /** The route pattern, or the request path with id-like segments as `:n`. */
   readonly route: string
   /** Where the ids were: `$.id`, `$[*].id` or `$.<list>[*].id`. */
   readonly path: string
@@ -74,9 +74,16 @@ function collectItems(items: readonly unknown[], at: string, into: Set<number>):
   return found ? `${at}[*].id` : undefined
 }
 
-/** The route a response is counted under: numeric and id-like segments of a path become `:n`. */
+/**
+ * The route a path is counted under when no pattern names it: a segment that does not read as a
+ * fixed word (it holds a digit, `@`, `.` or other punctuation, or is over 32 characters: ids, slugs
+ * with numbers, emails, tokens) becomes `:n`, so `/orders/1001` and `/orders/1002`, or reset links
+ * with different tokens, are one route.
+ */
 export function routeOfPath(path: string): string {
-  return path.replace(/\/(?:\d+|[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{24,})(?=\/|$)/gi, '/:n')
+  return path.replace(/\/([^/]*)(?=\/|$)/g, (whole, segment: string) =>
+    segment === '' || (segment.length <= 32 && /^[A-Za-z_-]+$/.test(segment)) ? whole : '/:n',
+  )
 }
 
 export function createSequentialIdWatch(report: (found: SequentialIdReport) => void) {

@@ -167,6 +167,22 @@ export function fromOpenAPI(doc: unknown, options: FromOpenAPIOptions = {}): Ope
     }
   }
 
+  /** The paths of the JSON schemas of a response or request body (`content` by media type). */
+  const contentPaths = (
+    owner: Schema | undefined,
+    route: string,
+    pointer: string,
+    skip: 'readOnly' | 'writeOnly',
+    out: Set<string>,
+  ): void => {
+    const content = isPlainObject(owner?.content) ? owner.content : {}
+    for (const [type, media] of Object.entries(content)) {
+      if (!isJson(type) || !isPlainObject(media) || media.schema === undefined) continue
+      const at = `${pointer}/content/${type.replaceAll('~', '~0').replaceAll('/', '~1')}/schema`
+      pathsOf(media.schema, '$', route, at, skip, new Set(), 0, out)
+    }
+  }
+
   for (const [template, item] of Object.entries(paths)) {
     if (!isPlainObject(item)) continue
     for (const method of METHODS) {
@@ -181,40 +197,14 @@ export function fromOpenAPI(doc: unknown, options: FromOpenAPIOptions = {}): Ope
         .filter((status) => /^2(\d\d|XX)$/i.test(status))
         .sort()
       for (const status of options.successStatuses === 'lowest-2xx' ? success.slice(0, 1) : success) {
-        const response = resolve(responses[status], route, `${pointer}/responses/${status}`, new Set())
-        const content = isPlainObject(response?.content) ? response.content : {}
-        for (const [type, media] of Object.entries(content)) {
-          if (!isJson(type) || !isPlainObject(media) || media.schema === undefined) continue
-          pathsOf(
-            media.schema,
-            '$',
-            route,
-            `${pointer}/responses/${status}/content/${type.replace('/', '~1')}/schema`,
-            'writeOnly',
-            new Set(),
-            0,
-            allow,
-          )
-        }
+        const at = `${pointer}/responses/${status}`
+        contentPaths(resolve(responses[status], route, at, new Set()), route, at, 'writeOnly', allow)
       }
       if (allow.size > 0) policy.allow = [...allow]
       if (options.accept !== false && operation.requestBody !== undefined) {
-        const body = resolve(operation.requestBody, route, `${pointer}/requestBody`, new Set())
-        const content = isPlainObject(body?.content) ? body.content : {}
+        const at = `${pointer}/requestBody`
         const accept = new Set<string>()
-        for (const [type, media] of Object.entries(content)) {
-          if (!isJson(type) || !isPlainObject(media) || media.schema === undefined) continue
-          pathsOf(
-            media.schema,
-            '$',
-            route,
-            `${pointer}/requestBody/content/${type.replace('/', '~1')}/schema`,
-            'readOnly',
-            new Set(),
-            0,
-            accept,
-          )
-        }
+        contentPaths(resolve(operation.requestBody, route, at, new Set()), route, at, 'readOnly', accept)
         if (accept.size > 0) policy.accept = [...accept]
       }
       if (options.auth !== false) {
