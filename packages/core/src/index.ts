@@ -76,10 +76,16 @@ export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForErro
 export { hasRequestBody } from './http/request-body.js'
 export type { TransportOptions } from './http/transport.js'
 export type { InventoryRoute } from './inventory/routes.js'
+export {
+  createSequentialIdWatch,
+  routeOfPath,
+  type SequentialIdReport,
+} from './inventory/sequential-ids.js'
 export type { Duration } from './lib/duration.js'
 export {
   type FromOpenAPIOptions,
   fromOpenAPI,
+  type OpenAPIOperation,
   type OpenAPIPolicies,
   type OpenAPIReportEntry,
 } from './openapi/from-openapi.js'
@@ -92,6 +98,7 @@ export type {
   RouteOptions,
 } from './options.js'
 export * from './ratelimit/index.js'
+export { internalDetail } from './redact/hygiene.js'
 export {
   type CompiledRedactor,
   createRedactor,

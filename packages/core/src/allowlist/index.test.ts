@@ -12,4 +12,23 @@ describe('allowlist() for values outside a framework', () => {
     expect(() => compileAllowlistPaths(['$..x'])).toThrow(LeakguardConfigError)
     expect(() => compileAllowlistPaths(['$.x'], { maxDepth: -1 })).toThrow(/maxDepth/)
   })
+
+  it('lists what it would drop as templated paths, bounded by maxPaths', () => {
+    const view = compileAllowlistPaths(['$.users[*].id'], { maxPaths: 2 })
+    const value = {
+      users: [
+        { id: 1, password: 'x' },
+        { id: 2, email: 'y', token: 'z' },
+      ],
+      total: 2,
+    }
+    const dropped = view.dropped(value)
+    expect(dropped).toHaveLength(2)
+    expect(compileAllowlistPaths(['$.users[*].id']).dropped(value)).toEqual(
+      expect.arrayContaining(['$.users[*].password', '$.users[*].email', '$.users[*].token', '$.total']),
+    )
+    expect(view.dropped({ users: [{ id: 1 }] })).toEqual([])
+    expect(value.users[0]).toEqual({ id: 1, password: 'x' })
+    expect(() => compileAllowlistPaths(['$.x'], { maxPaths: 0 })).toThrow(/maxPaths/)
+  })
 })

@@ -6,6 +6,12 @@ import { project } from './project.js'
 export interface CompiledAllowlist {
   /** A new plain-data value holding only the allowed members. @throws LeakguardResponseError */
   apply(value: unknown): unknown
+  /**
+   * The templated JSONPaths of the members `apply` would drop (`$.users[*].password`), at most
+   * `maxPaths` of them, changing nothing: what an audit reports as excessive data exposure.
+   * @throws LeakguardResponseError
+   */
+  dropped(value: unknown): readonly string[]
 }
 
 /**
@@ -14,11 +20,16 @@ export interface CompiledAllowlist {
  */
 export function compileAllowlistPaths(
   paths: readonly string[],
-  options: { maxDepth?: number } = {},
+  options: { maxDepth?: number; maxPaths?: number } = {},
 ): CompiledAllowlist {
   const tree = compileAllowlist(paths, 'allowlist')
-  const limits = { maxDepth: integerOption(options.maxDepth, 'maxDepth', 1, 10_000, 128), maxPaths: 0 }
-  return { apply: (value) => project(value, tree, limits).value }
+  const maxDepth = integerOption(options.maxDepth, 'maxDepth', 1, 10_000, 128)
+  const limits = { maxDepth, maxPaths: 0 }
+  const reporting = { maxDepth, maxPaths: integerOption(options.maxPaths, 'maxPaths', 1, 10_000, 100) }
+  return {
+    apply: (value) => project(value, tree, limits).value,
+    dropped: (value) => project(value, tree, reporting).droppedPaths,
+  }
 }
 
 export { compileAllowlist, EMPTY, KEEP, mergeNodes, type ProjectionNode } from './compile.js'
