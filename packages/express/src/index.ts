@@ -341,7 +341,12 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         inside = false
       }
     }
-    res.once('finish', () => guard.endRequest(context, res.statusCode))
+    res.once('finish', () => {
+      guard.endRequest(context, res.statusCode)
+      // A sub-app mounted below this app is out of reach of the startup walk: the first request it
+      // answers tells its routes (req.app is then the sub-app, and its mount path is known).
+      registerAppRoutes(req.app, guard)
+    })
     const state: RequestState = { guard, context, reject }
     requestStates.set(req, state)
     settle(guard.checkRequest(context, { headers: req.headers }), next, (decision: RequestDecision) => {
