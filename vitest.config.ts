@@ -12,6 +12,7 @@ export default defineConfig({
       '@leakguard/koa': source('koa'),
       '@leakguard/fastify': source('fastify'),
       '@leakguard/redis': source('redis'),
+      '@leakguard/cli': source('cli'),
       '@leakguard/test-utils': source('test-utils'),
     },
   },

@@ -72,8 +72,9 @@ export async function listen(listener, port = 0) {
 }
 
 /** Prints what the example listens on. */
-export function printUsage(name, url) {
-  console.log(`Example shop API (${name}) with leakguard on ${url}`)
+export function printUsage(name, url, { protect = true } = {}) {
+  console.log(`Example shop API (${name}) ${protect ? 'with' : 'WITHOUT'} leakguard on ${url}`)
+  console.log(`  pnpm exec leakguard scan ${url} --openapi examples/shop/openapi.json`)
   console.log(`  curl ${url}/users/1`)
   console.log(`  curl -H 'x-demo-role: support' ${url}/users/1`)
   console.log(`  curl ${url}/internal/config`)

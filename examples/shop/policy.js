@@ -20,6 +20,9 @@ export const shopPolicy = {
   responses: { default: 'deny' },
   // Every client: 300 requests a minute, sliding; RateLimit headers on every response.
   rateLimit: { limits: [{ limit: 300, window: '1m' }] },
+  // Answers to a caller with a token are that caller's: Cache-Control: no-store keeps them out of
+  // shared caches. (Behind TLS, add requireHttps: true and HSTS: docs/transport.md.)
+  transport: { noStore: true },
   routes: {
     'GET /health': { allow: ['$'], rateLimit: false },
     // The caller's own record: a token with the account:read scope, and only what an account page shows.

@@ -1,0 +1,248 @@
+import {
+  allowlist,
+  type CompiledAllowlist,
+  internalDetail,
+  LeakguardResponseError,
+  listDetectors,
+  redact,
+  scan,
+} from '@leakguard/core'
+import type { Exchange } from './client.js'
+import { RULES, type Rule, SEVERITIES, type Severity } from './rules.js'
+
+/** One thing the scan found. Never carries a value it found: paths, detector ids and statuses only. */
+export interface ScanFinding {
+  /** The rule's stable id, `LG101`. */
+  readonly ruleId: string
+  /** The rule's name, `sensitive-data`. */
+  readonly rule: string
+  readonly severity: Severity
+  /** The route pattern (`GET /users/:id`), a probed path (`GET /.env`), or `*` for the whole API. */
+  readonly route: string
+  /** The request that showed it. */
+  readonly method: string
+  readonly path: string
+  /** The status it got (absent for API-wide findings). */
+  readonly status?: number
+  readonly message: string
+  /** Where: templated JSONPaths (`$.data[*].email`), header names, or route keys. */
+  readonly where?: readonly string[]
+  /** Detector ids, for `sensitive-data`. */
+  readonly detectors?: readonly string[]
+}
+
+/** Items listed in one finding at most; the message counts the rest. */
+const MAX_LISTED = 10
+
+/**
+ * `$.data[3].email` -> `$.data[*].email`: one finding per place, not per item. Member names come
+ * from the API: one that holds a secret (`{"AKIA...": 1}`) is masked like any value.
+ */
+export function templatePath(path: string): string {
+  return redact(path.replace(/\[\d+\]/g, '[*]'))
+}
+
+/** `1 route`, `2 routes`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}
+
+/** `a, b, c and 4 more`. */
+export function listed(items: readonly string[]): string {
+  const shown = items.slice(0, MAX_LISTED).join(', ')
+  return items.length > MAX_LISTED ? `${shown} and ${items.length - MAX_LISTED} more` : shown
+}
+
+const worst = (a: Severity, b: Severity): Severity => (SEVERITIES.indexOf(a) <= SEVERITIES.indexOf(b) ? a : b)
+
+/**
+ * How bad a detector's finding is in a response: credentials (provider tokens, keys, values
+ * assigned to secret names), keys and regulated identifiers are `high`; contact details (`email`, `phone`), which many APIs send on purpose, `medium`; weak
+ * detectors keep their own confidence. Ids of no built-in detector (member-name rules, custom
+ * rules) are `high`: someone declared them secret.
+ */
+const detectorSeverity: ReadonlyMap<string, Severity> = new Map(
+  listDetectors().map(({ id, kind, confidence }) => [
+    id,
+    id === 'email' || id === 'phone' ? 'medium' : kind !== 'pattern' ? 'high' : confidence,
+  ]),
+)
+
+export function severityOf(detector: string): Severity {
+  return detectorSeverity.get(detector) ?? 'high'
+}
+
+function finding(
+  rule: Rule,
+  exchange: Exchange,
+  route: string,
+  fields: { severity?: Severity; message: string; where?: readonly string[]; detectors?: readonly string[] },
+): ScanFinding {
+  return {
+    ruleId: rule.id,
+    rule: rule.name,
+    severity: fields.severity ?? rule.severity,
+    route,
+    method: exchange.method,
+    path: exchange.path,
+    status: exchange.status,
+    message: fields.message,
+    ...(fields.where !== undefined ? { where: fields.where } : {}),
+    ...(fields.detectors !== undefined ? { detectors: fields.detectors } : {}),
+  }
+}
+
+/** Response headers that carry framework data, never an application's values. */
+const PROTOCOL_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'date',
+  'etag',
+  'vary',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'set-cookie',
+  'location',
+  'ratelimit',
+  'ratelimit-policy',
+  'retry-after',
+  'cache-control',
+  'strict-transport-security',
+])
+
+/** Detectors of contact details: sent on purpose by many APIs, where the document says so. */
+const CONTACT = new Set(['email', 'phone'])
+
+/**
+ * Detector findings in a body (parsed JSON, or text) and in application headers. Contact details
+ * at members the document names (`documented`) are `low`: the API means to send them.
+ */
+function sensitiveData(
+  exchange: Exchange,
+  route: string,
+  documented: (path: string) => boolean,
+): ScanFinding[] {
+  const found = new Map<string, Set<string>>()
+  const add = (path: string, detector: string) => {
+    const paths = found.get(detector) ?? new Set<string>()
+    found.set(detector, paths.add(path))
+  }
+  try {
+    if (exchange.json !== undefined)
+      for (const { path, detector } of scan(exchange.json)) add(templatePath(path), detector)
+    else if (exchange.body !== '')
+      for (const { detector } of scan(exchange.body)) add('(body text)', detector)
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(exchange.headers))
+      if (!PROTOCOL_HEADERS.has(name)) headers[name] = value
+    for (const { path, detector } of scan(headers)) add(`header ${path.replace(/^\$\.?/, '')}`, detector)
+  } catch (error) {
+    // A body the engine refuses (nested too deep, too many members): it is noted, not judged.
+    if (!(error instanceof LeakguardResponseError)) throw error
+    return [
+      finding(RULES.sensitiveData, exchange, route, {
+        severity: 'info',
+        message: `not scanned: ${error.message}`,
+      }),
+    ]
+  }
+  if (found.size === 0) return []
+  const detectors = [...found.keys()].sort()
+  const where = [...new Set([...found.values()].flatMap((paths) => [...paths]))]
+  const severity = [...found]
+    .map(([detector, paths]) =>
+      CONTACT.has(detector) && [...paths].every(documented) ? 'low' : severityOf(detector),
+    )
+    .reduce(worst)
+  const count = [...found.values()].reduce((sum, paths) => sum + paths.size, 0)
+  return [
+    finding(RULES.sensitiveData, exchange, route, {
+      severity,
+      message: `${count === 1 ? '1 place holds' : `${count} places hold`} what ${listed(detectors)} recognise${detectors.length === 1 ? 's' : ''}: ${listed(where)}`,
+      where,
+      detectors,
+    }),
+  ]
+}
+
+const INTERNALS: Readonly<Record<string, string>> = {
+  'stack-trace': 'a stack trace',
+  sql: 'SQL',
+  'driver-error': 'a database or network driver error',
+  'file-path': 'a server file path',
+}
+
+function errorDisclosure(exchange: Exchange, route: string): ScanFinding[] {
+  const kind = exchange.body === '' ? null : internalDetail(exchange.body)
+  if (kind === null) return []
+  return [
+    finding(RULES.errorDisclosure, exchange, route, {
+      message: `the ${exchange.status} body shows ${INTERNALS[kind] ?? kind}`,
+      where: [kind],
+    }),
+  ]
+}
+
+const views = new Map<string, CompiledAllowlist | null>()
+
+/** Members of a 2xx JSON body that `allow` does not name (templated paths); `undefined`: not judged. */
+function undocumented(
+  exchange: Exchange,
+  allow: readonly string[] | undefined,
+): readonly string[] | undefined {
+  if (allow === undefined || exchange.json === undefined || exchange.status < 200 || exchange.status >= 300)
+    return undefined
+  const key = allow.join('\n')
+  let view = views.get(key)
+  if (view === undefined) {
+    try {
+      view = allowlist(allow, { maxPaths: 100 })
+    } catch {
+      view = null // a path leakguard cannot compile: the startup report of fromOpenAPI names it
+    }
+    views.set(key, view)
+  }
+  if (view === null) return undefined
+  try {
+    return view.dropped(exchange.json).map(templatePath)
+  } catch (error) {
+    if (error instanceof LeakguardResponseError) return undefined
+    throw error
+  }
+}
+
+function excessiveExposure(exchange: Exchange, route: string, dropped: readonly string[]): ScanFinding[] {
+  if (dropped.length === 0) return []
+  return [
+    finding(RULES.excessiveExposure, exchange, route, {
+      message: `${count(dropped.length, 'member')} the response schema does not name: ${listed(dropped)}`,
+      where: dropped,
+    }),
+  ]
+}
+
+/**
+ * What one response shows on its own: detector findings, internals in the body, and, when the
+ * document describes the response (`allow`, from its schemas), members it does not name.
+ */
+export function checkResponse(
+  exchange: Exchange,
+  route: string,
+  allow: readonly string[] | undefined,
+): ScanFinding[] {
+  if (exchange.status === 0) return []
+  const dropped = undocumented(exchange, allow)
+  const documented = (path: string) =>
+    dropped !== undefined &&
+    path.startsWith('$') &&
+    !dropped.some((d) => path === d || path.startsWith(`${d}.`) || path.startsWith(`${d}[`))
+  return [
+    ...sensitiveData(exchange, route, documented),
+    ...errorDisclosure(exchange, route),
+    ...(dropped !== undefined ? excessiveExposure(exchange, route, dropped) : []),
+  ]
+}
+
+export { finding }
