@@ -1,5 +1,5 @@
 /**
- * Why a scan could not run, with a stable `code` (`ERR_LG_SCAN_<REASON>`) and a message that says
+ * Why a scan could not run, with a stable `code` (one of {@link ScanErrorCode}) and a message that says
  * how to fix it. The CLI prints the message and exits with status 2.
  */
 export class ScanError extends Error {

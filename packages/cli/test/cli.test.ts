@@ -1,29 +1,16 @@
-import { once } from 'node:events'
 import { mkdtemp, readFile } from 'node:fs/promises'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { HELP, runCli, version } from '../src/cli.js'
-import { capture } from './io.js'
+import { capture, serveDuringTests } from './io.js'
 
 // A tiny API: / answers JSON with an email, /.env answers a secret, the rest 404.
-const server = createServer((req, res) => {
+const api = serveDuringTests((req, res) => {
   if (req.url === '/') res.writeHead(200, { 'content-type': 'application/json' }).end('{"contact":"a@b.co"}')
   else if (req.url === '/.env')
     res.writeHead(200, { 'content-type': 'text/plain' }).end('DB_PASSWORD=correct-horse-battery\n')
   else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
-})
-let url: string
-beforeAll(async () => {
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-})
-afterAll(() => {
-  server.closeAllConnections()
-  server.close()
 })
 
 const run = async (args: string[], options?: Parameters<typeof capture>[0]) => {
@@ -50,21 +37,21 @@ describe('leakguard scan (CLI)', () => {
   it('refuses bad arguments with exit status 2, a code and a fix', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['scan'], /give the base URL/],
-      [['probe', url], /unknown command "probe"/],
-      [['scan', url, '--format', 'xml'], /--format is table, json or sarif/],
-      [['scan', url, '--fail-on', 'critical'], /--fail-on is high/],
-      [['scan', url, '--max-requests', '0'], /--max-requests takes a whole number from 1/],
-      [['scan', url, '--rate', '-1'], /--rate/],
-      [['scan', url, '--header', 'no colon'], /--header takes "Name: value"/],
-      [['scan', url, '--header', 'X-A: b\r\nX-B: c'], /--header takes/],
-      [['scan', url, '--param', 'novalue'], /--param takes name=value/],
-      [['scan', url, '--path', 'relative'], /--path takes a path starting with \//],
-      [['scan', url, '--bogus'], /Unknown option '--bogus'.*ERR_LG_SCAN_USAGE/],
+      [['probe', api.url()], /unknown command "probe"/],
+      [['scan', api.url(), '--format', 'xml'], /--format is table, json or sarif/],
+      [['scan', api.url(), '--fail-on', 'critical'], /--fail-on is high/],
+      [['scan', api.url(), '--max-requests', '0'], /--max-requests takes a whole number from 1/],
+      [['scan', api.url(), '--rate', '-1'], /--rate/],
+      [['scan', api.url(), '--header', 'no colon'], /--header takes "Name: value"/],
+      [['scan', api.url(), '--header', 'X-A: b\r\nX-B: c'], /--header takes/],
+      [['scan', api.url(), '--param', 'novalue'], /--param takes name=value/],
+      [['scan', api.url(), '--path', 'relative'], /--path takes a path starting with \//],
+      [['scan', api.url(), '--bogus'], /Unknown option '--bogus'.*ERR_LG_SCAN_USAGE/],
       [
         ['scan', 'https://example.com'],
         /not a loopback host.*--allow-host example.com.*ERR_LG_SCAN_HOST_NOT_ALLOWED/,
       ],
-      [['scan', url, '--openapi', '/nonexistent/openapi.json'], /ERR_LG_SCAN_OPENAPI/],
+      [['scan', api.url(), '--openapi', '/nonexistent/openapi.json'], /ERR_LG_SCAN_OPENAPI/],
       [['scan', 'http://127.0.0.1:1'], /did not answer.*ERR_LG_SCAN_UNREACHABLE/],
     ]
     for (const [args, message] of cases) {
@@ -76,34 +63,36 @@ describe('leakguard scan (CLI)', () => {
   })
 
   it('prints a table, gates on --fail-on, and writes reports to --output', async () => {
-    const table = await run(['scan', url, '--rate', '0', '--burst', '3'])
+    const table = await run(['scan', api.url(), '--rate', '0', '--burst', '3'])
     expect(table.status).toBe(1)
     expect(table.out).toMatch(/^SEVERITY +RULE +ROUTE +STATUS +WHAT/)
     expect(table.out).toMatch(/HIGH +LG109 shadow-endpoint +GET \/\.env/)
     expect(table.out).toMatch(/HIGH +LG101 sensitive-data +GET \/\.env/)
     expect(table.out).not.toContain('correct-horse')
     expect(table.out).not.toContain('\u001b[')
-    expect((await run(['scan', url, '--rate', '0', '--burst', '0', '--fail-on', 'never'])).status).toBe(0)
+    expect((await run(['scan', api.url(), '--rate', '0', '--burst', '0', '--fail-on', 'never'])).status).toBe(
+      0,
+    )
     const dir = await mkdtemp(join(tmpdir(), 'leakguard-scan-'))
     const output = join(dir, 'report.json')
-    const written = await run(['scan', url, '--rate', '0', '--format', 'json', '--output', output])
+    const written = await run(['scan', api.url(), '--rate', '0', '--format', 'json', '--output', output])
     expect(written.out).toBe('')
     expect(written.err).toMatch(/report written to/)
     expect(JSON.parse(await readFile(output, 'utf8'))).toMatchObject({ tool: 'leakguard scan', version: 1 })
   })
 
   it('shows a progress line and colors on a terminal, neither elsewhere nor with --quiet/NO_COLOR', async () => {
-    const tty = await run(['scan', url, '--rate', '0', '--burst', '2'], { tty: true })
+    const tty = await run(['scan', api.url(), '--rate', '0', '--burst', '2'], { tty: true })
     const line = new RegExp(String.raw`\r${'\u001b'}\[K\[ *\d+/\d+\] GET /`)
     expect(tty.err).toMatch(line)
     expect(tty.err.endsWith('\r\u001b[K')).toBe(true)
     expect(tty.out).toContain('\u001b[31m')
-    const quiet = await run(['scan', url, '--rate', '0', '--burst', '2', '--quiet', '--no-color'], {
+    const quiet = await run(['scan', api.url(), '--rate', '0', '--burst', '2', '--quiet', '--no-color'], {
       tty: true,
     })
     expect(quiet.err).toBe('')
     expect(quiet.out).not.toContain('\u001b[')
-    const noColor = await run(['scan', url, '--rate', '0', '--burst', '2'], {
+    const noColor = await run(['scan', api.url(), '--rate', '0', '--burst', '2'], {
       tty: true,
       env: { NO_COLOR: '1' },
     })
@@ -111,7 +100,7 @@ describe('leakguard scan (CLI)', () => {
   })
 
   it('keeps to --max-requests and says what it did not send', async () => {
-    const { out } = await run(['scan', url, '--rate', '0', '--max-requests', '5', '--format', 'json'])
+    const { out } = await run(['scan', api.url(), '--rate', '0', '--max-requests', '5', '--format', 'json'])
     const report = JSON.parse(out)
     expect(report.requests).toBe(5)
     expect(report.skipped).toBeGreaterThan(0)

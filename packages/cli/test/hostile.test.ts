@@ -1,18 +1,15 @@
-import { once } from 'node:events'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { runCli } from '../src/cli.js'
 import { toTable } from '../src/report/table.js'
 import type { ScanReport } from '../src/scan.js'
-import { capture } from './io.js'
+import { capture, serveDuringTests } from './io.js'
 
 // An API that attacks its scanner: escape sequences in member names, a secret as a member name,
 // JSON nested past any parser's patience, a body larger than the cap, a drip that never ends, a
 // redirect off the allowed hosts, and an answer to everything.
 const AWS = 'AKIAIOSFODNN7EXAMPLE'
 const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
-const server = createServer((req, res) => {
+const api = serveDuringTests((req, res) => {
   const json = (body: string) => res.writeHead(200, { 'content-type': 'application/json' }).end(body)
   switch (req.url) {
     case '/':
@@ -31,20 +28,10 @@ const server = createServer((req, res) => {
       return json('{"ok":true}')
   }
 })
-let url: string
-beforeAll(async () => {
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-})
-afterAll(() => {
-  server.closeAllConnections()
-  server.close()
-})
 
 it('survives a hostile API: bounded, no escape sequences printed, no secret repeated', async () => {
   const io = capture()
-  const args = ['scan', url, '--rate', '0', '--timeout', '500', '--burst', '5']
+  const args = ['scan', api.url(), '--rate', '0', '--timeout', '500', '--burst', '5']
   for (const path of ['/deep', '/big', '/drip', '/redirect']) args.push('--path', path)
   const status = await runCli(args, io)
   expect(status).toBe(1)

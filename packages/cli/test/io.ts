@@ -1,3 +1,7 @@
+import { once } from 'node:events'
+import { createServer, type RequestListener } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll } from 'vitest'
 import type { CliIo } from '../src/cli.js'
 
 /** A CliIo that keeps what the CLI writes. */
@@ -12,4 +16,23 @@ export function capture(options: { tty?: boolean; env?: Record<string, string> }
     err: () => err.join(''),
   }
   return io
+}
+
+/**
+ * Serves `handler` on 127.0.0.1 for the tests of this file (registers beforeAll/afterAll);
+ * `url()` is its base URL once listening.
+ */
+export function serveDuringTests(handler: RequestListener): { url(): string } {
+  const server = createServer(handler)
+  let url = ''
+  beforeAll(async () => {
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => {
+    server.closeAllConnections()
+    server.close()
+  })
+  return { url: () => url }
 }
