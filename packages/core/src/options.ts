@@ -29,6 +29,14 @@ export interface RouteOptions {
    */
   views?: Readonly<Record<string, readonly string[]>>
   /**
+   * Status -> allowlist, for routes whose success bodies differ by status (`200` a list, `202` a
+   * job, as an OpenAPI document describes them per status): an answer with a status listed here
+   * gets its own list instead of {@link allow}; role {@link views} still come first. Keys are
+   * statuses from 200 to 399; error bodies take {@link problemView}.
+   * @default undefined
+   */
+  statusViews?: Readonly<Record<string, readonly string[]>>
+  /**
    * Allowlist for 4xx/5xx JSON bodies on this route; replaces `responses.problemView`.
    * @default undefined: `responses.problemView`
    */

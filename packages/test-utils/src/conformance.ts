@@ -143,6 +143,32 @@ export function runConformanceSuite(harness: AdapterHarness): void {
       ])
     })
 
+    it('gives an answer the view of its status where statusViews names it, allow otherwise', async () => {
+      const { guard } = recordingGuard({
+        routes: {
+          'GET /jobs/:id': {
+            allow: ['$.id', '$.state'],
+            statusViews: { '202': ['$.id', '$.retryAfter'] },
+            views: { admin: ['$'] },
+          },
+        },
+      })
+      const job = (id: number) => ({ id, state: 'done', retryAfter: 5, owner: 'ops@example.com' })
+      const routes = [
+        get('/jobs/1', () => job(1)),
+        get('/jobs/2', () => job(2), { status: 202 }),
+        get('/jobs/3', () => job(3), { status: 201 }),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        expect((await call(`${url}/jobs/1`)).json).toEqual({ id: 1, state: 'done' })
+        expect((await call(`${url}/jobs/2`)).json).toEqual({ id: 2, retryAfter: 5 })
+        expect((await call(`${url}/jobs/3`)).json).toEqual({ id: 3, state: 'done' })
+        // Role views come first, whatever the status.
+        const admin = await call(`${url}/jobs/2`, { headers: { 'x-roles': 'admin' } })
+        expect(admin.json).toMatchObject({ id: 2, state: 'done', retryAfter: 5 })
+      })
+    })
+
     it('sends an empty value on routes without an allowlist when responses.default is deny', async () => {
       const { guard, events } = recordingGuard({
         responses: { default: 'deny' },

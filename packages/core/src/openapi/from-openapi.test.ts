@@ -459,4 +459,33 @@ describe('fromOpenAPI on large and unusual schemas', () => {
     expect(() => fromOpenAPI(doc, { successStatuses: 'first' as never })).toThrow(/successStatuses/)
     expect(() => fromOpenAPI(doc, { max: 1 } as never)).toThrow(LeakguardConfigError)
   })
+
+  it('gives bodies that differ by status their own views, the union in allow', () => {
+    const json = (properties: Record<string, unknown>) => ({
+      content: { 'application/json': { schema: { type: 'object', properties } } },
+    })
+    const jobs = fromOpenAPI({
+      openapi: '3.1.0',
+      info: { title: 'jobs', version: '1' },
+      paths: {
+        '/jobs/{id}': {
+          get: {
+            responses: {
+              '200': json({ id: { type: 'string' }, result: { type: 'string' } }),
+              '202': json({ id: { type: 'string' }, retryAfter: { type: 'integer' } }),
+              '404': { description: 'no such job' },
+            },
+          },
+        },
+        '/same': { get: { responses: { '200': json({ id: {} }), '201': json({ id: {} }) } } },
+      },
+    })
+    expect(jobs.routes['GET /jobs/:id']).toEqual({
+      allow: ['$.id', '$.result', '$.retryAfter'],
+      statusViews: { '200': ['$.id', '$.result'], '202': ['$.id', '$.retryAfter'] },
+    })
+    // The same schema for every status: allow says it all.
+    expect(jobs.routes['GET /same']).toEqual({ allow: ['$.id'] })
+    expect(() => createGuard({ routes: jobs.routes })).not.toThrow()
+  })
 })

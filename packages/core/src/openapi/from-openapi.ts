@@ -7,8 +7,10 @@ import { compilePattern } from '../routes/pattern.js'
 /** Options of {@link fromOpenAPI}. */
 export interface FromOpenAPIOptions {
   /**
-   * Which success status a route's `allow` is derived from: the lowest 2xx with a JSON schema
-   * (`'lowest-2xx'`), or the union of every 2xx (`'all-2xx'`). @default 'all-2xx'
+   * Which success statuses a route's views are derived from: the lowest 2xx with a JSON schema
+   * (`'lowest-2xx'`), or every 2xx (`'all-2xx'`): `allow` is then their union, and where statuses
+   * describe different bodies (200 a resource, 202 a job) each gets its own `statusViews` entry.
+   * @default 'all-2xx'
    */
   successStatuses?: 'lowest-2xx' | 'all-2xx'
   /** Derive `accept` from request bodies. @default true */
@@ -500,6 +502,7 @@ export function fromOpenAPI(doc: unknown, options: FromOpenAPIOptions = {}): Ope
         .filter((status) => /^2(\d\d|XX)$/i.test(status))
         .sort()
       const responseSchemas: At[] = []
+      const byStatus = new Map<string, At[]>()
       for (const status of success) {
         const before = responseSchemas.length
         contentSchemas(
@@ -507,10 +510,24 @@ export function fromOpenAPI(doc: unknown, options: FromOpenAPIOptions = {}): Ope
           route,
           responseSchemas,
         )
+        if (responseSchemas.length > before && /^\d+$/.test(status))
+          byStatus.set(status, responseSchemas.slice(before))
         if (successStatuses === 'lowest-2xx' && responseSchemas.length > before) break
       }
       bodyPaths(responseSchemas, route, 'writeOnly', allow)
       if (allow.size > 0) policy.allow = [...allow]
+      // Bodies that differ by status (200 a resource, 202 a job): each status its own view, the
+      // union in `allow` for the statuses the document leaves to a range (`2XX`) or does not list.
+      if (byStatus.size > 1) {
+        const views: Record<string, string[]> = {}
+        for (const [status, schemas] of byStatus) {
+          const paths = new Set<string>()
+          bodyPaths(schemas, route, 'writeOnly', paths)
+          views[status] = [...paths]
+        }
+        const lists = Object.values(views).map((paths) => [...paths].sort().join('\n'))
+        if (new Set(lists).size > 1) policy.statusViews = views
+      }
       if (options.accept !== false && operation.requestBody !== undefined) {
         const accept = new Set<string>()
         const requestSchemas: At[] = []

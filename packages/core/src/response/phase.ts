@@ -224,7 +224,7 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
       const fallback = status >= 500 ? serverProblemView : clientProblemView
       return { tree: policy?.problemView ?? fallback, kind: 'problem', roles: [] }
     }
-    const selected = selectView(policy, policy?.views === undefined ? [] : callerRoles(context))
+    const selected = selectView(policy, policy?.views === undefined ? [] : callerRoles(context), status)
     if (selected.tree !== undefined)
       return { tree: selected.tree, kind: selected.kind, roles: selected.roles }
     if (selected.kind === 'deny' || defaultTree === EMPTY) return { tree: EMPTY, kind: 'deny', roles: [] }

@@ -18,6 +18,7 @@ import { compileOwnerPath, type OwnerCheck, type OwnerPath } from '../request/ow
 const ROUTE_OPTION_KEYS = [
   'allow',
   'views',
+  'statusViews',
   'problemView',
   'redact',
   'auth',
@@ -42,6 +43,8 @@ export interface CompiledRouteOptions {
   readonly [compiledBrand]: true
   readonly allow?: ProjectionNode
   readonly views?: ReadonlyMap<string, ProjectionNode>
+  /** Status -> the success view of answers with that status (over `allow`). */
+  readonly statusViews?: ReadonlyMap<number, ProjectionNode>
   readonly problemView?: ProjectionNode
   readonly redact?: RouteRedactOptions
   readonly auth?: CompiledRouteAuth
@@ -84,6 +87,7 @@ export function compileRouteOptions(
     [compiledBrand]: true
     allow?: ProjectionNode
     views?: Map<string, ProjectionNode>
+    statusViews?: Map<number, ProjectionNode>
     problemView?: ProjectionNode
     redact?: RouteRedactOptions
     auth?: CompiledRouteAuth
@@ -120,6 +124,25 @@ export function compileRouteOptions(
     compiled.views = new Map()
     for (const [role, paths] of Object.entries(raw.views)) {
       compiled.views.set(role, compileAllowlist(paths, `${option}.views[${JSON.stringify(role)}]`))
+    }
+  }
+  if (raw.statusViews !== undefined) {
+    if (!isPlainObject(raw.statusViews))
+      fail(
+        `${option}.statusViews`,
+        `expected an object of status -> paths ({ '201': ['$.id'] }), got ${describe(raw.statusViews)}`,
+      )
+    compiled.statusViews = new Map()
+    for (const [status, paths] of Object.entries(raw.statusViews)) {
+      if (!/^[23]\d\d$/.test(status))
+        fail(
+          `${option}.statusViews`,
+          `keys are success statuses from 200 to 399, got ${JSON.stringify(status)}; error bodies take problemView`,
+        )
+      compiled.statusViews.set(
+        Number(status),
+        compileAllowlist(paths, `${option}.statusViews[${JSON.stringify(status)}]`),
+      )
     }
   }
   return Object.freeze(compiled)
@@ -161,10 +184,14 @@ function unionOfViews(views: ReadonlyMap<string, ProjectionNode>, roles: readonl
   return tree!
 }
 
-/** Picks the success view: union of the caller's role views, else `allow`, else nothing. */
+/**
+ * Picks the success view: union of the caller's role views, else the view of the answer's status
+ * (`statusViews`), else `allow`, else nothing.
+ */
 export function selectView(
   policy: CompiledRouteOptions | undefined,
   callerRoles: readonly string[],
+  status?: number,
 ): SelectedView {
   if (policy === undefined) return { tree: undefined, kind: 'allow', roles: [] }
   if (policy.views !== undefined && callerRoles.length > 0) {
@@ -172,6 +199,8 @@ export function selectView(
     if (matched.length > 0)
       return { tree: unionOfViews(policy.views, matched), kind: 'roles', roles: matched }
   }
+  const byStatus = status === undefined ? undefined : policy.statusViews?.get(status)
+  if (byStatus !== undefined) return { tree: byStatus, kind: 'allow', roles: [] }
   if (policy.allow !== undefined) return { tree: policy.allow, kind: 'allow', roles: [] }
   // A route with role views but no `allow`: a caller with none of the roles gets nothing.
   if (policy.views !== undefined) return { tree: undefined, kind: 'deny', roles: [] }

@@ -102,4 +102,16 @@ describe('route table validation', () => {
     expect(error([]).option).toBe('routes')
     expect(error({ 'GET /': { views: ['$.a'] } }).option).toBe('routes["GET /"].views')
   })
+
+  it('takes status views for success statuses only, each a valid allowlist', () => {
+    expect(error({ 'GET /': { statusViews: ['$.a'] } }).option).toBe('routes["GET /"].statusViews')
+    const problem = error({ 'GET /': { statusViews: { '404': ['$.a'] } } })
+    expect(problem.message).toMatch(
+      /success statuses from 200 to 399, got "404"; error bodies take problemView/,
+    )
+    expect(error({ 'GET /': { statusViews: { '2XX': ['$.a'] } } }).option).toBe('routes["GET /"].statusViews')
+    expect(error({ 'GET /': { statusViews: { '201': ['$..a'] } } }).option).toBe(
+      'routes["GET /"].statusViews["201"][0]',
+    )
+  })
 })
