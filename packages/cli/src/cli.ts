@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { constants, readFileSync } from 'node:fs'
+import { access, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ScanError } from './errors.js'
 import { loadOpenAPI } from './load-openapi.js'
 import { toJson } from './report/json.js'
 import { toSarif } from './report/sarif.js'
-import { toTable } from './report/table.js'
+import { printable, toTable } from './report/table.js'
 import { atLeast, SEVERITIES, type Severity } from './rules.js'
 import { DEFAULT_LIMITS, type ScanReport, scanApi } from './scan.js'
 
@@ -107,7 +108,7 @@ function header(text: string): [string, string] {
   const colon = text.indexOf(':')
   const name = colon > 0 ? text.slice(0, colon).trim() : ''
   const value = colon > 0 ? text.slice(colon + 1).trim() : ''
-  if (!/^[!#$%&'*+.^_`|~\w-]+$/.test(name) || /[\r\n\0]/.test(value))
+  if (!/^[!#$%&'*+.^_`|~\w-]+$/.test(name) || !/^[\t\x20-\x7e]*$/.test(value))
     throw usage(`--header takes "Name: value", got a header whose name or value is not valid`)
   return [name.toLowerCase(), value]
 }
@@ -133,7 +134,7 @@ function progressLine(stream: CliIo['stderr'], enabled: boolean) {
       if (!enabled) return
       const total = Math.max(planned, sent)
       const width = String(total).length
-      stream.write(`\r\u001b[K[${String(sent).padStart(width)}/${total}] ${label.slice(0, 70)}`)
+      stream.write(`\r\u001b[K[${String(sent).padStart(width)}/${total}] ${printable(label).slice(0, 70)}`)
       shown = true
     },
     clear() {
@@ -178,7 +179,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const credentials: Record<string, string> = {}
     const token = values.token ?? io.env.LEAKGUARD_SCAN_TOKEN
     if (token !== undefined && token !== '') {
-      if (/[\s\0]/.test(token)) throw usage('--token must not hold spaces or line breaks')
+      // RFC 6750 b64token: what a bearer token can be, and all fetch can send.
+      if (!/^[\w.~+/-]+=*$/.test(token))
+        throw usage('--token takes a bearer token (letters, digits, - . _ ~ + / and trailing =)')
       credentials.authorization = `Bearer ${token}`
     }
     for (const text of values.header ?? []) {
@@ -198,9 +201,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const burst = integer(values.burst, 'burst', 0, 1000, 30)
 
+    if (values.output !== undefined) {
+      // Before the scan, not after minutes of it.
+      const folder = dirname(resolve(values.output))
+      await access(folder, constants.W_OK).catch(() => {
+        throw usage(`--output: cannot write into ${folder}`)
+      })
+    }
+    const allowHosts = values['allow-host'] ?? []
     const loaded =
       values.openapi !== undefined
-        ? await loadOpenAPI(values.openapi, io.signal ? { signal: io.signal } : {})
+        ? await loadOpenAPI(values.openapi, { allowHosts, ...(io.signal ? { signal: io.signal } : {}) })
         : undefined
     progress = progressLine(io.stderr, io.stderr.isTTY === true && values.quiet !== true)
     const report: ScanReport = await scanApi({
@@ -209,7 +220,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       credentials,
       params,
       paths,
-      allowHosts: values['allow-host'] ?? [],
+      allowHosts,
       limits,
       burst,
       probes: values['no-probes'] !== true,
@@ -238,6 +249,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         `leakguard scan: ${report.findings.length} findings in ${report.requests} requests; report written to ${values.output}\n`,
       )
     } else io.stdout.write(text)
+    if (!report.complete) {
+      const reasons = report.notes
+        .filter((note) => note.startsWith('incomplete: '))
+        .map((note) => note.slice(12))
+      io.stderr.write(
+        `leakguard scan: the scan is incomplete (${reasons.join('; ')}): its report cannot pass a gate [ERR_LG_SCAN_INCOMPLETE]\n`,
+      )
+      return 2
+    }
     const failing =
       failOn === 'never' ? [] : report.findings.filter((f) => atLeast(f.severity, failOn as Severity))
     return failing.length > 0 ? 1 : 0

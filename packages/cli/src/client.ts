@@ -110,7 +110,8 @@ export function createClient(options: ClientOptions): Client {
   let next = 0
 
   const take = (): boolean => {
-    if (sent >= limits.maxRequests) {
+    // Stopped (Ctrl-C): nothing more is sent, and the scan reports itself incomplete.
+    if (sent >= limits.maxRequests || options.signal?.aborted === true) {
       refused++
       return false
     }

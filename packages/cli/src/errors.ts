@@ -22,3 +22,5 @@ export type ScanErrorCode =
   | 'ERR_LG_SCAN_OPENAPI'
   /** No request reached the target. */
   | 'ERR_LG_SCAN_UNREACHABLE'
+  /** The scan ran but could not judge what it set out to (stopped, budget, no answers). */
+  | 'ERR_LG_SCAN_INCOMPLETE'

@@ -1,11 +1,11 @@
 import {
   allowlist,
   type CompiledAllowlist,
-  internalDetail,
+  type CompiledRedactor,
+  createRedactor,
+  internalDetails,
   LeakguardResponseError,
   listDetectors,
-  redact,
-  scan,
 } from '@leakguard/core'
 import type { Exchange } from './client.js'
 import { RULES, type Rule, SEVERITIES, type Severity } from './rules.js'
@@ -34,13 +34,8 @@ export interface ScanFinding {
 /** Items listed in one finding at most; the message counts the rest. */
 const MAX_LISTED = 10
 
-/**
- * `$.data[3].email` -> `$.data[*].email`: one finding per place, not per item. Member names come
- * from the API: one that holds a secret (`{"AKIA...": 1}`) is masked like any value.
- */
-export function templatePath(path: string): string {
-  return redact(path.replace(/\[\d+\]/g, '[*]'))
-}
+/** Characters of one place (a JSONPath, a header name) printed at most: the API chose its names. */
+const MAX_PLACE = 200
 
 /** `1 route`, `2 routes`. */
 export function count(n: number, noun: string): string {
@@ -117,9 +112,12 @@ const CONTACT = new Set(['email', 'phone'])
 
 /**
  * Detector findings in a body (parsed JSON, or text) and in application headers. Contact details
- * at members the document names (`documented`) are `low`: the API means to send them.
+ * at members the document names (`documented`) are `low`: the API means to send them. A JSON body
+ * the engine refuses (nested past its depth limit) is scanned as text, and that is a finding too:
+ * an API can hide its members from any checker that way.
  */
 function sensitiveData(
+  judge: Judge,
   exchange: Exchange,
   route: string,
   documented: (path: string) => boolean,
@@ -129,26 +127,31 @@ function sensitiveData(
     const paths = found.get(detector) ?? new Set<string>()
     found.set(detector, paths.add(path))
   }
-  try {
-    if (exchange.json !== undefined)
-      for (const { path, detector } of scan(exchange.json)) add(templatePath(path), detector)
-    else if (exchange.body !== '')
-      for (const { detector } of scan(exchange.body)) add('(body text)', detector)
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(exchange.headers))
-      if (!PROTOCOL_HEADERS.has(name)) headers[name] = value
-    for (const { path, detector } of scan(headers)) add(`header ${path.replace(/^\$\.?/, '')}`, detector)
-  } catch (error) {
-    // A body the engine refuses (nested too deep, too many members): it is noted, not judged.
-    if (!(error instanceof LeakguardResponseError)) throw error
-    return [
-      finding(RULES.sensitiveData, exchange, route, {
-        severity: 'info',
-        message: `not scanned: ${error.message}`,
-      }),
-    ]
+  const out: ScanFinding[] = []
+  const asText = () => {
+    for (const { detector } of judge.redactor.scan(exchange.body)) add('(body text)', detector)
   }
-  if (found.size === 0) return []
+  if (exchange.json !== undefined)
+    try {
+      for (const { path, detector } of judge.redactor.scan(exchange.json)) add(judge.place(path), detector)
+    } catch (error) {
+      if (!(error instanceof LeakguardResponseError)) throw error
+      out.push(
+        finding(RULES.sensitiveData, exchange, route, {
+          severity: 'medium',
+          message: `the JSON body was not judged member by member (${error.message}): scanned as text only`,
+        }),
+      )
+      found.clear()
+      asText()
+    }
+  else if (exchange.body !== '') asText()
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(exchange.headers))
+    if (!PROTOCOL_HEADERS.has(name)) headers[name] = value
+  for (const { path, detector } of judge.redactor.scan(headers))
+    add(`header ${judge.place(path.replace(/^\$\.?/, ''))}`, detector)
+  if (found.size === 0) return out
   const detectors = [...found.keys()].sort()
   const where = [...new Set([...found.values()].flatMap((paths) => [...paths]))]
   const severity = [...found]
@@ -156,15 +159,16 @@ function sensitiveData(
       CONTACT.has(detector) && [...paths].every(documented) ? 'low' : severityOf(detector),
     )
     .reduce(worst)
-  const count = [...found.values()].reduce((sum, paths) => sum + paths.size, 0)
-  return [
+  const places = [...found.values()].reduce((sum, paths) => sum + paths.size, 0)
+  out.push(
     finding(RULES.sensitiveData, exchange, route, {
       severity,
-      message: `${count === 1 ? '1 place holds' : `${count} places hold`} what ${listed(detectors)} recognise${detectors.length === 1 ? 's' : ''}: ${listed(where)}`,
+      message: `${places === 1 ? '1 place holds' : `${places} places hold`} what ${listed(detectors)} recognise${detectors.length === 1 ? 's' : ''}: ${listed(where)}`,
       where,
       detectors,
     }),
-  ]
+  )
+  return out
 }
 
 const INTERNALS: Readonly<Record<string, string>> = {
@@ -175,38 +179,37 @@ const INTERNALS: Readonly<Record<string, string>> = {
 }
 
 function errorDisclosure(exchange: Exchange, route: string): ScanFinding[] {
-  const kind = exchange.body === '' ? null : internalDetail(exchange.body)
-  if (kind === null) return []
+  const kinds = exchange.body === '' ? [] : internalDetails(exchange.body)
+  if (kinds.length === 0) return []
   return [
     finding(RULES.errorDisclosure, exchange, route, {
-      message: `the ${exchange.status} body shows ${INTERNALS[kind] ?? kind}`,
-      where: [kind],
+      message: `the ${exchange.status} body shows ${listed(kinds.map((kind) => INTERNALS[kind] ?? kind))}`,
+      where: kinds,
     }),
   ]
 }
 
-const views = new Map<string, CompiledAllowlist | null>()
-
 /** Members of a 2xx JSON body that `allow` does not name (templated paths); `undefined`: not judged. */
 function undocumented(
+  judge: Judge,
   exchange: Exchange,
   allow: readonly string[] | undefined,
 ): readonly string[] | undefined {
   if (allow === undefined || exchange.json === undefined || exchange.status < 200 || exchange.status >= 300)
     return undefined
   const key = allow.join('\n')
-  let view = views.get(key)
+  let view = judge.views.get(key)
   if (view === undefined) {
     try {
       view = allowlist(allow, { maxPaths: 100 })
     } catch {
       view = null // a path leakguard cannot compile: the startup report of fromOpenAPI names it
     }
-    views.set(key, view)
+    judge.views.set(key, view)
   }
   if (view === null) return undefined
   try {
-    return view.dropped(exchange.json).map(templatePath)
+    return view.dropped(exchange.json).map(judge.place)
   } catch (error) {
     if (error instanceof LeakguardResponseError) return undefined
     throw error
@@ -223,23 +226,71 @@ function excessiveExposure(exchange: Exchange, route: string, dropped: readonly 
   ]
 }
 
+/** Lone surrogates (from member names) as U+FFFD: reports are read by tools that encode UTF-8. */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+}
+
+/** How one scan judges responses and prints places; see {@link createJudge}. */
+export interface Judge {
+  readonly redactor: CompiledRedactor
+  readonly views: Map<string, CompiledAllowlist | null>
+  /**
+   * A place as the report prints it: `$.data[3].email` -> `$.data[*].email` (one finding per place,
+   * not per item), a name holding a secret or a credential of the scan masked (`{"AKIA...": 1}`,
+   * an API that echoes the token it got), cut at 200 characters, well-formed Unicode.
+   */
+  place(path: string): string
+  /** Any text of the report with the scan's own credentials masked (whatever their length). */
+  mask(text: string): string
+}
+
+/**
+ * The detectors of one scan: leakguard's defaults, plus the scan's own credentials as known
+ * secrets, so an API that echoes them is reported and a report never repeats them. The scanner's
+ * environment is not the API's: its variables are not known secrets here.
+ */
+export function createJudge(credentials: readonly string[]): Judge {
+  const secrets = [...new Set(credentials.filter((value) => value.length >= 4))].sort(
+    (a, b) => b.length - a.length,
+  )
+  const redactor = createRedactor({
+    knownSecrets: { env: false, values: secrets.filter((value) => value.length >= 8) },
+  })
+  const mask = (text: string) => {
+    let out = text
+    for (const secret of secrets) out = out.replaceAll(secret, '[REDACTED:credential]')
+    return out
+  }
+  return {
+    redactor,
+    views: new Map(),
+    mask,
+    place(path) {
+      const masked = wellFormed(mask(redactor.redact(path.replace(/\[\d+\]/g, '[*]'))))
+      return masked.length > MAX_PLACE ? `${masked.slice(0, MAX_PLACE - 1)}…` : masked
+    },
+  }
+}
+
 /**
  * What one response shows on its own: detector findings, internals in the body, and, when the
  * document describes the response (`allow`, from its schemas), members it does not name.
  */
 export function checkResponse(
+  judge: Judge,
   exchange: Exchange,
   route: string,
   allow: readonly string[] | undefined,
 ): ScanFinding[] {
   if (exchange.status === 0) return []
-  const dropped = undocumented(exchange, allow)
+  const dropped = undocumented(judge, exchange, allow)
   const documented = (path: string) =>
     dropped !== undefined &&
     path.startsWith('$') &&
     !dropped.some((d) => path === d || path.startsWith(`${d}.`) || path.startsWith(`${d}[`))
   return [
-    ...sensitiveData(exchange, route, documented),
+    ...sensitiveData(judge, exchange, route, documented),
     ...errorDisclosure(exchange, route),
     ...(dropped !== undefined ? excessiveExposure(exchange, route, dropped) : []),
   ]

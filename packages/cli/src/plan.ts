@@ -1,4 +1,5 @@
-import { fromOpenAPI, type OpenAPIReportEntry } from '@leakguard/core'
+import { fromOpenAPI, LeakguardConfigError, type OpenAPIReportEntry } from '@leakguard/core'
+import { ScanError } from './errors.js'
 
 /** One documented operation, made concrete enough to request. */
 export interface Operation {
@@ -80,7 +81,16 @@ function sampleValue(doc: Json, parameter: Json): string {
  * response by exactly what leakguard would let through.
  */
 export function planFromOpenAPI(doc: Json, params: Readonly<Record<string, string>>): Plan {
-  const { routes, operations: described, report } = fromOpenAPI(doc)
+  let derived: ReturnType<typeof fromOpenAPI>
+  try {
+    derived = fromOpenAPI(doc)
+  } catch (error) {
+    if (!(error instanceof LeakguardConfigError)) throw error
+    throw new ScanError('ERR_LG_SCAN_OPENAPI', `the document cannot become a policy: ${error.message}`, {
+      cause: error,
+    })
+  }
+  const { routes, operations: described, report } = derived
   const operations: Operation[] = []
   const paths = isObject(doc.paths) ? doc.paths : {}
   for (const { method, template, route } of described) {
@@ -115,7 +125,11 @@ export function planFromOpenAPI(doc: Json, params: Readonly<Record<string, strin
       pathParams,
       // `security: []` makes an operation public; `[{}, {...}]` makes credentials optional.
       requiresAuth: auth === undefined ? undefined : auth.public !== true && auth.optional !== true,
-      allow: policy?.allow,
+      // `x-leakguard` can set anything: only a list of paths is a view the scan can judge by.
+      allow:
+        Array.isArray(policy?.allow) && policy.allow.every((path) => typeof path === 'string')
+          ? policy.allow
+          : undefined,
       jsonBody: content.some((type) => /^application\/(?:[\w.+-]*\+)?json\b/i.test(type)),
     })
   }

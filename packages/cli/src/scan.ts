@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto'
 import { createSequentialIdWatch, routeOfPath } from '@leakguard/core'
 import { type ClientLimits, createClient, type Exchange, type RequestSpec } from './client.js'
 import { ScanError } from './errors.js'
-import { checkResponse, count, finding, listed, type ScanFinding } from './findings.js'
+import {
+  checkResponse,
+  count,
+  createJudge,
+  finding,
+  type Judge,
+  listed,
+  type ScanFinding,
+} from './findings.js'
 import { type Operation, olderVersions, planFromOpenAPI, SHADOW_PATHS, type ShadowKind } from './plan.js'
 import { RULES, type Rule, SEVERITIES, type Severity } from './rules.js'
 import { checkTarget, isLoopback } from './targets.js'
@@ -61,6 +69,13 @@ export interface ScanReport {
   readonly findings: readonly ScanFinding[]
   /** What the scan could not check, and why. */
   readonly notes: readonly string[]
+  /**
+   * `false` when the scan could not judge what it set out to: it was stopped, the budget ran out
+   * before every documented route was requested, or most routes did not answer. The CLI then
+   * prints the report and exits with 2 (`ERR_LG_SCAN_INCOMPLETE`): an empty report must not pass
+   * a gate.
+   */
+  readonly complete: boolean
 }
 
 export const DEFAULT_LIMITS: ClientLimits = {
@@ -123,6 +138,10 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const credentials = options.credentials ?? {}
   const hasCredentials = Object.keys(credentials).length > 0
+  // The values the scan was given, bearer tokens also without their scheme: never printed.
+  const judge = createJudge(
+    Object.values(credentials).flatMap((value) => [value, value.replace(/^\S+\s+/, '')]),
+  )
   const notes: string[] = []
   const findings: ScanFinding[] = []
   const routes: RouteResult[] = []
@@ -159,16 +178,15 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
           ...olderVersions([...documentedPaths], 5).map((path) => ({ path, kind: 'api' as const })),
         ]
   const burst = Math.max(0, options.burst ?? 30)
-  const planned = Math.min(
-    limits.maxRequests,
-    1 +
-      walk.length +
-      (hasCredentials ? walk.filter((op) => op.requiresAuth === true).length : 0) +
-      probes.length * PROBE_VALUES.length +
-      writes.length +
-      shadows.length +
-      burst,
-  )
+  const wanted =
+    2 +
+    walk.length +
+    (hasCredentials ? walk.filter((op) => op.requiresAuth === true).length : 0) +
+    probes.length * PROBE_VALUES.length +
+    writes.length +
+    shadows.length +
+    burst
+  const planned = Math.min(limits.maxRequests, wanted)
 
   const client = createClient({
     base,
@@ -180,22 +198,25 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
       options.onProgress?.(sent, planned, `${spec.method} ${spec.path}`),
   })
   const report = (exchange: Exchange, route: string, allow?: readonly string[]) => {
-    findings.push(...checkResponse(exchange, route, allow))
+    findings.push(...checkResponse(judge, exchange, route, allow))
   }
 
   // A path no API serves: whether the target answers at all, and what its "not found" looks like
   // (an app that answers 200 to everything must not make every shadow path a finding).
-  const baseline = await client.send({
-    method: 'GET',
-    path: `/leakguard-scan-${randomBytes(6).toString('hex')}`,
-    credentials: false,
-  })
+  const randomPath = () => `/leakguard-scan-${randomBytes(6).toString('hex')}`
+  const baseline = await client.send({ method: 'GET', path: randomPath(), credentials: false })
   if (baseline === undefined || baseline.status === 0)
     throw new ScanError(
       'ERR_LG_SCAN_UNREACHABLE',
       `${base.href} did not answer (${baseline?.error ?? 'no request allowed'}): start the API, or check the URL and --timeout`,
     )
   report(baseline, `GET ${baseline.path}`)
+  // A second unknown path: an app whose "not found" varies (it echoes the path, a request id, the
+  // time) is compared by status and type only.
+  const second = success(baseline.status)
+    ? await client.send({ method: 'GET', path: randomPath(), credentials: false })
+    : undefined
+  const varies = second !== undefined && unlike(second, baseline)
 
   const ids = createSequentialIdWatch((found) => {
     findings.push({
@@ -205,8 +226,8 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
       route: found.route,
       method: 'GET',
       path: found.route.replace(/^GET /, ''),
-      message: `${found.distinct} distinct ids at ${found.path} fill ${Math.round((100 * found.distinct) / found.span)}% of their range: the next one is easy to guess`,
-      where: [found.path],
+      message: `${found.distinct} distinct ids at ${judge.place(found.path)} fill ${Math.round((100 * found.distinct) / found.span)}% of their range: the next one is easy to guess`,
+      where: [judge.place(found.path)],
     })
   })
   /** Exchanges that carried credentials to a route that needs them: one caller's answers. */
@@ -247,7 +268,10 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
     })
   }
 
+  const walkStatus = new Map(walked.map(({ op, exchange }) => [op.route, exchange.status]))
   for (const op of probes) {
+    // A route that fails with its documented example too fails for another reason than bad input.
+    if ((walkStatus.get(op.route) ?? 0) >= 500) continue
     const name = op.pathParams[0]!
     const failed: string[] = []
     let last: Exchange | undefined
@@ -291,7 +315,10 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
   }
 
   const looksLikeBaseline = (exchange: Exchange) =>
-    exchange.status === baseline.status && exchange.body === baseline.body
+    varies
+      ? exchange.status === baseline.status &&
+        exchange.headers['content-type'] === baseline.headers['content-type']
+      : !unlike(exchange, baseline)
   for (const shadow of shadows) {
     const exchange = await send({ method: 'GET', path: shadow.path, credentials: false })
     if (exchange === undefined) break
@@ -357,12 +384,21 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
   }
 
   findings.push(...transportFindings(base, allExchanges, credentialed, findings))
+  const skipped = Math.max(0, wanted - client.sent)
   if (client.refused > 0)
     notes.push(
-      `the budget of ${limits.maxRequests} requests ran out: ${client.refused} planned requests were not sent (raise --max-requests)`,
+      `the budget of ${limits.maxRequests} requests ran out: about ${skipped} planned requests were not sent (raise --max-requests)`,
     )
+  const unanswered = walked.filter(({ exchange }) => exchange.status === 0).length
+  const incomplete: string[] = []
+  if (options.signal?.aborted === true) incomplete.push('the scan was stopped')
+  if (walked.length < walk.length)
+    incomplete.push(`${walk.length - walked.length} of ${walk.length} routes were never requested`)
+  if (walked.length > 0 && unanswered * 2 > walked.length)
+    incomplete.push(`${unanswered} of ${walked.length} routes did not answer`)
+  notes.push(...incomplete.map((reason) => `incomplete: ${reason}`))
 
-  const unique = dedupe(findings)
+  const unique = dedupe(findings).map((f) => maskFinding(judge, f))
   const counts = new Map<string, number>()
   for (const f of unique) counts.set(`${f.route}\n${f.path}`, (counts.get(`${f.route}\n${f.path}`) ?? 0) + 1)
   return {
@@ -371,10 +407,45 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
     startedAt,
     finishedAt: new Date().toISOString(),
     requests: client.sent,
-    skipped: client.refused,
-    routes: routes.map((r) => ({ ...r, findings: counts.get(`${r.route}\n${r.path}`) ?? 0 })),
+    skipped,
+    routes: routes.map((r) => ({
+      ...r,
+      path: judge.mask(r.path),
+      findings: counts.get(`${r.route}\n${r.path}`) ?? 0,
+    })),
     findings: unique,
-    notes,
+    notes: notes.map(judge.mask),
+    complete: incomplete.length === 0,
+  }
+}
+
+/**
+ * Whether two answers differ beyond the path they were asked for: an app that echoes the path in
+ * its "not found" page must not make every shadow path look served.
+ */
+function unlike(a: Exchange, b: Exchange): boolean {
+  if (a.status !== b.status || a.headers['content-type'] !== b.headers['content-type']) return true
+  const strip = (exchange: Exchange) => {
+    let body = exchange.body
+    for (const form of new Set([
+      exchange.path,
+      encodeURI(exchange.path),
+      JSON.stringify(exchange.path).slice(1, -1),
+    ]))
+      body = body.replaceAll(form, '')
+    return body
+  }
+  return strip(a) !== strip(b)
+}
+
+/** The report's strings with the scan's credentials masked, wherever the API put them. */
+function maskFinding(judge: Judge, f: ScanFinding): ScanFinding {
+  return {
+    ...f,
+    route: judge.mask(f.route),
+    path: judge.mask(f.path),
+    message: judge.mask(f.message),
+    ...(f.where !== undefined ? { where: f.where.map(judge.mask) } : {}),
   }
 }
 

@@ -1,10 +1,14 @@
 import { isIPv4 } from 'node:net'
 import { ScanError } from './errors.js'
 
-/** Whether `hostname` (as `URL.hostname` spells it) is this machine: `localhost`, 127.0.0.0/8, `::1`. */
+/**
+ * Whether `hostname` (as `URL.hostname` spells it) is this machine: `localhost`, 127.0.0.0/8,
+ * `::1`. Only the name `localhost` itself counts (the hosts file answers it): `api.localhost` or
+ * `localhost.` may be resolved through DNS, which can answer any address.
+ */
 export function isLoopback(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '')
-  if (host === 'localhost' || host.endsWith('.localhost')) return true
+  const host = hostname.toLowerCase()
+  if (host === 'localhost') return true
   if (host === '[::1]' || host === '::1') return true
   if (isIPv4(host)) return host.startsWith('127.')
   // IPv4-mapped loopback, `[::ffff:127.0.0.1]` (URL writes it as `[::ffff:7f00:1]`).
@@ -50,7 +54,7 @@ export function checkTarget(target: string, allowHosts: readonly string[]): URL 
   if (!isLoopback(url.hostname) && !allowHosts.some((entry) => matchesAllowedHost(url.hostname, entry)))
     throw new ScanError(
       'ERR_LG_SCAN_HOST_NOT_ALLOWED',
-      `${url.hostname} is not a loopback host: scan only APIs you are allowed to test, and name them with --allow-host ${url.hostname}`,
+      `${url.hostname} is not a loopback host (localhost, 127.0.0.0/8, ::1): scan only APIs you are allowed to test, and name them with --allow-host ${url.hostname}`,
     )
   return url
 }

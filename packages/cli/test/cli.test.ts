@@ -46,6 +46,13 @@ describe('leakguard scan (CLI)', () => {
       [['scan', api.url(), '--header', 'X-A: b\r\nX-B: c'], /--header takes/],
       [['scan', api.url(), '--param', 'novalue'], /--param takes name=value/],
       [['scan', api.url(), '--path', 'relative'], /--path takes a path starting with \//],
+      [['scan', api.url(), '--token', 'abc\u2019def'], /--token takes a bearer token/],
+      [['scan', api.url(), '--header', 'X-Key: caf\u20ac'], /--header takes/],
+      [
+        ['scan', api.url(), '--output', '/nonexistent-dir/report.json'],
+        /--output: cannot write into \/nonexistent-dir/,
+      ],
+      [['scan', 'http://api.localhost:3000'], /not a loopback host/],
       [['scan', api.url(), '--bogus'], /Unknown option '--bogus'.*ERR_LG_SCAN_USAGE/],
       [
         ['scan', 'https://example.com'],
@@ -100,10 +107,49 @@ describe('leakguard scan (CLI)', () => {
   })
 
   it('keeps to --max-requests and says what it did not send', async () => {
-    const { out } = await run(['scan', api.url(), '--rate', '0', '--max-requests', '5', '--format', 'json'])
+    const { out, status } = await run([
+      'scan',
+      api.url(),
+      '--rate',
+      '0',
+      '--max-requests',
+      '5',
+      '--format',
+      'json',
+      '--fail-on',
+      'never',
+    ])
     const report = JSON.parse(out)
+    expect(status).toBe(0) // the walk was done: only shadow paths and the burst were cut
     expect(report.requests).toBe(5)
-    expect(report.skipped).toBeGreaterThan(0)
-    expect(report.notes.join('\n')).toMatch(/budget of 5 requests ran out/)
+    expect(report.skipped).toBeGreaterThan(20)
+    expect(report.notes.join('\n')).toMatch(/budget of 5 requests ran out: about \d+ planned/)
+  })
+
+  it('prints an incomplete report and exits 2: routes never requested, no answers, stopped', async () => {
+    const cut = await run([
+      'scan',
+      api.url(),
+      '--rate',
+      '0',
+      '--max-requests',
+      '2',
+      '--path',
+      '/a',
+      '--path',
+      '/b',
+    ])
+    expect(cut.status).toBe(2)
+    expect(cut.out).toMatch(/note: incomplete: 2 of 3 routes were never requested/)
+    expect(cut.err).toMatch(/the scan is incomplete .*ERR_LG_SCAN_INCOMPLETE/)
+    const controller = new AbortController()
+    const io = { ...capture(), signal: controller.signal }
+    const scanning = runCli(['scan', api.url(), '--rate', '5', '--format', 'json'], io)
+    setTimeout(() => controller.abort(), 300)
+    expect(await scanning).toBe(2)
+    const report = JSON.parse(io.out())
+    expect(report.complete).toBe(false)
+    expect(report.requests).toBeLessThan(10)
+    expect(report.notes).toContain('incomplete: the scan was stopped')
   })
 })

@@ -98,7 +98,7 @@ export type {
   RouteOptions,
 } from './options.js'
 export * from './ratelimit/index.js'
-export { internalDetail } from './redact/hygiene.js'
+export { internalDetail, internalDetails } from './redact/hygiene.js'
 export {
   type CompiledRedactor,
   createRedactor,

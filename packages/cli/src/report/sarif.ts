@@ -47,7 +47,7 @@ export function toSarif(report: ScanReport, version: string): string {
         },
         invocations: [
           {
-            executionSuccessful: true,
+            executionSuccessful: report.complete,
             startTimeUtc: report.startedAt,
             endTimeUtc: report.finishedAt,
             ...(report.notes.length > 0

@@ -4,13 +4,14 @@ import type { ScanReport } from '../scan.js'
 const COLOR: Record<Severity, number> = { high: 31, medium: 33, low: 36, info: 2 }
 
 /**
- * Control characters as `\u001b`: member names in messages come from the API scanned, and a hostile
- * one must not drive the terminal (escape sequences can rewrite the screen or set its title).
+ * Control, bidi and invisible format characters as `\u001b`: member names in messages come from
+ * the API scanned (and paths from its document), and a hostile one must not drive the terminal
+ * (escape sequences rewrite the screen or set its title) nor reorder what the reader sees.
  */
-function printable(text: string): string {
+export function printable(text: string): string {
   return text.replace(
     // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   )
 }

@@ -30,6 +30,13 @@ export function internalDetail(text: string): string | null {
   return null
 }
 
+/** Every kind of internal detail in an error text, in the order {@link HYGIENE_CHECKS} lists them. */
+export function internalDetails(text: string): string[] {
+  const kinds: string[] = []
+  for (const [id, pattern] of HYGIENE_CHECKS) if (!kinds.includes(id) && pattern.test(text)) kinds.push(id)
+  return kinds
+}
+
 /** What replaces such a text: generic, plus the id the client can quote to support. */
 export function genericErrorMessage(requestId: string): string {
   return `An internal error occurred. Reference: ${requestId}`

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { base62, crc32, ibanValid, luhnValid } from '../checksums.js'
-import { HYGIENE_CHECKS, internalDetail } from '../hygiene.js'
+import { HYGIENE_CHECKS, internalDetail, internalDetails } from '../hygiene.js'
 import { createRedactor } from '../index.js'
 import { DETECTORS } from './index.js'
 
@@ -257,6 +257,13 @@ describe('error hygiene on hostile text', () => {
     expect(internalDetail(`n${'/p/k/w'.repeat(40_000)}\u0000`)).toBeNull()
     expect(internalDetail(`${'U\u0000SELECT\t'.repeat(20_000)}CT\t;`)).toBeNull()
     expect(internalDetail('at /srv/app/src/routes/users/index.ts:42')).toBe('file-path')
+  })
+
+  it('lists every kind a text shows, once each', () => {
+    const text =
+      'Error: duplicate key value violates unique constraint\n    at insert (/srv/app/db.js:10:5)\nINSERT INTO refunds (id) VALUES (1)'
+    expect(internalDetails(text)).toEqual(['stack-trace', 'sql', 'driver-error', 'file-path'])
+    expect(internalDetails('all good')).toEqual([])
   })
 })
 
