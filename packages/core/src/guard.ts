@@ -1039,11 +1039,12 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       if (abuse === undefined && transport === undefined) return decision
       const observed = (settled: RequestDecision): RequestDecision => {
         observeAbuse(context)
-        if (transport === undefined || !settled.allowed) return settled
+        if (transport === undefined) return settled
+        // leakguard's own refusals (401, 403, 429...) get them too: they are responses like any.
         const extra = transport.headers(
           context.secure === true,
           // Credentials: a verified caller, an Authorization header, or a session cookie.
-          settled.principal !== undefined ||
+          (settled.allowed && settled.principal !== undefined) ||
             input.headers.authorization !== undefined ||
             input.headers.cookie !== undefined,
         )

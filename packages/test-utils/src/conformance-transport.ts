@@ -70,6 +70,12 @@ export function runTransportSuite(harness: AdapterHarness): void {
         const anonymous = await rawRequest(`${url}/me`)
         expect(anonymous.status).toBe(200)
         expect(anonymous.headers['cache-control']).toBeUndefined()
+        expect(anonymous.headers['x-content-type-options']).toBe('nosniff')
+        // leakguard's own refusals carry them too.
+        const refused = await rawRequest(`${url}/me`, { headers: { authorization: 'Bearer not-a-token' } })
+        expect(refused.status).toBe(401)
+        expect(refused.headers['x-content-type-options']).toBe('nosniff')
+        expect(refused.headers['cache-control']).toBe('no-store')
         const caller = await rawRequest(`${url}/me`, { headers: await tokenOf('alice') })
         expect(caller.headers['cache-control']).toBe('no-store')
         expect(caller.headers['strict-transport-security']).toBeUndefined()

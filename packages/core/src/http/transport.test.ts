@@ -64,12 +64,15 @@ describe('transport', () => {
       { requireHttps: true, hsts: { maxAge: '365d', includeSubDomains: true, preload: true } },
       't',
     )!
+    const nosniff = { 'x-content-type-options': 'nosniff' }
     expect(gate.headers(true, false)).toEqual({
+      ...nosniff,
       'strict-transport-security': 'max-age=31536000; includeSubDomains; preload',
     })
-    expect(gate.headers(false, false)).toEqual({})
-    expect(gate.headers(false, true)).toEqual({ 'cache-control': 'no-store' })
-    expect(compileTransport({ noStore: false }, 't')!.headers(true, true)).toEqual({})
+    expect(gate.headers(false, false)).toEqual(nosniff)
+    expect(gate.headers(false, true)).toEqual({ ...nosniff, 'cache-control': 'no-store' })
+    expect(compileTransport({ noStore: false }, 't')!.headers(true, true)).toEqual(nosniff)
+    expect(compileTransport({ noStore: false, nosniff: false }, 't')!.headers(true, true)).toEqual({})
   })
 
   it.each([
@@ -77,6 +80,7 @@ describe('transport', () => {
     [{ hsts: { maxAge: 'forever' } }, 'transport.hsts.maxAge'],
     [{ hsts: { preload: true } }, 'transport.hsts.preload'],
     [{ redirectHost: 'https://x' }, 'transport.redirectHost'],
+    [{ nosniff: 'yes' }, 'transport.nosniff'],
     [{ requireHTTPS: true }, 'transport'],
   ])('refuses %j naming %s', (options, option) => {
     let error: unknown

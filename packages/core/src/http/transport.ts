@@ -26,6 +26,12 @@ export interface TransportOptions {
    */
   noStore?: boolean
   /**
+   * `X-Content-Type-Options: nosniff` on every response: a browser must not read a JSON body (or a
+   * text one holding markup) as HTML or script because it looks like one (OWASP REST Security).
+   * The handler can set its own. @default true
+   */
+  nosniff?: boolean
+  /**
    * The host redirects go to (`'api.example.com'`), instead of the request's `Host` header, which
    * the client chooses. @default the request's Host, when it is a plain host name
    */
@@ -44,7 +50,7 @@ export type TransportVerdict =
       readonly untrustedProxy: boolean
     }
 
-const OPTION_KEYS = ['requireHttps', 'hsts', 'noStore', 'redirectHost'] as const
+const OPTION_KEYS = ['requireHttps', 'hsts', 'noStore', 'nosniff', 'redirectHost'] as const
 const HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/
 
 /** A compiled `transport`. */
@@ -56,7 +62,7 @@ export interface TransportGate {
     headers: RequestHeaders,
     resolver: ClientAddressResolver | undefined,
   ): TransportVerdict
-  /** Headers every allowed response gets: HSTS when secure, `no-store` when the route needs a caller. */
+  /** Headers every allowed response gets: nosniff, HSTS when secure, `no-store` for callers with credentials. */
   headers(secure: boolean, authenticated: boolean): Readonly<Record<string, string>>
 }
 
@@ -101,6 +107,9 @@ export function compileTransport(value: unknown, option: string): TransportGate 
   if (raw.noStore !== undefined && typeof raw.noStore !== 'boolean')
     fail(`${option}.noStore`, `expected true or false, got ${describe(raw.noStore)}`)
   const noStore = raw.noStore !== false
+  if (raw.nosniff !== undefined && typeof raw.nosniff !== 'boolean')
+    fail(`${option}.nosniff`, `expected true or false, got ${describe(raw.nosniff)}`)
+  const always: Record<string, string> = raw.nosniff === false ? {} : { 'x-content-type-options': 'nosniff' }
   let redirectHost: string | undefined
   if (raw.redirectHost !== undefined) {
     if (typeof raw.redirectHost !== 'string' || !HOST.test(raw.redirectHost))
@@ -110,11 +119,13 @@ export function compileTransport(value: unknown, option: string): TransportGate 
       )
     redirectHost = raw.redirectHost as string
   }
-  const secureHeaders: Record<string, string> =
-    hsts === undefined ? {} : { 'strict-transport-security': hsts }
+  const secureHeaders: Record<string, string> = {
+    ...always,
+    ...(hsts === undefined ? {} : { 'strict-transport-security': hsts }),
+  }
   const headerSets = {
-    plain: Object.freeze({}),
-    plainAuth: Object.freeze(noStore ? { 'cache-control': 'no-store' } : {}),
+    plain: Object.freeze({ ...always }),
+    plainAuth: Object.freeze({ ...always, ...(noStore ? { 'cache-control': 'no-store' } : {}) }),
     secure: Object.freeze({ ...secureHeaders }),
     secureAuth: Object.freeze({ ...secureHeaders, ...(noStore ? { 'cache-control': 'no-store' } : {}) }),
   }
