@@ -178,8 +178,17 @@ const INTERNALS: Readonly<Record<string, string>> = {
   'file-path': 'a server file path',
 }
 
+/** The string values of a JSON body, decoded (a stack in `"stack": "..."` has real line breaks). */
+function stringsOf(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (typeof value === 'string') out.push(value)
+  else if (typeof value === 'object' && value !== null && depth < 64 && out.length < 10_000)
+    for (const item of Array.isArray(value) ? value : Object.values(value)) stringsOf(item, out, depth + 1)
+  return out
+}
+
 function errorDisclosure(exchange: Exchange, route: string): ScanFinding[] {
-  const kinds = exchange.body === '' ? [] : internalDetails(exchange.body)
+  const text = exchange.json === undefined ? exchange.body : stringsOf(exchange.json).join('\n')
+  const kinds = text === '' ? [] : internalDetails(text)
   if (kinds.length === 0) return []
   return [
     finding(RULES.errorDisclosure, exchange, route, {

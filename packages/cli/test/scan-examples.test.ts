@@ -66,7 +66,10 @@ describe.each(Object.entries(FRAMEWORKS))('leakguard scan against the example sh
       expect.arrayContaining(['card', 'email', 'key-name']),
     )
     expect(find('sensitive-data', 'GET /internal/config')?.detectors).toContain('postgres-url-password')
-    expect(find('error-disclosure', 'GET /orders/:id/refund')?.status).toBe(500)
+    expect(find('error-disclosure', 'GET /orders/:id/refund')).toMatchObject({
+      status: 500,
+      where: ['stack-trace', 'sql', 'driver-error', 'file-path'],
+    })
     expect(find('missing-auth', 'GET /account')?.status).toBe(200)
     expect(find('shadow-endpoint', 'GET /internal/config')?.severity).toBe('high')
     expect(find('sequential-ids', 'GET /users')?.where).toEqual(['$.data[*].id'])
