@@ -28,6 +28,7 @@ It sends a bounded number of requests, and only to loopback hosts unless --allow
 the host: scan only APIs you are allowed to test.
 
 <base-url> is the URL the document's paths are relative to, e.g. http://127.0.0.1:3000/api
+(a bare origin such as http://127.0.0.1:3000 takes the path of the document's first server).
 
 Options:
   --openapi <file|url>   OpenAPI 3.0/3.1 document (JSON or YAML, external $refs bundled):

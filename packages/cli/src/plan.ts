@@ -136,6 +136,29 @@ export function planFromOpenAPI(doc: Json, params: Readonly<Record<string, strin
   return { operations, report }
 }
 
+/**
+ * The path the document's first `servers` entry puts before every path (`/api/v3` of
+ * `https://petstore3.swagger.io/api/v3` or of a relative `/api/v3`), server variables at their
+ * defaults; `''` when there is none.
+ */
+export function serverPath(doc: Json): string {
+  const server = Array.isArray(doc.servers) ? doc.servers[0] : undefined
+  if (!isObject(server) || typeof server.url !== 'string') return ''
+  const variables = isObject(server.variables) ? server.variables : {}
+  const url = server.url.replace(/\{([^}]*)\}/g, (_, name: string) => {
+    const variable = variables[name]
+    return isObject(variable) && typeof variable.default === 'string' ? variable.default : ''
+  })
+  let path: string
+  try {
+    path = new URL(url, 'http://server.invalid').pathname
+  } catch {
+    return ''
+  }
+  path = path.replace(/\/+$/, '')
+  return /^(?:\/[\w.~%!$&'()*+,;=:@-]+)+$/.test(path) ? path : ''
+}
+
 /** What a shadow path is: configuration or debug output (`internals`), an API description, or an API part. */
 export type ShadowKind = 'internals' | 'description' | 'api'
 

@@ -11,7 +11,14 @@ import {
   listed,
   type ScanFinding,
 } from './findings.js'
-import { type Operation, olderVersions, planFromOpenAPI, SHADOW_PATHS, type ShadowKind } from './plan.js'
+import {
+  type Operation,
+  olderVersions,
+  planFromOpenAPI,
+  SHADOW_PATHS,
+  type ShadowKind,
+  serverPath,
+} from './plan.js'
 import { RULES, type Rule, SEVERITIES, type Severity } from './rules.js'
 import { checkTarget, isLoopback } from './targets.js'
 
@@ -134,15 +141,24 @@ function apiWideFinding(
  */
 export async function scanApi(options: ScanOptions): Promise<ScanReport> {
   const startedAt = new Date().toISOString()
-  const base = checkTarget(options.target, options.allowHosts ?? [])
+  let base = checkTarget(options.target, options.allowHosts ?? [])
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
+  const notes: string[] = []
+  // A bare origin (`http://127.0.0.1:3000`) and a document whose paths live under its server's
+  // path (`servers: [{ url: '/api/v3' }]`): the paths are walked under it, and the report says so.
+  const prefix = options.openapi !== undefined && base.pathname === '/' ? serverPath(options.openapi) : ''
+  if (prefix !== '') {
+    base = new URL(`${base.origin}${prefix}/`)
+    notes.push(
+      `the document's paths are walked under its server path ${prefix} (give the base URL with a path to choose another)`,
+    )
+  }
   const credentials = options.credentials ?? {}
   const hasCredentials = Object.keys(credentials).length > 0
   // The values the scan was given, bearer tokens also without their scheme: never printed.
   const judge = createJudge(
     Object.values(credentials).flatMap((value) => [value, value.replace(/^\S+\s+/, '')]),
   )
-  const notes: string[] = []
   const findings: ScanFinding[] = []
   const routes: RouteResult[] = []
 

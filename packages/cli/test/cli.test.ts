@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -151,5 +151,53 @@ describe('leakguard scan (CLI)', () => {
     expect(report.complete).toBe(false)
     expect(report.requests).toBeLessThan(10)
     expect(report.notes).toContain('incomplete: the scan was stopped')
+  })
+})
+
+describe('server paths', () => {
+  // Petstore-style: the document's paths live under its server path.
+  const petstore = serveDuringTests((req, res) => {
+    if (req.url === '/api/v3/pets/1')
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":1,"name":"Rex","owner":"a@b.co"}')
+    else res.writeHead(404).end()
+  })
+
+  it('walks the paths under the server path of the document when the base URL has none', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'leakguard-scan-'))
+    const doc = join(dir, 'openapi.json')
+    const schema = { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } }
+    await writeFile(
+      doc,
+      JSON.stringify({
+        openapi: '3.0.3',
+        info: { title: 'pets', version: '1' },
+        servers: [{ url: '/api/{version}', variables: { version: { default: 'v3' } } }],
+        paths: {
+          '/pets/{id}': {
+            get: {
+              parameters: [
+                { name: 'id', in: 'path', required: true, example: 1, schema: { type: 'integer' } },
+              ],
+              responses: { '200': { description: 'a pet', content: { 'application/json': { schema } } } },
+            },
+          },
+        },
+      }),
+    )
+    const { out } = await run(['scan', petstore.url(), '--openapi', doc, '--format', 'json', '--rate', '0'])
+    const report = JSON.parse(out)
+    expect(report.target).toBe(`${petstore.url()}/api/v3/`)
+    expect(report.routes).toEqual([expect.objectContaining({ route: 'GET /pets/:id', status: 200 })])
+    expect(report.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: 'excessive-exposure', where: ['$.owner'] })]),
+    )
+    expect(report.notes.join('\n')).toMatch(/walked under its server path \/api\/v3/)
+    // A base URL with a path is taken as given.
+    const given = JSON.parse(
+      (await run(['scan', `${petstore.url()}/api/v3`, '--openapi', doc, '--format', 'json', '--rate', '0']))
+        .out,
+    )
+    expect(given.notes.join('\n')).not.toMatch(/server path/)
+    expect(given.routes[0].status).toBe(200)
   })
 })
