@@ -20,6 +20,8 @@ export interface RequestSpec {
   readonly credentials: boolean
   readonly body?: string
   readonly contentType?: string
+  /** `path` is under the origin, not under the base URL's path (shadow paths of the whole site). */
+  readonly atOrigin?: boolean
 }
 
 /** A request and what came back; the body as text, cut at the limit. */
@@ -120,7 +122,7 @@ export function createClient(options: ClientOptions): Client {
   }
 
   const exchange = async (spec: RequestSpec): Promise<Exchange> => {
-    const url = urlOf(base, spec.path)
+    const url = spec.atOrigin === true ? `${base.origin}${spec.path}` : urlOf(base, spec.path)
     options.onRequest?.(spec, sent)
     const headers: Record<string, string> = { ...options.headers }
     if (spec.credentials) Object.assign(headers, options.credentials)

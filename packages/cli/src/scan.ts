@@ -193,6 +193,11 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
           ...SHADOW_PATHS.filter(({ path }) => !documentedPaths.has(path)),
           ...olderVersions([...documentedPaths], 5).map((path) => ({ path, kind: 'api' as const })),
         ]
+  // Under a base path, the site's own configuration and debug paths are probed at its root too.
+  const rootShadows =
+    options.shadow === false || base.pathname === '/'
+      ? []
+      : SHADOW_PATHS.filter(({ kind }) => kind === 'internals')
   const burst = Math.max(0, options.burst ?? 30)
   const wanted =
     2 +
@@ -201,6 +206,7 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
     probes.length * PROBE_VALUES.length +
     writes.length +
     shadows.length +
+    (rootShadows.length > 0 ? rootShadows.length + 2 : 0) +
     burst
   const planned = Math.min(limits.maxRequests, wanted)
 
@@ -330,36 +336,67 @@ export async function scanApi(options: ScanOptions): Promise<ScanReport> {
       )
   }
 
-  const looksLikeBaseline = (exchange: Exchange) =>
-    varies
-      ? exchange.status === baseline.status &&
-        exchange.headers['content-type'] === baseline.headers['content-type']
-      : !unlike(exchange, baseline)
-  for (const shadow of shadows) {
-    const exchange = await send({ method: 'GET', path: shadow.path, credentials: false })
-    if (exchange === undefined) break
-    const route = `GET ${shadow.path}`
-    const before = findings.length
-    report(exchange, route)
-    if (!success(exchange.status) || looksLikeBaseline(exchange)) continue
-    const leaks = findings.length > before
-    // Without a document only what is dangerous on its own is a finding: anything may be an API part.
-    if (plan === undefined && shadow.kind !== 'internals' && !leaks) continue
-    const empty = EMPTY_BODIES.has(exchange.body.trim())
-    findings.push(
-      finding(RULES.shadowEndpoint, exchange, route, {
-        severity: leaks
-          ? 'high'
-          : empty || shadow.kind === 'description'
-            ? empty
-              ? 'low'
-              : 'info'
-            : shadow.kind === 'internals'
-              ? 'high'
-              : 'medium',
-        message: `${plan === undefined ? 'a well-known path' : 'not in the document, yet it'} answers ${exchange.status}${SHADOW_NOTE[shadow.kind]}${leaks ? ', and its body holds findings' : empty ? ', with an empty body' : ''}`,
-      }),
-    )
+  /** Requests `list` (under the base URL, or the origin) and reports what answers unlike `notFound`. */
+  const probeShadows = async (
+    list: ReadonlyArray<{ readonly path: string; readonly kind: ShadowKind }>,
+    notFound: Exchange,
+    notFoundVaries: boolean,
+    atOrigin: boolean,
+  ): Promise<boolean> => {
+    const looksLikeNotFound = (exchange: Exchange) =>
+      notFoundVaries
+        ? exchange.status === notFound.status &&
+          exchange.headers['content-type'] === notFound.headers['content-type']
+        : !unlike(exchange, notFound)
+    for (const shadow of list) {
+      const exchange = await send({ method: 'GET', path: shadow.path, credentials: false, atOrigin })
+      if (exchange === undefined) return false
+      const route = atOrigin ? `GET ${shadow.path} (at ${base.origin})` : `GET ${shadow.path}`
+      const before = findings.length
+      report(exchange, route)
+      if (!success(exchange.status) || looksLikeNotFound(exchange)) continue
+      const leaks = findings.length > before
+      // Without a document only what is dangerous on its own is a finding: anything may be an API part.
+      if ((plan === undefined || atOrigin) && shadow.kind !== 'internals' && !leaks) continue
+      const empty = EMPTY_BODIES.has(exchange.body.trim())
+      findings.push(
+        finding(RULES.shadowEndpoint, exchange, route, {
+          severity: leaks
+            ? 'high'
+            : empty || shadow.kind === 'description'
+              ? empty
+                ? 'low'
+                : 'info'
+              : shadow.kind === 'internals'
+                ? 'high'
+                : 'medium',
+          message: `${plan === undefined || atOrigin ? 'a well-known path' : 'not in the document, yet it'} answers ${exchange.status}${SHADOW_NOTE[shadow.kind]}${leaks ? ', and its body holds findings' : empty ? ', with an empty body' : ''}`,
+        }),
+      )
+    }
+    return true
+  }
+  const budgetLeft = await probeShadows(shadows, baseline, varies, false)
+  // An API under a path of a larger site (`/api`): configuration and debug files live at the
+  // site's root, whose "not found" is its own (a single-page app answers 200 everywhere there).
+  if (budgetLeft && rootShadows.length > 0) {
+    const rootNotFound = await client.send({
+      method: 'GET',
+      path: randomPath(),
+      credentials: false,
+      atOrigin: true,
+    })
+    const rootSecond =
+      rootNotFound !== undefined && success(rootNotFound.status)
+        ? await client.send({ method: 'GET', path: randomPath(), credentials: false, atOrigin: true })
+        : undefined
+    if (rootNotFound !== undefined && rootNotFound.status !== 0)
+      await probeShadows(
+        rootShadows,
+        rootNotFound,
+        rootSecond !== undefined && unlike(rootSecond, rootNotFound),
+        true,
+      )
   }
 
   // The burst goes to a route that advertised a limit on the walk (a health check is often left

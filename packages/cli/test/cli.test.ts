@@ -201,3 +201,35 @@ describe('server paths', () => {
     expect(given.routes[0].status).toBe(200)
   })
 })
+
+describe('an API under a path of a larger site', () => {
+  // A single-page app at the root (200 and its index for every path), the API under /api, and a
+  // configuration file left at the root.
+  const site = serveDuringTests((req, res) => {
+    if (req.url === '/api/')
+      return res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
+    if (req.url?.startsWith('/api/'))
+      return res.writeHead(404, { 'content-type': 'text/plain' }).end('no route')
+    if (req.url === '/.env')
+      return res.writeHead(200, { 'content-type': 'text/plain' }).end('DB_PASSWORD=correct-horse-battery\n')
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><div id="app"></div>')
+  })
+
+  it("probes the site's root for configuration files, judged against the root's own not-found", async () => {
+    const { out } = await run([
+      'scan',
+      `${site.url()}/api`,
+      '--format',
+      'json',
+      '--rate',
+      '0',
+      '--burst',
+      '0',
+    ])
+    const shadows = JSON.parse(out).findings.filter((f: { rule: string }) => f.rule === 'shadow-endpoint')
+    expect(shadows).toEqual([
+      expect.objectContaining({ route: `GET /.env (at ${site.url()})`, severity: 'high', path: '/.env' }),
+    ])
+    expect(out).not.toContain('correct-horse')
+  })
+})
