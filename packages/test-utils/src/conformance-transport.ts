@@ -140,5 +140,28 @@ export function runInventorySuite(harness: AdapterHarness): void {
       })
       expect(inventory.find((r) => r.route === 'GET /never')).toMatchObject({ registered: false })
     })
+
+    it('registers routes mounted under a prefix by their full pattern before any of them is requested', async () => {
+      const guard = createGuard<HeaderBearer>({ routes: { 'GET /api/shop/users/:id': { allow: ['$.id'] } } })
+      const routes = [getRoute('/users/:id', () => ({ id: 1 })), getRoute('/orders/:id', () => ({ id: 1 }))]
+      const server = await harness.start({ leakguard: guard, routes, prefix: '/api/shop' })
+      try {
+        // Express registers on the first request leakguard sees (routes are added after it).
+        await rawRequest(`${server.url}/api/shop/nothing-here`)
+      } finally {
+        await server.close()
+      }
+      const inventory = guard.inventory()
+      expect(inventory.find((r) => r.route === 'GET /api/shop/users/:id')).toMatchObject({
+        declared: true,
+        registered: true,
+        requests: 0,
+      })
+      expect(inventory.find((r) => r.route === '/api/shop/orders/:n')).toMatchObject({
+        declared: false,
+        registered: true,
+        requests: 0,
+      })
+    })
   })
 }
