@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { isJsonContentType } from '@leakguard/core'
 
 /** The limits every scan keeps to, whatever the target answers. */
 export interface ClientLimits {
@@ -65,11 +66,6 @@ export interface ClientOptions {
   /** Called before each request is sent. */
   readonly onRequest?: (spec: RequestSpec, sent: number) => void
   readonly signal?: AbortSignal
-}
-
-function isJsonType(type: string | undefined): boolean {
-  const base = (type ?? '').split(';')[0]!.trim().toLowerCase()
-  return base === 'application/json' || base.endsWith('+json')
 }
 
 /** The URL of `path` under the base URL (`http://h/api` + `/users` = `http://h/api/users`). */
@@ -144,7 +140,7 @@ export function createClient(options: ClientOptions): Client {
         received[name] = value
       })
       const { text, truncated } = await readCapped(response, limits.maxBodyBytes)
-      const isJson = isJsonType(received['content-type'])
+      const isJson = isJsonContentType(received['content-type'])
       let json: unknown
       if (isJson && !truncated && text !== '')
         try {

@@ -1,4 +1,9 @@
-import { fromOpenAPI, LeakguardConfigError, type OpenAPIReportEntry } from '@leakguard/core'
+import {
+  fromOpenAPI,
+  isJsonContentType,
+  LeakguardConfigError,
+  type OpenAPIReportEntry,
+} from '@leakguard/core'
 import { ScanError } from './errors.js'
 
 /** One documented operation, made concrete enough to request. */
@@ -130,7 +135,7 @@ export function planFromOpenAPI(doc: Json, params: Readonly<Record<string, strin
         Array.isArray(policy?.allow) && policy.allow.every((path) => typeof path === 'string')
           ? policy.allow
           : undefined,
-      jsonBody: content.some((type) => /^application\/(?:[\w.+-]*\+)?json\b/i.test(type)),
+      jsonBody: content.some(isJsonContentType),
     })
   }
   return { operations, report }

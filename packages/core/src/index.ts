@@ -82,6 +82,7 @@ export {
   type SequentialIdReport,
 } from './inventory/sequential-ids.js'
 export type { Duration } from './lib/duration.js'
+export { isLoopbackHost } from './lib/loopback.js'
 export {
   type FromOpenAPIOptions,
   fromOpenAPI,

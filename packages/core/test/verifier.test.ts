@@ -68,6 +68,8 @@ describe('createVerifier: options', () => {
       'one key source',
     ],
     [{ ...base, algorithms: ['ES256'], jwksUri: 'http://idp.example.com/jwks' }, 'auth.jwksUri', 'https'],
+    // Plain http only on this machine: a name DNS may answer is not loopback.
+    [{ ...base, algorithms: ['ES256'], jwksUri: 'http://idp.localhost/jwks' }, 'auth.jwksUri', 'https'],
     [{ ...base, algorithms: ['ES256'], jwksUri: 'not a url' }, 'auth.jwksUri', 'absolute URL'],
     [
       { ...base, algorithms: ['ES256'], publicKey: es.jwk, clockTolerance: '5 minutes' },

@@ -10,6 +10,7 @@ import {
 } from 'jose'
 import { LeakguardAuthError } from '../errors.js'
 import { durationOption } from '../lib/duration.js'
+import { isLoopbackHost } from '../lib/loopback.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
 import { ALGORITHM_KEYS, type JwsAlgorithm, MIN_RSA_BITS } from './algorithms.js'
 
@@ -147,10 +148,6 @@ function localJwksOption(value: unknown, option: string): JSONWebKeySet {
   return value as unknown as JSONWebKeySet
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname)
-}
-
 /** A remote JWKS address: https, or http on loopback only. */
 function jwksUrlOption(value: unknown, option: string): URL {
   let url: URL | undefined
@@ -160,7 +157,7 @@ function jwksUrlOption(value: unknown, option: string): URL {
     url = undefined
   }
   if (url === undefined) return fail(option, `expected an absolute URL, got ${describe(value)}`)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     fail(option, `must be an https: URL (http: only on loopback), got ${describe(url.href)}`)
   }
   return url

@@ -106,6 +106,17 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 /** Whether a route has anything for the input phase to do. */
+/**
+ * The checks of `candidates` (the table's and a route helper's) not run yet for this request:
+ * each once, whichever checkpoint ran it first.
+ */
+function notYetRun<T>(candidates: ReadonlyArray<T | undefined>, ran: readonly T[] | undefined): T[] {
+  const out: T[] = []
+  for (const check of candidates)
+    if (check !== undefined && !out.includes(check) && !ran?.includes(check)) out.push(check)
+  return out
+}
+
 export function hasInputPolicies(policy: CompiledRouteOptions | undefined): boolean {
   return (
     policy !== undefined &&
@@ -374,11 +385,7 @@ export function createInputPhase(deps: Dependencies) {
       }
       const decided = (): InputDecision => ({ allowed: true, body, query, bodyChanged, queryChanged })
       // The table's owner check and a route helper's are both run: the merge keeps only one.
-      const owners: OwnerCheck[] = []
-      for (const owner of [table?.owner, input.routeOptions?.owner]) {
-        if (owner !== undefined && !owners.includes(owner) && !state.owners?.includes(owner))
-          owners.push(owner)
-      }
+      const owners = notYetRun([table?.owner, input.routeOptions?.owner], state.owners)
       const runOwners = (): InputDecision | Promise<InputDecision> => {
         const owner = owners.shift()
         if (owner === undefined) return decided()
@@ -395,11 +402,7 @@ export function createInputPhase(deps: Dependencies) {
         const next = (refusal: RejectedRequest | undefined) => refusal ?? runOwners()
         return isPromise(denial) ? denial.then(next) : next(denial)
       }
-      const rules: CompiledEnumeration[] = []
-      for (const rule of [table?.enumeration, input.routeOptions?.enumeration]) {
-        if (rule !== undefined && !rules.includes(rule) && !state.enumerations?.includes(rule))
-          rules.push(rule)
-      }
+      const rules = notYetRun([table?.enumeration, input.routeOptions?.enumeration], state.enumerations)
       const countIds = (): InputDecision | Promise<InputDecision> => {
         const rule = rules.shift()
         if (rule === undefined) return runOwners()
