@@ -661,7 +661,8 @@ export class RedactionSession {
     }
     const spans = this.spans(text, key, at)
     // JSON members written inside other text (a log line quoting a body): member-name rules apply.
-    if (redactor.keyNameMask !== null && text.length >= 8 && text.includes('":')) {
+    // (The features pass counted quotes, fullwidth ones folded, when it ran: none, no members.)
+    if (redactor.keyNameMask !== null && text.length >= 8 && this.quotes !== 0 && text.includes('":')) {
       const members = flaggedMemberValues(text, this.secretName, 'key-name', MAX_PAIRS_PER_STRING)
       if (members.exhausted === true) this.degrade(at, 'text-too-dense')
       const flagged: (Span | MemberValueSpan)[] = members
@@ -784,6 +785,8 @@ export class RedactionSession {
 
   /** The text the last {@link spans} call read: the string itself, or its fullwidth forms folded. */
   private scanned = ''
+  /** Quotes the last {@link spans} call counted in its features pass; -1 when it made none. */
+  private quotes = -1
 
   private spans(original: string, key: string | null, at: PathRef | null): readonly Span[] {
     const redactor = this.redactor
@@ -792,6 +795,7 @@ export class RedactionSession {
     let found: Span[] | undefined
     let text = original
     this.scanned = original
+    this.quotes = -1
     // The application's own secrets: in any string long enough, whatever its shape.
     if (redactor.knownSecrets !== null && original.length >= redactor.knownSecrets.minLength) {
       if (KNOWN_SPANS.length !== 0) KNOWN_SPANS.length = 0
@@ -819,7 +823,9 @@ export class RedactionSession {
       // Escapes read as the separators they are (`%3Dghp_...`, `\\n` before a token, JSON-escaped
       // quotes around a password): detection reads a view with each escape blanked, the same length.
       const unescaped = text
-      if (text.includes('%') || text.includes('\\') || text.includes('&')) text = blankEscapes(text)
+      if (features.escapes > 0) text = blankEscapes(text)
+      // Read by string(): without a quote, no JSON members are written inside this text.
+      this.quotes = features.quotes
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
       if (mayHoldSecret(features)) {
         const context: DetectionContext = { key }

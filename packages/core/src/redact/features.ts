@@ -1,22 +1,32 @@
 import type { LiteralAutomaton } from './catalogue/automaton.js'
 import type { StringFeatures } from './types.js'
 
+// Character classes, each under 32 (the IBAN shape packs three of them in 15 bits). Class 0 is
+// every other character: lower-case letters (most of any text), punctuation, non-ASCII.
 const DIGIT = 1
-const SEPARATOR = 2 // space ( ) /
-const DOT = 3
-const DASH = 4
-const UPPER = 5
-const AT = 6
-const DOLLAR = 7
-const UNDERSCORE = 8
-const PLUS = 9
-const COLON = 10
-const ASSIGN = 11
+const SPACE = 2
+const SEPARATOR = 3 // ( ) /
+const DOT = 4
+const DASH = 5
+const UPPER = 6
+const AT = 7
+const DOLLAR = 8
+const UNDERSCORE = 9
+const PLUS = 10
+const COLON = 11
+const ASSIGN = 12
+const LOWER = 13
+const FULLWIDTH = 14
+const QUOTE = 15 // "
+const ESCAPE = 16 // % \\ &: percent-encoding, backslash escapes, HTML entities
+const CLASS_COUNT = 17
 
 const CLASSES = new Uint8Array(128)
 for (let c = 48; c <= 57; c++) CLASSES[c] = DIGIT
 for (let c = 65; c <= 90; c++) CLASSES[c] = UPPER
-for (const c of ' ()/') CLASSES[c.charCodeAt(0)] = SEPARATOR
+for (let c = 97; c <= 122; c++) CLASSES[c] = LOWER
+CLASSES[32] = SPACE
+for (const c of '()/') CLASSES[c.charCodeAt(0)] = SEPARATOR
 CLASSES[46] = DOT
 CLASSES[45] = DASH
 CLASSES[64] = AT
@@ -26,6 +36,13 @@ CLASSES[43] = PLUS
 CLASSES[58] = COLON
 CLASSES[61] = ASSIGN // =
 CLASSES[62] = ASSIGN // >
+CLASSES[34] = QUOTE
+CLASSES[37] = ESCAPE
+CLASSES[92] = ESCAPE
+CLASSES[38] = ESCAPE
+
+/** The last three classes read when a digit follows two capitals and a digit (`GB2` then `9`). */
+const IBAN_SHAPE = (UPPER << 10) | (UPPER << 5) | DIGIT
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -36,6 +53,8 @@ const SCRATCH: Mutable<StringFeatures> = {
   digits: 0,
   digitRun: 0,
   upper: 0,
+  lower: 0,
+  spaces: 0,
   dots: 0,
   dashes: 0,
   colons: 0,
@@ -46,6 +65,62 @@ const SCRATCH: Mutable<StringFeatures> = {
   assign: false,
   fullwidth: false,
   ibanShape: false,
+  quotes: 0,
+  escapes: 0,
+}
+const COUNTS = new Int32Array(CLASS_COUNT)
+
+/** Writes what a pass found into {@link SCRATCH}. */
+function features(length: number, digitRun: number, ibanShape: boolean): StringFeatures {
+  const counts = COUNTS
+  const out = SCRATCH
+  out.length = length
+  out.digits = counts[DIGIT]!
+  out.digitRun = digitRun
+  out.upper = counts[UPPER]!
+  out.lower = counts[LOWER]!
+  out.spaces = counts[SPACE]!
+  out.dots = counts[DOT]!
+  out.dashes = counts[DASH]!
+  out.colons = counts[COLON]!
+  out.at = counts[AT]! > 0
+  out.dollar = counts[DOLLAR]! > 0
+  out.underscore = counts[UNDERSCORE]! > 0
+  out.plus = counts[PLUS]! > 0
+  out.assign = counts[ASSIGN]! > 0
+  out.fullwidth = counts[FULLWIDTH]! > 0
+  out.ibanShape = ibanShape
+  out.quotes = counts[QUOTE]!
+  out.escapes = counts[ESCAPE]!
+  return out
+}
+
+/** The features of `text` without an automaton. */
+function classify(text: string): StringFeatures {
+  const counts = COUNTS
+  counts.fill(0)
+  let digitRun = 0
+  let run = 0
+  let gap = 0
+  let shape = 0
+  let ibanShape = false
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    const kind = code < 128 ? CLASSES[code]! : code >= 0xff01 && code <= 0xff5e ? FULLWIDTH : 0
+    counts[kind]!++
+    if (kind === DIGIT) {
+      if (shape === IBAN_SHAPE) ibanShape = true
+      if (++run > digitRun) digitRun = run
+      gap = 0
+    } else if (kind >= SPACE && kind <= DASH) {
+      if (++gap > 2) run = 0
+    } else {
+      run = 0
+      gap = 0
+    }
+    shape = ((shape << 5) | kind) & 0x7fff
+  }
+  return features(text.length, digitRun, ibanShape)
 }
 
 /**
@@ -60,99 +135,56 @@ export function stringFeatures(
   hits?: number[],
   limit = Number.POSITIVE_INFINITY,
 ): StringFeatures {
-  let digits = 0
+  if (automaton === undefined) return classify(text)
+  const counts = COUNTS
+  counts.fill(0)
   let digitRun = 0
   let run = 0
   let gap = 0
-  let upper = 0
-  let dots = 0
-  let dashes = 0
-  let colons = 0
-  let at = false
-  let dollar = false
-  let underscore = false
-  let plus = false
-  let assign = false
-  let fullwidth = false
+  let shape = 0
   let ibanShape = false
-  // Classes of the last three characters, for the IBAN shape (two capitals, two digits).
-  let c1 = 0
-  let c2 = 0
-  let c3 = 0
-  let scanning = automaton !== undefined
-  const delta = automaton?.delta
-  const width = automaton?.width ?? 0
-  const letters = automaton?.classes
-  const outputs = automaton?.outputs
-  const ends = automaton?.ends
-  const lengths = automaton?.lengths
+  // The automaton's table holds each next state premultiplied by its width, negated (~) where
+  // literals end: one load and one sign test per character on the common path.
+  const step = automaton.step
+  const letters = automaton.classes
   let state = 0
   let found = 0
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    if (scanning) {
-      state = delta![state * width + (code < 128 ? letters![code]! : 0)]!
-      let at = outputs![state]!
-      if (at >= 0) {
-        for (let index = ends![at]!; index >= 0; index = ends![++at]!) {
-          hits!.push(index, i + 1 - lengths![index]!)
-          found++
-        }
-        if (found >= limit) {
-          scanning = false
-          automaton!.pause(i + 1, state)
-        }
+    let next: number
+    let kind: number
+    if (code < 128) {
+      next = step[state + letters[code]!]!
+      kind = CLASSES[code]!
+    } else {
+      next = step[state]!
+      kind = code >= 0xff01 && code <= 0xff5e ? FULLWIDTH : 0
+    }
+    counts[kind]!++
+    if (kind === DIGIT) {
+      if (shape === IBAN_SHAPE) ibanShape = true
+      if (++run > digitRun) digitRun = run
+      gap = 0
+    } else if (kind >= SPACE && kind <= DASH) {
+      if (++gap > 2) run = 0
+    } else {
+      run = 0
+      gap = 0
+    }
+    shape = ((shape << 5) | kind) & 0x7fff
+    if (next >= 0) state = next
+    else {
+      state = ~next
+      found += automaton.hitsAt(state, i + 1, hits!)
+      if (found >= limit) {
+        // Rare (a string dense with literals): the rest is read without the automaton.
+        automaton.pause(i + 1, state)
+        return classify(text)
       }
     }
-    const kind = code < 128 ? CLASSES[code]! : 0
-    if (code >= 0xff01 && code <= 0xff5e) fullwidth = true
-    switch (kind) {
-      case DIGIT:
-        digits++
-        run++
-        gap = 0
-        if (run > digitRun) digitRun = run
-        if (c1 === DIGIT && c2 === UPPER && c3 === UPPER) ibanShape = true
-        break
-      case SEPARATOR:
-      case DOT:
-      case DASH:
-        if (++gap > 2) run = 0
-        if (kind === DOT) dots++
-        else if (kind === DASH) dashes++
-        break
-      default:
-        run = 0
-        gap = 0
-        if (kind === UPPER) upper++
-        else if (kind === AT) at = true
-        else if (kind === DOLLAR) dollar = true
-        else if (kind === UNDERSCORE) underscore = true
-        else if (kind === PLUS) plus = true
-        else if (kind === COLON) colons++
-        else if (kind === ASSIGN) assign = true
-    }
-    c3 = c2
-    c2 = c1
-    c1 = kind
   }
-  if (scanning) automaton!.pause(text.length, state)
-  const out = SCRATCH
-  out.length = text.length
-  out.digits = digits
-  out.digitRun = digitRun
-  out.upper = upper
-  out.dots = dots
-  out.dashes = dashes
-  out.colons = colons
-  out.at = at
-  out.dollar = dollar
-  out.underscore = underscore
-  out.plus = plus
-  out.assign = assign
-  out.fullwidth = fullwidth
-  out.ibanShape = ibanShape
-  return out
+  automaton.pause(text.length, state)
+  return features(text.length, digitRun, ibanShape)
 }
 
 /**

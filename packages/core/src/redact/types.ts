@@ -5,6 +5,10 @@ export interface StringFeatures {
   /** Longest run of digits joined by at most two of ` -./()` at a time (cards, phones, SSNs). */
   readonly digitRun: number
   readonly upper: number
+  /** Lower-case ASCII letters. */
+  readonly lower: number
+  /** Spaces (U+0020). */
+  readonly spaces: number
   readonly dots: number
   readonly dashes: number
   readonly colons: number
@@ -18,6 +22,10 @@ export interface StringFeatures {
   readonly fullwidth: boolean
   /** Two capitals followed by two digits somewhere: how every IBAN starts. */
   readonly ibanShape: boolean
+  /** Double quotes (JSON written inside the text). */
+  readonly quotes: number
+  /** `%`, `\\` and `&`: escapes (percent-encoding, backslash escapes, HTML entities) may hide separators. */
+  readonly escapes: number
 }
 
 /** Where a string sits, for detectors that need context. */

@@ -107,6 +107,28 @@ describe('serialize (compiled views)', () => {
     expectSame(value, KEEP, {})
   })
 
+  it('writes long arrays, joined a chunk at a time, exactly as JSON.stringify: at every chunk boundary, with elements dropped or removed there', () => {
+    const tree = compileAllowlist(['$.rows[*].id', '$.rows[*].note', '$.rows[*].tags[*]'], 'allow')
+    for (const length of [0, 1, 255, 256, 257, 511, 512, 513, 1000]) {
+      const rows = Array.from({ length }, (_, i) => ({
+        id: i,
+        secret: 's',
+        // Every 7th row holds a card number (masked); every 13th is no object (dropped).
+        note: i % 7 === 0 ? `card 4111 1111 1111 1111 row ${i}` : `row ${i}`,
+        tags: Array.from({ length: 9 }, (_, t) => `t${t}`),
+      }))
+      const value = { rows: rows.map((row, i) => (i % 13 === 5 ? 'not a row' : row)) }
+      expectSame(value, tree)
+      expectSame(value, tree, {})
+      expectSame(value, KEEP, {})
+      // Elements a `remove` mask takes out whole, at and around the chunk boundaries.
+      const texts = Array.from({ length }, (_, i) => (i % 128 === 0 || i === 255 ? 'drop-me' : `keep ${i}`))
+      expectSame({ texts: [...texts, { x: 1 }] }, KEEP, {
+        rules: [{ id: 'drop', pattern: /^drop-me$/, mask: 'remove' }],
+      })
+    }
+  })
+
   it('writes primitive roots and undefined like JSON.stringify', () => {
     for (const value of ['text', 12, true, null, Number.NaN, undefined, () => 1]) {
       expectSame(value, KEEP)

@@ -154,6 +154,9 @@ export function serialize(
   return new Writer(options).run(value, view)
 }
 
+/** Elements of an array joined into one flat string at a time (see {@link Writer.array}). */
+const CHUNK = 256
+
 class Writer {
   private readonly hooks: SerializeHooks | undefined
   private readonly maxDepth: number
@@ -282,8 +285,13 @@ class Writer {
     this.depth = d + 1
     this.keyAt[d] = null
     const hooks = this.hooks
+    // A long array is joined a chunk at a time into flat strings: written by `+=`, it would be a
+    // rope of a million nodes that all survive until the response is sent (most of the garbage
+    // collector's work on a large body), while a chunk's pieces die young. Short ones use `+=`.
     let out = '['
     let first = true
+    const pieces: string[] | undefined = src.length > CHUNK ? [] : undefined
+    let chunks: string[] | undefined
     // Elements share one place ([*]) and, most often, one shape.
     const elementPlace = place === null ? null : place.child(null)
     for (let i = 0; i < src.length; i++) {
@@ -321,7 +329,14 @@ class Writer {
           continue
         }
       }
-      if (first) {
+      if (pieces !== undefined) {
+        if (pieces.length === CHUNK) {
+          chunks ??= []
+          chunks.push(pieces.join(','))
+          pieces.length = 0
+        }
+        pieces.push(piece)
+      } else if (first) {
         out += piece
         first = false
       } else out += `,${piece}`
@@ -329,7 +344,11 @@ class Writer {
     }
     this.depth = d
     if (this.size > this.maxBytes) throw sizeError()
-    return `${out}]`
+    if (pieces === undefined) return `${out}]`
+    if (pieces.length === 0) return chunks === undefined ? '[]' : `[${chunks.join(',')}]`
+    if (chunks === undefined) return `[${pieces.join(',')}]`
+    chunks.push(pieces.join(','))
+    return `[${chunks.join(',')}]`
   }
 
   /**

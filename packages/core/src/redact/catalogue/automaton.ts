@@ -4,8 +4,11 @@
  * outside the literals' alphabet reset it; non-ASCII characters never match.
  */
 export class LiteralAutomaton {
-  /** `delta[state * width + class]`: the next state. */
-  readonly delta: Int32Array
+  /**
+   * `step[offset + class]`, where `offset` is a state times {@link width}: the next state's offset,
+   * or its bitwise complement when literals end there ({@link hitsAt}).
+   */
+  readonly step: Int32Array
   /** Character code (0-127) to class; 0 is "in no literal". */
   readonly classes: Uint8Array
   readonly width: number
@@ -72,7 +75,14 @@ export class LiteralAutomaton {
         }
       }
     }
-    this.delta = delta
+    // The table the loops read: next states premultiplied by the width, negated (~) where
+    // literals end, so a step is one load and a sign test.
+    const step = new Int32Array(delta.length)
+    for (let i = 0; i < delta.length; i++) {
+      const to = delta[i]!
+      step[i] = ends[to]!.length > 0 ? ~(to * width) : to * width
+    }
+    this.step = step
     this.classes = classes
     this.width = width
     const outputs = new Int32Array(ends.length).fill(-1)
@@ -98,19 +108,19 @@ export class LiteralAutomaton {
    * whatever the text, and a text is still read once in all.
    */
   scan(text: string, hits: number[], limit = Number.POSITIVE_INFINITY, from = 0): number {
-    const { delta, classes, width, outputs, ends, lengths } = this
+    const { step, classes } = this
     let state = from === 0 ? 0 : this.resumeState
     let found = 0
     let i = from
     for (; i < text.length; i++) {
       const code = text.charCodeAt(i)
-      state = delta[state * width + (code < 128 ? classes[code]! : 0)]!
-      let at = outputs[state]!
-      if (at < 0) continue
-      for (let index = ends[at]!; index >= 0; index = ends[++at]!) {
-        hits.push(index, i + 1 - lengths[index]!)
-        found++
+      const next = step[state + (code < 128 ? classes[code]! : 0)]!
+      if (next >= 0) {
+        state = next
+        continue
       }
+      state = ~next
+      found += this.hitsAt(state, i + 1, hits)
       if (found >= limit) {
         i++
         break
@@ -122,8 +132,23 @@ export class LiteralAutomaton {
   }
 
   /**
+   * Appends the literals that end at state offset `state` (a {@link step} entry's complement),
+   * just before character `end`, to `hits` as pairs (literal index, start); returns how many.
+   */
+  hitsAt(state: number, end: number, hits: number[]): number {
+    const { ends, lengths } = this
+    let at = this.outputs[state / this.width]!
+    let found = 0
+    for (let index = ends[at]!; index >= 0; index = ends[++at]!) {
+      hits.push(index, end - lengths[index]!)
+      found++
+    }
+    return found
+  }
+
+  /**
    * Records where a scan run elsewhere (the features pass, which steps this automaton as it reads
-   * a string) stopped: the next character and the state there.
+   * a string) stopped: the next character and the state (offset) there.
    */
   pause(at: number, state: number): void {
     this.resumeAt = at

@@ -53,10 +53,8 @@ export const cryptoWallet: Detector = {
   set: 'default',
   prefilter: (text, f) =>
     f.length >= 14 &&
-    ((f.length >= 25 && f.upper >= 2 && f.digits >= 1) ||
-      text.includes('0x') ||
-      text.includes('bc1') ||
-      text.includes('BC1')),
+    f.digits >= 1 &&
+    ((f.length >= 25 && f.upper >= 2) || text.includes('0x') || text.includes('bc1') || text.includes('BC1')),
   pattern:
     /(?<![A-Za-z0-9])(?:[13][1-9A-HJ-NP-Za-km-z]{24,34}|(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,87}|0x[0-9A-Fa-f]{40})(?![A-Za-z0-9])/g,
   validate(match) {

@@ -7,7 +7,9 @@ export const phone: Detector = {
   description:
     'Phone numbers: E.164 (+ and 8-15 digits, grouped or not) or national formats of 10-11 digits in groups; never a bare run of digits.',
   set: 'default',
-  prefilter: (_text, f) => f.digitRun >= 8 && (f.plus || f.digitRun >= 10),
+  // Without a +, digits in groups: at least one space, dot or dash between them.
+  prefilter: (_text, f) =>
+    f.digitRun >= 8 && (f.plus || (f.digitRun >= 10 && f.spaces + f.dots + f.dashes > 0)),
   pattern:
     /(?<![\w+.-])(?:\+\d{7,15}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,6}(?:[ .-]\d{1,8}){1,5})(?![\w-]|\.\d)/g,
   validate(match) {

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test/seeded-random.js'
+import { LiteralAutomaton } from './catalogue/automaton.js'
+import { DETECTORS } from './detectors/index.js'
+import { mayHoldSecret, stringFeatures } from './features.js'
+
+/** The features of `text` counted the slow, obvious way. */
+function expected(text: string) {
+  const count = (re: RegExp) => (text.match(re) ?? []).length
+  // Digits joined by at most two of ` ()/.-` at a time.
+  let digitRun = 0
+  for (const run of text.match(/\d(?:[ ()/.-]{0,2}\d)*/g) ?? []) {
+    digitRun = Math.max(digitRun, (run.match(/\d/g) ?? []).length)
+  }
+  return {
+    length: text.length,
+    digits: count(/\d/g),
+    digitRun,
+    upper: count(/[A-Z]/g),
+    lower: count(/[a-z]/g),
+    spaces: count(/ /g),
+    dots: count(/\./g),
+    dashes: count(/-/g),
+    colons: count(/:/g),
+    at: text.includes('@'),
+    dollar: text.includes('$'),
+    underscore: text.includes('_'),
+    plus: text.includes('+'),
+    assign: /[=>]/.test(text),
+    fullwidth: /[\uff01-\uff5e]/.test(text),
+    ibanShape: /[A-Z]{2}\d{2}/.test(text),
+    quotes: count(/"/g),
+    escapes: count(/[%\\&]/g),
+  }
+}
+
+const ALPHABET = 'aZ9 -./()@$_+:=>"%\\&é\uff21\uff0e\u0000k3Y'
+const LITERALS = ['ghp_', 'sk_live_', 'password', 'AKIA', 'xox', 'secret', '=', 'key']
+
+describe('stringFeatures', () => {
+  it('counts what every prefilter reads, alone and while it steps the literal automaton', () => {
+    const automaton = new LiteralAutomaton(LITERALS)
+    const random = seededRandom(16)
+    const samples = [
+      '',
+      'GB82 WEST 1234 5698 7654 32',
+      '+44 7700 900123',
+      '4111-1111-1111-1111',
+      'Prefers delivery after 6pm; gate code is 4471.',
+      'x="a%20b\\nc&amp;"',
+    ]
+    for (let i = 0; i < 500; i++) {
+      let text = ''
+      const length = Math.floor(random() * 60)
+      for (let c = 0; c < length; c++) text += ALPHABET[Math.floor(random() * ALPHABET.length)]
+      samples.push(text)
+    }
+    for (const text of samples) {
+      const want = expected(text)
+      expect({ ...stringFeatures(text) }, JSON.stringify(text)).toEqual(want)
+      const hits: number[] = []
+      expect({ ...stringFeatures(text, automaton, hits) }, JSON.stringify(text)).toEqual(want)
+      const scanned: number[] = []
+      automaton.scan(text, scanned)
+      expect(hits).toEqual(scanned)
+    }
+  })
+
+  it('stops collecting hits at the limit, records where, and still reads the whole string', () => {
+    const automaton = new LiteralAutomaton(['a=', '='])
+    const text = `${'a=b '.repeat(10)}GB82 1234 5678`
+    const hits: number[] = []
+    const features = { ...stringFeatures(text, automaton, hits, 3) }
+    expect(features).toEqual(expected(text))
+    // "a=" then "=" end on the same character: both are reported before the limit is checked.
+    expect(hits).toEqual([0, 0, 1, 1, 0, 4, 1, 5])
+    expect(automaton.stoppedAt).toBe(6)
+    // The scanner goes on from there and finds the rest.
+    const rest: number[] = []
+    automaton.scan(text, rest, Number.POSITIVE_INFINITY, automaton.stoppedAt)
+    expect(rest.length / 2).toBe(16)
+  })
+
+  it('lets words, names and cities skip every detector', () => {
+    for (const text of ['Graz', 'Ada Dijkstra', 'customer', 'Herrengasse 84']) {
+      expect(mayHoldSecret(stringFeatures(text))).toBe(false)
+    }
+  })
+
+  it('never lets a prefilter turn away a string its detector would find something in', () => {
+    // Digit groups, separators and letters, in the shapes of phones, cards, national ids and dates.
+    const random = seededRandom(29)
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
+    const parts = [' ', '-', '.', '', '(', ')', '+', '/', 'AB', 'ce', 'QQ', ' C', 'x', '@', ':']
+    const keys = [null, 'note', 'nhsNumber', 'itin', 'routingNumber', 'ssn']
+    // Detectors whose prefilter only saves work (others, such as us-ssn-bare, also require a
+    // member name or a mention: their prefilter decides).
+    const PURE = DETECTORS.filter((d) =>
+      [
+        'card',
+        'phone',
+        'us-ssn',
+        'us-itin',
+        'uk-nino',
+        'uk-nhs',
+        'iban',
+        'email',
+        'mac-address',
+        'ip-address',
+        'crypto-wallet',
+      ].includes(d.id),
+    )
+    expect(PURE).toHaveLength(11)
+    const found = new Map<string, number>()
+    const SHAPES = [
+      'DDD-DD-DDDD',
+      'DDD DD DDDD',
+      '9DD-7D-DDDD',
+      '9DD 8D DDDD',
+      'LL DD DD DD A',
+      'LLDDDDDDB',
+      'DDD DDD DDDD',
+      'DDDDDDDDDD',
+      '+DD DDDD DDDDDD',
+      '(DDD) DDD-DDDD',
+      '4DDD DDDD DDDD DDDD',
+      '4DDDDDDDDDDDDDDD',
+      '5DDD-DDDD-DDDD-DDDD',
+    ]
+    for (let i = 0; i < 40_000; i++) {
+      let text = pick(['', 'x ', 'no: ', '#'])
+      for (const c of pick(SHAPES)) {
+        text += c === 'D' ? Math.floor(random() * 10) : c === 'L' ? pick(['A', 'C', 'j', 'P', 'T', 'w']) : c
+      }
+      text += pick(parts)
+      const context = { key: pick(keys) }
+      for (const detector of PURE) {
+        const pattern = new RegExp(detector.pattern.source, detector.pattern.flags)
+        const matches = [...text.matchAll(pattern)].filter(
+          (match) => detector.validate === undefined || detector.validate(match[0], context),
+        )
+        if (matches.length === 0) continue
+        found.set(detector.id, (found.get(detector.id) ?? 0) + 1)
+        expect(detector.prefilter(text, stringFeatures(text), context), `${detector.id}: ${text}`).toBe(true)
+      }
+    }
+    for (const id of ['card', 'phone', 'us-ssn', 'us-itin', 'uk-nino', 'uk-nhs'])
+      expect(found.get(id), id).toBeGreaterThan(5)
+  })
+})
