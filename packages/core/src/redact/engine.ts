@@ -288,6 +288,22 @@ function activeDetectors(
   return detectors
 }
 
+const candidateTables = new WeakMap<readonly ActiveDetector[], (readonly ActiveDetector[] | undefined)[]>()
+
+/**
+ * Per set of detectors, the ones a string can interest, by the string's gate bits
+ * (`StringFeatures.gates`): filled as gate combinations are seen (at most 2^13), shared by
+ * every response of the redactor.
+ */
+function candidateTable(detectors: readonly ActiveDetector[]): (readonly ActiveDetector[] | undefined)[] {
+  let table = candidateTables.get(detectors)
+  if (table === undefined) {
+    table = []
+    candidateTables.set(detectors, table)
+  }
+  return table
+}
+
 /** The fix-it part of an unknown-id message: the closest known ids, and where the list is. */
 function knownIdsHint(id: unknown): string {
   const text = String(id).toLowerCase()
@@ -787,6 +803,8 @@ export class RedactionSession {
   private scanned = ''
   /** Quotes the last {@link spans} call counted in its features pass; -1 when it made none. */
   private quotes = -1
+  /** The redactor's detectors by the gate bits of a string (see {@link candidateTable}). */
+  private candidates: (readonly ActiveDetector[] | undefined)[] | undefined
 
   private spans(original: string, key: string | null, at: PathRef | null): readonly Span[] {
     const redactor = this.redactor
@@ -830,7 +848,15 @@ export class RedactionSession {
       if (mayHoldSecret(features)) {
         const context: DetectionContext = { key }
         const issuedToken = redactor.passesIssuedTokens && key !== null && isTokenKey(key)
-        for (const { detector } of redactor.detectors) {
+        // Only the detectors this string's coarse facts could interest, in their order.
+        const gates = features.gates
+        const table = (this.candidates ??= candidateTable(redactor.detectors))
+        let candidates = table[gates]
+        if (candidates === undefined) {
+          candidates = redactor.detectors.filter(({ detector }) => (detector.requires & gates) !== 0)
+          table[gates] = candidates
+        }
+        for (const { detector } of candidates) {
           if (issuedToken && detector.id === 'jwt') continue
           if (!detector.prefilter(text, features, context)) continue
           found ??= []

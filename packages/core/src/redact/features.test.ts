@@ -1,8 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../test/seeded-random.js'
 import { LiteralAutomaton } from './catalogue/automaton.js'
 import { DETECTORS } from './detectors/index.js'
-import { mayHoldSecret, stringFeatures } from './features.js'
+import { GATE, mayHoldSecret, stringFeatures } from './features.js'
 
 /** The features of `text` counted the slow, obvious way. */
 function expected(text: string) {
@@ -12,7 +13,25 @@ function expected(text: string) {
   for (const run of text.match(/\d(?:[ ()/.-]{0,2}\d)*/g) ?? []) {
     digitRun = Math.max(digitRun, (run.match(/\d/g) ?? []).length)
   }
+  const length = text.length
+  const digits = count(/\d/g)
+  const upper = count(/[A-Z]/g)
+  const gates =
+    (text.includes('@') ? GATE.AT : 0) |
+    (text.includes('$') ? GATE.DOLLAR : 0) |
+    (text.includes('_') ? GATE.UNDERSCORE : 0) |
+    (count(/\./g) >= 2 ? GATE.DOTS2 : 0) |
+    (text.includes(':') ? GATE.COLON : 0) |
+    (count(/-/g) >= 5 ? GATE.DASH5 : 0) |
+    (digitRun >= 6 ? GATE.RUN6 : 0) |
+    (digitRun >= 8 ? GATE.RUN8 : 0) |
+    (digits >= 8 ? GATE.DIGITS8 : 0) |
+    (length >= 14 ? GATE.LENGTH14 : 0) |
+    (length >= 24 ? GATE.LENGTH24 : 0) |
+    (length >= 37 ? GATE.LENGTH37 : 0) |
+    (upper >= 4 ? GATE.UPPER4 : 0)
   return {
+    gates,
     length: text.length,
     digits: count(/\d/g),
     digitRun,
@@ -134,6 +153,12 @@ describe('stringFeatures', () => {
       }
       text += pick(parts)
       const context = { key: pick(keys) }
+      const features = stringFeatures(text)
+      for (const detector of DETECTORS) {
+        // Whatever its prefilter accepts has one of the gate bits it declares.
+        if (detector.prefilter(text, features, context))
+          expect(features.gates & detector.requires, `${detector.id}: ${text}`).not.toBe(0)
+      }
       for (const detector of PURE) {
         const pattern = new RegExp(detector.pattern.source, detector.pattern.flags)
         const matches = [...text.matchAll(pattern)].filter(
@@ -146,5 +171,39 @@ describe('stringFeatures', () => {
     }
     for (const id of ['card', 'phone', 'us-ssn', 'us-itin', 'uk-nino', 'uk-nhs'])
       expect(found.get(id), id).toBeGreaterThan(5)
+  })
+
+  it('gives each detector a gate its prefilter never contradicts, on the test corpus and the detectors own tests', () => {
+    const texts: string[] = []
+    const corpus = new URL('../../../../test/corpus/gitleaks/', import.meta.url)
+    for (const name of readdirSync(corpus).filter((n) => n.endsWith('.json') && n !== 'exceptions.json')) {
+      const file = JSON.parse(readFileSync(new URL(name, corpus), 'utf8')) as {
+        rules: Record<string, { positives: string[]; negatives: string[] }>
+      }
+      for (const rule of Object.values(file.rules)) texts.push(...rule.positives, ...rule.negatives)
+    }
+    expect(texts.length).toBeGreaterThan(300)
+    const keys = [
+      null,
+      'note',
+      'password',
+      'aws_secret_access_key',
+      'nhsNumber',
+      'itin',
+      'ssn',
+      'routingNumber',
+    ]
+    let accepted = 0
+    for (const text of texts) {
+      const features = stringFeatures(text)
+      for (const key of keys) {
+        for (const detector of DETECTORS) {
+          if (!detector.prefilter(text, features, { key })) continue
+          accepted++
+          expect(features.gates & detector.requires, `${detector.id}: ${text}`).not.toBe(0)
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(300)
   })
 })

@@ -67,8 +67,38 @@ const SCRATCH: Mutable<StringFeatures> = {
   ibanShape: false,
   quotes: 0,
   escapes: 0,
+  gates: 0,
 }
 const COUNTS = new Int32Array(CLASS_COUNT)
+
+/**
+ * Coarse facts of a string, one bit each ({@link StringFeatures.gates}): every detector declares
+ * the bits of which its prefilter needs at least one ({@link Detector.requires}), so a string is
+ * only offered to the detectors it could interest, without a call to each of them.
+ */
+export const GATE = {
+  AT: 1 << 0,
+  DOLLAR: 1 << 1,
+  UNDERSCORE: 1 << 2,
+  /** Two dots or more. */
+  DOTS2: 1 << 3,
+  COLON: 1 << 4,
+  /** Five dashes or more. */
+  DASH5: 1 << 5,
+  /** A run of 6 digits or more ({@link StringFeatures.digitRun}). */
+  RUN6: 1 << 6,
+  RUN8: 1 << 7,
+  /** Eight digits or more in all. */
+  DIGITS8: 1 << 8,
+  /** At least 14, 24, 37 characters. */
+  LENGTH14: 1 << 9,
+  LENGTH24: 1 << 10,
+  LENGTH37: 1 << 11,
+  /** Four capitals or more. */
+  UPPER4: 1 << 12,
+  /** Each bit set, for detectors with no cheaper gate. */
+  ANY: (1 << 13) - 1,
+} as const
 
 /** Writes what a pass found into {@link SCRATCH}. */
 function features(length: number, digitRun: number, ibanShape: boolean): StringFeatures {
@@ -92,6 +122,24 @@ function features(length: number, digitRun: number, ibanShape: boolean): StringF
   out.ibanShape = ibanShape
   out.quotes = counts[QUOTE]!
   out.escapes = counts[ESCAPE]!
+  let gates = 0
+  if (out.at) gates |= GATE.AT
+  if (out.dollar) gates |= GATE.DOLLAR
+  if (out.underscore) gates |= GATE.UNDERSCORE
+  if (out.dots >= 2) gates |= GATE.DOTS2
+  if (out.colons > 0) gates |= GATE.COLON
+  if (out.dashes >= 5) gates |= GATE.DASH5
+  if (digitRun >= 6) gates |= digitRun >= 8 ? GATE.RUN6 | GATE.RUN8 : GATE.RUN6
+  if (out.digits >= 8) gates |= GATE.DIGITS8
+  if (length >= 14)
+    gates |=
+      length >= 37
+        ? GATE.LENGTH14 | GATE.LENGTH24 | GATE.LENGTH37
+        : length >= 24
+          ? GATE.LENGTH14 | GATE.LENGTH24
+          : GATE.LENGTH14
+  if (out.upper >= 4) gates |= GATE.UPPER4
+  out.gates = gates
   return out
 }
 

@@ -9,25 +9,59 @@ export type CompiledMask = (
 ) => string | null
 
 /** ASCII letters and digits: what `partial` counts and masks; everything else stays as it is. */
+const ALNUM = new Uint8Array(128)
+for (let c = 48; c <= 57; c++) ALNUM[c] = 1
+for (let c = 65; c <= 90; c++) ALNUM[c] = 1
+for (let c = 97; c <= 122; c++) ALNUM[c] = 1
+
 function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+  return c < 128 && ALNUM[c] === 1
 }
 
-function partial(match: string, keepStart: number, keepEnd: number, char: string): string {
+/** `char` repeated 0 to 64 times, made once per mask (a match is masked in runs between separators). */
+function runsOf(char: string): readonly string[] {
+  return Array.from({ length: 65 }, (_, n) => char.repeat(n))
+}
+
+function partial(
+  match: string,
+  keepStart: number,
+  keepEnd: number,
+  char: string,
+  runs: readonly string[],
+): string {
   let total = 0
   for (let i = 0; i < match.length; i++) if (isAlnum(match.charCodeAt(i))) total++
+  const hidden = total - keepStart - keepEnd
+  if (hidden <= 0) return match
+  // The span from the first hidden letter or digit to the last: separators in it stay.
+  let from = 0
+  let to = match.length
   let seen = 0
-  let out = ''
-  let copied = 0 // start of the run of characters kept as they are
   for (let i = 0; i < match.length; i++) {
     if (!isAlnum(match.charCodeAt(i))) continue
-    if (seen >= keepStart && seen < total - keepEnd) {
-      out += match.slice(copied, i) + char
-      copied = i + 1
+    if (seen === keepStart) from = i
+    if (++seen === keepStart + hidden) {
+      to = i + 1
+      break
     }
-    seen++
   }
-  return out + match.slice(copied)
+  const run = (n: number) => (n < runs.length ? runs[n]! : char.repeat(n))
+  let masked: string
+  if (to - from === hidden) masked = run(hidden)
+  else {
+    masked = ''
+    let pending = 0 // hidden characters not yet written
+    for (let i = from; i < to; i++) {
+      if (isAlnum(match.charCodeAt(i))) pending++
+      else {
+        masked += run(pending) + match[i]
+        pending = 0
+      }
+    }
+    masked += run(pending)
+  }
+  return match.slice(0, from) + masked + match.slice(to)
 }
 
 function count(value: unknown, option: string, max: number, fallback: number): number {
@@ -100,7 +134,8 @@ export function compileMask(
         Math.min(4, limits.maxKeepEnd),
       )
       const char = maskChar(normalized.char, `${option}.char`)
-      return (match) => partial(match, keepStart, keepEnd, char)
+      const runs = runsOf(char)
+      return (match) => partial(match, keepStart, keepEnd, char, runs)
     }
     case 'hash': {
       if (hashKey === undefined) {

@@ -26,6 +26,8 @@ export interface StringFeatures {
   readonly quotes: number
   /** `%`, `\\` and `&`: escapes (percent-encoding, backslash escapes, HTML entities) may hide separators. */
   readonly escapes: number
+  /** The string's coarse facts, as bits of `GATE` (features.ts). */
+  readonly gates: number
 }
 
 /** Where a string sits, for detectors that need context. */
@@ -71,6 +73,11 @@ export interface Detector {
   readonly description: string
   /** In `'default'` and `'strict'`, or only in `'strict'` (noisier). */
   readonly set: 'default' | 'strict'
+  /**
+   * Bits of `GATE` (features.ts) of which a string must have one for {@link prefilter} to accept
+   * it: strings without are not offered to this detector at all (a test checks every detector).
+   */
+  readonly requires: number
   /** Rejects most strings without running the pattern. */
   prefilter(text: string, features: StringFeatures, context: DetectionContext): boolean
   /** Global, linear-time pattern (checked by recheck in the tests). */

@@ -1,4 +1,5 @@
 import { isPlaceholder } from '../catalogue/placeholder.js'
+import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 export const azureAdClientSecret: Detector = {
@@ -6,6 +7,7 @@ export const azureAdClientSecret: Detector = {
   description:
     'Microsoft Entra ID (Azure AD) application client secrets: 3 characters, a version digit, "Q~" and 31-34 characters.',
   set: 'default',
+  requires: GATE.LENGTH37,
   prefilter: (text, f) => f.length >= 37 && text.includes('Q~'),
   // The fixed "Q~" after four characters is what sets them apart from any other 40-character run.
   pattern: /(?<![\w~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~.-])/g,

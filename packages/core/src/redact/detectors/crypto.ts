@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { base58Decode, bech32Decode, convertBits } from '../checksums.js'
+import { GATE } from '../features.js'
 import { keccak256 } from '../keccak.js'
 import type { Detector } from '../types.js'
 
@@ -51,6 +52,7 @@ export const cryptoWallet: Detector = {
   description:
     'Cryptocurrency addresses: Bitcoin P2PKH/P2SH (Base58Check), Bitcoin segwit bc1 (Bech32/Bech32m checksums), Ethereum 0x addresses (EIP-55 when mixed case).',
   set: 'default',
+  requires: GATE.LENGTH14,
   prefilter: (text, f) =>
     f.length >= 14 &&
     f.digits >= 1 &&

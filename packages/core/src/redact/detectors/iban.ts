@@ -1,4 +1,5 @@
 import { ibanValid } from '../checksums.js'
+import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 /** IBAN length per country (SWIFT IBAN registry). */
@@ -102,6 +103,7 @@ export const iban: Detector = {
   id: 'iban',
   description: 'IBANs: a country code, that country’s length, and a valid ISO 13616 mod-97 check.',
   set: 'default',
+  requires: GATE.DIGITS8,
   prefilter: (_text, f) => f.ibanShape && f.digits >= 8 && f.length >= 15,
   pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g,
   validate: (match) => valid(match),

@@ -1,3 +1,4 @@
+import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
@@ -80,6 +81,7 @@ export const ipAddress: Detector = {
   description:
     'IPv4 addresses (each octet 0-255) and IPv6 addresses in every RFC 4291/5952 form (compressed, embedded IPv4, zone ids), checked by a parser. Strict set only.',
   set: 'strict',
+  requires: GATE.DOTS2 | GATE.COLON,
   prefilter: (_text, f) => f.dots >= 3 || f.colons >= 2,
   // IPv4 (a port or a full stop may follow), or a colon-separated candidate the parser then checks.
   pattern: new RegExp(

@@ -1,4 +1,5 @@
 import { base64urlText } from '../checksums.js'
+import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 function jsonObject(part: string): Record<string, unknown> | null {
@@ -19,6 +20,7 @@ export const jwt: Detector = {
   description:
     'JSON Web Tokens (JWS compact form) whose header (with "alg") and payload decode to JSON objects.',
   set: 'default',
+  requires: GATE.DOTS2,
   prefilter: (text, f) => f.dots >= 2 && f.length >= 30 && text.includes('eyJ'),
   pattern: /(?<![\w-])eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?![\w-])/g,
   validate(match) {

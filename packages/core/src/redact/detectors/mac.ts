@@ -1,3 +1,4 @@
+import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 export const macAddress: Detector = {
@@ -5,6 +6,7 @@ export const macAddress: Detector = {
   description:
     'MAC addresses (EUI-48) as aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff; not all-zero nor broadcast. Strict set only.',
   set: 'strict',
+  requires: GATE.COLON | GATE.DASH5 | GATE.DOTS2,
   prefilter: (_text, f) => f.length >= 14 && (f.colons >= 5 || f.dashes >= 5 || f.dots >= 2),
   pattern:
     /(?<![\w:.-])(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-]|\.\w)/g,

@@ -1,3 +1,4 @@
+import { GATE } from '../features.js'
 import { keyWords } from '../keys.js'
 import type { Detector } from '../types.js'
 
@@ -6,6 +7,7 @@ export const passwordHash: Detector = {
   description:
     'Password hashes in modular crypt format: bcrypt, argon2, scrypt, yescrypt, SHA-crypt, MD5-crypt.',
   set: 'default',
+  requires: GATE.DOLLAR,
   prefilter: (_text, f) => f.dollar,
   pattern:
     /\$(?:2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}|scrypt\$[A-Za-z0-9=,+/.$-]{16,400}|7\$[./A-Za-z0-9]{30,200}|y\$[./A-Za-z0-9]+\$[./A-Za-z0-9]+\$[./A-Za-z0-9]{43}|[56]\$(?:rounds=\d{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}|(?:1|apr1)\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22})(?![/A-Za-z0-9]|\.[./A-Za-z0-9])/g,
@@ -19,6 +21,7 @@ export const hexPasswordHash: Detector = {
   description:
     'Bare hex MD5, SHA-1 and SHA-256 digests, only under password-like member names (passwordHash, pwd).',
   set: 'default',
+  requires: GATE.LENGTH24,
   prefilter: (_text, f, context) =>
     (f.length === 32 || f.length === 40 || f.length === 64) &&
     context.key !== null &&

@@ -1,9 +1,11 @@
+import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 export const pem: Detector = {
   id: 'private-key',
   description: 'PEM private keys (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted), whole or truncated.',
   set: 'default',
+  requires: GATE.DASH5,
   prefilter: (text, f) => f.dashes >= 10 && text.includes('PRIVATE KEY-----'),
   pattern:
     /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----(?:[\s\S]*?-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----|[\s\S]*)/g,

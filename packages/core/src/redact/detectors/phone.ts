@@ -1,3 +1,4 @@
+import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 const DATE = /^\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}$|^\d{1,2}[-./ ]\d{1,2}[-./ ]\d{4}$/
@@ -8,6 +9,7 @@ export const phone: Detector = {
     'Phone numbers: E.164 (+ and 8-15 digits, grouped or not) or national formats of 10-11 digits in groups; never a bare run of digits.',
   set: 'default',
   // Without a +, digits in groups: at least one space, dot or dash between them.
+  requires: GATE.RUN8,
   prefilter: (_text, f) =>
     f.digitRun >= 8 && (f.plus || (f.digitRun >= 10 && f.spaces + f.dots + f.dashes > 0)),
   pattern:

@@ -1,3 +1,4 @@
+import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 /** Numbers the SSA never issues, or that were published in advertising and are known fakes. */
@@ -23,6 +24,7 @@ export const ssn: Detector = {
     'US Social Security numbers written AAA-GG-SSSS (or with spaces), valid by SSA area/group/serial rules.',
   set: 'default',
   // Two dashes or two spaces between the groups.
+  requires: GATE.RUN8,
   prefilter: (_text, f) => f.digitRun >= 9 && (f.dashes >= 2 || f.spaces >= 2),
   pattern: /(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])/g,
   validate: (match) => ssnValid(match.replace(/\D/g, '')),

@@ -1,3 +1,4 @@
+import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 /** Shannon entropy in bits per character. */
@@ -17,6 +18,7 @@ export const highEntropy: Detector = {
   description:
     'Generic secrets: runs of 24+ token characters mixing cases and digits with at least 4 bits of entropy per character. Strict set only.',
   set: 'strict',
+  requires: GATE.LENGTH24,
   prefilter: (_text, f) => f.length >= 24,
   pattern: /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{24,512}(?![A-Za-z0-9+/_=-])/g,
   validate: (match) => /[a-z]/.test(match) && /[A-Z]/.test(match) && /\d/.test(match) && entropy(match) >= 4,

@@ -1,4 +1,5 @@
 import { nhsCheckValid } from '../checksums.js'
+import { GATE } from '../features.js'
 import { keyWords } from '../keys.js'
 import type { Detector } from '../types.js'
 
@@ -12,6 +13,7 @@ export const ukNino: Detector = {
   set: 'default',
   // Written in upper case by HMRC, in either case by people.
   // Two prefix letters and a suffix letter around the digits.
+  requires: GATE.RUN6,
   prefilter: (_text, f) => f.digitRun >= 6 && f.length >= 9 && f.upper + f.lower >= 3,
   // First letter not D F I Q U V; second not D F I O Q U V; optional single spaces between the pairs.
   pattern: /(?<![A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/gi,
@@ -31,6 +33,7 @@ export const ukNhs: Detector = {
     'NHS numbers (England, Wales, Isle of Man): 10 digits with a mod-11 check digit, written 3-3-4 with spaces as the NHS displays them; bare or dashed (as US phone numbers are written) only under a member named like nhsNumber.',
   set: 'default',
   // Written 3-3-4 with spaces, unless the member is named for it.
+  requires: GATE.RUN8,
   prefilter: (_text, f, context) => f.digitRun >= 10 && (f.spaces >= 2 || isNhsKey(context.key)),
   pattern: /(?<![\w.-])\d{3}([ -]?)\d{3}\1\d{4}(?![\w-]|\.\d)/g,
   validate(match, context) {

@@ -1,4 +1,5 @@
 import { abaCheckValid } from '../checksums.js'
+import { GATE } from '../features.js'
 import { keyWords } from '../keys.js'
 import type { Detector } from '../types.js'
 
@@ -24,6 +25,7 @@ export const usItin: Detector = {
     'US Individual Taxpayer Identification Numbers: 9XX-GG-XXXX (dashes or spaces) with an IRS group (50-65, 70-88, 90-92, 94-99); 9 bare digits only under a member named like itin.',
   set: 'default',
   // Dashes or spaces between the groups, unless the member is named for it.
+  requires: GATE.RUN8,
   prefilter: (_text, f, context) =>
     f.digitRun >= 9 && (f.dashes >= 2 || f.spaces >= 2 || isItinKey(context.key)),
   pattern: /(?<![\w.-])9\d{2}([- ]?)\d{2}\1\d{4}(?![\w-]|\.\d)/g,
@@ -56,6 +58,7 @@ export const abaRouting: Detector = {
   description:
     'US ABA routing numbers: 9 digits with the 3-7-1 checksum and a Federal Reserve prefix, only under a member named like routingNumber or just after "routing (number)", "ABA" or "RTN".',
   set: 'default',
+  requires: GATE.RUN8,
   prefilter: (text, f, context) =>
     f.digitRun >= 9 && (isRoutingKey(context.key) || ROUTING_MENTION.test(text)),
   // At the start of the value (a member named for it), or after the word.

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test/seeded-random.js'
+import { compileMask } from './mask.js'
+
+/** `partial` as specified: letters and digits outside the first `start` and last `end` masked. */
+function reference(match: string, start: number, end: number, char: string): string {
+  const alnum = (c: string) => /[A-Za-z0-9]/.test(c)
+  const total = [...match].filter(alnum).length
+  let seen = 0
+  let out = ''
+  for (const c of match) {
+    if (!alnum(c)) out += c
+    else {
+      out += seen >= start && seen < total - end ? char : c
+      seen++
+    }
+  }
+  return out
+}
+
+describe('partial mask', () => {
+  it('keeps the first and last letters and digits and every separator, for any split', () => {
+    const random = seededRandom(7)
+    const alphabet = '0123456789abcXYZ -+().'
+    const context = { detector: 'd', key: null }
+    const cases = ['4111111111111111', '+44 7700 900123', '4111-1111-1111-1111', '', '--', 'ab', '(0)1']
+    for (let i = 0; i < 2000; i++) {
+      let text = ''
+      for (let n = Math.floor(random() * 24); n > 0; n--)
+        text += alphabet[Math.floor(random() * alphabet.length)]
+      cases.push(text)
+    }
+    for (const [start, end, char] of [
+      [0, 2, '*'],
+      [6, 4, '*'],
+      [4, 4, '#'],
+      [0, 0, 'x'],
+      [2, 0, '*'],
+    ] as const) {
+      const mask = compileMask({ operator: 'partial', keepStart: start, keepEnd: end, char }, 'm', undefined)
+      for (const text of cases)
+        expect(mask(text, context), JSON.stringify(text)).toBe(reference(text, start, end, char))
+    }
+  })
+})
