@@ -850,7 +850,8 @@ export class RedactionSession {
         const issuedToken = redactor.passesIssuedTokens && key !== null && isTokenKey(key)
         // Only the detectors this string's coarse facts could interest, in their order.
         const gates = features.gates
-        const table = (this.candidates ??= candidateTable(redactor.detectors))
+        this.candidates ??= candidateTable(redactor.detectors)
+        const table = this.candidates
         let candidates = table[gates]
         if (candidates === undefined) {
           candidates = redactor.detectors.filter(({ detector }) => (detector.requires & gates) !== 0)
