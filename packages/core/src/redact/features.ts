@@ -100,6 +100,17 @@ export const GATE = {
   ANY: (1 << 13) - 1,
 } as const
 
+/** The packed classes of the automaton last read (a redactor has one; routes share it). */
+let packedFor: LiteralAutomaton | undefined
+let packed: Uint16Array = new Uint16Array(128)
+
+/** An automaton's classes (high bits) with {@link CLASSES} (low 5 bits), per ASCII code. */
+function packClasses(literalClasses: Uint8Array): Uint16Array {
+  const packed = new Uint16Array(128)
+  for (let code = 0; code < 128; code++) packed[code] = (literalClasses[code]! << 5) | CLASSES[code]!
+  return packed
+}
+
 /** Writes what a pass found into {@link SCRATCH}. */
 function features(length: number, digitRun: number, ibanShape: boolean): StringFeatures {
   const counts = COUNTS
@@ -194,7 +205,12 @@ export function stringFeatures(
   // The automaton's table holds each next state premultiplied by its width, negated (~) where
   // literals end: one load and one sign test per character on the common path.
   const step = automaton.step
-  const letters = automaton.classes
+  // Both classes of each ASCII code in one load: the automaton's (high bits) and ours (low 5).
+  if (automaton !== packedFor) {
+    packed = packClasses(automaton.classes)
+    packedFor = automaton
+  }
+  const table = packed
   let state = 0
   let found = 0
   for (let i = 0; i < text.length; i++) {
@@ -202,8 +218,9 @@ export function stringFeatures(
     let next: number
     let kind: number
     if (code < 128) {
-      next = step[state + letters[code]!]!
-      kind = CLASSES[code]!
+      const classes = table[code]!
+      next = step[state + (classes >> 5)]!
+      kind = classes & 31
     } else {
       next = step[state]!
       kind = code >= 0xff01 && code <= 0xff5e ? FULLWIDTH : 0
