@@ -31,15 +31,29 @@ const ISSUERS: ReadonlyArray<
 /** The digits of the match being validated (a match holds at most 19). */
 const DIGITS = new Uint8Array(32)
 
+/** {@link ISSUERS} flattened: from, to, prefix length, and the lengths issued as bits (1 << length). */
+const ISSUER_TABLE = Int32Array.from(
+  ISSUERS.flatMap(([from, to, prefixLength, lengths]) => [
+    from,
+    to,
+    prefixLength,
+    lengths.reduce((bits, length) => bits | (1 << length), 0),
+  ]),
+)
+
 /** Whether `length` digits in {@link DIGITS} start with a known issuer prefix that issues that length. */
 function hasIssuer(length: number): boolean {
   const p1 = DIGITS[0]!
   const p2 = p1 * 10 + DIGITS[1]!
   const p3 = p2 * 10 + DIGITS[2]!
   const p4 = p3 * 10 + DIGITS[3]!
-  for (const [from, to, prefixLength, lengths] of ISSUERS) {
+  const bit = 1 << length
+  const table = ISSUER_TABLE
+  for (let i = 0; i < table.length; i += 4) {
+    if ((table[i + 3]! & bit) === 0) continue
+    const prefixLength = table[i + 2]!
     const prefix = prefixLength === 1 ? p1 : prefixLength === 2 ? p2 : prefixLength === 3 ? p3 : p4
-    if (prefix >= from && prefix <= to && lengths.includes(length)) return true
+    if (prefix >= table[i]! && prefix <= table[i + 1]!) return true
   }
   return false
 }

@@ -2,26 +2,31 @@ import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 const DATE = /^\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}$|^\d{1,2}[-./ ]\d{1,2}[-./ ]\d{4}$/
+const DATE_HOUR = /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}$/
 
 export const phone: Detector = {
   id: 'phone',
   description:
     'Phone numbers: E.164 (+ and 8-15 digits, grouped or not) or national formats of 10-11 digits in groups; never a bare run of digits.',
   set: 'default',
-  // Without a +, digits in groups: at least one space, dot or dash between them.
   requires: GATE.RUN8,
+  // Without a +, digits in groups: at least one space, dot or dash between them.
   prefilter: (_text, f) =>
     f.digitRun >= 8 && (f.plus || (f.digitRun >= 10 && f.spaces + f.dots + f.dashes > 0)),
   pattern:
     /(?<![\w+.-])(?:\+\d{7,15}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,6}(?:[ .-]\d{1,8}){1,5})(?![\w-]|\.\d)/g,
   validate(match) {
-    const digits = match.replace(/\D/g, '')
-    if (match.startsWith('+')) return digits.length >= 8 && digits.length <= 15
-    // A date, or a date and the hour of a timestamp (`2024-05-17 10:01:05,123` in a log line).
-    if (DATE.test(match) || /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}$/.test(match)) return false
-    // National: grouped (a bare run never gets here), 10-11 digits; not a decimal, dotted quad or version.
-    if (/^[\d.]+$/.test(match)) return false
-    return digits.length >= 10 && digits.length <= 11
+    let digits = 0
+    let digitsAndDots = true
+    for (let i = 0; i < match.length; i++) {
+      const code = match.charCodeAt(i)
+      if (code >= 48 && code <= 57) digits++
+      else if (code !== 46) digitsAndDots = false
+    }
+    if (match.charCodeAt(0) === 43) return digits >= 8 && digits <= 15 // +
+    // National formats: 10 or 11 digits in groups, neither a dotted number nor a date.
+    if (digits < 10 || digits > 11 || digitsAndDots) return false
+    return !DATE.test(match) && !DATE_HOUR.test(match)
   },
   mask: { operator: 'partial', keepStart: 0, keepEnd: 2 },
   confidence: 'medium',

@@ -23,8 +23,8 @@ export const ssn: Detector = {
   description:
     'US Social Security numbers written AAA-GG-SSSS (or with spaces), valid by SSA area/group/serial rules.',
   set: 'default',
-  // Two dashes or two spaces between the groups.
   requires: GATE.RUN8,
+  // Two dashes or two spaces between the groups.
   prefilter: (_text, f) => f.digitRun >= 9 && (f.dashes >= 2 || f.spaces >= 2),
   pattern: /(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])/g,
   validate: (match) => ssnValid(match.replace(/\D/g, '')),

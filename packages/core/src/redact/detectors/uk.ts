@@ -11,10 +11,10 @@ export const ukNino: Detector = {
   description:
     'UK National Insurance numbers: two prefix letters HMRC allocates, six digits and a suffix A-D, written AB123456C or AB 12 34 56 C, in either case.',
   set: 'default',
-  // Written in upper case by HMRC, in either case by people.
-  // Two prefix letters and a suffix letter around the digits.
   requires: GATE.RUN6,
+  // Two prefix letters and a suffix letter around the digits.
   prefilter: (_text, f) => f.digitRun >= 6 && f.length >= 9 && f.upper + f.lower >= 3,
+  // Written in upper case by HMRC, in either case by people.
   // First letter not D F I Q U V; second not D F I O Q U V; optional single spaces between the pairs.
   pattern: /(?<![A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/gi,
   // Spaced only in the 2-2-2-2-1 grouping, all or none.
@@ -32,8 +32,8 @@ export const ukNhs: Detector = {
   description:
     'NHS numbers (England, Wales, Isle of Man): 10 digits with a mod-11 check digit, written 3-3-4 with spaces as the NHS displays them; bare or dashed (as US phone numbers are written) only under a member named like nhsNumber.',
   set: 'default',
-  // Written 3-3-4 with spaces, unless the member is named for it.
   requires: GATE.RUN8,
+  // Written 3-3-4 with spaces, unless the member is named for it.
   prefilter: (_text, f, context) => f.digitRun >= 10 && (f.spaces >= 2 || isNhsKey(context.key)),
   pattern: /(?<![\w.-])\d{3}([ -]?)\d{3}\1\d{4}(?![\w-]|\.\d)/g,
   validate(match, context) {

@@ -24,8 +24,8 @@ export const usItin: Detector = {
   description:
     'US Individual Taxpayer Identification Numbers: 9XX-GG-XXXX (dashes or spaces) with an IRS group (50-65, 70-88, 90-92, 94-99); 9 bare digits only under a member named like itin.',
   set: 'default',
-  // Dashes or spaces between the groups, unless the member is named for it.
   requires: GATE.RUN8,
+  // Dashes or spaces between the groups, unless the member is named for it.
   prefilter: (_text, f, context) =>
     f.digitRun >= 9 && (f.dashes >= 2 || f.spaces >= 2 || isItinKey(context.key)),
   pattern: /(?<![\w.-])9\d{2}([- ]?)\d{2}\1\d{4}(?![\w-]|\.\d)/g,
