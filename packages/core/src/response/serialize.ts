@@ -345,10 +345,15 @@ class Writer {
     this.depth = d
     if (this.size > this.maxBytes) throw sizeError()
     if (pieces === undefined) return `${out}]`
-    if (pieces.length === 0) return chunks === undefined ? '[]' : `[${chunks.join(',')}]`
-    if (chunks === undefined) return `[${pieces.join(',')}]`
-    chunks.push(pieces.join(','))
-    return `[${chunks.join(',')}]`
+    if (pieces.length > 0) {
+      chunks ??= []
+      chunks.push(pieces.join(','))
+    }
+    if (chunks === undefined) return '[]'
+    // The chunks, flat already, are concatenated (a rope of a few nodes), not copied once more.
+    out = `[${chunks[0]!}`
+    for (let c = 1; c < chunks.length; c++) out += `,${chunks[c]!}`
+    return `${out}]`
   }
 
   /**
