@@ -602,6 +602,14 @@ export class RedactionSession {
     return bits
   }
 
+  /**
+   * Whether `text` is known to hold nothing `JSON.stringify` would escape: it equals the last
+   * string the detectors' features pass read and found so (then a serializer quotes it as it is).
+   */
+  plainJson(text: string): boolean {
+    return text === this.plain
+  }
+
   /** Members that describe a secret container (`type`, `status`) are read as themselves. */
   readonly describesSecret = describesSecret
 
@@ -803,6 +811,8 @@ export class RedactionSession {
   private scanned = ''
   /** Quotes the last {@link spans} call counted in its features pass; -1 when it made none. */
   private quotes = -1
+  /** The last string {@link spans} read that holds nothing JSON escapes (see {@link plainJson}). */
+  private plain: string | null = null
   /** The redactor's detectors by the gate bits of a string (see {@link candidateTable}). */
   private candidates: (readonly ActiveDetector[] | undefined)[] | undefined
 
@@ -814,6 +824,7 @@ export class RedactionSession {
     let text = original
     this.scanned = original
     this.quotes = -1
+    this.plain = null
     // The application's own secrets: in any string long enough, whatever its shape.
     if (redactor.knownSecrets !== null && original.length >= redactor.knownSecrets.minLength) {
       if (KNOWN_SPANS.length !== 0) KNOWN_SPANS.length = 0
@@ -844,6 +855,8 @@ export class RedactionSession {
       if (features.escapes > 0) text = blankEscapes(text)
       // Read by string(): without a quote, no JSON members are written inside this text.
       this.quotes = features.quotes
+      // Folding only turns fullwidth forms into ASCII: plain folded text was plain as written.
+      if (features.plainJson) this.plain = original
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
       if (mayHoldSecret(features)) {
         const context: DetectionContext = { key }

@@ -50,10 +50,12 @@ function expected(text: string) {
     ibanShape: /[A-Z]{2}\d{2}/.test(text),
     quotes: count(/"/g),
     escapes: count(/[%\\&]/g),
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: what JSON.stringify escapes
+    plainJson: !/["\\\u0000-\u001f\ud800-\udfff]/.test(text),
   }
 }
 
-const ALPHABET = 'aZ9 -./()@$_+:=>"%\\&é\uff21\uff0e\u0000k3Y'
+const ALPHABET = 'aZ9 -./()@$_+:=>"%\\&é\uff21\uff0e\u0000\n\ud83d\ude00\udc00k3Y'
 const LITERALS = ['ghp_', 'sk_live_', 'password', 'AKIA', 'xox', 'secret', '=', 'key']
 
 describe('stringFeatures', () => {

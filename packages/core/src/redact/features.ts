@@ -18,8 +18,11 @@ const ASSIGN = 12
 const LOWER = 13
 const FULLWIDTH = 14
 const QUOTE = 15 // "
-const ESCAPE = 16 // % \\ &: percent-encoding, backslash escapes, HTML entities
-const CLASS_COUNT = 17
+const ESCAPE = 16 // % &: percent-encoding, HTML entities
+const BACKSLASH = 17
+const CONTROL = 18 // U+0000-001F
+const SURROGATE = 19 // U+D800-DFFF, paired or not
+const CLASS_COUNT = 20
 
 const CLASSES = new Uint8Array(128)
 for (let c = 48; c <= 57; c++) CLASSES[c] = DIGIT
@@ -38,7 +41,8 @@ CLASSES[61] = ASSIGN // =
 CLASSES[62] = ASSIGN // >
 CLASSES[34] = QUOTE
 CLASSES[37] = ESCAPE
-CLASSES[92] = ESCAPE
+CLASSES[92] = BACKSLASH
+for (let c = 0; c < 32; c++) CLASSES[c] = CONTROL
 CLASSES[38] = ESCAPE
 
 /** The last three classes read when a digit follows two capitals and a digit (`GB2` then `9`). */
@@ -67,6 +71,7 @@ const SCRATCH: Mutable<StringFeatures> = {
   ibanShape: false,
   quotes: 0,
   escapes: 0,
+  plainJson: false,
   gates: 0,
 }
 const COUNTS = new Int32Array(CLASS_COUNT)
@@ -100,6 +105,12 @@ export const GATE = {
   ANY: (1 << 13) - 1,
 } as const
 
+/** The class of a character past ASCII. */
+function nonAscii(code: number): number {
+  if (code >= 0xff01 && code <= 0xff5e) return FULLWIDTH
+  return code >= 0xd800 && code <= 0xdfff ? SURROGATE : 0
+}
+
 /** The packed classes of the automaton last read (a redactor has one; routes share it). */
 let packedFor: LiteralAutomaton | undefined
 let packed: Uint16Array = new Uint16Array(128)
@@ -132,7 +143,9 @@ function features(length: number, digitRun: number, ibanShape: boolean): StringF
   out.fullwidth = counts[FULLWIDTH]! > 0
   out.ibanShape = ibanShape
   out.quotes = counts[QUOTE]!
-  out.escapes = counts[ESCAPE]!
+  out.escapes = counts[ESCAPE]! + counts[BACKSLASH]!
+  out.plainJson =
+    counts[QUOTE] === 0 && counts[BACKSLASH] === 0 && counts[CONTROL] === 0 && counts[SURROGATE] === 0
   let gates = 0
   if (out.at) gates |= GATE.AT
   if (out.dollar) gates |= GATE.DOLLAR
@@ -165,7 +178,7 @@ function classify(text: string): StringFeatures {
   let ibanShape = false
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    const kind = code < 128 ? CLASSES[code]! : code >= 0xff01 && code <= 0xff5e ? FULLWIDTH : 0
+    const kind = code < 128 ? CLASSES[code]! : nonAscii(code)
     counts[kind]!++
     if (kind === DIGIT) {
       if (shape === IBAN_SHAPE) ibanShape = true
@@ -223,7 +236,7 @@ export function stringFeatures(
       kind = classes & 31
     } else {
       next = step[state]!
-      kind = code >= 0xff01 && code <= 0xff5e ? FULLWIDTH : 0
+      kind = nonAscii(code)
     }
     counts[kind]!++
     if (kind === DIGIT) {

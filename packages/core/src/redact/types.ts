@@ -26,6 +26,8 @@ export interface StringFeatures {
   readonly quotes: number
   /** `%`, `\\` and `&`: escapes (percent-encoding, backslash escapes, HTML entities) may hide separators. */
   readonly escapes: number
+  /** Nothing `JSON.stringify` would escape: no `"`, `\\`, control character or surrogate. */
+  readonly plainJson: boolean
   /** The string's coarse facts, as bits of `GATE` (features.ts). */
   readonly gates: number
 }

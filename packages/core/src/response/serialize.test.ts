@@ -129,6 +129,29 @@ describe('serialize (compiled views)', () => {
     }
   })
 
+  it('quotes strings the detectors read as plain without another scan, and escapes every other one', () => {
+    const long = 'a plain sentence of more than twenty-four characters'
+    const texts = [
+      long,
+      `${long} with a "quote"`,
+      `${long} with a \\ backslash`,
+      `${long} with a\nnewline and a \u0000`,
+      `${long} with a lone \ud800 surrogate`,
+      `${long} with a pair \ud83d\ude00`,
+      `${long} with a fullwidth ＂quote＂ and ＼`,
+      `${long} with %22 and &quot;`,
+      'short "q"',
+      'x'.repeat(30),
+    ]
+    const value = {
+      texts,
+      members: Object.fromEntries(texts.map((text, i) => [`m${i}`, text])),
+      again: [long, long],
+    }
+    expectSame(value, KEEP, {})
+    expectSame(value, compileAllowlist(['$.texts[*]', '$.members.*'], 'allow'), {})
+  })
+
   it('writes primitive roots and undefined like JSON.stringify', () => {
     for (const value of ['text', 12, true, null, Number.NaN, undefined, () => 1]) {
       expectSame(value, KEEP)

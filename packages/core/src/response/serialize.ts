@@ -37,6 +37,8 @@ export interface SerializeHooks extends ProjectHooks {
   string(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE
   /** Whether a member inside a secret container describes it and is read as itself (`type`). */
   describesSecret(key: string): boolean
+  /** Whether a string is known to hold nothing JSON escapes (it is then written as it is). */
+  plainJson(text: string): boolean
 }
 
 /** What {@link serialize} wrote and what it left out. */
@@ -537,7 +539,13 @@ class Writer {
 
   /** A kept primitive, or what redaction made of it, as JSON text, counted against `maxBytes`. */
   private written(value: unknown): string {
-    return typeof value === 'string' ? this.quote(value) : this.count(primitive(value))
+    if (typeof value !== 'string') return this.count(primitive(value))
+    const hooks = this.hooks
+    if (hooks === undefined || !hooks.plainJson(value)) return this.quote(value)
+    // The detectors read it and found nothing to escape: quoted without another scan.
+    this.size += value.length + 2
+    if (this.size > this.maxBytes) throw sizeError()
+    return `"${value}"`
   }
 
   private quote(text: string): string {
