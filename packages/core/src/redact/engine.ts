@@ -610,6 +610,12 @@ export class RedactionSession {
     return text === this.plain
   }
 
+  /** Remembers `text` as plain (see {@link plainJson}); true. */
+  private markPlain(text: string): true {
+    this.plain = text
+    return true
+  }
+
   /** Members that describe a secret container (`type`, `status`) are read as themselves. */
   readonly describesSecret = describesSecret
 
@@ -836,7 +842,8 @@ export class RedactionSession {
       (redactor.detectors.length > 0 || redactor.literals !== null) &&
       (text.length >= 8 || (text.length >= 6 && (text.includes('@') || text.includes('\uff20')))) &&
       mayHoldSecretText(text) &&
-      !isTimestamp(text, text.length)
+      // A timestamp holds no secret, and nothing JSON escapes.
+      !(isTimestamp(text, text.length) && this.markPlain(original))
     ) {
       // One pass reads the string's features and steps the literal automaton (FUSED_HITS).
       const automaton = redactor.literals?.scan.automaton
