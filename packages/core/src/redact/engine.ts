@@ -7,7 +7,7 @@ import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner
 import type { Confidence } from './catalogue/types.js'
 import { collect } from './collect.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
-import { mayHoldSecret, mayHoldSecretText, stringFeatures } from './features.js'
+import { lastTextPlain, mayHoldSecret, mayHoldSecretText, stringFeatures } from './features.js'
 import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
 import { genericErrorMessage, internalDetail } from './hygiene.js'
 import { flaggedMemberValues, inspectJsonText, type MemberValueSpan } from './json-text.js'
@@ -616,6 +616,12 @@ export class RedactionSession {
     return true
   }
 
+  /** A string the detectors skip, remembered as plain when it is; false. */
+  private skipped(text: string, plain: boolean): false {
+    if (plain) this.plain = text
+    return false
+  }
+
   /** Members that describe a secret container (`type`, `status`) are read as themselves. */
   readonly describesSecret = describesSecret
 
@@ -841,7 +847,8 @@ export class RedactionSession {
     if (
       (redactor.detectors.length > 0 || redactor.literals !== null) &&
       (text.length >= 8 || (text.length >= 6 && (text.includes('@') || text.includes('\uff20')))) &&
-      mayHoldSecretText(text) &&
+      // Words and names hold no secret; when nothing in them needs escaping, they are written as they are.
+      (mayHoldSecretText(text) || this.skipped(original, lastTextPlain())) &&
       // A timestamp holds no secret, and nothing JSON escapes.
       !(isTimestamp(text, text.length) && this.markPlain(original))
     ) {

@@ -265,6 +265,8 @@ export function stringFeatures(
   return features(text.length, digitRun, ibanShape)
 }
 
+let plain = false
+
 /**
  * {@link mayHoldSecret} of a string, decided in one cheap pass for the short strings that make up
  * most of a body (names, cities, words): `false` only when no clause can hold, so the full
@@ -274,6 +276,7 @@ export function stringFeatures(
 export function mayHoldSecretText(text: string): boolean {
   const n = text.length
   if (n >= 24) return true
+  plain = true
   let digits = 0
   let upper = 0
   let dots = 0
@@ -290,9 +293,18 @@ export function mayHoldSecretText(text: string): boolean {
     else if (c === 46) {
       if (++dots >= 2) return true
     } else if (c === 45) dashes++
+    else if (c === 34 || c === 92 || c < 32 || (c >= 0xd800 && c <= 0xdfff)) plain = false
   }
   // National ids (a NINO's 6 digits), dashed MAC addresses, long ids.
   return dashes >= 5 || digits >= 6 || upper + digits >= 20
+}
+
+/**
+ * Whether the last {@link mayHoldSecretText} call that read its whole string found nothing JSON
+ * escapes in it (no `"`, `\\`, control character or surrogate).
+ */
+export function lastTextPlain(): boolean {
+  return plain
 }
 
 /**

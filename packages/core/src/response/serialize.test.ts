@@ -141,6 +141,12 @@ describe('serialize (compiled views)', () => {
       `${long} with a fullwidth ＂quote＂ and ＼`,
       `${long} with %22 and &quot;`,
       'short "q"',
+      'a word "quoted"',
+      'back\\slash words',
+      'a\ttab between',
+      'lone \udc00 surrogate',
+      'plain words here',
+      '2024-05-01T10:00:00.000Z',
       'x'.repeat(30),
     ]
     const value = {
