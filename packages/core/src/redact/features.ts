@@ -1,4 +1,4 @@
-import type { LiteralAutomaton } from './catalogue/automaton.js'
+import { LiteralAutomaton } from './catalogue/automaton.js'
 import type { StringFeatures } from './types.js'
 
 // Character classes, each under 32 (the IBAN shape packs three of them in 15 bits). Class 0 is
@@ -111,16 +111,21 @@ function nonAscii(code: number): number {
   return code >= 0xd800 && code <= 0xdfff ? SURROGATE : 0
 }
 
-/** The packed classes of the automaton last read (a redactor has one; routes share it). */
-let packedFor: LiteralAutomaton | undefined
-let packed: Uint16Array = new Uint16Array(128)
-
 /** An automaton's classes (high bits) with {@link CLASSES} (low 5 bits), per ASCII code. */
 function packClasses(literalClasses: Uint8Array): Uint16Array {
   const packed = new Uint16Array(128)
   for (let code = 0; code < 128; code++) packed[code] = (literalClasses[code]! << 5) | CLASSES[code]!
   return packed
 }
+
+/** The automaton of no literal: the pass then only reads features (one state, never a hit). */
+const NO_LITERALS = new LiteralAutomaton([])
+const NO_LITERALS_PACKED = packClasses(NO_LITERALS.classes)
+const NO_HITS: number[] = []
+
+/** The packed classes of the automaton last read (a redactor has one; routes share it). */
+let packedFor: LiteralAutomaton = NO_LITERALS
+let packed: Uint16Array = NO_LITERALS_PACKED
 
 /** Writes what a pass found into {@link SCRATCH}. */
 function features(length: number, digitRun: number, ibanShape: boolean): StringFeatures {
@@ -167,34 +172,6 @@ function features(length: number, digitRun: number, ibanShape: boolean): StringF
   return out
 }
 
-/** The features of `text` without an automaton. */
-function classify(text: string): StringFeatures {
-  const counts = COUNTS
-  counts.fill(0)
-  let digitRun = 0
-  let run = 0
-  let gap = 0
-  let shape = 0
-  let ibanShape = false
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    const kind = code < 128 ? CLASSES[code]! : nonAscii(code)
-    counts[kind]!++
-    if (kind === DIGIT) {
-      if (shape === IBAN_SHAPE) ibanShape = true
-      if (++run > digitRun) digitRun = run
-      gap = 0
-    } else if (kind >= SPACE && kind <= DASH) {
-      if (++gap > 2) run = 0
-    } else {
-      run = 0
-      gap = 0
-    }
-    shape = ((shape << 5) | kind) & 0x7fff
-  }
-  return features(text.length, digitRun, ibanShape)
-}
-
 /**
  * One pass over the string: the facts every prefilter reads, valid until the next call. With an
  * `automaton`, the same pass steps it and appends its occurrences to `hits` (literal index, start),
@@ -203,11 +180,10 @@ function classify(text: string): StringFeatures {
  */
 export function stringFeatures(
   text: string,
-  automaton?: LiteralAutomaton,
-  hits?: number[],
+  automaton: LiteralAutomaton = NO_LITERALS,
+  hits: number[] = NO_HITS,
   limit = Number.POSITIVE_INFINITY,
 ): StringFeatures {
-  if (automaton === undefined) return classify(text)
   const counts = COUNTS
   counts.fill(0)
   let digitRun = 0
@@ -219,11 +195,15 @@ export function stringFeatures(
   // literals end: one load and one sign test per character on the common path.
   const step = automaton.step
   // Both classes of each ASCII code in one load: the automaton's (high bits) and ours (low 5).
+  let table = packed
   if (automaton !== packedFor) {
-    packed = packClasses(automaton.classes)
-    packedFor = automaton
+    table = automaton === NO_LITERALS ? NO_LITERALS_PACKED : packClasses(automaton.classes)
+    // The one cache slot is kept for a redactor's automaton (the empty one has its own table).
+    if (automaton !== NO_LITERALS) {
+      packed = table
+      packedFor = automaton
+    }
   }
-  const table = packed
   let state = 0
   let found = 0
   for (let i = 0; i < text.length; i++) {
@@ -253,11 +233,11 @@ export function stringFeatures(
     if (next >= 0) state = next
     else {
       state = ~next
-      found += automaton.hitsAt(state, i + 1, hits!)
+      found += automaton.hitsAt(state, i + 1, hits)
       if (found >= limit) {
         // Rare (a string dense with literals): the rest is read without the automaton.
         automaton.pause(i + 1, state)
-        return classify(text)
+        return stringFeatures(text)
       }
     }
   }
