@@ -184,6 +184,10 @@ describe('stringFeatures', () => {
       }
       for (const rule of Object.values(file.rules)) texts.push(...rule.positives, ...rule.negatives)
     }
+    const secretlint = JSON.parse(readFileSync(new URL('../secretlint/vectors.json', corpus), 'utf8')) as {
+      rules: Record<string, { positives: string[]; negatives: string[] }>
+    }
+    for (const rule of Object.values(secretlint.rules)) texts.push(...rule.positives, ...rule.negatives)
     expect(texts.length).toBeGreaterThan(300)
     const keys = [
       null,
@@ -207,5 +211,34 @@ describe('stringFeatures', () => {
       }
     }
     expect(accepted).toBeGreaterThan(300)
+    // Token detectors whose prefilter only saves work: it accepts whatever the pattern and the
+    // validator would find.
+    const tokens = DETECTORS.filter((d) =>
+      [
+        'private-key',
+        'jwt',
+        'github-token',
+        'slack-token',
+        'stripe-key',
+        'google-api-key',
+        'npm-token',
+        'password-hash',
+      ].includes(d.id),
+    )
+    expect(tokens).toHaveLength(8)
+    let found = 0
+    for (const text of texts) {
+      for (const detector of tokens) {
+        const pattern = new RegExp(detector.pattern.source, detector.pattern.flags)
+        const context = { key: null }
+        const matches = [...text.matchAll(pattern)].filter(
+          (match) => detector.validate === undefined || detector.validate(match[0], context),
+        )
+        if (matches.length === 0) continue
+        found++
+        expect(detector.prefilter(text, stringFeatures(text), context), `${detector.id}: ${text}`).toBe(true)
+      }
+    }
+    expect(found).toBeGreaterThan(20)
   })
 })

@@ -21,7 +21,8 @@ export const jwt: Detector = {
     'JSON Web Tokens (JWS compact form) whose header (with "alg") and payload decode to JSON objects.',
   set: 'default',
   requires: GATE.DOTS2,
-  prefilter: (text, f) => f.dots >= 2 && f.length >= 30 && text.includes('eyJ'),
+  // `eyJ` holds a capital.
+  prefilter: (text, f) => f.dots >= 2 && f.length >= 30 && f.upper >= 1 && text.includes('eyJ'),
   pattern: /(?<![\w-])eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?![\w-])/g,
   validate(match) {
     const [header = '', payload = ''] = match.split('.')

@@ -6,8 +6,10 @@ export const slack: Detector = {
   description: 'Slack tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xapp-) and incoming-webhook URLs.',
   set: 'default',
   requires: GATE.DIGITS8 | GATE.DOTS2,
+  // Tokens hold dashes (`xoxb-`, `xapp-`); webhook URLs a colon (`https:`).
   prefilter: (text, f) =>
     (f.digits >= 8 || f.dots >= 2) &&
+    (f.dashes > 0 || f.colons > 0) &&
     (text.includes('xox') || text.includes('xapp-') || text.includes('hooks.slack.com')),
   pattern:
     /(?<![\w-])(?:xox[abeprs]-[A-Za-z0-9-]{10,250}|xapp-\d-[A-Z0-9]{6,20}-\d{6,20}-[a-f0-9]{32,80}|https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,20}\/B[A-Z0-9]{6,20}\/[A-Za-z0-9]{16,40})/g,
