@@ -610,18 +610,6 @@ export class RedactionSession {
     return text === this.plain
   }
 
-  /** Remembers `text` as plain (see {@link plainJson}); true. */
-  private markPlain(text: string): true {
-    this.plain = text
-    return true
-  }
-
-  /** A string the detectors skip, remembered as plain when it is; false. */
-  private skipped(text: string, plain: boolean): false {
-    if (plain) this.plain = text
-    return false
-  }
-
   /** Members that describe a secret container (`type`, `status`) are read as themselves. */
   readonly describesSecret = describesSecret
 
@@ -844,14 +832,20 @@ export class RedactionSession {
       if (KNOWN_SPANS.length > 0) found = [...KNOWN_SPANS]
     }
     // The shortest thing any detector finds is an email such as a@b.io.
-    if (
+    let detect =
       (redactor.detectors.length > 0 || redactor.literals !== null) &&
-      (text.length >= 8 || (text.length >= 6 && (text.includes('@') || text.includes('\uff20')))) &&
-      // Words and names hold no secret; when nothing in them needs escaping, they are written as they are.
-      (mayHoldSecretText(text) || this.skipped(original, lastTextPlain())) &&
-      // A timestamp holds no secret, and nothing JSON escapes.
-      !(isTimestamp(text, text.length) && this.markPlain(original))
-    ) {
+      (text.length >= 8 || (text.length >= 6 && (text.includes('@') || text.includes('\uff20'))))
+    // Words and names hold no secret; when nothing in them needs escaping, they are written as they are.
+    if (detect && !mayHoldSecretText(text)) {
+      if (lastTextPlain()) this.plain = original
+      detect = false
+    }
+    // A timestamp holds no secret, and nothing JSON escapes.
+    if (detect && isTimestamp(text, text.length)) {
+      this.plain = original
+      detect = false
+    }
+    if (detect) {
       // One pass reads the string's features and steps the literal automaton (FUSED_HITS).
       const automaton = redactor.literals?.scan.automaton
       if (FUSED_HITS.length !== 0) FUSED_HITS.length = 0

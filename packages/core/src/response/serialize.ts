@@ -540,18 +540,14 @@ class Writer {
   /** A kept primitive, or what redaction made of it, as JSON text, counted against `maxBytes`. */
   private written(value: unknown): string {
     if (typeof value !== 'string') return this.count(primitive(value))
-    const hooks = this.hooks
-    if (hooks === undefined || !hooks.plainJson(value)) return this.quote(value)
-    // The detectors read it and found nothing to escape: quoted without another scan.
-    this.size += value.length + 2
-    if (this.size > this.maxBytes) throw sizeError()
-    return `"${value}"`
+    // A string the detectors read and found nothing to escape in is quoted without another scan.
+    return this.quote(value, this.hooks !== undefined && this.hooks.plainJson(value))
   }
 
-  private quote(text: string): string {
+  private quote(text: string, plain = false): string {
     this.size += text.length + 2
     if (this.size > this.maxBytes) throw sizeError()
-    return quote(text)
+    return plain ? `"${text}"` : quote(text)
   }
 
   /**
