@@ -67,6 +67,58 @@ export function runBodyKindSuite(harness: AdapterHarness): void {
       expect(await events()).toEqual([])
     })
 
+    it.each<BodyKind>(['object', 'string'])(
+      'writes a long list (%s body) exactly as JSON.stringify would, escapes and hostile strings included',
+      async (send) => {
+        const CARD = '4111 1111 1111 1111'
+        // Strings a client can store: quotes, backslashes, controls, a lone surrogate, fullwidth
+        // forms, a pair outside the BMP, a UUID that reads like a card; one row in ten holds a card number.
+        const notes = [
+          'plain words here',
+          'a "quoted" word',
+          'back\\slash and more words',
+          'tab\there, newline\nthere',
+          'lone \ud800 surrogate',
+          'pair \ud83d\ude00 emoji',
+          `card ${CARD} on file`,
+          '＂fullwidth＂ ＼ forms',
+          `${'long text '.repeat(6)}"with a quote"`,
+          // A request id of another service: digits, an issuer and a Luhn digit, but no card.
+          '65665997-5285-4527-998c-e9d0d27583a0',
+        ]
+        // 600 rows: past the length at which arrays are written in chunks (256), twice.
+        const rows = Array.from({ length: 600 }, (_, i) => ({
+          id: i,
+          note: notes[i % notes.length],
+          password: SECRET,
+        }))
+        // The default detectors (recordingGuard turns redaction off unless told).
+        const { guard } = recordingGuard({
+          redact: {},
+          routes: { 'GET /rows': { allow: ['$.rows[*].id', '$.rows[*].note'] } },
+        })
+        const body = () => (send === 'object' ? { rows } : JSON.stringify({ rows }))
+        await withApp(
+          { leakguard: guard, routes: [route('/rows', body, { send, contentType: 'application/json' })] },
+          async (url) => {
+            const res = await call(`${url}/rows`)
+            expect(res.status).toBe(200)
+            expect(res.text).not.toContain(SECRET)
+            expect(res.text).not.toContain(CARD)
+            // Well-formed, compact, and escaped the way JSON.stringify escapes.
+            expect(res.text).toBe(JSON.stringify(res.json))
+            const sent = (res.json as { rows: Array<{ id: number; note: string }> }).rows
+            expect(sent).toHaveLength(600)
+            sent.forEach((row, i) => {
+              expect(Object.keys(row)).toEqual(['id', 'note'])
+              expect(row.id).toBe(i)
+              if (!notes[i % notes.length]!.includes(CARD)) expect(row.note).toBe(notes[i % notes.length])
+            })
+          },
+        )
+      },
+    )
+
     it('blocks a JSON stream larger than responses.maxBufferedBytes', async () => {
       const { guard, events } = recordingGuard({ responses: { maxBufferedBytes: 256 } })
       const big = JSON.stringify(list())

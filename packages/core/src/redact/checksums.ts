@@ -1,15 +1,23 @@
 /** Luhn (mod 10) check over a string of digits. */
 export function luhnValid(digits: string): boolean {
+  return luhnValidDigits(
+    Array.from(digits, (digit) => digit.charCodeAt(0) - 48),
+    digits.length,
+  )
+}
+
+/** Luhn (mod 10) check over the first `length` digit values of `digits` (0-9 each). */
+export function luhnValidDigits(digits: ArrayLike<number>, length: number): boolean {
   let sum = 0
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48
+  for (let i = 0; i < length; i++) {
+    let d = digits[length - 1 - i]!
     if (i % 2 === 1) {
       d *= 2
       if (d > 9) d -= 9
     }
     sum += d
   }
-  return digits.length > 0 && sum % 10 === 0
+  return length > 0 && sum % 10 === 0
 }
 
 /** ISO 13616 IBAN check: rearranged, letters as numbers, mod 97 equals 1. */

@@ -1,3 +1,4 @@
+import { luhnValidDigits } from '../checksums.js'
 import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
@@ -65,27 +66,24 @@ function hasIssuer(length: number): boolean {
 function validCard(match: string): boolean {
   let length = 0
   let separator = 0
+  let group = 0
+  let longest = 0
   for (let i = 0; i < match.length; i++) {
     const code = match.charCodeAt(i)
     if (code >= 48 && code <= 57) {
       if (length === DIGITS.length) return false
       DIGITS[length++] = code - 48
-    } else if (separator === 0) separator = code
+      if (++group > longest) longest = group
+      continue
+    }
+    group = 0
+    if (separator === 0) separator = code
     // Mixed separators: not one number.
     else if (code !== separator) return false
   }
-  if (length < 12 || !hasIssuer(length)) return false
-  // Luhn: every second digit from the right doubled.
-  let sum = 0
-  for (let i = 0; i < length; i++) {
-    let d = DIGITS[length - 1 - i]!
-    if ((i & 1) === 1) {
-      d *= 2
-      if (d > 9) d -= 9
-    }
-    sum += d
-  }
-  return sum % 10 === 0
+  // Cards are written in groups of 4 to 6 (4-4-4-4, 4-6-5); a UUID's first groups are 8-4-4.
+  if (separator !== 0 && longest > 6) return false
+  return length >= 12 && hasIssuer(length) && luhnValidDigits(DIGITS, length)
 }
 
 export const card: Detector = {

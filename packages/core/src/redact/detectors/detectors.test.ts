@@ -36,6 +36,8 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '6200000000000005',
       '4111 1111 1111 1111',
       '5555-5555-5555-4444',
+      '3782 822463 10005',
+      '3056 930902 5904',
       'card: 4111111111111111.',
     ],
     negatives: [
@@ -44,6 +46,11 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '1732288532000',
       '123e4567-e89b-12d3-a456-426614174000',
       '550e8400-e29b-41d4-a716-446655440000',
+      // UUIDs whose first groups are all digits, with an issuer and a valid Luhn digit: a card is
+      // never written 8-4-4.
+      '40626717-5444-4f48-b2af-6b7bb35d364e',
+      '65665997-5285-4527-998c-e9d0d27583a0',
+      '36009619-3703-446a-9144-1cf440abc57f',
       '1234567812345670',
       '0000000000000000',
       '978-3-16-148410-0',
