@@ -83,6 +83,7 @@ export {
 } from './inventory/sequential-ids.js'
 export type { Duration } from './lib/duration.js'
 export { isLoopbackHost } from './lib/loopback.js'
+export { type RequestSlot, requestSlot } from './lib/request-slot.js'
 export {
   type FromOpenAPIOptions,
   fromOpenAPI,

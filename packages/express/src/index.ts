@@ -16,6 +16,7 @@ import {
   type RequestContext,
   type RequestDecision,
   type RouteOptions,
+  requestSlot,
   type SerializedDecision,
 } from '@leakguard/core'
 import type { Application, NextFunction, Request, RequestHandler, Response } from 'express'
@@ -36,7 +37,7 @@ declare global {
 /** Options of {@link leakguard}: the core guard options, with `getRoles` receiving Express's `req`. */
 export type LeakguardOptions = GuardOptions<Request>
 
-const routeOptionsOf = new WeakMap<Request, CompiledRouteOptions>()
+const routeOptionsOf = requestSlot<CompiledRouteOptions>('leakguard.routeOptions')
 
 /** What `leakguard.route()` needs of the middleware that started the request. */
 interface RequestState {
@@ -45,7 +46,8 @@ interface RequestState {
   /** Sends leakguard's own refusal, bypassing the response filter. */
   reject(decision: RejectedRequest | InputRejection): void
 }
-const requestStates = new WeakMap<Request, RequestState>()
+// On the request itself, not in a WeakMap: the state refers to the request (see requestSlot).
+const requestStates = requestSlot<RequestState>('leakguard.state')
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function'

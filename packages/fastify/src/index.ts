@@ -14,6 +14,7 @@ import {
   type RejectedRequest,
   type RequestContext,
   type RequestDecision,
+  requestSlot,
   type SerializedDecision,
   serializedBodyKind,
 } from '@leakguard/core'
@@ -193,7 +194,8 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     done(error as Error)
     return
   }
-  const contexts = new WeakMap<FastifyRequest, RequestContext>()
+  // On the request itself, not in a WeakMap: the context refers to the request (see requestSlot).
+  const contexts = requestSlot<RequestContext>('leakguard.context')
   // Requests leakguard refused itself: their problem body is not filtered.
   const rejected = new WeakSet<FastifyRequest>()
   // Replies whose object payload preSerialization filtered: onSend then sees our own output.
@@ -201,6 +203,20 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   // Replies that reached preSerialization or onSend; the others left past every hook.
   const passed = new WeakSet<FastifyRequest>()
   const hijacked = new WeakSet<FastifyRequest>()
+  // Reply prototypes whose hijack() marks the request. Wrapped once per prototype (each Fastify
+  // context has its own Reply class): a function set on every reply would cost a closure per
+  // request and, measured, kept each request alive through young-generation GC.
+  const hijackWatched = new WeakSet<object>()
+  const watchHijack = (reply: FastifyReply): void => {
+    const proto = Object.getPrototypeOf(reply) as { hijack(this: FastifyReply): FastifyReply }
+    if (hijackWatched.has(proto)) return
+    hijackWatched.add(proto)
+    const { hijack } = proto
+    proto.hijack = function leakguardHijack(this: FastifyReply) {
+      hijacked.add(this.request)
+      return hijack.call(this)
+    }
+  }
   const compiled = new WeakMap<LeakguardRouteOptions, CompiledRouteOptions>()
 
   const compiledFor = (routeOptions: LeakguardRouteOptions, where: string): CompiledRouteOptions => {
@@ -255,11 +271,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     const context = start(request)
     if (guard.responseIdHeader !== undefined) reply.header(guard.responseIdHeader, context.requestId)
     // reply.raw writes and reply.hijack() skip every hook: report the fact when the response ends.
-    const { hijack } = reply
-    reply.hijack = function leakguardHijack(this: FastifyReply) {
-      hijacked.add(request)
-      return hijack.call(this)
-    }
+    watchHijack(reply)
     reply.raw.once('close', () => {
       if (passed.has(request) || !reply.raw.headersSent) return
       const via = hijacked.has(request) ? 'hijack' : 'raw'
@@ -324,15 +336,16 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     else apply(decision)
   }
   // The body each request had when preValidation checked it: preHandler checks only a new one.
-  const checkedBodies = new WeakMap<FastifyRequest, unknown>()
+  const checkedBodies = requestSlot<{ readonly body: unknown }>('leakguard.checkedBody')
   fastify.addHook('preValidation', (request, reply, next) =>
     checkInput(request, reply, (error) => {
-      checkedBodies.set(request, request.body)
+      checkedBodies.set(request, { body: request.body })
       next(error)
     }),
   )
   fastify.addHook('preHandler', (request, reply, next) => {
-    if (checkedBodies.has(request) && checkedBodies.get(request) === request.body) return next()
+    const checked = checkedBodies.get(request)
+    if (checked !== undefined && checked.body === request.body) return next()
     checkInput(request, reply, next)
   })
 

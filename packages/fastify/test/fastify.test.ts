@@ -145,10 +145,19 @@ describe('fastify specifics', () => {
         reply.raw.end(JSON.stringify({ secret: SECRET }))
         return reply
       })
+      // hijack() is watched per Reply prototype, and an encapsulated plugin has a Reply class of
+      // its own.
+      await app.register(async (child) => {
+        child.get('/nested/hijack', async (_request, reply) => {
+          reply.hijack()
+          reply.raw.end(JSON.stringify({ secret: SECRET }))
+          return reply
+        })
+      })
     })
     try {
-      await (await fetch(`${server.url}/hijack`)).text()
-      await (await fetch(`${server.url}/raw`)).text()
+      for (const path of ['/hijack', '/raw', '/nested/hijack', '/hijack'])
+        await (await fetch(`${server.url}${path}`)).text()
     } finally {
       await server.close()
     }
@@ -157,6 +166,8 @@ describe('fastify specifics', () => {
     expect(unfiltered.map((event) => [event.request?.path, 'via' in event && event.via])).toEqual([
       ['/hijack', 'hijack'],
       ['/raw', 'raw'],
+      ['/nested/hijack', 'hijack'],
+      ['/hijack', 'hijack'],
     ])
   })
 

@@ -17,6 +17,7 @@ import {
   type RejectedRequest,
   type RequestContext,
   type RouteOptions,
+  requestSlot,
   serializedBodyKind,
   type UnfilteredVia,
 } from '@leakguard/core'
@@ -31,13 +32,14 @@ export interface LeakguardState {
   leakguard: LeakguardRequestState
 }
 
-const routeOptionsOf = new WeakMap<Context, CompiledRouteOptions>()
+const routeOptionsOf = requestSlot<CompiledRouteOptions>('leakguard.routeOptions')
 /** What `leakguard.route()` and `leakguard.body()` need of the middleware that started the request. */
 interface RequestState {
   readonly guard: Guard<Context>
   readonly context: RequestContext
 }
-const requestStates = new WeakMap<Context, RequestState>()
+// On the request itself, not in a WeakMap: the state refers to the request (see requestSlot).
+const requestStates = requestSlot<RequestState>('leakguard.state')
 
 /** Requests whose `ctx.request.body` leakguard watches. */
 const watched = new WeakSet<Context>()
