@@ -7,7 +7,7 @@ import type { CompiledRouteAuth } from './auth/route-policy.js'
 import { toAuthError } from './auth/verifier.js'
 import { LeakguardAuthError, type LeakguardRateLimitError } from './errors.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
-import { type Charge, type LimiterRun, policyItems, type RateGate, stateItems } from './ratelimit/gate.js'
+import { type Charge, type LimiterRun, policyHeader, type RateGate, stateHeader } from './ratelimit/gate.js'
 import { type CompiledLimiter, type RateLimitResult, withoutCharge } from './ratelimit/limiter.js'
 import type { RateLimitRequest } from './ratelimit/options.js'
 import type { RateLimitRefusal } from './ratelimit/problem.js'
@@ -167,9 +167,14 @@ export function createRequestPhase(deps: Dependencies) {
   function rateHeaders(context: RequestPhaseState): Record<string, string> {
     const { reported } = context.rate
     if (reported.length === 0) return {}
+    // One limiter (most routes): its policy text is fixed; only the state is written per request.
+    if (reported.length === 1) {
+      const { limiter, result } = reported[0]!
+      return { 'ratelimit-policy': policyHeader(limiter), ratelimit: stateHeader(result) }
+    }
     return {
-      'ratelimit-policy': reported.flatMap(({ limiter }) => policyItems(limiter)).join(', '),
-      ratelimit: reported.flatMap(({ result }) => stateItems(result)).join(', '),
+      'ratelimit-policy': reported.map(({ limiter }) => policyHeader(limiter)).join(', '),
+      ratelimit: reported.map(({ result }) => stateHeader(result)).join(', '),
     }
   }
 

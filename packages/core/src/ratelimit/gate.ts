@@ -209,24 +209,27 @@ export function compileRateGate(options: unknown, option: string): RateGate {
 }
 
 /** `RateLimit-Policy` items of a limiter (draft-ietf-httpapi-ratelimit-headers-10). */
-const policyCache = new WeakMap<CompiledLimiter, string[]>()
+const policyCache = new WeakMap<CompiledLimiter, string>()
 
-/** `RateLimit-Policy` items of a limiter: the same on every response, built once. */
-export function policyItems(limiter: CompiledLimiter): string[] {
-  let items = policyCache.get(limiter)
-  if (items === undefined) {
-    items = limiter.limits.map(
-      (limit) => `"${limit.name}";q=${limit.limit};w=${Math.ceil(limit.windowMs / 1000)}`,
-    )
-    policyCache.set(limiter, items)
+/** The `RateLimit-Policy` text of a limiter: the same on every response, built once. */
+export function policyHeader(limiter: CompiledLimiter): string {
+  let text = policyCache.get(limiter)
+  if (text === undefined) {
+    text = limiter.limits
+      .map((limit) => `"${limit.name}";q=${limit.limit};w=${Math.ceil(limit.windowMs / 1000)}`)
+      .join(', ')
+    policyCache.set(limiter, text)
   }
-  return items
+  return text
 }
 
-/** `RateLimit` items of a result: on refusal, `t` is when the request would pass (= Retry-After). */
-export function stateItems(result: RateLimitResult): string[] {
-  return result.limits.map((state) => {
+/** The `RateLimit` text of a result: on refusal, `t` is when the request would pass (= Retry-After). */
+export function stateHeader(result: RateLimitResult): string {
+  let text = ''
+  for (const state of result.limits) {
     const t = Math.ceil((state.allowed ? state.resetMs : state.retryAfterMs) / 1000)
-    return `"${state.name}";r=${state.allowed ? state.remaining : 0};t=${t}`
-  })
+    const item = `"${state.name}";r=${state.allowed ? state.remaining : 0};t=${t}`
+    text = text === '' ? item : `${text}, ${item}`
+  }
+  return text
 }
