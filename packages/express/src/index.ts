@@ -20,6 +20,7 @@ import {
   type SerializedDecision,
 } from '@leakguard/core'
 import type { Application, NextFunction, Request, RequestHandler, Response } from 'express'
+import { useDictionaryProperties } from './dictionary-properties.js'
 import { errorHandler, warnWithoutErrorHandler } from './error-handler.js'
 import { registerAppRoutes } from './inventory.js'
 import { interceptRawBody } from './raw-body.js'
@@ -181,6 +182,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
   const guard = isGuard(options) ? (options as Guard<Request>) : createGuard(options)
 
   const middleware = function leakguard(req: Request, res: Response, next: NextFunction): void {
+    // Before anything is added to them: each addition would otherwise cost a new hidden class.
+    useDictionaryProperties(req)
+    useDictionaryProperties(res)
     markSeen(req)
     const context = guard.startRequest({
       method: req.method,

@@ -137,6 +137,31 @@ describe.each([
     }
   })
 
+  it('leaves req and res as the handler expects them: its own patches only, no marker, every Express property', async () => {
+    let seen: { req: string[]; res: string[]; symbols: string[]; json: boolean } | undefined
+    const server = await serve((app) => {
+      app.use(leakguard({ routes: { 'GET /users/:id': { allow: ['$.id'] } } }))
+      app.get('/users/:id', (req, res) => {
+        // The switch to dictionary-mode properties (dictionary-properties.ts) leaves no trace.
+        seen = {
+          req: ['params', 'query', 'baseUrl', 'originalUrl', 'leakguard'].filter((name) => !(name in req)),
+          res: ['locals', 'req'].filter((name) => !(name in res)),
+          symbols: [...Object.getOwnPropertySymbols(req), ...Object.getOwnPropertySymbols(res)]
+            .map(String)
+            .filter((name) => name.includes('dictionary')),
+          json: Object.hasOwn(res, 'json'),
+        }
+        res.json({ ...user, id: req.params.id })
+      })
+    })
+    try {
+      expect(await (await fetch(`${server.url}/users/7`)).json()).toEqual({ id: '7' })
+    } finally {
+      await server.close()
+    }
+    expect(seen).toEqual({ req: [], res: [], symbols: [], json: true })
+  })
+
   it('keeps its patches in a mounted sub-app, which swaps the prototype of res', async () => {
     const { guard, events } = recording({ 'GET /admin/users/:id': { allow: ['$.id'] } })
     const server = await serve((app) => {
