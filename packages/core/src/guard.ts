@@ -588,6 +588,8 @@ interface Context extends RequestContext, RequestPhaseState {
   secure?: boolean
   /** The request target as given (path and query), for redirects. */
   readonly target: string
+  /** The path as events carry it (see `eventPath`), once an event needed it. */
+  eventPath: string | undefined
 }
 
 /**
@@ -751,14 +753,10 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   }
 
   /** A path as events carry it: what a detector would flag in it (an email, a token) is masked. */
-  const eventPaths = new WeakMap<Context, string>()
   function eventPath(context: Context): string {
-    let path = eventPaths.get(context)
-    if (path === undefined) {
-      path = redactMetadata(context.path).text
-      eventPaths.set(context, path)
-    }
-    return path
+    // On the context, not in a WeakMap: an entry per request made each one an ephemeron.
+    context.eventPath ??= redactMetadata(context.path).text
+    return context.eventPath
   }
 
   /** A `sub` as events carry it: an email or phone number used as subject is masked. */
@@ -1023,6 +1021,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         input: {},
         secureSocket: request.secure,
         target: request.path,
+        eventPath: undefined,
         ...newPhaseState(),
       }
       return context

@@ -1,11 +1,11 @@
 /**
- * Express gives every `req` and `res` a hidden class of its own: measured on Express 4 and 5 under
- * real HTTP, no two consecutive requests (or responses) share one (V8's `%HaveSameMap`). No
- * property access on them can be cached, and every property added to one allocates a new hidden
- * class and descriptor array: about 3 us per property on the benchmark machine, while leakguard
- * adds nine per request (its per-request state on `req`; `json`, `jsonp`, `send`, `writeHead`,
- * `write` and `end` on `res`, which must be own properties: a mounted sub-app swaps the
- * prototype).
+ * On Node 20 and 22, Express gives every `req` and `res` a hidden class of its own: measured on
+ * Express 4 and 5 under real HTTP, no two consecutive requests (or responses) share one (V8's
+ * `%HaveSameMap`). No property access on them can be cached, and every property added to one
+ * allocates a new hidden class and descriptor array: about 3 us per property on the benchmark
+ * machine, while leakguard adds nine per request (its per-request state on `req`; `json`,
+ * `jsonp`, `send`, `writeHead`, `write` and `end` on `res`, which must be own properties: a
+ * mounted sub-app swaps the prototype).
  *
  * In dictionary mode, adding a property is a hash-table insert and no hidden class is made: the
  * same request through Express then costs less than the bare framework's, leakguard's additions
@@ -13,12 +13,19 @@
  * than the last one added is what switches V8 to dictionary mode; the two markers are removed
  * again, so nothing of this is visible on the object. Semantics are unchanged whatever the
  * engine does: at worst this costs two additions and two deletions.
+ *
+ * On Node 24 (V8 13) the objects keep one hidden class and the switch would only slow their
+ * property accesses: it is done only on V8 12 and older.
  */
 const FIRST: unique symbol = Symbol('leakguard.dictionary')
 const SECOND: unique symbol = Symbol('leakguard.dictionary')
 
-/** Switches `target` to dictionary-mode properties (see the module comment). */
+/** Whether this V8 gives Express's objects no stable shape (V8 12 and older: Node 20 and 22). */
+const SHAPELESS = Number.parseInt(process.versions.v8, 10) < 13
+
+/** Switches `target` to dictionary-mode properties where that pays (see the module comment). */
 export function useDictionaryProperties(target: object): void {
+  if (!SHAPELESS) return
   const markers = target as { [FIRST]?: undefined; [SECOND]?: undefined }
   markers[FIRST] = undefined
   markers[SECOND] = undefined
