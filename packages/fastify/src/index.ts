@@ -112,6 +112,20 @@ function builderOf(pattern: string): PathBuilder {
  * version names them otherwise, and then leakguard never takes the serialization over.
  */
 let serializerSlots: { reply: symbol; context: symbol; defaults: symbol } | null | undefined
+/**
+ * Whether `reply.hijack()` was called: Fastify records it on the reply under its own symbol
+ * (`fastify.reply.hijacked`). Read only on the rare response that passed no leakguard hook; a
+ * Fastify that stopped recording it there would see such a reply reported as `raw`, still reported.
+ * (Wrapping `hijack()` instead meant a closure per reply, which kept requests alive through young
+ * GC, or a patch of Fastify's Reply prototype, which every instance in the process shares.)
+ */
+function wasHijacked(reply: FastifyReply): boolean {
+  const slot = Object.getOwnPropertySymbols(reply).find(
+    (symbol) => symbol.description === 'fastify.reply.hijacked',
+  )
+  return slot !== undefined && (reply as unknown as Record<symbol, unknown>)[slot] === true
+}
+
 function findSerializerSlots(reply: FastifyReply): typeof serializerSlots {
   // The route context sits on the prototype Fastify builds per route, the serializer on the reply.
   const symbols: symbol[] = []
@@ -202,21 +216,6 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   const filtered = new WeakSet<FastifyRequest>()
   // Replies that reached preSerialization or onSend; the others left past every hook.
   const passed = new WeakSet<FastifyRequest>()
-  const hijacked = new WeakSet<FastifyRequest>()
-  // Reply prototypes whose hijack() marks the request. Wrapped once per prototype (each Fastify
-  // context has its own Reply class): a function set on every reply would cost a closure per
-  // request and, measured, kept each request alive through young-generation GC.
-  const hijackWatched = new WeakSet<object>()
-  const watchHijack = (reply: FastifyReply): void => {
-    const proto = Object.getPrototypeOf(reply) as { hijack(this: FastifyReply): FastifyReply }
-    if (hijackWatched.has(proto)) return
-    hijackWatched.add(proto)
-    const { hijack } = proto
-    proto.hijack = function leakguardHijack(this: FastifyReply) {
-      hijacked.add(this.request)
-      return hijack.call(this)
-    }
-  }
   const compiled = new WeakMap<LeakguardRouteOptions, CompiledRouteOptions>()
 
   const compiledFor = (routeOptions: LeakguardRouteOptions, where: string): CompiledRouteOptions => {
@@ -271,10 +270,9 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     const context = start(request)
     if (guard.responseIdHeader !== undefined) reply.header(guard.responseIdHeader, context.requestId)
     // reply.raw writes and reply.hijack() skip every hook: report the fact when the response ends.
-    watchHijack(reply)
     reply.raw.once('close', () => {
       if (passed.has(request) || !reply.raw.headersSent) return
-      const via = hijacked.has(request) ? 'hijack' : 'raw'
+      const via = wasHijacked(reply) ? 'hijack' : 'raw'
       guard.unfilteredResponse(context, { status: reply.raw.statusCode, via })
     })
     const apply = (decision: RequestDecision): void => {

@@ -145,9 +145,10 @@ describe('fastify specifics', () => {
         reply.raw.end(JSON.stringify({ secret: SECRET }))
         return reply
       })
-      // hijack() is watched per Reply prototype, and an encapsulated plugin has a Reply class of
-      // its own.
+      // Read from the reply itself: in an encapsulated plugin too, one with a Reply class of its
+      // own (decorateReply) included.
       await app.register(async (child) => {
+        child.decorateReply('extra', null)
         child.get('/nested/hijack', async (_request, reply) => {
           reply.hijack()
           reply.raw.end(JSON.stringify({ secret: SECRET }))
@@ -169,6 +170,15 @@ describe('fastify specifics', () => {
       ['/nested/hijack', 'hijack'],
       ['/hijack', 'hijack'],
     ])
+    // Nothing of Fastify's own is patched: another instance in the process is left as it was.
+    const other = Fastify()
+    let hijack: unknown
+    other.get('/', async (_request, reply) => {
+      hijack = reply.hijack
+      return {}
+    })
+    await other.inject('/')
+    expect(String(hijack)).toContain('kReplyHijacked')
   })
 
   it("filters the default error handler's payload: a 5xx loses its message, a 4xx keeps it", async () => {

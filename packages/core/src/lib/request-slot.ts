@@ -9,8 +9,11 @@
  * longer than the bare framework's, measured with `--trace-gc-nvp` under load (see
  * docs/benchmarks.md). A property dies with the request.
  *
- * The symbol is not enumerable by `Object.keys`, `for...in` or `JSON.stringify`; make one slot
- * per owner (a plugin instance, a module), never share the symbol.
+ * A symbol key keeps it out of `Object.keys`, `for...in` and `JSON.stringify`; a spread or
+ * `Object.assign` copies it (the copy reaches the same state) and `util.inspect` shows it. It is a
+ * plain property on purpose: `Object.defineProperty` to hide it made each request measurably
+ * slower on Express. Make one slot per owner (a plugin instance, a module), never share the
+ * symbol.
  */
 export interface RequestSlot<T> {
   /** The value stored on `request`, or `undefined`. */
