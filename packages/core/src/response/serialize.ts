@@ -62,6 +62,16 @@ interface Plan {
   readonly names: readonly string[]
   /** `,"name":`: the same with the comma that precedes every member but the first written. */
   readonly commaNames: readonly string[]
+  /**
+   * A string value's opening quote goes with its name and its closing quote with what follows
+   * (the next name, or `}`): two concatenations per member instead of four, half the rope nodes
+   * to allocate and later flatten. `"name":"` (first member), `,"name":"`, `","name":"` (after a
+   * string), and `","name":` (a value that is not a plain string, after a string).
+   */
+  readonly openNames: readonly string[]
+  readonly openCommaNames: readonly string[]
+  readonly closeOpenCommaNames: readonly string[]
+  readonly closeCommaNames: readonly string[]
   readonly dropKeys: readonly string[]
   /** Plans of the values of each kept member, last seen (objects, or the elements of arrays). */
   readonly next: (Plan | undefined)[]
@@ -104,6 +114,10 @@ function makePlan(node: ProjectionNode, keys: string[]): Plan {
     children,
     names,
     commaNames: names.map((name) => `,${name}`),
+    openNames: names.map((name) => `${name}"`),
+    openCommaNames: names.map((name) => `,${name}"`),
+    closeOpenCommaNames: names.map((name) => `",${name}"`),
+    closeCommaNames: names.map((name) => `",${name}`),
     dropKeys,
     next: new Array<Plan | undefined>(kept.length),
     scope: null,
@@ -445,6 +459,10 @@ class Writer {
     this.depth = d + 1
     const record = src as Record<string, unknown>
     let out = '{'
+    // Whether nothing is written yet, and whether the last value written is a string whose
+    // closing quote is still to come (see Plan.openNames).
+    let first = true
+    let open = false
     for (let p = 0; p < plan.kept.length; p++) {
       const index = plan.kept[p]!
       const key = keys[index]!
@@ -456,17 +474,31 @@ class Writer {
       let piece: string
       let name: string | undefined
       if (child.keep && typeof raw === 'string') {
-        if (hooks === undefined) piece = this.quote(raw)
-        else {
-          const value =
-            this.secret !== null && !hooks.describesSecret(key)
+        const value =
+          hooks === undefined
+            ? raw
+            : this.secret !== null && !hooks.describesSecret(key)
               ? hooks.value(raw, this.secret, this.at)
               : (bits & MEMBER_VALUE) === 0 && raw !== ''
                 ? hooks.string(raw, key, this.at)
                 : hooks.value(raw, key, this.at)
-          if (value === REMOVE) continue
-          piece = this.written(value)
+        if (value === REMOVE) continue
+        if (
+          names === undefined &&
+          typeof value === 'string' &&
+          (hooks?.plainJson(value) === true || plainText(value))
+        ) {
+          // The common case, a plain string: its quotes are written with the names around it.
+          this.size += value.length + 2
+          if (this.size > this.maxBytes) throw sizeError()
+          out += first ? plan.openNames[p]! : open ? plan.closeOpenCommaNames[p]! : plan.openCommaNames[p]!
+          out += value
+          this.size += plan.commaNames[p]!.length
+          first = false
+          open = true
+          continue
         }
+        piece = this.written(value)
       } else if (
         child.keep &&
         typeof raw === 'number' &&
@@ -514,18 +546,20 @@ class Writer {
         this.indexAt[d] = index
         name ??= this.name(plan, p, key, bits, names)
         if (name !== plan.names[p]) masked = true
-        out += out.length === 1 ? name + piece : `,${name}${piece}`
+        out += first ? name + piece : `,${name}${piece}`
         this.size += name.length + 1
       } else {
-        out += (out.length === 1 ? plan.names[p]! : plan.commaNames[p]!) + piece
+        out += (first ? plan.names[p]! : open ? plan.closeCommaNames[p]! : plan.commaNames[p]!) + piece
         this.size += plan.commaNames[p]!.length
       }
+      first = false
+      open = false
     }
     this.depth = d
     if (this.size > this.maxBytes) throw sizeError()
     // Names read clean are remembered by the redactor: the next object of this shape skips them.
     if (names !== undefined && !masked) plan.scope = null
-    return `${out}}`
+    return open ? `${out}"}` : `${out}}`
   }
 
   /** The output name of a member whose name may itself be a secret: read, masked, kept unique. */
@@ -571,15 +605,20 @@ class Writer {
  * which is several times cheaper than a `JSON.stringify` call; the others go through it.
  */
 export function quote(text: string): string {
+  return plainText(text) ? `"${text}"` : JSON.stringify(text)
+}
+
+/** Whether `text` holds nothing JSON escapes: it is then written between quotes as it is. */
+function plainText(text: string): boolean {
   if (text.length < 16) {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i)
       // Controls, `"`, `\\`, and surrogates (JSON.stringify escapes lone ones).
-      if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text)
+      if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return false
     }
-    return `"${text}"`
+    return true
   }
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`
+  return !NEEDS_ESCAPE.test(text)
 }
 
 /** What JSON.stringify would escape in a string (past a length, one regex scan beats a loop). */
