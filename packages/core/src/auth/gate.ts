@@ -10,7 +10,7 @@ import {
   PUBLIC_AUTH,
   REQUIRED_AUTH,
 } from './route-policy.js'
-import { compileVerifier, toAuthError, type Verifier } from './verifier.js'
+import { type CachingVerifier, compileVerifier, toAuthError } from './verifier.js'
 
 /** What the request phase learnt about the caller. */
 export type AuthOutcome =
@@ -24,7 +24,7 @@ export interface RequestAuthState {
 
 /** The request-phase side of token verification, as a guard uses it. */
 export interface AuthGate {
-  readonly verifier: Verifier
+  readonly verifier: CachingVerifier
   /** `realm` of challenges, validated. */
   readonly realm: string
   /** Policy of routes that set none (`auth.default`). */
@@ -83,6 +83,9 @@ export function compileAuthGate(options: AuthOptions, option: string): AuthGate 
       return { error: toAuthError(error) }
     }
     if (token === undefined) return { principal: undefined }
+    // A token verified before: no promise, so the request phase can stay synchronous.
+    const known = verifier.cached(token)
+    if (known !== undefined) return { principal: known }
     return verifier.verify(token).then(
       (principal) => ({ principal }),
       (error: unknown) => ({ error: toAuthError(error) }),
