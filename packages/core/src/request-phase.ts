@@ -139,6 +139,14 @@ interface Dependencies {
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
 
+/**
+ * `f(value)`, now if `value` is at hand, once it settles if it is a promise: the request phase
+ * stays synchronous (no promise, no microtask) for as long as every store and check it calls is.
+ */
+function andThen<T, U>(value: T | Promise<T>, f: (settled: T) => U | Promise<U>): U | Promise<U> {
+  return isPromise(value) ? value.then(f) : f(value)
+}
+
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function'
 }
@@ -368,13 +376,20 @@ export function createRequestPhase(deps: Dependencies) {
     })
   }
 
-  async function runLimiters(
+  /**
+   * Charges the request to each limiter in turn, from `from`; the first refusal gives back what
+   * was charged and answers. Synchronous while the store is (MemoryStore); a store's promise is
+   * awaited where it appears, and the rest goes on after it.
+   */
+  function runLimiters(
     context: RequestPhaseState,
     limiters: readonly CompiledLimiter[],
     headers: RequestHeaders,
     rate: RateGate,
-  ): Promise<RejectedRequest | undefined> {
-    for (const limiter of limiters) {
+    from = 0,
+  ): RejectedRequest | undefined | Promise<RejectedRequest | undefined> {
+    for (let i = from; i < limiters.length; i++) {
+      const limiter = limiters[i]!
       context.rate.ran.add(limiter.id)
       const request: RateLimitRequest = {
         method: context.method,
@@ -384,19 +399,36 @@ export function createRequestPhase(deps: Dependencies) {
         principal: context.principal,
         headers,
       }
-      const refusal = afterLimiter(context, limiter, request, await rate.run(limiter, request), rate)
-      if (refusal === undefined) continue
-      await giveBack(context, rate, refusal.status)
-      const retryAfter = { 'retry-after': String(refusal.retryAfter) }
-      return reject(
-        refusal.status,
-        refusal.code,
-        refusal.detail,
-        refusal.status === 429 ? { ...rateHeaders(context), ...retryAfter } : retryAfter,
-        refusal.body,
-      )
+      const run = rate.run(limiter, request)
+      if (isPromise(run)) {
+        return run.then((settled) => {
+          const refusal = afterLimiter(context, limiter, request, settled, rate)
+          return refusal === undefined
+            ? runLimiters(context, limiters, headers, rate, i + 1)
+            : refuseLimited(context, rate, refusal)
+        })
+      }
+      const refusal = afterLimiter(context, limiter, request, run, rate)
+      if (refusal !== undefined) return refuseLimited(context, rate, refusal)
     }
     return undefined
+  }
+
+  /** A limiter's refusal, once what the request was charged has been given back. */
+  async function refuseLimited(
+    context: RequestPhaseState,
+    rate: RateGate,
+    refusal: LimiterRefusal,
+  ): Promise<RejectedRequest> {
+    await giveBack(context, rate, refusal.status)
+    const retryAfter = { 'retry-after': String(refusal.retryAfter) }
+    return reject(
+      refusal.status,
+      refusal.code,
+      refusal.detail,
+      refusal.status === 429 ? { ...rateHeaders(context), ...retryAfter } : retryAfter,
+      refusal.body,
+    )
   }
 
   function limitersFor(
@@ -413,54 +445,71 @@ export function createRequestPhase(deps: Dependencies) {
     return list
   }
 
-  async function check(
+  /**
+   * Limits keyed by address, API key or route count before the token is verified (brute force
+   * costs the attacker, not our CPU); limits keyed by principal count after it. Synchronous while
+   * every step is (a MemoryStore, a token the verifier's cache holds).
+   */
+  function check(
     context: RequestPhaseState,
     headers: RequestHeaders,
     authPolicy: CompiledRouteAuth | undefined,
     limiters: readonly CompiledLimiter[],
-  ): Promise<RequestDecision> {
+  ): RequestDecision | Promise<RequestDecision> {
     const rate = deps.rate()
-    // Limits keyed by address, API key or route count before the token is verified (brute force
-    // costs the attacker, not our CPU); limits keyed by principal count after it.
-    if (rate !== undefined) {
-      const refusal = await runLimiters(
-        context,
-        limiters.filter((l) => l.key !== 'principal'),
-        headers,
-        rate,
+    const before =
+      rate === undefined
+        ? undefined
+        : runLimiters(
+            context,
+            limiters.filter((l) => l.key !== 'principal'),
+            headers,
+            rate,
+          )
+    return andThen(before, (refused) => {
+      if (refused !== undefined) return refused
+      return andThen(authenticate(context, headers, authPolicy), (denied) => {
+        if (denied !== undefined) return denied
+        const after =
+          rate === undefined
+            ? undefined
+            : runLimiters(
+                context,
+                limiters.filter((l) => l.key === 'principal'),
+                headers,
+                rate,
+              )
+        return andThen(after, (limited): RequestDecision => limited ?? allowed(context))
+      })
+    })
+  }
+
+  /** Verifies the token against the route's policy: the refusal, or `undefined` to go on. */
+  function authenticate(
+    context: RequestPhaseState,
+    headers: RequestHeaders,
+    authPolicy: CompiledRouteAuth | undefined,
+  ): RejectedRequest | undefined | Promise<RejectedRequest | undefined> {
+    if (authPolicy === undefined || authPolicy.mode === 'public') return undefined
+    if (gate === undefined) {
+      // Route-level options of Express/Koa helpers are only seen while serving: fail closed.
+      deps.warn(
+        'ERR_LG_CONFIG_INVALID_OPTION',
+        'a route has an `auth` policy but the guard has no `auth` options',
       )
-      if (refusal !== undefined) return refusal
+      return afterAuth(context, { error: new LeakguardAuthError('ERR_LG_AUTH_FORBIDDEN') })
     }
-    if (authPolicy !== undefined && authPolicy.mode !== 'public') {
-      let outcome: AuthOutcome
-      if (gate === undefined) {
-        // Route-level options of Express/Koa helpers are only seen while serving: fail closed.
-        deps.warn(
-          'ERR_LG_CONFIG_INVALID_OPTION',
-          'a route has an `auth` policy but the guard has no `auth` options',
-        )
-        outcome = { error: new LeakguardAuthError('ERR_LG_AUTH_FORBIDDEN') }
-      } else {
-        try {
-          const pending = gate.authenticate(headers, context.query, authPolicy, context.auth)
-          outcome = isPromise(pending) ? await pending : pending
-        } catch (error) {
-          outcome = { error: toAuthError(error) }
-        }
-      }
-      const refusal = afterAuth(context, outcome)
-      if (refusal !== undefined) return refusal
+    let pending: AuthOutcome | Promise<AuthOutcome>
+    try {
+      pending = gate.authenticate(headers, context.query, authPolicy, context.auth)
+    } catch (error) {
+      return afterAuth(context, { error: toAuthError(error) })
     }
-    if (rate !== undefined) {
-      const refusal = await runLimiters(
-        context,
-        limiters.filter((l) => l.key === 'principal'),
-        headers,
-        rate,
-      )
-      if (refusal !== undefined) return refusal
-    }
-    return allowed(context)
+    if (!isPromise(pending)) return afterAuth(context, pending)
+    return pending.then(
+      (outcome) => afterAuth(context, outcome),
+      (error: unknown) => afterAuth(context, { error: toAuthError(error) }),
+    )
   }
 
   return {
@@ -482,13 +531,20 @@ export function createRequestPhase(deps: Dependencies) {
       const limiters = limitersFor(context, routeOptions)
       if (limiters.length === 0 && (authPolicy === undefined || authPolicy.mode === 'public'))
         return allowed(context)
-      return check(context, headers, authPolicy, limiters).catch((error: unknown) => {
-        // Nothing above throws by design; should it, refuse rather than let the request through.
+      // Nothing in check throws by design; should it, refuse rather than let the request through.
+      const failed = (error: unknown): RejectedRequest => {
         deps.warn('ERR_LG_REQUEST_INTERNAL', `request check failed: ${(error as Error)?.message}`)
         return reject(503, 'ERR_LG_REQUEST_INTERNAL', 'The request could not be checked; try again shortly', {
           'retry-after': '1',
         })
-      })
+      }
+      let decision: RequestDecision | Promise<RequestDecision>
+      try {
+        decision = check(context, headers, authPolicy, limiters)
+      } catch (error) {
+        return failed(error)
+      }
+      return isPromise(decision) ? decision.catch(failed) : decision
     },
     /**
      * Settles failures-only limiters once the response has finished: a failure (a status in

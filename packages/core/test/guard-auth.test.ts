@@ -20,6 +20,23 @@ describe('guard.checkRequest', () => {
     })
   })
 
+  it('decides synchronously for a token the cache holds, rate limited by a MemoryStore; asynchronously for a new one', async () => {
+    const guard = createGuard({ auth, rateLimit: { limits: [{ limit: 100, window: '1m' }] } })
+    const token = await signToken(key, { claims: { scope: 'users:read' } })
+    const first = guard.checkRequest(guard.startRequest(request()), bearer(token))
+    expect(first).toBeInstanceOf(Promise)
+    expect(await first).toMatchObject({ allowed: true, principal: { sub: 'user-1' } })
+    const again = guard.checkRequest(guard.startRequest(request()), bearer(token))
+    expect(again).not.toBeInstanceOf(Promise)
+    expect(again).toMatchObject({ allowed: true, principal: { sub: 'user-1' } })
+    expect((again as { headers: Record<string, string> }).headers.ratelimit).toMatch(/;r=98;/)
+    // A forged token is never answered from the cache.
+    const forged = guard.checkRequest(guard.startRequest(request()), bearer(`${token.slice(0, -2)}AA`))
+    expect(forged).toBeInstanceOf(Promise)
+    expect(await forged).toMatchObject({ allowed: false, status: 401 })
+    expect(guard.verifier?.cacheStats()).toMatchObject({ hits: 1, misses: 2 })
+  })
+
   it('verifies a token once per request however many checks ask, and keeps the principal on the context', async () => {
     const guard = createGuard({ auth, routes: { 'GET /users/:id': { auth: { scopes: ['users:read'] } } } })
     const context = guard.startRequest(request())

@@ -28,7 +28,7 @@ export interface RateGate {
    * Charges a request to one limiter when every limit admits it (a failures-only limiter too: its
    * charge is a reservation, refunded once the response is known to be no failure). Never rejects.
    */
-  run(limiter: CompiledLimiter, request: RateLimitRequest): Promise<LimiterRun>
+  run(limiter: CompiledLimiter, request: RateLimitRequest): LimiterRun | Promise<LimiterRun>
   /** The key and cost a limiter counts a request under. */
   keyOf(limiter: CompiledLimiter, request: RateLimitRequest): { key: string; cost: number }
   /** Gives a charge back. Never rejects: resolves to the store's failure, if any. */
@@ -173,20 +173,36 @@ export function compileRateGate(options: unknown, option: string): RateGate {
       return resettable(limiter, named)
     },
     keyOf,
-    async run(limiter, request) {
+    run(limiter, request) {
       const { key, cost } = keyOf(limiter, request)
-      try {
-        // Counted before the handler runs, failures-only limiters included: concurrent requests
-        // then cannot all pass a check made before any of them has failed.
-        const pending = store.consume(key, limiter.limits, cost, 'consume')
-        const decision = pending instanceof Promise ? await pending : pending
+      const failed = (error: unknown): LimiterRun => ({
+        ok: false,
+        error: LeakguardRateLimitError.from(error),
+      })
+      const settle = (decision: StoreDecision): LimiterRun => {
         const charge =
           decision.chargedAt === undefined || !canRefund
             ? undefined
             : { limiter, key, cost, at: decision.chargedAt }
         return { ok: true, result: toResult(limiter.limits, decision), full: decision.full, charge }
+      }
+      try {
+        // Counted before the handler runs, failures-only limiters included: concurrent requests
+        // then cannot all pass a check made before any of them has failed. A synchronous store
+        // (MemoryStore) is answered without a promise.
+        const pending = store.consume(key, limiter.limits, cost, 'consume')
+        if (typeof (pending as PromiseLike<StoreDecision>)?.then === 'function') {
+          return Promise.resolve(pending).then((decision) => {
+            try {
+              return settle(decision)
+            } catch (error) {
+              return failed(error)
+            }
+          }, failed)
+        }
+        return settle(pending as StoreDecision)
       } catch (error) {
-        return { ok: false, error: LeakguardRateLimitError.from(error) }
+        return failed(error)
       }
     },
     async refund(charge) {
