@@ -144,7 +144,9 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
  * stays synchronous (no promise, no microtask) for as long as every store and check it calls is.
  */
 function andThen<T, U>(value: T | Promise<T>, f: (settled: T) => U | Promise<U>): U | Promise<U> {
-  return isPromise(value) ? value.then(f) : f(value)
+  // A thenable that is not a native promise is adopted as one: what comes out is either a value or
+  // a native promise.
+  return isPromise(value) ? Promise.resolve(value).then(f) : f(value)
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
@@ -506,7 +508,7 @@ export function createRequestPhase(deps: Dependencies) {
       return afterAuth(context, { error: toAuthError(error) })
     }
     if (!isPromise(pending)) return afterAuth(context, pending)
-    return pending.then(
+    return Promise.resolve(pending).then(
       (outcome) => afterAuth(context, outcome),
       (error: unknown) => afterAuth(context, { error: toAuthError(error) }),
     )
@@ -533,7 +535,11 @@ export function createRequestPhase(deps: Dependencies) {
         return allowed(context)
       // Nothing in check throws by design; should it, refuse rather than let the request through.
       const failed = (error: unknown): RejectedRequest => {
-        deps.warn('ERR_LG_REQUEST_INTERNAL', `request check failed: ${(error as Error)?.message}`)
+        try {
+          deps.warn('ERR_LG_REQUEST_INTERNAL', `request check failed: ${(error as Error)?.message}`)
+        } catch {
+          // The refusal goes out whatever the warning's sinks do.
+        }
         return reject(503, 'ERR_LG_REQUEST_INTERNAL', 'The request could not be checked; try again shortly', {
           'retry-after': '1',
         })
@@ -544,7 +550,7 @@ export function createRequestPhase(deps: Dependencies) {
       } catch (error) {
         return failed(error)
       }
-      return isPromise(decision) ? decision.catch(failed) : decision
+      return isPromise(decision) ? Promise.resolve(decision).catch(failed) : decision
     },
     /**
      * Settles failures-only limiters once the response has finished: a failure (a status in

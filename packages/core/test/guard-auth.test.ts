@@ -37,6 +37,54 @@ describe('guard.checkRequest', () => {
     expect(guard.verifier?.cacheStats()).toMatchObject({ hits: 1, misses: 2 })
   })
 
+  it('settles a route check that returns a thenable as a promise: Bluebird-like, bare, or refusing', async () => {
+    const token = await signToken(key, { claims: { scope: 'users:read' } })
+    // Thenables, not native promises: a library's promise, and one whose then returns nothing.
+    const thenable = (value: boolean) => ({
+      // biome-ignore lint/suspicious/noThenProperty: a thenable is what this test is about
+      then(resolve: (v: boolean) => void) {
+        resolve(value)
+      },
+    })
+    for (const [verdict, allowed] of [
+      [true, true],
+      [false, false],
+    ] as const) {
+      const guard = createGuard({
+        auth,
+        routes: { 'GET /users/:id': { auth: { check: () => thenable(verdict) as never } } },
+      })
+      await guard.checkRequest(guard.startRequest(request()), bearer(token)) // now in the cache
+      const decision = guard.checkRequest(guard.startRequest(request()), bearer(token))
+      expect(decision).toBeInstanceOf(Promise)
+      expect(await decision).toMatchObject(allowed ? { allowed: true } : { allowed: false, status: 403 })
+    }
+  })
+
+  it('never throws to its caller, even when an audit sink throws while an event is built', async () => {
+    const guard = createGuard({
+      auth,
+      rateLimit: { limits: [{ limit: 1, window: '1m' }] },
+      audit: {
+        sinks: [
+          {
+            write: () => {},
+            capture: () => {
+              throw new Error('capture failed')
+            },
+          },
+        ],
+      },
+    })
+    const token = await signToken(key, { claims: { scope: 'users:read' } })
+    expect(await guard.checkRequest(guard.startRequest(request()), bearer(token))).toMatchObject({
+      allowed: true,
+    })
+    // Refused by the limiter (an event whose sink throws); answered, not thrown.
+    const refused = guard.checkRequest(guard.startRequest(request()), bearer(token))
+    expect(await refused).toMatchObject({ allowed: false, status: 429 })
+  })
+
   it('verifies a token once per request however many checks ask, and keeps the principal on the context', async () => {
     const guard = createGuard({ auth, routes: { 'GET /users/:id': { auth: { scopes: ['users:read'] } } } })
     const context = guard.startRequest(request())

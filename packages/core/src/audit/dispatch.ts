@@ -116,7 +116,16 @@ export function createDispatcher(options: DispatchOptions): AuditDispatcher {
         dropped++
         droppedSinceRecovery++
       }
-      queue.push({ event, captured: sinks.map((sink) => sink.capture?.()) })
+      // A sink's capture that throws costs that sink its context, never the request.
+      const captured = sinks.map((sink) => {
+        try {
+          return sink.capture?.()
+        } catch (error) {
+          report(error)
+          return undefined
+        }
+      })
+      queue.push({ event, captured })
       if (!scheduled) {
         scheduled = true
         setImmediate(drain)

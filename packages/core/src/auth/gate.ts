@@ -102,7 +102,7 @@ export function compileAuthGate(options: AuthOptions, option: string): AuthGate 
     const refusal = authorize(principal, policy)
     if (refusal === undefined) return outcome
     if (!isPromise(refusal)) return { error: refusal, principal }
-    return refusal.then((error) => (error === undefined ? outcome : { error, principal }))
+    return Promise.resolve(refusal).then((error) => (error === undefined ? outcome : { error, principal }))
   }
 
   return {

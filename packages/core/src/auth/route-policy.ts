@@ -120,7 +120,9 @@ export function authorize(
   }
   if (verdict === true) return undefined
   if (typeof (verdict as Promise<boolean>)?.then !== 'function') return forbidden('ERR_LG_AUTH_FORBIDDEN')
-  return (verdict as Promise<boolean>).then(
+  // Adopted as a native promise: a thenable (Bluebird, or one whose then returns nothing) is
+  // settled by its own then, and what comes out is always a promise of the refusal or undefined.
+  return Promise.resolve(verdict as PromiseLike<boolean>).then(
     (result) => (result === true ? undefined : forbidden('ERR_LG_AUTH_FORBIDDEN')),
     (error: unknown) => forbidden('ERR_LG_AUTH_FORBIDDEN', undefined, error),
   )

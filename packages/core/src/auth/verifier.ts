@@ -355,15 +355,31 @@ export function compileVerifier(options: AuthOptions, option: string): CachingVe
   const wellFormed = (token: unknown): token is string =>
     typeof token === 'string' && token.length > 0 && token.length <= maxTokenLength
 
+  // The key cached() computed for a token it missed: verify() of the same token, next, reuses it
+  // (a fresh forged token costs one SHA-256, not two).
+  let missedToken: string | undefined
+  let missedKey = ''
+  const keyOf = (token: string): string => {
+    const key = token === missedToken ? missedKey : hash('sha256', fingerprint + token, 'base64url')
+    missedToken = undefined // no token is held past the verification that follows its miss
+    return key
+  }
+
   return {
     cached(token) {
       if (cache === undefined || !wellFormed(token)) return undefined
-      return lookup(hash('sha256', fingerprint + token, 'base64url'))
+      const key = hash('sha256', fingerprint + token, 'base64url')
+      const principal = lookup(key)
+      if (principal === undefined) {
+        missedToken = token
+        missedKey = key
+      }
+      return principal
     },
     async verify(token) {
       if (!wellFormed(token)) throw new LeakguardAuthError('ERR_LG_TOKEN_MALFORMED')
       if (cache === undefined) return (await verifyFully(token)).principal
-      const key = hash('sha256', fingerprint + token, 'base64url')
+      const key = keyOf(token)
       const known = lookup(key)
       if (known !== undefined) return known
       misses++
