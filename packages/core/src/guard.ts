@@ -291,9 +291,9 @@ export interface Guard<TRequest = unknown> {
   /**
    * The request phase: reads and verifies the bearer token and applies the route's `auth` policy.
    * Synchronous while every step is: nothing to verify or a token the verifier's cache holds, and
-   * a synchronous rate-limit store (MemoryStore); a promise otherwise. Call it again with route-level options (a route
-   * helper): the token is verified once per request. Never rejects: every failure is a
-   * {@link RejectedRequest} (400, 401 or 403), never a 500. In `'report'` mode refusals are only
+   * a synchronous rate-limit store (MemoryStore); a native promise otherwise. Call it again with
+   * route-level options (a route helper): the token is verified once per request. Never throws
+   * or rejects: every failure is a {@link RejectedRequest} (400, 401, 403, 429 or 503), never a 500. In `'report'` mode refusals are only
    * reported and the request is allowed.
    */
   checkRequest(context: RequestContext, input: RequestCheckInput): RequestDecision | Promise<RequestDecision>

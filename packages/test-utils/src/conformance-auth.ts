@@ -246,6 +246,38 @@ export function runAuthSuite(harness: AdapterHarness): void {
       })
     })
 
+    it('answers a token its cache holds as the first time, and settles route checks that return thenables', async () => {
+      const sent = await token({ claims: { scope: 'users:read' } })
+      // Not native promises: a library's promise, settled through its own then.
+      const thenable = (verdict: boolean) => ({
+        // biome-ignore lint/suspicious/noThenProperty: a thenable is what this test is about
+        then(resolve: (value: boolean) => void) {
+          resolve(verdict)
+        },
+      })
+      const routes = {
+        'GET /yes': { auth: { check: () => thenable(true) as unknown as boolean } },
+        'GET /no': { auth: { check: () => thenable(false) as unknown as boolean } },
+      }
+      await scenario(
+        { auth, routes },
+        [getRoute('/yes', () => ({ ok: true })), getRoute('/no', () => ({ ok: true }))],
+        async (url, handled) => {
+          // The first request verifies the token; the next ones are served from the verifier's
+          // cache, which the request phase reads without a promise.
+          for (let round = 0; round < 3; round++) {
+            const yes = await send(`${url}/yes`, sent)
+            expect([yes.status, yes.json]).toEqual([200, { ok: true }])
+            expect((await send(`${url}/no`, sent)).status).toBe(403)
+          }
+          expect(handled()).toBe(3)
+          // A token differing by its signature is never answered from the cache.
+          expect((await send(`${url}/yes`, `${sent.slice(0, -2)}AA`)).status).toBe(401)
+          expect(handled()).toBe(3)
+        },
+      )
+    })
+
     it('applies route-level auth given in the framework idiom', async () => {
       const reader = await token({ claims: { scope: 'users:read' } })
       const admin = await token({ claims: { scope: 'users:read users:delete' } })

@@ -359,7 +359,7 @@ export function compileVerifier(options: AuthOptions, option: string): CachingVe
   // (a fresh forged token costs one SHA-256, not two).
   let missedToken: string | undefined
   let missedKey = ''
-  const keyOf = (token: string): string => {
+  const cacheKey = (token: string): string => {
     const key = token === missedToken ? missedKey : hash('sha256', fingerprint + token, 'base64url')
     missedToken = undefined // no token is held past the verification that follows its miss
     return key
@@ -379,7 +379,7 @@ export function compileVerifier(options: AuthOptions, option: string): CachingVe
     async verify(token) {
       if (!wellFormed(token)) throw new LeakguardAuthError('ERR_LG_TOKEN_MALFORMED')
       if (cache === undefined) return (await verifyFully(token)).principal
-      const key = keyOf(token)
+      const key = cacheKey(token)
       const known = lookup(key)
       if (known !== undefined) return known
       misses++
