@@ -160,6 +160,35 @@ describe('audit delivery', () => {
     expect(Date.parse(events[0]?.time ?? '')).not.toBeNaN()
   })
 
+  it('gives every fields_dropped event its own paths, masked, in the order they were dropped', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({
+      routes: { 'GET /users': { allow: ['$[*].name'] } },
+      audit: { onEvent: (e) => void events.push(e) },
+    })
+    const send = (body: unknown) =>
+      guard.serializeResponse(guard.startRequest({ method: 'GET', path: '/users', native: {} }), {
+        status: 200,
+        body,
+      })
+    const row = { name: 'a', 'ada@example.com': 1, password: 'p' }
+    send([row, row])
+    await guard.flush()
+    const first = events[0] as Extract<LeakguardEvent, { type: 'response.fields_dropped' }>
+    // An email used as a member name is masked in the path the event carries.
+    expect(first.dropped.paths).toEqual(["$[*]['[REDACTED:email]']", '$[*].password'])
+    // What a sink does with one event's paths never reaches the next event (paths are reused
+    // between responses that drop the same members).
+    ;(first.dropped.paths as string[]).push('changed by a sink')
+    send([row])
+    send([{ name: 'b', token: 't' }])
+    await guard.flush()
+    const paths = events.map((e) => (e as typeof first).dropped.paths)
+    expect(paths[1]).toEqual(["$[*]['[REDACTED:email]']", '$[*].password'])
+    expect(paths[1]).not.toBe(paths[0])
+    expect(paths[2]).toEqual(['$[*].token'])
+  })
+
   it('isolates a hook that throws or rejects, warning once', async () => {
     const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
     let calls = 0

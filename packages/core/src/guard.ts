@@ -30,6 +30,7 @@ import { readRequestTarget } from './http/request-target.js'
 import { compileTransport } from './http/transport.js'
 import { createRouteInventory, type InventoryRoute } from './inventory/routes.js'
 import { createSequentialIdWatch, routeOfPath } from './inventory/sequential-ids.js'
+import { isoNow } from './lib/clock.js'
 import {
   fail as configFail,
   describe,
@@ -688,14 +689,18 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     }
   }
 
-  const eventRequest = (context: Context, status: number): EventRequest => ({
-    id: context.requestId,
-    method: context.method,
-    ...(context.route === undefined ? {} : { route: context.route }),
-    path: eventPath(context),
-    status,
-    ...(context.clientAddress === undefined ? {} : { clientAddress: context.clientAddress }),
-  })
+  const eventRequest = (context: Context, status: number): EventRequest => {
+    // Built member by member: object spreads cost more than the rest of an event together.
+    const request: { -readonly [K in keyof EventRequest]: EventRequest[K] } = {
+      id: context.requestId,
+      method: context.method,
+    } as EventRequest
+    if (context.route !== undefined) request.route = context.route
+    request.path = eventPath(context)
+    request.status = status
+    if (context.clientAddress !== undefined) request.clientAddress = context.clientAddress
+    return request
+  }
 
   function emit<T extends keyof LeakguardEventMap>(
     type: T,
@@ -707,19 +712,19 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   ): void {
     // Nothing is built (paths masked, findings summarised) unless a sink wants the event.
     if (!dispatcher.wants(type, severity)) return
-    dispatcher.emit({
+    const event: Record<string, unknown> = {
       type,
       id: randomUUID(),
-      time: new Date().toISOString(),
+      time: isoNow(),
       severity,
       outcome,
       mode,
       request: eventRequest(context, status),
-      ...(context.principal?.sub === undefined
-        ? {}
-        : { principal: { id: principalId(context.principal.sub) } }),
-      ...details(),
-    } as unknown as LeakguardEvent) // T and details() agree by the signature
+    }
+    const sub = context.principal?.sub
+    if (sub !== undefined) event.principal = { id: principalId(sub) }
+    // T and details() agree by the signature.
+    dispatcher.emit(Object.assign(event, details()) as unknown as LeakguardEvent)
   }
 
   // Event paths and incoming request ids are checked with the built-in detectors only: custom
@@ -951,7 +956,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     dispatcher.emit({
       type: 'inventory.sequential_ids',
       id: randomUUID(),
-      time: new Date().toISOString(),
+      time: isoNow(),
       severity: 'info',
       outcome: 'unknown',
       mode,
@@ -1149,7 +1154,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       dispatcher.emit({
         type: 'config.warning',
         id: randomUUID(),
-        time: new Date().toISOString(),
+        time: isoNow(),
         severity: 'warn',
         outcome: 'unknown',
         mode,

@@ -1,3 +1,4 @@
+import { isoNow } from '../lib/clock.js'
 import type { LeakguardEvent, LeakguardEventType, Severity } from './events.js'
 
 /**
@@ -41,6 +42,9 @@ export interface DispatchOptions {
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, error: 2 }
+
+/** What sinks without `capture` took: nothing (one array for every event). */
+const NOTHING_CAPTURED: readonly unknown[] = Object.freeze([])
 
 interface Queued {
   readonly event: LeakguardEvent
@@ -117,14 +121,19 @@ export function createDispatcher(options: DispatchOptions): AuditDispatcher {
         droppedSinceRecovery++
       }
       // A sink's capture that throws costs that sink its context, never the request.
-      const captured = sinks.map((sink) => {
-        try {
-          return sink.capture?.()
-        } catch (error) {
-          report(error)
-          return undefined
-        }
-      })
+      let captured: readonly unknown[] = NOTHING_CAPTURED
+      for (const sink of sinks) {
+        if (sink.capture === undefined) continue
+        captured = sinks.map((sink) => {
+          try {
+            return sink.capture?.()
+          } catch (error) {
+            report(error)
+            return undefined
+          }
+        })
+        break
+      }
       queue.push({ event, captured })
       if (!scheduled) {
         scheduled = true
@@ -145,7 +154,7 @@ function recoveryEvent(lost: number): LeakguardEvent {
   return {
     type: 'audit.events_dropped',
     id: globalThis.crypto.randomUUID(),
-    time: new Date().toISOString(),
+    time: isoNow(),
     severity: 'warn',
     outcome: 'failure',
     mode: 'enforce',

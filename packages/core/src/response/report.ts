@@ -53,10 +53,23 @@ export function createResponseReports(deps: {
       roles: view.roles,
       dropped: {
         count: result.dropped,
-        paths: result.droppedPaths.map((path) => redactMetadata(path).text),
+        paths: maskedPaths(result.droppedPaths),
         truncated: result.pathsTruncated,
       },
     }))
+  }
+
+  // A view hands out the same frozen array of paths while its responses drop the same members
+  // (CompiledView.droppedPaths): their masked forms are made once per array. Each event gets a
+  // copy, since sinks own what they are given.
+  const masked = new WeakMap<readonly string[], readonly string[]>()
+  function maskedPaths(paths: readonly string[]): string[] {
+    let known = Object.isFrozen(paths) ? masked.get(paths) : undefined
+    if (known === undefined) {
+      known = paths.map((path) => redactMetadata(path).text)
+      if (Object.isFrozen(paths)) masked.set(paths, known)
+    }
+    return known.slice()
   }
 
   function redacted(context: ResponseContext, status: number, session: RedactionSession): void {
