@@ -56,6 +56,10 @@ export interface ProjectionResult {
   readonly pathsTruncated: boolean
 }
 
+/** Markers of {@link Place.signature}: a child place starts and ends. */
+const ENTER: unique symbol = Symbol('enter')
+const LEAVE: unique symbol = Symbol('leave')
+
 /**
  * Where a container sits, as a template (`$.users[*]`): shared by every container at that place,
  * so a drop costs one `Set.add` and path strings are built once, at the end.
@@ -108,6 +112,21 @@ export class Place {
     return this.parent === null ? '$' : childPath(this.parent.path(), this.key)
   }
 
+  /**
+   * What {@link collect} would make of this place, without building a path: its drops and each
+   * child place's key between {@link ENTER} and {@link LEAVE}, in walk order, appended to `out`.
+   * Keys are compared by identity; two places with equal signatures collect the same paths.
+   */
+  signature(out: unknown[]): void {
+    if (this.drops !== null) for (const key of this.drops) out.push(key)
+    if (this.children === null) return
+    for (const place of this.children.values()) {
+      out.push(ENTER, place.key)
+      place.signature(out)
+      out.push(LEAVE)
+    }
+  }
+
   /** Every dropped path below this place, in walk order, at most `max`. */
   collect(out: string[], max: number): boolean {
     if (this.drops !== null) {
@@ -136,7 +155,8 @@ interface Shape {
   readonly drops: number
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+/** Whether two lists hold the same items in the same order, compared by identity. */
+export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
@@ -197,6 +217,16 @@ export function templateOf(
 
 /** Applies `toJSON` and JSON's conversions to one value, as `JSON.stringify` would. */
 export function prepare(value: unknown, key: string | number): Prepared {
+  // Most containers are plain objects and arrays without toJSON: nothing below applies to them.
+  if (typeof value === 'object' && value !== null) {
+    const proto = Object.getPrototypeOf(value)
+    if (
+      (proto === Object.prototype || proto === Array.prototype || proto === null) &&
+      typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+    ) {
+      return { container: value as Record<string, unknown> | unknown[] }
+    }
+  }
   let v = value
   if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     v = (v as { toJSON(key: string): unknown }).toJSON(String(key))
@@ -376,7 +406,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
   const shapeOf = (keys: string[], node: ProjectionNode, place: Place): Shape => {
     const known = place.shape
     // The same place can hold objects under different nodes (`$.items[0]` and `$.items[*]`).
-    if (known !== null && known.node === node && sameKeys(known.keys, keys)) {
+    if (known !== null && known.node === node && sameItems(known.keys, keys)) {
       dropped += known.drops // the drops of this place already hold these names
       return known
     }

@@ -158,6 +158,61 @@ describe('serialize (compiled views)', () => {
     expectSame(value, compileAllowlist(['$.texts[*]', '$.members.*'], 'allow'), {})
   })
 
+  it('escapes what masks write: a custom mask function, a partial mask with an escaped character', () => {
+    const value = {
+      note: 'card 4111-1111-1111-1111 and secret-42 in a plain sentence',
+      card: '4111111111111111',
+      again: 'card 4111 1111 1111 1111',
+    }
+    const masks: RedactOptions[] = [
+      { rules: [{ id: 'q', pattern: /secret-\d+/, mask: () => 'a"b\\\n' }] },
+      { overrides: { card: { mask: { operator: 'partial', keepStart: 6, keepEnd: 4, char: '"' } } } },
+      { overrides: { card: { mask: { operator: 'replace', with: '\u0000{detector}"' } } } },
+      { overrides: { card: { mask: { operator: 'mask', char: '\\' } } } },
+      { overrides: { card: { mask: 'hash' } }, hashKey: 'k'.repeat(32) },
+    ]
+    for (const redact of masks) {
+      expectSame(value, KEEP, redact)
+      const written = serialize(value, new CompiledView(KEEP), { ...limits, hooks: session(redact) })
+      const parsed = JSON.parse(written.text ?? 'null') as typeof value
+      expect(parsed.card).not.toContain('1111111111')
+    }
+  })
+
+  it('hands out the same frozen dropped paths while responses drop the same members', () => {
+    const view = new CompiledView(compileAllowlist(['$.users[*].name'], 'allow'))
+    const a = serialize({ users: [{ name: 'a', password: 'p' }] }, view, limits)
+    const b = serialize(
+      {
+        users: [
+          { name: 'b', password: 'q' },
+          { password: 'r', name: 'c' },
+        ],
+      },
+      view,
+      limits,
+    )
+    expect(a.droppedPaths).toEqual(['$.users[*].password'])
+    expect(b.droppedPaths).toBe(a.droppedPaths)
+    expect(Object.isFrozen(b.droppedPaths)).toBe(true)
+    // Other members, another order, another limit: other paths, as projection finds them.
+    const bodies = [
+      { users: [{ name: 'b', token: 't', password: 'p' }] },
+      { users: [{ name: 'b', password: 'p', token: 't' }], extra: 1 },
+      { users: [{ name: 'b', password: 'p', token: 't' }], extra: 1 },
+      { users: [{ name: 'b' }], extra: 1 },
+      { users: 'none' },
+    ]
+    for (const body of bodies) {
+      const written = serialize(body, view, limits)
+      const projected = project(body, view.tree, limits)
+      expect(written.droppedPaths).toEqual(projected.droppedPaths)
+      expect(written.pathsTruncated).toBe(projected.pathsTruncated)
+      const one = { ...limits, maxPaths: 1 }
+      expect(serialize(body, view, one).droppedPaths).toEqual(project(body, view.tree, one).droppedPaths)
+    }
+  })
+
   it('writes primitive roots and undefined like JSON.stringify', () => {
     for (const value of ['text', 12, true, null, Number.NaN, undefined, () => 1]) {
       expectSame(value, KEEP)

@@ -10,6 +10,7 @@ import {
   type ProjectOptions,
   prepare,
   REMOVE,
+  sameItems,
   sizeError,
   templateOf,
 } from '../allowlist/project.js'
@@ -83,12 +84,6 @@ interface Plan {
   anyFacts: number
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
 function makePlan(node: ProjectionNode, keys: string[]): Plan {
   const kept: number[] = []
   const children: ProjectionNode[] = []
@@ -135,9 +130,38 @@ export class CompiledView {
   readonly tree: ProjectionNode
   /** The plan of the root value, last seen. */
   readonly root: (Plan | undefined)[] = [undefined]
+  /** The dropped paths last written, and the drops they were made from (see {@link droppedPaths}). */
+  private lastDrops: DroppedPaths | undefined
   constructor(tree: ProjectionNode) {
     this.tree = tree
   }
+
+  /**
+   * The dropped paths of a response: the same frozen array as the last response's when it dropped
+   * the same members (a list endpoint drops the same ones every time). Paths are then built once,
+   * and what reports them can remember their masked forms by the array.
+   */
+  droppedPaths(places: Place, maxPaths: number): DroppedPaths {
+    const signature: unknown[] = [maxPaths]
+    places.signature(signature)
+    const last = this.lastDrops
+    if (last !== undefined && sameItems(last.signature, signature)) return last
+    const paths: string[] = []
+    const truncated = places.collect(paths, maxPaths)
+    const made: DroppedPaths = { signature, paths: Object.freeze(paths), truncated }
+    // Bodies that drop many distinct members are not remembered (the signature holds their names).
+    this.lastDrops = signature.length <= MAX_SIGNATURE ? made : undefined
+    return made
+  }
+}
+
+/** Longest drop signature a view remembers (see {@link CompiledView.droppedPaths}). */
+const MAX_SIGNATURE = 512
+
+interface DroppedPaths {
+  readonly signature: readonly unknown[]
+  readonly paths: readonly string[]
+  readonly truncated: boolean
 }
 
 const compiledViews = new WeakMap<ProjectionNode, CompiledView>()
@@ -255,9 +279,8 @@ class Writer {
       }
     }
     if (this.dropped === 0) return { text, dropped: 0, droppedPaths: [], pathsTruncated: false }
-    const droppedPaths: string[] = []
-    const pathsTruncated = this.places.collect(droppedPaths, this.maxPaths)
-    return { text, dropped: this.dropped, droppedPaths, pathsTruncated }
+    const drops = view.droppedPaths(this.places, this.maxPaths)
+    return { text, dropped: this.dropped, droppedPaths: drops.paths, pathsTruncated: drops.truncated }
   }
 
   /** An object or array; `hint[slot]` holds the plan last used at this place. */
@@ -429,7 +452,7 @@ class Writer {
   ): string {
     const keys = Object.keys(src)
     let plan = hint[slot]
-    if (plan === undefined || plan.node !== node || !sameKeys(plan.keys, keys)) {
+    if (plan === undefined || plan.node !== node || !sameItems(plan.keys, keys)) {
       plan = makePlan(node, keys)
       hint[slot] = plan
     }
