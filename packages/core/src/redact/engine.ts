@@ -25,7 +25,7 @@ import {
   type KnownSecrets,
   type KnownSecretsOptions,
 } from './known-secrets.js'
-import { type CompiledMask, compileMask } from './mask.js'
+import { type CompiledMask, compileMask, isPlainJsonText } from './mask.js'
 import { type CompiledRules, compileRules, globMatches, type RedactRule } from './rules.js'
 import type { DetectionContext, Detector, MaskSpec, Span } from './types.js'
 
@@ -707,6 +707,9 @@ export class RedactionSession {
     at: PathRef | null,
   ): string | typeof REMOVE {
     if (spans.length === 0) return text
+    // Plain text stays plain where every replacement is: the serializer then quotes the result as
+    // it is (see plainJson), instead of comparing it with the text read, character by character.
+    let plain = this.plain !== null
     let out = ''
     let cursor = 0
     for (const span of spans) {
@@ -717,16 +720,21 @@ export class RedactionSession {
         const masked = this.redactor.keyNameMask!(span.value, { detector: span.detector, key: span.name })
         this.record(at, span.detector, span.start, span.end, span.value)
         replacement = masked === null ? 'null' : JSON.stringify(masked)
+        plain = false
       } else {
-        const masked = this.maskFor(span.detector)(found, { detector: span.detector, key })
+        const mask = this.maskFor(span.detector)
+        const masked = mask(found, { detector: span.detector, key })
         this.record(at, span.detector, span.start, span.end, found, span.verified === true)
         if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
         replacement = masked ?? ''
+        if (plain && mask.keepsPlain !== true) plain = isPlainJsonText(replacement)
       }
       out += text.slice(cursor, span.start) + replacement
       cursor = span.end
     }
-    return out + text.slice(cursor)
+    out += text.slice(cursor)
+    this.plain = plain ? out : null
+    return out
   }
 
   /**
@@ -882,7 +890,15 @@ export class RedactionSession {
           if (issuedToken && detector.id === 'jwt') continue
           if (!detector.prefilter(text, features, context)) continue
           found ??= []
-          collect(detector.pattern, text, detector.id, found, detector.validate, context, detector.trim)
+          if (detector.whole?.(features) === true) {
+            if (detector.validate === undefined || detector.validate(text, context))
+              found.push({ start: 0, end: text.length, detector: detector.id })
+            else if (detector.trim !== undefined) {
+              const length = detector.trim(text)
+              if (length > 0) found.push({ start: 0, end: length, detector: detector.id })
+            }
+          } else
+            collect(detector.pattern, text, detector.id, found, detector.validate, context, detector.trim)
         }
         if (redactor.literals !== null) {
           if (LITERAL_SPANS.length !== 0) LITERAL_SPANS.length = 0

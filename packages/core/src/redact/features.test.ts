@@ -53,6 +53,10 @@ function expected(text: string) {
     escapes: count(/[%\\&]/g),
     // biome-ignore lint/suspicious/noControlCharactersInRegex: what JSON.stringify escapes
     plainJson: !/["\\\u0000-\u001f\ud800-\udfff]/.test(text),
+    // Runs of digits by length; every bit when escapes (read blanked) may hide digits.
+    groups: /[%\\&]/.test(text)
+      ? -1
+      : (text.match(/\d+/g) ?? []).reduce((bits, run) => bits | (1 << Math.min(run.length, 30)), 0),
   }
 }
 
@@ -82,9 +86,17 @@ function checkGates(detector: Detector, text: string, context: DetectionContext,
   const features = stringFeatures(text)
   if (detector.prefilter(text, features, context))
     expect(features.gates & detector.requires, `${detector.id}: ${text}`).not.toBe(0)
+  if (detector.whole?.(stringFeatures(text)) === true) checkWhole(detector, text)
   if (!pure || !finds(detector, text, context)) return false
   expect(detector.prefilter(text, stringFeatures(text), context), `${detector.id}: ${text}`).toBe(true)
   return true
+}
+
+/** Where `detector.whole` holds, its pattern matches `text` once, whole. */
+function checkWhole(detector: Detector, text: string): void {
+  const pattern = new RegExp(detector.pattern.source, detector.pattern.flags)
+  const matches = [...text.matchAll(pattern)].map((match) => [match.index, match[0].length])
+  expect(matches, `${detector.id}: ${text}`).toEqual([[0, text.length]])
 }
 
 /** Positives and negatives of the gitleaks and secretlint vectors in test/corpus. */
@@ -206,6 +218,33 @@ describe('stringFeatures', () => {
     }
     for (const id of ['card', 'phone', 'us-ssn', 'us-itin', 'uk-nino', 'uk-nhs'])
       expect(found.get(id), id).toBeGreaterThan(5)
+  })
+
+  it('skips a pattern only where it could match nothing but the whole string (Detector.whole)', () => {
+    const random = seededRandom(41)
+    const wholes = DETECTORS.filter((detector) => detector.whole !== undefined)
+    expect(wholes.map((detector) => detector.id)).toContain('card')
+    let checked = 0
+    for (let i = 0; i < 20_000; i++) {
+      const length = 1 + Math.floor(random() * 26)
+      let text = ''
+      for (let c = 0; c < length; c++)
+        text += random() < 0.97 ? String(Math.floor(random() * 10)) : ' -.+xA'[Math.floor(random() * 6)]
+      for (const detector of wholes) {
+        if (detector.whole!(stringFeatures(text))) {
+          checkWhole(detector, text)
+          checked++
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000)
+  })
+
+  it('records the lengths of digit runs, and every length where escapes may hide digits', () => {
+    expect(stringFeatures('123-45-6789 and 4471').groups).toBe((1 << 3) | (1 << 2) | (1 << 4))
+    expect(stringFeatures(`${'9'.repeat(40)}x`).groups).toBe(1 << 30)
+    expect(stringFeatures('123%2045%206789').groups).toBe(-1)
+    expect(stringFeatures('no digits').groups).toBe(0)
   })
 
   it('gives each detector a gate its prefilter never contradicts, on the gitleaks and secretlint vectors', () => {

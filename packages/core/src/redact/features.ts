@@ -45,6 +45,17 @@ CLASSES[92] = BACKSLASH
 for (let c = 0; c < 32; c++) CLASSES[c] = CONTROL
 CLASSES[38] = ESCAPE
 
+/** {@link StringFeatures.groups} when they cannot be relied on: every length. */
+const ALL_GROUPS = -1
+
+/**
+ * The bits of {@link StringFeatures.groups} for runs of these lengths, made once by a detector:
+ * `(f.groups & SSN) === SSN` where `SSN = digitGroups(3, 2, 4)` holds for 123-45-6789.
+ */
+export function digitGroups(...lengths: number[]): number {
+  return lengths.reduce((bits, length) => bits | (1 << Math.min(length, 30)), 0)
+}
+
 /** The last three classes read when a digit follows two capitals and a digit (`GB2` then `9`). */
 const IBAN_SHAPE = (UPPER << 10) | (UPPER << 5) | DIGIT
 
@@ -73,6 +84,7 @@ const SCRATCH: Mutable<StringFeatures> = {
   escapes: 0,
   plainJson: false,
   gates: 0,
+  groups: 0,
 }
 const COUNTS = new Int32Array(CLASS_COUNT)
 
@@ -128,7 +140,7 @@ let packedFor: LiteralAutomaton = NO_LITERALS
 let packed: Uint16Array = NO_LITERALS_PACKED
 
 /** Writes what a pass found into {@link SCRATCH}. */
-function features(length: number, digitRun: number, ibanShape: boolean): StringFeatures {
+function features(length: number, digitRun: number, ibanShape: boolean, groups: number): StringFeatures {
   const counts = COUNTS
   const out = SCRATCH
   out.length = length
@@ -151,6 +163,8 @@ function features(length: number, digitRun: number, ibanShape: boolean): StringF
   out.escapes = counts[ESCAPE]! + counts[BACKSLASH]!
   out.plainJson =
     counts[QUOTE] === 0 && counts[BACKSLASH] === 0 && counts[CONTROL] === 0 && counts[SURROGATE] === 0
+  // Detectors read escapes blanked (`%2D` as three spaces): digits inside them are no group there.
+  out.groups = out.escapes > 0 ? ALL_GROUPS : groups
   let gates = 0
   if (out.at) gates |= GATE.AT
   if (out.dollar) gates |= GATE.DOLLAR
@@ -206,6 +220,8 @@ export function stringFeatures(
   }
   let state = 0
   let found = 0
+  let group = 0
+  let groups = 0
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
     let next: number
@@ -223,11 +239,18 @@ export function stringFeatures(
       if (shape === IBAN_SHAPE) ibanShape = true
       if (++run > digitRun) digitRun = run
       gap = 0
-    } else if (kind >= SPACE && kind <= DASH) {
-      if (++gap > 2) run = 0
+      group++
     } else {
-      run = 0
-      gap = 0
+      if (group !== 0) {
+        groups |= 1 << (group < 30 ? group : 30)
+        group = 0
+      }
+      if (kind >= SPACE && kind <= DASH) {
+        if (++gap > 2) run = 0
+      } else {
+        run = 0
+        gap = 0
+      }
     }
     shape = ((shape << 5) | kind) & 0x7fff
     if (next >= 0) state = next
@@ -242,7 +265,8 @@ export function stringFeatures(
     }
   }
   automaton.pause(text.length, state)
-  return features(text.length, digitRun, ibanShape)
+  if (group !== 0) groups |= 1 << (group < 30 ? group : 30)
+  return features(text.length, digitRun, ibanShape, groups)
 }
 
 let plain = false

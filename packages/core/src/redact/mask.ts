@@ -3,10 +3,30 @@ import { describe, fail, isPlainObject } from '../lib/validate.js'
 import type { MaskSpec } from './types.js'
 
 /** Applies a mask; `null` means "remove". */
-export type CompiledMask = (
+export type CompiledMask = ((
   match: string,
   context: { readonly detector: string; readonly key: string | null },
-) => string | null
+) => string | null) & {
+  /**
+   * The mask never writes what JSON escapes (a quote, a backslash, a control character) unless
+   * the match holds it: the built-in operators, with plain replacement text. Functions: unknown.
+   */
+  readonly keepsPlain?: boolean
+}
+
+/** Marks a built-in mask as {@link CompiledMask.keepsPlain} when `written` (its own text) is plain. */
+function plainWhen<T extends (...args: never[]) => string | null>(mask: T, written: string): T {
+  return isPlainJsonText(written) ? Object.assign(mask, { keepsPlain: true }) : mask
+}
+
+/** Whether `text` holds nothing `JSON.stringify` escapes. */
+export function isPlainJsonText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return false
+  }
+  return true
+}
 
 /** ASCII letters and digits: what `partial` counts and masks; everything else stays as it is. */
 const ALNUM = new Uint8Array(128)
@@ -34,6 +54,11 @@ function partial(
   for (let i = 0; i < match.length; i++) if (isAlnum(match.charCodeAt(i))) total++
   const hidden = total - keepStart - keepEnd
   if (hidden <= 0) return match
+  // Letters and digits only (a card number written without spaces): no separator to keep.
+  if (total === match.length) {
+    const run = hidden < runs.length ? runs[hidden]! : char.repeat(hidden)
+    return match.slice(0, keepStart) + run + match.slice(match.length - keepEnd)
+  }
   // The span from the first hidden letter or digit to the last: separators in it stay.
   let from = 0
   let to = match.length
@@ -113,12 +138,12 @@ export function compileMask(
   }
   switch (normalized.operator) {
     case 'remove':
-      return () => null
+      return plainWhen(() => null, '')
     case 'mask': {
       const run = maskChar(normalized.char, `${option}.char`).repeat(
         count(normalized.length, `${option}.length`, 64, 8),
       )
-      return () => run
+      return plainWhen(() => run, run)
     }
     case 'partial': {
       const keepStart = count(
@@ -135,7 +160,8 @@ export function compileMask(
       )
       const char = maskChar(normalized.char, `${option}.char`)
       const runs = runsOf(char)
-      return (match) => partial(match, keepStart, keepEnd, char, runs)
+      // Keeps the match's own characters but letters and digits, which become `char`.
+      return plainWhen((match: string) => partial(match, keepStart, keepEnd, char, runs), char)
     }
     case 'hash': {
       if (hashKey === undefined) {
@@ -145,22 +171,26 @@ export function compileMask(
           'ERR_LG_CONFIG_MISSING_HASH_KEY',
         )
       }
-      return (match) => `hmac:${createHmac('sha256', hashKey).update(match).digest('hex').slice(0, 32)}`
+      return plainWhen(
+        (match: string) => `hmac:${createHmac('sha256', hashKey).update(match).digest('hex').slice(0, 32)}`,
+        'hmac:',
+      )
     }
     case 'replace': {
       if (typeof normalized.with !== 'string')
         fail(`${option}.with`, `expected the replacement text, got ${describe(normalized.with)}`)
       const template = normalized.with as string
-      if (!template.includes('{detector}')) return () => template
+      if (!template.includes('{detector}')) return plainWhen(() => template, template)
       const byDetector = new Map<string, string>()
-      return (_match, context) => {
+      // Detector and rule ids are plain: the template decides.
+      return plainWhen((_match: string, context: { readonly detector: string }) => {
         let out = byDetector.get(context.detector)
         if (out === undefined) {
           out = template.replaceAll('{detector}', context.detector)
           if (byDetector.size < 256) byDetector.set(context.detector, out)
         }
         return out
-      }
+      }, template)
     }
     default:
       return fail(

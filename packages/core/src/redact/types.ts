@@ -30,6 +30,12 @@ export interface StringFeatures {
   readonly plainJson: boolean
   /** The string's coarse facts, as bits of `GATE` (features.ts). */
   readonly gates: number
+  /**
+   * The lengths of its runs of consecutive digits, as bits: `1 << n` for a run of exactly `n`
+   * digits (30 or more: bit 30). Every bit is set when the string holds escapes, which detectors
+   * read blanked. (An SSN written 123-45-6789 has runs of 3, 2 and 4.)
+   */
+  readonly groups: number
 }
 
 /** Where a string sits, for detectors that need context. */
@@ -84,6 +90,12 @@ export interface Detector {
   prefilter(text: string, features: StringFeatures, context: DetectionContext): boolean
   /** Global, linear-time pattern (checked by recheck in the tests). */
   readonly pattern: RegExp
+  /**
+   * When true for a string, the pattern's only possible match in it is the whole string (a card
+   * number alone in its member): the pattern is not run and {@link validate} decides alone. It
+   * must hold exactly (a test checks it against the pattern on generated strings).
+   */
+  whole?(features: StringFeatures): boolean
   /** Confirms a match (checksums, issuer tables, decoding). */
   validate?(match: string, context: DetectionContext): boolean
   /**

@@ -93,6 +93,8 @@ export const card: Detector = {
   set: 'default',
   requires: GATE.RUN8,
   prefilter: (_text, f) => f.digitRun >= 12,
+  // 12 to 19 digits and nothing else: the pattern takes them all or nothing.
+  whole: (f) => f.digits === f.length && f.length >= 12 && f.length <= 19,
   // Digits, optionally in groups split by one space or dash, not inside a longer number.
   // Not inside a longer number, nor glued to letters (`TL38 0080 0123 ...` is an IBAN, `AB4111...` an id).
   pattern: /(?<![A-Za-z\d.-])\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)/g,

@@ -56,6 +56,8 @@ export const cryptoWallet: Detector = {
   prefilter: (text, f) =>
     f.length >= 14 &&
     f.digits >= 1 &&
+    // Every form holds a letter (`x` of 0x, `bc`, Base58's capitals): numbers skip the scans.
+    f.upper + f.lower >= 1 &&
     ((f.length >= 25 && f.upper >= 2) || text.includes('0x') || text.includes('bc1') || text.includes('BC1')),
   pattern:
     /(?<![A-Za-z0-9])(?:[13][1-9A-HJ-NP-Za-km-z]{24,34}|(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,87}|0x[0-9A-Fa-f]{40})(?![A-Za-z0-9])/g,

@@ -1,4 +1,4 @@
-import { GATE } from '../features.js'
+import { digitGroups, GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 /** Numbers the SSA never issues, or that were published in advertising and are known fakes. */
@@ -18,6 +18,9 @@ export function ssnValid(digits: string): boolean {
   )
 }
 
+/** Runs of 3, 2 and 4 digits: AAA-GG-SSSS. */
+export const SSN_GROUPS = digitGroups(3, 2, 4)
+
 export const ssn: Detector = {
   id: 'us-ssn',
   description:
@@ -25,7 +28,8 @@ export const ssn: Detector = {
   set: 'default',
   requires: GATE.RUN8,
   // Two dashes or two spaces between the groups.
-  prefilter: (_text, f) => f.digitRun >= 9 && (f.dashes >= 2 || f.spaces >= 2),
+  prefilter: (_text, f) =>
+    f.digitRun >= 9 && (f.dashes >= 2 || f.spaces >= 2) && (f.groups & SSN_GROUPS) === SSN_GROUPS,
   pattern: /(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])/g,
   validate: (match) => ssnValid(match.replace(/\D/g, '')),
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },

@@ -1,5 +1,5 @@
 import { nhsCheckValid } from '../checksums.js'
-import { GATE } from '../features.js'
+import { digitGroups, GATE } from '../features.js'
 import { keyWords } from '../keys.js'
 import type { Detector } from '../types.js'
 
@@ -23,6 +23,11 @@ export const ukNino: Detector = {
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }
 
+/** Runs of 3 (twice) and 4 digits: 943 476 5919. */
+const NHS_GROUPS = digitGroups(3, 4)
+/** A run of 10 digits: an NHS number written bare. */
+const TEN = digitGroups(10)
+
 function isNhsKey(key: string | null): boolean {
   return key !== null && keyWords(key).includes('nhs')
 }
@@ -34,7 +39,10 @@ export const ukNhs: Detector = {
   set: 'default',
   requires: GATE.RUN8,
   // Written 3-3-4 with spaces, unless the member is named for it.
-  prefilter: (_text, f, context) => f.digitRun >= 10 && (f.spaces >= 2 || isNhsKey(context.key)),
+  prefilter: (_text, f, context) =>
+    f.digitRun >= 10 &&
+    ((f.groups & NHS_GROUPS) === NHS_GROUPS || (f.groups & TEN) !== 0) &&
+    (f.spaces >= 2 || isNhsKey(context.key)),
   pattern: /(?<![\w.-])\d{3}([ -]?)\d{3}\1\d{4}(?![\w-]|\.\d)/g,
   validate(match, context) {
     // A bare 10-digit run is as often a timestamp or an id, a dashed one a US phone number, and

@@ -1,7 +1,11 @@
 import { abaCheckValid } from '../checksums.js'
-import { GATE } from '../features.js'
+import { digitGroups, GATE } from '../features.js'
 import { keyWords } from '../keys.js'
 import type { Detector } from '../types.js'
+import { SSN_GROUPS } from './ssn.js'
+
+/** A run of 9 digits: an ITIN written bare. */
+const NINE = digitGroups(9)
 
 /** IRS ITIN group (middle two digits) ranges: 50-65, 70-88, 90-92, 94-99. */
 function itinGroupValid(group: number): boolean {
@@ -27,7 +31,9 @@ export const usItin: Detector = {
   requires: GATE.RUN8,
   // Dashes or spaces between the groups, unless the member is named for it.
   prefilter: (_text, f, context) =>
-    f.digitRun >= 9 && (f.dashes >= 2 || f.spaces >= 2 || isItinKey(context.key)),
+    f.digitRun >= 9 &&
+    ((f.groups & SSN_GROUPS) === SSN_GROUPS || (f.groups & NINE) !== 0) &&
+    (f.dashes >= 2 || f.spaces >= 2 || isItinKey(context.key)),
   pattern: /(?<![\w.-])9\d{2}([- ]?)\d{2}\1\d{4}(?![\w-]|\.\d)/g,
   validate(match, context) {
     if (match.length === 9 && !isItinKey(context.key)) return false
@@ -60,7 +66,7 @@ export const abaRouting: Detector = {
   set: 'default',
   requires: GATE.RUN8,
   prefilter: (text, f, context) =>
-    f.digitRun >= 9 && (isRoutingKey(context.key) || ROUTING_MENTION.test(text)),
+    f.digitRun >= 9 && (isRoutingKey(context.key) || (f.upper + f.lower >= 3 && ROUTING_MENTION.test(text))),
   // At the start of the value (a member named for it), or after the word.
   pattern: /(?<=^|\b(?:routing|aba|rtn)(?:[ _-]?(?:number|num|no))?[\s:#=.()-]{0,4})\d{9}(?![\w-]|\.\d)/gi,
   validate: (match) => routingPrefixValid(Number(match.slice(0, 2))) && abaCheckValid(match),
