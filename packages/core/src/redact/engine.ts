@@ -845,12 +845,17 @@ export class RedactionSession {
       (text.length >= 8 || (text.length >= 6 && (text.includes('@') || text.includes('\uff20'))))
     // Words and names hold no secret; when nothing in them needs escaping, they are written as they are.
     if (detect && !mayHoldSecretText(text)) {
-      if (lastTextPlain()) this.plain = original
+      // Plain text has no quote: no JSON members written inside it (read by string()).
+      if (lastTextPlain()) {
+        this.plain = original
+        this.quotes = 0
+      }
       detect = false
     }
     // A timestamp holds no secret, and nothing JSON escapes.
     if (detect && isTimestamp(text, text.length)) {
       this.plain = original
+      this.quotes = 0
       detect = false
     }
     if (detect) {
@@ -1126,25 +1131,18 @@ const ISO_TIMESTAMP =
 function isTimestamp(text: string, length: number): boolean {
   if (length < 10 || length > 35 || text.charCodeAt(4) !== 45) return false
   // `Date.prototype.toJSON()` output, the common case, checked by position without a regex.
-  if (length === 24 && text.charCodeAt(23) === 90 && isDigits(text, TO_JSON_DIGITS)) {
-    return (
-      text.charCodeAt(7) === 45 &&
-      text.charCodeAt(10) === 84 &&
-      text.charCodeAt(13) === 58 &&
-      text.charCodeAt(16) === 58 &&
-      text.charCodeAt(19) === 46
-    )
-  }
+  if (length === 24 && text.charCodeAt(23) === 90) return isToJsonTime(text)
   return ISO_TIMESTAMP.test(text)
 }
 
-/** Positions of the digits of `2024-01-31T12:34:56.789Z`. */
-const TO_JSON_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]
+/** `2024-01-31T12:34:56.789Z`, character by character: `D` a digit, anything else itself. */
+const TO_JSON_TIME = 'DDDD-DD-DDTDD:DD:DD.DDDZ'
 
-function isDigits(text: string, positions: readonly number[]): boolean {
-  for (const at of positions) {
-    const c = text.charCodeAt(at)
-    if (c < 48 || c > 57) return false
+function isToJsonTime(text: string): boolean {
+  for (let i = 0; i < 24; i++) {
+    const c = text.charCodeAt(i)
+    const want = TO_JSON_TIME.charCodeAt(i)
+    if (want === 68 ? c < 48 || c > 57 : c !== want) return false
   }
   return true
 }
