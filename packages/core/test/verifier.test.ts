@@ -450,6 +450,19 @@ describe('verified-token cache', () => {
     verifier.clearCache()
     expect(verifier.cacheStats().size).toBe(0)
   })
+
+  it('does not cache a verification that was in flight when the cache was cleared', async () => {
+    const verifier = esVerifier()
+    const token = await signToken(es)
+    const inFlight = verifier.verify(token)
+    // Keys rotated (or an operator revoked trust) while it was being verified.
+    verifier.clearCache()
+    await expect(inFlight).resolves.toMatchObject({ sub: 'user-1' })
+    expect(verifier.cacheStats()).toMatchObject({ size: 0, misses: 1 })
+    // The next request verifies again, on the keys of now, and is cached.
+    await verifier.verify(token)
+    expect(verifier.cacheStats()).toMatchObject({ size: 1, misses: 2 })
+  })
 })
 
 describe('remote JWKS over HTTP', () => {

@@ -256,7 +256,13 @@ export function compileVerifier(options: AuthOptions, option: string): CachingVe
     cacheOptions === false
       ? 0
       : durationOption(cacheOptions.maxTtl, `${option}.cache.maxTtl`, 60_000, { min: 1 })
-  const onKeysChanged = (): void => cache?.clear()
+  // Bumped with every clear: a verification that was in flight then does not cache its result,
+  // which was decided on the keys (or the trust) the clear withdrew.
+  let generation = 0
+  const onKeysChanged = (): void => {
+    generation++
+    cache?.clear()
+  }
 
   const issuers: CompiledIssuer[] = []
   if (raw.issuers !== undefined) {
@@ -383,9 +389,10 @@ export function compileVerifier(options: AuthOptions, option: string): CachingVe
       const known = lookup(key)
       if (known !== undefined) return known
       misses++
+      const started = generation
       const { principal, issuer } = await verifyFully(token)
       const entry = cacheEntry(principal, issuer, Date.now())
-      if (entry !== undefined) cache.set(key, entry)
+      if (entry !== undefined && generation === started) cache.set(key, entry)
       return principal
     },
     clearCache: onKeysChanged,
