@@ -54,7 +54,10 @@ export interface Verifier {
    * @throws LeakguardAuthError saying which stage failed (`format`, `key`, `signature`, `claims`)
    */
   verify(token: string): Promise<Principal>
-  /** Forgets every cached verification. */
+  /**
+   * Forgets every cached verification; those in flight are not cached when they finish (call it
+   * when you revoke trust: a compromised key, a user logged out everywhere).
+   */
   clearCache(): void
   /** Cache counters since creation. */
   cacheStats(): { readonly size: number; readonly hits: number; readonly misses: number }
@@ -256,12 +259,14 @@ export function compileVerifier(options: AuthOptions, option: string): CachingVe
     cacheOptions === false
       ? 0
       : durationOption(cacheOptions.maxTtl, `${option}.cache.maxTtl`, 60_000, { min: 1 })
-  // Bumped with every clear: a verification that was in flight then does not cache its result,
-  // which was decided on the keys (or the trust) the clear withdrew.
+  const onKeysChanged = (): void => cache?.clear()
+  // Bumped by clearCache(): a verification that was in flight then does not cache its result,
+  // decided on the trust the call withdrew. (A key set refreshed by a verification, which then
+  // uses the new keys, clears the cache without it.)
   let generation = 0
-  const onKeysChanged = (): void => {
+  const clearCache = (): void => {
     generation++
-    cache?.clear()
+    onKeysChanged()
   }
 
   const issuers: CompiledIssuer[] = []
@@ -395,7 +400,7 @@ export function compileVerifier(options: AuthOptions, option: string): CachingVe
       if (entry !== undefined && generation === started) cache.set(key, entry)
       return principal
     },
-    clearCache: onKeysChanged,
+    clearCache,
     cacheStats: () => ({ size: cache?.size ?? 0, hits, misses }),
   }
 }
