@@ -43,6 +43,7 @@ import {
   secretKeyOption,
 } from './lib/validate.js'
 import type { GuardOptions, RouteOptions } from './options.js'
+import { boundedStore, DEFAULT_STORE_TIMEOUT_MS } from './ratelimit/bounded-store.js'
 import { compileRateGate, type RateGate } from './ratelimit/gate.js'
 import type { CompiledLimiter } from './ratelimit/limiter.js'
 import { MemoryStore } from './ratelimit/memory-store.js'
@@ -863,7 +864,11 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   let detector: EnumerationDetector | undefined
   const enumeration = (): EnumerationDetector => {
     if (detector !== undefined) return detector
-    const configured = (requests.store ?? rate?.store) as RateLimitStore | undefined
+    // requests.store is bounded like the rate-limit store (which the gate bounded already).
+    const configured =
+      requests.store === undefined
+        ? rate?.store
+        : boundedStore(requests.store as RateLimitStore, rate?.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS)
     const store = typeof configured?.distinct === 'function' ? configured : new MemoryStore()
     if (requests.store === undefined && rate?.store !== undefined && store !== rate.store) {
       guard.warn(

@@ -1,5 +1,6 @@
 import { LeakguardRateLimitError } from '../errors.js'
 import { describe, fail, integerOption, isPlainObject, objectOption } from '../lib/validate.js'
+import { boundedStore, storeTimeoutOption } from './bounded-store.js'
 import { type ClientAddressResolver, clientAddressResolver } from './client-ip.js'
 import {
   type CompiledLimiter,
@@ -13,13 +14,23 @@ import { MemoryStore } from './memory-store.js'
 import type { RateLimitRequest } from './options.js'
 import { isStore, type RateLimitStore, type StoreDecision } from './store.js'
 
-const GUARD_KEYS = [...LIMITER_KEYS, 'store', 'trustProxy', 'ipv6Subnet', 'apiKeyHeader', 'headers'] as const
+const GUARD_KEYS = [
+  ...LIMITER_KEYS,
+  'store',
+  'storeTimeout',
+  'trustProxy',
+  'ipv6Subnet',
+  'apiKeyHeader',
+  'headers',
+] as const
 
 /** The request-phase side of rate limiting, as a guard uses it. */
 export interface RateGate {
   /** The limiter every request goes through (`rateLimit.limits`), if any. */
   readonly global: CompiledLimiter | undefined
+  /** The configured store, every call bounded by {@link storeTimeoutMs}. */
   readonly store: RateLimitStore
+  readonly storeTimeoutMs: number
   readonly resolver: ClientAddressResolver
   readonly headers: boolean
   /** Compiles a route's `rateLimit` with the guard's settings as defaults. */
@@ -79,7 +90,8 @@ export function compileRateGate(options: unknown, option: string): RateGate {
       `expected a store such as new MemoryStore() or new RedisStore(client), got ${describe(raw.store)}`,
     )
   }
-  const store = (raw.store as RateLimitStore | undefined) ?? new MemoryStore()
+  const storeTimeoutMs = storeTimeoutOption(raw.storeTimeout, `${option}.storeTimeout`)
+  const store = boundedStore((raw.store as RateLimitStore | undefined) ?? new MemoryStore(), storeTimeoutMs)
   const canRefund = typeof store.refund === 'function'
   const ipv6Subnet = integerOption(raw.ipv6Subnet, `${option}.ipv6Subnet`, 8, 128, 56)
   const resolver = clientAddressResolver(raw.trustProxy, ipv6Subnet, `${option}.trustProxy`)
@@ -155,6 +167,7 @@ export function compileRateGate(options: unknown, option: string): RateGate {
   return {
     global,
     store,
+    storeTimeoutMs,
     resolver,
     headers: raw.headers !== false,
     compileRoute(routeRaw, routeOption, id) {

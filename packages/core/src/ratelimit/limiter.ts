@@ -3,6 +3,7 @@ import { LeakguardRateLimitError } from '../errors.js'
 import { durationOption } from '../lib/duration.js'
 import { describe, fail, isPlainObject, objectOption, oneOf } from '../lib/validate.js'
 import type { Algorithm, StoreLimit } from './algorithms.js'
+import { boundedStore, storeTimeoutOption } from './bounded-store.js'
 import { MemoryStore } from './memory-store.js'
 import type { LimiterOptions, RateLimitKey, RateLimitRequest } from './options.js'
 import { compileProblem, type ProblemBuilder } from './problem.js'
@@ -279,6 +280,11 @@ export interface RateLimiterOptions
   > {
   /** @default a new MemoryStore() */
   store?: RateLimitStore
+  /**
+   * How long the store may take to answer (milliseconds or a duration such as `'500ms'`): past it
+   * the call fails with `ERR_LG_RATELIMIT_STORE_TIMEOUT` and `failOpen` decides. @default 2000
+   */
+  storeTimeout?: number | string
 }
 
 /**
@@ -287,11 +293,14 @@ export interface RateLimiterOptions
  * @throws LeakguardConfigError naming the first invalid option
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const raw = objectOption(options, 'options', ['limits', 'store', 'failOpen', 'algorithm'])
+  const raw = objectOption(options, 'options', ['limits', 'store', 'storeTimeout', 'failOpen', 'algorithm'])
   const limiter = compileLimiter(raw, 'options', 'standalone')
   if (raw.store !== undefined && !isStore(raw.store))
     fail('options.store', `expected a store such as new MemoryStore(), got ${describe(raw.store)}`)
-  const store = (raw.store as RateLimitStore | undefined) ?? new MemoryStore()
+  const store = boundedStore(
+    (raw.store as RateLimitStore | undefined) ?? new MemoryStore(),
+    storeTimeoutOption(raw.storeTimeout, 'options.storeTimeout'),
+  )
   return {
     async consume(key, cost = 1) {
       if (typeof key !== 'string') throw new TypeError('consume(key): key must be a string')

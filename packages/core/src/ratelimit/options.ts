@@ -97,6 +97,15 @@ export interface RateLimitOptions extends Partial<LimiterOptions> {
   /** Where counts live. @default a new MemoryStore() */
   store?: RateLimitStore
   /**
+   * How long the store may take to answer a call (milliseconds, or a duration such as `'500ms'`):
+   * past it the call fails with `ERR_LG_RATELIMIT_STORE_TIMEOUT` and the limiter's `failOpen`
+   * decides, so a store that never answers cannot hold requests open. `RedisStore` has a
+   * `timeout` of its own (500 ms): this is the backstop for any store. Also bounds
+   * `requests.store` (the enumeration detector, which lets requests through when its store fails).
+   * @default 2000
+   */
+  storeTimeout?: number | string
+  /**
    * Proxies trusted to report the client address in `X-Forwarded-For`: `false` (the header is
    * ignored; a `config.warning` says so the first time it is seen), a hop count, or CIDR ranges.
    * @default false

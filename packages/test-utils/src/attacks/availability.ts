@@ -1,3 +1,4 @@
+import type { RateLimitStore } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
 import type { AdapterHarness, BodyKind } from '../harness.js'
 import { appRunner, BLOCKED_BODY, call, getRoute, ofType, recordingGuard, SECRET, user } from '../helpers.js'
@@ -95,6 +96,56 @@ export function runAvailabilityAttacks(harness: AdapterHarness): void {
         ])
       },
     )
+
+    describe('a rate-limit store that never answers (a partitioned backend, a store with a bug)', () => {
+      const hanging = (): RateLimitStore & { calls: number } => {
+        const store = {
+          calls: 0,
+          consume: () => {
+            store.calls++
+            return new Promise<never>(() => {})
+          },
+          refund: () => new Promise<never>(() => {}),
+          distinct: () => new Promise<never>(() => {}),
+        }
+        return store
+      }
+
+      it('answers 503 after storeTimeout, never holding the request open, and serves when it fails open', async () => {
+        for (const failOpen of [false, true]) {
+          const store = hanging()
+          const { guard, events } = recordingGuard({
+            rateLimit: { limits: [{ limit: 5, window: '1m' }], store, storeTimeout: 100, failOpen },
+          })
+          await withApp({ leakguard: guard, routes: [getRoute('/x', () => ({ ok: 1 }))] }, async (url) => {
+            const started = Date.now()
+            const answers = await Promise.all([call(`${url}/x`), call(`${url}/x`)])
+            expect(answers.map((res) => res.status)).toEqual(failOpen ? [200, 200] : [503, 503])
+            // Bounded by the timeout, not by the client giving up (generous for a loaded machine).
+            expect(Date.now() - started).toBeLessThan(5000)
+          })
+          expect(store.calls).toBe(2)
+          expect(ofType(await events(), 'ratelimit.store_error')[0]).toMatchObject({
+            failOpen,
+            reason: { code: 'ERR_LG_RATELIMIT_STORE_TIMEOUT' },
+          })
+        }
+      })
+
+      it('lets requests through when the enumeration store never answers (requests.store)', async () => {
+        const { guard } = recordingGuard({
+          requests: { store: hanging() },
+          rateLimit: { limits: [{ limit: 100, window: '1m' }], storeTimeout: 100 },
+          routes: { 'GET /orders/:id': { enumeration: { max: 4, action: 'block', blockFor: '1m' } } },
+        })
+        await withApp(
+          { leakguard: guard, routes: [getRoute('/orders/:id', () => ({ ok: 1 }))] },
+          async (url) => {
+            expect((await call(`${url}/orders/7`)).status).toBe(200)
+          },
+        )
+      })
+    })
 
     it('counts member names, numbers and booleans of an object body against responses.maxBodyBytes', async () => {
       const { guard } = recordingGuard({ responses: { maxBodyBytes: 4096 } })

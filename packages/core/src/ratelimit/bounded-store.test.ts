@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { LeakguardConfigError, LeakguardRateLimitError } from '../errors.js'
+import { createGuard } from '../guard.js'
+import { boundedStore } from './bounded-store.js'
+import { createRateLimiter } from './limiter.js'
+import { MemoryStore } from './memory-store.js'
+import type { RateLimitStore, StoreDecision } from './store.js'
+
+const LIMITS = [{ name: 'l', limit: 1, windowMs: 1000, algorithm: 'sliding-window' }] as never
+const DECISION: StoreDecision = { allowed: true, verdicts: [] }
+
+describe('boundedStore', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('returns MemoryStore as it is, and passes synchronous answers through', () => {
+    const memory = new MemoryStore()
+    expect(boundedStore(memory, 10)).toBe(memory)
+    const sync: RateLimitStore = { consume: () => DECISION }
+    expect(boundedStore(sync, 10).consume('k', LIMITS, 1, 'consume')).toBe(DECISION)
+  })
+
+  it('offers exactly the optional methods the store has', () => {
+    const bare = boundedStore({ consume: () => DECISION }, 10)
+    expect([bare.refund, bare.reset, bare.distinct]).toEqual([undefined, undefined, undefined])
+    const full = boundedStore(
+      {
+        consume: () => DECISION,
+        refund: () => undefined,
+        reset: () => undefined,
+        distinct: () => ({ count: 1, seen: false, resetIn: 5 }),
+      },
+      10,
+    )
+    expect(full.distinct!('k', 'm', 1000, 3)).toEqual({ count: 1, seen: false, resetIn: 5 })
+    expect(typeof full.refund).toBe('function')
+    expect(typeof full.reset).toBe('function')
+  })
+
+  it('rejects a call that does not settle in time with ERR_LG_RATELIMIT_STORE_TIMEOUT, and forwards the rest', async () => {
+    vi.useFakeTimers()
+    const never = new Promise<never>(() => {})
+    const store = boundedStore(
+      {
+        consume: () => never,
+        refund: () => Promise.reject(new Error('down')),
+        reset: () => Promise.resolve(),
+        distinct: () => never,
+      },
+      250,
+    )
+    const consumed = store.consume('k', LIMITS, 1, 'consume') as Promise<StoreDecision>
+    const counted = store.distinct!('k', 'm', 1000, 3) as Promise<unknown>
+    const outcome = Promise.allSettled([consumed, counted])
+    await vi.advanceTimersByTimeAsync(249)
+    await vi.advanceTimersByTimeAsync(1)
+    for (const result of await outcome) {
+      expect(result.status).toBe('rejected')
+      const reason = (result as PromiseRejectedResult).reason
+      expect(reason).toBeInstanceOf(LeakguardRateLimitError)
+      expect(reason.code).toBe('ERR_LG_RATELIMIT_STORE_TIMEOUT')
+    }
+    await expect(store.refund!('k', LIMITS, 1, 0)).rejects.toThrow('down')
+    await expect(store.reset!('k', LIMITS)).resolves.toBeUndefined()
+    // Settled calls leave no timer behind.
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('bounds the guard, the standalone limiter and requests.store; storeTimeout is validated', async () => {
+    const never: RateLimitStore = { consume: () => new Promise<never>(() => {}) }
+    const limiter = createRateLimiter({
+      limits: [{ limit: 1, window: '1s' }],
+      store: never,
+      storeTimeout: '20ms',
+    })
+    await expect(limiter.consume('k')).rejects.toMatchObject({ code: 'ERR_LG_RATELIMIT_STORE_TIMEOUT' })
+    const open = createRateLimiter({
+      limits: [{ limit: 1, window: '1s' }],
+      store: never,
+      storeTimeout: 20,
+      failOpen: true,
+    })
+    await expect(open.consume('k')).resolves.toMatchObject({ allowed: true })
+    const guard = createGuard({
+      rateLimit: { limits: [{ limit: 1, window: '1s' }], store: never, storeTimeout: 20 },
+    })
+    const decision = await guard.checkRequest(guard.startRequest({ method: 'GET', path: '/', native: {} }), {
+      headers: {},
+    })
+    expect(decision).toMatchObject({ allowed: false, status: 503 })
+    for (const storeTimeout of [0, -1, 60_001, '1h', 'soon', Number.NaN]) {
+      expect(() => createGuard({ rateLimit: { storeTimeout } as never })).toThrow(LeakguardConfigError)
+      expect(() => createGuard({ rateLimit: { storeTimeout } as never })).toThrow('rateLimit.storeTimeout')
+    }
+  })
+})
