@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test/seeded-random.js'
 import { LeakguardResponseError } from '../errors.js'
 import { compileAllowlist, EMPTY, KEEP, type ProjectionNode } from './compile.js'
-import { project } from './project.js'
+import { childPath, project } from './project.js'
 
 const limits = { maxDepth: 128, maxPaths: 32 }
 const apply = (paths: string[], value: unknown) => project(value, compileAllowlist(paths, 'allow'), limits)
@@ -225,5 +226,24 @@ describe('plans reused per place', () => {
     const result = project(body, tree, { maxDepth: 32, maxPaths: 32 })
     expect(result.value).toEqual({ items: [{ sku: 'a', price: 1 }, { sku: 'b' }, { sku: 'c' }] })
     expect(result.dropped).toBe(2)
+  })
+})
+
+describe('childPath', () => {
+  it('writes identifiers after a dot and every other name quoted, as the JSONPath pattern decides', () => {
+    const names = ['', 'a', 'A1', '_x', '$y', '1a', 'a-b', 'a b', "it's", 'é', 'a$1_', '9', '_', '$', 'a.b']
+    const random = seededRandom(7)
+    const alphabet = 'aZ_$09-. \'é"\\'
+    for (let i = 0; i < 2000; i++) {
+      let name = ''
+      for (let c = Math.floor(random() * 5); c > 0; c--)
+        name += alphabet[Math.floor(random() * alphabet.length)]
+      names.push(name)
+    }
+    for (const name of names) {
+      const expected = /^[A-Za-z_$][\w$]*$/.test(name) ? `$.${name}` : `$['${name.replaceAll("'", "\\'")}']`
+      expect(childPath('$', name), name).toBe(expected)
+    }
+    expect(childPath('$.a', null)).toBe('$.a[*]')
   })
 })

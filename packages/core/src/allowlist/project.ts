@@ -180,7 +180,6 @@ interface Frame {
   readonly secret: string | null
 }
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
 /** What {@link prepare} returns for values JSON leaves out (undefined, functions, symbols). */
 export const OMIT: unique symbol = Symbol('omit')
 export type Prepared =
@@ -194,7 +193,18 @@ export type Prepared =
 /** `path` with one more segment: `[*]` for array elements, `.name` or `['name']` for members. */
 export function childPath(path: string, key: string | null): string {
   if (key === null) return `${path}[*]`
-  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}['${key.replaceAll("'", "\\'")}']`
+  return isIdentifier(key) ? `${path}.${key}` : `${path}['${key.replaceAll("'", "\\'")}']`
+}
+
+/** `[A-Za-z_$][\w$]*`, without a regular expression (paths are built for every finding). */
+function isIdentifier(key: string): boolean {
+  if (key.length === 0) return false
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36
+    if (!letter && (i === 0 || c < 48 || c > 57)) return false
+  }
+  return true
 }
 
 /**

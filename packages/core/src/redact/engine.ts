@@ -283,9 +283,33 @@ function activeDetectors(
     const spec = (override as { mask?: MaskSpec } | undefined)?.mask ?? detector.mask
     // PCI DSS: a card number shown in part keeps at most its first 6 and last 4 digits.
     const limits = detector.id === 'card' ? { maxKeepStart: 6, maxKeepEnd: 4 } : undefined
-    detectors.push({ detector, mask: compileMask(spec, `${option}.${detector.id}.mask`, hashKey, limits) })
+    detectors.push({
+      detector: uniform(detector),
+      mask: compileMask(spec, `${option}.${detector.id}.mask`, hashKey, limits),
+    })
   }
   return detectors
+}
+
+/**
+ * A detector as an object of one shape, every optional member present: the detection loop reads
+ * each detector's members at the same call sites, where a different shape per detector made every
+ * read a megamorphic lookup.
+ */
+function uniform(detector: Detector): Detector {
+  return {
+    id: detector.id,
+    description: detector.description,
+    set: detector.set,
+    requires: detector.requires,
+    prefilter: detector.prefilter,
+    pattern: detector.pattern,
+    whole: detector.whole,
+    validate: detector.validate,
+    trim: detector.trim,
+    mask: detector.mask,
+    confidence: detector.confidence,
+  }
 }
 
 const candidateTables = new WeakMap<readonly ActiveDetector[], (readonly ActiveDetector[] | undefined)[]>()
