@@ -116,15 +116,18 @@ export class Place {
    * What {@link collect} would make of this place, without building a path: its drops and each
    * child place's key between {@link ENTER} and {@link LEAVE}, in walk order, appended to `out`.
    * Keys are compared by identity; two places with equal signatures collect the same paths.
+   * Stops, returning false, once `out` holds more than `max` items.
    */
-  signature(out: unknown[]): void {
+  signature(out: unknown[], max: number): boolean {
     if (this.drops !== null) for (const key of this.drops) out.push(key)
-    if (this.children === null) return
+    if (out.length > max) return false
+    if (this.children === null) return true
     for (const place of this.children.values()) {
       out.push(ENTER, place.key)
-      place.signature(out)
+      if (!place.signature(out, max)) return false
       out.push(LEAVE)
     }
+    return true
   }
 
   /** Every dropped path below this place, in walk order, at most `max`. */
@@ -227,19 +230,17 @@ export function templateOf(
 
 /** Applies `toJSON` and JSON's conversions to one value, as `JSON.stringify` would. */
 export function prepare(value: unknown, key: string | number): Prepared {
-  // Most containers are plain objects and arrays without toJSON: nothing below applies to them.
-  if (typeof value === 'object' && value !== null) {
-    const proto = Object.getPrototypeOf(value)
-    if (
-      (proto === Object.prototype || proto === Array.prototype || proto === null) &&
-      typeof (value as { toJSON?: unknown }).toJSON !== 'function'
-    ) {
-      return { container: value as Record<string, unknown> | unknown[] }
-    }
-  }
   let v = value
-  if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-    v = (v as { toJSON(key: string): unknown }).toJSON(String(key))
+  if (typeof v === 'object' && v !== null) {
+    // Read once, as JSON.stringify reads it (a getter sees one read).
+    const toJSON = (v as { toJSON?: unknown }).toJSON
+    if (typeof toJSON === 'function') v = toJSON.call(v, String(key))
+    else {
+      // Most containers are plain objects and arrays: nothing below applies to them.
+      const proto = Object.getPrototypeOf(v)
+      if (proto === Object.prototype || proto === Array.prototype || proto === null)
+        return { container: v as Record<string, unknown> | unknown[] }
+    }
   }
   switch (typeof v) {
     case 'string':

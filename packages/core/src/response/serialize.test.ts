@@ -96,6 +96,8 @@ describe('serialize (compiled views)', () => {
       skipped: { u: undefined, f: () => 1, s: Symbol('x') },
       inArray: [undefined, () => 1, Symbol('y'), Number.NaN, Number.POSITIVE_INFINITY, -0],
       custom: { toJSON: (key: string) => ({ key, deep: [1, { a: 'b' }] }) },
+      // Not a BigInt, whatever its tag says: written as the object it is.
+      tagged: { [Symbol.toStringTag]: 'BigInt', n: 1 },
       map: new Map([[1, 2]]),
       buffer: Buffer.from('hi'),
       // biome-ignore lint/suspicious/noSparseArray: a hole, as JSON.stringify writes it
@@ -202,6 +204,9 @@ describe('serialize (compiled views)', () => {
       { users: [{ name: 'b', password: 'p', token: 't' }], extra: 1 },
       { users: [{ name: 'b' }], extra: 1 },
       { users: 'none' },
+      // More distinct drops than a view remembers, twice: written as projection finds them.
+      Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`k${i}`, i])),
+      Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`k${i}`, i])),
     ]
     for (const body of bodies) {
       const written = serialize(body, view, limits)
@@ -211,6 +216,22 @@ describe('serialize (compiled views)', () => {
       const one = { ...limits, maxPaths: 1 }
       expect(serialize(body, view, one).droppedPaths).toEqual(project(body, view.tree, one).droppedPaths)
     }
+  })
+
+  it('reads toJSON once per value, as JSON.stringify does', () => {
+    let reads = 0
+    const value = {
+      a: {
+        get toJSON() {
+          reads++
+          return reads === 1 ? () => ({ v: 'from toJSON' }) : undefined
+        },
+        v: 'plain',
+      },
+    }
+    const written = serialize(value, new CompiledView(KEEP), limits)
+    expect(written.text).toBe(JSON.stringify({ a: { v: 'from toJSON' } }))
+    expect(reads).toBe(1)
   })
 
   it('writes primitive roots and undefined like JSON.stringify', () => {

@@ -143,14 +143,14 @@ export class CompiledView {
    */
   droppedPaths(places: Place, maxPaths: number): DroppedPaths {
     const signature: unknown[] = [maxPaths]
-    places.signature(signature)
+    // Bodies that drop many distinct members are not remembered (the signature holds their names).
+    const short = places.signature(signature, MAX_SIGNATURE)
     const last = this.lastDrops
-    if (last !== undefined && sameItems(last.signature, signature)) return last
+    if (short && last !== undefined && sameItems(last.signature, signature)) return last
     const paths: string[] = []
     const truncated = places.collect(paths, maxPaths)
     const made: DroppedPaths = { signature, paths: Object.freeze(paths), truncated }
-    // Bodies that drop many distinct members are not remembered (the signature holds their names).
-    this.lastDrops = signature.length <= MAX_SIGNATURE ? made : undefined
+    this.lastDrops = short ? made : undefined
     return made
   }
 }
