@@ -199,7 +199,7 @@ export function stringFeatures(
   limit = Number.POSITIVE_INFINITY,
 ): StringFeatures {
   const counts = COUNTS
-  counts.fill(0)
+  for (let k = 0; k < CLASS_COUNT; k++) counts[k] = 0
   let digitRun = 0
   let run = 0
   let gap = 0
