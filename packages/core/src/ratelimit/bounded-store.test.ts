@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LeakguardConfigError, LeakguardRateLimitError } from '../errors.js'
 import { createGuard } from '../guard.js'
@@ -14,11 +15,21 @@ describe('boundedStore', () => {
     vi.useRealTimers()
   })
 
-  it('returns MemoryStore as it is, and passes synchronous answers through', () => {
-    const memory = new MemoryStore()
-    expect(boundedStore(memory, 10)).toBe(memory)
+  it('passes synchronous answers through, and bounds a MemoryStore subclass that answers late', async () => {
     const sync: RateLimitStore = { consume: () => DECISION }
     expect(boundedStore(sync, 10).consume('k', LIMITS, 1, 'consume')).toBe(DECISION)
+    const memory = boundedStore(new MemoryStore(), 10)
+    expect(memory.consume('k', LIMITS, 1, 'consume')).toMatchObject({ allowed: true })
+    class Instrumented extends MemoryStore {
+      override consume(): StoreDecision {
+        return new Promise<never>(() => {}) as never
+      }
+    }
+    await expect(
+      boundedStore(new Instrumented(), 20).consume('k', LIMITS, 1, 'consume'),
+    ).rejects.toMatchObject({
+      code: 'ERR_LG_RATELIMIT_STORE_TIMEOUT',
+    })
   })
 
   it('offers exactly the optional methods the store has', () => {
@@ -65,6 +76,21 @@ describe('boundedStore', () => {
     await expect(store.reset!('k', LIMITS)).resolves.toBeUndefined()
     // Settled calls leave no timer behind.
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('keeps a script alive until its store call times out, rather than letting it exit in silence', () => {
+    // The built package, as a script would use it (pnpm test builds first).
+    const core = new URL('../../dist/index.js', import.meta.url).href
+    const script = `
+      import { createRateLimiter } from ${JSON.stringify(core)}
+      const limiter = createRateLimiter({
+        limits: [{ limit: 1, window: '1s' }],
+        store: { consume: () => new Promise(() => {}) },
+        storeTimeout: 50,
+      })
+      try { await limiter.consume('k') } catch (error) { console.log(error.code) }`
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+    expect(out.trim()).toBe('ERR_LG_RATELIMIT_STORE_TIMEOUT')
   })
 
   it('bounds the guard, the standalone limiter and requests.store; storeTimeout is validated', async () => {

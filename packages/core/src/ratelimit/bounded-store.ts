@@ -1,6 +1,5 @@
 import { LeakguardRateLimitError } from '../errors.js'
 import { durationOption } from '../lib/duration.js'
-import { MemoryStore } from './memory-store.js'
 import type { RateLimitStore } from './store.js'
 
 /** How long a store may take to answer unless `rateLimit.storeTimeout` says otherwise. */
@@ -15,11 +14,10 @@ export function storeTimeoutOption(value: unknown, option: string): number {
  * `store` with every call that returns a promise bounded by `timeoutMs`: past it, the call rejects
  * with `ERR_LG_RATELIMIT_STORE_TIMEOUT` and the caller's outage policy applies, so a store that
  * never answers (a partitioned backend, a bug in a store of your own) cannot hold requests open
- * forever. Synchronous answers pass as they are; `MemoryStore` is returned unwrapped. What a store
+ * forever. Synchronous answers (`MemoryStore`'s) pass as they are, with no timer. What a store
  * does after its timeout (a late charge) is not undone.
  */
 export function boundedStore(store: RateLimitStore, timeoutMs: number): RateLimitStore {
-  if (store instanceof MemoryStore) return store
   const bound = <T>(result: T | Promise<T>): T | Promise<T> =>
     typeof (result as PromiseLike<T> | undefined)?.then === 'function'
       ? withTimeout(result as PromiseLike<T>, timeoutMs)
@@ -45,8 +43,7 @@ function withTimeout<T>(work: PromiseLike<T>, timeoutMs: number): Promise<T> {
         ),
       )
     }, timeoutMs)
-    // A timer must not keep a process alive that has nothing else to do.
-    timer.unref?.()
+    // Not unref()'d: a script whose only work is this call must see it fail, not exit silently.
     Promise.resolve(work).then(
       (value) => {
         clearTimeout(timer)

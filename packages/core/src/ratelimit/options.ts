@@ -102,6 +102,7 @@ export interface RateLimitOptions extends Partial<LimiterOptions> {
    * decides, so a store that never answers cannot hold requests open. `RedisStore` has a
    * `timeout` of its own (500 ms): this is the backstop for any store. Also bounds
    * `requests.store` (the enumeration detector, which lets requests through when its store fails).
+   * The bound is per call: a request making several store calls in a row can wait for each.
    * @default 2000
    */
   storeTimeout?: number | string
