@@ -868,7 +868,11 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     const configured =
       requests.store === undefined
         ? rate?.store
-        : boundedStore(requests.store as RateLimitStore, rate?.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS)
+        : boundedStore(
+            requests.store as RateLimitStore,
+            rate?.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
+            'the enumeration store (requests.store)',
+          )
     const store = typeof configured?.distinct === 'function' ? configured : new MemoryStore()
     if (requests.store === undefined && rate?.store !== undefined && store !== rate.store) {
       guard.warn(

@@ -115,6 +115,20 @@ describe('boundedStore', () => {
       headers: {},
     })
     expect(decision).toMatchObject({ allowed: false, status: 503 })
+    // The enumeration detector's store is named as such when it times out.
+    const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
+    const enumerating = createGuard({
+      requests: { store: { consume: () => DECISION, distinct: () => new Promise<never>(() => {}) } },
+      rateLimit: { storeTimeout: 20 },
+      routes: { 'GET /orders/:id': { enumeration: { max: 4 } } },
+    })
+    const order = enumerating.startRequest({ method: 'GET', path: '/orders/7', native: {} })
+    expect(enumerating.checkRequest(order, { headers: {} })).toMatchObject({ allowed: true })
+    await expect(Promise.resolve(enumerating.checkInput(order, {}))).resolves.toMatchObject({ allowed: true })
+    expect(String(warning.mock.calls[0]?.[0])).toContain(
+      'the enumeration store (requests.store) did not answer',
+    )
+    warning.mockRestore()
     for (const storeTimeout of [0, -1, 60_001, '1h', 'soon', Number.NaN]) {
       expect(() => createGuard({ rateLimit: { storeTimeout } as never })).toThrow(LeakguardConfigError)
       expect(() => createGuard({ rateLimit: { storeTimeout } as never })).toThrow('rateLimit.storeTimeout')

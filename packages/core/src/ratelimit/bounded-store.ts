@@ -17,10 +17,15 @@ export function storeTimeoutOption(value: unknown, option: string): number {
  * forever. Synchronous answers (`MemoryStore`'s) pass as they are, with no timer. What a store
  * does after its timeout (a late charge) is not undone.
  */
-export function boundedStore(store: RateLimitStore, timeoutMs: number): RateLimitStore {
+export function boundedStore(
+  store: RateLimitStore,
+  timeoutMs: number,
+  /** How errors name the store. */
+  name = 'the rate-limit store',
+): RateLimitStore {
   const bound = <T>(result: T | Promise<T>): T | Promise<T> =>
     typeof (result as PromiseLike<T> | undefined)?.then === 'function'
-      ? withTimeout(result as PromiseLike<T>, timeoutMs)
+      ? withTimeout(result as PromiseLike<T>, timeoutMs, name)
       : result
   const wrapped: RateLimitStore = {
     consume: (key, limits, cost, mode) => bound(store.consume(key, limits, cost, mode)),
@@ -33,13 +38,13 @@ export function boundedStore(store: RateLimitStore, timeoutMs: number): RateLimi
   return wrapped
 }
 
-function withTimeout<T>(work: PromiseLike<T>, timeoutMs: number): Promise<T> {
+function withTimeout<T>(work: PromiseLike<T>, timeoutMs: number, name: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(
         new LeakguardRateLimitError(
           'ERR_LG_RATELIMIT_STORE_TIMEOUT',
-          `the rate-limit store did not answer within ${timeoutMs} ms`,
+          `${name} did not answer within ${timeoutMs} ms`,
         ),
       )
     }, timeoutMs)
