@@ -126,6 +126,16 @@ describe('stringFeatures', () => {
       '4111-1111-1111-1111',
       'Prefers delivery after 6pm; gate code is 4471.',
       'x="a%20b\\nc&amp;"',
+      // IBAN starts: two capitals and two digits, read back from the second digit.
+      'GB82',
+      'xGB82y',
+      'GB8',
+      'G8B2',
+      'AB1 2CD',
+      'ab12 AB12',
+      'A1B22',
+      'ＧＢ８２',
+      'Ä GB 82 GB82',
     ]
     for (let i = 0; i < 500; i++) {
       let text = ''

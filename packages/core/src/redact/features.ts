@@ -56,8 +56,13 @@ export function digitGroups(...lengths: number[]): number {
   return lengths.reduce((bits, length) => bits | (1 << Math.min(length, 30)), 0)
 }
 
-/** The last three classes read when a digit follows two capitals and a digit (`GB2` then `9`). */
-const IBAN_SHAPE = (UPPER << 10) | (UPPER << 5) | DIGIT
+/** Whether the digit at `at`, after a digit, ends two capitals and two digits (`GB29`). */
+function ibanStart(text: string, at: number): boolean {
+  const c1 = text.charCodeAt(at - 1)
+  const c2 = text.charCodeAt(at - 2)
+  const c3 = text.charCodeAt(at - 3)
+  return c1 >= 48 && c1 <= 57 && c2 >= 65 && c2 <= 90 && c3 >= 65 && c3 <= 90
+}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -203,7 +208,6 @@ export function stringFeatures(
   let digitRun = 0
   let run = 0
   let gap = 0
-  let shape = 0
   let ibanShape = false
   // The automaton's table holds each next state premultiplied by its width, negated (~) where
   // literals end: one load and one sign test per character on the common path.
@@ -236,23 +240,23 @@ export function stringFeatures(
     }
     counts[kind]!++
     if (kind === DIGIT) {
-      if (shape === IBAN_SHAPE) ibanShape = true
+      // Two capitals and two digits (`GB29`), read back from the second digit.
+      if (!ibanShape && run !== 0 && i >= 3) ibanShape = ibanStart(text, i)
       if (++run > digitRun) digitRun = run
       gap = 0
       group++
-    } else {
+    } else if (run !== 0) {
+      // Just after digits: a group ends, separators may join the next digits to this run. Away
+      // from digits (run 0, so no group open either) there is nothing to track: prose takes no
+      // branch here at each word boundary.
       if (group !== 0) {
         groups |= 1 << (group < 30 ? group : 30)
         group = 0
       }
       if (kind >= SPACE && kind <= DASH) {
         if (++gap > 2) run = 0
-      } else {
-        run = 0
-        gap = 0
-      }
+      } else run = 0
     }
-    shape = ((shape << 5) | kind) & 0x7fff
     if (next >= 0) state = next
     else {
       state = ~next
