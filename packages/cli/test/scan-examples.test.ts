@@ -74,8 +74,10 @@ describe.each(Object.entries(FRAMEWORKS))('leakguard scan against the example sh
     expect(find('shadow-endpoint', 'GET /internal/config')?.severity).toBe('high')
     expect(find('sequential-ids', 'GET /users')?.where).toEqual(['$.data[*].id'])
     // The report names places and detectors, never a value it found, nor the token it was given.
+    // (The target's own address is left out: a random port can read 34111.)
+    const written = text.replaceAll(new URL(report.target).host, '')
     for (const secret of ['4111', 'hunter2', '$2b$', demoToken('2').split('.')[2]!, '@example.com'])
-      expect(text).not.toContain(secret)
+      expect(written).not.toContain(secret)
   })
 
   it('finds nothing above low in the same app with leakguard, and passes the gate', async () => {
