@@ -7,6 +7,7 @@ import type { CompiledRouteAuth } from './auth/route-policy.js'
 import { toAuthError } from './auth/verifier.js'
 import { LeakguardAuthError, type LeakguardRateLimitError } from './errors.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
+import { andThen, isPromise } from './lib/promise.js'
 import { type Charge, type LimiterRun, policyHeader, type RateGate, stateHeader } from './ratelimit/gate.js'
 import { type CompiledLimiter, type RateLimitResult, withoutCharge } from './ratelimit/limiter.js'
 import type { RateLimitRequest } from './ratelimit/options.js'
@@ -138,20 +139,6 @@ interface Dependencies {
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
-
-/**
- * `f(value)`, now if `value` is at hand, once it settles if it is a promise: the request phase
- * stays synchronous (no promise, no microtask) for as long as every store and check it calls is.
- */
-function andThen<T, U>(value: T | Promise<T>, f: (settled: T) => U | Promise<U>): U | Promise<U> {
-  // A thenable that is not a native promise is adopted as one: what comes out is either a value or
-  // a native promise.
-  return isPromise(value) ? Promise.resolve(value).then(f) : f(value)
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T>)?.then === 'function'
-}
 
 /** The request phase of a guard: token verification and rate limits, before the handler. */
 export function createRequestPhase(deps: Dependencies) {

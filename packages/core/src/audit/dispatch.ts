@@ -1,4 +1,5 @@
 import { isoNow } from '../lib/clock.js'
+import { isPromise } from '../lib/promise.js'
 import type { LeakguardEvent, LeakguardEventType, Severity } from './events.js'
 
 /**
@@ -81,7 +82,7 @@ export function createDispatcher(options: DispatchOptions): AuditDispatcher {
     sinks.forEach((sink, i) => {
       try {
         const result = sink.write(event, captured[i])
-        if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+        if (isPromise(result)) {
           const settled = Promise.resolve(result).then(undefined, report)
           pending.add(settled)
           void settled.finally(() => pending.delete(settled))

@@ -1,4 +1,5 @@
 import { LeakguardAuthError } from '../errors.js'
+import { isPromise } from '../lib/promise.js'
 import { describe, fail, isPlainObject, oneOf } from '../lib/validate.js'
 import { extractBearer, type RequestHeaders } from './bearer.js'
 import type { AuthOptions } from './options.js'
@@ -40,10 +41,6 @@ export interface AuthGate {
 
 // A quoted-string without quotes or backslashes (RFC 9110 §5.6.4), so it needs no escaping.
 const REALM = /^[\x20\x21\x23-\x5B\x5D-\x7E]+$/
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T>)?.then === 'function'
-}
 
 /** Validates the guard's `auth` options. @throws LeakguardConfigError */
 export function compileAuthGate(options: AuthOptions, option: string): AuthGate {

@@ -1,5 +1,6 @@
 import { LeakguardRateLimitError } from '../errors.js'
 import { durationOption } from '../lib/duration.js'
+import { isPromise } from '../lib/promise.js'
 import type { RateLimitStore } from './store.js'
 
 /** How long a store may take to answer unless `rateLimit.storeTimeout` says otherwise. */
@@ -24,9 +25,7 @@ export function boundedStore(
   name = 'the rate-limit store',
 ): RateLimitStore {
   const bound = <T>(result: T | Promise<T>): T | Promise<T> =>
-    typeof (result as PromiseLike<T> | undefined)?.then === 'function'
-      ? withTimeout(result as PromiseLike<T>, timeoutMs, name)
-      : result
+    isPromise(result) ? withTimeout(result, timeoutMs, name) : result
   const wrapped: RateLimitStore = {
     consume: (key, limits, cost, mode) => bound(store.consume(key, limits, cost, mode)),
   }

@@ -1,4 +1,5 @@
 import { LeakguardRateLimitError } from '../errors.js'
+import { isPromise } from '../lib/promise.js'
 import { describe, fail, integerOption, isPlainObject, objectOption } from '../lib/validate.js'
 import { boundedStore, storeTimeoutOption } from './bounded-store.js'
 import { type ClientAddressResolver, clientAddressResolver } from './client-ip.js'
@@ -204,7 +205,7 @@ export function compileRateGate(options: unknown, option: string): RateGate {
         // then cannot all pass a check made before any of them has failed. A synchronous store
         // (MemoryStore) is answered without a promise.
         const pending = store.consume(key, limiter.limits, cost, 'consume')
-        if (typeof (pending as PromiseLike<StoreDecision>)?.then === 'function') {
+        if (isPromise(pending)) {
           return Promise.resolve(pending).then((decision) => {
             try {
               return settle(decision)

@@ -1,6 +1,7 @@
 import { createHash, hash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { type Duration, durationOption } from '../lib/duration.js'
+import { isPromise } from '../lib/promise.js'
 import { describe, fail, integerOption, isPlainObject, objectOption, oneOf } from '../lib/validate.js'
 import type { DistinctResult, RateLimitStore } from '../ratelimit/store.js'
 
@@ -135,10 +136,6 @@ const digest: (value: string) => string =
   typeof hash === 'function'
     ? (value) => hash('sha256', value, 'base64url').slice(0, 22)
     : (value) => createHash('sha256').update(value).digest('base64url').slice(0, 22)
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T>)?.then === 'function'
-}
 
 /** Counts of one client on one route for the miss-ratio detector (per process). */
 interface MissWindow {

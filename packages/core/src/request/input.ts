@@ -3,6 +3,7 @@ import type { LeakguardEventMap, MemberPaths, Outcome, Severity } from '../audit
 import type { Principal } from '../auth/principal.js'
 import { LeakguardRequestError } from '../errors.js'
 import { type ProblemDocument, problemBody } from '../http/problem.js'
+import { isPromise } from '../lib/promise.js'
 import { type InputRejection as RejectedRequest, rejection } from '../request-phase.js'
 import { paramsOf, type RoutePattern } from '../routes/pattern.js'
 import { type CompiledRouteOptions, mergeRouteOptions, selectView } from '../routes/policy.js'
@@ -99,10 +100,6 @@ interface Dependencies {
   readonly enumeration: () => EnumerationDetector
   /** Reports a store failure of the detector (the request goes on). */
   readonly detectorFailed: (context: InputContext, error: unknown) => void
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T>)?.then === 'function'
 }
 
 /** Whether a route has anything for the input phase to do. */
