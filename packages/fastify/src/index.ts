@@ -55,12 +55,51 @@ function guardFrom(options: LeakguardOptions): Guard<FastifyRequest> {
  * itself when no route matched (the not-found handler).
  */
 function routedPath(request: FastifyRequest): string {
-  const pattern = request.routeOptions.url
+  const pattern = routeOf(request).config?.url
   if (pattern === undefined) return request.url
   const q = request.url.indexOf('?')
   const query = q === -1 ? '' : request.url.slice(q)
   const build = builderOf(pattern)
   return `${typeof build === 'string' ? build : build((request.params ?? {}) as Record<string, unknown>)}${query}`
+}
+
+/** What leakguard reads of the route Fastify matched for a request. */
+interface MatchedRoute {
+  /** The route's config, with Fastify's `url` (the pattern) and `leakguard` (route options). */
+  readonly config?: { readonly url?: string; readonly leakguard?: LeakguardRouteOptions }
+  readonly schema?: { readonly response?: unknown }
+}
+
+/**
+ * Fastify's slot of a request's route context (`fastify.context`), found by its description once;
+ * `null` when a Fastify version names it otherwise.
+ */
+let routeSlot: symbol | null | undefined
+
+/**
+ * The route Fastify matched for `request`, read live (a `reply.callNotFound()` moves the request
+ * to the not-found route). `request.routeOptions` says the same but is a getter that builds a
+ * twelve-member object on every read (and asks the server about its constraint strategies):
+ * about 0.3 us each, five or six reads per request. Read from the route context Fastify keeps on
+ * the request when it is found there, through `routeOptions` otherwise.
+ */
+function routeOf(request: FastifyRequest): MatchedRoute {
+  if (routeSlot === undefined) {
+    const found = Object.getOwnPropertySymbols(request).find(
+      (symbol) => symbol.description === 'fastify.context',
+    )
+    routeSlot = found ?? null
+  }
+  const context =
+    routeSlot === null
+      ? undefined
+      : (request as unknown as Record<symbol, MatchedRoute | undefined>)[routeSlot]
+  if (context !== undefined && typeof context === 'object') return context
+  const options = request.routeOptions
+  return {
+    config: options.config as MatchedRoute['config'],
+    schema: options.schema as MatchedRoute['schema'],
+  }
 }
 
 type PathBuilder = string | ((params: Record<string, unknown>) => string)
@@ -170,7 +209,7 @@ function writesLast(reply: FastifyReply): boolean {
  * serializer drops and coerces members: leakguard then filters the object and lets it write).
  */
 function usesDefaultSerializer(request: FastifyRequest, reply: FastifyReply): boolean {
-  if (request.routeOptions.schema?.response !== undefined) return false
+  if (routeOf(request).schema?.response !== undefined) return false
   if (serializerSlots === undefined) serializerSlots = findSerializerSlots(reply)
   const found = serializerSlots
   if (found === null || found === undefined) return false
@@ -328,7 +367,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       query: request.query,
       params: request.params as Record<string, string> | undefined,
       routeOptions,
-      route: request.routeOptions.url,
+      route: routeOf(request).config?.url,
     })
     if (decision instanceof Promise) decision.then(apply).catch(next)
     else apply(decision)
@@ -362,7 +401,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
 
   /** Route-level options, compiled at onRoute unless the route was added before the plugin. */
   const routeOptionsOf = (request: FastifyRequest): CompiledRouteOptions | undefined => {
-    const routeOptions = request.routeOptions.config?.leakguard
+    const routeOptions = routeOf(request).config?.leakguard
     return routeOptions === undefined ? undefined : compiledFor(routeOptions, 'config.leakguard')
   }
 
