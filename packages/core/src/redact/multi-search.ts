@@ -43,7 +43,8 @@ export class MultiSearch {
   search(text: string, hits: number[]): void {
     const { m, shift, buckets, lower } = this
     let i = m - 1
-    while (i < text.length) {
+    const length = text.length
+    while (i < length) {
       const h = block(text, i)
       const s = shift[h]!
       if (s > 0) {
@@ -53,7 +54,7 @@ export class MultiSearch {
       const start = i - m + 1
       for (const index of buckets.get(h)!) {
         const literal = lower[index]!
-        if (start + literal.length <= text.length && sameIgnoringCase(text, start, literal))
+        if (start + literal.length <= length && sameIgnoringCase(text, start, literal))
           hits.push(index, start)
       }
       i++

@@ -112,7 +112,8 @@ export class LiteralAutomaton {
     let state = from === 0 ? 0 : this.resumeState
     let found = 0
     let i = from
-    for (; i < text.length; i++) {
+    const length = text.length
+    for (; i < length; i++) {
       const code = text.charCodeAt(i)
       const next = step[state + (code < 128 ? classes[code]! : 0)]!
       if (next >= 0) {
