@@ -1,4 +1,5 @@
 import { LeakguardResponseError } from '../errors.js'
+import { keepShape } from '../lib/kept-shapes.js'
 import { KEEP, type ProjectionNode } from './compile.js'
 
 /** Returned by a hook to drop the member (or array element) instead of outputting it. */
@@ -294,6 +295,32 @@ function segment(frame: Frame, path: string, concrete: boolean): string {
  * The template path of the member being processed. Container templates are kept on their frames,
  * so a response with many findings builds each prefix once, not once per finding.
  */
+/**
+ * The path of the member a projection is at, read from its stack of frames. A class, not an object
+ * of closures: a closure per walk would be a call target per walk, which V8 may embed in optimized
+ * code and discard with it (see lib/kept-shapes.ts).
+ */
+class StackPath implements PathRef {
+  constructor(private readonly stack: readonly Frame[]) {}
+
+  template(): string {
+    return templatePath(this.stack)
+  }
+
+  concrete(): string {
+    return buildPath(this.stack, true)
+  }
+
+  keys(): string[] {
+    const out: string[] = []
+    for (const frame of this.stack) if (frame.keys !== null) out.push(frame.keys[frame.i - 1]!)
+    return out
+  }
+}
+
+// One instance with no data keeps the class's map alive (see lib/kept-shapes.ts).
+keepShape(new StackPath([]))
+
 function templatePath(stack: readonly Frame[]): string {
   let from = stack.length - 1
   while (from > 0 && stack[from]!.base === undefined) from--
@@ -444,15 +471,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
   // Output objects holding a masked member name, where collisions must be checked.
   const maskedNames = new WeakSet<object>()
   // The member being processed: the top frame's last key (objects) or index (arrays).
-  const pathRef: PathRef = {
-    template: () => templatePath(stack),
-    concrete: () => buildPath(stack, true),
-    keys: () => {
-      const out: string[] = []
-      for (const frame of stack) if (frame.keys !== null) out.push(frame.keys[frame.i - 1]!)
-      return out
-    },
-  }
+  const pathRef = new StackPath(stack)
 
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!

@@ -1,6 +1,7 @@
 import { KEEP } from '../allowlist/compile.js'
 import { type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
+import { keepShape } from '../lib/kept-shapes.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
@@ -165,6 +166,8 @@ export interface Redactor {
   readonly keyNameMask: CompiledMask | null
   /** The member-name rule: whether a name says its value is secret. */
   readonly keyNameMatcher: (key: string) => boolean
+  /** The member-name rule as text assignments use it: tokens pass on routes that issue them. */
+  readonly secretName: (name: string) => boolean
   readonly errorHygiene: boolean
   readonly nestedJson: boolean
   readonly hashKey: Buffer | undefined
@@ -237,6 +240,7 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
     rules: compileRules(raw.rules, `${option}.rules`, hashKey),
     keyNameMask,
     keyNameMatcher,
+    secretName: keyNameMatcher,
     errorHygiene: booleanOption(raw.errorHygiene, `${option}.errorHygiene`, true),
     nestedJson: booleanOption(raw.nestedJson, `${option}.nestedJson`, true),
     hashKey,
@@ -258,6 +262,7 @@ export function issuedTokensRedactor(base: Redactor, claims: readonly string[] |
     cleanKeys: new Set(),
     masks: new Map(),
     passesIssuedTokens: true,
+    secretName: (name) => base.keyNameMatcher(name) && !isTokenKey(name),
     issuedTokenClaims: claims === undefined ? null : new Set(claims),
   }
 }
@@ -526,6 +531,8 @@ interface Summary {
   fingerprints?: Set<string>
 }
 
+let sessionShapeKept = false
+
 /** Redaction of one response (or one `redact()`/`scan()` call): applies masks and records findings. */
 export class RedactionSession {
   // A session is made per response and per `redact()` call, most of which find nothing: its
@@ -556,25 +563,42 @@ export class RedactionSession {
   }
 
   /** Called by the known-secret search for each canary it finds. */
-  readonly addCanary = (id: string): void => {
+  addCanary(id: string): void {
     this.canarySet ??= new Set()
     this.canarySet.add(id)
   }
   private nestedDepth = 0
   private prefix = ''
 
+  /** Apply error hygiene (4xx/5xx bodies). */
+  private readonly hygiene: boolean
+  private readonly requestId: string
+  /** Keep every finding with its span (`scan()`); otherwise only summaries. */
+  private readonly detailed: boolean
+  /** Turns a found value into a fingerprint for events (HMAC), if configured. */
+  private readonly fingerprint: ((value: string) => string) | undefined
+
   constructor(
     private readonly redactor: Redactor,
-    private readonly options: {
-      /** Apply error hygiene (4xx/5xx bodies). */
+    options: {
       readonly hygiene: boolean
       readonly requestId: string
-      /** Keep every finding with its span (`scan()`); otherwise only summaries. */
       readonly detailed: boolean
-      /** Turns a found value into a fingerprint for events (HMAC), if configured. */
       readonly fingerprint?: ((value: string) => string) | undefined
     },
-  ) {}
+  ) {
+    // Copied into the session's own fields: the options object is made per response, and its
+    // shape would die with it (see lib/kept-shapes.ts).
+    this.hygiene = options.hygiene
+    this.requestId = options.requestId
+    this.detailed = options.detailed
+    this.fingerprint = options.fingerprint
+    // One session with no response data keeps the sessions' map alive (see lib/kept-shapes.ts).
+    if (!sessionShapeKept) {
+      sessionShapeKept = true
+      keepShape(new RedactionSession(redactor, { hygiene: false, requestId: '', detailed: false }))
+    }
+  }
 
   private record(
     at: PathRef | null,
@@ -606,12 +630,12 @@ export class RedactionSession {
     if (last !== summary) this.lastSummary.set(detector, summary)
     if (verified) summary.confidence = 'high'
     summary.count++
-    const fingerprint = this.options.fingerprint
+    const fingerprint = this.fingerprint
     if (fingerprint !== undefined) {
       summary.fingerprints ??= new Set()
       if (summary.fingerprints.size < MAX_FINGERPRINTS) summary.fingerprints.add(fingerprint(value))
     }
-    if (this.options.detailed) {
+    if (this.detailed) {
       this.findings.push({ path: this.prefix + (at === null ? '$' : at.concrete()), detector, start, end })
     }
   }
@@ -625,10 +649,6 @@ export class RedactionSession {
     if (known === undefined) this.degradedMap.set(id, { path, reason, count: 1 })
     else known.count++
   }
-
-  /** The member-name rule as text assignments use it: tokens pass on routes that issue them. */
-  private readonly secretName = (name: string): boolean =>
-    this.redactor.keyNameMatcher(name) && !(this.redactor.passesIssuedTokens && isTokenKey(name))
 
   /** What compiled member facts are valid for: the redactor (see {@link memberFacts}). */
   get scope(): object {
@@ -668,11 +688,12 @@ export class RedactionSession {
   readonly describesSecret = describesSecret
 
   /** A container under a member named like a secret is secret whole (tokens pass where issued). */
-  readonly secretMember = (key: string): boolean =>
-    this.redactor.keyNameMask !== null && this.secretName(key) && !this.nameIsSecret(key)
+  secretMember(key: string): boolean {
+    return this.redactor.keyNameMask !== null && this.redactor.secretName(key) && !this.nameIsSecret(key)
+  }
 
   /** The hook the projection walk calls for every primitive it keeps. */
-  readonly value = (value: string | number | boolean | null, key: string | null, at: PathRef): unknown => {
+  value(value: string | number | boolean | null, key: string | null, at: PathRef): unknown {
     const redactor = this.redactor
     if (key !== null && (typeof value === 'string' || typeof value === 'number') && value !== '') {
       if (
@@ -708,7 +729,7 @@ export class RedactionSession {
   }
 
   /** The hook for member names: a name that is itself a secret (an email used as a key) is masked. */
-  readonly key = (key: string, at: PathRef): string => {
+  key(key: string, at: PathRef): string {
     if (key.length < 6) return key
     const clean = this.redactor.cleanKeys
     if (clean.has(key)) return key
@@ -722,11 +743,11 @@ export class RedactionSession {
   /** Redacts one string; `REMOVE` when a `remove` mask covers all of it. */
   string(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE {
     const redactor = this.redactor
-    if (this.options.hygiene && text.length > 8) {
+    if (this.hygiene && text.length > 8) {
       const kind = internalDetail(text)
       if (kind !== null) {
         this.record(at, `error-hygiene:${kind}`, 0, text.length, text)
-        return genericErrorMessage(this.options.requestId)
+        return genericErrorMessage(this.requestId)
       }
     }
     const first = text.charCodeAt(0)
@@ -741,7 +762,7 @@ export class RedactionSession {
     // JSON members written inside other text (a log line quoting a body): member-name rules apply.
     // (The features pass counted quotes, fullwidth ones folded, when it ran: none, no members.)
     if (redactor.keyNameMask !== null && text.length >= 8 && this.quotes !== 0 && text.includes('":')) {
-      const members = flaggedMemberValues(text, this.secretName, 'key-name', MAX_PAIRS_PER_STRING)
+      const members = flaggedMemberValues(text, this.redactor.secretName, 'key-name', MAX_PAIRS_PER_STRING)
       if (members.exhausted === true) this.degrade(at, 'text-too-dense')
       const flagged: (Span | MemberValueSpan)[] = members
       if (flagged.length > 0) {
@@ -808,7 +829,7 @@ export class RedactionSession {
     const spans: (Span | MemberValueSpan)[] =
       this.redactor.keyNameMask === null
         ? []
-        : flaggedMemberValues(text, this.secretName, 'key-name', MAX_PAIRS_PER_STRING)
+        : flaggedMemberValues(text, this.redactor.secretName, 'key-name', MAX_PAIRS_PER_STRING)
     if ((spans as { exhausted?: boolean }).exhausted === true) this.degrade(at, 'text-too-dense')
     for (const span of this.spans(text, key, at)) spans.push(span)
     return this.masked(this.scanned, resolveOverlaps(spans), key, at)
@@ -888,7 +909,7 @@ export class RedactionSession {
     // The application's own secrets: in any string long enough, whatever its shape.
     if (redactor.knownSecrets !== null && original.length >= redactor.knownSecrets.minLength) {
       if (KNOWN_SPANS.length !== 0) KNOWN_SPANS.length = 0
-      redactor.knownSecrets.collect(original, KNOWN_SPANS, this.addCanary)
+      redactor.knownSecrets.collect(original, KNOWN_SPANS, this)
       if (KNOWN_SPANS.length > 0) found = [...KNOWN_SPANS]
     }
     // The shortest thing any detector finds is an email such as a@b.io.
@@ -966,7 +987,7 @@ export class RedactionSession {
             unescaped,
             key,
             LITERAL_SPANS,
-            this.secretName,
+            this.redactor.secretName,
             MAX_PAIRS_PER_STRING,
             taken,
             FUSED_HITS,
@@ -974,7 +995,7 @@ export class RedactionSession {
           let exhausted = scan.exhausted
           // ...and, when it has escapes, with them blanked (a token after %3D, escaped quotes).
           if (text !== unescaped) {
-            scan.collect(text, key, LITERAL_SPANS, this.secretName, MAX_PAIRS_PER_STRING, taken)
+            scan.collect(text, key, LITERAL_SPANS, this.redactor.secretName, MAX_PAIRS_PER_STRING, taken)
             exhausted ||= scan.exhausted
           }
           if (exhausted) this.degrade(at, 'text-too-dense')

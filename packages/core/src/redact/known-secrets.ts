@@ -160,7 +160,7 @@ export class KnownSecrets {
   }
 
   /** Appends every occurrence in `text` to `found`, as {@link KNOWN_SECRET_ID} or {@link CANARY_ID} spans. */
-  collect(text: string, found: Span[], onCanary: ((id: string) => void) | undefined): void {
+  collect(text: string, found: Span[], canaries: { addCanary(id: string): void } | undefined): void {
     if (text.length < this.minLength) return
     const hits = HITS
     if (hits.length !== 0) hits.length = 0
@@ -172,7 +172,7 @@ export class KnownSecrets {
       const exact = this.exact[literal]!
       if (exact !== null && !text.startsWith(exact, at)) continue
       const owner = this.owners[literal]!
-      if (owner.canary) onCanary?.(owner.id)
+      if (owner.canary) canaries?.addCanary(owner.id)
       let end = at + this.lower[literal]!.length
       // The padding of a base64 form goes with it.
       while (

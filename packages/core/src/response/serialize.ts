@@ -14,6 +14,7 @@ import {
   sizeError,
   templateOf,
 } from '../allowlist/project.js'
+import { keepShape } from '../lib/kept-shapes.js'
 
 /**
  * What a member name asks of the serializer, per redactor: `NAME` when the name itself must be
@@ -197,7 +198,7 @@ export function serialize(
 /** Elements of an array joined into one flat string at a time (see {@link Writer.array}). */
 const CHUNK = 256
 
-class Writer {
+class Writer implements PathRef {
   private readonly hooks: SerializeHooks | undefined
   private readonly maxDepth: number
   private readonly maxBytes: number
@@ -214,7 +215,6 @@ class Writer {
   private readonly indexAt: number[] = []
   private readonly containers: object[] = []
   private depth = 0
-  private readonly at: PathRef
   /**
    * The name of the secret member being written below (see {@link MEMBER_SECRET}): every primitive
    * is redacted as its value; `null` outside one.
@@ -226,17 +226,22 @@ class Writer {
     this.maxDepth = options.maxDepth
     this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
     this.maxPaths = options.maxPaths
-    const keyAt = this.keyAt
-    const indexAt = this.indexAt
-    this.at = {
-      template: () => this.template(),
-      concrete: () => templateOf(keyAt, this.depth, true, indexAt),
-      keys: () => {
-        const out: string[] = []
-        for (let d = 0; d < this.depth; d++) if (keyAt[d] !== null) out.push(keyAt[d]!)
-        return out
-      },
-    }
+  }
+
+  // The writer is the path of the member it is writing (PathRef), with methods of its class: a
+  // closure per writer would be a call target per response, which V8 may embed in optimized code
+  // and discard with it (see lib/kept-shapes.ts).
+
+  /** Concrete JSONPath of the member being written. */
+  concrete(): string {
+    return templateOf(this.keyAt, this.depth, true, this.indexAt)
+  }
+
+  /** Member names from the root to the member being written, array levels left out. */
+  keys(): string[] {
+    const out: string[] = []
+    for (let d = 0; d < this.depth; d++) if (this.keyAt[d] !== null) out.push(this.keyAt[d]!)
+    return out
   }
 
   /** Template paths of each level, reused while the names above stay the same (findings repeat by row). */
@@ -244,7 +249,8 @@ class Writer {
   private readonly templateKeys: (string | null)[] = []
   private templateDepth = 0
 
-  private template(): string {
+  /** Templated JSONPath of the member being written. */
+  template(): string {
     const depth = this.depth
     const limit = Math.min(this.templateDepth, depth)
     let d = 0
@@ -267,7 +273,7 @@ class Writer {
       text = this.container(top.container, tree, tree.keep ? null : this.places, view.root, 0)
     } else if (tree.keep) {
       const hooks = this.hooks
-      const out = hooks === undefined ? top : hooks.value(top, null, this.at)
+      const out = hooks === undefined ? top : hooks.value(top, null, this)
       text = out === REMOVE ? 'null' : primitive(out)
     } else {
       this.dropped++
@@ -350,7 +356,7 @@ class Writer {
       else if (typeof raw === 'string' && child.keep) {
         if (hooks === undefined) piece = this.quote(raw)
         else {
-          const masked = hooks.value(raw, this.secret, this.at)
+          const masked = hooks.value(raw, this.secret, this)
           if (masked === REMOVE) continue
           piece = this.written(masked)
         }
@@ -360,7 +366,7 @@ class Writer {
         else if (typeof prepared === 'object' && prepared !== null) {
           piece = this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
         } else if (child.keep) {
-          const masked = hooks === undefined ? prepared : hooks.value(prepared, this.secret, this.at)
+          const masked = hooks === undefined ? prepared : hooks.value(prepared, this.secret, this)
           if (masked === REMOVE) continue
           piece = this.written(masked)
         } else {
@@ -434,7 +440,7 @@ class Writer {
         continue
       }
       this.indexAt[d] = i
-      const masked = hooks.value(raw, null, this.at)
+      const masked = hooks.value(raw, null, this)
       if (masked === raw && out === undefined) continue
       out ??= src.slice(0, i).map((value) => JSON.stringify(value))
       if (masked !== REMOVE) out.push(typeof masked === 'string' ? quote(masked) : primitive(masked))
@@ -501,10 +507,10 @@ class Writer {
           hooks === undefined
             ? raw
             : this.secret !== null && !hooks.describesSecret(key)
-              ? hooks.value(raw, this.secret, this.at)
+              ? hooks.value(raw, this.secret, this)
               : (bits & MEMBER_VALUE) === 0 && raw !== ''
-                ? hooks.string(raw, key, this.at)
-                : hooks.value(raw, key, this.at)
+                ? hooks.string(raw, key, this)
+                : hooks.value(raw, key, this)
         if (value === REMOVE) continue
         if (
           names === undefined &&
@@ -554,7 +560,7 @@ class Writer {
               : hooks.value(
                   prepared,
                   this.secret !== null && !hooks.describesSecret(key) ? this.secret : key,
-                  this.at,
+                  this,
                 )
           if (value === REMOVE) continue
           piece = this.written(value)
@@ -587,7 +593,7 @@ class Writer {
 
   /** The output name of a member whose name may itself be a secret: read, masked, kept unique. */
   private name(plan: Plan, p: number, key: string, bits: number, names: Set<string>): string {
-    const changed = (bits & MEMBER_NAME) === 0 ? key : this.hooks!.key(key, this.at)
+    const changed = (bits & MEMBER_NAME) === 0 ? key : this.hooks!.key(key, this)
     let unique = changed
     for (let n = 2; names.has(unique); n++) unique = `${changed}#${n}`
     names.add(unique)
@@ -622,6 +628,10 @@ class Writer {
     if (place !== null) place.addDrop(key)
   }
 }
+
+// One writer with no response data keeps the writers' map (and their places') alive: see
+// lib/kept-shapes.ts.
+keepShape(new Writer({ maxDepth: 0, maxPaths: 0 }))
 
 /**
  * A string as JSON text. Strings with nothing to escape (most of them) are quoted as they are,
