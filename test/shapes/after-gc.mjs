@@ -15,7 +15,9 @@ const users = Array.from({ length: 200 }, (_, i) => ({
 const body = { data: users, total: users.length }
 const text = JSON.stringify(body)
 const open = createGuard()
-const listed = createGuard({ routes: { 'GET /users': { allow: ['$.data[*].id', '$.data[*].name', '$.total'] } } })
+const listed = createGuard({
+  routes: { 'GET /users': { allow: ['$.data[*].id', '$.data[*].name', '$.total'] } },
+})
 const redactor = createRedactor()
 const context = (guard) => guard.startRequest({ method: 'GET', path: '/users', native: {} })
 const flows = [
