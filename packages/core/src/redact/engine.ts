@@ -593,10 +593,12 @@ export class RedactionSession {
     this.requestId = options.requestId
     this.detailed = options.detailed
     this.fingerprint = options.fingerprint
-    // One session with no response data keeps the sessions' map alive (see lib/kept-shapes.ts).
+    // One session with no response data keeps the sessions' map alive (see lib/kept-shapes.ts),
+    // with a redactor of its own: the app's (its known secrets) must not be kept past its guard.
     if (!sessionShapeKept) {
       sessionShapeKept = true
-      keepShape(new RedactionSession(redactor, { hygiene: false, requestId: '', detailed: false }))
+      const neutral = compileRedactor({ detectors: 'none', keyNames: false, knownSecrets: false }, 'redact')
+      keepShape(new RedactionSession(neutral, { hygiene: false, requestId: '', detailed: false }))
     }
   }
 
