@@ -35,7 +35,8 @@ function looksLikeName(name: string): boolean {
   let digits = 0
   let segment = 0
   let segmentDigits = 0
-  for (let i = 0; i < name.length; i++) {
+  const length = name.length
+  for (let i = 0; i < length; i++) {
     const code = name.charCodeAt(i)
     const digit = code >= 48 && code <= 57
     if (digit && ++digits >= 6) return false

@@ -16,7 +16,8 @@ export function isPlaceholder(body: string): boolean {
   let run = 0
   let ascending = 0
   let previous = -1
-  for (let i = 0; i < body.length; i++) {
+  const length = body.length
+  for (let i = 0; i < length; i++) {
     const c = body.charCodeAt(i)
     if (c === previous) {
       if (++run >= 7 && isFiller(c)) return true
@@ -52,7 +53,7 @@ export function isPlaceholder(body: string): boolean {
       distinct++
     }
   }
-  return body.length >= 10 && distinct < 5
+  return length >= 10 && distinct < 5
 }
 
 /** Characters people type to fill a placeholder: x, X, a, A, digits, `*`. */
