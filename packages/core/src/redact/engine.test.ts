@@ -176,6 +176,32 @@ describe('custom rules', () => {
     })
   })
 
+  it('reads member names again at each path when a function rule may decide by path', () => {
+    // Member names found clean are remembered; a rule that looks at the path must still see the
+    // same name under another path (on both ways a body is written: compiled view and projection).
+    const rules = [
+      {
+        id: 'third-row-name',
+        match: (text: string, context: { path: string }) =>
+          context.path.includes('[2]') && text === 'routingNumber',
+      },
+    ]
+    const body = { rows: [{ routingNumber: 'a' }, { routingNumber: 'b' }, { routingNumber: 'c' }] }
+    const expected = {
+      rows: [{ routingNumber: 'a' }, { routingNumber: 'b' }, { '[REDACTED:third-row-name]': 'c' }],
+    }
+    const redactor = createRedactor({ rules, keyNames: false })
+    expect(redactor.redact(body)).toEqual(expected)
+    expect(redactor.redact(body)).toEqual(expected)
+    const guard = createGuard({ redact: { rules, keyNames: false } })
+    for (let i = 0; i < 2; i++) {
+      const context = guard.startRequest({ method: 'GET', path: '/rows', native: undefined })
+      expect(JSON.parse(guard.serializeResponse(context, { status: 200, body }).payload as string)).toEqual(
+        expected,
+      )
+    }
+  })
+
   it('refuses malformed rules with the rule named', () => {
     expect(configError(() => createRedactor({ rules: [{ id: 'a', pattern: '(' }] })).option).toBe(
       'redact.rules[0].pattern',

@@ -737,8 +737,11 @@ export class RedactionSession {
     if (clean.has(key)) return key
     const before = this.total
     const out = this.string(key, null, at)
-    // Member names repeat on every row: remember the clean ones (bounded), never the secrets.
-    if (this.total === before && clean.size < 4096) clean.add(key)
+    // Member names repeat on every row: remember the clean ones (bounded), never the secrets. A
+    // function rule may decide by path (`match(text, { path })`): a name clean at one path is then
+    // read again at the next.
+    if (this.total === before && clean.size < 4096 && this.redactor.rules.functions.length === 0)
+      clean.add(key)
     return out === REMOVE ? '[REDACTED]' : (out as string)
   }
 
