@@ -362,6 +362,10 @@ describe('serialize (compiled views)', () => {
     const strings = Array.from({ length: 20 }, (_, i) => `item ${i}`)
     const mixed = [...strings, 1, -0, Number.NaN, true, null, 'ada@example.com', '4111 1111 1111 1111', 'x']
     const removeEmails: RedactOptions = { overrides: { email: { mask: 'remove' } } }
+    // A mask whose output needs escaping: only strings known plain are quoted without a scan.
+    const quotingMask: RedactOptions = {
+      overrides: { email: { mask: (match: string) => `"${match}"\\\n\u0001` } },
+    }
     for (const value of [{ list: strings }, { list: mixed }, { list: [...mixed].reverse() }, mixed]) {
       for (const tree of [
         KEEP,
@@ -371,6 +375,7 @@ describe('serialize (compiled views)', () => {
         expectSame(value, tree)
         expectSame(value, tree, {})
         expectSame(value, tree, removeEmails)
+        expectSame(value, tree, quotingMask)
       }
     }
   })

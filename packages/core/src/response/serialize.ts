@@ -446,7 +446,10 @@ class Writer implements PathRef {
       const masked = hooks.value(raw, null, this)
       if (masked === raw && out === undefined) continue
       out ??= src.slice(0, i).map((value) => JSON.stringify(value))
-      if (masked !== REMOVE) out.push(typeof masked === 'string' ? quote(masked) : primitive(masked))
+      if (masked === REMOVE) continue
+      // A masked string the detectors know is plain is quoted without another scan.
+      if (typeof masked === 'string') out.push(hooks.plainJson(masked) ? `"${masked}"` : quote(masked))
+      else out.push(primitive(masked))
     }
     this.depth = d
     return out === undefined ? JSON.stringify(src) : `[${out.join(',')}]`
