@@ -16,10 +16,11 @@ export function collect(
     const value = match[0]
     if (value === '') pattern.lastIndex++
     else if (validate === undefined || validate(value, context)) {
-      found.push({ start: match.index, end: match.index + value.length, detector: id })
+      found.push({ start: match.index, end: match.index + value.length, detector: id, verified: false })
     } else if (trim !== undefined) {
       const length = trim(value)
-      if (length > 0) found.push({ start: match.index, end: match.index + length, detector: id })
+      if (length > 0)
+        found.push({ start: match.index, end: match.index + length, detector: id, verified: false })
     }
     match = pattern.exec(text)
   }

@@ -804,7 +804,7 @@ export class RedactionSession {
       } else {
         const mask = this.maskFor(span.detector)
         const masked = mask(found, { detector: span.detector, key })
-        this.record(at, span.detector, span.start, span.end, found, span.verified === true)
+        this.record(at, span.detector, span.start, span.end, found, span.verified)
         if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
         replacement = masked ?? ''
         if (plain && mask.keepsPlain !== true) plain = isPlainJsonText(replacement)
@@ -975,10 +975,10 @@ export class RedactionSession {
           found ??= []
           if (detector.whole?.(features) === true) {
             if (detector.validate === undefined || detector.validate(text, context))
-              found.push({ start: 0, end: text.length, detector: detector.id })
+              found.push({ start: 0, end: text.length, detector: detector.id, verified: false })
             else if (detector.trim !== undefined) {
               const length = detector.trim(text)
-              if (length > 0) found.push({ start: 0, end: length, detector: detector.id })
+              if (length > 0) found.push({ start: 0, end: length, detector: detector.id, verified: false })
             }
           } else
             collect(detector.pattern, text, detector.id, found, detector.validate, context, detector.trim)
@@ -1027,7 +1027,7 @@ export class RedactionSession {
       } catch (error) {
         throw ruleFailed(rule.id, error)
       }
-      if (result === true) found.push({ start: 0, end: text.length, detector: rule.id })
+      if (result === true) found.push({ start: 0, end: text.length, detector: rule.id, verified: false })
       else if (Array.isArray(result)) {
         for (const { start, end } of result) {
           if (
@@ -1037,7 +1037,7 @@ export class RedactionSession {
             end <= text.length &&
             start < end
           ) {
-            found.push({ start, end, detector: rule.id })
+            found.push({ start, end, detector: rule.id, verified: false })
           }
         }
       }

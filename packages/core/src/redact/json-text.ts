@@ -150,12 +150,26 @@ export function flaggedMemberValues(
     const first = text.charCodeAt(start)
     if (first === QUOTE) {
       const valueEnd = stringEnd(text, start)
-      found.push({ start, end: valueEnd, detector, name, value: decodeString(text.slice(start, valueEnd)) })
+      found.push({
+        start,
+        end: valueEnd,
+        detector,
+        verified: false,
+        name,
+        value: decodeString(text.slice(start, valueEnd)),
+      })
       i = valueEnd
     } else if (startsNumber(first)) {
       let valueEnd = start + 1
       while (valueEnd < text.length && isNumberChar(text.charCodeAt(valueEnd))) valueEnd++
-      found.push({ start, end: valueEnd, detector, name, value: text.slice(start, valueEnd) })
+      found.push({
+        start,
+        end: valueEnd,
+        detector,
+        verified: false,
+        name,
+        value: text.slice(start, valueEnd),
+      })
       i = valueEnd
     } else if (first === 123 || first === 91) {
       i = containerValues(text, start, name, detector, found)
@@ -193,12 +207,19 @@ function containerValues(
       const end = stringEnd(text, i)
       // A member name is followed by `:`; a value is not.
       if (text.charCodeAt(skipWhitespace(text, end)) !== 58)
-        found.push({ start: i, end, detector, name, value: decodeString(text.slice(i, end)) })
+        found.push({
+          start: i,
+          end,
+          detector,
+          verified: false,
+          name,
+          value: decodeString(text.slice(i, end)),
+        })
       i = end
     } else if (startsNumber(c)) {
       let end = i + 1
       while (end < text.length && isNumberChar(text.charCodeAt(end))) end++
-      found.push({ start: i, end, detector, name, value: text.slice(i, end) })
+      found.push({ start: i, end, detector, verified: false, name, value: text.slice(i, end) })
       i = end
     } else i++
   }

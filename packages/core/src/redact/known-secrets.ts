@@ -181,7 +181,7 @@ export class KnownSecrets {
         end - at < this.lower[literal]!.length + 2
       )
         end++
-      found.push({ start: at, end, detector: owner.canary ? CANARY_ID : KNOWN_SECRET_ID })
+      found.push({ start: at, end, detector: owner.canary ? CANARY_ID : KNOWN_SECRET_ID, verified: false })
     }
   }
 }

@@ -114,6 +114,10 @@ export interface Span {
   readonly end: number
   /** Detector or rule id. */
   readonly detector: string
-  /** The provider's checksum verified the match (a finding of `high` confidence). */
-  readonly verified?: boolean
+  /**
+   * The provider's checksum verified the match (a finding of `high` confidence). Always present:
+   * every span has the same members in the same order, so the loops that read spans see one
+   * object shape (member-value spans add two), not one per place that makes them.
+   */
+  readonly verified: boolean
 }

@@ -152,7 +152,7 @@ export class LiteralScan {
           const match = sticky.exec(text)
           if (match !== null && !isPlaceholder(match[1]!)) {
             const end = match.index + match[0].length
-            found.push({ start: end - match[1]!.length, end, detector: compiled.format.id })
+            found.push({ start: end - match[1]!.length, end, detector: compiled.format.id, verified: false })
           }
         } else if (pairs-- <= 0) this.exhausted = true
         else {
@@ -163,7 +163,7 @@ export class LiteralScan {
             !overlaps(taken, assigned.nameStart, at) &&
             !overlaps(found, assigned.nameStart, at)
           )
-            found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID })
+            found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID, verified: false })
         }
       }
     } while (from < text.length)
@@ -183,8 +183,12 @@ export class LiteralScan {
     const match = sticky.exec(text)
     if (match !== null && !isPlaceholder(match[0].slice(prefix))) {
       const { id, checksum } = compiled.format
-      const span: Span = { start: at, end: at + match[0].length, detector: id }
-      found.push(checksum?.(match[0]) === true ? { ...span, verified: true } : span)
+      found.push({
+        start: at,
+        end: at + match[0].length,
+        detector: id,
+        verified: checksum?.(match[0]) === true,
+      })
     }
   }
 
