@@ -95,6 +95,17 @@ export interface MemberValueSpan extends Span {
   readonly value: string
 }
 
+/** A {@link MemberValueSpan}, with the members of every span first, in their order (one shape). */
+function memberValue(
+  start: number,
+  end: number,
+  detector: string,
+  name: string,
+  value: string,
+): MemberValueSpan {
+  return { start, end, detector, verified: false, name, value }
+}
+
 const WHITESPACE = /[\t\n\r ]/
 
 function skipWhitespace(text: string, from: number): number {
@@ -150,26 +161,12 @@ export function flaggedMemberValues(
     const first = text.charCodeAt(start)
     if (first === QUOTE) {
       const valueEnd = stringEnd(text, start)
-      found.push({
-        start,
-        end: valueEnd,
-        detector,
-        verified: false,
-        name,
-        value: decodeString(text.slice(start, valueEnd)),
-      })
+      found.push(memberValue(start, valueEnd, detector, name, decodeString(text.slice(start, valueEnd))))
       i = valueEnd
     } else if (startsNumber(first)) {
       let valueEnd = start + 1
       while (valueEnd < text.length && isNumberChar(text.charCodeAt(valueEnd))) valueEnd++
-      found.push({
-        start,
-        end: valueEnd,
-        detector,
-        verified: false,
-        name,
-        value: text.slice(start, valueEnd),
-      })
+      found.push(memberValue(start, valueEnd, detector, name, text.slice(start, valueEnd)))
       i = valueEnd
     } else if (first === 123 || first === 91) {
       i = containerValues(text, start, name, detector, found)
@@ -207,19 +204,12 @@ function containerValues(
       const end = stringEnd(text, i)
       // A member name is followed by `:`; a value is not.
       if (text.charCodeAt(skipWhitespace(text, end)) !== 58)
-        found.push({
-          start: i,
-          end,
-          detector,
-          verified: false,
-          name,
-          value: decodeString(text.slice(i, end)),
-        })
+        found.push(memberValue(i, end, detector, name, decodeString(text.slice(i, end))))
       i = end
     } else if (startsNumber(c)) {
       let end = i + 1
       while (end < text.length && isNumberChar(text.charCodeAt(end))) end++
-      found.push({ start: i, end, detector, verified: false, name, value: text.slice(i, end) })
+      found.push(memberValue(i, end, detector, name, text.slice(i, end)))
       i = end
     } else i++
   }
