@@ -20,6 +20,7 @@ import {
 } from '@leakguard/core'
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { routeOf, symbolNamed } from './fastify-state.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -61,45 +62,6 @@ function routedPath(request: FastifyRequest): string {
   const query = q === -1 ? '' : request.url.slice(q)
   const build = builderOf(pattern)
   return `${typeof build === 'string' ? build : build((request.params ?? {}) as Record<string, unknown>)}${query}`
-}
-
-/** What leakguard reads of the route Fastify matched for a request. */
-interface MatchedRoute {
-  /** The route's config, with Fastify's `url` (the pattern) and `leakguard` (route options). */
-  readonly config?: { readonly url?: string; readonly leakguard?: LeakguardRouteOptions }
-  readonly schema?: { readonly response?: unknown }
-}
-
-/**
- * Fastify's slot of a request's route context (`fastify.context`), found by its description once;
- * `null` when a Fastify version names it otherwise.
- */
-let routeSlot: symbol | null | undefined
-
-/**
- * The route Fastify matched for `request`, read live (a `reply.callNotFound()` moves the request
- * to the not-found route). `request.routeOptions` says the same but is a getter that builds a
- * twelve-member object on every read (and asks the server about its constraint strategies):
- * about 0.3 us each, five or six reads per request. Read from the route context Fastify keeps on
- * the request when it is found there, through `routeOptions` otherwise.
- */
-function routeOf(request: FastifyRequest): MatchedRoute {
-  if (routeSlot === undefined) {
-    const found = Object.getOwnPropertySymbols(request).find(
-      (symbol) => symbol.description === 'fastify.context',
-    )
-    routeSlot = found ?? null
-  }
-  const context =
-    routeSlot === null
-      ? undefined
-      : (request as unknown as Record<symbol, MatchedRoute | undefined>)[routeSlot]
-  if (context !== undefined && typeof context === 'object') return context
-  const options = request.routeOptions
-  return {
-    config: options.config as MatchedRoute['config'],
-    schema: options.schema as MatchedRoute['schema'],
-  }
 }
 
 type PathBuilder = string | ((params: Record<string, unknown>) => string)
@@ -159,27 +121,17 @@ let serializerSlots: { reply: symbol; context: symbol; defaults: symbol } | null
  * GC, or a patch of Fastify's Reply prototype, which every instance in the process shares.)
  */
 function wasHijacked(reply: FastifyReply): boolean {
-  const slot = Object.getOwnPropertySymbols(reply).find(
-    (symbol) => symbol.description === 'fastify.reply.hijacked',
-  )
+  const slot = symbolNamed(reply, 'fastify.reply.hijacked')
   return slot !== undefined && (reply as unknown as Record<symbol, unknown>)[slot] === true
 }
 
 function findSerializerSlots(reply: FastifyReply): typeof serializerSlots {
   // The route context sits on the prototype Fastify builds per route, the serializer on the reply.
-  const symbols: symbol[] = []
-  for (let at: object | null = reply; at !== null; at = Object.getPrototypeOf(at))
-    symbols.push(...Object.getOwnPropertySymbols(at))
-  const replySlot = symbols.find((symbol) => symbol.description === 'fastify.reply.serializer')
-  const contextSlot = symbols.find((symbol) => symbol.description === 'fastify.context')
+  const replySlot = symbolNamed(reply, 'fastify.reply.serializer')
+  const contextSlot = symbolNamed(reply, 'fastify.context')
   const context =
     contextSlot === undefined ? undefined : (reply as unknown as Record<symbol, object>)[contextSlot]
-  const defaults =
-    context === undefined
-      ? undefined
-      : Object.getOwnPropertySymbols(context).find(
-          (symbol) => symbol.description === 'fastify.replySerializerDefault',
-        )
+  const defaults = context === undefined ? undefined : symbolNamed(context, 'fastify.replySerializerDefault')
   return replySlot === undefined || contextSlot === undefined || defaults === undefined
     ? null
     : { reply: replySlot, context: contextSlot, defaults }

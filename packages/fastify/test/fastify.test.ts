@@ -15,6 +15,37 @@ async function serve(build: (app: FastifyInstance) => Promise<void> | void) {
 }
 
 describe('fastify specifics', () => {
+  it('reads the route Fastify matched live: a reply moved to the not-found handler is filtered there', async () => {
+    // config.leakguard of the route that called callNotFound() no longer applies: the not-found
+    // route has none, and its body is redacted like any other (over a real socket).
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, {})
+      app.setNotFoundHandler(async (_request, reply) =>
+        reply.code(404).send({ error: 'not here', owner: 'ada@example.com', card: '4111 1111 1111 1111' }),
+      )
+      app.get('/moved', { config: { leakguard: { allow: ['$.kept'] } } }, async (_request, reply) => {
+        reply.callNotFound()
+        return reply
+      })
+      app.get('/kept', { config: { leakguard: { allow: ['$.kept'] } } }, async () => ({
+        kept: 1,
+        ssn: SECRET,
+      }))
+    })
+    try {
+      const moved = await fetch(`${url}/moved`)
+      expect(moved.status).toBe(404)
+      const text = await moved.text()
+      expect(JSON.parse(text).error).toBe('not here')
+      expect(text).not.toContain('ada@example.com')
+      expect(text).not.toContain('4111 1111 1111 1111')
+      const kept = await fetch(`${url}/kept`)
+      expect(await kept.json()).toEqual({ kept: 1 })
+    } finally {
+      await close()
+    }
+  })
+
   it('decides on the route Fastify matched, whatever its router options and prefixes', async () => {
     const SECRET_ROW = { id: 1, ssn: SECRET }
     for (const options of [

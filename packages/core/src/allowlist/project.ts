@@ -292,10 +292,6 @@ function segment(frame: Frame, path: string, concrete: boolean): string {
 }
 
 /**
- * The template path of the member being processed. Container templates are kept on their frames,
- * so a response with many findings builds each prefix once, not once per finding.
- */
-/**
  * The path of the member a projection is at, read from its stack of frames. A class, not an object
  * of closures: a closure per walk would be a call target per walk, which V8 may embed in optimized
  * code and discard with it (see lib/kept-shapes.ts).
@@ -321,6 +317,10 @@ class StackPath implements PathRef {
 // One instance with no data keeps the class's map alive (see lib/kept-shapes.ts).
 keepShape(new StackPath([]))
 
+/**
+ * The template path of the member being processed. Container templates are kept on their frames,
+ * so a response with many findings builds each prefix once, not once per finding.
+ */
 function templatePath(stack: readonly Frame[]): string {
   let from = stack.length - 1
   while (from > 0 && stack[from]!.base === undefined) from--

@@ -15,13 +15,29 @@ export function collect(
   while (match !== null) {
     const value = match[0]
     if (value === '') pattern.lastIndex++
-    else if (validate === undefined || validate(value, context)) {
-      found.push({ start: match.index, end: match.index + value.length, detector: id, verified: false })
-    } else if (trim !== undefined) {
-      const length = trim(value)
-      if (length > 0)
-        found.push({ start: match.index, end: match.index + length, detector: id, verified: false })
-    }
+    else collectMatch(value, match.index, id, found, validate, context, trim)
     match = pattern.exec(text)
+  }
+}
+
+/**
+ * Appends `value`, found at `at`, as a span of `id` when `validate` accepts it, or the part `trim`
+ * keeps of it: what {@link collect} does with each match, and a detector with a `whole` test with
+ * a string that is all one candidate.
+ */
+export function collectMatch(
+  value: string,
+  at: number,
+  id: string,
+  found: Span[],
+  validate?: (match: string, context: DetectionContext) => boolean,
+  context: DetectionContext = { key: null },
+  trim?: (match: string) => number,
+): void {
+  if (validate === undefined || validate(value, context)) {
+    found.push({ start: at, end: at + value.length, detector: id, verified: false })
+  } else if (trim !== undefined) {
+    const length = trim(value)
+    if (length > 0) found.push({ start: at, end: at + length, detector: id, verified: false })
   }
 }

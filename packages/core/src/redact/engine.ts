@@ -6,7 +6,7 @@ import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '..
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
 import type { Confidence } from './catalogue/types.js'
-import { collect } from './collect.js'
+import { collect, collectMatch } from './collect.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import { lastTextPlain, mayHoldSecret, mayHoldSecretText, stringFeatures } from './features.js'
 import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
@@ -973,15 +973,9 @@ export class RedactionSession {
           if (issuedToken && detector.id === 'jwt') continue
           if (!detector.prefilter(text, features, context)) continue
           found ??= []
-          if (detector.whole?.(features) === true) {
-            if (detector.validate === undefined || detector.validate(text, context))
-              found.push({ start: 0, end: text.length, detector: detector.id, verified: false })
-            else if (detector.trim !== undefined) {
-              const length = detector.trim(text)
-              if (length > 0) found.push({ start: 0, end: length, detector: detector.id, verified: false })
-            }
-          } else
-            collect(detector.pattern, text, detector.id, found, detector.validate, context, detector.trim)
+          if (detector.whole?.(features) === true)
+            collectMatch(text, 0, detector.id, found, detector.validate, context, detector.trim)
+          else collect(detector.pattern, text, detector.id, found, detector.validate, context, detector.trim)
         }
         if (redactor.literals !== null) {
           if (LITERAL_SPANS.length !== 0) LITERAL_SPANS.length = 0

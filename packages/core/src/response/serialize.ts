@@ -448,7 +448,7 @@ class Writer implements PathRef {
       out ??= src.slice(0, i).map((value) => JSON.stringify(value))
       if (masked === REMOVE) continue
       // A masked string the detectors know is plain is quoted without another scan.
-      if (typeof masked === 'string') out.push(hooks.plainJson(masked) ? `"${masked}"` : quote(masked))
+      if (typeof masked === 'string') out.push(quote(masked, hooks.plainJson(masked)))
       else out.push(primitive(masked))
     }
     this.depth = d
@@ -616,7 +616,7 @@ class Writer implements PathRef {
   private quote(text: string, plain = false): string {
     this.size += text.length + 2
     if (this.size > this.maxBytes) throw sizeError()
-    return plain ? `"${text}"` : quote(text)
+    return quote(text, plain)
   }
 
   /**
@@ -642,9 +642,10 @@ keepShape(new Writer({ maxDepth: 0, maxPaths: 0 }))
 /**
  * A string as JSON text. Strings with nothing to escape (most of them) are quoted as they are,
  * which is several times cheaper than a `JSON.stringify` call; the others go through it.
+ * `knownPlain`: the detectors already found nothing to escape in it (no scan again).
  */
-export function quote(text: string): string {
-  return plainText(text) ? `"${text}"` : JSON.stringify(text)
+export function quote(text: string, knownPlain = false): string {
+  return knownPlain || plainText(text) ? `"${text}"` : JSON.stringify(text)
 }
 
 /** Whether `text` holds nothing JSON escapes: it is then written between quotes as it is. */
