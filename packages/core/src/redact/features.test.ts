@@ -154,6 +154,56 @@ describe('stringFeatures', () => {
     }
   })
 
+  it('reads long strings (copied a chunk at a time) as it reads short ones', () => {
+    // Past 96 characters the pass reads a copy of the code units, 16,384 at a time: literals, digit
+    // runs and IBAN starts across a chunk's edge, lone surrogates and fullwidth forms in the copy.
+    const automaton = new LiteralAutomaton(LITERALS)
+    const random = seededRandom(61)
+    const edge = 16_384
+    const around = (at: number, piece: string) => 'x'.repeat(at - 2) + piece + 'y'.repeat(120)
+    const samples = [
+      'a'.repeat(95),
+      'a'.repeat(96),
+      `${'word '.repeat(40)}password=ghp_x`,
+      around(edge, 'password'),
+      around(edge, 'GB82 1234'),
+      around(edge - 1, 'GB82'),
+      around(edge, '12345678'),
+      around(edge, '\ud83d\ude00\udc00\uff21'),
+      around(2 * edge, 'sk_live_'),
+      `${'\ud800'.repeat(edge + 3)}AKIA`,
+    ]
+    for (let i = 0; i < 40; i++) {
+      let text = ''
+      const length = 90 + Math.floor(random() * 3 * edge)
+      for (let c = 0; c < length; c++) text += ALPHABET[Math.floor(random() * ALPHABET.length)]
+      samples.push(text)
+    }
+    for (const text of samples) {
+      const label = `${text.length} characters: ${JSON.stringify(text.slice(0, 40))}`
+      const want = expected(text)
+      expect({ ...stringFeatures(text) }, label).toEqual(want)
+      const hits: number[] = []
+      expect({ ...stringFeatures(text, automaton, hits) }, label).toEqual(want)
+      const scanned: number[] = []
+      automaton.scan(text, scanned)
+      expect(hits, label).toEqual(scanned)
+      expect(automaton.stoppedAt, label).toBe(text.length)
+    }
+  })
+
+  it('stops at the limit in a long string too, where the scanner then goes on', () => {
+    const automaton = new LiteralAutomaton(['a=', '='])
+    const text = `${'b'.repeat(16_380)}${'a=b '.repeat(10)}GB82 1234 5678`
+    const hits: number[] = []
+    expect({ ...stringFeatures(text, automaton, hits, 3) }).toEqual(expected(text))
+    expect(hits).toEqual([0, 16_380, 1, 16_381, 0, 16_384, 1, 16_385])
+    expect(automaton.stoppedAt).toBe(16_386)
+    const rest: number[] = []
+    automaton.scan(text, rest, Number.POSITIVE_INFINITY, automaton.stoppedAt)
+    expect(rest.length / 2).toBe(16)
+  })
+
   it('stops collecting hits at the limit, records where, and still reads the whole string', () => {
     const automaton = new LiteralAutomaton(['a=', '='])
     const text = `${'a=b '.repeat(10)}GB82 1234 5678`
