@@ -440,6 +440,69 @@ describe('responses.maxBodyBytes', () => {
     expect(await blockedCodes(events, guard)).toEqual(['ERR_LG_RESPONSE_TOO_LARGE'])
   })
 
+  describe('filterSerializedInTurns', () => {
+    const secretList = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        id: i,
+        email: `user${i}@example.com`,
+        note: 'lorem ipsum '.repeat(8),
+      }))
+
+    it('filters a body of 1 MiB or more in turns, serving what is due in between, to the same decision', async () => {
+      const events: LeakguardEvent[] = []
+      const guard = createGuard({ audit: { onEvent: (e) => void events.push(e) } })
+      const context = () => guard.startRequest({ method: 'GET', path: '/big', native: {} })
+      // A duplicate member as well: the decided value is what goes out, never the parsed text.
+      const text = `{"note":"${'4111 1111 1111 1111'}","note":"ok","list":${JSON.stringify(secretList(9000))}}`
+      expect(text.length).toBeGreaterThan(1 << 20)
+      for (const payload of [text, Buffer.from(text)]) {
+        const now = guard.filterSerialized(context(), { status: 200, payload })
+        const log: string[] = []
+        const later = guard.filterSerializedInTurns(context(), { status: 200, payload })
+        expect(later).toBeInstanceOf(Promise)
+        setImmediate(() => log.push('other request'))
+        const decided = await later
+        log.push('decided')
+        expect(log).toEqual(['other request', 'decided'])
+        expect(decided).toEqual(now)
+        const out = String(decided.payload)
+        // Booleans, not toContain: a failure would print megabytes.
+        expect(out.includes('@example.com')).toBe(false)
+        expect(out.includes('4111 1111')).toBe(false)
+        expect(JSON.parse(out).note).toBe('ok')
+      }
+    })
+
+    it('decides a smaller body now, and fails closed in any turn without rejecting', async () => {
+      const events: LeakguardEvent[] = []
+      const guard = createGuard({
+        redact: {
+          rules: [
+            {
+              id: 'explodes',
+              match: (text) => {
+                if (text === 'boom') throw new Error('rule failed')
+                return false
+              },
+            },
+          ],
+        },
+        audit: { onEvent: (e) => void events.push(e) },
+      })
+      const context = () => guard.startRequest({ method: 'GET', path: '/big', native: {} })
+      const small = guard.filterSerializedInTurns(context(), {
+        status: 200,
+        payload: '{"a":"ada@example.com"}',
+      })
+      expect(small).toEqual({ blocked: false, payload: '{"a":"[REDACTED:email]"}' })
+      const failing = JSON.stringify({ list: secretList(9000), last: 'boom' })
+      const decision = await guard.filterSerializedInTurns(context(), { status: 200, payload: failing })
+      expect(decision).toMatchObject({ blocked: true, status: 500 })
+      expect(String((decision as { payload: unknown }).payload).includes('@example.com')).toBe(false)
+      expect(await blockedCodes(events, guard)).toEqual(['ERR_LG_RESPONSE_RULE_FAILED'])
+    })
+  })
+
   it('sends the original body over the limit in report mode, and still reports it', async () => {
     const events: LeakguardEvent[] = []
     const guard = createGuard({

@@ -367,11 +367,25 @@ export interface Guard<TRequest = unknown> {
    */
   filterSerialized(context: RequestContext, response: SerializedResponseInput): SerializedDecision
   /**
+   * {@link filterSerialized}, for adapters that can wait: a body of 1 MiB or more is read and
+   * parsed, filtered and written, then compared and encoded in three event-loop turns (a promise
+   * comes back), so that other requests are served between them instead of after the whole body;
+   * a smaller one is decided now, as {@link filterSerialized} does. Same decision either way.
+   * Never rejects.
+   */
+  filterSerializedInTurns(
+    context: RequestContext,
+    response: SerializedResponseInput,
+  ): SerializedDecision | Promise<SerializedDecision>
+  /**
    * Redacts a text body (`text/*`): detectors and rules over the whole text, and, for 4xx/5xx,
    * error hygiene. The payload comes back as the same object when nothing was found.
    */
   filterText(context: RequestContext, response: SerializedResponseInput): SerializedDecision
-  /** Same, for a body still to be read, up to `responses.maxBodyBytes`. Never rejects. */
+  /**
+   * Same, for a body still to be read, up to `responses.maxBodyBytes`; a JSON body is filtered in
+   * turns as {@link filterSerializedInTurns} does. Never rejects.
+   */
   filterStream(context: RequestContext, response: StreamedResponseInput): Promise<SerializedDecision>
   /**
    * Blocks a response for a reason the adapter found (a raw body over the cap, headers already
@@ -1145,6 +1159,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     filterResponse: (context, response) => responsePhase.filterResponse(context as Context, response),
     serializeResponse: (context, response) => responsePhase.serializeResponse(context as Context, response),
     filterSerialized: (context, response) => responsePhase.filterSerialized(context as Context, response),
+    filterSerializedInTurns: (context, response) =>
+      responsePhase.filterSerializedInTurns(context as Context, response),
     filterText: (context, response) => responsePhase.filterText(context as Context, response),
     filterStream: (context, response) => responsePhase.filterStream(context as Context, response),
     block: (context, status, code) => responsePhase.block(context as Context, status, code),

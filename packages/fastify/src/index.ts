@@ -475,9 +475,10 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       contentType: type,
     }
     if (serialized) {
-      const decision = text
-        ? guard.filterText(context, { ...input, payload })
-        : guard.filterSerialized(context, { ...input, payload })
+      if (text) return apply(guard.filterText(context, { ...input, payload }))
+      // A large body is filtered in turns: other requests are served in between.
+      const decision = guard.filterSerializedInTurns(context, { ...input, payload })
+      if (decision instanceof Promise) return void decision.then(apply, next)
       return apply(decision)
     }
     const source = body as BodySource

@@ -251,7 +251,8 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       const decision = serialized
         ? text
           ? guard.filterText(context, { ...input, payload: body })
-          : guard.filterSerialized(context, { ...input, payload: body })
+          : // A large body is filtered in turns: other requests are served in between.
+            await guard.filterSerializedInTurns(context, { ...input, payload: body })
         : await guard.filterStream(context, {
             ...input,
             source: body as BodySource,

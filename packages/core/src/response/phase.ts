@@ -32,6 +32,7 @@ import {
   type TextCharset,
   textCharset,
 } from '../http/wire-text.js'
+import { atOnce, inTurns, TURN_BYTES } from '../lib/turns.js'
 import { describe } from '../lib/validate.js'
 import { RedactionSession, type Redactor } from '../redact/engine.js'
 import { redactHeaderValue } from '../redact/headers.js'
@@ -105,6 +106,10 @@ export interface ResponsePhase {
   serializeResponse(context: ResponseContext, response: ResponseInput): WrittenDecision
   filterSerialized(context: ResponseContext, response: SerializedResponseInput): SerializedDecision
   filterText(context: ResponseContext, response: SerializedResponseInput): SerializedDecision
+  filterSerializedInTurns(
+    context: ResponseContext,
+    response: SerializedResponseInput,
+  ): SerializedDecision | Promise<SerializedDecision>
   filterStream(context: ResponseContext, response: StreamedResponseInput): Promise<SerializedDecision>
   filterHeaders(
     context: ResponseContext,
@@ -474,13 +479,18 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     return codings.length === 0 ? out : encodeBody(out, codings)
   }
 
-  function serialized(
+  /**
+   * Filters a JSON text body in three steps: read and parse, decide and write, compare and encode.
+   * Each `yield` is where a body of {@link TURN_BYTES} or more may give the event loop back
+   * ({@link inTurns}); {@link atOnce} runs the steps in one go.
+   */
+  function* serializedSteps(
     context: ResponseContext,
     status: number,
     payload: string | Uint8Array,
     routeOptions: CompiledRouteOptions | undefined,
     encoding: ContentEncodingHeader,
-  ): SerializedDecision {
+  ): Generator<void, SerializedDecision> {
     try {
       // A range of a JSON document can be a bare string or number that was a protected member's
       // value (`Range: bytes=20-34` of a file): no member name, no view applies to it.
@@ -501,6 +511,8 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
           },
         )
       }
+      const large = json.length >= TURN_BYTES
+      if (large) yield
       // What goes out is the serialization of what was decided on, never the text that was parsed:
       // clients that keep the first of duplicate members, or read a byte order mark, bytes that are
       // not UTF-8 or digits beyond double precision otherwise than JSON.parse, would read the rest.
@@ -516,12 +528,23 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
         if (mode === 'report') return { blocked: false, payload }
         decided = serializeLike(result.value, text)
       }
+      if (large) yield
       if (sameText(payload, text, decided)) return { blocked: false, payload }
       return { blocked: false, payload: reencode(decided, codings) }
     } catch (thrown) {
       const blocked = fail(context, status, thrown)
       return mode === 'report' ? { blocked: false, payload } : blocked
     }
+  }
+
+  function serialized(
+    context: ResponseContext,
+    status: number,
+    payload: string | Uint8Array,
+    routeOptions: CompiledRouteOptions | undefined,
+    encoding: ContentEncodingHeader,
+  ): SerializedDecision {
+    return atOnce(serializedSteps(context, status, payload, routeOptions, encoding))
   }
 
   /**
@@ -602,6 +625,11 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     },
     filterSerialized: (context, response) =>
       serialized(context, response.status, response.payload, response.routeOptions, response.contentEncoding),
+    filterSerializedInTurns(context, response) {
+      const { status, payload, routeOptions, contentEncoding } = response
+      const steps = serializedSteps(context, status, payload, routeOptions, contentEncoding)
+      return payload.length < TURN_BYTES ? atOnce(steps) : inTurns(steps)
+    },
     filterText: (context, response) => redactText(context, response),
     async filterStream(context, response) {
       let payload: Buffer
@@ -612,7 +640,9 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
         return fail(context, response.status, thrown)
       }
       if (response.kind === 'text') return redactText(context, { ...response, payload })
-      return serialized(context, response.status, payload, response.routeOptions, response.contentEncoding)
+      return inTurns(
+        serializedSteps(context, response.status, payload, response.routeOptions, response.contentEncoding),
+      )
     },
     filterHeaders(context, response) {
       const { status, headers } = response
