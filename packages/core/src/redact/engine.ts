@@ -141,6 +141,15 @@ const LITERAL_IDS: readonly string[] = [
 export const KNOWN_DETECTOR_IDS: readonly string[] = [...DETECTOR_IDS, ...LITERAL_IDS]
 const DEFAULT_LITERAL_MASK: MaskSpec = { operator: 'replace', with: '[REDACTED:{detector}]' }
 
+/** A detector's or rule's mask as a redactor found it (see {@link RedactionSession.slotFor}). */
+interface MaskSlot {
+  /** Where sessions keep the summary this id last added to ({@link RedactionSession.record}). */
+  readonly index: number
+  readonly mask: CompiledMask
+  /** What the mask writes for this id whatever the match; `undefined` when the match decides. */
+  readonly fixed: string | null | undefined
+}
+
 /** The literal-triggered detectors a redactor runs, and their masks. */
 interface ActiveLiterals {
   readonly scan: LiteralScan
@@ -153,7 +162,7 @@ export interface Redactor {
   /** Member names already scanned and found clean (shared by the sessions of this redactor). */
   readonly cleanKeys: Set<string>
   /** Masks by detector or rule id, found once (shared by the sessions of this redactor). */
-  readonly masks: Map<string, CompiledMask>
+  readonly masks: Map<string, MaskSlot>
   /** The chosen detector set, before overrides. */
   readonly catalogue: readonly Detector[]
   readonly overrides: Readonly<Record<string, unknown>>
@@ -542,6 +551,8 @@ export class RedactionSession {
   readonly findings: Finding[] = []
   /** The summary each detector last added to (see {@link record}). */
   private lastSummary: Map<string, Summary> | undefined
+  /** The same, by {@link MaskSlot.index}, for masked findings. */
+  private lastBySlot: (Summary | undefined)[] | undefined
   total = 0
   private degradedMap: Map<string, { path: string; reason: DegradeReason; count: number }> | undefined
   degradedTotal = 0
@@ -609,14 +620,22 @@ export class RedactionSession {
     end: number,
     value: string,
     verified = false,
+    slot?: MaskSlot,
   ): void {
     this.total++
     const template = this.prefix + (at === null ? '$' : at.template())
     // Findings repeat row after row at the same path: the last summary of each detector is
-    // checked first (the same template string), before a key is built.
-    this.lastSummary ??= new Map()
+    // checked first (the same template string), before a key is built. Masked findings keep it
+    // by their mask's slot (an array index), the rest by id.
     this.summaryMap ??= new Map()
-    const last = this.lastSummary.get(detector)
+    let last: Summary | undefined
+    if (slot !== undefined) {
+      this.lastBySlot ??= []
+      last = slot.index < this.lastBySlot.length ? this.lastBySlot[slot.index] : undefined
+    } else {
+      this.lastSummary ??= new Map()
+      last = this.lastSummary.get(detector)
+    }
     let summary = last !== undefined && last.path === template ? last : undefined
     const id = summary === undefined ? `${template}\u0000${detector}` : ''
     if (summary === undefined) summary = this.summaryMap.get(id)
@@ -629,7 +648,15 @@ export class RedactionSession {
       this.summaryMap.set(id, made)
       summary = made
     }
-    if (last !== summary) this.lastSummary.set(detector, summary)
+    if (last !== summary) {
+      if (slot === undefined) this.lastSummary!.set(detector, summary)
+      else {
+        const bySlot = this.lastBySlot!
+        // Filled in order, so that the array stays packed.
+        while (bySlot.length < slot.index) bySlot.push(undefined)
+        bySlot[slot.index] = summary
+      }
+    }
     if (verified) summary.confidence = 'high'
     summary.count++
     const fingerprint = this.fingerprint
@@ -793,7 +820,6 @@ export class RedactionSession {
     let out = ''
     let cursor = 0
     for (const span of spans) {
-      const found = text.slice(span.start, span.end)
       let replacement: string
       if ('value' in span) {
         // A member value inside JSON text: the replacement stays a JSON literal.
@@ -802,12 +828,16 @@ export class RedactionSession {
         replacement = masked === null ? 'null' : JSON.stringify(masked)
         plain = false
       } else {
-        const mask = this.maskFor(span.detector)
-        const masked = mask(found, { detector: span.detector, key })
-        this.record(at, span.detector, span.start, span.end, found, span.verified)
+        const slot = this.slotFor(span.detector)
+        // A fixed mask (the default label) needs neither the match nor a call.
+        const fixed = slot.fixed
+        const found =
+          fixed === undefined || this.fingerprint !== undefined ? text.slice(span.start, span.end) : ''
+        const masked = fixed !== undefined ? fixed : slot.mask(found, { detector: span.detector, key })
+        this.record(at, span.detector, span.start, span.end, found, span.verified, slot)
         if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
         replacement = masked ?? ''
-        if (plain && mask.keepsPlain !== true) plain = isPlainJsonText(replacement)
+        if (plain && slot.mask.keepsPlain !== true) plain = isPlainJsonText(replacement)
       }
       out += text.slice(cursor, span.start) + replacement
       cursor = span.end
@@ -840,19 +870,21 @@ export class RedactionSession {
     return this.masked(this.scanned, resolveOverlaps(spans), key, at)
   }
 
-  private maskFor(id: string): CompiledMask {
+  /** The mask of a detector or rule id, found once per redactor. */
+  private slotFor(id: string): MaskSlot {
     const redactor = this.redactor
-    let mask = redactor.masks.get(id)
-    if (mask === undefined) {
-      mask =
+    let slot = redactor.masks.get(id)
+    if (slot === undefined) {
+      const mask =
         redactor.detectors.find((d) => d.detector.id === id)?.mask ??
         redactor.literals?.masks.get(id) ??
         (id === KNOWN_SECRET_ID || id === CANARY_ID ? KNOWN_SECRET_MASK : undefined) ??
         redactor.rules.patterns.find((r) => r.id === id)?.mask ??
         redactor.rules.functions.find((r) => r.id === id)!.mask
-      redactor.masks.set(id, mask)
+      slot = { index: redactor.masks.size, mask, fixed: mask.fixed?.(id) }
+      redactor.masks.set(id, slot)
     }
-    return mask
+    return slot
   }
 
   /**

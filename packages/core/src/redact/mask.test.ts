@@ -43,3 +43,33 @@ describe('partial mask', () => {
     }
   })
 })
+
+describe('fixed masks', () => {
+  it('declare what they write whatever the match, and only the operators that do', () => {
+    const key = Buffer.alloc(32, 7)
+    const matches = ['4111111111111111', 'ada@example.com', '', 'x']
+    const fixed: Array<[unknown, string]> = [
+      ['remove', 'card'],
+      ['mask', 'email'],
+      [{ operator: 'mask', char: '#', length: 3 }, 'phone'],
+      [{ operator: 'replace', with: '<gone>' }, 'jwt'],
+      [{ operator: 'replace', with: '[REDACTED:{detector}]' }, 'aws-access-key'],
+      [{ operator: 'replace', with: '{detector}/{detector}' }, 'x'],
+    ]
+    for (const [spec, detector] of fixed) {
+      const mask = compileMask(spec, 'm', key)
+      expect(mask.fixed, JSON.stringify(spec)).toBeTypeOf('function')
+      for (const match of matches) {
+        for (const name of [null, 'password'])
+          expect(mask(match, { detector, key: name }), JSON.stringify(spec)).toBe(mask.fixed!(detector))
+      }
+    }
+    for (const spec of [
+      'partial',
+      'hash',
+      { operator: 'partial', keepEnd: 2 },
+      (match: string) => `<${match}>`,
+    ])
+      expect(compileMask(spec, 'm', key).fixed, String(spec)).toBeUndefined()
+  })
+})

@@ -12,6 +12,20 @@ export type CompiledMask = ((
    * the match holds it: the built-in operators, with plain replacement text. Functions: unknown.
    */
   readonly keepsPlain?: boolean
+  /**
+   * What the mask writes for a detector whatever the match and the member name (`remove`, `mask`,
+   * `replace`): found once per detector, so that a finding costs no call. Absent when the output
+   * depends on the match (`partial`, `hash`, functions).
+   */
+  readonly fixed?: (detector: string) => string | null
+}
+
+/** `mask`, declaring that it writes `fixed(detector)` whatever the match. */
+function fixedAs<T extends (...args: never[]) => string | null>(
+  mask: T,
+  fixed: (detector: string) => string | null,
+): T {
+  return Object.assign(mask, { fixed })
 }
 
 /** Marks a built-in mask as {@link CompiledMask.keepsPlain} when `written` (its own text) is plain. */
@@ -138,12 +152,18 @@ export function compileMask(
   }
   switch (normalized.operator) {
     case 'remove':
-      return plainWhen(() => null, '')
+      return fixedAs(
+        plainWhen(() => null, ''),
+        () => null,
+      )
     case 'mask': {
       const run = maskChar(normalized.char, `${option}.char`).repeat(
         count(normalized.length, `${option}.length`, 64, 8),
       )
-      return plainWhen(() => run, run)
+      return fixedAs(
+        plainWhen(() => run, run),
+        () => run,
+      )
     }
     case 'partial': {
       const keepStart = count(
@@ -180,17 +200,28 @@ export function compileMask(
       if (typeof normalized.with !== 'string')
         fail(`${option}.with`, `expected the replacement text, got ${describe(normalized.with)}`)
       const template = normalized.with as string
-      if (!template.includes('{detector}')) return plainWhen(() => template, template)
+      if (!template.includes('{detector}'))
+        return fixedAs(
+          plainWhen(() => template, template),
+          () => template,
+        )
       const byDetector = new Map<string, string>()
-      // Detector and rule ids are plain: the template decides.
-      return plainWhen((_match: string, context: { readonly detector: string }) => {
-        let out = byDetector.get(context.detector)
+      const written = (detector: string): string => {
+        let out = byDetector.get(detector)
         if (out === undefined) {
-          out = template.replaceAll('{detector}', context.detector)
-          if (byDetector.size < 256) byDetector.set(context.detector, out)
+          out = template.replaceAll('{detector}', detector)
+          if (byDetector.size < 256) byDetector.set(detector, out)
         }
         return out
-      }, template)
+      }
+      // Detector and rule ids are plain: the template decides.
+      return fixedAs(
+        plainWhen(
+          (_match: string, context: { readonly detector: string }) => written(context.detector),
+          template,
+        ),
+        (detector) => template.replaceAll('{detector}', detector),
+      )
     }
     default:
       return fail(
