@@ -91,18 +91,22 @@ for (const [label, object] of Object.entries(shapes)) {
   const text = JSON.stringify(object)
   const buffer = Buffer.from(text)
   const baseline = () => JSON.stringify(JSON.parse(text))
+  // What the framework does with an object body without leakguard (Express res.json, Koa, Fastify
+  // without a schema); with a string or a Buffer it sends the bytes as they are.
+  const own = () => JSON.stringify(object)
   const setups = setupsFor(text, buffer, object)
   for (const [name, run] of Object.entries(setups)) check(`${label} / ${name}`, await run(), text)
   const names = Object.keys(setups)
   const ms = new Map([['baseline', []], ...names.map((name) => [name, []])])
   const ratios = new Map(names.map((name) => [name, []]))
   const total = new Map(names.map((name) => [name, []]))
+  const added = new Map(names.map((name) => [name, []]))
   for (let round = 0; round <= ROUNDS; round++) {
-    const order = round % 2 === 0 ? ['baseline', ...names] : [...names, 'baseline'].reverse()
+    const order = round % 2 === 0 ? ['baseline', 'own', ...names] : [...names, 'own', 'baseline'].reverse()
     const took = {}
     const totals = {}
     for (const name of order) {
-      const timed = await time(name === 'baseline' ? baseline : setups[name])
+      const timed = await time(name === 'baseline' ? baseline : name === 'own' ? own : setups[name])
       took[name] = timed.ms
       totals[name] = timed.total
     }
@@ -112,6 +116,8 @@ for (const [label, object] of Object.entries(shapes)) {
       ms.get(name).push(took[name])
       ratios.get(name).push(took[name] / took.baseline)
       total.get(name).push(totals[name])
+      const framework = name.startsWith('object') ? took.own : 0
+      added.get(name).push(Math.max(0, took[name] - framework) / took.baseline)
     }
   }
   const mb = (buffer.byteLength / 1024 / 1024).toFixed(1)
@@ -121,6 +127,7 @@ for (const [label, object] of Object.entries(shapes)) {
     ms: median(ms.get('baseline')),
     total: median(ms.get('baseline')),
     ratio: 1,
+    added: undefined,
   })
   for (const name of names) {
     rows.push({
@@ -129,6 +136,7 @@ for (const [label, object] of Object.entries(shapes)) {
       ms: median(ms.get(name)),
       total: median(total.get(name)),
       ratio: median(ratios.get(name)),
+      added: median(added.get(name)),
     })
   }
   process.stdout.write(`${label} done\n`)
@@ -155,6 +163,7 @@ rows.push({
   ms: median(overBaseline),
   total: median(overBaseline),
   ratio: 1,
+  added: undefined,
 })
 rows.push({
   label: `over the limit: users, ${overMb} MiB`,
@@ -162,19 +171,22 @@ rows.push({
   ms: median(overBlocked),
   total: median(overBlocked),
   ratio: median(overBlocked.map((t, i) => t / overBaseline[i])),
+  added: median(overBlocked.map((t, i) => t / overBaseline[i])),
 })
 
 const table = [
-  '| body | setup | longest stall, ms (median) | all turns, ms (median) | stall vs JSON.parse + JSON.stringify (median of rounds) |',
-  '| --- | --- | ---: | ---: | ---: |',
+  '| body | setup | longest stall, ms (median) | all turns, ms (median) | stall vs JSON.parse + JSON.stringify | added stall vs JSON.parse + JSON.stringify |',
+  '| --- | --- | ---: | ---: | ---: | ---: |',
   ...rows.map(
-    (r) => `| ${r.label} | ${r.name} | ${r.ms.toFixed(1)} | ${r.total.toFixed(1)} | ${r.ratio.toFixed(2)}x |`,
+    (r) =>
+      `| ${r.label} | ${r.name} | ${r.ms.toFixed(1)} | ${r.total.toFixed(1)} | ${r.ratio.toFixed(2)}x | ${r.added === undefined ? '-' : `${r.added.toFixed(2)}x`} |`,
   ),
 ].join('\n')
 const worst = rows
   .filter((r) => r.ratio > 1 && !r.label.startsWith('over'))
   .sort((a, b) => b.ratio - a.ratio)[0]
 const misses = rows.filter((r) => r.ratio > 2 && !r.label.startsWith('over'))
+const addedMisses = rows.filter((r) => r.added !== undefined && r.added > 2 && !r.label.startsWith('over'))
 
 writeSection(
   'large-body',
@@ -198,10 +210,18 @@ filtered and written to JSON text in one walk, which replaces the framework's ow
 
 ${table}
 
-Worst ratio: ${worst === undefined ? '-' : `${worst.ratio.toFixed(2)}x (${worst.label}, ${worst.name})`}; ${
+Two readings of the bar. The whole stall against \`JSON.parse\` + \`JSON.stringify\` (the
+stricter): worst ${worst === undefined ? '-' : `${worst.ratio.toFixed(2)}x (${worst.label}, ${worst.name})`}; ${
     misses.length === 0
-      ? 'every body is within the 2x bar.'
-      : `over the 2x bar: ${misses.map((r) => `${r.label} / ${r.name} (${r.ratio.toFixed(2)}x)`).join('; ')}.`
+      ? 'every body is within 2x.'
+      : `over 2x: ${misses.map((r) => `${r.label} / ${r.name} (${r.ratio.toFixed(2)}x)`).join('; ')}.`
+  }
+The stall leakguard adds (the issue's words): an object body's stall less the \`JSON.stringify\`
+the framework runs on it without leakguard, a string's or a Buffer's whole stall (sent as they are
+without it); ${
+    addedMisses.length === 0
+      ? 'every body is within 2x.'
+      : `over 2x: ${addedMisses.map((r) => `${r.label} / ${r.name} (${r.added.toFixed(2)}x)`).join('; ')}.`
   }
 A body over \`responses.maxBodyBytes\` costs a length check: it is refused before it is parsed.
 
