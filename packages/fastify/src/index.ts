@@ -454,18 +454,19 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       if (body === null) return next(null, null)
     }
     const context = contexts.get(request) ?? start(request)
-    const apply = (decision: SerializedDecision): void => {
+    /** The payload a decision sends, with the status and type of a blocked one set on the reply. */
+    const settle = (decision: SerializedDecision): string | Uint8Array => {
       if (decision.blocked) {
         reply.code(decision.status).type(decision.contentType)
         reply.removeHeader('content-encoding') // the generic body goes out as it is
       }
-      next(null, decision.payload)
+      return decision.payload
     }
     let routeOptions: CompiledRouteOptions | undefined
     try {
       routeOptions = routeOptionsOf(request)
     } catch {
-      return apply(guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL'))
+      return next(null, settle(guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL')))
     }
     // Bytes a handler (or a plugin registered before leakguard) already compressed.
     const input = {
@@ -474,15 +475,19 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       contentEncoding: reply.getHeader('content-encoding'),
       contentType: type,
     }
+    // Decided later (a large body filtered in turns, a stream), the hook returns a promise of the
+    // payload instead of calling next() from a callback: Fastify then sends it inside its own
+    // try/catch, so what sending throws (a header value Node refuses) becomes an error response,
+    // not an unhandled rejection that ends the process.
     if (serialized) {
-      if (text) return apply(guard.filterText(context, { ...input, payload }))
+      if (text) return next(null, settle(guard.filterText(context, { ...input, payload })))
       // A large body is filtered in turns: other requests are served in between.
       const decision = guard.filterSerializedInTurns(context, { ...input, payload })
-      if (decision instanceof Promise) return void decision.then(apply, next)
-      return apply(decision)
+      if (decision instanceof Promise) return decision.then(settle)
+      return next(null, settle(decision))
     }
     const source = body as BodySource
-    guard.filterStream(context, { ...input, source, kind: text ? 'text' : 'json' }).then(apply, next)
+    return guard.filterStream(context, { ...input, source, kind: text ? 'text' : 'json' }).then(settle)
   })
 
   done()

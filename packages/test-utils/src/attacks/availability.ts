@@ -129,6 +129,32 @@ export function runAvailabilityAttacks(harness: AdapterHarness): void {
       },
     )
 
+    it.each(SENT_AS.filter(([send]) => send !== 'object'))(
+      'answers an error, and keeps serving, when a %s body decided later meets a header Node refuses',
+      async (send, type) => {
+        // A handler reflecting a client value into a header Node refuses at writeHead (Fastify
+        // checks it only when sending): bodies decided in a later turn (1 MiB or more, streams)
+        // must surface the throw as an error response, never as an unhandled rejection.
+        const { guard } = recordingGuard({ redact: {} })
+        const big = JSON.stringify({ list: Array.from({ length: 12_000 }, (_, i) => user(i)) })
+        const headers = { 'x-search-term': '\u{1F600}' }
+        const routes = [
+          getRoute('/big', () => big, { send, contentType: type, headers }),
+          getRoute('/small', () => '{"id":1}', { send, contentType: type, headers }),
+          getRoute('/ok', () => '{"id":1}', { send, contentType: type }),
+        ]
+        await withApp({ leakguard: guard, routes }, async (url) => {
+          for (const path of ['/big', '/small']) {
+            const res = await call(`${url}${path}`)
+            expect(res.status, path).toBe(500)
+            expect(res.text.includes(SECRET)).toBe(false)
+          }
+          const ok = await call(`${url}/ok`)
+          expect([ok.status, ok.json]).toEqual([200, { id: 1 }])
+        })
+      },
+    )
+
     describe('a rate-limit store that never answers (a partitioned backend, a store with a bug)', () => {
       const hanging = (): RateLimitStore & { calls: number } => {
         const store = {
