@@ -16,6 +16,11 @@ describe('readRequestTarget', () => {
     ['/%6De', '/%6De'],
     ['/caf%C3%A9', '/caf%C3%A9'],
     ['*', '*'],
+    ['http://user:pa:ss@h.example.com:80/me', '/me'],
+    ['http://a@b@h/me', '/me'],
+    ['http://[::1]:8080/me', '/me'],
+    ['http://h:/me', '/me'],
+    ['http:///me', '/me'],
   ])('reads %s as %s', (target, path) => {
     expect(readRequestTarget(target)).toEqual({ path })
   })
@@ -39,6 +44,21 @@ describe('readRequestTarget', () => {
     'me',
     'http:/me',
     'http://h\\admin',
+    // Authorities url.parse (Express, Koa) spills into the path: `/:acme/transfer`, `%41/x`.
+    'http://h:acme/transfer',
+    'http://a:b@h:acme/x',
+    'http://:acme/x',
+    'http://h:1:2/x',
+    'http://h:+1/x',
+    'http://h:5x/y',
+    'http://h%41/x',
+    "http://h'x/y",
+    'http://h{x/y',
+    'http://h|x/y',
+    'http://h"x/y',
+    'http://h<x/y',
+    'http://[::1]x/me',
+    'http://h!x/y',
   ])('refuses %s', (target) => {
     expect(readRequestTarget(target).refused).toMatch(/./)
   })

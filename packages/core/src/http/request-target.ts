@@ -7,7 +7,14 @@ export type RequestTarget =
   | { readonly path: string; readonly refused?: undefined }
   | { readonly path: string; readonly refused: string }
 
-const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/
+/**
+ * The authority every router reads the same way: user information, then a host of DNS name
+ * characters or a bracketed IPv6 address, then a port of digits. `url.parse` (Express and Koa,
+ * through parseurl) moves what follows any other host character, or a port that is not digits,
+ * into the path (`http://h:acme/x` is routed as `/:acme/x`, `http://h%41/x` as `%41/x`).
+ */
+const PLAIN_AUTHORITY = /^(?:.*@)?(?:[A-Za-z0-9._~-]*|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/
 const HEX = /^[0-9A-Fa-f]{2}$/
 
 function refuse(reason: string): RequestTarget {
@@ -55,7 +62,11 @@ export function readRequestTarget(target: string): RequestTarget {
   if (target.includes('\\')) return refuse('the request target holds a backslash')
   let rest = target
   const absolute = ABSOLUTE_FORM.exec(rest)
-  if (absolute !== null) rest = rest.slice(absolute[0].length)
+  if (absolute !== null) {
+    if (!PLAIN_AUTHORITY.test(absolute[1]!))
+      return refuse('the request target has an authority that routers read as part of the path')
+    rest = rest.slice(absolute[0].length)
+  }
   if (rest === '' || rest[0] === '?' || rest[0] === '#') rest = `/${rest}`
   if (rest === '*') return { path: '*' } // OPTIONS *: no route of any router
   if (rest[0] !== '/') return refuse('the request target is neither a path nor an absolute URL')

@@ -177,6 +177,44 @@ export function runRequestTargetAttacks(harness: AdapterHarness): void {
       })
     })
 
+    it('never serves a route whose first segment is a parameter through an authority spilt into the path', async () => {
+      // url.parse (Express, Koa) moves a host part that is no port or no host character into the
+      // path: `http://h:acme/me` is routed as `/:acme/me`, i.e. `/:tenant/me` with tenant ":acme".
+      const events: LeakguardEvent[] = []
+      const guard = createGuard<HeaderBearer>({
+        auth: { ...HS_AUTH, default: 'public' },
+        routes: { 'GET /:tenant/me': { auth: {}, allow: ['$.id'] } },
+        audit: { onEvent: (event) => void events.push(event) },
+      })
+      let calls = 0
+      const routes = [
+        route('/:tenant/me', () => {
+          calls++
+          return profile()
+        }),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        for (const target of [
+          'http://h:acme/me',
+          'http://a:b@h:acme/me',
+          'http://:acme/me',
+          'http://h:1:2/me',
+          'http://h:5x/me',
+          'http://h%41/me',
+          "http://h'x/me",
+          'http://h|x/me',
+          'http://[::1]x/me',
+        ]) {
+          const res = await sendTarget(url, target)
+          expect([400, 401, 404], `${target} -> ${res.status}`).toContain(res.status)
+          expect(res.text, target).not.toContain(SECRET)
+        }
+      })
+      expect(calls).toBe(0)
+      await guard.flush()
+      expect(events.filter((event) => event.type === 'request.invalid_target').length).toBeGreaterThan(0)
+    })
+
     it('refuses a target no router reads the same way with a 400 problem, before the handler', async () => {
       const events = await scenario({}, async (url, handled) => {
         for (const target of ['/me;x', '/x/../me', '/me%2Fx', '/me%zz', '/me%00', '/x/%2E%2e/me']) {
