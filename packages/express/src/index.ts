@@ -1,10 +1,12 @@
 import {
+  BLOCKED_CACHE_CONTROL,
   type CompiledRouteOptions,
   compileRouteHelper,
   createGuard,
   type Guard,
   type GuardOptions,
   hasRequestBody,
+  headersToDropOnBlock,
   type InputDecision,
   type InputRejection,
   isGuard,
@@ -220,9 +222,15 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         inside = false
       }
     }
+    /** A blocked response sends nothing of the original: headers the handler set go too. */
+    const clearForBlock = (): void => {
+      for (const name of headersToDropOnBlock(res.getHeaderNames(), guard.responseIdHeader))
+        res.removeHeader(name)
+      res.setHeader('Cache-Control', BLOCKED_CACHE_CONTROL)
+    }
     const sendBlocked = (decision: { status: number; payload: string }): Response => {
+      clearForBlock()
       res.status(decision.status).set('Content-Type', PROBLEM_CONTENT_TYPE)
-      res.removeHeader('Content-Encoding') // the generic body goes out as it is
       return original(send, decision.payload)
     }
     /** What Express routed: `req.baseUrl + req.path` as its router read the target, and the method. */
@@ -327,6 +335,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       // An untyped error page is read as text, as a browser sniffing it would.
       filterText: (payload) => filterSerialized(res.getHeader('content-type') ?? 'text/plain', payload)!,
       block: (code) => guard.block(context, res.statusCode, code),
+      clearForBlock,
       maxBytes: guard.maxBufferedBytes,
     })
     // A body written past every own-property patch (through http.ServerResponse.prototype).

@@ -22,6 +22,8 @@ export interface RawBodyHooks {
   misrouted(): BlockedResponse | undefined
   /** Called once, just before the head goes out: scans and rewrites the response headers. */
   beforeHead(): void
+  /** Removes the headers a blocked response must not send, and marks it not to be cached. */
+  clearForBlock(): void
   /** Reports a blocked body and returns the generic 500 to send instead. */
   block(code: 'ERR_LG_RESPONSE_TOO_LARGE' | 'ERR_LG_RESPONSE_HEADERS_SENT'): BlockedResponse
   readonly maxBytes: number
@@ -147,10 +149,10 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       return res
     }
     if (decision.blocked) {
+      // Nothing of the original: its cookies, validators, Location, encoding, custom headers.
+      hooks.clearForBlock()
       res.statusCode = decision.status
       res.setHeader('Content-Type', decision.contentType)
-      res.removeHeader('Content-Encoding') // the generic body goes out as it is
-      res.removeHeader('Location') // a generic 500 redirects nowhere
     }
     res.removeHeader('ETag')
     res.removeHeader('Last-Modified')

@@ -1,9 +1,12 @@
 import {
+  BLOCKED_CACHE_CONTROL,
+  type BlockedResponse,
   type BodySource,
   type CompiledRouteOptions,
   createGuard,
   type Guard,
   type GuardOptions,
+  headersToDropOnBlock,
   type InputDecision,
   type InputRejection,
   isGuard,
@@ -357,6 +360,17 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     return routeOptions === undefined ? undefined : compiledFor(routeOptions, 'config.leakguard')
   }
 
+  /**
+   * Sets a blocked decision's status and type on the reply, and sends nothing of the original: the
+   * headers the handler set (cookies, validators, Location, encoding, custom ones) go too.
+   */
+  const block = (reply: FastifyReply, decision: BlockedResponse): void => {
+    for (const name of headersToDropOnBlock(Object.keys(reply.getHeaders()), guard.responseIdHeader))
+      reply.removeHeader(name)
+    reply.header('cache-control', BLOCKED_CACHE_CONTROL)
+    reply.code(decision.status).type(decision.contentType)
+  }
+
   fastify.addHook('preSerialization', function leakguardPreSerialization(request, reply, payload, next) {
     const context = contexts.get(request) ?? start(request)
     passed.add(request)
@@ -366,7 +380,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     } catch {
       filtered.add(request)
       const blocked = guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL')
-      reply.code(blocked.status).type(blocked.contentType)
+      block(reply, blocked)
       return next(null, blocked.body)
     }
     if (writesLast(reply) && usesDefaultSerializer(request, reply)) {
@@ -383,14 +397,14 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
           body: value,
           routeOptions,
         })
-        if (decision.blocked) reply.code(decision.status).type(decision.contentType)
+        if (decision.blocked) block(reply, decision)
         return decision.payload
       })
       return next(null, payload)
     }
     filtered.add(request)
     const decision = guard.filterResponse(context, { status: reply.statusCode, body: payload, routeOptions })
-    if (decision.blocked) reply.code(decision.status).type(decision.contentType)
+    if (decision.blocked) block(reply, decision)
     next(null, decision.body)
   })
 
@@ -442,8 +456,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
         denied = undefined
       }
       if (denied === undefined) return next(null, payload)
-      reply.code(denied.status).type(denied.contentType)
-      reply.removeHeader('content-encoding')
+      block(reply, denied)
       return next(null, denied.payload)
     }
     const text = kind === 'text'
@@ -456,10 +469,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     const context = contexts.get(request) ?? start(request)
     /** The payload a decision sends, with the status and type of a blocked one set on the reply. */
     const settle = (decision: SerializedDecision): string | Uint8Array => {
-      if (decision.blocked) {
-        reply.code(decision.status).type(decision.contentType)
-        reply.removeHeader('content-encoding') // the generic body goes out as it is
-      }
+      if (decision.blocked) block(reply, decision)
       return decision.payload
     }
     let routeOptions: CompiledRouteOptions | undefined

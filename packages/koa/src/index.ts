@@ -1,5 +1,6 @@
 import { Stream } from 'node:stream'
 import {
+  BLOCKED_CACHE_CONTROL,
   type BlockedResponse,
   type BodySource,
   type CompiledRouteOptions,
@@ -8,6 +9,7 @@ import {
   type Guard,
   type GuardOptions,
   hasRequestBody,
+  headersToDropOnBlock,
   type InputDecision,
   type InputRejection,
   isGuard,
@@ -153,9 +155,14 @@ function isStreamedBody(body: object): body is Stream | ReadableStream | Blob | 
 }
 
 /** Replaces the response with the generic 500 the engine decided on. */
-function sendBlocked(ctx: Context, decision: BlockedResponse): void {
+/**
+ * Sends the generic problem document of a blocked response, and nothing of the original: the
+ * headers downstream set (cookies, validators, Location, encoding, custom ones) go too.
+ */
+function sendBlocked(ctx: Context, decision: BlockedResponse, idHeader: string | undefined): void {
+  for (const name of headersToDropOnBlock(Object.keys(ctx.response.headers), idHeader)) ctx.remove(name)
+  ctx.set('Cache-Control', BLOCKED_CACHE_CONTROL)
   ctx.status = decision.status
-  ctx.remove('Content-Encoding') // the generic body goes out as it is
   ctx.body = decision.body
   ctx.type = decision.contentType
 }
@@ -216,7 +223,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // What Koa (and its router) read the target as, and the method, once downstream is done.
     // Bodiless and binary responses too: a redirect or a 204 served on another route's decision.
     const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)
-    if (misrouted !== undefined) return sendBlocked(ctx, misrouted)
+    if (misrouted !== undefined) return sendBlocked(ctx, misrouted, guard.responseIdHeader)
     // Headers that carry free text (a redirect's Location, X- headers), as downstream left them.
     const headers = guard.filterHeaders(context, {
       status: ctx.status,
@@ -244,7 +251,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       if (kind === undefined) {
         // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
         const denied = guard.opaqueBody(context, { status: ctx.status, routeOptions })
-        if (denied !== undefined) sendBlocked(ctx, denied)
+        if (denied !== undefined) sendBlocked(ctx, denied, guard.responseIdHeader)
         return
       }
       const text = kind === 'text'
@@ -258,7 +265,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
             source: body as BodySource,
             kind: text ? 'text' : 'json',
           })
-      if (decision.blocked) sendBlocked(ctx, decision)
+      if (decision.blocked) sendBlocked(ctx, decision, guard.responseIdHeader)
       else if (decision.payload !== body) {
         // Validators Koa copied from a Response described the body before filtering.
         if (body instanceof Response) for (const name of ['ETag', 'Last-Modified']) ctx.remove(name)
@@ -269,7 +276,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // Written straight to JSON text through the route's compiled view, before Koa's own
     // JSON.stringify: ctx.body becomes that text, and the JSON Content-Type Koa set stays.
     const decision = guard.serializeResponse(context, { status: ctx.status, body, routeOptions })
-    if (decision.blocked) sendBlocked(ctx, decision)
+    if (decision.blocked) sendBlocked(ctx, decision, guard.responseIdHeader)
     else {
       if (ctx.response.get('Content-Type') === '') ctx.type = 'json'
       ctx.body = decision.payload

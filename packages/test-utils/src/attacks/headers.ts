@@ -16,6 +16,36 @@ export function runHeaderAttacks(harness: AdapterHarness): void {
   const withApp = appRunner(harness)
 
   describe('attack: secrets in response headers', () => {
+    it('sends nothing of the original with a blocked response: no handler cookie, validator or custom header', async () => {
+      const guard = createGuard<HeaderBearer>({ routes: { 'GET /session': { allow: ['$.id', '$.big'] } } })
+      const headers = {
+        'Set-Cookie': `sid=${SECRET}; HttpOnly`,
+        'Cache-Control': 'public, max-age=3600',
+        ETag: '"original"',
+        'Last-Modified': 'Wed, 01 Jan 2025 00:00:00 GMT',
+        'Content-Disposition': 'attachment; filename="export.json"',
+        'X-Custom': 'kept by the handler',
+        'X-Content-Type-Options': 'nosniff',
+        'Access-Control-Allow-Origin': 'https://app.example',
+      }
+      // A BigInt on an allowed path: the response cannot be written, it is blocked.
+      const routes = [route('/session', () => ({ id: 1, big: 1n }), { headers })]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await rawRequest(`${url}/session`)
+        expect(res.status).toBe(500)
+        expect(res.body.toString()).not.toContain(SECRET)
+        for (const name of ['set-cookie', 'last-modified', 'content-disposition', 'x-custom'])
+          expect(res.headers[name], name).toBeUndefined()
+        // Express computes the problem document's own ETag; the original's never goes out.
+        expect(res.headers.etag).not.toBe('"original"')
+        expect(res.headers['cache-control']).toBe('no-store')
+        // What the problem document needs on the way out stays: security headers, CORS, the id.
+        expect(res.headers['x-content-type-options']).toBe('nosniff')
+        expect(res.headers['access-control-allow-origin']).toBe('https://app.example')
+        expect(res.headers['x-request-id']).toMatch(/./)
+      })
+    })
+
     it('masks tokens in redirects and secrets in free-text headers, whatever the body', async () => {
       const events: LeakguardEvent[] = []
       const guard = createGuard<HeaderBearer>({ audit: { onEvent: (event) => void events.push(event) } })
