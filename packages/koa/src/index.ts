@@ -147,14 +147,29 @@ function sendRejection(ctx: Context, decision: RejectedRequest | InputRejection)
 /** A body Koa streams to the client rather than serializing. */
 function isStreamedBody(body: object): body is Stream | ReadableStream | Blob | Response {
   return (
-    body instanceof Stream ||
-    body instanceof ReadableStream ||
-    body instanceof Blob ||
-    body instanceof Response
+    body instanceof ReadableStream || body instanceof Blob || body instanceof Response || isKoaStream(body)
   )
 }
 
-/** Replaces the response with the generic 500 the engine decided on. */
+/**
+ * Koa's own stream test (`koa/lib/is-stream.js`): a Node stream, or an object that has the shape of
+ * a readable one (`readable-stream`'s, which many libraries use, is not `instanceof Stream`). Koa
+ * pipes what passes it, so leakguard reads the same bodies as streams.
+ */
+function isKoaStream(body: object): boolean {
+  if (body instanceof Stream) return true
+  const candidate = body as Record<string, unknown>
+  return (
+    !!candidate.readable &&
+    typeof candidate.pipe === 'function' &&
+    typeof candidate.read === 'function' &&
+    typeof candidate.readable === 'boolean' &&
+    typeof candidate.readableObjectMode === 'boolean' &&
+    typeof candidate.destroy === 'function' &&
+    typeof candidate.destroyed === 'boolean'
+  )
+}
+
 /**
  * Sends the generic problem document of a blocked response, and nothing of the original: the
  * headers downstream set (cookies, validators, Location, encoding, custom ones) go too.

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import { createGuard, type LeakguardEvent } from '@leakguard/core'
 import { listen, recordWrites } from '@leakguard/test-utils'
 import Koa from 'koa'
@@ -87,6 +88,50 @@ describe('koa specifics', () => {
     try {
       const res = await fetch(server.url)
       expect(await res.json()).toEqual({ error: 'Internal Server Error' })
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('reads a stream Koa pipes that is not a Node Stream (readable-stream) as a stream', async () => {
+    // Koa's own test is by shape (koa/lib/is-stream.js): readable-stream's Readable passes it
+    // without being `instanceof Stream`, and Koa pipes it. Written as an object, the client got
+    // its internals, bytes no detector reads.
+    const text = JSON.stringify({ id: 1, card: '4111 1111 1111 1111', secret: SECRET })
+    const duckTyped = () => {
+      const chunks = [Buffer.from(text)]
+      const source = Readable.from(chunks)
+      return {
+        readable: true,
+        readableObjectMode: false,
+        destroyed: false,
+        read: () => null,
+        pipe: <T extends NodeJS.WritableStream>(destination: T) => source.pipe(destination),
+        destroy: () => source.destroy(),
+        on: (...args: Parameters<Readable['on']>) => source.on(...args),
+        once: (...args: Parameters<Readable['once']>) => source.once(...args),
+        removeListener: (...args: Parameters<Readable['removeListener']>) => source.removeListener(...args),
+        [Symbol.asyncIterator]: () => source[Symbol.asyncIterator](),
+      }
+    }
+    const app = new Koa()
+    app.use(leakguard({ routes: { 'GET /export': { allow: ['$.id', '$.card'] } } }))
+    app.use((ctx) => {
+      ctx.type = 'application/json'
+      ctx.body = duckTyped()
+    })
+    const server = await listen(app.callback())
+    try {
+      for (const path of ['/export', '/raw']) {
+        const res = await fetch(`${server.url}${path}`)
+        const body = await res.text()
+        expect(res.status, path).toBe(200)
+        expect(body, path).not.toContain(SECRET)
+        expect(body, path).not.toContain('4111 1111 1111 1111')
+        expect(body, path).not.toContain('_readableState')
+        if (path === '/export') expect(JSON.parse(body)).toEqual({ id: 1, card: '4111 11** **** 1111' })
+        else expect(JSON.parse(body).id).toBe(1)
+      }
     } finally {
       await server.close()
     }
