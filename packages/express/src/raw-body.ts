@@ -138,7 +138,17 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       original = Buffer.concat(chunks, size)
       decision = mode === 'json' ? hooks.filter(original, encoding) : hooks.filterText(original, encoding)
     }
-    if (!decision.blocked && decision.payload === original) return end.call(res, original, callback)
+    if (!decision.blocked && decision.payload === original) {
+      // `send` (sendFile, download) answers HEAD with the file's length and validators and no
+      // body: they describe the file, not the filtered body GET sends, whose length they would
+      // give away. Without a body to filter, they go.
+      if (size === 0 && mode === 'json' && res.req?.method === 'HEAD') {
+        res.removeHeader('Content-Length')
+        res.removeHeader('ETag')
+        res.removeHeader('Last-Modified')
+      }
+      return end.call(res, original, callback)
+    }
     const { payload } = decision
     if (res.headersSent) {
       // A compression middleware below leakguard wrote the head before its first compressed

@@ -380,6 +380,32 @@ describe.each([
     expect((await events()).filter((e) => e.type === 'response.blocked')).toEqual([])
   })
 
+  it('answers HEAD of a JSON file without the length and validators of the unfiltered file', async () => {
+    // `send` answers HEAD with the file's own Content-Length, ETag and Last-Modified and no body:
+    // they would tell how much the allowlist removed.
+    const { guard } = recording({ 'GET /*': { allow: ['$.id'] } })
+    const app = createExpress()
+    app.use(leakguard(guard))
+    app.get('/file', (_req, res) => res.sendFile(fixture('user.json')))
+    app.use('/static', createExpress.static(fileURLToPath(new URL('./fixtures/', import.meta.url))))
+    const server = await listen(app)
+    try {
+      for (const path of ['/file', '/static/user.json']) {
+        const get = await rawRequest(`${server.url}${path}`)
+        expect([get.status, JSON.parse(get.body.toString())], path).toEqual([200, { id: 7 }])
+        const head = await rawRequest(`${server.url}${path}`, { method: 'HEAD' })
+        expect(head.status, path).toBe(200)
+        expect(head.body.length, path).toBe(0)
+        for (const name of ['etag', 'last-modified'])
+          expect(head.headers[name], `${path} ${name}`).toBeUndefined()
+        const length = head.headers['content-length']
+        if (length !== undefined) expect(Number(length), path).toBe(get.body.length)
+      }
+    } finally {
+      await server.close()
+    }
+  })
+
   it('never sends a range of a JSON file: a fragment can be exactly a protected value', async () => {
     const { guard, events } = recording({})
     const app = createExpress()
