@@ -59,6 +59,11 @@ describe('readRequestTarget', () => {
     'http://h<x/y',
     'http://[::1]x/me',
     'http://h!x/y',
+    // url.parse reads `javascript:` as hostless (`//private/x`), other schemes its own ways.
+    'javascript://private/me',
+    'JavaScript://h/me',
+    'ftp://h/me',
+    'ws://h/me',
   ])('refuses %s', (target) => {
     expect(readRequestTarget(target).refused).toMatch(/./)
   })

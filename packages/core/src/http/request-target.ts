@@ -9,6 +9,11 @@ export type RequestTarget =
 
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/
 /**
+ * The schemes of an absolute-form target a server reads (RFC 9112, 3.2.2). `url.parse` reads
+ * others its own way (`javascript://private/x` has no host there: the path is `//private/x`).
+ */
+const HTTP_SCHEME = /^https?:/i
+/**
  * The authority every router reads the same way: user information, then a host of DNS name
  * characters or a bracketed IPv6 address, then a port of digits. `url.parse` (Express and Koa,
  * through parseurl) moves what follows any other host character, or a port that is not digits,
@@ -63,6 +68,8 @@ export function readRequestTarget(target: string): RequestTarget {
   let rest = target
   const absolute = ABSOLUTE_FORM.exec(rest)
   if (absolute !== null) {
+    if (!HTTP_SCHEME.test(rest))
+      return refuse('the request target is an absolute URL of another scheme than http(s)')
     if (!PLAIN_AUTHORITY.test(absolute[1]!))
       return refuse('the request target has an authority that routers read as part of the path')
     rest = rest.slice(absolute[0].length)

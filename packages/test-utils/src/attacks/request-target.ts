@@ -204,6 +204,7 @@ export function runRequestTargetAttacks(harness: AdapterHarness): void {
           "http://h'x/me",
           'http://h|x/me',
           'http://[::1]x/me',
+          'javascript://acme/me',
         ]) {
           const res = await sendTarget(url, target)
           expect([400, 401, 404], `${target} -> ${res.status}`).toContain(res.status)
