@@ -1,4 +1,9 @@
-import { PROBLEM_CONTENT_TYPE, problemForError } from '@leakguard/core'
+import {
+  BLOCKED_CACHE_CONTROL,
+  headersToDropOnError,
+  PROBLEM_CONTENT_TYPE,
+  problemForError,
+} from '@leakguard/core'
 import type { Application, ErrorRequestHandler, NextFunction, Request, Response } from 'express'
 
 /** What `onError` learns about an error that `leakguard.errorHandler()` renders. */
@@ -67,6 +72,14 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
       } catch {
         // A logging hook must not decide what the client gets.
       }
+    }
+    if (problem.status >= 500) {
+      // A generic 5xx carries nothing of what the handler set before it threw (a session cookie,
+      // a public Cache-Control, custom headers, its status text).
+      for (const name of headersToDropOnError(res.getHeaders(), req.leakguard?.requestId))
+        res.removeHeader(name)
+      res.setHeader('Cache-Control', BLOCKED_CACHE_CONTROL)
+      res.statusMessage = ''
     }
     res.status(problem.status).set('Content-Type', PROBLEM_CONTENT_TYPE).json(problem.body)
   }

@@ -227,6 +227,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
       for (const name of headersToDropOnBlock(res.getHeaderNames(), guard.responseIdHeader))
         res.removeHeader(name)
       res.setHeader('Cache-Control', BLOCKED_CACHE_CONTROL)
+      res.statusMessage = '' // the handler's status text, if it set one, goes too
     }
     const sendBlocked = (decision: { status: number; payload: string }): Response => {
       clearForBlock()

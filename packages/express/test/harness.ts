@@ -72,7 +72,11 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
             params: req.params as Record<string, string>,
           })
           const { kind, contentType } = bodyKind(route, body)
-          if (kind === 'throw') throw body
+          if (kind === 'throw') {
+            // Headers set before the throw: what an error handler must not send along.
+            if (route.headers !== undefined) res.set(route.headers)
+            throw body
+          }
           if (kind === 'web-response') return void sendWebResponse(res, webResponse(route, body)).catch(next)
           if (kind === 'raw') {
             // Past every own-property patch, as code holding http.ServerResponse.prototype can.
@@ -82,6 +86,7 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
           }
           res.status(route.status ?? 200)
           if (route.headers !== undefined) res.set(route.headers)
+          if (route.statusMessage !== undefined) res.statusMessage = route.statusMessage
           if (contentType !== undefined) res.type(contentType)
           if (kind === 'object') return void res.json(body)
           const sent = materialize(body as string, kind)

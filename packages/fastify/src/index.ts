@@ -7,6 +7,7 @@ import {
   type Guard,
   type GuardOptions,
   headersToDropOnBlock,
+  headersToDropOnError,
   type InputDecision,
   type InputRejection,
   isGuard,
@@ -368,6 +369,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     for (const name of headersToDropOnBlock(Object.keys(reply.getHeaders()), guard.responseIdHeader))
       reply.removeHeader(name)
     reply.header('cache-control', BLOCKED_CACHE_CONTROL)
+    reply.raw.statusMessage = '' // the handler's status text, if it set one, goes too
     reply.code(decision.status).type(decision.contentType)
   }
 
@@ -470,6 +472,12 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     /** The payload a decision sends, with the status and type of a blocked one set on the reply. */
     const settle = (decision: SerializedDecision): string | Uint8Array => {
       if (decision.blocked) block(reply, decision)
+      else if (decision.payload !== payload) {
+        // Validators set for the body before filtering (@fastify/static's for a file, those of a
+        // Response) describe it, not what goes out: the file's ETag gives away its size.
+        reply.removeHeader('etag')
+        reply.removeHeader('last-modified')
+      }
       return decision.payload
     }
     let routeOptions: CompiledRouteOptions | undefined
@@ -548,6 +556,14 @@ function errorHandler(options: ErrorHandlerOptions = {}) {
       } catch {
         // A logging hook must not decide what the client gets.
       }
+    }
+    if (problem.status >= 500) {
+      // A generic 5xx carries nothing of what the handler set before it threw (a session cookie,
+      // a public Cache-Control, custom headers, its status text).
+      for (const name of headersToDropOnError(reply.getHeaders(), request.leakguard?.requestId))
+        reply.removeHeader(name)
+      reply.header('cache-control', BLOCKED_CACHE_CONTROL)
+      reply.raw.statusMessage = ''
     }
     reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body)
   }

@@ -34,7 +34,12 @@ export const fastifyHarness: AdapterHarness = {
                   params: request.params as Record<string, string>,
                 })
                 const { kind, contentType } = bodyKind(route, body)
-                if (kind === 'throw') throw body
+                if (kind === 'throw') {
+                  // Headers set before the throw: what an error handler must not send along.
+                  if (route.headers !== undefined) reply.headers(route.headers)
+                  if (route.statusMessage !== undefined) reply.raw.statusMessage = route.statusMessage
+                  throw body
+                }
                 if (kind === 'web-response') return webResponse(route, body)
                 if (kind === 'raw') {
                   reply.hijack()

@@ -10,6 +10,7 @@ import {
   type GuardOptions,
   hasRequestBody,
   headersToDropOnBlock,
+  headersToDropOnError,
   type InputDecision,
   type InputRejection,
   isGuard,
@@ -282,8 +283,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
           })
       if (decision.blocked) sendBlocked(ctx, decision, guard.responseIdHeader)
       else if (decision.payload !== body) {
-        // Validators Koa copied from a Response described the body before filtering.
-        if (body instanceof Response) for (const name of ['ETag', 'Last-Modified']) ctx.remove(name)
+        // Validators set for the body before filtering (koa-send's for a file, those Koa copied
+        // from a Response) describe it, not what goes out: the file's ETag gives away its size.
+        for (const name of ['ETag', 'Last-Modified']) ctx.remove(name)
         ctx.body = decision.payload
       }
       return
@@ -342,6 +344,13 @@ function errorHandler(options: ErrorHandlerOptions = {}): Middleware {
     } catch (error) {
       if (ctx.headerSent || !ctx.writable) throw error
       const problem = problemForError(error)
+      if (problem.status >= 500) {
+        // A generic 5xx carries nothing of what the handler set before it threw (a session
+        // cookie, a public Cache-Control, custom headers).
+        const headers = ctx.response.headers as Record<string, unknown>
+        for (const name of headersToDropOnError(headers, ctx.state.leakguard?.requestId)) ctx.remove(name)
+        ctx.set('Cache-Control', BLOCKED_CACHE_CONTROL)
+      }
       ctx.status = problem.status
       ctx.body = problem.body
       ctx.type = PROBLEM_CONTENT_TYPE

@@ -60,7 +60,12 @@ export const koaHarness: AdapterHarness = {
           params: ctx.params,
         })
         const { kind, contentType } = bodyKind(route, body)
-        if (kind === 'throw') throw body
+        if (kind === 'throw') {
+          // Headers set before the throw: what an error handler must not send along.
+          if (route.headers !== undefined) ctx.set(route.headers)
+          if (route.statusMessage !== undefined) ctx.message = route.statusMessage
+          throw body
+        }
         if (kind === 'web-response') {
           ctx.body = await webResponse(route, body)
           return

@@ -60,8 +60,10 @@ export interface RouteSpec {
   readonly contentType?: string | null
   /** Route-level options in the framework's idiom (`leakguard.route()`, `config.leakguard`). */
   readonly routeOptions?: RouteOptions
-  /** Response headers the handler sets (a redirect's `Location`, custom `X-` headers). */
+  /** Response headers the handler sets (a redirect's `Location`, custom `X-` headers), before it throws too. */
   readonly headers?: Readonly<Record<string, string>>
+  /** The status text (reason phrase) the handler sets. */
+  readonly statusMessage?: string
 }
 
 /** An app for one scenario. */

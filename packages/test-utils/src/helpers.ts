@@ -98,6 +98,8 @@ export function decodedBody(res: RawResponse): string {
 /** A response read byte for byte, without fetch's transparent decompression. */
 export interface RawResponse {
   readonly status: number
+  /** The status line's text (reason phrase). */
+  readonly statusMessage: string
   readonly headers: IncomingHttpHeaders
   readonly body: Buffer
 }
@@ -111,7 +113,12 @@ export function rawRequest(url: string, options: { method?: string; headers?: Re
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          resolve({
+            status: res.statusCode ?? 0,
+            statusMessage: res.statusMessage ?? '',
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
         )
         res.on('error', reject)
       },

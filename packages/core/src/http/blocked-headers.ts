@@ -57,3 +57,17 @@ export function headersToDropOnBlock(names: Iterable<string>, requestIdHeader: s
   }
   return dropped
 }
+
+/**
+ * {@link headersToDropOnBlock} for a generic 5xx problem document rendered outside the guard (the
+ * adapters' `errorHandler()`), which knows the request id but not the name of its header: the
+ * header that holds the id is kept.
+ */
+export function headersToDropOnError(
+  headers: Readonly<Record<string, unknown>>,
+  requestId: string | undefined,
+): string[] {
+  const names = Object.keys(headers)
+  const idHeader = requestId === undefined ? undefined : names.find((name) => headers[name] === requestId)
+  return headersToDropOnBlock(names, idHeader)
+}

@@ -29,7 +29,9 @@ export function runHeaderAttacks(harness: AdapterHarness): void {
         'Access-Control-Allow-Origin': 'https://app.example',
       }
       // A BigInt on an allowed path: the response cannot be written, it is blocked.
-      const routes = [route('/session', () => ({ id: 1, big: 1n }), { headers })]
+      const routes = [
+        route('/session', () => ({ id: 1, big: 1n }), { headers, statusMessage: `user ${SECRET}` }),
+      ]
       await withApp({ leakguard: guard, routes }, async (url) => {
         const res = await rawRequest(`${url}/session`)
         expect(res.status).toBe(500)
@@ -39,10 +41,61 @@ export function runHeaderAttacks(harness: AdapterHarness): void {
         // Express computes the problem document's own ETag; the original's never goes out.
         expect(res.headers.etag).not.toBe('"original"')
         expect(res.headers['cache-control']).toBe('no-store')
+        expect(res.statusMessage).toBe('Internal Server Error')
         // What the problem document needs on the way out stays: security headers, CORS, the id.
         expect(res.headers['x-content-type-options']).toBe('nosniff')
         expect(res.headers['access-control-allow-origin']).toBe('https://app.example')
         expect(res.headers['x-request-id']).toMatch(/./)
+      })
+    })
+
+    it('drops the validators of a JSON stream (a file) once filtering changed it', async () => {
+      // A static-file plugin (koa-send, @fastify/static, send) sets the file's own validators: its
+      // weak ETag holds the file's size, which the filtered body must not give away.
+      const guard = createGuard<HeaderBearer>({ routes: { 'GET /file': { allow: ['$.id'] } } })
+      const headers = { ETag: 'W/"6c-1a2487fb6e7"', 'Last-Modified': 'Wed, 01 Jan 2025 00:00:00 GMT' }
+      const routes = [
+        route('/file', () => JSON.stringify({ id: 1, name: 'Ada', ssn: SECRET }), {
+          send: 'stream',
+          contentType: 'application/json',
+          headers,
+        }),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await rawRequest(`${url}/file`)
+        expect([res.status, JSON.parse(res.body.toString())]).toEqual([200, { id: 1 }])
+        expect(res.headers.etag).not.toBe(headers.ETag)
+        expect(res.headers['last-modified']).toBeUndefined()
+      })
+    })
+
+    it('renders a thrown 5xx through errorHandler() without the headers the handler set before it threw', async () => {
+      const guard = createGuard<HeaderBearer>({})
+      const headers = {
+        'Set-Cookie': `sid=${SECRET}; HttpOnly`,
+        'Cache-Control': 'public, max-age=3600',
+        'X-Custom': 'set before the throw',
+        'X-Content-Type-Options': 'nosniff',
+      }
+      const routes = [
+        route('/boom', () => new Error(`db down ${SECRET}`), { send: 'throw', headers }),
+        route('/teapot', () => Object.assign(new Error('short and stout'), { status: 418 }), {
+          send: 'throw',
+          headers: { 'X-Custom': 'kept on a 4xx' },
+        }),
+      ]
+      await withApp({ leakguard: guard, routes, middleware: { errorHandler: true } }, async (url) => {
+        const res = await rawRequest(`${url}/boom`)
+        expect(res.status).toBe(500)
+        expect(res.body.toString()).not.toContain(SECRET)
+        for (const name of ['set-cookie', 'x-custom']) expect(res.headers[name], name).toBeUndefined()
+        expect(res.headers['cache-control']).toBe('no-store')
+        expect(res.headers['x-content-type-options']).toBe('nosniff')
+        expect(res.headers['x-request-id']).toMatch(/./)
+        // A 4xx keeps what the handler set (an Allow, a Retry-After, a WWW-Authenticate).
+        const teapot = await rawRequest(`${url}/teapot`)
+        expect(teapot.status).toBe(418)
+        expect(teapot.headers['x-custom']).toBe('kept on a 4xx')
       })
     })
 
