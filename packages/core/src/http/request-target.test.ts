@@ -67,6 +67,11 @@ describe('readRequestTarget', () => {
     'http://user@h/me',
     'http://user:pass@h.example.com:80/me',
     'http://a@b@h/me',
+    // Origin-form that url.parse reads as an authority (parseurl hands it over on a `#`).
+    '//u@h/admin/stats#x',
+    '//u:p@h:1/admin/stats#',
+    '//u@h/admin/stats',
+    '//u@h[::1]/users/1#x',
   ])('refuses %s', (target) => {
     expect(readRequestTarget(target).refused).toMatch(/./)
   })

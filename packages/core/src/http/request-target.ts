@@ -13,6 +13,8 @@ const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/
  * others its own way (`javascript://private/x` has no host there: the path is `//private/x`).
  */
 const HTTP_SCHEME = /^https?:/i
+/** An origin-form target `url.parse` reads as `//user@host` then a path. */
+const USERINFO_AFTER_SLASHES = /^\/\/[^/?#]*@/
 /**
  * The authority every router reads the same way: a host of DNS name characters or a bracketed
  * IPv6 address, then a port of digits. `url.parse` (Express and Koa, through parseurl) moves what
@@ -44,7 +46,8 @@ function isDotSegment(segment: string): boolean {
  */
 export function readRequestTarget(target: string): RequestTarget {
   // The common case: an origin-form path of plain characters (no `%`, `.`, `;`, `\\`, fragment).
-  if (target.charCodeAt(0) === 0x2f) {
+  // (`//`: the long way too, for `//user@host` below.)
+  if (target.charCodeAt(0) === 0x2f && target.charCodeAt(1) !== 0x2f) {
     let i = 1
     for (; i < target.length; i++) {
       const code = target.charCodeAt(i)
@@ -69,6 +72,10 @@ export function readRequestTarget(target: string): RequestTarget {
   if (target.includes('\\')) return refuse('the request target holds a backslash')
   let rest = target
   const absolute = ABSOLUTE_FORM.exec(rest)
+  // `//user@host/x`: url.parse reads it as an authority and a path (`/x`), and parseurl hands
+  // such a target to url.parse as soon as it holds a `#` (or throws when the host is no host).
+  if (absolute === null && USERINFO_AFTER_SLASHES.test(rest))
+    return refuse('the request target starts with //user@host, which routers read as an authority')
   if (absolute !== null) {
     if (!HTTP_SCHEME.test(rest))
       return refuse('the request target is an absolute URL of another scheme than http(s)')

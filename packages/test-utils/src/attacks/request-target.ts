@@ -205,6 +205,9 @@ export function runRequestTargetAttacks(harness: AdapterHarness): void {
           'http://h|x/me',
           'http://[::1]x/me',
           'javascript://acme/me',
+          // Origin-form: parseurl hands a target with `#` to url.parse, which reads `//u@h`.
+          '//u@h/acme/me#x',
+          '//u:p@h:1/acme/me#',
         ]) {
           const res = await sendTarget(url, target)
           expect([400, 401, 404], `${target} -> ${res.status}`).toContain(res.status)
