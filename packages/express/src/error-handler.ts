@@ -81,6 +81,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
       res.setHeader('Cache-Control', BLOCKED_CACHE_CONTROL)
       res.statusMessage = ''
     }
+    for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value)
     res.status(problem.status).set('Content-Type', PROBLEM_CONTENT_TYPE).json(problem.body)
   }
   errorHandlers.add(handler)

@@ -565,6 +565,7 @@ function errorHandler(options: ErrorHandlerOptions = {}) {
       reply.header('cache-control', BLOCKED_CACHE_CONTROL)
       reply.raw.statusMessage = ''
     }
+    for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value)
     reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body)
   }
 }

@@ -351,6 +351,7 @@ function errorHandler(options: ErrorHandlerOptions = {}): Middleware {
         for (const name of headersToDropOnError(headers, ctx.state.leakguard?.requestId)) ctx.remove(name)
         ctx.set('Cache-Control', BLOCKED_CACHE_CONTROL)
       }
+      for (const [name, value] of Object.entries(problem.headers)) ctx.set(name, value)
       ctx.status = problem.status
       ctx.body = problem.body
       ctx.type = PROBLEM_CONTENT_TYPE

@@ -29,16 +29,31 @@ describe('problemForError', () => {
     expect(problemForError(error)).toEqual({
       status: 503,
       body: { type: 'about:blank', title: 'Service Unavailable', status: 503 },
+      headers: {},
     })
     expect(problemForError(new Error('boom')).status).toBe(500)
     expect(problemForError('a string').status).toBe(500)
     expect(problemForError(null).status).toBe(500)
   })
 
+  it("carries an error's own headers (http-errors), on a 5xx only those a problem document keeps", () => {
+    const allow = Object.assign(new Error('nope'), { status: 405, headers: { Allow: 'GET, HEAD' } })
+    expect(problemForError(allow).headers).toEqual({ Allow: 'GET, HEAD' })
+    const busy = Object.assign(new Error('db down'), {
+      status: 503,
+      headers: { 'Retry-After': 30, 'Set-Cookie': 'sid=x', 'X-Debug': 'internal', 'bad name': 'x' },
+    })
+    expect(problemForError(busy).headers).toEqual({ 'Retry-After': '30' })
+    expect(problemForError(Object.assign(new Error('x'), { status: 401, headers: ['a'] })).headers).toEqual(
+      {},
+    )
+  })
+
   it('keeps the message of a 4xx as detail unless it is not to be exposed', () => {
     expect(problemForError(Object.assign(new Error('name is required'), { status: 422 }))).toEqual({
       status: 422,
       body: { type: 'about:blank', title: 'Unprocessable Entity', status: 422, detail: 'name is required' },
+      headers: {},
     })
     expect(
       problemForError(Object.assign(new Error('x'), { status: 404, expose: false })).body,

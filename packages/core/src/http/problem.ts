@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import { headersToDropOnBlock } from './blocked-headers.js'
 
 /** Media type of RFC 9457 problem documents. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
@@ -32,10 +33,34 @@ function statusOf(error: unknown): number {
  * `expose: false` (the http-errors convention). A 5xx says nothing but its status: its message
  * describes the server's internals (SQL, paths, hosts), which the client cannot act on.
  */
-export function problemForError(error: unknown): { status: number; body: ProblemDocument } {
+export function problemForError(error: unknown): {
+  status: number
+  body: ProblemDocument
+  headers: Record<string, string>
+} {
   const status = statusOf(error)
-  if (status >= 500) return { status, body: problemBody(status) }
+  const headers = headersOf(error, status)
+  if (status >= 500) return { status, body: problemBody(status), headers }
   const { message, expose } = error as { message?: unknown; expose?: unknown }
   const detail = expose !== false && typeof message === 'string' && message !== '' ? message : undefined
-  return { status, body: problemBody(status, detail) }
+  return { status, body: problemBody(status, detail), headers }
+}
+
+/**
+ * The headers an error carries for its response (http-errors' `headers`: a 405's `Allow`, a
+ * 401's `WWW-Authenticate`, a 503's `Retry-After`), as the frameworks' own handlers send them;
+ * for a 5xx only those a generic problem document keeps ({@link headersToDropOnBlock}).
+ */
+function headersOf(error: unknown, status: number): Record<string, string> {
+  const carried =
+    typeof error === 'object' && error !== null ? (error as { headers?: unknown }).headers : undefined
+  if (typeof carried !== 'object' || carried === null || Array.isArray(carried)) return {}
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(carried)) {
+    if (typeof value !== 'string' && typeof value !== 'number') continue
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) continue // not a header name
+    if (status >= 500 && headersToDropOnBlock([name], undefined).length > 0) continue
+    out[name] = String(value)
+  }
+  return out
 }

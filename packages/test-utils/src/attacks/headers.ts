@@ -83,6 +83,23 @@ export function runHeaderAttacks(harness: AdapterHarness): void {
           send: 'throw',
           headers: { 'X-Custom': 'kept on a 4xx' },
         }),
+        // Headers an error carries (http-errors): sent as the frameworks' own handlers send them.
+        route(
+          '/allow',
+          () => Object.assign(new Error('no'), { status: 405, headers: { Allow: 'GET, HEAD' } }),
+          {
+            send: 'throw',
+          },
+        ),
+        route(
+          '/busy',
+          () =>
+            Object.assign(new Error('db down'), {
+              status: 503,
+              headers: { 'Retry-After': '30', 'Set-Cookie': `sid=${SECRET}` },
+            }),
+          { send: 'throw' },
+        ),
       ]
       await withApp({ leakguard: guard, routes, middleware: { errorHandler: true } }, async (url) => {
         const res = await rawRequest(`${url}/boom`)
@@ -96,6 +113,14 @@ export function runHeaderAttacks(harness: AdapterHarness): void {
         const teapot = await rawRequest(`${url}/teapot`)
         expect(teapot.status).toBe(418)
         expect(teapot.headers['x-custom']).toBe('kept on a 4xx')
+        const allow = await rawRequest(`${url}/allow`)
+        expect([allow.status, allow.headers.allow]).toEqual([405, 'GET, HEAD'])
+        const busy = await rawRequest(`${url}/busy`)
+        expect([busy.status, busy.headers['retry-after'], busy.headers['set-cookie']]).toEqual([
+          503,
+          '30',
+          undefined,
+        ])
       })
     })
 
