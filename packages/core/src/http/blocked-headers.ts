@@ -1,3 +1,13 @@
+/** The `X-` security headers helmet sets on every response: fixed tokens, never data. */
+export const X_SECURITY_HEADERS: readonly string[] = [
+  'x-content-type-options',
+  'x-frame-options',
+  'x-xss-protection',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-permitted-cross-domain-policies',
+]
+
 /**
  * Headers a blocked response keeps. A blocked response is leakguard's generic problem document,
  * "nothing of the original": the handler's cookies, validators (`ETag`, `Last-Modified`), caching,
@@ -17,12 +27,7 @@ const KEPT = new Set([
   'strict-transport-security',
   'content-security-policy',
   'content-security-policy-report-only',
-  'x-content-type-options',
-  'x-frame-options',
-  'x-xss-protection',
-  'x-dns-prefetch-control',
-  'x-download-options',
-  'x-permitted-cross-domain-policies',
+  ...X_SECURITY_HEADERS,
   'referrer-policy',
   'permissions-policy',
   'origin-agent-cluster',

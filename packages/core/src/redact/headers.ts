@@ -1,5 +1,6 @@
 import type { PathRef } from '../allowlist/project.js'
 import { REMOVE } from '../allowlist/project.js'
+import { X_SECURITY_HEADERS } from '../http/blocked-headers.js'
 import { describe, fail, objectOption } from '../lib/validate.js'
 
 /** Which response headers redaction reads (`redact.headers`). */
@@ -19,17 +20,7 @@ export interface HeaderRedactOptions {
 }
 
 /** Headers leakguard sets or that never hold anything but fixed tokens: not worth a scan. */
-const NEVER_SCANNED = new Set([
-  'x-request-id',
-  'x-powered-by',
-  'x-content-type-options',
-  'x-frame-options',
-  'x-xss-protection',
-  'x-dns-prefetch-control',
-  'x-download-options',
-  'x-permitted-cross-domain-policies',
-  'x-response-time',
-])
+const NEVER_SCANNED = new Set(['x-request-id', 'x-powered-by', 'x-response-time', ...X_SECURITY_HEADERS])
 /** Headers holding URLs, whose query and fragment parameters are read as named members. */
 const URL_HEADERS = new Set(['location', 'content-location', 'link', 'refresh'])
 const DEFAULT_NAMES = ['location', 'content-location', 'content-disposition', 'link', 'refresh', 'x-*']
