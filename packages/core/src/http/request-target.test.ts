@@ -72,6 +72,9 @@ describe('readRequestTarget', () => {
     '//u:p@h:1/admin/stats#',
     '//u@h/admin/stats',
     '//u@h[::1]/users/1#x',
+    '//h?@#',
+    '//h:fk#@h/adm/x',
+    '//lQ%40?u@h:80/adm/x?q#f',
   ])('refuses %s', (target) => {
     expect(readRequestTarget(target).refused).toMatch(/./)
   })

@@ -13,8 +13,11 @@ const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/
  * others its own way (`javascript://private/x` has no host there: the path is `//private/x`).
  */
 const HTTP_SCHEME = /^https?:/i
-/** An origin-form target `url.parse` reads as `//user@host` then a path. */
-const USERINFO_AFTER_SLASHES = /^\/\/[^/?#]*@/
+/**
+ * An origin-form target `url.parse` reads as `//user@host` then a path: it looks for the `@`
+ * before the first `/` only, past a `?` or a `#` too.
+ */
+const USERINFO_AFTER_SLASHES = /^\/\/[^/]*@/
 /**
  * The authority every router reads the same way: a host of DNS name characters or a bracketed
  * IPv6 address, then a port of digits. `url.parse` (Express and Koa, through parseurl) moves what
