@@ -63,7 +63,7 @@ export {
   type StreamedResponseInput,
   type WrittenDecision,
 } from './guard.js'
-export { BLOCKED_CACHE_CONTROL, headersToDropOnBlock, headersToDropOnError } from './http/blocked-headers.js'
+export { BLOCKED_CACHE_CONTROL, errorPageHeaders, headersToDropOnBlock } from './http/blocked-headers.js'
 export { type BodySource, collectBody } from './http/collect.js'
 export {
   type ContentEncodingHeader,

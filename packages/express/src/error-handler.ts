@@ -1,9 +1,4 @@
-import {
-  BLOCKED_CACHE_CONTROL,
-  headersToDropOnError,
-  PROBLEM_CONTENT_TYPE,
-  problemForError,
-} from '@leakguard/core'
+import { errorPageHeaders, PROBLEM_CONTENT_TYPE, problemForError } from '@leakguard/core'
 import type { Application, ErrorRequestHandler, NextFunction, Request, Response } from 'express'
 
 /** What `onError` learns about an error that `leakguard.errorHandler()` renders. */
@@ -73,15 +68,12 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
         // A logging hook must not decide what the client gets.
       }
     }
-    if (problem.status >= 500) {
-      // A generic 5xx carries nothing of what the handler set before it threw (a session cookie,
-      // a public Cache-Control, custom headers, its status text).
-      for (const name of headersToDropOnError(res.getHeaders(), req.leakguard?.requestId))
-        res.removeHeader(name)
-      res.setHeader('Cache-Control', BLOCKED_CACHE_CONTROL)
-      res.statusMessage = ''
-    }
-    for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value)
+    // A generic 5xx carries nothing of what the handler set before it threw (a session cookie, a
+    // public Cache-Control); the headers the error carries go out. Its status text is the status'.
+    const { drop, set } = errorPageHeaders(problem, res.getHeaders(), req.leakguard?.requestId)
+    for (const name of drop) res.removeHeader(name)
+    for (const [name, value] of Object.entries(set)) res.setHeader(name, value)
+    res.statusMessage = ''
     res.status(problem.status).set('Content-Type', PROBLEM_CONTENT_TYPE).json(problem.body)
   }
   errorHandlers.add(handler)

@@ -4,10 +4,10 @@ import {
   type BodySource,
   type CompiledRouteOptions,
   createGuard,
+  errorPageHeaders,
   type Guard,
   type GuardOptions,
   headersToDropOnBlock,
-  headersToDropOnError,
   type InputDecision,
   type InputRejection,
   isGuard,
@@ -557,15 +557,12 @@ function errorHandler(options: ErrorHandlerOptions = {}) {
         // A logging hook must not decide what the client gets.
       }
     }
-    if (problem.status >= 500) {
-      // A generic 5xx carries nothing of what the handler set before it threw (a session cookie,
-      // a public Cache-Control, custom headers, its status text).
-      for (const name of headersToDropOnError(reply.getHeaders(), request.leakguard?.requestId))
-        reply.removeHeader(name)
-      reply.header('cache-control', BLOCKED_CACHE_CONTROL)
-      reply.raw.statusMessage = ''
-    }
-    for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value)
+    // A generic 5xx carries nothing of what the handler set before it threw (a session cookie, a
+    // public Cache-Control); the headers the error carries go out. Its status text is the status'.
+    const { drop, set } = errorPageHeaders(problem, reply.getHeaders(), request.leakguard?.requestId)
+    for (const name of drop) reply.removeHeader(name)
+    for (const [name, value] of Object.entries(set)) reply.header(name, value)
+    reply.raw.statusMessage = ''
     reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body)
   }
 }

@@ -6,11 +6,11 @@ import {
   type CompiledRouteOptions,
   compileRouteHelper,
   createGuard,
+  errorPageHeaders,
   type Guard,
   type GuardOptions,
   hasRequestBody,
   headersToDropOnBlock,
-  headersToDropOnError,
   type InputDecision,
   type InputRejection,
   isGuard,
@@ -344,14 +344,12 @@ function errorHandler(options: ErrorHandlerOptions = {}): Middleware {
     } catch (error) {
       if (ctx.headerSent || !ctx.writable) throw error
       const problem = problemForError(error)
-      if (problem.status >= 500) {
-        // A generic 5xx carries nothing of what the handler set before it threw (a session
-        // cookie, a public Cache-Control, custom headers).
-        const headers = ctx.response.headers as Record<string, unknown>
-        for (const name of headersToDropOnError(headers, ctx.state.leakguard?.requestId)) ctx.remove(name)
-        ctx.set('Cache-Control', BLOCKED_CACHE_CONTROL)
-      }
-      for (const [name, value] of Object.entries(problem.headers)) ctx.set(name, value)
+      // A generic 5xx carries nothing of what the handler set before it threw (a session cookie,
+      // a public Cache-Control); the headers the error carries go out.
+      const headers = ctx.response.headers as Record<string, unknown>
+      const { drop, set } = errorPageHeaders(problem, headers, ctx.state.leakguard?.requestId)
+      for (const name of drop) ctx.remove(name)
+      for (const [name, value] of Object.entries(set)) ctx.set(name, value)
       ctx.status = problem.status
       ctx.body = problem.body
       ctx.type = PROBLEM_CONTENT_TYPE

@@ -64,15 +64,22 @@ export function headersToDropOnBlock(names: Iterable<string>, requestIdHeader: s
 }
 
 /**
- * {@link headersToDropOnBlock} for a generic 5xx problem document rendered outside the guard (the
- * adapters' `errorHandler()`), which knows the request id but not the name of its header: the
- * header that holds the id is kept.
+ * What the error page `leakguard.errorHandler()` renders does to the headers set so far
+ * (`current`): headers to remove and headers to set. A generic 5xx drops what a blocked response
+ * drops ({@link headersToDropOnBlock}; the header that holds the request id stays, found by its
+ * value since the handler does not know its name) and is not cached; any status gets the headers
+ * the error carries (`problem.headers`, see `problemForError`).
  */
-export function headersToDropOnError(
-  headers: Readonly<Record<string, unknown>>,
+export function errorPageHeaders(
+  problem: { readonly status: number; readonly headers: Readonly<Record<string, string>> },
+  current: Readonly<Record<string, unknown>>,
   requestId: string | undefined,
-): string[] {
-  const names = Object.keys(headers)
-  const idHeader = requestId === undefined ? undefined : names.find((name) => headers[name] === requestId)
-  return headersToDropOnBlock(names, idHeader)
+): { drop: string[]; set: Record<string, string> } {
+  if (problem.status < 500) return { drop: [], set: { ...problem.headers } }
+  const names = Object.keys(current)
+  const idHeader = requestId === undefined ? undefined : names.find((name) => current[name] === requestId)
+  return {
+    drop: headersToDropOnBlock(names, idHeader),
+    set: { ...problem.headers, 'Cache-Control': BLOCKED_CACHE_CONTROL },
+  }
 }

@@ -143,8 +143,6 @@ const DEFAULT_LITERAL_MASK: MaskSpec = { operator: 'replace', with: '[REDACTED:{
 
 /** A detector's or rule's mask as a redactor found it (see {@link RedactionSession.slotFor}). */
 interface MaskSlot {
-  /** Where sessions keep the summary this id last added to ({@link RedactionSession.record}). */
-  readonly index: number
   readonly mask: CompiledMask
   /** What the mask writes for this id whatever the match; `undefined` when the match decides. */
   readonly fixed: string | null | undefined
@@ -551,8 +549,6 @@ export class RedactionSession {
   readonly findings: Finding[] = []
   /** The summary each detector last added to (see {@link record}). */
   private lastSummary: Map<string, Summary> | undefined
-  /** The same, by {@link MaskSlot.index}, for masked findings. */
-  private lastBySlot: (Summary | undefined)[] | undefined
   total = 0
   private degradedMap: Map<string, { path: string; reason: DegradeReason; count: number }> | undefined
   degradedTotal = 0
@@ -620,22 +616,14 @@ export class RedactionSession {
     end: number,
     value: string,
     verified = false,
-    slot?: MaskSlot,
   ): void {
     this.total++
     const template = this.prefix + (at === null ? '$' : at.template())
     // Findings repeat row after row at the same path: the last summary of each detector is
-    // checked first (the same template string), before a key is built. Masked findings keep it
-    // by their mask's slot (an array index), the rest by id.
+    // checked first (the same template string), before a key is built.
+    this.lastSummary ??= new Map()
     this.summaryMap ??= new Map()
-    let last: Summary | undefined
-    if (slot !== undefined) {
-      this.lastBySlot ??= []
-      last = slot.index < this.lastBySlot.length ? this.lastBySlot[slot.index] : undefined
-    } else {
-      this.lastSummary ??= new Map()
-      last = this.lastSummary.get(detector)
-    }
+    const last = this.lastSummary.get(detector)
     let summary = last !== undefined && last.path === template ? last : undefined
     const id = summary === undefined ? `${template}\u0000${detector}` : ''
     if (summary === undefined) summary = this.summaryMap.get(id)
@@ -648,15 +636,7 @@ export class RedactionSession {
       this.summaryMap.set(id, made)
       summary = made
     }
-    if (last !== summary) {
-      if (slot === undefined) this.lastSummary!.set(detector, summary)
-      else {
-        const bySlot = this.lastBySlot!
-        // Filled in order, so that the array stays packed.
-        while (bySlot.length < slot.index) bySlot.push(undefined)
-        bySlot[slot.index] = summary
-      }
-    }
+    if (last !== summary) this.lastSummary.set(detector, summary)
     if (verified) summary.confidence = 'high'
     summary.count++
     const fingerprint = this.fingerprint
@@ -834,7 +814,7 @@ export class RedactionSession {
         const found =
           fixed === undefined || this.fingerprint !== undefined ? text.slice(span.start, span.end) : ''
         const masked = fixed !== undefined ? fixed : slot.mask(found, { detector: span.detector, key })
-        this.record(at, span.detector, span.start, span.end, found, span.verified, slot)
+        this.record(at, span.detector, span.start, span.end, found, span.verified)
         if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
         replacement = masked ?? ''
         if (plain && slot.mask.keepsPlain !== true) plain = isPlainJsonText(replacement)
@@ -881,7 +861,7 @@ export class RedactionSession {
         (id === KNOWN_SECRET_ID || id === CANARY_ID ? KNOWN_SECRET_MASK : undefined) ??
         redactor.rules.patterns.find((r) => r.id === id)?.mask ??
         redactor.rules.functions.find((r) => r.id === id)!.mask
-      slot = { index: redactor.masks.size, mask, fixed: mask.fixed?.(id) }
+      slot = { mask, fixed: mask.fixed?.(id) }
       redactor.masks.set(id, slot)
     }
     return slot

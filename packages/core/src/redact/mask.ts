@@ -220,7 +220,7 @@ export function compileMask(
           (_match: string, context: { readonly detector: string }) => written(context.detector),
           template,
         ),
-        (detector) => template.replaceAll('{detector}', detector),
+        written,
       )
     }
     default:
