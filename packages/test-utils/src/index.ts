@@ -23,5 +23,6 @@ export {
   signToken,
   startJwksServer,
   type TestKey,
+  tamperSignature,
   testKey,
 } from './tokens.js'

@@ -87,6 +87,20 @@ export function forgeToken(header: unknown, payload: unknown, signature = ''): s
   return `${encode(header)}.${encode(payload)}.${signature}`
 }
 
+/**
+ * `token` with one character of its signature changed, so that the signature no longer verifies.
+ * The changed character is at the start of the signature, where every base64url character carries
+ * six bits: changing the last ones can leave the decoded signature as it was (the last character
+ * of a 32-byte signature carries four bits, and decoders ignore the other two), which made a test
+ * built on `token.slice(0, -2) + 'AA'` pass one run in a thousand with a valid token.
+ */
+export function tamperSignature(token: string): string {
+  const at = token.lastIndexOf('.') + 1
+  if (at === 0 || at >= token.length) throw new Error('tamperSignature: not a signed compact token')
+  const changed = token[at] === 'A' ? 'B' : 'A'
+  return `${token.slice(0, at)}${changed}${token.slice(at + 1)}`
+}
+
 /** A JWKS endpoint on a real loopback socket, whose keys and health a test controls. */
 export interface JwksServer extends RunningApp {
   /** The JWKS address to configure as `jwksUri`. */
