@@ -1,5 +1,6 @@
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
+import { UniqueNames } from '../lib/unique-names.js'
 import { KEEP, type ProjectionNode } from './compile.js'
 
 /** Returned by a hook to drop the member (or array element) instead of outputting it. */
@@ -273,14 +274,15 @@ function memberName(
   out: Record<string, unknown>,
   original: string,
   changed: string,
-  masked: WeakSet<object>,
+  masked: WeakMap<object, UniqueNames>,
 ): string {
-  if (changed === original && !masked.has(out)) return changed
-  masked.add(out)
-  if (!Object.hasOwn(out, changed)) return changed
-  let n = 2
-  while (Object.hasOwn(out, `${changed}#${n}`)) n++
-  return `${changed}#${n}`
+  let names = masked.get(out)
+  if (names === undefined) {
+    if (changed === original) return changed
+    names = new UniqueNames(Object.keys(out))
+    masked.set(out, names)
+  }
+  return names.claim(changed)
 }
 
 const ROOT_PATH: PathRef = { template: () => '$', concrete: () => '$', keys: () => [] }
@@ -469,7 +471,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
   const result = open(top.container, root, 1, root.keep ? null : root0, null)
   const hooks = options.hooks
   // Output objects holding a masked member name, where collisions must be checked.
-  const maskedNames = new WeakSet<object>()
+  const maskedNames = new WeakMap<object, UniqueNames>()
   // The member being processed: the top frame's last key (objects) or index (arrays).
   const pathRef = new StackPath(stack)
 

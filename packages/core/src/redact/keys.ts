@@ -672,6 +672,12 @@ class Lexicon {
   readonly known = new Set<string>(PHRASE_PARTS)
   readonly compounds: RegExp | null
   readonly maxLength: number
+  /**
+   * Every prefix of an `anywhere` word, and of its plural in `s`: a run of words that is none of
+   * them cannot grow into one, so {@link containsSecretWord} stops extending it there (a name of
+   * a thousand short words is read in linear time, not a thousand runs of every length).
+   */
+  readonly anywherePrefixes = new Set<string>()
 
   constructor(lists: readonly WordList[], extra: readonly string[]) {
     const compounds = new Set<string>()
@@ -702,6 +708,10 @@ class Lexicon {
         ? null
         : new RegExp([...compounds].sort((a, b) => b.length - a.length).join('|'), 'g')
     this.maxLength = Math.max(...[...this.anywhere, ...this.last].map((word) => word.length))
+    for (const word of this.anywhere) {
+      for (let end = 1; end <= word.length; end++) this.anywherePrefixes.add(word.slice(0, end))
+      this.anywherePrefixes.add(`${word}s`)
+    }
   }
 
   /**
@@ -854,9 +864,11 @@ function containsSecretWord({ words }: ReadName, lex: Lexicon): boolean {
     const word = words[at] as string
     if (lex.anywhere.has(word) || lex.endings.end(word)) return true
     let run = word
+    // Only a run that still begins a secret word (or its plural) can become one.
+    if (!lex.anywherePrefixes.has(run)) continue
     for (let next = at + 1; next < words.length; next++) {
       run += words[next]
-      if (run.length > lex.maxLength + 1) break
+      if (run.length > lex.maxLength + 1 || !lex.anywherePrefixes.has(run)) break
       const singular = run.endsWith('s') ? run.slice(0, -1) : run
       if ((lex.anywhere.has(run) || lex.anywhere.has(singular)) && !PAIRS_AT_END.has(singular)) return true
     }

@@ -15,6 +15,7 @@ import {
   templateOf,
 } from '../allowlist/project.js'
 import { keepShape } from '../lib/kept-shapes.js'
+import { UniqueNames } from '../lib/unique-names.js'
 
 /**
  * What a member name asks of the serializer, per redactor: `NAME` when the name itself must be
@@ -488,7 +489,7 @@ class Writer implements PathRef {
       if (plan.anyFacts !== 0) facts = plan.facts
     }
     // Output names, tracked while a name may still be masked: masked names are kept unique.
-    const names = facts !== undefined && (plan.anyFacts & MEMBER_NAME) !== 0 ? new Set<string>() : undefined
+    const names = facts !== undefined && (plan.anyFacts & MEMBER_NAME) !== 0 ? new UniqueNames() : undefined
     let masked = false
     const d = this.depth
     this.depth = d + 1
@@ -598,11 +599,9 @@ class Writer implements PathRef {
   }
 
   /** The output name of a member whose name may itself be a secret: read, masked, kept unique. */
-  private name(plan: Plan, p: number, key: string, bits: number, names: Set<string>): string {
+  private name(plan: Plan, p: number, key: string, bits: number, names: UniqueNames): string {
     const changed = (bits & MEMBER_NAME) === 0 ? key : this.hooks!.key(key, this)
-    let unique = changed
-    for (let n = 2; names.has(unique); n++) unique = `${changed}#${n}`
-    names.add(unique)
+    const unique = names.claim(changed)
     return unique === key ? plan.names[p]! : `${JSON.stringify(unique)}:`
   }
 

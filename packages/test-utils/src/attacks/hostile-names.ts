@@ -89,5 +89,33 @@ export function runHostileNameAttacks(harness: AdapterHarness): void {
         expect(body.card).toBeUndefined()
       })
     })
+
+    it('writes an object keyed by thousands of email addresses, each masked name unique, as object and as JSON text', async () => {
+      // Each masked name took the least free `#n` by trying every suffix from 2: 20,000 such
+      // members stalled a response for 24 s. Now linear; here, the output must stay exact.
+      const count = 3000
+      const map = Object.fromEntries(Array.from({ length: count }, (_, i) => [`user${i}@example.com`, i]))
+      const { guard } = recordingGuard({ redact: {} })
+      const routes = [
+        getRoute('/invites', () => ({ invites: map })),
+        getRoute('/invites.json', () => JSON.stringify({ invites: map }), {
+          contentType: 'application/json',
+        }),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        for (const path of ['/invites', '/invites.json']) {
+          const res = await call(`${url}${path}`)
+          expect(res.status).toBe(200)
+          expect(res.text).not.toContain('@example.com')
+          const invites = (res.json as { invites: Record<string, number> }).invites
+          const names = Object.keys(invites)
+          expect(names).toHaveLength(count)
+          expect(names[0]).toBe('[REDACTED:email]')
+          expect(names[1]).toBe('[REDACTED:email]#2')
+          expect(names[count - 1]).toBe(`[REDACTED:email]#${count}`)
+          expect(Object.values(invites)).toEqual(Array.from({ length: count }, (_, i) => i))
+        }
+      })
+    })
   })
 }
