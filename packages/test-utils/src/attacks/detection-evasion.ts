@@ -28,6 +28,9 @@ const EVASIVE_NAMES = [
 const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
 const jwt = (claims: object) => `${jwtPart({ alg: 'HS256', typ: 'JWT' })}.${jwtPart(claims)}.c2lnbmF0dXJl`
 
+/** A Basic credential with base64 padding (`admin:` and 22 characters: 28 bytes, `==`). */
+const BASIC = Buffer.from('admin:Yq8w6Jo1lV8uQ3sKp2mW9v').toString('base64')
+
 /** One body per evasion class, with the secrets each must lose. */
 function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
   const secrets: string[] = []
@@ -63,6 +66,13 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       htmlProps: `<div data-x="{&quot;password&quot;:&quot;${next()}&quot;}">`,
       authorization: `curl -H "Authorization: Bearer ${next()}" https://api.example`,
       anthropic: `sk-ant-api03-${'x7Kp2mW9vR4tL8nBqZ3c'.repeat(4)}Zq3x7Kp2mW9vRAA`,
+      // A pair inside a secret name's value, padded credentials, aligned and long values.
+      yamlNested: `auth:\n  password: ${next()}\n`,
+      cookieHeader: `Cookie: JSESSIONID=${next()}; theme=dark`,
+      tokenPair: `token: access_token=${next()}&expires_in=3600`,
+      basicPadded: `curl -H "Authorization: Basic ${BASIC}"`,
+      aligned: `spring.datasource.password          = ${next()}`,
+      longValue: `aws_session_token = "${next().repeat(40)}"`,
     },
   }
   return {
@@ -75,6 +85,7 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       'sk-ant-api03-x7Kp',
       'glpat-Kq7v',
       'glpat-Zk3X',
+      BASIC.slice(0, 24),
     ],
   }
 }

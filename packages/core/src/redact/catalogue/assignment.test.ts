@@ -112,6 +112,22 @@ describe('red-team findings, kept as tests', () => {
     ['{\\\\\\"password\\\\\\":\\\\\\"Hunter2x\\\\\\"}', 'Hunter2x'],
     ['<div data-x="{&quot;password&quot;:&quot;Hunter2!x&quot;}">', 'Hunter2!x'],
     ['prefix {"pins": [1234, 5678]}', '1234'],
+    // A pair inside the value of a secret name: the inner value is the secret.
+    ['auth:\n  password: Yq8w6Jo1lV8uQ3sK\n', 'Yq8w6Jo1lV8uQ3sK'],
+    ['auth:\n  clientSecret: Yq8w6Jo1lV8uQ3sK\n', 'Yq8w6Jo1lV8uQ3sK'],
+    ['Cookie: JSESSIONID=Zq9x7Kp2mW9vR4tL; theme=dark', 'Zq9x7Kp2mW9vR4tL'],
+    ['Set-Cookie: connect.sid=s%3AZq9x7Kp2mW9vR4tL.sig; HttpOnly', 'Zq9x7Kp2mW9vR4tL'],
+    ['token: access_token=Zq9x7Kp2mW9vR4tL&expires_in=3600', 'Zq9x7Kp2mW9vR4tL'],
+    ['password: Secr3t=Value123', 'Value123'],
+    // Credentials with base64 padding are not a challenge's parameters.
+    ['Authorization: Basic YWRtaW46UzNjcjN0IQ==', 'YWRtaW46UzNjcjN0IQ'],
+    ['curl -H "Authorization: Basic YWRtaW46UzNjcjN0IQ==" https://api.example.com', 'YWRtaW46UzNjcjN0IQ'],
+    ['Authorization: Bearer Zq9x7Kp2mW9vR4tLabc==', 'Zq9x7Kp2mW9vR4tL'],
+    // Aligned configuration, long values.
+    ['spring.datasource.password          = Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    ['user:              admin\npassword:          Zq9x7Kp2mW9vR4tL\n', 'Zq9x7Kp2mW9vR4tL'],
+    [`aws_session_token = "${'IQoJb3JpZ2luX2VjEJr'.repeat(50)}"`, 'IQoJb3JpZ2luX2VjEJr'],
+    [`aws_session_token=${'IQoJb3JpZ2luX2VjEJr'.repeat(50)}`, 'IQoJb3JpZ2luX2VjEJr'],
   ])('masks %j', (text, secret) => {
     expect(redacted(text)).not.toContain(secret)
   })
@@ -125,6 +141,9 @@ describe('red-team findings, kept as tests', () => {
     'git@github.com:octocat/Hello-World.git',
     'Token: expired.',
     'auth: Bearer realm="api"',
+    'WWW-Authenticate: Bearer error="invalid_token", error_description="expired"',
+    'WWW-Authenticate: Digest realm=api, qop=auth',
+    'note: see the docs: they explain',
   ])('reads logfmt pairs, log lines and prose as they are: %j', (text) => {
     expect(redacted(text)).toBe(text)
   })

@@ -19,7 +19,8 @@ const OPERATOR = new Uint8Array(128)
 for (const c of ':=>') OPERATOR[c.charCodeAt(0)] = 1
 
 const MAX_NAME = 64
-const MAX_VALUE = 512
+/** Longest value read (AWS session tokens run to ~1,000 characters, some JWTs to several thousand). */
+const MAX_VALUE = 8192
 const isName = (code: number) => code < 128 && NAME[code] === 1
 const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13
 const isQuote = (code: number) => code === 34 || code === 39 || code === 96
@@ -63,10 +64,85 @@ function isPadding(text: string, at: number): boolean {
   )
 }
 
+/** Blanks (spaces, tabs, line ends), quotes, `=` or backslashes read between an operator and its value. */
+const MAX_GAP = 64
+
+/** Where a value assigned by the operator at `at` starts and ends, and the quote around it (0: none). */
+interface ValueRead {
+  readonly start: number
+  readonly end: number
+  readonly quote: number
+}
+
+/**
+ * Reads the value after the operator at `at`: past the rest of the operator, then past blanks
+ * and quotes (aligned configuration: `password          = ...`), then to the value's end.
+ * `undefined` when a quote opened is not closed on its line. A value longer than the limit is
+ * read to the limit: what is read is masked, never let through because it is long.
+ */
+function valueAfter(text: string, at: number): ValueRead | undefined {
+  let cursor = at + 1
+  while (cursor - at < 4 && OPERATOR[text.charCodeAt(cursor)] === 1) cursor++
+  let quote = 0
+  let escaped = false
+  for (let n = 0; n < MAX_GAP && cursor < text.length; n++) {
+    const code = text.charCodeAt(cursor)
+    if (isQuote(code)) {
+      quote = code
+      escaped = text.charCodeAt(cursor - 1) === 92
+    } else if (!(isSpace(code) || code === 61 || code === 92)) break
+    cursor++
+  }
+  const start = cursor
+  const limit = Math.min(text.length, start + MAX_VALUE)
+  if (quote !== 0 && escaped) {
+    // A value between escaped quotes (`\\"password\\":\\"letmein\\"`): it ends at the backslashes
+    // before the closing quote.
+    while (cursor < limit) {
+      const code = text.charCodeAt(cursor)
+      if (code === 92) {
+        let run = cursor
+        while (text.charCodeAt(run) === 92) run++
+        if (text.charCodeAt(run) === quote) break
+      }
+      if (code === quote || code === 10 || code === 13) break
+      cursor++
+    }
+    if (cursor < limit && text.charCodeAt(cursor) !== 92) return undefined
+  } else if (quote !== 0) {
+    while (cursor < limit) {
+      const code = text.charCodeAt(cursor)
+      if (code === quote || code === 10 || code === 13) break
+      if (code === 92 && cursor + 1 < limit) cursor++ // an escaped character
+      cursor++
+    }
+    if (cursor < limit && text.charCodeAt(cursor) !== quote) return undefined
+  } else {
+    while (cursor < limit) {
+      const code = text.charCodeAt(cursor)
+      // Ends at a space, a quote, `;`, `,`, a closing bracket, `<`, `&`, or an escaped newline.
+      if (isSpace(code) || isQuote(code) || code === 59 || code === 44 || code === 41) break
+      if (code === 125 || code === 93 || code === 60 || code === 38) break
+      if (code === 92 && /[nrt]/.test(text[cursor + 1] ?? '')) break
+      // Another pair starts (`a=b=c`, `password=password=...`): base64 padding (`==`, `=` at the
+      // end of the value) stays part of it.
+      if (code === 61 && cursor > start && !isPadding(text, cursor)) break
+      cursor++
+    }
+  }
+  return { start, end: cursor, quote }
+}
+
 /** Scheme words that are never a variable's name (`"tokenType":"Bearer",` in a quoted body). */
 const SCHEME_ONLY = /^(?:bearer|basic|digest|negotiate|dpop|ssws)$/i
 /** HTTP authentication schemes, written before the credential (`Authorization: Bearer ...`). */
 const AUTH_SCHEME = /^(?:bearer|basic|token|digest|bot|ssws|apikey|negotiate|jwt|dpop)$/i
+
+/**
+ * A challenge's parameter after a scheme (`realm=`, `error="invalid_token"`, `username=`): a
+ * lower-case word and `=`. Not base64 padding: `Basic YWRtaW46UzNjcjN0IQ==` is a credential.
+ */
+const CHALLENGE_PARAMETER = /^[a-z][a-z_-]{0,23}=(?!=)/
 
 /** A constant's name, not its value: `access_token=ACCESS_TOKEN`. */
 const CONSTANT = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/
@@ -105,11 +181,11 @@ export function assignmentAt(
   if (before === 58 || before === 61) return undefined
   if (op === 61 && (before === 63 || before === 43)) opStart = at - 1
   else if (op === 61 && before === 46 && at > 1 && isSpace(text.charCodeAt(at - 2))) opStart = at - 1
-  // The name: back over up to eight quotes, spaces, `]` or backslashes (`\\"password\\":`, or the
+  // The name: back over up to MAX_GAP quotes, blanks, `]` or backslashes (`\\"password\\":`, or the
   // blanks escapes leave), then name characters.
   let end = opStart
   let skipped = 0
-  while (end > 0 && skipped < 8) {
+  while (end > 0 && skipped < MAX_GAP) {
     const code = text.charCodeAt(end - 1)
     if (!(isSpace(code) || isQuote(code) || code === 93 || code === 92)) break
     end--
@@ -157,60 +233,27 @@ export function assignmentAt(
     // In logfmt (`grant_type=password client_id=x`) the word before is another pair's value.
     const prior = nameStart > 0 ? text.charCodeAt(nameStart - 1) : 0
     if (prior === 61 || prior === 58) return undefined
-    if (nameStart === typeStart || !looksLikeName(name) || !isSecretName(name)) return undefined
+    // `Bearer error="invalid_token"` is a challenge, not a variable typed `error`.
+    if (nameStart === typeStart || !looksLikeName(name) || SCHEME_ONLY.test(name) || !isSecretName(name))
+      return undefined
   }
-  // The value: past the rest of the operator, then up to five quotes, spaces or `=`.
-  let cursor = at + 1
-  while (cursor - at < 4 && OPERATOR[text.charCodeAt(cursor)] === 1) cursor++
-  let quote = 0
-  let escaped = false
-  for (let n = 0; n < 8 && cursor < text.length; n++) {
-    const code = text.charCodeAt(cursor)
-    if (isQuote(code)) {
-      quote = code
-      escaped = text.charCodeAt(cursor - 1) === 92
-    } else if (!(isSpace(code) || code === 61 || code === 92)) break
-    cursor++
+  const read = valueAfter(text, at)
+  if (read === undefined) return undefined
+  const { start: valueStart, quote } = read
+  let cursor = read.end
+  // A pair inside the value (`Cookie: SID=...`, `token: access_token=...`, YAML's
+  // `auth:\n  password: ...`): what stands first is the inner name, and the secret is its value.
+  // Both go: the inner name may be a secret's first part (`pass=word...`).
+  if (quote === 0 && cursor > valueStart) {
+    const inner =
+      text.charCodeAt(cursor) === 61
+        ? cursor
+        : text.charCodeAt(cursor - 1) === 58 && isSpace(text.charCodeAt(cursor))
+          ? cursor - 1
+          : -1
+    const nested = inner === -1 ? undefined : valueAfter(text, inner)
+    if (nested !== undefined && nested.end > nested.start) cursor = nested.end
   }
-  const valueStart = cursor
-  if (quote !== 0 && escaped) {
-    // A value between escaped quotes (`\\"password\\":\\"letmein\\"`): it ends at the backslashes
-    // before the closing quote.
-    while (cursor < text.length && cursor - valueStart < MAX_VALUE) {
-      const code = text.charCodeAt(cursor)
-      if (code === 92) {
-        let run = cursor
-        while (text.charCodeAt(run) === 92) run++
-        if (text.charCodeAt(run) === quote) break
-      }
-      if (code === quote || code === 10 || code === 13) break
-      cursor++
-    }
-    if (text.charCodeAt(cursor) !== 92) return undefined
-  } else if (quote !== 0) {
-    while (cursor < text.length && cursor - valueStart < MAX_VALUE) {
-      const code = text.charCodeAt(cursor)
-      if (code === quote || code === 10 || code === 13) break
-      if (code === 92 && cursor + 1 < text.length) cursor++ // an escaped character
-      cursor++
-    }
-    if (text.charCodeAt(cursor) !== quote) return undefined
-  } else {
-    while (cursor < text.length && cursor - valueStart < MAX_VALUE) {
-      const code = text.charCodeAt(cursor)
-      // Ends at a space, a quote, `;`, `,`, a closing bracket, `<`, `&`, or an escaped newline.
-      if (isSpace(code) || isQuote(code) || code === 59 || code === 44 || code === 41) break
-      if (code === 125 || code === 93 || code === 60 || code === 38) break
-      if (code === 92 && /[nrt]/.test(text[cursor + 1] ?? '')) break
-      // Another pair starts (`a=b=c`, `password=password=...`): base64 padding (`==`, `=` at the
-      // end of the value) stays part of it.
-      if (code === 61 && cursor > valueStart && !isPadding(text, cursor)) break
-      cursor++
-    }
-  }
-  // A container (`"pins": [1234]`) is read member by member elsewhere, not as one value.
-  if (quote === 0 && (text.charCodeAt(valueStart) === 91 || text.charCodeAt(valueStart) === 123))
-    return undefined
   let value = text.slice(valueStart, cursor)
   let from = valueStart
   if (quote === 0 && AUTH_SCHEME.test(value) && text.charCodeAt(cursor) === 32) {
@@ -224,7 +267,7 @@ export function assignmentAt(
     }
     value = text.slice(from, cursor)
     // A challenge or its parameters (`Bearer realm="api"`, `Digest username="bob"`), not a credential.
-    if (value.length >= 4 && !REFERENCE.test(value) && !/^[\w-]+=/.test(value))
+    if (value.length >= 4 && !REFERENCE.test(value) && !CHALLENGE_PARAMETER.test(value))
       return { start: from, end: cursor, name, nameStart: nameAt === -1 ? start : nameAt }
     return undefined
   }
