@@ -436,6 +436,16 @@ export interface Guard<TRequest = unknown> {
     },
   ): Record<string, string | string[] | null> | undefined
   /**
+   * Reads the reason phrase a handler set (`res.statusMessage`, `ctx.message`): returns the
+   * standard phrase of `status` to send instead when the detectors or error hygiene find anything
+   * in it, `undefined` when it may go as it is. Call it just before the head goes out (Koa: before
+   * it writes the phrase as the body of a response without one). Never throws.
+   */
+  filterStatusMessage(
+    context: RequestContext,
+    response: { status: number; message: string; routeOptions?: CompiledRouteOptions | undefined },
+  ): string | undefined
+  /**
    * For a success body leakguard does not read (not JSON or text: XML, CSV, bytes, a stream of
    * them) on a route with `ownerPath`: the owner denial (404/403) to send instead, since the owner
    * cannot be read; `undefined` otherwise (and in `'report'` mode). Adapters call it where such
@@ -1189,6 +1199,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     ignoresWarning: (code) => ignoredWarnings.has(code),
     scansHeader: (name) => redactor.headerScan.scans(name),
     filterHeaders: (context, response) => responsePhase.filterHeaders(context as Context, response),
+    filterStatusMessage: (context, response) =>
+      responsePhase.filterStatusMessage(context as Context, response),
     unguardedResponse({ method, route, status, mount }) {
       const where = route === undefined ? `a ${method} request` : `${method} ${route}`
       warnOnce(

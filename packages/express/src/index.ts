@@ -10,8 +10,6 @@ import {
   type InputDecision,
   type InputRejection,
   isGuard,
-  isJsonContentType,
-  isTextContentType,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
   type RejectedRequest,
@@ -20,6 +18,7 @@ import {
   type RouteOptions,
   requestSlot,
   type SerializedDecision,
+  serializedBodyKind,
 } from '@leakguard/core'
 import type { Application, NextFunction, Request, RequestHandler, Response } from 'express'
 import { useDictionaryProperties } from './dictionary-properties.js'
@@ -155,6 +154,11 @@ function writesPlainJson(app: Application): boolean {
   )
 }
 
+/** The bytes of a typed array or `DataView`, as a Buffer over the same memory. */
+function asBuffer(view: ArrayBufferView): Buffer {
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength)
+}
+
 /** An object Express would serialize as JSON (not a Buffer or typed array). */
 function isObjectBody(body: unknown): body is object {
   return typeof body === 'object' && body !== null && !ArrayBuffer.isView(body)
@@ -267,8 +271,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         contentEncoding: res.getHeader('content-encoding'),
         contentType: type,
       }
-      if (isJsonContentType(type)) return guard.filterSerialized(context, input)
-      if (isTextContentType(type)) return guard.filterText(context, input)
+      const kind = serializedBodyKind(type, res.statusCode, true)
+      if (kind === 'json') return guard.filterSerialized(context, input)
+      if (kind === 'text') return guard.filterText(context, input)
       return undefined
     }
 
@@ -282,12 +287,15 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     }
     res.send = function leakguardSend(this: Response) {
       if (inside) return send.apply(this, arguments as unknown as [unknown])
-      const body =
+      let body =
         arguments.length === 1 && typeof arguments[0] === 'number'
           ? arguments[0]
           : legacyBody(this, arguments)
       if (isObjectBody(body)) return filterObject(json, body)
-      if (typeof body === 'string' || ArrayBuffer.isView(body)) {
+      // Express 4 writes any object but a Buffer as JSON (`res.json`, past this check): bytes in
+      // another view (`Uint8Array`, `DataView`) go on as the Buffer Express 5 would make of them.
+      if (ArrayBuffer.isView(body) && !Buffer.isBuffer(body)) body = asBuffer(body)
+      if (typeof body === 'string' || Buffer.isBuffer(body)) {
         // Decide on the type that goes on the wire: Express sets text/html for an untyped string
         // (application/octet-stream for bytes) only after this call.
         const typed = this.get('Content-Type')
@@ -297,7 +305,11 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
           if (decision.blocked) return sendBlocked(decision)
           // A redacted body can come back as bytes, which Express would label octet-stream.
           if (typed === undefined) this.type('html')
-          return original(send, decision.payload)
+          const payload = decision.payload
+          return original(
+            send,
+            typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : asBuffer(payload),
+          )
         }
         // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
         const denied = guard.opaqueBody(context, {
@@ -310,6 +322,12 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     }
     const raw = interceptRawBody(res, {
       beforeHead: () => {
+        const reason = guard.filterStatusMessage(context, {
+          status: res.statusCode,
+          message: res.statusMessage ?? '',
+          routeOptions: routeOptionsOf.get(req),
+        })
+        if (reason !== undefined) res.statusMessage = reason
         const scanned = res.getHeaderNames().filter((name) => guard.scansHeader(name))
         if (scanned.length === 0) return
         const headers: Record<string, string | number | string[] | undefined> = {}

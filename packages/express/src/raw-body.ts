@@ -2,9 +2,8 @@ import type { ServerResponse } from 'node:http'
 import {
   type BlockedResponse,
   type ContentEncodingHeader,
-  isJsonContentType,
-  isTextContentType,
   type SerializedDecision,
+  serializedBodyKind,
 } from '@leakguard/core'
 
 /** What {@link interceptRawBody} needs from the middleware. */
@@ -94,7 +93,8 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     }
     return misrouted !== undefined
   }
-  const passing = (): boolean => {
+  /** `atHand`: the body is one `end(chunk)`, nothing written before (a redirect's page, `res.end(html)`). */
+  const passing = (atHand = false): boolean => {
     if (isMisrouted()) return false
     // leakguard produced this body itself (a filtered send, or what follows it once it succeeded);
     // a send that threw decides nothing for what the app writes next.
@@ -104,11 +104,10 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       encoding = res.getHeader('content-encoding')
       // Error pages written raw (Express's finalhandler) are small: read them for error hygiene.
       // An untyped one too: a browser sniffs it as text (`res.statusCode = 500; res.end(err.stack)`).
-      mode = isJsonContentType(type)
-        ? 'json'
-        : res.statusCode >= 400 && (type === undefined || isTextContentType(type))
-          ? 'text'
-          : 'pass'
+      // Text at hand is read whatever the status, as `res.send` reads it: `res.redirect` writes the
+      // page that repeats its Location with `res.end`. A text stream of a success (server-sent
+      // events) has no end to wait for and passes.
+      mode = serializedBodyKind(type, res.statusCode, atHand) ?? 'pass'
     }
     return mode === 'pass'
   }
@@ -207,7 +206,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     callback?: unknown,
   ) {
     seen = true
-    if (passing()) return end.apply(this, [...arguments])
+    if (passing(!res.headersSent)) return end.apply(this, [...arguments])
     append(chunk, encoding)
     const done = [chunk, encoding, callback].find((arg) => typeof arg === 'function') as Callback | undefined
     return finish(done)

@@ -59,6 +59,30 @@ describe.each([
     }
   })
 
+  it('sends bytes in any view as the bytes Express 5 sends, never as JSON Express 4 would make of an object', async () => {
+    // Express 4's res.send writes any object but a Buffer with res.json: a Uint8Array of JSON text
+    // became {"0":123,...}, written while leakguard's own send was on the stack, so unfiltered.
+    const text = JSON.stringify({ id: 1, apiKey: SECRET })
+    const server = await serve((app) => {
+      app.use(leakguard(createGuard({ routes: { 'GET /typed': { allow: ['$.id'] } } })))
+      app.get('/bytes', (_req, res) => void res.send(new TextEncoder().encode(text)))
+      app.get('/view', (_req, res) => void res.send(new DataView(Buffer.from(text).buffer)))
+      app.get('/typed', (_req, res) => void res.type('json').send(new TextEncoder().encode(text)))
+    })
+    try {
+      for (const path of ['/bytes', '/view']) {
+        const res = await fetch(`${server.url}${path}`)
+        expect(res.headers.get('content-type')).toBe('application/octet-stream')
+        const body = await res.text()
+        expect(body).not.toMatch(/^\{"0":/)
+      }
+      // Typed as JSON, the same bytes are filtered.
+      expect(await (await fetch(`${server.url}/typed`)).json()).toEqual({ id: 1 })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('writes res.json and res.send(object) itself through the compiled view, with the JSON settings of the app left to Express', async () => {
     const guard = createGuard({ routes: { 'GET /*': { allow: ['$.id', '$.rows[*].id'] } } })
     const written = recordWrites(guard)

@@ -88,6 +88,7 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
           if (route.headers !== undefined) res.set(route.headers)
           if (route.statusMessage !== undefined) res.statusMessage = route.statusMessage
           if (contentType !== undefined) res.type(contentType)
+          if (kind === 'redirect') return void res.redirect(route.status ?? 302, body as string)
           if (kind === 'object') return void res.json(body)
           const sent = materialize(body as string, kind)
           if (kind === 'stream') return void (sent as Readable).pipe(res)

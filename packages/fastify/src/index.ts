@@ -412,7 +412,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
 
   // Strings, Buffers, streams and error payloads skip preSerialization: they pass here, JSON ones
   // (by Content-Type) through the engine.
-  /** Headers that carry free text (a redirect's Location, X- headers), just before they go out. */
+  /** The status text and the headers that carry free text (a redirect's Location, X- headers), just before they go out. */
   const scanHeaders = (request: FastifyRequest, reply: FastifyReply): void => {
     const context = contexts.get(request) ?? start(request)
     let routeOptions: CompiledRouteOptions | undefined
@@ -421,6 +421,12 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     } catch {
       routeOptions = undefined
     }
+    const reason = guard.filterStatusMessage(context, {
+      status: reply.statusCode,
+      message: reply.raw.statusMessage ?? '',
+      routeOptions,
+    })
+    if (reason !== undefined) reply.raw.statusMessage = reason
     const changed = guard.filterHeaders(context, {
       status: reply.statusCode,
       headers: reply.getHeaders() as Record<string, string | number | string[] | undefined>,

@@ -49,7 +49,9 @@ export const fastifyHarness: AdapterHarness = {
                 }
                 reply.code(route.status ?? 200)
                 if (route.headers !== undefined) reply.headers(route.headers)
+                if (route.statusMessage !== undefined) reply.raw.statusMessage = route.statusMessage
                 if (contentType !== undefined) reply.type(contentType)
+                if (kind === 'redirect') return reply.redirect(body as string, route.status ?? 302)
                 return kind === 'object' ? body : materialize(body as string, kind)
               },
             })

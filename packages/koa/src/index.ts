@@ -240,6 +240,14 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // Bodiless and binary responses too: a redirect or a 204 served on another route's decision.
     const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)
     if (misrouted !== undefined) return sendBlocked(ctx, misrouted, guard.responseIdHeader)
+    // The status text a handler set (`ctx.message`): Koa also writes it as the body of a response
+    // that has none.
+    const reason = guard.filterStatusMessage(context, {
+      status: ctx.status,
+      message: ctx.res.statusMessage ?? '',
+      routeOptions: routeOptionsOf.get(ctx),
+    })
+    if (reason !== undefined) ctx.message = reason
     // Headers that carry free text (a redirect's Location, X- headers), as downstream left them.
     const headers = guard.filterHeaders(context, {
       status: ctx.status,

@@ -75,9 +75,13 @@ export const koaHarness: AdapterHarness = {
           const head = contentType === undefined ? {} : { 'content-type': contentType }
           return void ctx.res.writeHead(route.status ?? 200, head).end(body as string)
         }
-        ctx.status = route.status ?? 200
+        ctx.status = route.status ?? (kind === 'redirect' ? 302 : 200)
         if (route.headers !== undefined) ctx.set(route.headers)
+        if (route.statusMessage !== undefined) ctx.message = route.statusMessage
         if (contentType !== undefined) ctx.type = contentType
+        if (kind === 'redirect') return ctx.redirect(body as string)
+        // No body: Koa writes the status text as the body.
+        if (body === undefined) return
         ctx.body = kind === 'object' ? body : materialize(body as string, kind)
       })
       router.register(route.path, [route.method], handlers)

@@ -31,6 +31,24 @@ describe('koa specifics', () => {
     }
   })
 
+  it('reads ctx.message, which Koa also writes as the body of a response without one', async () => {
+    const app = new Koa()
+    app.use(leakguard(createGuard()))
+    app.use((ctx) => {
+      ctx.status = 502
+      ctx.message = 'upstream refused key AKIAIOSFODNN7EXAMPLE card 4111111111111111'
+    })
+    const server = await listen(app.callback())
+    try {
+      const res = await fetch(server.url)
+      expect(res.status).toBe(502)
+      expect(res.statusText).toBe('Bad Gateway')
+      expect(await res.text()).toBe('Bad Gateway')
+    } finally {
+      await server.close()
+    }
+  })
+
   it('leaves thrown errors to ctx.onerror, whose page carries no stack, message or SQL', async () => {
     const app = new Koa()
     app.silent = true

@@ -25,6 +25,8 @@ export type BodyKind =
   | 'throw'
   | 'web-response'
   | 'raw'
+  /** The framework's redirect to the URL `body()` returns (`res.redirect`, `ctx.redirect`, `reply.redirect`), status 302 unless given. */
+  | 'redirect'
 
 /** What a conformance handler reads of its request. */
 export interface HandlerRequest {
@@ -115,7 +117,7 @@ export interface AppSpec {
 /** Turns the text a handler returns into the body kind it sends. */
 export function materialize(
   text: string,
-  kind: Exclude<BodyKind, 'object' | 'throw' | 'web-response' | 'raw'>,
+  kind: Exclude<BodyKind, 'object' | 'throw' | 'web-response' | 'raw' | 'redirect'>,
 ): unknown {
   const third = Math.ceil(text.length / 3)
   const parts = [text.slice(0, third), text.slice(third, 2 * third), text.slice(2 * third)].map((part) =>

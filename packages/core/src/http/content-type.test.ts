@@ -9,7 +9,12 @@ describe('serializedBodyKind', () => {
     ['text/plain', 500, false, 'text'],
     ['text/event-stream', 200, false, undefined],
     ['image/png', 500, true, undefined],
-    [undefined, 500, true, undefined],
+    // An error page without a type is read as text, as a browser sniffing it would.
+    [undefined, 500, true, 'text'],
+    [undefined, 500, false, 'text'],
+    ['', 404, false, 'text'],
+    [undefined, 200, false, undefined],
+    ['application/octet-stream', 500, false, undefined],
   ] as const)('reads %s (status %i, at hand: %s) as %s', (type, status, atHand, kind) => {
     expect(serializedBodyKind(type, status, atHand)).toBe(kind)
   })

@@ -14,6 +14,8 @@ export function isJsonContentType(header: unknown): boolean {
  * How the engine reads a serialized body or a stream: `'json'` (filtered), `'text'` (redacted:
  * whenever it is at hand, and as a stream only for error pages, since a 2xx text stream such as
  * server-sent events has no end to wait for), or `undefined` (not leakguard's: sent as it is).
+ * An error page with no Content-Type at all is text: a browser sniffing it reads it as text.
+ * (`application/octet-stream`, what Koa labels bytes and streams sent without a type, is binary.)
  */
 export function serializedBodyKind(
   contentType: unknown,
@@ -21,7 +23,12 @@ export function serializedBodyKind(
   atHand: boolean,
 ): 'json' | 'text' | undefined {
   if (isJsonContentType(contentType)) return 'json'
+  if (status >= 400 && isUntyped(contentType)) return 'text'
   return isTextContentType(contentType) && (atHand || status >= 400) ? 'text' : undefined
+}
+
+function isUntyped(header: unknown): boolean {
+  return header === undefined || header === null || header === ''
 }
 
 /** Whether a Content-Type header names text (`text/*`): redacted, never parsed. */

@@ -90,3 +90,40 @@ describe('response headers', () => {
     expect(() => createGuard({ redact: { headers: { setCookie: 'yes' as never } } })).toThrow(/setCookie/)
   })
 })
+
+describe('the status text (reason phrase)', () => {
+  function reason(message: string, status = 502, options: Parameters<typeof createGuard>[0] = {}) {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({ ...options, audit: { onEvent: (event) => void events.push(event) } })
+    const context = guard.startRequest({ method: 'GET', path: '/x', native: {} })
+    return { out: guard.filterStatusMessage(context, { status, message }), events, guard }
+  }
+
+  it('sends the standard phrase instead of one holding a secret or, at 4xx/5xx, an internal detail', async () => {
+    const { out, events, guard } = reason(`upstream refused key AKIAIOSFODNN7EXAMPLE card ${CARD}`)
+    expect(out).toBe('Bad Gateway')
+    expect(reason('connect ECONNREFUSED at /srv/app/db.js:12:7', 500).out).toBe('Internal Server Error')
+    await guard.flush()
+    const redacted = events.find((event) => event.type === 'response.redacted') as
+      | { findings: { path: string; detector: string }[] }
+      | undefined
+    expect(redacted?.findings.map((finding) => [finding.path, finding.detector]).sort()).toEqual([
+      ['$status', 'aws-access-key'],
+      ['$status', 'card'],
+    ])
+    expect(JSON.stringify(events)).not.toContain('AKIAIOSFODNN7EXAMPLE')
+  })
+
+  it('leaves an empty, standard or harmless phrase, and changes nothing in report mode or with redaction off', () => {
+    expect(reason('').out).toBeUndefined()
+    expect(reason('Bad Gateway').out).toBeUndefined()
+    expect(reason('Upstream Busy').out).toBeUndefined()
+    expect(reason(`card ${CARD}`, 502, { mode: 'report' }).out).toBeUndefined()
+    expect(
+      reason(`card ${CARD}`, 502, { redact: { detectors: 'none', keyNames: false, errorHygiene: false } })
+        .out,
+    ).toBeUndefined()
+    // A status without a standard phrase gets an empty one.
+    expect(reason(`card ${CARD}`, 599).out).toBe('')
+  })
+})

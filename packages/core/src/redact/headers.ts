@@ -60,6 +60,17 @@ function headerPath(name: string, param?: string): PathRef {
   return { template: () => template, concrete: () => template, keys: () => [param ?? name] }
 }
 
+const REASON_PATH: PathRef = { template: () => '$status', concrete: () => '$status', keys: () => [] }
+
+/**
+ * The reason phrase of the status line (`HTTP/1.1 502 <reason>`), read as free text: a handler
+ * sets it (`res.statusMessage`, `ctx.message`), and Koa writes it as the body of a response that
+ * has none. Findings are reported at `$status`.
+ */
+export function redactReasonPhrase(value: string, session: HeaderSession): string {
+  return asText(session.value(value, null, REASON_PATH))
+}
+
 /** What a header scan needs of a redaction session. */
 export interface HeaderSession {
   value(value: string, key: string | null, at: PathRef): unknown

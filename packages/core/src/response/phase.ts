@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http'
 import type { ProjectionNode } from '../allowlist/compile.js'
 import { EMPTY, KEEP } from '../allowlist/compile.js'
 import { type ProjectionResult, project, REMOVE } from '../allowlist/project.js'
@@ -35,7 +36,7 @@ import {
 import { atOnce, inTurns, TURN_BYTES } from '../lib/turns.js'
 import { describe } from '../lib/validate.js'
 import { RedactionSession, type Redactor } from '../redact/engine.js'
-import { redactHeaderValue } from '../redact/headers.js'
+import { redactHeaderValue, redactReasonPhrase } from '../redact/headers.js'
 import { applyOwnerPath, type OwnerPath } from '../request/owner.js'
 import { type CompiledRouteOptions, mergeRouteOptions, selectView } from '../routes/policy.js'
 import type { RouteEntry } from '../routes/table.js'
@@ -119,6 +120,18 @@ export interface ResponsePhase {
       readonly routeOptions?: CompiledRouteOptions | undefined
     },
   ): Record<string, string | string[] | null> | undefined
+  /**
+   * The reason phrase to send instead of `message` (the standard one of `status`) when the
+   * detectors or error hygiene find something in it; `undefined` when it may go as it is.
+   */
+  filterStatusMessage(
+    context: ResponseContext,
+    response: {
+      readonly status: number
+      readonly message: string
+      readonly routeOptions?: CompiledRouteOptions | undefined
+    },
+  ): string | undefined
   /** The generic 500 when the framework routed elsewhere than leakguard decided; else `undefined`. */
   checkAgreement(context: ResponseContext, status: number): BlockedResponse | undefined
   /** The owner denial for a success body `ownerPath` cannot read (not JSON); else `undefined`. */
@@ -681,6 +694,27 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
       }
       if (session !== undefined) reports.redacted(context, status, session)
       return mode === 'report' ? undefined : changed
+    },
+    filterStatusMessage(context, response) {
+      const { status, message } = response
+      const standard = STATUS_CODES[status] ?? ''
+      if (message === '' || message === standard) return undefined
+      try {
+        const active = redactorFor(mergeRouteOptions(context.entry?.policy, response.routeOptions), status)
+        if (!active.enabled) return undefined
+        const session = new RedactionSession(active, {
+          hygiene: status >= 400 && active.errorHygiene,
+          requestId: context.requestId,
+          detailed: false,
+          fingerprint,
+        })
+        if (redactReasonPhrase(message, session) === message) return undefined
+        reports.redacted(context, status, session)
+      } catch (thrown) {
+        fail(context, status, thrown)
+      }
+      // A phrase is short and free-form: what remains of a masked one says nothing the code does not.
+      return mode === 'report' ? undefined : standard
     },
     checkAgreement(context, status) {
       if (context.mismatch === undefined && (status >= 400 || options.ownerPending?.(context) === undefined))

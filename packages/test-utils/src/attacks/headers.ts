@@ -157,6 +157,45 @@ export function runHeaderAttacks(harness: AdapterHarness): void {
       expect(JSON.stringify(events)).not.toContain(SECRET)
     })
 
+    it('masks the page a redirect writes as it masks its Location', async () => {
+      // Express's res.redirect repeats the URL in a text or HTML page it writes with res.end;
+      // Koa's ctx.redirect in its body; Fastify writes none.
+      const guard = createGuard<HeaderBearer>({})
+      const routes = [route('/go', () => `/home?aws=AKIAIOSFODNN7EXAMPLE&card=${CARD}`, { send: 'redirect' })]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        for (const accept of ['text/plain', 'text/html']) {
+          const res = await rawRequest(`${url}/go`, { headers: { accept } })
+          expect(res.status).toBe(302)
+          expect(String(res.headers.location)).not.toMatch(/AKIAIOSFODNN7EXAMPLE|4111111111111111/)
+          expect(res.body.toString()).not.toMatch(/AKIAIOSFODNN7EXAMPLE|4111111111111111/)
+          expect(Number(res.headers['content-length'] ?? res.body.length)).toBe(res.body.length)
+        }
+      })
+    })
+
+    it('reads the status text a handler sets as free text', async () => {
+      const events: LeakguardEvent[] = []
+      const guard = createGuard<HeaderBearer>({ audit: { onEvent: (event) => void events.push(event) } })
+      const routes = [
+        route('/upstream', () => ({ error: 'bad gateway' }), {
+          status: 502,
+          statusMessage: `upstream refused key AKIAIOSFODNN7EXAMPLE card ${CARD}`,
+        }),
+        route('/fine', () => ({ ok: true }), { status: 200, statusMessage: 'All Good' }),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await rawRequest(`${url}/upstream`)
+        expect(res.status).toBe(502)
+        expect(res.statusMessage).toBe('Bad Gateway')
+        expect(res.body.toString()).not.toMatch(/AKIAIOSFODNN7EXAMPLE|4111111111111111/)
+        // A phrase with nothing to find goes as the handler set it.
+        expect((await rawRequest(`${url}/fine`)).statusMessage).toBe('All Good')
+      })
+      await guard.flush()
+      expect(events.some((event) => event.type === 'response.redacted')).toBe(true)
+      expect(JSON.stringify(events)).not.toContain('AKIAIOSFODNN7EXAMPLE')
+    })
+
     it('masks provider tokens behind escapes in headers: encoded twice, after a dash in a file name', async () => {
       const token = 'glpat-Zk3Xq9Lm2Np7Rt5Vw8Yb'
       const guard = createGuard<HeaderBearer>({ redact: { knownSecrets: false } })

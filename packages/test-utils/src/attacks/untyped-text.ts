@@ -31,12 +31,20 @@ export function runUntypedTextAttacks(harness: AdapterHarness): void {
       ['text/plain', 'text/plain', 'string'],
       ['text/html', 'text/html', 'string'],
       ['text/plain stream', 'text/plain', 'stream'],
+      // Fastify and Express send a stream without a type as it is: a client reads it as text.
+      ['untyped stream', null, 'stream'],
     ])('gives a 500 %s body error hygiene', async (_name, contentType, send) => {
       const { guard } = recordingGuard({ redact: {} })
       const routes = [getRoute('/boom', () => STACK, { status: 500, contentType, send })]
       await withApp({ leakguard: guard, routes }, async (url) => {
         const res = await call(`${url}/boom`)
         expect(res.status).toBe(500)
+        if (harness.name.startsWith('koa') && contentType === null && send === 'stream') {
+          // Koa labels a stream sent without a type application/octet-stream: bytes, which
+          // leakguard does not read (docs/adapters.md, "What leakguard cannot see").
+          expect(res.contentType).toBe('application/octet-stream')
+          return
+        }
         expect(res.text).not.toMatch(/4111111111111111|\/srv\/app|at Query\.run/)
       })
     })
