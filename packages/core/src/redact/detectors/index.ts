@@ -18,6 +18,7 @@ import { ssn } from './ssn.js'
 import { usSsnBare, usSsnDotted } from './ssn-forms.js'
 import { highEntropy } from './strict.js'
 import { ukNhs, ukNino } from './uk.js'
+import { urlPassword } from './url.js'
 import { abaRouting, usItin } from './us.js'
 
 /** Every built-in detector, in the order overlapping findings are preferred. */
@@ -45,6 +46,7 @@ export const DETECTORS: readonly Detector[] = Object.freeze([
   usItin,
   abaRouting,
   ukNhs, // before phone: a phone's partial mask would show an NHS number's last digits
+  urlPassword, // before email: `user:password@host.example` also reads as an email
   email,
   phone,
   macAddress,

@@ -10,6 +10,7 @@ import { ipAddress, parseIPv6 } from './ip.js'
 import { macAddress } from './mac.js'
 import { usSsnBare, usSsnDotted } from './ssn-forms.js'
 import { ukNhs, ukNino } from './uk.js'
+import { urlPassword } from './url.js'
 import { abaRouting, usItin } from './us.js'
 
 const DETECTORS = [
@@ -22,6 +23,7 @@ const DETECTORS = [
   macAddress,
   usSsnBare,
   usSsnDotted,
+  urlPassword,
 ]
 
 /** What one detector finds in a string: prefilter, pattern, then validate, as the engine runs them. */
@@ -55,6 +57,30 @@ const label = (c: Case) => (typeof c === 'string' ? c : `${c.text} (key ${keyOf(
 // - HMRC NIM39110 for NINO prefixes (QQ 12 34 56 C is HMRC's specimen: Q is never a first letter).
 // - ITINs are made up from the IRS group ranges (IRS publishes only the 9XX-7X-XXXX shape).
 const CASES: ReadonlyArray<{ detector: Detector; positives: Case[]; negatives: Case[] }> = [
+  {
+    // RFC 3986 §3.2.1 user information, in the schemes a red-team pass got past the catalogue.
+    detector: urlPassword,
+    positives: [
+      { text: 'http://elastic:Zq9x7Kp2mW9vR4tL@elasticsearch:9200', match: 'Zq9x7Kp2mW9vR4tL' },
+      { text: 'see https://admin:s3cr3t!@10.0.0.5/api', match: 's3cr3t!' },
+      { text: 'mssql://sa:Pa55w0rd@sqlserver:1433/app', match: 'Pa55w0rd' },
+      { text: 'postgresql+psycopg2://app:hunter2x@db:5432/app', match: 'hunter2x' },
+      { text: 'ldap://cn=admin:Zq9x7Kp2@ldap:389', match: 'Zq9x7Kp2' },
+      { text: 'ftp://u:p@ss%40word@files.internal/', match: 'p@ss%40word' },
+      { text: '"url":"https://bot:tok3n@[::1]:8443/hook"', match: 'tok3n' },
+    ],
+    negatives: [
+      'https://user@example.com/path',
+      'ssh://git@github.com:22/org/repo.git',
+      'http://localhost:8080/a@b',
+      'https://example.com/login?next=a:b@c',
+      'postgres://app:${DB_PASSWORD}@db/app',
+      'redis://:<password>@cache:6379',
+      'mysql://root:****@db/app',
+      'amqp://guest:password@rabbit:5672',
+      'mailto:ada@example.com',
+    ],
+  },
   {
     detector: ukNino,
     positives: [
@@ -423,6 +449,7 @@ describe('PII detectors, run alone', () => {
       'mac-address': 'strict',
       'us-ssn-bare': 'strict',
       'us-ssn-dotted': 'strict',
+      'url-password': 'default',
     })
   })
 
