@@ -8,7 +8,14 @@ import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner
 import type { Confidence } from './catalogue/types.js'
 import { collect, collectMatch } from './collect.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
-import { lastTextPlain, mayHoldSecret, mayHoldSecretText, stringFeatures } from './features.js'
+import {
+  asciiFold,
+  isLongInteger,
+  lastTextPlain,
+  mayHoldSecret,
+  mayHoldSecretText,
+  stringFeatures,
+} from './features.js'
 import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
 import { genericErrorMessage, internalDetail } from './hygiene.js'
 import { flaggedMemberValues, inspectJsonText, type MemberValueSpan } from './json-text.js'
@@ -725,7 +732,14 @@ export class RedactionSession {
         }
       }
     }
-    return typeof value === 'string' ? this.string(value, key, at) : value
+    if (typeof value === 'string') return this.string(value, key, at)
+    // A card number stored as a number: read as its digits; masked, it becomes a string.
+    if (typeof value === 'number' && isLongInteger(value)) {
+      const digits = String(value)
+      const out = this.string(digits, key, at)
+      return out === digits ? value : out
+    }
+    return value
   }
 
   /**
@@ -1323,17 +1337,18 @@ function isHexAt(text: string, at: number): boolean {
 }
 
 /**
- * Fullwidth forms (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`, U+FF01-FF5E, and the ideographic space) as the
- * ASCII they stand for, as NFKC folds them, one UTF-16 unit for one: spans found in the folded
- * text are spans of the original. `text` itself when it holds none.
+ * Fullwidth forms (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`, U+FF01-FF5E), spaces that do not break and
+ * other scripts' decimal digits as the ASCII they stand for ({@link asciiFold}), one UTF-16 unit
+ * for one: spans found in the folded text are spans of the original. `text` itself when it holds none.
  */
 export function foldFullwidth(text: string): string {
   let out: string | undefined
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
-    if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) {
+    const folded = c < 128 ? -1 : asciiFold(c)
+    if (folded >= 0) {
       out ??= text.slice(0, i)
-      out += String.fromCharCode(c === 0x3000 ? 32 : c - 0xfee0)
+      out += String.fromCharCode(folded)
     } else if (out !== undefined) out += text[i]
   }
   return out ?? text

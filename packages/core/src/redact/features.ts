@@ -122,10 +122,36 @@ export const GATE = {
   ANY: (1 << 13) - 1,
 } as const
 
-/** The class of a character past ASCII. */
+/**
+ * The ASCII character detectors read a non-ASCII one as, or -1: fullwidth forms (NFKC), spaces
+ * that do not break or are narrow (U+00A0, U+2000-200A, U+202F, U+205F, U+3000: `4111\u00a01111...`
+ * is a grouped card number), and the decimal digits of Arabic-Indic, Eastern Arabic-Indic and
+ * Devanagari script. Each folds to one character: spans found in the folded text are those of the
+ * text as written.
+ */
+export function asciiFold(code: number): number {
+  if (code >= 0xff01 && code <= 0xff5e) return code - 0xfee0
+  if (code === 0xa0 || code === 0x3000 || code === 0x202f || code === 0x205f) return 32
+  if (code >= 0x2000 && code <= 0x200a) return 32
+  if (code >= 0x660 && code <= 0x669) return code - 0x630
+  if (code >= 0x6f0 && code <= 0x6f9) return code - 0x6c0
+  if (code >= 0x966 && code <= 0x96f) return code - 0x936
+  return -1
+}
+
+/**
+ * Whether a JSON number is an integer of 12 to 19 digits: what a card number stored as a number
+ * (`{"pan": 4111111111111111}`) looks like. Such numbers are read as their digits by the
+ * detectors; every other number is written as it is, unread.
+ */
+export function isLongInteger(value: number): boolean {
+  return (value >= 1e11 ? value < 1e19 : value <= -1e11 && value > -1e19) && Number.isInteger(value)
+}
+
+/** The class of a character past ASCII (FULLWIDTH: any that {@link asciiFold} folds). */
 function nonAscii(code: number): number {
-  if (code >= 0xff01 && code <= 0xff5e) return FULLWIDTH
-  return code >= 0xd800 && code <= 0xdfff ? SURROGATE : 0
+  if (code >= 0xd800 && code <= 0xdfff) return SURROGATE
+  return asciiFold(code) >= 0 ? FULLWIDTH : 0
 }
 
 /** An automaton's classes (high bits) with {@link CLASSES} (low 5 bits), per ASCII code. */
@@ -418,7 +444,7 @@ export function mayHoldSecretText(text: string): boolean {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i)
     if (c >= 97 && c <= 122) continue // a-z
-    if (c >= 0xff01 && c <= 0xff5e) return true // fullwidth forms: read as ASCII
+    if (c >= 128 && asciiFold(c) >= 0) return true // fullwidth forms, spaces, digits: read as ASCII
     if (c >= 48 && c <= 57) {
       if (++digits >= 8) return true
     } else if (c >= 65 && c <= 90) upper++

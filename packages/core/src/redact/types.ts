@@ -18,7 +18,7 @@ export interface StringFeatures {
   readonly plus: boolean
   /** An `=` or `>`: text may assign a value to a name. */
   readonly assign: boolean
-  /** A fullwidth form (U+FF01-FF5E): read as ASCII before detection. */
+  /** A character read as ASCII before detection (`asciiFold`: fullwidth forms, no-break spaces, other scripts' digits). */
   readonly fullwidth: boolean
   /** Two capitals followed by two digits somewhere: how every IBAN starts. */
   readonly ibanShape: boolean

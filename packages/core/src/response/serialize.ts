@@ -16,6 +16,7 @@ import {
 } from '../allowlist/project.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { UniqueNames } from '../lib/unique-names.js'
+import { isLongInteger } from '../redact/features.js'
 
 /**
  * What a member name asks of the serializer, per redactor: `NAME` when the name itself must be
@@ -352,7 +353,7 @@ class Writer implements PathRef {
       const raw = src[i]
       let piece: string
       // Numbers in arrays have no member name: no rule reads them, nothing to redact.
-      if (typeof raw === 'number' && child.keep && this.secret === null)
+      if (typeof raw === 'number' && child.keep && this.secret === null && !(hooks && isLongInteger(raw)))
         piece = this.count(Number.isFinite(raw) ? `${raw}` : 'null')
       else if (typeof raw === 'string' && child.keep) {
         if (hooks === undefined) piece = this.quote(raw)
@@ -439,7 +440,7 @@ class Writer implements PathRef {
     let out: string[] | undefined
     for (let i = 0; i < src.length; i++) {
       const raw = src[i]
-      if (typeof raw !== 'string') {
+      if (typeof raw !== 'string' && !(typeof raw === 'number' && isLongInteger(raw))) {
         if (out !== undefined) out.push(JSON.stringify(raw))
         continue
       }
@@ -539,7 +540,8 @@ class Writer implements PathRef {
         child.keep &&
         typeof raw === 'number' &&
         (bits & MEMBER_VALUE) === 0 &&
-        (this.secret === null || hooks!.describesSecret(key))
+        (this.secret === null || hooks!.describesSecret(key)) &&
+        !(hooks !== undefined && isLongInteger(raw))
       ) {
         piece = this.count(Number.isFinite(raw) ? `${raw}` : 'null')
       } else {

@@ -73,7 +73,13 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       basicPadded: `curl -H "Authorization: Basic ${BASIC}"`,
       aligned: `spring.datasource.password          = ${next()}`,
       longValue: `aws_session_token = "${next().repeat(40)}"`,
+      // Cards as numbers, grouped by no-break spaces, in other scripts' digits, in a file name.
+      nbspCard: '5555\u00a05555\u00a05555\u00a04444',
+      arabicCard: '٥١٠٥١٠٥١٠٥١٠٥١٠٠',
+      fileName: 'statement-4012888888881881.pdf',
+      urlPassword: `http://elastic:${next()}@elasticsearch:9200`,
     },
+    numbers: { pan: 4242424242424242, ids: [7, 5500005555555559] },
   }
   return {
     body,
@@ -86,6 +92,11 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       'glpat-Kq7v',
       'glpat-Zk3X',
       BASIC.slice(0, 24),
+      '5555\u00a05555',
+      '٥١٠٥١٠٥١٠٥',
+      '4012888888881881',
+      '4242424242424242',
+      '5500005555555559',
     ],
   }
 }

@@ -300,3 +300,45 @@ describe('checksums on published examples', () => {
     expect(base62(61, 2)).toBe('0z')
   })
 })
+
+describe('numbers as they are written (a red-team pass)', () => {
+  const redactor = createRedactor({ knownSecrets: false })
+  const redact = (value: unknown) => redactor.redact({ v: value }).v
+
+  it.each([
+    ['no-break spaces', '4111\u00a01111\u00a01111\u00a01111'],
+    ['narrow no-break spaces', '4111\u202f1111\u202f1111\u202f1111'],
+    ['thin spaces', '4111\u20091111\u20091111\u20091111'],
+    ['Arabic-Indic digits', '٤١١١١١١١١١١١١١١١'],
+    ['Eastern Arabic-Indic digits', '۴۱۱۱۱۱۱۱۱۱۱۱۱۱۱۱'],
+    ['Devanagari digits', '४१११११११११११११११'],
+    ['after a dash, in a file name', 'statement-4111111111111111.pdf'],
+    ['after an underscore', 'card_4111111111111111'],
+  ])('masks a card number written with %s', (_name, text) => {
+    const out = redact(text) as string
+    expect(out).not.toBe(text)
+    expect(out).toContain('****')
+    // Spans are those of the text as written: what is not masked stays as it was.
+    expect(out.length).toBe(text.length)
+  })
+
+  it('masks an IBAN and an SSN grouped by no-break spaces', () => {
+    expect(redact('GB29\u00a0NWBK\u00a06016\u00a01331\u00a09268\u00a019')).not.toContain('1331')
+    expect(redact('SSN 123\u00a045\u00a06789')).not.toContain('6789')
+  })
+
+  it('reads a card number stored as a JSON number as its digits, in objects and arrays', () => {
+    expect(redact(4111111111111111)).toBe('411111******1111')
+    expect(redactor.redact({ ids: [12, 4111111111111111] })).toEqual({ ids: [12, '411111******1111'] })
+    // Other numbers, large ones included, stay numbers.
+    expect(redactor.redact({ n: 1234567890123, m: 12.5, t: 1732288532000 })).toEqual({
+      n: 1234567890123,
+      m: 12.5,
+      t: 1732288532000,
+    })
+  })
+
+  it('leaves digits glued to letters alone (an id, an IBAN fragment)', () => {
+    expect(redact('AB4111111111111111')).toBe('AB4111111111111111')
+  })
+})
