@@ -7,6 +7,7 @@ import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
 import type { Confidence } from './catalogue/types.js'
 import { collect, collectMatch } from './collect.js'
+import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import {
   asciiFold,
@@ -978,6 +979,8 @@ export class RedactionSession {
       // quotes around a password): detection reads a view with each escape blanked, the same length.
       const unescaped = text
       if (features.escapes > 0) text = blankEscapes(text)
+      // Read again decoded below: escapes (`%`, `&`, `\`), or a form-encoded number (`4111+1111+...`).
+      const decode = features.escapes > 0 || (features.plus && features.digits >= 8)
       // Read by string(): without a quote, no JSON members are written inside this text.
       this.quotes = features.quotes
       // Folding only turns fullwidth forms into ASCII: plain folded text was plain as written.
@@ -1030,11 +1033,45 @@ export class RedactionSession {
           }
         }
       }
+      // Escapes inside a value (`ada%40example.com`, `4111%201111...`, `ada&#64;example.com`):
+      // the detectors read the text decoded as well, where the view above blanked them.
+      if (decode) {
+        const view = decodedView(unescaped)
+        if (view !== undefined) found = this.decodedSpans(view.text, view.from, key, found)
+      }
     }
     const { rules } = redactor
     if (rules.patterns.length > 0 || rules.functions.length > 0)
       return this.spansOfRules(original, key, at, found ?? [])
     return found === undefined ? NO_SPANS : resolveOverlaps(found)
+  }
+
+  /**
+   * What the detectors find in `text`, a decoded view of the string being read, as spans of that
+   * string: `from` maps each unit of the view to its offset there.
+   */
+  private decodedSpans(
+    text: string,
+    from: ArrayLike<number>,
+    key: string | null,
+    found: Span[] | undefined,
+  ): Span[] | undefined {
+    const features = stringFeatures(text)
+    if (!mayHoldSecret(features)) return found
+    const context: DetectionContext = { key }
+    const issuedToken = this.redactor.passesIssuedTokens && key !== null && isTokenKey(key)
+    const local: Span[] = []
+    for (const { detector } of this.redactor.detectors) {
+      if ((detector.requires & features.gates) === 0 || (issuedToken && detector.id === 'jwt')) continue
+      if (!detector.prefilter(text, features, context)) continue
+      if (detector.whole?.(features) === true)
+        collectMatch(text, 0, detector.id, local, detector.validate, context, detector.trim)
+      else collect(detector.pattern, text, detector.id, local, detector.validate, context, detector.trim)
+    }
+    if (local.length === 0) return found
+    found ??= []
+    for (const span of local) found.push({ ...span, start: from[span.start]!, end: from[span.end]! })
+    return found
   }
 
   private spansOfRules(text: string, key: string | null, at: PathRef | null, found: Span[]): readonly Span[] {

@@ -78,6 +78,11 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       arabicCard: '٥١٠٥١٠٥١٠٥١٠٥١٠٠',
       fileName: 'statement-4012888888881881.pdf',
       urlPassword: `http://elastic:${next()}@elasticsearch:9200`,
+      // Escapes inside a value: an encoded email, an entity, a form-encoded card, track data.
+      encodedEmail: '/cb?email=grace.hopper%40example.com',
+      entityEmail: '<span>alan.turing&#64;example.com</span>',
+      formCard: 'c=3782+822463+10005',
+      trackData: '%B6011000990139424^DOE/JOHN^2912101000000000000000?',
     },
     numbers: { pan: 4242424242424242, ids: [7, 5500005555555559] },
   }
@@ -97,6 +102,10 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       '4012888888881881',
       '4242424242424242',
       '5500005555555559',
+      'grace.hopper',
+      'alan.turing',
+      '822463',
+      '6011000990139424',
     ],
   }
 }

@@ -97,8 +97,9 @@ export const card: Detector = {
   whole: (f) => f.digits === f.length && f.length >= 12 && f.length <= 19,
   // Digits, optionally in groups split by one space or dash, not inside a longer number.
   // Not inside a longer number, nor glued to letters (`TL38 0080 0123 ...` is an IBAN, `AB4111...` an
-  // id); after a `-` or `_` it may be (`statement-4111111111111111.pdf`).
-  pattern: /(?<![A-Za-z\d.])\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)/g,
+  // id); after a `-` or `_` it may be (`statement-4111111111111111.pdf`), and after the `%B` that
+  // starts a magnetic stripe's track 1 (`%B4111111111111111^DOE/JOHN^...`).
+  pattern: /(?<![\d.])(?<!(?<!%)[A-Za-z])\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)/g,
   validate: validCard,
   mask: { operator: 'partial', keepStart: 6, keepEnd: 4 },
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { decodedView } from './decoded-view.js'
+import { createRedactor } from './index.js'
+
+describe('decodedView', () => {
+  it('decodes percent-escapes (once or again), character references, backslash escapes and form spaces', () => {
+    expect(decodedView('a%40b')?.text).toBe('a@b')
+    expect(decodedView('a%2540b')?.text).toBe('a@b')
+    expect(decodedView('a&#64;b&#x40;c&amp;d')?.text).toBe('a@b@c&d')
+    expect(decodedView('a\\u0040b\\\\u0040c\\nd')?.text).toBe('a@b@c\nd')
+    expect(decodedView('%B4111^')?.text).toBe(' 4111^')
+    expect(decodedView('4111+1111 x+1')?.text).toBe('4111 1111 x+1')
+  })
+
+  it('maps each decoded unit to where it came from, escapes whole', () => {
+    const view = decodedView('ab%40cd&#64;e')!
+    expect(view.text).toBe('ab@cd@e')
+    expect(Array.from(view.from)).toEqual([0, 1, 2, 5, 6, 7, 12, 13])
+  })
+
+  it('leaves what is not an escape, and text whose escapes hide nothing detectors read', () => {
+    expect(decodedView('100% sure, %zz, %C3%A9, &copy;, a\\qb, 1+x')).toBeUndefined()
+    expect(decodedView('line\\none \\"quoted\\" &quot;x&quot; %41')).toBeUndefined()
+  })
+})
+
+describe('values with an escape inside them', () => {
+  const redactor = createRedactor({ knownSecrets: false })
+  const redact = (text: string) => redactor.redact({ v: text }).v as string
+
+  it.each([
+    ['https://app.example.com/cb?email=ada.lovelace%40example.com', 'lovelace'],
+    ['<a href="mailto:ada.lovelace%40example.com">mail</a>', 'lovelace'],
+    ['<span>ada.lovelace&#64;example.com</span>', 'lovelace'],
+    ['{\\"contact\\":\\"ada.lovelace\\u0040example.com\\"}', 'lovelace'],
+    ['?phone=%2B14155552671', '4155552'],
+    ['?c=4111%201111%201111%201111', '1111%201111%201111'],
+    ['c=4111+1111+1111+1111', '1111+1111+1111'],
+    ['ssn_check?x=123%2045%206789', '6789'],
+    ['%B4111111111111111^DOE/JOHN^2912101000000000000000?', '4111111111111111'],
+  ])('masks %j', (text, secret) => {
+    expect(redact(text)).not.toContain(secret)
+  })
+
+  it('leaves URLs and markup with nothing to find as they are', () => {
+    for (const text of ['/search?q=a%20b&page=2', 'Fish &amp; Chips &#169; 2024', 'C:\\\\temp\\\\x', '1+1=2'])
+      expect(redact(text)).toBe(text)
+  })
+})

@@ -1,0 +1,152 @@
+import { isHex } from './catalogue/scanner.js'
+
+/** A string with its escapes decoded, and where each decoded unit came from in the original. */
+export interface DecodedView {
+  readonly text: string
+  /**
+   * Offset in the original of each decoded unit, and at `text.length` the original's length: a
+   * span [s, e) of the decoded text is [from[s], from[e]) of the original, escapes included.
+   */
+  readonly from: ArrayLike<number>
+}
+
+/** HTML character references decoded by name. */
+const NAMED: ReadonlyArray<readonly [string, string]> = [
+  ['&amp;', '&'],
+  ['&lt;', '<'],
+  ['&gt;', '>'],
+  ['&quot;', '"'],
+  ['&apos;', "'"],
+  ['&nbsp;', ' '],
+]
+
+const BACKSLASHED: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: ' ', f: ' ' }
+
+/** The character the escape {@link escapeAt} last read stands for. */
+let escaped = ''
+
+/** `char` as what the escape read stands for, and `width` as its length. */
+function found(width: number, char: string): number {
+  escaped = char
+  return width
+}
+
+/**
+ * The width of the escape at `at` (0: none), the character it stands for left in {@link escaped}. Percent-encoding
+ * (`%40`, once or several times: `%2540`) of ASCII, HTML character references (`&#64;`, `&#x40;`,
+ * `&amp;`...), backslash escapes at any depth (`\u0040`, `\\u0040`, `\n`, `\"`), and `+` between
+ * two digits (a space in form encoding: `4111+1111+...`).
+ */
+function escapeAt(text: string, at: number): number {
+  const c = text.charCodeAt(at)
+  if (c === 37) {
+    if (!(isHex(text.charCodeAt(at + 1)) && isHex(text.charCodeAt(at + 2)))) return 0
+    let width = 3
+    let value = Number.parseInt(text.slice(at + 1, at + 3), 16)
+    // Encoded again: `%25` followed by two hex digits is one escape.
+    while (value === 0x25 && isHex(text.charCodeAt(at + width)) && isHex(text.charCodeAt(at + width + 1))) {
+      value = Number.parseInt(text.slice(at + width, at + width + 2), 16)
+      width += 2
+    }
+    // Track 1 of a card's magnetic stripe starts `%B` and the card number: `%B4111...^DOE/JOHN^`.
+    if (value >= 0x80) return width === 3 && text[at + 1] === 'B' ? found(2, ' ') : 0
+    return found(width, String.fromCharCode(value))
+  }
+  if (c === 38) {
+    if (text.charCodeAt(at + 1) === 35) {
+      const hex = text.charCodeAt(at + 2) === 120 || text.charCodeAt(at + 2) === 88
+      // At most seven digits and the `;`: never a search through the rest of the text.
+      let end = at + 3
+      while (end < text.length && end - at <= 10 && text.charCodeAt(end) !== 59) end++
+      if (text.charCodeAt(end) !== 59 || end - at > 10) return 0
+      const digits = text.slice(at + (hex ? 3 : 2), end)
+      if (!(hex ? /^[0-9A-Fa-f]{1,6}$/ : /^\d{1,7}$/).test(digits)) return 0
+      const code = Number.parseInt(digits, hex ? 16 : 10)
+      return code > 0 && code < 0xd800 ? found(end + 1 - at, String.fromCharCode(code)) : 0
+    }
+    for (const [name, char] of NAMED) if (text.startsWith(name, at)) return found(name.length, char)
+    return 0
+  }
+  if (c === 92) {
+    let run = 1
+    while (text.charCodeAt(at + run) === 92) run++
+    const next = text[at + run]
+    if (next === 'u' && /^[0-9A-Fa-f]{4}$/.test(text.slice(at + run + 1, at + run + 5))) {
+      const code = Number.parseInt(text.slice(at + run + 1, at + run + 5), 16)
+      return code < 0xd800 || code > 0xdfff ? found(run + 5, String.fromCharCode(code)) : 0
+    }
+    if (next !== undefined && next in BACKSLASHED) return found(run + 1, BACKSLASHED[next]!)
+    if (next !== undefined && '"\'/'.includes(next)) return found(run + 1, next)
+    return run >= 2 ? found(run, '\\') : 0
+  }
+  if (c === 43 && isDigit(text.charCodeAt(at - 1)) && isDigit(text.charCodeAt(at + 1))) return found(1, ' ')
+  return 0
+}
+
+/**
+ * Whether an escape standing for `char`, between the characters `before` and `after`, can hide a
+ * value's insides from the detectors: an email's `@`, a phone's `+`, or a separator inside a
+ * number (`4111%201111`, `123%2D45`). Other escapes (quotes, line ends, `/` and `:` of encoded
+ * URLs) change nothing the blanked view does not already read.
+ */
+function hides(char: string, before: number, after: number): boolean {
+  if (char === '@' || char === '+') return true
+  return (
+    (char === ' ' || char === '-' || char === '.' || char === '(' || char === ')') &&
+    (isDigit(before) || isDigit(after))
+  )
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57
+}
+
+/**
+ * `text` with its escapes decoded (see {@link escapeAt}), for the detectors to read what an
+ * escape inside a value stands for: `ada%40example.com`, `%2B14155552671`, `4111%201111...`,
+ * `ada&#64;example.com`. `undefined` when it holds none that stands for `@`, `+`, a digit or a
+ * separator. Values next to an escape are found without it, where escapes are read blanked.
+ */
+export function decodedView(text: string): DecodedView | undefined {
+  const length = text.length
+  // First whether any escape hides something (most text with a `%`, `&` or `\` has none), then
+  // the view, one unit per escape, in typed arrays (a text of a million escapes stays linear).
+  let first = -1
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i)
+    if (c !== 37 && c !== 38 && c !== 92 && c !== 43) continue
+    if (c === 92) {
+      // Only `\u0040`-style escapes can stand for what hides a value (`\n`, `\"` do not).
+      let run = i + 1
+      while (text.charCodeAt(run) === 92) run++
+      if (text.charCodeAt(run) !== 117) {
+        i = run - 1
+        continue
+      }
+    }
+    const width = escapeAt(text, i)
+    if (width === 0) continue
+    if (hides(escaped, text.charCodeAt(i - 1), text.charCodeAt(i + width))) {
+      first = i
+      break
+    }
+    i += width - 1
+  }
+  if (first === -1) return undefined
+  const units = new Uint16Array(length)
+  const from = new Int32Array(length + 1)
+  let n = 0
+  for (let i = 0; i < first; i++) {
+    units[n] = text.charCodeAt(i)
+    from[n++] = i
+  }
+  for (let i = first; i < length; i++) {
+    const c = text.charCodeAt(i)
+    const width = c === 37 || c === 38 || c === 92 || c === 43 ? escapeAt(text, i) : 0
+    units[n] = width === 0 ? c : escaped.charCodeAt(0)
+    from[n++] = i
+    if (width > 1) i += width - 1
+  }
+  from[n] = length
+  return { text: Buffer.from(units.buffer, 0, n * 2).toString('utf16le'), from: from.subarray(0, n + 1) }
+}
