@@ -19,7 +19,12 @@ import {
 } from './features.js'
 import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
 import { genericErrorMessage, internalDetail } from './hygiene.js'
-import { flaggedMemberValues, inspectJsonText, type MemberValueSpan } from './json-text.js'
+import {
+  flaggedMemberValues,
+  hasDuplicateMembers,
+  inspectJsonText,
+  type MemberValueSpan,
+} from './json-text.js'
 import {
   compileKeyNameMatcher,
   describesSecret,
@@ -1118,6 +1123,8 @@ export class RedactionSession {
     const scanned = this.scanned
     try {
       for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+        // A claim named twice: the parsed payload shows the last value, the token carries both.
+        if (hasDuplicateMembers(jwtPayloadText(match[0]))) throw claimError('(duplicate claims)')
         const payload = jwtPayload(match[0])
         if (typeof payload === 'string' || Array.isArray(payload)) {
           // Not a JSON object: with an allowlist of claims, nothing to apply it to; without, read
@@ -1234,8 +1241,12 @@ const REGISTERED_CLAIMS = new Set([
  * The decoded payload of a JWS compact token: its JSON object or array (whitespace or a byte order
  * mark around it read past), or else its text, to be read as text.
  */
+function jwtPayloadText(token: string): string {
+  return Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')
+}
+
 function jwtPayload(token: string): Record<string, unknown> | unknown[] | string {
-  const text = Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')
+  const text = jwtPayloadText(token)
   try {
     const value: unknown = JSON.parse(text.replace(/^\ufeff/, ''))
     if (typeof value === 'object' && value !== null) return value as Record<string, unknown>

@@ -37,6 +37,22 @@ describe('tokens a route issues: what their payload carries', () => {
     expect(login({ token: jwt({ sub: 'u1', nonce: 'n-0S6_WzA2Mj' }) }).blocked).toBe(false)
   })
 
+  it('blocks a payload that names a claim twice: a reader keeps the last, the token carries both', () => {
+    const dup = (text: string) => `${part({ alg: 'HS256' })}.${part(text)}.c2lnbmF0dXJl`
+    expect(login({ token: dup('{"sub":"1","password":"hunter2Zq9","password":null}') }).blocked).toBe(true)
+    expect(login({ token: dup('{"sub":"1","pass\\u0077ord":"hunter2Zq9","password":null}') }).blocked).toBe(
+      true,
+    )
+    expect(
+      login(
+        { token: dup('{"sub":"1","p":{"x":"Zq9x7Kp2","x":1}}') },
+        { issuesTokens: true, issuedTokenClaims: ['sub', 'p'] },
+      ).blocked,
+    ).toBe(true)
+    // The same name in two objects is no duplicate.
+    expect(login({ token: dup('{"sub":"1","a":{"n":1},"b":{"n":2}}') }).blocked).toBe(false)
+  })
+
   it('with issuedTokenClaims, blocks any payload that is not an object', () => {
     const route = { issuedTokenClaims: ['role'] }
     expect(login({ token: jwt(['a']) }, route).blocked).toBe(true)

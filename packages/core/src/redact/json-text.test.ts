@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { flaggedMemberValues, inspectJsonText, isLossyNumber } from './json-text.js'
+import { flaggedMemberValues, hasDuplicateMembers, inspectJsonText, isLossyNumber } from './json-text.js'
 
 const nested = (levels: number, inner = '1') => '['.repeat(levels) + inner + ']'.repeat(levels)
 
@@ -70,5 +70,18 @@ describe('flaggedMemberValues', () => {
     ).toEqual(['1', 'x'])
     expect(flaggedMemberValues('{"pin":true,"password":null}', password, 'key-name')).toEqual([])
     expect(flaggedMemberValues('[[[{"password":"abc', password, 'key-name')[0]?.value).toBe('abc')
+  })
+})
+
+describe('hasDuplicateMembers', () => {
+  it('finds a name repeated in one object, as JSON.parse reads names, at any depth', () => {
+    expect(hasDuplicateMembers('{"a":1,"a":2}')).toBe(true)
+    expect(hasDuplicateMembers('{"a":1,"\\u0061":2}')).toBe(true)
+    expect(hasDuplicateMembers('[{"x":{"k":1, "k" :2}}]')).toBe(true)
+  })
+
+  it('is not fooled by names in strings, values equal to names, or the same name in two objects', () => {
+    expect(hasDuplicateMembers('{"a":"{\\"a\\":1,\\"a\\":2}","b":"a"}')).toBe(false)
+    expect(hasDuplicateMembers('{"a":{"n":1},"b":{"n":2},"c":["a","a"]}')).toBe(false)
   })
 })

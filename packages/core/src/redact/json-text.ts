@@ -26,6 +26,47 @@ function stringEnd(text: string, start: number): number {
   return text.length
 }
 
+/**
+ * Whether JSON text repeats a member name in one object (`{"password":"x","password":null}`),
+ * names compared as JSON.parse reads them (`"a"` and `"\u0061"` are one name). `JSON.parse` keeps
+ * the last: a check of the parsed value never sees the first, which text that goes out as it is
+ * (a signed token's payload) still carries. One pass; strings are decoded only where they are names.
+ */
+export function hasDuplicateMembers(text: string): boolean {
+  // Per open container: the names of an object seen so far, or null for an array.
+  const open: (Set<string> | null)[] = []
+  let i = 0
+  while (i < text.length) {
+    const code = text.charCodeAt(i)
+    if (code === QUOTE) {
+      const end = stringEnd(text, i)
+      const names = open[open.length - 1]
+      // A name: a string in an object followed (after blanks) by `:`.
+      if (names != null) {
+        let after = end
+        while (after < text.length && text.charCodeAt(after) <= 32) after++
+        if (text.charCodeAt(after) === 58) {
+          let name: string
+          try {
+            name = JSON.parse(text.slice(i, end)) as string
+          } catch {
+            name = text.slice(i, end)
+          }
+          if (names.has(name)) return true
+          names.add(name)
+        }
+      }
+      i = end
+      continue
+    }
+    if (code === 123) open.push(new Set())
+    else if (code === 91) open.push(null)
+    else if (code === 125 || code === 93) open.pop()
+    i++
+  }
+  return false
+}
+
 /** `-` or a digit: what a JSON number starts with. */
 function startsNumber(code: number): boolean {
   return code === 45 || (code >= 48 && code <= 57)

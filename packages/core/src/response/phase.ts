@@ -421,9 +421,12 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
       const claim = options.maskMetadata(error.claim ?? '').text
       // A top-level claim callers may read can be listed; a nested one, a payload that is not an
       // object, or nested tokens can only be left out.
-      const fix = /^[\w$-]+$/.test(claim)
-        ? `Leave it out of the token, or, if callers may read it, list it: routes: { ${JSON.stringify(context.route)}: { issuedTokenClaims: [${JSON.stringify(claim)}, ...] } }.`
-        : 'Leave it out of the token: below a listed claim, members are still read by name.'
+      const fix =
+        claim === '(duplicate claims)'
+          ? 'Name each claim once: a reader keeps one of two values, the token carries both.'
+          : /^[\w$-]+$/.test(claim)
+            ? `Leave it out of the token, or, if callers may read it, list it: routes: { ${JSON.stringify(context.route)}: { issuedTokenClaims: [${JSON.stringify(claim)}, ...] } }.`
+            : 'Leave it out of the token: below a listed claim, members are still read by name.'
       warnOnce(
         'LEAKGUARD_TOKEN_CLAIM_BLOCKED',
         `${context.route}: a token this route issues carries "${claim}", which may not leave, so the response was blocked (a signed token cannot be masked). ${fix}`,
