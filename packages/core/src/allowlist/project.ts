@@ -2,6 +2,7 @@ import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { UniqueNames } from '../lib/unique-names.js'
 import { KEEP, type ProjectionNode } from './compile.js'
+import { type SecretShape, secretNameOf, secretShapeOf } from './secret-shapes.js'
 
 /** Returned by a hook to drop the member (or array element) instead of outputting it. */
 export const REMOVE: unique symbol = Symbol('leakguard.remove')
@@ -29,6 +30,11 @@ export interface ProjectHooks {
   secretMember?(key: string): boolean
   /** Whether a member inside a secret container describes it and is read as itself (`type`). */
   describesSecret?(key: string): boolean
+  /**
+   * Whether a name says its value is secret (the member-name rule), for names objects carry as
+   * values (`{"name": "DB_PASSWORD", "value": "..."}`; see {@link secretShapeOf}).
+   */
+  sensitiveName?(name: string): boolean
 }
 
 /** Limits of one projection. */
@@ -183,6 +189,8 @@ interface Frame {
   base: string | undefined
   /** The secret member this container is inside (see {@link ProjectHooks.secretMember}), or `null`. */
   readonly secret: string | null
+  /** What this object's shape says of its members' secrecy (a JWK, a name/value pair), or `null`. */
+  readonly secretShape: SecretShape | null
 }
 
 /** What {@link prepare} returns for values JSON leaves out (undefined, functions, symbols). */
@@ -439,6 +447,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       p: 0,
       base: undefined,
       secret,
+      secretShape: keys === null || options.hooks?.sensitiveName === undefined ? null : secretShapeOf(keys),
     })
     return out
   }
@@ -540,6 +549,14 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     let out: unknown
     // A container's name is read before the walk descends into it (its path is the member's).
     let name: string | undefined
+    // A member its object's shape says is secret (a JWK's `d`, the value of a secret's name/value
+    // pair) is read as if it were named for the secret.
+    const shapeSecret =
+      frame.secretShape === null || frame.secret !== null || keys === null
+        ? undefined
+        : secretNameOf(frame.secretShape, frame.src as Record<string, unknown>, key, (n) =>
+            hooks!.sensitiveName!(n),
+          )
     if (prepared === OMIT) {
       if (keys !== null) continue
       out = null // JSON turns undefined, functions and symbols in arrays into null
@@ -557,7 +574,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
             : frame.secret
           : keys !== null && hooks?.secretMember?.(key) === true
             ? key
-            : null,
+            : (shapeSecret ?? null),
       )
     } else if (child.keep) {
       out =
@@ -569,7 +586,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
                 ? frame.secret
                 : keys === null
                   ? null
-                  : key,
+                  : (shapeSecret ?? key),
               pathRef,
             )
       if (out === REMOVE) continue

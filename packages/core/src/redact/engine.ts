@@ -757,6 +757,12 @@ export class RedactionSession {
     return this.spans(key, null, null).length > 0
   }
 
+  /** Whether a name an object carries as a value (`{"name": "DB_PASSWORD", ...}`) says its value is secret. */
+  sensitiveName(name: string): boolean {
+    const redactor = this.redactor
+    return redactor.keyNameMask !== null && redactor.keyNameMatcher(name) && !this.nameIsSecret(name)
+  }
+
   /** The hook for member names: a name that is itself a secret (an email used as a key) is masked. */
   key(key: string, at: PathRef): string {
     if (key.length < 6) return key

@@ -14,6 +14,7 @@ import {
   sizeError,
   templateOf,
 } from '../allowlist/project.js'
+import { type SecretShape, secretNameOf, secretShapeOf } from '../allowlist/secret-shapes.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { UniqueNames } from '../lib/unique-names.js'
 import { isLongInteger } from '../redact/features.js'
@@ -43,6 +44,8 @@ export interface SerializeHooks extends ProjectHooks {
   describesSecret(key: string): boolean
   /** Whether a string is known to hold nothing JSON escapes (it is then written as it is). */
   plainJson(text: string): boolean
+  /** Whether a name says its value is secret (see {@link secretShapeOf}). */
+  sensitiveName(name: string): boolean
 }
 
 /** What {@link serialize} wrote and what it left out. */
@@ -85,6 +88,8 @@ interface Plan {
   /** Whether any kept member has facts (otherwise strings only go to the detectors). */
   /** The union of `facts`: 0 when strings only go to the detectors. */
   anyFacts: number
+  /** What the shape says of its members' secrecy (a JWK, a name/value pair), or `null`. */
+  readonly secretShape: SecretShape | null
 }
 
 function makePlan(node: ProjectionNode, keys: string[]): Plan {
@@ -121,6 +126,7 @@ function makePlan(node: ProjectionNode, keys: string[]): Plan {
     scope: null,
     facts: new Uint8Array(kept.length),
     anyFacts: 0,
+    secretShape: secretShapeOf(keys),
   }
 }
 
@@ -500,12 +506,18 @@ class Writer implements PathRef {
     // closing quote is still to come (see Plan.openNames).
     let first = true
     let open = false
+    // A member this shape says is secret (a JWK's `d`, the value of a secret's name/value pair)
+    // is written as inside a secret member named for it.
+    const outerSecret = this.secret
+    const shape = hooks !== undefined && outerSecret === null ? plan.secretShape : null
     for (let p = 0; p < plan.kept.length; p++) {
       const index = plan.kept[p]!
       const key = keys[index]!
       this.keyAt[d] = key
       this.indexAt[d] = index
       const raw = record[key]
+      if (shape !== null)
+        this.secret = secretNameOf(shape, record, key, (n) => hooks!.sensitiveName(n)) ?? null
       const child = plan.children[p]!
       const bits = facts === undefined ? 0 : facts[p]!
       let piece: string
@@ -594,6 +606,7 @@ class Writer implements PathRef {
       open = false
     }
     this.depth = d
+    this.secret = outerSecret
     if (this.size > this.maxBytes) throw sizeError()
     // Names read clean are remembered by the redactor: the next object of this shape skips them.
     if (names !== undefined && !masked) plan.scope = null

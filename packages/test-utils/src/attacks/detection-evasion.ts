@@ -85,6 +85,14 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       trackData: '%B6011000990139424^DOE/JOHN^2912101000000000000000?',
     },
     numbers: { pan: 4242424242424242, ids: [7, 5500005555555559] },
+    // Secrets by the shape of their object: a name/value pair, a JWK's private member.
+    shapes: {
+      env: [
+        { name: 'DB_PASSWORD', value: next() },
+        { name: 'PORT', value: '8080' },
+      ],
+      jwk: { kty: 'oct', alg: 'HS256', k: next() },
+    },
   }
   return {
     body,
