@@ -125,7 +125,7 @@ describe('MultiSearch', () => {
 
 describe('redact.knownSecrets: forms found by the red team', () => {
   it('masks non-ASCII secrets as written, in both normal forms, and form-encoded', () => {
-    const secret = "pässwört-Geheim-2024€ (it's)"
+    const secret = "pässwört-Geheim-ÄÖÜ-2024€ (it's)"
     const r = createRedactor({ knownSecrets: { env: false, values: [secret] }, keyNames: false })
     for (const form of [
       secret,
@@ -133,6 +133,20 @@ describe('redact.knownSecrets: forms found by the red team', () => {
       new URLSearchParams({ v: secret }).toString().slice(2),
     ]) {
       expect(r.redact({ note: `x ${form} y` }).note).toBe('x [REDACTED:known-secret] y')
+    }
+  })
+
+  it('masks a secret HTML-escaped the ways templates write it, and typed in fullwidth forms', () => {
+    const secret = `Tr0ub4dor&3"<x>'s`
+    const r = createRedactor({ knownSecrets: { env: false, values: [secret] }, keyNames: false })
+    const named = 'Tr0ub4dor&amp;3&quot;&lt;x&gt;'
+    for (const form of [
+      `${named}&#39;s`,
+      `${named}&#x27;s`,
+      `${named}&apos;s`,
+      'Ｔｒ０ｕｂ４ｄｏｒ＆３＂＜ｘ＞＇ｓ',
+    ]) {
+      expect(r.redact({ note: `<p>${form}</p>` }).note).toBe('<p>[REDACTED:known-secret]</p>')
     }
   })
 })

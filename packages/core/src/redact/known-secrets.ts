@@ -6,7 +6,7 @@ import {
   objectOption,
   stringArrayOption,
 } from '../lib/validate.js'
-import { MultiSearch } from './multi-search.js'
+import { asciiLowerCase, MultiSearch } from './multi-search.js'
 import type { Span } from './types.js'
 
 /** The detector id of a known secret found in a response. */
@@ -92,6 +92,23 @@ interface Secret {
 const HITS: number[] = []
 
 /** The compiled matcher: every form of every secret in one multi-string search. */
+/** `value` as HTML templates escape it: named entities (`&amp;`, `&quot;`), and numeric ones for quotes. */
+function htmlEscapes(value: string): string[] {
+  if (!/[&"'<>]/.test(value)) return []
+  const named = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return [
+    named.replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+    named.replace(/"/g, '&quot;').replace(/'/g, '&#x27;'),
+    named.replace(/"/g, '&#34;').replace(/'/g, '&#39;'),
+    named.replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+  ]
+}
+
+/** `value` with its printable ASCII (but spaces) as fullwidth forms (U+FF01-FF5E). */
+function toFullwidth(value: string): string {
+  return value.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
+}
+
 export class KnownSecrets {
   private readonly search: MultiSearch
   /** Per literal: the exact text (`null`: compared ignoring case, hex) and the secret. */
@@ -147,10 +164,15 @@ export class KnownSecrets {
       // Form encoding (URLSearchParams): spaces as +, and !'()* escaped as well.
       const form = new URLSearchParams({ v: secret.value }).toString().slice(2)
       if (form !== secret.value && form !== percent) add(form, true, secret)
+      // In HTML or XML text: & " ' < > as the entities templates write (named, or numeric).
+      for (const html of htmlEscapes(secret.value)) if (html !== secret.value) add(html, false, secret)
+      // Fullwidth and other forms detectors fold to ASCII: a copy typed on another keyboard.
+      const fullwidth = toFullwidth(secret.value)
+      if (fullwidth !== secret.value) add(fullwidth, false, secret)
     }
     this.search = new MultiSearch(literals)
     this.exact = exact
-    this.lower = literals.map((literal) => literal.toLowerCase())
+    this.lower = literals.map(asciiLowerCase)
     this.owners = owners
     this.base64 = base64
     this.minLength = literals.reduce(

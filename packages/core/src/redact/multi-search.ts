@@ -15,7 +15,9 @@ export class MultiSearch {
 
   /** @param literals at least 2 characters each (8 or more for the skips to pay). */
   constructor(literals: readonly string[]) {
-    this.lower = literals.map((literal) => literal.toLowerCase())
+    // ASCII letters only, as the search folds them: `'Ä'.toLowerCase()` is `ä`, which a text
+    // holding `Ä` would never be compared equal to.
+    this.lower = literals.map(asciiLowerCase)
     const m = Math.min(255, ...this.lower.map((literal) => literal.length))
     this.m = m
     const shift = new Uint8Array(65536).fill(m - 1)
@@ -63,6 +65,11 @@ export class MultiSearch {
 }
 
 /** Hash of the two characters ending at `end`, ASCII letters folded to lower case. */
+/** `text` with its ASCII capitals in lower case, and nothing else changed. */
+export function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]+/g, (run) => run.toLowerCase())
+}
+
 function block(text: string, end: number): number {
   let a = text.charCodeAt(end - 1)
   let b = text.charCodeAt(end)
