@@ -40,6 +40,17 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
 
 type OutgoingHeaders = Record<string, unknown> | readonly unknown[]
 
+/**
+ * Whether a body written in one `end(chunk)` call, nothing before, is a redirect's page that
+ * leakguard reads as text at hand: a 3xx but 304 (which has no body), not encoded.
+ */
+function pageAtHand(res: ServerResponse): boolean {
+  const status = res.statusCode
+  return (
+    !res.headersSent && status >= 300 && status < 400 && status !== 304 && !res.hasHeader('content-encoding')
+  )
+}
+
 /** Applies the headers of a `writeHead()` call to `res` as `setHeader` would, without sending them. */
 function applyHeaders(res: ServerResponse, headers: OutgoingHeaders | undefined): void {
   if (headers === undefined || headers === null) return
@@ -104,9 +115,8 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       encoding = res.getHeader('content-encoding')
       // Error pages written raw (Express's finalhandler) are small: read them for error hygiene.
       // An untyped one too: a browser sniffs it as text (`res.statusCode = 500; res.end(err.stack)`).
-      // Text at hand is read whatever the status, as `res.send` reads it: `res.redirect` writes the
-      // page that repeats its Location with `res.end`. A text stream of a success (server-sent
-      // events) has no end to wait for and passes.
+      // A redirect's page written in one `res.end()` (`res.redirect` repeats its Location there)
+      // is read too. Other text of a success written raw (a CSV export, server-sent events) passes.
       mode = serializedBodyKind(type, res.statusCode, atHand) ?? 'pass'
     }
     return mode === 'pass'
@@ -206,7 +216,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     callback?: unknown,
   ) {
     seen = true
-    if (passing(!res.headersSent)) return end.apply(this, [...arguments])
+    if (passing(pageAtHand(res))) return end.apply(this, [...arguments])
     append(chunk, encoding)
     const done = [chunk, encoding, callback].find((arg) => typeof arg === 'function') as Callback | undefined
     return finish(done)

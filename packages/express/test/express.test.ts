@@ -59,6 +59,31 @@ describe.each([
     }
   })
 
+  it('reads a redirect page written with res.end, and leaves other text of a success to stream', async () => {
+    const csv = `id,note\n${'1,ok\n'.repeat(1000)}`
+    const server = await serve((app) => {
+      app.use(leakguard(createGuard({ responses: { maxBodyBytes: 1024 } })))
+      app.get('/export', (_req, res) => {
+        res.type('text/csv')
+        res.end(csv)
+      })
+      app.get('/moved', (_req, res) => {
+        res.status(302).type('text/plain').set('Location', '/next')
+        res.end('Moved to /next?card=4111111111111111')
+      })
+    })
+    try {
+      // A success's text written raw is not buffered: past maxBodyBytes, it still goes out.
+      const exported = await fetch(`${server.url}/export`)
+      expect([exported.status, await exported.text()]).toEqual([200, csv])
+      const moved = await fetch(`${server.url}/moved`, { redirect: 'manual' })
+      expect(moved.status).toBe(302)
+      expect(await moved.text()).not.toContain('4111111111111111')
+    } finally {
+      await server.close()
+    }
+  })
+
   it('sends bytes in any view as the bytes Express 5 sends, never as JSON Express 4 would make of an object', async () => {
     // Express 4's res.send writes any object but a Buffer with res.json: a Uint8Array of JSON text
     // became {"0":123,...}, written while leakguard's own send was on the stack, so unfiltered.

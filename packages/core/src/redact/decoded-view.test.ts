@@ -38,6 +38,10 @@ describe('values with an escape inside them', () => {
     ['c=4111+1111+1111+1111', '1111+1111+1111'],
     ['ssn_check?x=123%2045%206789', '6789'],
     ['%B4111111111111111^DOE/JOHN^2912101000000000000000?', '4111111111111111'],
+    // Short ones, and escapes before the one that hides the value.
+    ['ada%40example.com', 'ada'],
+    ['bob&#64;corp.io', 'bob'],
+    [`/login?next=${encodeURIComponent('http://elastic:S3cr3t!@es:9200/')}`, 'S3cr3t'],
   ])('masks %j', (text, secret) => {
     expect(redact(text)).not.toContain(secret)
   })

@@ -136,11 +136,8 @@ export function decodedView(text: string): DecodedView | undefined {
   const units = new Uint16Array(length)
   const from = new Int32Array(length + 1)
   let n = 0
-  for (let i = 0; i < first; i++) {
-    units[n] = text.charCodeAt(i)
-    from[n++] = i
-  }
-  for (let i = first; i < length; i++) {
+  // Every escape decoded, those before the first that hides something too (`http%3A%2F%2F...`).
+  for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i)
     const width = c === 37 || c === 38 || c === 92 || c === 43 ? escapeAt(text, i) : 0
     units[n] = width === 0 ? c : escaped.charCodeAt(0)

@@ -11,6 +11,7 @@ import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import {
   asciiFold,
+  isIdName,
   isLongInteger,
   lastTextPlain,
   mayHoldSecret,
@@ -740,7 +741,7 @@ export class RedactionSession {
     }
     if (typeof value === 'string') return this.string(value, key, at)
     // A card number stored as a number: read as its digits; masked, it becomes a string.
-    if (typeof value === 'number' && isLongInteger(value)) {
+    if (typeof value === 'number' && isLongInteger(value) && !isIdName(key)) {
       const digits = String(value)
       const out = this.string(digits, key, at)
       return out === digits ? value : out
@@ -979,8 +980,12 @@ export class RedactionSession {
       const automaton = redactor.literals?.scan.automaton
       if (FUSED_HITS.length !== 0) FUSED_HITS.length = 0
       let features = stringFeatures(text, automaton, FUSED_HITS, MAX_HITS)
+      // What the assignment reader reads: spaces that do not break stay in a value
+      // (`password: correct\u00a0horse`), where detectors read them as spaces (grouped numbers).
+      let literalText = text
       if (features.fullwidth) {
         // Detectors read fullwidth forms as the ASCII they stand for (NFKC); spans are the same.
+        literalText = foldFullwidth(text, false)
         text = foldFullwidth(text)
         this.scanned = text
         if (FUSED_HITS.length !== 0) FUSED_HITS.length = 0
@@ -1023,7 +1028,7 @@ export class RedactionSession {
           // The text as written, from the hits the features pass collected...
           const taken = found ?? NO_SPANS
           scan.collect(
-            unescaped,
+            literalText,
             key,
             LITERAL_SPANS,
             this.redactor.secretName,
@@ -1034,7 +1039,8 @@ export class RedactionSession {
           let exhausted = scan.exhausted
           // ...and, when it has escapes, with them blanked (a token after %3D, escaped quotes).
           if (text !== unescaped) {
-            scan.collect(text, key, LITERAL_SPANS, this.redactor.secretName, MAX_PAIRS_PER_STRING, taken)
+            const blanked = literalText === unescaped ? text : blankEscapes(literalText)
+            scan.collect(blanked, key, LITERAL_SPANS, this.redactor.secretName, MAX_PAIRS_PER_STRING, taken)
             exhausted ||= scan.exhausted
           }
           if (exhausted) this.degrade(at, 'text-too-dense')
@@ -1394,12 +1400,14 @@ function isHexAt(text: string, at: number): boolean {
  * Fullwidth forms (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`, U+FF01-FF5E), spaces that do not break and
  * other scripts' decimal digits as the ASCII they stand for ({@link asciiFold}), one UTF-16 unit
  * for one: spans found in the folded text are spans of the original. `text` itself when it holds none.
+ * `spaces: false` leaves the spaces that do not break as they are (the assignment reader's view).
  */
-export function foldFullwidth(text: string): string {
+export function foldFullwidth(text: string, spaces = true): string {
   let out: string | undefined
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
-    const folded = c < 128 ? -1 : asciiFold(c)
+    let folded = c < 128 ? -1 : asciiFold(c)
+    if (folded === 32 && !spaces) folded = -1
     if (folded >= 0) {
       out ??= text.slice(0, i)
       out += String.fromCharCode(folded)

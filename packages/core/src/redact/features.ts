@@ -22,7 +22,9 @@ const ESCAPE = 16 // % &: percent-encoding, HTML entities
 const BACKSLASH = 17
 const CONTROL = 18 // U+0000-001F
 const SURROGATE = 19 // U+D800-DFFF, paired or not
-const CLASS_COUNT = 20
+const FOLDED_SPACE = 20 // a space that does not break, or a narrow one (asciiFold)
+const FOLDED_DIGIT = 21 // a decimal digit of another script (asciiFold)
+const CLASS_COUNT = 22
 
 const CLASSES = new Uint8Array(128)
 for (let c = 48; c <= 57; c++) CLASSES[c] = DIGIT
@@ -140,18 +142,31 @@ export function asciiFold(code: number): number {
 }
 
 /**
- * Whether a JSON number is an integer of 12 to 19 digits: what a card number stored as a number
- * (`{"pan": 4111111111111111}`) looks like. Such numbers are read as their digits by the
- * detectors; every other number is written as it is, unread.
+ * Whether a JSON number is an integer of 15 or 16 digits: what a card number stored as a number
+ * (`{"pan": 4111111111111111}`, Amex 15, most networks 16) looks like. Such numbers are read as
+ * their digits by the detectors (unless their member is named as an id); every other number is
+ * written as it is, unread. Longer ones lost digits to the double already.
  */
 export function isLongInteger(value: number): boolean {
-  return (value >= 1e11 ? value < 1e19 : value <= -1e11 && value > -1e19) && Number.isInteger(value)
+  return (value >= 1e14 ? value < 1e16 : value <= -1e14 && value > -1e16) && Number.isInteger(value)
 }
 
-/** The class of a character past ASCII (FULLWIDTH: any that {@link asciiFold} folds). */
+/** A member named as an identifier (`id`, `userId`, `order_id`, `ID`): its number is an id, not a card. */
+export function isIdName(key: string | null): boolean {
+  return key !== null && /(?:^|[^A-Za-z])[Ii][Dd]$|[a-z0-9]Id$|ID$/.test(key)
+}
+
+/** The class of a character past ASCII. */
 function nonAscii(code: number): number {
   if (code >= 0xd800 && code <= 0xdfff) return SURROGATE
-  return asciiFold(code) >= 0 ? FULLWIDTH : 0
+  const folded = asciiFold(code)
+  return folded < 0
+    ? 0
+    : folded === 32
+      ? FOLDED_SPACE
+      : folded >= 48 && folded <= 57
+        ? FOLDED_DIGIT
+        : FULLWIDTH
 }
 
 /** An automaton's classes (high bits) with {@link CLASSES} (low 5 bits), per ASCII code. */
@@ -188,7 +203,13 @@ function features(length: number, digitRun: number, ibanShape: boolean, groups: 
   out.underscore = counts[UNDERSCORE]! > 0
   out.plus = counts[PLUS]! > 0
   out.assign = counts[ASSIGN]! > 0
-  out.fullwidth = counts[FULLWIDTH]! > 0
+  // Fullwidth forms are always read folded; spaces that do not break and other scripts' digits
+  // only where they can make a number worth finding (prose with a U+00A0 before `?` is not).
+  const digits = counts[DIGIT]! + counts[FOLDED_DIGIT]!
+  out.fullwidth =
+    counts[FULLWIDTH]! > 0 ||
+    (counts[FOLDED_DIGIT]! > 0 && digits >= 6) ||
+    (counts[FOLDED_SPACE]! > 0 && digits >= 6)
   out.ibanShape = ibanShape
   out.quotes = counts[QUOTE]!
   out.escapes = counts[ESCAPE]! + counts[BACKSLASH]!
@@ -444,12 +465,26 @@ export function mayHoldSecretText(text: string): boolean {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i)
     if (c >= 97 && c <= 122) continue // a-z
-    if (c >= 128 && asciiFold(c) >= 0) return true // fullwidth forms, spaces, digits: read as ASCII
+    if (c >= 128) {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        plain = false // JSON.stringify escapes a lone surrogate
+        continue
+      }
+      // Fullwidth forms are read as ASCII; other scripts' digits count as digits, spaces that
+      // do not break as nothing.
+      const folded = asciiFold(c)
+      if (folded >= 48 && folded <= 57) {
+        if (++digits >= 8) return true
+      } else if (folded > 32) return true
+      continue
+    }
     if (c >= 48 && c <= 57) {
       if (++digits >= 8) return true
     } else if (c >= 65 && c <= 90) upper++
     else if (c === 64 || c === 36 || c === 95 || c === 61 || c === 58 || c === 62)
       return true // @ $ _ = : > (an assignment in text)
+    else if (c === 37 || c === 38)
+      return true // % &: an escape may stand for an @ (`ada%40x.io`)
     else if (c === 46) {
       if (++dots >= 2) return true
     } else if (c === 45) dashes++

@@ -118,7 +118,9 @@ describe('red-team findings, kept as tests', () => {
     ['Cookie: JSESSIONID=Zq9x7Kp2mW9vR4tL; theme=dark', 'Zq9x7Kp2mW9vR4tL'],
     ['Set-Cookie: connect.sid=s%3AZq9x7Kp2mW9vR4tL.sig; HttpOnly', 'Zq9x7Kp2mW9vR4tL'],
     ['token: access_token=Zq9x7Kp2mW9vR4tL&expires_in=3600', 'Zq9x7Kp2mW9vR4tL'],
-    ['password: Secr3t=Value123', 'Value123'],
+    ['password: Secr3t=Value123', 'Secr3t'],
+    ['auth:\n  password: api_key: Zq9x7Kp2mW9vR4tLx', 'Zq9x7Kp2mW9vR4tLx'],
+    ['password: correct\u00a0horse\u00a0battery', 'horse'],
     // Credentials with base64 padding are not a challenge's parameters.
     ['Authorization: Basic YWRtaW46UzNjcjN0IQ==', 'YWRtaW46UzNjcjN0IQ'],
     ['curl -H "Authorization: Basic YWRtaW46UzNjcjN0IQ==" https://api.example.com', 'YWRtaW46UzNjcjN0IQ'],
@@ -130,6 +132,14 @@ describe('red-team findings, kept as tests', () => {
     [`aws_session_token=${'IQoJb3JpZ2luX2VjEJr'.repeat(50)}`, 'IQoJb3JpZ2luX2VjEJr'],
   ])('masks %j', (text, secret) => {
     expect(redacted(text)).not.toContain(secret)
+  })
+
+  it.each([
+    ['credentials:\n  card: 4111 1111 1111 1111', '1111 1111 1111'],
+    ['secrets:\n  ssn: 123 45 6789', '45 6789'],
+    ['secrets:\n  iban: GB82 WEST 1234 5698 7654 32', 'WEST 1234'],
+  ])('leaves a number inside a nested pair to the detector that masks all of it: %j', (text, rest) => {
+    expect(redacted(text)).not.toContain(rest)
   })
 
   it.each([

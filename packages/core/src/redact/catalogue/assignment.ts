@@ -64,6 +64,23 @@ function isPadding(text: string, at: number): boolean {
   )
 }
 
+/** A name as written before an inner `=`: letters, `_`, `.` and `-` (`JSESSIONID`, `connect.sid`). */
+const PLAIN_WORD = /^[A-Za-z_][A-Za-z_.-]*$/
+
+/**
+ * Characters values may still be read past {@link SHORT_VALUE} in the string being read: four
+ * times its length (and 8 KiB), so that a string dense with operators (`password:password:...`)
+ * costs a bounded multiple of its length, not a long read per operator.
+ */
+let valueBudget = 0
+/** The longest value read once {@link valueBudget} is spent. */
+const SHORT_VALUE = 512
+
+/** Starts reading the values of a new string of `length` characters. */
+export function startValues(length: number): void {
+  valueBudget = 4 * length + 8192
+}
+
 /** Blanks (spaces, tabs, line ends), quotes, `=` or backslashes read between an operator and its value. */
 const MAX_GAP = 64
 
@@ -94,7 +111,7 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
     cursor++
   }
   const start = cursor
-  const limit = Math.min(text.length, start + MAX_VALUE)
+  const limit = Math.min(text.length, start + (valueBudget > 0 ? MAX_VALUE : SHORT_VALUE))
   if (quote !== 0 && escaped) {
     // A value between escaped quotes (`\\"password\\":\\"letmein\\"`): it ends at the backslashes
     // before the closing quote.
@@ -130,6 +147,7 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
       cursor++
     }
   }
+  valueBudget -= cursor - start
   return { start, end: cursor, quote }
 }
 
@@ -237,23 +255,33 @@ export function assignmentAt(
     if (nameStart === typeStart || !looksLikeName(name) || SCHEME_ONLY.test(name) || !isSecretName(name))
       return undefined
   }
-  const read = valueAfter(text, at)
+  let read = valueAfter(text, at)
   if (read === undefined) return undefined
-  const { start: valueStart, quote } = read
-  let cursor = read.end
   // A pair inside the value (`Cookie: SID=...`, `token: access_token=...`, YAML's
-  // `auth:\n  password: ...`): what stands first is the inner name, and the secret is its value.
-  // Both go: the inner name may be a secret's first part (`pass=word...`).
-  if (quote === 0 && cursor > valueStart) {
-    const inner =
-      text.charCodeAt(cursor) === 61
-        ? cursor
-        : text.charCodeAt(cursor - 1) === 58 && isSpace(text.charCodeAt(cursor))
-          ? cursor - 1
-          : -1
-    const nested = inner === -1 ? undefined : valueAfter(text, inner)
-    if (nested !== undefined && nested.end > nested.start) cursor = nested.end
+  // `auth:\n  password: ...`, chains of them): what stands first is an inner name, and the secret
+  // is the innermost value, which the detectors may also find (a card, an IBAN: their spans start
+  // there too, and the longer wins). A "name" that is not a plain word (`Secr3t=Value123`) is
+  // part of the value: both go.
+  let valueStart = read.start
+  for (let depth = 0; depth < 3 && read.quote === 0 && read.end > read.start; depth++) {
+    const end = read.end
+    const equals = text.charCodeAt(end) === 61
+    const inner = equals
+      ? end
+      : text.charCodeAt(end - 1) === 58 && isSpace(text.charCodeAt(end))
+        ? end - 1
+        : -1
+    if (inner === -1) break
+    const nested = valueAfter(text, inner)
+    if (nested === undefined || nested.end === nested.start) break
+    if (!(equals && !PLAIN_WORD.test(text.slice(read.start, end)))) valueStart = nested.start
+    read = nested
   }
+  const quote = read.quote
+  let cursor = read.end
+  // A container (`"pins": [1234]`) is read member by member elsewhere, not as one value.
+  if (quote === 0 && (text.charCodeAt(valueStart) === 91 || text.charCodeAt(valueStart) === 123))
+    return undefined
   let value = text.slice(valueStart, cursor)
   let from = valueStart
   if (quote === 0 && AUTH_SCHEME.test(value) && text.charCodeAt(cursor) === 32) {

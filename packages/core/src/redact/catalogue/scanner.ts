@@ -1,6 +1,6 @@
 import { collect } from '../collect.js'
 import type { Span } from '../types.js'
-import { assignmentAt } from './assignment.js'
+import { assignmentAt, startValues } from './assignment.js'
 import { LiteralAutomaton } from './automaton.js'
 import { type CompiledKeyed, type CompiledToken, compileKeyed, compileToken } from './compile.js'
 import { isPlaceholder } from './placeholder.js'
@@ -128,6 +128,7 @@ export class LiteralScan {
     // pass, which stepped the automaton already.
     let from = 0
     let first = scanned !== undefined
+    startValues(text.length)
     do {
       if (first) {
         hits = scanned!
