@@ -19,7 +19,7 @@ export const urlPassword: Detector = {
     'Passwords in the user information of a URL of any scheme (scheme://user:password@host): the password only.',
   set: 'default',
   requires: GATE.AT,
-  prefilter: (_text, f) => f.at && f.colons >= 2 && f.length >= 10,
+  prefilter: (text, f) => f.at && f.colons >= 2 && text.includes('://'),
   // After `scheme://user:`, up to the last `@` before the host (a password may hold a raw `@`).
   pattern:
     /(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s/?#@:]{0,128}:)[^\s/?#]{1,256}(?=@[A-Za-z0-9[_.-])/g,
