@@ -707,3 +707,18 @@ describe('a secret word followed by the form it is in (red-team pass)', () => {
     },
   )
 })
+
+describe('identifiers used as member names', () => {
+  it('reads no UUID, number or hex id as a name, so a map keyed by them costs no word reading', () => {
+    for (const name of [
+      '3f2a9c1e-4b7d-4e2a-9c1e-3f2a9c1e4b7d',
+      '1234567',
+      '507f1f77bcf86cd799439011',
+      'deadbeef5ec7e7aa',
+    ])
+      expect(isSensitiveKey(name)).toBe(false)
+    // Names with words around them are read as before.
+    expect(isSensitiveKey('pa55w0rd-0000-4000-8000-000000000000')).toBe(true)
+    expect(isSensitiveKey('password_507f1f77bcf86cd799439011')).toBe(true)
+  })
+})

@@ -1020,6 +1020,9 @@ export function compileKeyNameMatcher(
   const ignore = new Set(wordListOption(given.ignore, `${option}.ignore`, false))
   const cache = new Map<string, boolean>()
   return function isSensitiveKeyName(key: string): boolean {
+    // A name that is an identifier (a map keyed by UUIDs, numbers or hex ids) names no secret;
+    // read for words, its digits could fold into one (`5a17` -> salt).
+    if (IDENTIFIER_NAME.test(key)) return false
     let sensitive = cache.get(key)
     if (sensitive === undefined) {
       sensitive = !(ignore.size > 0 && ignore.has(rawTokens(key).join(''))) && judge(lex.parse(key), lex)
@@ -1028,6 +1031,10 @@ export function compileKeyNameMatcher(
     return sensitive
   }
 }
+
+/** UUIDs, numbers and hex ids (16 hex digits or more: ObjectIds, hashes) used as member names. */
+const IDENTIFIER_NAME =
+  /^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|\d+|[0-9A-Fa-f]{16,64})$/
 
 let defaultLexicon: Lexicon | undefined
 let defaultMatcher: ((key: string) => boolean) | undefined
