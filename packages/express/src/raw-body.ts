@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http'
 import {
   type BlockedResponse,
   type ContentEncodingHeader,
+  isTextContentType,
   type SerializedDecision,
   serializedBodyKind,
 } from '@leakguard/core'
@@ -46,9 +47,12 @@ type OutgoingHeaders = Record<string, unknown> | readonly unknown[]
  */
 function pageAtHand(res: ServerResponse): boolean {
   const status = res.statusCode
-  return (
-    !res.headersSent && status >= 300 && status < 400 && status !== 304 && !res.hasHeader('content-encoding')
-  )
+  if (res.headersSent || status < 300 || status >= 400 || status === 304) return false
+  const encoding = res.getHeader('content-encoding')
+  if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity') return false
+  // Text, or no type at all (`res.status(302).end(text)`: a browser sniffs it as text).
+  const type = res.getHeader('content-type')
+  return type === undefined || isTextContentType(type)
 }
 
 /** Applies the headers of a `writeHead()` call to `res` as `setHeader` would, without sending them. */
@@ -117,7 +121,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       // An untyped one too: a browser sniffs it as text (`res.statusCode = 500; res.end(err.stack)`).
       // A redirect's page written in one `res.end()` (`res.redirect` repeats its Location there)
       // is read too. Other text of a success written raw (a CSV export, server-sent events) passes.
-      mode = serializedBodyKind(type, res.statusCode, atHand) ?? 'pass'
+      mode = atHand ? 'text' : (serializedBodyKind(type, res.statusCode, false) ?? 'pass')
     }
     return mode === 'pass'
   }
@@ -149,9 +153,9 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     }
     if (!decision.blocked && decision.payload === original) {
       // `send` (sendFile, download) answers HEAD with the file's length and validators and no
-      // body: they describe the file, not the filtered body GET sends, whose length they would
-      // give away. Without a body to filter, they go.
-      if (size === 0 && mode === 'json' && res.req?.method === 'HEAD') {
+      // body, as `res.redirect` does with its page's: they describe what was not filtered, whose
+      // length they would give away. Without a body to filter, they go.
+      if (size === 0 && res.req?.method === 'HEAD') {
         res.removeHeader('Content-Length')
         res.removeHeader('ETag')
         res.removeHeader('Last-Modified')
@@ -189,6 +193,10 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     res.statusCode = status
     if (reason !== undefined) res.statusMessage = reason
     applyHeaders(res, headers as OutgoingHeaders | undefined)
+    // A redirect's page may follow in one end(): the head waits for it, the mode undecided (a
+    // write() before that end decides it, and the head goes out then).
+    if (!released && mode === 'undecided' && !hooks.isInside() && !isMisrouted() && pageAtHand(res))
+      return this
     if (!released && !passing()) return this // sent with the filtered body, by end()
     hooks.beforeHead()
     return writeHead.call(this, res.statusCode)

@@ -71,14 +71,24 @@ describe.each([
         res.status(302).type('text/plain').set('Location', '/next')
         res.end('Moved to /next?card=4111111111111111')
       })
+      // Untyped, and with the head written first: the page still waits to be read.
+      app.get('/untyped', (_req, res) => void res.status(303).end('See /next?card=4111111111111111'))
+      app.get('/head-first', (_req, res) => {
+        res.writeHead(302, { Location: '/next', 'Content-Type': 'text/plain' })
+        res.end('Moved to /next?card=4111111111111111')
+      })
     })
     try {
       // A success's text written raw is not buffered: past maxBodyBytes, it still goes out.
       const exported = await fetch(`${server.url}/export`)
       expect([exported.status, await exported.text()]).toEqual([200, csv])
-      const moved = await fetch(`${server.url}/moved`, { redirect: 'manual' })
-      expect(moved.status).toBe(302)
-      expect(await moved.text()).not.toContain('4111111111111111')
+      for (const path of ['/moved', '/untyped', '/head-first']) {
+        const moved = await fetch(`${server.url}${path}`, { redirect: 'manual' })
+        expect(moved.status).toBeGreaterThanOrEqual(300)
+        const text = await moved.text()
+        expect(text).not.toContain('4111111111111111')
+        expect(Number(moved.headers.get('content-length'))).toBe(Buffer.byteLength(text))
+      }
     } finally {
       await server.close()
     }

@@ -1,13 +1,22 @@
 /**
- * Whether a Content-Type header names JSON: `application/json` or `application/*+json`, any
- * parameters. Bodies are classified by this header only, never by sniffing their bytes.
+ * Whether a Content-Type header names JSON: `application/json`, `application/*+json`, or the
+ * unregistered names clients read as JSON all the same (`text/json`, `text/x-json`,
+ * `application/x-json`), any parameters. A route's allowlist applies to all of them: a handler
+ * that picks a legacy name does not step around it. Bodies are classified by this header only,
+ * never by sniffing their bytes.
  */
 export function isJsonContentType(header: unknown): boolean {
   const value = Array.isArray(header) ? header[0] : header
   if (typeof value !== 'string') return false
   const semicolon = value.indexOf(';')
   const type = (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase()
-  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))
+  return (
+    type === 'application/json' ||
+    (type.startsWith('application/') && type.endsWith('+json')) ||
+    type === 'text/json' ||
+    type === 'text/x-json' ||
+    type === 'application/x-json'
+  )
 }
 
 /**

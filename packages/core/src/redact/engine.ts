@@ -741,7 +741,8 @@ export class RedactionSession {
     }
     if (typeof value === 'string') return this.string(value, key, at)
     // A card number stored as a number: read as its digits; masked, it becomes a string.
-    if (typeof value === 'number' && isLongInteger(value) && !isIdName(key)) {
+    // (An element of an array is named by the member holding the array: `userIds: [...]`.)
+    if (typeof value === 'number' && isLongInteger(value) && !isIdName(key ?? lastKey(at))) {
       const digits = String(value)
       const out = this.string(digits, key, at)
       return out === digits ? value : out
@@ -1275,6 +1276,13 @@ function claimError(claim: string): LeakguardResponseError {
     { claim },
   )
 }
+/** The name of the member nearest to `at` (for an array element: the array's). */
+function lastKey(at: PathRef | null): string | null {
+  if (at === null) return null
+  const keys = at.keys()
+  return keys.length === 0 ? null : keys[keys.length - 1]!
+}
+
 /** Scratch for the literal-automaton hits the features pass collects for one string. */
 const FUSED_HITS: number[] = []
 /** Scratch for the known-secret search of one string (copied out when it found something). */

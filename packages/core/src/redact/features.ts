@@ -142,19 +142,25 @@ export function asciiFold(code: number): number {
 }
 
 /**
- * Whether a JSON number is an integer of 15 or 16 digits: what a card number stored as a number
- * (`{"pan": 4111111111111111}`, Amex 15, most networks 16) looks like. Such numbers are read as
- * their digits by the detectors (unless their member is named as an id); every other number is
+ * Whether a JSON number is an integer of 13 to 16 digits: what a card number stored as a number
+ * (`{"pan": 4111111111111111}`: Visa 13 and 16, Diners 14, Amex 15) looks like. Such numbers are
+ * read as their digits by the detectors (unless they are named as ids); every other number is
  * written as it is, unread. Longer ones lost digits to the double already.
  */
 export function isLongInteger(value: number): boolean {
-  return (value >= 1e14 ? value < 1e16 : value <= -1e14 && value > -1e16) && Number.isInteger(value)
+  return (value >= 1e12 ? value < 1e16 : value <= -1e12 && value > -1e16) && Number.isInteger(value)
 }
 
-/** A member named as an identifier (`id`, `userId`, `order_id`, `ID`): its number is an id, not a card. */
+/**
+ * A member named as an identifier, or a list of them (`id`, `userId`, `order_id`, `ID`, `uid`,
+ * `guid`, `userIds`): its numbers are ids, not cards.
+ */
 export function isIdName(key: string | null): boolean {
-  return key !== null && /(?:^|[^A-Za-z])[Ii][Dd]$|[a-z0-9]Id$|ID$/.test(key)
+  return key !== null && ID_NAME.test(key)
 }
+
+const ID_NAME =
+  /(?:^|[^A-Za-z])(?:id|uid|guid|uuid|ID|UID|GUID|UUID|Id|Uid|Guid|Uuid)[sS]?$|[a-z0-9](?:Id|Uid|Guid|Uuid|ID|UID|GUID|UUID)s?$/
 
 /** The class of a character past ASCII. */
 function nonAscii(code: number): number {

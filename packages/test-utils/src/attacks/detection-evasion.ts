@@ -84,7 +84,7 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       formCard: 'c=3782+822463+10005',
       trackData: '%B6011000990139424^DOE/JOHN^2912101000000000000000?',
     },
-    numbers: { pan: 4242424242424242, ids: [7, 5500005555555559] },
+    numbers: { pan: 4242424242424242, amounts: [7, 5500005555555559] },
     // Secrets by the shape of their object: a name/value pair, a JWK's private member.
     shapes: {
       env: [

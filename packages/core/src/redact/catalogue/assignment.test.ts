@@ -121,6 +121,10 @@ describe('red-team findings, kept as tests', () => {
     ['password: Secr3t=Value123', 'Secr3t'],
     ['auth:\n  password: api_key: Zq9x7Kp2mW9vR4tLx', 'Zq9x7Kp2mW9vR4tLx'],
     ['password: correct\u00a0horse\u00a0battery', 'horse'],
+    // An inner "name" whose value is no secret: the value as first read is.
+    ['password: Xk9mQ2vL: use it within 24h', 'Xk9mQ2vL'],
+    ['DB_PASSWORD: P@ssw0rd123: set', 'P@ssw0rd123'],
+    ['password=correct-horse=battery', 'battery'],
     // Credentials with base64 padding are not a challenge's parameters.
     ['Authorization: Basic YWRtaW46UzNjcjN0IQ==', 'YWRtaW46UzNjcjN0IQ'],
     ['curl -H "Authorization: Basic YWRtaW46UzNjcjN0IQ==" https://api.example.com', 'YWRtaW46UzNjcjN0IQ'],

@@ -255,30 +255,51 @@ export function assignmentAt(
     if (nameStart === typeStart || !looksLikeName(name) || SCHEME_ONLY.test(name) || !isSecretName(name))
       return undefined
   }
-  let read = valueAfter(text, at)
+  const read = valueAfter(text, at)
   if (read === undefined) return undefined
+  const nameStart = nameAt === -1 ? start : nameAt
   // A pair inside the value (`Cookie: SID=...`, `token: access_token=...`, YAML's
-  // `auth:\n  password: ...`, chains of them): what stands first is an inner name, and the secret
-  // is the innermost value, which the detectors may also find (a card, an IBAN: their spans start
-  // there too, and the longer wins). A "name" that is not a plain word (`Secr3t=Value123`) is
-  // part of the value: both go.
-  let valueStart = read.start
-  for (let depth = 0; depth < 3 && read.quote === 0 && read.end > read.start; depth++) {
-    const end = read.end
+  // `auth:\n  password: ...`, chains of them): what stands first is an inner name (a plain word),
+  // and the secret is the innermost value, which the detectors may also find (a card, an IBAN:
+  // their spans start there too, and the longer wins). Where that value is no secret
+  // (`password: Xk9mQ2vL: use it`), the value as first read is judged instead: with `=`, whole
+  // (`correct-horse=battery`); with `:`, up to the `:`.
+  let inner = read
+  let merged = read.start
+  for (let depth = 0; depth < 3 && inner.quote === 0 && inner.end > inner.start; depth++) {
+    const end = inner.end
     const equals = text.charCodeAt(end) === 61
-    const inner = equals
+    const operator = equals
       ? end
       : text.charCodeAt(end - 1) === 58 && isSpace(text.charCodeAt(end))
         ? end - 1
         : -1
-    if (inner === -1) break
-    const nested = valueAfter(text, inner)
+    if (operator === -1) break
+    // Not a plain word before `=` (`Secr3t=Value123`): both parts are the value, whole.
+    if (!equals && !PLAIN_WORD.test(text.slice(inner.start, operator))) break
+    const nested = valueAfter(text, operator)
     if (nested === undefined || nested.end === nested.start) break
-    if (!(equals && !PLAIN_WORD.test(text.slice(read.start, end)))) valueStart = nested.start
-    read = nested
+    if (!equals) merged = nested.start
+    inner = nested
   }
-  const quote = read.quote
-  let cursor = read.end
+  if (inner !== read) {
+    const found = judgeValue(text, op, inner.quote, merged, inner.end, name, nameStart)
+    if (found !== undefined) return found
+  }
+  return judgeValue(text, op, read.quote, read.start, read.end, name, nameStart)
+}
+
+/** The value read between `valueStart` and `end` as an assignment's secret, or `undefined`. */
+function judgeValue(
+  text: string,
+  op: number,
+  quote: number,
+  valueStart: number,
+  end: number,
+  name: string,
+  nameStart: number,
+): Assigned | undefined {
+  let cursor = end
   // A container (`"pins": [1234]`) is read member by member elsewhere, not as one value.
   if (quote === 0 && (text.charCodeAt(valueStart) === 91 || text.charCodeAt(valueStart) === 123))
     return undefined
@@ -296,7 +317,7 @@ export function assignmentAt(
     value = text.slice(from, cursor)
     // A challenge or its parameters (`Bearer realm="api"`, `Digest username="bob"`), not a credential.
     if (value.length >= 4 && !REFERENCE.test(value) && !CHALLENGE_PARAMETER.test(value))
-      return { start: from, end: cursor, name, nameStart: nameAt === -1 ? start : nameAt }
+      return { start: from, end: cursor, name, nameStart }
     return undefined
   }
   if (op === 44 && quote === 0) return undefined
@@ -304,8 +325,8 @@ export function assignmentAt(
   if (quote === 96 && value.includes(' ')) return undefined
   // Prose ends its words with punctuation: `Token: expired.` is the word "expired" (the check
   // reads the value without it; a secret is masked with it).
-  if (!looksLikeSecret(quote === 0 ? value.replace(/[.,;]$/, '') : value, quote !== 0)) return undefined
-  return { start: from, end: cursor, name, nameStart: nameAt === -1 ? start : nameAt }
+  if (!looksLikeSecret(quote === 0 ? value.replace(/[.,;:]$/, '') : value, quote !== 0)) return undefined
+  return { start: from, end: cursor, name, nameStart }
 }
 
 /**

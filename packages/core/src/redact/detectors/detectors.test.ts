@@ -329,16 +329,21 @@ describe('numbers as they are written (a red-team pass)', () => {
 
   it('reads a card number stored as a JSON number as its digits, in objects and arrays', () => {
     expect(redact(4111111111111111)).toBe('411111******1111')
-    expect(redactor.redact({ ids: [12, 4111111111111111] })).toEqual({ ids: [12, '411111******1111'] })
-    // Other numbers stay numbers: ids (by their member's name), other lengths, timestamps.
-    expect(
-      redactor.redact({
-        id: 4111111111111111,
-        orderId: 5555555555554444,
-        n: 6759052300147,
-        t: 1732288532000,
-      }),
-    ).toEqual({ id: 4111111111111111, orderId: 5555555555554444, n: 6759052300147, t: 1732288532000 })
+    expect(redactor.redact({ values: [12, 4111111111111111] })).toEqual({ values: [12, '411111******1111'] })
+    // Other numbers stay numbers: ids (by their member's name, lists of them too), timestamps.
+    const ids = {
+      id: 4111111111111111,
+      orderId: 5555555555554444,
+      userIds: [4532015112830366],
+      t: 1732288532000,
+    }
+    expect(redactor.redact(ids)).toEqual(ids)
+    // 13- and 14-digit cards fit a double exactly (Visa, Diners); PAID is no id.
+    expect(redactor.redact({ visa: 4222222222222, diners: 30569309025904, PAID: 4532015112830366 })).toEqual({
+      visa: '422222***2222',
+      diners: '305693****5904',
+      PAID: '453201******0366',
+    })
   })
 
   it('leaves digits glued to letters alone (an id, an IBAN fragment)', () => {
