@@ -26,6 +26,19 @@ export function runUntypedTextAttacks(harness: AdapterHarness): void {
       expect(ofType(await events(), 'response.redacted')).toHaveLength(1)
     })
 
+    it.each(['text/json', 'text/x-json; charset=utf-8', 'application/x-json'])(
+      'applies the allowlist to JSON sent as %s',
+      async (contentType) => {
+        const { guard } = recordingGuard({ routes: { 'GET /legacy': { allow: ['$.id'] } } })
+        const routes = [getRoute('/legacy', () => '{"id":1,"passwordHash":"$2b$12$abc"}', { contentType })]
+        await withApp({ leakguard: guard, routes }, async (url) => {
+          const res = await call(`${url}/legacy`)
+          expect(res.status).toBe(200)
+          expect(res.json).toEqual({ id: 1 })
+        })
+      },
+    )
+
     it.each<[string, string | null, BodyKind]>([
       ['untyped', null, 'string'],
       ['text/plain', 'text/plain', 'string'],
