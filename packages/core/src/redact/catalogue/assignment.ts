@@ -89,6 +89,8 @@ interface ValueRead {
   readonly start: number
   readonly end: number
   readonly quote: number
+  /** Whether the value starts on a later line than its operator (YAML's nested mappings). */
+  readonly nextLine: boolean
 }
 
 /**
@@ -102,8 +104,10 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
   while (cursor - at < 4 && OPERATOR[text.charCodeAt(cursor)] === 1) cursor++
   let quote = 0
   let escaped = false
+  let nextLine = false
   for (let n = 0; n < MAX_GAP && cursor < text.length; n++) {
     const code = text.charCodeAt(cursor)
+    if (code === 10) nextLine = true
     if (isQuote(code)) {
       quote = code
       escaped = text.charCodeAt(cursor - 1) === 92
@@ -148,7 +152,7 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
     }
   }
   valueBudget -= cursor - start
-  return { start, end: cursor, quote }
+  return { start, end: cursor, quote, nextLine }
 }
 
 /** Scheme words that are never a variable's name (`"tokenType":"Bearer",` in a quoted body). */
@@ -275,8 +279,10 @@ export function assignmentAt(
         ? end - 1
         : -1
     if (operator === -1) break
-    // Not a plain word before `=` (`Secr3t=Value123`): both parts are the value, whole.
-    if (!equals && !PLAIN_WORD.test(text.slice(inner.start, operator))) break
+    // Before `:`, an inner name is a plain word, or any key on a line of its own (YAML:
+    // `serviceAccountToken:` then `  fn::secret: ...`). Before `=`, a word that is not plain
+    // (`Secr3t=Value123`): both parts are the value, whole.
+    if (!equals && !inner.nextLine && !PLAIN_WORD.test(text.slice(inner.start, operator))) break
     const nested = valueAfter(text, operator)
     if (nested === undefined || nested.end === nested.start) break
     if (!equals) merged = nested.start
@@ -285,6 +291,8 @@ export function assignmentAt(
   if (inner !== read) {
     const found = judgeValue(text, op, inner.quote, merged, inner.end, name, nameStart)
     if (found !== undefined) return found
+    // A key on a line of its own is a nested mapping's, never a value.
+    if (read.nextLine && merged !== read.start) return undefined
   }
   return judgeValue(text, op, read.quote, read.start, read.end, name, nameStart)
 }
