@@ -475,10 +475,11 @@ suite('RedisStore against a real Redis', () => {
       const key = randomUUID()
       await store.distinct(key, 'a', 300, 10)
       await sleep(150)
-      // Adding late in the window does not extend it.
+      // Adding late in the window does not extend it: about 150 ms are left, not 300. (Redis and
+      // Node read different clocks, and a timer may fire a millisecond early: 151 was seen once.)
       const late = await store.distinct(key, 'b', 300, 10)
       expect(late).toMatchObject({ count: 2, seen: false })
-      expect(late.resetIn).toBeLessThanOrEqual(150)
+      expect(late.resetIn).toBeLessThanOrEqual(200)
       await sleep(200)
       expect(await store.distinct(key, 'a', 300, 0)).toEqual({ count: 0, seen: false, resetIn: 0 })
       const again = await store.distinct(key, 'a', 300, 10)
