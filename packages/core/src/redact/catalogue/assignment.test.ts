@@ -134,6 +134,8 @@ describe('red-team findings, kept as tests', () => {
     ['user:              admin\npassword:          Zq9x7Kp2mW9vR4tL\n', 'Zq9x7Kp2mW9vR4tL'],
     [`aws_session_token = "${'IQoJb3JpZ2luX2VjEJr'.repeat(50)}"`, 'IQoJb3JpZ2luX2VjEJr'],
     [`aws_session_token=${'IQoJb3JpZ2luX2VjEJr'.repeat(50)}`, 'IQoJb3JpZ2luX2VjEJr'],
+    // Operators before it in the same string (a client's text in a log line) change nothing.
+    [`${'pwd:'.repeat(150)}x aws_session_token=${'IQoJb3JpZ2luX2VjEJr'.repeat(60)}`, 'IQoJb3JpZ2luX2VjEJr'],
   ])('masks %j', (text, secret) => {
     expect(redacted(text)).not.toContain(secret)
   })

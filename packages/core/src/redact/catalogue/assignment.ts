@@ -68,17 +68,24 @@ function isPadding(text: string, at: number): boolean {
 const PLAIN_WORD = /^[A-Za-z_][A-Za-z_.-]*$/
 
 /**
- * Characters values may still be read past {@link SHORT_VALUE} in the string being read: four
- * times its length (and 8 KiB), so that a string dense with operators (`password:password:...`)
- * costs a bounded multiple of its length, not a long read per operator.
+ * Characters quoted values may still be read past {@link SHORT_VALUE} in the string being read:
+ * four times its length (and 8 KiB), so that a string dense with opening quotes costs a bounded
+ * multiple of its length, not a long read per operator. (Unquoted values are read once each.)
  */
 let valueBudget = 0
 /** The longest value read once {@link valueBudget} is spent. */
 const SHORT_VALUE = 512
 
+/** The unquoted value last read to its own end, in `readIn` (see {@link valueAfter}). */
+let readIn: string | null = null
+let readFrom = -1
+let readTo = -1
+let readStopped = false
+
 /** Starts reading the values of a new string of `length` characters. */
 export function startValues(length: number): void {
   valueBudget = 4 * length + 8192
+  readIn = null
 }
 
 /** Blanks (spaces, tabs, line ends), quotes, `=` or backslashes read between an operator and its value. */
@@ -139,7 +146,18 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
     }
     if (cursor < limit && text.charCodeAt(cursor) !== quote) return undefined
   } else {
-    while (cursor < limit) {
+    const end = Math.min(text.length, start + MAX_VALUE)
+    // Inside a value read before in this string, no stop lies between here and where that read
+    // ended: every stop is the same from any start before it (an `=` stops only past the start,
+    // and one at this start would have stopped that read here). So reading resumes there, and
+    // operator-dense text (`password:password:...`) is read once, not once per operator.
+    if (text === readIn && start > readFrom && start < readTo) {
+      cursor = Math.min(readTo, end)
+      if (readStopped || cursor === end) {
+        return { start, end: cursor, quote, nextLine }
+      }
+    }
+    while (cursor < end) {
       const code = text.charCodeAt(cursor)
       // Ends at a space, a quote, `;`, `,`, a closing bracket, `<`, `&`, or an escaped newline.
       if (isSpace(code) || isQuote(code) || code === 59 || code === 44 || code === 41) break
@@ -150,6 +168,12 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
       if (code === 61 && cursor > start && !isPadding(text, cursor)) break
       cursor++
     }
+    readIn = text
+    readFrom = start
+    readTo = cursor
+    // Whether it ended by itself (a stop, or the text's end), not at the length limit.
+    readStopped = cursor < end || end === text.length
+    return { start, end: cursor, quote, nextLine }
   }
   valueBudget -= cursor - start
   return { start, end: cursor, quote, nextLine }
@@ -332,8 +356,11 @@ function judgeValue(
   // A shell command substitution: `` KEY=`vault read ...` ``.
   if (quote === 96 && value.includes(' ')) return undefined
   // Prose ends its words with punctuation: `Token: expired.` is the word "expired" (the check
-  // reads the value without it; a secret is masked with it).
-  if (!looksLikeSecret(quote === 0 ? value.replace(/[.,;:]$/, '') : value, quote !== 0)) return undefined
+  // reads the value without it; a secret is masked with it). A long value is judged by its first
+  // characters: every operator of a dense string may read one, and each must cost little.
+  const head = value.length > SHORT_VALUE ? value.slice(0, SHORT_VALUE) : value
+  if (!looksLikeSecret(quote === 0 && head === value ? value.replace(/[.,;:]$/, '') : head, quote !== 0))
+    return undefined
   return { start: from, end: cursor, name, nameStart }
 }
 
