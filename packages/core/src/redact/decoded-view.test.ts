@@ -42,6 +42,9 @@ describe('values with an escape inside them', () => {
     ['ada%40example.com', 'ada'],
     ['bob&#64;corp.io', 'bob'],
     [`/login?next=${encodeURIComponent('http://elastic:S3cr3t!@es:9200/')}`, 'S3cr3t'],
+    // Escaped spaces that do not break, between the groups of a number.
+    ['4111&#160;1111&#160;1111&#160;1111', '1111&#160;1111&#160;1111'],
+    ['?c=4111%C2%A01111%C2%A01111%C2%A01111', '1111%C2%A01111'],
   ])('masks %j', (text, secret) => {
     expect(redact(text)).not.toContain(secret)
   })

@@ -1,4 +1,5 @@
 import { isHex } from './catalogue/scanner.js'
+import { asciiFold } from './features.js'
 
 /** A string with its escapes decoded, and where each decoded unit came from in the original. */
 export interface DecodedView {
@@ -25,6 +26,12 @@ const BACKSLASHED: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t
 /** The character the escape {@link escapeAt} last read stands for. */
 let escaped = ''
 
+/** The character an escaped code is read as: what detectors fold it to (`&#160;` is a space). */
+function readAs(code: number): string {
+  const folded = code < 128 ? -1 : asciiFold(code)
+  return String.fromCharCode(folded >= 0 ? folded : code)
+}
+
 /** `char` as what the escape read stands for, and `width` as its length. */
 function found(width: number, char: string): number {
   escaped = char
@@ -49,7 +56,11 @@ function escapeAt(text: string, at: number): number {
       width += 2
     }
     // Track 1 of a card's magnetic stripe starts `%B` and the card number: `%B4111...^DOE/JOHN^`.
-    if (value >= 0x80) return width === 3 && text[at + 1] === 'B' ? found(2, ' ') : 0
+    if (value >= 0x80) {
+      // A no-break space in UTF-8 (`%C2%A0`), which detectors read as a space.
+      if (width === 3 && value === 0xc2 && /^%[Aa]0$/.test(text.slice(at + 3, at + 6))) return found(6, ' ')
+      return width === 3 && text[at + 1] === 'B' ? found(2, ' ') : 0
+    }
     return found(width, String.fromCharCode(value))
   }
   if (c === 38) {
@@ -62,7 +73,7 @@ function escapeAt(text: string, at: number): number {
       const digits = text.slice(at + (hex ? 3 : 2), end)
       if (!(hex ? /^[0-9A-Fa-f]{1,6}$/ : /^\d{1,7}$/).test(digits)) return 0
       const code = Number.parseInt(digits, hex ? 16 : 10)
-      return code > 0 && code < 0xd800 ? found(end + 1 - at, String.fromCharCode(code)) : 0
+      return code > 0 && code < 0xd800 ? found(end + 1 - at, readAs(code)) : 0
     }
     for (const [name, char] of NAMED) if (text.startsWith(name, at)) return found(name.length, char)
     return 0
@@ -73,7 +84,7 @@ function escapeAt(text: string, at: number): number {
     const next = text[at + run]
     if (next === 'u' && /^[0-9A-Fa-f]{4}$/.test(text.slice(at + run + 1, at + run + 5))) {
       const code = Number.parseInt(text.slice(at + run + 1, at + run + 5), 16)
-      return code < 0xd800 || code > 0xdfff ? found(run + 5, String.fromCharCode(code)) : 0
+      return code < 0xd800 || code > 0xdfff ? found(run + 5, readAs(code)) : 0
     }
     if (next !== undefined && next in BACKSLASHED) return found(run + 1, BACKSLASHED[next]!)
     if (next !== undefined && '"\'/'.includes(next)) return found(run + 1, next)
