@@ -1411,17 +1411,25 @@ function isHexAt(text: string, at: number): boolean {
  * `spaces: false` leaves the spaces that do not break as they are (the assignment reader's view).
  */
 export function foldFullwidth(text: string, spaces = true): string {
-  let out: string | undefined
-  for (let i = 0; i < text.length; i++) {
+  // Folded in a copy of the code units (a character at a time, a long text with a few of them
+  // became a rope of millions of pieces), made at the first character that folds.
+  let units: Uint16Array | undefined
+  const length = text.length
+  for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i)
-    let folded = c < 128 ? -1 : asciiFold(c)
+    if (c < 128) continue
+    let folded = asciiFold(c)
     if (folded === 32 && !spaces) folded = -1
-    if (folded >= 0) {
-      out ??= text.slice(0, i)
-      out += String.fromCharCode(folded)
-    } else if (out !== undefined) out += text[i]
+    if (folded < 0) continue
+    if (units === undefined) {
+      const bytes = Buffer.alloc(length * 2)
+      bytes.write(text, 'utf16le')
+      units = new Uint16Array(bytes.buffer, bytes.byteOffset, length)
+    }
+    units[i] = folded
   }
-  return out ?? text
+  if (units === undefined) return text
+  return Buffer.from(units.buffer, units.byteOffset, length * 2).toString('utf16le')
 }
 
 /** Whether `a` sorts after `b`: starts later, or at the same place and ends earlier. */

@@ -22,7 +22,7 @@ const ESCAPE = 16 // % &: percent-encoding, HTML entities
 const BACKSLASH = 17
 const CONTROL = 18 // U+0000-001F
 const SURROGATE = 19 // U+D800-DFFF, paired or not
-const FOLDED_SPACE = 20 // a space that does not break, or a narrow one (asciiFold)
+const FOLDED_SPACE = 20 // a space that does not break, a narrow one, a dash (asciiFold)
 const FOLDED_DIGIT = 21 // a decimal digit of another script (asciiFold)
 const CLASS_COUNT = 22
 
@@ -127,19 +127,33 @@ export const GATE = {
 /**
  * The ASCII character detectors read a non-ASCII one as, or -1: fullwidth forms (NFKC), spaces
  * that do not break or are narrow (U+00A0, U+2000-200A, U+202F, U+205F, U+3000: `4111\u00a01111...`
- * is a grouped card number), and the decimal digits of Arabic-Indic, Eastern Arabic-Indic and
- * Devanagari script. Each folds to one character: spans found in the folded text are those of the
- * text as written.
+ * is a grouped card number), hyphens and dashes (U+2010-2015, U+2212), and the decimal digits of
+ * other scripts ({@link DIGIT_ZEROS}). Each folds to one character: spans found in the folded text
+ * are those of the text as written.
  */
 export function asciiFold(code: number): number {
   if (code >= 0xff01 && code <= 0xff5e) return code - 0xfee0
   if (code === 0xa0 || code === 0x3000 || code === 0x202f || code === 0x205f) return 32
   if (code >= 0x2000 && code <= 0x200a) return 32
-  if (code >= 0x660 && code <= 0x669) return code - 0x630
-  if (code >= 0x6f0 && code <= 0x6f9) return code - 0x6c0
-  if (code >= 0x966 && code <= 0x96f) return code - 0x936
+  // Hyphens and dashes that separate groups (`4111‑1111`, U+2010-2015, and the minus sign).
+  if ((code >= 0x2010 && code <= 0x2015) || code === 0x2212) return 45
+  if (code >= 0x660 && code <= 0x1049) {
+    for (let i = 0; i < DIGIT_ZEROS.length; i++) {
+      const zero = DIGIT_ZEROS[i]!
+      if (code >= zero && code <= zero + 9) return code - zero + 48
+    }
+  }
   return -1
 }
+
+/**
+ * The zero of each script's decimal digits detectors read as ASCII: Arabic-Indic, Eastern
+ * Arabic-Indic (Persian, Urdu), Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu,
+ * Kannada, Malayalam, Thai, Lao, Tibetan, Myanmar.
+ */
+const DIGIT_ZEROS = [
+  0x660, 0x6f0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xe50, 0xed0, 0xf20, 0x1040,
+]
 
 /**
  * Whether a JSON number is an integer of 13 to 16 digits: what a card number stored as a number
@@ -168,7 +182,7 @@ function nonAscii(code: number): number {
   const folded = asciiFold(code)
   return folded < 0
     ? 0
-    : folded === 32
+    : folded === 32 || folded === 45
       ? FOLDED_SPACE
       : folded >= 48 && folded <= 57
         ? FOLDED_DIGIT
@@ -481,7 +495,8 @@ export function mayHoldSecretText(text: string): boolean {
       const folded = asciiFold(c)
       if (folded >= 48 && folded <= 57) {
         if (++digits >= 8) return true
-      } else if (folded > 32) return true
+      } else if (folded === 45) dashes++
+      else if (folded > 32) return true
       continue
     }
     if (c >= 48 && c <= 57) {

@@ -312,6 +312,10 @@ describe('numbers as they are written (a red-team pass)', () => {
     ['Arabic-Indic digits', '٤١١١١١١١١١١١١١١١'],
     ['Eastern Arabic-Indic digits', '۴۱۱۱۱۱۱۱۱۱۱۱۱۱۱۱'],
     ['Devanagari digits', '४१११११११११११११११'],
+    ['Bengali digits', '৪১১১১১১১১১১১১১১১'],
+    ['Thai digits', '๔๑๑๑๑๑๑๑๑๑๑๑๑๑๑๑'],
+    ['non-breaking hyphens', '4111\u20111111\u20111111\u20111111'],
+    ['en dashes', '4111\u20131111\u20131111\u20131111'],
     ['after a dash, in a file name', 'statement-4111111111111111.pdf'],
     ['after an underscore', 'card_4111111111111111'],
   ])('masks a card number written with %s', (_name, text) => {
