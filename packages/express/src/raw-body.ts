@@ -2,7 +2,6 @@ import type { ServerResponse } from 'node:http'
 import {
   type BlockedResponse,
   type ContentEncodingHeader,
-  isTextContentType,
   type SerializedDecision,
   serializedBodyKind,
 } from '@leakguard/core'
@@ -50,9 +49,7 @@ function pageAtHand(res: ServerResponse): boolean {
   if (res.headersSent || status < 300 || status >= 400 || status === 304) return false
   const encoding = res.getHeader('content-encoding')
   if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity') return false
-  // Text, or no type at all (`res.status(302).end(text)`: a browser sniffs it as text).
-  const type = res.getHeader('content-type')
-  return type === undefined || isTextContentType(type)
+  return serializedBodyKind(res.getHeader('content-type'), status, true) === 'text'
 }
 
 /** Applies the headers of a `writeHead()` call to `res` as `setHeader` would, without sending them. */
@@ -121,7 +118,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       // An untyped one too: a browser sniffs it as text (`res.statusCode = 500; res.end(err.stack)`).
       // A redirect's page written in one `res.end()` (`res.redirect` repeats its Location there)
       // is read too. Other text of a success written raw (a CSV export, server-sent events) passes.
-      mode = atHand ? 'text' : (serializedBodyKind(type, res.statusCode, false) ?? 'pass')
+      mode = serializedBodyKind(type, res.statusCode, atHand) ?? 'pass'
     }
     return mode === 'pass'
   }

@@ -14,6 +14,9 @@ describe('serializedBodyKind', () => {
     [undefined, 500, false, 'text'],
     ['', 404, false, 'text'],
     [undefined, 200, false, undefined],
+    [undefined, 302, true, 'text'],
+    [undefined, 302, false, undefined],
+    [undefined, 304, true, undefined],
     ['application/octet-stream', 500, false, undefined],
   ] as const)('reads %s (status %i, at hand: %s) as %s', (type, status, atHand, kind) => {
     expect(serializedBodyKind(type, status, atHand)).toBe(kind)

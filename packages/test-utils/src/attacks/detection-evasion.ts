@@ -201,11 +201,17 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
 
     it("masks the app's own secrets as written and encoded, and reports a canary", async () => {
       const dbPassword = 'hunter2-but-longer-4417'
+      // One with what HTML escapes: a template writes it with entities.
+      const apiSecret = `Tr0ub4dor&3"<x>'s-4417`
+      const htmlEscaped = 'Tr0ub4dor&amp;3&quot;&lt;x&gt;&#39;s-4417'
+      const fullwidth = 'ｈｕｎｔｅｒ２－ｂｕｔ－ｌｏｎｇｅｒ－４４１７'
       const canary = 'canary-7Hq2xLw9pR4tZk'
       const { guard, events } = recordingGuard({
         redact: {
           knownSecrets: {
-            env: { from: { DB_PASSWORD: dbPassword, NODE_ENV: 'production-like-value' } },
+            env: {
+              from: { DB_PASSWORD: dbPassword, API_SECRET: apiSecret, NODE_ENV: 'production-like-value' },
+            },
             canaries: [{ id: 'decoy-user', value: canary }],
           },
         },
@@ -218,6 +224,8 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           url: `https://x.example/?p=${encodeURIComponent(dbPassword)}`,
           decoy: canary,
           env: 'production-like-value',
+          html: `<p>${htmlEscaped}</p>`,
+          typed: fullwidth,
         })),
       ]
       await withApp({ leakguard: guard, routes }, async (url) => {
@@ -229,6 +237,8 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           Buffer.from(dbPassword).toString('hex'),
           encodeURIComponent(dbPassword),
           canary,
+          htmlEscaped,
+          fullwidth,
         ])
           expect(res.text).not.toContain(form)
         // Allowed variables stay.
@@ -246,6 +256,8 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         data: { password: '5f4dcc3b5aa765d61d8327deb882cf99', email: 'ada@example.com' },
       })
       const clean = jwt({ sub: '42', role: 'customer' })
+      // A claim named twice: a reader keeps the last value, the token carries both.
+      const duplicated = `${jwtPart({ alg: 'HS256' })}.${Buffer.from('{"sub":"42","role":"customer","role":"Zq9x7Kp2mW9vR4tL"}').toString('base64url')}.c2lnbmF0dXJl`
       // Its own event hook: the warning (a config.warning) is part of what is checked.
       const all: LeakguardEvent[] = []
       const guard = createGuard<HeaderBearer>({
@@ -253,6 +265,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         routes: {
           'POST /login': { issuesTokens: true },
           'POST /login-listed': { issuedTokenClaims: ['role'] },
+          'POST /login-duplicated': { issuedTokenClaims: ['role'] },
         },
         audit: { onEvent: (event) => void all.push(event) },
       })
@@ -263,6 +276,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       const routes: RouteSpec[] = [
         { method: 'POST', path: '/login', body: () => ({ token: leaky }) },
         { method: 'POST', path: '/login-listed', body: () => ({ token: clean }) },
+        { method: 'POST', path: '/login-duplicated', body: () => ({ token: duplicated }) },
       ]
       await withApp({ leakguard: guard, routes }, async (url) => {
         const blocked = await call(`${url}/login`, { method: 'POST' })
@@ -272,13 +286,15 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         const ok = await call(`${url}/login-listed`, { method: 'POST' })
         expect(ok.status).toBe(200)
         expect(ok.json).toEqual({ token: clean })
+        const twice = await call(`${url}/login-duplicated`, { method: 'POST' })
+        expect([twice.status, twice.json]).toEqual([500, BLOCKED_BODY])
       })
       const recorded = await events()
       // Once per route, the fix: a nested claim can only be left out of the token.
       const hints = recorded.filter(
         (event) => event.type === 'config.warning' && event.warning.code === 'LEAKGUARD_TOKEN_CLAIM_BLOCKED',
       )
-      expect(hints).toHaveLength(1)
+      expect(hints).toHaveLength(2)
       expect(JSON.stringify(hints)).toContain('Leave it out of the token')
       expect(JSON.stringify(recorded)).not.toContain('5f4dcc3b5aa765d61d8327deb882cf99')
       expect(ofType(recorded, 'response.blocked').map((event) => event.error)).toEqual([
@@ -287,7 +303,13 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           message: 'an issued token carries a claim that may not leave',
           claim: 'data.password',
         },
+        {
+          code: 'ERR_LG_RESPONSE_TOKEN_CLAIM',
+          message: 'an issued token carries a claim that may not leave',
+          claim: '(duplicate claims)',
+        },
       ])
+      expect(JSON.stringify(hints)).toContain('Name each claim once')
     })
   })
 }

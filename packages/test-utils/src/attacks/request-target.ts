@@ -73,10 +73,12 @@ function variants(url: string): string[] {
  */
 export function runRequestTargetAttacks(harness: AdapterHarness): void {
   const withApp = appRunner(harness)
+  /** An app whose counted route serves the profile at `path` (`/me` unless given), and `/public`. */
   const scenario = async (
     options: GuardOptions<HeaderBearer>,
     run: (url: string, handled: () => number) => Promise<void>,
     prefix?: string,
+    path = '/me',
   ): Promise<LeakguardEvent[]> => {
     const events: LeakguardEvent[] = []
     const guard = createGuard<HeaderBearer>({
@@ -85,7 +87,7 @@ export function runRequestTargetAttacks(harness: AdapterHarness): void {
     })
     let calls = 0
     const routes = [
-      route('/me', () => {
+      route(path, () => {
         calls++
         return profile()
       }),
@@ -180,42 +182,36 @@ export function runRequestTargetAttacks(harness: AdapterHarness): void {
     it('never serves a route whose first segment is a parameter through an authority spilt into the path', async () => {
       // url.parse (Express, Koa) moves a host part that is no port or no host character into the
       // path: `http://h:acme/me` is routed as `/:acme/me`, i.e. `/:tenant/me` with tenant ":acme".
-      const events: LeakguardEvent[] = []
-      const guard = createGuard<HeaderBearer>({
-        auth: { ...HS_AUTH, default: 'public' },
-        routes: { 'GET /:tenant/me': { auth: {}, allow: ['$.id'] } },
-        audit: { onEvent: (event) => void events.push(event) },
-      })
-      let calls = 0
-      const routes = [
-        route('/:tenant/me', () => {
-          calls++
-          return profile()
-        }),
-      ]
-      await withApp({ leakguard: guard, routes }, async (url) => {
-        for (const target of [
-          'http://h:acme/me',
-          'http://a:b@h:acme/me',
-          'http://:acme/me',
-          'http://h:1:2/me',
-          'http://h:5x/me',
-          'http://h%41/me',
-          "http://h'x/me",
-          'http://h|x/me',
-          'http://[::1]x/me',
-          'javascript://acme/me',
-          // Origin-form: parseurl hands a target with `#` to url.parse, which reads `//u@h`.
-          '//u@h/acme/me#x',
-          '//u:p@h:1/acme/me#',
-        ]) {
-          const res = await sendTarget(url, target)
-          expect([400, 401, 404], `${target} -> ${res.status}`).toContain(res.status)
-          expect(res.text, target).not.toContain(SECRET)
-        }
-      })
-      expect(calls).toBe(0)
-      await guard.flush()
+      const events = await scenario(
+        {
+          auth: { ...HS_AUTH, default: 'public' },
+          routes: { 'GET /:tenant/me': { auth: {}, allow: ['$.id'] } },
+        },
+        async (url, handled) => {
+          for (const target of [
+            'http://h:acme/me',
+            'http://a:b@h:acme/me',
+            'http://:acme/me',
+            'http://h:1:2/me',
+            'http://h:5x/me',
+            'http://h%41/me',
+            "http://h'x/me",
+            'http://h|x/me',
+            'http://[::1]x/me',
+            'javascript://acme/me',
+            // Origin-form: parseurl hands a target with `#` to url.parse, which reads `//u@h`.
+            '//u@h/acme/me#x',
+            '//u:p@h:1/acme/me#',
+          ]) {
+            const res = await sendTarget(url, target)
+            expect([400, 401, 404], `${target} -> ${res.status}`).toContain(res.status)
+            expect(res.text, target).not.toContain(SECRET)
+          }
+          expect(handled()).toBe(0)
+        },
+        undefined,
+        '/:tenant/me',
+      )
       expect(events.filter((event) => event.type === 'request.invalid_target').length).toBeGreaterThan(0)
     })
 

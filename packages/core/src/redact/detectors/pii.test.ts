@@ -74,6 +74,7 @@ const CASES: ReadonlyArray<{ detector: Detector; positives: Case[]; negatives: C
       'ssh://git@github.com:22/org/repo.git',
       'http://localhost:8080/a@b',
       'https://example.com/login?next=a:b@c',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, written as in a config file
       'postgres://app:${DB_PASSWORD}@db/app',
       'redis://:<password>@cache:6379',
       'mysql://root:****@db/app',
