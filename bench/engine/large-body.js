@@ -46,7 +46,10 @@ const setupsFor = (text, buffer, object) => ({
     guard.filterSerializedInTurns(context('/any'), { status: 200, payload: text }),
   'Buffer, in turns (Koa, Fastify, streams)': () =>
     guard.filterSerializedInTurns(context('/any'), { status: 200, payload: buffer }),
-  'object body (all adapters)': () => guard.serializeResponse(context('/any'), { status: 200, body: object }),
+  'object body, at once (Express `res.json`)': () =>
+    guard.serializeResponse(context('/any'), { status: 200, body: object }),
+  'object body, in turns (Koa, Fastify)': () =>
+    guard.serializeResponseInTurns(context('/any'), { status: 200, body: object }),
 })
 
 function check(name, decision, text) {
@@ -201,12 +204,14 @@ body cost. Bodies are about 80% of the default \`responses.maxBodyBytes\` (${DEF
 bytes); the guard has the default detectors and no allowlist on these paths (the most work per
 body). "At once" is \`guard.filterSerialized()\`, what Express \`res.send\` of JSON text or bytes
 runs: one call, one stall. "In turns" is \`guard.filterSerializedInTurns()\`, what Koa and Fastify
-run for JSON strings, Buffers and streams: a body of 1 MiB or more is read and parsed, filtered and written,
-then compared and encoded in three event-loop turns; the stall is the longest turn, timed by a
-probe re-queued with \`setImmediate\` between them, and "all turns" is their sum. "Object body" is
-\`res.json\`, \`ctx.body = object\` and a Fastify object payload (\`guard.serializeResponse()\`:
-filtered and written to JSON text in one walk, which replaces the framework's own
-\`JSON.stringify\`), in one turn on every adapter.
+run for JSON strings, Buffers and streams: a body of 1 MiB or more is read and parsed in one
+event-loop turn, its longest list of objects is filtered and written about 1 MiB of JSON text per
+turn, the rest of it in one more, and the text is compared and encoded in a last one; the stall is
+the longest turn, timed by a probe re-queued with \`setImmediate\` between them, and "all turns"
+is their sum. "Object body" is \`res.json\`, \`ctx.body = object\` and a Fastify object payload,
+filtered and written to JSON text in one walk that replaces the framework's own
+\`JSON.stringify\`: at once on Express (\`guard.serializeResponse()\`), in turns on Koa and
+Fastify (\`guard.serializeResponseInTurns()\`, the longest list about 1 MiB of text per turn).
 
 ${table}
 
@@ -237,10 +242,13 @@ as objects), and bodies over
 limit costs. Since issue 15 the walk writes the JSON text itself (compact JSON text bodies too)
 and arrays of numbers go to \`JSON.stringify\` whole. Since the evening of 2026-12-05 strings
 of 96 characters or more are read from a copy of their code units (the features pass no longer
-pays \`charCodeAt\`'s checks per character: long text members about a third faster), and Koa and
-Fastify filter JSON text of 1 MiB or more in three turns. What stays over 2x: bodies dense with
-findings (about 0.5 us per finding, four per user record here) and Express JSON text, filtered in
-one turn ([why](#reading-characters-and-large-bodies-in-turns-2026-12-05-evening)).
+pays \`charCodeAt\`'s checks per character: long text members about a third faster). Since
+2026-12-06 Koa and Fastify filter a body's longest list of objects about 1 MiB of output per
+turn, JSON text and object bodies alike, so that their longest turn is the parse of a large text
+or a slice of the list, whatever the finding density. What stays over 2x is Express, which
+answers \`res.send\` and \`res.json\` synchronously and so filters in one turn: bodies dense with
+findings (about 0.5 us per finding, four per user record here) and JSON text
+([why](#large-bodies-in-slices-2026-12-06)).
 `,
 )
 console.log(table)

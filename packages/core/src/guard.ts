@@ -360,6 +360,18 @@ export interface Guard<TRequest = unknown> {
    */
   serializeResponse(context: RequestContext, response: ResponseInput): WrittenDecision
   /**
+   * {@link serializeResponse}, for adapters that can wait: the body's longest list of objects (at
+   * the root or a few plain members below it) is written about 1 MiB of JSON text per event-loop
+   * turn, so that other requests are served in between; a promise comes back only when the body
+   * needed more than one turn. Same text and counts either way (findings and dropped paths may be
+   * reported in another order). A route with `ownerPath` writes its body in one turn, so that what
+   * was checked is what goes out. Never rejects.
+   */
+  serializeResponseInTurns(
+    context: RequestContext,
+    response: ResponseInput,
+  ): WrittenDecision | Promise<WrittenDecision>
+  /**
    * Same, for a body already serialized as JSON text (call it only for JSON content types). What
    * comes back is the serialization of the decided value, in the layout of the original (compact or
    * indented); the payload is the same object only when it already was exactly that text, so a
@@ -368,10 +380,11 @@ export interface Guard<TRequest = unknown> {
   filterSerialized(context: RequestContext, response: SerializedResponseInput): SerializedDecision
   /**
    * {@link filterSerialized}, for adapters that can wait: a body of 1 MiB or more is read and
-   * parsed, filtered and written, then compared and encoded in three event-loop turns (a promise
-   * comes back), so that other requests are served between them instead of after the whole body;
-   * a smaller one is decided now, as {@link filterSerialized} does. Same decision either way.
-   * Never rejects.
+   * parsed, filtered and written (its longest list of objects about 1 MiB per turn, as
+   * {@link serializeResponseInTurns} does), then compared and encoded, in event-loop turns of
+   * their own (a promise comes back), so that other requests are served between them instead of
+   * after the whole body; a smaller one is decided now, as {@link filterSerialized} does. Same
+   * decision either way. Never rejects.
    */
   filterSerializedInTurns(
     context: RequestContext,
@@ -1168,6 +1181,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     },
     filterResponse: (context, response) => responsePhase.filterResponse(context as Context, response),
     serializeResponse: (context, response) => responsePhase.serializeResponse(context as Context, response),
+    serializeResponseInTurns: (context, response) =>
+      responsePhase.serializeResponseInTurns(context as Context, response),
     filterSerialized: (context, response) => responsePhase.filterSerialized(context as Context, response),
     filterSerializedInTurns: (context, response) =>
       responsePhase.filterSerializedInTurns(context as Context, response),

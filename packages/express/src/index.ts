@@ -19,12 +19,13 @@ import {
   requestSlot,
   type SerializedDecision,
   serializedBodyKind,
+  type WrittenDecision,
 } from '@leakguard/core'
 import type { Application, NextFunction, Request, RequestHandler, Response } from 'express'
 import { useDictionaryProperties } from './dictionary-properties.js'
 import { errorHandler, warnWithoutErrorHandler } from './error-handler.js'
 import { registerAppRoutes } from './inventory.js'
-import { interceptRawBody } from './raw-body.js'
+import { headersSentError, interceptRawBody } from './raw-body.js'
 import { markSeen, watchUnguardedResponses } from './unguarded.js'
 
 declare global {
@@ -226,6 +227,42 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         inside = false
       }
     }
+    // Set while a body sent with res.send or res.json is filtered over several event-loop turns
+    // (a long list, JSON text of 1 MiB or more): the response is taken from then on, as it is
+    // once Express sent a body.
+    let pending = false
+    /**
+     * Sends a body decided in turns once it is: `res` comes back now, as Express returns it. The
+     * head goes out as it was at the call: a status or headers set meanwhile (an error handler
+     * after a throw, a redirect) would have failed with Express alone, and the body was decided for
+     * that status. If the client left, nothing is sent; if sending throws, the response fails closed.
+     */
+    const later = <D>(decision: Promise<D>, go: (decided: D) => Response): Response => {
+      pending = true
+      const head = { status: res.statusCode, message: res.statusMessage, headers: res.getHeaders() }
+      decision.then((decided) => {
+        pending = false
+        if (res.headersSent || res.destroyed) return
+        try {
+          for (const name of res.getHeaderNames()) if (!(name in head.headers)) res.removeHeader(name)
+          for (const [name, value] of Object.entries(head.headers))
+            if (value !== undefined) res.setHeader(name, value)
+          res.statusCode = head.status
+          res.statusMessage = head.message
+          go(decided)
+        } catch {
+          // Sending threw (a header Node refuses): the generic 500 if it can still go, else the
+          // connection is cut; never an unhandled rejection.
+          try {
+            if (res.headersSent) res.destroy()
+            else sendBlocked(guard.block(context, res.statusCode, 'ERR_LG_RESPONSE_INTERNAL'))
+          } catch {
+            res.destroy()
+          }
+        }
+      })
+      return res
+    }
     /** A blocked response sends nothing of the original: headers the handler set go too. */
     const clearForBlock = (): void => {
       for (const name of headersToDropOnBlock(res.getHeaderNames(), guard.responseIdHeader))
@@ -241,28 +278,42 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     /** What Express routed: `req.baseUrl + req.path` as its router read the target, and the method. */
     const routed = (): void =>
       guard.routed(context, { method: req.method, path: `${req.baseUrl ?? ''}${req.path}` })
+    const sendWritten = (decision: WrittenDecision): Response => {
+      if (decision.blocked) return sendBlocked(decision)
+      if (res.get('Content-Type') === undefined) res.set('Content-Type', 'application/json')
+      // Through res.send as it is now: a wrapper mounted after leakguard sees the text, as it saw
+      // the text res.json used to hand it.
+      return original(res.send, decision.payload)
+    }
     const filterObject = (method: (body: unknown) => Response, body: unknown): Response => {
       routed()
       const input = { status: res.statusCode, body, routeOptions: routeOptionsOf.get(req) }
       if (method === json && ownJson && writesPlainJson(req.app)) {
-        // Written straight to JSON text through the route's compiled view, then sent as res.json
-        // sends its own text (Content-Type, ETag, HEAD and 304 handling are Express's).
-        const decision = guard.serializeResponse(context, input)
-        if (decision.blocked) return sendBlocked(decision)
-        if (res.get('Content-Type') === undefined) res.set('Content-Type', 'application/json')
-        // Through res.send as it is now: a wrapper mounted after leakguard sees the text, as it saw
-        // the text res.json used to hand it.
-        return original(res.send, decision.payload)
+        // Written straight to JSON text through the route's compiled view (a long list over
+        // several event-loop turns), then sent as res.json sends its own text (Content-Type,
+        // ETag, HEAD and 304 handling are Express's).
+        const written = guard.serializeResponseInTurns(context, input)
+        return written instanceof Promise ? later(written, sendWritten) : sendWritten(written)
       }
       const decision = guard.filterResponse(context, input)
       return decision.blocked ? sendBlocked(decision) : original(method, decision.body)
     }
 
-    /** JSON text is filtered, text redacted; other content types are not leakguard's. */
-    const filterSerialized = (
+    /**
+     * JSON text is filtered, text redacted; other content types are not leakguard's. `inTurns`: a
+     * large JSON body may be decided over several event-loop turns (a promise comes back).
+     */
+    function filterSerialized(type: unknown, payload: string | Uint8Array): SerializedDecision | undefined
+    function filterSerialized(
       type: unknown,
       payload: string | Uint8Array,
-    ): SerializedDecision | undefined => {
+      inTurns: true,
+    ): SerializedDecision | Promise<SerializedDecision> | undefined
+    function filterSerialized(
+      type: unknown,
+      payload: string | Uint8Array,
+      inTurns = false,
+    ): SerializedDecision | Promise<SerializedDecision> | undefined {
       routed()
       const input = {
         status: res.statusCode,
@@ -272,20 +323,26 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         contentType: type,
       }
       const kind = serializedBodyKind(type, res.statusCode, true)
-      if (kind === 'json') return guard.filterSerialized(context, input)
+      if (kind === 'json')
+        return inTurns
+          ? guard.filterSerializedInTurns(context, input)
+          : guard.filterSerialized(context, input)
       if (kind === 'text') return guard.filterText(context, input)
       return undefined
     }
 
     res.json = function leakguardJson(this: Response) {
+      if (pending) throw headersSentError()
       const body = legacyBody(this, arguments)
       return inside ? original(json, body) : filterObject(json, body)
     }
     res.jsonp = function leakguardJsonp(this: Response) {
+      if (pending) throw headersSentError()
       const body = legacyBody(this, arguments)
       return inside ? original(jsonp, body) : filterObject(jsonp, body)
     }
     res.send = function leakguardSend(this: Response) {
+      if (pending) throw headersSentError()
       if (inside) return send.apply(this, arguments as unknown as [unknown])
       let body =
         arguments.length === 1 && typeof arguments[0] === 'number'
@@ -300,16 +357,19 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         // (application/octet-stream for bytes) only after this call.
         const typed = this.get('Content-Type')
         const type = typed ?? (typeof body === 'string' ? 'text/html' : 'application/octet-stream')
-        const decision = filterSerialized(type, body as string | Uint8Array)
+        const decision = filterSerialized(type, body as string | Uint8Array, true)
         if (decision !== undefined) {
-          if (decision.blocked) return sendBlocked(decision)
-          // A redacted body can come back as bytes, which Express would label octet-stream.
-          if (typed === undefined) this.type('html')
-          const payload = decision.payload
-          return original(
-            send,
-            typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : asBuffer(payload),
-          )
+          const sendDecided = (decided: SerializedDecision): Response => {
+            if (decided.blocked) return sendBlocked(decided)
+            // A redacted body can come back as bytes, which Express would label octet-stream.
+            if (typed === undefined) this.type('html')
+            const payload = decided.payload
+            return original(
+              send,
+              typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : asBuffer(payload),
+            )
+          }
+          return decision instanceof Promise ? later(decision, sendDecided) : sendDecided(decision)
         }
         // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
         const denied = guard.opaqueBody(context, {
@@ -344,6 +404,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         }
       },
       isInside: () => inside || answered,
+      isPending: () => pending,
       misrouted: () =>
         guard.checkRouted(
           context,

@@ -10,6 +10,12 @@ import {
 export interface RawBodyHooks {
   /** Whether the write comes from a body leakguard already filtered (`res.send` and kin). */
   isInside(): boolean
+  /**
+   * Whether a body sent with `res.send` or `res.json` is still being filtered in turns: the
+   * response is taken, so the application's own writes after it fail as they would after
+   * Express's `end` (a `write` or a `writeHead` fails, an `end` does nothing).
+   */
+  isPending(): boolean
   /** `encoding`: the `Content-Encoding` the bytes carry (a compression middleware mounted after leakguard). */
   filter(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision
   /** For error pages written raw (`text/*`, status 400+): redaction and error hygiene. */
@@ -29,6 +35,16 @@ export interface RawBodyHooks {
 }
 
 type Callback = (error?: Error | null) => void
+
+/** An error with Node's `code`, as Node's own streams and responses throw them. */
+function codedError(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code })
+}
+
+/** What Node throws for headers set or sent after the response's head went out. */
+export function headersSentError(): Error {
+  return codedError('Cannot set headers after they are sent to the client', 'ERR_HTTP_HEADERS_SENT')
+}
 
 function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
   if (chunk === undefined || chunk === null || typeof chunk === 'function') return null
@@ -185,6 +201,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
   }
 
   res.writeHead = function leakguardWriteHead(this: ServerResponse, status: number, ...rest: unknown[]) {
+    if (hooks.isPending()) throw headersSentError()
     if (res.headersSent) return writeHead.apply(this, [status, ...rest] as Parameters<typeof writeHead>)
     const [reason, headers] = typeof rest[0] === 'string' ? [rest[0], rest[1]] : [undefined, rest[0]]
     res.statusCode = status
@@ -207,9 +224,14 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     callback?: unknown,
   ) {
     seen = true
+    const done = typeof encoding === 'function' ? encoding : callback
+    if (hooks.isPending()) {
+      const error = codedError('write after end', 'ERR_STREAM_WRITE_AFTER_END')
+      if (typeof done === 'function') process.nextTick(done as Callback, error)
+      return false
+    }
     if (passing()) return write.apply(this, arguments as unknown as Parameters<typeof write>)
     append(chunk, encoding)
-    const done = typeof encoding === 'function' ? encoding : callback
     if (typeof done === 'function') process.nextTick(done as Callback)
     return true
   } as typeof res.write
@@ -221,9 +243,17 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     callback?: unknown,
   ) {
     seen = true
+    const done = [chunk, encoding, callback].find((arg) => typeof arg === 'function') as Callback | undefined
+    if (hooks.isPending()) {
+      if (done !== undefined)
+        process.nextTick(
+          done,
+          codedError('Cannot call end after a stream was finished', 'ERR_STREAM_ALREADY_FINISHED'),
+        )
+      return this
+    }
     if (passing(pageAtHand(res))) return end.apply(this, [...arguments])
     append(chunk, encoding)
-    const done = [chunk, encoding, callback].find((arg) => typeof arg === 'function') as Callback | undefined
     return finish(done)
   } as typeof res.end
   return { seen: () => seen }

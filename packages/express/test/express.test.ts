@@ -59,6 +59,88 @@ describe.each([
     }
   })
 
+  it('sends a large body decided in turns as Express would have: the response is taken, later writes fail as after end', async () => {
+    // Over 1 MiB of output: res.json and res.send return at once and the body goes out a few
+    // event-loop turns later. The handler's own calls after it behave as after Express's end.
+    const guard = createGuard({ redact: {} })
+    const rows = Array.from({ length: 12_000 }, (_, i) => ({
+      id: i,
+      email: `u${i}@example.com`,
+      note: 'x'.repeat(60),
+    }))
+    const text = JSON.stringify(rows)
+    const seen: Record<string, unknown> = {}
+    const server = await serve((app) => {
+      app.use(leakguard(guard))
+      app.get('/chained', (_req, res) => {
+        const returned = res.json(rows)
+        seen.returned = returned === res
+        returned.end() // `res.json(x).end()`: a no-op after Express's end, and here
+      })
+      app.get('/twice', (_req, res) => {
+        res.json(rows)
+        try {
+          res.json({ id: 'second' })
+        } catch (error) {
+          seen.twice = (error as { code?: string }).code
+        }
+        res.write('more', (error) => {
+          seen.write = (error as { code?: string } | undefined)?.code
+        })
+        try {
+          res.writeHead(201)
+        } catch (error) {
+          seen.writeHead = (error as { code?: string }).code
+        }
+      })
+      app.get('/text', (_req, res) => {
+        res.type('json').send(text)
+        seen.textSent = res.headersSent // not yet: the body is being filtered
+      })
+      // What would fail after Express's own send changes nothing of the head that goes out: the
+      // body was decided for the status it had (a 5xx would have been read as an error body).
+      app.get('/throws', (_req, res) => {
+        res.json(rows)
+        throw new Error('after the send')
+      })
+      app.get('/redirects', (_req, res) => {
+        res.json(rows)
+        res.redirect('/elsewhere')
+      })
+      app.get('/restyled', (_req, res) => {
+        res.json(rows)
+        res.status(401).set('Set-Cookie', 'sid=1').set('X-Late', 'yes')
+      })
+      app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+        res.removeHeader('Content-Type')
+        res.status(500).json({ error: error.message })
+      })
+    })
+    try {
+      for (const path of ['/chained', '/twice', '/text', '/throws', '/redirects', '/restyled']) {
+        const res = await fetch(`${server.url}${path}`)
+        expect(res.status, path).toBe(200)
+        expect(res.headers.get('content-type'), path).toMatch(/^application\/json/)
+        expect(res.headers.get('set-cookie'), path).toBeNull()
+        expect(res.headers.get('x-late'), path).toBeNull()
+        const body = await res.text()
+        expect(body.includes('@example.com'), path).toBe(false)
+        const sent = JSON.parse(body) as Array<{ id: number; email: string }>
+        expect(sent, path).toHaveLength(12_000)
+        expect(sent[11_999], path).toEqual({ id: 11_999, email: '[REDACTED:email]', note: 'x'.repeat(60) })
+      }
+      expect(seen).toEqual({
+        returned: true,
+        twice: 'ERR_HTTP_HEADERS_SENT',
+        write: 'ERR_STREAM_WRITE_AFTER_END',
+        writeHead: 'ERR_HTTP_HEADERS_SENT',
+        textSent: false,
+      })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('reads a redirect page written with res.end, and leaves other text of a success to stream', async () => {
     const csv = `id,note\n${'1,ok\n'.repeat(1000)}`
     const server = await serve((app) => {

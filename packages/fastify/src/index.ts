@@ -21,6 +21,7 @@ import {
   requestSlot,
   type SerializedDecision,
   serializedBodyKind,
+  type WrittenDecision,
 } from '@leakguard/core'
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -387,22 +388,28 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     }
     if (writesLast(reply) && usesDefaultSerializer(request, reply)) {
       // Fastify would JSON.stringify the payload right after this hook: leakguard writes it
-      // instead, through the route's compiled view, as the reply's serializer, so nothing is
-      // serialized twice. Used once: a later send (an error reply) gets Fastify's own again.
-      reply.serializer((value: unknown) => {
-        reply.serializer(null as unknown as (payload: unknown) => string)
-        // A string sent past preSerialization is onSend's to read, by its Content-Type.
-        if (typeof value === 'string') return value
-        filtered.add(request)
-        const decision = guard.serializeResponse(context, {
-          status: reply.statusCode,
-          body: value,
-          routeOptions,
-        })
+      // instead, through the route's compiled view (a long list over several event-loop turns),
+      // and hands it over as the reply's serializer, so nothing is serialized twice. Used once: a
+      // later send (an error reply) gets Fastify's own again.
+      const send = (decision: WrittenDecision): void => {
         if (decision.blocked) block(reply, decision)
-        return decision.payload
+        reply.serializer((value: unknown) => {
+          reply.serializer(null as unknown as (payload: unknown) => string)
+          // A string sent past preSerialization is onSend's to read, by its Content-Type.
+          if (typeof value === 'string') return value
+          filtered.add(request)
+          return decision.payload
+        })
+        next(null, payload)
+      }
+      const written = guard.serializeResponseInTurns(context, {
+        status: reply.statusCode,
+        body: payload,
+        routeOptions,
       })
-      return next(null, payload)
+      if (written instanceof Promise) written.then(send)
+      else send(written)
+      return
     }
     filtered.add(request)
     const decision = guard.filterResponse(context, { status: reply.statusCode, body: payload, routeOptions })

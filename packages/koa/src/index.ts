@@ -299,8 +299,10 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       return
     }
     // Written straight to JSON text through the route's compiled view, before Koa's own
-    // JSON.stringify: ctx.body becomes that text, and the JSON Content-Type Koa set stays.
-    const decision = guard.serializeResponse(context, { status: ctx.status, body, routeOptions })
+    // JSON.stringify: ctx.body becomes that text, and the JSON Content-Type Koa set stays. A long
+    // list is written over several event-loop turns.
+    const written = guard.serializeResponseInTurns(context, { status: ctx.status, body, routeOptions })
+    const decision = written instanceof Promise ? await written : written
     if (decision.blocked) sendBlocked(ctx, decision, guard.responseIdHeader)
     else {
       if (ctx.response.get('Content-Type') === '') ctx.type = 'json'

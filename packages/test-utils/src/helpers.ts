@@ -178,7 +178,25 @@ export function countingScenario(harness: AdapterHarness) {
 }
 
 /**
- * Records the bodies a guard writes through its compiled views (`serializeResponse`), passing each
+ * Records, for each body a guard decides in turns (`serializeResponseInTurns`,
+ * `filterSerializedInTurns`), whether it took more than one turn (a promise came back).
+ */
+export function recordTurns<T>(guard: Guard<T>): boolean[] {
+  const promised: boolean[] = []
+  const record = <R>(result: R): R => {
+    promised.push(result instanceof Promise)
+    return result
+  }
+  const serialize = guard.serializeResponseInTurns.bind(guard)
+  guard.serializeResponseInTurns = (context, response) => record(serialize(context, response))
+  const filter = guard.filterSerializedInTurns.bind(guard)
+  guard.filterSerializedInTurns = (context, response) => record(filter(context, response))
+  return promised
+}
+
+/**
+ * Records the bodies a guard writes through its compiled views (`serializeResponse`,
+ * `serializeResponseInTurns`), passing each
  * call through: tells a test which path an adapter took.
  */
 export function recordWrites<T>(guard: Guard<T>): unknown[] {
@@ -187,6 +205,11 @@ export function recordWrites<T>(guard: Guard<T>): unknown[] {
   guard.serializeResponse = (context, response) => {
     bodies.push(response.body)
     return serializeResponse(context, response)
+  }
+  const inTurns = guard.serializeResponseInTurns.bind(guard)
+  guard.serializeResponseInTurns = (context, response) => {
+    bodies.push(response.body)
+    return inTurns(context, response)
   }
   return bodies
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { atOnce, inTurns } from './turns.js'
+import { atOnce, inTurns, untilItYields } from './turns.js'
 
 function* steps(log: string[]): Generator<void, string> {
   log.push('parse')
@@ -34,5 +34,25 @@ describe('inTurns', () => {
       throw new Error('step failed')
     }
     await expect(inTurns(failing())).rejects.toThrow('step failed')
+  })
+})
+
+describe('untilItYields', () => {
+  it('returns the result itself when the steps never yield: no promise, no turn', () => {
+    function* once(skip: boolean): Generator<void, string> {
+      if (!skip) yield
+      return 'now'
+    }
+    expect(untilItYields(once(true))).toBe('now')
+  })
+
+  it('runs up to the first yield now, then one step per turn', async () => {
+    const log: string[] = []
+    const done = untilItYields(steps(log))
+    expect(done).toBeInstanceOf(Promise)
+    setImmediate(() => log.push('other request'))
+    expect(log).toEqual(['parse'])
+    expect(await done).toBe('done')
+    expect(log).toEqual(['parse', 'filter', 'other request', 'encode'])
   })
 })

@@ -20,11 +20,26 @@ export function atOnce<T>(steps: Generator<void, T>): T {
 
 /** Runs one step of `steps` per event-loop turn; resolves with its result. */
 export async function inTurns<T>(steps: Generator<void, T>): Promise<T> {
-  let step = steps.next()
-  while (step.done !== true) {
+  const step = steps.next()
+  return step.done === true ? step.value : remainingTurns(steps)
+}
+
+/**
+ * Runs `steps` now up to its first `yield`: its result when it has none (no turn is taken, no
+ * promise made), else a promise of it, each remaining step in a turn of its own.
+ */
+export function untilItYields<T>(steps: Generator<void, T>): T | Promise<T> {
+  const step = steps.next()
+  return step.done === true ? step.value : remainingTurns(steps)
+}
+
+/** The steps after a `yield`, one per turn. */
+async function remainingTurns<T>(steps: Generator<void, T>): Promise<T> {
+  let step: IteratorResult<void, T>
+  do {
     await nextTurn()
     step = steps.next()
-  }
+  } while (step.done !== true)
   return step.value
 }
 

@@ -33,7 +33,7 @@ import {
   type TextCharset,
   textCharset,
 } from '../http/wire-text.js'
-import { atOnce, inTurns, TURN_BYTES } from '../lib/turns.js'
+import { atOnce, inTurns, TURN_BYTES, untilItYields } from '../lib/turns.js'
 import { describe } from '../lib/validate.js'
 import { RedactionSession, type Redactor } from '../redact/engine.js'
 import { redactHeaderValue, redactReasonPhrase } from '../redact/headers.js'
@@ -41,7 +41,7 @@ import { applyOwnerPath, type OwnerPath } from '../request/owner.js'
 import { type CompiledRouteOptions, mergeRouteOptions, selectView } from '../routes/policy.js'
 import type { RouteEntry } from '../routes/table.js'
 import { createResponseReports } from './report.js'
-import { compiledView, type SerializeResult, serialize } from './serialize.js'
+import { compiledView, type SerializeResult, serialize, serializeInSteps } from './serialize.js'
 
 /** What the response phase reads of a request. */
 export interface ResponseContext extends RequestContext {
@@ -105,6 +105,11 @@ export interface ResponsePhase {
   filterResponse(context: ResponseContext, response: ResponseInput): ResponseDecision
   /** An object body, written straight to its JSON text through the compiled view. Never throws. */
   serializeResponse(context: ResponseContext, response: ResponseInput): WrittenDecision
+  /** {@link serializeResponse}, a long list in turns (see {@link serializeInSteps}). Never rejects. */
+  serializeResponseInTurns(
+    context: ResponseContext,
+    response: ResponseInput,
+  ): WrittenDecision | Promise<WrittenDecision>
   filterSerialized(context: ResponseContext, response: SerializedResponseInput): SerializedDecision
   filterText(context: ResponseContext, response: SerializedResponseInput): SerializedDecision
   filterSerializedInTurns(
@@ -312,6 +317,55 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     routeOptions: CompiledRouteOptions | undefined,
     write: boolean,
   ): SerializeResult | ProjectionResult {
+    const start = startDecision(context, status, body, routeOptions)
+    let result: SerializeResult | ProjectionResult
+    try {
+      result = write
+        ? serialize(start.body, compiledView(start.view.tree), start.options)
+        : project(start.body, start.view.tree, start.options)
+    } catch (error) {
+      if (!write || !isStackOverflow(error)) throw error
+      result = projectDeep(context, status, start)
+    }
+    return finishDecision(context, status, start, result)
+  }
+
+  /**
+   * {@link decide}, writing JSON text, in steps: the body's longest list of objects is written in
+   * slices, a `yield` between two (see {@link serializeInSteps}). Same decision. `ownBody`: the
+   * body was parsed from the response's text, so nothing else can change it between two steps;
+   * an application's object under an `ownerPath` is written in one step, so that what was checked
+   * is what goes out. @throws
+   */
+  function* decideInSteps(
+    context: ResponseContext,
+    status: number,
+    body: unknown,
+    routeOptions: CompiledRouteOptions | undefined,
+    ownBody: boolean,
+  ): Generator<void, SerializeResult> {
+    const start = startDecision(context, status, body, routeOptions)
+    let result: SerializeResult
+    try {
+      const view = compiledView(start.view.tree)
+      result =
+        ownBody || start.policy?.ownerPath === undefined
+          ? yield* serializeInSteps(start.body, view, start.options)
+          : serialize(start.body, view, start.options)
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error
+      result = projectDeep(context, status, start)
+    }
+    return finishDecision(context, status, start, result)
+  }
+
+  /** What a decision starts from: the owned body, the caller's view, the redaction session. @throws */
+  function startDecision(
+    context: ResponseContext,
+    status: number,
+    body: unknown,
+    routeOptions: CompiledRouteOptions | undefined,
+  ) {
     requireAgreement(context, status)
     const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
     if (status < 400) {
@@ -320,23 +374,38 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
       options.observeIds?.(context, body)
     }
     const view = pickView(context, status, policy)
-    let session = startRedaction(context, status, policy)
-    let result: SerializeResult | ProjectionResult
-    try {
-      const options = session === undefined ? limits : { ...limits, hooks: session }
-      result = write ? serialize(body, compiledView(view.tree), options) : project(body, view.tree, options)
-    } catch (error) {
-      if (!write || !isStackOverflow(error)) throw error
-      // The compiled writer recurses; nesting it cannot follow (within maxDepth, up to 10,000)
-      // goes through the iterative projection and JSON.stringify, as it always did.
-      session = startRedaction(context, status, policy)
-      const projected = project(
-        body,
-        view.tree,
-        session === undefined ? limits : { ...limits, hooks: session },
-      )
-      result = { ...projected, text: JSON.stringify(projected.value) }
+    const session = startRedaction(context, status, policy)
+    return {
+      body,
+      policy,
+      view,
+      session,
+      options: session === undefined ? limits : { ...limits, hooks: session },
     }
+  }
+  type Decision = ReturnType<typeof startDecision>
+
+  /**
+   * Nesting the compiled writer cannot follow (it recurses; maxDepth allows up to 10,000) goes
+   * through the iterative projection and JSON.stringify, as it always did, in a new session.
+   */
+  function projectDeep(context: ResponseContext, status: number, start: Decision): SerializeResult {
+    start.session = startRedaction(context, status, start.policy)
+    const projected = project(
+      start.body,
+      start.view.tree,
+      start.session === undefined ? limits : { ...limits, hooks: start.session },
+    )
+    return { ...projected, text: JSON.stringify(projected.value) }
+  }
+
+  /** Reports what a decision found and dropped; returns its result. */
+  function finishDecision<T extends SerializeResult | ProjectionResult>(
+    context: ResponseContext,
+    status: number,
+    { session, policy, view }: Decision,
+    result: T,
+  ): T {
     if (session !== undefined) {
       reports.redacted(context, status, session)
       reports.degraded(context, status, session)
@@ -536,7 +605,9 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
       // indentation through a projection and JSON.stringify.
       let decided: string
       if (indentOf(text) === undefined) {
-        const result = decide(context, status, body, routeOptions, true)
+        const result = large
+          ? yield* decideInSteps(context, status, body, routeOptions, true)
+          : decide(context, status, body, routeOptions, true)
         if (mode === 'report') return { blocked: false, payload }
         decided = layoutLike(result.text ?? 'null', text)
       } else {
@@ -607,6 +678,41 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     }
   }
 
+  /** What an object body written to JSON text sends: the text, or in report mode the body as it was. */
+  function written(body: unknown, result: SerializeResult): WrittenDecision {
+    if (mode === 'report') return { blocked: false, payload: JSON.stringify(body) ?? '' }
+    return { blocked: false, payload: result.text ?? '' }
+  }
+
+  /** The generic 500 for an object body that could not be decided on (report mode: the body, if JSON can write it). */
+  function writingFailed(
+    context: ResponseContext,
+    status: number,
+    body: unknown,
+    thrown: unknown,
+  ): WrittenDecision {
+    const blocked = fail(context, status, thrown)
+    if (mode !== 'report') return blocked
+    try {
+      return { blocked: false, payload: JSON.stringify(body) ?? '' }
+    } catch {
+      return blocked // report mode cannot send what JSON cannot write either
+    }
+  }
+
+  /** {@link ResponsePhase.serializeResponse} in steps (see {@link decideInSteps}). */
+  function* serializedInSteps(
+    context: ResponseContext,
+    response: ResponseInput,
+  ): Generator<void, WrittenDecision> {
+    const { status, body } = response
+    try {
+      return written(body, yield* decideInSteps(context, status, body, response.routeOptions, false))
+    } catch (thrown) {
+      return writingFailed(context, status, body, thrown)
+    }
+  }
+
   /** Requests already reported as unfiltered: one event per response, however many bypasses. */
   const unfiltered = new WeakSet<ResponseContext>()
 
@@ -626,19 +732,12 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     serializeResponse(context, response) {
       const { status, body } = response
       try {
-        const result = decide(context, status, body, response.routeOptions, true)
-        if (mode === 'report') return { blocked: false, payload: JSON.stringify(body) ?? '' }
-        return { blocked: false, payload: result.text ?? '' }
+        return written(body, decide(context, status, body, response.routeOptions, true))
       } catch (thrown) {
-        const blocked = fail(context, status, thrown)
-        if (mode !== 'report') return blocked
-        try {
-          return { blocked: false, payload: JSON.stringify(body) ?? '' }
-        } catch {
-          return blocked // report mode cannot send what JSON cannot write either
-        }
+        return writingFailed(context, status, body, thrown)
       }
     },
+    serializeResponseInTurns: (context, response) => untilItYields(serializedInSteps(context, response)),
     filterSerialized: (context, response) =>
       serialized(context, response.status, response.payload, response.routeOptions, response.contentEncoding),
     filterSerializedInTurns(context, response) {

@@ -4,7 +4,7 @@ import { compileAllowlist, KEEP, type ProjectionNode } from '../allowlist/compil
 import { project } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
 import { compileRedactor, RedactionSession, type RedactOptions } from '../redact/engine.js'
-import { CompiledView, serialize } from './serialize.js'
+import { CompiledView, STEP_CHARS, serialize, serializeInSteps } from './serialize.js'
 
 const limits = { maxDepth: 128, maxPaths: 32 }
 
@@ -462,5 +462,248 @@ describe('serialize (compiled views)', () => {
           : compileAllowlist(Array.from({ length: 1 + Math.floor(random() * 4) }, path), 'allow')
       expectSame(doc, tree, random() < 0.5 ? undefined : {})
     }
+  })
+})
+
+/** Runs {@link serializeInSteps} to its end; the result and how many times it yielded. */
+function inSteps(
+  value: unknown,
+  view: CompiledView,
+  options: Parameters<typeof serializeInSteps>[2],
+  stepChars?: number,
+) {
+  const steps = serializeInSteps(value, view, options, stepChars)
+  let yields = 0
+  let step = steps.next()
+  while (step.done !== true) {
+    yields++
+    step = steps.next()
+  }
+  return { result: step.value, yields }
+}
+
+/** The same decision at once and in steps: text, counts, drops and findings (their order aside). */
+function expectSameInSteps(value: unknown, tree: ProjectionNode, redact?: RedactOptions, stepChars?: number) {
+  const redactor = redact === undefined ? undefined : compileRedactor(redact, 'redact')
+  const a = redactor === undefined ? undefined : session({}, redactor)
+  const b = redactor === undefined ? undefined : session({}, redactor)
+  const once = serialize(value, new CompiledView(tree), { ...limits, hooks: a })
+  const { result, yields } = inSteps(value, new CompiledView(tree), { ...limits, hooks: b }, stepChars)
+  expect(result.text).toBe(once.text)
+  expect(result.dropped).toBe(once.dropped)
+  expect([...result.droppedPaths].sort()).toEqual([...once.droppedPaths].sort())
+  expect(result.pathsTruncated).toBe(once.pathsTruncated)
+  if (a !== undefined && b !== undefined) {
+    const byPath = (x: { path: string; detector: string }, y: { path: string; detector: string }) =>
+      `${x.path} ${x.detector}` < `${y.path} ${y.detector}` ? -1 : 1
+    expect([...b.summaries.values()].sort(byPath)).toEqual([...a.summaries.values()].sort(byPath))
+    expect(b.total).toBe(a.total)
+  }
+  return yields
+}
+
+describe('serializeInSteps (large bodies in event-loop turns)', () => {
+  const user = (i: number) => ({
+    id: i,
+    email: `user${i}@example.com`,
+    card: '4111 1111 1111 1111',
+    password: `hunter${i}`,
+    profile: { bio: `row ${i}`, tags: ['a', 'b'] },
+  })
+  const users = (n: number) => Array.from({ length: n }, (_, i) => user(i))
+
+  it('writes a long list of objects in slices of about STEP_CHARS characters of output', () => {
+    const list = users(300)
+    const written = serialize(list, new CompiledView(KEEP), limits).text!.length
+    // Slices of a tenth of the text: a yield after each but the last.
+    const yields = expectSameInSteps(list, KEEP, undefined, Math.ceil(written / 10))
+    expect(yields).toBeGreaterThanOrEqual(8)
+    expect(yields).toBeLessThanOrEqual(10)
+    // At the default (1 MiB), a list this short is written in one step.
+    expect(expectSameInSteps(list, KEEP, {})).toBe(0)
+    expect(STEP_CHARS).toBe(1 << 20)
+  })
+
+  it('finds the list below plain members, wherever it stands among them, and writes the rest around it', () => {
+    const list = users(100)
+    const bodies = [
+      { data: list },
+      { total: 100, page: { next: 'x@example.com' }, items: list, tail: 'ada@example.com' },
+      { meta: { count: 1 }, data: { inner: { rows: list, note: '4111111111111111' } } },
+      { a: users(70), b: list, c: users(65) },
+    ]
+    for (const body of bodies) {
+      const length = 1_000
+      expect(expectSameInSteps(body, KEEP, {}, length)).toBeGreaterThan(1)
+      expect(expectSameInSteps(body, KEEP, undefined, length)).toBeGreaterThan(1)
+      const tree = compileAllowlist(
+        [
+          '$.total',
+          '$.items[*].id',
+          '$.items[*].email',
+          '$.data[*].profile',
+          '$.data.inner.rows[*].card',
+          '$.b[*].id',
+        ],
+        'allow',
+      )
+      expectSameInSteps(body, tree, {}, length)
+    }
+  })
+
+  it('writes in one step what it cannot split: a secret member name, a dropped list, short lists, no list, toJSON', () => {
+    const list = users(100)
+    const withToJSON = Object.assign(users(100), { toJSON: () => ['replaced'] })
+    const cases: [unknown, ProjectionNode][] = [
+      [{ passwords: list }, KEEP],
+      [{ data: list }, compileAllowlist(['$.other'], 'allow')],
+      [users(10), KEEP],
+      [{ a: 'x'.repeat(1000) }, KEEP],
+      [{ data: withToJSON }, KEEP],
+      [{ kty: 'oct', k: list }, KEEP],
+      ['text', KEEP],
+      [list.map((_, i) => i), KEEP],
+    ]
+    for (const [body, tree] of cases) {
+      expect(expectSameInSteps(body, tree, {}, 1_000)).toBe(0)
+    }
+  })
+
+  it('takes its text for the list only where it wrote it, not for the same array met elsewhere', () => {
+    const list = users(100)
+    const body = { first: list, data: list }
+    const tree = compileAllowlist(['$.first[*].id', '$.data[*]'], 'allow')
+    expect(expectSameInSteps(body, tree, {}, 200)).toBeGreaterThan(0)
+    expectSameInSteps([list, list], KEEP, {}, 1_000)
+  })
+
+  it('writes a list reached first another way anew: under a secret name, a secret shape, another view node', () => {
+    // The list is written in steps where findSpine found it; the same parent object met first
+    // through a path it did not take (a secret member, a JWK, deeper, through a class instance)
+    // must be read as that path says, as serialize reads it.
+    class Box {
+      constructor(value: object) {
+        Object.assign(this, value)
+      }
+    }
+    const shared = () => ({ list: users(100) })
+    const cases: [string, () => unknown, string[] | undefined][] = [
+      ['secret name', () => ((p) => ({ passwords: p, users: p }))(shared()), undefined],
+      ['token name', () => ((p) => ({ tokens: p, users: p }))(shared()), undefined],
+      ['JWK', () => ((p) => ({ key: { kty: 'oct', k: p }, users: p }))(shared()), undefined],
+      [
+        'deeper',
+        () => ((p) => ({ a: { b: { c: p } }, pub: p }))(shared()),
+        ['$.a.b.c.list[*].id', '$.pub.list[*]'],
+      ],
+      [
+        'class instance',
+        () => ((p) => ({ a: new Box({ p }), pub: p }))(shared()),
+        ['$.a.p.list[*].id', '$.pub.list[*]'],
+      ],
+      [
+        'archived name',
+        () => ((p) => ({ archived: p, pub: p }))(shared()),
+        ['$.archived.list[*].id', '$.pub.list[*]'],
+      ],
+    ]
+    for (const [name, body, allow] of cases) {
+      const tree = allow === undefined ? KEEP : compileAllowlist(allow, 'allow')
+      expect(() => expectSameInSteps(body(), tree, {}, 1_000), name).not.toThrow()
+    }
+  })
+
+  it('writes what the body holds at the end when the objects on the way to the list change between steps', () => {
+    const redactor = compileRedactor({}, 'redact')
+    const mutations: [string, () => Record<string, unknown>, (body: Record<string, unknown>) => void][] = [
+      [
+        'renamed to a secret name',
+        () => ({ wrap: { list: users(200) } }),
+        (body) => {
+          body.passwords = body.wrap
+          delete body.wrap
+        },
+      ],
+      [
+        'became a JWK',
+        () => ({ wrap: { k: users(200) } }),
+        (body) => {
+          ;(body.wrap as Record<string, unknown>).kty = 'oct'
+        },
+      ],
+      [
+        'parent replaced',
+        () => ({ wrap: { list: users(200) } }),
+        (body) => {
+          body.wrap = { list: (body.wrap as { list: unknown[] }).list, note: 'ada@example.com' }
+        },
+      ],
+    ]
+    for (const [name, make, mutate] of mutations) {
+      const body = make()
+      const steps = serializeInSteps(
+        body,
+        new CompiledView(KEEP),
+        { ...limits, hooks: session({}, redactor) },
+        1_000,
+      )
+      let step = steps.next()
+      expect(step.done, name).toBe(false)
+      mutate(body)
+      while (step.done !== true) step = steps.next()
+      const once = serialize(body, new CompiledView(KEEP), { ...limits, hooks: session({}, redactor) })
+      expect(step.value.text === once.text, name).toBe(true)
+    }
+  })
+
+  it('refuses what serialize refuses, with the same codes: maxBytes, maxDepth, BigInt in the list', () => {
+    const list = users(100)
+    const code = (value: unknown, options: Parameters<typeof serializeInSteps>[2]) =>
+      failure(() => inSteps(value, new CompiledView(KEEP), options, 1_000))
+    expect(code({ data: list }, { ...limits, maxBytes: 5_000 })).toBe('ERR_LG_RESPONSE_TOO_LARGE')
+    expect(code({ a: { b: list } }, { ...limits, maxDepth: 2 })).toBe('ERR_LG_RESPONSE_TOO_DEEP')
+    expect(code({ a: { b: list } }, { ...limits, maxDepth: 3 })).toBe('ERR_LG_RESPONSE_TOO_DEEP')
+    const bad = users(100) as unknown[]
+    bad[70] = { n: 1n }
+    expect(code({ data: bad }, limits)).toBe('ERR_LG_RESPONSE_UNSERIALIZABLE')
+  })
+
+  it('agrees with serialize on random documents holding long lists (property test)', () => {
+    const random = seededRandom(0x57e95)
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
+    const NAMES = ['id', 'email', 'password', 'items', 'data', 'a', 'note', 'ada@example.com', 'k', 'kty']
+    const STRINGS = ['', 'plain', 'ada@example.com', '4111 1111 1111 1111', 'AKIAIOSFODNN7EXAMPLE', 'q"\\']
+    const value = (depth: number): unknown => {
+      const r = random()
+      if (depth > 3 || r < 0.4) return pick<unknown>([...STRINGS, 0, 1.5, true, null])
+      if (r < 0.55) return Array.from({ length: Math.floor(random() * 3) }, () => value(depth + 1))
+      if (r < 0.7 && depth < 3)
+        return Array.from({ length: 64 + Math.floor(random() * 80) }, () => ({
+          [pick(NAMES)]: value(depth + 2),
+          [pick(NAMES)]: pick(STRINGS),
+        }))
+      const out: Record<string, unknown> = {}
+      for (let i = Math.floor(random() * 4); i > 0; i--) out[pick(NAMES)] = value(depth + 1)
+      return out
+    }
+    const path = (): string => {
+      let out = '$'
+      for (let i = 1 + Math.floor(random() * 3); i > 0; i--) {
+        const r = random()
+        out += r < 0.3 ? '[*]' : r < 0.4 ? '.*' : `['${pick(NAMES)}']`
+      }
+      return out
+    }
+    let split = 0
+    for (let i = 0; i < 300; i++) {
+      const doc = value(0)
+      const tree =
+        random() < 0.3
+          ? KEEP
+          : compileAllowlist(Array.from({ length: 1 + Math.floor(random() * 4) }, path), 'allow')
+      const length = 100 + Math.floor(random() * 5_000)
+      if (expectSameInSteps(doc, tree, random() < 0.3 ? undefined : {}, length) > 0) split++
+    }
+    expect(split).toBeGreaterThan(30)
   })
 })

@@ -203,8 +203,126 @@ export function serialize(
   return new Writer(options).run(value, view)
 }
 
+/**
+ * {@link serialize} in steps: each `yield` is a point where the event loop may serve others. The
+ * body's longest list of objects (at the root or below up to {@link SPINE_DEPTH} plain members)
+ * is written in slices of about `stepChars` characters of output, a `yield` between two, then
+ * the rest of the body in one go; a body without such a list, or whose list is written in one
+ * slice, does not yield. The text, the counts and the findings are those of {@link serialize};
+ * only the order in which findings and dropped paths are reported may differ (the list's first).
+ */
+export function* serializeInSteps(
+  value: unknown,
+  view: CompiledView,
+  options: ProjectOptions & { readonly hooks?: SerializeHooks | undefined },
+  stepChars = STEP_CHARS,
+): Generator<void, SerializeResult> {
+  const writer = new Writer(options)
+  const spine = findSpine(value, view.tree, options.hooks)
+  if (spine !== undefined) yield* writer.spineSteps(spine, stepChars)
+  return writer.run(value, view)
+}
+
+/** Characters of JSON text written per step by {@link serializeInSteps} (1 MiB): a few milliseconds of work. */
+export const STEP_CHARS = 1 << 20
+/** How many object members deep {@link serializeInSteps} looks for a list to write in steps. */
+const SPINE_DEPTH = 3
+/** Lists shorter than this are written in one step. */
+const SPINE_MIN_LENGTH = 64
+/** How many containers {@link serializeInSteps} looks at to find the list. */
+const SPINE_VISITS = 64
+
+/** A list of objects in a body and the plain members that lead to it from the root. */
+interface Spine {
+  /** The objects from the root down to the list's parent, and the member taken in each. */
+  readonly objects: readonly Record<string, unknown>[]
+  readonly keys: readonly string[]
+  /** Each key's position among its object's members (as the writer numbers them). */
+  readonly indices: readonly number[]
+  readonly nodes: readonly ProjectionNode[]
+  readonly array: readonly unknown[]
+}
+
+/** Whether `value` is a plain object or array that the writer takes as it is (no `toJSON`). */
+function isPlainContainer(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === Array.prototype || proto === null
+}
+
+/**
+ * The longest list of objects reached from the root through members the view keeps and
+ * redaction reads as nothing but a way down: no member-name rule on their names, no secret shape
+ * in their objects (what the writer would read differently at those levels); `undefined` if none.
+ * At most {@link SPINE_VISITS} containers are looked at.
+ */
+function findSpine(
+  value: unknown,
+  tree: ProjectionNode,
+  hooks: SerializeHooks | undefined,
+): Spine | undefined {
+  let best: Spine | undefined
+  let budget = SPINE_VISITS
+  const objects: Record<string, unknown>[] = []
+  const keys: string[] = []
+  const indices: number[] = []
+  const nodes: ProjectionNode[] = [tree]
+  const visit = (current: unknown, level: number): void => {
+    if (!isPlainContainer(current) || budget-- <= 0) return
+    if (Array.isArray(current)) {
+      if (
+        current.length >= SPINE_MIN_LENGTH &&
+        isPlainContainer(current[0]) &&
+        (best === undefined || current.length > best.array.length)
+      )
+        best = {
+          objects: [...objects],
+          keys: [...keys],
+          indices: [...indices],
+          nodes: [...nodes],
+          array: current,
+        }
+      return
+    }
+    if (level === SPINE_DEPTH) return
+    const record = current as Record<string, unknown>
+    const names = Object.keys(record)
+    if (hooks !== undefined && secretShapeOf(names) !== null) return
+    const node = nodes[level]!
+    for (let k = 0; k < names.length && budget > 0; k++) {
+      const key = names[k]!
+      const member = record[key]
+      if (!isPlainContainer(member)) continue
+      const child = node.keep
+        ? KEEP
+        : ((node.children !== null ? node.children.get(key) : undefined) ?? node.any)
+      if (child === null || child === undefined) continue
+      if (hooks !== undefined && hooks.memberFacts(key) !== 0) continue
+      objects.push(record)
+      keys.push(key)
+      indices.push(k)
+      nodes.push(child)
+      visit(member, level + 1)
+      objects.pop()
+      keys.pop()
+      indices.pop()
+      nodes.pop()
+    }
+  }
+  visit(value, 0)
+  return best
+}
+
 /** Elements of an array joined into one flat string at a time (see {@link Writer.array}). */
 const CHUNK = 256
+
+/** An array's text from its chunks, flat already: concatenated (a rope of a few nodes), not copied again. */
+function joinChunks(chunks: readonly string[]): string {
+  let out = `[${chunks[0]!}`
+  for (let c = 1; c < chunks.length; c++) out += `,${chunks[c]!}`
+  return `${out}]`
+}
 
 class Writer implements PathRef {
   private readonly hooks: SerializeHooks | undefined
@@ -228,6 +346,8 @@ class Writer implements PathRef {
    * is redacted as its value; `null` outside one.
    */
   private secret: string | null = null
+  /** A list written already by {@link spineSteps}: its text, taken where it is reached under `parent`. */
+  private preset: { readonly spine: Spine; readonly text: string } | null = null
 
   constructor(options: ProjectOptions & { readonly hooks?: SerializeHooks | undefined }) {
     this.hooks = options.hooks
@@ -306,6 +426,13 @@ class Writer implements PathRef {
     slot: number,
   ): string {
     const depth = this.depth
+    const preset = this.preset
+    if (preset !== null && src === preset.spine.array && this.standsAt(preset.spine, node)) {
+      // The list {@link spineSteps} wrote, reached where and as it was written (once: the same
+      // array met elsewhere, or through objects changed since, is written anew).
+      this.preset = null
+      return preset.text
+    }
     if (depth + 1 > this.maxDepth) throw depthError(this.containers.slice(0, depth), src)
     this.containers[depth] = src
     if (this.size > this.maxBytes) throw sizeError()
@@ -337,7 +464,6 @@ class Writer implements PathRef {
     const d = this.depth
     this.depth = d + 1
     this.keyAt[d] = null
-    const hooks = this.hooks
     // A long array is joined a chunk at a time into flat strings: written by `+=`, it would be a
     // rope of a million nodes that all survive until the response is sent (most of the garbage
     // collector's work on a large body), while a chunk's pieces die young. Short ones use `+=`.
@@ -349,39 +475,8 @@ class Writer implements PathRef {
     const elementPlace = place === null ? null : place.child(null)
     for (let i = 0; i < src.length; i++) {
       this.indexAt[d] = i
-      const child = node.keep
-        ? KEEP
-        : ((node.children !== null ? node.children.get(String(i)) : undefined) ?? node.any)
-      if (child === null || child === undefined) {
-        this.drop(place, null)
-        continue
-      }
-      const raw = src[i]
-      let piece: string
-      // Numbers in arrays have no member name: no rule reads them, nothing to redact.
-      if (typeof raw === 'number' && child.keep && this.secret === null && !(hooks && isLongInteger(raw)))
-        piece = this.count(Number.isFinite(raw) ? `${raw}` : 'null')
-      else if (typeof raw === 'string' && child.keep) {
-        if (hooks === undefined) piece = this.quote(raw)
-        else {
-          const masked = hooks.value(raw, this.secret, this)
-          if (masked === REMOVE) continue
-          piece = this.written(masked)
-        }
-      } else {
-        const prepared = prepare(raw, i)
-        if (prepared === OMIT) piece = this.count('null')
-        else if (typeof prepared === 'object' && prepared !== null) {
-          piece = this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
-        } else if (child.keep) {
-          const masked = hooks === undefined ? prepared : hooks.value(prepared, this.secret, this)
-          if (masked === REMOVE) continue
-          piece = this.written(masked)
-        } else {
-          this.drop(place, null)
-          continue
-        }
-      }
+      const piece = this.element(src, i, node, place, elementPlace, hint, slot)
+      if (piece === undefined) continue
       if (pieces !== undefined) {
         if (pieces.length === CHUNK) {
           chunks ??= []
@@ -402,11 +497,110 @@ class Writer implements PathRef {
       chunks ??= []
       chunks.push(pieces.join(','))
     }
-    if (chunks === undefined) return '[]'
-    // The chunks, flat already, are concatenated (a rope of a few nodes), not copied once more.
-    out = `[${chunks[0]!}`
-    for (let c = 1; c < chunks.length; c++) out += `,${chunks[c]!}`
-    return `${out}]`
+    return chunks === undefined ? '[]' : joinChunks(chunks)
+  }
+
+  /** Element `i` of an array as JSON text; `undefined` when it is left out (dropped or removed). */
+  private element(
+    src: readonly unknown[],
+    i: number,
+    node: ProjectionNode,
+    place: Place | null,
+    elementPlace: Place | null,
+    hint: (Plan | undefined)[],
+    slot: number,
+  ): string | undefined {
+    const child = node.keep
+      ? KEEP
+      : ((node.children !== null ? node.children.get(String(i)) : undefined) ?? node.any)
+    if (child === null || child === undefined) {
+      this.drop(place, null)
+      return undefined
+    }
+    const hooks = this.hooks
+    const raw = src[i]
+    // Numbers in arrays have no member name: no rule reads them, nothing to redact.
+    if (typeof raw === 'number' && child.keep && this.secret === null && !(hooks && isLongInteger(raw)))
+      return this.count(Number.isFinite(raw) ? `${raw}` : 'null')
+    if (typeof raw === 'string' && child.keep) {
+      if (hooks === undefined) return this.quote(raw)
+      const masked = hooks.value(raw, this.secret, this)
+      return masked === REMOVE ? undefined : this.written(masked)
+    }
+    const prepared = prepare(raw, i)
+    if (prepared === OMIT) return this.count('null')
+    if (typeof prepared === 'object' && prepared !== null)
+      return this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
+    if (child.keep) {
+      const masked = hooks === undefined ? prepared : hooks.value(prepared, this.secret, this)
+      return masked === REMOVE ? undefined : this.written(masked)
+    }
+    this.drop(place, null)
+    return undefined
+  }
+
+  /**
+   * The list of `spine` written `stepChars` characters at a time, a `yield` between two slices, with the
+   * writer standing where {@link run} will reach it; {@link run} then writes the rest of the body
+   * and takes this text for the list ({@link container}).
+   */
+  *spineSteps(spine: Spine, stepChars: number): Generator<void, void> {
+    const levels = spine.keys.length
+    const src = spine.array
+    // Stand at the list as the writer would: its members' names, their objects, their places.
+    let place: Place | null = spine.nodes[0]!.keep ? null : this.places
+    for (let d = 0; d < levels; d++) {
+      this.keyAt[d] = spine.keys[d]!
+      this.indexAt[d] = spine.indices[d]!
+      this.containers[d] = spine.objects[d]!
+      place = spine.nodes[d + 1]!.keep || place === null ? null : place.child(spine.keys[d]!)
+    }
+    const node = spine.nodes[levels]!
+    this.depth = levels
+    if (levels + 1 > this.maxDepth) throw depthError(this.containers.slice(0, levels), src)
+    this.containers[levels] = src
+    this.size++
+    this.depth = levels + 1
+    this.keyAt[levels] = null
+    const elementPlace = place === null ? null : place.child(null)
+    const hint: (Plan | undefined)[] = [undefined]
+    const chunks: string[] = []
+    const pieces: string[] = []
+    let stepped = 0
+    for (let i = 0; i < src.length; i++) {
+      this.indexAt[levels] = i
+      const piece = this.element(src, i, node, place, elementPlace, hint, 0)
+      if (piece === undefined) continue
+      stepped += piece.length
+      if (stepped >= stepChars && i + 1 < src.length) {
+        stepped = 0
+        yield
+      }
+      if (pieces.length === CHUNK) {
+        chunks.push(pieces.join(','))
+        pieces.length = 0
+      }
+      pieces.push(piece)
+      this.size++
+    }
+    if (this.size > this.maxBytes) throw sizeError()
+    if (pieces.length > 0) chunks.push(pieces.join(','))
+    this.preset = { spine, text: chunks.length === 0 ? '[]' : joinChunks(chunks) }
+    this.depth = 0
+  }
+
+  /**
+   * Whether the writer stands where `spine`'s list was written, as it was written: the same
+   * objects and members from the root, under the same view node, outside any secret member (a
+   * member-name rule or a secret shape that applies now, after the application changed an object
+   * of the path, would read the list otherwise).
+   */
+  private standsAt(spine: Spine, node: ProjectionNode): boolean {
+    const levels = spine.keys.length
+    if (this.depth !== levels || this.secret !== null || node !== spine.nodes[levels]) return false
+    for (let d = 0; d < levels; d++)
+      if (this.containers[d] !== spine.objects[d] || this.keyAt[d] !== spine.keys[d]) return false
+    return true
   }
 
   /**
