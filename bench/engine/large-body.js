@@ -37,18 +37,19 @@ const shapes = {
 }
 
 const context = (path) => guard.startRequest({ method: 'GET', path, native: {} })
+// "At once" is one engine call, one stall: what a custom adapter that cannot wait runs. "In turns"
+// is what every adapter runs since 2026-12-06 (Express included: its res.send, res.json and raw
+// writes answer once the body is decided).
+const AT_ONCE = ' at once (`guard.filterSerialized()`, `guard.serializeResponse()`)'
 const setupsFor = (text, buffer, object) => ({
-  'JSON text, at once (Express `res.send`)': () =>
-    guard.filterSerialized(context('/any'), { status: 200, payload: text }),
-  'Buffer, at once (Express `res.send`)': () =>
-    guard.filterSerialized(context('/any'), { status: 200, payload: buffer }),
-  'JSON text, in turns (Koa, Fastify, streams)': () =>
+  [`JSON text,${AT_ONCE}`]: () => guard.filterSerialized(context('/any'), { status: 200, payload: text }),
+  [`Buffer,${AT_ONCE}`]: () => guard.filterSerialized(context('/any'), { status: 200, payload: buffer }),
+  [`object body,${AT_ONCE}`]: () => guard.serializeResponse(context('/any'), { status: 200, body: object }),
+  'JSON text, in turns (every adapter: `res.send`, a piped stream, Koa, Fastify)': () =>
     guard.filterSerializedInTurns(context('/any'), { status: 200, payload: text }),
-  'Buffer, in turns (Koa, Fastify, streams)': () =>
+  'Buffer, in turns (every adapter)': () =>
     guard.filterSerializedInTurns(context('/any'), { status: 200, payload: buffer }),
-  'object body, at once (Express `res.json`)': () =>
-    guard.serializeResponse(context('/any'), { status: 200, body: object }),
-  'object body, in turns (Koa, Fastify)': () =>
+  'object body, in turns (every adapter: `res.json`, `ctx.body`, a Fastify payload)': () =>
     guard.serializeResponseInTurns(context('/any'), { status: 200, body: object }),
 })
 
@@ -186,10 +187,16 @@ const table = [
   ),
 ].join('\n')
 const worst = rows
-  .filter((r) => r.ratio > 1 && !r.label.startsWith('over'))
+  .filter((r) => r.name.includes('at once') && !r.label.startsWith('over'))
   .sort((a, b) => b.ratio - a.ratio)[0]
-const misses = rows.filter((r) => r.ratio > 2 && !r.label.startsWith('over'))
-const addedMisses = rows.filter((r) => r.added !== undefined && r.added > 2 && !r.label.startsWith('over'))
+// The bar is about what the adapters run: the rows in turns (the rows at once are the reference).
+const adapterRows = rows.filter((r) => r.name.includes('in turns') && !r.label.startsWith('over'))
+const worstInTurns = [...adapterRows].sort((a, b) => b.ratio - a.ratio)[0]
+const misses = adapterRows.filter((r) => r.ratio > 2)
+const addedMisses = adapterRows.filter((r) => r.added !== undefined && r.added > 2)
+const onceMisses = rows.filter(
+  (r) => r.name.includes('at once') && r.ratio > 2 && !r.label.startsWith('over'),
+)
 
 writeSection(
   'large-body',
@@ -202,21 +209,21 @@ Filtering runs on the event loop: the longest stretch it holds the loop is the s
 request waits through. The bar: at most 2x what \`JSON.parse\` plus \`JSON.stringify\` of the same
 body cost. Bodies are about 80% of the default \`responses.maxBodyBytes\` (${DEFAULT_MAX_BODY_BYTES}
 bytes); the guard has the default detectors and no allowlist on these paths (the most work per
-body). "At once" is \`guard.filterSerialized()\`, what Express \`res.send\` of JSON text or bytes
-runs: one call, one stall. "In turns" is \`guard.filterSerializedInTurns()\`, what Koa and Fastify
-run for JSON strings, Buffers and streams: a body of 1 MiB or more is read and parsed in one
-event-loop turn, its longest list of objects is filtered and written about 1 MiB of JSON text per
-turn, the rest of it in one more, and the text is compared and encoded in a last one; the stall is
-the longest turn, timed by a probe re-queued with \`setImmediate\` between them, and "all turns"
-is their sum. "Object body" is \`res.json\`, \`ctx.body = object\` and a Fastify object payload,
-filtered and written to JSON text in one walk that replaces the framework's own
-\`JSON.stringify\`: at once on Express (\`guard.serializeResponse()\`), in turns on Koa and
-Fastify (\`guard.serializeResponseInTurns()\`, the longest list about 1 MiB of text per turn).
+body). "In turns" is what every adapter runs: Express (\`res.send\` and \`res.json\` return at
+once and the body goes out when decided; JSON written to \`res\` as well, a piped stream or
+\`sendFile\`), Koa and Fastify. The body's longest list of objects is filtered and written about
+1 MiB of JSON text per event-loop turn, the rest in one more turn; JSON text of 1 MiB or more is
+parsed in a turn of its own first and compared and encoded in a last one
+(\`guard.filterSerializedInTurns()\`, \`guard.serializeResponseInTurns()\`). The stall is the longest
+turn, timed by a probe re-queued with \`setImmediate\` between them; "all turns" is their sum. "At
+once" is the same work in one call (\`guard.filterSerialized()\`, \`guard.serializeResponse()\`,
+for a custom adapter that cannot wait): the reference. "Object body" is written to JSON text in
+one walk that replaces the framework's own \`JSON.stringify\`.
 
 ${table}
 
-Two readings of the bar. The whole stall against \`JSON.parse\` + \`JSON.stringify\` (the
-stricter): worst ${worst === undefined ? '-' : `${worst.ratio.toFixed(2)}x (${worst.label}, ${worst.name})`}; ${
+Two readings of the bar, for what the adapters run (in turns). The whole stall against
+\`JSON.parse\` + \`JSON.stringify\` (the stricter): worst ${worstInTurns === undefined ? '-' : `${worstInTurns.ratio.toFixed(2)}x (${worstInTurns.label}, ${worstInTurns.name})`}; ${
     misses.length === 0
       ? 'every body is within 2x.'
       : `over 2x: ${misses.map((r) => `${r.label} / ${r.name} (${r.ratio.toFixed(2)}x)`).join('; ')}.`
@@ -227,6 +234,9 @@ without it); ${
     addedMisses.length === 0
       ? 'every body is within 2x.'
       : `over 2x: ${addedMisses.map((r) => `${r.label} / ${r.name} (${r.added.toFixed(2)}x)`).join('; ')}.`
+  }
+In one call (the reference): worst ${worst === undefined ? '-' : `${worst.ratio.toFixed(2)}x (${worst.label}, ${worst.name})`}; ${
+    onceMisses.length === 0 ? 'every body is within 2x.' : `${onceMisses.length} of the rows over 2x.`
   }
 A body over \`responses.maxBodyBytes\` costs a length check: it is refused before it is parsed.
 
@@ -243,12 +253,12 @@ limit costs. Since issue 15 the walk writes the JSON text itself (compact JSON t
 and arrays of numbers go to \`JSON.stringify\` whole. Since the evening of 2026-12-05 strings
 of 96 characters or more are read from a copy of their code units (the features pass no longer
 pays \`charCodeAt\`'s checks per character: long text members about a third faster). Since
-2026-12-06 Koa and Fastify filter a body's longest list of objects about 1 MiB of output per
-turn, JSON text and object bodies alike, so that their longest turn is the parse of a large text
-or a slice of the list, whatever the finding density. What stays over 2x is Express, which
-answers \`res.send\` and \`res.json\` synchronously and so filters in one turn: bodies dense with
-findings (about 0.5 us per finding, four per user record here) and JSON text
-([why](#large-bodies-in-slices-2026-12-06)).
+2026-12-06 a body's longest list of objects is filtered about 1 MiB of output per
+turn on every adapter, JSON text and object bodies alike (Express answers \`res.send\` and
+\`res.json\` once the body is decided), so that the longest turn is the parse of a large text or a
+slice of the list, whatever the finding density
+([how](#large-bodies-in-slices-2026-12-06)). One call still costs what the rows at once say:
+bodies dense with findings (about 0.5 us per finding, four per user record here) pay it in slices.
 `,
 )
 console.log(table)

@@ -25,7 +25,7 @@ import type { Application, NextFunction, Request, RequestHandler, Response } fro
 import { useDictionaryProperties } from './dictionary-properties.js'
 import { errorHandler, warnWithoutErrorHandler } from './error-handler.js'
 import { registerAppRoutes } from './inventory.js'
-import { headersSentError, interceptRawBody } from './raw-body.js'
+import { headersSentError, holdHead, interceptRawBody } from './raw-body.js'
 import { markSeen, watchUnguardedResponses } from './unguarded.js'
 
 declare global {
@@ -239,16 +239,12 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
      */
     const later = <D>(decision: Promise<D>, go: (decided: D) => Response): Response => {
       pending = true
-      const head = { status: res.statusCode, message: res.statusMessage, headers: res.getHeaders() }
+      const restoreHead = holdHead(res)
       decision.then((decided) => {
         pending = false
         if (res.headersSent || res.destroyed) return
         try {
-          for (const name of res.getHeaderNames()) if (!(name in head.headers)) res.removeHeader(name)
-          for (const [name, value] of Object.entries(head.headers))
-            if (value !== undefined) res.setHeader(name, value)
-          res.statusCode = head.status
-          res.statusMessage = head.message
+          restoreHead()
           go(decided)
         } catch {
           // Sending threw (a header Node refuses): the generic 500 if it can still go, else the
@@ -411,7 +407,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
           { method: req.method, path: `${req.baseUrl ?? ''}${req.path}` },
           res.statusCode,
         ),
-      filter: (payload) => filterSerialized('application/json', payload)!,
+      filter: (payload) => filterSerialized('application/json', payload, true)!,
       // An untyped error page is read as text, as a browser sniffing it would.
       filterText: (payload) => filterSerialized(res.getHeader('content-type') ?? 'text/plain', payload)!,
       block: (code) => guard.block(context, res.statusCode, code),

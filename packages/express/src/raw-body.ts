@@ -16,8 +16,12 @@ export interface RawBodyHooks {
    * Express's `end` (a `write` or a `writeHead` fails, an `end` does nothing).
    */
   isPending(): boolean
-  /** `encoding`: the `Content-Encoding` the bytes carry (a compression middleware mounted after leakguard). */
-  filter(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision
+  /**
+   * `encoding`: the `Content-Encoding` the bytes carry (a compression middleware mounted after
+   * leakguard). A large body may be decided over several event-loop turns (a promise comes back):
+   * `end()` then returns at once and the body goes out once decided.
+   */
+  filter(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision | Promise<SerializedDecision>
   /** For error pages written raw (`text/*`, status 400+): redaction and error hygiene. */
   filterText(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision
   /**
@@ -30,7 +34,9 @@ export interface RawBodyHooks {
   /** Removes the headers a blocked response must not send, and marks it not to be cached. */
   clearForBlock(): void
   /** Reports a blocked body and returns the generic 500 to send instead. */
-  block(code: 'ERR_LG_RESPONSE_TOO_LARGE' | 'ERR_LG_RESPONSE_HEADERS_SENT'): BlockedResponse
+  block(
+    code: 'ERR_LG_RESPONSE_TOO_LARGE' | 'ERR_LG_RESPONSE_HEADERS_SENT' | 'ERR_LG_RESPONSE_INTERNAL',
+  ): BlockedResponse
   readonly maxBytes: number
 }
 
@@ -39,6 +45,49 @@ type Callback = (error?: Error | null) => void
 /** An error with Node's `code`, as Node's own streams and responses throw them. */
 function codedError(message: string, code: string): Error {
   return Object.assign(new Error(message), { code })
+}
+
+/**
+ * Remembers the head of `res` (status, reason, headers) when a body was handed over to be sent
+ * later; the function it returns puts that head back. What was set in between (an error handler
+ * after the handler threw) would have failed had the body gone out at once, and the body was
+ * decided for the status it had.
+ */
+export function holdHead(res: ServerResponse): () => void {
+  const status = res.statusCode
+  const message = res.statusMessage
+  const headers = res.getHeaders()
+  return () => {
+    for (const name of res.getHeaderNames()) if (!(name in headers)) res.removeHeader(name)
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value)
+    res.statusCode = status
+    res.statusMessage = message
+  }
+}
+
+/**
+ * A body decided later could not be sent (a header value Node refuses): the generic 500 if the
+ * head is still to go, else the connection is cut. Never throws.
+ */
+function failClosed(
+  res: ServerResponse,
+  hooks: RawBodyHooks,
+  end: (this: ServerResponse, ...args: unknown[]) => ServerResponse,
+): void {
+  try {
+    if (res.headersSent) {
+      res.destroy()
+      return
+    }
+    const blocked = hooks.block('ERR_LG_RESPONSE_INTERNAL')
+    hooks.clearForBlock()
+    res.statusCode = blocked.status
+    res.setHeader('Content-Type', blocked.contentType)
+    res.setHeader('Content-Length', Buffer.byteLength(blocked.payload))
+    end.call(res, blocked.payload)
+  } catch {
+    res.destroy()
+  }
 }
 
 /** What Node throws for headers set or sent after the response's head went out. */
@@ -152,9 +201,12 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
   }
 
   let released = false
+  // Set while a large body ended with `end()` is decided over several turns: the response is taken.
+  let deferred = false
+  const taken = (): boolean => deferred || hooks.isPending()
   const finish = (callback: Callback | undefined): ServerResponse => {
     released = true // from here on the head goes out: Node's end() writes it implicitly
-    let decision: SerializedDecision
+    let decision: SerializedDecision | Promise<SerializedDecision>
     let original: Buffer | null = null
     if (misrouted !== undefined) {
       decision = misrouted
@@ -164,6 +216,29 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       original = Buffer.concat(chunks, size)
       decision = mode === 'json' ? hooks.filter(original, encoding) : hooks.filterText(original, encoding)
     }
+    if (!(decision instanceof Promise)) return settle(decision, original, callback)
+    deferred = true
+    const restoreHead = holdHead(res)
+    decision.then((decided) => {
+      deferred = false
+      if (res.destroyed) return
+      try {
+        // A head already out (a compression middleware below leakguard wrote it) stays as it went.
+        if (!res.headersSent) restoreHead()
+        settle(decided, original, callback)
+      } catch {
+        failClosed(res, hooks, end)
+      }
+    })
+    return res
+  }
+
+  /** Sends what was decided for the body `original` (`null`: blocked before it was read). */
+  const settle = (
+    decision: SerializedDecision,
+    original: Buffer | null,
+    callback: Callback | undefined,
+  ): ServerResponse => {
     if (!decision.blocked && decision.payload === original) {
       // `send` (sendFile, download) answers HEAD with the file's length and validators and no
       // body, as `res.redirect` does with its page's: they describe what was not filtered, whose
@@ -201,7 +276,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
   }
 
   res.writeHead = function leakguardWriteHead(this: ServerResponse, status: number, ...rest: unknown[]) {
-    if (hooks.isPending()) throw headersSentError()
+    if (taken()) throw headersSentError()
     if (res.headersSent) return writeHead.apply(this, [status, ...rest] as Parameters<typeof writeHead>)
     const [reason, headers] = typeof rest[0] === 'string' ? [rest[0], rest[1]] : [undefined, rest[0]]
     res.statusCode = status
@@ -225,7 +300,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
   ) {
     seen = true
     const done = typeof encoding === 'function' ? encoding : callback
-    if (hooks.isPending()) {
+    if (taken()) {
       const error = codedError('write after end', 'ERR_STREAM_WRITE_AFTER_END')
       if (typeof done === 'function') process.nextTick(done as Callback, error)
       return false
@@ -244,7 +319,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
   ) {
     seen = true
     const done = [chunk, encoding, callback].find((arg) => typeof arg === 'function') as Callback | undefined
-    if (hooks.isPending()) {
+    if (taken()) {
       if (done !== undefined)
         process.nextTick(
           done,

@@ -1,4 +1,5 @@
 import { ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { createGuard, type LeakguardEvent, type LeakguardEventOf } from '@leakguard/core'
 import { decodedBody, listen, rawRequest, recordWrites } from '@leakguard/test-utils'
@@ -514,6 +515,54 @@ describe.each([
         const err = await rawRequest(`${server.url}/err`, { headers })
         expect(err.status).toBe(500)
         expect(decodedBody(err)).not.toContain(SECRET)
+      }
+    } finally {
+      await server.close()
+    }
+    expect((await events()).filter((e) => e.type === 'response.blocked')).toEqual([])
+  })
+
+  it('filters several MiB of JSON piped into res in turns, with compression below leakguard or not', async () => {
+    // A stream piped into res ends with res.end(): a body of 1 MiB or more is decided over
+    // several event-loop turns and goes out then, compressed below leakguard or not.
+    const { guard, events } = recording({ 'GET /*': { allow: ['$[*].id', '$[*].email'] } })
+    const rows = Array.from({ length: 30_000 }, (_, i) => ({
+      id: i,
+      email: `u${i}@example.com`,
+      hash: SECRET,
+    }))
+    const text = JSON.stringify(rows)
+    expect(text.length).toBeGreaterThan(2 << 20)
+    const pipeRows = (res: Response) => {
+      res.type('json')
+      Readable.from([text.slice(0, 1 << 20), text.slice(1 << 20)]).pipe(res)
+    }
+    const app = createExpress()
+    app.use(leakguard(guard))
+    app.get('/plain', (_req, res) => pipeRows(res))
+    app.get('/late-header', (_req, res) => {
+      res.type('json')
+      res.end(text)
+      res.setHeader('X-Late', 'yes') // would throw had the head gone out: undone
+    })
+    app.use('/gz', compression({ threshold: 0 }))
+    app.get('/gz', (_req, res) => pipeRows(res))
+    const server = await listen(app)
+    try {
+      for (const [path, headers] of <[string, Record<string, string>][]>[
+        ['/plain', {}],
+        ['/late-header', {}],
+        ['/gz', { 'accept-encoding': 'gzip' }],
+        ['/gz', { 'accept-encoding': 'identity' }],
+      ]) {
+        const res = await rawRequest(`${server.url}${path}`, { headers })
+        expect(res.status, path).toBe(200)
+        expect(res.headers['x-late'], path).toBeUndefined()
+        const body = decodedBody(res)
+        expect(body.includes(SECRET), path).toBe(false)
+        const sent = JSON.parse(body) as Array<{ id: number; email: string }>
+        expect(sent, path).toHaveLength(30_000)
+        expect(sent[29_999], path).toEqual({ id: 29_999, email: '[REDACTED:email]' })
       }
     } finally {
       await server.close()
