@@ -37,6 +37,17 @@ function expectSame(value: unknown, tree: ProjectionNode, redact?: RedactOptions
   }
 }
 
+/** An allowlist path of one to three steps: `[*]` (share `wildcard`), `.*`, or one of `names`. */
+function randomPath(random: () => number, names: readonly string[], wildcard: number): string {
+  let out = '$'
+  for (let i = 1 + Math.floor(random() * 3); i > 0; i--) {
+    const r = random()
+    const name = names[Math.floor(random() * names.length)]!
+    out += r < wildcard ? '[*]' : r < wildcard + 0.1 ? '.*' : `['${name.replaceAll("'", "\\'")}']`
+  }
+  return out
+}
+
 function failure(run: () => unknown): string {
   try {
     run()
@@ -446,14 +457,7 @@ describe('serialize (compiled views)', () => {
       for (let i = Math.floor(random() * 5); i > 0; i--) out[pick(NAMES)] = value(depth + 1)
       return out
     }
-    const path = (): string => {
-      let out = '$'
-      for (let i = 1 + Math.floor(random() * 3); i > 0; i--) {
-        const r = random()
-        out += r < 0.25 ? '[*]' : r < 0.35 ? '.*' : `['${pick(NAMES).replaceAll("'", "\\'")}']`
-      }
-      return out
-    }
+    const path = () => randomPath(random, NAMES, 0.25)
     for (let i = 0; i < 400; i++) {
       const doc = value(0)
       const tree =
@@ -686,14 +690,7 @@ describe('serializeInSteps (large bodies in event-loop turns)', () => {
       for (let i = Math.floor(random() * 4); i > 0; i--) out[pick(NAMES)] = value(depth + 1)
       return out
     }
-    const path = (): string => {
-      let out = '$'
-      for (let i = 1 + Math.floor(random() * 3); i > 0; i--) {
-        const r = random()
-        out += r < 0.3 ? '[*]' : r < 0.4 ? '.*' : `['${pick(NAMES)}']`
-      }
-      return out
-    }
+    const path = () => randomPath(random, NAMES, 0.3)
     let split = 0
     for (let i = 0; i < 300; i++) {
       const doc = value(0)
