@@ -32,6 +32,9 @@ const shapes = {
     tags: ['alpha', 'beta'],
     createdAt: '2024-05-01T10:00:00Z',
   })),
+  'users keyed by id (an object of objects)': Object.fromEntries(
+    usersOf(TARGET).data.map((user, i) => [`user-${i}`, user]),
+  ),
   'one long text member': { note: WORDS.repeat(Math.ceil(TARGET / WORDS.length)).slice(0, TARGET) },
   numbers: arrayOf(TARGET, (i) => 100_000_000 + i * 7),
 }

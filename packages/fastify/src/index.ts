@@ -176,6 +176,27 @@ function usesDefaultSerializer(request: FastifyRequest, reply: FastifyReply): bo
   return context !== undefined && (context[found.defaults] ?? null) === null
 }
 
+/**
+ * Remembers the reply's head (status and headers) when its body was handed over to be decided
+ * later; the function it returns puts that head back. What the application set in between (a
+ * status from a timer after the handler returned) would describe a body decided for another
+ * status: the body was decided for this one.
+ */
+function holdReplyHead(reply: FastifyReply): () => void {
+  const status = reply.statusCode
+  const headers = reply.getHeaders()
+  return () => {
+    if (reply.raw.headersSent) return
+    for (const name of Object.keys(reply.getHeaders())) {
+      if (name in headers) continue
+      reply.removeHeader(name)
+      reply.raw.removeHeader(name)
+    }
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) reply.header(name, value)
+    reply.code(status)
+  }
+}
+
 /** A Web `Response`, recognised as Fastify does (any realm, any fetch implementation). */
 function isWebResponse(payload: unknown): payload is Response {
   return typeof payload === 'object' && Object.prototype.toString.call(payload) === '[object Response]'
@@ -391,7 +412,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       // instead, through the route's compiled view (a long list over several event-loop turns),
       // and hands it over as the reply's serializer, so nothing is serialized twice. Used once: a
       // later send (an error reply) gets Fastify's own again.
-      const send = (decision: WrittenDecision): void => {
+      const use = (decision: WrittenDecision): unknown => {
         if (decision.blocked) block(reply, decision)
         reply.serializer((value: unknown) => {
           reply.serializer(null as unknown as (payload: unknown) => string)
@@ -400,16 +421,21 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
           filtered.add(request)
           return decision.payload
         })
-        next(null, payload)
+        return payload
       }
       const written = guard.serializeResponseInTurns(context, {
         status: reply.statusCode,
         body: payload,
         routeOptions,
       })
-      if (written instanceof Promise) written.then(send)
-      else send(written)
-      return
+      if (!(written instanceof Promise)) return next(null, use(written))
+      // Decided later: a promise of the payload (Fastify goes on inside its own try/catch), with
+      // the head the reply had now.
+      const restoreHead = holdReplyHead(reply)
+      return written.then((decision) => {
+        restoreHead()
+        return use(decision)
+      })
     }
     filtered.add(request)
     const decision = guard.filterResponse(context, { status: reply.statusCode, body: payload, routeOptions })
@@ -493,6 +519,14 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       }
       return decision.payload
     }
+    /** {@link settle} for a decision made later, with the head the reply had when it was asked for. */
+    const settleLater = (decision: Promise<SerializedDecision>): Promise<string | Uint8Array> => {
+      const restoreHead = holdReplyHead(reply)
+      return decision.then((decided) => {
+        restoreHead()
+        return settle(decided)
+      })
+    }
     let routeOptions: CompiledRouteOptions | undefined
     try {
       routeOptions = routeOptionsOf(request)
@@ -514,11 +548,11 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       if (text) return next(null, settle(guard.filterText(context, { ...input, payload })))
       // A large body is filtered in turns: other requests are served in between.
       const decision = guard.filterSerializedInTurns(context, { ...input, payload })
-      if (decision instanceof Promise) return decision.then(settle)
+      if (decision instanceof Promise) return settleLater(decision)
       return next(null, settle(decision))
     }
     const source = body as BodySource
-    return guard.filterStream(context, { ...input, source, kind: text ? 'text' : 'json' }).then(settle)
+    return settleLater(guard.filterStream(context, { ...input, source, kind: text ? 'text' : 'json' }))
   })
 
   done()

@@ -15,6 +15,41 @@ async function serve(build: (app: FastifyInstance) => Promise<void> | void) {
 }
 
 describe('fastify specifics', () => {
+  it('sends a large body decided in turns with the head the reply had then, whatever is set meanwhile', async () => {
+    // A status and a header set by a timer after the handler returned: the body was decided for
+    // the status it had, so the head it goes out with is that one (a small reply is out already).
+    const rows = Array.from({ length: 30_000 }, (_, i) => ({ id: i, email: `u${i}@example.com` }))
+    const text = JSON.stringify(rows)
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, { redact: {} })
+      const late = (reply: { code(status: number): unknown; header(name: string, value: string): unknown }) =>
+        setImmediate(() => {
+          reply.code(500)
+          reply.header('x-late', 'yes')
+        })
+      app.get('/object', async (_request, reply) => {
+        late(reply)
+        return rows
+      })
+      app.get('/text', async (_request, reply) => {
+        late(reply)
+        return reply.type('application/json').send(text)
+      })
+    })
+    try {
+      for (const path of ['/object', '/text']) {
+        const res = await fetch(`${url}${path}`)
+        expect(res.status, path).toBe(200)
+        expect(res.headers.get('x-late'), path).toBeNull()
+        const sent = (await res.json()) as Array<{ id: number; email: string }>
+        expect(sent, path).toHaveLength(30_000)
+        expect(sent[29_999], path).toEqual({ id: 29_999, email: '[REDACTED:email]' })
+      }
+    } finally {
+      await close()
+    }
+  })
+
   it('reads the route Fastify matched live: a reply moved to the not-found handler is filtered there', async () => {
     // config.leakguard of the route that called callNotFound() no longer applies: the not-found
     // route has none, and its body is redacted like any other (over a real socket).

@@ -1,4 +1,4 @@
-import { Stream } from 'node:stream'
+import { PassThrough, Stream } from 'node:stream'
 import {
   BLOCKED_CACHE_CONTROL,
   type BlockedResponse,
@@ -21,8 +21,10 @@ import {
   type RequestContext,
   type RouteOptions,
   requestSlot,
+  type SerializedDecision,
   serializedBodyKind,
   type UnfilteredVia,
+  type WrittenDecision,
 } from '@leakguard/core'
 import type { Context, Middleware, Next } from 'koa'
 import { markSeen } from './unguarded.js'
@@ -279,16 +281,18 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
         return
       }
       const text = kind === 'text'
-      const decision = serialized
+      const decided = serialized
         ? text
           ? guard.filterText(context, { ...input, payload: body })
           : // A large body is filtered in turns: other requests are served in between.
-            await guard.filterSerializedInTurns(context, { ...input, payload: body })
-        : await guard.filterStream(context, {
+            guard.filterSerializedInTurns(context, { ...input, payload: body })
+        : guard.filterStream(context, {
             ...input,
             source: body as BodySource,
             kind: text ? 'text' : 'json',
           })
+      const decision = decided instanceof Promise ? await decidedLater(ctx, decided) : decided
+      if (decision === undefined) return
       if (decision.blocked) sendBlocked(ctx, decision, guard.responseIdHeader)
       else if (decision.payload !== body) {
         // Validators set for the body before filtering (koa-send's for a file, those Koa copied
@@ -302,7 +306,8 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // JSON.stringify: ctx.body becomes that text, and the JSON Content-Type Koa set stays. A long
     // list is written over several event-loop turns.
     const written = guard.serializeResponseInTurns(context, { status: ctx.status, body, routeOptions })
-    const decision = written instanceof Promise ? await written : written
+    const decision = written instanceof Promise ? await decidedLater(ctx, written) : written
+    if (decision === undefined) return
     if (decision.blocked) sendBlocked(ctx, decision, guard.responseIdHeader)
     else {
       if (ctx.response.get('Content-Type') === '') ctx.type = 'json'
@@ -310,6 +315,37 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     }
   }
   return middleware
+}
+
+/**
+ * Waits for a decision made over several event-loop turns with a placeholder stream as `ctx.body`,
+ * so that nothing of the application's body can go out meanwhile: a middleware above leakguard
+ * that lets Koa answer before leakguard is done (a timeout racing `next()`, a `next()` not
+ * awaited) sends the placeholder, which then carries the decided body, or is cut off if the body
+ * was blocked or the status changed, since the head went out without leakguard. Otherwise the
+ * application's body is put back for the caller to replace. `undefined`: nothing is left to do
+ * (Koa answered, or a middleware above set a body of its own meanwhile).
+ */
+async function decidedLater<D extends SerializedDecision | WrittenDecision>(
+  ctx: Context,
+  decision: Promise<D>,
+): Promise<D | undefined> {
+  const original: unknown = ctx.body
+  const status = ctx.status
+  const placeholder = new PassThrough()
+  ctx.body = placeholder
+  const decided = await decision
+  if (ctx.body !== placeholder) return undefined
+  // Koa reads a stream body from the moment it answers (the head goes with the first bytes).
+  if (placeholder.readableFlowing === null && !ctx.headerSent) {
+    ctx.body = original
+    return decided
+  }
+  if (decided.blocked || ctx.status !== status) {
+    placeholder.destroy()
+    ctx.res.destroy()
+  } else placeholder.end(decided.payload)
+  return undefined
 }
 
 /** What `onError` learns about an error that `leakguard.errorHandler()` renders. */

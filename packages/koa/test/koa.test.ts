@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { createGuard, type LeakguardEvent } from '@leakguard/core'
-import { listen, recordWrites } from '@leakguard/test-utils'
+import { listen, rawRequest, recordWrites } from '@leakguard/test-utils'
 import Koa from 'koa'
 import { describe, expect, it } from 'vitest'
 import { leakguard } from '../src/index.js'
@@ -26,6 +26,52 @@ describe('koa specifics', () => {
       expect(typed.headers.get('content-type')).toBe('application/problem+json')
       expect(await typed.text()).toBe('{"id":1,"rows":[{"id":2}]}')
       expect(written).toHaveLength(2)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('sends nothing of a large body still being decided when a middleware above lets Koa answer early', async () => {
+    // A response timeout racing next(), a next() not awaited: Koa answers while leakguard is still
+    // filtering a body over several turns. What goes out then is the decided body, or nothing.
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i, email: `u${i}@example.com` }))
+    const app = new Koa()
+    app.use(async (ctx, next) => {
+      if (!ctx.path.startsWith('/race')) return next()
+      await Promise.race([next(), new Promise((resolve) => setTimeout(resolve, 1))])
+      if (ctx.body === undefined || ctx.body === null) {
+        ctx.status = 503
+        ctx.body = { error: 'timeout' }
+      }
+    })
+    app.use((ctx, next) => {
+      if (!ctx.path.startsWith('/detached')) return next()
+      void next()
+    })
+    app.use(leakguard(createGuard({ redact: {}, responses: { maxBodyBytes: 3 << 20 } })))
+    app.use((ctx) => {
+      if (ctx.path.endsWith('/text')) {
+        ctx.type = 'json'
+        ctx.body = JSON.stringify(rows(40_000))
+      } else ctx.body = rows(ctx.path.endsWith('/over') ? 100_000 : 40_000)
+    })
+    const server = await listen(app.callback())
+    try {
+      for (const path of ['/race', '/race/text', '/detached', '/detached/text']) {
+        const res = await rawRequest(`${server.url}${path}`)
+        expect(res.status, path).toBe(200)
+        const sent = JSON.parse(res.body.toString()) as Array<{ id: number; email: string }>
+        expect(sent, path).toHaveLength(40_000)
+        expect(sent[39_999], path).toEqual({ id: 39_999, email: '[REDACTED:email]' })
+      }
+      // Over maxBodyBytes, found only while writing: the head went out, so the connection is cut.
+      for (const path of ['/race/over', '/detached/over']) {
+        const outcome = await rawRequest(`${server.url}${path}`).then(
+          (res) => res.body.toString(),
+          (error: Error) => error.message,
+        )
+        expect(outcome.includes('@example.com'), path).toBe(false)
+      }
     } finally {
       await server.close()
     }

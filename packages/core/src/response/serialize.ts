@@ -205,11 +205,12 @@ export function serialize(
 
 /**
  * {@link serialize} in steps: each `yield` is a point where the event loop may serve others. The
- * body's longest list of objects (at the root or below up to {@link SPINE_DEPTH} plain members)
- * is written in slices of about `stepChars` characters of output, a `yield` between two, then
- * the rest of the body in one go; a body without such a list, or whose list is written in one
- * slice, does not yield. The text, the counts and the findings are those of {@link serialize};
- * only the order in which findings and dropped paths are reported may differ (the list's first).
+ * body's longest list of objects or object of objects (a map keyed by ids), at the root or below
+ * up to {@link SPINE_DEPTH} plain members, is written in slices of about `stepChars` characters of
+ * output, a `yield` between two, then the rest of the body in one go; a body without one, or
+ * whose one is written in one slice, does not yield. The text, the counts and the findings are
+ * those of {@link serialize}; only the order in which findings and dropped paths are reported may
+ * differ (the slices' first).
  */
 export function* serializeInSteps(
   value: unknown,
@@ -225,22 +226,28 @@ export function* serializeInSteps(
 
 /** Characters of JSON text written per step by {@link serializeInSteps} (1 MiB): a few milliseconds of work. */
 export const STEP_CHARS = 1 << 20
-/** How many object members deep {@link serializeInSteps} looks for a list to write in steps. */
+/** How many object members deep {@link serializeInSteps} looks for a list or map to write in steps. */
 const SPINE_DEPTH = 3
-/** Lists shorter than this are written in one step. */
+/** Lists and maps shorter than this are written in one step. */
 const SPINE_MIN_LENGTH = 64
-/** How many containers {@link serializeInSteps} looks at to find the list. */
+/** How many containers {@link serializeInSteps} looks at to find the list or map. */
 const SPINE_VISITS = 64
 
-/** A list of objects in a body and the plain members that lead to it from the root. */
+/**
+ * A long list of objects in a body, or a long object of objects (a map keyed by ids), and the
+ * plain members that lead to it from the root.
+ */
 interface Spine {
-  /** The objects from the root down to the list's parent, and the member taken in each. */
+  /** The objects from the root down to the container's parent, and the member taken in each. */
   readonly objects: readonly Record<string, unknown>[]
   readonly keys: readonly string[]
   /** Each key's position among its object's members (as the writer numbers them). */
   readonly indices: readonly number[]
+  /** The view's nodes from the root down to the container's. */
   readonly nodes: readonly ProjectionNode[]
-  readonly array: readonly unknown[]
+  readonly container: readonly unknown[] | Record<string, unknown>
+  /** Its elements or members. */
+  readonly size: number
 }
 
 /** Whether `value` is a plain object or array that the writer takes as it is (no `toJSON`). */
@@ -252,10 +259,10 @@ function isPlainContainer(value: unknown): value is object {
 }
 
 /**
- * The longest list of objects reached from the root through members the view keeps and
- * redaction reads as nothing but a way down: no member-name rule on their names, no secret shape
- * in their objects (what the writer would read differently at those levels); `undefined` if none.
- * At most {@link SPINE_VISITS} containers are looked at.
+ * The longest list of objects, or object of objects, reached from the root through members the
+ * view keeps and redaction reads as nothing but a way down: no member-name rule on their names,
+ * no secret shape in their objects (what the writer would read differently at those levels);
+ * `undefined` if none. At most {@link SPINE_VISITS} containers are looked at.
  */
 function findSpine(
   value: unknown,
@@ -268,27 +275,33 @@ function findSpine(
   const keys: string[] = []
   const indices: number[] = []
   const nodes: ProjectionNode[] = [tree]
+  const candidate = (container: readonly unknown[] | Record<string, unknown>, size: number): void => {
+    if (best === undefined || size > best.size)
+      best = {
+        objects: [...objects],
+        keys: [...keys],
+        indices: [...indices],
+        nodes: [...nodes],
+        container,
+        size,
+      }
+  }
   const visit = (current: unknown, level: number): void => {
     if (!isPlainContainer(current) || budget-- <= 0) return
     if (Array.isArray(current)) {
-      if (
-        current.length >= SPINE_MIN_LENGTH &&
-        isPlainContainer(current[0]) &&
-        (best === undefined || current.length > best.array.length)
-      )
-        best = {
-          objects: [...objects],
-          keys: [...keys],
-          indices: [...indices],
-          nodes: [...nodes],
-          array: current,
-        }
+      if (current.length >= SPINE_MIN_LENGTH && isPlainContainer(current[0]))
+        candidate(current, current.length)
       return
     }
-    if (level === SPINE_DEPTH) return
     const record = current as Record<string, unknown>
     const names = Object.keys(record)
     if (hooks !== undefined && secretShapeOf(names) !== null) return
+    // An object of many objects (keyed by ids) is written a slice of its members at a time.
+    if (names.length >= SPINE_MIN_LENGTH && isPlainContainer(record[names[0]!])) {
+      candidate(record, names.length)
+      return
+    }
+    if (level === SPINE_DEPTH) return
     const node = nodes[level]!
     for (let k = 0; k < names.length && budget > 0; k++) {
       const key = names[k]!
@@ -312,6 +325,20 @@ function findSpine(
   }
   visit(value, 0)
   return best
+}
+
+/** The text of a spine's list (`members`: `null`), or of each value of a spine object's members. */
+interface Preset {
+  readonly spine: Spine
+  readonly text: string
+  readonly members: Map<object, PresetMember> | null
+}
+
+/** A spine object's member value written in steps: under which name and view node. */
+interface PresetMember {
+  readonly key: string
+  readonly node: ProjectionNode
+  readonly text: string
 }
 
 /** Elements of an array joined into one flat string at a time (see {@link Writer.array}). */
@@ -346,8 +373,8 @@ class Writer implements PathRef {
    * is redacted as its value; `null` outside one.
    */
   private secret: string | null = null
-  /** A list written already by {@link spineSteps}: its text, taken where it is reached under `parent`. */
-  private preset: { readonly spine: Spine; readonly text: string } | null = null
+  /** What {@link spineSteps} wrote, for {@link run} to take where it reaches it. */
+  private preset: Preset | null = null
 
   constructor(options: ProjectOptions & { readonly hooks?: SerializeHooks | undefined }) {
     this.hooks = options.hooks
@@ -426,12 +453,10 @@ class Writer implements PathRef {
     slot: number,
   ): string {
     const depth = this.depth
-    const preset = this.preset
-    if (preset !== null && src === preset.spine.array && this.standsAt(preset.spine, node)) {
-      // The list {@link spineSteps} wrote, reached where and as it was written (once: the same
-      // array met elsewhere, or through objects changed since, is written anew).
-      this.preset = null
-      return preset.text
+    if (this.preset !== null) {
+      // What {@link spineSteps} wrote, reached where and as it was written.
+      const text = this.presetText(this.preset, src, node)
+      if (text !== undefined) return text
     }
     if (depth + 1 > this.maxDepth) throw depthError(this.containers.slice(0, depth), src)
     this.containers[depth] = src
@@ -540,14 +565,15 @@ class Writer implements PathRef {
   }
 
   /**
-   * The list of `spine` written `stepChars` characters at a time, a `yield` between two slices, with the
-   * writer standing where {@link run} will reach it; {@link run} then writes the rest of the body
-   * and takes this text for the list ({@link container}).
+   * The list or object of `spine` written `stepChars` characters at a time, a `yield` between two
+   * slices, with the writer standing where {@link run} will reach it; {@link run} then writes the
+   * rest of the body and takes these texts ({@link container}): the list's whole, or each member's
+   * value of the object (whose names {@link object} writes, masked and kept unique as always).
    */
   *spineSteps(spine: Spine, stepChars: number): Generator<void, void> {
     const levels = spine.keys.length
-    const src = spine.array
-    // Stand at the list as the writer would: its members' names, their objects, their places.
+    const src = spine.container
+    // Stand at the container as the writer would: its members' names, their objects, their places.
     let place: Place | null = spine.nodes[0]!.keep ? null : this.places
     for (let d = 0; d < levels; d++) {
       this.keyAt[d] = spine.keys[d]!
@@ -559,8 +585,23 @@ class Writer implements PathRef {
     this.depth = levels
     if (levels + 1 > this.maxDepth) throw depthError(this.containers.slice(0, levels), src)
     this.containers[levels] = src
-    this.size++
     this.depth = levels + 1
+    if (Array.isArray(src)) {
+      this.size++
+      yield* this.listSteps(spine, src, node, place, stepChars)
+    } else yield* this.memberSteps(spine, src as Record<string, unknown>, node, place, stepChars)
+    this.depth = 0
+  }
+
+  /** The elements of a spine's list, `stepChars` characters of text at a time. */
+  private *listSteps(
+    spine: Spine,
+    src: readonly unknown[],
+    node: ProjectionNode,
+    place: Place | null,
+    stepChars: number,
+  ): Generator<void, void> {
+    const levels = spine.keys.length
     this.keyAt[levels] = null
     const elementPlace = place === null ? null : place.child(null)
     const hint: (Plan | undefined)[] = [undefined]
@@ -585,8 +626,55 @@ class Writer implements PathRef {
     }
     if (this.size > this.maxBytes) throw sizeError()
     if (pieces.length > 0) chunks.push(pieces.join(','))
-    this.preset = { spine, text: chunks.length === 0 ? '[]' : joinChunks(chunks) }
-    this.depth = 0
+    this.preset = { spine, text: chunks.length === 0 ? '[]' : joinChunks(chunks), members: null }
+  }
+
+  /**
+   * The values of a spine object's members that are objects or arrays, `stepChars` characters of
+   * text at a time. Members the view drops, whose names make their values secret, and values
+   * met twice are left to {@link run}.
+   */
+  private *memberSteps(
+    spine: Spine,
+    src: Record<string, unknown>,
+    node: ProjectionNode,
+    place: Place | null,
+    stepChars: number,
+  ): Generator<void, void> {
+    const levels = spine.keys.length
+    const hooks = this.hooks
+    const names = Object.keys(src)
+    const members = new Map<object, PresetMember>()
+    const hint: (Plan | undefined)[] = [undefined]
+    let stepped = 0
+    for (let k = 0; k < names.length; k++) {
+      const key = names[k]!
+      const value = src[key]
+      if (!isPlainContainer(value) || members.has(value)) continue
+      const child = node.keep
+        ? KEEP
+        : ((node.children !== null ? node.children.get(key) : undefined) ?? node.any)
+      if (child === null || child === undefined) continue
+      if (hooks !== undefined && (hooks.memberFacts(key) & MEMBER_SECRET) !== 0) continue
+      this.keyAt[levels] = key
+      this.indexAt[levels] = k
+      const text = this.container(
+        value,
+        child,
+        child.keep || place === null ? null : place.child(key),
+        hint,
+        0,
+      )
+      this.depth = levels + 1
+      members.set(value, { key, node: child, text })
+      stepped += text.length
+      if (stepped >= stepChars && k + 1 < names.length) {
+        stepped = 0
+        yield
+      }
+    }
+    if (this.size > this.maxBytes) throw sizeError()
+    this.preset = { spine, text: '', members }
   }
 
   /**
@@ -601,6 +689,37 @@ class Writer implements PathRef {
     for (let d = 0; d < levels; d++)
       if (this.containers[d] !== spine.objects[d] || this.keyAt[d] !== spine.keys[d]) return false
     return true
+  }
+
+  /**
+   * The text {@link spineSteps} wrote for `src`, if the writer stands where and as it was written
+   * (see {@link standsAt}); each text is taken once, so the same value met again is written anew.
+   */
+  private presetText(preset: Preset, src: object, node: ProjectionNode): string | undefined {
+    const members = preset.members
+    if (members === null) {
+      if (src !== preset.spine.container || !this.standsAt(preset.spine, node)) return undefined
+      this.preset = null
+      return preset.text
+    }
+    const member = members.get(src)
+    if (member === undefined) return undefined
+    // A member's value, one level below the object: the object, its member, and the path above.
+    const levels = preset.spine.keys.length
+    const depth = this.depth
+    if (
+      depth !== levels + 1 ||
+      member.node !== node ||
+      this.containers[levels] !== preset.spine.container ||
+      this.keyAt[levels] !== member.key
+    )
+      return undefined
+    this.depth = levels
+    const standing = this.standsAt(preset.spine, preset.spine.nodes[levels]!)
+    this.depth = depth
+    if (!standing) return undefined
+    members.delete(src)
+    return member.text
   }
 
   /**
