@@ -41,7 +41,13 @@ import { applyOwnerPath, type OwnerPath } from '../request/owner.js'
 import { type CompiledRouteOptions, mergeRouteOptions, selectView } from '../routes/policy.js'
 import type { RouteEntry } from '../routes/table.js'
 import { createResponseReports } from './report.js'
-import { compiledView, type SerializeResult, serialize, serializeInSteps } from './serialize.js'
+import {
+  compiledView,
+  mayWriteInSteps,
+  type SerializeResult,
+  serialize,
+  serializeInSteps,
+} from './serialize.js'
 
 /** What the response phase reads of a request. */
 export interface ResponseContext extends RequestContext {
@@ -678,6 +684,16 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     }
   }
 
+  /** {@link ResponsePhase.serializeResponse}. */
+  function serializeAtOnce(context: ResponseContext, response: ResponseInput): WrittenDecision {
+    const { status, body } = response
+    try {
+      return written(body, decide(context, status, body, response.routeOptions, true))
+    } catch (thrown) {
+      return writingFailed(context, status, body, thrown)
+    }
+  }
+
   /** What an object body written to JSON text sends: the text, or in report mode the body as it was. */
   function written(body: unknown, result: SerializeResult): WrittenDecision {
     if (mode === 'report') return { blocked: false, payload: JSON.stringify(body) ?? '' }
@@ -729,15 +745,12 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
         return mode === 'report' ? { blocked: false, body } : blocked
       }
     },
-    serializeResponse(context, response) {
-      const { status, body } = response
-      try {
-        return written(body, decide(context, status, body, response.routeOptions, true))
-      } catch (thrown) {
-        return writingFailed(context, status, body, thrown)
-      }
+    serializeResponse: serializeAtOnce,
+    serializeResponseInTurns(context, response) {
+      // Most bodies hold no list or map long enough to slice: they skip the steps' generators.
+      if (!mayWriteInSteps(response.body)) return serializeAtOnce(context, response)
+      return untilItYields(serializedInSteps(context, response))
     },
-    serializeResponseInTurns: (context, response) => untilItYields(serializedInSteps(context, response)),
     filterSerialized: (context, response) =>
       serialized(context, response.status, response.payload, response.routeOptions, response.contentEncoding),
     filterSerializedInTurns(context, response) {

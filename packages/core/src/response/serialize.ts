@@ -224,6 +224,15 @@ export function* serializeInSteps(
   return writer.run(value, view)
 }
 
+/**
+ * Whether {@link serializeInSteps} may find something in `value` to write in slices (a long list
+ * or map near the root): a look at its top levels, for callers that keep the steps' machinery off
+ * the path of bodies that cannot need it.
+ */
+export function mayWriteInSteps(value: unknown): boolean {
+  return findSpine(value, KEEP, undefined) !== undefined
+}
+
 /** Characters of JSON text written per step by {@link serializeInSteps} (1 MiB): a few milliseconds of work. */
 export const STEP_CHARS = 1 << 20
 /** How many object members deep {@link serializeInSteps} looks for a list or map to write in steps. */
