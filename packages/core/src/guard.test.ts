@@ -440,6 +440,58 @@ describe('responses.maxBodyBytes', () => {
     expect(await blockedCodes(events, guard)).toEqual(['ERR_LG_RESPONSE_TOO_LARGE'])
   })
 
+  describe('serializeResponseInTurns', () => {
+    const rows = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        id: i,
+        email: `user${i}@example.com`,
+        note: 'x'.repeat(80),
+      }))
+    const redacted = (events: LeakguardEvent[]) =>
+      events.flatMap((event) => (event.type === 'response.redacted' ? [event.total] : []))
+
+    it('writes a body the application changes between turns as one call writes what it ends up holding', async () => {
+      // A member on the way to the list renamed, a map member replaced: what was written ahead is
+      // not used, and its findings and sizes must not count. Written again, at once.
+      const bodies: [string, () => Record<string, unknown>, (body: Record<string, unknown>) => void][] = [
+        [
+          'list moved under a secret name',
+          () => ({ wrap: { list: rows(20_000) } }),
+          (body) => {
+            body.secrets = body.wrap
+            delete body.wrap
+          },
+        ],
+        [
+          'map member replaced',
+          () => Object.fromEntries(rows(20_000).map((row) => [`u${row.id}`, row])),
+          (body) => {
+            body.u19999 = { id: 'new', email: 'ada@example.com' }
+          },
+        ],
+      ]
+      for (const [name, make, mutate] of bodies) {
+        const events: LeakguardEvent[] = []
+        const guard = createGuard({ audit: { onEvent: (e) => void events.push(e) } })
+        const context = () => guard.startRequest({ method: 'GET', path: '/big', native: {} })
+        const body = make()
+        const later = guard.serializeResponseInTurns(context(), { status: 200, body })
+        expect(later, name).toBeInstanceOf(Promise)
+        mutate(body) // before the next turn
+        const decided = await later
+        await guard.flush()
+        const once = guard.serializeResponse(context(), { status: 200, body })
+        await guard.flush()
+        expect(decided.blocked, name).toBe(false)
+        expect(once.blocked, name).toBe(false)
+        // Booleans, not toBe: a failure would print megabytes.
+        expect(decided.payload === once.payload, name).toBe(true)
+        const [inTurns, atOnce] = redacted(events)
+        expect(inTurns, name).toBe(atOnce)
+      }
+    })
+  })
+
   describe('filterSerializedInTurns', () => {
     const secretList = (count: number) =>
       Array.from({ length: count }, (_, i) => ({

@@ -184,7 +184,10 @@ function usesDefaultSerializer(request: FastifyRequest, reply: FastifyReply): bo
  */
 function holdReplyHead(reply: FastifyReply): () => void {
   const status = reply.statusCode
-  const headers = reply.getHeaders()
+  // Arrays copied: a header's array (Set-Cookie) is the reply's own, which may grow meanwhile.
+  const headers: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(reply.getHeaders()))
+    headers[name] = Array.isArray(value) ? [...value] : value
   return () => {
     if (reply.raw.headersSent) return
     for (const name of Object.keys(reply.getHeaders())) {
@@ -192,7 +195,12 @@ function holdReplyHead(reply: FastifyReply): () => void {
       reply.removeHeader(name)
       reply.raw.removeHeader(name)
     }
-    for (const [name, value] of Object.entries(headers)) if (value !== undefined) reply.header(name, value)
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === undefined) continue
+      // Fastify adds to a Set-Cookie header rather than replacing it: cleared first, set from a copy.
+      reply.removeHeader(name)
+      reply.header(name, Array.isArray(value) ? [...value] : (value as string | number))
+    }
     reply.code(status)
   }
 }

@@ -238,80 +238,94 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // Bypasses of Koa's own response: nothing of ctx.body is sent, the app wrote ctx.res itself.
     if (ctx.respond === false) return unfiltered('respond-false')
     if (ctx.res.writableEnded) return unfiltered('raw')
-    // What Koa (and its router) read the target as, and the method, once downstream is done.
-    // Bodiless and binary responses too: a redirect or a 204 served on another route's decision.
-    const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)
-    if (misrouted !== undefined) return sendBlocked(ctx, misrouted, guard.responseIdHeader)
-    // The status text a handler set (`ctx.message`): Koa also writes it as the body of a response
-    // that has none.
-    const reason = guard.filterStatusMessage(context, {
-      status: ctx.status,
-      message: ctx.res.statusMessage ?? '',
-      routeOptions: routeOptionsOf.get(ctx),
+    await filterBody()
+    // A middleware registered before leakguard may still replace the body after this point (an
+    // envelope, a pretty-printer): what it sends never passed the engine. Compression and
+    // conditional GET, which replace it by a stream or nothing, are expected there.
+    const decided: unknown = ctx.body
+    ctx.res.once('finish', () => {
+      const sent: unknown = ctx.body
+      if (sent === decided || sent === null || sent === undefined || sent instanceof Stream) return
+      guard.unfilteredResponse(context, { status: ctx.res.statusCode, via: 'replaced' })
     })
-    if (reason !== undefined) ctx.message = reason
-    // Headers that carry free text (a redirect's Location, X- headers), as downstream left them.
-    const headers = guard.filterHeaders(context, {
-      status: ctx.status,
-      headers: ctx.response.headers as Record<string, string | number | string[] | undefined>,
-      routeOptions: routeOptionsOf.get(ctx),
-    })
-    if (headers !== undefined) {
-      for (const [name, value] of Object.entries(headers)) {
-        if (value === null) ctx.remove(name)
-        else ctx.set(name, value)
-      }
-    }
 
-    const body: unknown = ctx.body
-    if (body === null || body === undefined) return
-    const routeOptions = routeOptionsOf.get(ctx)
-    // Koa's own order: strings, Buffers and streams go out as they are; other objects as JSON.
-    if (typeof body === 'string' || Buffer.isBuffer(body) || isStreamedBody(body as object)) {
-      const type = ctx.response.get('Content-Type')
-      const serialized = typeof body === 'string' || Buffer.isBuffer(body)
-      // A compression middleware registered inside leakguard already encoded the body.
-      const contentEncoding = ctx.response.get('Content-Encoding')
-      const input = { status: ctx.status, routeOptions, contentEncoding, contentType: type }
-      const kind = serializedBodyKind(type, ctx.status, serialized)
-      if (kind === undefined) {
-        // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
-        const denied = guard.opaqueBody(context, { status: ctx.status, routeOptions })
-        if (denied !== undefined) sendBlocked(ctx, denied, guard.responseIdHeader)
+    /** Filters what downstream left: the route agreement, the head, then the body. */
+    async function filterBody(): Promise<void> {
+      // What Koa (and its router) read the target as, and the method, once downstream is done.
+      // Bodiless and binary responses too: a redirect or a 204 served on another route's decision.
+      const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)
+      if (misrouted !== undefined) return sendBlocked(ctx, misrouted, guard.responseIdHeader)
+      // The status text a handler set (`ctx.message`): Koa also writes it as the body of a response
+      // that has none.
+      const reason = guard.filterStatusMessage(context, {
+        status: ctx.status,
+        message: ctx.res.statusMessage ?? '',
+        routeOptions: routeOptionsOf.get(ctx),
+      })
+      if (reason !== undefined) ctx.message = reason
+      // Headers that carry free text (a redirect's Location, X- headers), as downstream left them.
+      const headers = guard.filterHeaders(context, {
+        status: ctx.status,
+        headers: ctx.response.headers as Record<string, string | number | string[] | undefined>,
+        routeOptions: routeOptionsOf.get(ctx),
+      })
+      if (headers !== undefined) {
+        for (const [name, value] of Object.entries(headers)) {
+          if (value === null) ctx.remove(name)
+          else ctx.set(name, value)
+        }
+      }
+
+      const body: unknown = ctx.body
+      if (body === null || body === undefined) return
+      const routeOptions = routeOptionsOf.get(ctx)
+      // Koa's own order: strings, Buffers and streams go out as they are; other objects as JSON.
+      if (typeof body === 'string' || Buffer.isBuffer(body) || isStreamedBody(body as object)) {
+        const type = ctx.response.get('Content-Type')
+        const serialized = typeof body === 'string' || Buffer.isBuffer(body)
+        // A compression middleware registered inside leakguard already encoded the body.
+        const contentEncoding = ctx.response.get('Content-Encoding')
+        const input = { status: ctx.status, routeOptions, contentEncoding, contentType: type }
+        const kind = serializedBodyKind(type, ctx.status, serialized)
+        if (kind === undefined) {
+          // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
+          const denied = guard.opaqueBody(context, { status: ctx.status, routeOptions })
+          if (denied !== undefined) sendBlocked(ctx, denied, guard.responseIdHeader)
+          return
+        }
+        const text = kind === 'text'
+        const decided = serialized
+          ? text
+            ? guard.filterText(context, { ...input, payload: body })
+            : // A large body is filtered in turns: other requests are served in between.
+              guard.filterSerializedInTurns(context, { ...input, payload: body })
+          : guard.filterStream(context, {
+              ...input,
+              source: body as BodySource,
+              kind: text ? 'text' : 'json',
+            })
+        const decision = decided instanceof Promise ? await decidedLater(ctx, decided) : decided
+        if (decision === undefined) return
+        if (decision.blocked) sendBlocked(ctx, decision, guard.responseIdHeader)
+        else if (decision.payload !== body) {
+          // Validators set for the body before filtering (koa-send's for a file, those Koa copied
+          // from a Response) describe it, not what goes out: the file's ETag gives away its size.
+          for (const name of ['ETag', 'Last-Modified']) ctx.remove(name)
+          ctx.body = decision.payload
+        }
         return
       }
-      const text = kind === 'text'
-      const decided = serialized
-        ? text
-          ? guard.filterText(context, { ...input, payload: body })
-          : // A large body is filtered in turns: other requests are served in between.
-            guard.filterSerializedInTurns(context, { ...input, payload: body })
-        : guard.filterStream(context, {
-            ...input,
-            source: body as BodySource,
-            kind: text ? 'text' : 'json',
-          })
-      const decision = decided instanceof Promise ? await decidedLater(ctx, decided) : decided
+      // Written straight to JSON text through the route's compiled view, before Koa's own
+      // JSON.stringify: ctx.body becomes that text, and the JSON Content-Type Koa set stays. A long
+      // list is written over several event-loop turns.
+      const written = guard.serializeResponseInTurns(context, { status: ctx.status, body, routeOptions })
+      const decision = written instanceof Promise ? await decidedLater(ctx, written) : written
       if (decision === undefined) return
       if (decision.blocked) sendBlocked(ctx, decision, guard.responseIdHeader)
-      else if (decision.payload !== body) {
-        // Validators set for the body before filtering (koa-send's for a file, those Koa copied
-        // from a Response) describe it, not what goes out: the file's ETag gives away its size.
-        for (const name of ['ETag', 'Last-Modified']) ctx.remove(name)
+      else {
+        if (ctx.response.get('Content-Type') === '') ctx.type = 'json'
         ctx.body = decision.payload
       }
-      return
-    }
-    // Written straight to JSON text through the route's compiled view, before Koa's own
-    // JSON.stringify: ctx.body becomes that text, and the JSON Content-Type Koa set stays. A long
-    // list is written over several event-loop turns.
-    const written = guard.serializeResponseInTurns(context, { status: ctx.status, body, routeOptions })
-    const decision = written instanceof Promise ? await decidedLater(ctx, written) : written
-    if (decision === undefined) return
-    if (decision.blocked) sendBlocked(ctx, decision, guard.responseIdHeader)
-    else {
-      if (ctx.response.get('Content-Type') === '') ctx.type = 'json'
-      ctx.body = decision.payload
     }
   }
   return middleware
@@ -335,17 +349,19 @@ async function decidedLater<D extends SerializedDecision | WrittenDecision>(
   const placeholder = new PassThrough()
   ctx.body = placeholder
   const decided = await decision
-  if (ctx.body !== placeholder) return undefined
-  // Koa reads a stream body from the moment it answers (the head goes with the first bytes).
-  if (placeholder.readableFlowing === null && !ctx.headerSent) {
-    ctx.body = original
-    return decided
+  // Koa reads a stream body from the moment it answers (the head goes with the first bytes), and
+  // so does a middleware above that wrapped it meanwhile (compression piping it into gzip).
+  if (placeholder.readableFlowing !== null) {
+    if (decided.blocked || ctx.status !== status) {
+      placeholder.destroy()
+      ctx.res.destroy()
+    } else placeholder.end(decided.payload)
+    return undefined
   }
-  if (decided.blocked || ctx.status !== status) {
-    placeholder.destroy()
-    ctx.res.destroy()
-  } else placeholder.end(decided.payload)
-  return undefined
+  placeholder.destroy()
+  if (ctx.body !== placeholder) return undefined
+  ctx.body = original
+  return decided
 }
 
 /** What `onError` learns about an error that `leakguard.errorHandler()` renders. */

@@ -39,6 +39,8 @@ export type UnfilteredVia =
   | 'respond-false'
   /** An error thrown inside leakguard was rendered outside it (Koa's `ctx.onerror`, or an error middleware registered before leakguard). */
   | 'error'
+  /** Koa: a middleware registered before leakguard replaced the body after leakguard decided on it. */
+  | 'replaced'
 
 /** Which allowlist a response was projected through. */
 export type ViewKind = 'allow' | 'roles' | 'problem' | 'deny' | 'pass'

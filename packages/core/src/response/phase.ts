@@ -45,6 +45,7 @@ import {
   compiledView,
   mayWriteInSteps,
   type SerializeResult,
+  STALE,
   serialize,
   serializeInSteps,
 } from './serialize.js'
@@ -354,10 +355,12 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     let result: SerializeResult
     try {
       const view = compiledView(start.view.tree)
-      result =
+      const stepped =
         ownBody || start.policy?.ownerPath === undefined
           ? yield* serializeInSteps(start.body, view, start.options)
           : serialize(start.body, view, start.options)
+      // Changed between steps (the application's object): written again, at once, in a new session.
+      result = stepped === STALE ? serialize(start.body, view, restart(context, status, start)) : stepped
     } catch (error) {
       if (!isStackOverflow(error)) throw error
       result = projectDeep(context, status, start)
@@ -396,13 +399,14 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
    * through the iterative projection and JSON.stringify, as it always did, in a new session.
    */
   function projectDeep(context: ResponseContext, status: number, start: Decision): SerializeResult {
-    start.session = startRedaction(context, status, start.policy)
-    const projected = project(
-      start.body,
-      start.view.tree,
-      start.session === undefined ? limits : { ...limits, hooks: start.session },
-    )
+    const projected = project(start.body, start.view.tree, restart(context, status, start))
     return { ...projected, text: JSON.stringify(projected.value) }
+  }
+
+  /** A new redaction session for a decision written again: the options to write it with. */
+  function restart(context: ResponseContext, status: number, start: Decision) {
+    start.session = startRedaction(context, status, start.policy)
+    return start.session === undefined ? limits : { ...limits, hooks: start.session }
   }
 
   /** Reports what a decision found and dropped; returns its result. */

@@ -4,7 +4,7 @@ import { compileAllowlist, KEEP, type ProjectionNode } from '../allowlist/compil
 import { project } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
 import { compileRedactor, RedactionSession, type RedactOptions } from '../redact/engine.js'
-import { CompiledView, STEP_CHARS, serialize, serializeInSteps } from './serialize.js'
+import { CompiledView, STALE, STEP_CHARS, serialize, serializeInSteps } from './serialize.js'
 
 const limits = { maxDepth: 128, maxPaths: 32 }
 
@@ -492,7 +492,14 @@ function expectSameInSteps(value: unknown, tree: ProjectionNode, redact?: Redact
   const a = redactor === undefined ? undefined : session({}, redactor)
   const b = redactor === undefined ? undefined : session({}, redactor)
   const once = serialize(value, new CompiledView(tree), { ...limits, hooks: a })
-  const { result, yields } = inSteps(value, new CompiledView(tree), { ...limits, hooks: b }, stepChars)
+  const { result: stepped, yields } = inSteps(
+    value,
+    new CompiledView(tree),
+    { ...limits, hooks: b },
+    stepChars,
+  )
+  if (typeof stepped === 'symbol') throw new Error('a body nothing changed came back STALE')
+  const result = stepped
   expect(result.text).toBe(once.text)
   expect(result.dropped).toBe(once.dropped)
   expect([...result.droppedPaths].sort()).toEqual([...once.droppedPaths].sort())
@@ -649,7 +656,7 @@ describe('serializeInSteps (large bodies in event-loop turns)', () => {
     }
   })
 
-  it('writes what the body holds at the end when the objects on the way to the list change between steps', () => {
+  it('says STALE, or writes the same as one call, when the objects on the way to the list change between steps', () => {
     const redactor = compileRedactor({}, 'redact')
     const mutations: [string, () => Record<string, unknown>, (body: Record<string, unknown>) => void][] = [
       [
@@ -697,7 +704,13 @@ describe('serializeInSteps (large bodies in event-loop turns)', () => {
       mutate(body)
       while (step.done !== true) step = steps.next()
       const once = serialize(body, new CompiledView(KEEP), { ...limits, hooks: session({}, redactor) })
-      expect(step.value.text === once.text, name).toBe(true)
+      // Either what was written ahead was all used where it belongs (the same text as one call of
+      // the body as it ended up), or it was not, and the caller must write the body again: its
+      // findings and sizes would count twice (guard.test.ts checks what goes out then).
+      // (The map's renamed member had not been written ahead yet: nothing went unused there.)
+      const stale = step.value === STALE
+      expect(stale, name).toBe(name !== 'map member renamed to a secret name')
+      if (!stale) expect((step.value as { text: string }).text === once.text, name).toBe(true)
     }
   })
 

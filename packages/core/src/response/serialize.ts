@@ -210,19 +210,37 @@ export function serialize(
  * output, a `yield` between two, then the rest of the body in one go; a body without one, or
  * whose one is written in one slice, does not yield. The text, the counts and the findings are
  * those of {@link serialize}; only the order in which findings and dropped paths are reported may
- * differ (the slices' first).
+ * differ (the slices' first). {@link STALE} if the body changed between steps so that some of what
+ * was written ahead went unused.
  */
 export function* serializeInSteps(
   value: unknown,
   view: CompiledView,
   options: ProjectOptions & { readonly hooks?: SerializeHooks | undefined },
   stepChars = STEP_CHARS,
-): Generator<void, SerializeResult> {
+): Generator<void, SerializeResult | typeof STALE> {
   const writer = new Writer(options)
   const spine = findSpine(value, view.tree, options.hooks)
-  if (spine !== undefined) yield* writer.spineSteps(spine, stepChars)
-  return writer.run(value, view)
+  if (spine === undefined) return writer.run(value, view)
+  yield* writer.spineSteps(spine, stepChars)
+  let result: SerializeResult
+  try {
+    result = writer.run(value, view)
+  } catch (error) {
+    // Counted against maxBytes with slices it did not use: not a verdict on this body.
+    if (writer.slicesLeft()) return STALE
+    throw error
+  }
+  return writer.slicesLeft() ? STALE : result
 }
+
+/**
+ * What {@link serializeInSteps} returns when the body changed between its steps so that some of
+ * what it wrote ahead was not used (a member on the way renamed, a value replaced): its findings
+ * and counts then hold work for text that never went out. The caller writes the body again, at
+ * once, with a new session.
+ */
+export const STALE: unique symbol = Symbol('leakguard.stale')
 
 /**
  * Whether {@link serializeInSteps} may find something in `value` to write in slices (a long list
@@ -684,6 +702,12 @@ class Writer implements PathRef {
     }
     if (this.size > this.maxBytes) throw sizeError()
     this.preset = { spine, text: '', members }
+  }
+
+  /** Whether some of what {@link spineSteps} wrote was not taken by {@link run}. */
+  slicesLeft(): boolean {
+    const preset = this.preset
+    return preset !== null && (preset.members === null || preset.members.size > 0)
   }
 
   /**
