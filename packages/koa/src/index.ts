@@ -241,11 +241,13 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     await filterBody()
     // A middleware registered before leakguard may still replace the body after this point (an
     // envelope, a pretty-printer): what it sends never passed the engine. Compression and
-    // conditional GET, which replace it by a stream or nothing, are expected there.
+    // conditional GET, which replace it by a stream or nothing, are expected there, and so is an
+    // empty body (router.allowedMethods() answering OPTIONS).
     const decided: unknown = ctx.body
     ctx.res.once('finish', () => {
       const sent: unknown = ctx.body
-      if (sent === decided || sent === null || sent === undefined || sent instanceof Stream) return
+      if (sent === decided || sent === null || sent === undefined || sent === '') return
+      if (sent instanceof Stream || (Buffer.isBuffer(sent) && sent.length === 0)) return
       guard.unfilteredResponse(context, { status: ctx.res.statusCode, via: 'replaced' })
     })
 

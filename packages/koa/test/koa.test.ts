@@ -104,6 +104,7 @@ describe('koa specifics', () => {
     app.use(async (ctx, next) => {
       await next()
       if (ctx.path === '/wrapped') ctx.body = { data: ctx.body, note: 'ada@example.com' }
+      if (ctx.path === '/emptied') ctx.body = '' // nothing to send: not reported
     })
     app.use(leakguard(createGuard({ audit: { onEvent: (event) => void events.push(event) } })))
     app.use((ctx) => {
@@ -117,6 +118,7 @@ describe('koa specifics', () => {
       expect(await plain.text()).toBe('{"id":1,"email":"[REDACTED:email]"}')
       const fresh = await fetch(`${server.url}/plain`, { headers: { 'if-none-match': '"v1"' } })
       expect(fresh.status).toBe(304)
+      expect(await (await fetch(`${server.url}/emptied`)).text()).toBe('')
       await new Promise((resolve) => setTimeout(resolve, 20))
       const unfiltered = events.filter((event) => event.type === 'response.unfiltered')
       expect(unfiltered.map((event) => [event.request?.path, (event as { via?: string }).via])).toEqual([
