@@ -154,24 +154,35 @@ export function runAvailabilityAttacks(harness: AdapterHarness): void {
       },
     )
 
-    it.each(SENT_AS)(
-      'writes a %s list of several MiB in event-loop turns, exactly as at once, while serving others',
-      async (send, type) => {
-        // No allowlist, the default detectors: the most work per element. The list is written
-        // about 1 MiB of output per turn (object bodies on every adapter, JSON text and bytes as
-        // well; streams are read whole first).
+    // A list of objects, and an object of objects keyed by ids: both are written in slices.
+    const LARGE_SHAPES = {
+      list: () => Array.from({ length: 12_000 }, (_, i) => user(i)),
+      'map keyed by id': () =>
+        Object.fromEntries(Array.from({ length: 12_000 }, (_, i) => [`user-${i}`, user(i)])),
+    }
+    it.each(
+      SENT_AS.flatMap(([send, type]) =>
+        Object.keys(LARGE_SHAPES).map((shape) => [send, type, shape] as const),
+      ),
+    )(
+      'writes a %s body of several MiB (%s, %s) in event-loop turns, exactly as at once, while serving others',
+      async (send, type, shape) => {
+        // No allowlist, the default detectors: the most work per element. The list or map is
+        // written about 1 MiB of output per turn (object bodies on every adapter, JSON text and
+        // bytes as well; streams are read whole first).
         const options = { redact: {} }
         const { guard, events } = recordingGuard(options)
         const promised = recordTurns(guard)
-        const list = Array.from({ length: 12_000 }, (_, i) => user(i))
-        const expected = createGuard(options).serializeResponse(
-          createGuard(options).startRequest({ method: 'GET', path: '/big', native: {} }),
-          { status: 200, body: list },
+        const body = LARGE_SHAPES[shape as keyof typeof LARGE_SHAPES]()
+        const reference = createGuard(options)
+        const expected = reference.serializeResponse(
+          reference.startRequest({ method: 'GET', path: '/big', native: {} }),
+          { status: 200, body },
         )
-        if (expected.blocked) throw new Error('the list was blocked at once')
+        if (expected.blocked) throw new Error('the body was blocked at once')
         expect(expected.payload.length).toBeGreaterThan(2 << 20)
         const big = await bigBesideSmall(guard, send, type, () =>
-          send === 'object' ? list : JSON.stringify(list),
+          send === 'object' ? body : JSON.stringify(body),
         )
         // Booleans, not toBe: a failure would print megabytes.
         expect(big.text === expected.payload).toBe(true)
