@@ -9,6 +9,8 @@ describe('decodedView', () => {
     expect(decodedView('a&#64;b&#x40;c&amp;d')?.text).toBe('a@b@c&d')
     expect(decodedView('a\\u0040b\\\\u0040c\\nd')?.text).toBe('a@b@c\nd')
     expect(decodedView('%B4111^')?.text).toBe(' 4111^')
+    expect(decodedView('a&commat;b&plus;1 a&#64b')?.text).toBe('a@b+1 a@b')
+    expect(decodedView('redis:\\/\\/u:p@h')?.text).toBe('redis://u:p@h')
     expect(decodedView('4111+1111 x+1')?.text).toBe('4111 1111 x+1')
   })
 
@@ -45,6 +47,13 @@ describe('values with an escape inside them', () => {
     // Escaped spaces that do not break, between the groups of a number.
     ['4111&#160;1111&#160;1111&#160;1111', '1111&#160;1111&#160;1111'],
     ['?c=4111%C2%A01111%C2%A01111%C2%A01111', '1111%C2%A01111'],
+    // A red-team pass: HTML5's named `@` and `+`, a numeric reference without its `;` (browsers
+    // decode it), and a URL with JSON's escaped slashes.
+    ['ada.lovelace&commat;example.com', 'lovelace'],
+    ['<b>grace.hopper&commat;example.org</b>', 'hopper'],
+    ['&plus;14155552671', '4155552'],
+    ['alan.turing&#64example.com', 'turing'],
+    ['log: url=redis:\\/\\/default:Sup3rS3cretPw@cache:6379', 'Sup3rS3cretPw'],
   ])('masks %j', (text, secret) => {
     expect(redact(text)).not.toContain(secret)
   })

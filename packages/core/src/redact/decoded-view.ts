@@ -19,6 +19,14 @@ const NAMED: ReadonlyArray<readonly [string, string]> = [
   ['&quot;', '"'],
   ['&apos;', "'"],
   ['&nbsp;', ' '],
+  // HTML5 names for what hides a value's insides: an email's `@`, a phone's `+`, separators.
+  ['&commat;', '@'],
+  ['&plus;', '+'],
+  ['&period;', '.'],
+  ['&lpar;', '('],
+  ['&rpar;', ')'],
+  ['&sol;', '/'],
+  ['&colon;', ':'],
 ]
 
 const BACKSLASHED: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: ' ', f: ' ' }
@@ -67,13 +75,19 @@ function escapeAt(text: string, at: number): number {
     if (text.charCodeAt(at + 1) === 35) {
       const hex = text.charCodeAt(at + 2) === 120 || text.charCodeAt(at + 2) === 88
       // At most seven digits and the `;`: never a search through the rest of the text.
-      let end = at + 3
-      while (end < text.length && end - at <= 10 && text.charCodeAt(end) !== 59) end++
-      if (text.charCodeAt(end) !== 59 || end - at > 10) return 0
-      const digits = text.slice(at + (hex ? 3 : 2), end)
-      if (!(hex ? /^[0-9A-Fa-f]{1,6}$/ : /^\d{1,7}$/).test(digits)) return 0
-      const code = Number.parseInt(digits, hex ? 16 : 10)
-      return code > 0 && code < 0xd800 ? found(end + 1 - at, readAs(code)) : 0
+      // Browsers decode a numeric reference without its `;` too (`ada&#64example.com`): the
+      // digits end it, as many as a browser reads (at most seven, or six hex digits).
+      const start = at + (hex ? 3 : 2)
+      let end = start
+      while (
+        end - start < (hex ? 6 : 7) &&
+        (hex ? isHex(text.charCodeAt(end)) : isDigit(text.charCodeAt(end)))
+      )
+        end++
+      if (end === start) return 0
+      const code = Number.parseInt(text.slice(start, end), hex ? 16 : 10)
+      const width = end - at + (text.charCodeAt(end) === 59 ? 1 : 0)
+      return code > 0 && code < 0xd800 ? found(width, readAs(code)) : 0
     }
     for (const [name, char] of NAMED) if (text.startsWith(name, at)) return found(name.length, char)
     return 0
@@ -97,11 +111,13 @@ function escapeAt(text: string, at: number): number {
 /**
  * Whether an escape standing for `char`, between the characters `before` and `after`, can hide a
  * value's insides from the detectors: an email's `@`, a phone's `+`, or a separator inside a
- * number (`4111%201111`, `123%2D45`). Other escapes (quotes, line ends, `/` and `:` of encoded
- * URLs) change nothing the blanked view does not already read.
+ * number (`4111%201111`, `123%2D45`), or the slashes of a URL's `://`. Other escapes (quotes, line
+ * ends, the rest of an encoded URL) change nothing the blanked view does not already read.
  */
 function hides(char: string, before: number, after: number): boolean {
   if (char === '@' || char === '+') return true
+  // The slashes of a URL's `://` (`redis:\/\/user:password@host`, JSON's escaped slashes).
+  if (char === '/' && before === 58) return true
   return (
     (char === ' ' || char === '-' || char === '.' || char === '(' || char === ')') &&
     (isDigit(before) || isDigit(after))
@@ -127,10 +143,12 @@ export function decodedView(text: string): DecodedView | undefined {
     const c = text.charCodeAt(i)
     if (c !== 37 && c !== 38 && c !== 92 && c !== 43) continue
     if (c === 92) {
-      // Only `\u0040`-style escapes can stand for what hides a value (`\n`, `\"` do not).
+      // Only `\u0040`-style escapes can stand for what hides a value (`\n`, `\"` do not), and
+      // the slashes of a URL's `:\/\/`.
       let run = i + 1
       while (text.charCodeAt(run) === 92) run++
-      if (text.charCodeAt(run) !== 117) {
+      const next = text.charCodeAt(run)
+      if (next !== 117 && !(next === 47 && text.charCodeAt(i - 1) === 58)) {
         i = run - 1
         continue
       }

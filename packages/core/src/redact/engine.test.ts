@@ -146,20 +146,20 @@ describe('custom rules', () => {
   )
 
   it('matches member-name globs at any depth, arrays transparent', () => {
-    const options = { rules: [{ id: 'secrets', keys: ['**.internal*', 'user.dob'] }] }
+    const options = { rules: [{ id: 'secrets', keys: ['**.internal*', 'user.nickname'] }] }
     expect(
       redact(
         {
           a: { b: [{ internalNote: 'x', other: 'y' }] },
-          user: { dob: '1990-01-01', name: 'n' },
-          dob: 'kept',
+          user: { nickname: 'ada99', name: 'n' },
+          nickname: 'kept',
         },
         options,
       ),
     ).toEqual({
       a: { b: [{ internalNote: '[REDACTED:secrets]', other: 'y' }] },
-      user: { dob: '[REDACTED:secrets]', name: 'n' },
-      dob: 'kept',
+      user: { nickname: '[REDACTED:secrets]', name: 'n' },
+      nickname: 'kept',
     })
   })
 

@@ -48,7 +48,7 @@ function expected(text: string) {
     plus: text.includes('+'),
     assign: /[=>]/.test(text),
     fullwidth: /[\uff01-\uff5e]/.test(text),
-    ibanShape: /[A-Z]{2}\d{2}/.test(text),
+    ibanShape: /[A-Za-z]{2}\d{2}/.test(text),
     quotes: count(/"/g),
     escapes: count(/[%\\&]/g),
     // biome-ignore lint/suspicious/noControlCharactersInRegex: what JSON.stringify escapes

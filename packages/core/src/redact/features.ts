@@ -58,12 +58,15 @@ export function digitGroups(...lengths: number[]): number {
   return lengths.reduce((bits, length) => bits | (1 << Math.min(length, 30)), 0)
 }
 
-/** Whether the digit at `at`, after a digit, ends two capitals and two digits (`GB29`). */
+/** Whether the digit at `at`, after a digit, ends two letters and two digits (`GB29`, `gb29`). */
 function ibanStart(text: string, at: number): boolean {
   const c1 = text.charCodeAt(at - 1)
   const c2 = text.charCodeAt(at - 2)
   const c3 = text.charCodeAt(at - 3)
-  return c1 >= 48 && c1 <= 57 && c2 >= 65 && c2 <= 90 && c3 >= 65 && c3 <= 90
+  // Letters of either case: an IBAN typed into a form is often in lower case.
+  const l2 = c2 | 32
+  const l3 = c3 | 32
+  return c1 >= 48 && c1 <= 57 && l2 >= 97 && l2 <= 122 && l3 >= 97 && l3 <= 122
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }

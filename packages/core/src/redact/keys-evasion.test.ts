@@ -179,6 +179,21 @@ const EVASIONS = {
     'apiKeyValue',
     'private_key_pem',
   ],
+  // A red-team pass: data source names carry credentials; birth dates and national ids identify.
+  'data source names and identifying personal data': [
+    'dsn',
+    'sentryDsn',
+    'DATABASE_DSN',
+    'dob',
+    'userDob',
+    'dateOfBirth',
+    'date_of_birth',
+    'birthDate',
+    'birthdate',
+    'nationalId',
+    'national_id',
+    'nationalIdNumber',
+  ],
 } as const
 
 /** Member names in the built-in languages, with the spelling variants identifiers use. */
@@ -493,6 +508,13 @@ const BENIGN = {
     'url',
     'status',
     'discount',
+    // Words that hold `dsn` or `dob` letters, or a birth date's words, without naming one.
+    'dsnEnabled',
+    'adobe',
+    'doberman',
+    'birthPlace',
+    'nationality',
+    'nationalHoliday',
   ],
   'words of other languages that contain a secret word': [
     'geheimnisvoll',

@@ -124,10 +124,17 @@ const ENGLISH: WordList = {
     'seedphrase',
     'recoveryphrase',
     'connectionstring',
+    // Personal data that identifies or verifies a person: a birth date, a national id.
+    'dateofbirth',
+    'birthdate',
+    'nationalid',
+    'nationalidnumber',
   ],
   // `taxid` would end `syntaxId`, `passhash` would end `bypassHash`; `cred` starts WebAuthn's
   // `pubKeyCredParams` and `credProps`.
-  lastWords: ['bearer', 'auth', 'pass', 'pat', 'sid', 'cred', 'taxid', 'passhash'],
+  // `dsn` names a data source name with its credentials (Sentry's key, a database's password),
+  // `dob` a birth date.
+  lastWords: ['bearer', 'auth', 'pass', 'pat', 'sid', 'cred', 'taxid', 'passhash', 'dsn', 'dob'],
 }
 
 /**

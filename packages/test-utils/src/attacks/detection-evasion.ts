@@ -23,6 +23,11 @@ const EVASIVE_NAMES = [
   'senha',
   'wachtwoord',
   'ＰＡＳＳＷＯＲＤ',
+  // Data source names carry credentials; birth dates and national ids identify a person.
+  'dsn',
+  'dob',
+  'dateOfBirth',
+  'national_id',
 ]
 
 const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -83,6 +88,15 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       entityEmail: '<span>alan.turing&#64;example.com</span>',
       formCard: 'c=3782+822463+10005',
       trackData: '%B6011000990139424^DOE/JOHN^2912101000000000000000?',
+      // HTML5's named `@` and `+`, a numeric reference without its `;`, JSON's escaped slashes,
+      // a password with raw `/?#`, an IBAN in lower case, a card glued to letters.
+      namedEntityEmail: '<b>edsger.dijkstra&commat;example.com</b>',
+      namedEntityPhone: 'tel: &plus;14155552671',
+      bareReferenceEmail: 'barbara.liskov&#64example.com',
+      escapedSlashes: `log: url=redis:\\/\\/default:${next()}@cache:6379`,
+      rawSlashPassword: `postgres://app:${next()}/x#y?z@db.internal:5432/app`,
+      lowerIban: 'refund to gb82 west 1234 5698 7654 32',
+      gluedCard: 'PAN5105105105105100exp1229',
     },
     numbers: { pan: 4242424242424242, amounts: [7, 5500005555555559] },
     // Secrets by the shape of their object: a name/value pair, a JWK's private member.
@@ -114,6 +128,11 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       'alan.turing',
       '822463',
       '6011000990139424',
+      'dijkstra',
+      '4155552671',
+      'liskov',
+      '5698 7654',
+      '510510510510',
     ],
   }
 }

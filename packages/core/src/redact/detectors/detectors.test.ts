@@ -73,9 +73,16 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'FR1420041010050500013M02606',
       'NL91ABNA0417164300',
       'NO9386011117947',
+      // Typed into a form in lower case (a red-team pass).
+      'gb82west12345698765432',
+      'gb82 west 1234 5698 7654 32',
+      'fr1420041010050500013m02606',
     ],
     negatives: [
       'DE89 3704 0044 0532 0130 01',
+      // Letters of both cases are a token's, not an IBAN anyone wrote.
+      'Gb82West12345698765432',
+      'gb82west12345698765433',
       'XX89370400440532013000',
       'GB82WEST1234569876543',
       'AB12',
@@ -350,7 +357,15 @@ describe('numbers as they are written (a red-team pass)', () => {
     })
   })
 
-  it('leaves digits glued to letters alone (an id, an IBAN fragment)', () => {
-    expect(redact('AB4111111111111111')).toBe('AB4111111111111111')
+  it('reads a card glued to letters as one run, and leaves grouped or invalid runs glued to letters', () => {
+    // A red-team pass: `PAN4111...`, `card4111...exp1225` passed. One run of 13 to 19 digits after
+    // a letter is read; the issuer, length and Luhn checks decide as everywhere.
+    expect(redact('AB4111111111111111')).toBe('AB411111******1111')
+    expect(redact('card4111111111111111exp1225')).toBe('card411111******1111exp1225')
+    expect(redact('PAN5500005555555559')).toBe('PAN550000******5559')
+    // Not a card: the Luhn check fails, no issuer starts with 1, an IBAN's grouped digits.
+    expect(redact('AB4111111111111112')).toBe('AB4111111111111112')
+    expect(redact('order1234567890123456')).toBe('order1234567890123456')
+    expect(redact('ref TL38 0080 0123 4567 8910 157')).toBe('ref TL38 **** **** **** ***0 157')
   })
 })

@@ -94,18 +94,25 @@ const LENGTHS: Readonly<Record<string, number>> = {
   YE: 30,
 }
 
+/**
+ * A valid IBAN, written in capitals (as printed) or in lower case (as typed into a form): letters
+ * of both cases are a token's, not an IBAN someone wrote.
+ */
 function valid(match: string): boolean {
   const compact = match.replace(/ /g, '')
-  return LENGTHS[compact.slice(0, 2)] === compact.length && ibanValid(compact)
+  const upper = compact.toUpperCase()
+  if (upper !== compact && compact.toLowerCase() !== compact) return false
+  return LENGTHS[upper.slice(0, 2)] === upper.length && ibanValid(upper)
 }
 
 export const iban: Detector = {
   id: 'iban',
-  description: 'IBANs: a country code, that country’s length, and a valid ISO 13616 mod-97 check.',
+  description:
+    'IBANs, in capitals or in lower case: a country code, that country’s length, and a valid ISO 13616 mod-97 check.',
   set: 'default',
   requires: GATE.DIGITS8,
   prefilter: (_text, f) => f.ibanShape && f.digits >= 8 && f.length >= 15,
-  pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g,
+  pattern: /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b/g,
   validate: (match) => valid(match),
   // A word after a grouped IBAN (`... 0130 00 BIC`, `... 8901 X in a sentence`) reads as one more
   // group: the IBAN is the longest run of its groups that is valid.

@@ -68,11 +68,17 @@ const CASES: ReadonlyArray<{ detector: Detector; positives: Case[]; negatives: C
       { text: 'ldap://cn=admin:Zq9x7Kp2@ldap:389', match: 'Zq9x7Kp2' },
       { text: 'ftp://u:p@ss%40word@files.internal/', match: 'p@ss%40word' },
       { text: '"url":"https://bot:tok3n@[::1]:8443/hook"', match: 'tok3n' },
+      // A red-team pass: a password holding a raw `/`, `?` or `#` (no `:`), up to the first `@`.
+      { text: 'postgres://app:pa/ss#w?rd@db.internal:5432/app', match: 'pa/ss#w?rd' },
+      { text: 'mongodb://admin:p#ssw0rd123@mongo:27017', match: 'p#ssw0rd123' },
     ],
     negatives: [
       'https://user@example.com/path',
       'ssh://git@github.com:22/org/repo.git',
       'http://localhost:8080/a@b',
+      // A port, then a path or query holding an `@`: not a password.
+      'http://api.internal:8080/cb?to=ada@example.com',
+      'https://host:443#frag@x.example',
       'https://example.com/login?next=a:b@c',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, written as in a config file
       'postgres://app:${DB_PASSWORD}@db/app',

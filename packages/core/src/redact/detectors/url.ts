@@ -20,9 +20,12 @@ export const urlPassword: Detector = {
   set: 'default',
   requires: GATE.AT,
   prefilter: (text, f) => f.at && f.colons >= 2 && text.includes('://'),
-  // After `scheme://user:`, up to the last `@` before the host (a password may hold a raw `@`).
+  // After `scheme://user:`, up to the last `@` before the host (a password may hold a raw `@`);
+  // or, when no password free of `/`, `?` and `#` reaches a host, up to the first `@`: a password
+  // written with those raw (`app:pa/ss#w?rd@db`), but no `:` and not where a port and path stand
+  // (`host:8080/cb?to=a@b.example`); without `:`, every start is read in linear time.
   pattern:
-    /(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s/?#@:]{0,128}:)[^\s/?#]{1,256}(?=@[A-Za-z0-9[_.-])/g,
+    /(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s/?#@:]{0,128}:)(?:[^\s/?#]{1,256}(?=@[A-Za-z0-9[_.-])|(?!\d{1,5}(?:[/?#]|$))[^\s@:]{1,256}(?=@[A-Za-z0-9[_.-]))/g,
   validate: (match) => !NOT_A_PASSWORD.test(match) && !(match.length >= 10 && isPlaceholder(match)),
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
   confidence: 'high',
