@@ -1305,13 +1305,13 @@ function isTimestamp(text: string, length: number): boolean {
 }
 
 /** `2024-01-31T12:34:56.789Z`, character by character: `D` a digit, anything else itself. */
-const TO_JSON_TIME = 'DDDD-DD-DDTDD:DD:DD.DDDZ'
+const TO_JSON_TIME = Uint8Array.from('DDDD-DD-DDTDD:DD:DD.DDDZ', (c) => c.charCodeAt(0))
 
 function isToJsonTime(text: string): boolean {
   for (let i = 0; i < 24; i++) {
     const c = text.charCodeAt(i)
-    const want = TO_JSON_TIME.charCodeAt(i)
-    if (want === 68 ? c < 48 || c > 57 : c !== want) return false
+    const want = TO_JSON_TIME[i]!
+    if (want === 68 ? (c - 48) >>> 0 > 9 : c !== want) return false
   }
   return true
 }

@@ -430,6 +430,13 @@ class Writer implements PathRef {
   private readonly templates: string[] = ['$']
   private readonly templateKeys: (string | null)[] = []
   private templateDepth = 0
+  /**
+   * Per level, the paths of the members below one parent path, made once: findings alternate
+   * between sibling members row after row (`email`, `phone`, `card.number`), and the same path
+   * string each time is one comparison by reference where the session looks its summary up.
+   */
+  private readonly childTemplates: (Map<string | null, string> | undefined)[] = []
+  private readonly childTemplatesOf: (string | undefined)[] = []
 
   /** Templated JSONPath of the member being written. */
   template(): string {
@@ -440,10 +447,27 @@ class Writer implements PathRef {
     for (; d < depth; d++) {
       const key = this.keyAt[d]!
       this.templateKeys[d] = key
-      this.templates[d + 1] = childPath(this.templates[d]!, key)
+      this.templates[d + 1] = this.childTemplate(d, key)
     }
     this.templateDepth = depth
     return this.templates[depth]!
+  }
+
+  private childTemplate(d: number, key: string | null): string {
+    const parent = this.templates[d]!
+    let known = this.childTemplates[d]
+    if (known === undefined || this.childTemplatesOf[d] !== parent) {
+      known = new Map()
+      this.childTemplates[d] = known
+      this.childTemplatesOf[d] = parent
+    }
+    let path = known.get(key)
+    if (path === undefined) {
+      path = childPath(parent, key)
+      // A map keyed by ids has a member per id: only the first few siblings are remembered.
+      if (known.size < 64) known.set(key, path)
+    }
+    return path
   }
 
   run(value: unknown, view: CompiledView): SerializeResult {
