@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { LeakguardConfigError } from '../errors.js'
 import { createGuard } from '../guard.js'
+import { EXAMPLES as EXAMPLES_A } from './catalogue/examples/providers-a.js'
+import { EXAMPLES as EXAMPLES_B } from './catalogue/examples/providers-b.js'
+import { EXAMPLES as EXAMPLES_C } from './catalogue/examples/providers-c.js'
+import { EXAMPLES as EXAMPLES_D } from './catalogue/examples/providers-d.js'
 import { createRedactor, redact, scan } from './index.js'
 import { isSensitiveKey } from './keys.js'
 
@@ -389,5 +393,47 @@ describe('bad input', () => {
     })
     expect(decision.blocked).toBe(false)
     expect(String((decision as { payload: string }).payload)).toContain('[REDACTED:email]')
+  })
+})
+
+describe('a value that is one finding whole', () => {
+  // The scan stops at the first detector whose span covers the whole string: nothing after it can
+  // win the overlap. The same value after a space is read to the end: both must mask alike.
+  const samples = [
+    ...Object.values({ ...EXAMPLES_A, ...EXAMPLES_B, ...EXAMPLES_C, ...EXAMPLES_D }).flatMap((e) => [
+      ...e.positives,
+      ...(e.lookalikes ?? []),
+    ]),
+    'ada.lovelace@example.com',
+    '+44 7700 900123',
+    '4111111111111111',
+    '4111 1111 1111 1111',
+    'PAN4111111111111111',
+    'GB82WEST12345698765432',
+    'gb82 west 1234 5698 7654 32',
+    `$2b$12$${'a'.repeat(53)}`,
+    '123-45-6789',
+    'AB123456C',
+    'AKIAIOSFODNN7EXAMPLE',
+    'http://elastic:pw12345x@host:9200',
+    '0x52908400098527886E0F7030069857D2E4169EE7',
+    '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2',
+    '4111+1111+1111+1111',
+  ]
+  it.each([
+    ['the default set', createRedactor({ knownSecrets: false })],
+    [
+      'the default set and a pattern rule',
+      createRedactor({ knownSecrets: false, rules: [{ id: 'nul', pattern: /\u0000x/g }] }),
+    ],
+  ])('masks it as it masks the same value inside text (%s)', (_label, redactor) => {
+    expect(samples.length).toBeGreaterThan(1000)
+    for (const text of samples) {
+      const alone = redactor.redact({ v: text }).v
+      expect(redactor.redact({ v: ` ${text}` }).v, text).toBe(` ${alone}`)
+      const found = (value: string, shift: number) =>
+        redactor.scan({ v: value }).map((f) => [f.detector, f.start - shift, f.end - shift])
+      expect(found(text, 0), text).toEqual(found(` ${text}`, 1))
+    }
   })
 })

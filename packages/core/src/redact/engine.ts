@@ -1015,13 +1015,29 @@ export class RedactionSession {
           candidates = redactor.detectors.filter(({ detector }) => (detector.requires & gates) !== 0)
           table[gates] = candidates
         }
+        // A span of the whole string, once found, is what the overlaps keep: it starts first and
+        // is the longest, and any later span of the same length loses the tie. The detectors
+        // after it, and the literal scan when the pass found no literal (so it cannot report a
+        // text too dense either), would only add spans that lose.
+        let whole = false
         for (const { detector } of candidates) {
           if (issuedToken && detector.id === 'jwt') continue
           if (!detector.prefilter(text, features, context)) continue
           found ??= []
+          const before = found.length
           if (detector.whole?.(features) === true)
             collectMatch(text, 0, detector.id, found, detector.validate, context, detector.trim)
           else collect(detector.pattern, text, detector.id, found, detector.validate, context, detector.trim)
+          if (found.length > before && coversAll(found, before, text.length)) {
+            whole = true
+            break
+          }
+        }
+        if (whole && FUSED_HITS.length === 0 && features.escapes === 0 && !features.fullwidth) {
+          // Nothing decoded can start before or end after the whole string either.
+          return redactor.rules.patterns.length > 0 || redactor.rules.functions.length > 0
+            ? this.spansOfRules(original, key, at, found!)
+            : resolveOverlaps(found!)
         }
         if (redactor.literals !== null) {
           if (LITERAL_SPANS.length !== 0) LITERAL_SPANS.length = 0
@@ -1435,6 +1451,12 @@ export function foldFullwidth(text: string, spaces = true): string {
 /** Whether `a` sorts after `b`: starts later, or at the same place and ends earlier. */
 function spanAfter(a: Span, b: Span): boolean {
   return a.start > b.start || (a.start === b.start && a.end < b.end)
+}
+
+/** Whether a span of `found` from index `from` on covers all of a text of `length`. */
+function coversAll(found: readonly Span[], from: number, length: number): boolean {
+  for (let i = from; i < found.length; i++) if (found[i]!.start === 0 && found[i]!.end === length) return true
+  return false
 }
 
 /** Sorts spans and keeps, where they overlap, the earliest and then the longest (in `found` itself). */
