@@ -616,3 +616,60 @@ describe('guard.serializeResponse', () => {
     }
   })
 })
+
+describe('summaries of a body keyed by ids', () => {
+  // A map keyed by ids has a templated path per member: the session keeps only what an event can
+  // report (responses.maxReportedPaths) and one more, and counts the rest.
+  const byId = (n: number, extra: Record<string, unknown> = {}) => ({
+    byId: Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [
+        `u${i}`,
+        { email: `user${i}@example.com`, password: `pw-${i}-x` },
+      ]),
+    ),
+    ...extra,
+  })
+
+  it('reports the first paths, the whole count and truncated, as before the cap', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({
+      responses: { maxReportedPaths: 4 },
+      audit: { onEvent: (e) => void events.push(e) },
+    })
+    const context = guard.startRequest({ method: 'GET', path: '/users', native: undefined })
+    const out = guard.serializeResponse(context, { status: 200, body: byId(500) })
+    expect(out.blocked).toBe(false)
+    expect((out as { payload: string }).payload).not.toContain('@example.com')
+    await guard.flush()
+    const redacted = events.find((e) => e.type === 'response.redacted') as Extract<
+      LeakguardEvent,
+      { type: 'response.redacted' }
+    >
+    expect(redacted.total).toBe(1000)
+    expect(redacted.truncated).toBe(true)
+    expect(redacted.findings.map((f) => [f.path, f.detector, f.count])).toEqual([
+      ['$.byId.u0.email', 'email', 1],
+      ['$.byId.u0.password', 'key-name', 1],
+      ['$.byId.u1.email', 'email', 1],
+      ['$.byId.u1.password', 'key-name', 1],
+    ])
+  })
+
+  it('still names a token masked past the limit in the hint for a POST', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({
+      responses: { maxReportedPaths: 2 },
+      audit: { onEvent: (e) => void events.push(e) },
+    })
+    const context = guard.startRequest({ method: 'POST', path: '/login', native: undefined })
+    guard.serializeResponse(context, {
+      status: 200,
+      body: { ...byId(3), session: { accessToken: 'opaque-access-token-0123456789' } },
+    })
+    await guard.flush()
+    const hint = events.find(
+      (e) => e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_TOKEN_MASKED',
+    )
+    expect(hint).toBeDefined()
+  })
+})

@@ -568,10 +568,21 @@ export class RedactionSession {
   degradedTotal = 0
   private canarySet: Set<string> | undefined
 
-  /** Findings by templated path and detector. */
+  /**
+   * Findings by templated path and detector, at most `summaryLimit` of them: a map keyed by ids
+   * has a path per member, and an event reports only the first few (see {@link summary}).
+   */
   get summaries(): ReadonlyMap<string, Summary> {
     return this.summaryMap ?? NO_ENTRIES
   }
+
+  /** Whether findings were counted at paths past {@link summaryLimit}, with no summary of their own. */
+  summariesCapped = false
+  /**
+   * Paths past the limit of `jwt` and `key-name` findings, the first few: what the issued-token
+   * hint reads besides {@link summaries} (a masked token in a map keyed by ids).
+   */
+  readonly cappedTokenPaths: { readonly path: string; readonly detector: 'jwt' | 'key-name' }[] = []
 
   /** Values redacted as text rather than as the JSON they hold (see {@link DegradeReason}). */
   get degraded(): ReadonlyMap<string, { path: string; reason: DegradeReason; count: number }> {
@@ -598,6 +609,8 @@ export class RedactionSession {
   private readonly detailed: boolean
   /** Turns a found value into a fingerprint for events (HMAC), if configured. */
   private readonly fingerprint: ((value: string) => string) | undefined
+  /** Most summaries kept; findings past it are counted only (see {@link summariesCapped}). */
+  private readonly summaryLimit: number
 
   constructor(
     private readonly redactor: Redactor,
@@ -606,6 +619,8 @@ export class RedactionSession {
       readonly requestId: string
       readonly detailed: boolean
       readonly fingerprint?: ((value: string) => string) | undefined
+      /** Most distinct paths summarized (what an event can report, and one more); no limit by default. */
+      readonly summaryLimit?: number
     },
   ) {
     // Copied into the session's own fields: the options object is made per response, and its
@@ -614,6 +629,7 @@ export class RedactionSession {
     this.requestId = options.requestId
     this.detailed = options.detailed
     this.fingerprint = options.fingerprint
+    this.summaryLimit = options.summaryLimit ?? Number.POSITIVE_INFINITY
     // One session with no response data keeps the sessions' map alive (see lib/kept-shapes.ts),
     // with a redactor of its own: the app's (its known secrets) must not be kept past its guard.
     if (!sessionShapeKept) {
@@ -641,6 +657,20 @@ export class RedactionSession {
     let summary = last !== undefined && last.path === template ? last : undefined
     const id = summary === undefined ? `${template}\u0000${detector}` : ''
     if (summary === undefined) summary = this.summaryMap.get(id)
+    if (summary === undefined && this.summaryMap.size >= this.summaryLimit) {
+      // Counted, not summarized: an event would not show it (see summary()), and a body keyed by
+      // ids would otherwise keep a summary per member.
+      this.summariesCapped = true
+      if (
+        (detector === 'jwt' || detector === 'key-name') &&
+        this.cappedTokenPaths.length < MAX_CAPPED_TOKEN_PATHS
+      )
+        this.cappedTokenPaths.push({ path: template, detector })
+      if (this.detailed) {
+        this.findings.push({ path: this.prefix + (at === null ? '$' : at.concrete()), detector, start, end })
+      }
+      return
+    }
     if (summary === undefined) {
       const confidence = CONFIDENCE.get(detector)
       const made: Summary =
@@ -1221,9 +1251,12 @@ export class RedactionSession {
       .map(({ fingerprints, ...finding }) =>
         fingerprints === undefined ? finding : { ...finding, fingerprints: [...fingerprints] },
       )
-    return { findings, truncated: this.summaries.size > max }
+    return { findings, truncated: this.summaries.size > max || this.summariesCapped }
   }
 }
+
+/** Paths of masked tokens kept past the summary limit, for the issued-token hint. */
+const MAX_CAPPED_TOKEN_PATHS = 16
 
 const NO_SPANS: readonly Span[] = Object.freeze([])
 /** What a session reports before it has recorded anything (never written to). */

@@ -479,6 +479,8 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
       requestId: context.requestId,
       detailed: false,
       fingerprint,
+      // An event reports maxPaths summaries and whether there were more.
+      summaryLimit: limits.maxPaths + 1,
     })
   }
 

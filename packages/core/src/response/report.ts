@@ -116,6 +116,12 @@ export function createResponseReports(deps: {
         break
       }
     }
+    // Past the summary limit (a map keyed by ids), the first paths of jwt and key-name findings.
+    if (masked === undefined) {
+      masked = session.cappedTokenPaths.find(
+        ({ path, detector }) => detector === 'jwt' || isTokenKey(lastMemberName(path)),
+      )?.path
+    }
     if (masked === undefined) return
     // A route pattern only: a request path can carry a reset token or an email.
     const route = context.route
