@@ -142,7 +142,7 @@ describe.each([
     }
   })
 
-  it('reads a redirect page written with res.end, and leaves other text of a success to stream', async () => {
+  it('reads a redirect page written with res.end or in pieces, and leaves other text of a success to stream', async () => {
     const csv = `id,note\n${'1,ok\n'.repeat(1000)}`
     const server = await serve((app) => {
       app.use(leakguard(createGuard({ responses: { maxBodyBytes: 1024 } })))
@@ -160,12 +160,19 @@ describe.each([
         res.writeHead(302, { Location: '/next', 'Content-Type': 'text/plain' })
         res.end('Moved to /next?card=4111111111111111')
       })
+      // Written in pieces: a redirect's page ends, so it is read whole all the same.
+      app.get('/pieces', (_req, res) => {
+        res.status(301).type('text/html')
+        res.write('<p>Moved to ')
+        res.write('/next?card=4111111111111111')
+        res.end('</p>')
+      })
     })
     try {
       // A success's text written raw is not buffered: past maxBodyBytes, it still goes out.
       const exported = await fetch(`${server.url}/export`)
       expect([exported.status, await exported.text()]).toEqual([200, csv])
-      for (const path of ['/moved', '/untyped', '/head-first']) {
+      for (const path of ['/moved', '/untyped', '/head-first', '/pieces']) {
         const moved = await fetch(`${server.url}${path}`, { redirect: 'manual' })
         expect(moved.status).toBeGreaterThanOrEqual(300)
         const text = await moved.text()

@@ -15,7 +15,10 @@ describe('serializedBodyKind', () => {
     ['', 404, false, 'text'],
     [undefined, 200, false, undefined],
     [undefined, 302, true, 'text'],
-    [undefined, 302, false, undefined],
+    // A redirect's page written in pieces is a page all the same (a red-team pass).
+    [undefined, 302, false, 'text'],
+    ['text/html; charset=utf-8', 301, false, 'text'],
+    ['text/html', 304, false, undefined],
     [undefined, 304, true, undefined],
     ['application/octet-stream', 500, false, undefined],
   ] as const)('reads %s (status %i, at hand: %s) as %s', (type, status, atHand, kind) => {

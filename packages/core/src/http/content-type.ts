@@ -21,10 +21,10 @@ export function isJsonContentType(header: unknown): boolean {
 
 /**
  * How the engine reads a serialized body or a stream: `'json'` (filtered), `'text'` (redacted:
- * whenever it is at hand, and as a stream only for error pages, since a 2xx text stream such as
- * server-sent events has no end to wait for), or `undefined` (not leakguard's: sent as it is).
- * An error page with no Content-Type at all is text, and so is a redirect's page at hand: a
- * browser sniffing it reads it as text.
+ * whenever it is at hand, and as a stream only for error and redirect pages, since a 2xx text
+ * stream such as server-sent events has no end to wait for), or `undefined` (not leakguard's:
+ * sent as it is). An error or redirect page with no Content-Type at all is text: a browser
+ * sniffing it reads it as text.
  * (`application/octet-stream`, what Koa labels bytes and streams sent without a type, is binary.)
  */
 export function serializedBodyKind(
@@ -33,9 +33,10 @@ export function serializedBodyKind(
   atHand: boolean,
 ): 'json' | 'text' | undefined {
   if (isJsonContentType(contentType)) return 'json'
-  // An error page, or a redirect's page at hand (`res.status(302).end(text)`), with no type.
-  if (isUntyped(contentType) && (status >= 400 || (atHand && status >= 300 && status !== 304))) return 'text'
-  return isTextContentType(contentType) && (atHand || status >= 400) ? 'text' : undefined
+  // A redirect's page (`res.status(302).end(text)`, or written in pieces) is a page: it ends.
+  const page = status >= 400 || (status >= 300 && status !== 304)
+  if (isUntyped(contentType) && page) return 'text'
+  return isTextContentType(contentType) && (atHand || page) ? 'text' : undefined
 }
 
 function isUntyped(header: unknown): boolean {

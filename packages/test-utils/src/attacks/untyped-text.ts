@@ -61,5 +61,25 @@ export function runUntypedTextAttacks(harness: AdapterHarness): void {
         expect(res.text).not.toMatch(/4111111111111111|\/srv\/app|at Query\.run/)
       })
     })
+
+    it.each<[string, string | null, BodyKind]>([
+      ['text/html string', 'text/html', 'string'],
+      ['text/html stream', 'text/html', 'stream'],
+      ['text/plain stream', 'text/plain', 'stream'],
+    ])(
+      'redacts a redirect page sent as a %s (a page ends: it is read whole)',
+      async (_name, contentType, send) => {
+        const { guard } = recordingGuard({ redact: {} })
+        const page = `<p>Moved to <a href="/next?card=${CARD}">/next</a></p>`
+        const routes = [
+          getRoute('/moved', () => page, { status: 302, contentType, send, headers: { location: '/next' } }),
+        ]
+        await withApp({ leakguard: guard, routes }, async (url) => {
+          const res = await call(`${url}/moved`, { redirect: 'manual' })
+          expect(res.status).toBe(302)
+          expect(res.text).not.toContain(CARD)
+        })
+      },
+    )
   })
 }
