@@ -9,13 +9,21 @@ export function collect(
   validate?: (match: string, context: DetectionContext) => boolean,
   context: DetectionContext = { key: null },
   trim?: (match: string) => number,
+  retryFrom?: (match: string) => number,
 ): void {
   pattern.lastIndex = 0
   let match = pattern.exec(text)
   while (match !== null) {
     const value = match[0]
     if (value === '') pattern.lastIndex++
-    else collectMatch(value, match.index, id, found, validate, context, trim)
+    else if (
+      !collectMatch(value, match.index, id, found, validate, context, trim) &&
+      retryFrom !== undefined
+    ) {
+      // Refused whole and in part: a later part of it may start a match of its own.
+      const from = retryFrom(value)
+      if (from > 0 && from < value.length) pattern.lastIndex = match.index + from
+    }
     match = pattern.exec(text)
   }
 }
@@ -23,7 +31,7 @@ export function collect(
 /**
  * Appends `value`, found at `at`, as a span of `id` when `validate` accepts it, or the part `trim`
  * keeps of it: what {@link collect} does with each match, and a detector with a `whole` test with
- * a string that is all one candidate.
+ * a string that is all one candidate. Whether it appended one.
  */
 export function collectMatch(
   value: string,
@@ -33,11 +41,14 @@ export function collectMatch(
   validate?: (match: string, context: DetectionContext) => boolean,
   context: DetectionContext = { key: null },
   trim?: (match: string) => number,
-): void {
+): boolean {
   if (validate === undefined || validate(value, context)) {
     found.push({ start: at, end: at + value.length, detector: id, verified: false })
-  } else if (trim !== undefined) {
-    const length = trim(value)
-    if (length > 0) found.push({ start: at, end: at + length, detector: id, verified: false })
+    return true
   }
+  if (trim === undefined) return false
+  const length = trim(value)
+  if (length === 0) return false
+  found.push({ start: at, end: at + length, detector: id, verified: false })
+  return true
 }

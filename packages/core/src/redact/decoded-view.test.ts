@@ -53,13 +53,29 @@ describe('values with an escape inside them', () => {
     ['<b>grace.hopper&commat;example.org</b>', 'hopper'],
     ['&plus;14155552671', '4155552'],
     ['alan.turing&#64example.com', 'turing'],
+    // A second pass: the `.` of a domain and a URL's `:` and `/` as references or percent-escapes,
+    // and a numeric reference padded with zeros (browsers read any number of them).
+    ['ada.lovelace@example&period;com', 'lovelace'],
+    ['ada.lovelace@example&#46;com', 'lovelace'],
+    ['ada.lovelace@example%2Ecom', 'lovelace'],
+    ['redis&colon;&sol;&sol;default&colon;Sup3rS3cretPw@cache:6379', 'Sup3rS3cretPw'],
+    ['postgres%3A//app:S3cr3tPw@db:5432/app', 'S3cr3tPw'],
+    [`ada.lovelace&#${'0'.repeat(40)}64;example.com`, 'lovelace'],
+    ['ada.lovelace&#x0000040;example.com', 'lovelace'],
     ['log: url=redis:\\/\\/default:Sup3rS3cretPw@cache:6379', 'Sup3rS3cretPw'],
   ])('masks %j', (text, secret) => {
     expect(redact(text)).not.toContain(secret)
   })
 
   it('leaves URLs and markup with nothing to find as they are', () => {
-    for (const text of ['/search?q=a%20b&page=2', 'Fish &amp; Chips &#169; 2024', 'C:\\\\temp\\\\x', '1+1=2'])
+    for (const text of [
+      '/search?q=a%20b&page=2',
+      'Fish &amp; Chips &#169; 2024',
+      'C:\\\\temp\\\\x',
+      '1+1=2',
+      'see https%3A%2F%2Fexample.com%2Fa',
+      '&#0;&#000;',
+    ])
       expect(redact(text)).toBe(text)
   })
 })

@@ -74,10 +74,13 @@ function escapeAt(text: string, at: number): number {
   if (c === 38) {
     if (text.charCodeAt(at + 1) === 35) {
       const hex = text.charCodeAt(at + 2) === 120 || text.charCodeAt(at + 2) === 88
-      // At most seven digits and the `;`: never a search through the rest of the text.
       // Browsers decode a numeric reference without its `;` too (`ada&#64example.com`): the
-      // digits end it, as many as a browser reads (at most seven, or six hex digits).
-      const start = at + (hex ? 3 : 2)
+      // digits end it, leading zeros skipped (`&#00000064;`, as many as written: they belong to
+      // this escape alone), then at most seven (six hex) read.
+      let start = at + (hex ? 3 : 2)
+      const first = start
+      while (text.charCodeAt(start) === 48) start++
+      if (start > first && !(hex ? isHex(text.charCodeAt(start)) : isDigit(text.charCodeAt(start)))) start--
       let end = start
       while (
         end - start < (hex ? 6 : 7) &&
@@ -110,18 +113,16 @@ function escapeAt(text: string, at: number): number {
 
 /**
  * Whether an escape standing for `char`, between the characters `before` and `after`, can hide a
- * value's insides from the detectors: an email's `@`, a phone's `+`, or a separator inside a
- * number (`4111%201111`, `123%2D45`), or the slashes of a URL's `://`. Other escapes (quotes, line
- * ends, the rest of an encoded URL) change nothing the blanked view does not already read.
+ * value's insides from the detectors: an email's `@` or `.`, a phone's `+`, a separator inside a
+ * number (`4111%201111`, `123%2D45`), or a URL's `:` and `/`. Other escapes (quotes, line ends,
+ * the rest of an encoded URL) change nothing the blanked view does not already read.
  */
 function hides(char: string, before: number, after: number): boolean {
   if (char === '@' || char === '+') return true
-  // The slashes of a URL's `://` (`redis:\/\/user:password@host`, JSON's escaped slashes).
-  if (char === '/' && before === 58) return true
-  return (
-    (char === ' ' || char === '-' || char === '.' || char === '(' || char === ')') &&
-    (isDigit(before) || isDigit(after))
-  )
+  // The dots of an email's domain (`ada@example&period;com`), a URL's `:` and `/`
+  // (`redis&colon;&sol;&sol;user:password@host`, JSON's `:\/\/`): blanked, the value breaks apart.
+  if (char === '.' || char === ':' || char === '/') return true
+  return (char === ' ' || char === '-' || char === '(' || char === ')') && (isDigit(before) || isDigit(after))
 }
 
 function isDigit(code: number): boolean {

@@ -337,6 +337,7 @@ function uniform(detector: Detector): Detector {
     whole: detector.whole,
     validate: detector.validate,
     trim: detector.trim,
+    retryFrom: detector.retryFrom,
     mask: detector.mask,
     confidence: detector.confidence,
   }
@@ -1057,7 +1058,17 @@ export class RedactionSession {
           const before = found.length
           if (detector.whole?.(features) === true)
             collectMatch(text, 0, detector.id, found, detector.validate, context, detector.trim)
-          else collect(detector.pattern, text, detector.id, found, detector.validate, context, detector.trim)
+          else
+            collect(
+              detector.pattern,
+              text,
+              detector.id,
+              found,
+              detector.validate,
+              context,
+              detector.trim,
+              detector.retryFrom,
+            )
           if (found.length > before && coversAll(found, before, text.length)) {
             whole = true
             break
@@ -1130,7 +1141,17 @@ export class RedactionSession {
       if (!detector.prefilter(text, features, context)) continue
       if (detector.whole?.(features) === true)
         collectMatch(text, 0, detector.id, local, detector.validate, context, detector.trim)
-      else collect(detector.pattern, text, detector.id, local, detector.validate, context, detector.trim)
+      else
+        collect(
+          detector.pattern,
+          text,
+          detector.id,
+          local,
+          detector.validate,
+          context,
+          detector.trim,
+          detector.retryFrom,
+        )
     }
     if (local.length === 0) return found
     found ??= []

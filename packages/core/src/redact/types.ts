@@ -103,6 +103,11 @@ export interface Detector {
    * taken in by the pattern), or 0.
    */
   trim?(match: string): number
+  /**
+   * For a match `validate` and `trim` refused: the offset in it from which the pattern is tried
+   * again (`AB12 GB82 WEST ...`: a later group may start a valid match), or 0 for its end.
+   */
+  retryFrom?(match: string): number
   readonly mask: MaskSpec
   /** How sure a match is (see `Confidence`). @default 'high' */
   readonly confidence?: 'high' | 'medium' | 'low'

@@ -99,10 +99,11 @@ export const card: Detector = {
   // Not inside a longer number, nor glued to letters (`TL38 0080 0123 ...` is an IBAN, `AB4111...` an
   // id); after a `-` or `_` it may be (`statement-4111111111111111.pdf`), and after the `%B` that
   // starts a magnetic stripe's track 1 (`%B4111111111111111^DOE/JOHN^...`).
-  // Glued to letters, only as one run of 13 to 19 digits (`PAN4111111111111111`,
-  // `card4111111111111111exp`): the issuer, length and Luhn checks still decide.
+  // Glued to letters only after a word that names a card (`PAN4111111111111111`,
+  // `card4111111111111111exp`, `ccnum4111...`), as one run of 13 to 19 digits: after any letters,
+  // one id in ten of the form `p` + 16 digits starting with 4 would pass the checks below.
   pattern:
-    /(?<![\d.])(?<!(?<!%)[A-Za-z])\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)|(?<=[A-Za-z])\d{13,19}(?![\d-]|\.\d)/g,
+    /(?<![\d.])(?<!(?<!%)[A-Za-z])\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)|(?<=(?:[Cc][Aa][Rr][Dd](?:[Nn](?:[Oo]|[Uu][Mm](?:[Bb][Ee][Rr])?))?|[Cc][Cc][Nn]?(?:[Uu][Mm])?|[Pp][Aa][Nn]|[Vv][Ii][Ss][Aa]|[Aa][Mm][Ee][Xx]))\d{13,19}(?![\d-]|\.\d)/g,
   validate: validCard,
   mask: { operator: 'partial', keepStart: 6, keepEnd: 4 },
 }

@@ -357,15 +357,34 @@ describe('numbers as they are written (a red-team pass)', () => {
     })
   })
 
-  it('reads a card glued to letters as one run, and leaves grouped or invalid runs glued to letters', () => {
+  it('reads a card glued to a word that names one, and leaves ids and grouped runs glued to letters', () => {
     // A red-team pass: `PAN4111...`, `card4111...exp1225` passed. One run of 13 to 19 digits after
-    // a letter is read; the issuer, length and Luhn checks decide as everywhere.
-    expect(redact('AB4111111111111111')).toBe('AB411111******1111')
+    // card, cc, ccnum, cardno, cardnumber, pan, visa or amex is read; the issuer, length and Luhn
+    // checks decide as everywhere.
     expect(redact('card4111111111111111exp1225')).toBe('card411111******1111exp1225')
     expect(redact('PAN5500005555555559')).toBe('PAN550000******5559')
-    // Not a card: the Luhn check fails, no issuer starts with 1, an IBAN's grouped digits.
-    expect(redact('AB4111111111111112')).toBe('AB4111111111111112')
-    expect(redact('order1234567890123456')).toBe('order1234567890123456')
+    expect(redact('cc4111111111111111')).toBe('cc411111******1111')
+    expect(redact('CardNumber4111111111111111')).toBe('CardNumber411111******1111')
+    // After other letters it is an id: a second red-team pass found one id in ten of the form
+    // `p` + 16 digits starting with 4 passing the checks (`ORD...`, `tx...`, `img....png` too).
+    expect(redact('AB4111111111111111')).toBe('AB4111111111111111')
+    expect(redact('p4228759306315630')).toBe('p4228759306315630')
+    expect(redact('ORD5500005555555559')).toBe('ORD5500005555555559')
+    // Not a card: the Luhn check fails; an IBAN's grouped digits.
+    expect(redact('card4111111111111112')).toBe('card4111111111111112')
     expect(redact('ref TL38 0080 0123 4567 8910 157')).toBe('ref TL38 **** **** **** ***0 157')
+  })
+
+  it('finds an IBAN after a word of two letters and two digits, in either case (a red-team pass)', () => {
+    // A run from `fy24` took the IBAN in and failed as a whole; a word in the other case now ends
+    // a match, and a refused match is read again from its next group.
+    expect(redact('fy24 refund to DE89 3704 0044 0532 0130 00')).toBe(
+      'fy24 refund to DE89 **** **** **** **30 00',
+    )
+    expect(redact('Tx01 DE89370400440532013000')).toBe('Tx01 DE89**************3000')
+    expect(redact('AB12 GB82 WEST 1234 5698 7654 32')).toBe('AB12 GB82 **** **** **** **54 32')
+    expect(redact('GB82 WEST 1234 5698 7654 32 and DE89 3704 0044 0532 0130 00')).toBe(
+      'GB82 **** **** **** **54 32 and DE89 **** **** **** **30 00',
+    )
   })
 })

@@ -112,7 +112,9 @@ export const iban: Detector = {
   set: 'default',
   requires: GATE.DIGITS8,
   prefilter: (_text, f) => f.ibanShape && f.digits >= 8 && f.length >= 15,
-  pattern: /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b/g,
+  // In capitals or in lower case, never both: a word in the other case ends a match (`fy24 refund
+  // to DE89 ...`), which a mixed-case run would have taken in.
+  pattern: /\b(?:[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}|[a-z]{2}\d{2}(?: ?[a-z0-9]){11,30})\b/g,
   validate: (match) => valid(match),
   // A word after a grouped IBAN (`... 0130 00 BIC`, `... 8901 X in a sentence`) reads as one more
   // group: the IBAN is the longest run of its groups that is valid.
@@ -121,5 +123,7 @@ export const iban: Detector = {
       if (valid(match.slice(0, end))) return end
     return 0
   },
+  // `AB12 GB82 WEST ...`: refused from its first group, the match is read again from its second.
+  retryFrom: (match) => match.indexOf(' ') + 1,
   mask: { operator: 'partial', keepStart: 4, keepEnd: 4 },
 }
