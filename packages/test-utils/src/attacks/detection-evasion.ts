@@ -97,6 +97,10 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       rawSlashPassword: `postgres://app:${next()}/x#y?z@db.internal:5432/app`,
       lowerIban: 'refund to gb82 west 1234 5698 7654 32',
       gluedCard: 'PAN5105105105105100exp1229',
+      // A second pass: a named `.`, a reference padded with zeros, an IBAN after a word like it.
+      periodEntityEmail: 'frances.allen&commat;example&period;com',
+      paddedReference: 'ken.thompson&#0000064;example.com',
+      ibanAfterWord: 'fy24 refund to DE89 3704 0044 0532 0130 00',
     },
     numbers: { pan: 4242424242424242, amounts: [7, 5500005555555559] },
     // Secrets by the shape of their object: a name/value pair, a JWK's private member.
@@ -133,6 +137,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       'liskov',
       '5698 7654',
       '510510510510',
+      'frances.allen',
+      'thompson',
+      '0044 0532',
     ],
   }
 }
