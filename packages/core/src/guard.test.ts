@@ -655,6 +655,25 @@ describe('summaries of a body keyed by ids', () => {
     ])
   })
 
+  it('names a token masked after many other key-name findings (a red-team pass)', async () => {
+    // The first version kept the first 16 key-name paths past the limit: 60 passwords filled them.
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({ audit: { onEvent: (e) => void events.push(e) } })
+    const context = guard.startRequest({ method: 'POST', path: '/login', native: undefined })
+    const users = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`u${i}`, { password: `pw-${i}-x` }]),
+    )
+    guard.serializeResponse(context, {
+      status: 200,
+      body: { users, session: { accessToken: 'opaque-access-token-0123456789' } },
+    })
+    await guard.flush()
+    const hint = events.find(
+      (e) => e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_TOKEN_MASKED',
+    )
+    expect(hint).toBeDefined()
+  })
+
   it('still names a token masked past the limit in the hint for a POST', async () => {
     const events: LeakguardEvent[] = []
     const guard = createGuard({

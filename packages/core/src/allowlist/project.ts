@@ -209,6 +209,14 @@ export function childPath(path: string, key: string | null): string {
   return isIdentifier(key) ? `${path}.${key}` : `${path}['${key.replaceAll("'", "\\'")}']`
 }
 
+/** The last member name of a templated path: `$.data[*].accessToken` -> `accessToken`. */
+export function lastMemberName(path: string): string {
+  const quoted = /\['((?:[^'\\]|\\.)*)'\]$/.exec(path)
+  if (quoted !== null) return quoted[1]!
+  const dot = path.lastIndexOf('.')
+  return dot === -1 ? '' : path.slice(dot + 1).replace(/\[.*$/, '')
+}
+
 /** `[A-Za-z_$][\w$]*`, without a regular expression (paths are built for every finding). */
 function isIdentifier(key: string): boolean {
   if (key.length === 0) return false

@@ -12,17 +12,24 @@ export function collect(
   retryFrom?: (match: string) => number,
 ): void {
   pattern.lastIndex = 0
+  // Where the last match that was retried ended: a match found before it, by retrying, is not
+  // retried again (a text made of candidate groups is read about twice, not once per group).
+  let retried = -1
   let match = pattern.exec(text)
   while (match !== null) {
     const value = match[0]
     if (value === '') pattern.lastIndex++
     else if (
       !collectMatch(value, match.index, id, found, validate, context, trim) &&
-      retryFrom !== undefined
+      retryFrom !== undefined &&
+      match.index >= retried
     ) {
       // Refused whole and in part: a later part of it may start a match of its own.
       const from = retryFrom(value)
-      if (from > 0 && from < value.length) pattern.lastIndex = match.index + from
+      if (from > 0 && from < value.length) {
+        retried = match.index + value.length
+        pattern.lastIndex = match.index + from
+      }
     }
     match = pattern.exec(text)
   }

@@ -1,5 +1,5 @@
 import { KEEP } from '../allowlist/compile.js'
-import { type PathRef, project, REMOVE } from '../allowlist/project.js'
+import { lastMemberName, type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
@@ -580,10 +580,10 @@ export class RedactionSession {
   /** Whether findings were counted at paths past {@link summaryLimit}, with no summary of their own. */
   summariesCapped = false
   /**
-   * Paths past the limit of `jwt` and `key-name` findings, the first few: what the issued-token
-   * hint reads besides {@link summaries} (a masked token in a map keyed by ids).
+   * The first path past the limit where a token was masked (a `jwt` finding, or a `key-name` one
+   * under a token's name): what the issued-token hint reads besides {@link summaries}.
    */
-  readonly cappedTokenPaths: { readonly path: string; readonly detector: 'jwt' | 'key-name' }[] = []
+  cappedTokenPath: string | undefined = undefined
 
   /** Values redacted as text rather than as the JSON they hold (see {@link DegradeReason}). */
   get degraded(): ReadonlyMap<string, { path: string; reason: DegradeReason; count: number }> {
@@ -663,10 +663,10 @@ export class RedactionSession {
       // ids would otherwise keep a summary per member.
       this.summariesCapped = true
       if (
-        (detector === 'jwt' || detector === 'key-name') &&
-        this.cappedTokenPaths.length < MAX_CAPPED_TOKEN_PATHS
+        this.cappedTokenPath === undefined &&
+        (detector === 'jwt' || (detector === 'key-name' && isTokenKey(lastMemberName(template))))
       )
-        this.cappedTokenPaths.push({ path: template, detector })
+        this.cappedTokenPath = template
       if (this.detailed) {
         this.findings.push({ path: this.prefix + (at === null ? '$' : at.concrete()), detector, start, end })
       }
@@ -1275,9 +1275,6 @@ export class RedactionSession {
     return { findings, truncated: this.summaries.size > max || this.summariesCapped }
   }
 }
-
-/** Paths of masked tokens kept past the summary limit, for the issued-token hint. */
-const MAX_CAPPED_TOKEN_PATHS = 16
 
 const NO_SPANS: readonly Span[] = Object.freeze([])
 /** What a session reports before it has recorded anything (never written to). */

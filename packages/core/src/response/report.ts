@@ -1,3 +1,4 @@
+import { lastMemberName } from '../allowlist/project.js'
 import type { ViewKind } from '../audit/events.js'
 import type { RedactionSession } from '../redact/engine.js'
 import { isTokenKey } from '../redact/keys.js'
@@ -116,12 +117,8 @@ export function createResponseReports(deps: {
         break
       }
     }
-    // Past the summary limit (a map keyed by ids), the first paths of jwt and key-name findings.
-    if (masked === undefined) {
-      masked = session.cappedTokenPaths.find(
-        ({ path, detector }) => detector === 'jwt' || isTokenKey(lastMemberName(path)),
-      )?.path
-    }
+    // Past the summary limit (a map keyed by ids), the first masked token the session counted.
+    masked ??= session.cappedTokenPath
     if (masked === undefined) return
     // A route pattern only: a request path can carry a reset token or an email.
     const route = context.route
@@ -135,12 +132,4 @@ export function createResponseReports(deps: {
   }
 
   return { dropped, redacted, degraded, issuedTokenHint }
-}
-
-/** The last member name of a templated path: `$.data[*].accessToken` -> `accessToken`. */
-function lastMemberName(path: string): string {
-  const quoted = /\['((?:[^'\\]|\\.)*)'\]$/.exec(path)
-  if (quoted !== null) return quoted[1]!
-  const dot = path.lastIndexOf('.')
-  return dot === -1 ? '' : path.slice(dot + 1).replace(/\[.*$/, '')
 }

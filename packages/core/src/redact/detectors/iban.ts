@@ -99,10 +99,36 @@ const LENGTHS: Readonly<Record<string, number>> = {
  * of both cases are a token's, not an IBAN someone wrote.
  */
 function valid(match: string): boolean {
+  // The country's length first, counted without building a string (trim and retries call this
+  // on every candidate of a text made of groups).
+  const length = LENGTHS[match.slice(0, 2).toUpperCase()]
+  if (length === undefined || compactLength(match) !== length) return false
   const compact = match.replace(/ /g, '')
   const upper = compact.toUpperCase()
   if (upper !== compact && compact.toLowerCase() !== compact) return false
-  return LENGTHS[upper.slice(0, 2)] === upper.length && ibanValid(upper)
+  return ibanValid(upper)
+}
+
+/** Characters of `text` but spaces. */
+function compactLength(text: string): number {
+  let n = 0
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== 32) n++
+  return n
+}
+
+/** Whether the group at `at` can start an IBAN: a country's code and two digits, in one case. */
+function startsIban(match: string, at: number): boolean {
+  const a = match.charCodeAt(at)
+  const b = match.charCodeAt(at + 1)
+  const upper = a >= 65 && a <= 90 && b >= 65 && b <= 90
+  const lower = a >= 97 && a <= 122 && b >= 97 && b <= 122
+  if (!(upper || lower) || !isDigit(match.charCodeAt(at + 2)) || !isDigit(match.charCodeAt(at + 3)))
+    return false
+  return LENGTHS[match.slice(at, at + 2).toUpperCase()] !== undefined
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57
 }
 
 export const iban: Detector = {
@@ -123,7 +149,13 @@ export const iban: Detector = {
       if (valid(match.slice(0, end))) return end
     return 0
   },
-  // `AB12 GB82 WEST ...`: refused from its first group, the match is read again from its second.
-  retryFrom: (match) => match.indexOf(' ') + 1,
+  // `AB12 GB82 WEST ...`: refused from its first group, the match is read again from the first
+  // later group that can start one (a country's code and two digits). Once: collect() does not
+  // retry a match it found by retrying, so a text of groups is read at most about twice.
+  retryFrom(match) {
+    for (let at = match.indexOf(' ') + 1; at > 0; at = match.indexOf(' ', at) + 1)
+      if (startsIban(match, at)) return at
+    return 0
+  },
   mask: { operator: 'partial', keepStart: 4, keepEnd: 4 },
 }
