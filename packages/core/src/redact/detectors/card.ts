@@ -100,10 +100,11 @@ export const card: Detector = {
   // id); after a `-` or `_` it may be (`statement-4111111111111111.pdf`), and after the `%B` that
   // starts a magnetic stripe's track 1 (`%B4111111111111111^DOE/JOHN^...`).
   // Glued to letters only after a word that names a card (`PAN4111111111111111`,
-  // `card4111111111111111exp`, `ccnum4111...`), as one run of 13 to 19 digits: after any letters,
-  // one id in ten of the form `p` + 16 digits starting with 4 would pass the checks below.
+  // `card4111111111111111exp`, `ccnumber4111...`, `visa4111...`), as one run of 13 to 19 digits:
+  // after any letters, one id in ten of the form `p` + 16 digits starting with 4 would pass the
+  // checks below. (Case-insensitive: the pattern has no other letters.)
   pattern:
-    /(?<![\d.])(?<!(?<!%)[A-Za-z])\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)|(?<=(?:[Cc][Aa][Rr][Dd](?:[Nn](?:[Oo]|[Uu][Mm](?:[Bb][Ee][Rr])?))?|[Cc][Cc][Nn]?(?:[Uu][Mm])?|[Pp][Aa][Nn]|[Vv][Ii][Ss][Aa]|[Aa][Mm][Ee][Xx]))\d{13,19}(?![\d-]|\.\d)/g,
+    /(?<![\d.])(?<!(?<!%)[a-z])\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)|(?<=(?:card|cc|pan)(?:n|no|nr|num|number)?|visa|amex|mc|jcb|discover|maestro|diners|unionpay)\d{13,19}(?![\d-]|\.\d)/gi,
   validate: validCard,
   mask: { operator: 'partial', keepStart: 6, keepEnd: 4 },
 }

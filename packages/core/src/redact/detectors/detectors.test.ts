@@ -360,12 +360,15 @@ describe('numbers as they are written (a red-team pass)', () => {
 
   it('reads a card glued to a word that names one, and leaves ids and grouped runs glued to letters', () => {
     // A red-team pass: `PAN4111...`, `card4111...exp1225` passed. One run of 13 to 19 digits after
-    // card, cc, ccnum, cardno, cardnumber, pan, visa or amex is read; the issuer, length and Luhn
-    // checks decide as everywhere.
+    // a card word (card, cc or pan, alone or with no, nr, num, number; a network's name) is read;
+    // the issuer, length and Luhn checks decide as everywhere.
     expect(redact('card4111111111111111exp1225')).toBe('card411111******1111exp1225')
     expect(redact('PAN5500005555555559')).toBe('PAN550000******5559')
     expect(redact('cc4111111111111111')).toBe('cc411111******1111')
     expect(redact('CardNumber4111111111111111')).toBe('CardNumber411111******1111')
+    // A second pass: more card words, any case.
+    for (const word of ['ccnumber', 'ccno', 'cardnr', 'pannumber', 'mc', 'VISA', 'discover'])
+      expect(redact(`${word}4111111111111111`), word).toBe(`${word}411111******1111`)
     // After other letters it is an id: a second red-team pass found one id in ten of the form
     // `p` + 16 digits starting with 4 passing the checks (`ORD...`, `tx...`, `img....png` too).
     expect(redact('AB4111111111111111')).toBe('AB4111111111111111')
