@@ -18,17 +18,26 @@ export function collect(
   let match = pattern.exec(text)
   while (match !== null) {
     const value = match[0]
+    const at = match.index
     if (value === '') pattern.lastIndex++
-    else if (
-      !collectMatch(value, match.index, id, found, validate, context, trim) &&
-      retryFrom !== undefined &&
-      match.index >= retried
-    ) {
-      // Refused whole and in part: a later part of it may start a match of its own.
-      const from = retryFrom(value)
-      if (from > 0 && from < value.length) {
-        retried = match.index + value.length
-        pattern.lastIndex = match.index + from
+    else {
+      const taken = collectMatch(value, at, id, found, validate, context, trim)
+      // Trimmed: what the pattern took in past the valid part may start a match of its own
+      // (`DE89 ... 00 GB82 WEST ...`: two IBANs one after the other).
+      if (taken > 0 && taken < value.length) pattern.lastIndex = at + taken
+      else if (taken === 0 && retryFrom !== undefined) {
+        if (at >= retried) {
+          // Refused whole and in part: a later part of it may start a match of its own.
+          const from = retryFrom(value)
+          if (from > 0 && from < value.length) {
+            retried = at + value.length
+            pattern.lastIndex = at + from
+          }
+        } else if (pattern.lastIndex > retried) {
+          // A retry refused too: read on from where the match it retried ended, not past it (the
+          // retry may have run into the start of a valid match there).
+          pattern.lastIndex = retried
+        }
       }
     }
     match = pattern.exec(text)
@@ -38,7 +47,7 @@ export function collect(
 /**
  * Appends `value`, found at `at`, as a span of `id` when `validate` accepts it, or the part `trim`
  * keeps of it: what {@link collect} does with each match, and a detector with a `whole` test with
- * a string that is all one candidate. Whether it appended one.
+ * a string that is all one candidate. The length of the span it appended (0: none).
  */
 export function collectMatch(
   value: string,
@@ -48,14 +57,14 @@ export function collectMatch(
   validate?: (match: string, context: DetectionContext) => boolean,
   context: DetectionContext = { key: null },
   trim?: (match: string) => number,
-): boolean {
+): number {
   if (validate === undefined || validate(value, context)) {
     found.push({ start: at, end: at + value.length, detector: id, verified: false })
-    return true
+    return value.length
   }
-  if (trim === undefined) return false
+  if (trim === undefined) return 0
   const length = trim(value)
-  if (length === 0) return false
+  if (length === 0) return 0
   found.push({ start: at, end: at + length, detector: id, verified: false })
-  return true
+  return length
 }

@@ -417,5 +417,17 @@ describe('numbers as they are written (a red-team pass)', () => {
     expect(redact('GB82 WEST 1234 5698 7654 32 and DE89 3704 0044 0532 0130 00')).toBe(
       'GB82 **** **** **** **54 32 and DE89 **** **** **** **30 00',
     )
+    // A third pass: a retry that runs into the next IBAN, refused, no longer skips its start; and
+    // a match trimmed to a valid IBAN is read on from its end (two IBANs one after the other,
+    // which the build before today's work missed as well).
+    expect(redact('AB12 FR76 1111 2222 3333 4444 5555 6666 DE89 3704 0044 0532 0130 00')).toBe(
+      'AB12 FR76 1111 2222 3333 4444 5555 6666 DE89 **** **** **** **30 00',
+    )
+    expect(redact('DE89 3704 0044 0532 0130 00 GB82 WEST 1234 5698 7654 32')).toBe(
+      'DE89 **** **** **** **30 00 GB82 **** **** **** **54 32',
+    )
+    expect(redact('XK05 1212 0123 4567 8906 AT61 1904 3002 3457 3201')).toBe(
+      'XK05 **** **** **** 8906 AT61 **** **** **** 3201',
+    )
   })
 })
