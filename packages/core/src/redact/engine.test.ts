@@ -437,3 +437,35 @@ describe('a value that is one finding whole', () => {
     }
   })
 })
+
+describe('a session written as a string', () => {
+  // A red-team pass: `{ "session": "s%3A..." }` (an express-session cookie's value) passed. Its
+  // string is its token; an object under the name is read member by member.
+  const cookie = 's%3AqH7kP2mW9vR4tL8nB3cY.Zq3x7Kp2mW9vR4tL8nB3cYaaa'
+
+  it('masks a string under a name that ends with session, and reads objects under it', () => {
+    expect(redact({ session: cookie, userSession: cookie, current_session: cookie })).toEqual({
+      session: '[REDACTED]',
+      userSession: '[REDACTED]',
+      current_session: '[REDACTED]',
+    })
+    const described = { session: { expiresAt: '2026-12-31', user: { name: 'Ada' }, active: true } }
+    expect(redact(described)).toEqual(described)
+    expect(redact({ sessionTimeout: '30m', sessionCount: 3 })).toEqual({
+      sessionTimeout: '30m',
+      sessionCount: 3,
+    })
+  })
+
+  it('follows keyNames: off, or the name ignored, it passes', () => {
+    expect(redact({ session: cookie }, { keyNames: false })).toEqual({ session: cookie })
+    expect(redact({ session: cookie }, { keyNames: { ignore: ['session'] } })).toEqual({ session: cookie })
+  })
+
+  it('passes on a route that issues tokens', () => {
+    const guard = createGuard({ routes: { 'POST /login': { issuesTokens: true } } })
+    const context = guard.startRequest({ method: 'POST', path: '/login', native: undefined })
+    const decision = guard.serializeResponse(context, { status: 200, body: { session: cookie } })
+    expect((decision as { payload: string }).payload).toBe(JSON.stringify({ session: cookie }))
+  })
+})

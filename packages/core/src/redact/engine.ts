@@ -28,6 +28,7 @@ import {
 } from './json-text.js'
 import {
   compileKeyNameMatcher,
+  compileSessionNameMatcher,
   describesSecret,
   isSensitiveKey,
   isTokenKey,
@@ -189,6 +190,8 @@ export interface Redactor {
   readonly keyNameMatcher: (key: string) => boolean
   /** The member-name rule as text assignments use it: tokens pass on routes that issue them. */
   readonly secretName: (name: string) => boolean
+  /** Names whose string values are sessions (see `compileSessionNameMatcher`); `null` without member-name rules. */
+  readonly sessionName: ((key: string) => boolean) | null
   readonly errorHygiene: boolean
   readonly nestedJson: boolean
   readonly hashKey: Buffer | undefined
@@ -237,6 +240,7 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
   const literals = activeLiterals(literalIds, overrides, hashKey, `${option}.overrides`)
   let keyNameMask: CompiledMask | null = null
   let keyNameMatcher: (key: string) => boolean = isSensitiveKey
+  let sessionName: ((key: string) => boolean) | null = null
   if (raw.keyNames !== false) {
     const keyNames = raw.keyNames === undefined || raw.keyNames === true ? {} : raw.keyNames
     if (!isPlainObject(keyNames))
@@ -247,6 +251,7 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
     const { mask, ...matcher } = keyNames as { mask?: MaskSpec } & KeyNameMatcherOptions
     keyNameMask = compileMask(mask ?? KEY_NAME_MASK, `${option}.keyNames.mask`, hashKey)
     if (Object.keys(matcher).length > 0) keyNameMatcher = compileKeyNameMatcher(matcher, `${option}.keyNames`)
+    sessionName = compileSessionNameMatcher(matcher, `${option}.keyNames`)
   }
   keyNameMatcher = withoutCountersAndCursors(keyNameMatcher)
   return {
@@ -262,6 +267,7 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
     keyNameMask,
     keyNameMatcher,
     secretName: keyNameMatcher,
+    sessionName,
     errorHygiene: booleanOption(raw.errorHygiene, `${option}.errorHygiene`, true),
     nestedJson: booleanOption(raw.nestedJson, `${option}.nestedJson`, true),
     hashKey,
@@ -719,6 +725,7 @@ export class RedactionSession {
     const redactor = this.redactor
     let bits = key.length >= 6 && !redactor.cleanKeys.has(key) ? 1 : 0
     if (redactor.keyNameMask !== null && redactor.keyNameMatcher(key)) bits |= this.secretMember(key) ? 6 : 2
+    else if (redactor.keyNameMask !== null && redactor.sessionName?.(key) === true) bits |= 2
     else {
       for (const rule of redactor.rules.keys) {
         if (rule.last.some((last) => last === null || last.test(key))) {
@@ -759,6 +766,18 @@ export class RedactionSession {
         const text = String(value)
         this.record(at, 'key-name', 0, text.length, text)
         return redactor.keyNameMask(text, { detector: 'key-name', key }) ?? REMOVE
+      }
+      // A session named as such, written as a string: its token (a route that issues tokens hands
+      // it over). Objects under the name are read member by member.
+      if (
+        typeof value === 'string' &&
+        redactor.keyNameMask !== null &&
+        !redactor.passesIssuedTokens &&
+        redactor.sessionName?.(key) === true &&
+        !this.nameIsSecret(key)
+      ) {
+        this.record(at, 'key-name', 0, value.length, value)
+        return redactor.keyNameMask(value, { detector: 'key-name', key }) ?? REMOVE
       }
       for (const rule of redactor.rules.keys) {
         if (!rule.last.some((last) => last === null || last.test(key))) continue

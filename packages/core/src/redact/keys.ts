@@ -1009,6 +1009,27 @@ function wordListOption(value: unknown, option: string, letters: boolean): reado
 }
 
 /**
+ * Whether a member name says its string value is a session (`session`, `userSession`,
+ * `current_session`): the session's token itself, as a cookie carries it. An object or
+ * array of objects under such a name stays readable (`session: { expiresAt, user }`), so this is
+ * not part of the member-name rule; `ignore` applies to it as to that rule.
+ * @throws LeakguardConfigError
+ */
+export function compileSessionNameMatcher(
+  options: KeyNameMatcherOptions = {},
+  option = 'keyNames',
+): (key: string) => boolean {
+  const given = objectOption(options, option, ['locales', 'words', 'ignore'])
+  const ignore = new Set(wordListOption(given.ignore, `${option}.ignore`, false))
+  return function isSessionName(key: string): boolean {
+    const words = keyWords(key)
+    const last = words[words.length - 1]
+    if (last !== 'session') return false
+    return !(ignore.size > 0 && ignore.has(rawTokens(key).join('')))
+  }
+}
+
+/**
  * Compiles the rule that says a member's value is a secret from its name alone. Names are read
  * through case, separators, camelCase, leetspeak, accents, fullwidth and look-alike letters,
  * plurals, and words glued together; see the word lists above for what is sensitive.

@@ -28,6 +28,9 @@ const EVASIVE_NAMES = [
   'dob',
   'dateOfBirth',
   'national_id',
+  // A session written as a string is its token (an object under the name is read member by member).
+  'session',
+  'userSession',
 ]
 
 const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
