@@ -457,6 +457,13 @@ describe('a session written as a string', () => {
     })
   })
 
+  it('names a value a detector finds whole, and masks a partial finding whole, never in part', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'
+    expect(scan({ session: jwt }).map((f) => f.detector)).toEqual(['jwt'])
+    expect(redact({ session: 'sid-ada@example.com-9f8e7d' })).toEqual({ session: '[REDACTED]' })
+    expect(scan({ session: 'sid-ada@example.com-9f8e7d' }).map((f) => f.detector)).toEqual(['key-name'])
+  })
+
   it('follows keyNames: off, or the name ignored, it passes', () => {
     expect(redact({ session: cookie }, { keyNames: false })).toEqual({ session: cookie })
     expect(redact({ session: cookie }, { keyNames: { ignore: ['session'] } })).toEqual({ session: cookie })

@@ -768,7 +768,9 @@ export class RedactionSession {
         return redactor.keyNameMask(text, { detector: 'key-name', key }) ?? REMOVE
       }
       // A session named as such, written as a string: its token (a route that issues tokens hands
-      // it over). Objects under the name are read member by member.
+      // it over). Objects under the name are read member by member. A detector that finds the
+      // whole value names it (a JWT: `jwt`, which the issued-token hint reads); anything else
+      // goes whole, by name, never in part.
       if (
         typeof value === 'string' &&
         redactor.keyNameMask !== null &&
@@ -776,6 +778,9 @@ export class RedactionSession {
         redactor.sessionName?.(key) === true &&
         !this.nameIsSecret(key)
       ) {
+        const spans = this.spans(value, key, at)
+        if (spans.length === 1 && spans[0]!.start === 0 && spans[0]!.end === value.length)
+          return this.masked(this.scanned, spans, key, at)
         this.record(at, 'key-name', 0, value.length, value)
         return redactor.keyNameMask(value, { detector: 'key-name', key }) ?? REMOVE
       }
