@@ -655,35 +655,28 @@ describe('summaries of a body keyed by ids', () => {
     ])
   })
 
-  it('names a token masked after many other key-name findings (a red-team pass)', async () => {
-    // The first version kept the first 16 key-name paths past the limit: 60 passwords filled them.
-    const events: LeakguardEvent[] = []
-    const guard = createGuard({ audit: { onEvent: (e) => void events.push(e) } })
-    const context = guard.startRequest({ method: 'POST', path: '/login', native: undefined })
-    const users = Object.fromEntries(
-      Array.from({ length: 60 }, (_, i) => [`u${i}`, { password: `pw-${i}-x` }]),
-    )
-    guard.serializeResponse(context, {
-      status: 200,
-      body: { users, session: { accessToken: 'opaque-access-token-0123456789' } },
-    })
-    await guard.flush()
-    const hint = events.find(
-      (e) => e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_TOKEN_MASKED',
-    )
-    expect(hint).toBeDefined()
-  })
-
-  it('still names a token masked past the limit in the hint for a POST', async () => {
+  it.each([
+    // Past a limit of 2 + 1 summaries: the token's path is the only one past it.
+    ['past the limit', 2, { ...byId(3) }],
+    // The first version kept the first 16 key-name paths past the limit: 60 passwords filled them
+    // (a red-team pass).
+    [
+      'after many other key-name findings',
+      32,
+      {
+        users: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`u${i}`, { password: `pw-${i}-x` }])),
+      },
+    ],
+  ])('names a token masked %s in the hint for a POST', async (_label, maxReportedPaths, before) => {
     const events: LeakguardEvent[] = []
     const guard = createGuard({
-      responses: { maxReportedPaths: 2 },
+      responses: { maxReportedPaths },
       audit: { onEvent: (e) => void events.push(e) },
     })
     const context = guard.startRequest({ method: 'POST', path: '/login', native: undefined })
     guard.serializeResponse(context, {
       status: 200,
-      body: { ...byId(3), session: { accessToken: 'opaque-access-token-0123456789' } },
+      body: { ...before, session: { accessToken: 'opaque-access-token-0123456789' } },
     })
     await guard.flush()
     const hint = events.find(

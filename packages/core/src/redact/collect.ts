@@ -1,4 +1,4 @@
-import type { DetectionContext, Span } from './types.js'
+import type { DetectionContext, Detector, Span, StringFeatures } from './types.js'
 
 /** Appends every match of a global `pattern` in `text` that `validate` accepts, as spans of `id`. */
 export function collect(
@@ -67,4 +67,30 @@ export function collectMatch(
   if (length === 0) return 0
   found.push({ start: at, end: at + length, detector: id, verified: false })
   return length
+}
+
+/**
+ * Appends what `detector` finds in `text` (whose features are `features`) to `found`: the whole
+ * string when its `whole` test says the pattern would take all of it, else every match.
+ */
+export function collectDetector(
+  detector: Detector,
+  text: string,
+  features: StringFeatures,
+  found: Span[],
+  context: DetectionContext,
+): void {
+  if (detector.whole?.(features) === true)
+    collectMatch(text, 0, detector.id, found, detector.validate, context, detector.trim)
+  else
+    collect(
+      detector.pattern,
+      text,
+      detector.id,
+      found,
+      detector.validate,
+      context,
+      detector.trim,
+      detector.retryFrom,
+    )
 }

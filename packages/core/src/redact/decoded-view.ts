@@ -1,5 +1,5 @@
 import { isHex } from './catalogue/scanner.js'
-import { asciiFold } from './features.js'
+import { asciiFold, isDigit } from './features.js'
 
 /** A string with its escapes decoded, and where each decoded unit came from in the original. */
 export interface DecodedView {
@@ -123,10 +123,6 @@ function hides(char: string, before: number, after: number): boolean {
   // (`redis&colon;&sol;&sol;user:password@host`, JSON's `:\/\/`): blanked, the value breaks apart.
   if (char === '.' || char === ':' || char === '/') return true
   return (char === ' ' || char === '-' || char === '(' || char === ')') && (isDigit(before) || isDigit(after))
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57
 }
 
 /**

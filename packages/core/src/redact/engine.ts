@@ -6,7 +6,7 @@ import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '..
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
 import type { Confidence } from './catalogue/types.js'
-import { collect, collectMatch } from './collect.js'
+import { collect, collectDetector } from './collect.js'
 import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import {
@@ -1080,19 +1080,7 @@ export class RedactionSession {
           if (!detector.prefilter(text, features, context)) continue
           found ??= []
           const before = found.length
-          if (detector.whole?.(features) === true)
-            collectMatch(text, 0, detector.id, found, detector.validate, context, detector.trim)
-          else
-            collect(
-              detector.pattern,
-              text,
-              detector.id,
-              found,
-              detector.validate,
-              context,
-              detector.trim,
-              detector.retryFrom,
-            )
+          collectDetector(detector, text, features, found, context)
           if (found.length > before && coversAll(found, before, text.length)) {
             whole = true
             break
@@ -1163,19 +1151,7 @@ export class RedactionSession {
     for (const { detector } of this.redactor.detectors) {
       if ((detector.requires & features.gates) === 0 || (issuedToken && detector.id === 'jwt')) continue
       if (!detector.prefilter(text, features, context)) continue
-      if (detector.whole?.(features) === true)
-        collectMatch(text, 0, detector.id, local, detector.validate, context, detector.trim)
-      else
-        collect(
-          detector.pattern,
-          text,
-          detector.id,
-          local,
-          detector.validate,
-          context,
-          detector.trim,
-          detector.retryFrom,
-        )
+      collectDetector(detector, text, features, local, context)
     }
     if (local.length === 0) return found
     found ??= []

@@ -58,6 +58,11 @@ export function digitGroups(...lengths: number[]): number {
   return lengths.reduce((bits, length) => bits | (1 << Math.min(length, 30)), 0)
 }
 
+/** Whether a character code is an ASCII digit. */
+export function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57
+}
+
 /** Whether the digit at `at`, after a digit, ends two letters and two digits (`GB29`, `gb29`). */
 function ibanStart(text: string, at: number): boolean {
   const c1 = text.charCodeAt(at - 1)

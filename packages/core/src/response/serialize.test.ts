@@ -48,6 +48,15 @@ function randomPath(random: () => number, names: readonly string[], wildcard: nu
   return out
 }
 
+/** `KEEP` (share `keep`), or an allowlist of one to four {@link randomPath}s. */
+function randomTree(random: () => number, names: readonly string[], wildcard: number, keep: number) {
+  if (random() < keep) return KEEP
+  return compileAllowlist(
+    Array.from({ length: 1 + Math.floor(random() * 4) }, () => randomPath(random, names, wildcard)),
+    'allow',
+  )
+}
+
 function failure(run: () => unknown): string {
   try {
     run()
@@ -457,13 +466,9 @@ describe('serialize (compiled views)', () => {
       for (let i = Math.floor(random() * 5); i > 0; i--) out[pick(NAMES)] = value(depth + 1)
       return out
     }
-    const path = () => randomPath(random, NAMES, 0.25)
     for (let i = 0; i < 400; i++) {
       const doc = value(0)
-      const tree =
-        random() < 0.2
-          ? KEEP
-          : compileAllowlist(Array.from({ length: 1 + Math.floor(random() * 4) }, path), 'allow')
+      const tree = randomTree(random, NAMES, 0.25, 0.2)
       expectSame(doc, tree, random() < 0.5 ? undefined : {})
     }
   })
@@ -751,14 +756,10 @@ describe('serializeInSteps (large bodies in event-loop turns)', () => {
       for (let i = Math.floor(random() * 4); i > 0; i--) out[pick(NAMES)] = value(depth + 1)
       return out
     }
-    const path = () => randomPath(random, NAMES, 0.3)
     let split = 0
     for (let i = 0; i < 300; i++) {
       const doc = value(0)
-      const tree =
-        random() < 0.3
-          ? KEEP
-          : compileAllowlist(Array.from({ length: 1 + Math.floor(random() * 4) }, path), 'allow')
+      const tree = randomTree(random, NAMES, 0.3, 0.3)
       const length = 100 + Math.floor(random() * 5_000)
       if (expectSameInSteps(doc, tree, random() < 0.3 ? undefined : {}, length) > 0) split++
     }

@@ -1,5 +1,5 @@
 import { ibanValid } from '../checksums.js'
-import { GATE } from '../features.js'
+import { GATE, isDigit } from '../features.js'
 import type { Detector } from '../types.js'
 
 /** IBAN length per country (SWIFT IBAN registry). */
@@ -94,19 +94,14 @@ const LENGTHS: Readonly<Record<string, number>> = {
   YE: 30,
 }
 
-/**
- * A valid IBAN, written in capitals (as printed) or in lower case (as typed into a form): letters
- * of both cases are a token's, not an IBAN someone wrote.
- */
+/** A valid IBAN, written in capitals (as printed) or in lower case (as typed into a form). */
 function valid(match: string): boolean {
   // The country's length first, counted without building a string (trim and retries call this
   // on every candidate of a text made of groups).
   const length = LENGTHS[match.slice(0, 2).toUpperCase()]
   if (length === undefined || compactLength(match) !== length) return false
-  const compact = match.replace(/ /g, '')
-  const upper = compact.toUpperCase()
-  if (upper !== compact && compact.toLowerCase() !== compact) return false
-  return ibanValid(upper)
+  // (The pattern takes one case only: capitals or lower case.)
+  return ibanValid(match.replace(/ /g, '').toUpperCase())
 }
 
 /** Characters of `text` but spaces. */
@@ -125,10 +120,6 @@ function startsIban(match: string, at: number): boolean {
   if (!(upper || lower) || !isDigit(match.charCodeAt(at + 2)) || !isDigit(match.charCodeAt(at + 3)))
     return false
   return LENGTHS[match.slice(at, at + 2).toUpperCase()] !== undefined
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57
 }
 
 export const iban: Detector = {
