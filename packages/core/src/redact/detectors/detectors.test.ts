@@ -52,6 +52,10 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '40626717-5444-4f48-b2af-6b7bb35d364e',
       '65665997-5285-4527-998c-e9d0d27583a0',
       '36009619-3703-446a-9144-1cf440abc57f',
+      // Runs inside a UUID, after a group and a dash, that pass every check (one UUID in 8,000).
+      '84f79e28-4039-4589-8612-6a73974623ff',
+      'c7619b5f-8b5e-4440-9224-59965f1061be',
+      '16b94d00-4651-4498-8370-6577d2539998',
       '1234567812345670',
       '0000000000000000',
       '978-3-16-148410-0',
@@ -356,6 +360,27 @@ describe('numbers as they are written (a red-team pass)', () => {
       diners: '305693****5904',
       PAID: '453201******0366',
     })
+  })
+
+  it('finds no card in UUIDs, and still one written with dashes after a space or a colon', () => {
+    // CI caught a request id masked as a card: a run of a UUID's groups read as 4-4-4-1.
+    let seed = 0x2545f491
+    const hex = () => {
+      seed ^= seed << 13
+      seed ^= seed >>> 17
+      seed ^= seed << 5
+      return ((seed >>> 0) % 16).toString(16)
+    }
+    const group = (n: number) => Array.from({ length: n }, hex).join('')
+    const redactor = createRedactor()
+    const found: string[] = []
+    for (let i = 0; i < 100_000; i++) {
+      const id = [group(8), group(4), `4${group(3)}`, group(4), group(12)].join('-')
+      if (redactor.scan(id).length > 0) found.push(id)
+    }
+    expect(found).toEqual([])
+    for (const text of ['card 4111-1111-1111-1111', 'pan:4111-1111-1111-1111', 'id-4111111111111111'])
+      expect(redactor.scan(text).map((f) => f.detector)).toEqual(['card'])
   })
 
   it('reads a card glued to a word that names one, and leaves ids and grouped runs glued to letters', () => {
