@@ -15,6 +15,8 @@ export interface PathRef {
   concrete(): string
   /** Member names from the root, array levels left out: `['users', 'email']`. */
   keys(): string[]
+  /** The name of the nearest member: for an array element, the array's (`tokens` in `$.tokens[2]`). */
+  lastKey(): string | null
 }
 
 /** Called for what the walk outputs, to transform it (redaction). */
@@ -301,7 +303,7 @@ function memberName(
   return names.claim(changed)
 }
 
-const ROOT_PATH: PathRef = { template: () => '$', concrete: () => '$', keys: () => [] }
+const ROOT_PATH: PathRef = { template: () => '$', concrete: () => '$', keys: () => [], lastKey: () => null }
 
 /** The segment a frame adds for its current member: `[*]`/`[3]` or `.name`. */
 function segment(frame: Frame, path: string, concrete: boolean): string {
@@ -329,6 +331,14 @@ class StackPath implements PathRef {
     const out: string[] = []
     for (const frame of this.stack) if (frame.keys !== null) out.push(frame.keys[frame.i - 1]!)
     return out
+  }
+
+  lastKey(): string | null {
+    for (let d = this.stack.length - 1; d >= 0; d--) {
+      const frame = this.stack[d]!
+      if (frame.keys !== null) return frame.keys[frame.i - 1]!
+    }
+    return null
   }
 }
 

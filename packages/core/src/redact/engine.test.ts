@@ -464,6 +464,31 @@ describe('a session written as a string', () => {
     expect(scan({ session: 'sid-ada@example.com-9f8e7d' }).map((f) => f.detector)).toEqual(['key-name'])
   })
 
+  it('masks each string of an array of sessions, at any depth of arrays, and reads objects in it', () => {
+    // A red-team pass: the plural, an array of the tokens, passed.
+    const body = {
+      sessions: [cookie, 'zk1Q9vT3mB7xW2pL'],
+      userSessions: [[cookie], 7],
+      active_sessions: [{ id: 42, device: 'Firefox on Linux', expiresAt: '2026-12-31' }],
+      sessionIds: ['a1'],
+    }
+    const expected = {
+      sessions: ['[REDACTED]', '[REDACTED]'],
+      userSessions: [['[REDACTED]'], 7],
+      active_sessions: [{ id: 42, device: 'Firefox on Linux', expiresAt: '2026-12-31' }],
+      sessionIds: ['[REDACTED]'],
+    }
+    expect(redact(body)).toEqual(expected)
+    // The same through the response writer of a guard, with and without an allowlist.
+    for (const allow of [undefined, ['$.sessions', '$.userSessions', '$.active_sessions', '$.sessionIds']]) {
+      const guard = createGuard({ routes: { 'GET /me': allow === undefined ? {} : { allow } } })
+      const context = guard.startRequest({ method: 'GET', path: '/me', native: undefined })
+      const decision = guard.serializeResponse(context, { status: 200, body })
+      expect(JSON.parse((decision as { payload: string }).payload)).toEqual(expected)
+    }
+    expect(redact({ sessions: [cookie] }, { keyNames: false })).toEqual({ sessions: [cookie] })
+  })
+
   it('follows keyNames: off, or the name ignored, it passes', () => {
     expect(redact({ session: cookie }, { keyNames: false })).toEqual({ session: cookie })
     expect(redact({ session: cookie }, { keyNames: { ignore: ['session'] } })).toEqual({ session: cookie })

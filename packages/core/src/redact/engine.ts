@@ -767,23 +767,7 @@ export class RedactionSession {
         this.record(at, 'key-name', 0, text.length, text)
         return redactor.keyNameMask(text, { detector: 'key-name', key }) ?? REMOVE
       }
-      // A session named as such, written as a string: its token (a route that issues tokens hands
-      // it over). Objects under the name are read member by member. A detector that finds the
-      // whole value names it (a JWT: `jwt`, which the issued-token hint reads); anything else
-      // goes whole, by name, never in part.
-      if (
-        typeof value === 'string' &&
-        redactor.keyNameMask !== null &&
-        !redactor.passesIssuedTokens &&
-        redactor.sessionName?.(key) === true &&
-        !this.nameIsSecret(key)
-      ) {
-        const spans = this.spans(value, key, at)
-        if (spans.length === 1 && spans[0]!.start === 0 && spans[0]!.end === value.length)
-          return this.masked(this.scanned, spans, key, at)
-        this.record(at, 'key-name', 0, value.length, value)
-        return redactor.keyNameMask(value, { detector: 'key-name', key }) ?? REMOVE
-      }
+      if (typeof value === 'string' && this.isSessionName(key)) return this.session(value, key, at)
       for (const rule of redactor.rules.keys) {
         if (!rule.last.some((last) => last === null || last.test(key))) continue
         const path = at.keys()
@@ -794,15 +778,56 @@ export class RedactionSession {
         }
       }
     }
-    if (typeof value === 'string') return this.string(value, key, at)
+    if (typeof value === 'string') {
+      // An element of an array of sessions (`sessions: ["s%3A...", ...]`), at any depth of arrays.
+      if (key === null) {
+        const holder = at.lastKey()
+        if (holder !== null && this.isSessionName(holder)) return this.session(value, holder, at)
+      }
+      return this.string(value, key, at)
+    }
     // A card number stored as a number: read as its digits; masked, it becomes a string.
     // (An element of an array is named by the member holding the array: `userIds: [...]`.)
-    if (typeof value === 'number' && isLongInteger(value) && !isIdName(key ?? lastKey(at))) {
+    if (typeof value === 'number' && isLongInteger(value) && !isIdName(key ?? at.lastKey())) {
       const digits = String(value)
       const out = this.string(digits, key, at)
       return out === digits ? value : out
     }
     return value
+  }
+
+  /** The name {@link isSessionName} read last, and what it said: array elements come in runs. */
+  private sessionNameRead: string | null = null
+  private sessionNameWas = false
+
+  /**
+   * Whether values under the member `key` are sessions (its last word is `session` or
+   * `sessions`), with the member-name rule on and no token issued by the route.
+   */
+  private isSessionName(key: string): boolean {
+    if (key === this.sessionNameRead) return this.sessionNameWas
+    const redactor = this.redactor
+    const session =
+      redactor.keyNameMask !== null &&
+      !redactor.passesIssuedTokens &&
+      redactor.sessionName?.(key) === true &&
+      !this.nameIsSecret(key)
+    this.sessionNameRead = key
+    this.sessionNameWas = session
+    return session
+  }
+
+  /**
+   * A session written as a string: its token (a route that issues tokens hands it over). Objects
+   * under the name are read member by member. A detector that finds the whole value names it (a
+   * JWT: `jwt`, which the issued-token hint reads); anything else goes whole, by name, never in part.
+   */
+  private session(value: string, key: string, at: PathRef): string | typeof REMOVE {
+    const spans = this.spans(value, key, at)
+    if (spans.length === 1 && spans[0]!.start === 0 && spans[0]!.end === value.length)
+      return this.masked(this.scanned, spans, key, at)
+    this.record(at, 'key-name', 0, value.length, value)
+    return this.redactor.keyNameMask!(value, { detector: 'key-name', key }) ?? REMOVE
   }
 
   /**
@@ -1342,12 +1367,6 @@ function claimError(claim: string): LeakguardResponseError {
     'an issued token carries a claim that may not leave',
     { claim },
   )
-}
-/** The name of the member nearest to `at` (for an array element: the array's). */
-function lastKey(at: PathRef | null): string | null {
-  if (at === null) return null
-  const keys = at.keys()
-  return keys.length === 0 ? null : keys[keys.length - 1]!
 }
 
 /** Scratch for the literal-automaton hits the features pass collects for one string. */

@@ -57,10 +57,20 @@ export function compileHeaderScan(value: unknown, option: string): HeaderScan {
 /** The path of a header in events: `$headers.location`, `$headers.location?token`. */
 function headerPath(name: string, param?: string): PathRef {
   const template = `$headers.${name}${param === undefined ? '' : `?${param}`}`
-  return { template: () => template, concrete: () => template, keys: () => [param ?? name] }
+  return {
+    template: () => template,
+    concrete: () => template,
+    keys: () => [param ?? name],
+    lastKey: () => param ?? name,
+  }
 }
 
-const REASON_PATH: PathRef = { template: () => '$status', concrete: () => '$status', keys: () => [] }
+const REASON_PATH: PathRef = {
+  template: () => '$status',
+  concrete: () => '$status',
+  keys: () => [],
+  lastKey: () => null,
+}
 
 /**
  * The reason phrase of the status line (`HTTP/1.1 502 <reason>`), read as free text: a handler

@@ -1010,9 +1010,10 @@ function wordListOption(value: unknown, option: string, letters: boolean): reado
 
 /**
  * Whether a member name says its string value is a session (`session`, `userSession`,
- * `current_session`): the session's token itself, as a cookie carries it. An object or
- * array of objects under such a name stays readable (`session: { expiresAt, user }`), so this is
- * not part of the member-name rule; `ignore` applies to it as to that rule.
+ * `current_session`, `sessions`): the session's token itself, as a cookie carries it, and so is
+ * each string of an array under it (`sessions: ["s%3A...", ...]`). An object or array of objects
+ * under such a name stays readable (`session: { expiresAt, user }`), so this is not part of the
+ * member-name rule; `ignore` applies to it as to that rule.
  * @throws LeakguardConfigError
  */
 export function compileSessionNameMatcher(
@@ -1024,7 +1025,7 @@ export function compileSessionNameMatcher(
   return function isSessionName(key: string): boolean {
     const words = keyWords(key)
     const last = words[words.length - 1]
-    if (last !== 'session') return false
+    if (last !== 'session' && last !== 'sessions') return false
     return !(ignore.size > 0 && ignore.has(rawTokens(key).join('')))
   }
 }

@@ -426,6 +426,14 @@ class Writer implements PathRef {
     return out
   }
 
+  lastKey(): string | null {
+    for (let d = this.depth - 1; d >= 0; d--) {
+      const key = this.keyAt[d]
+      if (key !== null) return key!
+    }
+    return null
+  }
+
   /** Template paths of each level, reused while the names above stay the same (findings repeat by row). */
   private readonly templates: string[] = ['$']
   private readonly templateKeys: (string | null)[] = []

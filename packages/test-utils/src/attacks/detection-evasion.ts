@@ -58,6 +58,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       cookies: [next()],
       credentials: { user: 'ada', pin: 4417 },
       apiKeys: [next()],
+      // Sessions as an array of their tokens, at any depth of arrays.
+      sessions: [next(), [next()]],
+      activeSessions: [{ device: 'Firefox', token: next() }],
     },
     text: {
       assignment: `config: DB_PASSWORD=${next()} PORT=5432`,
