@@ -18,6 +18,7 @@ import { type SecretShape, secretNameOf, secretShapeOf } from '../allowlist/secr
 import { keepShape } from '../lib/kept-shapes.js'
 import { UniqueNames } from '../lib/unique-names.js'
 import { isLongInteger } from '../redact/features.js'
+import { type MemberReader, memberReader } from './member-reader.js'
 
 /**
  * What a member name asks of the serializer, per redactor: `NAME` when the name itself must be
@@ -90,7 +91,17 @@ interface Plan {
   anyFacts: number
   /** What the shape says of its members' secrecy (a JWK, a name/value pair), or `null`. */
   readonly secretShape: SecretShape | null
+  /** Objects written with this plan, counted until {@link READER_AFTER}. */
+  uses: number
+  /** Reads the kept members at fixed names (see member-reader.ts), once the shape proved common. */
+  reader: MemberReader | undefined
 }
+
+/**
+ * Objects of one shape written before its members are read by a {@link MemberReader}: a shape met
+ * once or twice (a map keyed by ids) is not worth the code.
+ */
+const READER_AFTER = 16
 
 function makePlan(node: ProjectionNode, keys: string[]): Plan {
   const kept: number[] = []
@@ -127,6 +138,8 @@ function makePlan(node: ProjectionNode, keys: string[]): Plan {
     facts: new Uint8Array(kept.length),
     anyFacts: 0,
     secretShape: secretShapeOf(keys),
+    uses: 0,
+    reader: undefined,
   }
 }
 
@@ -393,6 +406,8 @@ class Writer implements PathRef {
   /** Path of the member being written: its member name (`null`: array element) and index. */
   private readonly keyAt: (string | null)[] = []
   private readonly indexAt: number[] = []
+  /** Per depth, the kept members of the object being written there, read by its plan's reader. */
+  private readonly valuesAt: unknown[][] = []
   private readonly containers: object[] = []
   private depth = 0
   /**
@@ -879,6 +894,12 @@ class Writer implements PathRef {
     const d = this.depth
     this.depth = d + 1
     const record = src as Record<string, unknown>
+    let values: unknown[] | undefined
+    if (plan.reader !== undefined) {
+      values = this.valuesAt[d] ??= []
+      plan.reader(record, values)
+    } else if (plan.uses < READER_AFTER && ++plan.uses === READER_AFTER && plan.kept.length > 1)
+      plan.reader = memberReader(plan.kept.map((index) => keys[index]!))
     let out = '{'
     // Whether nothing is written yet, and whether the last value written is a string whose
     // closing quote is still to come (see Plan.openNames).
@@ -893,7 +914,7 @@ class Writer implements PathRef {
       const key = keys[index]!
       this.keyAt[d] = key
       this.indexAt[d] = index
-      const raw = record[key]
+      const raw = values !== undefined ? values[p] : record[key]
       if (shape !== null)
         this.secret = secretNameOf(shape, record, key, (n) => hooks!.sensitiveName(n)) ?? null
       const child = plan.children[p]!
