@@ -489,7 +489,43 @@ describe('a session written as a string', () => {
     expect(redact({ sessions: [cookie] }, { keyNames: false })).toEqual({ sessions: [cookie] })
   })
 
-  it('follows keyNames: off, or the name ignored, it passes', () => {
+  it('reads session names as the member-name rule reads names, and sessions written inside text', () => {
+    // A red-team pass: fullwidth, leetspeak, look-alike letters, zero-width characters, glued
+    // words and odd casing got a session past the first version.
+    const spelled = [
+      'ＳＥＳＳＩＯＮＳ',
+      'ｓｅｓｓｉｏｎ',
+      's3ssions',
+      '5essions',
+      'sessi0ns',
+      's\u0435ssions',
+      'ses\u200bsions',
+      'usersessions',
+      'activesessions',
+      'SessionS',
+      'sessioNs',
+    ].map((name) => JSON.parse(`"${name}"`) as string)
+    for (const name of spelled) {
+      expect(redact({ [name]: [cookie] }), name).toEqual({ [name]: ['[REDACTED]'] })
+      expect(redact({ [name]: cookie }), name).toEqual({ [name]: '[REDACTED]' })
+    }
+    for (const name of ['possession', 'obsessions', 'sessionTimeout', 'sessionCount', 'sessionList'])
+      expect(redact({ [name]: 'kept as it is' }), name).toEqual({ [name]: 'kept as it is' })
+    // JSON and assignments inside text: there is no object to keep readable.
+    expect(redact({ log: `resp {"sessions":["${cookie}"]}` })).toEqual({
+      log: 'resp {"sessions":["[REDACTED]"]}',
+    })
+    expect(redact({ log: `resp {"session":"${cookie}"}` })).toEqual({ log: 'resp {"session":"[REDACTED]"}' })
+    expect(redact({ log: `SESSION=${cookie} PORT=1` })).toEqual({ log: 'SESSION=[REDACTED] PORT=1' })
+    // Empty strings stay empty, as under the singular.
+    expect(redact({ sessions: ['', cookie] })).toEqual({ sessions: ['', '[REDACTED]'] })
+  })
+
+  it('follows keyNames: off, or the name ignored (singular or plural), it passes', () => {
+    expect(redact({ sessions: [cookie] }, { keyNames: { ignore: ['session'] } })).toEqual({
+      sessions: [cookie],
+    })
+    expect(redact({ session: cookie }, { keyNames: { ignore: ['sessions'] } })).toEqual({ session: cookie })
     expect(redact({ session: cookie }, { keyNames: false })).toEqual({ session: cookie })
     expect(redact({ session: cookie }, { keyNames: { ignore: ['session'] } })).toEqual({ session: cookie })
   })

@@ -192,6 +192,12 @@ export interface Redactor {
   readonly secretName: (name: string) => boolean
   /** Names whose string values are sessions (see `compileSessionNameMatcher`); `null` without member-name rules. */
   readonly sessionName: ((key: string) => boolean) | null
+  /**
+   * Names whose values are masked where JSON members or assignments are written inside text (a
+   * log line quoting a body): {@link secretName}'s, and session names, since text has no object
+   * to keep readable under one.
+   */
+  readonly textName: (name: string) => boolean
   readonly errorHygiene: boolean
   readonly nestedJson: boolean
   readonly hashKey: Buffer | undefined
@@ -254,6 +260,8 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
     sessionName = compileSessionNameMatcher(matcher, `${option}.keyNames`)
   }
   keyNameMatcher = withoutCountersAndCursors(keyNameMatcher)
+  const secretName = keyNameMatcher
+  const textName = sessionName === null ? secretName : (name: string) => secretName(name) || sessionName(name)
   return {
     enabled: true,
     cleanKeys: new Set(),
@@ -266,8 +274,9 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
     rules: compileRules(raw.rules, `${option}.rules`, hashKey),
     keyNameMask,
     keyNameMatcher,
-    secretName: keyNameMatcher,
+    secretName,
     sessionName,
+    textName,
     errorHygiene: booleanOption(raw.errorHygiene, `${option}.errorHygiene`, true),
     nestedJson: booleanOption(raw.nestedJson, `${option}.nestedJson`, true),
     hashKey,
@@ -290,6 +299,8 @@ export function issuedTokensRedactor(base: Redactor, claims: readonly string[] |
     masks: new Map(),
     passesIssuedTokens: true,
     secretName: (name) => base.keyNameMatcher(name) && !isTokenKey(name),
+    // Sessions are handed over where tokens are.
+    textName: (name) => base.keyNameMatcher(name) && !isTokenKey(name),
     issuedTokenClaims: claims === undefined ? null : new Set(claims),
   }
 }
@@ -780,7 +791,7 @@ export class RedactionSession {
     }
     if (typeof value === 'string') {
       // An element of an array of sessions (`sessions: ["s%3A...", ...]`), at any depth of arrays.
-      if (key === null) {
+      if (key === null && value !== '') {
         const holder = at.lastKey()
         if (holder !== null && this.isSessionName(holder)) return this.session(value, holder, at)
       }
@@ -882,7 +893,7 @@ export class RedactionSession {
     // JSON members written inside other text (a log line quoting a body): member-name rules apply.
     // (The features pass counted quotes, fullwidth ones folded, when it ran: none, no members.)
     if (redactor.keyNameMask !== null && text.length >= 8 && this.quotes !== 0 && text.includes('":')) {
-      const members = flaggedMemberValues(text, this.redactor.secretName, 'key-name', MAX_PAIRS_PER_STRING)
+      const members = flaggedMemberValues(text, this.redactor.textName, 'key-name', MAX_PAIRS_PER_STRING)
       if (members.exhausted === true) this.degrade(at, 'text-too-dense')
       const flagged: (Span | MemberValueSpan)[] = members
       if (flagged.length > 0) {
@@ -952,7 +963,7 @@ export class RedactionSession {
     const spans: (Span | MemberValueSpan)[] =
       this.redactor.keyNameMask === null
         ? []
-        : flaggedMemberValues(text, this.redactor.secretName, 'key-name', MAX_PAIRS_PER_STRING)
+        : flaggedMemberValues(text, this.redactor.textName, 'key-name', MAX_PAIRS_PER_STRING)
     if ((spans as { exhausted?: boolean }).exhausted === true) this.degrade(at, 'text-too-dense')
     for (const span of this.spans(text, key, at)) spans.push(span)
     return this.masked(this.scanned, resolveOverlaps(spans), key, at)
@@ -1126,7 +1137,7 @@ export class RedactionSession {
             literalText,
             key,
             LITERAL_SPANS,
-            this.redactor.secretName,
+            this.redactor.textName,
             MAX_PAIRS_PER_STRING,
             taken,
             FUSED_HITS,
@@ -1135,7 +1146,7 @@ export class RedactionSession {
           // ...and, when it has escapes, with them blanked (a token after %3D, escaped quotes).
           if (text !== unescaped) {
             const blanked = literalText === unescaped ? text : blankEscapes(literalText)
-            scan.collect(blanked, key, LITERAL_SPANS, this.redactor.secretName, MAX_PAIRS_PER_STRING, taken)
+            scan.collect(blanked, key, LITERAL_SPANS, this.redactor.textName, MAX_PAIRS_PER_STRING, taken)
             exhausted ||= scan.exhausted
           }
           if (exhausted) this.degrade(at, 'text-too-dense')

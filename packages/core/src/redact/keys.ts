@@ -1010,10 +1010,13 @@ function wordListOption(value: unknown, option: string, letters: boolean): reado
 
 /**
  * Whether a member name says its string value is a session (`session`, `userSession`,
- * `current_session`, `sessions`): the session's token itself, as a cookie carries it, and so is
- * each string of an array under it (`sessions: ["s%3A...", ...]`). An object or array of objects
- * under such a name stays readable (`session: { expiresAt, user }`), so this is not part of the
- * member-name rule; `ignore` applies to it as to that rule.
+ * `current_session`, `sessions`, `activesessions`): the session's token itself, as a cookie
+ * carries it, and so is each string of an array under it (`sessions: ["s%3A...", ...]`). An object
+ * or array of objects under such a name stays readable (`session: { expiresAt, user }`), so this
+ * is not part of the member-name rule. Names are read as that rule reads them (case, separators,
+ * fullwidth and look-alike letters, leetspeak, plurals), and `session` glued to the end of a word
+ * counts but in `possession` and `obsession`. `ignore` applies as to that rule, a singular or
+ * plural entry to both forms (`ignore: ['session']` leaves `sessions` alone too).
  * @throws LeakguardConfigError
  */
 export function compileSessionNameMatcher(
@@ -1022,12 +1025,35 @@ export function compileSessionNameMatcher(
 ): (key: string) => boolean {
   const given = objectOption(options, option, ['locales', 'words', 'ignore'])
   const ignore = new Set(wordListOption(given.ignore, `${option}.ignore`, false))
-  return function isSessionName(key: string): boolean {
-    const words = keyWords(key)
-    const last = words[words.length - 1]
-    if (last !== 'session' && last !== 'sessions') return false
-    return !(ignore.size > 0 && ignore.has(rawTokens(key).join('')))
+  // The built-in words only: `session` is one of the phrase parts every lexicon knows.
+  const lex = new Lexicon([], [])
+  const cache = new Map<string, boolean>()
+  const ignored = (key: string): boolean => {
+    if (ignore.size === 0) return false
+    const name = rawTokens(key).join('')
+    return ignore.has(name) || ignore.has(`${name}s`) || (name.endsWith('s') && ignore.has(name.slice(0, -1)))
   }
+  return function isSessionName(key: string): boolean {
+    let session = cache.get(key)
+    if (session === undefined) {
+      const read = lex.parse(key)
+      session =
+        (endsWithSession(read.compact) || read.leet.some((leet) => endsWithSession(leet.compact))) &&
+        !ignored(key)
+      if (cache.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH) cache.set(key, session)
+    }
+    return session
+  }
+}
+
+/** Whether a name's words written together end with `session(s)`, not as `possession`/`obsession`. */
+function endsWithSession(compact: string): boolean {
+  const end = compact.endsWith('sessions') ? compact.length - 1 : compact.length
+  return (
+    compact.endsWith('session', end) &&
+    !compact.endsWith('ossession', end) &&
+    !compact.endsWith('obsession', end)
+  )
 }
 
 /**

@@ -31,6 +31,9 @@ const EVASIVE_NAMES = [
   // A session written as a string is its token (an object under the name is read member by member).
   'session',
   'userSession',
+  's3ssion',
+  'ｓｅｓｓｉｏｎ',
+  'activesession',
 ]
 
 const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -74,6 +77,7 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       encodedUrl: `/login?next=%2Fcb%3Ftoken%3Dglpat-${'Kq7vTz2LmX4pWr7sYb9N'}`,
       encodedTwice: `/login?next=%2Fcb%253Ftoken%253Dglpat-${'Zk3Xq9Lm2Np7Rt5Vw8Yb'}`,
       jsonInLog: `POST /api 200 body={"password":"${next()}"}`,
+      sessionsInLog: `GET /me 200 body={"sessions":["${next()}"],"session":"${next()}"}`,
       htmlProps: `<div data-x="{&quot;password&quot;:&quot;${next()}&quot;}">`,
       authorization: `curl -H "Authorization: Bearer ${next()}" https://api.example`,
       anthropic: `sk-ant-api03-${'x7Kp2mW9vR4tL8nBqZ3c'.repeat(4)}Zq3x7Kp2mW9vRAA`,

@@ -103,10 +103,11 @@ export const card: Detector = {
   // `card4111111111111111exp`, `ccnumber4111...`, `visa4111...`), as one run of 13 to 19 digits:
   // after any letters, one id in ten of the form `p` + 16 digits starting with 4 would pass the
   // checks below. (Case-insensitive: the pattern has no other letters.)
-  // Grouped with dashes, not right after a letter or digit and a dash: that is a part of a dashed id.
-  // One UUID in 8,000 holds a run such as `84f79e28-4039-4589-8612-6a73...` that passes every check.
+  // Grouped with dashes, not right after four hex digits and a dash: that is the rest of a UUID, one
+  // in 8,000 of which holds a run such as `84f79e28-4039-4589-8612-6a73...` that passes every
+  // check. After a label (`card-`, `PAN-`, `visa-`, `statement-`) it is read.
   pattern:
-    /(?<![\d.])(?<!(?<!%)[a-z])(?!(?<=[a-z\d]-)[\d ]*-\d)\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)|(?<=(?:card|cc|pan)(?:n|no|nr|num|number)?|visa|amex|mc|jcb|discover|maestro|diners|unionpay)\d{13,19}(?![\d-]|\.\d)/gi,
+    /(?<![\d.])(?<!(?<!%)[a-z])(?!(?<=[\da-f]{4}-)[\d ]*-\d)\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)|(?<=(?:card|cc|pan)(?:n|no|nr|num|number)?|visa|amex|mc|jcb|discover|maestro|diners|unionpay)\d{13,19}(?![\d-]|\.\d)/gi,
   validate: validCard,
   mask: { operator: 'partial', keepStart: 6, keepEnd: 4 },
 }
