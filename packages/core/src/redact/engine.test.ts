@@ -537,3 +537,57 @@ describe('a session written as a string', () => {
     expect((decision as { payload: string }).payload).toBe(JSON.stringify({ session: cookie }))
   })
 })
+
+describe('long strings repeated in a response', () => {
+  // A list repeats long strings row after row; the session reads each clean one once. Output and
+  // findings must be what reading every row alone gives.
+  const SHA256 = '5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8'
+  const rows = (count: number, row: (i: number) => Record<string, unknown>) =>
+    Array.from({ length: count }, (_, i) => row(i))
+  const alone = (body: Record<string, unknown>[], options = {}) =>
+    body.map((item) => createRedactor(options).redact(item))
+
+  it('writes what reading each row alone writes, findings and escapes included', () => {
+    const body = rows(40, (i) => ({
+      note: 'Prefers delivery after 6pm; the gate code is on the delivery slip.',
+      quoted: 'She said "leave it at the door" and \\ left a note for the courier',
+      // The same digest: clean under one name, a password hash under another (read first clean).
+      checksum: SHA256,
+      digest: SHA256,
+      card: i % 2 === 0 ? `paid with ${CARD} on the first of the month, thanks` : 'paid in cash',
+    }))
+    const redactor = createRedactor()
+    expect(redactor.redact(body)).toEqual(alone(body))
+    const counts = new Map<string, number>()
+    for (const { path, detector } of redactor.scan(body)) {
+      const id = `${path.replace(/\[\d+\]/, '[*]')} ${detector}`
+      counts.set(id, (counts.get(id) ?? 0) + 1)
+    }
+    expect(Object.fromEntries(counts)).toEqual({
+      '$[*].digest hex-password-hash': 40,
+      '$[*].card card': 20,
+    })
+    // Through a guard's writer, whose plain-text shortcut reads what the session remembered.
+    const guard = createGuard({ routes: { 'GET /rows': {} } })
+    const context = guard.startRequest({ method: 'GET', path: '/rows', native: undefined })
+    const decision = guard.serializeResponse(context, { status: 200, body })
+    expect(JSON.parse((decision as { payload: string }).payload)).toEqual(alone(body))
+  })
+
+  it('reads every row again where a function rule decides by path', () => {
+    const options = {
+      rules: [
+        {
+          id: 'third-row',
+          match: (_text: string, { path }: { path: string }) => path.startsWith('$[2]'),
+          mask: 'mask' as const,
+        },
+      ],
+    }
+    const body = rows(5, () => ({
+      note: 'A long note that repeats on every row of this list, word for word.',
+    }))
+    const out = createRedactor(options).redact(body) as { note: string }[]
+    expect(out.map((row) => row.note === '********')).toEqual([false, false, true, false, false])
+  })
+})

@@ -873,6 +873,46 @@ export class RedactionSession {
 
   /** Redacts one string; `REMOVE` when a `remove` mask covers all of it. */
   string(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE {
+    // Small enough to be inlined where it is called: short strings go straight to read().
+    return text.length < REREAD_FROM ? this.read(text, key, at) : this.reread(text, key, at)
+  }
+
+  /** {@link read} of a long string, which a list may repeat (see {@link cleanReads}). */
+  private reread(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE {
+    if (text.length > REREAD_UPTO || this.redactor.rules.functions.length > 0) return this.read(text, key, at)
+    const reads = this.cleanReads
+    if (reads !== undefined) {
+      const known = reads.get(text)
+      if (known !== undefined && known.key === key) {
+        this.rereads++
+        this.scanned = text
+        this.plain = known.plain ? text : null
+        return text
+      }
+      // Strings that never repeat (descriptions, URLs): past a number of them, no more lookups.
+      if (this.rereads === 0 && reads.size >= MAX_UNREPEATED) return this.read(text, key, at)
+    }
+    const total = this.total
+    const degraded = this.degradedTotal
+    const out = this.read(text, key, at)
+    if (out === text && this.total === total && this.degradedTotal === degraded) {
+      const map = (this.cleanReads ??= new Map())
+      if (map.size < MAX_CLEAN_READS) map.set(text, { key, plain: this.plain === text })
+    }
+    return out
+  }
+
+  /**
+   * Long strings this session read and left as they were, with the member name they were read
+   * under (detectors may read it) and whether they need no escaping: a list repeats them row after
+   * row (a status message, a product's description), and each is read once per response. Kept for
+   * the response only. Off with function rules, which may decide by path.
+   */
+  private cleanReads: Map<string, { readonly key: string | null; readonly plain: boolean }> | undefined
+  /** How many strings {@link cleanReads} answered. */
+  private rereads = 0
+
+  private read(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE {
     const redactor = this.redactor
     if (this.hygiene && text.length > 8) {
       const kind = internalDetail(text)
@@ -1379,6 +1419,18 @@ function claimError(claim: string): LeakguardResponseError {
     { claim },
   )
 }
+
+/**
+ * Strings from this length to {@link REREAD_UPTO} are remembered when read clean (see
+ * RedactionSession.cleanReads): shorter ones cost less to read again than to look up, and a
+ * timestamp (24-35 characters) never repeats.
+ */
+const REREAD_FROM = 40
+const REREAD_UPTO = 4096
+/** Most strings remembered per response. */
+const MAX_CLEAN_READS = 512
+/** Strings remembered with none read again: past this many, the response is not looked up. */
+const MAX_UNREPEATED = 64
 
 /** Scratch for the literal-automaton hits the features pass collects for one string. */
 const FUSED_HITS: number[] = []
