@@ -2,8 +2,8 @@ import { luhnValidDigits } from '../checksums.js'
 import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
-/** Issuer prefix ranges and the lengths each issues (ISO/IEC 7812 IINs as published by the networks). */
-const ISSUERS: ReadonlyArray<
+/** Issuer prefix ranges and the lengths each issues (ISO/IEC 7812 IINs as published by the networks; exported for tests). */
+export const ISSUERS: ReadonlyArray<
   readonly [from: number, to: number, prefixLength: number, lengths: readonly number[]]
 > = [
   [4, 4, 1, [13, 16, 19]], // Visa

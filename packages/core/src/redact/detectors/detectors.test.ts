@@ -466,3 +466,36 @@ describe('numbers as they are written (a red-team pass)', () => {
     )
   })
 })
+
+describe('card validation', () => {
+  it('agrees with a digit-array Luhn and a prefix lookup on random numbers, grouped or not', async () => {
+    const { card, ISSUERS } = await import('./card.js')
+    const issuer = (digits: string) =>
+      ISSUERS.some(
+        ([from, to, prefixLength, lengths]) =>
+          lengths.includes(digits.length) &&
+          Number(digits.slice(0, prefixLength)) >= from &&
+          Number(digits.slice(0, prefixLength)) <= to,
+      )
+    let seed = 0x9e3779b9
+    const next = () => {
+      seed ^= seed << 13
+      seed ^= seed >>> 17
+      seed ^= seed << 5
+      return (seed >>> 0) / 2 ** 32
+    }
+    let valid = 0
+    for (let i = 0; i < 200_000; i++) {
+      const length = 12 + Math.floor(next() * 8)
+      // Issuer-like starts half the time, so that the Luhn check decides often.
+      const start = next() < 0.5 ? ['4', '51', '2221', '34', '6011', '36', '3528', '62', '5018'][i % 9]! : ''
+      let digits = start
+      while (digits.length < length) digits += Math.floor(next() * 10)
+      const grouped = next() < 0.3 ? (digits.match(/.{1,4}/g) ?? []).join(next() < 0.5 ? ' ' : '-') : digits
+      const expected = issuer(digits) && luhnValid(digits)
+      if (expected) valid++
+      expect(card.validate!(grouped, { key: null }), grouped).toBe(expected)
+    }
+    expect(valid).toBeGreaterThan(5_000)
+  })
+})
