@@ -175,11 +175,16 @@ export function isLongInteger(value: number): boolean {
 
 /**
  * A member named as an identifier, or a list of them (`id`, `userId`, `order_id`, `ID`, `uid`,
- * `guid`, `userIds`): its numbers are ids, not cards.
+ * `guid`, `userIds`), or as a product code (`gtin`, `ean13`, `upc`, `isbn`, `barcode`, `sku`): a
+ * number in it, or a string of digits only, is that id or code, not a card (one EAN-13 from
+ * Germany in ten, `40...` to `44...`, passes a card's issuer and Luhn checks).
  */
 export function isIdName(key: string | null): boolean {
-  return key !== null && ID_NAME.test(key)
+  return key !== null && (ID_NAME.test(key) || CODE_NAME.test(key))
 }
+
+const CODE_NAME =
+  /(?:^|[^A-Za-z])(?:gtin|ean|upc|isbn|barcode|sku|GTIN|EAN|UPC|ISBN|BARCODE|SKU|Gtin|Ean|Upc|Isbn|Barcode|Sku)(?:\d{1,2})?[sS]?$|[a-z0-9](?:Gtin|GTIN|Ean|EAN|Upc|UPC|Isbn|ISBN|Barcode|Sku|SKU)(?:\d{1,2})?s?$/
 
 const ID_NAME =
   /(?:^|[^A-Za-z])(?:id|uid|guid|uuid|ID|UID|GUID|UUID|Id|Uid|Guid|Uuid)[sS]?$|[a-z0-9](?:Id|Uid|Guid|Uuid|ID|UID|GUID|UUID)s?$/

@@ -1,5 +1,5 @@
 import { luhnValidDigits } from '../checksums.js'
-import { GATE } from '../features.js'
+import { GATE, isIdName } from '../features.js'
 import type { Detector } from '../types.js'
 
 /** Issuer prefix ranges and the lengths each issues (ISO/IEC 7812 IINs as published by the networks; exported for tests). */
@@ -92,7 +92,9 @@ export const card: Detector = {
     'Payment card numbers: a known issuer prefix, that issuer’s length, and a valid Luhn check digit.',
   set: 'default',
   requires: GATE.RUN8,
-  prefilter: (_text, f) => f.digitRun >= 12,
+  // A string of digits only under an id or a product code's name (`orderId`, `gtin`) is that id
+  // or code, as a number there is (see isIdName).
+  prefilter: (_text, f, context) => f.digitRun >= 12 && !(f.digits === f.length && isIdName(context.key)),
   // 12 to 19 digits and nothing else: the pattern takes them all or nothing.
   whole: (f) => f.digits === f.length && f.length >= 12 && f.length <= 19,
   // Digits, optionally in groups split by one space or dash, not inside a longer number.

@@ -499,3 +499,42 @@ describe('card validation', () => {
     expect(valid).toBeGreaterThan(5_000)
   })
 })
+
+describe('ids and product codes', () => {
+  // A red-team pass: one EAN-13 from Germany in ten (40-44...) and one 13-digit order id in ten
+  // starting with 4 pass a card's issuer and Luhn checks.
+  const withLuhn = (digits: string) => {
+    for (let check = 0; check <= 9; check++) if (luhnValid(`${digits}${check}`)) return `${digits}${check}`
+    throw new Error('unreachable')
+  }
+  const ean = withLuhn('400638133393')
+  const redactor = createRedactor()
+
+  it('reads digits only under an id or a product code name as that id or code, as a string or a number', () => {
+    for (const key of [
+      'gtin',
+      'ean13',
+      'EAN',
+      'upc',
+      'isbn',
+      'barcode',
+      'productSku',
+      'orderId',
+      'order_id',
+      'ids',
+    ])
+      for (const value of [ean, Number(ean)]) expect(redactor.scan({ [key]: value }), key).toEqual([])
+    // In an array, numbers are read by the array's name; strings of digits are still read.
+    expect(redactor.scan({ gtins: [Number(ean)] })).toEqual([])
+  })
+
+  it('still reads a card under other names, and text with a card under an id name', () => {
+    for (const key of ['note', 'mean', 'ocean', 'value', 'number'])
+      expect(
+        redactor.scan({ [key]: ean }).map((f) => f.detector),
+        key,
+      ).toEqual(['card'])
+    expect(redactor.scan({ orderId: `paid with ${ean}` }).map((f) => f.detector)).toEqual(['card'])
+    expect(redactor.scan({ id: '4111 1111 1111 1111' }).map((f) => f.detector)).toEqual(['card'])
+  })
+})
