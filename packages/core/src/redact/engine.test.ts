@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest'
+import { KEEP } from '../allowlist/compile.js'
+import { project } from '../allowlist/project.js'
 import { LeakguardConfigError } from '../errors.js'
 import { createGuard } from '../guard.js'
 import { EXAMPLES as EXAMPLES_A } from './catalogue/examples/providers-a.js'
 import { EXAMPLES as EXAMPLES_B } from './catalogue/examples/providers-b.js'
 import { EXAMPLES as EXAMPLES_C } from './catalogue/examples/providers-c.js'
 import { EXAMPLES as EXAMPLES_D } from './catalogue/examples/providers-d.js'
+import { compileRedactor, RedactionSession } from './engine.js'
 import { createRedactor, redact, scan } from './index.js'
 import { isSensitiveKey } from './keys.js'
 
@@ -572,6 +575,25 @@ describe('long strings repeated in a response', () => {
     const context = guard.startRequest({ method: 'GET', path: '/rows', native: undefined })
     const decision = guard.serializeResponse(context, { status: 200, body })
     expect(JSON.parse((decision as { payload: string }).payload)).toEqual(alone(body))
+  })
+
+  it('reads a string again inside JSON in a string, where its depth decides too', () => {
+    // A red-team pass: the same text read clean at the top was not reported degraded where it sat
+    // in a chain of JSON strings too deep.
+    const text = '{"note":"clean text that is long enough to be remembered","n":1}'
+    let wrapped = text
+    for (let i = 0; i < 3; i++) wrapped = JSON.stringify({ payload: wrapped })
+    const degraded = (body: unknown) => {
+      const session = new RedactionSession(compileRedactor({}, 'redact'), {
+        hygiene: false,
+        requestId: 'r',
+        detailed: false,
+      })
+      project(body, KEEP, { maxDepth: 64, maxPaths: 0, hooks: session })
+      return session.degradedSummary(8).values.map((value) => value.reason)
+    }
+    expect(degraded({ wrap: wrapped })).toEqual(['nested-json-chain'])
+    expect(degraded({ payload: text, wrap: wrapped })).toEqual(['nested-json-chain'])
   })
 
   it('reads every row again where a function rule decides by path', () => {

@@ -879,7 +879,15 @@ export class RedactionSession {
 
   /** {@link read} of a long string, which a list may repeat (see {@link cleanReads}). */
   private reread(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE {
-    if (text.length > REREAD_UPTO || this.redactor.rules.functions.length > 0) return this.read(text, key, at)
+    // Inside JSON in a string or an issued token's claims, a string is read anew: how deep it sits
+    // decides too (a chain too deep is degraded, a token nested too deep refused).
+    if (
+      text.length > REREAD_UPTO ||
+      this.redactor.rules.functions.length > 0 ||
+      this.nestedDepth > 0 ||
+      this.tokenDepth > 0
+    )
+      return this.read(text, key, at)
     const reads = this.cleanReads
     if (reads !== undefined) {
       const known = reads.get(text)
@@ -896,8 +904,9 @@ export class RedactionSession {
     const degraded = this.degradedTotal
     const out = this.read(text, key, at)
     if (out === text && this.total === total && this.degradedTotal === degraded) {
-      const map = (this.cleanReads ??= new Map())
-      if (map.size < MAX_CLEAN_READS) map.set(text, { key, plain: this.plain === text })
+      this.cleanReads ??= new Map()
+      if (this.cleanReads.size < MAX_CLEAN_READS)
+        this.cleanReads.set(text, { key, plain: this.plain === text })
     }
     return out
   }

@@ -30,6 +30,19 @@ describe('tokens a route issues: what their payload carries', () => {
     expect(login({ access_token: deep }).blocked).toBe(true)
   })
 
+  it('refuses a chain nested too deep even after a shorter part of it was read clean in the body', () => {
+    // A red-team pass: a string read clean is remembered for the response; read again inside a
+    // token's claims, it must be checked again, at its depth.
+    const chain = [jwt({ sub: 'x' })]
+    for (let i = 0; i < 8; i++) chain.push(jwt({ sub: String(i), id_token: chain[i]! }))
+    expect(login([{ access_token: chain[3] }]).blocked).toBe(false)
+    expect(login([{ access_token: chain[4] }]).blocked).toBe(true)
+    expect(login([{ access_token: chain[3] }, { access_token: chain[4] }]).blocked).toBe(true)
+    expect(
+      login([{ access_token: chain[2] }, { access_token: chain[3] }, { access_token: chain[8] }]).blocked,
+    ).toBe(true)
+  })
+
   it('reads registered claims for secrets (not for names), claim strings as JSON text, and text payloads', () => {
     expect(login({ token: jwt({ sub: 'u1', jti: '4111 1111 1111 1111' }) }).blocked).toBe(true)
     expect(login({ token: jwt({ sub: 'u1', data: '{"secrets":["letmein1"]}' }) }).blocked).toBe(true)

@@ -123,6 +123,27 @@ describe('member readers', () => {
     expect(() => serialize(throwing, new CompiledView(KEEP), limits)).toThrow('boom')
   })
 
+  it('makes no reader for a name/value pair, whose secrecy is read as its members are written', () => {
+    // A red-team pass: a getter that renames the pair after the reader had read its value made the
+    // value of DB_PASSWORD pass from the 17th row on.
+    const row = (i: number) => ({
+      name: 'DB_PASSWORD',
+      value: `s3cr3t-${i}`,
+      get z() {
+        ;(this as { name: string }).name = 'db_password_ref'
+        return 1
+      },
+    })
+    // Fresh rows for each response: the getter renames the rows it is read on.
+    const view = new CompiledView(KEEP)
+    for (let response = 0; response < 2; response++) {
+      const body = Array.from({ length: 40 }, (_, i) => row(i))
+      const text = serialize(body, view, { ...limits, hooks: session() }).text!
+      expect(text).not.toContain('s3cr3t')
+      expect(text.split('"name":"DB_PASSWORD","value":"[REDACTED]"').length).toBe(41)
+    }
+  })
+
   it('makes no reader for long names or many members, and is bounded', () => {
     expect(memberReader(['x'.repeat(129)])).toBeUndefined()
     expect(memberReader(Array.from({ length: 65 }, (_, i) => `m${i}`))).toBeUndefined()

@@ -898,7 +898,14 @@ class Writer implements PathRef {
     if (plan.reader !== undefined) {
       values = this.valuesAt[d] ??= []
       plan.reader(record, values)
-    } else if (plan.uses < READER_AFTER && ++plan.uses === READER_AFTER && plan.kept.length > 1)
+    } else if (
+      plan.uses < READER_AFTER &&
+      ++plan.uses === READER_AFTER &&
+      plan.kept.length > 1 &&
+      // A shape whose secrecy is read from a member as it is written (a name/value pair: `value`
+      // is secret when `name` names a secret) keeps reading members one at a time, in order.
+      plan.secretShape === null
+    )
       plan.reader = memberReader(plan.kept.map((index) => keys[index]!))
     let out = '{'
     // Whether nothing is written yet, and whether the last value written is a string whose
