@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { compileAllowlist, EMPTY, KEEP } from './allowlist/compile.js'
 import { REMOVE } from './allowlist/project.js'
 import {
@@ -31,6 +31,7 @@ import { compileTransport } from './http/transport.js'
 import { createRouteInventory, type InventoryRoute } from './inventory/routes.js'
 import { createSequentialIdWatch, routeOfPath } from './inventory/sequential-ids.js'
 import { isoNow } from './lib/clock.js'
+import { sha256Base64url } from './lib/digest.js'
 import {
   fail as configFail,
   describe,
@@ -586,7 +587,7 @@ function bodyLimitOption(maxBodyBytes: unknown, maxBufferedBytes: unknown): numb
 
 /** A short one-way form of a bearer token: the abuse monitor counts tokens, never holds them. */
 function tokenFingerprint(authorization: string): string {
-  return createHash('sha256').update(authorization).digest('base64url').slice(0, 16)
+  return sha256Base64url(authorization).slice(0, 16)
 }
 
 /** Whether `value` is a guard made by {@link createGuard}. */

@@ -1,7 +1,8 @@
-import { createHash, hash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { type JWTPayload, type JWTVerifyOptions, errors as joseErrors, jwtVerify } from 'jose'
 import { LRUCache } from 'lru-cache'
 import { LeakguardAuthError } from '../errors.js'
+import { sha256Base64url } from '../lib/digest.js'
 import { durationOption } from '../lib/duration.js'
 import {
   describe,
@@ -371,7 +372,7 @@ export function compileVerifier(options: AuthOptions, option: string): CachingVe
   let missedToken: string | undefined
   let missedKey = ''
   const cacheKey = (token: string): string => {
-    const key = token === missedToken ? missedKey : hash('sha256', fingerprint + token, 'base64url')
+    const key = token === missedToken ? missedKey : sha256Base64url(fingerprint + token)
     missedToken = undefined // no token is held past the verification that follows its miss
     return key
   }
@@ -379,7 +380,7 @@ export function compileVerifier(options: AuthOptions, option: string): CachingVe
   return {
     cached(token) {
       if (cache === undefined || !wellFormed(token)) return undefined
-      const key = hash('sha256', fingerprint + token, 'base64url')
+      const key = sha256Base64url(fingerprint + token)
       const principal = lookup(key)
       if (principal === undefined) {
         missedToken = token

@@ -1,5 +1,5 @@
-import { createHash, hash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
+import { sha256Base64url } from '../lib/digest.js'
 import { type Duration, durationOption } from '../lib/duration.js'
 import { isPromise } from '../lib/promise.js'
 import { describe, fail, integerOption, isPlainObject, objectOption, oneOf } from '../lib/validate.js'
@@ -130,12 +130,9 @@ const ALLOWED: EnumerationVerdict = Object.freeze({ refused: false })
 /**
  * A short SHA-256 form of a key or an object id: stores hold no id or address in clear (an id
  * from a small space can still be found by trying them: the digest is for privacy at rest, not a
- * secret). The one-shot `crypto.hash` where Node has it (20.12+), else a Hash object.
+ * secret).
  */
-const digest: (value: string) => string =
-  typeof hash === 'function'
-    ? (value) => hash('sha256', value, 'base64url').slice(0, 22)
-    : (value) => createHash('sha256').update(value).digest('base64url').slice(0, 22)
+const digest = (value: string): string => sha256Base64url(value).slice(0, 22)
 
 /** Counts of one client on one route for the miss-ratio detector (per process). */
 interface MissWindow {
