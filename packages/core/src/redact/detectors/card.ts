@@ -76,12 +76,15 @@ function validCard(match: string): boolean {
       if (++group > longest) longest = group
       continue
     }
+    // Cards written in groups start with four digits (4-4-4-4, 4-6-5, 4-3-3-3): two phone numbers
+    // side by side (`391 847 7567 102 343 6383`) do not.
+    if (separator === 0 && group !== 4) return false
     group = 0
     if (separator === 0) separator = code
     // Mixed separators: not one number.
     else if (code !== separator) return false
   }
-  // Cards are written in groups of 4 to 6 (4-4-4-4, 4-6-5); a UUID's first groups are 8-4-4.
+  // Groups are 4 to 6 digits long (4-4-4-4, 4-6-5); a UUID's first groups are 8-4-4.
   if (separator !== 0 && longest > 6) return false
   return length >= 12 && hasIssuer(length) && luhnValidDigits(DIGITS, length)
 }

@@ -52,6 +52,9 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '40626717-5444-4f48-b2af-6b7bb35d364e',
       '65665997-5285-4527-998c-e9d0d27583a0',
       '36009619-3703-446a-9144-1cf440abc57f',
+      // Two phone numbers side by side: grouped cards start with four digits.
+      '521 669 9261 833 618 3264',
+      '481 301 8829 486 357 5704',
       // Runs inside a UUID, after a group and a dash, that pass every check (one UUID in 8,000).
       '84f79e28-4039-4589-8612-6a73974623ff',
       'c7619b5f-8b5e-4440-9224-59965f1061be',
