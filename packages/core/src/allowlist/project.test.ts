@@ -72,6 +72,14 @@ describe('project', () => {
     ])
   })
 
+  it('throws a RangeError for a sparse array longer than a copy can hold, as JSON.stringify does', () => {
+    // A red-team pass: `redact({ data: a })` with a.length = 2^32 - 1 ended the process.
+    const sparse: unknown[] = []
+    sparse.length = 2 ** 32 - 1
+    expect(() => JSON.stringify(sparse)).toThrow(RangeError)
+    expect(() => project({ data: sparse }, KEEP, { maxDepth: 8, maxPaths: 0 })).toThrow(RangeError)
+  })
+
   it('keeps only the listed array indices, compacted', () => {
     const result = apply(['$.items[1]'], { items: ['a', 'b', 'c'] })
     expect(result.value).toEqual({ items: ['b'] })

@@ -303,6 +303,9 @@ function memberName(
   return names.claim(changed)
 }
 
+/** Longest array copied: V8 cannot grow an array past about 2^27 elements. */
+const MAX_ARRAY_LENGTH = 2 ** 27 - 8
+
 const ROOT_PATH: PathRef = { template: () => '$', concrete: () => '$', keys: () => [], lastKey: () => null }
 
 /** The segment a frame adds for its current member: `[*]`/`[3]` or `.name`. */
@@ -451,6 +454,10 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       )
     size++
     const isArray = Array.isArray(src)
+    // A sparse array can claim up to 2^32 - 1 elements; the copy would grow past what V8 can
+    // allocate, which ends the process instead of throwing. JSON.stringify throws a RangeError.
+    if (isArray && (src as unknown[]).length > MAX_ARRAY_LENGTH)
+      throw new RangeError(`an array of ${(src as unknown[]).length} elements is longer than a copy can hold`)
     const out: Record<string, unknown> | unknown[] = isArray ? [] : {}
     const keys = isArray ? null : Object.keys(src)
     stack.push({
