@@ -89,6 +89,29 @@ function validCard(match: string): boolean {
   return length >= 12 && hasIssuer(length) && luhnValidDigits(DIGITS, length)
 }
 
+function cardRetryFrom(match: string): number {
+  let digits = 0
+  for (let i = 0; i < match.length; i++) if (isDigitCode(match.charCodeAt(i))) digits++
+  let seen = 0
+  let start = 0
+  for (let i = 0; i <= match.length; i++) {
+    if (i < match.length && isDigitCode(match.charCodeAt(i))) {
+      seen++
+      continue
+    }
+    // A group ends at i: it is the start to retry from when it is a later group of four digits
+    // that leaves enough for a card.
+    const group = i - start
+    if (start > 0 && group === 4 && digits - seen + group >= 12) return start
+    start = i + 1
+  }
+  return 0
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57
+}
+
 export const card: Detector = {
   id: 'card',
   description:
@@ -114,5 +137,9 @@ export const card: Detector = {
   pattern:
     /(?<![\d.])(?<!(?<!%)[a-z])(?!(?<=[\da-f]{4}-)[\d ]*-\d)\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)|(?<=(?:card|cc|pan)(?:n|no|nr|num|number)?|visa|amex|mc|jcb|discover|maestro|diners|unionpay)\d{13,19}(?![\d-]|\.\d)/gi,
   validate: validCard,
+  // A refused run of groups may end with a card (`2024-12-06-4111-1111-1111-1111`,
+  // `user-42-4111-...`, `call 555 4111 1111 1111 1111`): read again from its first later group of
+  // four digits that leaves twelve or more.
+  retryFrom: cardRetryFrom,
   mask: { operator: 'partial', keepStart: 6, keepEnd: 4 },
 }

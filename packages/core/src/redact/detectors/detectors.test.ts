@@ -392,6 +392,11 @@ describe('numbers as they are written (a red-team pass)', () => {
       'visa-4111-1111-1111-1111',
       'statement-4111-1111-1111-1111.pdf',
       '/checkout/card-4111-1111-1111-1111?step=2',
+      // A refused run of groups before the card (a red-team pass): read again from a later group.
+      '2024-12-06-4111-1111-1111-1111',
+      'user-42-4111-1111-1111-1111',
+      '1-2-4111-1111-1111-1111',
+      'call 555 4111 1111 1111 1111',
     ])
       expect(redactor.scan(text).map((f) => f.detector)).toEqual(['card'])
   })
