@@ -90,6 +90,9 @@ function validCard(match: string): boolean {
 }
 
 function cardRetryFrom(match: string): number {
+  // A group, a separator, then twelve digits in groups: 16 characters at least (a phone number's
+  // 14, refused, ends here).
+  if (match.length < 16) return 0
   let digits = 0
   for (let i = 0; i < match.length; i++) if (isDigitCode(match.charCodeAt(i))) digits++
   let seen = 0
