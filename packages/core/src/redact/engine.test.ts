@@ -512,7 +512,16 @@ describe('a session written as a string', () => {
       expect(redact({ [name]: [cookie] }), name).toEqual({ [name]: ['[REDACTED]'] })
       expect(redact({ [name]: cookie }), name).toEqual({ [name]: '[REDACTED]' })
     }
-    for (const name of ['possession', 'obsessions', 'sessionTimeout', 'sessionCount', 'sessionList'])
+    for (const name of [
+      'sessionList',
+      'session_list',
+      'sessionsArray',
+      'sessionValues',
+      'sessions2',
+      'sessions_v2',
+    ])
+      expect(redact({ [name]: [cookie] }), name).toEqual({ [name]: ['[REDACTED]'] })
+    for (const name of ['possession', 'obsessions', 'sessionTimeout', 'sessionCount', 'possessionList'])
       expect(redact({ [name]: 'kept as it is' }), name).toEqual({ [name]: 'kept as it is' })
     // JSON and assignments inside text: there is no object to keep readable.
     expect(redact({ log: `resp {"sessions":["${cookie}"]}` })).toEqual({

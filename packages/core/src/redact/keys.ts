@@ -1046,9 +1046,17 @@ export function compileSessionNameMatcher(
   }
 }
 
-/** Whether a name's words written together end with `session(s)`, not as `possession`/`obsession`. */
+/** Words naming a collection of what precedes them: `sessionList` holds sessions. */
+const COLLECTION_WORDS = ['list', 'array', 'set', 'values', 'entries', 'items', 'strings']
+
+/**
+ * Whether a name's words written together end with `session(s)`, alone or before a collection
+ * word (`sessionList`), not as `possession`/`obsession`.
+ */
 function endsWithSession(compact: string): boolean {
-  const end = compact.endsWith('sessions') ? compact.length - 1 : compact.length
+  const collection = COLLECTION_WORDS.find((word) => compact.endsWith(word))
+  const last = collection === undefined ? compact.length : compact.length - collection.length
+  const end = compact.endsWith('sessions', last) ? last - 1 : last
   return (
     compact.endsWith('session', end) &&
     !compact.endsWith('ossession', end) &&
