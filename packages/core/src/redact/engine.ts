@@ -11,11 +11,11 @@ import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import {
   asciiFold,
-  isIdName,
   isLongInteger,
   lastTextPlain,
   mayHoldSecret,
   mayHoldSecretText,
+  namesIdOrCode,
   stringFeatures,
 } from './features.js'
 import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
@@ -799,8 +799,9 @@ export class RedactionSession {
     }
     // A card number stored as a number: read as its digits; masked, it becomes a string.
     // (An element of an array is named by the member holding the array: `userIds: [...]`.)
-    if (typeof value === 'number' && isLongInteger(value) && !isIdName(key ?? at.lastKey())) {
+    if (typeof value === 'number' && isLongInteger(value)) {
       const digits = String(value)
+      if (namesIdOrCode(key ?? at.lastKey(), digits)) return value
       const out = this.string(digits, key, at)
       return out === digits ? value : out
     }

@@ -1,4 +1,5 @@
 import { LiteralAutomaton } from './catalogue/automaton.js'
+import { keyWords } from './keys.js'
 import type { StringFeatures } from './types.js'
 
 // Character classes, each under 32 (the IBAN shape packs three of them in 15 bits). Class 0 is
@@ -174,13 +175,35 @@ export function isLongInteger(value: number): boolean {
 }
 
 /**
- * A member named as an identifier, or a list of them (`id`, `userId`, `order_id`, `ID`, `uid`,
- * `guid`, `userIds`), or as a product code (`gtin`, `ean13`, `upc`, `isbn`, `barcode`, `sku`): a
- * number in it, or a string of digits only, is that id or code, not a card (one EAN-13 from
- * Germany in ten, `40...` to `44...`, passes a card's issuer and Luhn checks).
+ * Whether `digits` (a number, or a string of digits only) under the member `key` is that member's
+ * id or product code rather than a card: the member is named as an id, or a list of them (`id`,
+ * `userId`, `order_id`, `ID`, `uid`, `guid`, `userIds`), or
+ * as a product code (`gtin`, `ean13`, `upc`, `isbn`, `barcode`, `sku`) and the digits carry a
+ * valid GS1 check digit (one EAN-13 from Germany in ten, `40...` to `44...`, passes a card's
+ * checks; a card passes GS1's one time in ten). Never under a name that speaks of a card or an
+ * account (`cardId`, `panId`, `paymentMethodId`, `accountId`): a card stored as an id is a card.
  */
-export function isIdName(key: string | null): boolean {
-  return key !== null && (ID_NAME.test(key) || CODE_NAME.test(key))
+export function namesIdOrCode(key: string | null, digits: string): boolean {
+  if (key === null || !(ID_NAME.test(key) || CODE_NAME.test(key))) return false
+  if (keyWords(key).some(isPaymentWord)) return false
+  return ID_NAME.test(key) || gs1Valid(digits)
+}
+
+const PAYMENT_PARTS = ['card', 'account', 'payment', 'credit', 'debit', 'funding', 'instrument']
+
+function isPaymentWord(word: string): boolean {
+  return word === 'pan' || word === 'cc' || PAYMENT_PARTS.some((part) => word.includes(part))
+}
+
+/** GS1's check digit (EAN-8, UPC-A, EAN-13, GTIN-14): weights 3 and 1 from the right. */
+function gs1Valid(digits: string): boolean {
+  let sum = 0
+  for (let i = digits.length - 2, weight = 3; i >= 0; i--, weight = 4 - weight) {
+    const d = digits.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return false
+    sum += d * weight
+  }
+  return (10 - (sum % 10)) % 10 === digits.charCodeAt(digits.length - 1) - 48
 }
 
 const CODE_NAME =

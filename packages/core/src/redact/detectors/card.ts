@@ -1,5 +1,5 @@
 import { luhnValidDigits } from '../checksums.js'
-import { GATE, isIdName } from '../features.js'
+import { GATE, namesIdOrCode } from '../features.js'
 import type { Detector } from '../types.js'
 
 /** Issuer prefix ranges and the lengths each issues (ISO/IEC 7812 IINs as published by the networks; exported for tests). */
@@ -105,8 +105,21 @@ function cardRetryFrom(match: string): number {
     // A group ends at i: it is the start to retry from when it is a later group of four digits
     // that leaves enough for a card.
     const group = i - start
-    if (start > 0 && group === 4 && digits - seen + group >= 12) return start
+    if (start > 0 && ((group === 4 && digits - seen + group >= 12) || group >= 12)) return start
     start = i + 1
+  }
+  return 0
+}
+
+/** The longest start of a refused match that ends with a group and is a card, or 0. */
+function cardTrim(match: string): number {
+  for (let end = match.length - 1; end >= 12; end--) {
+    if (
+      !isDigitCode(match.charCodeAt(end)) &&
+      isDigitCode(match.charCodeAt(end - 1)) &&
+      validCard(match.slice(0, end))
+    )
+      return end
   }
   return 0
 }
@@ -122,8 +135,9 @@ export const card: Detector = {
   set: 'default',
   requires: GATE.RUN8,
   // A string of digits only under an id or a product code's name (`orderId`, `gtin`) is that id
-  // or code, as a number there is (see isIdName).
-  prefilter: (_text, f, context) => f.digitRun >= 12 && !(f.digits === f.length && isIdName(context.key)),
+  // or code, as a number there is (see namesIdOrCode).
+  prefilter: (text, f, context) =>
+    f.digitRun >= 12 && !(f.digits === f.length && namesIdOrCode(context.key, text)),
   // 12 to 19 digits and nothing else: the pattern takes them all or nothing.
   whole: (f) => f.digits === f.length && f.length >= 12 && f.length <= 19,
   // Digits, optionally in groups split by one space or dash, not inside a longer number.
@@ -134,15 +148,19 @@ export const card: Detector = {
   // `card4111111111111111exp`, `ccnumber4111...`, `visa4111...`), as one run of 13 to 19 digits:
   // after any letters, one id in ten of the form `p` + 16 digits starting with 4 would pass the
   // checks below. (Case-insensitive: the pattern has no other letters.)
-  // Grouped with dashes, not right after four hex digits and a dash: that is the rest of a UUID, one
-  // in 8,000 of which holds a run such as `84f79e28-4039-4589-8612-6a73...` that passes every
-  // check. After a label (`card-`, `PAN-`, `visa-`, `statement-`) it is read.
+  // Not right after the head of an IBAN (`RS35 2600 0560 ...`: two letters and two digits).
+  // Not where the rest of a UUID starts (after four hex digits and a dash, groups of four up to a
+  // last group of twelve): one UUID in 8,000 holds a run such as `84f79e28-4039-4589-8612-6a73...`
+  // that passes every check. After a label or a number (`card-`, `ORD-2024-`, `statement-`) it is
+  // read. A dash after the number may start a word (`4111111111111111-receipt.pdf`).
   pattern:
-    /(?<![\d.])(?<!(?<!%)[a-z])(?!(?<=[\da-f]{4}-)[\d ]*-\d)\d(?:[ -]?\d){11,18}(?![\d-]|\.\d)|(?<=(?:card|cc|pan)(?:n|no|nr|num|number)?|visa|amex|mc|jcb|discover|maestro|diners|unionpay)\d{13,19}(?![\d-]|\.\d)/gi,
+    /(?<![\d.])(?<!(?<!%)[a-z])(?<!(?<![a-z\d])[a-z]{2}\d{2}[ -]?)(?!(?<=[\da-f]{4}-)(?:[\da-f]{4}-){0,3}[\da-f]{12}(?![\da-f]))\d(?:[ -]?\d){11,18}(?!\d|-\d|\.\d)|(?<=(?:card|cc|pan)(?:n|no|nr|num|number)?|visa|amex|mc|jcb|discover|maestro|diners|unionpay)\d{13,19}(?!\d|-\d|\.\d)/gi,
   validate: validCard,
-  // A refused run of groups may end with a card (`2024-12-06-4111-1111-1111-1111`,
-  // `user-42-4111-...`, `call 555 4111 1111 1111 1111`): read again from its first later group of
-  // four digits that leaves twelve or more.
+  // A refused run of groups may start with a card (`4111 1111 1111 1111 12/27 123`: the longest
+  // valid start ending with a group is kept), or end with one (`2024-12-06-4111-1111-1111-1111`,
+  // `user-42-4111-...`, `12:01:33 4111111111111111`): read again from its first later group of
+  // four digits that leaves twelve or more, or of 12 to 19 digits.
+  trim: cardTrim,
   retryFrom: cardRetryFrom,
   mask: { operator: 'partial', keepStart: 6, keepEnd: 4 },
 }

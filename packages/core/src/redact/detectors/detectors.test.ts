@@ -59,6 +59,8 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '84f79e28-4039-4589-8612-6a73974623ff',
       'c7619b5f-8b5e-4440-9224-59965f1061be',
       '16b94d00-4651-4498-8370-6577d2539998',
+      // A last group of twelve digits (a 12-digit Maestro) after the fourth group.
+      'C2C7B4A3-3B2F-4E12-803A-676346440966',
       '1234567812345670',
       '0000000000000000',
       '978-3-16-148410-0',
@@ -397,6 +399,21 @@ describe('numbers as they are written (a red-team pass)', () => {
       'user-42-4111-1111-1111-1111',
       '1-2-4111-1111-1111-1111',
       'call 555 4111 1111 1111 1111',
+      // A second pass: after four digits and a dash that do not start a UUID's rest, and next to
+      // dates, times, expiry dates and small numbers.
+      '1234-4111-1111-1111-1111',
+      'ORD-2024-4111-1111-1111-1111',
+      'txn-20241206-4111-1111-1111-1111',
+      'cafe-4111-1111-1111-1111',
+      'my card is 4111 1111 1111 1111 12/27 123',
+      'card 4111111111111111 12/27',
+      '4111-1111-1111-1111 12:01:33',
+      '12:01:33 4111111111111111 declined',
+      '2024-12-06 10:22:01 4111111111111111',
+      'qty 1 4111111111111111',
+      '1-4111111111111111',
+      'Visa 4111 1111 1111 1111 5 EUR',
+      '4111111111111111-receipt.pdf',
     ])
       expect(redactor.scan(text).map((f) => f.detector)).toEqual(['card'])
   })
@@ -511,15 +528,20 @@ describe('card validation', () => {
 describe('ids and product codes', () => {
   // A red-team pass: one EAN-13 from Germany in ten (40-44...) and one 13-digit order id in ten
   // starting with 4 pass a card's issuer and Luhn checks.
-  const withLuhn = (digits: string) => {
-    for (let check = 0; check <= 9; check++) if (luhnValid(`${digits}${check}`)) return `${digits}${check}`
-    throw new Error('unreachable')
+  const gs1 = (digits: string) => {
+    let sum = 0
+    for (let i = digits.length - 2, weight = 3; i >= 0; i--, weight = 4 - weight)
+      sum += Number(digits[i]) * weight
+    return (10 - (sum % 10)) % 10 === Number(digits.at(-1))
   }
-  const ean = withLuhn('400638133393')
+  // 13 digits from 400638133... that pass both a card's checks (Visa) and GS1's.
+  let ean = ''
+  for (let n = 4006381330000; ean === ''; n++) if (luhnValid(String(n)) && gs1(String(n))) ean = String(n)
+  const card = '4111111111111111'
   const redactor = createRedactor()
 
   it('reads digits only under an id or a product code name as that id or code, as a string or a number', () => {
-    for (const key of [
+    const names = [
       'gtin',
       'ean13',
       'EAN',
@@ -530,13 +552,14 @@ describe('ids and product codes', () => {
       'orderId',
       'order_id',
       'ids',
-    ])
+    ]
+    for (const key of names)
       for (const value of [ean, Number(ean)]) expect(redactor.scan({ [key]: value }), key).toEqual([])
     // In an array, numbers are read by the array's name; strings of digits are still read.
     expect(redactor.scan({ gtins: [Number(ean)] })).toEqual([])
   })
 
-  it('still reads a card under other names, and text with a card under an id name', () => {
+  it('still reads a card under other names, without a GS1 check digit, and under card or account ids', () => {
     for (const key of ['note', 'mean', 'ocean', 'value', 'number'])
       expect(
         redactor.scan({ [key]: ean }).map((f) => f.detector),
@@ -544,5 +567,14 @@ describe('ids and product codes', () => {
       ).toEqual(['card'])
     expect(redactor.scan({ orderId: `paid with ${ean}` }).map((f) => f.detector)).toEqual(['card'])
     expect(redactor.scan({ id: '4111 1111 1111 1111' }).map((f) => f.detector)).toEqual(['card'])
+    // A red-team pass: a card number stored under an id name that speaks of a card or an account.
+    const cardIds = ['cardId', 'card_id', 'creditCardId', 'giftCardId', 'panId', 'cc_id', 'paymentMethodId']
+    for (const key of [...cardIds, 'accountId', 'fundingSourceId', 'instrumentId'])
+      for (const value of [card, Number(card)])
+        expect(redactor.scan({ [key]: value }).length, key).toBeGreaterThan(0)
+    // A product code name with digits whose GS1 check digit fails: read as a card.
+    expect(gs1(card)).toBe(false)
+    expect(redactor.scan({ gtin: card }).map((f) => f.detector)).toEqual(['card'])
+    expect(redactor.scan({ companyId: card })).toEqual([])
   })
 })
