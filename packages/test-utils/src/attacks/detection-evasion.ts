@@ -111,6 +111,12 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       periodEntityEmail: 'frances.allen&commat;example&period;com',
       paddedReference: 'ken.thompson&#0000064;example.com',
       ibanAfterWord: 'fy24 refund to DE89 3704 0044 0532 0130 00',
+      // A third pass: a card after an order number and a dash, before an expiry date, after a time,
+      // and stored under an id name that speaks of a card.
+      cardAfterOrder: 'ORD-2024-3530-1113-3330-0000',
+      cardBeforeExpiry: 'paid with 6011 1111 1111 1117 12/27 123',
+      cardAfterTime: '12:01:33 5105105105105100 declined',
+      cardId: '4000056655665556',
     },
     numbers: { pan: 4242424242424242, amounts: [7, 5500005555555559] },
     // Secrets by the shape of their object: a name/value pair, a JWK's private member.
@@ -150,6 +156,10 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       'frances.allen',
       'thompson',
       '0044 0532',
+      '3530-1113-3330',
+      '6011 1111 1111',
+      '5105105105105100',
+      '4000056655665556',
     ],
   }
 }
