@@ -813,8 +813,8 @@ export class RedactionSession {
   private sessionNameWas = false
 
   /**
-   * Whether values under the member `key` are sessions (its last word is `session` or
-   * `sessions`), with the member-name rule on and no token issued by the route.
+   * Whether values under the member `key` are sessions (see `compileSessionNameMatcher`), with the
+   * member-name rule on and no token issued by the route.
    */
   private isSessionName(key: string): boolean {
     if (key === this.sessionNameRead) return this.sessionNameWas
