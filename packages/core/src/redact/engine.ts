@@ -790,10 +790,15 @@ export class RedactionSession {
       }
     }
     if (typeof value === 'string') {
-      // An element of an array of sessions (`sessions: ["s%3A...", ...]`), at any depth of arrays.
       if (key === null && value !== '') {
         const holder = at.lastKey()
-        if (holder !== null && this.isSessionName(holder)) return this.session(value, holder, at)
+        if (holder !== null) {
+          // An element of an array of sessions (`sessions: ["s%3A...", ...]`), at any depth of arrays.
+          if (this.isSessionName(holder)) return this.session(value, holder, at)
+          // Digits only in an array (`orderIds: ["4492933723160"]`, `gtins: [...]`): read under
+          // the array's name, as a number there is, so an id or a code is not taken for a card.
+          if (value.charCodeAt(0) <= 57 && isDigitsOnly(value)) return this.string(value, holder, at)
+        }
       }
       return this.string(value, key, at)
     }
@@ -1428,6 +1433,16 @@ function claimError(claim: string): LeakguardResponseError {
     'an issued token carries a claim that may not leave',
     { claim },
   )
+}
+
+/** Whether `text` is 12 to 19 ASCII digits and nothing else: what a card number alone looks like. */
+function isDigitsOnly(text: string): boolean {
+  if (text.length < 12 || text.length > 19) return false
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 48 || code > 57) return false
+  }
+  return true
 }
 
 /**

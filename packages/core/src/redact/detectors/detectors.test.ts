@@ -555,8 +555,12 @@ describe('ids and product codes', () => {
     ]
     for (const key of names)
       for (const value of [ean, Number(ean)]) expect(redactor.scan({ [key]: value }), key).toEqual([])
-    // In an array, numbers are read by the array's name; strings of digits are still read.
-    expect(redactor.scan({ gtins: [Number(ean)] })).toEqual([])
+    // In an array, numbers and strings of digits are read by the array's name.
+    expect(redactor.scan({ gtins: [Number(ean), ean], orderIds: [[ean]] })).toEqual([])
+    expect(redactor.scan({ cardIds: [card], notes: [ean] }).map((f) => f.path)).toEqual([
+      '$.cardIds[0]',
+      '$.notes[0]',
+    ])
   })
 
   it('still reads a card under other names, without a GS1 check digit, and under card or account ids', () => {
