@@ -11,6 +11,7 @@ import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import {
   asciiFold,
+  isDigit,
   isLongInteger,
   lastTextPlain,
   mayHoldSecret,
@@ -1438,10 +1439,7 @@ function claimError(claim: string): LeakguardResponseError {
 /** Whether `text` is 12 to 19 ASCII digits and nothing else: what a card number alone looks like. */
 function isDigitsOnly(text: string): boolean {
   if (text.length < 12 || text.length > 19) return false
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 48 || code > 57) return false
-  }
+  for (let i = 0; i < text.length; i++) if (!isDigit(text.charCodeAt(i))) return false
   return true
 }
 

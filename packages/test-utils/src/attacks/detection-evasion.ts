@@ -198,6 +198,38 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
     })
 
+    it('masks every row of a long list alike, past the rows that teach the writer their shape', async () => {
+      // The writer reads a common shape's members with a generated reader after 16 rows, and a
+      // long string read clean once per response: neither may change what a later row shows.
+      const digest = '5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8'
+      const note = 'Prefers delivery after 6pm; the gate code is written on the delivery slip.'
+      const rows = Array.from({ length: 40 }, (_, i) => ({
+        id: i,
+        env: { name: 'DB_PASSWORD', value: `Zq${i}x7Kp2mW9vR4tL8nB` },
+        user: { email: `ada${i}@example.com`, password: `pw-${i}-Hunter2x!` },
+        note,
+        checksum: digest,
+        digest,
+      }))
+      const { guard } = recordingGuard({ redact: { knownSecrets: false } })
+      await withApp({ leakguard: guard, routes: [getRoute('/rows', () => rows)] }, async (url) => {
+        for (let request = 0; request < 2; request++) {
+          const res = await call(`${url}/rows`)
+          expect(res.status).toBe(200)
+          const json = res.json as Array<Record<string, Record<string, string> | string | number>>
+          expect(json).toHaveLength(40)
+          for (const [i, row] of json.entries()) {
+            expect(row.env, `row ${i}`).toEqual({ name: 'DB_PASSWORD', value: '[REDACTED]' })
+            expect((row.user as Record<string, string>).password, `row ${i}`).toBe('[REDACTED]')
+            expect(row.note).toBe(note)
+            expect(row.checksum).toBe(digest)
+            expect(row.digest, `row ${i}`).not.toBe(digest)
+          }
+          expect(res.text).not.toMatch(/Zq\d+x7Kp|Hunter2x|@example\.com/)
+        }
+      })
+    })
+
     it('masks secrets under evasive names, in containers, in text, and in provider formats', async () => {
       const { body, secrets } = evasiveBody()
       const { guard } = recordingGuard({ redact: { knownSecrets: false } })

@@ -1,5 +1,5 @@
 import { luhnValidDigits } from '../checksums.js'
-import { GATE, namesIdOrCode } from '../features.js'
+import { GATE, isDigit, namesIdOrCode } from '../features.js'
 import type { Detector } from '../types.js'
 
 /** Issuer prefix ranges and the lengths each issues (ISO/IEC 7812 IINs as published by the networks; exported for tests). */
@@ -94,11 +94,11 @@ function cardRetryFrom(match: string): number {
   // 14, refused, ends here).
   if (match.length < 16) return 0
   let digits = 0
-  for (let i = 0; i < match.length; i++) if (isDigitCode(match.charCodeAt(i))) digits++
+  for (let i = 0; i < match.length; i++) if (isDigit(match.charCodeAt(i))) digits++
   let seen = 0
   let start = 0
   for (let i = 0; i <= match.length; i++) {
-    if (i < match.length && isDigitCode(match.charCodeAt(i))) {
+    if (i < match.length && isDigit(match.charCodeAt(i))) {
       seen++
       continue
     }
@@ -115,17 +115,13 @@ function cardRetryFrom(match: string): number {
 function cardTrim(match: string): number {
   for (let end = match.length - 1; end >= 12; end--) {
     if (
-      !isDigitCode(match.charCodeAt(end)) &&
-      isDigitCode(match.charCodeAt(end - 1)) &&
+      !isDigit(match.charCodeAt(end)) &&
+      isDigit(match.charCodeAt(end - 1)) &&
       validCard(match.slice(0, end))
     )
       return end
   }
   return 0
-}
-
-function isDigitCode(code: number): boolean {
-  return code >= 48 && code <= 57
 }
 
 export const card: Detector = {
