@@ -1604,9 +1604,21 @@ export function foldFullwidth(text: string, spaces = true): string {
   return Buffer.from(units.buffer, units.byteOffset, length * 2).toString('utf16le')
 }
 
-/** Whether `a` sorts after `b`: starts later, or at the same place and ends earlier. */
+/** The strict set's shape-only detector, which loses ties to any detector naming the secret. */
+const GENERIC_ID = 'high-entropy'
+
+/**
+ * Whether `a` sorts after `b`: starts later, or at the same place and ends earlier, or is the same
+ * span found only by the generic `high-entropy` detector (strict set) where `b` names what it is
+ * (a provider's token the catalogue knows, a rule): the specific finding labels the mask and the
+ * event.
+ */
 function spanAfter(a: Span, b: Span): boolean {
-  return a.start > b.start || (a.start === b.start && a.end < b.end)
+  return (
+    a.start > b.start ||
+    (a.start === b.start &&
+      (a.end < b.end || (a.end === b.end && a.detector === GENERIC_ID && b.detector !== GENERIC_ID)))
+  )
 }
 
 /** Whether a span of `found` from index `from` on covers all of a text of `length`. */
@@ -1630,7 +1642,13 @@ function resolveOverlaps(found: Span[]): readonly Span[] {
       }
       found[j] = span
     }
-  } else found.sort((a, b) => a.start - b.start || b.end - a.end)
+  } else
+    found.sort(
+      (a, b) =>
+        a.start - b.start ||
+        b.end - a.end ||
+        (a.detector === GENERIC_ID ? 1 : 0) - (b.detector === GENERIC_ID ? 1 : 0),
+    )
   // Kept in place: the array is the caller's scratch for this one string.
   let kept = 0
   let reach = -1

@@ -328,42 +328,43 @@ export const TOKENS: readonly TokenFormat[] = [
   {
     id: 'shopify-access-token',
     provider: 'Shopify',
-    description: 'Shopify Admin API access tokens: shpat_ and 32 hex digits.',
+    description:
+      'Shopify Admin API access tokens: shpat_ and 32 letters and digits (Shopify documents the length, not the alphabet).',
     prefixes: ['shpat_'],
-    body: '[0-9a-fA-F]{32}',
+    body: '[A-Za-z0-9]{32}',
     confidence: 'high',
     reference:
-      'https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/generate-app-access-tokens-admin (gitleaks shopify-access-token)',
+      'https://shopify.dev/changelog/length-of-the-shopify-access-token-is-increasing (gitleaks shopify-access-token, hex only)',
   },
   {
     id: 'shopify-custom-access-token',
     provider: 'Shopify',
-    description: 'Shopify custom app access tokens: shpca_ and 32 hex digits.',
+    description: 'Shopify custom app access tokens: shpca_ and 32 letters and digits.',
     prefixes: ['shpca_'],
-    body: '[0-9a-fA-F]{32}',
+    body: '[A-Za-z0-9]{32}',
     confidence: 'high',
     reference:
-      'https://shopify.dev/docs/apps/build/authentication-authorization (gitleaks shopify-custom-access-token)',
+      'https://shopify.dev/changelog/length-of-the-shopify-access-token-is-increasing (gitleaks shopify-custom-access-token, hex only)',
   },
   {
     id: 'shopify-private-app-access-token',
     provider: 'Shopify',
-    description: 'Shopify private app passwords: shppa_ and 32 hex digits.',
+    description: 'Shopify private app passwords: shppa_ and 32 letters and digits.',
     prefixes: ['shppa_'],
-    body: '[0-9a-fA-F]{32}',
+    body: '[A-Za-z0-9]{32}',
     confidence: 'high',
     reference:
-      'https://shopify.dev/docs/apps/build/authentication-authorization (gitleaks shopify-private-app-access-token)',
+      'https://shopify.dev/changelog/length-of-the-shopify-access-token-is-increasing (gitleaks shopify-private-app-access-token, hex only)',
   },
   {
     id: 'shopify-shared-secret',
     provider: 'Shopify',
-    description: 'Shopify app shared secrets: shpss_ and 32 hex digits.',
+    description: 'Shopify app shared secrets: shpss_ and 32 letters and digits.',
     prefixes: ['shpss_'],
-    body: '[0-9a-fA-F]{32}',
+    body: '[A-Za-z0-9]{32}',
     confidence: 'high',
     reference:
-      'https://shopify.dev/docs/apps/build/authentication-authorization (gitleaks shopify-shared-secret)',
+      'https://shopify.dev/changelog/app-secret-key-length-has-increased (gitleaks shopify-shared-secret, hex only)',
   },
   {
     id: 'sidekiq-sensitive-url',

@@ -40,6 +40,7 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '3782 822463 10005',
       '3056 930902 5904',
       'card: 4111111111111111.',
+      '5019717010103742', // Dankort
     ],
     negatives: [
       '1700000000000',
@@ -250,6 +251,23 @@ describe('detectors', () => {
     expect(detects('hex-password-hash', '5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8', 'pwd')).toBe(true)
     expect(detects('hex-password-hash', '5f4dcc3b5aa765d61d8327deb882cf99', 'etag')).toBe(false)
     expect(detects('hex-password-hash', '5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8', 'commit')).toBe(false)
+  })
+
+  it('names a provider token the catalogue knows, not high-entropy, in the strict set', () => {
+    const body =
+      'Zq8Lk2Vx9Pm4Ns7Rt1Wy6Hb3Jd5Fg0CeZq8Lk2Vx9Pm4Ns7Rt1Wy6Hb3Jd5Fg0CeZq8Lk2Vx9Pm4Ns7Rt1Wy6Hb3Jd5Fg0'
+    const token = `sk-ant-api03-${body.slice(0, 93)}AA`
+    // Alone, in a sentence, and among more spans than the short sort takes.
+    expect(strict.scan({ note: token }).map((f) => f.detector)).toEqual(['anthropic-api-key'])
+    expect(strict.redact({ note: `key ${token} end` })).toEqual({
+      note: 'key [REDACTED:anthropic-api-key] end',
+    })
+    const many = Array.from({ length: 20 }, () => token).join(' ')
+    expect(new Set(strict.scan({ note: many }).map((f) => f.detector))).toEqual(
+      new Set(['anthropic-api-key']),
+    )
+    // A shape nothing names is still found by it.
+    expect(found('Zq8Lk2Vx9Pm4Ns7Rt1Wy6Hb3Jd5Fg0Ce')).toEqual(['high-entropy'])
   })
 
   it('keeps IP addresses and high-entropy strings out of the default set', () => {

@@ -98,6 +98,10 @@ const CASES: ReadonlyArray<{ detector: Detector; positives: Case[]; negatives: C
       { text: 'NINO: JG 10 37 59 A.', match: 'JG 10 37 59 A' },
       'ZY999999D',
       'OA000001B',
+      // Spaces between some pairs only, as forms and people write it.
+      'AB 123456 C',
+      'AB12 34 56C',
+      { text: 'nino: PR 123612C', match: 'PR 123612C' },
     ],
     negatives: [
       'QQ123456C',
@@ -116,8 +120,8 @@ const CASES: ReadonlyArray<{ detector: Detector; positives: Case[]; negatives: C
       'AB123456E',
       'AB12345C',
       'AB1234567C',
-      'AB 123456 C',
-      'AB12 34 56C',
+      'AB  123456 C', // two spaces
+      'AB-12-34-56-C',
       'XAB123456C',
       'AB123456C1',
     ],

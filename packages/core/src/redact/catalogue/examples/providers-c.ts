@@ -439,38 +439,38 @@ export const EXAMPLES: Readonly<Record<string, FormatExamples>> = {
     ],
   },
   'shopify-access-token': {
-    positives: ['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'],
+    positives: ['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', 'shpat_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO'],
     lookalikes: [
       'shpat_155461cae179c83dee5079aab602f34',
       '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b',
-      'shpat_4de18f537e0ade59a322f2d61c2cae6z',
+      'shpat_4de18f537e0ade59a322f2d61c2cae6-',
       'shpxx_94be8f7b6441fe83efc47c2d85e1419d',
     ],
   },
   'shopify-custom-access-token': {
-    positives: ['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'],
+    positives: ['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', 'shpca_OL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJ'],
     lookalikes: [
       'shpca_ef8061572d55061a14bf03b8ffd5922',
       '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b',
-      'shpca_6d2a07e22b94c87cbf38b3694ddd79fz',
+      'shpca_4de18f537e0ade59a322f2d61c2cae6-',
       'shpxx_bf2281cf7515d655dd53769a2a0de9c8',
     ],
   },
   'shopify-private-app-access-token': {
-    positives: ['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'],
+    positives: ['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', 'shppa_TeKdNnFRIBXuDL7DxtpYlSXpfKtHF4vU'],
     lookalikes: [
       'shppa_f112b1ba3e5b374268fa568839d5641',
       '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b',
-      'shppa_e0b0b729347329fe6f54ea01814a8a5z',
+      'shppa_4de18f537e0ade59a322f2d61c2cae6-',
       'shpxx_9e3bc9abc71e1146f706beb8bdbda633',
     ],
   },
   'shopify-shared-secret': {
-    positives: ['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'],
+    positives: ['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', 'shpss_CsMehGAkWvj7FAc9QeWJKY40uvSwMFLZ'],
     lookalikes: [
       'shpss_12ca18dd51fa822d83069a89f8e35cc',
       '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b',
-      'shpss_01dfc15adaddf7652f561d85d69df2bz',
+      'shpss_4de18f537e0ade59a322f2d61c2cae6-',
       'shpxx_ba6a539a07736f62610977cd18c1c7cd',
     ],
   },
