@@ -15,8 +15,12 @@ export interface PathRef {
   concrete(): string
   /** Member names from the root, array levels left out: `['users', 'email']`. */
   keys(): string[]
-  /** The name of the nearest member: for an array element, the array's (`tokens` in `$.tokens[2]`). */
-  lastKey(): string | null
+  /**
+   * The name of the nearest member: for an array element, the array's (`tokens` in `$.tokens[2]`).
+   * With `above`, the name that many members further up (array levels left out): `lastKey(1)` of
+   * `$.sessions.q1W2.user` is `q1W2`. `null` past the root.
+   */
+  lastKey(above?: number): string | null
 }
 
 /** Called for what the walk outputs, to transform it (redaction). */
@@ -336,10 +340,10 @@ class StackPath implements PathRef {
     return out
   }
 
-  lastKey(): string | null {
+  lastKey(above = 0): string | null {
     for (let d = this.stack.length - 1; d >= 0; d--) {
       const frame = this.stack[d]!
-      if (frame.keys !== null) return frame.keys[frame.i - 1]!
+      if (frame.keys !== null && above-- === 0) return frame.keys[frame.i - 1]!
     }
     return null
   }

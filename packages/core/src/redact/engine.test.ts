@@ -492,6 +492,59 @@ describe('a session written as a string', () => {
     expect(redact({ sessions: [cookie] }, { keyNames: false })).toEqual({ sessions: [cookie] })
   })
 
+  it('masks the ids of a session store keyed by them, and reads the sessions member by member', () => {
+    // A red-team pass: an express-session MemoryStore dumped whole kept every id as a member name.
+    const ids = [
+      'q1W2e3R4t5Y6u7I8o9P0aSdFgHjKlZxC',
+      'Zx9Cv8Bn7Ml6Kj5Hg4Fd3Sa2Qw1Er0Ty',
+      'sess:zk1Q9vT3mB7xW2pLr5Ny8Qa',
+    ]
+    const body = {
+      sessions: {
+        [ids[0]!]: { cookie: { maxAge: 1 }, user: 'ada' },
+        [ids[1]!]: '{"cookie":{},"user":"bob"}',
+      },
+      store: [{ sessions: { [ids[1]!]: { user: 'eve' } } }],
+      // A Redis store's keys say what they hold wherever they sit.
+      dump: { [ids[2]!]: '{"user":"ann"}' },
+      // Counters and dates under a sessions member, and ids elsewhere, are not session ids.
+      stats: { sessions: { activeSessionCount: 3, '2024-01-01T00:00:00Z': 1 } },
+      orders: { [ids[0]!]: 'x' },
+    }
+    const expected = {
+      sessions: {
+        '[REDACTED]': { cookie: { maxAge: 1 }, user: 'ada' },
+        '[REDACTED]#2': '{"cookie":{},"user":"bob"}',
+      },
+      store: [{ sessions: { '[REDACTED]': { user: 'eve' } } }],
+      dump: { '[REDACTED]': '{"user":"ann"}' },
+      stats: { sessions: { activeSessionCount: 3, '2024-01-01T00:00:00Z': 1 } },
+      orders: { [ids[0]!]: 'x' },
+    }
+    expect(redact(body)).toEqual(expected)
+    expect(scan(body).filter((f) => f.detector === 'key-name')).toHaveLength(4)
+    // Through the writer, twice: the second response finds the ids as the first did (never
+    // remembered as clean names), and the ids seen outside a store do not excuse them inside one.
+    const guard = createGuard()
+    for (let i = 0; i < 2; i++) {
+      const context = guard.startRequest({ method: 'GET', path: '/admin/sessions', native: undefined })
+      const decision = guard.serializeResponse(context, { status: 200, body })
+      const text = (decision as { payload: string }).payload
+      expect(JSON.parse(text)).toEqual(expected)
+      expect(text).not.toContain(ids[1])
+    }
+    // An id remembered as a clean name elsewhere first (a response of orders keyed by it).
+    const write = (value: unknown) => {
+      const context = guard.startRequest({ method: 'GET', path: '/admin/x', native: undefined })
+      return (guard.serializeResponse(context, { status: 200, body: value }) as { payload: string }).payload
+    }
+    const fresh = 'Mn4Bv5Cx6Zl7Kj8Hg9Fd0Sa1Qw2Er3'
+    expect(write({ orders: { [fresh]: { total: 1 } } })).toContain(fresh)
+    expect(write({ sessions: { [fresh]: { user: 'ada' } } })).not.toContain(fresh)
+    expect(redact(body, { keyNames: false })).toEqual(body)
+    expect(redact(body, { keyNames: { ignore: ['session'] } })).toEqual(body)
+  })
+
   it('reads session names as the member-name rule reads names, and sessions written inside text', () => {
     // A red-team pass: fullwidth, leetspeak, look-alike letters, zero-width characters, glued
     // words and odd casing got a session past the first version.

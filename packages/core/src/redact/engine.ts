@@ -735,7 +735,8 @@ export class RedactionSession {
    */
   memberFacts(key: string): number {
     const redactor = this.redactor
-    let bits = key.length >= 6 && !redactor.cleanKeys.has(key) ? 1 : 0
+    // A name remembered clean still goes through key() when it may be a session's id there.
+    let bits = key.length >= 6 && (!redactor.cleanKeys.has(key) || looksLikeSessionId(key)) ? 1 : 0
     if (redactor.keyNameMask !== null && redactor.keyNameMatcher(key)) bits |= this.secretMember(key) ? 6 : 2
     else if (redactor.keyNameMask !== null && redactor.sessionName?.(key) === true) bits |= 2
     else {
@@ -866,6 +867,14 @@ export class RedactionSession {
   /** The hook for member names: a name that is itself a secret (an email used as a key) is masked. */
   key(key: string, at: PathRef): string {
     if (key.length < 6) return key
+    // A store of sessions keyed by their ids (`{"sessions": {"q1Xz...": {...}}}`, an
+    // express-session MemoryStore dumped whole, or a Redis store's `sess:q1Xz...` keys): each
+    // name is a session's token. Where the name sits decides, so this comes before the names
+    // remembered clean (see memberFacts).
+    if (looksLikeSessionId(key) && this.sessionStoreKey(key, at)) {
+      this.record(at, 'key-name', 0, key.length, key)
+      return this.redactor.keyNameMask!(key, { detector: 'key-name', key }) ?? '[REDACTED]'
+    }
     const clean = this.redactor.cleanKeys
     if (clean.has(key)) return key
     const before = this.total
@@ -876,6 +885,19 @@ export class RedactionSession {
     if (this.total === before && clean.size < 4096 && this.redactor.rules.functions.length === 0)
       clean.add(key)
     return out === REMOVE ? '[REDACTED]' : (out as string)
+  }
+
+  /**
+   * Whether `key`, shaped like an id, names a session in a store: it carries a store's `sess:`
+   * prefix, or the object it is a member of is held by a member named for sessions (with the
+   * member-name rule on, and sessions not ignored).
+   */
+  private sessionStoreKey(key: string, at: PathRef): boolean {
+    if (this.redactor.keyNameMask === null || this.redactor.sessionName === null) return false
+    if (STORE_KEY.test(key)) return this.isSessionName('session')
+    // The member being named is the last; the one above it holds its object.
+    const holder = at.lastKey(1)
+    return holder !== null && this.isSessionName(holder)
   }
 
   /** Redacts one string; `REMOVE` when a `remove` mask covers all of it. */
@@ -1437,6 +1459,29 @@ function claimError(claim: string): LeakguardResponseError {
 }
 
 /** Whether `text` is 12 to 19 ASCII digits and nothing else: what a card number alone looks like. */
+/**
+ * A member name that may be a session's id: 20-256 characters of a token's alphabet (base64url,
+ * and the `s:`/`s%3A` of a signed cookie, the `sess:` of a store's key), with letters and digits
+ * both, and not a timestamp. `activeSessionCount` is not one.
+ */
+/** The key prefix of session stores (connect-redis, connect-mongo...): `sess:` and the id. */
+const STORE_KEY = /^sess(?:ion)?:/i
+
+function looksLikeSessionId(name: string): boolean {
+  const length = name.length
+  if (length < 20 || length > 256) return false
+  let letters = false
+  let digits = false
+  for (let i = 0; i < length; i++) {
+    const c = name.charCodeAt(i)
+    if (isDigit(c)) digits = true
+    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters = true
+    else if (c !== 45 && c !== 95 && c !== 46 && c !== 58 && c !== 37 && c !== 43 && c !== 47 && c !== 61)
+      return false // - _ . : % + / =
+  }
+  return letters && digits && !isTimestamp(name, length)
+}
+
 function isDigitsOnly(text: string): boolean {
   if (text.length < 12 || text.length > 19) return false
   for (let i = 0; i < text.length; i++) if (!isDigit(text.charCodeAt(i))) return false

@@ -61,7 +61,8 @@ function headerPath(name: string, param?: string): PathRef {
     template: () => template,
     concrete: () => template,
     keys: () => [param ?? name],
-    lastKey: () => param ?? name,
+    lastKey: (above = 0) =>
+      above === 0 ? (param ?? name) : above === 1 && param !== undefined ? name : null,
   }
 }
 

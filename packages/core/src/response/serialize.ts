@@ -441,10 +441,10 @@ class Writer implements PathRef {
     return out
   }
 
-  lastKey(): string | null {
+  lastKey(above = 0): string | null {
     for (let d = this.depth - 1; d >= 0; d--) {
       const key = this.keyAt[d]
-      if (key !== null) return key!
+      if (key !== null && above-- === 0) return key!
     }
     return null
   }

@@ -64,6 +64,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // Sessions as an array of their tokens, at any depth of arrays.
       sessions: [next(), [next()]],
       activeSessions: [{ device: 'Firefox', token: next() }],
+      // A session store dumped whole: its members are named by the sessions' ids.
+      sessionStore: { sessions: { [next()]: { cookie: { maxAge: 60000 }, user: 'ada' } } },
+      redisDump: { [`sess:${next()}`]: '{"cookie":{},"user":"ann"}' },
     },
     text: {
       assignment: `config: DB_PASSWORD=${next()} PORT=5432`,
