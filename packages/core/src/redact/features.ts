@@ -412,7 +412,8 @@ function scanText(
         groups |= 1 << Math.min(group, 30)
         group = 0
       }
-      if (kind >= SPACE && kind <= DASH) {
+      // A tab joins digits as a space does (a card written `4111\t1111\t...`).
+      if ((kind >= SPACE && kind <= DASH) || code === 9) {
         if (++gap > 2) run = 0
       } else run = 0
     }
@@ -479,7 +480,7 @@ function scanUnits(
           groups |= 1 << Math.min(group, 30)
           group = 0
         }
-        if (kind >= SPACE && kind <= DASH) {
+        if ((kind >= SPACE && kind <= DASH) || code === 9) {
           if (++gap > 2) run = 0
         } else run = 0
       }

@@ -120,6 +120,10 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       cardBeforeExpiry: 'paid with 6011 1111 1111 1117 12/27 123',
       cardAfterTime: '12:01:33 5105105105105100 declined',
       cardId: '4000056655665556',
+      // Groups split by two spaces or a tab (aligned columns, a pasted spreadsheet row).
+      spacedCard: 'card 5105  1051  0510  5100 on file',
+      tabbedCard: 'amex\t3782\t822463\t10005',
+      tabbedPhone: 'mobile\t+44\t7700\t900461',
     },
     numbers: { pan: 4242424242424242, amounts: [7, 5500005555555559] },
     // Secrets by the shape of their object: a name/value pair, a JWK's private member.
@@ -163,6 +167,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       '6011 1111 1111',
       '5105105105105100',
       '4000056655665556',
+      '1051  0510',
+      '822463',
+      '7700\t900461',
     ],
   }
 }

@@ -137,7 +137,8 @@ export const card: Detector = {
     f.digitRun >= 12 && !(f.digits === f.length && namesIdOrCode(context.key, text)),
   // 12 to 19 digits and nothing else: the pattern takes them all or nothing.
   whole: (f) => f.digits === f.length && f.length >= 12 && f.length <= 19,
-  // Digits, optionally in groups split by one space or dash, not inside a longer number.
+  // Digits, optionally in groups split by one space, two spaces, a tab or a dash (one kind in a
+  // number, checked by validCard), not inside a longer number.
   // Not inside a longer number, nor glued to letters (`TL38 0080 0123 ...` is an IBAN, `AB4111...` an
   // id); after a `-` or `_` it may be (`statement-4111111111111111.pdf`), and after the `%B` that
   // starts a magnetic stripe's track 1 (`%B4111111111111111^DOE/JOHN^...`).
@@ -151,7 +152,7 @@ export const card: Detector = {
   // that passes every check. After a label or a number (`card-`, `ORD-2024-`, `statement-`) it is
   // read. A dash after the number may start a word (`4111111111111111-receipt.pdf`).
   pattern:
-    /(?<![\d.])(?<!(?<!%)[a-z])(?<!(?<![a-z\d])[a-z]{2}\d{2}[ -]?)(?!(?<=[\da-f]{4}-)(?:[\da-f]{4}-){0,3}[\da-f]{12}(?![\da-f]))\d(?:[ -]?\d){11,18}(?!\d|-\d|\.\d)|(?<=(?:card|cc|pan)(?:n|no|nr|num|number)?|visa|amex|mc|jcb|discover|maestro|diners|unionpay)\d{13,19}(?!\d|-\d|\.\d)/gi,
+    /(?<![\d.])(?<!(?<!%)[a-z])(?<!(?<![a-z\d])[a-z]{2}\d{2}[ -]?)(?!(?<=[\da-f]{4}-)(?:[\da-f]{4}-){0,3}[\da-f]{12}(?![\da-f]))\d(?:(?:[ \t-]| {2})?\d){11,18}(?!\d|-\d|\.\d)|(?<=(?:card|cc|pan)(?:n|no|nr|num|number)?|visa|amex|mc|jcb|discover|maestro|diners|unionpay)\d{13,19}(?!\d|-\d|\.\d)/gi,
   validate: validCard,
   // A refused run of groups may start with a card (`4111 1111 1111 1111 12/27 123`: the longest
   // valid start ending with a group is kept), or end with one (`2024-12-06-4111-1111-1111-1111`,

@@ -41,6 +41,10 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '3056 930902 5904',
       'card: 4111111111111111.',
       '5019717010103742', // Dankort
+      // Groups split by two spaces or a tab (aligned columns, a pasted spreadsheet row).
+      '4111  1111  1111  1111',
+      '4111\t1111\t1111\t1111',
+      'paid with 5555  5555  5555  4444 today',
     ],
     negatives: [
       '1700000000000',
@@ -64,6 +68,10 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'C2C7B4A3-3B2F-4E12-803A-676346440966',
       '1234567812345670',
       '0000000000000000',
+      // Three spaces, or a tab and a space, are no longer one number's separator.
+      '4111   1111   1111   1111',
+      '4111\t1111 1111 1111',
+      '4111\t\t1111\t\t1111\t\t1111',
       '978-3-16-148410-0',
       '9780306406157',
       '1Z999AA10123456784',
@@ -133,6 +141,10 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '+33 6 12 34 56 78',
       '020 7946 0958',
       'call +1-202-555-0143 now',
+      // Groups split by two spaces or a tab.
+      '+44  7700  900123',
+      '+44\t7700\t900123',
+      '020  7946  0958',
     ],
     negatives: [
       '1700000000',
@@ -146,6 +158,8 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '4111111111111111',
       'ISBN 978-3-16-148410-0',
       'v10.24.1',
+      '2024  01  15',
+      '12   345   678   90',
     ],
   },
   jwt: {

@@ -7,14 +7,14 @@ const DATE_HOUR = /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}$/
 export const phone: Detector = {
   id: 'phone',
   description:
-    'Phone numbers: E.164 (+ and 8-15 digits, grouped or not) or national formats of 10-11 digits in groups; never a bare run of digits.',
+    'Phone numbers: E.164 (+ and 8-15 digits, grouped or not) or national formats of 10-11 digits in groups (split by a space, two spaces, a tab, a dot or a dash); never a bare run of digits.',
   set: 'default',
   requires: GATE.RUN8,
   // Without a +, digits in groups: at least one space, dot or dash between them.
   prefilter: (_text, f) =>
     f.digitRun >= 8 && (f.plus || (f.digitRun >= 10 && f.spaces + f.dots + f.dashes > 0)),
   pattern:
-    /(?<![\w+.-])(?:\+\d{7,15}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,6}(?:[ .-]\d{1,8}){1,5})(?![\w-]|\.\d)/g,
+    /(?<![\w+.-])(?:\+\d{7,15}|(?:\+\d{1,3}(?:[ \t.-]| {2})?)?(?:\(\d{1,4}\)(?:[ \t.-]| {2})?)?\d{1,6}(?:(?:[ \t.-]| {2})\d{1,8}){1,5})(?![\w-]|\.\d)/g,
   validate(match) {
     let digits = 0
     let digitsAndDots = true
