@@ -96,6 +96,10 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'gb82west12345698765432',
       'gb82 west 1234 5698 7654 32',
       'fr1420041010050500013m02606',
+      // Groups split by dashes, as some forms and statements print them.
+      'AL47-2121-1009-0000-0002-3569-8741',
+      'refund to DE89-3704-0044-0532-0130-00 today',
+      'de89-3704-0044-0532-0130-00',
     ],
     negatives: [
       'DE89 3704 0044 0532 0130 01',
@@ -106,6 +110,8 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'GB82WEST1234569876543',
       'AB12',
       'ISO8601 2024-01-15T10:00:00Z',
+      'DE89-3704-0044-0532-0130-01',
+      'SKU-AB12-3456-7890-1234-5678',
     ],
   },
   'us-ssn': {

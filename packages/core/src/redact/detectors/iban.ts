@@ -100,15 +100,50 @@ function valid(match: string): boolean {
   // on every candidate of a text made of groups).
   const length = LENGTHS[match.slice(0, 2).toUpperCase()]
   if (length === undefined || compactLength(match) !== length) return false
+  if (match.includes('-') && !dashedInFours(match)) return false
   // (The pattern takes one case only: capitals or lower case.)
-  return ibanValid(match.replace(/ /g, '').toUpperCase())
+  return ibanValid(match.replace(/[ -]/g, '').toUpperCase())
 }
 
-/** Characters of `text` but spaces. */
+/** Characters of `text` but separators (spaces and dashes). */
 function compactLength(text: string): number {
   let n = 0
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== 32) n++
+  for (let i = 0; i < text.length; i++) if (!isSeparator(text.charCodeAt(i))) n++
   return n
+}
+
+/**
+ * An IBAN written with dashes is in groups of four, the last of one to four, and no spaces:
+ * `AL47-2121-1009-...-8741`. A UUID (8-4-4-4-12) holds no such run long enough for a country, where
+ * groups of any length let one in a hundred read as a valid IBAN of some country.
+ */
+function dashedInFours(match: string): boolean {
+  let group = 0
+  for (let i = 0; i < match.length; i++) {
+    const code = match.charCodeAt(i)
+    if (code === 32) return false
+    if (code !== 45) group++
+    else if (group !== 4) return false
+    else group = 0
+  }
+  return group >= 1 && group <= 4
+}
+
+/** A space or a dash: what an IBAN's groups are split by (the print form, and forms that use dashes). */
+function isSeparator(code: number): boolean {
+  return code === 32 || code === 45
+}
+
+/** Where the last separator before `before` is, or -1. */
+function lastSeparator(text: string, before: number): number {
+  for (let i = before - 1; i >= 0; i--) if (isSeparator(text.charCodeAt(i))) return i
+  return -1
+}
+
+/** Where the first separator from `from` on is, or -1. */
+function nextSeparator(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) if (isSeparator(text.charCodeAt(i))) return i
+  return -1
 }
 
 /** Whether the group at `at` can start an IBAN: a country's code and two digits, in one case. */
@@ -125,18 +160,19 @@ function startsIban(match: string, at: number): boolean {
 export const iban: Detector = {
   id: 'iban',
   description:
-    'IBANs, in capitals or in lower case: a country code, that country’s length, and a valid ISO 13616 mod-97 check.',
+    'IBANs, in capitals or in lower case, compact or in groups split by spaces or dashes: a country code, that country’s length, and a valid ISO 13616 mod-97 check.',
   set: 'default',
   requires: GATE.DIGITS8,
   prefilter: (_text, f) => f.ibanShape && f.digits >= 8 && f.length >= 15,
   // In capitals or in lower case, never both: a word in the other case ends a match (`fy24 refund
   // to DE89 ...`), which a mixed-case run would have taken in.
-  pattern: /\b(?:[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}|[a-z]{2}\d{2}(?: ?[a-z0-9]){11,30})\b/g,
+  // Groups split by single spaces (ISO 13616's print form) or dashes (`AL47-2121-1009-...`).
+  pattern: /\b(?:[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}|[a-z]{2}\d{2}(?:[ -]?[a-z0-9]){11,30})\b/g,
   validate: (match) => valid(match),
   // A word after a grouped IBAN (`... 0130 00 BIC`, `... 8901 X in a sentence`) reads as one more
   // group: the IBAN is the longest run of its groups that is valid.
   trim(match) {
-    for (let end = match.lastIndexOf(' '); end > 4; end = match.lastIndexOf(' ', end - 1))
+    for (let end = lastSeparator(match, match.length); end > 4; end = lastSeparator(match, end))
       if (valid(match.slice(0, end))) return end
     return 0
   },
@@ -144,7 +180,7 @@ export const iban: Detector = {
   // later group that can start one (a country's code and two digits). Once: collect() does not
   // retry a match it found by retrying, so a text of groups is read at most about twice.
   retryFrom(match) {
-    for (let at = match.indexOf(' ') + 1; at > 0; at = match.indexOf(' ', at) + 1)
+    for (let at = nextSeparator(match, 0) + 1; at > 0; at = nextSeparator(match, at) + 1)
       if (startsIban(match, at)) return at
     return 0
   },
