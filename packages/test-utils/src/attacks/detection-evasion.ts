@@ -124,6 +124,7 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       spacedCard: 'card 5105  1051  0510  5100 on file',
       tabbedCard: 'amex\t3782\t822463\t10005',
       tabbedPhone: 'mobile\t+44\t7700\t900461',
+      dashedIban: 'pay to AL47-2121-1009-0000-0002-3569-8741',
     },
     numbers: { pan: 4242424242424242, amounts: [7, 5500005555555559] },
     // Secrets by the shape of their object: a name/value pair, a JWK's private member.
@@ -170,6 +171,7 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       '1051  0510',
       '822463',
       '7700\t900461',
+      '1009-0000-0002',
     ],
   }
 }
