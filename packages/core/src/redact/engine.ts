@@ -1458,15 +1458,14 @@ function claimError(claim: string): LeakguardResponseError {
   )
 }
 
-/** Whether `text` is 12 to 19 ASCII digits and nothing else: what a card number alone looks like. */
+/** The key prefix of session stores (connect-redis, connect-mongo...): `sess:` and the id. */
+const STORE_KEY = /^sess(?:ion)?:/i
+
 /**
  * A member name that may be a session's id: 20-256 characters of a token's alphabet (base64url,
  * and the `s:`/`s%3A` of a signed cookie, the `sess:` of a store's key), with letters and digits
  * both, and not a timestamp. `activeSessionCount` is not one.
  */
-/** The key prefix of session stores (connect-redis, connect-mongo...): `sess:` and the id. */
-const STORE_KEY = /^sess(?:ion)?:/i
-
 function looksLikeSessionId(name: string): boolean {
   const length = name.length
   if (length < 20 || length > 256) return false
@@ -1482,6 +1481,7 @@ function looksLikeSessionId(name: string): boolean {
   return letters && digits && !isTimestamp(name, length)
 }
 
+/** Whether `text` is 12 to 19 ASCII digits and nothing else: what a card number alone looks like. */
 function isDigitsOnly(text: string): boolean {
   if (text.length < 12 || text.length > 19) return false
   for (let i = 0; i < text.length; i++) if (!isDigit(text.charCodeAt(i))) return false
