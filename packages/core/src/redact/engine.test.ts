@@ -545,6 +545,45 @@ describe('a session written as a string', () => {
     expect(redact(body, { keyNames: { ignore: ['session'] } })).toEqual(body)
   })
 
+  it('finds session ids under stores however named and nested, and leaves names made of words', () => {
+    // A red-team pass: ids with no digit, holders named for the store, deeper nesting, tokens as
+    // names under a secret's name, store prefixes, PHP's alphabet.
+    const ids = [
+      'q1W2e3R4t5Y6u7I8o9P0aSdFgHjKlZxC',
+      'qWeRtYuIoPaSdFgHjKlZxCvBnM-_qwer', // no digit (one express-session id in 250)
+      'a8f3c9d2e1b4f5a6c7d8e9f0a1b2c3d4', // hex
+      'dac6fb3d-713c-4555-8a97-4089aa3849be', // a UUID
+      'k3mVq9Zr2,Lp8xWn4Tb7aYc1Qz', // PHP, 6 bits per character
+    ]
+    for (const id of ids) {
+      for (const body of [
+        { sessions: { [id]: { user: 'ada' } } },
+        { sessionStore: { [id]: { user: 'ada' } } },
+        { sessionsById: { [id]: { user: 'ada' } } },
+        { session_cache: { [id]: '{}' } },
+        { sessions: { byUser: { alice: { [id]: {} } } } },
+        { tokens: { [id]: { userId: 7 } } },
+        { refreshTokens: [{ [id]: { exp: 1 } }] },
+      ])
+        expect(JSON.stringify(redact(body)), `${id} in ${JSON.stringify(body)}`).not.toContain(id)
+    }
+    for (const key of [`koa:sess:${ids[0]}`, `myapp:sess:${ids[0]}`, `PHPREDIS_SESSION:${ids[0]}`])
+      expect(redact({ dump: { [key]: '{}' } })).toEqual({ dump: { '[REDACTED]': '{}' } })
+    // Names made of words, paths and metrics under a sessions member stay.
+    const words = {
+      sessions: {
+        averageSessionDurationSeconds: 1,
+        p99LatencyMilliseconds: 2,
+        chrome_120_windows_desktop: 3,
+        '/api/v1/users/profile': 4,
+        'us-east-1a/web-server-01': 5,
+        '2024-01-01_to_2024-01-31': 6,
+        'oauth2:accounts.google.com': { state: 'x' },
+      },
+    }
+    expect(redact(words)).toEqual(words)
+  })
+
   it('reads session names as the member-name rule reads names, and sessions written inside text', () => {
     // A red-team pass: fullwidth, leetspeak, look-alike letters, zero-width characters, glued
     // words and odd casing got a session past the first version.

@@ -888,16 +888,23 @@ export class RedactionSession {
   }
 
   /**
-   * Whether `key`, shaped like an id, names a session in a store: it carries a store's `sess:`
-   * prefix, or the object it is a member of is held by a member named for sessions (with the
-   * member-name rule on, and sessions not ignored).
+   * Whether `key`, shaped like an id, names a session or a token in a store: it carries a session
+   * store's `sess:` prefix, or a member above it (up to {@link STORE_DEPTH} names up, array levels
+   * left out) is named for sessions or for a secret (`tokens: { "<token>": {...} }`), with the
+   * member-name rule on.
    */
   private sessionStoreKey(key: string, at: PathRef): boolean {
-    if (this.redactor.keyNameMask === null || this.redactor.sessionName === null) return false
-    if (STORE_KEY.test(key)) return this.isSessionName('session')
-    // The member being named is the last; the one above it holds its object.
-    const holder = at.lastKey(1)
-    return holder !== null && this.isSessionName(holder)
+    const redactor = this.redactor
+    if (redactor.keyNameMask === null) return false
+    if (STORE_KEY.test(key)) return redactor.sessionName !== null && this.isSessionName('session')
+    // The member being named is the last; the ones above it hold its object.
+    for (let above = 1; above <= STORE_DEPTH; above++) {
+      const holder = at.lastKey(above)
+      if (holder === null) return false
+      if (redactor.sessionName !== null && this.isSessionName(holder.replace(STORE_WORD, ''))) return true
+      if (redactor.keyNameMatcher(holder) && !this.nameIsSecret(holder)) return true
+    }
+    return false
   }
 
   /** Redacts one string; `REMOVE` when a `remove` mask covers all of it. */
@@ -1458,28 +1465,42 @@ function claimError(claim: string): LeakguardResponseError {
   )
 }
 
-/** The key prefix of session stores (connect-redis, connect-mongo...): `sess:` and the id. */
-const STORE_KEY = /^sess(?:ion)?:/i
+/**
+ * The key prefix of session stores, with the store's own prefix before it or not: `sess:<id>`
+ * (connect-redis, connect-mongo), `koa:sess:<id>`, `myapp:sess:<id>`, `PHPREDIS_SESSION:<id>`.
+ */
+const STORE_KEY = /^(?:[\w.-]*[:_])?sess(?:ion)?:/i
 
 /**
  * A member name that may be a session's id: 20-256 characters of a token's alphabet (base64url,
- * and the `s:`/`s%3A` of a signed cookie, the `sess:` of a store's key), with letters and digits
- * both, and not a timestamp. `activeSessionCount` is not one.
+ * hex, PHP's `,` and `-`, the `s:`/`s%3A` of a signed cookie, a store's `sess:`) that reads as
+ * random, not as words: two of capitals, lower case and digits make 15% of it or more each, and
+ * separators at most an eighth (`qWeRtY...`, `a8f3c9d2...`, a UUID; not `activeSessionCount`,
+ * `p99LatencyMilliseconds`, `chrome_120_windows`, `/api/v1/users/profile`). Not a timestamp.
  */
 function looksLikeSessionId(name: string): boolean {
   const length = name.length
   if (length < 20 || length > 256) return false
-  let letters = false
-  let digits = false
+  let upper = 0
+  let lower = 0
+  let digits = 0
+  let separators = 0
   for (let i = 0; i < length; i++) {
     const c = name.charCodeAt(i)
-    if (isDigit(c)) digits = true
-    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters = true
-    else if (c !== 45 && c !== 95 && c !== 46 && c !== 58 && c !== 37 && c !== 43 && c !== 47 && c !== 61)
-      return false // - _ . : % + / =
+    if (isDigit(c)) digits++
+    else if (c >= 65 && c <= 90) upper++
+    else if (c >= 97 && c <= 122) lower++
+    else if (SESSION_ID_SEPARATORS.includes(c)) separators++
+    else return false
   }
-  return letters && digits && !isTimestamp(name, length)
+  const share = (count: number) => (count * 20 >= length * 3 ? 1 : 0)
+  return (
+    separators * 8 <= length && share(upper) + share(lower) + share(digits) >= 2 && !isTimestamp(name, length)
+  )
 }
+
+/** `-` `_` `.` `:` `%` `+` `/` `=` `,` `~`: what ids, signed cookies and store keys hold besides letters and digits. */
+const SESSION_ID_SEPARATORS: readonly number[] = [45, 95, 46, 58, 37, 43, 47, 61, 44, 126]
 
 /** Whether `text` is 12 to 19 ASCII digits and nothing else: what a card number alone looks like. */
 function isDigitsOnly(text: string): boolean {
@@ -1495,6 +1516,11 @@ function isDigitsOnly(text: string): boolean {
  */
 const REREAD_FROM = 40
 const REREAD_UPTO = 4096
+/** A word after `session(s)` naming where sessions are kept: `sessionStore`, `sessionsById`. */
+const STORE_WORD = /(?<=[sn])[_.-]?(?:stores?|maps?|cache|data|by[_-]?ids?|table|db|index)$/i
+
+/** How many names up a store's holder is looked for (`sessions.byUser.alice.<id>`). */
+const STORE_DEPTH = 4
 /** Most strings remembered per response. */
 const MAX_CLEAN_READS = 512
 /** Strings remembered with none read again: past this many, the response is not looked up. */

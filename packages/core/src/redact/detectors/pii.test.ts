@@ -121,6 +121,11 @@ const CASES: ReadonlyArray<{ detector: Detector; positives: Case[]; negatives: C
       'AB12345C',
       'AB1234567C',
       'AB  123456 C', // two spaces
+      // Spaced between some pairs only, in lower case: English, not a NINO (a red-team pass).
+      'rose by 120000 a year',
+      'sold at 100000 a piece',
+      'Ok 123456 C',
+      'ab 123456 c',
       'AB-12-34-56-C',
       'XAB123456C',
       'AB123456C1',

@@ -9,7 +9,7 @@ const UNALLOCATED_PREFIXES = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ'])
 export const ukNino: Detector = {
   id: 'uk-nino',
   description:
-    'UK National Insurance numbers: two prefix letters HMRC allocates, six digits and a suffix A-D, in either case, with or without single spaces between the pairs (AB123456C, AB 12 34 56 C, AB 123456 C).',
+    'UK National Insurance numbers: two prefix letters HMRC allocates, six digits and a suffix A-D, in either case, compact or spaced between every pair (AB123456C, AB 12 34 56 C), or in capitals spaced between some pairs only (AB 123456 C).',
   set: 'default',
   requires: GATE.RUN6,
   // Two prefix letters and a suffix letter around the digits.
@@ -17,9 +17,12 @@ export const ukNino: Detector = {
   // Written in upper case by HMRC, in either case by people.
   // First letter not D F I Q U V; second not D F I O Q U V; optional single spaces between the pairs.
   pattern: /(?<![A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/gi,
-  // Spaces only between the pairs (the pattern's places), as many of them as the writer chose:
-  // AB 12 34 56 C as HMRC prints it, AB 123456 C and AB123456C as forms and people write it.
-  validate: (match) => !UNALLOCATED_PREFIXES.has(match.slice(0, 2).toUpperCase()),
+  // Spaces only between the pairs (the pattern's places): AB 12 34 56 C as HMRC prints it and
+  // AB123456C in either case; spaced between some pairs only (AB 123456 C, PR 123612C) in capitals,
+  // as forms write it: in lower case that is English (`rose by 120000 a year`).
+  validate: (match) =>
+    !UNALLOCATED_PREFIXES.has(match.slice(0, 2).toUpperCase()) &&
+    (match.length === 9 || match.length === 13 || match === match.toUpperCase()),
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }
 
