@@ -1698,7 +1698,10 @@ function coversAll(found: readonly Span[], from: number, length: number): boolea
   return false
 }
 
-/** Sorts spans and keeps, where they overlap, the earliest and then the longest (in `found` itself). */
+/**
+ * Sorts spans and keeps, where they overlap, the earliest and then the longest (in `found` itself);
+ * a span that overlaps the one kept before it and ends past it extends that one.
+ */
 function resolveOverlaps(found: Span[]): readonly Span[] {
   if (found.length <= 1) return found
   // Insertion sort, stable like Array#sort: spans come nearly in order, a handful per string, and
@@ -1727,6 +1730,13 @@ function resolveOverlaps(found: Span[]): readonly Span[] {
     const span = found[i]!
     if (span.start >= reach) {
       found[kept++] = span
+      reach = span.end
+    } else if (span.end > reach) {
+      // Starts inside the span kept before it and ends past it (a generic high-entropy run glued
+      // to a provider's token): the kept span grows to cover both, or the rest of this one would
+      // be sent as it is. The earlier finding names it.
+      const before = found[kept - 1]!
+      found[kept - 1] = { ...before, end: span.end }
       reach = span.end
     }
   }

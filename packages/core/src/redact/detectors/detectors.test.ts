@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
+import { EXAMPLES } from '../catalogue/examples/index.js'
 import { base62, crc32, ibanValid, luhnValid } from '../checksums.js'
 import { collect } from '../collect.js'
 import { HYGIENE_CHECKS, internalDetail, internalDetails } from '../hygiene.js'
@@ -288,6 +289,29 @@ describe('detectors', () => {
     )
     // A shape nothing names is still found by it.
     expect(found('Zq8Lk2Vx9Pm4Ns7Rt1Wy6Hb3Jd5Fg0Ce')).toEqual(['high-entropy'])
+  })
+
+  it('masks a provider token glued to a high-entropy run whole, in the strict set as in the default one', () => {
+    // A red-team pass: high-entropy started first and the token that overlapped it was dropped,
+    // so its tail went out (`BRAINTREE_TOKEN_Prod2=access_token$production$...`).
+    const run = 'Zq8Lk2Vx9Pm4Ns7Rt1Wy6Hb3Jd5Fg0Ce'
+    const leaks: string[] = []
+    for (const [id, examples] of Object.entries(EXAMPLES)) {
+      for (const token of examples.positives) {
+        for (const glue of ['-', '_', '=', '/', '+', '']) {
+          for (const text of [run + glue + token, token + glue + run]) {
+            const out = strict.redact({ note: text }).note as string
+            const kept = defaults.redact({ note: text }).note as string
+            const leaked = (part: string) => out.includes(part) && !kept.includes(part)
+            if (leaked(token.slice(-8)) || leaked(token.slice(8, 16))) leaks.push(`${id}: ${text} -> ${out}`)
+          }
+        }
+      }
+    }
+    expect(leaks).toEqual([])
+    const braintree =
+      'BRAINTREE_TOKEN_Prod2=access_token$production$po5cutunpcvk33b3$3cbf2af18babf638b278141effe3b66e'
+    expect(strict.redact({ note: braintree }).note).not.toContain('3cbf2af1')
   })
 
   it('keeps IP addresses and high-entropy strings out of the default set', () => {
