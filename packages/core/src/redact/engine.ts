@@ -1017,7 +1017,12 @@ export class RedactionSession {
         const fixed = slot.fixed
         const found =
           fixed === undefined || this.fingerprint !== undefined ? text.slice(span.start, span.end) : ''
-        const masked = fixed !== undefined ? fixed : slot.mask(found, { detector: span.detector, key })
+        const masked =
+          fixed !== undefined
+            ? fixed
+            : MERGED.has(span)
+              ? `[REDACTED:${span.detector}]`
+              : slot.mask(found, { detector: span.detector, key })
         this.record(at, span.detector, span.start, span.end, found, span.verified)
         if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
         replacement = masked ?? ''
@@ -1675,6 +1680,12 @@ export function foldFullwidth(text: string, spaces = true): string {
   return Buffer.from(units.buffer, units.byteOffset, length * 2).toString('utf16le')
 }
 
+/**
+ * Spans that cover two findings of different detectors (see {@link resolveOverlaps}): masked whole
+ * with the label, since a mask that keeps characters would keep some of the second secret's.
+ */
+const MERGED = new WeakSet<Span>()
+
 /** The strict set's shape-only detector, which loses ties to any detector naming the secret. */
 const GENERIC_ID = 'high-entropy'
 
@@ -1736,7 +1747,10 @@ function resolveOverlaps(found: Span[]): readonly Span[] {
       // to a provider's token): the kept span grows to cover both, or the rest of this one would
       // be sent as it is. The earlier finding names it.
       const before = found[kept - 1]!
-      found[kept - 1] = { ...before, end: span.end }
+      const merged = { ...before, end: span.end }
+      // A mask that keeps characters (a card's last 4) would keep the other secret's: see masked().
+      if (merged.detector !== span.detector) MERGED.add(merged)
+      found[kept - 1] = merged
       reach = span.end
     }
   }

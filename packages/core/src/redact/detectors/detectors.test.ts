@@ -314,6 +314,16 @@ describe('detectors', () => {
     expect(strict.redact({ note: braintree }).note).not.toContain('3cbf2af1')
   })
 
+  it('masks two overlapping findings as one, whole, when the first keeps characters', () => {
+    // A card's partial mask over the union would show the last 4 characters of the second secret.
+    const secret = '1111111111QzX8vLp2Wm9K'
+    const redactor = createRedactor({ knownSecrets: { env: false, values: [secret] }, keyNames: false })
+    const out = redactor.redact({ note: 'paid 4111111111111111QzX8vLp2Wm9K ok' }).note
+    expect(out).toBe('paid [REDACTED:card] ok')
+    // One finding alone keeps its own mask.
+    expect(redactor.redact({ note: 'paid 4111111111111111 ok' }).note).toBe('paid 411111******1111 ok')
+  })
+
   it('keeps IP addresses and high-entropy strings out of the default set', () => {
     expect(defaults.scan({ ip: '192.168.1.10', token: 'Zq8Lk2Vx9Pm4Ns7Rt1Wy6Hb3Jd5Fg0Ce' })).toEqual([])
   })
