@@ -562,12 +562,22 @@ describe('a session written as a string', () => {
         { sessionsById: { [id]: { user: 'ada' } } },
         { session_cache: { [id]: '{}' } },
         { sessions: { byUser: { alice: { [id]: {} } } } },
+        { sessionsByUser: { [id]: {} } },
+        { sessionRegistry: { [id]: {} } },
         { tokens: { [id]: { userId: 7 } } },
         { refreshTokens: [{ [id]: { exp: 1 } }] },
       ])
         expect(JSON.stringify(redact(body)), `${id} in ${JSON.stringify(body)}`).not.toContain(id)
     }
-    for (const key of [`koa:sess:${ids[0]}`, `myapp:sess:${ids[0]}`, `PHPREDIS_SESSION:${ids[0]}`])
+    for (const key of [
+      `koa:sess:${ids[0]}`,
+      `myapp:sess:${ids[0]}`,
+      `PHPREDIS_SESSION:${ids[0]}`,
+      `sess_${ids[0]}`,
+      `session_${ids[0]}`,
+      `sessions/${ids[0]}`,
+      `connect-sess:${ids[0]}`,
+    ])
       expect(redact({ dump: { [key]: '{}' } })).toEqual({ dump: { '[REDACTED]': '{}' } })
     // Names made of words, paths and metrics under a sessions member stay.
     const words = {
@@ -582,6 +592,9 @@ describe('a session written as a string', () => {
       },
     }
     expect(redact(words)).toEqual(words)
+    // Under a secret's name, a UUID is the record's id; a token used as a name is not.
+    const keyed = { apiKeys: { 'dac6fb3d-713c-4555-8a97-4089aa3849be': { name: 'CI key' } } }
+    expect(redact(keyed)).toEqual(keyed)
   })
 
   it('reads session names as the member-name rule reads names, and sessions written inside text', () => {

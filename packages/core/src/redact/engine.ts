@@ -902,7 +902,10 @@ export class RedactionSession {
       const holder = at.lastKey(above)
       if (holder === null) return false
       if (redactor.sessionName !== null && this.isSessionName(holder.replace(STORE_WORD, ''))) return true
-      if (redactor.keyNameMatcher(holder) && !this.nameIsSecret(holder)) return true
+      // Under a secret's name, a UUID is more often the record's id (`apiKeys: { <uuid>: {...} }`),
+      // but under tokens' it is a token (`resetTokens: { <uuid>: {...} }`).
+      if (redactor.keyNameMatcher(holder) && !this.nameIsSecret(holder))
+        return !UUID.test(key) || isTokenKey(holder)
     }
     return false
   }
@@ -1017,13 +1020,16 @@ export class RedactionSession {
         const fixed = slot.fixed
         const found =
           fixed === undefined || this.fingerprint !== undefined ? text.slice(span.start, span.end) : ''
+        const others = MERGED.get(span)
         const masked =
           fixed !== undefined
             ? fixed
-            : MERGED.has(span)
+            : others !== undefined
               ? `[REDACTED:${span.detector}]`
               : slot.mask(found, { detector: span.detector, key })
         this.record(at, span.detector, span.start, span.end, found, span.verified)
+        if (others !== undefined)
+          for (const other of others) this.record(at, other, span.start, span.end, found)
         if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
         replacement = masked ?? ''
         if (plain && slot.mask.keepsPlain !== true) plain = isPlainJsonText(replacement)
@@ -1474,7 +1480,7 @@ function claimError(claim: string): LeakguardResponseError {
  * The key prefix of session stores, with the store's own prefix before it or not: `sess:<id>`
  * (connect-redis, connect-mongo), `koa:sess:<id>`, `myapp:sess:<id>`, `PHPREDIS_SESSION:<id>`.
  */
-const STORE_KEY = /^(?:[\w.-]*[:_])?sess(?:ion)?:/i
+const STORE_KEY = /^(?:[\w.-]*[:_./-])?sess(?:ions?)?[:_./-]/i
 
 /**
  * A member name that may be a session's id: 20-256 characters of a token's alphabet (base64url,
@@ -1522,7 +1528,9 @@ function isDigitsOnly(text: string): boolean {
 const REREAD_FROM = 40
 const REREAD_UPTO = 4096
 /** A word after `session(s)` naming where sessions are kept: `sessionStore`, `sessionsById`. */
-const STORE_WORD = /(?<=[sn])[_.-]?(?:stores?|maps?|cache|data|by[_-]?ids?|table|db|index)$/i
+const STORE_WORD = /(?<=[sn])[_.-]?(?:stores?|maps?|cache|data|registry|table|db|index|by[_-]?[a-z]+)$/i
+
+const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i
 
 /** How many names up a store's holder is looked for (`sessions.byUser.alice.<id>`). */
 const STORE_DEPTH = 4
@@ -1681,10 +1689,11 @@ export function foldFullwidth(text: string, spaces = true): string {
 }
 
 /**
- * Spans that cover two findings of different detectors (see {@link resolveOverlaps}): masked whole
- * with the label, since a mask that keeps characters would keep some of the second secret's.
+ * Spans that cover findings of different detectors (see {@link resolveOverlaps}), with the other
+ * detectors' ids: masked whole with the label, since a mask that keeps characters would keep some
+ * of the second secret's, and each of them reported.
  */
-const MERGED = new WeakSet<Span>()
+const MERGED = new WeakMap<Span, string[]>()
 
 /** The strict set's shape-only detector, which loses ties to any detector naming the secret. */
 const GENERIC_ID = 'high-entropy'
@@ -1748,8 +1757,15 @@ function resolveOverlaps(found: Span[]): readonly Span[] {
       // be sent as it is. The earlier finding names it.
       const before = found[kept - 1]!
       const merged = { ...before, end: span.end }
-      // A mask that keeps characters (a card's last 4) would keep the other secret's: see masked().
-      if (merged.detector !== span.detector) MERGED.add(merged)
+      // A mask that keeps characters (a card's last 4) would keep the other secret's, and the
+      // other finding is reported too: see masked().
+      const others = MERGED.get(before)
+      if (others !== undefined || merged.detector !== span.detector) {
+        const all = others === undefined ? [] : [...others]
+        if (span.detector !== merged.detector && !all.includes(span.detector)) all.push(span.detector)
+        for (const other of MERGED.get(span) ?? []) if (!all.includes(other)) all.push(other)
+        MERGED.set(merged, all)
+      }
       found[kept - 1] = merged
       reach = span.end
     }

@@ -322,6 +322,17 @@ describe('detectors', () => {
     expect(out).toBe('paid [REDACTED:card] ok')
     // One finding alone keeps its own mask.
     expect(redactor.redact({ note: 'paid 4111111111111111 ok' }).note).toBe('paid 411111******1111 ok')
+    // Both are reported.
+    expect(redactor.scan({ note: 'paid 4111111111111111QzX8vLp2Wm9K ok' }).map((f) => f.detector)).toEqual([
+      'card',
+      'known-secret',
+    ])
+    // A chain of three, the last of the first one's detector (a red-team pass): still whole.
+    const token = `ghp_${'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123'}`
+    const chain = `4111 1111 1111 1111-${token}-5555 5555 5555 4444 x`
+    const masked = strict.redact({ note: chain }).note as string
+    expect(masked).not.toContain('4444')
+    expect(masked).not.toContain('ghp_')
   })
 
   it('keeps IP addresses and high-entropy strings out of the default set', () => {
