@@ -901,13 +901,33 @@ export class RedactionSession {
     for (let above = 1; above <= STORE_DEPTH; above++) {
       const holder = at.lastKey(above)
       if (holder === null) return false
-      if (redactor.sessionName !== null && this.isSessionName(holder.replace(STORE_WORD, ''))) return true
+      const kind = this.holderKind(holder)
+      if (kind === HOLDS_SESSIONS) return true
       // Under a secret's name, a UUID is more often the record's id (`apiKeys: { <uuid>: {...} }`),
       // but under tokens' it is a token (`resetTokens: { <uuid>: {...} }`).
-      if (redactor.keyNameMatcher(holder) && !this.nameIsSecret(holder))
-        return !UUID.test(key) || isTokenKey(holder)
+      if (kind === HOLDS_SECRETS) return !UUID.test(key) || isTokenKey(holder)
     }
     return false
+  }
+
+  /** What each holder name said (see {@link holderKind}): a map's members share their holders. */
+  private holderKinds: Map<string, number> | undefined
+
+  /** Whether a member named `holder` holds sessions, secrets, or neither (0), remembered per response. */
+  private holderKind(holder: string): number {
+    this.holderKinds ??= new Map()
+    let kind = this.holderKinds.get(holder)
+    if (kind === undefined) {
+      const redactor = this.redactor
+      kind =
+        redactor.sessionName !== null && this.isSessionName(holder.replace(STORE_WORD, ''))
+          ? HOLDS_SESSIONS
+          : redactor.keyNameMatcher(holder) && !this.nameIsSecret(holder)
+            ? HOLDS_SECRETS
+            : 0
+      if (this.holderKinds.size < 256) this.holderKinds.set(holder, kind)
+    }
+    return kind
   }
 
   /** Redacts one string; `REMOVE` when a `remove` mask covers all of it. */
@@ -1529,6 +1549,10 @@ const REREAD_FROM = 40
 const REREAD_UPTO = 4096
 /** A word after `session(s)` naming where sessions are kept: `sessionStore`, `sessionsById`. */
 const STORE_WORD = /(?<=[sn])[_.-]?(?:stores?|maps?|cache|data|registry|table|db|index|by[_-]?[a-z]+)$/i
+
+/** {@link RedactionSession.holderKind}'s answers. */
+const HOLDS_SESSIONS = 1
+const HOLDS_SECRETS = 2
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i
 
