@@ -64,12 +64,12 @@ export class MultiSearch {
   }
 }
 
-/** Hash of the two characters ending at `end`, ASCII letters folded to lower case. */
 /** `text` with its ASCII capitals in lower case, and nothing else changed. */
 export function asciiLowerCase(text: string): string {
   return text.replace(/[A-Z]+/g, (run) => run.toLowerCase())
 }
 
+/** Hash of the two characters ending at `end`, ASCII letters folded to lower case. */
 function block(text: string, end: number): number {
   let a = text.charCodeAt(end - 1)
   let b = text.charCodeAt(end)
