@@ -889,10 +889,7 @@ class Writer implements PathRef {
       if (plan.anyFacts !== 0) facts = plan.facts
     }
     // Output names, tracked while a name may still be masked: masked names are kept unique.
-    const names =
-      facts !== undefined && (plan.anyFacts & MEMBER_NAME) !== 0
-        ? new OutputNames(plan.kept, keys)
-        : undefined
+    const names = facts !== undefined && (plan.anyFacts & MEMBER_NAME) !== 0 ? new UniqueNames() : undefined
     let masked = false
     const d = this.depth
     this.depth = d + 1
@@ -1023,9 +1020,9 @@ class Writer implements PathRef {
   }
 
   /** The output name of a member whose name may itself be a secret: read, masked, kept unique. */
-  private name(plan: Plan, p: number, key: string, bits: number, names: OutputNames): string {
+  private name(plan: Plan, p: number, key: string, bits: number, names: UniqueNames): string {
     const changed = (bits & MEMBER_NAME) === 0 ? key : this.hooks!.key(key, this)
-    const unique = names.claim(p, key, changed)
+    const unique = names.claim(changed)
     return unique === key ? plan.names[p]! : `${JSON.stringify(unique)}:`
   }
 
@@ -1055,34 +1052,6 @@ class Writer implements PathRef {
   private drop(place: Place | null, key: string | null): void {
     this.dropped++
     if (place !== null) place.addDrop(key)
-  }
-}
-
-/**
- * The output names of one object whose names may be masked, kept unique once one of them is: until
- * then every name written is the member's own (unique in its object), and a map of thousands of
- * members keyed by ids that are all clean costs no bookkeeping.
- */
-class OutputNames {
-  private unique: UniqueNames | undefined
-
-  constructor(
-    private readonly kept: readonly number[],
-    private readonly keys: readonly string[],
-  ) {}
-
-  /** The name to write for kept member `p`, named `key`, whose name reads `changed` after masking. */
-  claim(p: number, key: string, changed: string): string {
-    let unique = this.unique
-    if (unique === undefined) {
-      if (changed === key) return key
-      // The first masked name: it must not take the name of a member before it (the kept ones,
-      // written or skipped: more than needed, never less).
-      unique = new UniqueNames()
-      for (let q = 0; q < p; q++) unique.claim(this.keys[this.kept[q]!]!)
-      this.unique = unique
-    }
-    return unique.claim(changed)
   }
 }
 
