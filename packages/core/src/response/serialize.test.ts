@@ -307,6 +307,18 @@ describe('serialize (compiled views)', () => {
       compileAllowlist(["$['ada@example.com']", '$.rows[*].apiKey', '$.password'], 'allow'),
       {},
     )
+    // A member left out (undefined, a function, a value a remove mask takes) does not hold its name
+    // against a masked one (a fuzzing helper caught a writer that reserved it).
+    expectSame({ '[REDACTED:email]': undefined, 'ada@example.com': 1 }, KEEP, {})
+    expectSame({ '[REDACTED:email]': () => 1, 'ada@example.com': 1 }, KEEP, {})
+    expectSame({ '[REDACTED]': 'bob@example.com', 'ada@example.com': 1 }, KEEP, {
+      overrides: { email: { mask: 'remove' } },
+    })
+    expectSame(
+      { sessions: { '[REDACTED]': undefined, q1W2e3R4t5Y6u7I8o9P0aSdFgHjKlZxC: { a: 1 } } },
+      KEEP,
+      {},
+    )
   })
 
   it('applies member-name rules, key rules, function and pattern rules with the same paths', () => {
