@@ -5,6 +5,7 @@ import { keepShape } from '../lib/kept-shapes.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
+import { UUID_SOURCE } from './catalogue/shapes.js'
 import type { Confidence } from './catalogue/types.js'
 import { collect, collectDetector } from './collect.js'
 import { decodedView } from './decoded-view.js'
@@ -1554,7 +1555,8 @@ const STORE_WORD = /(?<=[sn])[_.-]?(?:stores?|maps?|cache|data|registry|table|db
 const HOLDS_SESSIONS = 1
 const HOLDS_SECRETS = 2
 
-const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i
+/** A UUID whole, in either case. */
+const UUID = new RegExp(`^${UUID_SOURCE}$`, 'i')
 
 /** How many names up a store's holder is looked for (`sessions.byUser.alice.<id>`). */
 const STORE_DEPTH = 4

@@ -300,7 +300,13 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         redact: {
           knownSecrets: {
             env: {
-              from: { DB_PASSWORD: dbPassword, API_SECRET: apiSecret, NODE_ENV: 'production-like-value' },
+              from: {
+                DB_PASSWORD: dbPassword,
+                API_SECRET: apiSecret,
+                NODE_ENV: 'production-like-value',
+                // Starts inside a card number written before it: the two findings overlap.
+                CARD_SALT: '1111111111QzX8vLp2Wm9K',
+              },
             },
             canaries: [{ id: 'decoy-user', value: canary }],
           },
@@ -316,6 +322,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           env: 'production-like-value',
           html: `<p>${htmlEscaped}</p>`,
           typed: fullwidth,
+          glued: 'paid 4111111111111111QzX8vLp2Wm9K ok',
         })),
       ]
       await withApp({ leakguard: guard, routes }, async (url) => {
@@ -329,6 +336,10 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           canary,
           htmlEscaped,
           fullwidth,
+          // Overlapping findings are masked as one, whole: a card's partial mask would show the
+          // known secret's last characters.
+          'Wm9K',
+          '4111111111111111',
         ])
           expect(res.text).not.toContain(form)
         // Allowed variables stay.

@@ -1,9 +1,10 @@
 import { crc32 } from '../checksums.js'
+import { UUID_SOURCE } from './shapes.js'
 import type { KeyedFormat, TokenFormat } from './types.js'
 
 // Slice b: providers of gitleaks' rules easypost.go to messagebird.go (E to M), sorted by id.
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+const UUID = UUID_SOURCE
 const JFROG = ['jfrog', 'artifactory', 'bintray', 'xray']
 const MESSAGEBIRD = ['messagebird', 'message-bird', 'message_bird']
 

@@ -1,8 +1,9 @@
+import { UUID_SOURCE } from './shapes.js'
 import type { KeyedFormat, TokenFormat } from './types.js'
 
 // Slice c: providers of gitleaks' rules netlify.go to zendesk.go (N to Z), sorted by id.
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+const UUID = UUID_SOURCE
 
 export const TOKENS: readonly TokenFormat[] = [
   {

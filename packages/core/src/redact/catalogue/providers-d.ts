@@ -1,3 +1,4 @@
+import { UUID_SOURCE } from './shapes.js'
 import type { KeyedFormat, TokenFormat } from './types.js'
 
 // Slice d: providers gitleaks' default config does not cover, sorted by id.
@@ -7,7 +8,7 @@ const URL_CREDENTIAL = String.raw`[A-Za-z0-9._~%!\$&*+,;=-]{0,64}:[A-Za-z0-9._~%
 /** Scheme characters (RFC 3986) and `_`: a scheme is not matched inside a longer word. */
 const URL_BOUNDARY = 'A-Za-z0-9_+-'
 /** A lower-case UUID (the repeated group keeps recheck on its exact automaton checker). */
-const UUID = '[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}'
+const UUID = UUID_SOURCE
 const GITHUB_PATTERNS =
   'https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns'
 
