@@ -10,6 +10,7 @@ import type { Confidence } from './catalogue/types.js'
 import { collect, collectDetector } from './collect.js'
 import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
+import { compileExactShapes, type ExactShapes } from './exact-shapes.js'
 import {
   asciiFold,
   isDigit,
@@ -359,6 +360,31 @@ function uniform(detector: Detector): Detector {
     retryFrom: detector.retryFrom,
     mask: detector.mask,
     confidence: detector.confidence,
+  }
+}
+
+const exactShapeTables = new WeakMap<Redactor, ExactShapes | null>()
+/** Off in the test that compares the shapes' answers with the detectors' (see {@link withoutExactShapes}). */
+let exactShapesOn = true
+
+/** The whole-value shapes of `redactor`'s detectors (exact-shapes.ts), compiled once per redactor. */
+function exactShapesOf(redactor: Redactor): ExactShapes | null {
+  if (!exactShapesOn) return null
+  let shapes = exactShapeTables.get(redactor)
+  if (shapes === undefined) {
+    shapes = compileExactShapes(redactor.detectors)
+    exactShapeTables.set(redactor, shapes)
+  }
+  return shapes
+}
+
+/** Runs `run` with the whole-value shapes off: what the detectors alone find (for tests). */
+export function withoutExactShapes<T>(run: () => T): T {
+  exactShapesOn = false
+  try {
+    return run()
+  } finally {
+    exactShapesOn = true
   }
 }
 
@@ -1025,6 +1051,14 @@ export class RedactionSession {
     // Plain text stays plain where every replacement is: the serializer then quotes the result as
     // it is (see plainJson), instead of comparing it with the text read, character by character.
     let plain = this.plain !== null
+    const only = spans.length === 1 ? spans[0]! : undefined
+    if (only !== undefined && !('value' in only) && only.start === 0 && only.end === text.length) {
+      // The whole string (a card, an email alone in its member): no text around the mask.
+      const masked = this.maskSpan(text, only, key, at)
+      if (masked === null) return REMOVE
+      this.plain = plain && (this.maskKeptPlain || isPlainJsonText(masked)) ? masked : null
+      return masked
+    }
     let out = ''
     let cursor = 0
     for (const span of spans) {
@@ -1036,24 +1070,10 @@ export class RedactionSession {
         replacement = masked === null ? 'null' : JSON.stringify(masked)
         plain = false
       } else {
-        const slot = this.slotFor(span.detector)
-        // A fixed mask (the default label) needs neither the match nor a call.
-        const fixed = slot.fixed
-        const found =
-          fixed === undefined || this.fingerprint !== undefined ? text.slice(span.start, span.end) : ''
-        const others = MERGED.get(span)
-        const masked =
-          fixed !== undefined
-            ? fixed
-            : others !== undefined
-              ? `[REDACTED:${span.detector}]`
-              : slot.mask(found, { detector: span.detector, key })
-        this.record(at, span.detector, span.start, span.end, found, span.verified)
-        if (others !== undefined)
-          for (const other of others) this.record(at, other, span.start, span.end, found)
+        const masked = this.maskSpan(text, span, key, at)
         if (masked === null && span.start === 0 && span.end === text.length) return REMOVE
         replacement = masked ?? ''
-        if (plain && slot.mask.keepsPlain !== true) plain = isPlainJsonText(replacement)
+        if (plain && !this.maskKeptPlain) plain = isPlainJsonText(replacement)
       }
       out += text.slice(cursor, span.start) + replacement
       cursor = span.end
@@ -1062,6 +1082,37 @@ export class RedactionSession {
     this.plain = plain ? out : null
     return out
   }
+
+  /**
+   * What the mask of a detector's or rule's span writes (`null`: remove), the finding recorded;
+   * {@link maskKeptPlain} says whether the mask is known to write nothing JSON escapes.
+   */
+  private maskSpan(text: string, span: Span, key: string | null, at: PathRef | null): string | null {
+    const slot = this.slotFor(span.detector)
+    // A fixed mask (the default label) needs neither the match nor a call.
+    const fixed = slot.fixed
+    const whole = span.start === 0 && span.end === text.length
+    const found =
+      fixed === undefined || this.fingerprint !== undefined
+        ? whole
+          ? text
+          : text.slice(span.start, span.end)
+        : ''
+    const others = MERGED.get(span)
+    const masked =
+      fixed !== undefined
+        ? fixed
+        : others !== undefined
+          ? `[REDACTED:${span.detector}]`
+          : slot.mask(found, { detector: span.detector, key })
+    this.record(at, span.detector, span.start, span.end, found, span.verified)
+    if (others !== undefined) for (const other of others) this.record(at, other, span.start, span.end, found)
+    this.maskKeptPlain = slot.mask.keepsPlain === true
+    return masked
+  }
+
+  /** Whether the mask {@link maskSpan} last applied writes nothing JSON escapes. */
+  private maskKeptPlain = false
 
   /**
    * JSON text redacted as text, when parsing and walking it is not safe or not faithful: the
@@ -1149,6 +1200,8 @@ export class RedactionSession {
   private plain: string | null = null
   /** The redactor's detectors by the gate bits of a string (see {@link candidateTable}). */
   private candidates: (readonly ActiveDetector[] | undefined)[] | undefined
+  /** The whole-value shapes the redactor's detectors answer for (see {@link exactShapesOf}). */
+  private shapes: ExactShapes | null | undefined
 
   private spans(original: string, key: string | null, at: PathRef | null): readonly Span[] {
     const redactor = this.redactor
@@ -1185,6 +1238,20 @@ export class RedactionSession {
       detect = false
     }
     if (detect) {
+      // A card number, a phone number or an email alone in its member: one hand-written pass
+      // answers as the detectors would (see exact-shapes.ts), or leaves the string to them.
+      if (this.shapes === undefined) this.shapes = exactShapesOf(redactor)
+      const shapes = this.shapes
+      const exact = shapes === null ? null : shapes.find(text, key)
+      if (exact !== null) {
+        this.plain = original
+        this.quotes = 0
+        found ??= []
+        found.push(exact)
+        return redactor.rules.patterns.length > 0 || redactor.rules.functions.length > 0
+          ? this.spansOfRules(original, key, at, found)
+          : resolveOverlaps(found)
+      }
       // One pass reads the string's features and steps the literal automaton (FUSED_HITS).
       const automaton = redactor.literals?.scan.automaton
       if (FUSED_HITS.length !== 0) FUSED_HITS.length = 0

@@ -184,9 +184,20 @@ export function isLongInteger(value: number): boolean {
  * account (`cardId`, `panId`, `paymentMethodId`, `accountId`): a card stored as an id is a card.
  */
 export function namesIdOrCode(key: string | null, digits: string): boolean {
-  if (key === null || !(ID_NAME.test(key) || CODE_NAME.test(key))) return false
-  if (keyWords(key).some(isPaymentWord)) return false
-  return ID_NAME.test(key) || gs1Valid(digits)
+  const kind = idOrCodeName(key)
+  return kind === 1 || (kind === 2 && gs1Valid(digits))
+}
+
+/**
+ * What {@link namesIdOrCode} reads of the name alone: 1 for an id's name, 2 for a product code's
+ * (the digits' GS1 check digit then decides), 0 for neither or a name that speaks of payment.
+ */
+export function idOrCodeName(key: string | null): 0 | 1 | 2 {
+  if (key === null) return 0
+  const id = ID_NAME.test(key)
+  if (!id && !CODE_NAME.test(key)) return 0
+  if (keyWords(key).some(isPaymentWord)) return 0
+  return id ? 1 : 2
 }
 
 const PAYMENT_PARTS = ['card', 'account', 'payment', 'credit', 'debit', 'funding', 'instrument']

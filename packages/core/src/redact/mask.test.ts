@@ -44,6 +44,26 @@ describe('partial mask', () => {
   })
 })
 
+describe('partial mask, by layout', () => {
+  it('masks numbers of one separator kind the same on the first and every later layout seen', () => {
+    const random = seededRandom(11)
+    const context = { detector: 'd', key: null }
+    const mask = compileMask({ operator: 'partial', keepStart: 1, keepEnd: 2 }, 'm', undefined)
+    const texts: string[] = []
+    // Up to 40 characters (the layouts are remembered up to 30), past the 256 remembered.
+    for (let i = 0; i < 1500; i++) {
+      const separator = ' -./'[Math.floor(random() * 4)]!
+      let text = ''
+      for (let n = 2 + Math.floor(random() * 38); n > 0; n--)
+        text += random() < 0.25 ? separator : '0123456789abXY'[Math.floor(random() * 14)]!
+      texts.push(text)
+    }
+    for (const round of [1, 2])
+      for (const text of texts)
+        expect(mask(text, context), `${round}: ${JSON.stringify(text)}`).toBe(reference(text, 1, 2, '*'))
+  })
+})
+
 describe('fixed masks', () => {
   it('declare what they write whatever the match, and only the operators that do', () => {
     const key = Buffer.alloc(32, 7)

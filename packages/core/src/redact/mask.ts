@@ -63,45 +63,76 @@ function partial(
   keepEnd: number,
   char: string,
   runs: readonly string[],
+  layouts: Map<number, string>,
 ): string {
-  let total = 0
-  for (let i = 0; i < match.length; i++) if (isAlnum(match.charCodeAt(i))) total++
-  const hidden = total - keepStart - keepEnd
-  if (hidden <= 0) return match
-  // Letters and digits only (a card number written without spaces): no separator to keep.
-  if (total === match.length) {
-    const run = hidden < runs.length ? runs[hidden]! : char.repeat(hidden)
-    return match.slice(0, keepStart) + run + match.slice(match.length - keepEnd)
-  }
-  // The span from the first hidden letter or digit to the last: separators in it stay.
+  const n = match.length
+  // The span from the first hidden letter or digit to the last: after the first `keepStart`
+  // letters and digits, before the last `keepEnd`. Separators in it stay.
   let from = 0
-  let to = match.length
-  let seen = 0
-  for (let i = 0; i < match.length; i++) {
-    if (!isAlnum(match.charCodeAt(i))) continue
-    if (seen === keepStart) from = i
-    if (++seen === keepStart + hidden) {
-      to = i + 1
-      break
+  for (let seen = 0; from < n; from++) {
+    if (!isAlnum(match.charCodeAt(from))) continue
+    if (seen === keepStart) break
+    seen++
+  }
+  let to = n
+  for (let seen = 0; to > from; to--) {
+    if (!isAlnum(match.charCodeAt(to - 1))) continue
+    if (seen === keepEnd) break
+    seen++
+  }
+  if (to <= from) return match
+  // Numbers of one format share where their separators stand (`+** **** ****`): that layout,
+  // read on the way, names the hidden part, built once.
+  let hidden = 0
+  let positions = 0
+  let separator = 0
+  let layout = to - from <= MAX_LAYOUT
+  for (let i = from; i < to; i++) {
+    const c = match.charCodeAt(i)
+    if (isAlnum(c)) hidden++
+    else if (layout) {
+      const code = c < 128 ? SEPARATOR_CODES[c]! : 0
+      if (code === 0 || (separator !== 0 && code !== separator)) layout = false
+      else {
+        separator = code
+        positions |= 1 << (i - from)
+      }
     }
   }
-  const run = (n: number) => (n < runs.length ? runs[n]! : char.repeat(n))
-  let masked: string
-  if (to - from === hidden) masked = run(hidden)
-  else {
+  const length = to - from
+  if (length === hidden)
+    return (
+      match.slice(0, from) + (hidden < runs.length ? runs[hidden]! : char.repeat(hidden)) + match.slice(to)
+    )
+  // Positions (22 bits), length (5) and separator (3): a small integer.
+  const key = layout ? (positions * 32 + length) * 8 + separator : -1
+  let masked = key === -1 ? undefined : layouts.get(key)
+  if (masked === undefined) {
     masked = ''
     let pending = 0 // hidden characters not yet written
     for (let i = from; i < to; i++) {
       if (isAlnum(match.charCodeAt(i))) pending++
       else {
-        masked += run(pending) + match[i]
+        masked += (pending < runs.length ? runs[pending]! : char.repeat(pending)) + match[i]
         pending = 0
       }
     }
-    masked += run(pending)
+    masked += pending < runs.length ? runs[pending]! : char.repeat(pending)
+    if (key !== -1 && layouts.size < MAX_LAYOUTS) layouts.set(key, masked)
   }
   return match.slice(0, from) + masked + match.slice(to)
 }
+
+/** Separators a layout can name: space, dash, dot, slash (1-4); any other character makes none. */
+const SEPARATOR_CODES = new Uint8Array(128)
+SEPARATOR_CODES[32] = 1
+SEPARATOR_CODES[45] = 2
+SEPARATOR_CODES[46] = 3
+SEPARATOR_CODES[47] = 4
+/** Longest hidden part remembered by its layout. */
+const MAX_LAYOUT = 22
+/** Layouts remembered per mask. */
+const MAX_LAYOUTS = 256
 
 function count(value: unknown, option: string, max: number, fallback: number): number {
   if (value === undefined) return fallback
@@ -180,8 +211,9 @@ export function compileMask(
       )
       const char = maskChar(normalized.char, `${option}.char`)
       const runs = runsOf(char)
+      const layouts = new Map<number, string>()
       // Keeps the match's own characters but letters and digits, which become `char`.
-      return plainWhen((match: string) => partial(match, keepStart, keepEnd, char, runs), char)
+      return plainWhen((match: string) => partial(match, keepStart, keepEnd, char, runs, layouts), char)
     }
     case 'hash': {
       if (hashKey === undefined) {

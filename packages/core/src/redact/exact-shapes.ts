@@ -1,0 +1,212 @@
+import { idOrCodeName, namesIdOrCode } from './features.js'
+import type { Detector, Span } from './types.js'
+
+/**
+ * Whole values of the three shapes a response carries most (a card number, an international phone
+ * number, an email address, each alone in its member), recognized by one hand-written pass over
+ * the string instead of the features pass, every candidate's prefilter and a pattern.
+ *
+ * The answer is the one the detection loop gives, or no answer (the loop then runs as before):
+ * the detector the shape names would take the whole string and its validator accepts it, and no
+ * detector before it in the catalogue's order can match the whole of such a string (each is
+ * listed below, with why). Whatever else would be found in the string then lies inside that span
+ * and is dropped with it: the provider catalogue's literals, what a decoded view would show, a
+ * shorter match of another detector. `exact-shapes.test.ts` checks that both give the same masks
+ * and findings on generated strings of each shape and their near misses, with each detector set.
+ */
+export interface ExactShapes {
+  /** The span of the whole `text` and the detector that finds it, or `null`: read it in full. */
+  find(text: string, key: string | null): Span | null
+}
+
+/**
+ * The detectors before `card` in the catalogue's order: none matches the whole of 12 to 19 digits
+ * (each needs a letter, a symbol, or 32 characters and more: hex hashes, AWS secret keys).
+ */
+const BEFORE_CARD = [
+  'private-key',
+  'jwt',
+  'github-token',
+  'slack-token',
+  'stripe-key',
+  'google-api-key',
+  'npm-token',
+  'aws-access-key',
+  'aws-secret-key',
+  'azure-ad-client-secret',
+  'facebook-app-token',
+  'password-hash',
+  'hex-password-hash',
+  'crypto-wallet',
+]
+/**
+ * The detectors before `email`: none takes an `@` but `url-password`, after a `scheme://` (an
+ * email has no `:`); none but `email` and `phone` matches from a leading `+` (AWS secret keys take
+ * `+`, in runs of 40 with no space).
+ */
+const BEFORE_EMAIL = [
+  ...BEFORE_CARD,
+  'card',
+  'iban',
+  'uk-nino',
+  'us-ssn',
+  'us-ssn-dotted',
+  'us-ssn-bare',
+  'us-itin',
+  'aba-routing',
+  'uk-nhs',
+  'url-password',
+]
+
+/**
+ * Per shape, the detectors that may stand before its own, each checked against that shape: any
+ * other before it turns the shape off (a detector added to the catalogue later is read the long way
+ * until it is checked and listed here).
+ */
+const MAY_PRECEDE: Readonly<Record<'card' | 'email' | 'phone', readonly string[]>> = {
+  card: BEFORE_CARD,
+  email: BEFORE_EMAIL,
+  phone: [...BEFORE_EMAIL, 'email'],
+}
+
+interface Active {
+  readonly detector: Detector
+}
+
+/** The shapes `detectors` (a redactor's, in order) can answer for; `null` when none. */
+export function compileExactShapes(detectors: readonly Active[]): ExactShapes | null {
+  const pick = (id: 'card' | 'email' | 'phone'): Detector | null => {
+    const at = detectors.findIndex((d) => d.detector.id === id)
+    if (at === -1) return null
+    for (let i = 0; i < at; i++) if (!MAY_PRECEDE[id].includes(detectors[i]!.detector.id)) return null
+    return detectors[at]!.detector
+  }
+  const card = pick('card')
+  const email = pick('email')
+  const phone = pick('phone')
+  if (card === null && email === null && phone === null) return null
+  return new Shapes(card, email, phone)
+}
+
+/** Code units 0-127 in an email's local part: letters, digits, `.`, `_`, `+`, `-` (no `%`: an escape). */
+const LOCAL = new Uint8Array(128)
+/** Letters, digits and `-`: a domain label. */
+const LABEL = new Uint8Array(128)
+for (let c = 48; c <= 57; c++) LOCAL[c] = LABEL[c] = 1
+for (let c = 65; c <= 90; c++) LOCAL[c] = LABEL[c] = LOCAL[c + 32] = LABEL[c + 32] = 1
+LOCAL[46] = LOCAL[95] = LOCAL[43] = LOCAL[45] = LABEL[45] = 1
+
+/** Longest string answered here: longer ones are rare and read in full. */
+const MAX_LENGTH = 128
+
+class Shapes implements ExactShapes {
+  /** The context validators get (a member name; reused, never kept by them). */
+  private readonly context: { key: string | null } = { key: null }
+  /** The member name last read for a card, and whether it names an id or a code (see namesIdOrCode). */
+  private lastKey: string | null = null
+  private lastKind = 0
+
+  constructor(
+    private readonly card: Detector | null,
+    private readonly email: Detector | null,
+    private readonly phone: Detector | null,
+  ) {}
+
+  find(text: string, key: string | null): Span | null {
+    const length = text.length
+    if (length < 6 || length > MAX_LENGTH) return null
+    this.context.key = key
+    const first = text.charCodeAt(0)
+    let detector: Detector | null
+    if (first === 43) {
+      detector = this.phone
+      if (detector === null || !phoneShape(text, length)) return null
+    } else if (first >= 48 && first <= 57 && length >= 12 && length <= 19 && this.card !== null) {
+      detector = this.card
+      for (let i = 1; i < length; i++) {
+        const c = text.charCodeAt(i)
+        if (c < 48 || c > 57) return this.emailAt(text, length)
+      }
+      if (this.idOrCode(key, text)) return null
+    } else return this.emailAt(text, length)
+    if (detector.validate !== undefined && !detector.validate(text, this.context)) return null
+    return { start: 0, end: length, detector: detector.id, verified: false }
+  }
+
+  private emailAt(text: string, length: number): Span | null {
+    const detector = this.email
+    if (detector === null || !emailShape(text, length)) return null
+    if (detector.validate !== undefined && !detector.validate(text, this.context)) return null
+    return { start: 0, end: length, detector: detector.id, verified: false }
+  }
+
+  /** The card detector's prefilter on a string of digits only: an id or a product code's name. */
+  private idOrCode(key: string | null, digits: string): boolean {
+    if (key !== this.lastKey) {
+      this.lastKey = key
+      this.lastKind = idOrCodeName(key)
+    }
+    return this.lastKind !== 0 && namesIdOrCode(key, digits)
+  }
+}
+
+/**
+ * `+`, a country code of 1-3 digits, a space, a group of 1-6 digits, then 1-5 groups of 1-8 digits
+ * after single spaces, 8-15 digits in all: the phone pattern's second form, taken whole (`+44 7700
+ * 900123`, `+1 415 555 2671`).
+ */
+function phoneShape(text: string, length: number): boolean {
+  let digits = 0
+  let group = 0
+  let groups = 0
+  for (let i = 1; i < length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      digits++
+      group++
+      continue
+    }
+    if (c !== 32 || group === 0) return false
+    // The country code, the first group, then the rest.
+    if (group > (groups === 0 ? 3 : groups === 1 ? 6 : 8)) return false
+    groups++
+    group = 0
+  }
+  if (group === 0 || group > 8) return false
+  groups++
+  return groups >= 3 && groups <= 7 && digits >= 8 && digits <= 15
+}
+
+/**
+ * A local part of 1-64 of `[A-Za-z0-9._+-]`, `@`, then two or more labels of 1-63 letters, digits
+ * and dashes, each starting and ending with a letter or a digit, the last one 2-24 letters: the
+ * email pattern, taken whole, in ASCII.
+ */
+function emailShape(text: string, length: number): boolean {
+  let i = 0
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 64) break
+    if (c >= 128 || LOCAL[c] === 0) return false
+  }
+  if (i === 0 || i > 64 || i === length) return false
+  let labels = 0
+  let start = i + 1
+  let letters = true
+  for (let j = start; j <= length; j++) {
+    const c = j === length ? 46 : text.charCodeAt(j)
+    if (c === 46) {
+      const size = j - start
+      if (size === 0 || size > 63 || text.charCodeAt(start) === 45 || text.charCodeAt(j - 1) === 45)
+        return false
+      labels++
+      if (j === length) return labels >= 2 && letters && size >= 2 && size <= 24
+      start = j + 1
+      letters = true
+      continue
+    }
+    if (c >= 128 || LABEL[c] === 0) return false
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) letters = false
+  }
+  return false
+}
