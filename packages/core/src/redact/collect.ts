@@ -82,7 +82,7 @@ export function collectDetector(
 ): void {
   if (detector.whole?.(features) === true)
     collectMatch(text, 0, detector.id, found, detector.validate, context, detector.trim)
-  else
+  else {
     collect(
       detector.pattern,
       text,
@@ -93,4 +93,6 @@ export function collectDetector(
       detector.trim,
       detector.retryFrom,
     )
+    if (detector.also !== undefined) detector.also(text, found)
+  }
 }

@@ -10,6 +10,7 @@ import type { Confidence } from './catalogue/types.js'
 import { collect, collectDetector } from './collect.js'
 import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
+import { collectGluedJwts } from './detectors/jwt.js'
 import { compileExactShapes, type ExactShapes } from './exact-shapes.js'
 import {
   asciiFold,
@@ -358,6 +359,7 @@ function uniform(detector: Detector): Detector {
     validate: detector.validate,
     trim: detector.trim,
     retryFrom: detector.retryFrom,
+    also: detector.also,
     mask: detector.mask,
     confidence: detector.confidence,
   }
@@ -1422,10 +1424,16 @@ export class RedactionSession {
     this.tokenDepth++
     const scanned = this.scanned
     try {
-      for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const tokens: string[] = []
+      for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) tokens.push(match[0])
+      // Tokens glued after other characters (`v1-eyJ...`), as the jwt detector finds them.
+      const glued: Span[] = []
+      collectGluedJwts(text, glued)
+      for (const span of glued) tokens.push(text.slice(span.start, span.end))
+      for (const token of tokens) {
         // A claim named twice: the parsed payload shows the last value, the token carries both.
-        if (hasDuplicateMembers(jwtPayloadText(match[0]))) throw claimError('(duplicate claims)')
-        const payload = jwtPayload(match[0])
+        if (hasDuplicateMembers(jwtPayloadText(token))) throw claimError('(duplicate claims)')
+        const payload = jwtPayload(token)
         if (typeof payload === 'string' || Array.isArray(payload)) {
           // Not a JSON object: with an allowlist of claims, nothing to apply it to; without, read
           // as text (JSON text included), and nothing may be found in it.

@@ -21,6 +21,15 @@ describe('tokens a route issues: what their payload carries', () => {
     expect(String((decision as { payload: string }).payload)).toContain(nested)
   })
 
+  it('reads the claims of a token glued after a prefix (`v1-eyJ...`) as of any other', () => {
+    const leaky = jwt({
+      sub: '1',
+      passwordHash: '$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ012',
+    })
+    expect(login({ access_token: `v1-${leaky}` }).blocked).toBe(true)
+    expect(login({ access_token: `v1_${jwt({ sub: '1', role: 'customer' })}` }).blocked).toBe(false)
+  })
+
   it('blocks a nested token whose own claims leak, and tokens nested past a few levels', () => {
     expect(login({ access_token: jwt({ sub: '1', id_token: jwt({ password: 'Hunter2x!' }) }) }).blocked).toBe(
       true,

@@ -108,6 +108,12 @@ export interface Detector {
    * again (`AB12 GB82 WEST ...`: a later group may start a valid match), or 0 for its end.
    */
   retryFrom?(match: string): number
+  /**
+   * Appends what the pattern cannot say in linear time (a JWT glued after other token characters,
+   * `id-eyJ...`): run after the pattern, on the same strings; spans inside a pattern's match are
+   * dropped with it.
+   */
+  also?(text: string, found: Span[]): void
   readonly mask: MaskSpec
   /** How sure a match is (see `Confidence`). @default 'high' */
   readonly confidence?: 'high' | 'medium' | 'low'

@@ -125,6 +125,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       tabbedCard: 'amex\t3782\t822463\t10005',
       tabbedPhone: 'mobile\t+44\t7700\t900461',
       dashedIban: 'pay to AL47-2121-1009-0000-0002-3569-8741',
+      // JWTs glued after other token characters (an id's prefix, a GitHub-style token's tail).
+      gluedJwt: `ref id-${jwt({ sub: '42', email: 'barbara.liskov@example.com' })}`,
+      gluedJwtUnderscore: `ghs_1a2b_${jwt({ sub: '43', pin: '7731' })}`,
     },
     numbers: { pan: 4242424242424242, amounts: [7, 5500005555555559] },
     // Secrets by the shape of their object: a name/value pair, a JWK's private member.
@@ -172,6 +175,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       '822463',
       '7700\t900461',
       '1009-0000-0002',
+      // The glued tokens' payloads.
+      jwtPart({ sub: '42', email: 'barbara.liskov@example.com' }).slice(0, 24),
+      jwtPart({ sub: '43', pin: '7731' }).slice(0, 16),
     ],
   }
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { EXAMPLES } from '../catalogue/examples/index.js'
 import { base62, crc32, ibanValid, luhnValid } from '../checksums.js'
 import { collect } from '../collect.js'
@@ -170,8 +170,24 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
     ],
   },
   jwt: {
-    positives: [JWT, `Bearer ${JWT}`, `${JWT.split('.').slice(0, 2).join('.')}.`],
-    negatives: ['eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln', 'eyJfoo.bar.baz', 'eyJub3RhbGci.eyJzdWIiOjF9.x'],
+    positives: [
+      JWT,
+      `Bearer ${JWT}`,
+      `${JWT.split('.').slice(0, 2).join('.')}.`,
+      // Glued after other token characters (a red-team pass): the pattern's lookbehind leaves these.
+      `id-${JWT}`,
+      `ghs_abc_${JWT}`,
+      `Bearer${JWT}`,
+      `eyJdecoy-${JWT}`,
+    ],
+    negatives: [
+      'eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln',
+      'eyJfoo.bar.baz',
+      'eyJub3RhbGci.eyJzdWIiOjF9.x',
+      'id-eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln',
+      'id-eyJub3RhbGci.eyJzdWIiOjF9.x',
+      `ref-${'eyJ'.repeat(12)}`,
+    ],
   },
   'private-key': {
     positives: [
@@ -258,6 +274,38 @@ describe('detectors', () => {
       })
     })
   }
+
+  it('masks a JWT glued after other characters, and only the token', () => {
+    const glued = createRedactor().redact({ a: `id-${JWT}`, b: `x_${JWT} and v1-${JWT}`, c: `ghs_1_${JWT}.` })
+    expect(glued).toEqual({
+      a: 'id-[REDACTED:jwt]',
+      b: 'x_[REDACTED:jwt] and v1-[REDACTED:jwt]',
+      c: 'ghs_1_[REDACTED:jwt].',
+    })
+  })
+
+  it('reads a run of glued token starts once, and masks a token hidden behind many decoys unread', () => {
+    const payload = JWT.split('.')[1]
+    // Decoy starts before the token's own: past eight, the rest of the run goes, token included.
+    const decoys = `${'_eyJ'.repeat(20)}.${payload}.sig`
+    const out = createRedactor().redact({ v: `note ${decoys}` }) as { v: string }
+    expect(out.v).toMatch(/^note (_eyJ){8}_\[REDACTED:jwt\]$/)
+    // 100,000 glued starts and no token: at most nine headers decoded per run, not one per start.
+    const hostile = `x${'-eyJ'.repeat(50_000)}.${payload}.${'-eyJ'.repeat(50_000)}`
+    let decoded = 0
+    const original = Buffer.from.bind(Buffer) as (value: string, encoding?: BufferEncoding) => Buffer
+    const from = vi.spyOn(Buffer, 'from').mockImplementation(((value: string, encoding?: BufferEncoding) => {
+      if (encoding === 'base64url') decoded += value.length
+      return original(value, encoding)
+    }) as typeof Buffer.from)
+    try {
+      createRedactor().redact({ v: hostile })
+    } finally {
+      from.mockRestore()
+    }
+    expect(decoded).toBeGreaterThan(0)
+    expect(decoded).toBeLessThan(10 * hostile.length)
+  })
 
   it('finds AWS secret keys only under a member named like one', () => {
     const key = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
