@@ -10,6 +10,7 @@ export function collect(
   context: DetectionContext = { key: null },
   trim?: (match: string) => number,
   retryFrom?: (match: string) => number,
+  verify?: (match: string) => boolean,
 ): void {
   pattern.lastIndex = 0
   // Where the last match that was retried ended: a match found before it, by retrying, is not
@@ -21,7 +22,7 @@ export function collect(
     const at = match.index
     if (value === '') pattern.lastIndex++
     else {
-      const taken = collectMatch(value, at, id, found, validate, context, trim)
+      const taken = collectMatch(value, at, id, found, validate, context, trim, verify)
       // Trimmed: what the pattern took in past the valid part may start a match of its own
       // (`DE89 ... 00 GB82 WEST ...`: two IBANs one after the other).
       if (taken > 0 && taken < value.length) pattern.lastIndex = at + taken
@@ -57,9 +58,11 @@ export function collectMatch(
   validate?: (match: string, context: DetectionContext) => boolean,
   context: DetectionContext = { key: null },
   trim?: (match: string) => number,
+  verify?: (match: string) => boolean,
 ): number {
   if (validate === undefined || validate(value, context)) {
-    found.push({ start: at, end: at + value.length, detector: id, verified: false })
+    const verified = verify !== undefined && verify(value)
+    found.push({ start: at, end: at + value.length, detector: id, verified })
     return value.length
   }
   if (trim === undefined) return 0
@@ -81,7 +84,7 @@ export function collectDetector(
   context: DetectionContext,
 ): void {
   if (detector.whole?.(features) === true)
-    collectMatch(text, 0, detector.id, found, detector.validate, context, detector.trim)
+    collectMatch(text, 0, detector.id, found, detector.validate, context, detector.trim, detector.verify)
   else {
     collect(
       detector.pattern,
@@ -92,6 +95,7 @@ export function collectDetector(
       context,
       detector.trim,
       detector.retryFrom,
+      detector.verify,
     )
     if (detector.also !== undefined) detector.also(text, found)
   }

@@ -374,7 +374,7 @@ describe('bad input', () => {
 
   it('leaves near-miss tokens alone', () => {
     const nearMisses = {
-      a: 'ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789', // wrong checksum
+      a: 'ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ012345678', // 35 characters after the prefix
       b: 'AKIA1234567890',
       c: 'sk_test_4eC39Hq', // too short for a key
       d: 'eyJhbGciOi.eyJzdWIi.sig',

@@ -359,6 +359,7 @@ function uniform(detector: Detector): Detector {
     validate: detector.validate,
     trim: detector.trim,
     retryFrom: detector.retryFrom,
+    verify: detector.verify,
     also: detector.also,
     mask: detector.mask,
     confidence: detector.confidence,

@@ -109,6 +109,12 @@ export interface Detector {
    */
   retryFrom?(match: string): number
   /**
+   * A provider's checksum over a match `validate` accepted: `true` raises the finding's confidence
+   * to `high` (the event says so); `false` does not refuse it, since a value in the provider's
+   * documented format is masked whether or not its checksum holds.
+   */
+  verify?(match: string): boolean
+  /**
    * Appends what the pattern cannot say in linear time (a JWT glued after other token characters,
    * `id-eyJ...`): run after the pattern, on the same strings; spans inside a pattern's match are
    * dropped with it.

@@ -210,8 +210,16 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       githubToken('gho_'),
       githubToken('ghs_', 'ZZZZZZZZZZyyyyyyyyyy0000000000'),
       `github_pat_${'A'.repeat(22)}_${'b'.repeat(59)}`,
+      // The documented format decides, the checksum raises confidence (issue 16).
+      `${githubToken().slice(0, -1)}X`,
     ],
-    negatives: [`${githubToken().slice(0, -1)}X`, 'ghp_short', `ghx_${'a'.repeat(36)}`],
+    negatives: [
+      'ghp_short',
+      `ghx_${'a'.repeat(36)}`,
+      // Glued to a word, only a token whose checksum holds: `laughs_` and 36 letters is not one.
+      `laughs_${'a'.repeat(36)}`,
+      `12345${githubToken().slice(0, -1)}X`,
+    ],
   },
   'slack-token': {
     positives: [
@@ -274,6 +282,25 @@ describe('detectors', () => {
       })
     })
   }
+
+  it('masks a GitHub token in its format whatever its checksum, which decides its confidence', () => {
+    const [good, bad] = [githubToken(), `${githubToken().slice(0, -1)}X`]
+    const guard = createRedactor()
+    // Glued to other letters or digits, only with a checksum that holds (the default set: in the
+    // strict one, high-entropy takes the whole run).
+    const ghs = githubToken('ghs_')
+    expect(guard.redact({ good, bad, glued: `12345${good}`, id: `id${ghs}`, after: `${good}xyz` })).toEqual({
+      good: '[REDACTED:github-token]',
+      bad: '[REDACTED:github-token]',
+      glued: '12345[REDACTED:github-token]',
+      id: 'id[REDACTED:github-token]',
+      after: '[REDACTED:github-token]xyz',
+    })
+    const detectors = DETECTORS.find((d) => d.id === 'github-token')!
+    expect(detectors.verify?.(good)).toBe(true)
+    expect(detectors.verify?.(bad)).toBe(false)
+    expect(detectors.confidence).toBe('medium')
+  })
 
   it('masks a JWT glued after other characters, and only the token', () => {
     const glued = createRedactor().redact({ a: `id-${JWT}`, b: `x_${JWT} and v1-${JWT}`, c: `ghs_1_${JWT}.` })
