@@ -128,6 +128,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // JWTs glued after other token characters (an id's prefix, a GitHub-style token's tail).
       gluedJwt: `ref id-${jwt({ sub: '42', email: 'barbara.liskov@example.com' })}`,
       gluedJwtUnderscore: `ghs_1a2b_${jwt({ sub: '43', pin: '7731' })}`,
+      // A GitHub token glued to digits (its checksum holds), and one whose checksum does not.
+      gluedGithub: 'ref 12345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',
+      wrongChecksumGithub: 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5',
     },
     numbers: { pan: 4242424242424242, amounts: [7, 5500005555555559] },
     // Secrets by the shape of their object: a name/value pair, a JWK's private member.
@@ -178,6 +181,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // The glued tokens' payloads.
       jwtPart({ sub: '42', email: 'barbara.liskov@example.com' }).slice(0, 24),
       jwtPart({ sub: '43', pin: '7731' }).slice(0, 16),
+      'wWPw5k4aXcaT4fNP0Ucn',
+      'aB3dE5fG7hJ9kL1mN3pQ',
     ],
   }
 }
