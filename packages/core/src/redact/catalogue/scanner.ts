@@ -19,11 +19,12 @@ export const MAX_HITS = 512
 
 /**
  * Whether the character before a token's prefix only looks like part of the token: the end of an
- * escape (`%3D`, `%20`, `\\n`, `\\u0022`: the text was encoded around the token), or a `-`
- * before a distinctive prefix of 4 or more characters (`backup-glpat-...`).
+ * escape (`%3D`, `%20`, `\\n`, `\\u0022`: the text was encoded around the token), or a `-` or a
+ * digit before a distinctive prefix of 4 or more characters (`backup-glpat-...`, `42glpat-...`:
+ * an id glued to it). A letter is not: a word may end with a prefix's first letters.
  */
 function freeBefore(text: string, at: number, prefix: number, before: number): boolean {
-  if (before === 45) return prefix >= 4
+  if (before === 45 || (before >= 48 && before <= 57)) return prefix >= 4
   // %XX
   if (at >= 3 && text.charCodeAt(at - 3) === 37 && isHex(text.charCodeAt(at - 2)) && isHex(before))
     return true

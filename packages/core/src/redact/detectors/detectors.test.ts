@@ -302,6 +302,26 @@ describe('detectors', () => {
     expect(detectors.confidence).toBe('medium')
   })
 
+  it('masks a provider token glued after digits (an id before it), not after a letter', () => {
+    const redactor = createRedactor()
+    const tokens: Record<string, string> = {
+      'slack-token': 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+      'stripe-key': `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`,
+      'google-api-key': 'AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe',
+      'npm-token': `npm_${'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'}`,
+      'aws-access-key': 'AKIAIOSFODNN7EXAMPLF',
+      // The catalogue: a distinctive prefix of 4 or more characters.
+      'gitlab-pat': 'glpat-Ab3dEf7hIj1lMn5pQr9t',
+    }
+    for (const [id, token] of Object.entries(tokens)) {
+      expect(redactor.redact({ v: `ref 42${token}` }), id).toEqual({ v: `ref 42[REDACTED:${id}]` })
+      // After a letter the prefix may be the end of a word (`task_live_...`): left as it is (a
+      // capital for AWS, whose ids are capitals: a lower-case letter before one is a boundary).
+      const letter = id === 'aws-access-key' ? 'Q' : 'q'
+      expect(redactor.redact({ v: `ref ${letter}${token}` }), id).toEqual({ v: `ref ${letter}${token}` })
+    }
+  })
+
   it('masks a JWT glued after other characters, and only the token', () => {
     const glued = createRedactor().redact({ a: `id-${JWT}`, b: `x_${JWT} and v1-${JWT}`, c: `ghs_1_${JWT}.` })
     expect(glued).toEqual({
