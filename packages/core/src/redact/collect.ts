@@ -61,7 +61,7 @@ export function collectMatch(
   verify?: (match: string) => boolean,
 ): number {
   if (validate === undefined || validate(value, context)) {
-    const verified = verify !== undefined && verify(value)
+    const verified = verify?.(value) === true
     found.push({ start: at, end: at + value.length, detector: id, verified })
     return value.length
   }
