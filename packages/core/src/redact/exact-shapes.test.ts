@@ -1,38 +1,18 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test/seeded-random.js'
+import { luhnValid } from './checksums.js'
 import { DETECTORS } from './detectors/index.js'
 import { compileRedactor, withoutExactShapes } from './engine.js'
 import { compileExactShapes } from './exact-shapes.js'
 import { createRedactor, type RedactOptions } from './index.js'
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const next = rng(0x5a4e)
+const next = seededRandom(0x5a4e)
 const int = (from: number, to: number) => from + Math.floor(next() * (to - from + 1))
 const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!
 const digits = (n: number) => Array.from({ length: n }, () => int(0, 9)).join('')
 
-function luhn(body: string): string {
-  let sum = 0
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i])
-    if (i % 2 === 0) {
-      d *= 2
-      if (d > 9) d -= 9
-    }
-    sum += d
-  }
-  return body + ((10 - (sum % 10)) % 10)
-}
+/** `body` and the check digit that makes it pass Luhn. */
+const luhn = (body: string) => body + '0123456789'.split('').find((d) => luhnValid(body + d))!
 
 /** Strings of 12-19 digits: issuers' prefixes with a valid check digit, and any digits. */
 function cards(count: number): string[] {
