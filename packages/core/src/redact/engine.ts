@@ -1429,7 +1429,7 @@ export class RedactionSession {
       for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) tokens.push(match[0])
       // Tokens glued after other characters (`v1-eyJ...`), as the jwt detector finds them.
       const glued: Span[] = []
-      collectGluedJwts(text, glued)
+      collectGluedJwts(text, glued, true)
       for (const span of glued) tokens.push(text.slice(span.start, span.end))
       for (const token of tokens) {
         // A claim named twice: the parsed payload shows the last value, the token carries both.

@@ -28,6 +28,9 @@ describe('tokens a route issues: what their payload carries', () => {
     })
     expect(login({ access_token: `v1-${leaky}` }).blocked).toBe(true)
     expect(login({ access_token: `v1_${jwt({ sub: '1', role: 'customer' })}` }).blocked).toBe(false)
+    // Any payload, as for a token not glued: an array or a string of what must not leave.
+    expect(login({ access_token: `v1-${jwt(['victim@example.com'])}` }).blocked).toBe(true)
+    expect(login({ access_token: `v1-${jwt('card 4111111111111111')}` }).blocked).toBe(true)
   })
 
   it('blocks a nested token whose own claims leak, and tokens nested past a few levels', () => {

@@ -19,18 +19,28 @@ export const MAX_HITS = 512
 
 /**
  * Whether the character before a token's prefix only looks like part of the token: the end of an
- * escape (`%3D`, `%20`, `\\n`, `\\u0022`: the text was encoded around the token), or a `-` or a
- * digit before a distinctive prefix of 4 or more characters (`backup-glpat-...`, `42glpat-...`:
- * an id glued to it). A letter is not: a word may end with a prefix's first letters.
+ * escape (`%3D`, `%20`, `\\n`, `\\u0022`: the text was encoded around the token), a `-` before a
+ * distinctive prefix of 4 or more characters (`backup-glpat-...`), or a digit before one that
+ * ends with punctuation (`42glpat-...`: an id glued to it). Not before a prefix of letters and
+ * digits alone (`4b1d`, `EAAA`), which hex digests and base64 hold by chance; never a letter, since
+ * a word may end with a prefix's first letters.
  */
-function freeBefore(text: string, at: number, prefix: number, before: number): boolean {
-  if (before === 45 || (before >= 48 && before <= 57)) return prefix >= 4
+function freeBefore(text: string, at: number, prefix: number, before: number, punctuated: boolean): boolean {
+  if (before === 45) return prefix >= 4
+  if (before >= 48 && before <= 57) return prefix >= 4 && punctuated
   // %XX
   if (at >= 3 && text.charCodeAt(at - 3) === 37 && isHex(text.charCodeAt(at - 2)) && isHex(before))
     return true
   // \n, \t, \r, \"  and \uXXXX
   if (at >= 2 && text.charCodeAt(at - 2) === 92) return true
   return at >= 6 && text.charCodeAt(at - 6) === 92 && text.charCodeAt(at - 5) === 117
+}
+
+/** Whether a character code is ASCII and neither a letter nor a digit (`-`, `_`, `.`...). */
+function isPunctuation(code: number): boolean {
+  return (
+    code < 128 && !((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122))
+  )
 }
 
 /** Whether a character code is a hex digit. */
@@ -178,7 +188,12 @@ export class LiteralScan {
   private tokenAt(compiled: CompiledToken, text: string, at: number, prefix: number, found: Span[]): void {
     if (at > 0) {
       const before = text.charCodeAt(at - 1)
-      if (before < 128 && compiled.boundary[before] === 1 && !freeBefore(text, at, prefix, before)) return
+      if (
+        before < 128 &&
+        compiled.boundary[before] === 1 &&
+        !freeBefore(text, at, prefix, before, isPunctuation(text.charCodeAt(at + prefix - 1)))
+      )
+        return
     }
     const sticky = compiled.sticky
     sticky.lastIndex = at

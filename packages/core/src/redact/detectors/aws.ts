@@ -8,7 +8,7 @@ export const awsAccessKey: Detector = {
   set: 'default',
   requires: GATE.UPPER4,
   prefilter: (_text, f) => f.upper >= 4 && f.upper + f.digits >= 20,
-  pattern: /(?<![A-Z])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z2-7]{16}(?![A-Z0-9])/g,
+  pattern: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z2-7]{16}(?![A-Z0-9])/g,
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }
 

@@ -302,24 +302,44 @@ describe('detectors', () => {
     expect(detectors.confidence).toBe('medium')
   })
 
-  it('masks a provider token glued after digits (an id before it), not after a letter', () => {
+  it('masks a token whose prefix ends with punctuation glued after digits (an id before it), not after a letter', () => {
     const redactor = createRedactor()
     const tokens: Record<string, string> = {
       'slack-token': 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
       'stripe-key': `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`,
-      'google-api-key': 'AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe',
       'npm-token': `npm_${'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'}`,
-      'aws-access-key': 'AKIAIOSFODNN7EXAMPLF',
       // The catalogue: a distinctive prefix of 4 or more characters.
       'gitlab-pat': 'glpat-Ab3dEf7hIj1lMn5pQr9t',
     }
     for (const [id, token] of Object.entries(tokens)) {
       expect(redactor.redact({ v: `ref 42${token}` }), id).toEqual({ v: `ref 42[REDACTED:${id}]` })
-      // After a letter the prefix may be the end of a word (`task_live_...`): left as it is (a
-      // capital for AWS, whose ids are capitals: a lower-case letter before one is a boundary).
-      const letter = id === 'aws-access-key' ? 'Q' : 'q'
-      expect(redactor.redact({ v: `ref ${letter}${token}` }), id).toEqual({ v: `ref ${letter}${token}` })
+      // After a letter the prefix may be the end of a word (`task_live_...`): left as it is.
+      expect(redactor.redact({ v: `ref q${token}` }), id).toEqual({ v: `ref q${token}` })
     }
+    // A prefix of letters and digits alone is not read after a digit: hex digests and base64 hold
+    // `4b1d`, `EAAA`, `AKIA` and `AIza` by chance (a red-team pass found sha256 digests masked).
+    const digest = '0cca4be57966336ba75e74b1d0a6f3c2e5b8d9f1a4c7e0b3d6f9a2c5e8b1d4f7a0c3'
+    expect(
+      redactor.redact({
+        etag: digest,
+        v: '7AKIAIOSFODNN7EXAMPLF',
+        g: '7AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe',
+      }),
+    ).toEqual({
+      etag: digest,
+      v: '7AKIAIOSFODNN7EXAMPLF',
+      g: '7AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe',
+    })
+  })
+
+  it('masks a fine-grained GitHub token glued to anything: its prefix and lengths are its boundary', () => {
+    const pat = `github_pat_${'A1'.repeat(11)}_${'b2'.repeat(29)}c`
+    expect(createRedactor().redact({ a: `id${pat}`, b: `1${pat}`, c: `x_${pat}`, d: `${pat}X` })).toEqual({
+      a: 'id[REDACTED:github-token]',
+      b: '1[REDACTED:github-token]',
+      c: 'x_[REDACTED:github-token]',
+      d: '[REDACTED:github-token]X',
+    })
   })
 
   it('masks a JWT glued after other characters, and only the token', () => {
@@ -331,12 +351,41 @@ describe('detectors', () => {
     })
   })
 
+  it('finds a glued JWT after a refused one, after a word holding eyJ, and glued to another token', () => {
+    // A red-team pass: a refused run skipped the rest of the text, and a token's signature run
+    // swallowed the header of a token glued after it.
+    const noAlg = `xeyJhIjoxfQ.e30.z${JWT}`
+    const redactor = createRedactor()
+    for (const text of [
+      `surveyJson.v1-${JWT}`,
+      `hockeyJersey.io.cdn-${JWT}`,
+      `aeyJb.c${JWT}`,
+      `apiKeyJwt.prod_${JWT}`,
+      noAlg,
+    ]) {
+      const out = (redactor.redact({ v: text }) as { v: string }).v
+      expect(out, text).toContain('[REDACTED:jwt]')
+      expect(out, text).not.toContain(JWT.split('.')[1]!)
+    }
+    const twice = (redactor.redact({ v: `v1-${JWT}-${JWT}` }) as { v: string }).v
+    expect(twice).toBe('v1-[REDACTED:jwt]')
+  })
+
   it('reads a run of glued token starts once, and masks a token hidden behind many decoys unread', () => {
     const payload = JWT.split('.')[1]
-    // Decoy starts before the token's own: past eight, the rest of the run goes, token included.
-    const decoys = `${'_eyJ'.repeat(20)}.${payload}.sig`
-    const out = createRedactor().redact({ v: `note ${decoys}` }) as { v: string }
-    expect(out.v).toMatch(/^note (_eyJ){8}_\[REDACTED:jwt\]$/)
+    // Decoy starts that may end a header's object (same alignment as the token's own): past
+    // eight decoded, the rest of the run goes, token included: fail closed.
+    const decoys = createRedactor().redact({ v: `note x${'eyJabcde'.repeat(12)}${JWT}` }) as { v: string }
+    expect(decoys.v).toMatch(/^note x(eyJabcde){8}\[REDACTED:jwt\]$/)
+    // Starts whose last byte cannot close an object cost one group and do not count: the token
+    // behind them is found, and a base64 JSON array glued after a prefix is no run of decoys.
+    const hidden = createRedactor().redact({ v: `note ${'_eyJhbGciOiJIUzI1NiJ9'.repeat(12)}_${JWT}` })
+    expect((hidden as { v: string }).v).toBe(`note ${'_eyJhbGciOiJIUzI1NiJ9'.repeat(12)}_[REDACTED:jwt]`)
+    const array = Buffer.from(
+      JSON.stringify(Array.from({ length: 60 }, (_, i) => ({ id: i, n: 'x' }))),
+    ).toString('base64url')
+    const benign = `state-${array}.${payload}.sig`
+    expect(createRedactor().redact({ v: benign })).toEqual({ v: benign })
     // 100,000 glued starts and no token: at most nine headers decoded per run, not one per start.
     const hostile = `x${'-eyJ'.repeat(50_000)}.${payload}.${'-eyJ'.repeat(50_000)}`
     let decoded = 0

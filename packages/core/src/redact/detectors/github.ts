@@ -48,8 +48,9 @@ export const github: Detector = {
   set: 'default',
   requires: GATE.UNDERSCORE,
   prefilter: (text, f) => f.underscore && (text.includes('gh') || text.includes('github_pat_')),
+  // A fine-grained token's prefix and lengths are its own boundary: glued to anything, it is one.
   pattern:
-    /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
+    /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9_])|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}/g,
   // A fine-grained token's 22 + 59 characters are its own proof; a classic one's is its checksum.
   verify: (match) => match.startsWith('github_pat_') || githubChecksumValid(match),
   also: collectGluedGithub,

@@ -25,18 +25,49 @@ function isToken(c: number): boolean {
   return c < 128 && TOKEN[c] === 1
 }
 
-/** Starts tried in one run of token characters before the rest of it is masked unread. */
+/** Starts decoded in one run of token characters before the rest of it is masked unread. */
 const MAX_STARTS = 8
+
+/** base64url's alphabet: each character's 6 bits, -1 for any other character. */
+const SEXTETS = new Int8Array(128).fill(-1)
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').forEach((c, i) => {
+  SEXTETS[c.charCodeAt(0)] = i
+})
+
+/**
+ * The last byte base64url text from `start` to `end` decodes to, read from its last group alone;
+ * -1 when its length cannot be base64url.
+ */
+function lastByte(text: string, start: number, end: number): number {
+  const rest = (end - start) % 4
+  if (rest === 1) return -1
+  const group = rest === 0 ? end - 4 : end - rest
+  const a = SEXTETS[text.charCodeAt(group)]!
+  const b = SEXTETS[text.charCodeAt(group + 1)]!
+  if (rest === 2) return ((a << 2) | (b >> 4)) & 255
+  const c = SEXTETS[text.charCodeAt(group + 2)]!
+  if (rest === 3) return (((b & 15) << 4) | (c >> 2)) & 255
+  return (((c & 3) << 6) | SEXTETS[text.charCodeAt(group + 3)]!) & 255
+}
+
+/** Whether a header read from this start can end as a JSON object: `}`, or white space after one. */
+function mayEndObject(text: string, start: number, end: number): boolean {
+  const last = lastByte(text, start, end)
+  return last === 125 || last === 32 || last === 10 || last === 13 || last === 9
+}
 
 /**
  * JWTs glued after other token characters (`id-eyJ...`, `ghs_x_eyJ...`, `BearereyJ...`), which
- * the pattern leaves to stay linear: each run of token characters ending at the header's `.` is
- * read once, its payload decoded once, and its `eyJ` starts tried left to right, a header decoded
- * for each, until one holds an `alg`. Past {@link MAX_STARTS} refused starts (a text made to hide a
- * token behind decoys), the rest of the run and the token after it are masked unread: fail closed.
+ * the pattern leaves to stay linear: each run of token characters ending at a `.` is read as a
+ * header once, its payload decoded once, and its `eyJ` starts tried left to right until one
+ * decodes to a JSON object with an `alg`. A start whose last byte cannot end an object costs one
+ * group; past {@link MAX_STARTS} full decodes refused (a text made to hide a token behind decoys),
+ * the rest of the run and the token after it are masked unread: fail closed. The signature's run,
+ * and the payload's when a header is refused, are read again as headers (`v1-<jwt>-<jwt>`).
+ * `anyPayload`: the payload need not be a JSON object (routes that issue tokens read any payload).
  * Spans of `jwt`, appended to `found`.
  */
-export function collectGluedJwts(text: string, found: Span[]): void {
+export function collectGluedJwts(text: string, found: Span[], anyPayload = false): void {
   const n = text.length
   let from = 0
   for (;;) {
@@ -50,6 +81,7 @@ export function collectGluedJwts(text: string, found: Span[]): void {
     // The header runs to the first character that is not a token character: a `.` for a JWT.
     let dot = at + 3
     while (dot < n && isToken(text.charCodeAt(dot))) dot++
+    // Whatever is refused here, the next run may hold a token of its own.
     from = dot
     if (text.charCodeAt(dot) !== 46) continue
     let second = dot + 1
@@ -57,24 +89,29 @@ export function collectGluedJwts(text: string, found: Span[]): void {
     if (second - dot - 1 < 2 || text.charCodeAt(second) !== 46) continue
     let end = second + 1
     while (end < n && isToken(text.charCodeAt(end))) end++
-    from = end
-    if (jsonObject(text.slice(dot + 1, second)) === null) continue
+    if (!anyPayload && jsonObject(text.slice(dot + 1, second)) === null) continue
     // Every `eyJ` of the run before the header's last two characters may start the token.
+    let taken = -1
     for (
-      let start = at, tried = 0;
+      let start = at, decoded = 0;
       start !== -1 && start + 5 <= dot;
       start = text.indexOf('eyJ', start + 1)
     ) {
-      if (tried++ === MAX_STARTS) {
-        found.push({ start, end, detector: 'jwt', verified: false })
+      if (!mayEndObject(text, start, dot)) continue
+      if (decoded++ === MAX_STARTS) {
+        taken = start
         break
       }
       const header = jsonObject(text.slice(start, dot))
       if (header !== null && typeof header.alg === 'string') {
-        found.push({ start, end, detector: 'jwt', verified: false })
+        taken = start
         break
       }
     }
+    if (taken === -1) continue
+    found.push({ start: taken, end, detector: 'jwt', verified: false })
+    // A token glued after this one's signature (`<jwt>-<jwt>`) starts in its run.
+    from = second + 1
   }
 }
 

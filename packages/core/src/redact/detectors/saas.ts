@@ -12,7 +12,7 @@ export const slack: Detector = {
     (f.dashes > 0 || f.colons > 0) &&
     (text.includes('xox') || text.includes('xapp-') || text.includes('hooks.slack.com')),
   pattern:
-    /(?<![A-Za-z_-])(?:xox[abeprs]-[A-Za-z0-9-]{10,250}|xapp-\d-[A-Z0-9]{6,20}-\d{6,20}-[a-f0-9]{32,80}|https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,20}\/B[A-Z0-9]{6,20}\/[A-Za-z0-9]{16,40})/g,
+    /(?<![A-Za-z_])(?:xox[abeprs]-[A-Za-z0-9-]{10,250}|xapp-\d-[A-Z0-9]{6,20}-\d{6,20}-[a-f0-9]{32,80}|https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,20}\/B[A-Z0-9]{6,20}\/[A-Za-z0-9]{16,40})/g,
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }
 
@@ -33,7 +33,7 @@ export const google: Detector = {
   set: 'default',
   requires: GATE.LENGTH37,
   prefilter: (text, f) => f.length >= 39 && text.includes('AIza'),
-  pattern: /(?<![A-Za-z_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g,
+  pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g,
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }
 
