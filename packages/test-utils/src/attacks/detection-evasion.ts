@@ -128,6 +128,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // JWTs glued after other token characters (an id's prefix, a GitHub-style token's tail).
       gluedJwt: `ref id-${jwt({ sub: '42', email: 'barbara.liskov@example.com' })}`,
       gluedJwtUnderscore: `ghs_1a2b_${jwt({ sub: '43', pin: '7731' })}`,
+      // After a word holding eyJ, and glued after another token's signature (a second pass).
+      jwtAfterWord: `surveyJson.v1-${jwt({ sub: '44', phone: '+44 7700 900461' })}`,
+      twoGluedJwts: `v1-${jwt({ sub: '45' })}-${jwt({ sub: '46', role: 'admin', pin: '9157' })}`,
       // A GitHub token glued to digits (its checksum holds), and one whose checksum does not.
       gluedGithub: 'ref 12345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',
       wrongChecksumGithub: 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5',
@@ -181,6 +184,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // The glued tokens' payloads.
       jwtPart({ sub: '42', email: 'barbara.liskov@example.com' }).slice(0, 24),
       jwtPart({ sub: '43', pin: '7731' }).slice(0, 16),
+      jwtPart({ sub: '44', phone: '+44 7700 900461' }).slice(0, 24),
+      jwtPart({ sub: '46', role: 'admin', pin: '9157' }).slice(0, 24),
       'wWPw5k4aXcaT4fNP0Ucn',
       'aB3dE5fG7hJ9kL1mN3pQ',
     ],
