@@ -492,6 +492,29 @@ describe('a session written as a string', () => {
     expect(redact({ sessions: [cookie] }, { keyNames: false })).toEqual({ sessions: [cookie] })
   })
 
+  it('masks a token assigned to a session name in text, not a metric named after sessions', () => {
+    const text = {
+      a: 'sid=7f3a9c2b4d5e6f708192a3b4c5d6e7f8',
+      b: 'PHPSESSID=x2ahb4xkkrzwfj5hcw2nrq1w; path=/',
+      c: 'connect.sid=s%3AbK3FzQ9xLmW2pR7tY5vN8cJ4hD6gS1aE.Zq9x7Kp2mW9vR4tLa8f3c9d2e1b0',
+      d: 'session: qWeRtYuIoPaSdFgHjKlZxCvBnM',
+    }
+    expect(redact(text)).toEqual({
+      a: 'sid=[REDACTED]',
+      b: 'PHPSESSID=[REDACTED]; path=/',
+      c: 'connect.sid=[REDACTED]',
+      d: 'session: [REDACTED]',
+    })
+    // A red-team pass: a metric's name read as `session` assigned `duration:p95:ms`, as a member's
+    // name and as text. A secret's name still takes any value.
+    const metrics = {
+      'session:duration:p95:ms': 842,
+      note: 'session:duration:p95:ms=842',
+      msg: 'password: duration:p95',
+    }
+    expect(redact(metrics)).toEqual({ ...metrics, msg: 'password: [REDACTED]' })
+  })
+
   it('masks the ids of a session store keyed by them, and reads the sessions member by member', () => {
     // A red-team pass: an express-session MemoryStore dumped whole kept every id as a member name.
     const ids = [

@@ -3,6 +3,7 @@ import { lastMemberName, type PathRef, project, REMOVE } from '../allowlist/proj
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
+import type { NameRule } from './catalogue/assignment.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
 import { UUID_SOURCE } from './catalogue/shapes.js'
@@ -201,7 +202,7 @@ export interface Redactor {
    * log line quoting a body): {@link secretName}'s, and session names, since text has no object
    * to keep readable under one.
    */
-  readonly textName: (name: string) => boolean
+  readonly textName: NameRule
   readonly errorHygiene: boolean
   readonly nestedJson: boolean
   readonly hashKey: Buffer | undefined
@@ -265,7 +266,14 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
   }
   keyNameMatcher = withoutCountersAndCursors(keyNameMatcher)
   const secretName = keyNameMatcher
-  const textName = sessionName === null ? secretName : (name: string) => secretName(name) || sessionName(name)
+  // A session's name assigns its token in text (`sid=...`), and names metrics as often
+  // (`session:duration:p95:ms`): after one, only a value that reads as a token is a secret.
+  const textName: NameRule =
+    sessionName === null
+      ? secretName
+      : Object.assign((name: string) => secretName(name) || sessionName(name), {
+          accepts: (name: string, value: string) => secretName(name) || readsAsToken(value),
+        })
   return {
     enabled: true,
     cleanKeys: new Set(),
@@ -1605,6 +1613,30 @@ function looksLikeSessionId(name: string): boolean {
   return (
     separators * 8 <= length && share(upper) + share(lower) + share(digits) >= 2 && !isTimestamp(name, length)
   )
+}
+
+/**
+ * Whether a value assigned to a session's name in text reads as its token: a run of 12 letters and
+ * digits or more holding a digit (`7f3a9c2b...`, ASP.NET's `x2ahb4xk...`, the body of a signed
+ * cookie), or an id by {@link looksLikeSessionId}; not words and metric names (`duration:p95:ms`).
+ */
+function readsAsToken(value: string): boolean {
+  let run = 0
+  let digit = false
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (isDigit(c)) {
+      digit = true
+      run++
+    } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) run++
+    else {
+      if (run >= 12 && digit) return true
+      run = 0
+      digit = false
+    }
+    if (run >= 12 && digit) return true
+  }
+  return looksLikeSessionId(value)
 }
 
 /** `-` `_` `.` `:` `%` `+` `/` `=` `,` `~`: what ids, signed cookies and store keys hold besides letters and digits. */

@@ -214,11 +214,22 @@ export interface Assigned {
  * there is none, or when the value is empty, a placeholder or a reference (`${DB_PASSWORD}`,
  * `process.env.X`).
  */
-export function assignmentAt(
-  text: string,
-  at: number,
-  isSecretName: (name: string) => boolean,
-): Assigned | undefined {
+export function assignmentAt(text: string, at: number, isSecretName: NameRule): Assigned | undefined {
+  const found = assignedAt(text, at, isSecretName)
+  if (found === undefined || isSecretName.accepts === undefined) return found
+  return isSecretName.accepts(found.name, text.slice(found.start, found.end)) ? found : undefined
+}
+
+/**
+ * The member-name rule as assignments in text read it: whether a name says the value assigned to
+ * it is secret, and, for names that say so only of some values (`session: ...` is a session's
+ * token, `session:duration:p95:ms` a metric's name), whether this value is one.
+ */
+export type NameRule = ((name: string) => boolean) & {
+  readonly accepts?: (name: string, value: string) => boolean
+}
+
+function assignedAt(text: string, at: number, isSecretName: (name: string) => boolean): Assigned | undefined {
   const op = text.charCodeAt(at)
   // Each operator is read once, from its first character: `:=`, `::=`, `=>` from the `:` or `=`;
   // `?=`, `+=` and PHP's ` .=` from the `=`, with the name read before their first character.

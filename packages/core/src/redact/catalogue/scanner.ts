@@ -1,6 +1,6 @@
 import { collect } from '../collect.js'
 import type { Span } from '../types.js'
-import { assignmentAt, startValues } from './assignment.js'
+import { assignmentAt, type NameRule, startValues } from './assignment.js'
 import { LiteralAutomaton } from './automaton.js'
 import { type CompiledKeyed, type CompiledToken, compileKeyed, compileToken } from './compile.js'
 import { isPlaceholder } from './placeholder.js'
@@ -124,7 +124,7 @@ export class LiteralScan {
     text: string,
     key: string | null,
     found: Span[],
-    isSecretName: (name: string) => boolean,
+    isSecretName: NameRule,
     maxPairs = Number.POSITIVE_INFINITY,
     taken: readonly Span[] = [],
     /** Hits of this text the features pass collected while stepping {@link automaton}. */
