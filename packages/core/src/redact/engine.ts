@@ -1630,7 +1630,6 @@ function readsAsToken(value: string): boolean {
       run++
     } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) run++
     else {
-      if (run >= 12 && digit) return true
       run = 0
       digit = false
     }
