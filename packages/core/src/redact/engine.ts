@@ -383,7 +383,7 @@ function exactShapesOf(redactor: Redactor): ExactShapes | null {
   if (!exactShapesOn) return null
   let shapes = exactShapeTables.get(redactor)
   if (shapes === undefined) {
-    shapes = compileExactShapes(redactor.detectors)
+    shapes = compileExactShapes(redactor.detectors, redactor.literals?.scan.automaton)
     exactShapeTables.set(redactor, shapes)
   }
   return shapes
@@ -1253,15 +1253,27 @@ export class RedactionSession {
       // answers as the detectors would (see exact-shapes.ts), or leaves the string to them.
       if (this.shapes === undefined) this.shapes = exactShapesOf(redactor)
       const shapes = this.shapes
-      const exact = shapes === null ? null : shapes.find(text, key)
-      if (exact !== null) {
-        this.plain = original
-        this.quotes = 0
-        found ??= []
-        found.push(exact)
-        return redactor.rules.patterns.length > 0 || redactor.rules.functions.length > 0
-          ? this.spansOfRules(original, key, at, found)
-          : resolveOverlaps(found)
+      if (shapes !== null) {
+        const exact = shapes.find(text, key)
+        const rules = redactor.rules.patterns.length > 0 || redactor.rules.functions.length > 0
+        if (exact !== null) {
+          this.plain = original
+          this.quotes = 0
+          found ??= []
+          found.push(exact)
+          return rules ? this.spansOfRules(original, key, at, found) : resolveOverlaps(found)
+        }
+        // An id (a UUID in one case) holds nothing a detector finds, unless a provider format
+        // reads it by its member's name (`heroku_api_key`); rules and known secrets still apply.
+        if (
+          shapes.isCleanId(text) &&
+          (redactor.literals === null || !redactor.literals.scan.readsMember(key))
+        ) {
+          this.plain = original
+          this.quotes = 0
+          if (rules) return this.spansOfRules(original, key, at, found ?? [])
+          return found === undefined ? NO_SPANS : resolveOverlaps(found)
+        }
       }
       // One pass reads the string's features and steps the literal automaton (FUSED_HITS).
       const automaton = redactor.literals?.scan.automaton

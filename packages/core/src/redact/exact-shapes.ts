@@ -1,3 +1,4 @@
+import type { LiteralAutomaton } from './catalogue/automaton.js'
 import { idOrCodeName, namesIdOrCode } from './features.js'
 import type { Detector, Span } from './types.js'
 
@@ -17,6 +18,12 @@ import type { Detector, Span } from './types.js'
 export interface ExactShapes {
   /** The span of the whole `text` and the detector that finds it, or `null`: read it in full. */
   find(text: string, key: string | null): Span | null
+  /**
+   * Whether `text` is a UUID in one case (`3f2c...-...`, an id: leakguard masks no UUID by its
+   * shape) in which no detector finds anything, nor a literal of the provider catalogue occurs.
+   * The caller checks what reads a value by its member's name (keyed formats, rules).
+   */
+  isCleanId(text: string): boolean
 }
 
 /**
@@ -73,8 +80,11 @@ interface Active {
   readonly detector: Detector
 }
 
-/** The shapes `detectors` (a redactor's, in order) can answer for; `null` when none. */
-export function compileExactShapes(detectors: readonly Active[]): ExactShapes | null {
+/**
+ * The shapes `detectors` (a redactor's, in order) can answer for. `automaton`: the provider
+ * catalogue's literals, which a clean id must not hold.
+ */
+export function compileExactShapes(detectors: readonly Active[], automaton?: LiteralAutomaton): ExactShapes {
   const pick = (id: 'card' | 'email' | 'phone'): Detector | null => {
     const at = detectors.findIndex((d) => d.detector.id === id)
     if (at === -1) return null
@@ -84,9 +94,36 @@ export function compileExactShapes(detectors: readonly Active[]): ExactShapes | 
   const card = pick('card')
   const email = pick('email')
   const phone = pick('phone')
-  if (card === null && email === null && phone === null) return null
-  return new Shapes(card, email, phone)
+  // A UUID's characters spell no literal of most catalogues; where one can, it is looked for.
+  const hexLiterals = automaton !== undefined && spellsLiteral(automaton, '0123456789abcdefABCDEF-')
+  return new Shapes(card, email, phone, hexLiterals ? automaton : undefined)
 }
+
+/** Whether some literal of `automaton` is spelled with `chars` alone (a walk of its states on them). */
+function spellsLiteral(automaton: LiteralAutomaton, chars: string): boolean {
+  const classes = new Set<number>()
+  for (let i = 0; i < chars.length; i++) classes.add(automaton.classes[chars.charCodeAt(i)]!)
+  const seen = new Set([0])
+  const queue = [0]
+  while (queue.length > 0) {
+    const state = queue.pop()!
+    for (const c of classes) {
+      const next = automaton.step[state + c]!
+      if (next < 0) return true
+      if (!seen.has(next)) {
+        seen.add(next)
+        queue.push(next)
+      }
+    }
+  }
+  return false
+}
+
+/** Hex digits: 1 lower case, 2 upper case, 3 digits (either case). */
+const HEX = new Uint8Array(128)
+for (let c = 48; c <= 57; c++) HEX[c] = 3
+for (let c = 97; c <= 102; c++) HEX[c] = 1
+for (let c = 65; c <= 70; c++) HEX[c] = 2
 
 /** Code units 0-127 in an email's local part: letters, digits, `.`, `_`, `+`, `-` (no `%`: an escape). */
 const LOCAL = new Uint8Array(128)
@@ -106,11 +143,37 @@ class Shapes implements ExactShapes {
   private lastKey: string | null = null
   private lastKind = 0
 
+  private readonly hits: number[] = []
+
   constructor(
     private readonly card: Detector | null,
     private readonly email: Detector | null,
     private readonly phone: Detector | null,
+    /** The catalogue's automaton when some literal is spelled with a UUID's characters. */
+    private readonly hexLiterals: LiteralAutomaton | undefined,
   ) {}
+
+  isCleanId(text: string): boolean {
+    if (text.length !== 36) return false
+    // 8-4-4-4-12 hex digits, in one case: a mixed-case one is left to the strict set's reading.
+    let cases = 0
+    for (let i = 0; i < 36; i++) {
+      const c = text.charCodeAt(i)
+      if (i === 8 || i === 13 || i === 18 || i === 23) {
+        if (c !== 45) return false
+        continue
+      }
+      const kind = c < 128 ? HEX[c]! : 0
+      if (kind === 0) return false
+      if (kind !== 3) cases |= kind
+    }
+    if (cases === 3) return false
+    const automaton = this.hexLiterals
+    if (automaton === undefined) return true
+    if (automaton.scan(text, this.hits, 1) === 0) return true
+    this.hits.length = 0
+    return false
+  }
 
   find(text: string, key: string | null): Span | null {
     const length = text.length
@@ -135,7 +198,8 @@ class Shapes implements ExactShapes {
 
   private emailAt(text: string, length: number): Span | null {
     const detector = this.email
-    if (detector === null || !emailShape(text, length)) return null
+    // No `@`: one native scan, not the loop below (ids, words).
+    if (detector === null || text.indexOf('@') === -1 || !emailShape(text, length)) return null
     if (detector.validate !== undefined && !detector.validate(text, this.context)) return null
     return { start: 0, end: length, detector: detector.id, verified: false }
   }

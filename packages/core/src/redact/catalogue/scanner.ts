@@ -209,6 +209,11 @@ export class LiteralScan {
     }
   }
 
+  /** Whether a keyed format reads values of member `key` by its name (`heroku_api_key`: a UUID). */
+  readsMember(key: string | null): boolean {
+    return key !== null && this.keyedFormats.length > 0 && this.keyedFor(key).length > 0
+  }
+
   private keyedFor(key: string): readonly CompiledKeyed[] {
     let list = this.byMember.get(key)
     if (list === undefined) {
