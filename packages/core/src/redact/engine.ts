@@ -389,13 +389,17 @@ function exactShapesOf(redactor: Redactor): ExactShapes | null {
   return shapes
 }
 
-/** Runs `run` with the whole-value shapes off: what the detectors alone find (for tests). */
+/**
+ * Runs `run` with the whole-value shapes off for the sessions that first read a string inside it:
+ * what the detectors alone find (for tests). Calls nest.
+ */
 export function withoutExactShapes<T>(run: () => T): T {
+  const was = exactShapesOn
   exactShapesOn = false
   try {
     return run()
   } finally {
-    exactShapesOn = true
+    exactShapesOn = was
   }
 }
 
