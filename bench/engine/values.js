@@ -22,6 +22,7 @@ export const KINDS = {
   'phone (+44, grouped)': (i) => users[i].phone,
   'card (16 digits)': (i) => users[i].card.number,
   'UUID (an id)': (i) => uuid(i),
+  'bcrypt hash (under a plain name)': (i) => users[i].passwordHash,
   'URL with a path': (i) => `https://cdn.example.com/images/products/${1000 + i}/thumb-${i}.jpg`,
   'ISO timestamp': (i) => users[i].createdAt,
   'user name': (i) => users[i].username,
@@ -83,8 +84,8 @@ A page of 40 objects \`{ "v": <value> }\`, each kind alone, written by a guard w
 the default detectors and by one with redaction off, in the same round: "cost per value" is the
 difference divided by 40 (detectors, member-name rules, masks and the record of each finding), the
 median over rounds. For scale, \`JSON.stringify\` of the ~19 KB reference page costs about 0.06 us per
-member it writes. Cards, international phone numbers, emails and UUIDs alone
-in their member are read by their shape ([redaction.md](redaction.md#detectors)); a URL or a
+member it writes. Cards, international phone numbers, emails, bcrypt hashes and
+UUIDs alone in their member are read by their shape ([redaction.md](redaction.md#detectors)); a URL or a
 sentence is read in full.
 
 ${table}

@@ -119,6 +119,21 @@ function emails(count: number): string[] {
   })
 }
 
+/** bcrypt hashes and near misses: a body a character short or over, other variants, a cost not of digits. */
+function bcrypts(count: number): string[] {
+  const alphabet = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+  const body = (n: number) => Array.from({ length: n }, () => pick([...alphabet])).join('')
+  return Array.from({ length: count }, () => {
+    const variant = pick(['2a', '2b', '2x', '2y', '2', '2c', '1', '2B'])
+    const cost = next() < 0.9 ? String(int(4, 31)).padStart(2, '0') : pick(['1a', '5', '100'])
+    const size = next() < 0.8 ? 53 : pick([52, 54, 60])
+    let text = `$${variant}$${cost}$${body(size)}`
+    if (next() < 0.05) text = text.replace(/.$/, '+')
+    else if (next() < 0.05) text = `${text}.x`
+    return text
+  })
+}
+
 /** UUIDs in either case and mixed, and near misses: dashes moved, a character short or over, not hex. */
 function uuids(count: number): string[] {
   const hex = () => Math.floor(next() * 16).toString(16)
@@ -169,6 +184,7 @@ const OPTION_SETS: Record<string, RedactOptions> = {
 
 describe('whole-value shapes answer as the detectors do', () => {
   const strings = [
+    ...bcrypts(1500),
     ...cards(3000),
     ...phones(3000),
     ...emails(3000),
@@ -177,7 +193,7 @@ describe('whole-value shapes answer as the detectors do', () => {
   ]
 
   for (const [name, options] of Object.entries(OPTION_SETS)) {
-    it(`with ${name}: the same masks and findings for 12,000 generated strings under 12 names`, () => {
+    it(`with ${name}: the same masks and findings for 13,500 generated strings under 12 names`, () => {
       const fast = createRedactor(options)
       const slow = withoutExactShapes(() => createRedactor(options))
       for (let i = 0; i < strings.length; i++) {
@@ -228,6 +244,16 @@ describe('whole-value shapes answer as the detectors do', () => {
     // An order id is not a card (the card detector's prefilter), whatever its check digit.
     expect(shapes.find('4111111111111111', 'orderId')).toBeNull()
     expect(shapes.find('ada.lovelace@example.com', null)?.detector).toBe('email')
+    expect(bcrypts(1000).filter((s) => shapes.find(s, 'v') !== null).length).toBeGreaterThan(300)
+    const hash = '$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW'
+    expect(shapes.find(hash, 'v')?.detector).toBe('password-hash')
+    for (const miss of [
+      `${hash}x`,
+      hash.slice(0, -1),
+      hash.replace('$12$', '$1a$'),
+      hash.replace('$2b', '$2c'),
+    ])
+      expect(shapes.find(miss, 'v'), miss).toBeNull()
     // Ids: a UUID in one case holds nothing; the rest is read in full.
     expect(uuids(1000).filter((s) => shapes.isCleanId(s)).length).toBeGreaterThan(300)
     expect(shapes.isCleanId('0f3c2a9e-5b7d-4c1e-9a8b-6d2f4e1c3b5a')).toBe(true)

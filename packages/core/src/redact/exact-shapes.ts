@@ -3,8 +3,8 @@ import { idOrCodeName, namesIdOrCode } from './features.js'
 import type { Detector, Span } from './types.js'
 
 /**
- * Whole values of the three shapes a response carries most (a card number, an international phone
- * number, an email address, each alone in its member), recognized by one hand-written pass over
+ * Whole values of the shapes a response carries most (a card number, an international phone
+ * number, an email address, a bcrypt hash, each alone in its member), recognized by one pass over
  * the string instead of the features pass, every candidate's prefilter and a pattern.
  *
  * The answer is the one the detection loop gives, or no answer (the loop then runs as before):
@@ -27,10 +27,10 @@ export interface ExactShapes {
 }
 
 /**
- * The detectors before `card` in the catalogue's order: none matches the whole of 12 to 19 digits
- * (each needs a letter, a symbol, or 32 characters and more: hex hashes, AWS secret keys).
+ * The detectors before `password-hash` in the catalogue's order: none takes a `$`, which a bcrypt
+ * hash starts with.
  */
-const BEFORE_CARD = [
+const BEFORE_PASSWORD_HASH = [
   'private-key',
   'jwt',
   'github-token',
@@ -42,10 +42,12 @@ const BEFORE_CARD = [
   'aws-secret-key',
   'azure-ad-client-secret',
   'facebook-app-token',
-  'password-hash',
-  'hex-password-hash',
-  'crypto-wallet',
 ]
+/**
+ * The detectors before `card` in the catalogue's order: none matches the whole of 12 to 19 digits
+ * (each needs a letter, a symbol, or 32 characters and more: hex hashes, AWS secret keys).
+ */
+const BEFORE_CARD = [...BEFORE_PASSWORD_HASH, 'password-hash', 'hex-password-hash', 'crypto-wallet']
 /**
  * The detectors before `email`: none takes an `@` but `url-password`, after a `scheme://` (an
  * email has no `:`); none but `email` and `phone` matches from a leading `+` (AWS secret keys take
@@ -70,7 +72,8 @@ const BEFORE_EMAIL = [
  * other before it turns the shape off (a detector added to the catalogue later is read the long way
  * until it is checked and listed here).
  */
-const MAY_PRECEDE: Readonly<Record<'card' | 'email' | 'phone', readonly string[]>> = {
+const MAY_PRECEDE: Readonly<Record<'card' | 'email' | 'phone' | 'password-hash', readonly string[]>> = {
+  'password-hash': BEFORE_PASSWORD_HASH,
   card: BEFORE_CARD,
   email: BEFORE_EMAIL,
   phone: [...BEFORE_EMAIL, 'email'],
@@ -85,7 +88,7 @@ interface Active {
  * catalogue's literals, which a clean id must not hold.
  */
 export function compileExactShapes(detectors: readonly Active[], automaton?: LiteralAutomaton): ExactShapes {
-  const pick = (id: 'card' | 'email' | 'phone'): Detector | null => {
+  const pick = (id: 'card' | 'email' | 'phone' | 'password-hash'): Detector | null => {
     const at = detectors.findIndex((d) => d.detector.id === id)
     if (at === -1) return null
     for (let i = 0; i < at; i++) if (!MAY_PRECEDE[id].includes(detectors[i]!.detector.id)) return null
@@ -94,9 +97,10 @@ export function compileExactShapes(detectors: readonly Active[], automaton?: Lit
   const card = pick('card')
   const email = pick('email')
   const phone = pick('phone')
+  const hash = pick('password-hash')
   // A UUID's characters spell no literal of most catalogues; where one can, it is looked for.
   const hexLiterals = automaton !== undefined && spellsLiteral(automaton, '0123456789abcdefABCDEF-')
-  return new Shapes(card, email, phone, hexLiterals ? automaton : undefined)
+  return new Shapes(card, email, phone, hash, hexLiterals ? automaton : undefined)
 }
 
 /** Whether some literal of `automaton` is spelled with `chars` alone (a walk of its states on them). */
@@ -149,6 +153,7 @@ class Shapes implements ExactShapes {
     private readonly card: Detector | null,
     private readonly email: Detector | null,
     private readonly phone: Detector | null,
+    private readonly hash: Detector | null,
     /** The catalogue's automaton when some literal is spelled with a UUID's characters. */
     private readonly hexLiterals: LiteralAutomaton | undefined,
   ) {}
@@ -184,6 +189,9 @@ class Shapes implements ExactShapes {
     if (first === 43) {
       detector = this.phone
       if (detector === null || !phoneShape(text, length)) return null
+    } else if (first === 36) {
+      detector = this.hash
+      if (detector === null || !bcryptShape(text, length)) return null
     } else if (first >= 48 && first <= 57 && length >= 12 && length <= 19 && this.card !== null) {
       detector = this.card
       for (let i = 1; i < length; i++) {
@@ -212,6 +220,33 @@ class Shapes implements ExactShapes {
     }
     return this.lastKind !== 0 && namesIdOrCode(key, digits)
   }
+}
+
+/** `.`, `/`, letters and digits: bcrypt's base64 alphabet. */
+const CRYPT64 = new Uint8Array(128)
+for (let c = 48; c <= 57; c++) CRYPT64[c] = 1
+for (let c = 65; c <= 90; c++) CRYPT64[c] = CRYPT64[c + 32] = 1
+CRYPT64[46] = CRYPT64[47] = 1
+
+/**
+ * A bcrypt hash whole: `$2`, `a`/`b`/`x`/`y` or nothing, `$`, a cost of two digits, `$`, then 53
+ * characters of its base64 (`$2b$12$R9h/cIPz0gi.URNNX3kh2O...`): the password-hash pattern's
+ * first form.
+ */
+function bcryptShape(text: string, length: number): boolean {
+  let at = 2
+  if (text.charCodeAt(1) !== 50) return false
+  const variant = text.charCodeAt(2)
+  if (variant === 97 || variant === 98 || variant === 120 || variant === 121) at = 3
+  if (length !== at + 57 || text.charCodeAt(at) !== 36 || text.charCodeAt(at + 3) !== 36) return false
+  const tens = text.charCodeAt(at + 1)
+  const ones = text.charCodeAt(at + 2)
+  if (tens < 48 || tens > 57 || ones < 48 || ones > 57) return false
+  for (let i = at + 4; i < length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 128 || CRYPT64[c] === 0) return false
+  }
+  return true
 }
 
 /**
