@@ -127,10 +127,9 @@ function bcrypts(count: number): string[] {
     const variant = pick(['2a', '2b', '2x', '2y', '2', '2c', '1', '2B'])
     const cost = next() < 0.9 ? String(int(4, 31)).padStart(2, '0') : pick(['1a', '5', '100'])
     const size = next() < 0.8 ? 53 : pick([52, 54, 60])
-    let text = `$${variant}$${cost}$${body(size)}`
-    if (next() < 0.05) text = text.replace(/.$/, '+')
-    else if (next() < 0.05) text = `${text}.x`
-    return text
+    const text = `$${variant}$${cost}$${body(size)}`
+    const r = next()
+    return r < 0.05 ? text.replace(/.$/, '+') : r < 0.1 ? `${text}.x` : text
   })
 }
 
