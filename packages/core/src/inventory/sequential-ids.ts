@@ -81,10 +81,24 @@ function collectItems(items: readonly unknown[], at: string, into: Set<number>):
  * with different tokens, are one route.
  */
 export function routeOfPath(path: string): string {
-  return path.replace(/\/([^/]*)(?=\/|$)/g, (whole, segment: string) =>
-    segment === '' || (segment.length <= 32 && /^[A-Za-z_-]+$/.test(segment)) ? whole : '/:n',
-  )
+  let route = ROUTES_OF_PATHS.get(path)
+  if (route === undefined) {
+    route = path.replace(/\/([^/]*)(?=\/|$)/g, (whole, segment: string) =>
+      segment === '' || (segment.length <= 32 && /^[A-Za-z_-]+$/.test(segment)) ? whole : '/:n',
+    )
+    // Paths repeat (every response of an undeclared route asks): short ones are remembered, a
+    // bounded number of them, so a client spraying paths costs a cleared map, not memory.
+    if (path.length <= 256) {
+      if (ROUTES_OF_PATHS.size >= MAX_PATHS) ROUTES_OF_PATHS.clear()
+      ROUTES_OF_PATHS.set(path, route)
+    }
+  }
+  return route
 }
+
+/** Paths whose route {@link routeOfPath} remembers at most. */
+const MAX_PATHS = 1024
+const ROUTES_OF_PATHS = new Map<string, string>()
 
 export function createSequentialIdWatch(report: (found: SequentialIdReport) => void) {
   const routes = new Map<string, RouteIds>()
