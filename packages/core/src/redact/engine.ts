@@ -15,6 +15,7 @@ import { collectGluedJwts } from './detectors/jwt.js'
 import { compileExactShapes, type ExactShapes } from './exact-shapes.js'
 import {
   asciiFold,
+  isAsciiAlnum,
   isDigit,
   isLongInteger,
   lastTextPlain,
@@ -1644,7 +1645,7 @@ function readsAsToken(value: string): boolean {
     if (isDigit(c)) {
       digit = true
       run++
-    } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) run++
+    } else if (isAsciiAlnum(c)) run++
     else {
       run = 0
       digit = false

@@ -64,6 +64,11 @@ export function isDigit(code: number): boolean {
   return code >= 48 && code <= 57
 }
 
+/** Whether a character code is an ASCII letter or digit. */
+export function isAsciiAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+}
+
 /** Whether the digit at `at`, after a digit, ends two letters and two digits (`GB29`, `gb29`). */
 function ibanStart(text: string, at: number): boolean {
   const c1 = text.charCodeAt(at - 1)

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, fail, isPlainObject } from '../lib/validate.js'
+import { isAsciiAlnum } from './features.js'
 import type { MaskSpec } from './types.js'
 
 /** Applies a mask; `null` means "remove". */
@@ -42,21 +43,12 @@ export function isPlainJsonText(text: string): boolean {
   return true
 }
 
-/** ASCII letters and digits: what `partial` counts and masks; everything else stays as it is. */
-const ALNUM = new Uint8Array(128)
-for (let c = 48; c <= 57; c++) ALNUM[c] = 1
-for (let c = 65; c <= 90; c++) ALNUM[c] = 1
-for (let c = 97; c <= 122; c++) ALNUM[c] = 1
-
-function isAlnum(c: number): boolean {
-  return c < 128 && ALNUM[c] === 1
-}
-
 /** `char` repeated 0 to 64 times, made once per mask (a match is masked in runs between separators). */
 function runsOf(char: string): readonly string[] {
   return Array.from({ length: 65 }, (_, n) => char.repeat(n))
 }
 
+/** `match` with its ASCII letters and digits masked but the first `keepStart` and last `keepEnd`; every other character stays. */
 function partial(
   match: string,
   keepStart: number,
@@ -70,13 +62,13 @@ function partial(
   // letters and digits, before the last `keepEnd`. Separators in it stay.
   let from = 0
   for (let seen = 0; from < n; from++) {
-    if (!isAlnum(match.charCodeAt(from))) continue
+    if (!isAsciiAlnum(match.charCodeAt(from))) continue
     if (seen === keepStart) break
     seen++
   }
   let to = n
   for (let seen = 0; to > from; to--) {
-    if (!isAlnum(match.charCodeAt(to - 1))) continue
+    if (!isAsciiAlnum(match.charCodeAt(to - 1))) continue
     if (seen === keepEnd) break
     seen++
   }
@@ -89,7 +81,7 @@ function partial(
   let layout = to - from <= MAX_LAYOUT
   for (let i = from; i < to; i++) {
     const c = match.charCodeAt(i)
-    if (isAlnum(c)) hidden++
+    if (isAsciiAlnum(c)) hidden++
     else if (layout) {
       const code = c < 128 ? SEPARATOR_CODES[c]! : 0
       if (code === 0 || (separator !== 0 && code !== separator)) layout = false
@@ -111,7 +103,7 @@ function partial(
     masked = ''
     let pending = 0 // hidden characters not yet written
     for (let i = from; i < to; i++) {
-      if (isAlnum(match.charCodeAt(i))) pending++
+      if (isAsciiAlnum(match.charCodeAt(i))) pending++
       else {
         masked += (pending < runs.length ? runs[pending]! : char.repeat(pending)) + match[i]
         pending = 0

@@ -1,4 +1,5 @@
 import { collect } from '../collect.js'
+import { isAsciiAlnum } from '../features.js'
 import type { Span } from '../types.js'
 import { assignmentAt, type NameRule, startValues } from './assignment.js'
 import { LiteralAutomaton } from './automaton.js'
@@ -38,9 +39,7 @@ function freeBefore(text: string, at: number, prefix: number, before: number, pu
 
 /** Whether a character code is ASCII and neither a letter nor a digit (`-`, `_`, `.`...). */
 function isPunctuation(code: number): boolean {
-  return (
-    code < 128 && !((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122))
-  )
+  return code < 128 && !isAsciiAlnum(code)
 }
 
 /** Whether a character code is a hex digit. */

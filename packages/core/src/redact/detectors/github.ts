@@ -1,5 +1,5 @@
 import { base62, crc32 } from '../checksums.js'
-import { GATE } from '../features.js'
+import { GATE, isAsciiAlnum } from '../features.js'
 import type { Detector, Span } from '../types.js'
 
 /** `gh?_` tokens end with a base-62 CRC-32 of their 30 random characters. */
@@ -10,11 +10,7 @@ export function githubChecksumValid(token: string): boolean {
 
 /** Letters, digits and `_`: what may not stand right before or after a token the pattern reads. */
 function isWord(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
-}
-
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+  return isAsciiAlnum(c) || c === 95
 }
 
 /**
@@ -33,7 +29,7 @@ function collectGluedGithub(text: string, found: Span[]): void {
       (at + 40 < text.length && isWord(text.charCodeAt(at + 40)))
     if (!glued) continue // the pattern's own case
     let body = true
-    for (let i = at + 4; i < at + 40 && body; i++) body = isAlnum(text.charCodeAt(i))
+    for (let i = at + 4; i < at + 40 && body; i++) body = isAsciiAlnum(text.charCodeAt(i))
     if (!body) continue
     const token = text.slice(at, at + 40)
     if (githubChecksumValid(token))
