@@ -258,6 +258,44 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
     })
 
+    it('masks values alone in their member as the full reading does, keeps ids and metric names', async () => {
+      // Cards, phones, emails and bcrypt hashes alone in a member are read by their shape, UUIDs
+      // answered clean (exact-shapes.ts): over the wire, the same masks as the detectors give,
+      // near misses read in full, a UUID a provider format reads by name still masked.
+      const uuid = '0f3c2a9e-5b7d-4c1e-9a8b-6d2f4e1c3b5a'
+      const hash = '$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW'
+      const rows = Array.from({ length: 24 }, () => ({
+        id: uuid,
+        heroku: uuid,
+        number: '4111111111111111',
+        mobile: '+44 7700 900123',
+        contact: 'ada.lovelace@example.com',
+        h: hash,
+        orderRef: '4111111111111112',
+        spaced: '+44  7700 900123',
+        long: `${'a'.repeat(60)}@${'b'.repeat(60)}.example.com`,
+        'session:duration:p95:ms': 842,
+      }))
+      const { guard } = recordingGuard({ redact: { knownSecrets: false } })
+      await withApp({ leakguard: guard, routes: [getRoute('/shapes', () => rows)] }, async (url) => {
+        const res = await call(`${url}/shapes`)
+        expect(res.status).toBe(200)
+        for (const row of res.json as Array<Record<string, unknown>>)
+          expect(row).toEqual({
+            id: uuid,
+            heroku: '[REDACTED:heroku-api-key]',
+            number: '411111******1111',
+            mobile: '+** **** ****23',
+            contact: '[REDACTED:email]',
+            h: '[REDACTED:password-hash]',
+            orderRef: '4111111111111112',
+            spaced: '+**  **** ****23',
+            long: '[REDACTED:email]',
+            'session:duration:p95:ms': 842,
+          })
+      })
+    })
+
     it('masks secrets under evasive names, in containers, in text, and in provider formats', async () => {
       const { body, secrets } = evasiveBody()
       const { guard } = recordingGuard({ redact: { knownSecrets: false } })
