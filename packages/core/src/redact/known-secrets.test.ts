@@ -150,3 +150,65 @@ describe('redact.knownSecrets: forms found by the red team', () => {
     }
   })
 })
+
+describe('redact.knownSecrets: inside a larger encoded blob', () => {
+  // Lengths of each remainder modulo 3, and one with bytes that base64 writes as + and /.
+  const SECRETS = [
+    'Zq9x7Kp2mW9vR4tL',
+    'Zq9x7Kp2mW9vR4tLa',
+    'Zq9x7Kp2mW9vR4tLab',
+    's3cr\u00ff\u00fe\u00fb>>?~~key',
+  ]
+  const redactor = createRedactor({ knownSecrets: { env: false, values: SECRETS }, keyNames: false })
+  /** The bits of `secret` a masked blob still shows: none may decode back to any 4-byte run of it. */
+  const decodesToPartOf = (masked: string, secret: string, url: boolean) => {
+    const runs = masked.split(/\[REDACTED:known-secret\]/)
+    const bytes = Buffer.from(secret)
+    return runs.some((run) => {
+      for (let shift = 0; shift < 4; shift++) {
+        const decoded = Buffer.from(run.slice(shift), url ? 'base64url' : 'base64')
+        for (let i = 0; i + 4 <= bytes.length; i++)
+          if (decoded.includes(bytes.subarray(i, i + 4))) return true
+      }
+      return false
+    })
+  }
+
+  for (const secret of SECRETS) {
+    for (const before of ['', 'a', 'ab', 'abc', 'user:', '{"db_password":"']) {
+      for (const after of ['', '"', '"}', '\n--']) {
+        const data = Buffer.from(`${before}${secret}${after}`)
+        for (const encoding of ['base64', 'base64url'] as const) {
+          const blob = data.toString(encoding)
+          it(`masks ${JSON.stringify(secret)} after ${JSON.stringify(before)}, before ${JSON.stringify(after)}, in ${encoding}`, () => {
+            const out = redactor.redact({ blob: `x ${blob} y` }).blob as string
+            expect(out).toContain('[REDACTED:known-secret]')
+            expect(decodesToPartOf(out, secret, encoding === 'base64url')).toBe(false)
+            // What the blob holds around the secret stays readable where it does not carry its bits.
+            expect(out.startsWith('x ')).toBe(true)
+            expect(out.endsWith(' y')).toBe(true)
+          })
+        }
+      }
+    }
+  }
+
+  it('masks Basic credentials that carry the secret, and reports the canary inside them', async () => {
+    const events: Array<{ type: string; canaries?: string[] }> = []
+    const guard = createGuard({
+      redact: { knownSecrets: { env: false, canaries: [{ id: 'decoy', value: 'decoy-Hf1s9Kd4pQ' }] } },
+      audit: { onEvent: (event) => void events.push(event as never) },
+    })
+    const context = guard.startRequest({ method: 'GET', path: '/debug', native: undefined })
+    const basic = `Basic ${Buffer.from('admin:decoy-Hf1s9Kd4pQ').toString('base64')}`
+    const out = guard.serializeResponse(context, { status: 200, body: { echoed: { header: basic } } })
+    expect(String((out as { payload: string }).payload)).not.toContain(basic.slice(6))
+    await guard.flush()
+    expect(events.find((event) => event.type === 'response.canary')?.canaries).toEqual(['decoy'])
+  })
+
+  it('leaves a blob that holds no secret as it is', () => {
+    const blob = Buffer.from('{"user":"ada","note":"nothing secret in here at all"}').toString('base64')
+    expect(redactor.redact({ blob }).blob).toBe(blob)
+  })
+})

@@ -16,7 +16,8 @@ export const CANARY_ID = 'canary'
 
 /**
  * Secrets the application itself holds, masked wherever they appear in a response (bodies, error
- * texts, headers), as written and encoded: base64, base64url, hex and percent-encoding.
+ * texts, headers), as written and encoded: base64 and base64url (alone, or inside a larger encoded
+ * blob), hex and percent-encoding.
  */
 export interface KnownSecretsOptions {
   /**
@@ -91,6 +92,45 @@ interface Secret {
 /** Scratch for the hits of one string's search (read before the next string is searched). */
 const HITS: number[] = []
 
+/** What a literal's match takes with it: the `=` padding of a base64 form. */
+const PADDED = 1
+/** ...the base64 character before it, which holds some of the secret's bits (see {@link base64Cores}). */
+const MIXED_BEFORE = 2
+/** ...the base64 character after it, likewise. */
+const MIXED_AFTER = 4
+
+/** base64 and base64url's characters (both alphabets: `+ / - _`). */
+const BASE64_CHARS = new Uint8Array(128)
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_')
+  BASE64_CHARS[c.charCodeAt(0)] = 1
+
+const isBase64Char = (code: number): boolean => code < 128 && BASE64_CHARS[code] === 1
+
+/**
+ * The base64 characters that hold only `bytes`' bits, for each of the three places the bytes can
+ * start in a larger encoded blob (`user:password` in Basic credentials, a secret inside a token's
+ * payload or a base64-encoded config file): there a secret's own encoding, made alone, is not
+ * written; one of these three is. Each comes with the {@link MIXED_BEFORE} / {@link MIXED_AFTER}
+ * characters it leaves out at its edges (bits of the secret and of the bytes around it).
+ */
+function base64Cores(bytes: Buffer): Array<{ readonly text: string; readonly edges: number }> {
+  const cores: Array<{ text: string; edges: number }> = []
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString('base64')
+      .replace(/=+$/, '')
+    // From offset 1 or 2: the characters of the bytes before, then one mixing them with the secret.
+    const lead = offset === 0 ? 0 : offset + 1
+    // A last group the secret does not fill ends with a character mixing it with the bytes after.
+    const trail = (offset + bytes.length) % 3 === 0 ? 0 : 1
+    cores.push({
+      text: encoded.slice(lead, encoded.length - trail),
+      edges: (offset === 0 ? 0 : MIXED_BEFORE) | (trail === 0 ? 0 : MIXED_AFTER),
+    })
+  }
+  return cores
+}
+
 /** The compiled matcher: every form of every secret in one multi-string search. */
 /** `value` as HTML templates escape it: named entities (`&amp;`, `&quot;`), and numeric ones for quotes. */
 function htmlEscapes(value: string): string[] {
@@ -115,8 +155,8 @@ export class KnownSecrets {
   private readonly exact: ReadonlyArray<string | null>
   private readonly lower: readonly string[]
   private readonly owners: readonly Secret[]
-  /** Per literal: a base64 form, whose `=` padding is masked with it. */
-  private readonly base64: readonly boolean[]
+  /** Per literal: what its match takes with it ({@link PADDED}, {@link MIXED_BEFORE}, {@link MIXED_AFTER}). */
+  private readonly edges: readonly number[]
   /** The shortest literal: shorter strings are not searched. */
   readonly minLength: number
 
@@ -124,15 +164,15 @@ export class KnownSecrets {
     const literals: string[] = []
     const exact: Array<string | null> = []
     const owners: Secret[] = []
-    const base64: boolean[] = []
+    const edges: number[] = []
     const seen = new Set<string>()
-    const add = (literal: string, caseless: boolean, owner: Secret, padded = false) => {
+    const add = (literal: string, caseless: boolean, owner: Secret, edge = 0) => {
       if (seen.has(literal) || literal.length < 8) return
       seen.add(literal)
       literals.push(literal)
       exact.push(caseless ? null : literal)
       owners.push(owner)
-      base64.push(padded)
+      edges.push(edge)
     }
     for (const secret of secrets) {
       const bytes = Buffer.from(secret.value, 'utf8')
@@ -144,8 +184,13 @@ export class KnownSecrets {
       ]))
         add(form, false, secret)
       // Unpadded: a padded occurrence holds it. base64url differs where the value has + or /.
-      add(bytes.toString('base64').replace(/=+$/, ''), false, secret, true)
+      add(bytes.toString('base64').replace(/=+$/, ''), false, secret, PADDED)
       add(bytes.toString('base64url'), false, secret)
+      // Inside a larger blob: what the secret's bytes alone write, wherever they start in it.
+      for (const core of base64Cores(bytes)) {
+        add(core.text, false, secret, core.edges | PADDED)
+        add(core.text.replaceAll('+', '-').replaceAll('/', '_'), false, secret, core.edges)
+      }
       add(bytes.toString('hex'), true, secret)
       const percent = encodeURIComponent(secret.value)
       if (percent !== secret.value) add(percent, true, secret)
@@ -174,7 +219,7 @@ export class KnownSecrets {
     this.exact = exact
     this.lower = literals.map(asciiLowerCase)
     this.owners = owners
-    this.base64 = base64
+    this.edges = edges
     this.minLength = literals.reduce(
       (min, literal) => Math.min(min, literal.length),
       Number.POSITIVE_INFINITY,
@@ -195,15 +240,18 @@ export class KnownSecrets {
       if (exact !== null && !text.startsWith(exact, at)) continue
       const owner = this.owners[literal]!
       if (owner.canary) canaries?.addCanary(owner.id)
+      const edges = this.edges[literal]!
+      let start = at
       let end = at + this.lower[literal]!.length
+      // Inside a base64 blob, the characters at the edges that carry some of the secret's bits.
+      if ((edges & MIXED_BEFORE) !== 0 && start > 0 && isBase64Char(text.charCodeAt(start - 1))) start--
+      if ((edges & MIXED_AFTER) !== 0 && isBase64Char(text.charCodeAt(end))) end++
       // The padding of a base64 form goes with it.
-      while (
-        this.base64[literal] === true &&
-        text.charCodeAt(end) === 61 &&
-        end - at < this.lower[literal]!.length + 2
-      )
-        end++
-      found.push({ start: at, end, detector: owner.canary ? CANARY_ID : KNOWN_SECRET_ID, verified: false })
+      if ((edges & PADDED) !== 0) {
+        const limit = end + 2
+        while (end < limit && text.charCodeAt(end) === 61) end++
+      }
+      found.push({ start, end, detector: owner.canary ? CANARY_ID : KNOWN_SECRET_ID, verified: false })
     }
   }
 }

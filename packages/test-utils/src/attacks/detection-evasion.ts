@@ -377,6 +377,12 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           html: `<p>${htmlEscaped}</p>`,
           typed: fullwidth,
           glued: 'paid 4111111111111111QzX8vLp2Wm9K ok',
+          // Inside larger encoded blobs: echoed Basic credentials, a config file, a token's payload.
+          basic: `Basic ${Buffer.from(`admin:${dbPassword}`).toString('base64')}`,
+          config: Buffer.from(`[db]\npassword = ${dbPassword}\n`).toString('base64'),
+          payload: Buffer.from(JSON.stringify({ sub: '42', dsn: `pg://app:${dbPassword}@db` })).toString(
+            'base64url',
+          ),
         })),
       ]
       await withApp({ leakguard: guard, routes }, async (url) => {
@@ -396,6 +402,10 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           '4111111111111111',
         ])
           expect(res.text).not.toContain(form)
+        // No base64 run of the body decodes back to the password, at any alignment.
+        for (const run of res.text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? [])
+          for (let shift = 0; shift < 4; shift++)
+            expect(Buffer.from(run.slice(shift), 'base64').toString('latin1')).not.toContain('but-longer')
         // Allowed variables stay.
         expect(res.text).toContain('production-like-value')
       })
