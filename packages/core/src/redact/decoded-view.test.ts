@@ -22,7 +22,23 @@ describe('decodedView', () => {
 
   it('leaves what is not an escape, and text whose escapes hide nothing detectors read', () => {
     expect(decodedView('100% sure, %zz, %C3%A9, &copy;, a\\qb, 1+x')).toBeUndefined()
-    expect(decodedView('line\\none \\"quoted\\" &quot;x&quot; %41')).toBeUndefined()
+    expect(decodedView('line\\none \\"quoted\\" &quot;x&quot; %3F')).toBeUndefined()
+    // Invisible characters are read only when the features pass saw one.
+    expect(decodedView('4111\u200b1111\u200b1111\u200b1111')).toBeUndefined()
+  })
+
+  it('decodes escaped letters and digits, which no writer escapes but to hide what they spell', () => {
+    for (const text of ['%34%31%31%31', '&#52;111', '&#x34;111', '\\u0034111', 'ghp_%41bc'])
+      expect(decodedView(text)?.text).toMatch(/^(?:4111|ghp_Abc)$/)
+  })
+
+  it('leaves out characters that render as nothing, mapping spans back over them', () => {
+    const text = '4111\u200b1111\u00ad1111\u2060\ufeff1111 \u{e0020}x'
+    const view = decodedView(text, true)!
+    expect(view.text).toBe('4111111111111111 x')
+    // The 16 digits span the original from the first to the last, invisibles included.
+    expect(text.slice(view.from[0], view.from[16])).toBe('4111\u200b1111\u00ad1111\u2060\ufeff1111')
+    expect(view.from[view.text.length]).toBe(text.length)
   })
 })
 
@@ -65,6 +81,50 @@ describe('values with an escape inside them', () => {
     ['log: url=redis:\\/\\/default:Sup3rS3cretPw@cache:6379', 'Sup3rS3cretPw'],
   ])('masks %j', (text, secret) => {
     expect(redact(text)).not.toContain(secret)
+  })
+
+  // What is left once the characters a reader does not see are taken out, and escapes decoded.
+  const seen = (text: string) =>
+    text
+      .replace(/[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\udb40[\udc00-\udfff]/g, '')
+      .replace(/\u034f/g, '')
+      .replace(/[\ufe00-\ufe0f]/g, '')
+      .replace(/%([0-9A-Fa-f]{2})/g, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)))
+      .replace(/&#(\d+);?/g, (_, d) => String.fromCharCode(Number(d)))
+      .replace(/&#x([0-9a-f]+);?/gi, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)))
+      .replace(/\\u([0-9a-f]{4})/g, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)))
+
+  it.each([
+    ['4111\u200b1111\u200b1111\u200b1111', '4111111111111111'],
+    ['card 41111111\u00ad11111111', '4111111111111111'],
+    ['+44\u200c 7700\u200d 900123', '7700 900123'],
+    ['ada\u2060.lovelace@example.com', 'lovelace@example'],
+    ['ada.lovelace@exam\ufeffple.com', 'lovelace@example'],
+    ['mail \u202eada.lovelace@example.com', 'lovelace@example'],
+    ['AKIA\u{e0041}IOSFODNN7EXAMPLE', 'AKIAIOSFODNN7EXAMPLE'],
+    ['ghp_N8raJ4nWF0jSBwfO9sbK\ufe0f5oXG1kTCxgP7tcL6', 'ghp_N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6'],
+    ['glpat-N8raJ4nWF\u200b0jSBwfO9sbK', 'glpat-N8raJ4nWF0jSBwfO9sbK'],
+    ['123\u200b-45-6789', '123-45-6789'],
+    ['password\u200b=Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    // Escaped letters and digits.
+    ['card &#52;111111111111111', '4111111111111111'],
+    ['card %34%31%31%31%31%31%31%31%31%31%31%31%31%31%31%31', '4111111111111111'],
+    ['ghp_%4E8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6', 'ghp_N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6'],
+    ['\\u0067lpat-N8raJ4nWF0jSBwfO9sbK', 'glpat-N8raJ4nWF0jSBwfO9sbK'],
+    ['ada.lovelace&#x40;ex&#97;mple.com', 'lovelace@example'],
+  ])('masks %j, where a reader sees the value whole', (text, secret) => {
+    expect(seen(text)).toContain(secret)
+    expect(seen(redact(text))).not.toContain(secret)
+  })
+
+  it('leaves prose and emoji with joiners, variation selectors and marks as they are', () => {
+    for (const text of [
+      'Thanks\u200b! \ud83d\udc4d\ud83c\udffd \u2764\ufe0f \ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67',
+      '\u05e9\u05dc\u05d5\u05dd \u200f(2024)\u200f order 12 of 40',
+      'soft\u00adhyphen\u00adated words, 100%41 sure',
+      '\ufeffa file that starts with a BOM',
+    ])
+      expect(redact(text)).toBe(text)
   })
 
   it('leaves URLs and markup with nothing to find as they are', () => {

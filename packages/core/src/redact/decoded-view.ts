@@ -1,5 +1,5 @@
 import { isHex } from './catalogue/scanner.js'
-import { asciiFold, isDigit } from './features.js'
+import { asciiFold, isAsciiAlnum, isDigit, isInvisible, isInvisiblePair } from './features.js'
 
 /** A string with its escapes decoded, and where each decoded unit came from in the original. */
 export interface DecodedView {
@@ -119,25 +119,43 @@ function escapeAt(text: string, at: number): number {
  */
 function hides(char: string, before: number, after: number): boolean {
   if (char === '@' || char === '+') return true
+  // A letter or a digit escaped (`&#52;111...`, `%34%31%31%31...`, `ghp_\u0041...`): no writer
+  // escapes them, except to hide what they spell.
+  if (isAsciiAlnum(char.charCodeAt(0))) return true
   // The dots of an email's domain (`ada@example&period;com`), a URL's `:` and `/`
   // (`redis&colon;&sol;&sol;user:password@host`, JSON's `:\/\/`): blanked, the value breaks apart.
   if (char === '.' || char === ':' || char === '/') return true
   return (char === ' ' || char === '-' || char === '(' || char === ')') && (isDigit(before) || isDigit(after))
 }
 
+/** The width of an invisible character at `at` (see {@link isInvisible}): 1, 2 for a pair, or 0. */
+function invisibleAt(text: string, at: number): number {
+  const c = text.charCodeAt(at)
+  if (c < 0xad) return 0
+  if (c >= 0xd800 && c <= 0xdbff) return isInvisiblePair(c, text.charCodeAt(at + 1)) ? 2 : 0
+  return isInvisible(c) ? 1 : 0
+}
+
 /**
  * `text` with its escapes decoded (see {@link escapeAt}), for the detectors to read what an
  * escape inside a value stands for: `ada%40example.com`, `%2B14155552671`, `4111%201111...`,
- * `ada&#64;example.com`. `undefined` when it holds none that stands for `@`, `+`, a digit or a
- * separator. Values next to an escape are found without it, where escapes are read blanked.
+ * `ada&#64;example.com`, `&#52;111...`; and, when `invisible` (the features pass saw one), with the
+ * characters that render as nothing left out (`4111\u200b1111...`, `ghp_\u2060...`): a reader does
+ * not see them, so neither do the detectors. `undefined` when it holds no escape that stands for
+ * `@`, `+`, a letter, a digit or a separator, and no invisible character. Values next to an escape
+ * are found without it, where escapes are read blanked.
  */
-export function decodedView(text: string): DecodedView | undefined {
+export function decodedView(text: string, invisible = false): DecodedView | undefined {
   const length = text.length
   // First whether any escape hides something (most text with a `%`, `&` or `\` has none), then
   // the view, one unit per escape, in typed arrays (a text of a million escapes stays linear).
   let first = -1
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i)
+    if (invisible && c >= 0xad && invisibleAt(text, i) > 0) {
+      first = i
+      break
+    }
     if (c !== 37 && c !== 38 && c !== 92 && c !== 43) continue
     if (c === 92) {
       // Only `\u0040`-style escapes can stand for what hides a value (`\n`, `\"` do not), and
@@ -165,6 +183,13 @@ export function decodedView(text: string): DecodedView | undefined {
   // Every escape decoded, those before the first that hides something too (`http%3A%2F%2F...`).
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i)
+    if (invisible && c >= 0xad) {
+      const skip = invisibleAt(text, i)
+      if (skip > 0) {
+        i += skip - 1
+        continue
+      }
+    }
     const width = c === 37 || c === 38 || c === 92 || c === 43 ? escapeAt(text, i) : 0
     units[n] = width === 0 ? c : escaped.charCodeAt(0)
     from[n++] = i

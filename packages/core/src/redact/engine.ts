@@ -1299,8 +1299,12 @@ export class RedactionSession {
       // quotes around a password): detection reads a view with each escape blanked, the same length.
       const unescaped = text
       if (features.escapes > 0) text = blankEscapes(text)
-      // Read again decoded below: escapes (`%`, `&`, `\`), or a form-encoded number (`4111+1111+...`).
-      const decode = features.escapes > 0 || (features.plus && features.digits >= 8)
+      // Read again decoded below: escapes (`%`, `&`, `\`), a form-encoded number (`4111+1111+...`),
+      // or characters that render as nothing inside a value (`4111\u200b1111...`).
+      const invisible = features.invisible
+      const decode = features.escapes > 0 || (features.plus && features.digits >= 8) || invisible
+      // Whether the literal scan stopped at its budget (reported once per string).
+      let dense = false
       // Read by string(): without a quote, no JSON members are written inside this text.
       this.quotes = features.quotes
       // Folding only turns fullwidth forms into ASCII: plain folded text was plain as written.
@@ -1361,7 +1365,10 @@ export class RedactionSession {
             scan.collect(blanked, key, LITERAL_SPANS, this.redactor.textName, MAX_PAIRS_PER_STRING, taken)
             exhausted ||= scan.exhausted
           }
-          if (exhausted) this.degrade(at, 'text-too-dense')
+          if (exhausted) {
+            this.degrade(at, 'text-too-dense')
+            dense = true
+          }
           if (LITERAL_SPANS.length > 0) {
             found ??= []
             for (const span of LITERAL_SPANS) found.push(span)
@@ -1371,8 +1378,8 @@ export class RedactionSession {
       // Escapes inside a value (`ada%40example.com`, `4111%201111...`, `ada&#64;example.com`):
       // the detectors read the text decoded as well, where the view above blanked them.
       if (decode) {
-        const view = decodedView(unescaped)
-        if (view !== undefined) found = this.decodedSpans(view.text, view.from, key, found)
+        const view = decodedView(unescaped, invisible)
+        if (view !== undefined) found = this.decodedSpans(view.text, view.from, key, found, at, dense)
       }
     }
     const { rules } = redactor
@@ -1390,6 +1397,9 @@ export class RedactionSession {
     from: ArrayLike<number>,
     key: string | null,
     found: Span[] | undefined,
+    at: PathRef | null,
+    /** The string as written was reported too dense already. */
+    dense: boolean,
   ): Span[] | undefined {
     const features = stringFeatures(text)
     if (!mayHoldSecret(features)) return found
@@ -1400,6 +1410,12 @@ export class RedactionSession {
       if ((detector.requires & features.gates) === 0 || (issuedToken && detector.id === 'jwt')) continue
       if (!detector.prefilter(text, features, context)) continue
       collectDetector(detector, text, features, local, context)
+    }
+    // Provider formats and assignments too (`sk-ant-\u2060api03-...`, `%73k_live_...`).
+    const literals = this.redactor.literals
+    if (literals !== null) {
+      literals.scan.collect(text, key, local, this.redactor.textName, MAX_PAIRS_PER_STRING, local)
+      if (literals.scan.exhausted && !dense) this.degrade(at, 'text-too-dense')
     }
     if (local.length === 0) return found
     found ??= []

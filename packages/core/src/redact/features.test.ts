@@ -7,6 +7,24 @@ import { GATE, mayHoldSecret, stringFeatures } from './features.js'
 import type { DetectionContext, Detector } from './types.js'
 
 /** The features of `text` counted the slow, obvious way. */
+/** Unicode's default-ignorable code points (DerivedCoreProperties.txt), as ranges. */
+const INVISIBLE_RANGES = [
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x61c, 0x61c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+  [0xfff0, 0xfff8],
+]
+
 function expected(text: string) {
   const count = (re: RegExp) => (text.match(re) ?? []).length
   // Digits joined by at most two of ` ()/.-` at a time.
@@ -53,6 +71,12 @@ function expected(text: string) {
     escapes: count(/[%\\&]/g),
     // biome-ignore lint/suspicious/noControlCharactersInRegex: what JSON.stringify escapes
     plainJson: !/["\\\u0000-\u001f\ud800-\udfff]/.test(text),
+    // Default-ignorable characters (zero-width, soft hyphen, bidi marks, variation selectors), or
+    // a surrogate (a pair may be one).
+    invisible:
+      [...text].some((ch) =>
+        INVISIBLE_RANGES.some(([a, b]) => ch.codePointAt(0)! >= a && ch.codePointAt(0)! <= b),
+      ) || /[\ud800-\udfff]/.test(text),
     // Runs of digits by length; every bit when escapes (read blanked) may hide digits.
     groups: /[%\\&]/.test(text)
       ? -1

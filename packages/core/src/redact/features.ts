@@ -25,7 +25,8 @@ const CONTROL = 18 // U+0000-001F
 const SURROGATE = 19 // U+D800-DFFF, paired or not
 const FOLDED_SPACE = 20 // a space that does not break, a narrow one, a dash (asciiFold)
 const FOLDED_DIGIT = 21 // a decimal digit of another script (asciiFold)
-const CLASS_COUNT = 22
+const INVISIBLE = 22 // a default-ignorable code point (isInvisible)
+const CLASS_COUNT = 23
 
 const CLASSES = new Uint8Array(128)
 for (let c = 48; c <= 57; c++) CLASSES[c] = DIGIT
@@ -104,6 +105,7 @@ const SCRATCH: Mutable<StringFeatures> = {
   quotes: 0,
   escapes: 0,
   plainJson: false,
+  invisible: false,
   gates: 0,
   groups: 0,
 }
@@ -228,9 +230,51 @@ const CODE_NAME =
 const ID_NAME =
   /(?:^|[^A-Za-z])(?:id|uid|guid|uuid|ID|UID|GUID|UUID|Id|Uid|Guid|Uuid)[sS]?$|[a-z0-9](?:Id|Uid|Guid|Uuid|ID|UID|GUID|UUID)s?$/
 
+/**
+ * Whether a character of the Basic Multilingual Plane renders as nothing: Unicode's
+ * default-ignorable code points (DerivedCoreProperties.txt), which a reader does not see inside a
+ * value (`4111\u200b1111...`, `ada\u00ad@example.com`). Those past it (tags, U+E0000-E0FFF) are
+ * surrogate pairs: see {@link isInvisiblePair}.
+ */
+export function isInvisible(code: number): boolean {
+  if (code < 0x200b)
+    return (
+      code === 0xad ||
+      code === 0x34f ||
+      code === 0x61c ||
+      code === 0x115f ||
+      code === 0x1160 ||
+      code === 0x17b4 ||
+      code === 0x17b5 ||
+      (code >= 0x180b && code <= 0x180f)
+    )
+  return (
+    code <= 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x206f) ||
+    code === 0x3164 ||
+    (code >= 0xfe00 && code <= 0xfe0f) ||
+    code === 0xfeff ||
+    code === 0xffa0 ||
+    (code >= 0xfff0 && code <= 0xfff8)
+  )
+}
+
+/** Whether the surrogate pair `high`, `low` is a default-ignorable code point past the BMP. */
+export function isInvisiblePair(high: number, low: number): boolean {
+  if (low < 0xdc00 || low > 0xdfff) return false
+  const code = ((high - 0xd800) << 10) + (low - 0xdc00) + 0x10000
+  return (
+    (code >= 0xe0000 && code <= 0xe0fff) ||
+    (code >= 0x1bca0 && code <= 0x1bca3) ||
+    (code >= 0x1d173 && code <= 0x1d17a)
+  )
+}
+
 /** The class of a character past ASCII. */
 function nonAscii(code: number): number {
   if (code >= 0xd800 && code <= 0xdfff) return SURROGATE
+  if (isInvisible(code)) return INVISIBLE
   const folded = asciiFold(code)
   return folded < 0
     ? 0
@@ -287,6 +331,7 @@ function features(length: number, digitRun: number, ibanShape: boolean, groups: 
   out.escapes = counts[ESCAPE]! + counts[BACKSLASH]!
   out.plainJson =
     counts[QUOTE] === 0 && counts[BACKSLASH] === 0 && counts[CONTROL] === 0 && counts[SURROGATE] === 0
+  out.invisible = counts[INVISIBLE]! > 0 || counts[SURROGATE]! > 0
   // Detectors read escapes blanked (`%2D` as three spaces): digits inside them are no group there.
   out.groups = out.escapes > 0 ? ALL_GROUPS : groups
   let gates = 0

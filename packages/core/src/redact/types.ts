@@ -28,6 +28,12 @@ export interface StringFeatures {
   readonly escapes: number
   /** Nothing `JSON.stringify` would escape: no `"`, `\\`, control character or surrogate. */
   readonly plainJson: boolean
+  /**
+   * A character that renders as nothing (Unicode's default-ignorable code points: zero-width
+   * spaces and joiners, the soft hyphen, bidi marks, variation selectors) or a surrogate pair,
+   * which may be one (tags, U+E0000-E0FFF): a value may hold them inside (`4111\u200b1111...`).
+   */
+  readonly invisible: boolean
   /** The string's coarse facts, as bits of `GATE` (features.ts). */
   readonly gates: number
   /**

@@ -296,6 +296,47 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
     })
 
+    it('masks values with characters that render as nothing inside them, or letters and digits escaped', async () => {
+      // A reader does not see zero-width spaces, joiners, soft hyphens, bidi marks or tags; no
+      // writer escapes a letter or a digit but to hide what it spells.
+      const card = '4111111111111111'
+      const token = 'ghp_N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6'
+      const gitlab = 'glpat-N8raJ4nWF0jSBwfO9sbK'
+      const hidden = (value: string, mark: string) => [...value].join(mark)
+      const body = {
+        zeroWidth: `card ${hidden(card, '\u200b')}`,
+        softHyphen: `card ${card.slice(0, 8)}\u00ad${card.slice(8)}`,
+        joiner: `token ${hidden(token, '\u2060')}`,
+        bom: `token ${gitlab.slice(0, 9)}\ufeff${gitlab.slice(9)}`,
+        bidi: `mail ada\u202e.lovelace@example.com`,
+        tags: `aws ${'AKIAIOSFODNN7EXAMPLE'.replace('IOSF', 'IO\u{e0041}SF')}`,
+        percent: `card ${[...card].map((c) => `%3${c}`).join('')}`,
+        entities: `card &#52;${card.slice(1)}`,
+        unicodeEscape: `token \\u0067hp_${token.slice(4)}`,
+        // What must stay as it is: prose and emoji with joiners and variation selectors.
+        prose: 'Thanks\u200b! \ud83d\udc4d\ud83c\udffd \u2764\ufe0f and 100% of 20%41 sure',
+      }
+      const { guard } = recordingGuard({ redact: { knownSecrets: false } })
+      await withApp({ leakguard: guard, routes: [getRoute('/hidden', () => body)] }, async (url) => {
+        const res = await call(`${url}/hidden`)
+        expect(res.status).toBe(200)
+        const out = res.json as Record<string, string>
+        const visible = (text: string) =>
+          text.replace(/[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\udb40[\udc00-\udfff]/g, '')
+        const decoded = (text: string) =>
+          decodeURIComponent(text.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')).replace(/&#(\d+);?/g, (_, d) =>
+            String.fromCharCode(Number(d)),
+          )
+        for (const [name, value] of Object.entries(out)) {
+          if (name === 'prose') continue
+          const seen = decoded(visible(value)).replace(/\\u0067/g, 'g')
+          for (const secret of [card, token, gitlab, 'lovelace@example', 'AKIAIOSFODNN7EXAMPLE'])
+            expect(seen, name).not.toContain(secret)
+        }
+        expect(out.prose).toBe(body.prose)
+      })
+    })
+
     it('masks secrets under evasive names, in containers, in text, and in provider formats', async () => {
       const { body, secrets } = evasiveBody()
       const { guard } = recordingGuard({ redact: { knownSecrets: false } })
