@@ -42,6 +42,18 @@ describe('decodedView', () => {
   })
 })
 
+/** `text` with its ASCII letters and digits in mathematical bold (U+1D400-1D7FF). */
+const math = (text: string) =>
+  text.replace(/[A-Za-z0-9]/g, (c) =>
+    String.fromCodePoint(
+      c <= '9'
+        ? 0x1d7ce + Number(c)
+        : c <= 'Z'
+          ? 0x1d400 + c.charCodeAt(0) - 65
+          : 0x1d41a + c.charCodeAt(0) - 97,
+    ),
+  )
+
 describe('values with an escape inside them', () => {
   const redactor = createRedactor({ knownSecrets: false })
   const redact = (text: string) => redactor.redact({ v: text }).v as string
@@ -83,9 +95,15 @@ describe('values with an escape inside them', () => {
     expect(redact(text)).not.toContain(secret)
   })
 
-  // What is left once the characters a reader does not see are taken out, and escapes decoded.
+  // What is left once the characters a reader does not see are taken out, escapes decoded and
+  // compatibility forms read as NFKC reads them.
   const seen = (text: string) =>
-    text
+    [...text]
+      .map((ch) => {
+        const normal = ch.normalize('NFKC')
+        return ch.codePointAt(0)! > 127 && /^[ -~]+$/.test(normal) ? normal : ch
+      })
+      .join('')
       .replace(/[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\udb40[\udc00-\udfff]/g, '')
       .replace(/\u034f/g, '')
       .replace(/[\ufe00-\ufe0f]/g, '')
@@ -112,6 +130,20 @@ describe('values with an escape inside them', () => {
     ['ghp_%4E8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6', 'ghp_N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6'],
     ['\\u0067lpat-N8raJ4nWF0jSBwfO9sbK', 'glpat-N8raJ4nWF0jSBwfO9sbK'],
     ['ada.lovelace&#x40;ex&#97;mple.com', 'lovelace@example'],
+    // Compatibility forms NFKC turns into ASCII: circled, superscript, enclosed, mathematical.
+    [
+      'card \u2463\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460',
+      '4111111111111111',
+    ],
+    [
+      'card \u2074\u00b9\u00b9\u00b9\u00b9\u00b9\u00b9\u00b9\u00b9\u00b9\u00b9\u00b9\u00b9\u00b9\u00b9\u00b9',
+      '4111111111111111',
+    ],
+    ['\u24b6\u24d3\u24d0.lovelace@example.com', 'Ada.lovelace@example'],
+    [`card ${math('4111111111111111')}`, '4111111111111111'],
+    [`tel +44 ${math('7700 900123')}`, '7700 900123'],
+    [`token ${math('ghp_N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6')}`, 'ghp_N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6'],
+    ['ssn \u2460\u2461\u2462-\u2463\u2464-\u2465\u2466\u2467\u2468', '123-45-6789'],
   ])('masks %j, where a reader sees the value whole', (text, secret) => {
     expect(seen(text)).toContain(secret)
     expect(seen(redact(text))).not.toContain(secret)
@@ -122,6 +154,8 @@ describe('values with an escape inside them', () => {
       'Thanks\u200b! \ud83d\udc4d\ud83c\udffd \u2764\ufe0f \ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67',
       '\u05e9\u05dc\u05d5\u05dd \u200f(2024)\u200f order 12 of 40',
       'soft\u00adhyphen\u00adated words, 100%41 sure',
+      'area 120 m\u00b2, 3\u00ba piso, n\u00ba 12, H\u2082O, \u2460 first \u2461 second',
+      'Chapter \u216b: the \ufb01nal \ud835\udc00ct',
       '\ufeffa file that starts with a BOM',
     ])
       expect(redact(text)).toBe(text)

@@ -1,5 +1,6 @@
 import { isHex } from './catalogue/scanner.js'
-import { asciiFold, isAsciiAlnum, isDigit, isInvisible, isInvisiblePair } from './features.js'
+import { asciiFold, isAsciiAlnum, isDigit } from './features.js'
+import { compatForm, isInvisible, isInvisiblePair } from './unicode-forms.js'
 
 /** A string with its escapes decoded, and where each decoded unit came from in the original. */
 export interface DecodedView {
@@ -139,20 +140,21 @@ function invisibleAt(text: string, at: number): number {
 /**
  * `text` with its escapes decoded (see {@link escapeAt}), for the detectors to read what an
  * escape inside a value stands for: `ada%40example.com`, `%2B14155552671`, `4111%201111...`,
- * `ada&#64;example.com`, `&#52;111...`; and, when `invisible` (the features pass saw one), with the
- * characters that render as nothing left out (`4111\u200b1111...`, `ghp_\u2060...`): a reader does
- * not see them, so neither do the detectors. `undefined` when it holds no escape that stands for
- * `@`, `+`, a letter, a digit or a separator, and no invisible character. Values next to an escape
- * are found without it, where escapes are read blanked.
+ * `ada&#64;example.com`, `&#52;111...`; and, when `recast` (the features pass saw a character a
+ * reader reads otherwise: unicode-forms.ts), with the characters that render as nothing left out
+ * (`4111\u200b1111...`) and compatibility forms read as the ASCII NFKC turns them into (`④①①①`,
+ * `𝐠𝐡𝐩_...`): what a reader sees, the detectors read. `undefined` when it holds no escape that
+ * stands for `@`, `+`, a letter, a digit or a separator, and nothing recast. Values next to an
+ * escape are found without it, where escapes are read blanked.
  */
-export function decodedView(text: string, invisible = false): DecodedView | undefined {
+export function decodedView(text: string, recast = false): DecodedView | undefined {
   const length = text.length
   // First whether any escape hides something (most text with a `%`, `&` or `\` has none), then
   // the view, one unit per escape, in typed arrays (a text of a million escapes stays linear).
   let first = -1
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i)
-    if (invisible && c >= 0xad && invisibleAt(text, i) > 0) {
+    if (recast && c >= 0xaa && (invisibleAt(text, i) > 0 || compatForm(text, i) !== undefined)) {
       first = i
       break
     }
@@ -177,16 +179,35 @@ export function decodedView(text: string, invisible = false): DecodedView | unde
     i += width - 1
   }
   if (first === -1) return undefined
-  const units = new Uint16Array(length)
-  const from = new Int32Array(length + 1)
+  // A compatibility form may stand for several characters (`⑩` is `10`): room grows as needed.
+  let units = new Uint16Array(length + 16)
+  let from = new Int32Array(length + 17)
   let n = 0
   // Every escape decoded, those before the first that hides something too (`http%3A%2F%2F...`).
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i)
-    if (invisible && c >= 0xad) {
+    if (recast && c >= 0xaa) {
       const skip = invisibleAt(text, i)
       if (skip > 0) {
         i += skip - 1
+        continue
+      }
+      const form = compatForm(text, i)
+      if (form !== undefined) {
+        // What is left of the text, one unit each at most, and this form must fit.
+        if (n + form.length + (length - i) >= units.length) {
+          const grown = new Uint16Array(units.length * 2 + form.length)
+          grown.set(units)
+          units = grown
+          const map = new Int32Array(units.length + 1)
+          map.set(from)
+          from = map
+        }
+        for (let k = 0; k < form.length; k++) {
+          units[n] = form.charCodeAt(k)
+          from[n++] = i
+        }
+        if (c >= 0xd800) i++ // a surrogate pair
         continue
       }
     }

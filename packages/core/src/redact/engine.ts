@@ -49,7 +49,7 @@ import {
 } from './known-secrets.js'
 import { type CompiledMask, compileMask, isPlainJsonText } from './mask.js'
 import { type CompiledRules, compileRules, globMatches, type RedactRule } from './rules.js'
-import type { DetectionContext, Detector, MaskSpec, Span } from './types.js'
+import type { DetectionContext, Detector, MaskSpec, Span, StringFeatures } from './types.js'
 
 /** Options of redaction, shared by `createGuard({ redact })`, `redact()` and `scan()`. */
 export interface RedactOptions {
@@ -1300,9 +1300,9 @@ export class RedactionSession {
       const unescaped = text
       if (features.escapes > 0) text = blankEscapes(text)
       // Read again decoded below: escapes (`%`, `&`, `\`), a form-encoded number (`4111+1111+...`),
-      // or characters that render as nothing inside a value (`4111\u200b1111...`).
-      const invisible = features.invisible
-      const decode = features.escapes > 0 || (features.plus && features.digits >= 8) || invisible
+      // or characters a reader reads otherwise (`4111\u200b1111...`, `④①①①...`: unicode-forms.ts).
+      const recast = features.recast
+      const decode = features.escapes > 0 || (features.plus && features.digits >= 8) || recast
       // Whether the literal scan stopped at its budget (reported once per string).
       let dense = false
       // Read by string(): without a quote, no JSON members are written inside this text.
@@ -1378,7 +1378,7 @@ export class RedactionSession {
       // Escapes inside a value (`ada%40example.com`, `4111%201111...`, `ada&#64;example.com`):
       // the detectors read the text decoded as well, where the view above blanked them.
       if (decode) {
-        const view = decodedView(unescaped, invisible)
+        const view = decodedView(unescaped, recast)
         if (view !== undefined) found = this.decodedSpans(view.text, view.from, key, found, at, dense)
       }
     }
@@ -1401,11 +1401,29 @@ export class RedactionSession {
     /** The string as written was reported too dense already. */
     dense: boolean,
   ): Span[] | undefined {
+    const local: Span[] = []
+    // The application's own secrets, decoded (a base64 blob percent-encoded in a URL: `%2B`, `%2F`).
+    const known = this.redactor.knownSecrets
+    if (known !== null && text.length >= known.minLength) known.collect(text, local, this)
     const features = stringFeatures(text)
-    if (!mayHoldSecret(features)) return found
+    if (mayHoldSecret(features)) this.detectDecoded(text, features, key, local, at, dense)
+    if (local.length === 0) return found
+    found ??= []
+    for (const span of local) found.push({ ...span, start: from[span.start]!, end: from[span.end]! })
+    return found
+  }
+
+  /** {@link decodedSpans}' detectors and literal scan, appended to `local`. */
+  private detectDecoded(
+    text: string,
+    features: StringFeatures,
+    key: string | null,
+    local: Span[],
+    at: PathRef | null,
+    dense: boolean,
+  ): void {
     const context: DetectionContext = { key }
     const issuedToken = this.redactor.passesIssuedTokens && key !== null && isTokenKey(key)
-    const local: Span[] = []
     for (const { detector } of this.redactor.detectors) {
       if ((detector.requires & features.gates) === 0 || (issuedToken && detector.id === 'jwt')) continue
       if (!detector.prefilter(text, features, context)) continue
@@ -1417,10 +1435,6 @@ export class RedactionSession {
       literals.scan.collect(text, key, local, this.redactor.textName, MAX_PAIRS_PER_STRING, local)
       if (literals.scan.exhausted && !dense) this.degrade(at, 'text-too-dense')
     }
-    if (local.length === 0) return found
-    found ??= []
-    for (const span of local) found.push({ ...span, start: from[span.start]!, end: from[span.end]! })
-    return found
   }
 
   private spansOfRules(text: string, key: string | null, at: PathRef | null, found: Span[]): readonly Span[] {

@@ -8,7 +8,7 @@ import type { DetectionContext, Detector } from './types.js'
 
 /** The features of `text` counted the slow, obvious way. */
 /** Unicode's default-ignorable code points (DerivedCoreProperties.txt), as ranges. */
-const INVISIBLE_RANGES = [
+const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0xad, 0xad],
   [0x34f, 0x34f],
   [0x61c, 0x61c],
@@ -71,11 +71,16 @@ function expected(text: string) {
     escapes: count(/[%\\&]/g),
     // biome-ignore lint/suspicious/noControlCharactersInRegex: what JSON.stringify escapes
     plainJson: !/["\\\u0000-\u001f\ud800-\udfff]/.test(text),
-    // Default-ignorable characters (zero-width, soft hyphen, bidi marks, variation selectors), or
-    // a surrogate (a pair may be one).
-    invisible:
-      [...text].some((ch) =>
-        INVISIBLE_RANGES.some(([a, b]) => ch.codePointAt(0)! >= a && ch.codePointAt(0)! <= b),
+    // Default-ignorable characters (zero-width, soft hyphen, bidi marks, variation selectors), a
+    // compatibility form NFKC turns into ASCII letters or digits (fullwidth forms aside), or a
+    // surrogate (a pair may be either).
+    recast:
+      [...text].some(
+        (ch) =>
+          INVISIBLE_RANGES.some(([a, b]) => ch.codePointAt(0)! >= a && ch.codePointAt(0)! <= b) ||
+          (ch.codePointAt(0)! < 0xff00 &&
+            ch.normalize('NFKC') !== ch &&
+            /^[ -~]*[A-Za-z0-9][ -~]*$/.test(ch.normalize('NFKC'))),
       ) || /[\ud800-\udfff]/.test(text),
     // Runs of digits by length; every bit when escapes (read blanked) may hide digits.
     groups: /[%\\&]/.test(text)
@@ -84,7 +89,8 @@ function expected(text: string) {
   }
 }
 
-const ALPHABET = 'aZ9 -./()@$_+:=>"%\\&é\uff21\uff0e\u0000\n\ud83d\ude00\udc00k3Y'
+const ALPHABET =
+  'aZ9 -./()@$_+:=>"%\\&é\uff21\uff0e\u0000\n\ud83d\ude00\udc00k3Y\u200b\u00ad\u2463\u00b2\u00ba'
 const LITERALS = ['ghp_', 'sk_live_', 'password', 'AKIA', 'xox', 'secret', '=', 'key']
 
 const byId = (ids: readonly string[]) => {
@@ -366,5 +372,21 @@ describe('stringFeatures', () => {
       }
     }
     expect(found).toBeGreaterThan(20)
+  })
+})
+
+describe('classes of characters past ASCII', () => {
+  it('reads every BMP character into the class its features count', () => {
+    // The table of classes is built from a few blocks: every character outside them must read
+    // as no class (a letter of another script), inside them as folded, invisible or compatible.
+    for (let code = 0x80; code < 0x10000; code++) {
+      const features = { ...stringFeatures(`a${String.fromCharCode(code)}`) }
+      const surrogate = code >= 0xd800 && code <= 0xdfff
+      const ch = String.fromCharCode(code)
+      const normal = ch.normalize('NFKC')
+      const compat = code < 0xff00 && normal !== ch && /^[ -~]*[A-Za-z0-9][ -~]*$/.test(normal)
+      const invisible = INVISIBLE_RANGES.some(([a, b]) => code >= a && code <= b)
+      expect(features.recast, code.toString(16)).toBe(surrogate || compat || invisible)
+    }
   })
 })

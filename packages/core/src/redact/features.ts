@@ -1,6 +1,7 @@
 import { LiteralAutomaton } from './catalogue/automaton.js'
 import { keyWords } from './keys.js'
 import type { StringFeatures } from './types.js'
+import { isCompat, isInvisible } from './unicode-forms.js'
 
 // Character classes, each under 32 (the IBAN shape packs three of them in 15 bits). Class 0 is
 // every other character: lower-case letters (most of any text), punctuation, non-ASCII.
@@ -25,8 +26,9 @@ const CONTROL = 18 // U+0000-001F
 const SURROGATE = 19 // U+D800-DFFF, paired or not
 const FOLDED_SPACE = 20 // a space that does not break, a narrow one, a dash (asciiFold)
 const FOLDED_DIGIT = 21 // a decimal digit of another script (asciiFold)
-const INVISIBLE = 22 // a default-ignorable code point (isInvisible)
-const CLASS_COUNT = 23
+const INVISIBLE = 22 // a default-ignorable code point (unicode-forms.ts)
+const COMPAT = 23 // a compatibility form NFKC turns into ASCII letters or digits (unicode-forms.ts)
+const CLASS_COUNT = 24
 
 const CLASSES = new Uint8Array(128)
 for (let c = 48; c <= 57; c++) CLASSES[c] = DIGIT
@@ -105,7 +107,7 @@ const SCRATCH: Mutable<StringFeatures> = {
   quotes: 0,
   escapes: 0,
   plainJson: false,
-  invisible: false,
+  recast: false,
   gates: 0,
   groups: 0,
 }
@@ -230,51 +232,11 @@ const CODE_NAME =
 const ID_NAME =
   /(?:^|[^A-Za-z])(?:id|uid|guid|uuid|ID|UID|GUID|UUID|Id|Uid|Guid|Uuid)[sS]?$|[a-z0-9](?:Id|Uid|Guid|Uuid|ID|UID|GUID|UUID)s?$/
 
-/**
- * Whether a character of the Basic Multilingual Plane renders as nothing: Unicode's
- * default-ignorable code points (DerivedCoreProperties.txt), which a reader does not see inside a
- * value (`4111\u200b1111...`, `ada\u00ad@example.com`). Those past it (tags, U+E0000-E0FFF) are
- * surrogate pairs: see {@link isInvisiblePair}.
- */
-export function isInvisible(code: number): boolean {
-  if (code < 0x200b)
-    return (
-      code === 0xad ||
-      code === 0x34f ||
-      code === 0x61c ||
-      code === 0x115f ||
-      code === 0x1160 ||
-      code === 0x17b4 ||
-      code === 0x17b5 ||
-      (code >= 0x180b && code <= 0x180f)
-    )
-  return (
-    code <= 0x200f ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2060 && code <= 0x206f) ||
-    code === 0x3164 ||
-    (code >= 0xfe00 && code <= 0xfe0f) ||
-    code === 0xfeff ||
-    code === 0xffa0 ||
-    (code >= 0xfff0 && code <= 0xfff8)
-  )
-}
-
-/** Whether the surrogate pair `high`, `low` is a default-ignorable code point past the BMP. */
-export function isInvisiblePair(high: number, low: number): boolean {
-  if (low < 0xdc00 || low > 0xdfff) return false
-  const code = ((high - 0xd800) << 10) + (low - 0xdc00) + 0x10000
-  return (
-    (code >= 0xe0000 && code <= 0xe0fff) ||
-    (code >= 0x1bca0 && code <= 0x1bca3) ||
-    (code >= 0x1d173 && code <= 0x1d17a)
-  )
-}
-
-/** The class of a character past ASCII. */
-function nonAscii(code: number): number {
+/** The class of a character past ASCII, worked out (see {@link nonAscii}). */
+function classOf(code: number): number {
   if (code >= 0xd800 && code <= 0xdfff) return SURROGATE
   if (isInvisible(code)) return INVISIBLE
+  if (isCompat(code)) return COMPAT
   const folded = asciiFold(code)
   return folded < 0
     ? 0
@@ -283,6 +245,46 @@ function nonAscii(code: number): number {
       : folded >= 48 && folded <= 57
         ? FOLDED_DIGIT
         : FULLWIDTH
+}
+
+/** {@link classOf} of every BMP code unit, built on the first character past ASCII read. */
+let nonAsciiClasses: Uint8Array | undefined
+
+/** The class of a character past ASCII: one load (text in other scripts reads its characters at ASCII's pace). */
+function nonAscii(code: number): number {
+  if (nonAsciiClasses === undefined) nonAsciiClasses = nonAsciiTable()
+  return nonAsciiClasses[code]!
+}
+
+/**
+ * Blocks outside which {@link classOf} is 0 for every character (most scripts' letters): only
+ * these are worked out one by one.
+ */
+const CLASSED_BLOCKS: ReadonlyArray<readonly [number, number]> = [
+  [0x80, 0x2e3], // Latin-1 and Latin Extended: no-break space, soft hyphen, ª ² ³ ¹ º, ligatures
+  [0x34f, 0x34f],
+  [0x61c, 0x61c],
+  [0x660, 0x1049], // other scripts' digits
+  [0x115f, 0x1160], // Hangul fillers
+  [0x17b4, 0x17b5], // Khmer inherent vowels
+  [0x180b, 0x180f], // Mongolian variation selectors
+  [0x1d2c, 0x1dbf],
+  [0x2000, 0x24ff], // spaces, dashes, invisible marks, super- and subscripts, letterlike, enclosed
+  [0x2c7c, 0x2c7d],
+  [0x3000, 0x3000],
+  [0x3164, 0x3164],
+  [0x3250, 0x33ff],
+  [0xa7f1, 0xa7f4],
+  [0xd800, 0xdfff],
+  [0xfb00, 0xfb06],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xffff],
+]
+
+function nonAsciiTable(): Uint8Array {
+  const table = new Uint8Array(0x10000)
+  for (const [from, to] of CLASSED_BLOCKS) for (let c = from; c <= to; c++) table[c] = classOf(c)
+  return table
 }
 
 /** An automaton's classes (high bits) with {@link CLASSES} (low 5 bits), per ASCII code. */
@@ -331,7 +333,7 @@ function features(length: number, digitRun: number, ibanShape: boolean, groups: 
   out.escapes = counts[ESCAPE]! + counts[BACKSLASH]!
   out.plainJson =
     counts[QUOTE] === 0 && counts[BACKSLASH] === 0 && counts[CONTROL] === 0 && counts[SURROGATE] === 0
-  out.invisible = counts[INVISIBLE]! > 0 || counts[SURROGATE]! > 0
+  out.recast = counts[INVISIBLE]! > 0 || counts[COMPAT]! > 0 || counts[SURROGATE]! > 0
   // Detectors read escapes blanked (`%2D` as three spaces): digits inside them are no group there.
   out.groups = out.escapes > 0 ? ALL_GROUPS : groups
   let gates = 0
@@ -586,6 +588,13 @@ export function mayHoldSecretText(text: string): boolean {
     if (c >= 128) {
       if (c >= 0xd800 && c <= 0xdfff) {
         plain = false // JSON.stringify escapes a lone surrogate
+        // A pair may be a mathematical digit or letter (`𝟒`): counted as a digit.
+        if (c <= 0xdbff && ++digits >= 8) return true
+        continue
+      }
+      // Compatibility forms of letters and digits (`④`, `²`) are read as them: counted as digits.
+      if (isCompat(c)) {
+        if (++digits >= 8) return true
         continue
       }
       // Fullwidth forms are read as ASCII; other scripts' digits count as digits, spaces that

@@ -207,6 +207,46 @@ describe('redact.knownSecrets: inside a larger encoded blob', () => {
     expect(events.find((event) => event.type === 'response.canary')?.canaries).toEqual(['decoy'])
   })
 
+  it('masks a blob percent-encoded in a URL, one whose text escapes the secret, and its other normal form', () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64')
+    // Found by a red-team pass: `%2B` and `%2F` split the blob's characters.
+    const tilde = 'correct~horse?battery~staple'
+    const url = `https://app.io/cb?state=${encodeURIComponent(b64(JSON.stringify({ uid: 7, key: tilde })))}`
+    const quoted = 'hunter2"sup3r\\s3cret!xyz'
+    const accented = 'Grüße-Kennwort-Straße-2024'
+    const r = createRedactor({
+      knownSecrets: { env: false, values: [tilde, quoted, accented] },
+      keyNames: false,
+    })
+    const out = r.redact({ url }).url as string
+    expect(out).toContain('[REDACTED:known-secret]')
+    expect(out).not.toContain(encodeURIComponent(b64(JSON.stringify({ uid: 7, key: tilde }))).slice(30, 50))
+    for (const blob of [
+      Buffer.from(JSON.stringify({ uid: 7, apiKey: quoted })).toString('base64url'),
+      // Python's json.dumps escapes past ASCII (ensure_ascii).
+      b64(
+        JSON.stringify({ k: accented }).replace(
+          /[\u007f-\uffff]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        ),
+      ),
+      b64(`pw=${accented.normalize('NFD')}\n`),
+    ])
+      expect(r.redact({ blob }).blob).toContain('[REDACTED:known-secret]')
+  })
+
+  it('takes the padding of a base64url blob with its last characters', () => {
+    const r = createRedactor({ knownSecrets: { env: false, values: ['@>{<||{%?'] }, keyNames: false })
+    expect(r.redact({ v: 'x NEA-ezx8fHslPw== y' }).v).toBe('x N[REDACTED:known-secret] y')
+  })
+
+  it('compiles tens of thousands of secrets, and one with a lone surrogate', () => {
+    const values = Array.from({ length: 25_000 }, (_, i) => `secret-${i}-xxxxxxxx\u00e9/&"`)
+    expect(() => createRedactor({ knownSecrets: { env: false, values } })).not.toThrow()
+    const r = createRedactor({ knownSecrets: { env: false, values: ['\ud800abcdefgh'] }, keyNames: false })
+    expect(r.redact({ v: 'x \ud800abcdefgh y' }).v).toBe('x [REDACTED:known-secret] y')
+  })
+
   it('leaves a blob that holds no secret as it is', () => {
     const blob = Buffer.from('{"user":"ada","note":"nothing secret in here at all"}').toString('base64')
     expect(redactor.redact({ blob }).blob).toBe(blob)

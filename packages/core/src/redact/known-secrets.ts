@@ -144,6 +144,15 @@ function htmlEscapes(value: string): string[] {
   ]
 }
 
+/** `value` percent-encoded, or as it is when it has none (a lone surrogate has no UTF-8). */
+function percentEncoded(value: string): string {
+  try {
+    return encodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
 /** `value` with its printable ASCII (but spaces) as fullwidth forms (U+FF01-FF5E). */
 function toFullwidth(value: string): string {
   return value.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
@@ -177,22 +186,13 @@ export class KnownSecrets {
     for (const secret of secrets) {
       const bytes = Buffer.from(secret.value, 'utf8')
       // As written, and in both Unicode normal forms (a value typed on another system).
-      for (const form of new Set([
-        secret.value,
-        secret.value.normalize('NFC'),
-        secret.value.normalize('NFD'),
-      ]))
-        add(form, false, secret)
+      const normal = new Set([secret.value, secret.value.normalize('NFC'), secret.value.normalize('NFD')])
+      for (const form of normal) add(form, false, secret)
       // Unpadded: a padded occurrence holds it. base64url differs where the value has + or /.
       add(bytes.toString('base64').replace(/=+$/, ''), false, secret, PADDED)
-      add(bytes.toString('base64url'), false, secret)
-      // Inside a larger blob: what the secret's bytes alone write, wherever they start in it.
-      for (const core of base64Cores(bytes)) {
-        add(core.text, false, secret, core.edges | PADDED)
-        add(core.text.replaceAll('+', '-').replaceAll('/', '_'), false, secret, core.edges)
-      }
+      add(bytes.toString('base64url'), false, secret, PADDED)
       add(bytes.toString('hex'), true, secret)
-      const percent = encodeURIComponent(secret.value)
+      const percent = percentEncoded(secret.value)
       if (percent !== secret.value) add(percent, true, secret)
       // Inside JSON text escaped for ASCII (\u00e4) or with escaped slashes (PHP's \/), and
       // percent-encoded twice.
@@ -201,11 +201,19 @@ export class KnownSecrets {
         /[\u007f-\uffff]/g,
         (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
       )
-      for (const form of [json, secret.value.replaceAll('/', '\\/')])
-        if (form !== secret.value) add(form, false, secret)
+      const slashes = secret.value.replaceAll('/', '\\/')
+      for (const form of [json, slashes]) if (form !== secret.value) add(form, false, secret)
       // Escapes and percent-escapes are written in either case.
-      for (const form of [ascii, encodeURIComponent(percent)])
-        if (form !== secret.value) add(form, true, secret)
+      for (const form of [ascii, percentEncoded(percent)]) if (form !== secret.value) add(form, true, secret)
+      // Inside a larger base64 or base64url blob (Basic credentials, a token's payload, an encoded
+      // config file): what the bytes of each form a blob's text holds it in (as written, either
+      // normal form, JSON-escaped) write alone, wherever they start in it.
+      for (const text of new Set([...normal, json, ascii, slashes])) {
+        for (const core of base64Cores(Buffer.from(text, 'utf8'))) {
+          add(core.text, false, secret, core.edges | PADDED)
+          add(core.text.replaceAll('+', '-').replaceAll('/', '_'), false, secret, core.edges | PADDED)
+        }
+      }
       // Form encoding (URLSearchParams): spaces as +, and !'()* escaped as well.
       const form = new URLSearchParams({ v: secret.value }).toString().slice(2)
       if (form !== secret.value && form !== percent) add(form, true, secret)

@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../test/seeded-random.js'
 import { compileMask } from './mask.js'
 
-/** `partial` as specified: letters and digits outside the first `start` and last `end` masked. */
+/** Characters that render as nothing: they stay, as separators do. */
+const INVISIBLE = new Set([0xad, 0x34f, 0x200b, 0x200c, 0x200d, 0x2060, 0xfe0f, 0xfeff])
+
+/**
+ * `partial` as specified: letters and digits outside the first `start` and last `end` masked;
+ * every character past ASCII (a code point, a surrogate pair once) counts as one, but those that
+ * render as nothing.
+ */
 function reference(match: string, start: number, end: number, char: string): string {
-  const alnum = (c: string) => /[A-Za-z0-9]/.test(c)
+  const alnum = (c: string) =>
+    /[A-Za-z0-9]/.test(c) || (c.codePointAt(0)! > 127 && !INVISIBLE.has(c.codePointAt(0)!))
   const total = [...match].filter(alnum).length
   let seen = 0
   let out = ''
@@ -21,9 +29,28 @@ function reference(match: string, start: number, end: number, char: string): str
 describe('partial mask', () => {
   it('keeps the first and last letters and digits and every separator, for any split', () => {
     const random = seededRandom(7)
-    const alphabet = '0123456789abcXYZ -+().'
+    const alphabet = [
+      ...'0123456789abcXYZ -+().',
+      '\u00e9',
+      '\u2463',
+      '\u200b',
+      '\u00ad',
+      '\u{1d7d2}',
+      '\u0663',
+    ]
     const context = { detector: 'd', key: null }
-    const cases = ['4111111111111111', '+44 7700 900123', '4111-1111-1111-1111', '', '--', 'ab', '(0)1']
+    const cases = [
+      '4111111111111111',
+      '+44 7700 900123',
+      '4111-1111-1111-1111',
+      '',
+      '--',
+      'ab',
+      '(0)1',
+      '\u2463\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460',
+      '\u{1d7d2}\u{1d7cf}\u{1d7cf}\u{1d7cf}\u{1d7cf}\u{1d7cf}\u{1d7cf}\u{1d7cf}\u{1d7cf}\u{1d7cf}\u{1d7cf}\u{1d7cf}',
+      '4111\u200b1111\u200b1111\u200b1111',
+    ]
     for (let i = 0; i < 2000; i++) {
       let text = ''
       for (let n = Math.floor(random() * 24); n > 0; n--)

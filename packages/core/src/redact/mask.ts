@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto'
 import { describe, fail, isPlainObject } from '../lib/validate.js'
 import { isAsciiAlnum } from './features.js'
 import type { MaskSpec } from './types.js'
+import { isInvisible } from './unicode-forms.js'
 
 /** Applies a mask; `null` means "remove". */
 export type CompiledMask = ((
@@ -48,7 +49,28 @@ function runsOf(char: string): readonly string[] {
   return Array.from({ length: 65 }, (_, n) => char.repeat(n))
 }
 
-/** `match` with its ASCII letters and digits masked but the first `keepStart` and last `keepEnd`; every other character stays. */
+/**
+ * Whether `match`'s code unit at `i` is one `partial` hides (or counts among those it keeps): an
+ * ASCII letter or digit, or any character past ASCII but those that render as nothing (a digit
+ * of another script, a compatibility form such as `④`, a letter), a surrogate pair counted once,
+ * on its first unit.
+ */
+function hideable(match: string, i: number): boolean {
+  const c = match.charCodeAt(i)
+  if (c < 128) return isAsciiAlnum(c)
+  // What renders as nothing stays where it is, as a separator does.
+  if (isInvisible(c)) return false
+  // The second unit of a pair goes with the first.
+  return !(c >= 0xdc00 && c <= 0xdfff && i > 0 && isHighSurrogate(match.charCodeAt(i - 1)))
+}
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff
+
+/**
+ * `match` with its letters and digits masked but the first `keepStart` and last `keepEnd`; every
+ * other character stays. Characters past ASCII count as letters (`④①①①...`, a card written with
+ * compatibility forms, shows no digit it should not).
+ */
 function partial(
   match: string,
   keepStart: number,
@@ -62,16 +84,19 @@ function partial(
   // letters and digits, before the last `keepEnd`. Separators in it stay.
   let from = 0
   for (let seen = 0; from < n; from++) {
-    if (!isAsciiAlnum(match.charCodeAt(from))) continue
+    if (!hideable(match, from)) continue
     if (seen === keepStart) break
     seen++
   }
+  // A pair kept whole: the hidden part starts after its second unit.
   let to = n
   for (let seen = 0; to > from; to--) {
-    if (!isAsciiAlnum(match.charCodeAt(to - 1))) continue
+    if (!hideable(match, to - 1)) continue
     if (seen === keepEnd) break
     seen++
   }
+  // `to` stands after the last hidden character: past its second unit when it is a pair.
+  if (to < n && isHighSurrogate(match.charCodeAt(to - 1))) to++
   if (to <= from) return match
   // Numbers of one format share where their separators stand (`+** **** ****`): that layout,
   // read on the way, names the hidden part, built once.
@@ -81,7 +106,7 @@ function partial(
   let layout = to - from <= MAX_LAYOUT
   for (let i = from; i < to; i++) {
     const c = match.charCodeAt(i)
-    if (isAsciiAlnum(c)) hidden++
+    if (c < 128 ? isAsciiAlnum(c) : hideable(match, i)) hidden++
     else if (layout) {
       const code = c < 128 ? SEPARATOR_CODES[c]! : 0
       if (code === 0 || (separator !== 0 && code !== separator)) layout = false
@@ -103,11 +128,13 @@ function partial(
     masked = ''
     let pending = 0 // hidden characters not yet written
     for (let i = from; i < to; i++) {
-      if (isAsciiAlnum(match.charCodeAt(i))) pending++
-      else {
+      const c = match.charCodeAt(i)
+      if (c < 128 ? isAsciiAlnum(c) : hideable(match, i)) pending++
+      else if (c < 0xdc00 || c > 0xdfff) {
         masked += (pending < runs.length ? runs[pending]! : char.repeat(pending)) + match[i]
         pending = 0
       }
+      // The second unit of a pair was counted with the first.
     }
     masked += pending < runs.length ? runs[pending]! : char.repeat(pending)
     if (key !== -1 && layouts.size < MAX_LAYOUTS) layouts.set(key, masked)

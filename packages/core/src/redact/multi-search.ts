@@ -18,7 +18,9 @@ export class MultiSearch {
     // ASCII letters only, as the search folds them: `'Ä'.toLowerCase()` is `ä`, which a text
     // holding `Ä` would never be compared equal to.
     this.lower = literals.map(asciiLowerCase)
-    const m = Math.min(255, ...this.lower.map((literal) => literal.length))
+    // A loop, not Math.min(...): tens of thousands of literals would overflow the call stack.
+    let m = 255
+    for (const literal of this.lower) if (literal.length < m) m = literal.length
     this.m = m
     const shift = new Uint8Array(65536).fill(m - 1)
     const buckets = new Map<number, number[]>()

@@ -29,11 +29,12 @@ export interface StringFeatures {
   /** Nothing `JSON.stringify` would escape: no `"`, `\\`, control character or surrogate. */
   readonly plainJson: boolean
   /**
-   * A character that renders as nothing (Unicode's default-ignorable code points: zero-width
-   * spaces and joiners, the soft hyphen, bidi marks, variation selectors) or a surrogate pair,
-   * which may be one (tags, U+E0000-E0FFF): a value may hold them inside (`4111\u200b1111...`).
+   * A character a reader reads otherwise than it is written (unicode-forms.ts): one that renders
+   * as nothing (zero-width spaces and joiners, the soft hyphen, bidi marks, variation selectors), a
+   * compatibility form of ASCII letters or digits (`①`, `²`, `ﬁ`), or a surrogate pair, which may
+   * be either (tags, mathematical `𝟒`): a value may be written with them (`4111\u200b1111...`).
    */
-  readonly invisible: boolean
+  readonly recast: boolean
   /** The string's coarse facts, as bits of `GATE` (features.ts). */
   readonly gates: number
   /**

@@ -296,9 +296,10 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
     })
 
-    it('masks values with characters that render as nothing inside them, or letters and digits escaped', async () => {
-      // A reader does not see zero-width spaces, joiners, soft hyphens, bidi marks or tags; no
-      // writer escapes a letter or a digit but to hide what it spells.
+    it('masks values written with characters a reader reads otherwise: invisible, compatibility forms, escaped', async () => {
+      // A reader does not see zero-width spaces, joiners, soft hyphens, bidi marks or tags, reads
+      // `④` and a mathematical `𝟒` as 4 (NFKC), and no writer escapes a letter or a digit but to
+      // hide what it spells.
       const card = '4111111111111111'
       const token = 'ghp_N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6'
       const gitlab = 'glpat-N8raJ4nWF0jSBwfO9sbK'
@@ -313,8 +314,11 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         percent: `card ${[...card].map((c) => `%3${c}`).join('')}`,
         entities: `card &#52;${card.slice(1)}`,
         unicodeEscape: `token \\u0067hp_${token.slice(4)}`,
+        circled: `card ${[...card].map((d) => (d === '0' ? '\u24ea' : String.fromCodePoint(0x245f + Number(d)))).join('')}`,
+        mathematical: `token ${token.replace(/[A-Za-z0-9]/g, (c) => String.fromCodePoint(c <= '9' ? 0x1d7ce + Number(c) : c <= 'Z' ? 0x1d400 + c.charCodeAt(0) - 65 : 0x1d41a + c.charCodeAt(0) - 97))}`,
         // What must stay as it is: prose and emoji with joiners and variation selectors.
-        prose: 'Thanks\u200b! \ud83d\udc4d\ud83c\udffd \u2764\ufe0f and 100% of 20%41 sure',
+        prose:
+          'Thanks\u200b! \ud83d\udc4d\ud83c\udffd \u2764\ufe0f and 100% of 20%41 sure, 120 m\u00b2, n\u00ba 3',
       }
       const { guard } = recordingGuard({ redact: { knownSecrets: false } })
       await withApp({ leakguard: guard, routes: [getRoute('/hidden', () => body)] }, async (url) => {
@@ -329,7 +333,11 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           )
         for (const [name, value] of Object.entries(out)) {
           if (name === 'prose') continue
-          const seen = decoded(visible(value)).replace(/\\u0067/g, 'g')
+          const seen = [...decoded(visible(value)).replace(/\\u0067/g, 'g')]
+            .map((ch) =>
+              ch.codePointAt(0)! > 127 && /^[ -~]+$/.test(ch.normalize('NFKC')) ? ch.normalize('NFKC') : ch,
+            )
+            .join('')
           for (const secret of [card, token, gitlab, 'lovelace@example', 'AKIAIOSFODNN7EXAMPLE'])
             expect(seen, name).not.toContain(secret)
         }
