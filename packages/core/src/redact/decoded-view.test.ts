@@ -98,7 +98,22 @@ describe('values with an escape inside them', () => {
   // What is left once the characters a reader does not see are taken out, escapes decoded and
   // compatibility forms read as NFKC reads them.
   const seen = (text: string) =>
-    [...text]
+    [
+      ...text
+        .replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+          try {
+            return decodeURIComponent(run)
+          } catch {
+            return run.replace(/%([0-9A-Fa-f]{2})/g, (_, hex) =>
+              String.fromCharCode(Number.parseInt(hex, 16)),
+            )
+          }
+        })
+        .replace(/&shy;/g, '\u00ad')
+        .replace(/&#(\d+);?/g, (_, d) => String.fromCodePoint(Number(d)))
+        .replace(/&#x([0-9a-f]+);?/gi, (_, hex) => String.fromCodePoint(Number.parseInt(hex, 16)))
+        .replace(/\\u([0-9a-f]{4})/g, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16))),
+    ]
       .map((ch) => {
         const normal = ch.normalize('NFKC')
         return ch.codePointAt(0)! > 127 && /^[ -~]+$/.test(normal) ? normal : ch
@@ -107,10 +122,6 @@ describe('values with an escape inside them', () => {
       .replace(/[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\udb40[\udc00-\udfff]/g, '')
       .replace(/\u034f/g, '')
       .replace(/[\ufe00-\ufe0f]/g, '')
-      .replace(/%([0-9A-Fa-f]{2})/g, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)))
-      .replace(/&#(\d+);?/g, (_, d) => String.fromCharCode(Number(d)))
-      .replace(/&#x([0-9a-f]+);?/gi, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)))
-      .replace(/\\u([0-9a-f]{4})/g, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)))
 
   it.each([
     ['4111\u200b1111\u200b1111\u200b1111', '4111111111111111'],
@@ -144,6 +155,28 @@ describe('values with an escape inside them', () => {
     [`tel +44 ${math('7700 900123')}`, '7700 900123'],
     [`token ${math('ghp_N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6')}`, 'ghp_N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6'],
     ['ssn \u2460\u2461\u2462-\u2463\u2464-\u2465\u2466\u2467\u2468', '123-45-6789'],
+    // Found by a red-team pass: compatibility punctuation (past U+D800), fullwidth digits mixed
+    // with compatibility forms, escapes that stand for invisible or compatibility characters,
+    // UTF-8 percent-escapes, escaped `_` and `-` in a token's prefix.
+    ['123\ufe6345\ufe636789', '123-45-6789'],
+    ['glpat\ufe63xY9zW8vU7tS6rQ5pO4nM', 'glpat-xY9zW8vU7tS6rQ5pO4nM'],
+    ['ada.lovelace\ufe6bexample.com', 'lovelace@example'],
+    ['ada.lovelace@example\u2024com', 'lovelace@example'],
+    [
+      '\u2463\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\uff11',
+      '4111111111111111',
+    ],
+    ['AKIAIOSFODNN\uff17EXAMPLQ', 'AKIAIOSFODNN7EXAMPLQ'],
+    ['4111&#8203;1111&#8203;1111&#8203;1111', '4111111111111111'],
+    ['ada&shy;@example.com', 'ada@example'],
+    [
+      '&#65300;&#65297;&#65297;&#65297;&#65297;&#65297;&#65297;&#65297;&#65297;&#65297;&#65297;&#65297;&#65297;&#65297;&#65297;&#65297;',
+      '4111111111111111',
+    ],
+    ['https://x.io/cb?card=4111%E2%80%8B1111%E2%80%8B1111%E2%80%8B1111', '4111111111111111'],
+    ['https://x.io/?c=%EF%BC%94111111111111111', '4111111111111111'],
+    ['sk%5Flive_4eC39HqLyjWDarjtT1zdp7dc', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'],
+    ['ghp&#95;N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6', 'ghp_N8raJ4nWF0jSBwfO9sbK5oXG1kTCxgP7tcL6'],
   ])('masks %j, where a reader sees the value whole', (text, secret) => {
     expect(seen(text)).toContain(secret)
     expect(seen(redact(text))).not.toContain(secret)

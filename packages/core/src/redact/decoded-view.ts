@@ -28,6 +28,14 @@ const NAMED: ReadonlyArray<readonly [string, string]> = [
   ['&rpar;', ')'],
   ['&sol;', '/'],
   ['&colon;', ':'],
+  // What renders as nothing, by name (soft hyphen, zero-width joiners, marks, word joiner).
+  ['&shy;', '\u00ad'],
+  ['&zwnj;', '\u200c'],
+  ['&zwj;', '\u200d'],
+  ['&lrm;', '\u200e'],
+  ['&rlm;', '\u200f'],
+  ['&ZeroWidthSpace;', '\u200b'],
+  ['&NoBreak;', '\u2060'],
 ]
 
 const BACKSLASHED: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: ' ', f: ' ' }
@@ -37,9 +45,33 @@ let escaped = ''
 
 /** The character an escaped code is read as: what detectors fold it to (`&#160;` is a space). */
 function readAs(code: number): string {
-  const folded = code < 128 ? -1 : asciiFold(code)
-  return String.fromCharCode(folded >= 0 ? folded : code)
+  const folded = code < 128 || code > 0xffff ? -1 : asciiFold(code)
+  return String.fromCodePoint(folded >= 0 ? folded : code)
 }
+
+/** The code point UTF-8 percent-escapes from `at` stand for (`%E2%80%8B`), its width in {@link utf8Width}; -1 if none. */
+function percentUtf8(text: string, at: number, lead: number): number {
+  const count =
+    lead >= 0xf0 && lead <= 0xf4 ? 3 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xc2 && lead <= 0xdf ? 1 : 0
+  if (count === 0) return -1
+  let code = lead & (count === 3 ? 0x07 : count === 2 ? 0x0f : 0x1f)
+  for (let k = 1; k <= count; k++) {
+    const p = at + k * 3
+    if (text.charCodeAt(p) !== 37 || !isHex(text.charCodeAt(p + 1)) || !isHex(text.charCodeAt(p + 2)))
+      return -1
+    const byte = Number.parseInt(text.slice(p + 1, p + 3), 16)
+    if (byte < 0x80 || byte > 0xbf) return -1
+    code = (code << 6) | (byte & 0x3f)
+  }
+  // Overlong forms, surrogates and past U+10FFFF are not UTF-8.
+  if ((count === 2 && code < 0x800) || (count === 3 && (code < 0x10000 || code > 0x10ffff))) return -1
+  if (code >= 0xd800 && code <= 0xdfff) return -1
+  utf8Width = 3 * (count + 1)
+  return code
+}
+
+/** The width of the escapes the last {@link percentUtf8} read. */
+let utf8Width = 0
 
 /** `char` as what the escape read stands for, and `width` as its length. */
 function found(width: number, char: string): number {
@@ -66,8 +98,9 @@ function escapeAt(text: string, at: number): number {
     }
     // Track 1 of a card's magnetic stripe starts `%B` and the card number: `%B4111...^DOE/JOHN^`.
     if (value >= 0x80) {
-      // A no-break space in UTF-8 (`%C2%A0`), which detectors read as a space.
-      if (width === 3 && value === 0xc2 && /^%[Aa]0$/.test(text.slice(at + 3, at + 6))) return found(6, ' ')
+      // A character past ASCII in UTF-8 (`%C2%A0`, `%E2%80%8B`, `%EF%BC%94`): read as the text's own are.
+      const code = width === 3 ? percentUtf8(text, at, value) : -1
+      if (code >= 0) return found(utf8Width, readAs(code))
       return width === 3 && text[at + 1] === 'B' ? found(2, ' ') : 0
     }
     return found(width, String.fromCharCode(value))
@@ -91,7 +124,9 @@ function escapeAt(text: string, at: number): number {
       if (end === start) return 0
       const code = Number.parseInt(text.slice(start, end), hex ? 16 : 10)
       const width = end - at + (text.charCodeAt(end) === 59 ? 1 : 0)
-      return code > 0 && code < 0xd800 ? found(width, readAs(code)) : 0
+      return code > 0 && (code < 0xd800 || (code > 0xdfff && code <= 0x10ffff))
+        ? found(width, readAs(code))
+        : 0
     }
     for (const [name, char] of NAMED) if (text.startsWith(name, at)) return found(name.length, char)
     return 0
@@ -119,7 +154,12 @@ function escapeAt(text: string, at: number): number {
  * the rest of an encoded URL) change nothing the blanked view does not already read.
  */
 function hides(char: string, before: number, after: number): boolean {
-  if (char === '@' || char === '+') return true
+  // What renders as nothing, or a compatibility form (`&#8203;`, `%E2%91%A3`: ④): both hide.
+  if (char.charCodeAt(0) >= 0xaa && (invisibleAt(char, 0) > 0 || compatForm(char, 0) !== undefined))
+    return true
+  // `_`, `-` and `~` are never escaped by an encoder (RFC 3986's unreserved characters): escaped,
+  // they hide a token's prefix (`sk%5Flive_...`, `ghp&#95;...`, `sk\u002dant-...`).
+  if (char === '@' || char === '+' || char === '_' || char === '-' || char === '~') return true
   // A letter or a digit escaped (`&#52;111...`, `%34%31%31%31...`, `ghp_\u0041...`): no writer
   // escapes them, except to hide what they spell.
   if (isAsciiAlnum(char.charCodeAt(0))) return true
@@ -192,8 +232,9 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
         i += skip - 1
         continue
       }
+      // Forms of several characters (`⑽` is `(10)`) grow the view at most to twice the text's length.
       const form = compatForm(text, i)
-      if (form !== undefined) {
+      if (form !== undefined && (form.length === 1 || n + form.length <= 2 * length)) {
         // What is left of the text, one unit each at most, and this form must fit.
         if (n + form.length + (length - i) >= units.length) {
           const grown = new Uint16Array(units.length * 2 + form.length)
@@ -207,14 +248,39 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
           units[n] = form.charCodeAt(k)
           from[n++] = i
         }
-        if (c >= 0xd800) i++ // a surrogate pair
+        if (c >= 0xd800 && c <= 0xdbff) i++ // a surrogate pair
+        continue
+      }
+      // Fullwidth forms, other scripts' digits, spaces and dashes, whatever their number here.
+      const folded = asciiFold(c)
+      if (folded >= 0) {
+        units[n] = folded
+        from[n++] = i
         continue
       }
     }
     const width = c === 37 || c === 38 || c === 92 || c === 43 ? escapeAt(text, i) : 0
-    units[n] = width === 0 ? c : escaped.charCodeAt(0)
-    from[n++] = i
-    if (width > 1) i += width - 1
+    if (width === 0) {
+      units[n] = c
+      from[n++] = i
+      continue
+    }
+    // What the escape stands for, read as the text's own characters are: nothing for what renders
+    // as nothing, a compatibility form's ASCII (`&#9315;` is 4), a pair's two units.
+    const stands = invisibleAt(escaped, 0) > 0 ? '' : (compatForm(escaped, 0) ?? escaped)
+    if (n + stands.length + (length - i) >= units.length) {
+      const grown = new Uint16Array(units.length * 2 + stands.length)
+      grown.set(units)
+      units = grown
+      const map = new Int32Array(units.length + 1)
+      map.set(from)
+      from = map
+    }
+    for (let k = 0; k < stands.length; k++) {
+      units[n] = stands.charCodeAt(k)
+      from[n++] = i
+    }
+    i += width - 1
   }
   from[n] = length
   return { text: Buffer.from(units.buffer, 0, n * 2).toString('utf16le'), from: from.subarray(0, n + 1) }

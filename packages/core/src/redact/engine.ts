@@ -1301,6 +1301,7 @@ export class RedactionSession {
       if (features.escapes > 0) text = blankEscapes(text)
       // Read again decoded below: escapes (`%`, `&`, `\`), a form-encoded number (`4111+1111+...`),
       // or characters a reader reads otherwise (`4111\u200b1111...`, `④①①①...`: unicode-forms.ts).
+      // (Only where such a character stands inside what may be a value: emoji and prose marks are not read twice.)
       const recast = features.recast
       const decode = features.escapes > 0 || (features.plus && features.digits >= 8) || recast
       // Whether the literal scan stopped at its budget (reported once per string).

@@ -1,7 +1,7 @@
 import { LiteralAutomaton } from './catalogue/automaton.js'
 import { keyWords } from './keys.js'
 import type { StringFeatures } from './types.js'
-import { isCompat, isInvisible } from './unicode-forms.js'
+import { compatForm, isCompat, isInvisible, isInvisiblePair } from './unicode-forms.js'
 
 // Character classes, each under 32 (the IBAN shape packs three of them in 15 bits). Class 0 is
 // every other character: lower-case letters (most of any text), punctuation, non-ASCII.
@@ -235,6 +235,8 @@ const ID_NAME =
 /** The class of a character past ASCII, worked out (see {@link nonAscii}). */
 function classOf(code: number): number {
   if (code >= 0xd800 && code <= 0xdfff) return SURROGATE
+  // Fullwidth forms, digits and dashes included, are always read folded (one in a token is enough).
+  if (code >= 0xff01 && code <= 0xff5e) return FULLWIDTH
   if (isInvisible(code)) return INVISIBLE
   if (isCompat(code)) return COMPAT
   const folded = asciiFold(code)
@@ -276,8 +278,8 @@ const CLASSED_BLOCKS: ReadonlyArray<readonly [number, number]> = [
   [0x3250, 0x33ff],
   [0xa7f1, 0xa7f4],
   [0xd800, 0xdfff],
-  [0xfb00, 0xfb06],
-  [0xfe00, 0xfe0f],
+  [0xfb00, 0xfb29],
+  [0xfe00, 0xfe6b],
   [0xfeff, 0xffff],
 ]
 
@@ -304,7 +306,13 @@ let packedFor: LiteralAutomaton = NO_LITERALS
 let packed: Uint16Array = NO_LITERALS_PACKED
 
 /** Writes what a pass found into {@link SCRATCH}. */
-function features(length: number, digitRun: number, ibanShape: boolean, groups: number): StringFeatures {
+function features(
+  length: number,
+  digitRun: number,
+  ibanShape: boolean,
+  groups: number,
+  recast: boolean,
+): StringFeatures {
   const counts = COUNTS
   const out = SCRATCH
   out.length = length
@@ -333,7 +341,7 @@ function features(length: number, digitRun: number, ibanShape: boolean, groups: 
   out.escapes = counts[ESCAPE]! + counts[BACKSLASH]!
   out.plainJson =
     counts[QUOTE] === 0 && counts[BACKSLASH] === 0 && counts[CONTROL] === 0 && counts[SURROGATE] === 0
-  out.recast = counts[INVISIBLE]! > 0 || counts[COMPAT]! > 0 || counts[SURROGATE]! > 0
+  out.recast = recast
   // Detectors read escapes blanked (`%2D` as three spaces): digits inside them are no group there.
   out.groups = out.escapes > 0 ? ALL_GROUPS : groups
   let gates = 0
@@ -386,6 +394,7 @@ function readUnits(text: string, base: number, length: number): number {
 let digitRunOut = 0
 let ibanShapeOut = false
 let groupsOut = 0
+let recastOut = false
 
 /** The table of both classes for `automaton` (see {@link packClasses}), cached for the last one. */
 function tableOf(automaton: LiteralAutomaton): Uint16Array {
@@ -418,7 +427,7 @@ export function stringFeatures(
       : scanUnits(text, automaton, table, hits, limit)
   // Rare (a string dense with literals): read again without the automaton, which is paused.
   if (!complete) return stringFeatures(text)
-  return features(text.length, digitRunOut, ibanShapeOut, groupsOut)
+  return features(text.length, digitRunOut, ibanShapeOut, groupsOut, recastOut)
 }
 
 // The two scans below are one loop, specialised by where it reads characters from: `charCodeAt`
@@ -445,6 +454,7 @@ function scanText(
   let found = 0
   let group = 0
   let groups = 0
+  let recast = false
   const length = text.length
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i)
@@ -458,6 +468,8 @@ function scanText(
     } else {
       next = step[state]!
       kind = nonAscii(code)
+      if (!recast && (kind >= INVISIBLE || (kind === SURROGATE && mayRecastPair(code))))
+        recast = recastsNear(text, i, kind === SURROGATE ? 2 : 1, kind === COMPAT)
     }
     counts[kind]!++
     if (kind === DIGIT) {
@@ -495,6 +507,7 @@ function scanText(
   digitRunOut = digitRun
   ibanShapeOut = ibanShape
   groupsOut = groups
+  recastOut = recast
   return true
 }
 
@@ -517,6 +530,7 @@ function scanUnits(
   let found = 0
   let group = 0
   let groups = 0
+  let recast = false
   const length = text.length
   for (let base = 0; base < length; base += CHUNK) {
     const chunk = readUnits(text, base, length)
@@ -531,6 +545,8 @@ function scanUnits(
       } else {
         next = step[state]!
         kind = nonAscii(code)
+        if (!recast && (kind >= INVISIBLE || (kind === SURROGATE && mayRecastPair(code))))
+          recast = recastsNear(text, base + k, kind === SURROGATE ? 2 : 1, kind === COMPAT)
       }
       counts[kind]!++
       if (kind === DIGIT) {
@@ -563,6 +579,7 @@ function scanUnits(
   digitRunOut = digitRun
   ibanShapeOut = ibanShape
   groupsOut = groups
+  recastOut = recast
   return true
 }
 
@@ -592,6 +609,8 @@ export function mayHoldSecretText(text: string): boolean {
         if (c <= 0xdbff && ++digits >= 8) return true
         continue
       }
+      // What renders as nothing may split a value (a known secret, `Zq8vL\u200bm3TrX9pW`).
+      if (isInvisible(c)) return true
       // Compatibility forms of letters and digits (`④`, `²`) are read as them: counted as digits.
       if (isCompat(c)) {
         if (++digits >= 8) return true
@@ -611,12 +630,12 @@ export function mayHoldSecretText(text: string): boolean {
     } else if (c >= 65 && c <= 90) upper++
     else if (c === 64 || c === 36 || c === 95 || c === 61 || c === 58 || c === 62)
       return true // @ $ _ = : > (an assignment in text)
-    else if (c === 37 || c === 38)
-      return true // % &: an escape may stand for an @ (`ada%40x.io`)
+    else if (c === 37 || c === 38 || c === 92)
+      return true // % & \: an escape may stand for an @ (`ada%40x.io`, `ada\u0040x.io`)
     else if (c === 46) {
       if (++dots >= 2) return true
     } else if (c === 45) dashes++
-    else if (c === 34 || c === 92 || c < 32 || (c >= 0xd800 && c <= 0xdfff)) plain = false
+    else if (c === 34 || c < 32) plain = false
   }
   // National ids (a NINO's 6 digits), dashed MAC addresses, long ids.
   return dashes >= 5 || digits >= 6 || upper + digits >= 20
@@ -651,4 +670,49 @@ export function mayHoldSecret(f: StringFeatures): boolean {
     f.upper + f.digits >= 20 ||
     f.length >= 24
   )
+}
+
+/** The first units of the surrogate pairs that may be invisible or compatibility forms (unicode-forms.ts). */
+function mayRecastPair(high: number): boolean {
+  return (
+    high === 0xd835 ||
+    high === 0xd83c ||
+    (high >= 0xdb40 && high <= 0xdb43) ||
+    high === 0xd834 ||
+    high === 0xd82f ||
+    high === 0xd833 ||
+    high === 0xd83e ||
+    high === 0xd801
+  )
+}
+
+/** Whether the code unit `c` is an ASCII letter or digit, or may be read otherwise itself. */
+function joinsValue(c: number): boolean {
+  if (c < 128) return isAsciiAlnum(c)
+  if (c >= 0xd800 && c <= 0xdbff) return mayRecastPair(c)
+  if (c >= 0xdc00 && c <= 0xdfff) return false // a pair's second unit: its first was read
+  const kind = nonAscii(c)
+  return kind === INVISIBLE || kind === COMPAT
+}
+
+/**
+ * Whether the character a reader reads otherwise at `at` (invisible, a compatibility form, or a
+ * pair that may be either) stands next to an ASCII letter or digit or another such character (a
+ * compatibility form: next to a digit or another such, or between letters or digits):
+ * only then can the second reading (the decoded view) find what the first did not. Emoji with
+ * their variation selectors and joiners, a ZWNJ between Persian letters, a mark after a
+ * parenthesis are not read twice.
+ */
+function recastsNear(text: string, at: number, width: number, compat: boolean): boolean {
+  const before = at > 0 ? text.charCodeAt(at - 1) : 32
+  const after = at + width < text.length ? text.charCodeAt(at + width) : 32
+  // A compatibility form of a letter next to one letter (`m²`, `nº`) makes no value: it needs a
+  // digit or another such form beside it (`3º`, `④①①`), or letters or digits on both sides (`H₂O`).
+  if (compat)
+    return (
+      (before < 128 ? isDigit(before) : joinsValue(before)) ||
+      (after < 128 ? isDigit(after) : joinsValue(after)) ||
+      (isAsciiAlnum(before) && isAsciiAlnum(after))
+    )
+  return joinsValue(before) || joinsValue(after)
 }

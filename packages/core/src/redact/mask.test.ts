@@ -71,6 +71,24 @@ describe('partial mask', () => {
   })
 })
 
+describe('partial mask, characters that read as several digits', () => {
+  it('hides every character when one stands for several digits (found by a red-team pass)', () => {
+    const context = { detector: 'card', key: null }
+    const card = compileMask({ operator: 'partial', keepStart: 6, keepEnd: 4 }, 'm', undefined)
+    const phone = compileMask({ operator: 'partial', keepStart: 0, keepEnd: 2 }, 'm', undefined)
+    expect(card('4\u246a\u246a\u246a\u246a\u246a\u246a\u246a1', context)).toBe('*********')
+    expect(card('4\u246a\u246a\u246a\u246a\u246a11111', context)).toBe('***********')
+    expect(phone('+44 7700 900\u246b\u2462', context)).toBe('+** **** *****')
+    // One character per digit: kept as the policy says.
+    expect(
+      card(
+        '\u2463\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460',
+        context,
+      ),
+    ).toBe('\u2463\u2460\u2460\u2460\u2460\u2460******\u2460\u2460\u2460\u2460')
+  })
+})
+
 describe('partial mask, by layout', () => {
   it('masks numbers of one separator kind the same on the first and every later layout seen', () => {
     const random = seededRandom(11)

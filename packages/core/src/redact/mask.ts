@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto'
 import { describe, fail, isPlainObject } from '../lib/validate.js'
 import { isAsciiAlnum } from './features.js'
 import type { MaskSpec } from './types.js'
-import { isInvisible } from './unicode-forms.js'
+import { compatForm, isInvisible } from './unicode-forms.js'
 
 /** Applies a mask; `null` means "remove". */
 export type CompiledMask = ((
@@ -67,6 +67,18 @@ function hideable(match: string, i: number): boolean {
 const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff
 
 /**
+ * Whether the character at `i` (past ASCII) reads as several letters or digits (`⑪` is 11, `㊲`
+ * is 37): counted as one, a `partial` mask would show more of the value than it keeps.
+ */
+function readsAsSeveral(match: string, i: number): boolean {
+  const form = compatForm(match, i)
+  if (form === undefined || form.length < 2) return false
+  let alnum = 0
+  for (let k = 0; k < form.length; k++) if (isAsciiAlnum(form.charCodeAt(k)) && ++alnum > 1) return true
+  return false
+}
+
+/**
  * `match` with its letters and digits masked but the first `keepStart` and last `keepEnd`; every
  * other character stays. Characters past ASCII count as letters (`④①①①...`, a card written with
  * compatibility forms, shows no digit it should not).
@@ -80,23 +92,27 @@ function partial(
   layouts: Map<number, string>,
 ): string {
   const n = match.length
+  // A character that reads as several digits (`⑪`) makes what is kept unknowable: all is hidden.
+  let several = false
   // The span from the first hidden letter or digit to the last: after the first `keepStart`
   // letters and digits, before the last `keepEnd`. Separators in it stay.
   let from = 0
   for (let seen = 0; from < n; from++) {
     if (!hideable(match, from)) continue
+    if (match.charCodeAt(from) >= 128 && readsAsSeveral(match, from)) several = true
     if (seen === keepStart) break
     seen++
   }
-  // A pair kept whole: the hidden part starts after its second unit.
   let to = n
   for (let seen = 0; to > from; to--) {
     if (!hideable(match, to - 1)) continue
+    if (match.charCodeAt(to - 1) >= 128 && readsAsSeveral(match, to - 1)) several = true
     if (seen === keepEnd) break
     seen++
   }
   // `to` stands after the last hidden character: past its second unit when it is a pair.
   if (to < n && isHighSurrogate(match.charCodeAt(to - 1))) to++
+  if (several && keepStart + keepEnd > 0) return partial(match, 0, 0, char, runs, layouts)
   if (to <= from) return match
   // Numbers of one format share where their separators stand (`+** **** ****`): that layout,
   // read on the way, names the hidden part, built once.
@@ -106,8 +122,10 @@ function partial(
   let layout = to - from <= MAX_LAYOUT
   for (let i = from; i < to; i++) {
     const c = match.charCodeAt(i)
-    if (c < 128 ? isAsciiAlnum(c) : hideable(match, i)) hidden++
-    else if (layout) {
+    if (c < 128 ? isAsciiAlnum(c) : hideable(match, i)) {
+      hidden++
+      if (c >= 128 && (keepStart > 0 || keepEnd > 0) && readsAsSeveral(match, i)) several = true
+    } else if (layout) {
       const code = c < 128 ? SEPARATOR_CODES[c]! : 0
       if (code === 0 || (separator !== 0 && code !== separator)) layout = false
       else {
@@ -116,6 +134,7 @@ function partial(
       }
     }
   }
+  if (several && keepStart + keepEnd > 0) return partial(match, 0, 0, char, runs, layouts)
   const length = to - from
   if (length === hidden)
     return (

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { stringFeatures } from './features.js'
 import { compatForm, isCompat, isInvisible, isInvisiblePair } from './unicode-forms.js'
 
 describe('unicode-forms', () => {
@@ -23,12 +24,42 @@ describe('unicode-forms', () => {
       const normal = ch.normalize('NFKC')
       const expected =
         code < 0xff00 || code > 0xffef
-          ? normal !== ch && /^[ -~]*[A-Za-z0-9][ -~]*$/.test(normal)
+          ? normal !== ch && (/^[ -~]*[A-Za-z0-9][ -~]*$/.test(normal) || /^[@.+\-_:/=]$/.test(normal))
             ? normal
             : undefined
           : undefined // fullwidth forms: folded one for one in the first reading
       expect(compatForm(`x${ch}`, 1), code.toString(16)).toBe(expected)
       if (code < 0x10000) expect(isCompat(code)).toBe(expected !== undefined)
     }
+  })
+})
+
+describe('StringFeatures.recast', () => {
+  it('says where a second reading may find a value, and not in emoji or prose marks', () => {
+    for (const text of [
+      '4111\u200b1111',
+      '4111\u200b 1111',
+      'x \u2463\u2460\u2460\u2460',
+      'card 411111111111111\u2463',
+      'H\u2082O',
+      'ada\u00ad@example.com',
+      'Zq8vL\u2060\u2060\u2060m3TrX9pWc2K',
+      '\ud835\udc00\ud835\udc01',
+    ])
+      expect(stringFeatures(text).recast, JSON.stringify(text)).toBe(true)
+    for (const text of [
+      'Thanks so much! \u2764\ufe0f see you',
+      '\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67 family',
+      '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 persian',
+      '(2024)\u200f order',
+      'plain ascii text',
+    ])
+      expect(stringFeatures(text).recast, JSON.stringify(text)).toBe(false)
+  })
+
+  it('reads each character a bounded number of times', () => {
+    // Runs of invisible characters count as next to one another (a run may split a value).
+    expect(stringFeatures(`\u2764${'\u200b'.repeat(1_000_000)}\u2764`).recast).toBe(true)
+    expect(stringFeatures(`\u2764 \u2764`.repeat(300_000)).recast).toBe(false)
   })
 })

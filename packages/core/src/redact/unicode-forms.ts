@@ -63,22 +63,32 @@ const COMPAT_BLOCKS: ReadonlyArray<readonly [number, number]> = [
   [0xaa, 0xba],
   [0x132, 0x2e3],
   [0x1d2c, 0x1dbf],
+  [0x2024, 0x2024],
   [0x2070, 0x218f],
   [0x2460, 0x24ff],
   [0x2c7c, 0x2c7d],
   [0x3250, 0x33ff],
   [0xa7f1, 0xa7f4],
-  [0xfb00, 0xfb06],
+  [0xfb00, 0xfb29],
+  [0xfe13, 0xfe13],
+  [0xfe33, 0xfe6b],
 ]
 
 /** A letter or digit of ASCII in `text`, and nothing past ASCII or a control in it. */
 const ASCII_WITH_ALNUM = /^[\x20-\x7e]*[A-Za-z0-9][\x20-\x7e]*$/
+/** What a value is made of besides letters and digits: an email's `@` and `.`, a token's `-` and `_`... */
+const VALUE_PUNCTUATION = /^[@.+\-_:/=]$/
 
-/** NFKC of a code point when it turns into ASCII holding a letter or a digit, else `undefined`. */
+/**
+ * NFKC of a code point when it turns into ASCII holding a letter or a digit, or into one of
+ * {@link VALUE_PUNCTUATION} (`﹫`, `․`, `﹣`), else `undefined`.
+ */
 function nfkcAscii(code: number): string | undefined {
   const written = String.fromCodePoint(code)
   const normal = written.normalize('NFKC')
-  return normal !== written && ASCII_WITH_ALNUM.test(normal) ? normal : undefined
+  return normal !== written && (ASCII_WITH_ALNUM.test(normal) || VALUE_PUNCTUATION.test(normal))
+    ? normal
+    : undefined
 }
 
 /** BMP compatibility forms and their ASCII, built on first use (a few hundred entries). */
@@ -105,7 +115,7 @@ function bmp(): Map<number, string> {
 
 /** Whether a BMP character is a compatibility form of ASCII letters or digits (see {@link compatForm}). */
 export function isCompat(code: number): boolean {
-  if (code < 0xaa || code > 0xfb06) return false
+  if (code < 0xaa || code > 0xfe6b) return false
   if (compatTable === undefined) bmp()
   return compatTable![code] === 1
 }
@@ -115,7 +125,7 @@ const astral = new Map<number, string | null>()
 
 /**
  * What a reader reads the character at `at` of `text` as, when NFKC turns it into ASCII with a
- * letter or a digit (`①` is `1`, `⑩` is `10`, `ﬁ` is `fi`, `𝐀` is `A`, a surrogate pair);
+ * letter or a digit, or into a value's punctuation (`﹫` is `@`) (`①` is `1`, `⑩` is `10`, `ﬁ` is `fi`, `𝐀` is `A`, a surrogate pair);
  * `undefined` otherwise.
  */
 export function compatForm(text: string, at: number): string | undefined {

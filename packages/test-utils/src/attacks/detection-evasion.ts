@@ -314,6 +314,12 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         percent: `card ${[...card].map((c) => `%3${c}`).join('')}`,
         entities: `card &#52;${card.slice(1)}`,
         unicodeEscape: `token \\u0067hp_${token.slice(4)}`,
+        // Found by a red-team pass: UTF-8 percent-escapes of invisible characters in a URL, a
+        // compatibility dash, fullwidth digits mixed with compatibility forms, `&shy;`.
+        utf8: `https://x.io/cb?card=${[card.slice(0, 4), card.slice(4, 8), card.slice(8, 12), card.slice(12)].join('%E2%80%8B')}`,
+        smallDash: `ssn 123\ufe6345\ufe636789`,
+        mixed: `card \u2463\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\uff11`,
+        shy: 'mail ada.lovelace&shy;@example.com',
         circled: `card ${[...card].map((d) => (d === '0' ? '\u24ea' : String.fromCodePoint(0x245f + Number(d)))).join('')}`,
         mathematical: `token ${token.replace(/[A-Za-z0-9]/g, (c) => String.fromCodePoint(c <= '9' ? 0x1d7ce + Number(c) : c <= 'Z' ? 0x1d400 + c.charCodeAt(0) - 65 : 0x1d41a + c.charCodeAt(0) - 97))}`,
         // What must stay as it is: prose and emoji with joiners and variation selectors.
@@ -327,18 +333,32 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         const out = res.json as Record<string, string>
         const visible = (text: string) =>
           text.replace(/[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\udb40[\udc00-\udfff]/g, '')
+        const percentDecoded = (text: string) => {
+          try {
+            return decodeURIComponent(text.replace(/%(?![0-9A-Fa-f]{2})/g, '%25'))
+          } catch {
+            return text // a mask cut a UTF-8 sequence: what is left holds no whole character
+          }
+        }
         const decoded = (text: string) =>
-          decodeURIComponent(text.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')).replace(/&#(\d+);?/g, (_, d) =>
-            String.fromCharCode(Number(d)),
-          )
+          percentDecoded(text)
+            .replace(/&shy;/g, '')
+            .replace(/&#(\d+);?/g, (_, d) => String.fromCharCode(Number(d)))
         for (const [name, value] of Object.entries(out)) {
           if (name === 'prose') continue
-          const seen = [...decoded(visible(value)).replace(/\\u0067/g, 'g')]
+          const seen = [...visible(decoded(value)).replace(/\\u0067/g, 'g')]
             .map((ch) =>
               ch.codePointAt(0)! > 127 && /^[ -~]+$/.test(ch.normalize('NFKC')) ? ch.normalize('NFKC') : ch,
             )
             .join('')
-          for (const secret of [card, token, gitlab, 'lovelace@example', 'AKIAIOSFODNN7EXAMPLE'])
+          for (const secret of [
+            card,
+            token,
+            gitlab,
+            'lovelace@example',
+            'AKIAIOSFODNN7EXAMPLE',
+            '123-45-6789',
+          ])
             expect(seen, name).not.toContain(secret)
         }
         expect(out.prose).toBe(body.prose)
