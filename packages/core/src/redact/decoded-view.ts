@@ -223,6 +223,21 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
   let units = new Uint16Array(length + 16)
   let from = new Int32Array(length + 17)
   let n = 0
+  /** Appends `piece`, standing for the original's unit `at`; room for the rest of the text kept. */
+  const append = (piece: string, at: number): void => {
+    if (n + piece.length + (length - at) >= units.length) {
+      const grown = new Uint16Array(units.length * 2 + piece.length)
+      grown.set(units)
+      units = grown
+      const map = new Int32Array(units.length + 1)
+      map.set(from)
+      from = map
+    }
+    for (let k = 0; k < piece.length; k++) {
+      units[n] = piece.charCodeAt(k)
+      from[n++] = at
+    }
+  }
   // Every escape decoded, those before the first that hides something too (`http%3A%2F%2F...`).
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i)
@@ -235,19 +250,7 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
       // Forms of several characters (`⑽` is `(10)`) grow the view at most to twice the text's length.
       const form = compatForm(text, i)
       if (form !== undefined && (form.length === 1 || n + form.length <= 2 * length)) {
-        // What is left of the text, one unit each at most, and this form must fit.
-        if (n + form.length + (length - i) >= units.length) {
-          const grown = new Uint16Array(units.length * 2 + form.length)
-          grown.set(units)
-          units = grown
-          const map = new Int32Array(units.length + 1)
-          map.set(from)
-          from = map
-        }
-        for (let k = 0; k < form.length; k++) {
-          units[n] = form.charCodeAt(k)
-          from[n++] = i
-        }
+        append(form, i)
         if (c >= 0xd800 && c <= 0xdbff) i++ // a surrogate pair
         continue
       }
@@ -267,19 +270,7 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
     }
     // What the escape stands for, read as the text's own characters are: nothing for what renders
     // as nothing, a compatibility form's ASCII (`&#9315;` is 4), a pair's two units.
-    const stands = invisibleAt(escaped, 0) > 0 ? '' : (compatForm(escaped, 0) ?? escaped)
-    if (n + stands.length + (length - i) >= units.length) {
-      const grown = new Uint16Array(units.length * 2 + stands.length)
-      grown.set(units)
-      units = grown
-      const map = new Int32Array(units.length + 1)
-      map.set(from)
-      from = map
-    }
-    for (let k = 0; k < stands.length; k++) {
-      units[n] = stands.charCodeAt(k)
-      from[n++] = i
-    }
+    append(invisibleAt(escaped, 0) > 0 ? '' : (compatForm(escaped, 0) ?? escaped), i)
     i += width - 1
   }
   from[n] = length
