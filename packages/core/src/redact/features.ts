@@ -1,7 +1,7 @@
 import { LiteralAutomaton } from './catalogue/automaton.js'
 import { keyWords } from './keys.js'
 import type { StringFeatures } from './types.js'
-import { compatForm, isCompat, isInvisible, isInvisiblePair } from './unicode-forms.js'
+import { isCompat, isInvisible, mayRecastPair } from './unicode-forms.js'
 
 // Character classes, each under 32 (the IBAN shape packs three of them in 15 bits). Class 0 is
 // every other character: lower-case letters (most of any text), punctuation, non-ASCII.
@@ -672,18 +672,11 @@ export function mayHoldSecret(f: StringFeatures): boolean {
   )
 }
 
-/** The first units of the surrogate pairs that may be invisible or compatibility forms (unicode-forms.ts). */
-function mayRecastPair(high: number): boolean {
-  return (
-    high === 0xd835 ||
-    high === 0xd83c ||
-    (high >= 0xdb40 && high <= 0xdb43) ||
-    high === 0xd834 ||
-    high === 0xd82f ||
-    high === 0xd833 ||
-    high === 0xd83e ||
-    high === 0xd801
-  )
+/** Whether the unit at `at` is the second of a surrogate pair. */
+function isLowSurrogateAfterHigh(text: string, at: number): boolean {
+  const c = text.charCodeAt(at)
+  const high = text.charCodeAt(at - 1)
+  return c >= 0xdc00 && c <= 0xdfff && high >= 0xd800 && high <= 0xdbff
 }
 
 /** Whether the code unit `c` is an ASCII letter or digit, or may be read otherwise itself. */
@@ -704,7 +697,9 @@ function joinsValue(c: number): boolean {
  * parenthesis are not read twice.
  */
 function recastsNear(text: string, at: number, width: number, compat: boolean): boolean {
-  const before = at > 0 ? text.charCodeAt(at - 1) : 32
+  // A pair before it is read by its first unit.
+  const back = at >= 2 && isLowSurrogateAfterHigh(text, at - 1) ? at - 2 : at - 1
+  const before = back >= 0 ? text.charCodeAt(back) : 32
   const after = at + width < text.length ? text.charCodeAt(at + width) : 32
   // A compatibility form of a letter next to one letter (`m²`, `nº`) makes no value: it needs a
   // digit or another such form beside it (`3º`, `④①①`), or letters or digits on both sides (`H₂O`).

@@ -131,7 +131,6 @@ function base64Cores(bytes: Buffer): Array<{ readonly text: string; readonly edg
   return cores
 }
 
-/** The compiled matcher: every form of every secret in one multi-string search. */
 /** `value` as HTML templates escape it: named entities (`&amp;`, `&quot;`), and numeric ones for quotes. */
 function htmlEscapes(value: string): string[] {
   if (!/[&"'<>]/.test(value)) return []
@@ -158,6 +157,7 @@ function toFullwidth(value: string): string {
   return value.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
 }
 
+/** The compiled matcher: every form of every secret in one multi-string search. */
 export class KnownSecrets {
   private readonly search: MultiSearch
   /** Per literal: the exact text (`null`: compared ignoring case, hex) and the secret. */

@@ -45,6 +45,8 @@ describe('StringFeatures.recast', () => {
       'ada\u00ad@example.com',
       'Zq8vL\u2060\u2060\u2060m3TrX9pWc2K',
       '\ud835\udc00\ud835\udc01',
+      // A pair before it is read by its first unit.
+      '\ud835\udfd2\u200b ',
     ])
       expect(stringFeatures(text).recast, JSON.stringify(text)).toBe(true)
     for (const text of [

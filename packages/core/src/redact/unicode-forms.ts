@@ -42,6 +42,23 @@ function pairCode(high: number, low: number): number {
   return ((high - 0xd800) << 10) + (low - 0xdc00) + 0x10000
 }
 
+/**
+ * Whether a pair starting with `high` may be read otherwise: a default-ignorable code point
+ * ({@link isInvisiblePair}) or a compatibility form ({@link compatForm}) past the BMP.
+ */
+export function mayRecastPair(high: number): boolean {
+  return (
+    high === 0xd835 || // mathematical alphanumerics, U+1D400-1D7FF
+    high === 0xd83c || // enclosed alphanumerics, U+1F100-1F1FF
+    (high >= 0xdb40 && high <= 0xdb43) || // tags and variation selectors, U+E0000-E0FFF
+    high === 0xd834 || // musical formatting, U+1D173-1D17A
+    high === 0xd82f || // shorthand format controls, U+1BCA0-1BCA3
+    high === 0xd833 || // segmented digits, U+1CCD6-1CCF9
+    high === 0xd83e || // segmented digits, U+1FBF0-1FBF9
+    high === 0xd801 // a modifier letter, U+107A5
+  )
+}
+
 /** Whether the surrogate pair `high`, `low` is a default-ignorable code point past the BMP. */
 export function isInvisiblePair(high: number, low: number): boolean {
   const code = pairCode(high, low)
