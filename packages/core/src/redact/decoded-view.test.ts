@@ -182,6 +182,17 @@ describe('values with an escape inside them', () => {
     expect(seen(redact(text))).not.toContain(secret)
   })
 
+  it('writes the text around a mask as it was written, not as the detectors read it', () => {
+    // Found by a red-team pass: fullwidth forms and other scripts' digits outside a finding were
+    // sent folded to ASCII.
+    expect(redact('\uff21\uff22\uff23\u682a\u5f0f\u4f1a\u793e ada@example.com')).toBe(
+      '\uff21\uff22\uff23\u682a\u5f0f\u4f1a\u793e [REDACTED:email]',
+    )
+    expect(redact('\u0637\u0644\u0628 \u0661\u0662\u0663\u0664\u0665\u0666 card 4111111111111111')).toBe(
+      '\u0637\u0644\u0628 \u0661\u0662\u0663\u0664\u0665\u0666 card 411111******1111',
+    )
+  })
+
   it('leaves prose and emoji with joiners, variation selectors and marks as they are', () => {
     for (const text of [
       'Thanks\u200b! \ud83d\udc4d\ud83c\udffd \u2764\ufe0f \ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67',

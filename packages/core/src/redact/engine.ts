@@ -1075,6 +1075,9 @@ export class RedactionSession {
       this.plain = plain && (this.maskKeptPlain || isPlainJsonText(masked)) ? masked : null
       return masked
     }
+    // Between the masks, the text as written: folding (fullwidth forms, other scripts' digits) is
+    // how the detectors read it, not what the caller sent (`ＡＢＣ株式会社 [REDACTED:email]`).
+    const written = text === this.scanned && this.written.length === text.length ? this.written : text
     let out = ''
     let cursor = 0
     for (const span of spans) {
@@ -1091,10 +1094,10 @@ export class RedactionSession {
         replacement = masked ?? ''
         if (plain && !this.maskKeptPlain) plain = isPlainJsonText(replacement)
       }
-      out += text.slice(cursor, span.start) + replacement
+      out += written.slice(cursor, span.start) + replacement
       cursor = span.end
     }
-    out += text.slice(cursor)
+    out += written.slice(cursor)
     this.plain = plain ? out : null
     return out
   }
@@ -1210,6 +1213,8 @@ export class RedactionSession {
 
   /** The text the last {@link spans} call read: the string itself, or its fullwidth forms folded. */
   private scanned = ''
+  /** The string the last {@link spans} call was given, as written: masks write over it. */
+  private written = ''
   /** Quotes the last {@link spans} call counted in its features pass; -1 when it made none. */
   private quotes = -1
   /** The last string {@link spans} read that holds nothing JSON escapes (see {@link plainJson}). */
@@ -1226,6 +1231,7 @@ export class RedactionSession {
     let found: Span[] | undefined
     let text = original
     this.scanned = original
+    this.written = original
     this.quotes = -1
     this.plain = null
     // The application's own secrets: in any string long enough, whatever its shape.
