@@ -1,6 +1,6 @@
 import { isHex } from './catalogue/scanner.js'
 import { asciiFold, isAsciiAlnum, isDigit } from './features.js'
-import { compatForm, isInvisible, isInvisiblePair } from './unicode-forms.js'
+import { compatForm, isCombiningMark, isInvisible, isInvisiblePair } from './unicode-forms.js'
 
 /** A string with its escapes decoded, and where each decoded unit came from in the original. */
 export interface DecodedView {
@@ -181,9 +181,10 @@ function invisibleAt(text: string, at: number): number {
  * `text` with its escapes decoded (see {@link escapeAt}), for the detectors to read what an
  * escape inside a value stands for: `ada%40example.com`, `%2B14155552671`, `4111%201111...`,
  * `ada&#64;example.com`, `&#52;111...`; and, when `recast` (the features pass saw a character a
- * reader reads otherwise: unicode-forms.ts), with the characters that render as nothing left out
- * (`4111\u200b1111...`) and compatibility forms read as the ASCII NFKC turns them into (`④①①①`,
- * `𝐠𝐡𝐩_...`): what a reader sees, the detectors read. `undefined` when it holds no escape that
+ * reader reads otherwise: unicode-forms.ts), with the characters that render as nothing, and
+ * combining marks on ASCII letters and digits, left out (`4111\u200b1111...`, `4\u0332 1\u0332`),
+ * and compatibility forms read as the ASCII NFKC turns them into (`④①①①`, `𝐠𝐡𝐩_...`): what a
+ * reader sees, the detectors read. `undefined` when it holds no escape that
  * stands for `@`, `+`, a letter, a digit or a separator, and nothing recast. Values next to an
  * escape are found without it, where escapes are read blanked.
  */
@@ -194,7 +195,13 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
   let first = -1
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i)
-    if (recast && c >= 0xaa && (invisibleAt(text, i) > 0 || compatForm(text, i) !== undefined)) {
+    if (
+      recast &&
+      c >= 0xaa &&
+      (invisibleAt(text, i) > 0 ||
+        compatForm(text, i) !== undefined ||
+        (isCombiningMark(c) && isAsciiAlnum(text.charCodeAt(i - 1))))
+    ) {
       first = i
       break
     }
@@ -247,6 +254,8 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
         i += skip - 1
         continue
       }
+      // A mark on a letter or digit (`4\u0332`, the keycap `4\ufe0f\u20e3`): the reader reads the digit.
+      if (isCombiningMark(c) && n > 0 && units[n - 1]! > 32 && units[n - 1]! < 127) continue
       // Forms of several characters (`⑽` is `(10)`) grow the view at most to twice the text's length.
       const form = compatForm(text, i)
       if (form !== undefined && (form.length === 1 || n + form.length <= 2 * length)) {

@@ -441,7 +441,14 @@ describe('classes of characters past ASCII', () => {
       const lead = [
         0xd801, 0xd82f, 0xd833, 0xd834, 0xd835, 0xd83c, 0xd83e, 0xdb40, 0xdb41, 0xdb42, 0xdb43,
       ].includes(code)
-      expect(features.recast, code.toString(16)).toBe((surrogate && lead) || compat || invisible)
+      // A combining mark on an ASCII letter or digit (`a\u0332`) is read otherwise too.
+      const mark =
+        (code >= 0x300 && code <= 0x36f) ||
+        (code >= 0x1ab0 && code <= 0x1aff) ||
+        (code >= 0x1dc0 && code <= 0x1dff) ||
+        (code >= 0x20d0 && code <= 0x20ff) ||
+        (code >= 0xfe20 && code <= 0xfe2f)
+      expect(features.recast, code.toString(16)).toBe((surrogate && lead) || compat || invisible || mark)
     }
   })
 })

@@ -1,7 +1,7 @@
 import { LiteralAutomaton } from './catalogue/automaton.js'
 import { keyWords } from './keys.js'
 import type { StringFeatures } from './types.js'
-import { isCompat, isInvisible, mayRecastPair } from './unicode-forms.js'
+import { isCombiningMark, isCompat, isInvisible, mayRecastPair } from './unicode-forms.js'
 
 // Character classes, each under 32 (the IBAN shape packs three of them in 15 bits). Class 0 is
 // every other character: lower-case letters (most of any text), punctuation, non-ASCII.
@@ -28,7 +28,8 @@ const FOLDED_SPACE = 20 // a space that does not break, a narrow one, a dash (as
 const FOLDED_DIGIT = 21 // a decimal digit of another script (asciiFold)
 const INVISIBLE = 22 // a default-ignorable code point (unicode-forms.ts)
 const COMPAT = 23 // a compatibility form NFKC turns into ASCII letters or digits (unicode-forms.ts)
-const CLASS_COUNT = 24
+const COMBINING = 24 // a combining mark (unicode-forms.ts): read otherwise only after ASCII
+const CLASS_COUNT = 25
 
 const CLASSES = new Uint8Array(128)
 for (let c = 48; c <= 57; c++) CLASSES[c] = DIGIT
@@ -239,6 +240,7 @@ function classOf(code: number): number {
   if (code >= 0xff01 && code <= 0xff5e) return FULLWIDTH
   if (isInvisible(code)) return INVISIBLE
   if (isCompat(code)) return COMPAT
+  if (isCombiningMark(code)) return COMBINING
   const folded = asciiFold(code)
   return folded < 0
     ? 0
@@ -263,14 +265,15 @@ function nonAscii(code: number): number {
  * these are worked out one by one.
  */
 const CLASSED_BLOCKS: ReadonlyArray<readonly [number, number]> = [
-  [0x80, 0x2e3], // Latin-1 and Latin Extended: no-break space, soft hyphen, ª ² ³ ¹ º, ligatures
+  [0x80, 0x36f], // Latin-1 and Latin Extended: no-break space, soft hyphen, ª ² ³ ¹ º, ligatures; combining marks
   [0x34f, 0x34f],
   [0x61c, 0x61c],
   [0x660, 0x1049], // other scripts' digits
   [0x115f, 0x1160], // Hangul fillers
   [0x17b4, 0x17b5], // Khmer inherent vowels
   [0x180b, 0x180f], // Mongolian variation selectors
-  [0x1d2c, 0x1dbf],
+  [0x1ab0, 0x1aff], // combining marks
+  [0x1d2c, 0x1dff], // phonetic superscripts, combining marks
   [0x2000, 0x24ff], // spaces, dashes, invisible marks, super- and subscripts, letterlike, enclosed
   [0x2c7c, 0x2c7d],
   [0x3000, 0x3000],
@@ -469,7 +472,10 @@ function scanText(
       next = step[state]!
       kind = nonAscii(code)
       if (!recast && (kind >= INVISIBLE || (kind === SURROGATE && mayRecastPair(code))))
-        recast = recastsNear(text, i, kind === SURROGATE ? 2 : 1, kind === COMPAT)
+        recast =
+          kind === COMBINING
+            ? i > 0 && isAsciiAlnum(text.charCodeAt(i - 1))
+            : recastsNear(text, i, kind === SURROGATE ? 2 : 1, kind === COMPAT)
     }
     counts[kind]!++
     if (kind === DIGIT) {
@@ -546,7 +552,10 @@ function scanUnits(
         next = step[state]!
         kind = nonAscii(code)
         if (!recast && (kind >= INVISIBLE || (kind === SURROGATE && mayRecastPair(code))))
-          recast = recastsNear(text, base + k, kind === SURROGATE ? 2 : 1, kind === COMPAT)
+          recast =
+            kind === COMBINING
+              ? base + k > 0 && isAsciiAlnum(text.charCodeAt(base + k - 1))
+              : recastsNear(text, base + k, kind === SURROGATE ? 2 : 1, kind === COMPAT)
       }
       counts[kind]!++
       if (kind === DIGIT) {
@@ -610,7 +619,7 @@ export function mayHoldSecretText(text: string): boolean {
         continue
       }
       // What renders as nothing may split a value (a known secret, `Zq8vL\u200bm3TrX9pW`).
-      if (isInvisible(c)) return true
+      if (isInvisible(c) || isCombiningMark(c)) return true
       // Compatibility forms of letters and digits (`④`, `²`) are read as them: counted as digits.
       if (isCompat(c)) {
         if (++digits >= 8) return true

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto'
 import { describe, fail, isPlainObject } from '../lib/validate.js'
 import { isAsciiAlnum } from './features.js'
 import type { MaskSpec } from './types.js'
-import { compatForm, isInvisible } from './unicode-forms.js'
+import { compatForm, isCombiningMark, isInvisible } from './unicode-forms.js'
 
 /** Applies a mask; `null` means "remove". */
 export type CompiledMask = ((
@@ -58,8 +58,8 @@ function runsOf(char: string): readonly string[] {
 function hideable(match: string, i: number): boolean {
   const c = match.charCodeAt(i)
   if (c < 128) return isAsciiAlnum(c)
-  // What renders as nothing stays where it is, as a separator does.
-  if (isInvisible(c)) return false
+  // What renders as nothing, and a mark on a character, stay where they are, as a separator does.
+  if (isInvisible(c) || isCombiningMark(c)) return false
   // The second unit of a pair goes with the first.
   return !(c >= 0xdc00 && c <= 0xdfff && i > 0 && isHighSurrogate(match.charCodeAt(i - 1)))
 }

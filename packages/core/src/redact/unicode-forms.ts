@@ -36,6 +36,21 @@ export function isInvisible(code: number): boolean {
   )
 }
 
+/**
+ * Whether a character is a combining mark a value's letters and digits may carry without a reader
+ * reading them otherwise: diacritics, marks that enclose or underline, the keycap (`4\ufe0f\u20e3`
+ * reads 4, `4\u0332` reads 4). Left out of the second reading after an ASCII letter or digit.
+ */
+export function isCombiningMark(code: number): boolean {
+  return (
+    (code >= 0x300 && code <= 0x36f) ||
+    (code >= 0x1ab0 && code <= 0x1aff) ||
+    (code >= 0x1dc0 && code <= 0x1dff) ||
+    (code >= 0x20d0 && code <= 0x20ff) ||
+    (code >= 0xfe20 && code <= 0xfe2f)
+  )
+}
+
 /** The code point of the surrogate pair `high`, `low`, or -1 when they are not one. */
 function pairCode(high: number, low: number): number {
   if (high < 0xd800 || high > 0xdbff || low < 0xdc00 || low > 0xdfff) return -1
