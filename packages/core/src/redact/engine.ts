@@ -1416,7 +1416,12 @@ export class RedactionSession {
     if (mayHoldSecret(features)) this.detectDecoded(text, features, key, local, at, dense)
     if (local.length === 0) return found
     found ??= []
-    for (const span of local) found.push({ ...span, start: from[span.start]!, end: from[span.end]! })
+    for (const span of local) {
+      // A span that ends inside what one character stands for (`⑩` is `10`) takes that character.
+      let end = span.end
+      while (end < text.length && end > 0 && from[end] === from[end - 1]) end++
+      found.push({ ...span, start: from[span.start]!, end: from[end]! })
+    }
     return found
   }
 

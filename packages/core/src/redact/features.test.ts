@@ -66,7 +66,13 @@ function recastReference(text: string): boolean {
         )
       : candidate(unit, 0)
     const width = pair ? 2 : 1
-    const compat = !pair && isCandidate && !INVISIBLE_RANGES.some(([a, b]) => unit >= a && unit <= b)
+    const script =
+      [0xaa, 0xba, 0xb2, 0xb3, 0xb9].includes(unit) ||
+      (unit >= 0x2b0 && unit <= 0x2e3) ||
+      (unit >= 0x1d2c && unit <= 0x1dbf) ||
+      (unit >= 0x2070 && unit <= 0x209c)
+    const compat =
+      !pair && isCandidate && script && !INVISIBLE_RANGES.some(([a, b]) => unit >= a && unit <= b)
     const digitOrForm = (k: number) =>
       k >= 0 && k < text.length && (/[0-9]/.test(text[k]!) || (text.charCodeAt(k) > 127 && joins(k)))
     const alnum = (k: number) => k >= 0 && k < text.length && /[A-Za-z0-9]/.test(text[k]!)

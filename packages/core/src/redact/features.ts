@@ -620,11 +620,8 @@ export function mayHoldSecretText(text: string): boolean {
       }
       // What renders as nothing may split a value (a known secret, `Zq8vL\u200bm3TrX9pW`).
       if (isInvisible(c) || isCombiningMark(c)) return true
-      // Compatibility forms of letters and digits (`④`, `²`) are read as them: counted as digits.
-      if (isCompat(c)) {
-        if (++digits >= 8) return true
-        continue
-      }
+      // Compatibility forms of letters and digits (`④`, `²`) may end a known secret or a value.
+      if (isCompat(c)) return true
       // Fullwidth forms are read as ASCII; other scripts' digits count as digits, spaces that
       // do not break as nothing.
       const folded = asciiFold(c)
@@ -697,6 +694,20 @@ function joinsValue(c: number): boolean {
   return kind === INVISIBLE || kind === COMPAT
 }
 
+/** Superscripts, subscripts and ordinal indicators (`ª º ¹ ² ³ ⁰-⁹ ₀-₉`, modifier letters). */
+function isScriptForm(code: number): boolean {
+  return (
+    code === 0xaa ||
+    code === 0xba ||
+    code === 0xb2 ||
+    code === 0xb3 ||
+    code === 0xb9 ||
+    (code >= 0x2b0 && code <= 0x2e3) ||
+    (code >= 0x1d2c && code <= 0x1dbf) ||
+    (code >= 0x2070 && code <= 0x209c)
+  )
+}
+
 /**
  * Whether the character a reader reads otherwise at `at` (invisible, a compatibility form, or a
  * pair that may be either) stands next to an ASCII letter or digit or another such character (a
@@ -710,9 +721,10 @@ function recastsNear(text: string, at: number, width: number, compat: boolean): 
   const back = at >= 2 && isLowSurrogateAfterHigh(text, at - 1) ? at - 2 : at - 1
   const before = back >= 0 ? text.charCodeAt(back) : 32
   const after = at + width < text.length ? text.charCodeAt(at + width) : 32
-  // A compatibility form of a letter next to one letter (`m²`, `nº`) makes no value: it needs a
-  // digit or another such form beside it (`3º`, `④①①`), or letters or digits on both sides (`H₂O`).
-  if (compat)
+  // A superscript or subscript next to one letter (`m²`, `nº`, a unit or an ordinal) makes no
+  // value: it needs a digit or another such form beside it (`3º`, `④①①`), or letters or digits on
+  // both sides (`H₂O`). Other forms (`W⑫`, `ⓐ`) join a letter as an invisible character does.
+  if (compat && isScriptForm(text.charCodeAt(at)))
     return (
       (before < 128 ? isDigit(before) : joinsValue(before)) ||
       (after < 128 ? isDigit(after) : joinsValue(after)) ||
