@@ -198,9 +198,7 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
     if (
       recast &&
       c >= 0xaa &&
-      (invisibleAt(text, i) > 0 ||
-        compatForm(text, i) !== undefined ||
-        (isCombiningMark(c) && isAsciiAlnum(text.charCodeAt(i - 1))))
+      (invisibleAt(text, i) > 0 || compatForm(text, i) !== undefined || (isCombiningMark(c) && i > 0))
     ) {
       first = i
       break
@@ -254,8 +252,9 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
         i += skip - 1
         continue
       }
-      // A mark on a letter or digit (`4\u0332`, the keycap `4\ufe0f\u20e3`): the reader reads the digit.
-      if (isCombiningMark(c) && n > 0 && units[n - 1]! > 32 && units[n - 1]! < 127) continue
+      // A mark on a letter, a digit, punctuation or a space (`4\u0332`, the keycap `4\ufe0f\u20e3`,
+      // `@\u0332`): the reader reads what it marks.
+      if (isCombiningMark(c) && n > 0 && units[n - 1]! >= 32 && units[n - 1]! < 127) continue
       // Forms of several characters (`⑽` is `(10)`) grow the view at most to twice the text's length.
       const form = compatForm(text, i)
       if (form !== undefined && (form.length === 1 || n + form.length <= 2 * length)) {

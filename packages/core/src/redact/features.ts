@@ -474,7 +474,7 @@ function scanText(
       if (!recast && (kind >= INVISIBLE || (kind === SURROGATE && mayRecastPair(code))))
         recast =
           kind === COMBINING
-            ? i > 0 && isAsciiAlnum(text.charCodeAt(i - 1))
+            ? i > 0 && marksValue(text.charCodeAt(i - 1))
             : recastsNear(text, i, kind === SURROGATE ? 2 : 1, kind === COMPAT)
     }
     counts[kind]!++
@@ -554,7 +554,7 @@ function scanUnits(
         if (!recast && (kind >= INVISIBLE || (kind === SURROGATE && mayRecastPair(code))))
           recast =
             kind === COMBINING
-              ? base + k > 0 && isAsciiAlnum(text.charCodeAt(base + k - 1))
+              ? base + k > 0 && marksValue(text.charCodeAt(base + k - 1))
               : recastsNear(text, base + k, kind === SURROGATE ? 2 : 1, kind === COMPAT)
       }
       counts[kind]!++
@@ -692,6 +692,18 @@ function joinsValue(c: number): boolean {
   if (c >= 0xdc00 && c <= 0xdfff) return false // a pair's second unit: its first was read
   const kind = nonAscii(c)
   return kind === INVISIBLE || kind === COMPAT
+}
+
+/**
+ * Whether a combining mark after the code unit `c` may hide a value from the first reading: after
+ * printable ASCII or a space (`4\u0332`, `@\u0332`, `4111 \u0332...`), or after a character the
+ * detectors fold or the second reading recasts (a no-break space, `④`), or another mark.
+ */
+function marksValue(c: number): boolean {
+  if (c < 128) return c >= 32 && c < 127
+  if (c >= 0xd800 && c <= 0xdfff) return false
+  const kind = nonAscii(c)
+  return kind === FOLDED_SPACE || kind === FOLDED_DIGIT || kind === FULLWIDTH || kind >= INVISIBLE
 }
 
 /** Superscripts, subscripts and ordinal indicators (`ª º ¹ ² ³ ⁰-⁹ ₀-₉`, modifier letters). */
