@@ -320,6 +320,9 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         smallDash: `ssn 123\ufe6345\ufe636789`,
         mixed: `card \u2463\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\u2460\uff11`,
         shy: 'mail ada.lovelace&shy;@example.com',
+        // Combining marks on every character, punctuation and spaces included (underline text).
+        underlined: `card ${[...'4111 1111 1111 1111'].map((c) => `${c}\u0332`).join('')}`,
+        markedAt: 'mail ada.lovelace@\u0332example.com',
         circled: `card ${[...card].map((d) => (d === '0' ? '\u24ea' : String.fromCodePoint(0x245f + Number(d)))).join('')}`,
         mathematical: `token ${token.replace(/[A-Za-z0-9]/g, (c) => String.fromCodePoint(c <= '9' ? 0x1d7ce + Number(c) : c <= 'Z' ? 0x1d400 + c.charCodeAt(0) - 65 : 0x1d41a + c.charCodeAt(0) - 97))}`,
         // What must stay as it is: prose and emoji with joiners and variation selectors.
@@ -346,13 +349,18 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
             .replace(/&#(\d+);?/g, (_, d) => String.fromCharCode(Number(d)))
         for (const [name, value] of Object.entries(out)) {
           if (name === 'prose') continue
-          const seen = [...visible(decoded(value)).replace(/\\u0067/g, 'g')]
+          const seen = [
+            ...visible(decoded(value))
+              .replace(/\\u0067/g, 'g')
+              .replace(/\u0332/g, ''),
+          ]
             .map((ch) =>
               ch.codePointAt(0)! > 127 && /^[ -~]+$/.test(ch.normalize('NFKC')) ? ch.normalize('NFKC') : ch,
             )
             .join('')
           for (const secret of [
             card,
+            '4111 1111 1111 1111',
             token,
             gitlab,
             'lovelace@example',
