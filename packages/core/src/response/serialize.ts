@@ -381,8 +381,13 @@ interface PresetMember {
   readonly text: string
 }
 
-/** Elements of an array joined into one flat string at a time (see {@link Writer.array}). */
-const CHUNK = 256
+/**
+ * Elements of an array joined into one flat string at a time (see {@link Writer.array}). Joining
+ * copies each element's rope into the flat string: 64 elements of a users page (~29 KB) are still
+ * in the processor's cache when they are copied, 256 (~115 KB) were not, and cost 9% more on a
+ * 1 MB page with the default detectors (docs/benchmarks.md, "Chunks the cache holds").
+ */
+const CHUNK = 64
 
 /** An array's text from its chunks, flat already: concatenated (a rope of a few nodes), not copied again. */
 function joinChunks(chunks: readonly string[]): string {
