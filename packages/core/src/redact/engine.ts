@@ -3,6 +3,7 @@ import { lastMemberName, type PathRef, project, REMOVE } from '../allowlist/proj
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
+import { base64Texts, encodeLike, mayHoldBase64 } from './base64-text.js'
 import type { NameRule } from './catalogue/assignment.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
@@ -90,6 +91,14 @@ export interface RedactOptions {
    */
   nestedJson?: boolean
   /**
+   * Reads text written in base64 or base64url inside strings (a Kubernetes secret's data, a TLS
+   * key, an encoded config file or cookie, `Basic` credentials, a `data:...;base64,` URL) with the
+   * same detectors and member-name rules, up to two levels deep; a run whose text holds a finding
+   * is written as its text redacted, encoded again as it was (alphabet, padding, lines).
+   * @default true
+   */
+  base64Text?: boolean
+  /**
    * Response headers that carry free text, scanned with the same detectors and member-name rules:
    * `Location` and the other URL headers (each query and fragment parameter read as a member of
    * its name, so `?access_token=...` is masked), `Content-Disposition`, custom `X-` headers.
@@ -126,6 +135,7 @@ const OPTION_KEYS = [
   'hashKey',
   'errorHygiene',
   'nestedJson',
+  'base64Text',
   'headers',
   'knownSecrets',
 ] as const
@@ -206,6 +216,7 @@ export interface Redactor {
   readonly textName: NameRule
   readonly errorHygiene: boolean
   readonly nestedJson: boolean
+  readonly base64Text: boolean
   readonly hashKey: Buffer | undefined
   /** Which response headers are scanned. */
   readonly headerScan: HeaderScan
@@ -292,6 +303,7 @@ export function compileRedactor(options: RedactOptions | undefined, option: stri
     textName,
     errorHygiene: booleanOption(raw.errorHygiene, `${option}.errorHygiene`, true),
     nestedJson: booleanOption(raw.nestedJson, `${option}.nestedJson`, true),
+    base64Text: booleanOption(raw.base64Text, `${option}.base64Text`, true),
     hashKey,
     headerScan: compileHeaderScan(raw.headers, `${option}.headers`),
     knownSecrets:
@@ -1053,8 +1065,80 @@ export class RedactionSession {
         return this.masked(scanned, resolveOverlaps(flagged), key, at)
       }
     }
+    if (this.encodedIn !== null && this.encodedDepth < MAX_ENCODED_DEPTH) {
+      const withRuns = this.encodedRuns(this.encodedIn, spans, key, at)
+      if (withRuns !== undefined) return this.masked(this.scanned, withRuns, key, at)
+    }
     return this.masked(spans.length === 0 ? text : this.scanned, spans, key, at)
   }
+
+  /**
+   * The spans of `text` (the string read, as {@link spans} read it) with its base64 runs that
+   * decode to text and read otherwise decoded: each run a span written as its decoded text
+   * redacted, then encoded again as it was written (see base64-text.ts), so that a client still
+   * decodes it. Spans inside such a run read its encoding, not its text, and give way to it; a run
+   * a span crosses is left. `undefined` when no run changed.
+   */
+  private encodedRuns(
+    text: string,
+    spans: readonly Span[],
+    key: string | null,
+    at: PathRef | null,
+  ): Span[] | undefined {
+    const jwtParts = this.redactor.passesIssuedTokens && key !== null && isTokenKey(key)
+    const runs = base64Texts(text, spans, { jwtParts })
+    if (runs.length === 0) return undefined
+    // What masked() reads of the string read, which reading the runs' texts replaces.
+    const scanned = this.scanned
+    const written = this.written
+    const plain = this.plain
+    const quotes = this.quotes
+    let changed: Span[] | undefined
+    try {
+      this.encodedDepth++
+      for (const run of runs) {
+        let texts: string[] | undefined
+        for (let t = 0; t < run.texts.length; t++) {
+          const part = run.texts[t]!.text
+          const redacted = this.read(part, key, at)
+          if (redacted === part) continue
+          texts ??= run.texts.map((stretch) => stretch.text)
+          texts[t] = redacted === REMOVE ? '' : redacted
+        }
+        if (texts === undefined) continue
+        const span: Span = { start: run.start, end: run.end, detector: BASE64_TEXT_ID, verified: false }
+        ENCODED.set(span, encodeLike(run, texts))
+        changed ??= []
+        changed.push(span)
+      }
+    } finally {
+      this.encodedDepth--
+      this.scanned = scanned
+      this.written = written
+      this.plain = plain
+      this.quotes = quotes
+    }
+    if (changed === undefined) return undefined
+    // Both lists are in order and do not overlap: the spans inside a run that changed give way to it.
+    const out: Span[] = []
+    let r = 0
+    for (const span of spans) {
+      while (r < changed.length && changed[r]!.end <= span.start) out.push(changed[r++]!)
+      const run = changed[r]
+      if (run !== undefined && span.start >= run.start && span.end <= run.end) continue
+      out.push(span)
+    }
+    while (r < changed.length) out.push(changed[r++]!)
+    return out
+  }
+
+  /** How many base64 runs deep the string being read is (see {@link encodedRuns}). */
+  private encodedDepth = 0
+  /**
+   * The string {@link spans} last read, as it read it, when it may hold base64 text to read
+   * decoded (see base64-text.ts); `null` otherwise.
+   */
+  private encodedIn: string | null = null
 
   /** `text` with each span masked (spans sorted, not overlapping); `REMOVE` when all of it goes. */
   private masked(
@@ -1068,7 +1152,13 @@ export class RedactionSession {
     // it is (see plainJson), instead of comparing it with the text read, character by character.
     let plain = this.plain !== null
     const only = spans.length === 1 ? spans[0]! : undefined
-    if (only !== undefined && !('value' in only) && only.start === 0 && only.end === text.length) {
+    if (
+      only !== undefined &&
+      !('value' in only) &&
+      only.start === 0 &&
+      only.end === text.length &&
+      only.detector !== BASE64_TEXT_ID
+    ) {
       // The whole string (a card, an email alone in its member): no text around the mask.
       const masked = this.maskSpan(text, only, key, at)
       if (masked === null) return REMOVE
@@ -1082,7 +1172,11 @@ export class RedactionSession {
     let cursor = 0
     for (const span of spans) {
       let replacement: string
-      if ('value' in span) {
+      if (span.detector === BASE64_TEXT_ID) {
+        // A base64 run whose text was redacted (its findings recorded as they were read), encoded again.
+        replacement = ENCODED.get(span)!
+        if (plain) plain = isPlainJsonText(replacement)
+      } else if ('value' in span) {
         // A member value inside JSON text: the replacement stays a JSON literal.
         const masked = this.redactor.keyNameMask!(span.value, { detector: span.detector, key: span.name })
         this.record(at, span.detector, span.start, span.end, span.value)
@@ -1234,6 +1328,7 @@ export class RedactionSession {
     this.written = original
     this.quotes = -1
     this.plain = null
+    this.encodedIn = null
     // The application's own secrets: in any string long enough, whatever its shape.
     if (redactor.knownSecrets !== null && original.length >= redactor.knownSecrets.minLength) {
       if (KNOWN_SPANS.length !== 0) KNOWN_SPANS.length = 0
@@ -1382,6 +1477,9 @@ export class RedactionSession {
           }
         }
       }
+      // Text written in base64 (a Kubernetes secret, a TLS key, an encoded config or cookie) is
+      // read decoded by read(), which masks what it finds there (see encodedRuns).
+      if (redactor.base64Text && mayHoldBase64(features)) this.encodedIn = text
       // Escapes inside a value (`ada%40example.com`, `4111%201111...`, `ada&#64;example.com`):
       // the detectors read the text decoded as well, where the view above blanked them.
       if (decode) {
@@ -1886,6 +1984,13 @@ export function foldFullwidth(text: string, spaces = true): string {
  * of the second secret's, and each of them reported.
  */
 const MERGED = new WeakMap<Span, string[]>()
+
+/** The id of a span standing for a base64 run read decoded (see {@link RedactionSession.encodedRuns}). */
+const BASE64_TEXT_ID = 'base64-text'
+/** Base64 inside base64 is read this many levels deep (a Docker config's `auth` in a Kubernetes secret). */
+const MAX_ENCODED_DEPTH = 2
+/** What each base64 run span is written as: its text redacted, encoded again. */
+const ENCODED = new WeakMap<Span, string>()
 
 /** The strict set's shape-only detector, which loses ties to any detector naming the secret. */
 const GENERIC_ID = 'high-entropy'

@@ -131,6 +131,10 @@ function expected(text: string) {
     ibanShape: /[A-Za-z]{2}\d{2}/.test(text),
     quotes: count(/"/g),
     escapes: count(/[%\\&]/g),
+    // base64's alphabet, `=`, and the coarse classes' `(`, `)`, `>`.
+    base64Chars: count(/[A-Za-z0-9+/=_()>-]/g),
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are counted
+    controls: count(/[\u0000-\u001f]/g),
     // biome-ignore lint/suspicious/noControlCharactersInRegex: what JSON.stringify escapes
     plainJson: !/["\\\u0000-\u001f\ud800-\udfff]/.test(text),
     // Default-ignorable characters (zero-width, soft hyphen, bidi marks, variation selectors), a

@@ -107,6 +107,8 @@ const SCRATCH: Mutable<StringFeatures> = {
   ibanShape: false,
   quotes: 0,
   escapes: 0,
+  base64Chars: 0,
+  controls: 0,
   plainJson: false,
   recast: false,
   gates: 0,
@@ -342,6 +344,16 @@ function features(
   out.ibanShape = ibanShape
   out.quotes = counts[QUOTE]!
   out.escapes = counts[ESCAPE]! + counts[BACKSLASH]!
+  out.base64Chars =
+    out.digits +
+    out.upper +
+    out.lower +
+    out.dashes +
+    counts[UNDERSCORE]! +
+    counts[PLUS]! +
+    counts[SEPARATOR]! +
+    counts[ASSIGN]!
+  out.controls = counts[CONTROL]!
   out.plainJson =
     counts[QUOTE] === 0 && counts[BACKSLASH] === 0 && counts[CONTROL] === 0 && counts[SURROGATE] === 0
   out.recast = recast

@@ -26,6 +26,14 @@ export interface StringFeatures {
   readonly quotes: number
   /** `%`, `\\` and `&`: escapes (percent-encoding, backslash escapes, HTML entities) may hide separators. */
   readonly escapes: number
+  /**
+   * Characters of base64's and base64url's alphabets, `=` and `>` included (letters, digits,
+   * `+ / - _ =`; `(`, `)` and `>` count too: the classes are coarse): a string made of little
+   * else may be an encoded blob (see base64-text.ts).
+   */
+  readonly base64Chars: number
+  /** Control characters (tabs and line breaks among them). */
+  readonly controls: number
   /** Nothing `JSON.stringify` would escape: no `"`, `\\`, control character or surrogate. */
   readonly plainJson: boolean
   /**

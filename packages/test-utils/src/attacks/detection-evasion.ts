@@ -492,6 +492,98 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       expect(JSON.stringify(recorded)).not.toContain(dbPassword)
     })
 
+    it('masks what text written in base64 carries, and writes it back so a client still decodes it', async () => {
+      // A Kubernetes secret returned by an admin API, echoed credentials, a data URL, a cookie's
+      // payload, a wrapped blob: the detectors read the text, the client gets it redacted, encoded
+      // again as it was written.
+      const b64 = (text: string) => Buffer.from(text).toString('base64')
+      const github = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
+      const aws = 'AKIAQ3EGRQ7WXL4NB6UP'
+      const slack = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'
+      const pem = `-----BEGIN PRIVATE KEY-----\n${'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'.repeat(4)}\n-----END PRIVATE KEY-----\n`
+      const ini = `[default]\nregion = eu-west-1\naws_access_key_id = ${aws}\n${'# rotated yearly\n'.repeat(6)}`
+      const random = 'q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU'
+      const { guard, events } = recordingGuard({ redact: { knownSecrets: false } })
+      const routes: RouteSpec[] = [
+        getRoute('/secret', () => ({
+          kind: 'Secret',
+          data: {
+            'config.yaml': b64('db:\n  host: db.internal\n  password: s3cr3t-Pa55word!\n'),
+            '.dockerconfigjson': b64(
+              JSON.stringify({ auths: { 'ghcr.io': { auth: b64(`ada:${github}`) } } }),
+            ),
+            'tls.key': b64(pem),
+          },
+          echoed: `Basic ${b64(`ada:${github}`)}`,
+          avatar: `data:application/json;base64,${b64(JSON.stringify({ webhook: slack }))}`,
+          prefs: Buffer.from(JSON.stringify({ email: 'ada@example.com', theme: 'dark', n: 12 })).toString(
+            'base64url',
+          ),
+          wrapped: b64(ini).replace(/.{76}/g, '$&\r\n'),
+          ref: random,
+        })),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await call(`${url}/secret`)
+        expect(res.status).toBe(200)
+        const body = res.json as Record<string, Record<string, string> & string>
+        const decode = (text: string) => Buffer.from(text.replaceAll('\r\n', ''), 'base64').toString()
+        expect(decode(body.data!['config.yaml']!)).toBe('db:\n  host: db.internal\n  password: [REDACTED]\n')
+        expect(JSON.parse(decode(body.data!['.dockerconfigjson']!))).toEqual({
+          auths: { 'ghcr.io': { auth: '[REDACTED]' } },
+        })
+        expect(decode(body.data!['tls.key']!)).toBe('[REDACTED:private-key]\n')
+        expect(body.echoed).toBe(`Basic ${b64('ada:[REDACTED:github-token]')}`)
+        expect(body.avatar).toBe(
+          `data:application/json;base64,${b64('{"webhook":"[REDACTED:slack-token]"}')}`,
+        )
+        expect(JSON.parse(Buffer.from(body.prefs!, 'base64url').toString())).toEqual({
+          email: '[REDACTED:email]',
+          theme: 'dark',
+          n: 12,
+        })
+        expect(body.prefs).not.toMatch(/[+/=]/)
+        expect(
+          body
+            .wrapped!.split('\r\n')
+            .slice(0, -1)
+            .every((line) => line.length === 76),
+        ).toBe(true)
+        expect(decode(body.wrapped!)).toBe(ini.replace(aws, '[REDACTED:aws-access-key]'))
+        expect(body.ref).toBe(random)
+        // Nothing of a secret in any base64 run of the body, at any alignment.
+        const text = res.text.replaceAll('\\r\\n', '')
+        for (const run of text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? [])
+          for (let shift = 0; shift < 4; shift++) {
+            const decoded = Buffer.from(run.slice(shift), 'base64').toString('latin1')
+            for (const secret of [
+              github.slice(4, 20),
+              aws.slice(4),
+              slack.slice(5, 20),
+              's3cr3t-Pa55',
+              'MIIEvQIBADANBgkq',
+            ])
+              expect(decoded).not.toContain(secret)
+          }
+      })
+      const recorded = await events()
+      const detectors = ofType(recorded, 'response.redacted').flatMap((event) =>
+        event.findings.map((finding) => finding.detector),
+      )
+      expect(new Set(detectors)).toEqual(
+        new Set([
+          'key-name',
+          'secret-assignment',
+          'private-key',
+          'github-token',
+          'slack-token',
+          'aws-access-key',
+          'email',
+        ]),
+      )
+      expect(JSON.stringify(recorded)).not.toContain('s3cr3t-Pa55word')
+    })
+
     it('blocks a token the route issues when its claims carry what must not leave, naming the claim', async () => {
       const leaky = jwt({
         sub: '42',

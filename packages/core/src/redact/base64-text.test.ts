@@ -1,0 +1,323 @@
+import { randomBytes } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { LeakguardConfigError } from '../errors.js'
+import { base64Texts, encodeLike, mayHoldBase64 } from './base64-text.js'
+import { stringFeatures } from './features.js'
+import { createRedactor } from './index.js'
+
+const b64 = (text: string) => Buffer.from(text).toString('base64')
+const b64url = (text: string) => Buffer.from(text).toString('base64url')
+/** Every base64 run of `text` decoded (both alphabets). */
+const decodedRuns = (text: string) =>
+  (text.match(/[A-Za-z0-9+/_-]{8,}={0,2}/g) ?? []).map((run) => Buffer.from(run, 'base64').toString())
+
+const OPTIONS = { jwtParts: false }
+const GITHUB = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
+const AWS = 'AKIAQ3EGRQ7WXL4NB6UP'
+const SLACK = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'
+
+describe('mayHoldBase64', () => {
+  const gate = (text: string) => mayHoldBase64(stringFeatures(text))
+  it('lets through blobs, credentials and data URLs, wrapped or not', () => {
+    expect(gate(b64('db:\n  password: s3cr3t-Pa55word!\n'))).toBe(true)
+    expect(gate(`Basic ${b64(`ada:${GITHUB}`)}`)).toBe(true)
+    expect(gate(`data:application/json;base64,${b64(JSON.stringify({ token: SLACK }))}`)).toBe(true)
+    expect(gate(b64('x'.repeat(600)).replace(/.{76}/g, '$&\n'))).toBe(true)
+    expect(gate(b64('x'.repeat(600)).replace(/.{64}/g, '$&\r\n'))).toBe(true)
+  })
+  it('turns away prose, JSON text, code and short values', () => {
+    expect(gate('Prefers delivery after 6pm; gate code is 4471.')).toBe(false)
+    expect(gate('{"user":"ada","role":"admin","team":"core"}')).toBe(false)
+    expect(gate(`var adobeToken string = "371501d8e70f616b5ee7f6956febc631"`)).toBe(false)
+    expect(gate('dXNlcjpwYXNz')).toBe(false)
+  })
+})
+
+describe('base64Texts', () => {
+  it('decodes runs whose bytes are text, as they are written in the string', () => {
+    const config = 'db:\n  password: s3cr3t-Pa55word!\n'
+    const runs = base64Texts(`x ${b64(config)} y`, [], OPTIONS)
+    expect(runs).toHaveLength(1)
+    expect(runs[0]).toMatchObject({ start: 2, url: false, padded: true, width: 0 })
+    expect(runs[0]!.texts.map((t) => t.text)).toEqual([config])
+    expect(runs[0]!.end).toBe(2 + b64(config).length)
+    // Written unpadded in 4n + 2 characters, or with `-` or `_`: base64url, left unpadded.
+    const url = base64Texts(b64url('{"email":"ada@example.com","n":12}'), [], OPTIONS)[0]!
+    expect(url).toMatchObject({ url: true, padded: false })
+    expect(url.texts[0]!.text).toBe('{"email":"ada@example.com","n":12}')
+    // 4n characters and neither alphabet's own: written back as base64 is, padded.
+    const either = base64Texts(b64url('{"email":"ada@example.com"}'), [], OPTIONS)[0]!
+    expect(either).toMatchObject({ url: false, padded: true })
+  })
+
+  it('leaves random tokens, hashes, binary data and short runs', () => {
+    for (let i = 0; i < 200; i++) {
+      expect(base64Texts(randomBytes(24 + (i % 40)).toString('base64'), [], OPTIONS)).toEqual([])
+      expect(base64Texts(randomBytes(20).toString('hex'), [], OPTIONS)).toEqual([])
+    }
+    // A PNG's header, and a GIF's: binary from their first bytes.
+    expect(base64Texts('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk', [], OPTIONS)).toEqual(
+      [],
+    )
+    expect(base64Texts('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', [], OPTIONS)).toEqual([])
+    // 11 bytes of text: too short to be read.
+    expect(base64Texts(b64('hello world'), [], OPTIONS)).toEqual([])
+    // Text, then bytes that are not: the text is read, the rest left as it is.
+    const invalid = Buffer.concat([Buffer.from('a'.repeat(30)), Buffer.from([0xff, 0xfe])]).toString('base64')
+    expect(base64Texts(invalid, [], OPTIONS)[0]!.texts).toEqual([{ from: 0, to: 30, text: 'a'.repeat(30) }])
+  })
+
+  it('joins the lines of a wrapped blob, and remembers their width and break', () => {
+    const text = `aws_access_key_id = ${AWS}\n`.repeat(6)
+    for (const [width, lineBreak] of [
+      [76, '\n'],
+      [64, '\r\n'],
+    ] as const) {
+      const wrapped = b64(text).replace(new RegExp(`.{${width}}`, 'g'), `$&${lineBreak}`)
+      const runs = base64Texts(wrapped, [], OPTIONS)
+      expect(runs).toHaveLength(1)
+      expect(runs[0]).toMatchObject({ start: 0, width, lineBreak })
+      expect(runs[0]!.texts.map((t) => t.text)).toEqual([text])
+    }
+  })
+
+  it("leaves an issued token's parts, runs a detector took whole and runs a span crosses", () => {
+    const part = b64url(JSON.stringify({ sub: '42', email: 'ada@example.com' }))
+    const token = `v1-eyJhbGciOiJIUzI1NiJ9.${part}.c2ln`
+    expect(base64Texts(token, [], { jwtParts: true })).toEqual([])
+    // Where the jwt detector runs, what it does not take as a JWT is read (a Flask session cookie).
+    expect(
+      base64Texts(`${part}.ZXyz12.q8Zr3NvX0bLk2WmT9cYp4HsJ`, [], OPTIONS).map((run) => run.start),
+    ).toEqual([0])
+    const blob = b64('{"email":"ada@example.com"}')
+    const held = { start: 2, end: 2 + blob.length, detector: 'x', verified: false }
+    expect(base64Texts(`k ${blob}`, [held], OPTIONS)).toEqual([])
+    expect(base64Texts(`k ${blob}`, [{ ...held, start: 0, end: 10 }], OPTIONS)).toEqual([])
+    // A blob at the end of a sentence.
+    expect(base64Texts(`${b64('email: ada@example.com')}.`, [], OPTIONS)).toHaveLength(1)
+  })
+
+  it('starts a run after a path or an id joined to it, ends it at a digest, reads around bad bytes', () => {
+    const email = b64('ada.lovelace@example.com')
+    const r = createRedactor({ knownSecrets: false })
+    for (const before of ['https://x.io/unsubscribe/', 'sess-', 'cfg_', 'v1/blob/', 'a-b-c-']) {
+      const out = r.redact({ v: `${before}${email}` }).v as string
+      expect(out.startsWith(before)).toBe(true)
+      expect(decodedRuns(out.slice(before.length)).join()).toContain('[REDACTED:email]')
+    }
+    // A signed cookie: the payload, `--`, a hex digest.
+    const cookie = `${b64('{"email":"ada@example.com"}')}--5e884898da28047151d0e56f8dc6292773603d0d`
+    expect(base64Texts(cookie, [], OPTIONS).map((run) => run.texts[0]!.text)).toEqual([
+      '{"email":"ada@example.com"}',
+    ])
+    // Colour codes in a log line, a NUL at the end, a Latin-1 letter: the text around them is read.
+    const log = b64(`\x1b[32mINFO\x1b[0m token=${GITHUB}\u0000`)
+    expect(base64Texts(log, [], OPTIONS)[0]!.texts.map((t) => t.text)).toEqual([
+      '[32mINFO',
+      `[0m token=${GITHUB}`,
+    ])
+    const latin = Buffer.concat([
+      Buffer.from('Bonjour, caf'),
+      Buffer.from([0xe9]),
+      Buffer.from(` token=${GITHUB}`),
+    ])
+    expect(base64Texts(latin.toString('base64'), [], OPTIONS)[0]!.texts.map((t) => t.text)).toEqual([
+      'Bonjour, caf',
+      ` token=${GITHUB}`,
+    ])
+    // Random bytes are turned away in their first bytes; a Latin-1 letter there too (a limit).
+    const early = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(` token=${GITHUB}`)])
+    expect(base64Texts(early.toString('base64'), [], OPTIONS)).toEqual([])
+  })
+
+  it('leaves global ids, and images in data URLs', () => {
+    for (const id of [
+      'AccessToken:57792683',
+      'Credential:0f3c2a9e-5b7d-4c1e-9a8b-6d2f4e1c3b5a',
+      'gid://shopify/Product/4037851956408',
+    ])
+      expect(base64Texts(b64(id), [], OPTIONS)).toEqual([])
+    const svg = b64(
+      '<svg viewBox="0 0 24 24"><path d="M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10"/></svg>',
+    )
+    expect(base64Texts(`data:image/svg+xml;base64,${svg}`, [], OPTIONS)).toEqual([])
+    expect(base64Texts(`data:text/plain;base64,${svg}`, [], OPTIONS)).toHaveLength(1)
+  })
+})
+
+describe('encodeLike', () => {
+  const runOf = (written: string) => base64Texts(written, [], OPTIONS)[0]!
+  it('writes text back in the alphabet, padding and lines of the run', () => {
+    const text = 'user: ada, note: >>>???<<< and more text here'
+    for (const written of [b64(text), b64(text).replace(/=+$/, ''), b64url(text), `${b64url(text)}==`]) {
+      const run = runOf(written)
+      const again = encodeLike(run, [`${text}!`])
+      expect(Buffer.from(again, 'base64').toString()).toBe(`${text}!`)
+      expect(/[-_]/.test(again)).toBe(run.url)
+      expect(/[+/]/.test(again)).toBe(!run.url && /[+/]/.test(b64(`${text}!`)))
+      expect(again.endsWith('=')).toBe(run.padded && b64(`${text}!`).endsWith('='))
+    }
+    const long = 'x'.repeat(300)
+    const wrapped = runOf(b64(long).replace(/.{76}/g, '$&\r\n'))
+    const out = encodeLike(wrapped, [long.slice(10)])
+    expect(
+      out
+        .split('\r\n')
+        .slice(0, -1)
+        .every((line) => line.length === 76),
+    ).toBe(true)
+    expect(Buffer.from(out.replaceAll('\r\n', ''), 'base64').toString()).toBe(long.slice(10))
+  })
+})
+
+describe('redaction of text written in base64', () => {
+  const r = createRedactor({ knownSecrets: false })
+
+  it('masks what the text holds and writes it back decodable, the rest of the text readable', () => {
+    const cases: Array<[string, string]> = [
+      [b64(`aws_access_key_id = ${AWS}\n`), `aws_access_key_id = [REDACTED:aws-access-key]\n`],
+      [b64('{"password":"hunter2-correct-horse","user":"ada"}'), '{"password":"[REDACTED]","user":"ada"}'],
+      [b64('contact ada.lovelace@example.com please'), 'contact [REDACTED:email] please'],
+      [b64('card 4111 1111 1111 1111 exp 12/29'), 'card 4111 11** **** 1111 exp 12/29'],
+      [b64url(JSON.stringify({ token: SLACK })), '{"token":"[REDACTED]"}'],
+    ]
+    for (const [blob, text] of cases) {
+      const out = r.redact({ blob }).blob as string
+      expect(out).not.toBe(blob)
+      expect(Buffer.from(out, 'base64').toString()).toBe(text)
+    }
+  })
+
+  it('keeps what stands around a run: a scheme, a data URL, a cookie name', () => {
+    expect(r.redact({ h: `Basic ${b64(`ada:${GITHUB}`)}` }).h).toBe(
+      `Basic ${b64('ada:[REDACTED:github-token]')}`,
+    )
+    const data = r.redact({ u: `data:application/json;base64,${b64(JSON.stringify({ token: SLACK }))}` }).u
+    expect(data).toBe(`data:application/json;base64,${b64('{"token":"[REDACTED]"}')}`)
+    const prefs = { email: 'ada@example.com', theme: 'dark', n: 12 }
+    const cookie = r.redact({ c: `prefs=${b64url(JSON.stringify(prefs))}` }).c
+    expect(cookie).toBe(`prefs=${b64url(JSON.stringify({ ...prefs, email: '[REDACTED:email]' }))}`)
+  })
+
+  it('reads base64 inside base64 (a Docker config in a Kubernetes secret), a TLS key, a wrapped blob', () => {
+    const docker = b64(JSON.stringify({ auths: { 'ghcr.io': { auth: b64(`ada:${GITHUB}`) } } }))
+    const pem = `-----BEGIN PRIVATE KEY-----\n${'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'.repeat(4)}\n-----END PRIVATE KEY-----\n`
+    const out = r.redact({ data: { '.dockerconfigjson': docker, 'tls.key': b64(pem) } }).data as Record<
+      string,
+      string
+    >
+    const config = JSON.parse(Buffer.from(out['.dockerconfigjson']!, 'base64').toString())
+    // `auth` is a secret name; its value goes whole.
+    expect(config).toEqual({ auths: { 'ghcr.io': { auth: '[REDACTED]' } } })
+    expect(Buffer.from(out['tls.key']!, 'base64').toString()).toBe('[REDACTED:private-key]\n')
+    const text = `region = eu-west-1\naws_access_key_id = ${AWS}\n${'# comment line\n'.repeat(8)}`
+    const wrapped = b64(text).replace(/.{76}/g, '$&\n')
+    const masked = r.redact({ w: wrapped }).w as string
+    expect(
+      masked
+        .split('\n')
+        .slice(0, -1)
+        .every((line) => line.length === 76),
+    ).toBe(true)
+    expect(Buffer.from(masked.replaceAll('\n', ''), 'base64').toString()).toBe(
+      text.replace(AWS, '[REDACTED:aws-access-key]'),
+    )
+  })
+
+  it('writes a wrapped blob back at its width and line break, in the alphabet a strict decoder reads', () => {
+    const text = `[default]\nregion = eu-west-1\naws_access_key_id = ${AWS}\n${'# rotated yearly, see the runbook\n'.repeat(9)}`
+    const want = text.replace(AWS, '[REDACTED:aws-access-key]')
+    for (const width of [64, 70, 75, 76, 77])
+      for (const lineBreak of ['\n', '\r\n', '\n    ']) {
+        const wrapped = b64(text).replace(new RegExp(`.{${width}}`, 'g'), `$&${lineBreak}`)
+        const out = r.redact({ w: wrapped }).w as string
+        const lines = out.split(lineBreak)
+        expect(lines.slice(0, -1).every((line) => line.length === width)).toBe(true)
+        // atob reads base64's alphabet only, and checks the padding.
+        expect(Buffer.from(atob(lines.join('')), 'latin1').toString()).toBe(want)
+      }
+  })
+
+  it('keeps base64url where the run stands in a URL or after name=, base64 elsewhere', () => {
+    // 4n characters, neither alphabet's own: the context says which.
+    const text = 'user ada, email ada@example.com ok!!'
+    expect(b64(text).length % 4).toBe(0)
+    expect(b64(text)).not.toMatch(/[-_+/=]/)
+    const masked = b64url('user ada, email [REDACTED:email] ok!!')
+    expect(r.redact({ v: `https://x.io/cb?state=${b64(text)}` }).v).toBe(`https://x.io/cb?state=${masked}`)
+    expect(r.redact({ v: `prefs=${b64(text)}` }).v).toBe(`prefs=${masked}`)
+    expect(r.redact({ v: b64(text) }).v).toBe(b64('user ada, email [REDACTED:email] ok!!'))
+  })
+
+  it('leaves GraphQL and Shopify ids, and SVG icons in data URLs, as they are', () => {
+    const body = {
+      id: b64('AccessToken:57792683'),
+      product: b64('gid://shopify/Product/4037851956408'),
+      icon: `data:image/svg+xml;base64,${b64('<svg><path d="M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10S17.52 2 12 2z"/></svg>')}`,
+    }
+    expect(r.redact(body)).toEqual(body)
+  })
+
+  it('reads many runs with findings in one string in linear time (spans and runs walked together)', () => {
+    const note = Array.from({ length: 4000 }, (_, i) => `${b64(`token=${GITHUB} row ${i}`)},${AWS}`).join(',')
+    const out = r.redact({ note }).note as string
+    const parts = out.split(',')
+    expect(parts).toHaveLength(8000)
+    expect(Buffer.from(parts[0]!, 'base64').toString()).toBe('token=[REDACTED:github-token] row 0')
+    expect(parts[1]).toBe('[REDACTED:aws-access-key]')
+  })
+
+  it('reports findings by the detector that read the text, at the member holding the run', () => {
+    const findings = r.scan({ cfg: b64(`aws_access_key_id = ${AWS}\n`) })
+    expect(findings.map((f) => [f.path, f.detector])).toEqual([['$.cfg', 'aws-access-key']])
+  })
+
+  it('reports a canary the text carries', () => {
+    const canary = 'canary-7Hq2xLw9pR4tZk'
+    const withCanary = createRedactor({ knownSecrets: { env: false, canaries: [canary] } })
+    const out = withCanary.redact({ v: b64(`{"note":"seen ${canary} here"}`) }).v as string
+    expect(decodedRuns(out).join()).not.toContain(canary)
+  })
+
+  it('leaves tokens, ids, hashes, images, JWTs and clean text as they are', () => {
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.${b64url('{"sub":"42","email":"ada@example.com"}')}.c2lnbmF0dXJl`
+    const issuing = createRedactor({ knownSecrets: false })
+    const body = {
+      ref: randomBytes(32).toString('base64url'),
+      id: randomBytes(12).toString('hex'),
+      digest: randomBytes(32).toString('base64'),
+      image: `data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk`,
+      note: b64('nothing to see here, just words'),
+    }
+    expect(r.redact(body)).toEqual(body)
+    // A JWT is read by the jwt detector, whole, not by its parts.
+    expect(issuing.redact({ v: jwt }).v).toBe('[REDACTED:jwt]')
+  })
+
+  it('is off with base64Text: false, and says how to write the option', () => {
+    const off = createRedactor({ knownSecrets: false, base64Text: false })
+    const blob = b64(`aws_access_key_id = ${AWS}\n`)
+    expect(off.redact({ blob }).blob).toBe(blob)
+    expect(() => createRedactor({ base64Text: 'yes' as never })).toThrow(LeakguardConfigError)
+    expect(() => createRedactor({ base64Text: 'yes' as never })).toThrow(/base64Text/)
+  })
+
+  it('reads hostile runs without throwing: huge, padded oddly, lone surrogates, runs of 4n + 1', () => {
+    const huge = b64(`${'lorem ipsum dolor sit amet '.repeat(40_000)}${AWS}`)
+    const out = r.redact({ huge }).huge as string
+    expect(Buffer.from(out, 'base64').toString()).toContain('[REDACTED:aws-access-key]')
+    for (const text of [
+      `${b64(`key ${AWS}`)}===`,
+      `${b64(`key ${AWS}`)}A`,
+      `=${b64(`key ${AWS}`)}`,
+      `${b64(`key ${AWS}`)}\ud800`,
+      `${b64(`key ${AWS}`).slice(0, 20)}\n${b64(`key ${AWS}`).slice(20)}`,
+      '\n'.repeat(40),
+      'A'.repeat(4097),
+    ]) {
+      const masked = r.redact({ text }).text as string
+      expect(typeof masked).toBe('string')
+      expect(masked).not.toContain(b64(`key ${AWS}`))
+    }
+  })
+})

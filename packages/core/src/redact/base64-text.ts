@@ -1,0 +1,466 @@
+import type { Span, StringFeatures } from './types.js'
+
+/**
+ * Text written in base64 or base64url inside a string: a Kubernetes secret's `data`, a TLS key
+ * (`LS0tLS1CRUdJTi...`), an encoded config file or cookie, `Basic` credentials, a
+ * `data:...;base64,` URL. The detectors read what such a run decodes to, when its bytes are UTF-8
+ * text; random tokens, hashes and binary data decode to bytes that are not, and are left after a
+ * few of them.
+ */
+
+/** Runs shorter than this (12 bytes) are not decoded: too short to hold a value worth finding. */
+const MIN_RUN = 16
+/** Bytes of a run checked for text before the whole run is decoded, and how many may not be. */
+const PROBE_BYTES = 24
+const PROBE_BAD = 2
+/** ...but none of the first ones: random bytes are turned away there, for a few characters' work. */
+const PROBE_CLEAN = 6
+/** Stretches of text between bytes that are not (a control character, invalid UTF-8) shorter than this are not read. */
+const MIN_TEXT_BYTES = 8
+/**
+ * Starts tried after `/`, `-` and `_` inside a run whose start does not decode to text, and how
+ * far into it (a path or an id's prefix before the blob).
+ */
+const MAX_STARTS = 8
+const MAX_PREFIX = 48
+/** White space between two lines of a wrapped blob, at most. */
+const MAX_BREAK = 8
+
+/** Each base64 and base64url character's value (both alphabets), -1 for any other. */
+const VALUE = new Int8Array(128).fill(-1)
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => {
+  VALUE[c.charCodeAt(0)] = i
+})
+VALUE[45] = 62 // -
+VALUE[95] = 63 // _
+
+/** Whether the code unit is a base64 or base64url character. */
+const isBase64 = (code: number): boolean => code < 128 && VALUE[code]! >= 0
+const isSpace = (code: number): boolean => code === 32 || code === 9 || code === 10 || code === 13
+
+/**
+ * Whether a string may hold a base64 run worth decoding, from its features alone: base64's
+ * characters; one space (`Basic ...`), or line breaks with an indent for at most one character in
+ * eight (a blob wrapped into lines); no quote; at most three others and one in 32 (a
+ * `data:...;base64,` URL, a cookie's `name=`). Not prose, code or JSON text, whose spaces, quotes
+ * and punctuation a blob does not have.
+ */
+export function mayHoldBase64(f: StringFeatures): boolean {
+  const blank = f.spaces + f.controls
+  return (
+    f.base64Chars >= MIN_RUN &&
+    f.quotes === 0 &&
+    (f.controls === 0 ? f.spaces <= 1 : blank <= 2 + (f.length >> 3)) &&
+    f.length - f.base64Chars - blank <= 3 + (f.length >> 5)
+  )
+}
+
+/** A base64 run of a string read as text: where it is, what it decodes to, how it is written. */
+export interface Base64Text {
+  /** Where the run starts in the string. */
+  readonly start: number
+  /** Where it ends in the string, its `=` padding included. */
+  readonly end: number
+  /** The bytes it decodes to. */
+  readonly bytes: Buffer
+  /**
+   * The stretches of {@link bytes} that are UTF-8 text (all of them, most often; a control
+   * character or an invalid byte ends one), decoded, with their byte offsets.
+   */
+  readonly texts: ReadonlyArray<{ readonly from: number; readonly to: number; readonly text: string }>
+  /** Written in base64url's alphabet (`-`, `_`), not base64's (`+`, `/`). */
+  readonly url: boolean
+  /** Written with `=` padding. */
+  readonly padded: boolean
+  /** Characters per line of a run wrapped into lines (MIME, PEM), and the line break; 0 and '' for one line. */
+  readonly width: number
+  readonly lineBreak: string
+}
+
+/** Where {@link base64Texts} reads a string. */
+export interface Base64Options {
+  /**
+   * Leave a JWT's parts: the route issues tokens and its token is read by the issued-token rules
+   * (the jwt detector, which would otherwise take the token whole, is not run there).
+   */
+  readonly jwtParts: boolean
+}
+
+/** Decodes UTF-8 strictly: invalid bytes throw. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+const NO_RUNS: Base64Text[] = []
+
+/**
+ * The base64 runs of `text` (16 characters or more) whose bytes are UTF-8 text, for the most part,
+ * decoded. A run starts where its text decodes (after a `/`, `-` or `_` that joins it to a path or
+ * an id: `/unsubscribe/YWRh...`, `sess-...`), ends at `--` (a signed cookie's digest), and takes
+ * the lines after it when it is wrapped. `spans` (sorted, not overlapping: what the detectors
+ * found) decide what is left: a run one of them holds whole (a token), and a run one of them
+ * crosses.
+ */
+export function base64Texts(text: string, spans: readonly Span[], options: Base64Options): Base64Text[] {
+  const length = text.length
+  let out: Base64Text[] | undefined
+  // The first span that may reach the run being read (runs come in order).
+  let k = 0
+  let i = 0
+  while (i < length) {
+    if (!isBase64(text.charCodeAt(i))) {
+      i++
+      continue
+    }
+    const runStart = i
+    const runEnd = lineEnd(text, i)
+    i = runEnd + (text.charCodeAt(runEnd) === 45 ? 2 : 0)
+    // Words, names and short ids, and hex (a digest, an id: it may decode to printable bytes).
+    if (runEnd - runStart < MIN_RUN || (lineBits & NOT_HEX) === 0) continue
+    const start = textStart(text, runStart, runEnd, (lineBits & SEPARATOR) !== 0)
+    if (start < 0) continue
+    const lines = linesFrom(text, start, runEnd)
+    if (options.jwtParts && inJwt(text, start, runEnd)) continue
+    if (binaryDataUrl(text, start)) continue
+    const run = decodeRun(text, start, lines)
+    if (run === null) continue
+    while (k < spans.length && spans[k]!.end <= start) k++
+    // The lines it took (a line it did not is read as a run of its own).
+    i = Math.max(i, run.end)
+    if (crossedOrHeld(spans, k, run.start, run.end)) continue
+    out ??= []
+    out.push(run)
+  }
+  return out ?? NO_RUNS
+}
+
+/** What {@link lineEnd} last read, as {@link BITS} of its characters ORed. */
+let lineBits = 0
+
+/**
+ * Where the base64 characters from `at` end: at a character of no alphabet, or at `--`; records
+ * {@link lineBits}. (The bits are ORed, not branched on: in random text a branch per kind of
+ * character is mispredicted at every other one, and cost three quarters of the loop.)
+ */
+function lineEnd(text: string, at: number): number {
+  const length = text.length
+  let end = at
+  let bits = 0
+  while (end < length) {
+    const c = text.charCodeAt(end)
+    const kind = c < 128 ? BITS[c]! : 0
+    if (kind === 0 || (c === 45 && text.charCodeAt(end + 1) === 45)) break
+    bits |= kind
+    end++
+  }
+  lineBits = bits
+  return end
+}
+
+/** Per ASCII code: {@link BASE64} for a base64 or base64url character, with {@link NOT_HEX} and {@link SEPARATOR}. */
+const BITS = new Uint8Array(128)
+const BASE64 = 1
+/** A letter past `f` or `F`, `+`, `/`, `-` or `_`: not hex. */
+const NOT_HEX = 2
+/** `/`, `-` or `_`: may join a path or an id's prefix to a blob. */
+const SEPARATOR = 4
+for (let c = 0; c < 128; c++) if (VALUE[c]! >= 0) BITS[c] = BASE64 | NOT_HEX
+for (const c of '0123456789abcdefABCDEF') BITS[c.charCodeAt(0)] = BASE64
+for (const c of '/-_') BITS[c.charCodeAt(0)] = BASE64 | NOT_HEX | SEPARATOR
+
+/**
+ * Where the text of the run [start, end) starts: at its first character, or after a `/`, `-` or
+ * `_` in its first characters, when it has one (a path segment, an id's prefix:
+ * `/unsubscribe/YWRh...`, `sess-...`); -1 when its first bytes are text from none of them.
+ */
+function textStart(text: string, start: number, end: number, separators: boolean): number {
+  if (probe(text, start)) return start
+  if (!separators) return -1
+  let tried = 0
+  const last = Math.min(end - MIN_RUN, start + MAX_PREFIX)
+  for (let at = start; at < last; at++) {
+    const c = text.charCodeAt(at)
+    if (c !== 47 && c !== 45 && c !== 95) continue
+    if (probe(text, at + 1)) return at + 1
+    if (++tried === MAX_STARTS) return -1
+  }
+  return -1
+}
+
+/** The lines of a run from `start`: one, or the lines after it of the same width (a wrapped blob). */
+interface Lines {
+  /** Where the last line ends. */
+  readonly end: number
+  /** Where each line starts, and its characters, `null` for a run of one line. */
+  readonly starts: number[] | null
+  readonly ends: number[] | null
+  /** Lines are broken by `\n` or `\r\n` at a width that holds whole groups of four. */
+  readonly aligned: boolean
+}
+
+/**
+ * The run from `start` to `end`, and the lines after it while each line before has the first's
+ * width (64 for PEM, 76 for MIME, any width), broken by a line break (`\n`, `\r\n`, `\n` and an
+ * indent).
+ */
+function linesFrom(text: string, start: number, end: number): Lines {
+  const width = end - start
+  let starts: number[] | null = null
+  let ends: number[] | null = null
+  let last = end
+  let chars = width
+  let aligned = width % 4 === 0
+  for (;;) {
+    let next = last
+    while (next < text.length && next - last < MAX_BREAK && isSpace(text.charCodeAt(next))) next++
+    if (next === last || next >= text.length || !isBase64(text.charCodeAt(next))) break
+    const stop = lineEnd(text, next)
+    const lineBreak = text.slice(last, next)
+    // Lines are broken by a line break (with spaces around it: an indent).
+    if (stop - next > width || !/[\r\n]/.test(lineBreak)) break
+    if (lineBreak !== '\n' && lineBreak !== '\r\n') aligned = false
+    starts ??= [start]
+    ends ??= [end]
+    starts.push(next)
+    ends.push(stop)
+    chars += stop - next
+    last = stop
+    // A shorter line is the last one.
+    if (stop - next < width) break
+  }
+  // A blob of 4n + 1 characters ends with one that makes no byte: its last line is another run.
+  if (starts !== null && chars % 4 === 1) {
+    starts.pop()
+    ends!.pop()
+    if (starts.length === 1) return { end, starts: null, ends: null, aligned: width % 4 === 0 }
+    last = ends![ends!.length - 1]!
+  }
+  return { end: last, starts, ends, aligned }
+}
+
+/**
+ * Whether a span crosses the run [start, end) (starts before and ends inside, or the other way),
+ * or holds all of it; `k` is the first span that ends after `start`.
+ */
+function crossedOrHeld(spans: readonly Span[], k: number, start: number, end: number): boolean {
+  for (let j = k; j < spans.length; j++) {
+    const span = spans[j]!
+    if (span.start >= end) return false
+    if (span.start < start || span.end > end) return true
+    if (span.start === start && span.end === end) return true
+  }
+  return false
+}
+
+/**
+ * Whether the run is a part of a JWT (`eyJ...` parts joined by dots, after a prefix such as
+ * `v1-`): a token the route issues, which the issued-token rules read and send as it is.
+ */
+function inJwt(text: string, start: number, end: number): boolean {
+  if (text.charCodeAt(start - 1) !== 46 && text.charCodeAt(end) !== 46) return false
+  let s = start
+  while (s > 0) {
+    const c = text.charCodeAt(s - 1)
+    if (c === 46 || isBase64(c)) s--
+    else break
+  }
+  const dot = text.indexOf('.', s)
+  return text.slice(s, dot < 0 ? end : dot).includes('eyJ')
+}
+
+/** Whether the run is the data of a `data:` URL of an image, a sound, a video or a font. */
+function binaryDataUrl(text: string, start: number): boolean {
+  if (!text.startsWith(';base64,', start - 8)) return false
+  const data = text.lastIndexOf('data:', start)
+  if (data < 0) return false
+  const type = text.slice(data + 5, data + 11).toLowerCase()
+  return (
+    type.startsWith('image/') ||
+    type.startsWith('audio/') ||
+    type.startsWith('video/') ||
+    type.startsWith('font/')
+  )
+}
+
+/** The run's base64 characters, its lines joined. */
+function runChars(text: string, start: number, end: number, lines: Lines): string {
+  if (lines.starts === null) return text.slice(start, end)
+  let out = ''
+  for (let l = 0; l < lines.starts.length; l++) out += text.slice(lines.starts[l]!, lines.ends![l]!)
+  return out
+}
+
+/**
+ * The run decoded, if its bytes are text for the most part; `null` otherwise. Lines joined at a
+ * width of whole groups are always read together; others only when all their bytes are text
+ * together (lines of tokens of one length are not one blob), else the first line alone.
+ */
+function decodeRun(text: string, start: number, lines: Lines): Base64Text | null {
+  let chars = runChars(text, start, lines.end, lines)
+  let bytes = decode(chars)
+  let texts = bytes === null ? null : textsOf(bytes)
+  let wrapped = lines.starts !== null
+  if (wrapped && !lines.aligned && (texts === null || texts.length !== 1 || texts[0]!.to !== bytes!.length)) {
+    chars = text.slice(start, lines.ends![0]!)
+    bytes = decode(chars)
+    texts = bytes === null ? null : textsOf(bytes)
+    wrapped = false
+  }
+  if (bytes === null || texts === null || texts.length === 0 || !mostlyText(texts, bytes.length)) return null
+  // A global id (`AccessToken:57792683`, `gid://shopify/Product/4037851956408`) names an object.
+  if (texts.length === 1 && texts[0]!.to === bytes.length && GLOBAL_ID.test(texts[0]!.text)) return null
+  const last = wrapped ? lines.end : start + chars.length
+  let end = last
+  while (end < last + 2 && text.charCodeAt(end) === 61) end++
+  const url = alphabetIsUrl(chars, end > last, text, start)
+  return {
+    start,
+    end,
+    bytes,
+    texts,
+    url,
+    // Unpadded where the run shows it (4n + 2 or 4n + 3 characters and no `=`), or in base64url
+    // with no `=` (how it is most often written); padded otherwise, as base64 is.
+    padded: end > last || (!url && chars.length % 4 === 0),
+    width: wrapped ? lines.ends![0]! - start : 0,
+    lineBreak: wrapped ? text.slice(lines.ends![0]!, lines.starts![1]!) : '',
+  }
+}
+
+/** An object's global id: a type name and a number or UUID (GraphQL's Relay), or a `gid://` URI. */
+const GLOBAL_ID =
+  /^(?:[A-Z][A-Za-z0-9_]{0,63}:(?:\d{1,20}|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12})|gid:\/\/[\w.-]+\/[\w.-]+\/\d{1,20}(?:\?[\w=&.-]*)?)$/i
+
+/** Whether text stretches make up three quarters of the bytes or more (random bytes hold short ones). */
+function mostlyText(
+  texts: ReadonlyArray<{ readonly from: number; readonly to: number }>,
+  length: number,
+): boolean {
+  let total = 0
+  for (const stretch of texts) total += stretch.to - stretch.from
+  return total * 4 >= length * 3
+}
+
+/** The bytes of base64 characters (a run of 4n + 1 has a character too many: its 6 bits make no byte). */
+function decode(chars: string): Buffer | null {
+  const bytes = Buffer.from(chars.length % 4 === 1 ? chars.slice(0, -1) : chars, 'base64')
+  return bytes.length < 12 ? null : bytes
+}
+
+/** Whether a byte is text on its own: printable ASCII, tab, a line break. */
+const isTextByte = (c: number): boolean => (c >= 32 && c !== 127) || c === 9 || c === 10 || c === 13
+
+/**
+ * The stretches of `bytes` that are UTF-8 text, of {@link MIN_TEXT_BYTES} or more, decoded: all of
+ * them in one, most often; an ANSI colour code, a NUL, a Latin-1 letter ends one.
+ */
+function textsOf(bytes: Buffer): Array<{ from: number; to: number; text: string }> {
+  const out: Array<{ from: number; to: number; text: string }> = []
+  let from = 0
+  let b = 0
+  while (b <= bytes.length) {
+    const width = b < bytes.length ? utf8Width(bytes, b) : 0
+    if (width > 0) {
+      b += width
+      continue
+    }
+    if (b - from >= MIN_TEXT_BYTES) out.push({ from, to: b, text: UTF8.decode(bytes.subarray(from, b)) })
+    b++
+    from = b
+  }
+  return out
+}
+
+/** The width of the UTF-8 character of text at `b` (1-4), 0 if the byte starts none. */
+function utf8Width(bytes: Buffer, b: number): number {
+  const c = bytes[b]!
+  if (c < 128) return isTextByte(c) ? 1 : 0
+  const count = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0
+  if (count === 0 || b + count >= bytes.length + 1) return 0
+  for (let k = 1; k <= count; k++) if ((bytes[b + k]! & 0xc0) !== 0x80) return 0
+  // Overlong and surrogate forms, and code points past U+10FFFF.
+  const second = bytes[b + 1]!
+  if (c === 0xe0 && second < 0xa0) return 0
+  if (c === 0xed && second >= 0xa0) return 0
+  if (c === 0xf0 && second < 0x90) return 0
+  if (c === 0xf4 && second >= 0x90) return 0
+  return count + 1
+}
+
+/**
+ * Whether the first bytes of the run (on its first line) may be UTF-8 text: printable ASCII, tab,
+ * line breaks, the lead and continuation bytes of a character past ASCII, and at most
+ * {@link PROBE_BAD} bytes that are not: control characters anywhere (an ANSI colour code, a NUL),
+ * others (a Latin-1 letter, a character cut short) past the first {@link PROBE_CLEAN} bytes, where
+ * random bytes are turned away for a few characters' work.
+ */
+function probe(text: string, start: number): boolean {
+  let bits = 0
+  let held = 0
+  let bytes = 0
+  let bad = 0
+  // Continuation bytes still expected by the last lead byte.
+  let expect = 0
+  let i = start
+  for (; bytes < PROBE_BYTES; i++) {
+    const code = text.charCodeAt(i)
+    const value = code < 128 ? VALUE[code]! : -1
+    if (value < 0 || (code === 45 && text.charCodeAt(i + 1) === 45)) break
+    bits = ((bits << 6) | value) & 0xfff
+    held += 6
+    if (held < 8) continue
+    held -= 8
+    const c = (bits >> held) & 0xff
+    bytes++
+    if (expect > 0) {
+      if ((c & 0xc0) === 0x80) {
+        expect--
+        continue
+      }
+      // A character cut short.
+      if (bytes <= PROBE_CLEAN || ++bad > PROBE_BAD) return false
+      expect = 0
+    }
+    if (c < 128) {
+      if (!isTextByte(c) && ++bad > PROBE_BAD) return false
+    } else if (c >= 0xc2 && c <= 0xdf) expect = 1
+    else if (c >= 0xe0 && c <= 0xef) expect = 2
+    else if (c >= 0xf0 && c <= 0xf4) expect = 3
+    else if (bytes <= PROBE_CLEAN || ++bad > PROBE_BAD) return false
+  }
+  // Shorter runs hold too little to read; a longer one was read for its first bytes only.
+  return bytes === PROBE_BYTES || i - start >= MIN_RUN
+}
+
+/**
+ * Whether the run is base64url: it has `-` or `_`; with neither `+` nor `/` either, when it is
+ * unpadded at a length that needs padding, or stands in a URL or after `name=` (a cookie, a query).
+ */
+function alphabetIsUrl(chars: string, padded: boolean, text: string, start: number): boolean {
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars.charCodeAt(i)
+    if (c === 45 || c === 95) return true
+    if (c === 43 || c === 47) return false
+  }
+  if (padded) return false
+  if (chars.length % 4 !== 0) return true
+  const before = text.charCodeAt(start - 1)
+  return before === 61 || before === 63 || before === 38 || before === 47 || text.includes('://')
+}
+
+/** The run's bytes with each text stretch as `texts` has it now, encoded as the run was written. */
+export function encodeLike(run: Base64Text, texts: readonly string[]): string {
+  const parts: Buffer[] = []
+  let at = 0
+  for (let t = 0; t < run.texts.length; t++) {
+    const stretch = run.texts[t]!
+    parts.push(run.bytes.subarray(at, stretch.from), Buffer.from(texts[t]!, 'utf8'))
+    at = stretch.to
+  }
+  parts.push(run.bytes.subarray(at))
+  let out = Buffer.concat(parts).toString(run.url ? 'base64url' : 'base64')
+  if (run.url && run.padded) out += '='.repeat((4 - (out.length % 4)) % 4)
+  else if (!run.url && !run.padded) out = out.replace(/=+$/, '')
+  if (run.width === 0 || out.length <= run.width) return out
+  const lines: string[] = []
+  for (let i = 0; i < out.length; i += run.width) lines.push(out.slice(i, i + run.width))
+  return lines.join(run.lineBreak)
+}
