@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { LeakguardConfigError } from '../errors.js'
+import { createGuard } from '../guard.js'
 import { base64Texts, encodeLike, mayHoldBase64 } from './base64-text.js'
 import { stringFeatures } from './features.js'
 import { createRedactor } from './index.js'
@@ -11,7 +12,7 @@ const b64url = (text: string) => Buffer.from(text).toString('base64url')
 const decodedRuns = (text: string) =>
   (text.match(/[A-Za-z0-9+/_-]{8,}={0,2}/g) ?? []).map((run) => Buffer.from(run, 'base64').toString())
 
-const OPTIONS = { jwtParts: false }
+const OPTIONS = { secretName: (name: string) => /^(?:ssn|pin|card|password)$/i.test(name) }
 const GITHUB = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
 const AWS = 'AKIAQ3EGRQ7WXL4NB6UP'
 const SLACK = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'
@@ -81,10 +82,8 @@ describe('base64Texts', () => {
     }
   })
 
-  it("leaves an issued token's parts, runs a detector took whole and runs a span crosses", () => {
+  it('leaves runs a detector took whole and runs a span crosses, reads what the jwt detector leaves', () => {
     const part = b64url(JSON.stringify({ sub: '42', email: 'ada@example.com' }))
-    const token = `v1-eyJhbGciOiJIUzI1NiJ9.${part}.c2ln`
-    expect(base64Texts(token, [], { jwtParts: true })).toEqual([])
     // Where the jwt detector runs, what it does not take as a JWT is read (a Flask session cookie).
     expect(
       base64Texts(`${part}.ZXyz12.q8Zr3NvX0bLk2WmT9cYp4HsJ`, [], OPTIONS).map((run) => run.start),
@@ -128,6 +127,22 @@ describe('base64Texts', () => {
     // Random bytes are turned away in their first bytes; a Latin-1 letter there too (a limit).
     const early = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(` token=${GITHUB}`)])
     expect(base64Texts(early.toString('base64'), [], OPTIONS)).toEqual([])
+  })
+
+  it('reads a run whose base64url holds `--` (a fullwidth character), ends one at `--` and a digest', () => {
+    const text = 'aWas（株）: contact ada.lovelace@example.com'
+    const run = b64url(text)
+    expect(run).toContain('--')
+    expect(base64Texts(run, [], OPTIONS).map((r) => r.texts[0]!.text)).toEqual([text])
+    const r = createRedactor({ knownSecrets: false })
+    expect(Buffer.from(r.redact({ v: run }).v as string, 'base64url').toString()).toBe(
+      'aWas（株）: contact [REDACTED:email]',
+    )
+  })
+
+  it('reads global ids whose type a member-name rule calls secret, and numbers a card may be', () => {
+    for (const text of ['SSN:078051120', 'Pin:12345678', 'Card:4111111111111111', 'card:4111111111111111'])
+      expect(base64Texts(b64(text), [], OPTIONS), text).toHaveLength(1)
   })
 
   it('leaves global ids, and images in data URLs', () => {
@@ -265,6 +280,77 @@ describe('redaction of text written in base64', () => {
     expect(parts).toHaveLength(8000)
     expect(Buffer.from(parts[0]!, 'base64').toString()).toBe('token=[REDACTED:github-token] row 0')
     expect(parts[1]).toBe('[REDACTED:aws-access-key]')
+  })
+
+  it('reads cookies with attributes, and credentials with spaces around them', () => {
+    const blob = b64(`token=${GITHUB}`)
+    const masked = b64('token=[REDACTED:github-token]')
+    for (const [before, after] of [
+      ['Basic ', ' '],
+      ['Basic  ', ''],
+      ['prefs=', '; Path=/; HttpOnly'],
+      ['a=1; b=2; prefs=', ''],
+    ] as const)
+      expect(r.redact({ v: `${before}${blob}${after}` }).v).toBe(`${before}${masked}${after}`)
+  })
+
+  it('leaves values one per line and rows of text after a blob as they are written', () => {
+    const one = b64('user ada.lovelace@example.com logged in!')
+    const two = b64('nothing to see in this line at all, ok!!')
+    const out = r.redact({ v: `${one}\n${two}` }).v as string
+    const [first, second] = out.split('\n')
+    expect(Buffer.from(first!, 'base64').toString()).toBe('user [REDACTED:email] logged in!')
+    expect(second).toBe(two)
+    const csv = `${b64url('from ada@example.com, hello there')}\nid1,${b64('plain text, nothing')}`
+    const rows = (r.redact({ v: csv }).v as string).split('\n')
+    expect(rows[1]).toBe(`id1,${b64('plain text, nothing')}`)
+  })
+
+  it('reads a wrapped blob with a control character in it as one, at any width and indent', () => {
+    const text = `hello world, this is text ${AWS} \u0001 more words here, and some more text to wrap ok`
+    for (const [width, lineBreak] of [
+      [64, '\n  '],
+      [76, '\n'],
+      [62, '\n'],
+    ] as const) {
+      const wrapped = b64(text).replace(new RegExp(`.{${width}}`, 'g'), `$&${lineBreak}`)
+      const out = r.redact({ w: wrapped }).w as string
+      const lines = out.split(lineBreak).filter((line) => line !== '')
+      expect(lines.slice(0, -1).every((line) => line.length === width)).toBe(true)
+      expect(Buffer.from(lines.join(''), 'base64').toString()).toBe(
+        text.replace(AWS, '[REDACTED:aws-access-key]'),
+      )
+    }
+  })
+
+  it('leaves the data of image data URLs in any case', () => {
+    const svg = b64(
+      '<svg><path d="M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10S17.52 2 12 2z"/></svg>',
+    )
+    for (const head of [
+      'DATA:IMAGE/SVG+XML;BASE64,',
+      'Data:Image/svg+xml;base64,',
+      'data:image/svg+xml;BASE64,',
+    ])
+      expect(r.redact({ v: `${head}${svg}` }).v).toBe(`${head}${svg}`)
+  })
+
+  it('sends a token the route issues as it is, base64 or not', () => {
+    const guard = createGuard({
+      redact: { knownSecrets: false },
+      routes: { 'POST /token': { issuesTokens: true, issuedTokenClaims: ['sub', 'email'] } },
+    })
+    const jwt = `v1-eyJhbGciOiJIUzI1NiJ9.${b64url('{"sub":"42","email":"ada@example.com"}')}.c2lnbmF0dXJl`
+    const opaque = `rt_${b64url('user=ada@example.com;exp=1767225600;n=9f3k')}`
+    const context = guard.startRequest({ method: 'POST', path: '/token', native: undefined })
+    const out = guard.serializeResponse(context, {
+      status: 200,
+      body: { access_token: jwt, refresh_token: opaque },
+    })
+    expect(JSON.parse(String((out as { payload: string }).payload))).toEqual({
+      access_token: jwt,
+      refresh_token: opaque,
+    })
   })
 
   it('reports findings by the detector that read the text, at the member holding the run', () => {

@@ -21,8 +21,10 @@ const MIN_TEXT_BYTES = 8
  * Starts tried after `/`, `-` and `_` inside a run whose start does not decode to text, and how
  * far into it (a path or an id's prefix before the blob).
  */
-const MAX_STARTS = 8
+const MAX_STARTS = 16
 const MAX_PREFIX = 48
+/** The narrowest line of a blob read as wrapped into lines. */
+const MIN_WRAP = 60
 /** White space between two lines of a wrapped blob, at most. */
 const MAX_BREAK = 8
 
@@ -40,17 +42,17 @@ const isSpace = (code: number): boolean => code === 32 || code === 9 || code ===
 
 /**
  * Whether a string may hold a base64 run worth decoding, from its features alone: base64's
- * characters; one space (`Basic ...`), or line breaks with an indent for at most one character in
- * eight (a blob wrapped into lines); no quote; at most three others and one in 32 (a
- * `data:...;base64,` URL, a cookie's `name=`). Not prose, code or JSON text, whose spaces, quotes
- * and punctuation a blob does not have.
+ * characters; two spaces (`Basic ...`, a cookie's `; Path=/`) or, with line breaks, white space
+ * for one character in eight (a blob wrapped into lines, with an indent); no quote; at most three
+ * others and one in 32 (a `data:...;base64,` URL, `;` between cookies). Not prose, code or JSON
+ * text, whose spaces, quotes and punctuation a blob does not have.
  */
 export function mayHoldBase64(f: StringFeatures): boolean {
   const blank = f.spaces + f.controls
   return (
     f.base64Chars >= MIN_RUN &&
     f.quotes === 0 &&
-    (f.controls === 0 ? f.spaces <= 1 : blank <= 2 + (f.length >> 3)) &&
+    (f.controls === 0 ? f.spaces <= 2 : blank <= 2 + (f.length >> 3)) &&
     f.length - f.base64Chars - blank <= 3 + (f.length >> 5)
   )
 }
@@ -77,13 +79,10 @@ export interface Base64Text {
   readonly lineBreak: string
 }
 
-/** Where {@link base64Texts} reads a string. */
+/** What {@link base64Texts} asks of the redactor. */
 export interface Base64Options {
-  /**
-   * Leave a JWT's parts: the route issues tokens and its token is read by the issued-token rules
-   * (the jwt detector, which would otherwise take the token whole, is not run there).
-   */
-  readonly jwtParts: boolean
+  /** Whether a name says its value is secret (the member-name rule): a global id's type is not one. */
+  readonly secretName: (name: string) => boolean
 }
 
 /** Decodes UTF-8 strictly: invalid bytes throw. */
@@ -117,10 +116,8 @@ export function base64Texts(text: string, spans: readonly Span[], options: Base6
     if (runEnd - runStart < MIN_RUN || (lineBits & NOT_HEX) === 0) continue
     const start = textStart(text, runStart, runEnd, (lineBits & SEPARATOR) !== 0)
     if (start < 0) continue
-    const lines = linesFrom(text, start, runEnd)
-    if (options.jwtParts && inJwt(text, start, runEnd)) continue
     if (binaryDataUrl(text, start)) continue
-    const run = decodeRun(text, start, lines)
+    const run = decodeRun(text, runStart, start, linesFrom(text, start, runEnd), options)
     if (run === null) continue
     while (k < spans.length && spans[k]!.end <= start) k++
     // The lines it took (a line it did not is read as a run of its own).
@@ -147,12 +144,23 @@ function lineEnd(text: string, at: number): number {
   while (end < length) {
     const c = text.charCodeAt(end)
     const kind = c < 128 ? BITS[c]! : 0
-    if (kind === 0 || (c === 45 && text.charCodeAt(end + 1) === 45)) break
+    if (kind === 0 || (c === 45 && text.charCodeAt(end + 1) === 45 && digestAfter(text, end + 2))) break
     bits |= kind
     end++
   }
   lineBits = bits
   return end
+}
+
+/**
+ * Whether a hex digest (20 hex digits or more, to the end of the run) starts at `at`: after `--`,
+ * it ends a signed cookie's payload (`<base64>--<hex>`). Elsewhere `--` is base64url's own (a
+ * fullwidth character after some letters writes it).
+ */
+function digestAfter(text: string, at: number): boolean {
+  let end = at
+  while (end < text.length && (BITS[text.charCodeAt(end)] ?? 0) === BASE64) end++
+  return end - at >= 20 && !isBase64(text.charCodeAt(end))
 }
 
 /** Per ASCII code: {@link BASE64} for a base64 or base64url character, with {@link NOT_HEX} and {@link SEPARATOR}. */
@@ -189,34 +197,36 @@ function textStart(text: string, start: number, end: number, separators: boolean
 interface Lines {
   /** Where the last line ends. */
   readonly end: number
-  /** Where each line starts, and its characters, `null` for a run of one line. */
+  /** Where each line starts, and where it ends; `null` for a run of one line. */
   readonly starts: number[] | null
   readonly ends: number[] | null
-  /** Lines are broken by `\n` or `\r\n` at a width that holds whole groups of four. */
-  readonly aligned: boolean
 }
 
 /**
  * The run from `start` to `end`, and the lines after it while each line before has the first's
- * width (64 for PEM, 76 for MIME, any width), broken by a line break (`\n`, `\r\n`, `\n` and an
- * indent).
+ * width, 60 or more (PEM's 64, MIME's 76: shorter lines are values of their own, one per line),
+ * broken by a line break (`\n`, `\r\n`, an indent around it). The last line ends the text, a
+ * line, or its padding: a row of text that goes on after it (`id1,...`) is not part of the blob.
  */
 function linesFrom(text: string, start: number, end: number): Lines {
   const width = end - start
+  if (width < MIN_WRAP) return { end, starts: null, ends: null }
   let starts: number[] | null = null
   let ends: number[] | null = null
   let last = end
   let chars = width
-  let aligned = width % 4 === 0
   for (;;) {
     let next = last
     while (next < text.length && next - last < MAX_BREAK && isSpace(text.charCodeAt(next))) next++
     if (next === last || next >= text.length || !isBase64(text.charCodeAt(next))) break
     const stop = lineEnd(text, next)
-    const lineBreak = text.slice(last, next)
-    // Lines are broken by a line break (with spaces around it: an indent).
-    if (stop - next > width || !/[\r\n]/.test(lineBreak)) break
-    if (lineBreak !== '\n' && lineBreak !== '\r\n') aligned = false
+    const after = text.charCodeAt(stop)
+    if (
+      stop - next > width ||
+      !/[\r\n]/.test(text.slice(last, next)) ||
+      !(stop === text.length || after === 61 || isSpace(after))
+    )
+      break
     starts ??= [start]
     ends ??= [end]
     starts.push(next)
@@ -230,10 +240,10 @@ function linesFrom(text: string, start: number, end: number): Lines {
   if (starts !== null && chars % 4 === 1) {
     starts.pop()
     ends!.pop()
-    if (starts.length === 1) return { end, starts: null, ends: null, aligned: width % 4 === 0 }
+    if (starts.length === 1) return { end, starts: null, ends: null }
     last = ends![ends!.length - 1]!
   }
-  return { end: last, starts, ends, aligned }
+  return { end: last, starts, ends }
 }
 
 /**
@@ -250,28 +260,13 @@ function crossedOrHeld(spans: readonly Span[], k: number, start: number, end: nu
   return false
 }
 
-/**
- * Whether the run is a part of a JWT (`eyJ...` parts joined by dots, after a prefix such as
- * `v1-`): a token the route issues, which the issued-token rules read and send as it is.
- */
-function inJwt(text: string, start: number, end: number): boolean {
-  if (text.charCodeAt(start - 1) !== 46 && text.charCodeAt(end) !== 46) return false
-  let s = start
-  while (s > 0) {
-    const c = text.charCodeAt(s - 1)
-    if (c === 46 || isBase64(c)) s--
-    else break
-  }
-  const dot = text.indexOf('.', s)
-  return text.slice(s, dot < 0 ? end : dot).includes('eyJ')
-}
-
-/** Whether the run is the data of a `data:` URL of an image, a sound, a video or a font. */
+/** Whether the run is the data of a `data:` URL of an image, a sound, a video or a font (in any case). */
 function binaryDataUrl(text: string, start: number): boolean {
-  if (!text.startsWith(';base64,', start - 8)) return false
-  const data = text.lastIndexOf('data:', start)
+  if (start < 8 || text.slice(start - 8, start).toLowerCase() !== ';base64,') return false
+  const head = text.slice(Math.max(0, start - 128), start).toLowerCase()
+  const data = head.lastIndexOf('data:')
   if (data < 0) return false
-  const type = text.slice(data + 5, data + 11).toLowerCase()
+  const type = head.slice(data + 5, data + 11)
   return (
     type.startsWith('image/') ||
     type.startsWith('audio/') ||
@@ -289,28 +284,35 @@ function runChars(text: string, start: number, end: number, lines: Lines): strin
 }
 
 /**
- * The run decoded, if its bytes are text for the most part; `null` otherwise. Lines joined at a
- * width of whole groups are always read together; others only when all their bytes are text
- * together (lines of tokens of one length are not one blob), else the first line alone.
+ * The run decoded, if its bytes are text for the most part; `null` otherwise. A wrapped blob is
+ * read whole; when its lines are not text together, its first line alone if that line holds whole
+ * groups of four (its characters decode as they would in the blob), else none of it.
  */
-function decodeRun(text: string, start: number, lines: Lines): Base64Text | null {
+function decodeRun(
+  text: string,
+  runStart: number,
+  start: number,
+  lines: Lines,
+  options: Base64Options,
+): Base64Text | null {
   let chars = runChars(text, start, lines.end, lines)
   let bytes = decode(chars)
   let texts = bytes === null ? null : textsOf(bytes)
   let wrapped = lines.starts !== null
-  if (wrapped && !lines.aligned && (texts === null || texts.length !== 1 || texts[0]!.to !== bytes!.length)) {
-    chars = text.slice(start, lines.ends![0]!)
+  if (wrapped && (bytes === null || texts === null || !mostlyText(texts, bytes.length))) {
+    const first = lines.ends![0]! - start
+    if (first % 4 !== 0) return null
+    chars = text.slice(start, start + first)
     bytes = decode(chars)
     texts = bytes === null ? null : textsOf(bytes)
     wrapped = false
   }
   if (bytes === null || texts === null || texts.length === 0 || !mostlyText(texts, bytes.length)) return null
-  // A global id (`AccessToken:57792683`, `gid://shopify/Product/4037851956408`) names an object.
-  if (texts.length === 1 && texts[0]!.to === bytes.length && GLOBAL_ID.test(texts[0]!.text)) return null
+  if (texts.length === 1 && texts[0]!.to === bytes.length && isGlobalId(texts[0]!.text, options)) return null
   const last = wrapped ? lines.end : start + chars.length
   let end = last
   while (end < last + 2 && text.charCodeAt(end) === 61) end++
-  const url = alphabetIsUrl(chars, end > last, text, start)
+  const url = alphabetIsUrl(text, runStart, start, chars, end > last)
   return {
     start,
     end,
@@ -325,9 +327,22 @@ function decodeRun(text: string, start: number, lines: Lines): Base64Text | null
   }
 }
 
-/** An object's global id: a type name and a number or UUID (GraphQL's Relay), or a `gid://` URI. */
+/**
+ * An object's global id, whose text names the object: a type name in PascalCase and a number of
+ * up to 12 digits or a UUID (GraphQL's Relay: `AccessToken:57792683`, an object of the type
+ * `AccessToken`), or a `gid://` URI (Shopify's `gid://shopify/Product/4037851956408`). A one-word
+ * type a member-name rule calls secret (`Pin:12345678`, `Password:...`), capitals (`SSN:...`) and
+ * a longer number (a card's) are read.
+ */
+function isGlobalId(text: string, options: Base64Options): boolean {
+  const match = GLOBAL_ID.exec(text)
+  if (match === null) return false
+  const type = match[1] ?? match[2]!
+  return /[a-z0-9][A-Z]/.test(type) || !options.secretName(type)
+}
+
 const GLOBAL_ID =
-  /^(?:[A-Z][A-Za-z0-9_]{0,63}:(?:\d{1,20}|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12})|gid:\/\/[\w.-]+\/[\w.-]+\/\d{1,20}(?:\?[\w=&.-]*)?)$/i
+  /^(?:([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*):(?:\d{1,12}|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12})|gid:\/\/[a-z][\w.-]*\/([A-Z][A-Za-z0-9]*)\/\d{1,20}(?:\?[\w=&.-]*)?)$/
 
 /** Whether text stretches make up three quarters of the bytes or more (random bytes hold short ones). */
 function mostlyText(
@@ -403,7 +418,7 @@ function probe(text: string, start: number): boolean {
   for (; bytes < PROBE_BYTES; i++) {
     const code = text.charCodeAt(i)
     const value = code < 128 ? VALUE[code]! : -1
-    if (value < 0 || (code === 45 && text.charCodeAt(i + 1) === 45)) break
+    if (value < 0 || (code === 45 && text.charCodeAt(i + 1) === 45 && digestAfter(text, i + 2))) break
     bits = ((bits << 6) | value) & 0xfff
     held += 6
     if (held < 8) continue
@@ -431,19 +446,33 @@ function probe(text: string, start: number): boolean {
 }
 
 /**
- * Whether the run is base64url: it has `-` or `_`; with neither `+` nor `/` either, when it is
- * unpadded at a length that needs padding, or stands in a URL or after `name=` (a cookie, a query).
+ * Whether the run is base64url: it has `-` or `_`; `+` or `/` make it base64. With neither: an
+ * unpadded run at a length that needs padding is base64url, and so is one that stands in a URL or
+ * after `name=` (a query, a cookie). The characters before a restart (a path, an id's prefix:
+ * `iQA/Y29u...`) count when they hold `+`, `-` or `_`, or a `/` outside a URL.
  */
-function alphabetIsUrl(chars: string, padded: boolean, text: string, start: number): boolean {
+function alphabetIsUrl(
+  text: string,
+  runStart: number,
+  start: number,
+  chars: string,
+  padded: boolean,
+): boolean {
   for (let i = 0; i < chars.length; i++) {
     const c = chars.charCodeAt(i)
     if (c === 45 || c === 95) return true
     if (c === 43 || c === 47) return false
   }
+  const inUrl = text.includes('://')
+  for (let i = runStart; i < start; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 45 || c === 95) return true
+    if (c === 43 || (c === 47 && !inUrl)) return false
+  }
   if (padded) return false
-  if (chars.length % 4 !== 0) return true
-  const before = text.charCodeAt(start - 1)
-  return before === 61 || before === 63 || before === 38 || before === 47 || text.includes('://')
+  if (chars.length % 4 !== 0 || inUrl) return true
+  const before = text.charCodeAt(runStart - 1)
+  return before === 61 || before === 63 || before === 38 || before === 47
 }
 
 /** The run's bytes with each text stretch as `texts` has it now, encoded as the run was written. */

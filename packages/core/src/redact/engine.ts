@@ -3,7 +3,7 @@ import { lastMemberName, type PathRef, project, REMOVE } from '../allowlist/proj
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
-import { base64Texts, encodeLike, mayHoldBase64 } from './base64-text.js'
+import { type Base64Options, base64Texts, encodeLike, mayHoldBase64 } from './base64-text.js'
 import type { NameRule } from './catalogue/assignment.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
@@ -1085,8 +1085,13 @@ export class RedactionSession {
     key: string | null,
     at: PathRef | null,
   ): Span[] | undefined {
-    const jwtParts = this.redactor.passesIssuedTokens && key !== null && isTokenKey(key)
-    const runs = base64Texts(text, spans, { jwtParts })
+    const redactor = this.redactor
+    // A token the route issues is the issued-token rules' (a JWT's claims), sent as it is.
+    if (redactor.passesIssuedTokens && key !== null && isTokenKey(key)) return undefined
+    this.base64Options ??= {
+      secretName: (name) => redactor.keyNameMask !== null && redactor.keyNameMatcher(name),
+    }
+    const runs = base64Texts(text, spans, this.base64Options)
     if (runs.length === 0) return undefined
     // What masked() reads of the string read, which reading the runs' texts replaces.
     const scanned = this.scanned
@@ -1132,6 +1137,8 @@ export class RedactionSession {
     return out
   }
 
+  /** What base64Texts asks of this session's redactor, made on the first string that needs it. */
+  private base64Options: Base64Options | undefined
   /** How many base64 runs deep the string being read is (see {@link encodedRuns}). */
   private encodedDepth = 0
   /**

@@ -503,7 +503,11 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       const pem = `-----BEGIN PRIVATE KEY-----\n${'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'.repeat(4)}\n-----END PRIVATE KEY-----\n`
       const ini = `[default]\nregion = eu-west-1\naws_access_key_id = ${aws}\n${'# rotated yearly\n'.repeat(6)}`
       const random = 'q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU'
-      const { guard, events } = recordingGuard({ redact: { knownSecrets: false } })
+      const issued = `v1-${jwt({ sub: '42', email: 'ada@example.com' })}`
+      const { guard, events } = recordingGuard({
+        redact: { knownSecrets: false },
+        routes: { 'POST /oauth/token': { issuesTokens: true, issuedTokenClaims: ['sub', 'email'] } },
+      })
       const routes: RouteSpec[] = [
         getRoute('/secret', () => ({
           kind: 'Secret',
@@ -521,7 +525,16 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           ),
           wrapped: b64(ini).replace(/.{76}/g, '$&\r\n'),
           ref: random,
+          // Joined to a URL's path, and a signed cookie's payload before its digest.
+          unsubscribe: `https://app.example/unsubscribe/${b64('ada.lovelace@example.com')}`,
+          signed: `${b64(JSON.stringify({ user: 'ada', token: github }))}--5e884898da28047151d0e56f8dc6292773603d0d`,
         })),
+        {
+          method: 'POST',
+          path: '/oauth/token',
+          // A token the route issues, after a version prefix: sent as it is.
+          body: () => ({ access_token: issued, token_type: 'Bearer' }),
+        },
       ]
       await withApp({ leakguard: guard, routes }, async (url) => {
         const res = await call(`${url}/secret`)
@@ -551,6 +564,15 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         ).toBe(true)
         expect(decode(body.wrapped!)).toBe(ini.replace(aws, '[REDACTED:aws-access-key]'))
         expect(body.ref).toBe(random)
+        // In a URL, a run of neither alphabet's own characters is written back in base64url.
+        expect(body.unsubscribe).toBe(
+          `https://app.example/unsubscribe/${Buffer.from('[REDACTED:email]').toString('base64url')}`,
+        )
+        const [payload, digest] = body.signed!.split('--')
+        expect(JSON.parse(decode(payload!))).toEqual({ user: 'ada', token: '[REDACTED]' })
+        expect(digest).toBe('5e884898da28047151d0e56f8dc6292773603d0d')
+        const token = await call(`${url}/oauth/token`, { method: 'POST' })
+        expect(token.json).toEqual({ access_token: issued, token_type: 'Bearer' })
         // Nothing of a secret in any base64 run of the body, at any alignment.
         const text = res.text.replaceAll('\\r\\n', '')
         for (const run of text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? [])
