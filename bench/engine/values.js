@@ -2,6 +2,7 @@
 // a page of 40 objects `{ v }`, written by a guard with no allowlist and the default detectors, and
 // by one with redaction off, in the same round; the difference per value is what the detectors,
 // member-name rules and masks cost it. Medians of rounds, order alternated.
+import { createHash } from 'node:crypto'
 import { createGuard } from '@leakguard/core'
 import { usersPage } from '@leakguard/fixtures'
 import { machine, median, writeSection } from '../lib/report.js'
@@ -28,6 +29,13 @@ export const KINDS = {
   'user name': (i) => users[i].username,
   'sentence with digits': (i) => `${users[i].notes} (visit ${i + 1})`,
   'short word': (i) => users[i].role,
+  // Text written in base64 is read decoded (redaction.md, "Text written in base64"); random
+  // tokens are turned away within their first bytes.
+  'random token (base64url, 32 bytes)': (i) => createHash('sha256').update(`token-${i}`).digest('base64url'),
+  'base64 of a config line (clean)': (i) =>
+    Buffer.from(`region = eu-west-${i % 3}\nretries = 3\n`).toString('base64'),
+  'base64 JSON cursor': (i) =>
+    Buffer.from(JSON.stringify({ after: 1000 + i, dir: 'next' })).toString('base64'),
 }
 
 const on = createGuard()

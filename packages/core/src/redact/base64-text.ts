@@ -21,8 +21,8 @@ const MIN_TEXT_BYTES = 8
  * Starts tried after `/`, `-` and `_` inside a run whose start does not decode to text, and how
  * far into it (a path or an id's prefix before the blob).
  */
-const MAX_STARTS = 16
-const MAX_PREFIX = 48
+const MAX_STARTS = 8
+const MAX_PREFIX = 32
 /** The narrowest line of a blob read as wrapped into lines. */
 const MIN_WRAP = 60
 /** White space between two lines of a wrapped blob, at most. */
@@ -43,15 +43,18 @@ const isSpace = (code: number): boolean => code === 32 || code === 9 || code ===
 /**
  * Whether a string may hold a base64 run worth decoding, from its features alone: base64's
  * characters; two spaces (`Basic ...`, a cookie's `; Path=/`) or, with line breaks, white space
- * for one character in eight (a blob wrapped into lines, with an indent); no quote; at most three
- * others and one in 32 (a `data:...;base64,` URL, `;` between cookies). Not prose, code or JSON
- * text, whose spaces, quotes and punctuation a blob does not have.
+ * for one character in eight (a blob wrapped into lines, with an indent); no quote; one dot (a
+ * host: `example.com/u/...`); at most three others and one in 32 (a `data:...;base64,` URL, `;`
+ * between cookies). Not prose, code, JSON text or most URLs, whose spaces, quotes, dots and
+ * punctuation a blob does not have.
  */
 export function mayHoldBase64(f: StringFeatures): boolean {
   const blank = f.spaces + f.controls
   return (
     f.base64Chars >= MIN_RUN &&
     f.quotes === 0 &&
+    // A URL's host and file name have dots (`cdn.example.com`, `.jpg`); a blob has none.
+    f.dots <= 1 &&
     (f.controls === 0 ? f.spaces <= 2 : blank <= 2 + (f.length >> 3)) &&
     f.length - f.base64Chars - blank <= 3 + (f.length >> 5)
   )
@@ -182,15 +185,27 @@ for (const c of '/-_') BITS[c.charCodeAt(0)] = BASE64 | NOT_HEX | SEPARATOR
 function textStart(text: string, start: number, end: number, separators: boolean): number {
   if (probe(text, start)) return start
   if (!separators) return -1
-  let tried = 0
-  const last = Math.min(end - MIN_RUN, start + MAX_PREFIX)
-  for (let at = start; at < last; at++) {
-    const c = text.charCodeAt(at)
-    if (c !== 47 && c !== 45 && c !== 95) continue
-    if (probe(text, at + 1)) return at + 1
-    if (++tried === MAX_STARTS) return -1
+  // The separators of the run's first characters, found by native searches of a short copy (a
+  // loop here, a branch per character, cost a token more than its probes).
+  const head = text.slice(start, Math.min(end - MIN_RUN, start + MAX_PREFIX))
+  let from = 0
+  for (let tried = 0; tried < MAX_STARTS; tried++) {
+    const at = nextSeparator(head, from)
+    if (at < 0) return -1
+    if (probe(text, start + at + 1)) return start + at + 1
+    from = at + 1
   }
   return -1
+}
+
+/** The first `/`, `-` or `_` of `head` from `from`, or -1. */
+function nextSeparator(head: string, from: number): number {
+  let at = head.indexOf('/', from)
+  const dash = head.indexOf('-', from)
+  if (dash >= 0 && (at < 0 || dash < at)) at = dash
+  const low = head.indexOf('_', from)
+  if (low >= 0 && (at < 0 || low < at)) at = low
+  return at
 }
 
 /** The lines of a run from `start`: one, or the lines after it of the same width (a wrapped blob). */
