@@ -23,6 +23,8 @@ const MIN_TEXT_BYTES = 8
  */
 const MAX_STARTS = 8
 const MAX_PREFIX = 32
+/** How far into a run an id's prefix ends (`sess-`, `user_2024_06_07_`). */
+const MAX_ID_PREFIX = 20
 /** The narrowest line of a blob read as wrapped into lines. */
 const MIN_WRAP = 60
 /** White space between two lines of a wrapped blob, at most. */
@@ -192,10 +194,29 @@ function textStart(text: string, start: number, end: number, separators: boolean
   for (let tried = 0; tried < MAX_STARTS; tried++) {
     const at = nextSeparator(head, from)
     if (at < 0) return -1
-    if (probe(text, start + at + 1)) return start + at + 1
+    // After a `/` (a path); after a `-` or `_` that ends a word in one case near the start (an
+    // id's prefix: `sess-`, `cfg_`, `user_2024_06_07_`), not inside a random base64url token.
+    if (
+      (head.charCodeAt(at) === 47 || (at < MAX_ID_PREFIX && oneCaseWord(head, from, at))) &&
+      probe(text, start + at + 1)
+    )
+      return start + at + 1
     from = at + 1
   }
   return -1
+}
+
+/** Whether head[from, to) is letters of one case and digits (an empty one too). */
+function oneCaseWord(head: string, from: number, to: number): boolean {
+  let cases = 0
+  for (let i = from; i < to; i++) {
+    const c = head.charCodeAt(i)
+    if (c >= 97 && c <= 122) cases |= 1
+    else if (c >= 65 && c <= 90) cases |= 2
+    else if (c < 48 || c > 57) return false
+    if (cases === 3) return false
+  }
+  return true
 }
 
 /** The first `/`, `-` or `_` of `head` from `from`, or -1. */
