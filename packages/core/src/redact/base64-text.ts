@@ -46,17 +46,18 @@ const isSpace = (code: number): boolean => code === 32 || code === 9 || code ===
  * Whether a string may hold a base64 run worth decoding, from its features alone: base64's
  * characters; two spaces (`Basic ...`, a cookie's `; Path=/`) or, with line breaks, white space
  * for one character in eight (a blob wrapped into lines, with an indent); no quote; one dot (a
- * host: `example.com/u/...`); at most three others and one in 32 (a `data:...;base64,` URL, `;`
- * between cookies). Not prose, code, JSON text or most URLs, whose spaces, quotes, dots and
- * punctuation a blob does not have.
+ * host: `example.com/u/...`), or two with no colon or space (a signed cookie); at most three
+ * others and one in 32 (a `data:...;base64,` URL, `;` between cookies). Not prose, code, JSON
+ * text or most URLs, whose spaces, quotes, dots and punctuation a blob does not have.
  */
 export function mayHoldBase64(f: StringFeatures): boolean {
   const blank = f.spaces + f.controls
   return (
     f.base64Chars >= MIN_RUN &&
     f.quotes === 0 &&
-    // A URL's host and file name have dots (`cdn.example.com`, `.jpg`); a blob has none.
-    f.dots <= 1 &&
+    // A URL's host and file name have dots (`cdn.example.com`, `.jpg`); a blob has none, a signed
+    // cookie two (`<payload>.<time>.<signature>`: no colon, no space).
+    (f.dots <= 1 || (f.dots === 2 && f.colons === 0 && f.spaces === 0)) &&
     (f.controls === 0 ? f.spaces <= 2 : blank <= 2 + (f.length >> 3)) &&
     f.length - f.base64Chars - blank <= 3 + (f.length >> 5)
   )
@@ -108,6 +109,7 @@ export function base64Texts(text: string, spans: readonly Span[], options: Base6
   let out: Base64Text[] | undefined
   // The first span that may reach the run being read (runs come in order).
   let k = 0
+  let noJoinBefore = -1
   let i = 0
   while (i < length) {
     if (!isBase64(text.charCodeAt(i))) {
@@ -122,9 +124,17 @@ export function base64Texts(text: string, spans: readonly Span[], options: Base6
     const start = textStart(text, runStart, runEnd, (lineBits & SEPARATOR) !== 0)
     if (start < 0) continue
     if (binaryDataUrl(text, start)) continue
-    const run = decodeRun(text, runStart, start, linesFrom(text, start, runEnd), options)
-    if (run === null) continue
     while (k < spans.length && spans[k]!.end <= start) k++
+    // A run a detector took (a JWT's parts, a provider's token) is not decoded at all.
+    if (crossedOrHeld(spans, k, start, runEnd)) continue
+    // Lines after a wrapped blob that was turned away are read one by one, never joined again:
+    // joining the rest at each line would read a blob of n lines n times.
+    const lines = start < noJoinBefore ? ONE_LINE(runEnd) : linesFrom(text, start, runEnd)
+    const run = decodeRun(text, runStart, start, lines, options)
+    if (run === null) {
+      if (lines.starts !== null) noJoinBefore = lines.end
+      continue
+    }
     // The lines it took (a line it did not is read as a run of its own).
     i = Math.max(i, run.end)
     if (crossedOrHeld(spans, k, run.start, run.end)) continue
@@ -228,6 +238,9 @@ function nextSeparator(head: string, from: number): number {
   if (low >= 0 && (at < 0 || low < at)) at = low
   return at
 }
+
+/** A run of one line, ending at `end`. */
+const ONE_LINE = (end: number): Lines => ({ end, starts: null, ends: null })
 
 /** The lines of a run from `start`: one, or the lines after it of the same width (a wrapped blob). */
 interface Lines {
@@ -483,9 +496,9 @@ function probe(text: string, start: number): boolean {
 
 /**
  * Whether the run is base64url: it has `-` or `_`; `+` or `/` make it base64. With neither: an
- * unpadded run at a length that needs padding is base64url, and so is one that stands in a URL or
- * after `name=` (a query, a cookie). The characters before a restart (a path, an id's prefix:
- * `iQA/Y29u...`) count when they hold `+`, `-` or `_`, or a `/` outside a URL.
+ * unpadded run at a length that needs padding is base64url, and so is one after a path or an id's
+ * prefix (a restart), in a URL, after `name=` (a query, a cookie) or before a dot (a signed
+ * token's part); base64 otherwise.
  */
 function alphabetIsUrl(
   text: string,
@@ -499,16 +512,11 @@ function alphabetIsUrl(
     if (c === 45 || c === 95) return true
     if (c === 43 || c === 47) return false
   }
-  const inUrl = text.includes('://')
-  for (let i = runStart; i < start; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 45 || c === 95) return true
-    if (c === 43 || (c === 47 && !inUrl)) return false
-  }
   if (padded) return false
-  if (chars.length % 4 !== 0 || inUrl) return true
+  if (chars.length % 4 !== 0 || start > runStart || text.includes('://')) return true
+  // After `name=` (a query, a cookie), or before a dot (a signed token's parts: `<payload>.<sig>`).
   const before = text.charCodeAt(runStart - 1)
-  return before === 61 || before === 63 || before === 38 || before === 47
+  return before === 61 || before === 63 || before === 38 || text.charCodeAt(start + chars.length) === 46
 }
 
 /** The run's bytes with each text stretch as `texts` has it now, encoded as the run was written. */

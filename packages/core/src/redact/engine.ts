@@ -3,7 +3,7 @@ import { lastMemberName, type PathRef, project, REMOVE } from '../allowlist/proj
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
-import { type Base64Options, base64Texts, encodeLike, mayHoldBase64 } from './base64-text.js'
+import { type Base64Options, type Base64Text, base64Texts, encodeLike, mayHoldBase64 } from './base64-text.js'
 import type { NameRule } from './catalogue/assignment.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
@@ -1102,8 +1102,8 @@ export class RedactionSession {
     try {
       this.encodedDepth++
       for (const run of runs) {
-        let texts: string[] | undefined
-        for (let t = 0; t < run.texts.length; t++) {
+        let texts: string[] | undefined = this.basicCredentials(text, run, key, at)
+        for (let t = 0; texts === undefined && t < run.texts.length; t++) {
           const part = run.texts[t]!.text
           const redacted = this.read(part, key, at)
           if (redacted === part) continue
@@ -1135,6 +1135,35 @@ export class RedactionSession {
     }
     while (r < changed.length) out.push(changed[r++]!)
     return out
+  }
+
+  /**
+   * The text of a run written after `Basic ` (echoed credentials, `user:password`) with its
+   * password masked by the member-name rule's mask whatever it looks like, and its user read as
+   * any text; `undefined` for any other run (read as text), or with the member-name rule off.
+   */
+  private basicCredentials(
+    text: string,
+    run: Base64Text,
+    key: string | null,
+    at: PathRef | null,
+  ): string[] | undefined {
+    const mask = this.redactor.keyNameMask
+    if (
+      mask === null ||
+      run.texts.length !== 1 ||
+      !BASIC_BEFORE.test(text.slice(Math.max(0, run.start - 16), run.start))
+    )
+      return undefined
+    const decoded = run.texts[0]!.text
+    const colon = decoded.indexOf(':')
+    if (colon < 0 || colon === decoded.length - 1) return undefined
+    const password = decoded.slice(colon + 1)
+    this.record(at, 'key-name', colon + 1, decoded.length, password)
+    const user = this.read(decoded.slice(0, colon), key, at)
+    return [
+      `${user === REMOVE ? '' : user}:${mask(password, { detector: 'key-name', key: 'password' }) ?? ''}`,
+    ]
   }
 
   /** What base64Texts asks of this session's redactor, made on the first string that needs it. */
@@ -1996,6 +2025,8 @@ const MERGED = new WeakMap<Span, string[]>()
 const BASE64_TEXT_ID = 'base64-text'
 /** Base64 inside base64 is read this many levels deep (a Docker config's `auth` in a Kubernetes secret). */
 const MAX_ENCODED_DEPTH = 2
+/** `Basic` and the white space before a credential (the end of the text before a run). */
+const BASIC_BEFORE = /(?:^|[^A-Za-z])basic[ \t]+$/i
 /** What each base64 run span is written as: its text redacted, encoded again. */
 const ENCODED = new WeakMap<Span, string>()
 

@@ -546,7 +546,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           auths: { 'ghcr.io': { auth: '[REDACTED]' } },
         })
         expect(decode(body.data!['tls.key']!)).toBe('[REDACTED:private-key]\n')
-        expect(body.echoed).toBe(`Basic ${b64('ada:[REDACTED:github-token]')}`)
+        expect(body.echoed).toBe(`Basic ${b64('ada:[REDACTED]')}`)
         expect(body.avatar).toBe(
           `data:application/json;base64,${b64('{"webhook":"[REDACTED:slack-token]"}')}`,
         )
@@ -593,15 +593,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         event.findings.map((finding) => finding.detector),
       )
       expect(new Set(detectors)).toEqual(
-        new Set([
-          'key-name',
-          'secret-assignment',
-          'private-key',
-          'github-token',
-          'slack-token',
-          'aws-access-key',
-          'email',
-        ]),
+        new Set(['key-name', 'secret-assignment', 'private-key', 'slack-token', 'aws-access-key', 'email']),
       )
       expect(JSON.stringify(recorded)).not.toContain('s3cr3t-Pa55word')
     })
