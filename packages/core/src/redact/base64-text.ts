@@ -99,8 +99,8 @@ const NO_RUNS: Base64Text[] = []
 /**
  * The base64 runs of `text` (16 characters or more) whose bytes are UTF-8 text, for the most part,
  * decoded. A run starts where its text decodes (after a `/`, `-` or `_` that joins it to a path or
- * an id: `/unsubscribe/YWRh...`, `sess-...`), ends at `--` (a signed cookie's digest), and takes
- * the lines after it when it is wrapped. `spans` (sorted, not overlapping: what the detectors
+ * an id: `/unsubscribe/YWRh...`, `sess-...`), ends at `--` before a hex digest (a signed
+ * cookie's), and takes the lines after it when it is wrapped. `spans` (sorted, not overlapping: what the detectors
  * found) decide what is left: a run one of them holds whole (a token), and a run one of them
  * crosses.
  */
