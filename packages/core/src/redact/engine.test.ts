@@ -750,3 +750,31 @@ describe('long strings repeated in a response', () => {
     expect(out.map((row) => row.note === '********')).toEqual([false, false, true, false, false])
   })
 })
+
+describe('credentials by their scheme', () => {
+  const r = createRedactor({ knownSecrets: false })
+  it('masks the credential of a value that is an HTTP authentication scheme and a credential, under any name', () => {
+    const token = 'q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU'
+    for (const scheme of ['Bearer', 'bearer', 'Token', 'SSWS', 'DPoP', 'Bot'])
+      expect(r.redact({ value: `${scheme} ${token}` }).value).toBe(`${scheme} [REDACTED]`)
+    expect(r.scan({ value: `Bearer ${token}` }).map((f) => f.detector)).toEqual(['secret-assignment'])
+    // A detector that names the credential keeps its label.
+    expect(r.redact({ value: 'Bearer ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8' }).value).toBe(
+      'Bearer [REDACTED:github-token]',
+    )
+  })
+
+  it('leaves prose, words and short values after a scheme word, and follows the assignment override', () => {
+    for (const value of [
+      'Bearer token is required for this endpoint',
+      'Bearer authenticationrequired',
+      'Token expired',
+      'Bearer q8Zr3NvX0bLk',
+    ])
+      expect(r.redact({ value }).value).toBe(value)
+    const off = createRedactor({ knownSecrets: false, overrides: { 'secret-assignment': false } })
+    expect(off.redact({ value: 'Bearer q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU' }).value).toBe(
+      'Bearer q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU',
+    )
+  })
+})

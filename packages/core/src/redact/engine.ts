@@ -1052,7 +1052,8 @@ export class RedactionSession {
       const nested = this.nestedJson(text, key, at)
       if (nested !== undefined) return nested
     }
-    const spans = this.spans(text, key, at)
+    let spans = this.spans(text, key, at)
+    if (text.length >= 20 && schemeLed(text)) spans = this.schemeCredential(text, key, spans)
     // JSON members written inside other text (a log line quoting a body): member-name rules apply.
     // (The features pass counted quotes, fullwidth ones folded, when it ran: none, no members.)
     if (redactor.keyNameMask !== null && text.length >= 8 && this.quotes !== 0 && text.includes('":')) {
@@ -1135,6 +1136,25 @@ export class RedactionSession {
     }
     while (r < changed.length) out.push(changed[r++]!)
     return out
+  }
+
+  /**
+   * `spans` with the credential of a string that is an HTTP authentication scheme and a credential
+   * (`Bearer q8Zr...`: an Authorization header's value copied into a member of any name), masked as
+   * a value assigned to `Authorization` is, unless a detector found it (a JWT, a provider's token)
+   * or the route issues it.
+   */
+  private schemeCredential(text: string, key: string | null, spans: readonly Span[]): readonly Span[] {
+    const redactor = this.redactor
+    if (redactor.literals?.masks.has(ASSIGNMENT_ID) !== true) return spans
+    // A token the route issues, as it hands it over (`"token": "Bearer eyJ..."`): its rules read it.
+    if (redactor.passesIssuedTokens && key !== null && isTokenKey(key)) return spans
+    const credential = SCHEME_CREDENTIAL.exec(text)?.[1]
+    if (credential === undefined || !CREDENTIAL.test(credential) || !MIXED.test(credential)) return spans
+    const start = text.indexOf(credential, 4)
+    const end = start + credential.length
+    if (spans.some((span) => span.start <= start && span.end >= end)) return spans
+    return resolveOverlaps([...spans, { start, end, detector: ASSIGNMENT_ID, verified: false }])
   }
 
   /**
@@ -2025,6 +2045,22 @@ const MERGED = new WeakMap<Span, string[]>()
 const BASE64_TEXT_ID = 'base64-text'
 /** Base64 inside base64 is read this many levels deep (a Docker config's `auth` in a Kubernetes secret). */
 const MAX_ENCODED_DEPTH = 2
+/**
+ * An HTTP authentication scheme, white space, and one credential of 16 characters or more with a
+ * digit or both cases, the whole string (`Bearer q8Zr3NvX0bLk...`, `Token ...`, `SSWS ...`):
+ * `Basic` credentials are read by the base64 reading, which keeps their user.
+ */
+const SCHEME_CREDENTIAL = /^(?:bearer|token|bot|dpop|ssws|apikey|jwt)[ \t]+([^ \t]{16,})[ \t]*$/i
+/** A credential's characters (RFC 6750's token68), and a digit or both cases among them. */
+const CREDENTIAL = /^[A-Za-z0-9._~+/-]+=*$/
+const MIXED = /\d|[a-z].*[A-Z]|[A-Z].*[a-z]/
+
+/** Whether a string starts with a letter that starts an HTTP authentication scheme (before {@link SCHEME_CREDENTIAL}). */
+function schemeLed(text: string): boolean {
+  const c = text.charCodeAt(0) | 32
+  return c === 98 || c === 116 || c === 100 || c === 115 || c === 97 || c === 106
+}
+
 /** `Basic` and the white space before a credential (the end of the text before a run). */
 const BASIC_BEFORE = /(?:^|[^A-Za-z])basic[ \t]+$/i
 /** What each base64 run span is written as: its text redacted, encoded again. */

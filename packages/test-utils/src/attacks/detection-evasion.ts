@@ -598,6 +598,38 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       expect(JSON.stringify(recorded)).not.toContain('s3cr3t-Pa55word')
     })
 
+    it('masks a credential by its scheme under any member name, and sends the token a route issues', async () => {
+      // An Authorization header's value copied into a log line's fields or an echo endpoint's body.
+      const opaque = 'q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU'
+      const issued = jwt({ sub: '42' })
+      const { guard } = recordingGuard({
+        redact: { knownSecrets: false },
+        routes: { 'POST /session': { issuesTokens: true } },
+      })
+      const routes: RouteSpec[] = [
+        getRoute('/echo', () => ({
+          headers: [{ name: 'X-Upstream', value: `Bearer ${opaque}` }],
+          upstream: `Token ${opaque}`,
+          okta: `SSWS ${opaque}`,
+          note: 'Bearer token is required for this endpoint',
+        })),
+        { method: 'POST', path: '/session', body: () => ({ token: `Bearer ${issued}` }) },
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await call(`${url}/echo`)
+        expect(res.status).toBe(200)
+        expect(res.json).toEqual({
+          headers: [{ name: 'X-Upstream', value: 'Bearer [REDACTED]' }],
+          upstream: 'Token [REDACTED]',
+          okta: 'SSWS [REDACTED]',
+          note: 'Bearer token is required for this endpoint',
+        })
+        expect(res.text).not.toContain(opaque)
+        const session = await call(`${url}/session`, { method: 'POST' })
+        expect(session.json).toEqual({ token: `Bearer ${issued}` })
+      })
+    })
+
     it('blocks a token the route issues when its claims carry what must not leave, naming the claim', async () => {
       const leaky = jwt({
         sub: '42',
