@@ -409,6 +409,18 @@ function decode(chars: string): Buffer | null {
   return bytes.length < 12 ? null : bytes
 }
 
+/**
+ * A stretch {@link utf8Width} found to be UTF-8, decoded; `null` if the decoder refuses it after
+ * all: a client's stored text must never make a response fail, the stretch is then left unread.
+ */
+function decodedOrNull(bytes: Buffer): string | null {
+  try {
+    return UTF8.decode(bytes)
+  } catch {
+    return null
+  }
+}
+
 /** Whether a byte is text on its own: printable ASCII, tab, a line break. */
 const isTextByte = (c: number): boolean => (c >= 32 && c !== 127) || c === 9 || c === 10 || c === 13
 
@@ -426,7 +438,10 @@ function textsOf(bytes: Buffer): Array<{ from: number; to: number; text: string 
       b += width
       continue
     }
-    if (b - from >= MIN_TEXT_BYTES) out.push({ from, to: b, text: UTF8.decode(bytes.subarray(from, b)) })
+    if (b - from >= MIN_TEXT_BYTES) {
+      const text = decodedOrNull(bytes.subarray(from, b))
+      if (text !== null) out.push({ from, to: b, text })
+    }
     b++
     from = b
   }

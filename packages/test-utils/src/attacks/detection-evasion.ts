@@ -598,6 +598,39 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       expect(JSON.stringify(recorded)).not.toContain('s3cr3t-Pa55word')
     })
 
+    it('answers bodies of hostile base64 at once, valid, and keeps serving', async () => {
+      // What a client can store and have read back: lines half text half bytes that are not
+      // (rejoined at every line, the reading was quadratic), lone surrogates and control bytes
+      // around and inside runs, runs of padding, a blob of invalid UTF-8 after text.
+      const half = Buffer.concat([Buffer.from('a'.repeat(24)), Buffer.alloc(24, 0x80)]).toString('base64')
+      const secret = Buffer.from('aws_access_key_id = AKIAQ3EGRQ7WXL4NB6UP\n').toString('base64')
+      const bad = Buffer.concat([
+        Buffer.from(`note ${'x'.repeat(40)}`),
+        Buffer.from([0xed, 0xa0, 0x80, 0xff]),
+      ])
+      const body = {
+        lines: Array.from({ length: 2000 }, () => half).join('\n'),
+        surrogates: `\ud800${secret}\udc00==\u0000${secret}`,
+        padding: '='.repeat(5000),
+        invalid: bad.toString('base64'),
+        after: secret,
+      }
+      const { guard } = recordingGuard({ redact: { knownSecrets: false } })
+      const routes = [getRoute('/hostile', () => body), getRoute('/health', () => ({ ok: true }))]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await call(`${url}/hostile`)
+        expect(res.status).toBe(200)
+        const json = res.json as Record<string, string>
+        expect(json.lines).toBe(body.lines)
+        expect(json.padding).toBe(body.padding)
+        expect(res.text).not.toContain(secret)
+        expect(Buffer.from(json.after!, 'base64').toString()).toBe(
+          'aws_access_key_id = [REDACTED:aws-access-key]\n',
+        )
+        expect((await call(`${url}/health`)).json).toEqual({ ok: true })
+      })
+    })
+
     it('masks a credential by its scheme under any member name, and sends the token a route issues', async () => {
       // An Authorization header's value copied into a log line's fields or an echo endpoint's body.
       const opaque = 'q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU'
