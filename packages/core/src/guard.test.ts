@@ -684,4 +684,23 @@ describe('summaries of a body keyed by ids', () => {
     )
     expect(hint).toBeDefined()
   })
+
+  it('names a masked token in the hint when no sink takes findings (they are counted, not summarized)', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({ audit: { onEvent: (e) => void events.push(e), types: ['config.warning'] } })
+    const context = guard.startRequest({ method: 'POST', path: '/login', native: undefined })
+    const out = guard.serializeResponse(context, {
+      status: 200,
+      body: {
+        users: [{ email: 'ada@example.com', password: 'pw-1-xyz' }],
+        session: { accessToken: 'opaque-access-token-0123456789' },
+      },
+    })
+    expect((out as { payload: string }).payload).not.toMatch(/ada@example|pw-1-xyz|opaque-access/)
+    await guard.flush()
+    const hint = events.find(
+      (e) => e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_TOKEN_MASKED',
+    ) as Extract<LeakguardEvent, { type: 'config.warning' }> | undefined
+    expect(hint?.warning.message).toContain('$.session.accessToken')
+  })
 })

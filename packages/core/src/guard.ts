@@ -865,6 +865,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     redactorFor,
     emit: (type, severity, outcome, context, status, details) =>
       emit(type, severity, outcome, context as Context, status, details),
+    summarizesFindings: dispatcher.wants('response.redacted', 'warn'),
     maskMetadata: (text) => redactMetadata(text),
     warnOnce: (code, message, key) => warnOnce(undefined, code, message, key),
     ignoresWarning: (code) => ignoredWarnings.has(code),

@@ -653,7 +653,8 @@ export class RedactionSession {
   /** Whether findings were counted at paths past {@link summaryLimit}, with no summary of their own. */
   summariesCapped = false
   /**
-   * The first path past the limit where a token was masked (a `jwt` finding, or a `key-name` one
+   * The first path past the limit (any path, when findings are not summarized) where a token was
+   * masked (a `jwt` finding, or a `key-name` one
    * under a token's name): what the issued-token hint reads besides {@link summaries}.
    */
   cappedTokenPath: string | undefined = undefined
@@ -685,6 +686,8 @@ export class RedactionSession {
   private readonly fingerprint: ((value: string) => string) | undefined
   /** Most summaries kept; findings past it are counted only (see {@link summariesCapped}). */
   private readonly summaryLimit: number
+  /** Whether findings are summarized at all (an event reads them); otherwise only counted. */
+  private readonly summarize: boolean
 
   constructor(
     private readonly redactor: Redactor,
@@ -695,6 +698,12 @@ export class RedactionSession {
       readonly fingerprint?: ((value: string) => string) | undefined
       /** Most distinct paths summarized (what an event can report, and one more); no limit by default. */
       readonly summaryLimit?: number
+      /**
+       * Whether to summarize findings by path and detector (`response.redacted` reads them); `false`
+       * when nothing will: findings are then counted, and the first masked token's path kept for
+       * the issued-token hint. On by default.
+       */
+      readonly summarize?: boolean
     },
   ) {
     // Copied into the session's own fields: the options object is made per response, and its
@@ -704,6 +713,7 @@ export class RedactionSession {
     this.detailed = options.detailed
     this.fingerprint = options.fingerprint
     this.summaryLimit = options.summaryLimit ?? Number.POSITIVE_INFINITY
+    this.summarize = options.summarize ?? true
     // One session with no response data keeps the sessions' map alive (see lib/kept-shapes.ts),
     // with a redactor of its own: the app's (its known secrets) must not be kept past its guard.
     if (!sessionShapeKept) {
@@ -722,6 +732,20 @@ export class RedactionSession {
     verified = false,
   ): void {
     this.total++
+    if (!this.summarize) {
+      // No one reads summaries: only the first masked token's path, for the issued-token hint.
+      if (
+        this.cappedTokenPath === undefined &&
+        (detector === 'jwt' || (detector === 'key-name' && (at === null || isTokenKey(at.lastKey() ?? ''))))
+      ) {
+        const template = this.prefix + (at === null ? '$' : at.template())
+        if (detector === 'jwt' || isTokenKey(lastMemberName(template))) this.cappedTokenPath = template
+      }
+      if (this.detailed) {
+        this.findings.push({ path: this.prefix + (at === null ? '$' : at.concrete()), detector, start, end })
+      }
+      return
+    }
     const template = this.prefix + (at === null ? '$' : at.template())
     // Findings repeat row after row at the same path: the last summary of each detector is
     // checked first (the same template string), before a key is built.

@@ -27,7 +27,13 @@ export interface CompiledRedactor {
 export function createRedactor(options: RedactOptions = {}): CompiledRedactor {
   const redactor: Redactor = compileRedactor(options, 'redact')
   const run = (value: unknown, detailed: boolean) => {
-    const session = new RedactionSession(redactor, { hygiene: false, requestId: '', detailed })
+    const session = new RedactionSession(redactor, {
+      hygiene: false,
+      requestId: '',
+      detailed,
+      // Findings are counted or listed whole (scan()): no one reads summaries.
+      summarize: false,
+    })
     const result = project(value, KEEP, { maxDepth: 128, maxPaths: 0, hooks: session })
     return { value: result.value, session }
   }

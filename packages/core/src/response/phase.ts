@@ -91,6 +91,11 @@ export interface ResponsePhaseOptions<TRequest> {
   /** The redactor of a route's responses with this status. */
   redactorFor(policy: CompiledRouteOptions | undefined, status: number): Redactor
   readonly emit: Emit
+  /**
+   * Whether a sink takes `response.redacted` (findings by path and detector): sessions summarize
+   * their findings only then, and otherwise only count them.
+   */
+  readonly summarizesFindings: boolean
   /** Masks what a detector flags in a path or name that goes into an event. */
   maskMetadata(text: string): { readonly text: string }
   warnOnce(code: string, message: string, key?: string): void
@@ -481,6 +486,7 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
       fingerprint,
       // An event reports maxPaths summaries and whether there were more.
       summaryLimit: limits.maxPaths + 1,
+      summarize: options.summarizesFindings,
     })
   }
 
@@ -798,6 +804,7 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
               requestId: context.requestId,
               detailed: false,
               fingerprint,
+              summarize: options.summarizesFindings,
             })
           }
           const values = Array.isArray(value) ? value.map(String) : [String(value)]
@@ -828,6 +835,7 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
           requestId: context.requestId,
           detailed: false,
           fingerprint,
+          summarize: options.summarizesFindings,
         })
         if (redactReasonPhrase(message, session) === message) return undefined
         reports.redacted(context, status, session)
