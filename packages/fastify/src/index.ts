@@ -542,25 +542,31 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       return next(null, settle(guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL')))
     }
     // Bytes a handler (or a plugin registered before leakguard) already compressed.
-    const input = {
-      status,
-      routeOptions,
-      contentEncoding: reply.getHeader('content-encoding'),
-      contentType: type,
-    }
+    const contentEncoding = reply.getHeader('content-encoding')
     // Decided later (a large body filtered in turns, a stream), the hook returns a promise of the
     // payload instead of calling next() from a callback: Fastify then sends it inside its own
     // try/catch, so what sending throws (a header value Node refuses) becomes an error response,
     // not an unhandled rejection that ends the process.
+    // Each input written out whole: an object spread that adds a member costs ~0.6 us on Node 20.
     if (serialized) {
-      if (text) return next(null, settle(guard.filterText(context, { ...input, payload })))
+      const input = { status, routeOptions, contentEncoding, contentType: type, payload }
+      if (text) return next(null, settle(guard.filterText(context, input)))
       // A large body is filtered in turns: other requests are served in between.
-      const decision = guard.filterSerializedInTurns(context, { ...input, payload })
+      const decision = guard.filterSerializedInTurns(context, input)
       if (decision instanceof Promise) return settleLater(decision)
       return next(null, settle(decision))
     }
     const source = body as BodySource
-    return settleLater(guard.filterStream(context, { ...input, source, kind: text ? 'text' : 'json' }))
+    return settleLater(
+      guard.filterStream(context, {
+        status,
+        routeOptions,
+        contentEncoding,
+        contentType: type,
+        source,
+        kind: text ? 'text' : 'json',
+      }),
+    )
   })
 
   done()

@@ -287,7 +287,6 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
         const serialized = typeof body === 'string' || Buffer.isBuffer(body)
         // A compression middleware registered inside leakguard already encoded the body.
         const contentEncoding = ctx.response.get('Content-Encoding')
-        const input = { status: ctx.status, routeOptions, contentEncoding, contentType: type }
         const kind = serializedBodyKind(type, ctx.status, serialized)
         if (kind === undefined) {
           // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
@@ -296,13 +295,30 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
           return
         }
         const text = kind === 'text'
+        const status = ctx.status
+        // Each input written out whole: an object spread that adds a member costs ~0.6 us on Node 20.
         const decided = serialized
           ? text
-            ? guard.filterText(context, { ...input, payload: body })
+            ? guard.filterText(context, {
+                status,
+                routeOptions,
+                contentEncoding,
+                contentType: type,
+                payload: body,
+              })
             : // A large body is filtered in turns: other requests are served in between.
-              guard.filterSerializedInTurns(context, { ...input, payload: body })
+              guard.filterSerializedInTurns(context, {
+                status,
+                routeOptions,
+                contentEncoding,
+                contentType: type,
+                payload: body,
+              })
           : guard.filterStream(context, {
-              ...input,
+              status,
+              routeOptions,
+              contentEncoding,
+              contentType: type,
               source: body as BodySource,
               kind: text ? 'text' : 'json',
             })
