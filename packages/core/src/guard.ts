@@ -74,14 +74,14 @@ import {
 } from './request/input.js'
 import {
   createRequestPhase,
-  newPhaseState,
+  newRateState,
   type RejectedRequest,
   type RequestDecision,
   type RequestPhaseState,
   rejection,
 } from './request-phase.js'
 import { createResponsePhase } from './response/phase.js'
-import { splitPath } from './routes/pattern.js'
+import { isCanonicalPath, splitPath } from './routes/pattern.js'
 import {
   type CompiledRouteOptions,
   compileRouteOptions,
@@ -500,7 +500,8 @@ export interface Guard<TRequest = unknown> {
 
 /** The path as every key uses it: `/Users//%41/` -> `/users/a`. */
 function canonicalPath(path: string): string {
-  return path === '*' ? '*' : `/${splitPath(path).join('/')}`
+  if (path === '*' || isCanonicalPath(path)) return path
+  return `/${splitPath(path).join('/')}`
 }
 
 function headerOption(value: unknown, option: string, fallback: string): string | undefined {
@@ -1076,7 +1077,10 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         secureSocket: request.secure,
         target: request.path,
         eventPath: undefined,
-        ...newPhaseState(),
+        // Written out, not spread: a spread adding members costs ~0.1-0.6 us on Node 20.
+        principal: undefined,
+        auth: {},
+        rate: newRateState(),
       }
       return context
     },

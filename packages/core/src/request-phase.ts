@@ -101,12 +101,9 @@ interface PendingFailure {
   readonly charge: Charge | undefined
 }
 
-export function newPhaseState(): Pick<RequestPhaseState, 'principal' | 'auth' | 'rate'> {
-  return {
-    principal: undefined,
-    auth: {},
-    rate: { ran: new Set(), reported: [], charges: [], unrefundable: false, pending: [] },
-  }
+/** The rate-limit state of a new request: nothing run, reported or charged yet. */
+export function newRateState(): RequestPhaseState['rate'] {
+  return { ran: new Set(), reported: [], charges: [], unrefundable: false, pending: [] }
 }
 
 /** A limiter's refusal, answered once what the request was charged has been given back. */

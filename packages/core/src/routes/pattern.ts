@@ -25,21 +25,50 @@ const STATIC = /^[^:*?()[\]{}+]+$/
 /** Lower-cased, percent-decoded segments of a request path, empty segments removed. */
 export function splitPath(path: string): string[] {
   const q = path.indexOf('?')
-  const pathname = q === -1 ? path : path.slice(0, q)
+  const end = q === -1 ? path.length : q
   const out: string[] = []
-  for (const part of pathname.split('/')) {
-    if (part === '') continue
-    let segment = part
-    if (part.includes('%')) {
-      try {
-        segment = decodeURIComponent(part)
-      } catch {
-        segment = part
-      }
-    }
-    out.push(segment.toLowerCase())
+  // Slash by slash with indexOf: split() and its iterator cost more than the segments on a path
+  // this short, and every request's path is split to be matched.
+  let start = 0
+  while (start <= end) {
+    let slash = path.indexOf('/', start)
+    if (slash === -1 || slash > end) slash = end
+    if (slash > start) out.push(segmentOf(path.slice(start, slash)))
+    start = slash + 1
   }
   return out
+}
+
+function segmentOf(part: string): string {
+  let segment = part
+  if (part.includes('%')) {
+    try {
+      segment = decodeURIComponent(part)
+    } catch {
+      segment = part
+    }
+  }
+  return segment.toLowerCase()
+}
+
+/**
+ * Whether `path` is already what `/` + {@link splitPath}'s segments joined by `/` would make of
+ * it: a leading slash, no empty segment, no trailing slash, no query, and nothing that decoding
+ * or lower-casing changes (ASCII without `%` or capitals).
+ */
+export function isCanonicalPath(path: string): boolean {
+  const n = path.length
+  if (n === 0 || path.charCodeAt(0) !== 47) return false
+  if (n === 1) return true
+  if (path.charCodeAt(n - 1) === 47) return false
+  let previous = 47
+  for (let i = 1; i < n; i++) {
+    const c = path.charCodeAt(i)
+    if (c >= 128 || (c >= 65 && c <= 90) || c === 37 || c === 63 || (c === 47 && previous === 47))
+      return false
+    previous = c
+  }
+  return true
 }
 
 /**
