@@ -52,7 +52,9 @@ function collect(body: unknown, into: Set<number>): string | undefined {
     into.add(own)
     return '$.id'
   }
-  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+  const record = body as Record<string, unknown>
+  for (const name of Object.keys(record)) {
+    const value = record[name]
     if (Array.isArray(value)) {
       const path = collectItems(value, /^[A-Za-z_$][\w$]*$/.test(name) ? `$.${name}` : `$['${name}']`, into)
       if (path !== undefined) return path

@@ -807,7 +807,9 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
       let changed: Record<string, string | string[] | null> | undefined
       const scan = options.headerScan
       try {
-        for (const [name, value] of Object.entries(headers)) {
+        // Object.keys, not entries: the pairs cost ~0.5 us per response on a headers object.
+        for (const name of Object.keys(headers)) {
+          const value = headers[name]
           const lower = name.toLowerCase()
           if (value === undefined || !scan.scans(lower)) continue
           if (session === undefined) {
