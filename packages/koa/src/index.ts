@@ -135,6 +135,9 @@ function checkInput(
   return decision instanceof Promise ? decision.then(apply) : apply(decision)
 }
 
+/** What `decided` holds until leakguard has decided the body. */
+const UNDECIDED: unique symbol = Symbol('leakguard.undecided')
+
 /** Requests leakguard refused itself: their problem body is not filtered. */
 const rejected = new WeakSet<Context>()
 
@@ -207,8 +210,19 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     })
     ctx.state.leakguard = { requestId: context.requestId } satisfies LeakguardRequestState
     if (guard.responseIdHeader !== undefined) ctx.set(guard.responseIdHeader, context.requestId)
-    ctx.res.once('finish', () => guard.endRequest(context, ctx.res.statusCode))
-    const admission = await guard.checkRequest(context, { headers: ctx.request.headers })
+    // The body as leakguard decided it, once it has (see the end of this middleware).
+    let decided: unknown = UNDECIDED
+    ctx.res.once('finish', () => {
+      guard.endRequest(context, ctx.res.statusCode)
+      if (decided === UNDECIDED) return
+      const sent: unknown = ctx.body
+      if (sent === decided || sent === null || sent === undefined || sent === '') return
+      if (sent instanceof Stream || (Buffer.isBuffer(sent) && sent.length === 0)) return
+      guard.unfilteredResponse(context, { status: ctx.res.statusCode, via: 'replaced' })
+    })
+    // Awaited only when it is a promise: a decision made at once costs no extra microtask.
+    const checking = guard.checkRequest(context, { headers: ctx.request.headers })
+    const admission = checking instanceof Promise ? await checking : checking
     if (!admission.allowed) return sendRejection(ctx, admission)
     ctx.set(admission.headers)
     ctx.state.leakguard = {
@@ -243,13 +257,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // envelope, a pretty-printer): what it sends never passed the engine. Compression and
     // conditional GET, which replace it by a stream or nothing, are expected there, and so is an
     // empty body (router.allowedMethods() answering OPTIONS).
-    const decided: unknown = ctx.body
-    ctx.res.once('finish', () => {
-      const sent: unknown = ctx.body
-      if (sent === decided || sent === null || sent === undefined || sent === '') return
-      if (sent instanceof Stream || (Buffer.isBuffer(sent) && sent.length === 0)) return
-      guard.unfilteredResponse(context, { status: ctx.res.statusCode, via: 'replaced' })
-    })
+    decided = ctx.body
 
     /** Filters what downstream left: the route agreement, the head, then the body. */
     async function filterBody(): Promise<void> {
