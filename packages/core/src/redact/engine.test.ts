@@ -776,5 +776,39 @@ describe('credentials by their scheme', () => {
     expect(off.redact({ value: 'Bearer q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU' }).value).toBe(
       'Bearer q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU',
     )
+    expect(off.redact({ value: 'upstream refused Bearer q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU' }).value).toBe(
+      'upstream refused Bearer q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU',
+    )
+  })
+
+  it('masks a credential after Bearer, DPoP or SSWS inside longer text (a log line, an error message)', () => {
+    const token = 'q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU'
+    expect(r.redact({ message: `upstream said 401 for Bearer ${token} (expired)` }).message).toBe(
+      'upstream said 401 for Bearer [REDACTED] (expired)',
+    )
+    expect(
+      r.redact({ log: `retried with bearer ${token}, then DPoP ${token}x and SSWS 00${token}` }).log,
+    ).toBe('retried with bearer [REDACTED], then DPoP [REDACTED] and SSWS [REDACTED]')
+    // At the end of a sentence, inside quotes, after a line break.
+    expect(r.redact({ v: `sent "Bearer ${token}".\nBEARER ${token}` }).v).toBe(
+      'sent "Bearer [REDACTED]".\nBEARER [REDACTED]',
+    )
+    expect(r.scan({ v: `token was Bearer ${token} here` }).map((f) => f.detector)).toEqual([
+      'secret-assignment',
+    ])
+    // A JWT keeps its label; a challenge, prose, a word ending in the scheme's letters are left.
+    expect(
+      r.redact({ v: 'log: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlX2hlcmVfb2s here' }).v,
+    ).toBe('log: Bearer [REDACTED:jwt] here')
+    for (const value of [
+      'WWW-Authenticate: Bearer realm="api", error="invalid_token"',
+      'Bearer tokens are required for this endpoint, see the docs',
+      'use Bearer authentication_is_required_here',
+      `the wearer ${token} walked`,
+      `a xDPoP ${token} value`,
+      // Token, Bot, ApiKey and JWT are words prose uses: only a whole value is read as a credential.
+      `Token ${token} was used`,
+    ])
+      expect(r.redact({ value }).value).toBe(value)
   })
 })

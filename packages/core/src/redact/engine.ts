@@ -1077,7 +1077,8 @@ export class RedactionSession {
       if (nested !== undefined) return nested
     }
     let spans = this.spans(text, key, at)
-    if (text.length >= 20 && schemeLed(text)) spans = this.schemeCredential(text, key, spans)
+    if (text.length >= 20 && (schemeLed(text) || (text.length >= 23 && SCHEME_WORD.test(text))))
+      spans = this.schemeCredentials(text, key, spans)
     // JSON members written inside other text (a log line quoting a body): member-name rules apply.
     // (The features pass counted quotes, fullwidth ones folded, when it ran: none, no members.)
     if (redactor.keyNameMask !== null && text.length >= 8 && this.quotes !== 0 && text.includes('":')) {
@@ -1163,22 +1164,38 @@ export class RedactionSession {
   }
 
   /**
-   * `spans` with the credential of a string that is an HTTP authentication scheme and a credential
-   * (`Bearer q8Zr...`: an Authorization header's value copied into a member of any name), masked as
-   * a value assigned to `Authorization` is, unless a detector found it (a JWT, a provider's token)
-   * or the route issues it.
+   * The credentials a string carries after an HTTP authentication scheme: the whole string as a
+   * scheme and one credential (`Bearer q8Zr...`, `Token ...`, `SSWS ...`), or, inside longer text
+   * (a log line, an error message quoting a request), a credential after `Bearer`, `DPoP` or
+   * `SSWS` (the schemes no prose uses as a word). Each is masked as a value assigned to
+   * `Authorization` is, unless a detector already covers it.
    */
-  private schemeCredential(text: string, key: string | null, spans: readonly Span[]): readonly Span[] {
+  private schemeCredentials(text: string, key: string | null, spans: readonly Span[]): readonly Span[] {
     const redactor = this.redactor
     if (redactor.literals?.masks.has(ASSIGNMENT_ID) !== true) return spans
     // A token the route issues, as it hands it over (`"token": "Bearer eyJ..."`): its rules read it.
     if (redactor.passesIssuedTokens && key !== null && isTokenKey(key)) return spans
-    const credential = SCHEME_CREDENTIAL.exec(text)?.[1]
-    if (credential === undefined || !CREDENTIAL.test(credential) || !MIXED.test(credential)) return spans
-    const start = text.indexOf(credential, 4)
-    const end = start + credential.length
-    if (spans.some((span) => span.start <= start && span.end >= end)) return spans
-    return resolveOverlaps([...spans, { start, end, detector: ASSIGNMENT_ID, verified: false }])
+    let found: Span[] | undefined
+    const add = (start: number, credential: string): void => {
+      if (!CREDENTIAL.test(credential) || !MIXED.test(credential)) return
+      const end = start + credential.length
+      if (spans.some((span) => span.start <= start && span.end >= end)) return
+      found ??= [...spans]
+      found.push({ start, end, detector: ASSIGNMENT_ID, verified: false })
+    }
+    const whole = schemeLed(text) ? SCHEME_CREDENTIAL.exec(text)?.[1] : undefined
+    if (whole !== undefined) add(text.indexOf(whole, 4), whole)
+    else {
+      SCHEME_IN_TEXT.lastIndex = 0
+      for (let match = SCHEME_IN_TEXT.exec(text); match !== null; match = SCHEME_IN_TEXT.exec(text)) {
+        // A word that ends in the scheme's letters (`Sbearer`, `xDPoP`) is not the scheme.
+        const before = match.index === 0 ? 32 : text.charCodeAt(match.index - 1)
+        if (before < 128 && WORD_CHAR[before] === 1) continue
+        const credential = match[1]!
+        add(match.index + match[0].length - credential.length, credential)
+      }
+    }
+    return found === undefined ? spans : resolveOverlaps(found)
   }
 
   /**
@@ -2075,6 +2092,21 @@ const MAX_ENCODED_DEPTH = 2
  * `Basic` credentials are read by the base64 reading, which keeps their user.
  */
 const SCHEME_CREDENTIAL = /^(?:bearer|token|bot|dpop|ssws|apikey|jwt)[ \t]+([^ \t]{16,})[ \t]*$/i
+/**
+ * `Bearer`, `DPoP` or `SSWS` inside longer text, white space, and a credential of 16 characters or
+ * more that nothing but a separator follows (the character before is checked apart: a lookbehind
+ * first would cost the search its quick scan for the scheme's letters).
+ */
+const SCHEME_IN_TEXT =
+  /(?:Bearer|bearer|BEARER|DPoP|SSWS)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=-])/g
+/** Whether a string may hold {@link SCHEME_IN_TEXT} (one quick scan for its scheme words). */
+const SCHEME_WORD = /earer|EARER|DPoP|SSWS/
+/** ASCII letters, digits and `_`: what may not stand just before a scheme word. */
+const WORD_CHAR = new Uint8Array(128)
+for (let c = 48; c <= 57; c++) WORD_CHAR[c] = 1
+for (let c = 65; c <= 90; c++) WORD_CHAR[c] = 1
+for (let c = 97; c <= 122; c++) WORD_CHAR[c] = 1
+WORD_CHAR[95] = 1
 /** A credential's characters (RFC 6750's token68), and a digit or both cases among them. */
 const CREDENTIAL = /^[A-Za-z0-9._~+/-]+=*$/
 const MIXED = /\d|[a-z].*[A-Z]|[A-Z].*[a-z]/

@@ -631,7 +631,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
     })
 
-    it('masks a credential by its scheme under any member name, and sends the token a route issues', async () => {
+    it('masks a credential by its scheme under any member name and inside text, and sends the token a route issues', async () => {
       // An Authorization header's value copied into a log line's fields or an echo endpoint's body.
       const opaque = 'q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU'
       const issued = jwt({ sub: '42' })
@@ -645,6 +645,9 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           upstream: `Token ${opaque}`,
           okta: `SSWS ${opaque}`,
           note: 'Bearer token is required for this endpoint',
+          // Inside longer text: an error message or a log line quoting the request.
+          error: `upstream answered 401 to Bearer ${opaque} (expired)`,
+          log: `curl -H "authorization: bearer ${opaque}" https://api.example.com`,
         })),
         { method: 'POST', path: '/session', body: () => ({ token: `Bearer ${issued}` }) },
       ]
@@ -656,6 +659,8 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           upstream: 'Token [REDACTED]',
           okta: 'SSWS [REDACTED]',
           note: 'Bearer token is required for this endpoint',
+          error: 'upstream answered 401 to Bearer [REDACTED] (expired)',
+          log: 'curl -H "authorization: bearer [REDACTED]" https://api.example.com',
         })
         expect(res.text).not.toContain(opaque)
         const session = await call(`${url}/session`, { method: 'POST' })
