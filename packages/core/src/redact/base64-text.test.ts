@@ -129,6 +129,21 @@ describe('base64Texts', () => {
     expect(base64Texts(early.toString('base64'), [], OPTIONS)).toEqual([])
   })
 
+  it('lists a finding read in a run at the run, where it is in the string as written (scan())', () => {
+    const r = createRedactor({ knownSecrets: false })
+    const run = b64(`contact: ada@example.com\ntoken=${GITHUB}`)
+    const value = `blob ${run} end`
+    const start = value.indexOf(run)
+    const findings = r.scan({ v: value })
+    expect(findings.map((f) => f.detector).sort()).toEqual(['email', 'github-token'])
+    for (const finding of findings) expect([finding.start, finding.end]).toEqual([start, start + run.length])
+    // Two levels deep: the outer run.
+    const outer = b64(`auth: ${b64(`user:${GITHUB}`)}`)
+    const nested = r.scan({ v: `x ${outer}` })
+    expect(nested.length).toBeGreaterThan(0)
+    for (const finding of nested) expect([finding.start, finding.end]).toEqual([2, 2 + outer.length])
+  })
+
   it('reads a run whose base64url holds `--` (a fullwidth character), ends one at `--` and a digest', () => {
     const text = 'aWas（株）: contact ada.lovelace@example.com'
     const run = b64url(text)

@@ -574,7 +574,10 @@ export interface Finding {
   readonly path: string
   /** Detector or rule id. */
   readonly detector: string
-  /** Span in the string (UTF-16 code units); the whole string for member-name rules. */
+  /**
+   * Span in the string (UTF-16 code units); the whole string for member-name rules; for a finding
+   * in text written in base64, the encoded run it was read from (the string as it was written).
+   */
   readonly start: number
   readonly end: number
 }
@@ -742,7 +745,7 @@ export class RedactionSession {
         if (detector === 'jwt' || isTokenKey(lastMemberName(template))) this.cappedTokenPath = template
       }
       if (this.detailed) {
-        this.findings.push({ path: this.prefix + (at === null ? '$' : at.concrete()), detector, start, end })
+        this.listFinding(at, detector, start, end)
       }
       return
     }
@@ -765,7 +768,7 @@ export class RedactionSession {
       )
         this.cappedTokenPath = template
       if (this.detailed) {
-        this.findings.push({ path: this.prefix + (at === null ? '$' : at.concrete()), detector, start, end })
+        this.listFinding(at, detector, start, end)
       }
       return
     }
@@ -787,8 +790,20 @@ export class RedactionSession {
       if (summary.fingerprints.size < MAX_FINGERPRINTS) summary.fingerprints.add(fingerprint(value))
     }
     if (this.detailed) {
-      this.findings.push({ path: this.prefix + (at === null ? '$' : at.concrete()), detector, start, end })
+      this.listFinding(at, detector, start, end)
     }
+  }
+
+  /** A finding as `scan()` lists it: where it is in the string as it was written. */
+  private listFinding(at: PathRef | null, detector: string, start: number, end: number): void {
+    // Inside a base64 run, offsets are the decoded text's: the run is where it is in the string.
+    const run = this.encodedOuter
+    this.findings.push({
+      path: this.prefix + (at === null ? '$' : at.concrete()),
+      detector,
+      start: run === null ? start : run.start,
+      end: run === null ? end : run.end,
+    })
   }
 
   private degrade(at: PathRef | null, reason: DegradeReason): void {
@@ -1124,10 +1139,12 @@ export class RedactionSession {
     const written = this.written
     const plain = this.plain
     const quotes = this.quotes
+    const outer = this.encodedOuter
     let changed: Span[] | undefined
     try {
       this.encodedDepth++
       for (const run of runs) {
+        if (outer === null) this.encodedOuter = run
         let texts: string[] | undefined = this.basicCredentials(text, run, key, at)
         for (let t = 0; texts === undefined && t < run.texts.length; t++) {
           const part = run.texts[t]!.text
@@ -1144,6 +1161,7 @@ export class RedactionSession {
       }
     } finally {
       this.encodedDepth--
+      this.encodedOuter = outer
       this.scanned = scanned
       this.written = written
       this.plain = plain
@@ -1236,6 +1254,8 @@ export class RedactionSession {
    * decoded (see base64-text.ts); `null` otherwise.
    */
   private encodedIn: string | null = null
+  /** The outermost base64 run being read decoded, if any (see {@link listFinding}). */
+  private encodedOuter: { readonly start: number; readonly end: number } | null = null
 
   /** `text` with each span masked (spans sorted, not overlapping); `REMOVE` when all of it goes. */
   private masked(
