@@ -135,6 +135,62 @@ function checkInput(
   return decision instanceof Promise ? decision.then(apply) : apply(decision)
 }
 
+/** A stack frame of Koa's own `respond()` (koa/lib/application.js), which answers a request. */
+const KOA_RESPOND_FRAME = /\n\s*at respond \([^\n]*koa[\\/]lib[\\/]application\.js:/
+
+/** Where `ctx.respond` is kept once leakguard's accessor stands on the app's context prototype. */
+const RESPOND = Symbol('leakguard.respond')
+/** The request's watch of Koa's answer (see {@link watchKoaAnswer}). */
+const ANSWER_WATCH = Symbol('leakguard.answerWatch')
+/** Context prototypes (one per Koa app) that carry the `respond` accessor. */
+const answerWatched = new WeakSet<object>()
+
+interface AnswerWatch {
+  watching: boolean
+  readonly onAnswer: () => void
+  stop(): void
+}
+
+type WatchedContext = Context & { [RESPOND]?: boolean; [ANSWER_WATCH]?: AnswerWatch }
+
+/**
+ * Watches for Koa answering a request while leakguard waits for downstream. Koa's `respond()`
+ * reads `ctx.respond` first: an accessor on the app's context prototype (installed once per app;
+ * one per request would cost ~0.8 us) calls `onAnswer` when `respond()` reads it during the watch
+ * (its frame is in the stack; nothing else triggers it), then answers with the value set (a
+ * handler's `ctx.respond = false` is obeyed as before). `stop()` ends the watch.
+ */
+function watchKoaAnswer(ctx: Context, onAnswer: () => void): AnswerWatch {
+  const proto = Object.getPrototypeOf(ctx) as object | null
+  if (proto !== null && !answerWatched.has(proto)) {
+    answerWatched.add(proto)
+    Object.defineProperty(proto, 'respond', {
+      configurable: true,
+      enumerable: false,
+      get(this: WatchedContext) {
+        const value = this[RESPOND]
+        const watch = this[ANSWER_WATCH]
+        // Read during a watch only when a middleware above let Koa answer early: the stack is rare.
+        if (watch?.watching === true && value !== false && KOA_RESPOND_FRAME.test(new Error().stack ?? ''))
+          watch.onAnswer()
+        return value
+      },
+      set(this: WatchedContext, value: boolean | undefined) {
+        this[RESPOND] = value
+      },
+    })
+  }
+  const watch: AnswerWatch = {
+    watching: true,
+    onAnswer,
+    stop() {
+      this.watching = false
+    },
+  }
+  ;(ctx as WatchedContext)[ANSWER_WATCH] = watch
+  return watch
+}
+
 /** What `decided` holds until leakguard has decided the body. */
 const UNDECIDED: unique symbol = Symbol('leakguard.undecided')
 
@@ -242,12 +298,34 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       if (ctx.res.writableFinished || ctx.res.destroyed) report()
       else ctx.res.once('close', report)
     }
+    // Koa answers once the middleware chain above leakguard has resolved. One above that does not
+    // await next() (or a timeout racing it) lets Koa answer while leakguard still waits for
+    // downstream: the body is then decided when Koa reads ctx.respond to answer, at the latest.
+    let early: Promise<void> | undefined
+    const watch = watchKoaAnswer(ctx, () => {
+      if (early !== undefined || rejected.has(ctx) || ctx.res.writableEnded) return
+      early = filterBody().then(
+        () => {
+          decided = ctx.body
+        },
+        () => {
+          // Nothing of an undecided body goes out (filterBody's guard calls fail closed themselves).
+          ctx.res.destroy()
+        },
+      )
+    })
     try {
       await next()
     } catch (error) {
-      unfiltered('error') // rendered outside leakguard: ctx.onerror, or an error middleware before it
+      watch.stop()
+      // Koa answered meanwhile with the body decided then; the error is the app's, as it was.
+      if (early !== undefined) await early
+      else unfiltered('error') // rendered outside leakguard: ctx.onerror, or an error middleware before it
       throw error
     }
+    watch.stop()
+    // Koa answered meanwhile, with the body decided then: what downstream set later is not sent.
+    if (early !== undefined) return early
     if (rejected.has(ctx)) return
     // Bypasses of Koa's own response: nothing of ctx.body is sent, the app wrote ctx.res itself.
     if (ctx.respond === false) return unfiltered('respond-false')

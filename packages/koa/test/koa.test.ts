@@ -90,6 +90,65 @@ describe('koa specifics', () => {
     }
   })
 
+  it('decides a small body when a middleware above that does not await next() lets Koa answer first', async () => {
+    // Koa answers as soon as the chain above resolves: with next() not awaited, before leakguard's
+    // own code after `await next()` runs (a layer between leakguard and the handler is enough).
+    const events: LeakguardEvent[] = []
+    const user = { id: 1, name: 'Ada', email: 'ada@example.com', ssn: SECRET }
+    const app = new Koa()
+    app.use((_ctx, next) => {
+      void next()
+    })
+    app.use(
+      leakguard(
+        createGuard({
+          routes: { 'GET /users/*': { allow: ['$.id', '$.name', '$.email'] } },
+          audit: { onEvent: (event) => void events.push(event) },
+        }),
+      ),
+    )
+    app.use(async (_ctx, next) => {
+      await next()
+    })
+    app.use(async (_ctx, next) => {
+      await next()
+    })
+    app.use(async (ctx) => {
+      if (ctx.path === '/users/async') await new Promise((resolve) => setImmediate(resolve))
+      if (ctx.path === '/users/text') {
+        ctx.type = 'json'
+        ctx.body = JSON.stringify(user)
+      } else if (ctx.path === '/users/off') {
+        ctx.respond = false
+        ctx.res.end('raw')
+      } else ctx.body = user
+    })
+    const server = await listen(app.callback())
+    try {
+      for (const path of ['/users/1', '/users/text']) {
+        const res = await rawRequest(`${server.url}${path}`)
+        expect(res.status, path).toBe(200)
+        expect(JSON.parse(res.body.toString()), path).toEqual({
+          id: 1,
+          name: 'Ada',
+          email: '[REDACTED:email]',
+        })
+      }
+      // Koa answered before the handler set a body: its 404, and nothing the handler set later.
+      const late = await rawRequest(`${server.url}/users/async`)
+      expect(late.status).toBe(404)
+      expect(late.body.toString()).not.toContain(SECRET)
+      // A handler that answers itself is obeyed as before.
+      expect((await rawRequest(`${server.url}/users/off`)).body.toString()).toBe('raw')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(events.filter((e) => e.type === 'response.unfiltered').map((e) => e.via)).toEqual([
+        'respond-false',
+      ])
+    } finally {
+      await server.close()
+    }
+  })
+
   it('reports a body a middleware before leakguard replaced after it, and not compression or a 304', async () => {
     const events: LeakguardEvent[] = []
     const app = new Koa()
