@@ -1092,7 +1092,10 @@ export class RedactionSession {
       if (nested !== undefined) return nested
     }
     let spans = this.spans(text, key, at)
-    if (text.length >= 20 && (schemeLed(text) || (text.length >= 23 && SCHEME_WORD.test(text))))
+    if (
+      text.length >= 20 &&
+      (schemeLed(text) || (text.length >= 23 && !this.wordsOnly && SCHEME_WORD.test(text)))
+    )
       spans = this.schemeCredentials(text, key, spans)
     // JSON members written inside other text (a log line quoting a body): member-name rules apply.
     // (The features pass counted quotes, fullwidth ones folded, when it ran: none, no members.)
@@ -1254,6 +1257,8 @@ export class RedactionSession {
    * decoded (see base64-text.ts); `null` otherwise.
    */
   private encodedIn: string | null = null
+  /** Whether {@link spans} last read words or a timestamp, which hold no secret (no detector ran). */
+  private wordsOnly = false
   /** The outermost base64 run being read decoded, if any (see {@link listFinding}). */
   private encodedOuter: { readonly start: number; readonly end: number } | null = null
 
@@ -1446,6 +1451,7 @@ export class RedactionSession {
     this.quotes = -1
     this.plain = null
     this.encodedIn = null
+    this.wordsOnly = false
     // The application's own secrets: in any string long enough, whatever its shape.
     if (redactor.knownSecrets !== null && original.length >= redactor.knownSecrets.minLength) {
       if (KNOWN_SPANS.length !== 0) KNOWN_SPANS.length = 0
@@ -1464,12 +1470,14 @@ export class RedactionSession {
         this.quotes = 0
       }
       detect = false
+      this.wordsOnly = true
     }
     // A timestamp holds no secret, and nothing JSON escapes.
     if (detect && isTimestamp(text, text.length)) {
       this.plain = original
       this.quotes = 0
       detect = false
+      this.wordsOnly = true
     }
     if (detect) {
       // A card number, a phone number or an email alone in its member: one hand-written pass
