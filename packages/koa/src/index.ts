@@ -135,60 +135,129 @@ function checkInput(
   return decision instanceof Promise ? decision.then(apply) : apply(decision)
 }
 
-/** A stack frame of Koa's own `respond()` (koa/lib/application.js), which answers a request. */
-const KOA_RESPOND_FRAME = /\n\s*at respond \([^\n]*koa[\\/]lib[\\/]application\.js:/
-
 /** Where `ctx.respond` is kept once leakguard's accessor stands on the app's context prototype. */
 const RESPOND = Symbol('leakguard.respond')
-/** The request's watch of Koa's answer (see {@link watchKoaAnswer}). */
-const ANSWER_WATCH = Symbol('leakguard.answerWatch')
-/** Context prototypes (one per Koa app) that carry the `respond` accessor. */
-const answerWatched = new WeakSet<object>()
+/** The watches of Koa's answer on a request: one per leakguard instance it passes, outermost first. */
+const ANSWER_WATCHES = Symbol('leakguard.answerWatches')
+/** Context prototypes (one per Koa app): whether they carry the accessor (not when frozen). */
+const answerWatched = new WeakMap<object, boolean>()
 
+/** One leakguard instance's watch of Koa's answer (see {@link watchKoaAnswer}). */
 interface AnswerWatch {
-  watching: boolean
-  readonly onAnswer: () => void
-  stop(): void
+  /** Whether this instance has a body to decide if Koa answers now. */
+  wants(): boolean
+  /** Decides it: Koa answers now. */
+  decide(): void
 }
 
-type WatchedContext = Context & { [RESPOND]?: boolean; [ANSWER_WATCH]?: AnswerWatch }
+type WatchedContext = Context & { [RESPOND]?: boolean; [ANSWER_WATCHES]?: AnswerWatch[] }
+
+/** Whether Koa's own `respond()` (koa/lib/application.js) is the caller: read from V8's call sites. */
+function calledByKoaRespond(): boolean {
+  // The stack is read as call sites, whatever the app set (a limit of 0, its own format).
+  const limit = Error.stackTraceLimit
+  const prepare = Error.prepareStackTrace
+  try {
+    Error.stackTraceLimit = 8
+    Error.prepareStackTrace = (_error, frames) => frames
+    const holder: { stack?: unknown } = {}
+    Error.captureStackTrace(holder)
+    const frames = holder.stack
+    if (!Array.isArray(frames)) return false
+    for (const frame of frames as NodeJS.CallSite[]) {
+      if (frame.getFunctionName() === 'respond' && KOA_APPLICATION.test(frame.getFileName() ?? ''))
+        return true
+    }
+    return false
+  } catch {
+    return false
+  } finally {
+    Error.stackTraceLimit = limit
+    Error.prepareStackTrace = prepare
+  }
+}
+const KOA_APPLICATION = /koa[\\/]lib[\\/]application\.js$/
 
 /**
- * Watches for Koa answering a request while leakguard waits for downstream. Koa's `respond()`
+ * Watches for Koa answering a request before leakguard has decided its body. Koa's `respond()`
  * reads `ctx.respond` first: an accessor on the app's context prototype (installed once per app;
- * one per request would cost ~0.8 us) calls `onAnswer` when `respond()` reads it during the watch
- * (its frame is in the stack; nothing else triggers it), then answers with the value set (a
- * handler's `ctx.respond = false` is obeyed as before). `stop()` ends the watch.
+ * one per request would cost ~0.8 us) lets each watching leakguard instance, innermost first,
+ * decide the body Koa is about to send, then answers with the value set (a handler's
+ * `ctx.respond = false` is obeyed as before). `false` when the app's context cannot take the
+ * accessor (frozen): nothing is watched then.
  */
-function watchKoaAnswer(ctx: Context, onAnswer: () => void): AnswerWatch {
-  const proto = Object.getPrototypeOf(ctx) as object | null
-  if (proto !== null && !answerWatched.has(proto)) {
-    answerWatched.add(proto)
-    Object.defineProperty(proto, 'respond', {
-      configurable: true,
-      enumerable: false,
-      get(this: WatchedContext) {
-        const value = this[RESPOND]
-        const watch = this[ANSWER_WATCH]
-        // Read during a watch only when a middleware above let Koa answer early: the stack is rare.
-        if (watch?.watching === true && value !== false && KOA_RESPOND_FRAME.test(new Error().stack ?? ''))
-          watch.onAnswer()
-        return value
-      },
-      set(this: WatchedContext, value: boolean | undefined) {
-        this[RESPOND] = value
-      },
-    })
+function watchKoaAnswer(ctx: Context, watch: AnswerWatch): void {
+  const watched = ctx as WatchedContext
+  if (watched[ANSWER_WATCHES] === undefined) {
+    const proto = Object.getPrototypeOf(ctx) as object | null
+    let ready = proto === null ? false : answerWatched.get(proto)
+    if (ready === undefined) {
+      ready = defineRespond(proto!)
+      answerWatched.set(proto!, ready)
+    }
+    // An app context that cannot take it (frozen): this request's context takes it (~0.8 us).
+    if (!ready) {
+      const value = watched.respond
+      if (defineRespond(ctx)) watched[RESPOND] = value
+    }
+    watched[ANSWER_WATCHES] = []
   }
-  const watch: AnswerWatch = {
-    watching: true,
-    onAnswer,
-    stop() {
-      this.watching = false
+  watched[ANSWER_WATCHES]!.push(watch)
+}
+
+/** The `respond` accessor on `target` (a context or its prototype); `false` if it cannot take it. */
+function defineRespond(target: object): boolean {
+  try {
+    Object.defineProperty(target, 'respond', RESPOND_ACCESSOR)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const RESPOND_ACCESSOR: PropertyDescriptor = {
+  configurable: true,
+  enumerable: false,
+  get(this: WatchedContext) {
+    const value = this[RESPOND]
+    const watches = this[ANSWER_WATCHES]
+    // Only when an instance still has a body to decide is the caller looked for (it is rare).
+    if (value !== false && watches !== undefined && watches.some((w) => w.wants()) && calledByKoaRespond())
+      answerNow(this, watches)
+    return value
+  },
+  set(this: WatchedContext, value: boolean | undefined) {
+    this[RESPOND] = value
+  },
+}
+
+/**
+ * Koa is answering: each instance with a body to decide decides it, innermost first (each reads
+ * what the one inside it left). Koa's respond() reads ctx.body once, next, and sends it; the code
+ * downstream that still runs then finds its own body again, as with Koa alone.
+ */
+function answerNow(ctx: WatchedContext, watches: readonly AnswerWatch[]): void {
+  const original: unknown = ctx.body
+  for (let i = watches.length - 1; i >= 0; i--) if (watches[i]!.wants()) watches[i]!.decide()
+  const decided: unknown = ctx.body
+  if (decided === original) return
+  // respond()'s one read gets the decided body; the response keeps the original afterwards. Koa
+  // keeps the body in `_body` (Koa 2 and 3): its setter would also rewrite the headers the
+  // decided body set.
+  const response = ctx.response as Context['response'] & { _body?: unknown; body?: unknown }
+  Object.defineProperty(response, 'body', {
+    configurable: true,
+    enumerable: false,
+    get() {
+      delete response.body
+      response._body = original
+      return decided
     },
-  }
-  ;(ctx as WatchedContext)[ANSWER_WATCH] = watch
-  return watch
+    set(value: unknown) {
+      delete response.body
+      response.body = value
+    },
+  })
 }
 
 /** What `decided` holds until leakguard has decided the body. */
@@ -300,42 +369,53 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     }
     // Koa answers once the middleware chain above leakguard has resolved. One above that does not
     // await next() (or a timeout racing it) lets Koa answer while leakguard still waits for
-    // downstream: the body is then decided when Koa reads ctx.respond to answer, at the latest.
+    // downstream; a handler that sets the body a few microtasks after it returned, without
+    // awaiting, sets it after leakguard decided. Either way, the body Koa sends is decided when
+    // Koa reads ctx.respond to answer, at the latest (see watchKoaAnswer).
     let early: Promise<void> | undefined
-    const watch = watchKoaAnswer(ctx, () => {
-      if (early !== undefined || rejected.has(ctx) || ctx.res.writableEnded) return
-      early = filterBody().then(
-        () => {
-          decided = ctx.body
-        },
-        () => {
+    // 'waiting' for downstream; 'empty' once leakguard found no body to decide; 'done'.
+    let stage: 'waiting' | 'empty' | 'done' = 'waiting'
+    watchKoaAnswer(ctx, {
+      wants: () =>
+        stage === 'waiting'
+          ? !rejected.has(ctx) && !ctx.res.writableEnded
+          : stage === 'empty' && ctx.body !== undefined && ctx.body !== null,
+      decide() {
+        stage = 'done'
+        // What goes out is decided now; the replaced-body check has nothing of its own to compare.
+        decided = UNDECIDED
+        early = filterBody().catch(() => {
           // Nothing of an undecided body goes out (filterBody's guard calls fail closed themselves).
           ctx.res.destroy()
-        },
-      )
+        })
+      },
     })
     try {
       await next()
     } catch (error) {
-      watch.stop()
       // Koa answered meanwhile with the body decided then; the error is the app's, as it was.
       if (early !== undefined) await early
       else unfiltered('error') // rendered outside leakguard: ctx.onerror, or an error middleware before it
+      stage = 'done'
       throw error
     }
-    watch.stop()
     // Koa answered meanwhile, with the body decided then: what downstream set later is not sent.
     if (early !== undefined) return early
+    stage = 'done'
     if (rejected.has(ctx)) return
     // Bypasses of Koa's own response: nothing of ctx.body is sent, the app wrote ctx.res itself.
     if (ctx.respond === false) return unfiltered('respond-false')
     if (ctx.res.writableEnded) return unfiltered('raw')
+    const left: unknown = ctx.body
     await filterBody()
     // A middleware registered before leakguard may still replace the body after this point (an
     // envelope, a pretty-printer): what it sends never passed the engine. Compression and
     // conditional GET, which replace it by a stream or nothing, are expected there, and so is an
     // empty body (router.allowedMethods() answering OPTIONS).
     decided = ctx.body
+    // Downstream left no body: one that appears before Koa answers (a handler's promise that sets
+    // it without being awaited) is decided then.
+    if (early === undefined && (left === undefined || left === null)) stage = 'empty'
 
     /** Filters what downstream left: the route agreement, the head, then the body. */
     async function filterBody(): Promise<void> {

@@ -149,6 +149,76 @@ describe('koa specifics', () => {
     }
   })
 
+  it('decides the body Koa sends early for every instance, keeps downstream code working, whatever the stack settings', async () => {
+    const user = { id: 1, name: 'Ada', email: 'ada@example.com', internal: SECRET }
+    const build = (freeze: boolean) => {
+      const app = new Koa()
+      if (freeze) Object.freeze(app.context)
+      app.use((ctx, next) => {
+        void next()
+      })
+      // Two instances: the outer one's allowlist applies to what the inner one left.
+      app.use(leakguard(createGuard({ routes: { 'GET /*': { allow: ['$.id', '$.name', '$.email'] } } })))
+      app.use(async (_ctx, next) => {
+        await next()
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      })
+      app.use(leakguard(createGuard({})))
+      // Code after the early answer still finds its object (Koa alone would not throw either).
+      app.use(async (ctx, next) => {
+        await next()
+        ;(ctx.body as Record<string, unknown>).decorated = true
+      })
+      app.use(async (ctx) => {
+        ctx.body = { ...user }
+      })
+      return app
+    }
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    try {
+      for (const freeze of [false, true]) {
+        const server = await listen(build(freeze).callback())
+        try {
+          for (let i = 0; i < 2; i++) {
+            const res = await rawRequest(`${server.url}/users/1`)
+            expect(res.status, `frozen: ${freeze}`).toBe(200)
+            expect(JSON.parse(res.body.toString()), `frozen: ${freeze}`).toEqual({
+              id: 1,
+              name: 'Ada',
+              email: '[REDACTED:email]',
+            })
+          }
+        } finally {
+          await server.close()
+        }
+      }
+    } finally {
+      Error.stackTraceLimit = limit
+    }
+  })
+
+  it('decides a body a handler sets without awaiting, after it returned and before Koa answers', async () => {
+    const app = new Koa()
+    app.use(leakguard(createGuard({ routes: { 'GET /*': { allow: ['$.id'] } } })))
+    app.use((ctx) => {
+      // A cached lookup whose promise is neither returned nor awaited.
+      void Promise.resolve()
+        .then(() => undefined)
+        .then(() => {
+          ctx.body = { id: 1, email: 'ada@example.com', internal: SECRET }
+        })
+    })
+    const server = await listen(app.callback())
+    try {
+      const res = await rawRequest(`${server.url}/late`)
+      expect(res.body.toString()).not.toContain(SECRET)
+      expect(res.body.toString()).not.toContain('ada@example.com')
+    } finally {
+      await server.close()
+    }
+  })
+
   it('reports a body a middleware before leakguard replaced after it, and not compression or a 304', async () => {
     const events: LeakguardEvent[] = []
     const app = new Koa()
