@@ -796,6 +796,15 @@ describe('credentials by their scheme', () => {
     expect(r.scan({ v: `token was Bearer ${token} here` }).map((f) => f.detector)).toEqual([
       'secret-assignment',
     ])
+    // Any case, and what separates them in a URL, a form, a header folded onto the next line.
+    expect(r.redact({ v: `GET /relay/Bearer%20${token}?x=1` }).v).toBe('GET /relay/Bearer%20[REDACTED]?x=1')
+    expect(r.redact({ v: `assertion=Bearer+${token}&y=1` }).v).toBe('assertion=Bearer+[REDACTED]&y=1')
+    expect(r.redact({ v: `curl -H 'authorization: bearer\n${token}'` }).v).toBe(
+      "curl -H 'authorization: bearer\n[REDACTED]'",
+    )
+    expect(r.redact({ v: `sent dpop ${token} and SSWS: "${token}"` }).v).toBe(
+      'sent dpop [REDACTED] and SSWS: "[REDACTED]"',
+    )
     // A JWT keeps its label; a challenge, prose, a word ending in the scheme's letters are left.
     expect(
       r.redact({ v: 'log: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlX2hlcmVfb2s here' }).v,
@@ -806,6 +815,13 @@ describe('credentials by their scheme', () => {
       'use Bearer authentication_is_required_here',
       `the wearer ${token} walked`,
       `a xDPoP ${token} value`,
+      // Words joined by separators, versions, addresses, numbers, names: nothing generated in them.
+      'Configure Bearer TokenAuthentication in the framework settings',
+      'description: Bearer JWT-signed-with-RS256 tokens',
+      'GET /health 200 - Bearer X-Request-Id-5f3a9c1e done',
+      'Bearer v1.2.3-beta.4+build.5678 released',
+      'Bearer 192.168.100.200/24 network and Bearer 1234567890123456789012 count',
+      'see Bearer com.example.auth.BearerTokenFilter for details',
       // Token, Bot, ApiKey and JWT are words prose uses: only a whole value is read as a credential.
       `Token ${token} was used`,
     ])

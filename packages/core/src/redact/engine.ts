@@ -1213,7 +1213,7 @@ export class RedactionSession {
         const before = match.index === 0 ? 32 : text.charCodeAt(match.index - 1)
         if (before < 128 && WORD_CHAR[before] === 1) continue
         const credential = match[1]!
-        add(match.index + match[0].length - credential.length, credential)
+        if (randomLooking(credential)) add(match.index + match[0].length - credential.length, credential)
       }
     }
     return found === undefined ? spans : resolveOverlaps(found)
@@ -2121,14 +2121,44 @@ const MAX_ENCODED_DEPTH = 2
  */
 const SCHEME_CREDENTIAL = /^(?:bearer|token|bot|dpop|ssws|apikey|jwt)[ \t]+([^ \t]{16,})[ \t]*$/i
 /**
- * `Bearer`, `DPoP` or `SSWS` inside longer text, white space, and a credential of 16 characters or
- * more that nothing but a separator follows (the character before is checked apart: a lookbehind
- * first would cost the search its quick scan for the scheme's letters).
+ * `Bearer`, `DPoP` or `SSWS` (any case) inside longer text, what separates a scheme from its
+ * credential there (white space of any kind, `:`, `+` or `%20` of a URL, a quote), and a
+ * credential of 20 characters or more that nothing but a separator follows (the character before
+ * the scheme is checked apart: a lookbehind first would cost the search its quick scan).
  */
 const SCHEME_IN_TEXT =
-  /(?:Bearer|bearer|BEARER|DPoP|SSWS)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=-])/g
+  /(?:bearer|dpop|ssws)(?:[ \t\r\n\u00a0\u3000:+]|%20)+["']?([A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])/gi
 /** Whether a string may hold {@link SCHEME_IN_TEXT} (one quick scan for its scheme words). */
-const SCHEME_WORD = /earer|EARER|DPoP|SSWS/
+const SCHEME_WORD = /earer|dpop|ssws/i
+/**
+ * Whether a credential found inside text looks generated rather than written: a run of 16
+ * letters and digits or more with two digits and a letter in it (`q8Zr3NvX0bLk...`, a hex
+ * token, Google's `ya29.a0Af...`). Words joined by separators (`JWT-signed-with-RS256`,
+ * `X-Request-Id-5f3a9c1e`), versions, addresses, class names and numbers have none.
+ */
+function randomLooking(credential: string): boolean {
+  let run = 0
+  let digits = 0
+  let letters = 0
+  for (let i = 0; i <= credential.length; i++) {
+    const c = i < credential.length ? credential.charCodeAt(i) : 0
+    if (c >= 48 && c <= 57) {
+      run++
+      digits++
+      continue
+    }
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      run++
+      letters++
+      continue
+    }
+    if (run >= 16 && digits >= 2 && letters >= 1) return true
+    run = 0
+    digits = 0
+    letters = 0
+  }
+  return false
+}
 /** ASCII letters, digits and `_`: what may not stand just before a scheme word. */
 const WORD_CHAR = new Uint8Array(128)
 for (let c = 48; c <= 57; c++) WORD_CHAR[c] = 1
