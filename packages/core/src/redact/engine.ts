@@ -1094,7 +1094,7 @@ export class RedactionSession {
     let spans = this.spans(text, key, at)
     if (
       text.length >= 20 &&
-      (schemeLed(text) || (text.length >= 23 && !this.wordsOnly && SCHEME_WORD.test(text)))
+      (schemeLed(text) || (text.length >= 23 && !this.noSchemeCredential && SCHEME_WORD.test(text)))
     )
       spans = this.schemeCredentials(text, key, spans)
     // JSON members written inside other text (a log line quoting a body): member-name rules apply.
@@ -1257,8 +1257,12 @@ export class RedactionSession {
    * decoded (see base64-text.ts); `null` otherwise.
    */
   private encodedIn: string | null = null
-  /** Whether {@link spans} last read words or a timestamp, which hold no secret (no detector ran). */
-  private wordsOnly = false
+  /**
+   * Whether the string {@link spans} last read cannot hold a credential after a scheme word in
+   * text: words or a timestamp, a whole email, phone, card or id, or nothing that separates a
+   * scheme from a credential (no space, line break, `:`, `+`, `%` or no-break space).
+   */
+  private noSchemeCredential = false
   /** The outermost base64 run being read decoded, if any (see {@link listFinding}). */
   private encodedOuter: { readonly start: number; readonly end: number } | null = null
 
@@ -1451,7 +1455,7 @@ export class RedactionSession {
     this.quotes = -1
     this.plain = null
     this.encodedIn = null
-    this.wordsOnly = false
+    this.noSchemeCredential = false
     // The application's own secrets: in any string long enough, whatever its shape.
     if (redactor.knownSecrets !== null && original.length >= redactor.knownSecrets.minLength) {
       if (KNOWN_SPANS.length !== 0) KNOWN_SPANS.length = 0
@@ -1470,14 +1474,14 @@ export class RedactionSession {
         this.quotes = 0
       }
       detect = false
-      this.wordsOnly = true
+      this.noSchemeCredential = true
     }
     // A timestamp holds no secret, and nothing JSON escapes.
     if (detect && isTimestamp(text, text.length)) {
       this.plain = original
       this.quotes = 0
       detect = false
-      this.wordsOnly = true
+      this.noSchemeCredential = true
     }
     if (detect) {
       // A card number, a phone number or an email alone in its member: one hand-written pass
@@ -1490,6 +1494,7 @@ export class RedactionSession {
         if (exact !== null) {
           this.plain = original
           this.quotes = 0
+          this.noSchemeCredential = true
           found ??= []
           found.push(exact)
           return rules ? this.spansOfRules(original, key, at, found) : resolveOverlaps(found)
@@ -1502,6 +1507,7 @@ export class RedactionSession {
         ) {
           this.plain = original
           this.quotes = 0
+          this.noSchemeCredential = true
           if (rules) return this.spansOfRules(original, key, at, found ?? [])
           return found === undefined ? NO_SPANS : resolveOverlaps(found)
         }
@@ -1534,6 +1540,13 @@ export class RedactionSession {
       let dense = false
       // Read by string(): without a quote, no JSON members are written inside this text.
       this.quotes = features.quotes
+      this.noSchemeCredential =
+        features.spaces === 0 &&
+        features.controls === 0 &&
+        features.colons === 0 &&
+        !features.plus &&
+        features.escapes === 0 &&
+        !features.fullwidth
       // Folding only turns fullwidth forms into ASCII: plain folded text was plain as written.
       if (features.plainJson) this.plain = original
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
