@@ -203,18 +203,31 @@ export function compileLimiter(
   })
 }
 
-// Recent clients come back: their hashed keys are remembered (bounded; cleared when full).
-const hashedKeys = new Map<string, string>()
+// Recent clients come back: their hashed keys are remembered, by limiter, kind and value (no key
+// string is built to look one up; bounded per limiter and kind, cleared when full).
+const hashedKeys = new Map<string, Map<string, Map<string, string>>>()
 const MAX_HASHED_KEYS = 16_384
+const MAX_LIMITERS = 1024
 
 /** A key as stores see it: hashed (SHA-256), scoped to the limiter and the kind of key. */
 export function storeKey(limiterId: string, kind: string, value: string): string {
-  const plain = `${limiterId}\0${kind}\0${value}`
-  let hashed = hashedKeys.get(plain)
+  let kinds = hashedKeys.get(limiterId)
+  if (kinds === undefined) {
+    kinds = new Map()
+    // Limiters are few (one per route policy); an app that makes them by the thousand clears them.
+    if (hashedKeys.size >= MAX_LIMITERS) hashedKeys.clear()
+    hashedKeys.set(limiterId, kinds)
+  }
+  let values = kinds.get(kind)
+  if (values === undefined) {
+    values = new Map()
+    kinds.set(kind, values)
+  }
+  let hashed = values.get(value)
   if (hashed === undefined) {
-    hashed = hash('sha256', plain, 'base64url').slice(0, 27)
-    if (hashedKeys.size >= MAX_HASHED_KEYS) hashedKeys.clear()
-    hashedKeys.set(plain, hashed)
+    hashed = hash('sha256', `${limiterId}\0${kind}\0${value}`, 'base64url').slice(0, 27)
+    if (values.size >= MAX_HASHED_KEYS) values.clear()
+    values.set(value, hashed)
   }
   return hashed
 }
