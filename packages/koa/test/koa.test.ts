@@ -154,7 +154,7 @@ describe('koa specifics', () => {
     const build = (freeze: boolean) => {
       const app = new Koa()
       if (freeze) Object.freeze(app.context)
-      app.use((ctx, next) => {
+      app.use((_ctx, next) => {
         void next()
       })
       // Two instances: the outer one's allowlist applies to what the inner one left.
