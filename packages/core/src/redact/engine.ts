@@ -1092,10 +1092,8 @@ export class RedactionSession {
       if (nested !== undefined) return nested
     }
     let spans = this.spans(text, key, at)
-    if (
-      text.length >= 20 &&
-      (schemeLed(text) || (text.length >= 23 && !this.noSchemeCredential && SCHEME_WORD.test(text)))
-    )
+    // A whole value led by a scheme's first letter, or a scheme word inside text (checked there).
+    if (text.length >= 20 && (schemeLed(text) || !this.noSchemeCredential))
       spans = this.schemeCredentials(text, key, spans)
     // JSON members written inside other text (a log line quoting a body): member-name rules apply.
     // (The features pass counted quotes, fullwidth ones folded, when it ran: none, no members.)
@@ -1206,7 +1204,7 @@ export class RedactionSession {
     }
     const whole = schemeLed(text) ? SCHEME_CREDENTIAL.exec(text)?.[1] : undefined
     if (whole !== undefined) add(text.indexOf(whole, 4), whole)
-    else {
+    else if (text.length >= 23 && !this.noSchemeCredential && SCHEME_WORD.test(text)) {
       SCHEME_IN_TEXT.lastIndex = 0
       for (let match = SCHEME_IN_TEXT.exec(text); match !== null; match = SCHEME_IN_TEXT.exec(text)) {
         // A word that ends in the scheme's letters (`Sbearer`, `xDPoP`) is not the scheme.
