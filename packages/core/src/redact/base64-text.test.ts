@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { LeakguardConfigError } from '../errors.js'
 import { createGuard } from '../guard.js'
-import { base64Texts, encodeLike, mayHoldBase64 } from './base64-text.js'
+import { base64Texts, encodeLike, escapeBase64, mayHoldBase64, unescapeBase64 } from './base64-text.js'
 import { stringFeatures } from './features.js'
 import { createRedactor } from './index.js'
 
@@ -142,6 +142,48 @@ describe('base64Texts', () => {
     const nested = r.scan({ v: `x ${outer}` })
     expect(nested.length).toBeGreaterThan(0)
     for (const finding of nested) expect([finding.start, finding.end]).toEqual([2, 2 + outer.length])
+  })
+
+  it('reads a blob percent-encoded into a form or a query whole, and writes it back escaped as it was', () => {
+    const r = createRedactor({ knownSecrets: false })
+    const json = JSON.stringify({ email: 'ada@example.com', note: '~~~>>>???', token: GITHUB })
+    const escaped = encodeURIComponent(b64(json))
+    expect(escaped).toMatch(/%2B|%2F|%3D/)
+    for (const [value, upper] of [
+      [`state=${escaped}`, true],
+      [`state=${escaped.replace(/%2B|%2F|%3D/g, (m) => m.toLowerCase())}&x=1`, false],
+      [`a%20b ${escaped}`, true],
+    ] as const) {
+      const out = r.redact({ v: value }).v as string
+      const run = /[A-Za-z0-9%]{40,}/.exec(out)![0]
+      expect(JSON.parse(Buffer.from(decodeURIComponent(run), 'base64').toString())).toEqual({
+        email: '[REDACTED:email]',
+        note: '~~~>>>???',
+        token: '[REDACTED]',
+      })
+      expect(run.includes(upper ? '%2' : '%2b') || run.includes(upper ? '%3D' : '%3d')).toBe(true)
+      expect(out).not.toContain(GITHUB.slice(4, 20))
+      // scan() lists the findings at the run as written, escapes included.
+      const start =
+        value.indexOf(value.includes('state=') ? 'state=' : escaped) + (value.includes('state=') ? 6 : 0)
+      const findings = r.scan({ v: value })
+      expect(findings.length).toBeGreaterThan(0)
+      for (const finding of findings) expect(finding.start).toBe(start)
+    }
+  })
+
+  it('maps a view with base64 escapes decoded to the string and back', () => {
+    expect(unescapeBase64('no escapes', 'no escapes')).toBeUndefined()
+    expect(unescapeBase64('a%20b', 'a   b')).toBeUndefined()
+    const view = unescapeBase64('ab%2Bc%3d%20x', 'ab%2Bc%3d   x')!
+    expect(view.text).toBe('ab+c=   x')
+    expect([...view.toString]).toEqual([0, 1, 2, 5, 6, 9, 10, 11, 12, 13])
+    expect(view.toView[5]).toBe(3)
+    expect(view.toView[3]).toBe(2)
+    expect(view.upper).toBe(true)
+    expect(escapeBase64('a+b/c==', false)).toBe('a%2bb%2fc%3d%3d')
+    // A `%` at the end, or before one character: nothing to decode there.
+    expect(unescapeBase64('x%2', 'x%2')).toBeUndefined()
   })
 
   it('reads a run whose base64url holds `--` (a fullwidth character), ends one at `--` and a digest', () => {

@@ -552,3 +552,73 @@ export function encodeLike(run: Base64Text, texts: readonly string[]): string {
   for (let i = 0; i < out.length; i += run.width) lines.push(out.slice(i, i + run.width))
   return lines.join(run.lineBreak)
 }
+
+/**
+ * A string's view with the percent escapes of base64's own characters decoded (`%2B` is `+`,
+ * `%2F` is `/`, `%3D` is `=`, in either case): a blob percent-encoded into a URL or a form
+ * (`state=eyJ...%2Bx%2F...%3D%3D`) reads as one run there. Other characters come from `view`, the
+ * same string with its other escapes blanked. `toString[i]` is where character `i` of the view
+ * starts in the string (one more entry: the end), `toView[j]` where character `j` of the string
+ * stands in the view. `undefined` when the string has no such escape.
+ */
+export interface UnescapedView {
+  readonly text: string
+  readonly toString: Int32Array
+  readonly toView: Int32Array
+  /** The escapes were written in upper case (`%2B`), as they are written back. */
+  readonly upper: boolean
+}
+
+export function unescapeBase64(written: string, view: string): UnescapedView | undefined {
+  let found = written.indexOf('%')
+  if (found === -1) return undefined
+  let any = false
+  let upper = true
+  const n = written.length
+  const toString = new Int32Array(n + 1)
+  const toView = new Int32Array(n + 1)
+  let out = ''
+  let from = 0
+  let j = 0
+  for (let i = 0; i < n; ) {
+    const decoded = i === found ? base64Escape(written, i) : 0
+    if (decoded === 0) {
+      if (i === found) found = written.indexOf('%', i + 1)
+      toView[i] = j
+      toString[j++] = i
+      i++
+      continue
+    }
+    if (!any) {
+      any = true
+      upper = written.charCodeAt(i + 2) < 97
+    }
+    out += view.slice(from, i) + String.fromCharCode(decoded)
+    toView[i] = toView[i + 1] = toView[i + 2] = j
+    toString[j++] = i
+    i += 3
+    from = i
+    found = written.indexOf('%', i)
+  }
+  if (!any) return undefined
+  out += view.slice(from)
+  toView[n] = j
+  toString[j] = n
+  return { text: out, toString: toString.subarray(0, j + 1), toView, upper }
+}
+
+/** The base64 character `%2B`, `%2F` or `%3D` at `i` stands for (any case); 0 for none. */
+function base64Escape(text: string, i: number): number {
+  if (i + 2 >= text.length) return 0
+  const a = text.charCodeAt(i + 1)
+  const b = text.charCodeAt(i + 2) | 32
+  if (a === 50) return b === 98 ? 43 : b === 102 ? 47 : 0 // %2B +, %2F /
+  return a === 51 && b === 100 ? 61 : 0 // %3D =
+}
+
+/** `encoded` with base64's `+`, `/` and `=` percent-escaped again, as the run was written. */
+export function escapeBase64(encoded: string, upper: boolean): string {
+  return encoded.replace(/[+/=]/g, (c) =>
+    c === '+' ? (upper ? '%2B' : '%2b') : c === '/' ? (upper ? '%2F' : '%2f') : upper ? '%3D' : '%3d',
+  )
+}

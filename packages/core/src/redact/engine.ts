@@ -3,7 +3,15 @@ import { lastMemberName, type PathRef, project, REMOVE } from '../allowlist/proj
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
-import { type Base64Options, type Base64Text, base64Texts, encodeLike, mayHoldBase64 } from './base64-text.js'
+import {
+  type Base64Options,
+  type Base64Text,
+  base64Texts,
+  encodeLike,
+  escapeBase64,
+  mayHoldBase64,
+  unescapeBase64,
+} from './base64-text.js'
 import type { NameRule } from './catalogue/assignment.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
 import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
@@ -1133,7 +1141,17 @@ export class RedactionSession {
     this.base64Options ??= {
       secretName: (name) => redactor.keyNameMask !== null && redactor.keyNameMatcher(name),
     }
-    const runs = base64Texts(text, spans, this.base64Options)
+    // A blob percent-encoded into a URL or a form is read with its escapes of `+`, `/` and `=`
+    // decoded, and written back escaped the same way (positions mapped to the string as written).
+    const unescaped = text === this.scanned ? undefined : unescapeBase64(this.scanned, text)
+    let source = text
+    let held: readonly Span[] = spans
+    if (unescaped !== undefined) {
+      source = unescaped.text
+      const toView = unescaped.toView
+      held = spans.map((span) => ({ ...span, start: toView[span.start]!, end: toView[span.end]! }))
+    }
+    const runs = base64Texts(source, held, this.base64Options)
     if (runs.length === 0) return undefined
     // What masked() reads of the string read, which reading the runs' texts replaces.
     const scanned = this.scanned
@@ -1145,8 +1163,11 @@ export class RedactionSession {
     try {
       this.encodedDepth++
       for (const run of runs) {
-        if (outer === null) this.encodedOuter = run
-        let texts: string[] | undefined = this.basicCredentials(text, run, key, at)
+        // Where the run stands in the string as written.
+        const start = unescaped === undefined ? run.start : unescaped.toString[run.start]!
+        const end = unescaped === undefined ? run.end : unescaped.toString[run.end]!
+        if (outer === null) this.encodedOuter = { start, end }
+        let texts: string[] | undefined = this.basicCredentials(source, run, key, at)
         for (let t = 0; texts === undefined && t < run.texts.length; t++) {
           const part = run.texts[t]!.text
           const redacted = this.read(part, key, at)
@@ -1155,8 +1176,13 @@ export class RedactionSession {
           texts[t] = redacted === REMOVE ? '' : redacted
         }
         if (texts === undefined) continue
-        const span: Span = { start: run.start, end: run.end, detector: BASE64_TEXT_ID, verified: false }
-        ENCODED.set(span, encodeLike(run, texts))
+        const span: Span = { start, end, detector: BASE64_TEXT_ID, verified: false }
+        const encoded = encodeLike(run, texts)
+        // Escaped as it was when it was written with escapes.
+        ENCODED.set(
+          span,
+          end - start !== run.end - run.start ? escapeBase64(encoded, unescaped!.upper) : encoded,
+        )
         changed ??= []
         changed.push(span)
       }

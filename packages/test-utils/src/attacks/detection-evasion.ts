@@ -528,6 +528,8 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           // Joined to a URL's path, and a signed cookie's payload before its digest.
           unsubscribe: `https://app.example/unsubscribe/${b64('ada.lovelace@example.com')}`,
           signed: `${b64(JSON.stringify({ user: 'ada', token: github }))}--5e884898da28047151d0e56f8dc6292773603d0d`,
+          // Percent-encoded into a form value (`+`, `/` and `=` written %2B, %2F, %3D).
+          form: `state=${encodeURIComponent(b64(JSON.stringify({ email: 'ada@example.com', note: '~~~>>>???' })))}`,
         })),
         {
           method: 'POST',
@@ -571,6 +573,11 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         const [payload, digest] = body.signed!.split('--')
         expect(JSON.parse(decode(payload!))).toEqual({ user: 'ada', token: '[REDACTED]' })
         expect(digest).toBe('5e884898da28047151d0e56f8dc6292773603d0d')
+        expect(body.form).toMatch(/%2B|%2F|%3D/)
+        expect(JSON.parse(decode(decodeURIComponent(body.form!.slice('state='.length))))).toEqual({
+          email: '[REDACTED:email]',
+          note: '~~~>>>???',
+        })
         const token = await call(`${url}/oauth/token`, { method: 'POST' })
         expect(token.json).toEqual({ access_token: issued, token_type: 'Bearer' })
         // Nothing of a secret in any base64 run of the body, at any alignment.
