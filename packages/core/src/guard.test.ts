@@ -703,4 +703,19 @@ describe('summaries of a body keyed by ids', () => {
     ) as Extract<LeakguardEvent, { type: 'config.warning' }> | undefined
     expect(hint?.warning.message).toContain('$.session.accessToken')
   })
+
+  it('names a token masked in an array under a quoted member name in the hint', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({ audit: { onEvent: (e) => void events.push(e), types: ['config.warning'] } })
+    const context = guard.startRequest({ method: 'POST', path: '/tokens', native: undefined })
+    guard.serializeResponse(context, {
+      status: 200,
+      body: { 'access-token': ['opaque-access-token-0123456789'] },
+    })
+    await guard.flush()
+    const hint = events.find(
+      (e) => e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_TOKEN_MASKED',
+    ) as Extract<LeakguardEvent, { type: 'config.warning' }> | undefined
+    expect(hint?.warning.message).toContain("$['access-token'][*]")
+  })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../test/seeded-random.js'
 import { LeakguardResponseError } from '../errors.js'
 import { compileAllowlist, EMPTY, KEEP, type ProjectionNode } from './compile.js'
-import { childPath, project } from './project.js'
+import { childPath, lastMemberName, project } from './project.js'
 
 const limits = { maxDepth: 128, maxPaths: 32 }
 const apply = (paths: string[], value: unknown) => project(value, compileAllowlist(paths, 'allow'), limits)
@@ -253,5 +253,18 @@ describe('childPath', () => {
       expect(childPath('$', name), name).toBe(expected)
     }
     expect(childPath('$.a', null)).toBe('$.a[*]')
+  })
+})
+
+describe('lastMemberName', () => {
+  it.each([
+    ['$.data[*].accessToken', 'accessToken'],
+    ['$.tokens[*]', 'tokens'],
+    ["$['access-token'][*]", 'access-token'],
+    ["$.a['x.y'][2][*]", 'x.y'],
+    ['$[*]', ''],
+    ['$', ''],
+  ])('%s -> %s', (path, name) => {
+    expect(lastMemberName(path)).toBe(name)
   })
 })

@@ -217,11 +217,16 @@ export function childPath(path: string, key: string | null): string {
 
 /** The last member name of a templated path: `$.data[*].accessToken` -> `accessToken`. */
 export function lastMemberName(path: string): string {
+  // An array's elements are named by the array: `$['access-tokens'][*]` is `access-tokens`.
+  if (path.endsWith(']')) path = path.replace(TRAILING_INDEXES, '')
   const quoted = /\['((?:[^'\\]|\\.)*)'\]$/.exec(path)
   if (quoted !== null) return quoted[1]!
   const dot = path.lastIndexOf('.')
   return dot === -1 ? '' : path.slice(dot + 1).replace(/\[.*$/, '')
 }
+
+/** Index steps at the end of a path (`[*]`, `[3]`). */
+const TRAILING_INDEXES = /(?:\[(?:\*|\d+)\])+$/
 
 /** `[A-Za-z_$][\w$]*`, without a regular expression (paths are built for every finding). */
 function isIdentifier(key: string): boolean {
