@@ -172,6 +172,30 @@ describe('base64Texts', () => {
     }
   })
 
+  it('keeps escaped slashes and pluses around a blob out of it (a path before it, a segment after it)', () => {
+    const r = createRedactor({ knownSecrets: false })
+    const blob = b64('contact ada@example.com about the march invoice please')
+    const json = b64url(JSON.stringify({ email: 'ada@example.com', team: 'core', role: 'admin' }))
+    for (const [before, after] of [
+      ['v=tag%2B', ''],
+      ['next=%2Fapi%2Fv1%2Forganizations%2Facme%2Finvites%2F', ''],
+      ['return_to=%2Finvite%2F', '%2Faccept'],
+      ['v=', '%2Bsuffix'],
+    ]) {
+      for (const run of [blob, json]) {
+        const value = `${before}${run}${after}`
+        const out = r.redact({ v: value }).v as string
+        expect(out, value).not.toContain(run)
+        expect(out.startsWith(before), value).toBe(true)
+        expect(out.endsWith(after), value).toBe(true)
+        const written = out.slice(before.length, out.length - after.length)
+        const text = Buffer.from(decodeURIComponent(written), 'base64').toString()
+        expect(text, value).toContain('[REDACTED:email]')
+        expect(text, value).not.toContain('ada@example.com')
+      }
+    }
+  })
+
   it('maps a view with base64 escapes decoded to the string and back', () => {
     expect(unescapeBase64('no escapes', 'no escapes')).toBeUndefined()
     expect(unescapeBase64('a%20b', 'a   b')).toBeUndefined()

@@ -1123,6 +1123,54 @@ export class RedactionSession {
   }
 
   /**
+   * The base64 runs of the string {@link spans} read (`text`, its escapes blanked), where each
+   * stands in the string as written. A blob percent-encoded into a URL or a form (`+`, `/`, `=`
+   * written `%2B`, `%2F`, `%3D`) is read whole from a view with those escapes decoded, when it
+   * reads there as one clean blob: escapes inside it, a length of whole groups, text from its
+   * first byte to its last. Otherwise the escapes end runs, as the other escapes do: an escaped
+   * `/` or `+` around a blob (a path before it, `%2Faccept` after it) is not part of it.
+   */
+  private base64Runs(text: string, spans: readonly Span[], options: Base64Options): PlacedRun[] {
+    const runs: PlacedRun[] = base64Texts(text, spans, options).map((run) => ({
+      run,
+      start: run.start,
+      end: run.end,
+      source: text,
+      escapes: 0,
+    }))
+    const written = this.scanned
+    const view = text === written ? undefined : unescapeBase64(written, text)
+    if (view === undefined) return runs
+    const toView = view.toView
+    const held = spans.map((span) => ({ ...span, start: toView[span.start]!, end: toView[span.end]! }))
+    let whole: PlacedRun[] | undefined
+    for (const run of base64Texts(view.text, held, options)) {
+      const start = view.toString[run.start]!
+      const end = view.toString[run.end]!
+      const only = run.texts.length === 1 ? run.texts[0]! : undefined
+      if (
+        end - start === run.end - run.start ||
+        run.width !== 0 ||
+        (run.end - run.start) % 4 !== 0 ||
+        only === undefined ||
+        only.from !== 0 ||
+        only.to !== run.bytes.length
+      )
+        continue
+      const escape = written.indexOf('%', start)
+      const escapes = written.charCodeAt(escape + 2) < 97 ? UPPER_ESCAPES : LOWER_ESCAPES
+      whole ??= []
+      whole.push({ run, start, end, source: view.text, escapes })
+    }
+    if (whole === undefined) return runs
+    // The whole blobs, and the runs of the blanked reading outside them, in order.
+    const out: PlacedRun[] = [...whole]
+    for (const placed of runs)
+      if (!whole.some((blob) => placed.start < blob.end && placed.end > blob.start)) out.push(placed)
+    return out.sort((a, b) => a.start - b.start)
+  }
+
+  /**
    * The spans of `text` (the string read, as {@link spans} read it) with its base64 runs that
    * decode to text and read otherwise decoded: each run a span written as its decoded text
    * redacted, then encoded again as it was written (see base64-text.ts), so that a client still
@@ -1141,17 +1189,7 @@ export class RedactionSession {
     this.base64Options ??= {
       secretName: (name) => redactor.keyNameMask !== null && redactor.keyNameMatcher(name),
     }
-    // A blob percent-encoded into a URL or a form is read with its escapes of `+`, `/` and `=`
-    // decoded, and written back escaped the same way (positions mapped to the string as written).
-    const unescaped = text === this.scanned ? undefined : unescapeBase64(this.scanned, text)
-    let source = text
-    let held: readonly Span[] = spans
-    if (unescaped !== undefined) {
-      source = unescaped.text
-      const toView = unescaped.toView
-      held = spans.map((span) => ({ ...span, start: toView[span.start]!, end: toView[span.end]! }))
-    }
-    const runs = base64Texts(source, held, this.base64Options)
+    const runs = this.base64Runs(text, spans, this.base64Options)
     if (runs.length === 0) return undefined
     // What masked() reads of the string read, which reading the runs' texts replaces.
     const scanned = this.scanned
@@ -1162,10 +1200,7 @@ export class RedactionSession {
     let changed: Span[] | undefined
     try {
       this.encodedDepth++
-      for (const run of runs) {
-        // Where the run stands in the string as written.
-        const start = unescaped === undefined ? run.start : unescaped.toString[run.start]!
-        const end = unescaped === undefined ? run.end : unescaped.toString[run.end]!
+      for (const { run, start, end, source, escapes } of runs) {
         if (outer === null) this.encodedOuter = { start, end }
         let texts: string[] | undefined = this.basicCredentials(source, run, key, at)
         for (let t = 0; texts === undefined && t < run.texts.length; t++) {
@@ -1178,11 +1213,8 @@ export class RedactionSession {
         if (texts === undefined) continue
         const span: Span = { start, end, detector: BASE64_TEXT_ID, verified: false }
         const encoded = encodeLike(run, texts)
-        // Escaped as it was when it was written with escapes.
-        ENCODED.set(
-          span,
-          end - start !== run.end - run.start ? escapeBase64(encoded, unescaped!.upper) : encoded,
-        )
+        // Escaped as it was when it was written with escapes, in the case it used.
+        ENCODED.set(span, escapes === 0 ? encoded : escapeBase64(encoded, escapes === UPPER_ESCAPES))
         changed ??= []
         changed.push(span)
       }
@@ -2214,6 +2246,19 @@ function schemeLed(text: string): boolean {
 
 /** `Basic` and the white space before a credential (the end of the text before a run). */
 const BASIC_BEFORE = /(?:^|[^A-Za-z])basic[ \t]+$/i
+/** A base64 run, where it stands in the string as written, and how its `+`, `/`, `=` were written. */
+interface PlacedRun {
+  readonly run: Base64Text
+  readonly start: number
+  readonly end: number
+  /** The view the run was read in (its positions are that view's). */
+  readonly source: string
+  /** 0: as they are; {@link UPPER_ESCAPES} or {@link LOWER_ESCAPES}: percent-escaped. */
+  readonly escapes: number
+}
+const UPPER_ESCAPES = 1
+const LOWER_ESCAPES = 2
+
 /** What each base64 run span is written as: its text redacted, encoded again. */
 const ENCODED = new WeakMap<Span, string>()
 
