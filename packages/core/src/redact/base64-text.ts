@@ -557,13 +557,13 @@ export function encodeLike(run: Base64Text, texts: readonly string[]): string {
  * A string's view with the percent escapes of base64's own characters decoded (`%2B` is `+`,
  * `%2F` is `/`, `%3D` is `=`, in either case): a blob percent-encoded into a URL or a form
  * (`state=eyJ...%2Bx%2F...%3D%3D`) reads as one run there. Other characters come from `view`, the
- * same string with its other escapes blanked. `toString[i]` is where character `i` of the view
+ * same string with its other escapes blanked. `toWritten[i]` is where character `i` of the view
  * starts in the string (one more entry: the end), `toView[j]` where character `j` of the string
  * stands in the view. `undefined` when the string has no such escape.
  */
 export interface UnescapedView {
   readonly text: string
-  readonly toString: Int32Array
+  readonly toWritten: Int32Array
   readonly toView: Int32Array
   /** The escapes were written in upper case (`%2B`), as they are written back. */
   readonly upper: boolean
@@ -575,7 +575,7 @@ export function unescapeBase64(written: string, view: string): UnescapedView | u
   let any = false
   let upper = true
   const n = written.length
-  const toString = new Int32Array(n + 1)
+  const toWritten = new Int32Array(n + 1)
   const toView = new Int32Array(n + 1)
   let out = ''
   let from = 0
@@ -585,7 +585,7 @@ export function unescapeBase64(written: string, view: string): UnescapedView | u
     if (decoded === 0) {
       if (i === found) found = written.indexOf('%', i + 1)
       toView[i] = j
-      toString[j++] = i
+      toWritten[j++] = i
       i++
       continue
     }
@@ -595,7 +595,7 @@ export function unescapeBase64(written: string, view: string): UnescapedView | u
     }
     out += view.slice(from, i) + String.fromCharCode(decoded)
     toView[i] = toView[i + 1] = toView[i + 2] = j
-    toString[j++] = i
+    toWritten[j++] = i
     i += 3
     from = i
     found = written.indexOf('%', i)
@@ -603,8 +603,8 @@ export function unescapeBase64(written: string, view: string): UnescapedView | u
   if (!any) return undefined
   out += view.slice(from)
   toView[n] = j
-  toString[j] = n
-  return { text: out, toString: toString.subarray(0, j + 1), toView, upper }
+  toWritten[j] = n
+  return { text: out, toWritten: toWritten.subarray(0, j + 1), toView, upper }
 }
 
 /** The base64 character `%2B`, `%2F` or `%3D` at `i` stands for (any case); 0 for none. */

@@ -1145,8 +1145,8 @@ export class RedactionSession {
     const held = spans.map((span) => ({ ...span, start: toView[span.start]!, end: toView[span.end]! }))
     let whole: PlacedRun[] | undefined
     for (const run of base64Texts(view.text, held, options)) {
-      const start = view.toString[run.start]!
-      const end = view.toString[run.end]!
+      const start = view.toWritten[run.start]!
+      const end = view.toWritten[run.end]!
       const only = run.texts.length === 1 ? run.texts[0]! : undefined
       if (
         end - start === run.end - run.start ||
@@ -1157,8 +1157,8 @@ export class RedactionSession {
         only.to !== run.bytes.length
       )
         continue
-      const escape = written.indexOf('%', start)
-      const escapes = written.charCodeAt(escape + 2) < 97 ? UPPER_ESCAPES : LOWER_ESCAPES
+      const firstEscape = written.indexOf('%', start)
+      const escapes = written.charCodeAt(firstEscape + 2) < 97 ? UPPER_ESCAPES : LOWER_ESCAPES
       whole ??= []
       whole.push({ run, start, end, source: view.text, escapes })
     }
