@@ -197,6 +197,26 @@ describe('base64Texts', () => {
     }
   })
 
+  it('looks for a blob dense in escapes among other parameters', () => {
+    const r = createRedactor({ knownSecrets: false })
+    const json = JSON.stringify({
+      password: 'hunter2-correct-horse',
+      email: 'ada@example.com',
+      note: '???>>>',
+    })
+    const e = encodeURIComponent(b64(json))
+    for (const value of [
+      `a=${e}&b=${e}`,
+      `q=a%20b&state=${e}`,
+      `state=${e}&y=%20`,
+      `https://x.example/cb?state=${e}&code=abc`,
+    ]) {
+      const out = r.redact({ v: value }).v as string
+      expect(out, value).not.toContain(e)
+      expect(decodeURIComponent(out), value).not.toContain(b64(json).slice(8, 40))
+    }
+  })
+
   it('maps a view with base64 escapes decoded to the string and back', () => {
     expect(unescapeBase64('no escapes', 'no escapes')).toBeUndefined()
     expect(unescapeBase64('a%20b', 'a   b')).toBeUndefined()

@@ -59,7 +59,9 @@ export function mayHoldBase64(f: StringFeatures): boolean {
     // cookie two (`<payload>.<time>.<signature>`: no colon, no space).
     (f.dots <= 1 || (f.dots === 2 && f.colons === 0 && f.spaces === 0)) &&
     (f.controls === 0 ? f.spaces <= 2 : blank <= 2 + (f.length >> 3)) &&
-    f.length - f.base64Chars - blank <= 3 + (f.length >> 5)
+    // Percent escapes (a blob in a URL or a form: `%2B`, `%3D`, `&` between parameters) count
+    // for less, up to one character in 16.
+    f.length - f.base64Chars - blank - Math.min(f.escapes, f.length >> 4) <= 3 + (f.length >> 5)
   )
 }
 
