@@ -225,7 +225,6 @@ describe('base64Texts', () => {
     expect([...view.toWritten]).toEqual([0, 1, 2, 5, 6, 9, 10, 11, 12, 13])
     expect(view.toView[5]).toBe(3)
     expect(view.toView[3]).toBe(2)
-    expect(view.upper).toBe(true)
     expect(escapeBase64('a+b/c==', false)).toBe('a%2bb%2fc%3d%3d')
     // A `%` at the end, or before one character: nothing to decode there.
     expect(unescapeBase64('x%2', 'x%2')).toBeUndefined()
@@ -536,6 +535,40 @@ describe('redaction of text written in base64', () => {
       const masked = r.redact({ text }).text as string
       expect(typeof masked).toBe('string')
       expect(masked).not.toContain(b64(`key ${AWS}`))
+    }
+  })
+
+  it('reads hostile percent escapes without throwing, and masks what a blob among them holds', () => {
+    const secret = encodeURIComponent(b64(`key ${AWS} ~~~>>>???`))
+    // Whatever they are, they come back as a string that serializes.
+    for (const text of [
+      '%2B'.repeat(100_000),
+      `${'%2Ba'.repeat(50_000)}`,
+      '%',
+      '%%',
+      `a%2\ud800${secret}%3D%3D%3D`,
+    ]) {
+      const masked = r.redact({ text }).text as string
+      expect(JSON.parse(JSON.stringify({ masked })).masked).toBe(masked)
+    }
+    // A blob next to broken or double escapes is still read.
+    for (const text of [
+      `%2B%20${secret}`,
+      `%%2B${secret}`,
+      `${secret}%`,
+      `${secret}%2`,
+      `\ud800${secret}`,
+      `${secret}%3D%3D%3D`,
+      `%252B${secret}%252F`,
+    ]) {
+      const masked = r.redact({ text }).text as string
+      // Nothing of the key in any base64 run of what goes out, at any alignment.
+      const decoded = decodeURIComponent(masked.replace(/%(?![0-9A-Fa-f]{2})/g, '%25'))
+      for (const run of decoded.match(/[A-Za-z0-9+/]{20,}/g) ?? [])
+        for (let shift = 0; shift < 4; shift++)
+          expect(Buffer.from(run.slice(shift), 'base64').toString('latin1'), text.slice(-40)).not.toContain(
+            AWS.slice(4),
+          )
     }
   })
 })

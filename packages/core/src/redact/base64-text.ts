@@ -567,15 +567,12 @@ export interface UnescapedView {
   readonly text: string
   readonly toWritten: Int32Array
   readonly toView: Int32Array
-  /** The escapes were written in upper case (`%2B`), as they are written back. */
-  readonly upper: boolean
 }
 
 export function unescapeBase64(written: string, view: string): UnescapedView | undefined {
   let found = written.indexOf('%')
   if (found === -1) return undefined
   let any = false
-  let upper = true
   const n = written.length
   const toWritten = new Int32Array(n + 1)
   const toView = new Int32Array(n + 1)
@@ -591,10 +588,7 @@ export function unescapeBase64(written: string, view: string): UnescapedView | u
       i++
       continue
     }
-    if (!any) {
-      any = true
-      upper = written.charCodeAt(i + 2) < 97
-    }
+    any = true
     out += view.slice(from, i) + String.fromCharCode(decoded)
     toView[i] = toView[i + 1] = toView[i + 2] = j
     toWritten[j++] = i
@@ -606,7 +600,7 @@ export function unescapeBase64(written: string, view: string): UnescapedView | u
   out += view.slice(from)
   toView[n] = j
   toWritten[j] = n
-  return { text: out, toWritten: toWritten.subarray(0, j + 1), toView, upper }
+  return { text: out, toWritten: toWritten.subarray(0, j + 1), toView }
 }
 
 /** The base64 character `%2B`, `%2F` or `%3D` at `i` stands for (any case); 0 for none. */
@@ -623,4 +617,72 @@ export function escapeBase64(encoded: string, upper: boolean): string {
   return encoded.replace(/[+/=]/g, (c) =>
     c === '+' ? (upper ? '%2B' : '%2b') : c === '/' ? (upper ? '%2F' : '%2f') : upper ? '%3D' : '%3d',
   )
+}
+
+/** A base64 run, where it stands in the string as written, and how its `+`, `/`, `=` were written. */
+export interface PlacedRun {
+  readonly run: Base64Text
+  readonly start: number
+  readonly end: number
+  /** The view the run was read in (its positions are that view's). */
+  readonly source: string
+  /** Percent-escaped (`%2B`), in this case; `undefined` when written as they are. */
+  readonly escapes: 'upper' | 'lower' | undefined
+}
+
+/**
+ * The base64 runs of a string, where each stands in it as written: `view` is the string as the
+ * detectors read it (`written`, other escapes blanked). A blob percent-encoded into a URL or a
+ * form (`+`, `/`, `=` written `%2B`, `%2F`, `%3D`) is read whole from a view with those escapes
+ * decoded, when it reads there as one clean blob: escapes inside it, a length of whole groups,
+ * text from its first byte to its last. Otherwise the escapes end runs, as the other escapes do:
+ * an escaped `/` or `+` around a blob (a path before it, `%2Faccept` after it) is not part of it.
+ */
+export function placedBase64Runs(
+  view: string,
+  written: string,
+  spans: readonly Span[],
+  options: Base64Options,
+): PlacedRun[] {
+  const runs: PlacedRun[] = base64Texts(view, spans, options).map((run) => ({
+    run,
+    start: run.start,
+    end: run.end,
+    source: view,
+    escapes: undefined,
+  }))
+  const unescaped = view === written ? undefined : unescapeBase64(written, view)
+  if (unescaped === undefined) return runs
+  const toView = unescaped.toView
+  const held = spans.map((span) => ({ ...span, start: toView[span.start]!, end: toView[span.end]! }))
+  let whole: PlacedRun[] | undefined
+  for (const run of base64Texts(unescaped.text, held, options)) {
+    const start = unescaped.toWritten[run.start]!
+    const end = unescaped.toWritten[run.end]!
+    const only = run.texts.length === 1 ? run.texts[0]! : undefined
+    if (
+      end - start === run.end - run.start ||
+      run.width !== 0 ||
+      (run.end - run.start) % 4 !== 0 ||
+      only === undefined ||
+      only.from !== 0 ||
+      only.to !== run.bytes.length
+    )
+      continue
+    const firstEscape = written.indexOf('%', start)
+    whole ??= []
+    whole.push({
+      run,
+      start,
+      end,
+      source: unescaped.text,
+      escapes: written.charCodeAt(firstEscape + 2) < 97 ? 'upper' : 'lower',
+    })
+  }
+  if (whole === undefined) return runs
+  // The whole blobs, and the runs of the blanked reading outside them, in order.
+  const out: PlacedRun[] = [...whole]
+  for (const placed of runs)
+    if (!whole.some((blob) => placed.start < blob.end && placed.end > blob.start)) out.push(placed)
+  return out.sort((a, b) => a.start - b.start)
 }

@@ -6,11 +6,10 @@ import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '..
 import {
   type Base64Options,
   type Base64Text,
-  base64Texts,
   encodeLike,
   escapeBase64,
   mayHoldBase64,
-  unescapeBase64,
+  placedBase64Runs,
 } from './base64-text.js'
 import type { NameRule } from './catalogue/assignment.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
@@ -58,6 +57,7 @@ import {
 } from './known-secrets.js'
 import { type CompiledMask, compileMask, isPlainJsonText } from './mask.js'
 import { type CompiledRules, compileRules, globMatches, type RedactRule } from './rules.js'
+import { schemeCredentialsInText, schemeLed, wholeSchemeCredential } from './scheme-credentials.js'
 import type { DetectionContext, Detector, MaskSpec, Span, StringFeatures } from './types.js'
 
 /** Options of redaction, shared by `createGuard({ redact })`, `redact()` and `scan()`. */
@@ -1123,54 +1123,6 @@ export class RedactionSession {
   }
 
   /**
-   * The base64 runs of the string {@link spans} read (`text`, its escapes blanked), where each
-   * stands in the string as written. A blob percent-encoded into a URL or a form (`+`, `/`, `=`
-   * written `%2B`, `%2F`, `%3D`) is read whole from a view with those escapes decoded, when it
-   * reads there as one clean blob: escapes inside it, a length of whole groups, text from its
-   * first byte to its last. Otherwise the escapes end runs, as the other escapes do: an escaped
-   * `/` or `+` around a blob (a path before it, `%2Faccept` after it) is not part of it.
-   */
-  private base64Runs(text: string, spans: readonly Span[], options: Base64Options): PlacedRun[] {
-    const runs: PlacedRun[] = base64Texts(text, spans, options).map((run) => ({
-      run,
-      start: run.start,
-      end: run.end,
-      source: text,
-      escapes: 0,
-    }))
-    const written = this.scanned
-    const view = text === written ? undefined : unescapeBase64(written, text)
-    if (view === undefined) return runs
-    const toView = view.toView
-    const held = spans.map((span) => ({ ...span, start: toView[span.start]!, end: toView[span.end]! }))
-    let whole: PlacedRun[] | undefined
-    for (const run of base64Texts(view.text, held, options)) {
-      const start = view.toWritten[run.start]!
-      const end = view.toWritten[run.end]!
-      const only = run.texts.length === 1 ? run.texts[0]! : undefined
-      if (
-        end - start === run.end - run.start ||
-        run.width !== 0 ||
-        (run.end - run.start) % 4 !== 0 ||
-        only === undefined ||
-        only.from !== 0 ||
-        only.to !== run.bytes.length
-      )
-        continue
-      const firstEscape = written.indexOf('%', start)
-      const escapes = written.charCodeAt(firstEscape + 2) < 97 ? UPPER_ESCAPES : LOWER_ESCAPES
-      whole ??= []
-      whole.push({ run, start, end, source: view.text, escapes })
-    }
-    if (whole === undefined) return runs
-    // The whole blobs, and the runs of the blanked reading outside them, in order.
-    const out: PlacedRun[] = [...whole]
-    for (const placed of runs)
-      if (!whole.some((blob) => placed.start < blob.end && placed.end > blob.start)) out.push(placed)
-    return out.sort((a, b) => a.start - b.start)
-  }
-
-  /**
    * The spans of `text` (the string read, as {@link spans} read it) with its base64 runs that
    * decode to text and read otherwise decoded: each run a span written as its decoded text
    * redacted, then encoded again as it was written (see base64-text.ts), so that a client still
@@ -1189,7 +1141,7 @@ export class RedactionSession {
     this.base64Options ??= {
       secretName: (name) => redactor.keyNameMask !== null && redactor.keyNameMatcher(name),
     }
-    const runs = this.base64Runs(text, spans, this.base64Options)
+    const runs = placedBase64Runs(text, this.scanned, spans, this.base64Options)
     if (runs.length === 0) return undefined
     // What masked() reads of the string read, which reading the runs' texts replaces.
     const scanned = this.scanned
@@ -1214,7 +1166,7 @@ export class RedactionSession {
         const span: Span = { start, end, detector: BASE64_TEXT_ID, verified: false }
         const encoded = encodeLike(run, texts)
         // Escaped as it was when it was written with escapes, in the case it used.
-        ENCODED.set(span, escapes === 0 ? encoded : escapeBase64(encoded, escapes === UPPER_ESCAPES))
+        ENCODED.set(span, escapes === undefined ? encoded : escapeBase64(encoded, escapes === 'upper'))
         changed ??= []
         changed.push(span)
       }
@@ -1254,24 +1206,15 @@ export class RedactionSession {
     if (redactor.passesIssuedTokens && key !== null && isTokenKey(key)) return spans
     let found: Span[] | undefined
     const add = (start: number, credential: string): void => {
-      if (!CREDENTIAL.test(credential) || !MIXED.test(credential)) return
       const end = start + credential.length
       if (spans.some((span) => span.start <= start && span.end >= end)) return
       found ??= [...spans]
       found.push({ start, end, detector: ASSIGNMENT_ID, verified: false })
     }
-    const whole = schemeLed(text) ? SCHEME_CREDENTIAL.exec(text)?.[1] : undefined
-    if (whole !== undefined) add(text.indexOf(whole, 4), whole)
-    else if (text.length >= 23 && !this.noSchemeCredential && SCHEME_WORD.test(text)) {
-      SCHEME_IN_TEXT.lastIndex = 0
-      for (let match = SCHEME_IN_TEXT.exec(text); match !== null; match = SCHEME_IN_TEXT.exec(text)) {
-        // A word that ends in the scheme's letters (`Sbearer`, `xDPoP`) is not the scheme.
-        const before = match.index === 0 ? 32 : text.charCodeAt(match.index - 1)
-        if (before < 128 && WORD_CHAR[before] === 1) continue
-        const credential = match[1]!
-        if (randomLooking(credential)) add(match.index + match[0].length - credential.length, credential)
-      }
-    }
+    const whole = wholeSchemeCredential(text)
+    if (whole !== undefined) add(whole.start, whole.credential)
+    else if (text.length >= 23 && !this.noSchemeCredential)
+      for (const found of schemeCredentialsInText(text)) add(found.start, found.credential)
     return found === undefined ? spans : resolveOverlaps(found)
   }
 
@@ -2183,82 +2126,8 @@ const MERGED = new WeakMap<Span, string[]>()
 const BASE64_TEXT_ID = 'base64-text'
 /** Base64 inside base64 is read this many levels deep (a Docker config's `auth` in a Kubernetes secret). */
 const MAX_ENCODED_DEPTH = 2
-/**
- * An HTTP authentication scheme, white space, and one credential of 16 characters or more with a
- * digit or both cases, the whole string (`Bearer q8Zr3NvX0bLk...`, `Token ...`, `SSWS ...`):
- * `Basic` credentials are read by the base64 reading, which keeps their user.
- */
-const SCHEME_CREDENTIAL = /^(?:bearer|token|bot|dpop|ssws|apikey|jwt)[ \t]+([^ \t]{16,})[ \t]*$/i
-/**
- * `Bearer`, `DPoP` or `SSWS` (any case) inside longer text, what separates a scheme from its
- * credential there (white space of any kind, `:`, `+` or `%20` of a URL, a quote), and a
- * credential of 20 characters or more that nothing but a separator follows (the character before
- * the scheme is checked apart: a lookbehind first would cost the search its quick scan).
- */
-const SCHEME_IN_TEXT =
-  /(?:bearer|dpop|ssws)(?:[ \t\r\n\u00a0\u3000:+]|%20)+["']?([A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])/gi
-/** Whether a string may hold {@link SCHEME_IN_TEXT} (one quick scan for its scheme words). */
-const SCHEME_WORD = /earer|dpop|ssws/i
-/**
- * Whether a credential found inside text looks generated rather than written: a run of 16
- * letters and digits or more with two digits and a letter in it (`q8Zr3NvX0bLk...`, a hex
- * token, Google's `ya29.a0Af...`). Words joined by separators (`JWT-signed-with-RS256`,
- * `X-Request-Id-5f3a9c1e`), versions, addresses, class names and numbers have none.
- */
-function randomLooking(credential: string): boolean {
-  let run = 0
-  let digits = 0
-  let letters = 0
-  for (let i = 0; i <= credential.length; i++) {
-    const c = i < credential.length ? credential.charCodeAt(i) : 0
-    if (c >= 48 && c <= 57) {
-      run++
-      digits++
-      continue
-    }
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
-      run++
-      letters++
-      continue
-    }
-    if (run >= 16 && digits >= 2 && letters >= 1) return true
-    run = 0
-    digits = 0
-    letters = 0
-  }
-  return false
-}
-/** ASCII letters, digits and `_`: what may not stand just before a scheme word. */
-const WORD_CHAR = new Uint8Array(128)
-for (let c = 48; c <= 57; c++) WORD_CHAR[c] = 1
-for (let c = 65; c <= 90; c++) WORD_CHAR[c] = 1
-for (let c = 97; c <= 122; c++) WORD_CHAR[c] = 1
-WORD_CHAR[95] = 1
-/** A credential's characters (RFC 6750's token68), and a digit or both cases among them. */
-const CREDENTIAL = /^[A-Za-z0-9._~+/-]+=*$/
-const MIXED = /\d|[a-z].*[A-Z]|[A-Z].*[a-z]/
-
-/** Whether a string starts with a letter that starts an HTTP authentication scheme (before {@link SCHEME_CREDENTIAL}). */
-function schemeLed(text: string): boolean {
-  const c = text.charCodeAt(0) | 32
-  return c === 98 || c === 116 || c === 100 || c === 115 || c === 97 || c === 106
-}
-
 /** `Basic` and the white space before a credential (the end of the text before a run). */
 const BASIC_BEFORE = /(?:^|[^A-Za-z])basic[ \t]+$/i
-/** A base64 run, where it stands in the string as written, and how its `+`, `/`, `=` were written. */
-interface PlacedRun {
-  readonly run: Base64Text
-  readonly start: number
-  readonly end: number
-  /** The view the run was read in (its positions are that view's). */
-  readonly source: string
-  /** 0: as they are; {@link UPPER_ESCAPES} or {@link LOWER_ESCAPES}: percent-escaped. */
-  readonly escapes: number
-}
-const UPPER_ESCAPES = 1
-const LOWER_ESCAPES = 2
-
 /** What each base64 run span is written as: its text redacted, encoded again. */
 const ENCODED = new WeakMap<Span, string>()
 

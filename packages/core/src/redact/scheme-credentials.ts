@@ -1,0 +1,101 @@
+import { isAsciiAlnum } from './features.js'
+
+/**
+ * Credentials written after an HTTP authentication scheme: a value that is a scheme and one
+ * credential (`Bearer q8Zr...`, an Authorization header's value copied into a member of any name),
+ * and, inside longer text (an error message, a log line quoting a request), a credential after
+ * `Bearer`, `DPoP` or `SSWS`. Where they are; the redaction session decides what to mask.
+ */
+
+/** A credential found in a string: where it starts, and its text. */
+export interface SchemeCredential {
+  readonly start: number
+  readonly credential: string
+}
+
+/**
+ * An HTTP authentication scheme, white space, and one credential of 16 characters or more, the
+ * whole string (`Bearer q8Zr3NvX0bLk...`, `Token ...`, `SSWS ...`): `Basic` credentials are read by
+ * the base64 reading, which keeps their user.
+ */
+const SCHEME_CREDENTIAL = /^(?:bearer|token|bot|dpop|ssws|apikey|jwt)[ \t]+([^ \t]{16,})[ \t]*$/i
+/**
+ * `Bearer`, `DPoP` or `SSWS` (any case) inside longer text, what separates a scheme from its
+ * credential there (white space of any kind, `:`, `+` or `%20` of a URL, a quote), and a
+ * credential of 20 characters or more that nothing but a separator follows (the character before
+ * the scheme is checked apart: a lookbehind first would cost the search its quick scan).
+ */
+const SCHEME_IN_TEXT =
+  /(?:bearer|dpop|ssws)(?:[ \t\r\n\u00a0\u3000:+]|%20)+["']?([A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])/gi
+/** Whether a string may hold {@link SCHEME_IN_TEXT} (one quick scan for its scheme words). */
+const SCHEME_WORD = /earer|dpop|ssws/i
+/** A credential's characters (RFC 6750's token68), and a digit or both cases among them. */
+const CREDENTIAL = /^[A-Za-z0-9._~+/-]+=*$/
+const MIXED = /\d|[a-z].*[A-Z]|[A-Z].*[a-z]/
+
+/** Whether a string starts with a letter that starts an HTTP authentication scheme (before {@link SCHEME_CREDENTIAL}). */
+export function schemeLed(text: string): boolean {
+  const c = text.charCodeAt(0) | 32
+  return c === 98 || c === 116 || c === 100 || c === 115 || c === 97 || c === 106
+}
+
+/** The credential of a string that is a scheme and a credential alone (token68, a digit or both cases). */
+export function wholeSchemeCredential(text: string): SchemeCredential | undefined {
+  if (text.length < 20 || !schemeLed(text)) return undefined
+  const credential = SCHEME_CREDENTIAL.exec(text)?.[1]
+  if (credential === undefined || !isCredential(credential)) return undefined
+  return { start: text.indexOf(credential, 4), credential }
+}
+
+/** The credentials after `Bearer`, `DPoP` or `SSWS` inside text that look generated (see {@link randomLooking}). */
+export function schemeCredentialsInText(text: string): SchemeCredential[] {
+  if (!SCHEME_WORD.test(text)) return NONE
+  let found: SchemeCredential[] | undefined
+  SCHEME_IN_TEXT.lastIndex = 0
+  for (let match = SCHEME_IN_TEXT.exec(text); match !== null; match = SCHEME_IN_TEXT.exec(text)) {
+    // A word that ends in the scheme's letters (`Sbearer`, `xDPoP`) is not the scheme.
+    const before = match.index === 0 ? 32 : text.charCodeAt(match.index - 1)
+    if (isAsciiAlnum(before) || before === 95) continue
+    const credential = match[1]!
+    if (!isCredential(credential) || !randomLooking(credential)) continue
+    found ??= []
+    found.push({ start: match.index + match[0].length - credential.length, credential })
+  }
+  return found ?? NONE
+}
+
+const NONE: SchemeCredential[] = []
+
+function isCredential(credential: string): boolean {
+  return CREDENTIAL.test(credential) && MIXED.test(credential)
+}
+
+/**
+ * Whether a credential found inside text looks generated rather than written: a run of 16
+ * letters and digits or more with two digits and a letter in it (`q8Zr3NvX0bLk...`, a hex
+ * token, Google's `ya29.a0Af...`). Words joined by separators (`JWT-signed-with-RS256`,
+ * `X-Request-Id-5f3a9c1e`), versions, addresses, class names and numbers have none.
+ */
+function randomLooking(credential: string): boolean {
+  let run = 0
+  let digits = 0
+  let letters = 0
+  for (let i = 0; i <= credential.length; i++) {
+    const c = i < credential.length ? credential.charCodeAt(i) : 0
+    if (c >= 48 && c <= 57) {
+      run++
+      digits++
+      continue
+    }
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      run++
+      letters++
+      continue
+    }
+    if (run >= 16 && digits >= 2 && letters >= 1) return true
+    run = 0
+    digits = 0
+    letters = 0
+  }
+  return false
+}
