@@ -1465,6 +1465,18 @@ export class RedactionSession {
     let detect =
       (redactor.detectors.length > 0 || redactor.literals !== null) &&
       (text.length >= 8 || (text.length >= 6 && (text.includes('@') || text.includes('\uff20'))))
+    // A card number, a phone number or a bcrypt hash alone in its member (a digit, `+` or `$`
+    // first): its shape is read before the cheap pass below, which it would pass (eight digits
+    // and more, or a `$`) and which no timestamp reaches (see exact-shapes.ts).
+    let shapesRead = false
+    if (detect) {
+      const lead = text.charCodeAt(0)
+      if (lead === 43 || lead === 36 || (lead >= 48 && lead <= 57)) {
+        shapesRead = true
+        const exact = this.exactShape(original, key, at, found)
+        if (exact !== undefined) return exact
+      }
+    }
     // Words and names hold no secret; when nothing in them needs escaping, they are written as they are.
     if (detect && !mayHoldSecretText(text)) {
       // Plain text has no quote: no JSON members written inside it (read by string()).
@@ -1485,19 +1497,13 @@ export class RedactionSession {
     if (detect) {
       // A card number, a phone number or an email alone in its member: one hand-written pass
       // answers as the detectors would (see exact-shapes.ts), or leaves the string to them.
-      if (this.shapes === undefined) this.shapes = exactShapesOf(redactor)
+      if (!shapesRead) {
+        const exact = this.exactShape(original, key, at, found)
+        if (exact !== undefined) return exact
+      }
       const shapes = this.shapes
-      if (shapes !== null) {
-        const exact = shapes.find(text, key)
+      if (shapes !== null && shapes !== undefined) {
         const rules = redactor.rules.patterns.length > 0 || redactor.rules.functions.length > 0
-        if (exact !== null) {
-          this.plain = original
-          this.quotes = 0
-          this.noSchemeCredential = true
-          found ??= []
-          found.push(exact)
-          return rules ? this.spansOfRules(original, key, at, found) : resolveOverlaps(found)
-        }
         // An id (a UUID in one case) holds nothing a detector finds, unless a provider format
         // reads it by its member's name (`heroku_api_key`); rules and known secrets still apply.
         if (
@@ -1682,6 +1688,30 @@ export class RedactionSession {
       literals.scan.collect(text, key, local, this.redactor.textName, MAX_PAIRS_PER_STRING, local)
       if (literals.scan.exhausted && !dense) this.degrade(at, 'text-too-dense')
     }
+  }
+
+  /**
+   * The spans of `text` when it is one whole value of a shape exact-shapes.ts answers for (with
+   * `found`, the known secrets read in it, and the rules), `undefined` when it is not.
+   */
+  private exactShape(
+    text: string,
+    key: string | null,
+    at: PathRef | null,
+    found: Span[] | undefined,
+  ): readonly Span[] | undefined {
+    if (this.shapes === undefined) this.shapes = exactShapesOf(this.redactor)
+    const exact = this.shapes === null ? null : this.shapes.find(text, key)
+    if (exact === null) return undefined
+    this.plain = text
+    this.quotes = 0
+    this.noSchemeCredential = true
+    const spans = found ?? []
+    spans.push(exact)
+    const rules = this.redactor.rules
+    return rules.patterns.length > 0 || rules.functions.length > 0
+      ? this.spansOfRules(text, key, at, spans)
+      : resolveOverlaps(spans)
   }
 
   private spansOfRules(text: string, key: string | null, at: PathRef | null, found: Span[]): readonly Span[] {

@@ -1,4 +1,5 @@
 import type { LiteralAutomaton } from './catalogue/automaton.js'
+import { phone as builtInPhone } from './detectors/phone.js'
 import { idOrCodeName, namesIdOrCode } from './features.js'
 import type { Detector, Span } from './types.js'
 
@@ -189,6 +190,9 @@ class Shapes implements ExactShapes {
     if (first === 43) {
       detector = this.phone
       if (detector === null || !phoneShape(text, length)) return null
+      // The built-in validator of a number led by `+` counts its 8 to 15 digits: the shape did.
+      if (detector.validate === builtInPhone.validate)
+        return { start: 0, end: length, detector: detector.id, verified: false }
     } else if (first === 36) {
       detector = this.hash
       if (detector === null || !bcryptShape(text, length)) return null

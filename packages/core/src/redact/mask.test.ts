@@ -109,6 +109,46 @@ describe('partial mask, by layout', () => {
   })
 })
 
+describe('partial mask, ASCII matches', () => {
+  it('reads ASCII of any symbol and length as the general reading does (one pass to 128 characters)', () => {
+    const random = seededRandom(13)
+    const context = { detector: 'd', key: null }
+    const symbols = ' -./+()#:_"\\\t\u0001~*'
+    const texts = [
+      '',
+      '*',
+      '4111 1111 1111 1111',
+      '+1 (415) 555-2671',
+      'x'.repeat(128),
+      `${'9'.repeat(127)}-1`,
+    ]
+    for (let i = 0; i < 3000; i++) {
+      let text = ''
+      const length = i % 10 === 0 ? 120 + Math.floor(random() * 20) : Math.floor(random() * 40)
+      for (let n = length; n > 0; n--)
+        text +=
+          random() < 0.3
+            ? symbols[Math.floor(random() * symbols.length)]!
+            : '0123456789azAZ'[Math.floor(random() * 14)]!
+      texts.push(text)
+    }
+    for (const [start, end] of [
+      [6, 4],
+      [0, 2],
+      [3, 0],
+      [0, 0],
+      [64, 64],
+    ] as const) {
+      const mask = compileMask({ operator: 'partial', keepStart: start, keepEnd: end }, 'm', undefined)
+      for (const round of [1, 2])
+        for (const text of texts)
+          expect(mask(text, context), `${round}: ${JSON.stringify(text)}`).toBe(
+            reference(text, start, end, '*'),
+          )
+    }
+  })
+})
+
 describe('fixed masks', () => {
   it('declare what they write whatever the match, and only the operators that do', () => {
     const key = Buffer.alloc(32, 7)

@@ -91,6 +91,8 @@ function partial(
   runs: readonly string[],
   layouts: Map<number, string>,
 ): string {
+  const ascii = partialAscii(match, keepStart, keepEnd, char, runs, layouts)
+  if (ascii !== undefined) return ascii
   const n = match.length
   // A character that reads as several digits (`⑪`) makes what is kept unknowable: all is hidden.
   let several = false
@@ -154,6 +156,76 @@ function partial(
         pending = 0
       }
       // The second unit of a pair was counted with the first.
+    }
+    masked += pending < runs.length ? runs[pending]! : char.repeat(pending)
+    if (key !== -1 && layouts.size < MAX_LAYOUTS) layouts.set(key, masked)
+  }
+  return match.slice(0, from) + masked + match.slice(to)
+}
+
+/** Positions of the letters and digits of the match {@link partialAscii} reads (at most {@link MAX_ASCII}). */
+const ALNUM_AT = new Int32Array(128)
+const MAX_ASCII = 128
+
+/**
+ * {@link partial} of a match in ASCII of at most 128 characters (a card, a phone number, an
+ * account number): the same text, from one pass over it that notes where its letters and digits
+ * stand. `undefined` for any other match, which the general reading takes.
+ */
+function partialAscii(
+  match: string,
+  keepStart: number,
+  keepEnd: number,
+  char: string,
+  runs: readonly string[],
+  layouts: Map<number, string>,
+): string | undefined {
+  const n = match.length
+  if (n > MAX_ASCII) return undefined
+  const at = ALNUM_AT
+  let total = 0
+  for (let i = 0; i < n; i++) {
+    const c = match.charCodeAt(i)
+    if (c >= 128) return undefined
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) at[total++] = i
+  }
+  // Too few letters and digits to hide any past those kept.
+  if (total <= keepStart + keepEnd) return match
+  const from = at[keepStart]!
+  const to = at[total - 1 - keepEnd]! + 1
+  const hidden = total - keepStart - keepEnd
+  const run = hidden < runs.length ? runs[hidden]! : char.repeat(hidden)
+  const length = to - from
+  if (length === hidden) return match.slice(0, from) + run + match.slice(to)
+  // Separators among the hidden characters: the layout they make names the hidden part.
+  let positions = 0
+  let separator = 0
+  let layout = length <= MAX_LAYOUT
+  if (layout) {
+    for (let i = from; i < to; i++) {
+      const c = match.charCodeAt(i)
+      if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) continue
+      const code = SEPARATOR_CODES[c]!
+      if (code === 0 || (separator !== 0 && code !== separator)) {
+        layout = false
+        break
+      }
+      separator = code
+      positions |= 1 << (i - from)
+    }
+  }
+  const key = layout ? (positions * 32 + length) * 8 + separator : -1
+  let masked = key === -1 ? undefined : layouts.get(key)
+  if (masked === undefined) {
+    masked = ''
+    let pending = 0
+    for (let i = from; i < to; i++) {
+      const c = match.charCodeAt(i)
+      if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) pending++
+      else {
+        masked += (pending < runs.length ? runs[pending]! : char.repeat(pending)) + match[i]
+        pending = 0
+      }
     }
     masked += pending < runs.length ? runs[pending]! : char.repeat(pending)
     if (key !== -1 && layouts.size < MAX_LAYOUTS) layouts.set(key, masked)

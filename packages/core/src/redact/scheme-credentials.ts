@@ -33,10 +33,29 @@ const SCHEME_WORD = /earer|dpop|ssws/i
 const CREDENTIAL = /^[A-Za-z0-9._~+/-]+=*$/
 const MIXED = /\d|[a-z].*[A-Z]|[A-Z].*[a-z]/
 
-/** Whether a string starts with a letter that starts an HTTP authentication scheme (before {@link SCHEME_CREDENTIAL}). */
+/**
+ * Whether a string starts with the first two letters of an HTTP authentication scheme, in any
+ * case (`Be`, `to`, `bo`, `DP`, `ss`, `ap`, `jw`): checked before {@link SCHEME_CREDENTIAL}.
+ */
 export function schemeLed(text: string): boolean {
   const c = text.charCodeAt(0) | 32
-  return c === 98 || c === 116 || c === 100 || c === 115 || c === 97 || c === 106
+  const d = text.charCodeAt(1) | 32
+  switch (c) {
+    case 98: // b: bearer, bot
+      return d === 101 || d === 111
+    case 116: // t: token
+      return d === 111
+    case 100: // d: dpop
+      return d === 112
+    case 115: // s: ssws
+      return d === 115
+    case 97: // a: apikey
+      return d === 112
+    case 106: // j: jwt
+      return d === 119
+    default:
+      return false
+  }
 }
 
 /** The credential of a string that is a scheme and a credential alone (token68, a digit or both cases). */
