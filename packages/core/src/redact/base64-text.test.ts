@@ -18,7 +18,7 @@ const AWS = 'AKIAQ3EGRQ7WXL4NB6UP'
 const SLACK = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'
 
 describe('mayHoldBase64', () => {
-  const gate = (text: string) => mayHoldBase64(stringFeatures(text))
+  const gate = (text: string) => mayHoldBase64(stringFeatures(text), text)
   it('lets through blobs, credentials and data URLs, wrapped or not', () => {
     expect(gate(b64('db:\n  password: s3cr3t-Pa55word!\n'))).toBe(true)
     expect(gate(`Basic ${b64(`ada:${GITHUB}`)}`)).toBe(true)
@@ -31,6 +31,65 @@ describe('mayHoldBase64', () => {
     expect(gate('{"user":"ada","role":"admin","team":"core"}')).toBe(false)
     expect(gate(`var adobeToken string = "371501d8e70f616b5ee7f6956febc631"`)).toBe(false)
     expect(gate('dXNlcjpwYXNz')).toBe(false)
+  })
+  it('lets through a URL of any host with a blob as a parameter or a path segment', () => {
+    const blob = b64url(JSON.stringify({ email: 'ada@example.com', password: 's3cr3t-Pa55word!' }))
+    expect(gate(`https://api.example.com/cb?state=${blob}`)).toBe(true)
+    expect(gate(`https://a.b.example.co.uk/#state=${blob}&x=1`)).toBe(true)
+    expect(gate(`https://api.example.com/u/${blob}/confirm`)).toBe(true)
+    expect(gate(`see https://api.example.com/cb?state=${blob} now`)).toBe(true)
+    expect(
+      gate(`https://api.example.com/cb?state=${encodeURIComponent(b64('{"password":"s3cr3t-Pa55word!"}'))}`),
+    ).toBe(true)
+    // Short parameters and segments: a URL like any other, not searched.
+    expect(gate('https://api.example.com/v1/users/42/orders?expand=items&page=2')).toBe(false)
+    expect(gate('https://cdn.example.com/img/avatars/ada-lovelace-2024.png')).toBe(false)
+  })
+})
+
+describe('blobs in URLs (found by a red-team pass)', () => {
+  const redactor = createRedactor({ knownSecrets: false })
+  const redact = (text: string) => redactor.redact({ v: text }).v as string
+  const secret = { email: 'ada@example.com', password: 's3cr3t-Pa55word!' }
+  const masked = { email: '[REDACTED:email]', password: '[REDACTED]' }
+
+  it('reads a blob in a URL whose host has two dots or more', () => {
+    for (const host of ['api.example.com', 'a.b.example.co.uk', 'localhost:8443', '10.0.0.7']) {
+      const out = redact(`https://${host}/cb?state=${b64url(JSON.stringify(secret))}&lang=en`)
+      const [, state, lang] = /^https:\/\/[^/]+\/cb\?state=([^&]+)&(lang=en)$/.exec(out) ?? []
+      expect(lang, `${host}: ${out}`).toBe('lang=en')
+      expect(JSON.parse(Buffer.from(state!, 'base64url').toString())).toEqual(masked)
+    }
+  })
+
+  it('ends a blob where a path goes on after it, and leaves the path as it was', () => {
+    // base64url (no `/` of its own), and base64 with a `/` inside the blob.
+    // `???` aligned on three bytes is written `Pz8/`: one of three pads puts it there.
+    const standard = [0, 1, 2]
+      .map((k) => b64(JSON.stringify({ pad: 'x'.repeat(k), q: '???', ...secret })).replace(/=+$/, ''))
+      .find((blob) => blob.includes('/'))!
+    expect(standard).toMatch(/^[^/]+\/[^/]+$/)
+    for (const blob of [b64url(JSON.stringify(secret)), standard]) {
+      for (const [before, after] of [
+        ['https://api.example.com/u/', '/confirm'],
+        ['/invites/', '/accept/now'],
+        ['example.com/u/', '/x'],
+      ]) {
+        const out = redact(`${before}${blob}${after}`)
+        expect(out.startsWith(before) && out.endsWith(after), out).toBe(true)
+        const run = out.slice(before.length, -after.length)
+        const decoded = JSON.parse(Buffer.from(run, 'base64').toString())
+        expect(decoded).toMatchObject(masked)
+      }
+    }
+  })
+
+  it('still reads a blob that decodes to text with a slash of its own', () => {
+    const text = 'path: /etc/app/db.conf\npassword = s3cr3t-Pa55word!\n'
+    const out = redact(`https://api.example.com/cfg/${b64(text)}`)
+    expect(Buffer.from(out.slice('https://api.example.com/cfg/'.length), 'base64').toString()).toBe(
+      'path: /etc/app/db.conf\npassword = [REDACTED]\n',
+    )
   })
 })
 

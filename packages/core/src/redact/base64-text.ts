@@ -47,13 +47,15 @@ const isSpace = (code: number): boolean => code === 32 || code === 9 || code ===
  * characters; two spaces (`Basic ...`, a cookie's `; Path=/`) or, with line breaks, white space
  * for one character in eight (a blob wrapped into lines, with an indent); no quote; one dot (a
  * host: `example.com/u/...`), or two with no colon or space (a signed cookie); at most three
- * others and one in 32 (a `data:...;base64,` URL, `;` between cookies). Not prose, code, JSON
- * text or most URLs, whose spaces, quotes, dots and punctuation a blob does not have.
+ * others and one in 32 (a `data:...;base64,` URL, `;` between cookies). Not prose, code or
+ * JSON text, whose spaces, quotes, dots and punctuation a blob does not have; a URL with more
+ * dots or a colon when a parameter's value or a path segment is long enough to be a blob
+ * ({@link URL_BLOB}).
  */
-export function mayHoldBase64(f: StringFeatures): boolean {
+export function mayHoldBase64(f: StringFeatures, text: string): boolean {
+  if (f.base64Chars < MIN_RUN) return false
   const blank = f.spaces + f.controls
-  return (
-    f.base64Chars >= MIN_RUN &&
+  if (
     f.quotes === 0 &&
     // A URL's host and file name have dots (`cdn.example.com`, `.jpg`); a blob has none, a signed
     // cookie two (`<payload>.<time>.<signature>`: no colon, no space).
@@ -63,7 +65,17 @@ export function mayHoldBase64(f: StringFeatures): boolean {
     // for less, up to one character in 16.
     f.length - f.base64Chars - blank - Math.min(f.escapes, f.length >> 4) <= 3 + (f.length >> 5)
   )
+    return true
+  // A URL of any host, alone or in text: a blob as a parameter's value or a path segment.
+  return (f.dots > 1 || f.colons > 0) && URL_BLOB.test(text)
 }
+
+/**
+ * A blob in a URL whose host, scheme or text around it the features' gate above refuses
+ * (`https://api.example.com/cb?state=eyJ...`, `see https://a.b.example/u/eyJ... now`): a
+ * parameter's value of 20 base64 characters or more, or a path segment of 24.
+ */
+const URL_BLOB = /=[A-Za-z0-9+/_-]{20}|\/[A-Za-z0-9+_-]{24}/
 
 /** A base64 run of a string read as text: where it is, what it decodes to, how it is written. */
 export interface Base64Text {
@@ -359,6 +371,17 @@ function decodeRun(
     wrapped = false
   }
   if (bytes === null || texts === null || texts.length === 0 || !mostlyText(texts, bytes.length)) return null
+  // Text, then bytes that are not: a path may go on after the blob (`/u/<blob>/confirm`), which
+  // re-encoding the run with its text would corrupt. The run ends at the last `/` before which
+  // it is text whole.
+  if (!wrapped && !allText(texts, bytes.length) && chars.includes('/')) {
+    const cut = textBeforeSlash(chars)
+    if (cut !== null) {
+      chars = cut.chars
+      bytes = cut.bytes
+      texts = cut.texts
+    }
+  }
   if (texts.length === 1 && texts[0]!.to === bytes.length && isGlobalId(texts[0]!.text, options)) return null
   const last = wrapped ? lines.end : start + chars.length
   let end = last
@@ -394,6 +417,35 @@ function isGlobalId(text: string, options: Base64Options): boolean {
 
 const GLOBAL_ID =
   /^(?:([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*):(?:\d{1,12}|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12})|gid:\/\/[a-z][\w.-]*\/([A-Z][A-Za-z0-9]*)\/\d{1,20}(?:\?[\w=&.-]*)?)$/
+
+/** Whether one text stretch makes up all the bytes. */
+function allText(
+  texts: ReadonlyArray<{ readonly from: number; readonly to: number }>,
+  length: number,
+): boolean {
+  return texts.length === 1 && texts[0]!.from === 0 && texts[0]!.to === length
+}
+
+/** Slashes tried from the end of a run by {@link textBeforeSlash}. */
+const MAX_SLASHES = 8
+
+/**
+ * The longest start of `chars` that ends before one of its `/` (at least {@link MIN_RUN}
+ * characters) and decodes to text whole, with its bytes and text; `null` when none does.
+ */
+function textBeforeSlash(
+  chars: string,
+): { chars: string; bytes: Buffer; texts: NonNullable<ReturnType<typeof textsOf>> } | null {
+  let at = chars.lastIndexOf('/')
+  for (let tried = 0; at >= MIN_RUN && tried < MAX_SLASHES; tried++) {
+    const head = chars.slice(0, at)
+    const bytes = decode(head)
+    const texts = bytes === null ? null : textsOf(bytes)
+    if (bytes !== null && texts !== null && allText(texts, bytes.length)) return { chars: head, bytes, texts }
+    at = chars.lastIndexOf('/', at - 1)
+  }
+  return null
+}
 
 /** Whether text stretches make up three quarters of the bytes or more (random bytes hold short ones). */
 function mostlyText(

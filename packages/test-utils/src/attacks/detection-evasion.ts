@@ -530,6 +530,12 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           signed: `${b64(JSON.stringify({ user: 'ada', token: github }))}--5e884898da28047151d0e56f8dc6292773603d0d`,
           // Percent-encoded into a form value (`+`, `/` and `=` written %2B, %2F, %3D).
           form: `state=${encodeURIComponent(b64(JSON.stringify({ email: 'ada@example.com', note: '~~~>>>???' })))}`,
+          // In a URL on a host of two dots and more, as a parameter and as a path segment with
+          // more path after it (found by a red-team pass: not read, then read with the path).
+          callback: `https://accounts.example.co.uk/cb?state=${Buffer.from(
+            JSON.stringify({ email: 'ada@example.com', password: 's3cr3t-Pa55word!' }),
+          ).toString('base64url')}&lang=en`,
+          confirm: `https://api.example.com/u/${Buffer.from(JSON.stringify({ token: github })).toString('base64url')}/confirm`,
         })),
         {
           method: 'POST',
@@ -578,6 +584,17 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           email: '[REDACTED:email]',
           note: '~~~>>>???',
         })
+        const callback = /^https:\/\/accounts\.example\.co\.uk\/cb\?state=([\w-]+)&lang=en$/.exec(
+          body.callback!,
+        )
+        expect(callback, body.callback).not.toBeNull()
+        expect(JSON.parse(Buffer.from(callback![1]!, 'base64url').toString())).toEqual({
+          email: '[REDACTED:email]',
+          password: '[REDACTED]',
+        })
+        const confirm = /^https:\/\/api\.example\.com\/u\/([\w-]+)\/confirm$/.exec(body.confirm!)
+        expect(confirm, body.confirm).not.toBeNull()
+        expect(JSON.parse(Buffer.from(confirm![1]!, 'base64url').toString())).toEqual({ token: '[REDACTED]' })
         const token = await call(`${url}/oauth/token`, { method: 'POST' })
         expect(token.json).toEqual({ access_token: issued, token_type: 'Bearer' })
         // Nothing of a secret in any base64 run of the body, at any alignment.
