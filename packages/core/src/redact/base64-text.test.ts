@@ -74,7 +74,7 @@ describe('blobs in URLs (found by a red-team pass)', () => {
         ['https://api.example.com/u/', '/confirm'],
         ['/invites/', '/accept/now'],
         ['example.com/u/', '/x'],
-      ]) {
+      ] as const) {
         const out = redact(`${before}${blob}${after}`)
         expect(out.startsWith(before) && out.endsWith(after), out).toBe(true)
         const run = out.slice(before.length, -after.length)
