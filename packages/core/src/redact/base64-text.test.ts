@@ -84,6 +84,60 @@ describe('blobs in URLs (found by a red-team pass)', () => {
     }
   })
 
+  it('keeps a short path, a trailing slash and the parameters after a blob (a second red-team pass)', () => {
+    const blob = b64url(JSON.stringify({ p: 'x', email: 'bob.smith@corp.example' }))
+    const want = { p: 'x', email: '[REDACTED:email]' }
+    for (const after of ['/en', '/1', '/a', '/Index', '/x/y', '/edit', '/', '/?a=1', '/#top']) {
+      for (const before of [
+        'https://api.example.com/u/',
+        'https://api.example.com/cb?state=',
+        'localhost:3000/cb#state=',
+      ]) {
+        const out = redact(`${before}${blob}${after}`)
+        expect(out.startsWith(before) && out.endsWith(after), out).toBe(true)
+        expect(
+          JSON.parse(Buffer.from(out.slice(before.length, -after.length), 'base64url').toString()),
+        ).toEqual(want)
+      }
+    }
+  })
+
+  it('never ends a blob at a / of its own: text after it is read, bytes after it kept', () => {
+    // `?` written in base64 is `/` at some alignments; bytes that are not text follow the JSON.
+    const tail = Buffer.from([0, 1, 2, 0xff, 0xfe, 3])
+    for (const [secret, mask] of [
+      ['hunter2xyz', '[REDACTED]'],
+      ['AKIAIOSFODNN7EXAMPLE', '[REDACTED:aws-access-key]'],
+    ] as const) {
+      for (const q of ['is it ok?', 'why?', '???']) {
+        const json = JSON.stringify({ q, [secret === 'hunter2xyz' ? 'password' : 'key']: secret })
+        const blob = Buffer.concat([Buffer.from(json), tail]).toString('base64')
+        for (const before of ['', 'example.com/u/', 'https://api.example.com/cb?state=']) {
+          const out = redact(`${before}${blob}`)
+          const bytes = Buffer.from(out.slice(before.length), 'base64')
+          expect(bytes.toString('latin1'), out).not.toContain(secret)
+          expect(bytes.subarray(-tail.length)).toEqual(tail)
+          expect(bytes.subarray(0, -tail.length).toString()).toBe(json.replace(secret, mask))
+        }
+      }
+    }
+  })
+
+  it('reads a blob in a fragment, in prose, and percent-escaped near its start', () => {
+    const blob = b64url(JSON.stringify({ user: 'bob', password: 'hunter2xyz' }))
+    const masked = b64url(JSON.stringify({ user: 'bob', password: '[REDACTED]' }))
+    expect(redact(`https://a.example.com/cb#${blob}`)).toBe(`https://a.example.com/cb#${masked}`)
+    expect(redact(`Reset at example.com/r?t=${blob} now please`)).toBe(
+      `Reset at example.com/r?t=${masked} now please`,
+    )
+    const escaped = `eyJhIjoiaXMgaXQgb2s%2FIiwicGFzc3dvcmQiOiJodW50ZXIyeHl6In0`
+    const out = redact(`https://a.b.c.example.co.uk/cb?state=${escaped}/`)
+    expect(out).not.toContain('aHVudGVyMnh5')
+    expect(Buffer.from(decodeURIComponent(out.slice(out.indexOf('=') + 1, -1)), 'base64').toString()).toBe(
+      '{"a":"is it ok?","password":"[REDACTED]"}',
+    )
+  })
+
   it('still reads a blob that decodes to text with a slash of its own', () => {
     const text = 'path: /etc/app/db.conf\npassword = s3cr3t-Pa55word!\n'
     const out = redact(`https://api.example.com/cfg/${b64(text)}`)

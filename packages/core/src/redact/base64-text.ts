@@ -67,15 +67,20 @@ export function mayHoldBase64(f: StringFeatures, text: string): boolean {
   )
     return true
   // A URL of any host, alone or in text: a blob as a parameter's value or a path segment.
-  return (f.dots > 1 || f.colons > 0) && URL_BLOB.test(text)
+  const query = text.includes('?') || text.includes('#')
+  return (query && QUERY_BLOB.test(text)) || (text.includes('://') && PATH_BLOB.test(text))
 }
 
 /**
- * A blob in a URL whose host, scheme or text around it the features' gate above refuses
- * (`https://api.example.com/cb?state=eyJ...`, `see https://a.b.example/u/eyJ... now`): a
- * parameter's value of 20 base64 characters or more, or a path segment of 24.
+ * A blob in a URL whose host, scheme or the text around it the features' gate above refuses
+ * (`https://api.example.com/cb?state=eyJ...`, `see example.com/r?t=eyJ... now`, `#eyJ...`): in a
+ * string with a query or a fragment, a value or a fragment of 20 base64 characters or more,
+ * percent escapes among them. (Not `NAME=value` alone: an assignment in code or a config is
+ * read by the detectors.)
  */
-const URL_BLOB = /=[A-Za-z0-9+/_-]{20}|\/[A-Za-z0-9+_-]{24}/
+const QUERY_BLOB = /[=#][A-Za-z0-9+/_%-]{20}/
+/** A path segment of 24 base64 characters or more, in a string with a scheme (`https://.../u/eyJ...`). */
+const PATH_BLOB = /\/[A-Za-z0-9+_%-]{24}/
 
 /** A base64 run of a string read as text: where it is, what it decodes to, how it is written. */
 export interface Base64Text {
@@ -371,15 +376,17 @@ function decodeRun(
     wrapped = false
   }
   if (bytes === null || texts === null || texts.length === 0 || !mostlyText(texts, bytes.length)) return null
-  // Text, then bytes that are not: a path may go on after the blob (`/u/<blob>/confirm`), which
-  // re-encoding the run with its text would corrupt. The run ends at the last `/` before which
-  // it is text whole.
-  if (!wrapped && !allText(texts, bytes.length) && chars.includes('/')) {
-    const cut = textBeforeSlash(chars)
+  if (!wrapped) {
+    // A path may go on after a blob (`/u/<blob>/confirm`, `/u/<blob>/en`): read with it, it would
+    // be written back re-encoded with the blob's text.
+    const cut = chars.indexOf('/', MIN_RUN) === -1 ? null : blobBeforePath(chars, bytes, texts)
     if (cut !== null) {
       chars = cut.chars
       bytes = cut.bytes
       texts = cut.texts
+    } else if (chars.length % 4 === 1) {
+      // Its last character makes no byte (`<blob>/`): it is left where it is, as it was written.
+      chars = chars.slice(0, -1)
     }
   }
   if (texts.length === 1 && texts[0]!.to === bytes.length && isGlobalId(texts[0]!.text, options)) return null
@@ -426,25 +433,61 @@ function allText(
   return texts.length === 1 && texts[0]!.from === 0 && texts[0]!.to === length
 }
 
-/** Slashes tried from the end of a run by {@link textBeforeSlash}. */
+/** Slashes tried from the start of a run by {@link blobBeforePath}. */
 const MAX_SLASHES = 8
 
+type Texts = ReturnType<typeof textsOf>
+
 /**
- * The longest start of `chars` that ends before one of its `/` (at least {@link MIN_RUN}
- * characters) and decodes to text whole, with its bytes and text; `null` when none does.
+ * The blob of a run that a path goes on after, ended at one of its `/` (the first that fits, 8
+ * tried at most), when the run says that `/` is not one of its own characters: the blob before it decodes
+ * to text whole, and either the run's text ends there (what comes after decodes to bytes that are
+ * not text, but for the one byte the `/` shares with the blob), or the run decodes to JSON text
+ * only up to there (`/en` after a JSON blob decodes to printable bytes, and breaks the JSON).
+ * A `/` inside a blob (base64 writes `?`, `>` and others with one) is never taken: what the run
+ * decodes to after it is text, the run's own. `null` when no `/` ends the blob.
  */
-function textBeforeSlash(
+function blobBeforePath(
   chars: string,
-): { chars: string; bytes: Buffer; texts: NonNullable<ReturnType<typeof textsOf>> } | null {
-  let at = chars.lastIndexOf('/')
-  for (let tried = 0; at >= MIN_RUN && tried < MAX_SLASHES; tried++) {
+  bytes: Buffer,
+  texts: Texts,
+): { chars: string; bytes: Buffer; texts: Texts } | null {
+  const whole = allText(texts, bytes.length)
+  // Where the run's first stretch of text ends, read from its first byte.
+  const textEnd = texts[0]!.from === 0 ? texts[0]!.to : 0
+  if (textEnd === 0) return null
+  const jsonBroken = whole && opensJson(texts[0]!.text) && !parsesAsJson(texts[0]!.text)
+  if (whole && !jsonBroken) return null
+  let at = chars.indexOf('/', MIN_RUN)
+  for (let tried = 0; at !== -1 && tried < MAX_SLASHES; tried++) {
     const head = chars.slice(0, at)
-    const bytes = decode(head)
-    const texts = bytes === null ? null : textsOf(bytes)
-    if (bytes !== null && texts !== null && allText(texts, bytes.length)) return { chars: head, bytes, texts }
-    at = chars.lastIndexOf('/', at - 1)
+    const headBytes = decode(head)
+    const headTexts = headBytes === null ? null : textsOf(headBytes)
+    if (headBytes !== null && headTexts !== null && allText(headTexts, headBytes.length)) {
+      const fits = whole
+        ? parsesAsJson(headTexts[0]!.text)
+        : textEnd >= headBytes.length && textEnd <= headBytes.length + 1
+      if (fits) return { chars: head, bytes: headBytes, texts: headTexts }
+    }
+    at = chars.indexOf('/', at + 1)
   }
   return null
+}
+
+/** Whether text opens a JSON object or array. */
+function opensJson(text: string): boolean {
+  const c = text.charCodeAt(0)
+  return c === 123 || c === 91
+}
+
+function parsesAsJson(text: string): boolean {
+  if (!opensJson(text)) return false
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Whether text stretches make up three quarters of the bytes or more (random bytes hold short ones). */

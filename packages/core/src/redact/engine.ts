@@ -1621,8 +1621,9 @@ export class RedactionSession {
         }
       }
       // Text written in base64 (a Kubernetes secret, a TLS key, an encoded config or cookie) is
-      // read decoded by read(), which masks what it finds there (see encodedRuns).
-      if (redactor.base64Text && mayHoldBase64(features, text)) this.encodedIn = text
+      // read decoded by read(), which masks what it finds there (see encodedRuns). A URL's blob
+      // is looked for as written, its percent escapes among its characters.
+      if (redactor.base64Text && mayHoldBase64(features, unescaped)) this.encodedIn = text
       // Escapes inside a value (`ada%40example.com`, `4111%201111...`, `ada&#64;example.com`):
       // the detectors read the text decoded as well, where the view above blanked them.
       if (decode) {
