@@ -48,9 +48,9 @@ const isSpace = (code: number): boolean => code === 32 || code === 9 || code ===
  * for one character in eight (a blob wrapped into lines, with an indent); no quote; one dot (a
  * host: `example.com/u/...`), or two with no colon or space (a signed cookie); at most three
  * others and one in 32 (a `data:...;base64,` URL, `;` between cookies). Not prose, code or
- * JSON text, whose spaces, quotes, dots and punctuation a blob does not have; a URL with more
- * dots or a colon when a parameter's value or a path segment is long enough to be a blob
- * ({@link URL_BLOB}).
+ * JSON text, whose spaces, quotes, dots and punctuation a blob does not have. A URL of any host,
+ * alone or in text, when a value, a fragment or a path segment is long enough to be a blob
+ * ({@link QUERY_BLOB}, {@link PATH_BLOB}).
  */
 export function mayHoldBase64(f: StringFeatures, text: string): boolean {
   if (f.base64Chars < MIN_RUN) return false
@@ -376,19 +376,9 @@ function decodeRun(
     wrapped = false
   }
   if (bytes === null || texts === null || texts.length === 0 || !mostlyText(texts, bytes.length)) return null
-  if (!wrapped) {
-    // A path may go on after a blob (`/u/<blob>/confirm`, `/u/<blob>/en`): read with it, it would
-    // be written back re-encoded with the blob's text.
-    const cut = chars.indexOf('/', MIN_RUN) === -1 ? null : blobBeforePath(chars, bytes, texts)
-    if (cut !== null) {
-      chars = cut.chars
-      bytes = cut.bytes
-      texts = cut.texts
-    } else if (chars.length % 4 === 1) {
-      // Its last character makes no byte (`<blob>/`): it is left where it is, as it was written.
-      chars = chars.slice(0, -1)
-    }
-  }
+  // A run of 4n + 1 characters: its last one makes no byte (`<blob>/`, a path going on), and is
+  // left where it is, as it was written.
+  if (!wrapped && chars.length % 4 === 1) chars = chars.slice(0, -1)
   if (texts.length === 1 && texts[0]!.to === bytes.length && isGlobalId(texts[0]!.text, options)) return null
   const last = wrapped ? lines.end : start + chars.length
   let end = last
@@ -424,71 +414,6 @@ function isGlobalId(text: string, options: Base64Options): boolean {
 
 const GLOBAL_ID =
   /^(?:([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*):(?:\d{1,12}|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12})|gid:\/\/[a-z][\w.-]*\/([A-Z][A-Za-z0-9]*)\/\d{1,20}(?:\?[\w=&.-]*)?)$/
-
-/** Whether one text stretch makes up all the bytes. */
-function allText(
-  texts: ReadonlyArray<{ readonly from: number; readonly to: number }>,
-  length: number,
-): boolean {
-  return texts.length === 1 && texts[0]!.from === 0 && texts[0]!.to === length
-}
-
-/** Slashes tried from the start of a run by {@link blobBeforePath}. */
-const MAX_SLASHES = 8
-
-type Texts = ReturnType<typeof textsOf>
-
-/**
- * The blob of a run that a path goes on after, ended at one of its `/` (the first that fits, 8
- * tried at most), when the run says that `/` is not one of its own characters: the blob before it decodes
- * to text whole, and either the run's text ends there (what comes after decodes to bytes that are
- * not text, but for the one byte the `/` shares with the blob), or the run decodes to JSON text
- * only up to there (`/en` after a JSON blob decodes to printable bytes, and breaks the JSON).
- * A `/` inside a blob (base64 writes `?`, `>` and others with one) is never taken: what the run
- * decodes to after it is text, the run's own. `null` when no `/` ends the blob.
- */
-function blobBeforePath(
-  chars: string,
-  bytes: Buffer,
-  texts: Texts,
-): { chars: string; bytes: Buffer; texts: Texts } | null {
-  const whole = allText(texts, bytes.length)
-  // Where the run's first stretch of text ends, read from its first byte.
-  const textEnd = texts[0]!.from === 0 ? texts[0]!.to : 0
-  if (textEnd === 0) return null
-  const jsonBroken = whole && opensJson(texts[0]!.text) && !parsesAsJson(texts[0]!.text)
-  if (whole && !jsonBroken) return null
-  let at = chars.indexOf('/', MIN_RUN)
-  for (let tried = 0; at !== -1 && tried < MAX_SLASHES; tried++) {
-    const head = chars.slice(0, at)
-    const headBytes = decode(head)
-    const headTexts = headBytes === null ? null : textsOf(headBytes)
-    if (headBytes !== null && headTexts !== null && allText(headTexts, headBytes.length)) {
-      const fits = whole
-        ? parsesAsJson(headTexts[0]!.text)
-        : textEnd >= headBytes.length && textEnd <= headBytes.length + 1
-      if (fits) return { chars: head, bytes: headBytes, texts: headTexts }
-    }
-    at = chars.indexOf('/', at + 1)
-  }
-  return null
-}
-
-/** Whether text opens a JSON object or array. */
-function opensJson(text: string): boolean {
-  const c = text.charCodeAt(0)
-  return c === 123 || c === 91
-}
-
-function parsesAsJson(text: string): boolean {
-  if (!opensJson(text)) return false
-  try {
-    JSON.parse(text)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** Whether text stretches make up three quarters of the bytes or more (random bytes hold short ones). */
 function mostlyText(
