@@ -83,6 +83,50 @@ describe('blobs in URLs (found by a red-team pass)', () => {
     }
   })
 
+  it('reads two blobs in consecutive path segments, and keeps a path after a blob (a red-team pass)', () => {
+    const email = b64url(JSON.stringify({ email: 'bob.smith@corp.example' }))
+    const password = b64url(JSON.stringify({ password: 'hunter2xyz' }))
+    const out = redact(`https://api.example.com/v1/${email}/${password}/confirm`)
+    const [, first, second] = /^https:\/\/api\.example\.com\/v1\/([\w-]+)\/([\w-]+)\/confirm$/.exec(out) ?? []
+    expect(JSON.parse(Buffer.from(first!, 'base64url').toString())).toEqual({ email: '[REDACTED:email]' })
+    expect(JSON.parse(Buffer.from(second!, 'base64url').toString())).toEqual({ password: '[REDACTED]' })
+    // Where what follows the `/` decodes to bytes that are not text, the path is left as it was.
+    const blob = b64url(JSON.stringify({ p: 'x', email: 'bob.smith@corp.example' }))
+    const masked = b64url(JSON.stringify({ p: 'x', email: '[REDACTED:email]' }))
+    for (const after of ['/confirm', '/en', '/x/y', '/edit?lang=en'])
+      expect(redact(`https://api.example.com/u/${blob}${after}`)).toBe(
+        `https://api.example.com/u/${masked}${after}`,
+      )
+  })
+
+  it('reads a secret that ends the text whole before a / and bytes that are not text (a third red-team pass)', () => {
+    // Text that ends with a card, a key, an SSN or a token, then bytes whose first character is `/`.
+    for (const [blob, secret] of [
+      ['eGNhcmQgNjAxMTExMTExMTExMTExN/gw8Q==', '6011111111111117'],
+      ['eHh4eHh4YXdzX2tleSBBS0lBSU9TRk9ETk43RVhBTVBMN/6Wrrvn', 'AKIAIOSFODNN7EXAMPL7'],
+      ['eHh4eHNzbiAwNzgtMDUtMTEyM/L1KQ==', '078-05-1123'],
+      [
+        'eHh4eHh4eHh4eHh4eHh0b2sgZ2hwXzE2QzdlNDJGMjkyYzY5MTJFNzcxMGM4MzgzNDdBZTE3OEI0a/+KWiBpm24U',
+        'ghp_16C7e42F',
+      ],
+    ] as const) {
+      const out = redact(blob)
+      expect(Buffer.from(out, 'base64').toString('latin1'), out).not.toContain(secret)
+    }
+  })
+
+  it('reads text with bytes appended (a payload and its binary signature)', () => {
+    // 38 bytes of text and 24 of signature: less than three quarters text.
+    const json = JSON.stringify({ user: 'u1', password: 'hunter2xyz' })
+    const signature = Buffer.from('8f1c2b7d4e9a06f35c1d2e3f4a5b6c7d8e9fa0b1c2d3e4f5', 'hex')
+    for (const encoding of ['base64', 'base64url'] as const) {
+      const out = redact(Buffer.concat([Buffer.from(json), signature]).toString(encoding))
+      const bytes = Buffer.from(out, encoding)
+      expect(bytes.subarray(0, -signature.length).toString()).toBe(json.replace('hunter2xyz', '[REDACTED]'))
+      expect(bytes.subarray(-signature.length)).toEqual(signature)
+    }
+  })
+
   it('never ends a blob at a / of its own: text after it is read, bytes after it kept', () => {
     // `?` written in base64 is `/` at some alignments; bytes that are not text follow the JSON.
     const tail = Buffer.from([0, 1, 2, 0xff, 0xfe, 3])

@@ -154,8 +154,9 @@ export function base64Texts(text: string, spans: readonly Span[], options: Base6
       if (lines.starts !== null) noJoinBefore = lines.end
       continue
     }
-    // The lines it took (a line it did not is read as a run of its own).
-    i = Math.max(i, run.end)
+    // The lines it took (a line it did not is read as a run of its own); after a run that ends
+    // at a path's `/` inside the characters read, what follows it.
+    i = run.end < runEnd && text.charCodeAt(run.end) === 47 ? run.end : Math.max(i, run.end)
     if (crossedOrHeld(spans, k, run.start, run.end)) continue
     out ??= []
     out.push(run)
@@ -375,10 +376,23 @@ function decodeRun(
     texts = bytes === null ? null : textsOf(bytes)
     wrapped = false
   }
-  if (bytes === null || texts === null || texts.length === 0 || !mostlyText(texts, bytes.length)) return null
-  // A run of 4n + 1 characters: its last one makes no byte (`<blob>/`, a path going on), and is
-  // left where it is, as it was written.
-  if (!wrapped && chars.length % 4 === 1) chars = chars.slice(0, -1)
+  if (bytes === null || texts === null || texts.length === 0) return null
+  let cutAtSlash = false
+  if (!wrapped) {
+    // (Before the test below: a blob and a path, or two blobs, may decode mostly to bytes that
+    // are not text, read together.)
+    const cut = textBeforeSlash(chars, bytes, texts)
+    if (cut !== null) {
+      cutAtSlash = true
+      chars = cut.chars
+      bytes = cut.bytes
+      texts = cut.texts
+    } else if (chars.length % 4 === 1) {
+      // Its last character makes no byte (`<blob>/`, a path going on): left where it is.
+      chars = chars.slice(0, -1)
+    }
+  }
+  if (!mostlyText(texts, bytes.length)) return null
   if (texts.length === 1 && texts[0]!.to === bytes.length && isGlobalId(texts[0]!.text, options)) return null
   const last = wrapped ? lines.end : start + chars.length
   let end = last
@@ -392,7 +406,8 @@ function decodeRun(
     url,
     // Unpadded where the run shows it (4n + 2 or 4n + 3 characters and no `=`), or in base64url
     // with no `=` (how it is most often written); padded otherwise, as base64 is.
-    padded: end > last || (!url && chars.length % 4 === 0),
+    // A blob a path goes on after is written back as it stood there: with no `=` before the `/`.
+    padded: end > last || (!url && !cutAtSlash && chars.length % 4 === 0),
     width: wrapped ? lines.ends![0]! - start : 0,
     lineBreak: wrapped ? text.slice(lines.ends![0]!, lines.starts![1]!) : '',
   }
@@ -415,15 +430,74 @@ function isGlobalId(text: string, options: Base64Options): boolean {
 const GLOBAL_ID =
   /^(?:([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*):(?:\d{1,12}|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12})|gid:\/\/[a-z][\w.-]*\/([A-Z][A-Za-z0-9]*)\/\d{1,20}(?:\?[\w=&.-]*)?)$/
 
-/** Whether text stretches make up three quarters of the bytes or more (random bytes hold short ones). */
+/**
+ * The run up to the `/` where its text ends, when it decodes to one stretch of text from its
+ * first byte and to bytes that are not text after it (`/v1/<blob>/<blob>`, `/u/<blob>/confirm`):
+ * the `/` is a path's, and what follows it is read again as a run of its own (base64Texts goes
+ * on from it), where a blob it holds decodes. The `/` must stand where the text's last byte
+ * ends, the characters before it carrying no bits past it (as an encoder leaves a blob's last
+ * character): a `/` that base64 writes inside a blob (for `?`, `>`, ...) has text after it, or
+ * follows a character whose bits go on, or stands in bytes that are not text, and is not taken
+ * but by chance (a payload with a signature appended, whose tail is then written as it was
+ * after the redacted text). `null` when the run is text whole, holds more than one stretch
+ * of text (all of it read as it is), or no `/` stands there.
+ */
+function textBeforeSlash(
+  chars: string,
+  bytes: Buffer,
+  texts: Texts,
+): { chars: string; bytes: Buffer; texts: Texts } | null {
+  if (texts.length !== 1 || texts[0]!.from !== 0) return null
+  const textEnd = texts[0]!.to
+  if (textEnd === bytes.length) return null
+  // `p` characters write floor(3p / 4) whole bytes: the positions whose head writes the text's
+  // bytes, all of them and no more.
+  const from = Math.max(MIN_RUN, Math.floor((textEnd * 4) / 3))
+  const to = Math.min(chars.length - 1, Math.ceil(((textEnd + 1) * 4) / 3))
+  for (let p = from; p <= to; p++) {
+    if (chars.charCodeAt(p) !== 47) continue
+    // A blob's last character carries no bits past its last byte (zero bits, as encoders
+    // write them): a character of a blob that goes on does, in 15 cases of 16 (or 3 of 4).
+    if (!endsCleanly(chars, p)) continue
+    const head = chars.slice(0, p)
+    const headBytes = decode(head)
+    if (headBytes === null || headBytes.length !== textEnd) continue
+    const headTexts = textsOf(headBytes)
+    if (headTexts.length === 1 && headTexts[0]!.from === 0 && headTexts[0]!.to === headBytes.length)
+      return { chars: head, bytes: headBytes, texts: headTexts }
+  }
+  return null
+}
+
+type Texts = ReturnType<typeof textsOf>
+
+/** Whether the first `p` characters end a blob with no bits left over (4n, or a last character's unused bits zero). */
+function endsCleanly(chars: string, p: number): boolean {
+  const rest = p % 4
+  if (rest === 1) return false
+  if (rest === 0) return true
+  const value = VALUE[chars.charCodeAt(p - 1)]!
+  return (value & (rest === 2 ? 0b1111 : 0b11)) === 0
+}
+
+/**
+ * Whether text stretches make up three quarters of the bytes or more (random bytes hold short
+ * ones), or text from the first byte makes up half of them, 32 bytes or more (a payload with a
+ * binary signature or digest appended: `base64(json || hmac)`).
+ */
 function mostlyText(
   texts: ReadonlyArray<{ readonly from: number; readonly to: number }>,
   length: number,
 ): boolean {
+  const first = texts[0]!
+  if (first.from === 0 && first.to >= TEXT_LEAD && first.to * 2 >= length) return true
   let total = 0
   for (const stretch of texts) total += stretch.to - stretch.from
   return total * 4 >= length * 3
 }
+
+/** Bytes of text from a run's first byte that make it text with bytes appended (see {@link mostlyText}). */
+const TEXT_LEAD = 32
 
 /** The bytes of base64 characters (a run of 4n + 1 has a character too many: its 6 bits make no byte). */
 function decode(chars: string): Buffer | null {

@@ -536,6 +536,12 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
             JSON.stringify({ email: 'ada@example.com', password: 's3cr3t-Pa55word!' }),
           ).toString('base64url')}&lang=en`,
           confirm: `https://api.example.com/u/${Buffer.from(JSON.stringify({ token: github })).toString('base64url')}`,
+          // Two blobs in consecutive path segments, and a path after them.
+          segments: `https://api.example.com/v1/${Buffer.from(
+            JSON.stringify({ email: 'ada@example.com' }),
+          ).toString(
+            'base64url',
+          )}/${Buffer.from(JSON.stringify({ password: 's3cr3t-Pa55word!' })).toString('base64url')}/confirm`,
         })),
         {
           method: 'POST',
@@ -595,6 +601,14 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         const confirm = /^https:\/\/api\.example\.com\/u\/([\w-]+)$/.exec(body.confirm!)
         expect(confirm, body.confirm).not.toBeNull()
         expect(JSON.parse(Buffer.from(confirm![1]!, 'base64url').toString())).toEqual({ token: '[REDACTED]' })
+        const segments = /^https:\/\/api\.example\.com\/v1\/([\w-]+)\/([\w-]+)\/confirm$/.exec(body.segments!)
+        expect(segments, body.segments).not.toBeNull()
+        expect(JSON.parse(Buffer.from(segments![1]!, 'base64url').toString())).toEqual({
+          email: '[REDACTED:email]',
+        })
+        expect(JSON.parse(Buffer.from(segments![2]!, 'base64url').toString())).toEqual({
+          password: '[REDACTED]',
+        })
         const token = await call(`${url}/oauth/token`, { method: 'POST' })
         expect(token.json).toEqual({ access_token: issued, token_type: 'Bearer' })
         // Nothing of a secret in any base64 run of the body, at any alignment.
