@@ -1465,13 +1465,13 @@ export class RedactionSession {
     let detect =
       (redactor.detectors.length > 0 || redactor.literals !== null) &&
       (text.length >= 8 || (text.length >= 6 && (text.includes('@') || text.includes('\uff20'))))
-    // A card number, a phone number or a bcrypt hash alone in its member (a digit, `+` or `$`
-    // first): its shape is read before the cheap pass below, which it would pass (eight digits
-    // and more, or a `$`) and which no timestamp reaches (see exact-shapes.ts).
+    // A card number, a phone number or a bcrypt hash alone in its member (`+`, `$`, or a digit
+    // and at most 19 characters: not a timestamp): its shape is read before the cheap pass
+    // below, which it would pass (eight digits and more, or a `$`; see exact-shapes.ts).
     let shapesRead = false
     if (detect) {
       const lead = text.charCodeAt(0)
-      if (lead === 43 || lead === 36 || (lead >= 48 && lead <= 57)) {
+      if (lead === 43 || lead === 36 || (lead >= 48 && lead <= 57 && text.length <= 19)) {
         shapesRead = true
         const exact = this.exactShape(original, key, at, found)
         if (exact !== undefined) return exact
