@@ -83,16 +83,21 @@ function readsAsSeveral(match: string, i: number): boolean {
  * other character stays. Characters past ASCII count as letters (`④①①①...`, a card written with
  * compatibility forms, shows no digit it should not).
  */
-function partial(
-  match: string,
-  keepStart: number,
-  keepEnd: number,
-  char: string,
-  runs: readonly string[],
-  layouts: Map<number, string>,
-): string {
-  const ascii = partialAscii(match, keepStart, keepEnd, char, runs, layouts)
+/** A compiled `partial` mask: what it keeps, its character, and what it has written before. */
+interface PartialSpec {
+  readonly keepStart: number
+  readonly keepEnd: number
+  readonly char: string
+  /** `char` repeated 0 to 64 times. */
+  readonly runs: readonly string[]
+  /** The hidden part of each layout seen (see {@link hiddenWritten}). */
+  readonly layouts: Map<number, string>
+}
+
+function partial(match: string, spec: PartialSpec): string {
+  const ascii = partialAscii(match, spec)
   if (ascii !== undefined) return ascii
+  const { keepStart, keepEnd } = spec
   const n = match.length
   // A character that reads as several digits (`⑪`) makes what is kept unknowable: all is hidden.
   let several = false
@@ -114,7 +119,7 @@ function partial(
   }
   // `to` stands after the last hidden character: past its second unit when it is a pair.
   if (to < n && isHighSurrogate(match.charCodeAt(to - 1))) to++
-  if (several && keepStart + keepEnd > 0) return partial(match, 0, 0, char, runs, layouts)
+  if (several && keepStart + keepEnd > 0) return partial(match, { ...spec, keepStart: 0, keepEnd: 0 })
   if (to <= from) return match
   // Numbers of one format share where their separators stand (`+** **** ****`): that layout,
   // read on the way, names the hidden part, built once.
@@ -136,14 +141,85 @@ function partial(
       }
     }
   }
-  if (several && keepStart + keepEnd > 0) return partial(match, 0, 0, char, runs, layouts)
-  const length = to - from
-  if (length === hidden)
+  if (several && keepStart + keepEnd > 0) return partial(match, { ...spec, keepStart: 0, keepEnd: 0 })
+  return hiddenWritten(
+    match,
+    from,
+    to,
+    hidden,
+    layout ? layoutKey(positions, to - from, separator) : -1,
+    spec,
+  )
+}
+
+/** Positions of the letters and digits of the match {@link partialAscii} reads (at most {@link MAX_ASCII}). */
+const ALNUM_AT = new Int32Array(128)
+const MAX_ASCII = 128
+
+/**
+ * {@link partial} of a match in ASCII of at most 128 characters (a card, a phone number, an
+ * account number): the same text, from one pass over it that notes where its letters and digits
+ * stand. `undefined` for any other match, which the general reading takes.
+ */
+function partialAscii(match: string, spec: PartialSpec): string | undefined {
+  const { keepStart, keepEnd } = spec
+  const n = match.length
+  if (n > MAX_ASCII) return undefined
+  const at = ALNUM_AT
+  let total = 0
+  for (let i = 0; i < n; i++) {
+    const c = match.charCodeAt(i)
+    if (c >= 128) return undefined
+    if (isAsciiAlnum(c)) at[total++] = i
+  }
+  // Too few letters and digits to hide any past those kept.
+  if (total <= keepStart + keepEnd) return match
+  const from = at[keepStart]!
+  const to = at[total - 1 - keepEnd]! + 1
+  const hidden = total - keepStart - keepEnd
+  // Separators among the hidden characters: the layout they make names the hidden part.
+  let key = -1
+  if (to - from > hidden && to - from <= MAX_LAYOUT) {
+    let positions = 0
+    let separator = 0
+    for (let i = from; i < to; i++) {
+      const c = match.charCodeAt(i)
+      if (isAsciiAlnum(c)) continue
+      const code = SEPARATOR_CODES[c]!
+      if (code === 0 || (separator !== 0 && code !== separator)) {
+        separator = -1
+        break
+      }
+      separator = code
+      positions |= 1 << (i - from)
+    }
+    if (separator > 0) key = layoutKey(positions, to - from, separator)
+  }
+  return hiddenWritten(match, from, to, hidden, key, spec)
+}
+
+/** A layout as a small integer: separator positions (22 bits), length (5) and separator (3). */
+const layoutKey = (positions: number, length: number, separator: number): number =>
+  (positions * 32 + length) * 8 + separator
+
+/**
+ * `match` with its letters and digits from `from` to `to` (`hidden` of them) written as the
+ * mask's character, the rest as it is. `key` names the layout of the separators among them (-1:
+ * none to remember): its hidden part is built once.
+ */
+function hiddenWritten(
+  match: string,
+  from: number,
+  to: number,
+  hidden: number,
+  key: number,
+  spec: PartialSpec,
+): string {
+  const { char, runs, layouts } = spec
+  if (to - from === hidden)
     return (
       match.slice(0, from) + (hidden < runs.length ? runs[hidden]! : char.repeat(hidden)) + match.slice(to)
     )
-  // Positions (22 bits), length (5) and separator (3): a small integer.
-  const key = layout ? (positions * 32 + length) * 8 + separator : -1
   let masked = key === -1 ? undefined : layouts.get(key)
   if (masked === undefined) {
     masked = ''
@@ -156,76 +232,6 @@ function partial(
         pending = 0
       }
       // The second unit of a pair was counted with the first.
-    }
-    masked += pending < runs.length ? runs[pending]! : char.repeat(pending)
-    if (key !== -1 && layouts.size < MAX_LAYOUTS) layouts.set(key, masked)
-  }
-  return match.slice(0, from) + masked + match.slice(to)
-}
-
-/** Positions of the letters and digits of the match {@link partialAscii} reads (at most {@link MAX_ASCII}). */
-const ALNUM_AT = new Int32Array(128)
-const MAX_ASCII = 128
-
-/**
- * {@link partial} of a match in ASCII of at most 128 characters (a card, a phone number, an
- * account number): the same text, from one pass over it that notes where its letters and digits
- * stand. `undefined` for any other match, which the general reading takes.
- */
-function partialAscii(
-  match: string,
-  keepStart: number,
-  keepEnd: number,
-  char: string,
-  runs: readonly string[],
-  layouts: Map<number, string>,
-): string | undefined {
-  const n = match.length
-  if (n > MAX_ASCII) return undefined
-  const at = ALNUM_AT
-  let total = 0
-  for (let i = 0; i < n; i++) {
-    const c = match.charCodeAt(i)
-    if (c >= 128) return undefined
-    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) at[total++] = i
-  }
-  // Too few letters and digits to hide any past those kept.
-  if (total <= keepStart + keepEnd) return match
-  const from = at[keepStart]!
-  const to = at[total - 1 - keepEnd]! + 1
-  const hidden = total - keepStart - keepEnd
-  const run = hidden < runs.length ? runs[hidden]! : char.repeat(hidden)
-  const length = to - from
-  if (length === hidden) return match.slice(0, from) + run + match.slice(to)
-  // Separators among the hidden characters: the layout they make names the hidden part.
-  let positions = 0
-  let separator = 0
-  let layout = length <= MAX_LAYOUT
-  if (layout) {
-    for (let i = from; i < to; i++) {
-      const c = match.charCodeAt(i)
-      if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) continue
-      const code = SEPARATOR_CODES[c]!
-      if (code === 0 || (separator !== 0 && code !== separator)) {
-        layout = false
-        break
-      }
-      separator = code
-      positions |= 1 << (i - from)
-    }
-  }
-  const key = layout ? (positions * 32 + length) * 8 + separator : -1
-  let masked = key === -1 ? undefined : layouts.get(key)
-  if (masked === undefined) {
-    masked = ''
-    let pending = 0
-    for (let i = from; i < to; i++) {
-      const c = match.charCodeAt(i)
-      if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) pending++
-      else {
-        masked += (pending < runs.length ? runs[pending]! : char.repeat(pending)) + match[i]
-        pending = 0
-      }
     }
     masked += pending < runs.length ? runs[pending]! : char.repeat(pending)
     if (key !== -1 && layouts.size < MAX_LAYOUTS) layouts.set(key, masked)
@@ -320,10 +326,9 @@ export function compileMask(
         Math.min(4, limits.maxKeepEnd),
       )
       const char = maskChar(normalized.char, `${option}.char`)
-      const runs = runsOf(char)
-      const layouts = new Map<number, string>()
+      const spec: PartialSpec = { keepStart, keepEnd, char, runs: runsOf(char), layouts: new Map() }
       // Keeps the match's own characters but letters and digits, which become `char`.
-      return plainWhen((match: string) => partial(match, keepStart, keepEnd, char, runs, layouts), char)
+      return plainWhen((match: string) => partial(match, spec), char)
     }
     case 'hash': {
       if (hashKey === undefined) {

@@ -652,6 +652,10 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         padding: '='.repeat(5000),
         invalid: bad.toString('base64'),
         after: secret,
+        // URLs a client can make the reader take apart: slashes, queries and fragments by the
+        // thousand between blobs of text (each one a run cut or read again).
+        urls: `https://api.example.com/${'eyJhIjoiPz8/Pz8/Pz8/Pz8/&y=/'.repeat(300)}?x=${'eyJhIjoiPz8/Pz8/Pz8/Pz8/#'.repeat(300)}`,
+        segments: `https://api.example.com${`/${Buffer.from('{"page":2,"sort":"name"}').toString('base64url')}`.repeat(400)}`,
       }
       const { guard } = recordingGuard({ redact: { knownSecrets: false } })
       const routes = [getRoute('/hostile', () => body), getRoute('/health', () => ({ ok: true }))]
@@ -661,6 +665,8 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         const json = res.json as Record<string, string>
         expect(json.lines).toBe(body.lines)
         expect(json.padding).toBe(body.padding)
+        expect(json.urls).toBe(body.urls)
+        expect(json.segments).toBe(body.segments)
         expect(res.text).not.toContain(secret)
         expect(Buffer.from(json.after!, 'base64').toString()).toBe(
           'aws_access_key_id = [REDACTED:aws-access-key]\n',
