@@ -71,6 +71,14 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
     text: {
       assignment: `config: DB_PASSWORD=${next()} PORT=5432`,
       xml: `<password>${next()}</password>`,
+      // Names in text spelled past ASCII: a look-alike letter, a zero-width space, a BOM, another
+      // language's letters, and operators aligned with no-break or ideographic spaces.
+      lookalikeName: `p\u0430ssw\u043erd=${next()}`,
+      zeroWidthName: `pass\u200bword: ${next()}`,
+      bomName: `\ufeffpassword=${next()}`,
+      accentedName: `contraseña: ${next()}`,
+      noBreakOperator: `password\u00a0=\u00a0${next()}`,
+      ideographicOperator: `api_key\u3000=\u3000${next()}`,
       nestedAfterBom: `\ufeff  {"password":"${next()}"}`,
       nestedAfterSpace: `\n  [{"client_secret":"${next()}"}] `,
       idnEmail: 'jürgen.müller@bücher.example',

@@ -141,6 +141,31 @@ describe('red-team findings, kept as tests', () => {
   })
 
   it.each([
+    // A Cyrillic `а` and `о`, a zero-width space, a BOM, letters past ASCII, in the name.
+    ['p\u0430ssw\u043erd=Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    ['pass\u200bword: Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    ['\ufeffDB_PASSWORD=Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    ['contraseña: Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    ['mot_de_passe_ré = Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    // An operator aligned with no-break, ideographic or typographic spaces.
+    ['password\u00a0=\u00a0Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    ['api_key\u3000=\u3000Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    ['secret:\u2003Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+  ])('reads a name written past ASCII, and blanks past ASCII around the operator: %j', (text, secret) => {
+    expect(redacted(text)).not.toContain(secret)
+  })
+
+  it.each([
+    'café=ouvert',
+    'note: héllo wörld, ça va',
+    '名前=山田',
+    'Preis\u00a0=\u00a042\u00a0EUR',
+    'größe: 42',
+  ])('leaves names past ASCII that name no secret alone: %j', (text) => {
+    expect(redacted(text)).toBe(text)
+  })
+
+  it.each([
     ['credentials:\n  card: 4111 1111 1111 1111', '1111 1111 1111'],
     ['secrets:\n  ssn: 123 45 6789', '45 6789'],
     ['secrets:\n  iban: GB82 WEST 1234 5698 7654 32', 'WEST 1234'],

@@ -21,8 +21,17 @@ for (const c of ':=>') OPERATOR[c.charCodeAt(0)] = 1
 const MAX_NAME = 64
 /** Longest value read (AWS session tokens run to ~1,000 characters, some JWTs to several thousand). */
 const MAX_VALUE = 8192
-const isName = (code: number) => code < 128 && NAME[code] === 1
+/**
+ * Past ASCII, what a name in another script, or one written to slip past the rule, is made of:
+ * letters (`contraseña`, a Cyrillic `а` standing for `a`), marks, digits, and the characters that
+ * render as nothing (a zero-width space inside `pass\u200bword`). The member-name rule folds them.
+ */
+const WIDE_NAME = /[\p{L}\p{M}\p{N}\p{Cf}]/u
+const isName = (code: number) => (code < 128 ? NAME[code] === 1 : WIDE_NAME.test(String.fromCharCode(code)))
 const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13
+/** Spaces past ASCII a writer may align an operator with: no-break, ideographic, the typographic ones. */
+const isWideSpace = (code: number) =>
+  code === 0xa0 || code === 0x3000 || (code >= 0x2000 && code <= 0x200a) || code === 0x202f || code === 0x205f
 const isQuote = (code: number) => code === 34 || code === 39 || code === 96
 
 /**
@@ -118,7 +127,7 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
     if (isQuote(code)) {
       quote = code
       escaped = text.charCodeAt(cursor - 1) === 92
-    } else if (!(isSpace(code) || code === 61 || code === 92)) break
+    } else if (!(isSpace(code) || code === 61 || code === 92 || (code > 127 && isWideSpace(code)))) break
     cursor++
   }
   const start = cursor
@@ -244,7 +253,8 @@ function assignedAt(text: string, at: number, isSecretName: (name: string) => bo
   let skipped = 0
   while (end > 0 && skipped < MAX_GAP) {
     const code = text.charCodeAt(end - 1)
-    if (!(isSpace(code) || isQuote(code) || code === 93 || code === 92)) break
+    if (!(isSpace(code) || isQuote(code) || code === 93 || code === 92 || (code > 127 && isWideSpace(code))))
+      break
     end--
     skipped++
   }
