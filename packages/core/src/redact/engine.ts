@@ -19,7 +19,7 @@ import type { Confidence } from './catalogue/types.js'
 import { collect, collectDetector } from './collect.js'
 import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
-import { collectGluedJwts } from './detectors/jwt.js'
+import { collectGluedJwts, HAS_JWT_START, JWT_START } from './detectors/jwt.js'
 import { compileExactShapes, type ExactShapes } from './exact-shapes.js'
 import {
   asciiFold,
@@ -1750,7 +1750,7 @@ export class RedactionSession {
    * @throws LeakguardResponseError `ERR_LG_RESPONSE_TOKEN_CLAIM`
    */
   private checkIssuedTokens(text: string): void {
-    if (!text.includes('eyJ')) return
+    if (!text.includes('eyJ') && !HAS_JWT_START.test(text)) return
     // Tokens nest (an upstream access_token copied into a claim): past a few levels, refuse.
     if (this.tokenDepth >= 4) throw claimError('(nested tokens)')
     // A pattern of its own per call: a nested token's check must not move this loop's position.
@@ -1855,7 +1855,10 @@ const CONFIDENCE: ReadonlyMap<string, Confidence> = new Map<string, Confidence>(
 ])
 
 /** JWS compact form, as the `jwt` detector finds it. */
-const JWT_SHAPE = /(?<![A-Za-z0-9-])eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?![\w-])/g
+const JWT_SHAPE = new RegExp(
+  `(?<![A-Za-z0-9-])${JWT_START}[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]*(?![\\w-])`,
+  'g',
+)
 /**
  * Registered JWT claims (RFC 7519 section 4.1) and the protocol claims of OpenID Connect ID tokens
  * (Core 1.0 section 2, Front-Channel Logout `sid`): identifiers, times and hashes of the token

@@ -139,6 +139,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // After a word holding eyJ, and glued after another token's signature (a second pass).
       jwtAfterWord: `surveyJson.v1-${jwt({ sub: '44', phone: '+44 7700 900461' })}`,
       twoGluedJwts: `v1-${jwt({ sub: '45' })}-${jwt({ sub: '46', role: 'admin', pin: '9157' })}`,
+      // A header with white space inside its braces, or before them (a hand-made encoder).
+      braceSpaced: `${Buffer.from('{ "alg": "HS256" }').toString('base64url')}.${jwtPart({ sub: '47', name: 'Dijkstra' })}.c2lnbmF0dXJl`,
+      lineLed: `see ${Buffer.from('\n{"alg":"HS256"}').toString('base64url')}.${jwtPart({ sub: '48', name: 'Hamilton' })}.c2lnbmF0dXJl`,
       // A GitHub token glued to digits (its checksum holds), and one whose checksum does not.
       gluedGithub: 'ref 12345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',
       wrongChecksumGithub: 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5',
@@ -157,6 +160,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
     body,
     secrets: [
       ...secrets,
+      jwtPart({ sub: '47', name: 'Dijkstra' }),
+      jwtPart({ sub: '48', name: 'Hamilton' }),
       'jürgen.müller',
       'ａｄａ＠',
       'glpat-Ab3d',

@@ -179,9 +179,20 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       `ghs_abc_${JWT}`,
       `Bearer${JWT}`,
       `eyJdecoy-${JWT}`,
+      // A header with white space inside its braces or one character of it before: valid to a
+      // verifier, and written by hand-made encoders (a red-team pass).
+      ...['{ "alg": "HS256" }', '{\n  "alg": "HS256"\n}', '{\r\n"alg":"none"}', '{\t"alg":"RS256"}'].map(
+        (header) => `${Buffer.from(header).toString('base64url')}.${JWT.split('.').slice(1).join('.')}`,
+      ),
+      ...[' {"alg":"HS256"}', '\n{"alg":"HS256"}', '\t{"alg":"HS256"}', '\r\n{"alg":"HS256"}'].map(
+        (header) =>
+          `see ${Buffer.from(header).toString('base64url')}.${JWT.split('.').slice(1).join('.')} here`,
+      ),
     ],
     negatives: [
       'eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln',
+      // White space before a header with no `alg`: a base64 JSON object, not a token.
+      `${Buffer.from('{ "typ": "x" }').toString('base64url')}.${JWT.split('.')[1]}.sig`,
       'eyJfoo.bar.baz',
       'eyJub3RhbGci.eyJzdWIiOjF9.x',
       'id-eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln',

@@ -110,15 +110,29 @@ export function collectGluedJwts(text: string, found: Span[], anyPayload = false
   }
 }
 
+/**
+ * How a JWT's header starts in base64url: `eyJ` is `{"`, what every JOSE library writes. A header
+ * with white space after its brace (`{ "alg"`, `{\n  "alg"`: `eyA`, `ewo`, `ew0`, `ewk`) or one
+ * white-space character before it (`IHs`, `Cns`, `CXs`, `DQp7`) is as valid to a verifier, and
+ * is found too. Every start is decoded and must read as a JSON object with an `alg`.
+ */
+export const JWT_START = '(?:eyJ|eyA|ew[0ko]|IHs|Cns|CXs|DQp7)'
+/** Whether text holds a start of {@link JWT_START}. */
+export const HAS_JWT_START = new RegExp(JWT_START)
+
 export const jwt: Detector = {
   id: 'jwt',
   description:
     'JSON Web Tokens (JWS compact form) whose header (with "alg") and payload decode to JSON objects.',
   set: 'default',
   requires: GATE.DOTS2,
-  // `eyJ` holds a capital.
-  prefilter: (text, f) => f.dots >= 2 && f.length >= 30 && f.upper >= 1 && text.includes('eyJ'),
-  pattern: /(?<![\w-])eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?![\w-])/g,
+  // Every start holds a capital.
+  prefilter: (text, f) =>
+    f.dots >= 2 && f.length >= 30 && f.upper >= 1 && (text.includes('eyJ') || HAS_JWT_START.test(text)),
+  pattern: new RegExp(
+    `(?<![\\w-])${JWT_START}[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]*(?![\\w-])`,
+    'g',
+  ),
   validate(match) {
     const [header = '', payload = ''] = match.split('.')
     const decoded = jsonObject(header)
