@@ -127,6 +127,34 @@ describe('blobs in URLs (found by a red-team pass)', () => {
     }
   })
 
+  it("reads a signature's bytes as bytes, unless text of 16 bytes or more stands there", () => {
+    // Random bytes held `xk@A.UVz` after a URL's text (one in 236,000 fuzzed URLs): an email to
+    // the detector, masked inside a signature.
+    const head = Buffer.from('{"next":"/account/settings/profile","v":2}')
+    const junk = [0xff, 0x80, 3, 4, 5, 0xfe, 0x90, 0x11, 0x12, 0xc0, 0x00, 0x99, 0x98, 0x97, 0x01, 0x02]
+    const byChance = Buffer.concat([head, Buffer.from([1, 2]), Buffer.from('xk@A.UVz'), Buffer.from(junk)])
+    const url = `https://app.example.com/cb?state=${byChance.toString('base64url')}`
+    expect(redact(url)).toBe(url)
+    // Text written after a signature, long enough not to be chance, is read; so is the payload.
+    const written = Buffer.concat([
+      head,
+      Buffer.from([1, 2]),
+      Buffer.from('mail ada@example.com'),
+      Buffer.from(junk),
+    ])
+    const out = redact(`https://app.example.com/cb?state=${written.toString('base64url')}`)
+    const state = Buffer.from(out.split('state=')[1]!, 'base64url')
+    expect(state.toString('latin1')).toContain('mail [REDACTED:email]')
+    const leading = Buffer.concat([
+      Buffer.from('{"email":"ada.lovelace@example.com","n":1}'),
+      Buffer.from(junk),
+    ])
+    const masked = redact(`https://app.example.com/cb?state=${leading.toString('base64url')}`)
+    expect(Buffer.from(masked.split('state=')[1]!, 'base64url').toString('latin1')).toContain(
+      '[REDACTED:email]',
+    )
+  })
+
   it('never ends a blob at a / of its own: text after it is read, bytes after it kept', () => {
     // `?` written in base64 is `/` at some alignments; bytes that are not text follow the JSON.
     const tail = Buffer.from([0, 1, 2, 0xff, 0xfe, 3])

@@ -392,7 +392,11 @@ function decodeRun(
       chars = chars.slice(0, -1)
     }
   }
-  if (!mostlyText(texts, bytes.length)) return null
+  const share = textsShare(texts, bytes.length)
+  if (share === NOT_TEXT) return null
+  // A signature's bytes stay bytes, but for a stretch long enough to be text written there.
+  if (share === LEAD_TEXT)
+    texts = texts.filter((stretch, t) => t === 0 || stretch.to - stretch.from >= TAIL_TEXT_BYTES)
   if (texts.length === 1 && texts[0]!.to === bytes.length && isGlobalId(texts[0]!.text, options)) return null
   const last = wrapped ? lines.end : start + chars.length
   let end = last
@@ -489,12 +493,35 @@ function mostlyText(
   texts: ReadonlyArray<{ readonly from: number; readonly to: number }>,
   length: number,
 ): boolean {
-  const first = texts[0]!
-  if (first.from === 0 && first.to >= TEXT_LEAD && first.to * 2 >= length) return true
+  return textsShare(texts, length) !== NOT_TEXT
+}
+
+const NOT_TEXT = 0
+const ALL_TEXT = 1
+const LEAD_TEXT = 2
+
+/**
+ * {@link mostlyText}, saying which way: `ALL_TEXT` when stretches make up three quarters,
+ * `LEAD_TEXT` when only text from the first byte makes the run text (its tail is bytes: a
+ * signature), `NOT_TEXT` otherwise.
+ */
+function textsShare(
+  texts: ReadonlyArray<{ readonly from: number; readonly to: number }>,
+  length: number,
+): number {
   let total = 0
   for (const stretch of texts) total += stretch.to - stretch.from
-  return total * 4 >= length * 3
+  if (total * 4 >= length * 3) return ALL_TEXT
+  const first = texts[0]!
+  return first.from === 0 && first.to >= TEXT_LEAD && first.to * 2 >= length ? LEAD_TEXT : NOT_TEXT
 }
+
+/**
+ * In a run read for its leading text, the shortest stretch of its tail read as text too: random
+ * bytes hold printable stretches of 8 by chance (one decoded to `xk@A.UVz`, an email to the
+ * detector); 16 in a row are one in some 10^7 places.
+ */
+const TAIL_TEXT_BYTES = 16
 
 /** Bytes of text from a run's first byte that make it text with bytes appended (see {@link mostlyText}). */
 const TEXT_LEAD = 32
