@@ -408,8 +408,11 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
           res.statusCode,
         ),
       filter: (payload) => filterSerialized('application/json', payload, true)!,
-      // An untyped error page is read as text, as a browser sniffing it would.
-      filterText: (payload) => filterSerialized(res.getHeader('content-type') ?? 'text/plain', payload)!,
+      // An untyped page is read as text, as a browser sniffing it would. Read at hand, a text
+      // type is text whatever the status: filterSerialized always answers for one.
+      filterText: (payload, _encoding, type) => filterSerialized(type ?? 'text/plain', payload)!,
+      opaque: () =>
+        guard.opaqueBody(context, { status: res.statusCode, routeOptions: routeOptionsOf.get(req) }),
       block: (code) => guard.block(context, res.statusCode, code),
       clearForBlock,
       maxBytes: guard.maxBufferedBytes,

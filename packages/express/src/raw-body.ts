@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import type { ServerResponse } from 'node:http'
 import {
   type BlockedResponse,
@@ -22,8 +23,17 @@ export interface RawBodyHooks {
    * `end()` then returns at once and the body goes out once decided.
    */
   filter(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision | Promise<SerializedDecision>
-  /** For error pages written raw (`text/*`, status 400+): redaction and error hygiene. */
-  filterText(payload: Buffer, encoding: ContentEncodingHeader): SerializedDecision
+  /**
+   * For text written raw and read (`text/*` or untyped: an error or redirect page, or a body in one
+   * `end()`): redaction, and error hygiene for 4xx/5xx. `type`: the Content-Type the body was
+   * decided on (a handler may change the header between its writes).
+   */
+  filterText(payload: Buffer, encoding: ContentEncodingHeader, type: unknown): SerializedDecision
+  /**
+   * A body leakguard does not read (bytes sent without a type): the generic answer a route with
+   * `ownerPath` gives for what it cannot check, `undefined` elsewhere.
+   */
+  opaque(): BlockedResponse | undefined
   /**
    * The generic 500 to send instead of whatever this response holds (a redirect, a 204, an image)
    * when the framework served another route or method than leakguard decided on.
@@ -106,15 +116,41 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
 type OutgoingHeaders = Record<string, unknown> | readonly unknown[]
 
 /**
- * Whether a body written in one `end(chunk)` call, nothing before, is a redirect's page that
- * leakguard reads as text at hand: a 3xx but 304 (which has no body), not encoded.
+ * Whether a body written in one `end(chunk)` call, nothing before, is text leakguard reads at
+ * hand, as it reads the same body given to `res.send`: a `text/*` type but an event stream (it
+ * never ends), or no type at all (a client sniffs it: `res.end(JSON.stringify(user))`), at any
+ * status that has a body, not encoded.
  */
-function pageAtHand(res: ServerResponse): boolean {
+function textAtHand(res: ServerResponse): boolean {
   const status = res.statusCode
-  if (res.headersSent || status < 300 || status >= 400 || status === 304) return false
+  if (res.headersSent || status < 200 || status === 204 || status === 304) return false
   const encoding = res.getHeader('content-encoding')
   if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity') return false
-  return serializedBodyKind(res.getHeader('content-type'), status, true) === 'text'
+  const type = res.getHeader('content-type')
+  if (isUntyped(type)) return true
+  return serializedBodyKind(type, status, true) === 'text' && !isEventStream(type)
+}
+
+function isUntyped(type: unknown): boolean {
+  return type === undefined || type === null || type === ''
+}
+
+function isEventStream(type: unknown): boolean {
+  const value = Array.isArray(type) ? type[0] : type
+  return typeof value === 'string' && value.trimStart().toLowerCase().startsWith('text/event-stream')
+}
+
+/**
+ * Whether bytes sent without a type read as text: UTF-8, with no control character but tab and
+ * line breaks. Others (an image sent raw without its type) are bytes, which leakguard does not read.
+ */
+function readsAsText(bytes: Buffer): boolean {
+  if (!isUtf8(bytes)) return false
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13) return false
+  }
+  return true
 }
 
 /** Applies the headers of a `writeHead()` call to `res` as `setHeader` would, without sending them. */
@@ -156,6 +192,8 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
   const end = res.end as unknown as (this: ServerResponse, ...args: unknown[]) => ServerResponse
   let mode: 'undecided' | 'pass' | 'json' | 'text' = 'undecided'
   let encoding: ContentEncodingHeader
+  /** The Content-Type the mode was decided on. */
+  let decidedType: unknown
   const chunks: Buffer[] = []
   let size = 0
   let overflow = false
@@ -178,12 +216,15 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     if (hooks.isInside()) return true
     if (mode === 'undecided') {
       const type = res.getHeader('content-type')
+      decidedType = type
       encoding = res.getHeader('content-encoding')
       // Error pages written raw (Express's finalhandler) are small: read them for error hygiene.
       // An untyped one too: a browser sniffs it as text (`res.statusCode = 500; res.end(err.stack)`).
       // A redirect's page written in one `res.end()` (`res.redirect` repeats its Location there)
-      // is read too. Other text of a success written raw (a CSV export, server-sent events) passes.
-      mode = serializedBodyKind(type, res.statusCode, atHand) ?? 'pass'
+      // is read too, and so is any text or untyped body written in one `end()`, as `res.send`
+      // reads it. Other text of a success written raw (server-sent events, a CSV streamed in
+      // writes) passes.
+      mode = (atHand && isUntyped(type) ? 'text' : serializedBodyKind(type, res.statusCode, atHand)) ?? 'pass'
     }
     return mode === 'pass'
   }
@@ -214,7 +255,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       decision = hooks.block('ERR_LG_RESPONSE_TOO_LARGE')
     } else {
       original = Buffer.concat(chunks, size)
-      decision = mode === 'json' ? hooks.filter(original, encoding) : hooks.filterText(original, encoding)
+      decision = decide(original)
     }
     if (!(decision instanceof Promise)) return settle(decision, original, callback)
     deferred = true
@@ -231,6 +272,20 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       }
     })
     return res
+  }
+
+  /** What leakguard decides for a body it held whole. */
+  const decide = (original: Buffer): SerializedDecision | Promise<SerializedDecision> => {
+    // The type that goes on the wire is the one at the end: a text page retyped JSON is JSON.
+    const type = res.getHeader('content-type')
+    if (mode === 'json' || serializedBodyKind(type, res.statusCode, true) === 'json')
+      return hooks.filter(original, encoding)
+    if (isUntyped(decidedType) && isUntyped(type) && !readsAsText(original)) {
+      const denied = hooks.opaque()
+      return denied ?? { blocked: false, payload: original }
+    }
+    // Text it was decided on: a type changed since to bytes is still read as the text it was.
+    return hooks.filterText(original, encoding, isUntyped(decidedType) ? 'text/plain' : decidedType)
   }
 
   /** Sends what was decided for the body `original` (`null`: blocked before it was read). */
@@ -284,7 +339,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     applyHeaders(res, headers as OutgoingHeaders | undefined)
     // A redirect's page may follow in one end(): the head waits for it, the mode undecided (a
     // write() before that end decides it, and the head goes out then).
-    if (!released && mode === 'undecided' && !hooks.isInside() && !isMisrouted() && pageAtHand(res))
+    if (!released && mode === 'undecided' && !hooks.isInside() && !isMisrouted() && textAtHand(res))
       return this
     if (!released && !passing()) return this // sent with the filtered body, by end()
     hooks.beforeHead()
@@ -327,7 +382,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
         )
       return this
     }
-    if (passing(pageAtHand(res))) return end.apply(this, [...arguments])
+    if (passing(textAtHand(res))) return end.apply(this, [...arguments])
     append(chunk, encoding)
     return finish(done)
   } as typeof res.end

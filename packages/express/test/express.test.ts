@@ -146,7 +146,21 @@ describe.each([
     const csv = `id,note\n${'1,ok\n'.repeat(1000)}`
     const server = await serve((app) => {
       app.use(leakguard(createGuard({ responses: { maxBodyBytes: 1024 } })))
+      // Text of a success written in pieces streams: it may not end (a log tail, an export).
       app.get('/export', (_req, res) => {
+        res.type('text/csv')
+        res.write(csv)
+        res.end()
+      })
+      // Written in one end(), it is at hand and read as res.send reads it (a red-team pass: the
+      // same body went out unread), typed or not; bytes without a type are not text.
+      app.get('/at-hand', (_req, res) => {
+        res.type('text/csv')
+        res.end('id,card\n1,4111111111111111\n')
+      })
+      app.get('/untyped-json', (_req, res) => void res.end(JSON.stringify({ card: '4111111111111111' })))
+      app.get('/untyped-bytes', (_req, res) => void res.end(Buffer.from([0, 1, 2, 0xff, 0x34, 0x31])))
+      app.get('/at-hand-big', (_req, res) => {
         res.type('text/csv')
         res.end(csv)
       })
@@ -169,9 +183,20 @@ describe.each([
       })
     })
     try {
-      // A success's text written raw is not buffered: past maxBodyBytes, it still goes out.
+      // A success's text written raw in pieces is not buffered: past maxBodyBytes, it still goes out.
       const exported = await fetch(`${server.url}/export`)
       expect([exported.status, await exported.text()]).toEqual([200, csv])
+      for (const path of ['/at-hand', '/untyped-json']) {
+        const read = await fetch(`${server.url}${path}`)
+        const text = await read.text()
+        expect(read.status).toBe(200)
+        expect(text).toContain('411111******1111')
+        expect(Number(read.headers.get('content-length'))).toBe(Buffer.byteLength(text))
+      }
+      const bytes = await fetch(`${server.url}/untyped-bytes`)
+      expect(Buffer.from(await bytes.arrayBuffer())).toEqual(Buffer.from([0, 1, 2, 0xff, 0x34, 0x31]))
+      // Past the cap, as res.send of the same text: the generic 500.
+      expect((await fetch(`${server.url}/at-hand-big`)).status).toBe(500)
       for (const path of ['/moved', '/untyped', '/head-first', '/pieces']) {
         const moved = await fetch(`${server.url}${path}`, { redirect: 'manual' })
         expect(moved.status).toBeGreaterThanOrEqual(300)
@@ -179,6 +204,44 @@ describe.each([
         expect(text).not.toContain('4111111111111111')
         expect(Number(moved.headers.get('content-length'))).toBe(Buffer.byteLength(text))
       }
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('reads a text page whose type changes between its writes as the text it was, and keeps serving', async () => {
+    // A red-team pass: the page was decided as text, then its type became bytes before an end()
+    // a timer called; the process crashed (reading the decision of a type no longer text).
+    const server = await serve((app) => {
+      app.use(leakguard(createGuard({ redact: {} })))
+      app.get('/later', (_req, res) => {
+        res.status(500).type('text')
+        res.write('failed for card 4111111111111111 ')
+        res.type('bin')
+        setTimeout(() => res.end('then'), 5)
+      })
+      app.get('/now', (_req, res) => {
+        res.status(500).type('text')
+        res.write('failed for card 4111111111111111 ')
+        res.type('bin')
+        res.end('then')
+      })
+      // A text page retyped JSON is read as the JSON it goes out as: this one is not, so it is blocked.
+      app.get('/json', (_req, res) => {
+        res.status(500).type('text')
+        res.write('card 4111111111111111')
+        res.type('json')
+        res.end()
+      })
+      app.get('/ok', (_req, res) => void res.json({ ok: true }))
+    })
+    try {
+      for (const path of ['/later', '/now', '/later', '/json']) {
+        const res = await fetch(`${server.url}${path}`)
+        expect(res.status).toBe(500)
+        expect(await res.text()).not.toContain('4111111111111111')
+      }
+      expect(await (await fetch(`${server.url}/ok`)).json()).toEqual({ ok: true })
     } finally {
       await server.close()
     }
