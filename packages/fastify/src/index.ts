@@ -54,6 +54,12 @@ function guardFrom(options: LeakguardOptions): Guard<FastifyRequest> {
   return createGuard(guardOptions as GuardOptions<FastifyRequest>)
 }
 
+/** A route config's own `leakguard` member, never one inherited from a prototype. */
+function ownLeakguardOptions(config: unknown): LeakguardRouteOptions | undefined {
+  if (typeof config !== 'object' || config === null || !Object.hasOwn(config, 'leakguard')) return undefined
+  return (config as { leakguard?: LeakguardRouteOptions }).leakguard
+}
+
 /**
  * The path Fastify routed, rebuilt from the matched route's pattern and its parameters (so
  * `ignoreTrailingSlash`, `caseSensitive`, `ignoreDuplicateSlashes`, `useSemicolonDelimiter` and
@@ -281,7 +287,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
 
   // Validate every route's options at startup, not on its first request.
   fastify.addHook('onRoute', (route) => {
-    const routeOptions = route.config?.leakguard
+    const routeOptions = ownLeakguardOptions(route.config)
     if (routeOptions !== undefined) {
       const methods = Array.isArray(route.method) ? route.method.join(',') : route.method
       compiledFor(routeOptions, `config.leakguard of ${methods} ${route.url}`)
@@ -385,9 +391,13 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     next()
   })
 
-  /** Route-level options, compiled at onRoute unless the route was added before the plugin. */
+  /**
+   * Route-level options, compiled at onRoute unless the route was added before the plugin. Read
+   * as the route's own member only: a member of `Object.prototype` (polluted by a bug elsewhere in
+   * the app, at run time) is nobody's route options.
+   */
   const routeOptionsOf = (request: FastifyRequest): CompiledRouteOptions | undefined => {
-    const routeOptions = routeOf(request).config?.leakguard
+    const routeOptions = ownLeakguardOptions(routeOf(request).config)
     return routeOptions === undefined ? undefined : compiledFor(routeOptions, 'config.leakguard')
   }
 

@@ -53,6 +53,25 @@ describe('fastify specifics', () => {
     }
   })
 
+  it("reads route options as the route config's own member, never from a polluted prototype", async () => {
+    // A red-team pass: `Object.prototype.leakguard = { redact: { enabled: false }, allow: ['$'] }`
+    // (a prototype-pollution bug elsewhere in the app, at run time) turned filtering off everywhere.
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, { routes: { 'GET /users/:id': { allow: ['$.id'] } }, redact: {} })
+      app.get('/users/:id', async () => ({ id: 1, email: 'ada@example.com' }))
+      app.get('/notes', async () => ({ note: 'mail ada@example.com' }))
+    })
+    const proto = Object.prototype as Record<string, unknown>
+    try {
+      proto.leakguard = { redact: { enabled: false }, allow: ['$'] }
+      expect(await (await fetch(`${url}/users/1`)).json()).toEqual({ id: 1 })
+      expect(await (await fetch(`${url}/notes`)).json()).toEqual({ note: 'mail [REDACTED:email]' })
+    } finally {
+      delete proto.leakguard
+      await close()
+    }
+  })
+
   it('reads the route Fastify matched live: a reply moved to the not-found handler is filtered there', async () => {
     // config.leakguard of the route that called callNotFound() no longer applies: the not-found
     // route has none, and its body is redacted like any other (over a real socket).
