@@ -48,6 +48,21 @@ describe('textCharset', () => {
     expect(textCharset(Buffer.from('ab'), undefined)).toBe('utf8')
   })
 
+  it('reads the charset parameter as a browser parses a MIME type (a red-team pass)', () => {
+    const utf8 = Buffer.from('ab')
+    // Not a parameter named `charset`: a space before its `=`, or the text of a quoted value.
+    expect(textCharset(utf8, 'text/plain; charset =utf-16')).toBe('utf8')
+    expect(textCharset(utf8, 'text/plain; x="; charset=utf-16"')).toBe('utf8')
+    expect(textCharset(utf8, 'text/plain; x="a\\"; charset=utf-16"')).toBe('utf8')
+    // The first charset wins; a space after the `;` and case do not matter; a quoted one is read.
+    expect(textCharset(utf8, 'text/plain; charset=utf-8; charset=utf-16')).toBe('utf8')
+    expect(textCharset(utf8, 'text/plain;   CHARSET="utf-16" ; x=1')).toBe('utf16le')
+    expect(textCharset(utf8, 'text/plain; x="y"; charset=utf-16be')).toBe('utf16be')
+    // A type that does not parse has no charset.
+    expect(textCharset(utf8, 'text; charset=utf-16')).toBe('utf8')
+    expect(textCharset(utf8, 'te xt/plain; charset=utf-16')).toBe('utf8')
+  })
+
   it('round-trips UTF-16 text in both byte orders', () => {
     for (const charset of ['utf16le', 'utf16be'] as const) {
       const text = '\uFEFFcard é'

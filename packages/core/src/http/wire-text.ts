@@ -52,13 +52,64 @@ const UTF16_LABELS: Readonly<Record<string, TextCharset>> = {
   unicodefeff: 'utf16le',
 }
 
-/** The `charset` parameter of a Content-Type, lower-cased, if any. */
+/**
+ * The `charset` parameter of a Content-Type, lower-cased, if any, as a browser reads it (WHATWG
+ * MIME Sniffing, "parse a MIME type"): the first `charset` parameter whose name is a token written
+ * against its `=` (`charset =utf-16` is no charset) and whose value, quoted or not, is read as
+ * quoted strings are (`x="; charset=utf-16"` is one parameter, `x`). A type that does not parse
+ * has no charset: what it holds is read as UTF-8, as a browser reads it.
+ */
 function charsetParameter(contentType: unknown): string | undefined {
   const value = Array.isArray(contentType) ? contentType[0] : contentType
   if (typeof value !== 'string') return undefined
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(value)
-  return match?.[1]?.toLowerCase()
+  const input = value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '')
+  let at = input.indexOf('/')
+  if (at <= 0 || !isToken(input.slice(0, at))) return undefined
+  let end = input.indexOf(';', at + 1)
+  if (end === -1) end = input.length
+  if (!isToken(input.slice(at + 1, end).replace(/[\t\n\r ]+$/, ''))) return undefined
+  at = end
+  while (at < input.length) {
+    at++ // past the `;`
+    while (at < input.length && isHttpSpace(input.charCodeAt(at))) at++
+    let nameEnd = at
+    while (nameEnd < input.length && input[nameEnd] !== ';' && input[nameEnd] !== '=') nameEnd++
+    const name = input.slice(at, nameEnd).toLowerCase()
+    at = nameEnd
+    if (at >= input.length) break
+    if (input[at] === ';') continue
+    at++ // past the `=`
+    if (at >= input.length) break
+    let parameter: string
+    if (input[at] === '"') {
+      parameter = ''
+      at++
+      while (at < input.length) {
+        const c = input[at]!
+        if (c === '"') break
+        if (c === '\\' && at + 1 < input.length) at++
+        parameter += input[at]
+        at++
+      }
+      // Past the closing quote, up to the next `;`: ignored.
+      while (at < input.length && input[at] !== ';') at++
+    } else {
+      let valueEnd = at
+      while (valueEnd < input.length && input[valueEnd] !== ';') valueEnd++
+      parameter = input.slice(at, valueEnd).replace(/[\t\n\r ]+$/, '')
+      at = valueEnd
+      if (parameter === '') continue
+    }
+    if (name === 'charset' && isToken(name) && isQuotedStringText(parameter)) return parameter.toLowerCase()
+  }
+  return undefined
 }
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const isToken = (text: string): boolean => TOKEN.test(text)
+const isHttpSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13
+/** Tab, printable ASCII and Latin-1's upper half: what a quoted string may hold. */
+const isQuotedStringText = (text: string): boolean => /^[\t\x20-\x7e\x80-\xff]*$/.test(text)
 
 /**
  * How a browser reads these bytes (WHATWG Encoding: a byte order mark wins over the declared

@@ -62,6 +62,24 @@ export function runUntypedTextAttacks(harness: AdapterHarness): void {
       })
     })
 
+    it.each([
+      'text/plain; charset =utf-16',
+      'text/plain; x="; charset=utf-16"',
+      'text/plain; x="a\\"; charset=utf-16"',
+      'text/html;charset=utf-8;charset=utf-16',
+    ])('reads a body typed %j as the UTF-8 a browser reads it as, and redacts it', async (contentType) => {
+      // A red-team pass: a charset read where a browser reads none (a space before its `=`, inside
+      // a quoted value) decoded UTF-8 text as UTF-16; nothing was found, the bytes went out as sent.
+      const { guard } = recordingGuard({ redact: {} })
+      const routes = [getRoute('/typed', () => `card ${CARD} on file`, { contentType, send: 'buffer' })]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await call(`${url}/typed`)
+        expect(res.status).toBe(200)
+        expect(res.text).toContain('card ')
+        expect(res.text).not.toContain(CARD)
+      })
+    })
+
     it.each<[string, string | null, BodyKind]>([
       ['text/html string', 'text/html', 'string'],
       ['text/html stream', 'text/html', 'stream'],
