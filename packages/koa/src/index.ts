@@ -14,6 +14,7 @@ import {
   type InputDecision,
   type InputRejection,
   isGuard,
+  isTextContentType,
   type LeakguardRequestState,
   PROBLEM_CONTENT_TYPE,
   problemForError,
@@ -275,6 +276,20 @@ function sendRejection(ctx: Context, decision: RejectedRequest | InputRejection)
   ctx.body = decision.payload
 }
 
+/**
+ * A success's text that a compression middleware registered inside leakguard (koa-compress)
+ * turned into a stream: it was a string or a Buffer, at hand, which leakguard reads whole (a red-
+ * team pass: past koa-compress's 1 KiB threshold, such text went out unread). Read as the text it
+ * was, up to the cap; an event stream (it never ends) is not.
+ */
+function compressedText(type: unknown, contentEncoding: unknown, serialized: boolean): 'text' | undefined {
+  if (serialized || typeof contentEncoding !== 'string') return undefined
+  const coding = contentEncoding.trim().toLowerCase()
+  if (coding === '' || coding === 'identity') return undefined
+  if (!isTextContentType(type) || /^\s*text\/event-stream/i.test(String(type))) return undefined
+  return 'text'
+}
+
 /** A body Koa streams to the client rather than serializing. */
 function isStreamedBody(body: object): body is Stream | ReadableStream | Blob | Response {
   return (
@@ -453,7 +468,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
         const serialized = typeof body === 'string' || Buffer.isBuffer(body)
         // A compression middleware registered inside leakguard already encoded the body.
         const contentEncoding = ctx.response.get('Content-Encoding')
-        const kind = serializedBodyKind(type, ctx.status, serialized)
+        const kind =
+          serializedBodyKind(type, ctx.status, serialized) ??
+          compressedText(type, contentEncoding, serialized)
         if (kind === undefined) {
           // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
           const denied = guard.opaqueBody(context, { status: ctx.status, routeOptions })

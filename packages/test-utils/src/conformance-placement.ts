@@ -15,6 +15,7 @@ import {
 const list = () => ({ data: Array.from({ length: 60 }, (_, i) => user(i + 1)), total: 60 })
 const VIEW = { 'GET /list': { allow: ['$.data[*].id', '$.data[*].name', '$.total'] } }
 const expected = () => ({ data: list().data.map(({ id, name }) => ({ id, name })), total: 60 })
+const CARD = '4111111111111111'
 
 const STACK_PAGE = `<!DOCTYPE html><html><body><pre>Error: duplicate key value violates unique constraint "users_pkey" (${SECRET})<br> &nbsp; &nbsp;at Query.run (/srv/app/node_modules/pg/lib/query.js:120:15)<br> &nbsp; &nbsp;at process.processTicksAndRejections (node:internal/process/task_queues:95:5)</pre></body></html>${' '.repeat(2048)}`
 
@@ -71,6 +72,29 @@ export function runPlacementSuite(harness: AdapterHarness): void {
           const out = decodedBody(res)
           expect(out).not.toContain(SECRET)
           expect(out).not.toMatch(/users_pkey|\/srv\/app|processTicksAndRejections/)
+        })
+      },
+    )
+
+    it.each(['text/plain; charset=utf-8', 'text/html; charset=utf-8'])(
+      'masks a success sent as a %s string that compression inside leakguard made a stream',
+      async (contentType) => {
+        // A red-team pass: koa-compress registered inside leakguard turns text past its 1 KiB
+        // threshold into a gzip stream, which went out unread.
+        const { guard } = recordingGuard({ redact: { detectors: 'default' } })
+        const page = `<p>card ${CARD} for ada@example.com</p>${' '.repeat(1500)}`
+        const app = {
+          leakguard: guard,
+          routes: [route('/page', () => page, { send: 'string', contentType })],
+          middleware: { compress: 'misplaced' as const },
+        }
+        await withApp(app, async (url) => {
+          const res = await rawRequest(`${url}/page`, { headers: { 'accept-encoding': 'gzip' } })
+          expect(res.status).toBe(200)
+          const out = decodedBody(res)
+          expect(out).toContain('<p>card ')
+          expect(out).not.toContain(CARD)
+          expect(out).not.toContain('ada@example.com')
         })
       },
     )
