@@ -399,6 +399,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
           else res.setHeader(name, value)
         }
       },
+      rawWrite: () => guard.unfilteredResponse(context, { status: res.statusCode, via: 'raw' }),
       isInside: () => inside || answered,
       isPending: () => pending,
       misrouted: () =>

@@ -41,6 +41,11 @@ export interface RawBodyHooks {
   misrouted(): BlockedResponse | undefined
   /** Called once, just before the head goes out: scans and rewrites the response headers. */
   beforeHead(): void
+  /**
+   * Bytes were written past leakguard's patches (through `http.ServerResponse.prototype`) before
+   * any body of its own: they go out unread, and this reports it.
+   */
+  rawWrite(): void
   /** Removes the headers a blocked response must not send, and marks it not to be cached. */
   clearForBlock(): void
   /** Reports a blocked body and returns the generic 500 to send instead. */
@@ -346,6 +351,35 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     return writeHead.call(this, res.statusCode)
   } as typeof res.writeHead
 
+  // Node writes a head implicitly before a body's first bytes (`_implicitHeader`, then
+  // `writeHead`). Called from a write or an end that came past leakguard's own (through the
+  // prototype), the bytes that follow go out at once: the head must go before them, not be held,
+  // or they would reach the client ahead of the status line. `flushHeaders()` calls it too, and is
+  // held like any head.
+  let own = 0
+  const target = res as unknown as { _implicitHeader?: () => void; flushHeaders: () => void }
+  const implicitHeader = target._implicitHeader
+  if (typeof implicitHeader === 'function') {
+    const flushHeaders = target.flushHeaders
+    target.flushHeaders = function leakguardFlushHeaders(this: ServerResponse) {
+      own++
+      try {
+        return flushHeaders.call(this)
+      } finally {
+        own--
+      }
+    }
+    target._implicitHeader = function leakguardImplicitHeader(this: ServerResponse) {
+      if (own > 0 || released || res.headersSent || hooks.isInside() || taken())
+        return implicitHeader.call(this)
+      seen = true
+      hooks.rawWrite()
+      mode = 'pass'
+      hooks.beforeHead()
+      writeHead.call(this, res.statusCode)
+    }
+  }
+
   let seen = false
   res.write = function leakguardWrite(
     this: ServerResponse,
@@ -360,7 +394,14 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       if (typeof done === 'function') process.nextTick(done as Callback, error)
       return false
     }
-    if (passing()) return write.apply(this, arguments as unknown as Parameters<typeof write>)
+    if (passing()) {
+      own++
+      try {
+        return write.apply(this, arguments as unknown as Parameters<typeof write>)
+      } finally {
+        own--
+      }
+    }
     append(chunk, encoding)
     if (typeof done === 'function') process.nextTick(done as Callback)
     return true
@@ -382,7 +423,14 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
         )
       return this
     }
-    if (passing(textAtHand(res))) return end.apply(this, [...arguments])
+    if (passing(textAtHand(res))) {
+      own++
+      try {
+        return end.apply(this, [...arguments])
+      } finally {
+        own--
+      }
+    }
     append(chunk, encoding)
     return finish(done)
   } as typeof res.end

@@ -1,4 +1,5 @@
 import { ServerResponse } from 'node:http'
+import net from 'node:net'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { createGuard, type LeakguardEvent, type LeakguardEventOf } from '@leakguard/core'
@@ -204,6 +205,48 @@ describe.each([
         expect(text).not.toContain('4111111111111111')
         expect(Number(moved.headers.get('content-length'))).toBe(Buffer.byteLength(text))
       }
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('sends the head before bytes written past its patches, and reports them as response.unfiltered', async () => {
+    // A red-team pass: a JSON chunk written through http.ServerResponse.prototype before res.json()
+    // reached the socket ahead of the status line (the head was held for the JSON body), and no
+    // event said it passed unread.
+    const events: LeakguardEvent[] = []
+    const protoWrite = ServerResponse.prototype.write
+    const server = await serve((app) => {
+      app.use(leakguard(createGuard({ audit: { onEvent: (event) => void events.push(event) } })))
+      app.get('/raw-first', (_req, res) => {
+        res.type('json')
+        protoWrite.call(res, '{"raw":1}')
+        res.end()
+      })
+      // Held heads stay held: flushHeaders() before a JSON body written whole.
+      app.get('/flushed', (_req, res) => {
+        res.type('json')
+        res.flushHeaders()
+        res.end(JSON.stringify({ card: '4111111111111111' }))
+      })
+    })
+    try {
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () =>
+          socket.end('GET /raw-first HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+        )
+        let data = ''
+        socket.on('data', (chunk) => (data += chunk.toString('latin1')))
+        socket.on('end', () => resolve(data))
+        socket.on('error', reject)
+      })
+      expect(raw.startsWith('HTTP/1.1 200')).toBe(true)
+      const flushed = await fetch(`${server.url}/flushed`)
+      expect(await flushed.text()).not.toContain('4111111111111111')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(
+        events.filter((event) => event.type === 'response.unfiltered').map((event) => event.request?.path),
+      ).toEqual(['/raw-first'])
     } finally {
       await server.close()
     }

@@ -413,8 +413,21 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     reply.code(decision.status).type(decision.contentType)
   }
 
+  /**
+   * Written to reply.raw before the reply (`reply.raw.write(...)`): those bytes went out unread,
+   * ahead of the payload leakguard filters. Reported once, by the first hook of the reply.
+   */
+  const reportRawBefore = (request: FastifyRequest, reply: FastifyReply): void => {
+    if (!reply.raw.headersSent || passed.has(request)) return
+    guard.unfilteredResponse(contexts.get(request) ?? start(request), {
+      status: reply.raw.statusCode,
+      via: 'raw',
+    })
+  }
+
   fastify.addHook('preSerialization', function leakguardPreSerialization(request, reply, payload, next) {
     const context = contexts.get(request) ?? start(request)
+    reportRawBefore(request, reply)
     passed.add(request)
     let routeOptions: CompiledRouteOptions | undefined
     try {
@@ -491,6 +504,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   }
 
   fastify.addHook('onSend', (request, reply, payload, next) => {
+    reportRawBefore(request, reply)
     passed.add(request)
     if (!rejected.has(request)) scanHeaders(request, reply)
     if (filtered.has(request) || rejected.has(request) || payload === null || payload === undefined) {

@@ -233,6 +233,11 @@ describe('fastify specifics', () => {
         reply.raw.end(JSON.stringify({ secret: SECRET }))
         return reply
       })
+      // Written raw, then a reply of its own (a red-team pass: no event said the first bytes passed).
+      app.get('/raw-then-reply', async (_request, reply) => {
+        reply.raw.write(JSON.stringify({ secret: SECRET }))
+        return { id: 1 }
+      })
       // Read from the reply itself: in an encapsulated plugin too, one with a Reply class of its
       // own (decorateReply) included.
       await app.register(async (child) => {
@@ -247,6 +252,10 @@ describe('fastify specifics', () => {
     try {
       for (const path of ['/hijack', '/raw', '/nested/hijack', '/hijack'])
         await (await fetch(`${server.url}${path}`)).text()
+      // Fastify cannot send a head after the raw one: it closes the connection (the app's bug).
+      await fetch(`${server.url}/raw-then-reply`)
+        .then((res) => res.text())
+        .catch(() => '')
     } finally {
       await server.close()
     }
@@ -257,6 +266,7 @@ describe('fastify specifics', () => {
       ['/raw', 'raw'],
       ['/nested/hijack', 'hijack'],
       ['/hijack', 'hijack'],
+      ['/raw-then-reply', 'raw'],
     ])
     // Nothing of Fastify's own is patched: another instance in the process is left as it was.
     const other = Fastify()

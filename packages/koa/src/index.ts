@@ -434,6 +434,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
 
     /** Filters what downstream left: the route agreement, the head, then the body. */
     async function filterBody(): Promise<void> {
+      // Written to ctx.res before the body (`ctx.res.write(...)`): those bytes went out unread,
+      // ahead of the body leakguard filters.
+      if (ctx.res.headersSent && !ctx.res.writableEnded) unfiltered('raw')
       // What Koa (and its router) read the target as, and the method, once downstream is done.
       // Bodiless and binary responses too: a redirect or a 204 served on another route's decision.
       const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)

@@ -121,6 +121,10 @@ describe('koa specifics', () => {
       } else if (ctx.path === '/users/off') {
         ctx.respond = false
         ctx.res.end('raw')
+      } else if (ctx.path === '/users/raw-first') {
+        // Written raw, then a body of its own (a red-team pass: no event said the first bytes passed).
+        ctx.res.write('raw ')
+        ctx.body = user
       } else ctx.body = user
     })
     const server = await listen(app.callback())
@@ -140,9 +144,13 @@ describe('koa specifics', () => {
       expect(late.body.toString()).not.toContain(SECRET)
       // A handler that answers itself is obeyed as before.
       expect((await rawRequest(`${server.url}/users/off`)).body.toString()).toBe('raw')
+      const rawFirst = (await rawRequest(`${server.url}/users/raw-first`)).body.toString()
+      expect(rawFirst.startsWith('raw ')).toBe(true)
+      expect(rawFirst).not.toContain(SECRET)
       await new Promise((resolve) => setTimeout(resolve, 20))
       expect(events.filter((e) => e.type === 'response.unfiltered').map((e) => e.via)).toEqual([
         'respond-false',
+        'raw',
       ])
     } finally {
       await server.close()
