@@ -220,7 +220,7 @@ describe.each([
       app.use(leakguard(createGuard({ audit: { onEvent: (event) => void events.push(event) } })))
       app.get('/raw-first', (_req, res) => {
         res.type('json')
-        protoWrite.call(res, '{"raw":1}')
+        protoWrite.call(res, '{"raw":1}', 'utf8')
         res.end()
       })
       // Held heads stay held: flushHeaders() before a JSON body written whole.
