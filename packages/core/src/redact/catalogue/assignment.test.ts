@@ -151,9 +151,21 @@ describe('red-team findings, kept as tests', () => {
     ['password\u00a0=\u00a0Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
     ['api_key\u3000=\u3000Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
     ['secret:\u2003Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
-  ])('reads a name written past ASCII, and blanks past ASCII around the operator: %j', (text, secret) => {
-    expect(redacted(text)).not.toContain(secret)
-  })
+    // Characters that render as nothing between the operator and the value.
+    ['password:\u200b Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    ['log "password":\u200b"Zq9x7Kp2mW9vR4tL"', 'Zq9x7Kp2mW9vR4tL'],
+    ['password =\u2060 Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    // Two blanks after a scheme, and any scheme under an Authorization name.
+    ['Authorization: Basic  YWRhOlpxOHZYdzNMbTlLcA==', 'YWRhOlpxOHZYdzNMbTlLcA'],
+    ['Authorization: Bearer \tZq8vXw3Lm9Kp1234', 'Zq8vXw3Lm9Kp1234'],
+    ['Authorization: Splunk 7f3c1a2e-9b4d-4e8a-b1c2-3d4e5f6a7b8c', '7f3c1a2e-9b4d'],
+    ['proxy-authorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAGAbEdAAAADw==', 'TlRMTVNTUAAB'],
+  ])(
+    'reads names past ASCII, blanks and invisible characters around the operator, any scheme under Authorization: %j',
+    (text, secret) => {
+      expect(redacted(text)).not.toContain(secret)
+    },
+  )
 
   it.each([
     'café=ouvert',

@@ -30,6 +30,9 @@ const WIDE_NAME = /[\p{L}\p{M}\p{N}\p{Cf}]/u
 const isName = (code: number) => (code < 128 ? NAME[code] === 1 : WIDE_NAME.test(String.fromCharCode(code)))
 const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13
 /** Spaces past ASCII a writer may align an operator with: no-break, ideographic, the typographic ones. */
+/** Characters that render as nothing, written between an operator and its value to hide it. */
+const isInvisible = (code: number) =>
+  (code >= 0x200b && code <= 0x200d) || code === 0x2060 || code === 0xfeff || code === 0x00ad
 const isWideSpace = (code: number) =>
   code === 0xa0 || code === 0x3000 || (code >= 0x2000 && code <= 0x200a) || code === 0x202f || code === 0x205f
 const isQuote = (code: number) => code === 34 || code === 39 || code === 96
@@ -127,7 +130,15 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
     if (isQuote(code)) {
       quote = code
       escaped = text.charCodeAt(cursor - 1) === 92
-    } else if (!(isSpace(code) || code === 61 || code === 92 || (code > 127 && isWideSpace(code)))) break
+    } else if (
+      !(
+        isSpace(code) ||
+        code === 61 ||
+        code === 92 ||
+        (code > 127 && (isWideSpace(code) || isInvisible(code)))
+      )
+    )
+      break
     cursor++
   }
   const start = cursor
@@ -190,6 +201,10 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
 
 /** Scheme words that are never a variable's name (`"tokenType":"Bearer",` in a quoted body). */
 const SCHEME_ONLY = /^(?:bearer|basic|digest|negotiate|dpop|ssws)$/i
+/** `Authorization` and `Proxy-Authorization`, however written: a scheme of any name comes first there. */
+const AUTHORIZATION_NAME = /^(?:x[-_]?)?(?:proxy[-_]?)?authori[sz]ation$/i
+/** A scheme's name: a word of letters, digits, `-` and `_`. */
+const SCHEME_WORD = /^[A-Za-z][A-Za-z0-9_-]{1,23}$/
 /** HTTP authentication schemes, written before the credential (`Authorization: Bearer ...`). */
 const AUTH_SCHEME = /^(?:bearer|basic|token|digest|bot|ssws|apikey|negotiate|jwt|dpop)$/i
 
@@ -358,9 +373,21 @@ function judgeValue(
     return undefined
   let value = text.slice(valueStart, cursor)
   let from = valueStart
-  if (quote === 0 && AUTH_SCHEME.test(value) && text.charCodeAt(cursor) === 32) {
-    // `Authorization: Bearer <token>`: the credential is the word after the scheme.
+  if (
+    quote === 0 &&
+    (text.charCodeAt(cursor) === 32 || text.charCodeAt(cursor) === 9) &&
+    (AUTH_SCHEME.test(value) || (AUTHORIZATION_NAME.test(name) && SCHEME_WORD.test(value)))
+  ) {
+    // `Authorization: Bearer <token>`: the credential is the word after the scheme (and the blanks
+    // after it); under an `Authorization` name, after any scheme (`NTLM`, `Splunk`, `Hawk`...).
     from = cursor + 1
+    while (
+      from < text.length &&
+      from - cursor < MAX_GAP &&
+      isSpace(text.charCodeAt(from)) &&
+      text.charCodeAt(from) !== 10
+    )
+      from++
     cursor = from
     while (cursor < text.length && cursor - from < MAX_VALUE && !isSpace(text.charCodeAt(cursor))) {
       const code = text.charCodeAt(cursor)

@@ -152,9 +152,18 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '+44  7700  900123',
       '+44\t7700\t900123',
       '020  7946  0958',
+      // Dotted, in the layouts phones are written in (a red-team pass).
+      'call 415.555.2671',
+      '1.415.555.2671',
+      '01.23.45.67.89',
     ],
     negatives: [
       '1700000000',
+      // Dotted numbers in other layouts: addresses, versions, dates.
+      '10.100.100.100',
+      '192.168.100.200',
+      '2024.01.15',
+      'build 415.555.2671.1',
       '1732288532',
       '2024-01-15',
       '15/01/2024',

@@ -2,6 +2,8 @@ import { GATE } from '../features.js'
 import type { Detector } from '../types.js'
 
 const DATE = /^\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}$|^\d{1,2}[-./ ]\d{1,2}[-./ ]\d{4}$/
+/** Group lengths of dotted phone numbers: North America's 3.3.4 (and 1.3.3.4), France's 2.2.2.2.2. */
+const DOTTED_PHONE = new Set(['3.3.4', '1.3.3.4', '2.2.2.2.2'])
 const DATE_HOUR = /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}$/
 
 export const phone: Detector = {
@@ -25,7 +27,16 @@ export const phone: Detector = {
     }
     if (match.charCodeAt(0) === 43) return digits >= 8 && digits <= 15 // +
     // National formats: 10 or 11 digits in groups, neither a dotted number nor a date.
-    if (digits < 10 || digits > 11 || digitsAndDots) return false
+    if (digits < 10 || digits > 11) return false
+    // Dotted numbers are versions, addresses and decimals, but in the layouts phones are written
+    // in: 415.555.2671, 1.415.555.2671 (North America), 01.23.45.67.89 (France).
+    if (digitsAndDots)
+      return DOTTED_PHONE.has(
+        match
+          .split('.')
+          .map((group) => group.length)
+          .join('.'),
+      )
     return !DATE.test(match) && !DATE_HOUR.test(match)
   },
   mask: { operator: 'partial', keepStart: 0, keepEnd: 2 },
