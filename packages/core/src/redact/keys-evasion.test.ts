@@ -14,6 +14,17 @@ function configError(run: () => unknown): LeakguardConfigError {
 
 /** Names a red team used to get secrets past the member-name rule, and variations of each form. */
 const EVASIONS = {
+  // A red-team pass: a typo, encodings named with their digits, envelope keys, bearer assertions.
+  'a typo, encoded forms, key material': [
+    'pasword',
+    'tokenBase64',
+    'secretB64',
+    'tokenPayload',
+    'dek',
+    'kek',
+    'walletSeed',
+    'SAMLResponse',
+  ],
   'separators and case': [
     'pass_word',
     'pass-word',
@@ -294,6 +305,8 @@ const LOCALE_SECRETS = {
     'toegangstoken',
   ],
   pt: [
+    'palavra_passe',
+    'palavraPasse',
     'senha',
     'senhas',
     'senhaUsuario',
@@ -522,6 +535,11 @@ const BENIGN = {
     'geheimtipp',
     'kennzeichen',
     'resenha', // pt review: ends with senha
+    'imageBase64',
+    'payload',
+    'randomSeed',
+    'deck',
+    'samlRequest',
     'enclave',
     'autoclave',
     'clavier',

@@ -53,6 +53,8 @@ interface WordList {
 const ENGLISH: WordList = {
   compounds: [
     'password',
+    // The common typo: no ordinary word holds it.
+    'pasword',
     'passwd',
     'passphrase',
     'passcode',
@@ -82,6 +84,10 @@ const ENGLISH: WordList = {
   words: [
     'psw',
     'pword',
+    // A data or key encryption key (envelope encryption), a SAML response (bearer assertions).
+    'dek',
+    'kek',
+    'samlresponse',
     'passwrd',
     'authorization',
     'ssn',
@@ -122,6 +128,7 @@ const ENGLISH: WordList = {
     'backupcode',
     'factorcode',
     'seedphrase',
+    'walletseed',
     'recoveryphrase',
     'connectionstring',
     // Personal data that identifies or verifies a person: a birth date, a national id.
@@ -279,6 +286,8 @@ const LOCALE_WORDS = {
   pt: {
     // Senha (password) only as a whole word: it ends "resenha" (review). CPF (Brazil's taxpayer
     // registry), NIF (Portugal's tax id), NISS (Portugal's social security number).
+    // Palavra-passe is Portugal's word for a password.
+    compounds: ['palavrapasse'],
     words: [
       'senha',
       'segredo',
@@ -465,12 +474,18 @@ const VALUE_WORDS = new Set([
   'plaintext',
   'hex',
   'base64',
+  'base64url',
   'b64',
+  'base32',
+  'base58',
   'bytes',
+  'payload',
   'encoded',
   'encrypted',
   'text',
 ])
+/** Form words spelled with digits, read whole rather than as their letters. */
+const ENCODING_WORDS = new Set(['base64', 'base64url', 'b64', 'base32', 'base58'])
 /** A form word that follows a last-only secret word (`authHeader`), but not a pair (`apiKeyHeader` names the header). */
 const FORM_AFTER_LAST_WORD = new Set([...VALUE_WORDS, 'header'])
 /** Members of English two-word names, so `api_k3y` and `apiKeys` reach `api key`. */
@@ -762,6 +777,11 @@ class Lexicon {
         continue
       }
       if (VERSION.test(token)) continue
+      // Encodings named with their digits: `tokenBase64`, `secretB64` (a form word, see VALUE_WORDS).
+      if (ENCODING_WORDS.has(token)) {
+        words.push(token)
+        continue
+      }
       // A leading `@` or `$` is a sigil (`@type`, `$id`, `$ref`), not a letter.
       token = token.replace(SIGILS, '')
       if (ONLY_LETTERS.test(token)) {
