@@ -74,6 +74,7 @@ export {
 } from './http/content-encoding.js'
 export { isJsonContentType, isTextContentType, serializedBodyKind } from './http/content-type.js'
 export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
+export { socketBytes, wroteBeforeBody } from './http/raw-bytes.js'
 export { hasRequestBody } from './http/request-body.js'
 export type { TransportOptions } from './http/transport.js'
 export type { InventoryRoute } from './inventory/routes.js'

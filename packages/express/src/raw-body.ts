@@ -128,9 +128,10 @@ type OutgoingHeaders = Record<string, unknown> | readonly unknown[]
  */
 function textAtHand(res: ServerResponse): boolean {
   const status = res.statusCode
-  if (res.headersSent || status < 200 || status === 204 || status === 304) return false
-  const encoding = res.getHeader('content-encoding')
-  if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity') return false
+  if (status < 200 || status === 204 || status === 304 || res.req?.method === 'HEAD') return false
+  // A head out already (flushed): a body with no length can still be replaced (it goes chunked).
+  if (res.headersSent && res.hasHeader('content-length')) return false
+  // Pre-compressed text (`res.set('Content-Encoding', 'gzip').end(gzipped)`) is decoded to be read.
   const type = res.getHeader('content-type')
   if (isUntyped(type)) return true
   return serializedBodyKind(type, status, true) === 'text' && !isEventStream(type)
@@ -146,16 +147,31 @@ function isEventStream(type: unknown): boolean {
 }
 
 /**
- * Whether bytes sent without a type read as text: UTF-8, with no control character but tab and
- * line breaks. Others (an image sent raw without its type) are bytes, which leakguard does not read.
+ * Whether bytes sent without a type read as text, as a client may read them: with a byte order
+ * mark, as UTF-8, or with no NUL in their first 8,000 bytes (Latin-1 text; a control character
+ * here and there does not make a page binary). Others (an image, an archive sent raw without its
+ * type) are bytes, which leakguard does not read.
  */
 function readsAsText(bytes: Buffer): boolean {
-  if (!isUtf8(bytes)) return false
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i]!
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13) return false
-  }
-  return true
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  )
+    return true
+  if (isUtf8(bytes)) return true
+  return bytes.subarray(0, 8000).indexOf(0) === -1
+}
+
+/** Whether a body's one chunk, given to `end()`, is bytes that do not read as text. */
+function isBinaryChunk(chunk: unknown, encoding: unknown): boolean {
+  const bytes = toBuffer(chunk, encoding)
+  return bytes !== null && !readsAsText(bytes)
+}
+
+/** Whether a chunk Node is about to send holds bytes (a flush sends an empty one). */
+function hasBytes(data: unknown): boolean {
+  if (typeof data === 'string') return data.length > 0
+  return ArrayBuffer.isView(data) && data.byteLength > 0
 }
 
 /** Applies the headers of a `writeHead()` call to `res` as `setHeader` would, without sending them. */
@@ -338,45 +354,72 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
   res.writeHead = function leakguardWriteHead(this: ServerResponse, status: number, ...rest: unknown[]) {
     if (taken()) throw headersSentError()
     if (res.headersSent) return writeHead.apply(this, [status, ...rest] as Parameters<typeof writeHead>)
+    if (forcing) {
+      hooks.beforeHead()
+      return writeHead.call(this, res.statusCode)
+    }
     const [reason, headers] = typeof rest[0] === 'string' ? [rest[0], rest[1]] : [undefined, rest[0]]
     res.statusCode = status
     if (reason !== undefined) res.statusMessage = reason
     applyHeaders(res, headers as OutgoingHeaders | undefined)
     // A redirect's page may follow in one end(): the head waits for it, the mode undecided (a
     // write() before that end decides it, and the head goes out then).
-    if (!released && mode === 'undecided' && !hooks.isInside() && !isMisrouted() && textAtHand(res))
-      return this
+    if (!released && mode === 'undecided' && !hooks.isInside() && !isMisrouted() && textAtHand(res)) {
+      if (!(flushing && res.statusCode < 300)) return this
+      // Flushed on purpose: the head goes now, and the body is still decided when it comes.
+      hooks.beforeHead()
+      return writeHead.call(this, res.statusCode)
+    }
     if (!released && !passing()) return this // sent with the filtered body, by end()
     hooks.beforeHead()
     return writeHead.call(this, res.statusCode)
   } as typeof res.writeHead
 
-  // Node writes a head implicitly before a body's first bytes (`_implicitHeader`, then
-  // `writeHead`). Called from a write or an end that came past leakguard's own (through the
-  // prototype), the bytes that follow go out at once: the head must go before them, not be held,
-  // or they would reach the client ahead of the status line. `flushHeaders()` calls it too, and is
-  // held like any head.
+  // Bytes written past leakguard's own write and end (through `http.ServerResponse.prototype`)
+  // reach Node's `_send` with no call of leakguard's on the stack. They go out at once and unread:
+  // the head goes before them (one leakguard held would follow them), through the `writeHead` the
+  // app's other middleware wrapped, and the fact is reported. A flush sends no bytes and is left
+  // alone. (Middleware that calls `_implicitHeader()` itself, as express-session and compression
+  // do, is not such a write: it only asks for the head, which stays held.)
   let own = 0
-  const target = res as unknown as { _implicitHeader?: () => void; flushHeaders: () => void }
-  const implicitHeader = target._implicitHeader
-  if (typeof implicitHeader === 'function') {
-    const flushHeaders = target.flushHeaders
-    target.flushHeaders = function leakguardFlushHeaders(this: ServerResponse) {
-      own++
-      try {
-        return flushHeaders.call(this)
-      } finally {
-        own--
+  let forcing = false
+  let reported = false
+  const target = res as unknown as {
+    _send?: (this: ServerResponse, data: unknown, ...rest: unknown[]) => unknown
+    _header?: unknown
+    flushHeaders: (this: ServerResponse) => void
+  }
+  const nodeSend = target._send
+  if (typeof nodeSend === 'function') {
+    target._send = function leakguardRawSend(this: ServerResponse, data: unknown, ...rest: unknown[]) {
+      if (own === 0 && !released && !hooks.isInside() && hasBytes(data)) {
+        seen = true
+        if (!reported) {
+          reported = true
+          hooks.rawWrite()
+        }
+        if (!res.headersSent && target._header == null) {
+          forcing = true
+          try {
+            res.writeHead(res.statusCode)
+          } finally {
+            forcing = false
+          }
+        }
       }
+      return nodeSend.call(this, data, ...rest)
     }
-    target._implicitHeader = function leakguardImplicitHeader(this: ServerResponse) {
-      if (own > 0 || released || res.headersSent || hooks.isInside() || taken())
-        return implicitHeader.call(this)
-      seen = true
-      hooks.rawWrite()
-      mode = 'pass'
-      hooks.beforeHead()
-      writeHead.call(this, res.statusCode)
+  }
+  // A success's head flushed on purpose (`flushHeaders()`: long polling, a stream's early head)
+  // goes out at once; a body then written whole in one `end()` is still read (it goes chunked).
+  let flushing = false
+  const flushHeaders = target.flushHeaders
+  target.flushHeaders = function leakguardFlushHeaders(this: ServerResponse) {
+    flushing = true
+    try {
+      return flushHeaders.call(this)
+    } finally {
+      flushing = false
     }
   }
 
@@ -423,7 +466,10 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
         )
       return this
     }
-    if (passing(textAtHand(res))) {
+    // Bytes without a type that are not text (an image sent raw) are not read, whatever their size.
+    const atHand =
+      textAtHand(res) && !(isUntyped(res.getHeader('content-type')) && isBinaryChunk(chunk, encoding))
+    if (passing(atHand)) {
       own++
       try {
         return end.apply(this, [...arguments])

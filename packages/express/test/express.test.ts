@@ -252,6 +252,56 @@ describe.each([
     }
   })
 
+  it('keeps a head middleware asks for held, reads bodies a client reads as text, and lets bytes and flushed heads go', async () => {
+    // A second red-team pass over the changes above: express-session and compression call
+    // res._implicitHeader() themselves (an early patch of it turned filtering off); a control
+    // character or a Latin-1 byte made a page "binary"; a flushed head waited for the body.
+    const server = await serve((app) => {
+      app.use(leakguard(createGuard({ redact: {}, responses: { maxBodyBytes: 1024 } })))
+      app.use((_req, res, next) => {
+        const end = res.end
+        res.end = function sessionLikeEnd(this: Response, ...args: unknown[]) {
+          if (!this.headersSent) (this as unknown as { _implicitHeader(): void })._implicitHeader()
+          return (end as (...a: unknown[]) => Response).apply(this, args)
+        } as typeof res.end
+        next()
+      })
+      app.get('/json', (_req, res) => {
+        res.type('json')
+        res.end(JSON.stringify({ card: '4111111111111111' }))
+      })
+      app.get('/control', (_req, res) => void res.end('page\f\x1b[1m card 4111111111111111'))
+      app.get('/latin1', (_req, res) => void res.end(Buffer.from('café card 4111111111111111', 'latin1')))
+      app.get(
+        '/bytes',
+        (_req, res) => void res.end(Buffer.concat([Buffer.from([0x89, 0x50, 0, 0xff]), Buffer.alloc(4096)])),
+      )
+      app.get('/flushed', (_req, res) => {
+        res.type('text')
+        res.flushHeaders()
+        setTimeout(() => res.end('card 4111111111111111'), 50)
+      })
+    })
+    try {
+      for (const path of ['/json', '/control', '/latin1']) {
+        const res = await fetch(`${server.url}${path}`)
+        const text = Buffer.from(await res.arrayBuffer()).toString('latin1')
+        expect(text, path).toContain('411111******1111')
+      }
+      // Bytes without a type that read as no text go as they are, past the cap too.
+      const bytes = await fetch(`${server.url}/bytes`)
+      expect(bytes.status).toBe(200)
+      expect((await bytes.arrayBuffer()).byteLength).toBe(4100)
+      // A head flushed on purpose goes out at once; the body that follows in one end() is read.
+      const started = Date.now()
+      const flushed = await fetch(`${server.url}/flushed`)
+      expect(Date.now() - started).toBeLessThan(45)
+      expect(await flushed.text()).toBe('card 411111******1111')
+    } finally {
+      await server.close()
+    }
+  })
+
   it('reads a text page whose type changes between its writes as the text it was, and keeps serving', async () => {
     // A red-team pass: the page was decided as text, then its type became bytes before an end()
     // a timer called; the process crashed (reading the decision of a type no longer text).

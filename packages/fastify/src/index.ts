@@ -21,7 +21,9 @@ import {
   requestSlot,
   type SerializedDecision,
   serializedBodyKind,
+  socketBytes,
   type WrittenDecision,
+  wroteBeforeBody,
 } from '@leakguard/core'
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -258,6 +260,8 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     return entry
   }
 
+  /** What each reply's socket had taken when its request arrived (see wroteBeforeBody). */
+  const socketStarts = new WeakMap<FastifyRequest, number>()
   const start = (request: FastifyRequest): RequestContext => {
     const context = guard.startRequest({
       method: request.method,
@@ -299,6 +303,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
 
   fastify.addHook('onRequest', (request, reply, next) => {
     const context = start(request)
+    socketStarts.set(request, socketBytes(reply.raw))
     if (guard.responseIdHeader !== undefined) reply.header(guard.responseIdHeader, context.requestId)
     // reply.raw writes and reply.hijack() skip every hook: report the fact when the response ends.
     reply.raw.once('close', () => {
@@ -418,7 +423,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
    * ahead of the payload leakguard filters. Reported once, by the first hook of the reply.
    */
   const reportRawBefore = (request: FastifyRequest, reply: FastifyReply): void => {
-    if (!reply.raw.headersSent || passed.has(request)) return
+    if (passed.has(request) || !wroteBeforeBody(reply.raw, socketStarts.get(request) ?? 0)) return
     guard.unfilteredResponse(contexts.get(request) ?? start(request), {
       status: reply.raw.statusCode,
       via: 'raw',

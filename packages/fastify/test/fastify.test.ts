@@ -233,6 +233,11 @@ describe('fastify specifics', () => {
         reply.raw.end(JSON.stringify({ secret: SECRET }))
         return reply
       })
+      // A head flushed on its own sends no bytes of a body: nothing to report.
+      app.get('/flushed', async (_request, reply) => {
+        reply.raw.flushHeaders()
+        return { id: 1 }
+      })
       // Written raw, then a reply of its own (a red-team pass: no event said the first bytes passed).
       app.get('/raw-then-reply', async (_request, reply) => {
         reply.raw.write(JSON.stringify({ secret: SECRET }))
@@ -253,6 +258,9 @@ describe('fastify specifics', () => {
       for (const path of ['/hijack', '/raw', '/nested/hijack', '/hijack'])
         await (await fetch(`${server.url}${path}`)).text()
       // Fastify cannot send a head after the raw one: it closes the connection (the app's bug).
+      await fetch(`${server.url}/flushed`)
+        .then((res) => res.text())
+        .catch(() => '')
       await fetch(`${server.url}/raw-then-reply`)
         .then((res) => res.text())
         .catch(() => '')

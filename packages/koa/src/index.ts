@@ -24,8 +24,10 @@ import {
   requestSlot,
   type SerializedDecision,
   serializedBodyKind,
+  socketBytes,
   type UnfilteredVia,
   type WrittenDecision,
+  wroteBeforeBody,
 } from '@leakguard/core'
 import type { Context, Middleware, Next } from 'koa'
 import { markSeen } from './unguarded.js'
@@ -282,12 +284,19 @@ function sendRejection(ctx: Context, decision: RejectedRequest | InputRejection)
  * team pass: past koa-compress's 1 KiB threshold, such text went out unread). Read as the text it
  * was, up to the cap; an event stream (it never ends) is not.
  */
-function compressedText(type: unknown, contentEncoding: unknown, serialized: boolean): 'text' | undefined {
-  if (serialized || typeof contentEncoding !== 'string') return undefined
+function compressedText(
+  type: unknown,
+  contentEncoding: unknown,
+  stream: object | undefined,
+): 'text' | undefined {
+  if (stream === undefined || typeof contentEncoding !== 'string') return undefined
   const coding = contentEncoding.trim().toLowerCase()
   if (coding === '' || coding === 'identity') return undefined
   if (!isTextContentType(type) || /^\s*text\/event-stream/i.test(String(type))) return undefined
-  return 'text'
+  // The compressor was given its whole input (koa-compress ends it with a string or a Buffer):
+  // a live stream piped into it (a log tail, tokens as they come) is still being written, and
+  // streams through as any success's text does.
+  return (stream as { writableEnded?: unknown }).writableEnded === true ? 'text' : undefined
 }
 
 /** A body Koa streams to the client rather than serializing. */
@@ -371,6 +380,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     } satisfies LeakguardRequestState
     const state: RequestState = { guard, context }
     requestStates.set(ctx, state)
+    const socketStart = socketBytes(ctx.res)
     const checked = checkInput(ctx, state, undefined, 'leakguard')
     const refusal = checked instanceof Promise ? await checked : checked
     if (refusal !== undefined) return sendRejection(ctx, refusal)
@@ -436,7 +446,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     async function filterBody(): Promise<void> {
       // Written to ctx.res before the body (`ctx.res.write(...)`): those bytes went out unread,
       // ahead of the body leakguard filters.
-      if (ctx.res.headersSent && !ctx.res.writableEnded) unfiltered('raw')
+      if (!ctx.res.writableEnded && wroteBeforeBody(ctx.res, socketStart)) unfiltered('raw')
       // What Koa (and its router) read the target as, and the method, once downstream is done.
       // Bodiless and binary responses too: a redirect or a 204 served on another route's decision.
       const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)
@@ -473,7 +483,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
         const contentEncoding = ctx.response.get('Content-Encoding')
         const kind =
           serializedBodyKind(type, ctx.status, serialized) ??
-          compressedText(type, contentEncoding, serialized)
+          compressedText(type, contentEncoding, serialized ? undefined : (body as object))
         if (kind === undefined) {
           // Not leakguard's to read; but a route with ownerPath cannot send what it cannot check.
           const denied = guard.opaqueBody(context, { status: ctx.status, routeOptions })

@@ -121,6 +121,10 @@ describe('koa specifics', () => {
       } else if (ctx.path === '/users/off') {
         ctx.respond = false
         ctx.res.end('raw')
+      } else if (ctx.path === '/users/flushed') {
+        // A head flushed on its own sends no bytes of a body: nothing to report.
+        ctx.flushHeaders()
+        ctx.body = user
       } else if (ctx.path === '/users/raw-first') {
         // Written raw, then a body of its own (a red-team pass: no event said the first bytes passed).
         ctx.res.write('raw ')
@@ -144,6 +148,7 @@ describe('koa specifics', () => {
       expect(late.body.toString()).not.toContain(SECRET)
       // A handler that answers itself is obeyed as before.
       expect((await rawRequest(`${server.url}/users/off`)).body.toString()).toBe('raw')
+      expect((await rawRequest(`${server.url}/users/flushed`)).body.toString()).not.toContain(SECRET)
       const rawFirst = (await rawRequest(`${server.url}/users/raw-first`)).body.toString()
       expect(rawFirst.startsWith('raw ')).toBe(true)
       expect(rawFirst).not.toContain(SECRET)
@@ -222,6 +227,35 @@ describe('koa specifics', () => {
       const res = await rawRequest(`${server.url}/late`)
       expect(res.body.toString()).not.toContain(SECRET)
       expect(res.body.toString()).not.toContain('ada@example.com')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('reads text koa-compress made a stream of inside leakguard, and streams a live one as it comes', async () => {
+    // Red-team passes: a string past koa-compress's threshold went out unread; then a live text
+    // stream (a log tail) under it waited for its end to be read.
+    const app = new Koa()
+    app.use(leakguard(createGuard({ redact: {} })))
+    app.use(compress({ threshold: 0 }))
+    let live: Readable | undefined
+    app.use((ctx) => {
+      ctx.type = 'text/plain'
+      if (ctx.path === '/string') ctx.body = `card 4111111111111111 ${' '.repeat(2000)}`
+      else {
+        live = new Readable({ read() {} })
+        live.push('tick\n')
+        ctx.body = live
+      }
+    })
+    const server = await listen(app.callback())
+    try {
+      const read = await rawRequest(`${server.url}/string`, { headers: { 'accept-encoding': 'gzip' } })
+      expect(decodedBody(read)).toContain('card 411111******1111')
+      const started = await fetch(`${server.url}/live`, { headers: { 'accept-encoding': 'gzip' } })
+      expect(started.status).toBe(200)
+      live!.push(null)
+      expect(await started.text()).toBe('tick\n')
     } finally {
       await server.close()
     }

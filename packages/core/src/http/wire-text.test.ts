@@ -44,7 +44,12 @@ describe('textCharset', () => {
   it('reads the charset parameter when there is no byte order mark', () => {
     expect(textCharset(Buffer.from('ab'), 'text/html; charset="UTF-16LE"')).toBe('utf16le')
     expect(textCharset(Buffer.from('ab'), 'text/html;charset=utf-16be')).toBe('utf16be')
-    expect(textCharset(Buffer.from('ab'), 'text/html; charset=iso-8859-1')).toBe('utf8')
+    // windows-1252 and its aliases: read and written back byte for byte.
+    expect(textCharset(Buffer.from('ab'), 'text/html; charset=iso-8859-1')).toBe('latin1')
+    expect(textCharset(Buffer.from('ab'), 'text/plain; charset=US-ASCII')).toBe('latin1')
+    const cafe = Buffer.from('café 4111111111111111', 'latin1')
+    expect(Buffer.from(encodeText(decodeText(cafe, 'latin1'), 'latin1') as Buffer)).toEqual(cafe)
+    expect(textCharset(Buffer.from('ab'), 'text/html; charset=shift_jis')).toBe('utf8')
     expect(textCharset(Buffer.from('ab'), undefined)).toBe('utf8')
   })
 
@@ -58,6 +63,9 @@ describe('textCharset', () => {
     expect(textCharset(utf8, 'text/plain; charset=utf-8; charset=utf-16')).toBe('utf8')
     expect(textCharset(utf8, 'text/plain;   CHARSET="utf-16" ; x=1')).toBe('utf16le')
     expect(textCharset(utf8, 'text/plain; x="y"; charset=utf-16be')).toBe('utf16be')
+    // A label's white space is trimmed, as a browser trims it.
+    expect(textCharset(utf8, 'text/plain; charset= utf-16le')).toBe('utf16le')
+    expect(textCharset(utf8, 'text/plain; charset="utf-16le "')).toBe('utf16le')
     // A type that does not parse has no charset.
     expect(textCharset(utf8, 'text; charset=utf-16')).toBe('utf8')
     expect(textCharset(utf8, 'te xt/plain; charset=utf-16')).toBe('utf8')
