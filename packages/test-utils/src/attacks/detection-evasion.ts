@@ -82,6 +82,10 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       invisibleAfterOperator: `password:\u200b ${next()}`,
       twoBlanksAfterScheme: `Authorization: Bearer  ${next()}`,
       otherScheme: `Authorization: Splunk ${next()}`,
+      // Password hashes of web frameworks, and a phone number written with dots.
+      djangoHash: 'pbkdf2_sha256$600000$Qx3nBc1R2sT4uV5w$ZmVlZGJhY2tmZWVkYmFja2ZlZWRiYWNrZmVlZGJhY2s=',
+      phpassHash: 'user ada $P$Babcdefghijklmnopqrstuvwxyz0123',
+      dottedPhone: 'call 415.555.2671 after 6',
       nestedAfterBom: `\ufeff  {"password":"${next()}"}`,
       nestedAfterSpace: `\n  [{"client_secret":"${next()}"}] `,
       idnEmail: 'jürgen.müller@bücher.example',
@@ -163,6 +167,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
     body,
     secrets: [
       ...secrets,
+      'ZmVlZGJhY2tmZWVkYmFja2ZlZWRiYWNrZmVlZGJhY2s',
+      'ijklmnopqrstuvwxyz0123',
+      '415.555.2671',
       jwtPart({ sub: '47', name: 'Dijkstra' }),
       jwtPart({ sub: '48', name: 'Hamilton' }),
       'jürgen.müller',

@@ -137,7 +137,17 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'Contact: ops@mail.example.com.',
       'x_y%z@sub-domain.example.org',
     ],
-    negatives: ['user@localhost', '@handle', 'foo@bar', 'name@domain.c0m', 'node@20.19', 'git@github'],
+    negatives: [
+      'user@localhost',
+      '@handle',
+      'foo@bar',
+      'name@domain.c0m',
+      'node@20.19',
+      'git@github',
+      // Files whose names hold an `@` (a red-team pass): no top-level domain is a file's extension.
+      'https://cdn.example.com/img/logo@2x.png',
+      'lodash@latest.tgz',
+    ],
   },
   phone: {
     positives: [
@@ -274,8 +284,22 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'hash: $2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW.', // a full stop after it
       '$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/',
       '$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E',
+      // A red-team pass: scrypt's $7$ with its digest, phpass, Django's and Werkzeug's forms.
+      '$7$CU..../....ElDVtq.3c8WYbR6/HOQ4v.$S/6jwPLJaQYpq8SivvZ.TEH71nnHhj0VXK4oK1Pu3Q5',
+      '$P$Babcdefghijklmnopqrstuvwxyz0123',
+      'pbkdf2_sha256$600000$Qx3nBc1R2sT4uV5w$ZmVlZGJhY2tmZWVkYmFja2ZlZWRiYWNrZmVlZGJhY2s=',
+      'scrypt$16384$saltsalt$8$1$Zm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9v',
+      `pbkdf2:sha256:600000$ab12CD34$${'0123456789abcdef'.repeat(4)}`,
+      `scrypt:32768:8:1$aBcD1234$${'ab'.repeat(64)}`,
     ],
-    negatives: ['$5 discount', 'costs $2b today', '$2b$12$tooShort', '$argon2id$v=19$m=65536'],
+    negatives: [
+      '$5 discount',
+      'costs $2b today',
+      '$2b$12$tooShort',
+      '$argon2id$v=19$m=65536',
+      'price $P$ 10',
+      'pbkdf2_sha256 is the default',
+    ],
   },
   'ip-address': {
     positives: ['192.168.1.10', 'from 10.0.0.255 to', '2001:db8:85a3::8a2e:370:7334'],
