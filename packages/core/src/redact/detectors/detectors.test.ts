@@ -224,8 +224,12 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----',
       '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----',
       'key: -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA (truncated',
+      // OpenPGP and SSH2 private keys (a red-team pass).
+      '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF0AAAABCADc3nJk\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----',
+      '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: "x"\nP2/56wAAAi4AAAA3aWYtbW9k\n---- END SSH2 ENCRYPTED PRIVATE KEY ----',
     ],
     negatives: [
+      '-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQENBF0AAAAB\n-----END PGP PUBLIC KEY BLOCK-----',
       '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----',
       '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----',
     ],
