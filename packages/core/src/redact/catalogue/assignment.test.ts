@@ -151,6 +151,13 @@ describe('red-team findings, kept as tests', () => {
     ['password\u00a0=\u00a0Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
     ['api_key\u3000=\u3000Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
     ['secret:\u2003Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
+    // A name in the attribute or the line before a value (Java properties, Kubernetes' env).
+    ['<property name="password" value="Zq9x7Kp2mW9vR4tL"/>', 'Zq9x7Kp2mW9vR4tL'],
+    [
+      'env:\n- name: DB_PASSWORD\n  value: Zq9x7Kp2mW9vR4tL\n- name: PORT\n  value: "8080"',
+      'Zq9x7Kp2mW9vR4tL',
+    ],
+    ['  - name: "API_TOKEN"\n    value: "Zq9x7Kp2mW9vR4tL"', 'Zq9x7Kp2mW9vR4tL'],
     // Characters that render as nothing between the operator and the value.
     ['password:\u200b Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
     ['log "password":\u200b"Zq9x7Kp2mW9vR4tL"', 'Zq9x7Kp2mW9vR4tL'],
@@ -173,6 +180,10 @@ describe('red-team findings, kept as tests', () => {
     '名前=山田',
     'Preis\u00a0=\u00a042\u00a0EUR',
     'größe: 42',
+    '<property name="color" value="Xk9mQ2vL7"/>',
+    '- name: PORT\n  value: "8080"',
+    // A form's field the page sends back, a CSRF token included.
+    '<input type="hidden" name="authenticity_token" value="7SWa-Fo1_hsC6oovfBsJFLGPUl2E" />',
   ])('leaves names past ASCII that name no secret alone: %j', (text) => {
     expect(redacted(text)).toBe(text)
   })

@@ -67,6 +67,25 @@ function looksLikeName(name: string): boolean {
 
 /** The `key="..."` attribute just before a `value=` one. */
 const KEY_ATTRIBUTE = /\bkey\s*=\s*["']([^"'<>]{1,64})["']\s+$/i
+/**
+ * The `name="..."` attribute just before a `value=` one, in a configuration's element
+ * (`<property name="password" value="..."/>`); not in an HTML form's, whose values the page sends
+ * back (a form's CSRF `authenticity_token` must reach the browser as it is).
+ */
+const NAME_ATTRIBUTE = /<([A-Za-z][\w:.-]{0,40})\b[^<>]*?\bname\s*=\s*["']([^"'<>]{1,64})["']\s+$/
+const FORM_ELEMENTS = new Set([
+  'input',
+  'meta',
+  'button',
+  'option',
+  'select',
+  'textarea',
+  'param',
+  'output',
+  'data',
+])
+/** A YAML `name: ...` line just before a `value:` one (Kubernetes' and ECS's environments). */
+const NAME_LINE = /\bname\s*:\s*["']?([^"'\s]{1,64})["']?[ \t]*\r?\n[ \t]*(?:-[ \t]*)?$/
 
 /** Whether the `=` at `at` ends a base64 value: followed by `=` or by the value's end. */
 function isPadding(text: string, at: number): boolean {
@@ -291,10 +310,20 @@ function assignedAt(text: string, at: number, isSecretName: (name: string) => bo
       return undefined
   }
   let name = text.slice(start, end)
-  if (op === 61 && (name === 'value' || name === 'Value')) {
-    // .NET configuration: `<add key="DbPassword" value="..." />`, the name in the key attribute.
-    const keyed = KEY_ATTRIBUTE.exec(text.slice(Math.max(0, start - 96), start))
-    if (keyed !== null) name = keyed[1]!
+  if (name === 'value' || name === 'Value') {
+    // .NET and Java configuration: `<add key="DbPassword" value="..." />`, `<property
+    // name="password" value="..."/>`, the name in the attribute before; a YAML environment's
+    // `- name: DB_PASSWORD` then `value: ...`, the name on the line before.
+    const before = text.slice(Math.max(0, start - 96), start)
+    if (op === 61) {
+      const keyed = KEY_ATTRIBUTE.exec(before)
+      const named = keyed === null ? NAME_ATTRIBUTE.exec(before) : null
+      if (keyed !== null) name = keyed[1]!
+      else if (named !== null && !FORM_ELEMENTS.has(named[1]!.toLowerCase())) name = named[2]!
+    } else if (op === 58) {
+      const named = NAME_LINE.exec(before)
+      if (named !== null) name = named[1]!
+    }
   }
   if (!(looksLikeName(name) && !SCHEME_ONLY.test(name) && isSecretName(name))) {
     // A typed declaration names the variable before its type: `var apiToken string = "..."`,
