@@ -129,8 +129,9 @@ type OutgoingHeaders = Record<string, unknown> | readonly unknown[]
 function textAtHand(res: ServerResponse): boolean {
   const status = res.statusCode
   if (status < 200 || status === 204 || status === 304 || res.req?.method === 'HEAD') return false
-  // A head out already (flushed): a body with no length can still be replaced (it goes chunked).
-  if (res.headersSent && res.hasHeader('content-length')) return false
+  // A head out already (flushed): a body with no length can still be replaced (it goes chunked),
+  // unless the head names a coding (compression below leakguard encodes what it writes).
+  if (res.headersSent && (res.hasHeader('content-length') || res.hasHeader('content-encoding'))) return false
   // Pre-compressed text (`res.set('Content-Encoding', 'gzip').end(gzipped)`) is decoded to be read.
   const type = res.getHeader('content-type')
   if (isUntyped(type)) return true
@@ -148,9 +149,9 @@ function isEventStream(type: unknown): boolean {
 
 /**
  * Whether bytes sent without a type read as text, as a client may read them: with a byte order
- * mark, as UTF-8, or with no NUL in their first 8,000 bytes (Latin-1 text; a control character
- * here and there does not make a page binary). Others (an image, an archive sent raw without its
- * type) are bytes, which leakguard does not read.
+ * mark, as UTF-8, or, not being UTF-8, neither opening as a binary format does nor holding one
+ * byte in twenty that no text holds (Latin-1 text with a control character here and there).
+ * Others (an image, an archive sent raw without its type) are bytes, which leakguard does not read.
  */
 function readsAsText(bytes: Buffer): boolean {
   if (
@@ -159,8 +160,27 @@ function readsAsText(bytes: Buffer): boolean {
   )
     return true
   if (isUtf8(bytes)) return true
-  return bytes.subarray(0, 8000).indexOf(0) === -1
+  if (BINARY_MAGIC.some((magic) => bytes.subarray(0, magic.length).equals(magic))) return false
+  // Bytes that no text holds (controls but tab, line breaks, form feed and escape), in the first
+  // 512: random or compressed data has about one in ten; text a user's field put a NUL or two in
+  // has next to none.
+  const head = bytes.subarray(0, 512)
+  let binary = 0
+  for (const c of head) if (c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13 && c !== 27) binary++
+  return binary * 20 < head.length
 }
+
+/** The first bytes of common binary formats: PNG, JPEG, GIF, PDF, ZIP, gzip, WebP/RIFF, zstd. */
+const BINARY_MAGIC = [
+  [0x89, 0x50, 0x4e, 0x47],
+  [0xff, 0xd8, 0xff],
+  [0x47, 0x49, 0x46, 0x38],
+  [0x25, 0x50, 0x44, 0x46],
+  [0x50, 0x4b, 0x03, 0x04],
+  [0x1f, 0x8b],
+  [0x52, 0x49, 0x46, 0x46],
+  [0x28, 0xb5, 0x2f, 0xfd],
+].map((bytes) => Buffer.from(bytes))
 
 /** Whether a body's one chunk, given to `end()`, is bytes that do not read as text. */
 function isBinaryChunk(chunk: unknown, encoding: unknown): boolean {
@@ -382,6 +402,8 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
   // alone. (Middleware that calls `_implicitHeader()` itself, as express-session and compression
   // do, is not such a write: it only asks for the head, which stays held.)
   let own = 0
+  /** Whether leakguard passed a write or an end of its own on to Node. */
+  let wroteOwn = false
   let forcing = false
   let reported = false
   const target = res as unknown as {
@@ -392,22 +414,39 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
   const nodeSend = target._send
   if (typeof nodeSend === 'function') {
     target._send = function leakguardRawSend(this: ServerResponse, data: unknown, ...rest: unknown[]) {
-      if (own === 0 && !released && !hooks.isInside() && hasBytes(data)) {
+      // Only before leakguard wrote anything itself: middleware below it (compression,
+      // express-session) writes its own output later through Node's methods.
+      if (own > 0 || wroteOwn || released || hooks.isInside()) return nodeSend.call(this, data, ...rest)
+      const bytes = hasBytes(data)
+      // An empty `_send` is a flush, or an end that came past leakguard with nothing: that one
+      // needs the head leakguard held, or the client waits for it.
+      if (!bytes && (flushing || target._header != null)) return nodeSend.call(this, data, ...rest)
+      if (bytes) {
         seen = true
         if (!reported) {
           reported = true
           hooks.rawWrite()
         }
-        if (!res.headersSent && target._header == null) {
-          forcing = true
-          try {
-            res.writeHead(res.statusCode)
-          } finally {
-            forcing = false
-          }
-        }
       }
-      return nodeSend.call(this, data, ...rest)
+      if (target._header != null || res.headersSent) return nodeSend.call(this, data, ...rest)
+      forcing = true
+      try {
+        res.writeHead(res.statusCode)
+      } finally {
+        forcing = false
+      }
+      // Node chose this chunk's framing before the head was stored: a chunked head needs it
+      // framed here, or the body could end the response early and spell another (a split).
+      if (!bytes || !(this as unknown as { chunkedEncoding?: boolean }).chunkedEncoding)
+        return nodeSend.call(this, data, ...rest)
+      const [encoding, callback] = rest
+      const length =
+        typeof data === 'string'
+          ? Buffer.byteLength(data, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+          : (data as ArrayBufferView).byteLength
+      nodeSend.call(this, `${length.toString(16)}\r\n`, 'latin1', null)
+      nodeSend.call(this, data, encoding, null)
+      return nodeSend.call(this, '\r\n', 'latin1', callback)
     }
   }
   // A success's head flushed on purpose (`flushHeaders()`: long polling, a stream's early head)
@@ -439,6 +478,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     }
     if (passing()) {
       own++
+      wroteOwn = true
       try {
         return write.apply(this, arguments as unknown as Parameters<typeof write>)
       } finally {
@@ -471,6 +511,7 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       textAtHand(res) && !(isUntyped(res.getHeader('content-type')) && isBinaryChunk(chunk, encoding))
     if (passing(atHand)) {
       own++
+      wroteOwn = true
       try {
         return end.apply(this, [...arguments])
       } finally {

@@ -302,6 +302,72 @@ describe.each([
     }
   })
 
+  it('frames bytes written past its patches, ends a response ended past them, and reports those alone', async () => {
+    // A third red-team pass: the forced head said chunked while Node had sent the first chunk
+    // unframed (a body could spell a second response); an empty end past leakguard never sent the
+    // head; compression's own later writes were reported as raw; a NUL and a Latin-1 byte from a
+    // user's field made a whole page "binary".
+    const events: LeakguardEvent[] = []
+    const proto = ServerResponse.prototype
+    const protoEnd = proto.end as (this: ServerResponse) => ServerResponse
+    const server = await serve((app) => {
+      app.use(compression())
+      app.use(leakguard(createGuard({ redact: {}, audit: { onEvent: (event) => void events.push(event) } })))
+      app.get('/split', (_req, res) => {
+        res.type('json')
+        proto.write.call(res, '0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi', 'latin1')
+        protoEnd.call(res)
+      })
+      app.get('/empty', (_req, res) => {
+        res.type('json')
+        protoEnd.call(res)
+      })
+      app.get('/csv', (_req, res) => {
+        res.type('text/csv')
+        res.write('a,b\n')
+        setTimeout(() => res.end('1,2\n'), 5)
+      })
+      app.get(
+        '/latin1',
+        (_req, res) =>
+          void res.end(
+            Buffer.concat([
+              Buffer.from('nick b\u0000'),
+              Buffer.from([0xe9]),
+              Buffer.from(' card 4111111111111111'),
+            ]),
+          ),
+      )
+    })
+    try {
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () =>
+          socket.write(
+            'GET /split HTTP/1.1\r\nHost: x\r\n\r\nGET /empty HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+          ),
+        )
+        let data = ''
+        socket.on('data', (chunk) => (data += chunk.toString('latin1')))
+        socket.on('end', () => resolve(data))
+        socket.on('error', reject)
+      })
+      // The written bytes stay inside the first response's body, framed as one chunk; the second
+      // request gets its own head.
+      expect(raw).toMatch(
+        /\r\n\r\n[0-9a-f]+\r\n0\r\n\r\nHTTP\/1\.1 200 OK\r\nContent-Length: 2\r\n\r\nhi\r\n0\r\n\r\nHTTP\/1\.1 200/,
+      )
+      expect(await (await fetch(`${server.url}/csv`)).text()).toBe('a,b\n1,2\n')
+      const latin1 = Buffer.from(await (await fetch(`${server.url}/latin1`)).arrayBuffer()).toString('latin1')
+      expect(latin1).toContain('411111******1111')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(
+        events.filter((event) => event.type === 'response.unfiltered').map((event) => event.request?.path),
+      ).toEqual(['/split', '/empty'])
+    } finally {
+      await server.close()
+    }
+  })
+
   it('reads a text page whose type changes between its writes as the text it was, and keeps serving', async () => {
     // A red-team pass: the page was decided as text, then its type became bytes before an end()
     // a timer called; the process crashed (reading the decision of a type no longer text).

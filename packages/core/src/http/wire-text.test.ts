@@ -44,11 +44,9 @@ describe('textCharset', () => {
   it('reads the charset parameter when there is no byte order mark', () => {
     expect(textCharset(Buffer.from('ab'), 'text/html; charset="UTF-16LE"')).toBe('utf16le')
     expect(textCharset(Buffer.from('ab'), 'text/html;charset=utf-16be')).toBe('utf16be')
-    // windows-1252 and its aliases: read and written back byte for byte.
-    expect(textCharset(Buffer.from('ab'), 'text/html; charset=iso-8859-1')).toBe('latin1')
-    expect(textCharset(Buffer.from('ab'), 'text/plain; charset=US-ASCII')).toBe('latin1')
-    const cafe = Buffer.from('café 4111111111111111', 'latin1')
-    expect(Buffer.from(encodeText(decodeText(cafe, 'latin1'), 'latin1') as Buffer)).toEqual(cafe)
+    // Every other charset is read as UTF-8 (a windows-1252 reading needs its own table for
+    // 0x80-0x9F, and writing back in it must never turn a mask's character into a quote).
+    expect(textCharset(Buffer.from('ab'), 'text/html; charset=iso-8859-1')).toBe('utf8')
     expect(textCharset(Buffer.from('ab'), 'text/html; charset=shift_jis')).toBe('utf8')
     expect(textCharset(Buffer.from('ab'), undefined)).toBe('utf8')
   })

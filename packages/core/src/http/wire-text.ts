@@ -6,7 +6,7 @@
  */
 
 /** How the bytes of a text body are read: the way a browser reads them. */
-export type TextCharset = 'utf8' | 'utf16le' | 'utf16be' | 'latin1'
+export type TextCharset = 'utf8' | 'utf16le' | 'utf16be'
 
 /** The indentation of JSON text pretty-printed by `JSON.stringify` (its third argument), if any. */
 export function indentOf(text: string): string | undefined {
@@ -40,32 +40,7 @@ export function sameText(payload: string | Uint8Array, text: string, decided: st
   return decided === text && (typeof payload === 'string' || !text.includes('\uFFFD'))
 }
 
-/**
- * The labels WHATWG Encoding reads as windows-1252 (ISO-8859-1, ASCII and their aliases): read
- * and written back byte for byte (`latin1`), so a page in that charset is not rewritten in UTF-8.
- */
-const LATIN1_LABELS = [
-  'ansi_x3.4-1968',
-  'ascii',
-  'cp1252',
-  'cp819',
-  'csisolatin1',
-  'ibm819',
-  'iso-8859-1',
-  'iso-ir-100',
-  'iso8859-1',
-  'iso88591',
-  'iso_8859-1',
-  'iso_8859-1:1987',
-  'l1',
-  'latin1',
-  'us-ascii',
-  'windows-1252',
-  'x-cp1252',
-]
-
 const CHARSET_LABELS: Readonly<Record<string, TextCharset>> = {
-  ...Object.fromEntries(LATIN1_LABELS.map((label) => [label, 'latin1' as const])),
   'utf-16': 'utf16le',
   'utf-16le': 'utf16le',
   'utf-16be': 'utf16be',
@@ -165,14 +140,12 @@ function swapBytes(bytes: Uint8Array): Buffer {
 export function decodeText(bytes: Uint8Array, charset: TextCharset): string {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (charset === 'utf8') return buffer.toString('utf8')
-  if (charset === 'latin1') return buffer.toString('latin1')
   return (charset === 'utf16le' ? buffer : swapBytes(buffer)).toString('utf16le')
 }
 
 /** Encodes text as the charset it was read in: a changed UTF-16 body stays UTF-16. */
 export function encodeText(text: string, charset: TextCharset): string | Buffer {
   if (charset === 'utf8') return text
-  if (charset === 'latin1') return Buffer.from(text, 'latin1')
   const le = Buffer.from(text, 'utf16le')
   return charset === 'utf16le' ? le : swapBytes(le)
 }
