@@ -261,7 +261,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   }
 
   /** What each reply's socket had taken when its request arrived (see wroteBeforeBody). */
-  const socketStarts = new WeakMap<FastifyRequest, number>()
+  const socketStarts = requestSlot<number>('leakguard.socketStart')
   const start = (request: FastifyRequest): RequestContext => {
     const context = guard.startRequest({
       method: request.method,
