@@ -86,6 +86,12 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       djangoHash: 'pbkdf2_sha256$600000$Qx3nBc1R2sT4uV5w$ZmVlZGJhY2tmZWVkYmFja2ZlZWRiYWNrZmVlZGJhY2s=',
       phpassHash: 'user ada $P$Babcdefghijklmnopqrstuvwxyz0123',
       dottedPhone: 'call 415.555.2671 after 6',
+      // Webhook and bot URLs, and a storage URL's signature: credentials in a URL.
+      discordWebhook:
+        'posted to https://discord.com/api/webhooks/1234567890123456789/abcDEF_ghiJKLmnoPQRstuVWXyz0123456789abcdefGHIJKLmnopqrSTUVwxyz01234',
+      telegramBot: 'GET https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ/getMe',
+      sasUrl:
+        'https://acct.blob.core.windows.net/c/b.txt?sv=2022-11-02&sp=r&sig=Zq8vXw3Lm9Kp1234abcdEFGHijklMNOPqrstUVWXyz0%3D',
       nestedAfterBom: `\ufeff  {"password":"${next()}"}`,
       nestedAfterSpace: `\n  [{"client_secret":"${next()}"}] `,
       idnEmail: 'jürgen.müller@bücher.example',
@@ -170,6 +176,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       'ZmVlZGJhY2tmZWVkYmFja2ZlZWRiYWNrZmVlZGJhY2s',
       'ijklmnopqrstuvwxyz0123',
       '415.555.2671',
+      'ghiJKLmnoPQRstuVWXyz0123456789',
+      'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ',
+      'Zq8vXw3Lm9Kp1234abcdEFGH',
       jwtPart({ sub: '47', name: 'Dijkstra' }),
       jwtPart({ sub: '48', name: 'Hamilton' }),
       'jürgen.müller',

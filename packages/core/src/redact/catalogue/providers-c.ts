@@ -7,6 +7,42 @@ const UUID = UUID_SOURCE
 
 export const TOKENS: readonly TokenFormat[] = [
   {
+    id: 'discord-webhook-url',
+    provider: 'Discord',
+    description: 'Discord webhook URLs: the webhook id and its token, which lets anyone post as the webhook.',
+    prefixes: [
+      'https://discord.com/api/webhooks/',
+      'https://discordapp.com/api/webhooks/',
+      'https://ptb.discord.com/api/webhooks/',
+      'https://canary.discord.com/api/webhooks/',
+    ],
+    body: '[0-9]{17,20}/[A-Za-z0-9_-]{60,80}',
+    confidence: 'high',
+    reference: 'https://discord.com/developers/docs/resources/webhook#execute-webhook (a red-team pass)',
+  },
+  {
+    id: 'telegram-bot-url-token',
+    provider: 'Telegram',
+    description:
+      'Telegram bot tokens in a Bot API URL (api.telegram.org/bot<token>/...): the bot\'s id, ":A" and 34 characters.',
+    prefixes: ['api.telegram.org/bot', 'api.telegram.org/file/bot'],
+    body: '[0-9]{5,16}:A[A-Za-z0-9_-]{34}',
+    confidence: 'high',
+    reference: 'https://core.telegram.org/bots/api#making-requests (a red-team pass)',
+  },
+  {
+    id: 'azure-sas-signature',
+    provider: 'Azure',
+    description:
+      'The signature of an Azure shared access signature URL (sig=, base64 of an HMAC-SHA256, percent-encoded or not): it grants what the URL names.',
+    prefixes: ['sig='],
+    body: '(?:[A-Za-z0-9+/]|%2[BbFf]){42,43}(?:=|%3[Dd])',
+    boundary: 'A-Za-z0-9_%+/',
+    confidence: 'medium',
+    reference:
+      'https://learn.microsoft.com/en-us/rest/api/storageservices/create-service-sas#specify-the-signature (a red-team pass)',
+  },
+  {
     id: 'microsoft-teams-webhook',
     provider: 'Microsoft Teams',
     description:

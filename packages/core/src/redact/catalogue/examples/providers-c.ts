@@ -3,6 +3,39 @@ import type { FormatExamples } from '../types.js'
 // Slice c. Positives are gitleaks' test tokens where it has literal ones, else random in-format values.
 
 export const EXAMPLES: Readonly<Record<string, FormatExamples>> = {
+  'discord-webhook-url': {
+    positives: [
+      'https://discord.com/api/webhooks/1234567890123456789/abcDEF_ghiJKLmnoPQRstuVWXyz0123456789abcdefGHIJKLmnopqrSTUVwxyz01234',
+      'https://discordapp.com/api/webhooks/876543210987654321/Zq8vXw3Lm9Kp1234abcdEFGHijklMNOPqrstUVWXyz-_0123456789abcdefghij',
+    ],
+    lookalikes: [
+      'https://discord.com/api/webhooks/1234567890123456789',
+      'https://discord.com/api/webhooks/{webhook.id}/{webhook.token}',
+      'https://discord.com/developers/docs/resources/webhook',
+    ],
+  },
+  'telegram-bot-url-token': {
+    positives: [
+      'api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ',
+      'api.telegram.org/file/bot4309224989:AAEnERMu_b1HV1sx1ld11hvUzqlSwDLejVZ',
+    ],
+    lookalikes: [
+      'https://api.telegram.org/bot<token>/sendMessage',
+      'https://api.telegram.org/bot123456789:BAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ/getMe',
+      'https://core.telegram.org/bots/api',
+    ],
+  },
+  'azure-sas-signature': {
+    positives: [
+      'sig=Zq8vXw3Lm9Kp1234abcdEFGHijklMNOPqrstUVWXyz0%3D',
+      'sig=Zq8vXw3Lm9Kp1234abcd%2BFGHijklMNOPqrstUVW%2Fyz0=',
+    ],
+    lookalikes: [
+      'https://acct.blob.core.windows.net/c/b.txt?sv=2022-11-02&sig=abc',
+      'the sig= parameter carries the signature',
+      'https://example.com/?xsig=Zq8vXw3Lm9Kp1234abcdEFGHijklMNOPqrstUVWXyz0%3D',
+    ],
+  },
   'microsoft-teams-webhook': {
     positives: [
       'https://contoso.webhook.office.com/webhookb2/61931765-d099-f598-da2a-290416bf57b1@4f30b5d5-4695-d7c2-0091-21c2daac171b/IncomingWebhook/e75635f5b3300899df56088e26f7b736/a60145f3-1707-59b1-135f-2941d32e31a3',
