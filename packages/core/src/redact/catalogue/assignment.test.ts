@@ -158,6 +158,10 @@ describe('red-team findings, kept as tests', () => {
       'Zq9x7Kp2mW9vR4tL',
     ],
     ['  - name: "API_TOKEN"\n    value: "Zq9x7Kp2mW9vR4tL"', 'Zq9x7Kp2mW9vR4tL'],
+    // A card's security code in text, and a label in Markdown's emphasis.
+    ['order 42, CVV: 483', '483'],
+    ['cvv: "483" expiry 12/27', '483'],
+    ['**Password:** Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
     // Characters that render as nothing between the operator and the value.
     ['password:\u200b Zq9x7Kp2mW9vR4tL', 'Zq9x7Kp2mW9vR4tL'],
     ['log "password":\u200b"Zq9x7Kp2mW9vR4tL"', 'Zq9x7Kp2mW9vR4tL'],
@@ -181,6 +185,9 @@ describe('red-team findings, kept as tests', () => {
     'Preis\u00a0=\u00a042\u00a0EUR',
     'größe: 42',
     '<property name="color" value="Xk9mQ2vL7"/>',
+    'opinion: 123 and count: 483',
+    '**Note:** see the docs',
+    'password: ********',
     '- name: PORT\n  value: "8080"',
     // A form's field the page sends back, a CSRF token included.
     '<input type="hidden" name="authenticity_token" value="7SWa-Fo1_hsC6oovfBsJFLGPUl2E" />',

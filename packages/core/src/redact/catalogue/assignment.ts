@@ -154,6 +154,8 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
         isSpace(code) ||
         code === 61 ||
         code === 92 ||
+        // Markdown's emphasis around a label (`**Password:** ...`).
+        code === 42 ||
         (code > 127 && (isWideSpace(code) || isInvisible(code)))
       )
     )
@@ -233,6 +235,10 @@ const AUTH_SCHEME = /^(?:bearer|basic|token|digest|bot|ssws|apikey|negotiate|jwt
  */
 const CHALLENGE_PARAMETER = /^[a-z][a-z_-]{0,23}=(?!=)/
 
+/** Three digits: what a PIN or a card's security code may be, too short for {@link looksLikeSecret}. */
+const SHORT_CODE = /^\d{3}$/
+/** Names of a card's security code or a PIN: `CVV`, `cvc2`, `card_pin`, `PIN code`. */
+const SHORT_CODE_NAME = /(?:^|[^a-z])(?:cvv|cvc|cvn|cid|csc|pin)(?:2|code)?$/i
 /** A constant's name, not its value: `access_token=ACCESS_TOKEN`. */
 const CONSTANT = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/
 
@@ -436,8 +442,11 @@ function judgeValue(
   // reads the value without it; a secret is masked with it). A long value is judged by its first
   // characters: every operator of a dense string may read one, and each must cost little.
   const head = value.length > SHORT_VALUE ? value.slice(0, SHORT_VALUE) : value
-  if (!looksLikeSecret(quote === 0 && head === value ? value.replace(/[.,;:]$/, '') : head, quote !== 0))
-    return undefined
+  const judged = quote === 0 && head === value ? value.replace(/[.,;:]$/, '') : head
+  // A card's security code or a PIN is three digits at least: short, and a secret all the same.
+  if (judged.length < 4 && SHORT_CODE.test(judged) && SHORT_CODE_NAME.test(name))
+    return { start: from, end: cursor, name, nameStart }
+  if (!looksLikeSecret(judged, quote !== 0)) return undefined
   return { start: from, end: cursor, name, nameStart }
 }
 
