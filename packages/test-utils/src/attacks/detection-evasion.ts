@@ -80,6 +80,7 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       noBreakOperator: `password\u00a0=\u00a0${next()}`,
       ideographicOperator: `api_key\u3000=\u3000${next()}`,
       invisibleAfterOperator: `password:\u200b ${next()}`,
+      markdownLabel: `**Password:** ${next()}`,
       twoBlanksAfterScheme: `Authorization: Bearer  ${next()}`,
       otherScheme: `Authorization: Splunk ${next()}`,
       // Password hashes of web frameworks, and a phone number written with dots.
