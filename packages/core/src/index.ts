@@ -72,7 +72,14 @@ export {
   encodeBody,
   SUPPORTED_CONTENT_CODINGS,
 } from './http/content-encoding.js'
-export { isJsonContentType, isTextContentType, serializedBodyKind } from './http/content-type.js'
+export {
+  isEventStreamContentType,
+  isJsonContentType,
+  isTextContentType,
+  isUntypedContentType,
+  readsAsText,
+  serializedBodyKind,
+} from './http/content-type.js'
 export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody, problemForError } from './http/problem.js'
 export { socketBytes, wroteBeforeBody } from './http/raw-bytes.js'
 export { hasRequestBody } from './http/request-body.js'

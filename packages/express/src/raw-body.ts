@@ -1,8 +1,10 @@
-import { isUtf8 } from 'node:buffer'
 import type { ServerResponse } from 'node:http'
 import {
   type BlockedResponse,
   type ContentEncodingHeader,
+  isEventStreamContentType,
+  isUntypedContentType,
+  readsAsText,
   type SerializedDecision,
   serializedBodyKind,
 } from '@leakguard/core'
@@ -134,53 +136,9 @@ function textAtHand(res: ServerResponse): boolean {
   if (res.headersSent && (res.hasHeader('content-length') || res.hasHeader('content-encoding'))) return false
   // Pre-compressed text (`res.set('Content-Encoding', 'gzip').end(gzipped)`) is decoded to be read.
   const type = res.getHeader('content-type')
-  if (isUntyped(type)) return true
-  return serializedBodyKind(type, status, true) === 'text' && !isEventStream(type)
+  if (isUntypedContentType(type)) return true
+  return serializedBodyKind(type, status, true) === 'text' && !isEventStreamContentType(type)
 }
-
-function isUntyped(type: unknown): boolean {
-  return type === undefined || type === null || type === ''
-}
-
-function isEventStream(type: unknown): boolean {
-  const value = Array.isArray(type) ? type[0] : type
-  return typeof value === 'string' && value.trimStart().toLowerCase().startsWith('text/event-stream')
-}
-
-/**
- * Whether bytes sent without a type read as text, as a client may read them: with a byte order
- * mark, as UTF-8, or, not being UTF-8, neither opening as a binary format does nor holding one
- * byte in twenty that no text holds (Latin-1 text with a control character here and there).
- * Others (an image, an archive sent raw without its type) are bytes, which leakguard does not read.
- */
-function readsAsText(bytes: Buffer): boolean {
-  if (
-    bytes.length >= 2 &&
-    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
-  )
-    return true
-  if (isUtf8(bytes)) return true
-  if (BINARY_MAGIC.some((magic) => bytes.subarray(0, magic.length).equals(magic))) return false
-  // Bytes that no text holds (controls but tab, line breaks, form feed and escape), in the first
-  // 512: random or compressed data has about one in ten; text a user's field put a NUL or two in
-  // has next to none.
-  const head = bytes.subarray(0, 512)
-  let binary = 0
-  for (const c of head) if (c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13 && c !== 27) binary++
-  return binary * 20 < head.length
-}
-
-/** The first bytes of common binary formats: PNG, JPEG, GIF, PDF, ZIP, gzip, WebP/RIFF, zstd. */
-const BINARY_MAGIC = [
-  [0x89, 0x50, 0x4e, 0x47],
-  [0xff, 0xd8, 0xff],
-  [0x47, 0x49, 0x46, 0x38],
-  [0x25, 0x50, 0x44, 0x46],
-  [0x50, 0x4b, 0x03, 0x04],
-  [0x1f, 0x8b],
-  [0x52, 0x49, 0x46, 0x46],
-  [0x28, 0xb5, 0x2f, 0xfd],
-].map((bytes) => Buffer.from(bytes))
 
 /** Whether a body's one chunk, given to `end()`, is bytes that do not read as text. */
 function isBinaryChunk(chunk: unknown, encoding: unknown): boolean {
@@ -265,7 +223,9 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
       // is read too, and so is any text or untyped body written in one `end()`, as `res.send`
       // reads it. Other text of a success written raw (server-sent events, a CSV streamed in
       // writes) passes.
-      mode = (atHand && isUntyped(type) ? 'text' : serializedBodyKind(type, res.statusCode, atHand)) ?? 'pass'
+      mode =
+        (atHand && isUntypedContentType(type) ? 'text' : serializedBodyKind(type, res.statusCode, atHand)) ??
+        'pass'
     }
     return mode === 'pass'
   }
@@ -321,12 +281,16 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     const type = res.getHeader('content-type')
     if (mode === 'json' || serializedBodyKind(type, res.statusCode, true) === 'json')
       return hooks.filter(original, encoding)
-    if (isUntyped(decidedType) && isUntyped(type) && !readsAsText(original)) {
+    if (isUntypedContentType(decidedType) && isUntypedContentType(type) && !readsAsText(original)) {
       const denied = hooks.opaque()
       return denied ?? { blocked: false, payload: original }
     }
     // Text it was decided on: a type changed since to bytes is still read as the text it was.
-    return hooks.filterText(original, encoding, isUntyped(decidedType) ? 'text/plain' : decidedType)
+    return hooks.filterText(
+      original,
+      encoding,
+      isUntypedContentType(decidedType) ? 'text/plain' : decidedType,
+    )
   }
 
   /** Sends what was decided for the body `original` (`null`: blocked before it was read). */
@@ -508,7 +472,8 @@ export function interceptRawBody(res: ServerResponse, hooks: RawBodyHooks): { se
     }
     // Bytes without a type that are not text (an image sent raw) are not read, whatever their size.
     const atHand =
-      textAtHand(res) && !(isUntyped(res.getHeader('content-type')) && isBinaryChunk(chunk, encoding))
+      textAtHand(res) &&
+      !(isUntypedContentType(res.getHeader('content-type')) && isBinaryChunk(chunk, encoding))
     if (passing(atHand)) {
       own++
       wroteOwn = true

@@ -4,7 +4,9 @@ import {
   type BlockedResponse,
   type BodySource,
   type CompiledRouteOptions,
+  type ContentEncodingHeader,
   compileRouteHelper,
+  contentCodings,
   createGuard,
   errorPageHeaders,
   type Guard,
@@ -13,6 +15,7 @@ import {
   headersToDropOnBlock,
   type InputDecision,
   type InputRejection,
+  isEventStreamContentType,
   isGuard,
   isTextContentType,
   type LeakguardRequestState,
@@ -289,10 +292,9 @@ function compressedText(
   contentEncoding: unknown,
   stream: object | undefined,
 ): 'text' | undefined {
-  if (stream === undefined || typeof contentEncoding !== 'string') return undefined
-  const coding = contentEncoding.trim().toLowerCase()
-  if (coding === '' || coding === 'identity') return undefined
-  if (!isTextContentType(type) || /^\s*text\/event-stream/i.test(String(type))) return undefined
+  if (stream === undefined || contentCodings(contentEncoding as ContentEncodingHeader).length === 0)
+    return undefined
+  if (!isTextContentType(type) || isEventStreamContentType(type)) return undefined
   // The compressor was given its whole input (koa-compress ends it with a string or a Buffer):
   // a live stream piped into it (a log tail, tokens as they come) is still being written, and
   // streams through as any success's text does.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { serializedBodyKind } from './content-type.js'
+import { isEventStreamContentType, readsAsText, serializedBodyKind } from './content-type.js'
 
 describe('serializedBodyKind', () => {
   it.each([
@@ -23,5 +23,42 @@ describe('serializedBodyKind', () => {
     ['application/octet-stream', 500, false, undefined],
   ] as const)('reads %s (status %i, at hand: %s) as %s', (type, status, atHand, kind) => {
     expect(serializedBodyKind(type, status, atHand)).toBe(kind)
+  })
+})
+
+describe('readsAsText', () => {
+  it('reads UTF-8, a byte order mark, and Latin-1 text with a control character or a NUL here and there', () => {
+    expect(readsAsText(Buffer.from('{"card":"4111111111111111"}'))).toBe(true)
+    expect(readsAsText(Buffer.from('\ufeffmail', 'utf16le'))).toBe(true)
+    // A user's field put a NUL and a Latin-1 byte in a page (a red-team pass: the page went out unread).
+    const page = Buffer.concat([
+      Buffer.from('nick b\u0000'),
+      Buffer.from([0xe9]),
+      Buffer.from(' card 4111111111111111'),
+    ])
+    expect(readsAsText(page)).toBe(true)
+    expect(readsAsText(Buffer.from('caf\xe9 \f\x1b[1m', 'latin1'))).toBe(true)
+  })
+
+  it('leaves binary formats and random bytes as bytes', () => {
+    expect(readsAsText(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(false)
+    expect(readsAsText(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff]))).toBe(false)
+    let seed = 7
+    const random = Buffer.alloc(512)
+    for (let i = 0; i < random.length; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      random[i] = seed >> 16
+    }
+    expect(readsAsText(random)).toBe(false)
+  })
+})
+
+describe('isEventStreamContentType', () => {
+  it('names server-sent events in any case, with parameters or as an array', () => {
+    expect(isEventStreamContentType('text/event-stream')).toBe(true)
+    expect(isEventStreamContentType(' Text/Event-Stream; charset=utf-8')).toBe(true)
+    expect(isEventStreamContentType(['text/event-stream'])).toBe(true)
+    expect(isEventStreamContentType('text/plain')).toBe(false)
+    expect(isEventStreamContentType(undefined)).toBe(false)
   })
 })
