@@ -1,3 +1,4 @@
+import { isInvisible } from '../unicode-forms.js'
 import { isPlaceholder } from './placeholder.js'
 
 /**
@@ -30,9 +31,6 @@ const WIDE_NAME = /[\p{L}\p{M}\p{N}\p{Cf}]/u
 const isName = (code: number) => (code < 128 ? NAME[code] === 1 : WIDE_NAME.test(String.fromCharCode(code)))
 const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13
 /** Spaces past ASCII a writer may align an operator with: no-break, ideographic, the typographic ones. */
-/** Characters that render as nothing, written between an operator and its value to hide it. */
-const isInvisible = (code: number) =>
-  (code >= 0x200b && code <= 0x200d) || code === 0x2060 || code === 0xfeff || code === 0x00ad
 const isWideSpace = (code: number) =>
   code === 0xa0 || code === 0x3000 || (code >= 0x2000 && code <= 0x200a) || code === 0x202f || code === 0x205f
 const isQuote = (code: number) => code === 34 || code === 39 || code === 96
@@ -156,6 +154,7 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
         code === 92 ||
         // Markdown's emphasis around a label (`**Password:** ...`).
         code === 42 ||
+        // Characters that render as nothing, written between an operator and its value to hide it.
         (code > 127 && (isWideSpace(code) || isInvisible(code)))
       )
     )
