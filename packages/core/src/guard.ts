@@ -1170,8 +1170,12 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       }
       if (abuse !== undefined && context.abuse !== undefined)
         emitAlerts(context, abuse.response(context.abuse, status), status)
-      // Only for requests that reached the handler: a refusal (401, 429) never needed the body.
-      const waiting = status < 400 ? inputPhase.waiting(context, policy) : undefined
+      // Only for requests that reached the handler: a refusal (401, 429) never needed the body. An
+      // owner check still waiting is why a handler's success was denied (404/403): said too.
+      const waiting =
+        status < 400 || (context.input.ownerPending !== undefined && context.input.refusal === undefined)
+          ? inputPhase.waiting(context, policy)
+          : undefined
       if (waiting !== undefined)
         warnOnce(
           context,

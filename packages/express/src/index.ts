@@ -113,7 +113,12 @@ function checkInput(
       return
     }
   }
-  if (guard.checksBody(context, routeOptions)) watchBody(req, state)
+  // A body still to come is watched too: an owner check may wait for it (see filterBody).
+  if (
+    guard.checksBody(context, routeOptions) ||
+    (at === 'leakguard' && req.body === undefined && hasRequestBody(req.headers))
+  )
+    watchBody(req, state)
   const params =
     at === 'checkpoint' && Object.keys(req.params ?? {}).length > 0
       ? (req.params as Record<string, string>)

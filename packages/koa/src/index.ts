@@ -118,8 +118,13 @@ function checkInput(
     if (misrouted !== undefined)
       return { ...misrouted, allowed: false, headers: {}, code: 'ERR_LG_RESPONSE_ROUTE_MISMATCH' }
   }
-  if (guard.checksBody(context, routeOptions)) watchBody(ctx)
   const request = ctx.request as { body?: unknown }
+  // A body still to come is watched too: an owner check may wait for it (see filterBody).
+  if (
+    guard.checksBody(context, routeOptions) ||
+    (at === 'leakguard' && request.body === undefined && hasRequestBody(ctx.request.headers))
+  )
+    watchBody(ctx)
   const params = at === 'checkpoint' ? (ctx.params as Record<string, string> | undefined) : undefined
   const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute
   const decision = guard.checkInput(context, {
@@ -135,7 +140,16 @@ function checkInput(
     if (!settled.allowed) return settled
     if (settled.bodyChanged) request.body = settled.body
     // Koa's setter writes the query string back: ctx.querystring and ctx.url agree with ctx.query.
-    if (settled.queryChanged) ctx.query = settled.query as Context['query']
+    if (settled.queryChanged) {
+      ctx.query = settled.query as Context['query']
+      // ctx.URL (and ctx.request.URL) is parsed once, from ctx.originalUrl: it gets the same query.
+      const url: unknown = ctx.URL
+      if (url instanceof URL) {
+        const filtered = new URL(url.href)
+        filtered.search = ctx.querystring
+        ;(ctx.request as { memoizedURL?: URL }).memoizedURL = filtered
+      }
+    }
     return undefined
   }
   return decision instanceof Promise ? decision.then(apply) : apply(decision)

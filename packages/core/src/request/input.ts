@@ -9,7 +9,7 @@ import { paramsOf, type RoutePattern } from '../routes/pattern.js'
 import { type CompiledRouteOptions, mergeRouteOptions, selectView } from '../routes/policy.js'
 import { type AcceptedMembers, acceptMembers, type MemberLimits } from './accept.js'
 import type { CompiledEnumeration, EnumerationDetector, EnumerationSubject } from './enumeration.js'
-import type { OwnerCheck } from './owner.js'
+import { mayReadBody, type OwnerCheck } from './owner.js'
 
 /** What an adapter knows of a request's input when it asks for the request-side policies. */
 export interface RequestInput {
@@ -59,6 +59,12 @@ export interface InputState {
   owners?: OwnerCheck[]
   /** An owner check that reads the body waits for it. */
   ownerPending?: OwnerCheck
+  /**
+   * The body a parser set while an owner check waited for it: the handler reads an empty one until
+   * a checkpoint has run the check (a route-level parser with no checkpoint never gets it back).
+   * `shown`: the empty body the handler reads, which a parser may fill after assigning it (multer).
+   */
+  held?: { readonly body: unknown; readonly shown: unknown }
   /** The enumeration rules that counted this request, each with the route key it counted under. */
   enumerations?: CompiledEnumeration[]
   enumerationRoutes?: Map<CompiledEnumeration, string>
@@ -359,6 +365,17 @@ export function createInputPhase(deps: Dependencies) {
       let bodyChanged = false
       let queryChanged = false
       const bodyReady = input.bodyReady !== false
+      // The body a parser set while an owner check waited: the check reads it, and the handler
+      // gets it back once every check let it through.
+      if (bodyReady && state.held !== undefined) {
+        const { shown } = state.held
+        body =
+          input.body === shown && typeof shown === 'object' && shown !== null && Object.keys(shown).length > 0
+            ? shown
+            : state.held.body
+        bodyChanged = true
+        state.held = undefined
+      }
       if (policy === undefined || !hasInputPolicies(policy))
         return { allowed: true, body, query, bodyChanged, queryChanged }
       if (state.refusal !== undefined) return state.refusal
@@ -379,7 +396,7 @@ export function createInputPhase(deps: Dependencies) {
         const checked = checkBody(context, policy, body)
         if ('allowed' in checked) return checked
         body = checked.value
-        bodyChanged = checked.changed
+        bodyChanged ||= checked.changed
       }
       const decided = (): InputDecision => ({ allowed: true, body, query, bodyChanged, queryChanged })
       // The table's owner check and a route helper's are both run: the merge keeps only one.
@@ -388,7 +405,7 @@ export function createInputPhase(deps: Dependencies) {
         const owner = owners.shift()
         if (owner === undefined) return decided()
         // An owner check that reads the body waits for it (Express and Koa parse after leakguard()).
-        if (!bodyReady && owner.length >= 3) {
+        if (!bodyReady && mayReadBody(owner)) {
           state.ownerPending = owner
           return runOwners()
         }
@@ -423,7 +440,8 @@ export function createInputPhase(deps: Dependencies) {
       routeOptions: CompiledRouteOptions | undefined,
     ): unknown {
       const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
-      if (!checksBody(policy)) return body
+      const pending = context.input.ownerPending !== undefined
+      if (!pending && !checksBody(policy)) return body
       // Nothing of a refused body reaches a handler that runs anyway, nor of any body set after it.
       const emptied =
         body === undefined || body === null || typeof body !== 'object'
@@ -433,8 +451,14 @@ export function createInputPhase(deps: Dependencies) {
             : {}
       if (context.input.refusal !== undefined) return emptied
       const checked = checkBody(context, policy!, body)
-      if (!('allowed' in checked)) return checked.value
-      context.input.refusal = checked
+      if ('allowed' in checked) {
+        context.input.refusal = checked
+        return emptied
+      }
+      if (!pending) return checked.value
+      // An owner check waits for this body: the handler reads none until a checkpoint ran it (with
+      // no checkpoint, the response is denied and LEAKGUARD_BODY_UNCHECKED says why).
+      context.input.held = { body: checked.value, shown: emptied }
       return emptied
     },
     /** Whether a check is still waiting for the body: an owner check, or a body never checked. */

@@ -15,6 +15,74 @@ export type OwnerCheck = (
   body: unknown,
 ) => boolean | Promise<boolean>
 
+/** {@link mayReadBody}'s answers, per function (functions are made once, at startup). */
+const readsBody = new WeakMap<OwnerCheck, boolean>()
+
+/**
+ * Whether an owner check may read the body, so that it must wait for it: it declares a third
+ * parameter. `length` does not count a parameter with a default or a rest
+ * (`(p, params, body = {})`, `({ sub }, { id }, { from } = {})`, `(...args)`), so the parameter
+ * list is read from the function's source; a check whose source cannot be read that way (a bound
+ * or native function) or that reads `arguments` is taken to read it (fail closed: it waits).
+ */
+export function mayReadBody(owner: OwnerCheck): boolean {
+  let known = readsBody.get(owner)
+  if (known === undefined) {
+    known = owner.length >= 3 || declaresBody(Function.prototype.toString.call(owner))
+    readsBody.set(owner, known)
+  }
+  return known
+}
+
+/** Whether a function's source declares three parameters or a rest, or reads `arguments`. */
+function declaresBody(source: string): boolean {
+  if (/\barguments\b/.test(source)) return true
+  // `x => ...` and `async x => ...`: one parameter.
+  if (/^(?:async\s+)?[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$\u200c\u200d]*\s*=>/u.test(source))
+    return false
+  const open = source.indexOf('(')
+  if (open === -1 || source.includes('[native code]')) return true
+  // The list runs to the parenthesis that closes the first one: brackets, braces and parentheses
+  // of defaults and patterns nest; strings, templates and comments are stepped over.
+  let depth = 0
+  let commas = 0
+  let rest = false
+  let empty = true
+  for (let i = open + 1; i < source.length; i++) {
+    const c = source[i]!
+    if (c === '"' || c === "'" || c === '`') {
+      const end = closingQuote(source, i)
+      if (end === -1) return true
+      i = end
+      empty = false
+    } else if (c === '/' && (source[i + 1] === '/' || source[i + 1] === '*')) {
+      const end = source[i + 1] === '/' ? source.indexOf('\n', i) : source.indexOf('*/', i + 2) + 1
+      if (end <= 0) return true
+      i = end
+    } else if (c === '(' || c === '[' || c === '{') depth++
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return c !== ')' || rest || commas + (empty ? 0 : 1) >= 3
+      depth--
+    } else if (depth === 0 && c === ',') {
+      commas++
+      empty = true
+      continue
+    } else if (depth === 0 && c === '.' && source.startsWith('...', i)) rest = true
+    if (!/\s/.test(c)) empty = false
+  }
+  return true
+}
+
+/** Where the string or template opened at `from` closes, or -1. */
+function closingQuote(source: string, from: number): number {
+  const quote = source[from]
+  for (let i = from + 1; i < source.length; i++) {
+    if (source[i] === '\\') i++
+    else if (source[i] === quote) return i
+  }
+  return -1
+}
+
 /** A compiled `ownerPath`: where the owner of a response object (or of each list item) is. */
 export interface OwnerPath {
   readonly source: string

@@ -5,6 +5,7 @@ import { LeakguardConfigError } from '../errors.js'
 import { createGuard } from '../guard.js'
 import type { GuardOptions } from '../options.js'
 import { MemoryStore } from '../ratelimit/memory-store.js'
+import { mayReadBody, type OwnerCheck } from './owner.js'
 
 function setup(options: GuardOptions) {
   const events: LeakguardEvent[] = []
@@ -181,6 +182,38 @@ describe('owner', () => {
       code: 'ERR_LG_REQUEST_OWNER_FAILED',
     })
     expect(await guard.checkInput(start('GET', '/c/1'), {})).toMatchObject({ status: 404 })
+  })
+})
+
+describe('mayReadBody', () => {
+  // Written as strings and compiled, so that the source read is the one written here.
+  const of = (source: string) => new Function(`return (${source})`)() as OwnerCheck
+  it.each([
+    'function (p, params, body) { return true }',
+    '(p, params, body = {}) => true',
+    '(p, { id }, { from } = {}) => from === p.sub',
+    '(...args) => true',
+    '(p, ...rest) => true',
+    'async (p, params, body = (() => ({}))()) => true',
+    'function (p, params) { return arguments.length > 2 }',
+    '(p, params = { a: "x,y" }, body = [1, 2]) => true',
+  ])('waits for the body: %s', (source) => {
+    expect(mayReadBody(of(source))).toBe(true)
+  })
+  it.each([
+    '(p, params) => p.sub === params.id',
+    'p => true',
+    'async p => true',
+    '(p, params = { a: ",", b: (1, 2) }) => true',
+    '(p, /* body, */ params) => true',
+    "(p, params = ')') => true",
+    '(p, params,) => true',
+    '() => true',
+  ])('runs early: %s', (source) => {
+    expect(mayReadBody(of(source))).toBe(false)
+  })
+  it('waits for a function whose parameters it cannot read', () => {
+    expect(mayReadBody(((p: unknown) => p !== undefined).bind(null) as unknown as OwnerCheck)).toBe(true)
   })
 })
 

@@ -1,7 +1,8 @@
+import { createGuard, type LeakguardEvent, type OwnerCheck } from '@leakguard/core'
 import { describe, expect, it } from 'vitest'
 import { echoRoute, REQUEST_AUTH, requestScenario, send, tokenOf } from '../conformance-requests.js'
-import type { AdapterHarness, RouteSpec } from '../harness.js'
-import { call, getRoute, ofType } from '../helpers.js'
+import type { AdapterHarness, HeaderBearer, RouteSpec } from '../harness.js'
+import { appRunner, call, getRoute, ofType } from '../helpers.js'
 
 /** A handler that merges the body into a fresh object, as careless code does, and says what it got. */
 const merging = (path: string): RouteSpec => ({
@@ -28,6 +29,7 @@ const merging = (path: string): RouteSpec => ({
  */
 export function runRequestSideAttacks(harness: AdapterHarness): void {
   const scenario = requestScenario(harness)
+  const withApp = appRunner(harness)
 
   describe('attack: request-side (mass assignment, BOLA, enumeration)', () => {
     it('never lets __proto__, constructor or prototype through, even under a wildcard', async () => {
@@ -258,6 +260,82 @@ export function runRequestSideAttacks(harness: AdapterHarness): void {
         }
         expect(handled()).toBe(0)
       })
+    })
+
+    it('waits for the body on an owner check that takes it with a default, a pattern or a rest', async () => {
+      // `length` counts none of these parameters: the check must still wait for the body.
+      const checks = {
+        default: (p: { sub?: string } | undefined, _params: unknown, body: { from?: string } = {}) =>
+          body.from === p?.sub,
+        pattern: (p: { sub?: string } | undefined, _params: unknown, { from }: { from?: string } = {}) =>
+          from === p?.sub,
+        rest: (...args: unknown[]) =>
+          (args[2] as { from?: string } | undefined)?.from === (args[0] as { sub?: string } | undefined)?.sub,
+      } as unknown as Record<string, OwnerCheck>
+      for (const [form, owner] of Object.entries(checks)) {
+        const options = { auth: REQUEST_AUTH, routes: { 'POST /transfers': { owner } } }
+        await scenario(options, [echoRoute('POST', '/transfers')], async (url, handled) => {
+          const alice = { ...(await tokenOf('alice')), 'content-type': 'application/json' }
+          const theirs = await call(`${url}/transfers`, {
+            method: 'POST',
+            headers: alice,
+            body: JSON.stringify({ from: 'bob', amount: 100 }),
+          })
+          expect(theirs.status, form).toBe(404)
+          expect(handled(), form).toBe(0)
+          const mine = await call(`${url}/transfers`, {
+            method: 'POST',
+            headers: alice,
+            body: JSON.stringify({ from: 'alice', amount: 100 }),
+          })
+          expect(mine.status, form).toBe(200)
+          expect((mine.json as { body: unknown }).body, form).toEqual({ from: 'alice', amount: 100 })
+        })
+      }
+    })
+
+    it('hands no body to a handler an owner check waited for, when no checkpoint ran it, and says why', async () => {
+      const read: unknown[] = []
+      const route: RouteSpec = {
+        method: 'POST',
+        path: '/transfers',
+        body: (request) => {
+          read.push(request.body)
+          return { moved: (request.body as { from?: string } | undefined)?.from ?? null }
+        },
+      }
+      const options = {
+        auth: REQUEST_AUTH,
+        routes: {
+          'POST /transfers': {
+            owner: (p: { sub?: string } | undefined, _params: unknown, body: unknown) =>
+              (body as { from?: string } | undefined)?.from === p?.sub,
+          },
+        },
+      }
+      const events: LeakguardEvent[] = []
+      const guard = createGuard<HeaderBearer>({
+        ...options,
+        ignoreWarnings: ['LEAKGUARD_NO_ERROR_HANDLER'],
+        audit: { onEvent: (event) => void events.push(event) },
+      })
+      const app = { leakguard: guard, routes: [route], middleware: { bodyParser: 'no-checkpoint' as const } }
+      await withApp(app, async (url) => {
+        const res = await call(`${url}/transfers`, {
+          method: 'POST',
+          headers: { ...(await tokenOf('alice')), 'content-type': 'application/json' },
+          body: JSON.stringify({ from: 'bob', amount: 100 }),
+        })
+        expect(res.status).toBe(404)
+        expect(res.text).not.toContain('bob')
+      })
+      await guard.flush()
+      // Fastify parses before its hooks: the check ran there and the handler never did.
+      for (const body of read) expect(JSON.stringify(body ?? null)).not.toContain('bob')
+      if (read.length > 0)
+        expect(
+          events.flatMap((event) => (event.type === 'config.warning' ? [event.warning.code] : [])),
+        ).toContain('LEAKGUARD_BODY_UNCHECKED')
     })
 
     it("denies another caller's object sent as text or bytes on an ownerPath route", async () => {
