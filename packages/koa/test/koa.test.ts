@@ -34,6 +34,37 @@ describe('koa specifics', () => {
     }
   })
 
+  it('gives ctx.URL the query acceptQuery kept, as ctx.query and ctx.querystring have it', async () => {
+    // A red-team pass: Koa parses ctx.URL once, from ctx.originalUrl, so a dropped parameter
+    // stayed readable there (ctx.URL is Koa's documented way to read the query).
+    const app = new Koa()
+    app.use(leakguard({ routes: { 'GET /search': { acceptQuery: ['$.q'] } } }))
+    app.use((ctx) => {
+      ctx.body = {
+        query: ctx.query,
+        querystring: ctx.querystring,
+        role: ctx.URL.searchParams.get('role'),
+        requestRole: ctx.request.URL.searchParams.get('role'),
+        q: ctx.URL.searchParams.get('q'),
+        path: ctx.URL.pathname,
+      }
+    })
+    const server = await listen(app.callback())
+    try {
+      const res = await fetch(`${server.url}/search?q=x&role=admin`)
+      expect(await res.json()).toEqual({
+        query: { q: 'x' },
+        querystring: 'q=x',
+        role: null,
+        requestRole: null,
+        q: 'x',
+        path: '/search',
+      })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('sends nothing of a large body still being decided when a middleware above lets Koa answer early', async () => {
     // A response timeout racing next(), a next() not awaited: Koa answers while leakguard is still
     // filtering a body over several turns. What goes out then is the decided body, or nothing.

@@ -1,24 +1,34 @@
 import { isUtf8 } from 'node:buffer'
 
+/** The media type of a Content-Type header, lower case, without parameters; `''` when there is none. */
+function mediaType(header: unknown): string {
+  const value = Array.isArray(header) ? header[0] : header
+  if (typeof value !== 'string') return ''
+  const semicolon = value.indexOf(';')
+  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase()
+}
+
 /**
- * Whether a Content-Type header names JSON: `application/json`, `application/*+json`, or the
- * unregistered names clients read as JSON all the same (`text/json`, `text/x-json`,
- * `application/x-json`), any parameters. A route's allowlist applies to all of them: a handler
- * that picks a legacy name does not step around it. Bodies are classified by this header only,
+ * JSON written as several documents or with a laxer grammar (JSON Lines, NDJSON, JSON text
+ * sequences, JSON5, JSON with comments), or inside a script (JSONP): no one document to filter,
+ * so it is read as text.
+ */
+const JSON_TEXT = /ndjson|jsonl|json-?seq|json5|jsonc\b|jsonp\b|hjson/
+
+/**
+ * Whether a Content-Type header names a JSON document: `application/json`, any `+json` type
+ * (`application/problem+json`), and every other type whose subtype names JSON, as frameworks and
+ * clients read it (Fastify and Koa send a string under any of them as JSON): `text/json`,
+ * `application/x-json`, `application/x-amz-json-1.1`, `application/vnd.api.json`; any
+ * parameters. A route's allowlist applies to all of them: a handler that picks another name does
+ * not step around it. JSON in several documents (`application/x-ndjson`, JSON Lines, JSON text
+ * sequences, JSON5) is text ({@link isTextContentType}). Bodies are classified by this header only,
  * never by sniffing their bytes.
  */
 export function isJsonContentType(header: unknown): boolean {
-  const value = Array.isArray(header) ? header[0] : header
-  if (typeof value !== 'string') return false
-  const semicolon = value.indexOf(';')
-  const type = (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase()
-  return (
-    type === 'application/json' ||
-    (type.startsWith('application/') && type.endsWith('+json')) ||
-    type === 'text/json' ||
-    type === 'text/x-json' ||
-    type === 'application/x-json'
-  )
+  const type = mediaType(header)
+  const slash = type.indexOf('/')
+  return slash !== -1 && type.includes('json', slash) && !JSON_TEXT.test(type)
 }
 
 /**
@@ -87,8 +97,42 @@ const BINARY_MAGIC: readonly (readonly number[])[] = [
   [0x28, 0xb5, 0x2f, 0xfd],
 ]
 
-/** Whether a Content-Type header names text (`text/*`): redacted, never parsed. */
+/**
+ * Types outside `text/*` that are text all the same: scripts (a hand-made JSONP), YAML, form data,
+ * GraphQL and SQL, shell scripts. XML (`application/xml`, `*+xml`: SVG, XHTML, Atom, SOAP) and
+ * YAML suffixes count too.
+ */
+const TEXT_TYPES = new Set([
+  'application/javascript',
+  'application/x-javascript',
+  'application/ecmascript',
+  'application/xml',
+  'application/xml-dtd',
+  'application/yaml',
+  'application/x-yaml',
+  'application/toml',
+  'application/x-www-form-urlencoded',
+  'application/graphql',
+  'application/sql',
+  'application/x-sh',
+  'application/x-httpd-php',
+  'application/rtf',
+  'message/http',
+])
+
+/**
+ * Whether a Content-Type header names text: `text/*`, XML and YAML in any type (`application/xml`,
+ * `image/svg+xml`, `application/xhtml+xml`), scripts, form data and the other types of
+ * {@link TEXT_TYPES}, and JSON in several documents (`application/x-ndjson`). Redacted, never
+ * parsed.
+ */
 export function isTextContentType(header: unknown): boolean {
-  const value = Array.isArray(header) ? header[0] : header
-  return typeof value === 'string' && value.trimStart().slice(0, 5).toLowerCase() === 'text/'
+  const type = mediaType(header)
+  return (
+    type.startsWith('text/') ||
+    TEXT_TYPES.has(type) ||
+    type.endsWith('+xml') ||
+    type.endsWith('+yaml') ||
+    (type.includes('json') && JSON_TEXT.test(type))
+  )
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isJsonContentType } from './content-type.js'
+import { isJsonContentType, isTextContentType } from './content-type.js'
 import { problemForError } from './problem.js'
 
 describe('isJsonContentType', () => {
@@ -13,15 +13,49 @@ describe('isJsonContentType', () => {
     ['text/json', true],
     ['Text/X-JSON; charset=utf-8', true],
     ['application/x-json', true],
+    // Any other type whose subtype names JSON, as Fastify and Koa send a string under it (a
+    // red-team pass): one document, filtered.
+    ['application/x-amz-json-1.1', true],
+    ['application/vnd.acme.json', true],
+    ['text/vnd.example+json', true],
     ['text/html', false],
+    // Several documents, a laxer grammar or a script: text.
     ['application/jsonp', false],
     ['application/json-seq', false],
+    ['application/x-ndjson', false],
+    ['application/jsonl', false],
+    ['application/json5', false],
+    ['application/geo+json-seq', false],
     ['application/octet-stream', false],
     ['', false],
     [undefined, false],
     [42, false],
   ])('%j -> %s', (header, expected) => {
     expect(isJsonContentType(header)).toBe(expected)
+  })
+})
+
+describe('isTextContentType', () => {
+  it.each([
+    ['text/plain', true],
+    ['Text/HTML; charset=utf-8', true],
+    ['application/xml', true],
+    ['image/svg+xml', true],
+    ['application/xhtml+xml', true],
+    ['application/atom+xml', true],
+    ['application/javascript', true],
+    ['application/yaml', true],
+    ['application/x-www-form-urlencoded', true],
+    ['application/x-ndjson', true],
+    ['application/jsonp', true],
+    ['application/json', false],
+    ['application/octet-stream', false],
+    ['image/png', false],
+    ['application/pdf', false],
+    ['', false],
+    [undefined, false],
+  ])('%j -> %s', (header, expected) => {
+    expect(isTextContentType(header)).toBe(expected)
   })
 })
 

@@ -63,6 +63,63 @@ export function runUntypedTextAttacks(harness: AdapterHarness): void {
     })
 
     it.each([
+      'application/x-amz-json-1.1',
+      'application/vnd.acme.json',
+      'application/vnd.api+json; charset=utf-8',
+      'text/x-json',
+    ])(
+      'applies the allowlist to JSON a handler sends as %s, as a string and as bytes',
+      async (contentType) => {
+        // A red-team pass: Fastify and Koa send a string under any of these as JSON; leakguard read
+        // none of them (deny by default and the route's allowlist were stepped around).
+        const { guard } = recordingGuard({
+          responses: { default: 'deny' },
+          routes: { 'GET /a': { allow: ['$.id'] }, 'GET /b': { allow: ['$.id'] } },
+        })
+        const body = `{"id":1,"email":"ada@example.com","passwordHash":"$2b$12$abc"}`
+        const routes = [
+          getRoute('/a', () => body, { contentType }),
+          getRoute('/b', () => body, { contentType, send: 'buffer' }),
+        ]
+        await withApp({ leakguard: guard, routes }, async (url) => {
+          for (const path of ['/a', '/b']) {
+            const res = await call(`${url}${path}`)
+            expect(res.status, path).toBe(200)
+            expect(JSON.parse(res.text), path).toEqual({ id: 1 })
+          }
+        })
+      },
+    )
+
+    it.each([
+      'application/x-ndjson',
+      'application/jsonl',
+      'application/json-seq',
+      'application/xml',
+      'image/svg+xml',
+      'application/xhtml+xml',
+      'application/javascript',
+      'application/yaml',
+      'application/x-www-form-urlencoded',
+    ])('redacts text a handler sends as %s, and gives its 500 page error hygiene', async (contentType) => {
+      // A red-team pass: text outside text/* went out unread, secrets and stack traces included.
+      const { guard } = recordingGuard({ redact: {} })
+      const routes = [
+        getRoute('/ok', () => `{"id":1,"card":"${CARD}"}\n{"id":2,"note":"card ${CARD}"}\n`, { contentType }),
+        getRoute('/boom', () => STACK, { status: 500, contentType }),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const ok = await call(`${url}/ok`)
+        expect(ok.status).toBe(200)
+        expect(ok.text).toContain('"id":2')
+        expect(ok.text).not.toContain(CARD)
+        const boom = await call(`${url}/boom`)
+        expect(boom.status).toBe(500)
+        expect(boom.text).not.toMatch(/4111111111111111|\/srv\/app|at Query\.run/)
+      })
+    })
+
+    it.each([
       'text/plain; charset =utf-16',
       'text/plain; x="; charset=utf-16"',
       'text/plain; x="a\\"; charset=utf-16"',
