@@ -312,9 +312,17 @@ export interface Guard<TRequest = unknown> {
    * Checks a body the moment a parser sets it (the Express `req.body` and Koa `ctx.request.body`
    * setters leakguard installs): returns what the handler may read (accepted members only); a
    * refusal (`onUnknown: 'reject'`, a hostile body) is kept and answered by the next
-   * {@link checkInput} (a body checkpoint or route helper). Never throws.
+   * {@link checkInput} (a body checkpoint or route helper). An owner check that takes the body
+   * and has not read this one waits for it: a body set in a route's own chain (`inRoute`: a
+   * route-level parser, past any app-level checkpoint) is then held, and the handler reads an empty
+   * one until a route helper runs the check. Never throws.
    */
-  filterBody(context: RequestContext, body: unknown, routeOptions?: CompiledRouteOptions): unknown
+  filterBody(
+    context: RequestContext,
+    body: unknown,
+    routeOptions?: CompiledRouteOptions,
+    inRoute?: boolean,
+  ): unknown
   /**
    * What this guard has seen, per route: requests, status classes, dropped members, findings,
    * methods, last seen; routes of `routes` never requested are listed with 0 requests, routes the
@@ -1117,8 +1125,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       context.inputPolicy = mergeRouteOptions(context.entry?.policy, input.routeOptions)
       return inputPhase.check(context, input)
     },
-    filterBody(requestContext, body, routeOptions) {
-      return inputPhase.filterBody(requestContext as Context, body, routeOptions)
+    filterBody(requestContext, body, routeOptions, inRoute = false) {
+      return inputPhase.filterBody(requestContext as Context, body, routeOptions, inRoute)
     },
     inventory: () => inventory.snapshot(),
     registerRoute(method, path) {

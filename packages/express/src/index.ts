@@ -78,7 +78,8 @@ function watchBody(req: Request, state: RequestState): void {
     enumerable: true,
     get: () => value,
     set: (next: unknown) => {
-      value = state.guard.filterBody(state.context, next, routeOptionsOf.get(req))
+      // Inside a route's own chain (`req.route` is set), a parser sits past any app-level checkpoint.
+      value = state.guard.filterBody(state.context, next, routeOptionsOf.get(req), req.route !== undefined)
     },
   })
 }
@@ -113,11 +114,9 @@ function checkInput(
       return
     }
   }
-  // A body still to come is watched too: an owner check may wait for it (see filterBody).
-  if (
-    guard.checksBody(context, routeOptions) ||
-    (at === 'leakguard' && req.body === undefined && hasRequestBody(req.headers))
-  )
+  // A body still to come is watched too, even over one a parser before leakguard set (Express 4's
+  // sets `{}` for types it does not parse): an owner check may wait for it (see filterBody).
+  if (guard.checksBody(context, routeOptions) || (at === 'leakguard' && hasRequestBody(req.headers)))
     watchBody(req, state)
   const params =
     at === 'checkpoint' && Object.keys(req.params ?? {}).length > 0

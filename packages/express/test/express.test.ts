@@ -1014,3 +1014,123 @@ describe('express auth specifics', () => {
     }
   })
 })
+
+describe.each([
+  ['express 5', express],
+  ['express 4', express4 as unknown as typeof express],
+])('%s owner checks that read the body', (_name, createExpress) => {
+  // A red-team pass: a check that takes the body ran on none when the body came later than the
+  // checkpoint (a parser on the route) or was replaced after it ran (a second parser).
+  const owner = (_p: unknown, _params: unknown, body: unknown) => {
+    const from = (body as { from?: string } | undefined)?.from
+    return from === undefined || from === 'mine'
+  }
+  async function transfer(
+    setup: (app: express.Express) => void,
+    body: string,
+    type: string,
+    before?: (app: express.Express) => void,
+  ) {
+    const events: LeakguardEvent[] = []
+    const read: unknown[] = []
+    const app = createExpress()
+    before?.(app)
+    app.use(
+      leakguard({
+        routes: { 'POST /transfers': { owner } },
+        ignoreWarnings: ['LEAKGUARD_NO_ERROR_HANDLER'],
+        audit: { onEvent: (e) => void events.push(e) },
+      }),
+    )
+    setup(app)
+    const server = await listen(app)
+    try {
+      const res = await fetch(`${server.url}/transfers`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      })
+      return { status: res.status, text: await res.text(), events, read }
+    } finally {
+      await server.close()
+    }
+  }
+  const handler = (read: unknown[]) => (req: Request, res: Response) => {
+    read.push(req.body)
+    res.json({ moved: (req.body as { from?: string }).from ?? null })
+  }
+
+  it('holds a body a parser on the route sets, until a route helper ran the check', async () => {
+    const form = 'application/x-www-form-urlencoded'
+    let read: unknown[] = []
+    // A JSON parser and the checkpoint for the app, a form parser on the route after them.
+    const late = await transfer(
+      (app) => {
+        app.use(express.json(), leakguard.body())
+        app.post('/transfers', express.urlencoded({ extended: false }), (req, res) => handler(read)(req, res))
+      },
+      'from=victim&amount=100',
+      form,
+    )
+    expect(late.status).toBe(404)
+    expect(JSON.stringify(read)).not.toContain('victim')
+    expect(
+      late.events.some((e) => e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_BODY_UNCHECKED'),
+    ).toBe(true)
+    // The route helper after the route's parser runs the check: the caller's own body goes through.
+    read = []
+    const helped = await transfer(
+      (app) => {
+        app.post('/transfers', express.urlencoded({ extended: false }), leakguard.route({}), (req, res) =>
+          handler(read)(req, res),
+        )
+      },
+      'from=mine&amount=5',
+      form,
+    )
+    expect(helped.status).toBe(200)
+    expect(read).toEqual([{ from: 'mine', amount: '5' }])
+  })
+
+  it('runs the check again on a body a second parser sets after it ran', async () => {
+    // A JSON parser before leakguard: Express 4's sets `{}` for a form, and the check ran in
+    // leakguard() on that; the form parser before the checkpoint sets the body it never read.
+    const read: unknown[] = []
+    const result = await transfer(
+      (app) => {
+        app.use(express.urlencoded({ extended: false }), leakguard.body())
+        app.post('/transfers', handler(read))
+      },
+      'from=victim&amount=100',
+      'application/x-www-form-urlencoded',
+      (app) =>
+        app.use(express.json(), (req, _res, next) => {
+          req.body ??= {}
+          next()
+        }),
+    )
+    expect(result.status).toBe(404)
+    expect(read).toEqual([])
+  })
+
+  it('lets middleware between the parser and the checkpoint read and change the body', async () => {
+    const read: unknown[] = []
+    const result = await transfer(
+      (app) => {
+        app.use(
+          express.json(),
+          (req, _res, next) => {
+            ;(req.body as { channel?: string }).channel ??= 'web'
+            next()
+          },
+          leakguard.body(),
+        )
+        app.post('/transfers', handler(read))
+      },
+      JSON.stringify({ from: 'mine', amount: 5 }),
+      'application/json',
+    )
+    expect(result.status).toBe(200)
+    expect(read).toEqual([{ from: 'mine', amount: 5, channel: 'web' }])
+  })
+})

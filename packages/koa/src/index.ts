@@ -86,7 +86,13 @@ function watchBody(ctx: Context): void {
         this[BODY] =
           watching === undefined || owner === undefined
             ? next
-            : watching.guard.filterBody(watching.context, next, routeOptionsOf.get(owner))
+            : // Inside a router's chain (`_matchedRoute` is set), a parser sits past any app-level checkpoint.
+              watching.guard.filterBody(
+                watching.context,
+                next,
+                routeOptionsOf.get(owner),
+                (owner as { _matchedRoute?: unknown })._matchedRoute !== undefined,
+              )
       },
     })
   }
@@ -120,10 +126,7 @@ function checkInput(
   }
   const request = ctx.request as { body?: unknown }
   // A body still to come is watched too: an owner check may wait for it (see filterBody).
-  if (
-    guard.checksBody(context, routeOptions) ||
-    (at === 'leakguard' && request.body === undefined && hasRequestBody(ctx.request.headers))
-  )
+  if (guard.checksBody(context, routeOptions) || (at === 'leakguard' && hasRequestBody(ctx.request.headers)))
     watchBody(ctx)
   const params = at === 'checkpoint' ? (ctx.params as Record<string, string> | undefined) : undefined
   const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute
@@ -671,13 +674,15 @@ function route(options: RouteOptions): Middleware {
     compiled.enumeration !== undefined
   return async function leakguardRoute(ctx: Context, next: Next): Promise<void> {
     routeOptionsOf.set(ctx, compiled)
-    if (compiled.auth === undefined && compiled.rateLimit === undefined && !requestSide) return next()
     const state = requestStates.get(ctx)
     if (state === undefined) {
+      if (compiled.auth === undefined && compiled.rateLimit === undefined && !requestSide) return next()
       throw new Error(
         'leakguard.route() with auth, rateLimit, accept, owner or enumeration needs leakguard() registered before the router',
       )
     }
+    // With no options of its own, it is still the checkpoint of the table's policies (an owner
+    // check waiting for the body a parser on the route set), as on Express.
     if (compiled.auth !== undefined || compiled.rateLimit !== undefined) {
       const decision = await state.guard.checkRequest(state.context, {
         headers: ctx.request.headers,

@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream'
+import { bodyParser } from '@koa/bodyparser'
 import etag from '@koa/etag'
+import Router from '@koa/router'
 import { createGuard, type LeakguardEvent } from '@leakguard/core'
 import { decodedBody, listen, rawRequest, recordWrites } from '@leakguard/test-utils'
 import Koa from 'koa'
@@ -501,5 +503,64 @@ describe('koa auth specifics', () => {
     } finally {
       await server.close()
     }
+  })
+})
+
+describe('koa owner checks that read the body', () => {
+  // A red-team pass: a check that takes the body ran on none when the body came later than the
+  // checkpoint (a parser on the route), so the handler acted on another caller's object.
+  const owner = (_p: unknown, _params: unknown, body: unknown) => {
+    const from = (body as { from?: string } | undefined)?.from
+    return from === undefined || from === 'mine'
+  }
+  async function transfer(withHelper: boolean, body: string) {
+    const events: LeakguardEvent[] = []
+    const read: unknown[] = []
+    const app = new Koa()
+    app.use(
+      leakguard({ routes: { 'POST /transfers': { owner } }, audit: { onEvent: (e) => void events.push(e) } }),
+    )
+    // The checkpoint after the app's parser of JSON (which sets `{}` for a form); forms are parsed
+    // on the route.
+    app.use(bodyParser({ enableTypes: ['json'] })).use(leakguard.body())
+    const router = new Router()
+    const handler = (ctx: Koa.Context) => {
+      read.push(ctx.request.body)
+      ctx.body = { moved: (ctx.request.body as { from?: string }).from ?? null }
+    }
+    // A parser of its own on the route (multer's way: it sets the body whatever the app parsed).
+    const formParser: Koa.Middleware = async (ctx, next) => {
+      let text = ''
+      for await (const chunk of ctx.req) text += chunk
+      ctx.request.body = Object.fromEntries(new URLSearchParams(text))
+      await next()
+    }
+    if (withHelper) router.post('/transfers', formParser, leakguard.route({}), handler)
+    else router.post('/transfers', formParser, handler)
+    app.use(router.routes())
+    const server = await listen(app.callback())
+    try {
+      const res = await fetch(`${server.url}/transfers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      })
+      return { status: res.status, events, read }
+    } finally {
+      await server.close()
+    }
+  }
+
+  it('holds a body a parser on the route sets, until a route helper ran the check', async () => {
+    const late = await transfer(false, 'from=victim&amount=100')
+    expect(late.status).toBe(404)
+    expect(JSON.stringify(late.read)).not.toContain('victim')
+    expect(
+      late.events.some((e) => e.type === 'config.warning' && e.warning.code === 'LEAKGUARD_BODY_UNCHECKED'),
+    ).toBe(true)
+    const helped = await transfer(true, 'from=mine&amount=5')
+    expect(helped.status).toBe(200)
+    expect(helped.read).toEqual([{ from: 'mine', amount: '5' }])
+    expect((await transfer(true, 'from=victim&amount=5')).status).toBe(404)
   })
 })

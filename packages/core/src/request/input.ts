@@ -60,11 +60,13 @@ export interface InputState {
   /** An owner check that reads the body waits for it. */
   ownerPending?: OwnerCheck
   /**
-   * The body a parser set while an owner check waited for it: the handler reads an empty one until
-   * a checkpoint has run the check (a route-level parser with no checkpoint never gets it back).
-   * `shown`: the empty body the handler reads, which a parser may fill after assigning it (multer).
+   * The body a route-level parser set while an owner check waited for it: the handler reads an
+   * empty one until a route helper has run the check (with none, it never gets it back). `shown`:
+   * the empty body the handler reads, which a parser may fill after assigning it (multer).
    */
   held?: { readonly body: unknown; readonly shown: unknown }
+  /** The owner checks that read the body, and the body they read (a later one is read again). */
+  ownerRead?: { readonly checks: OwnerCheck[]; body: unknown }
   /** The enumeration rules that counted this request, each with the route key it counted under. */
   enumerations?: CompiledEnumeration[]
   enumerationRoutes?: Map<CompiledEnumeration, string>
@@ -412,6 +414,12 @@ export function createInputPhase(deps: Dependencies) {
         state.owners ??= []
         state.owners.push(owner)
         if (state.ownerPending === owner) state.ownerPending = undefined
+        // A body set after this one (a parser after the checkpoint) makes the check run again.
+        if (mayReadBody(owner)) {
+          state.ownerRead ??= { checks: [], body }
+          state.ownerRead.checks.push(owner)
+          state.ownerRead.body = body
+        }
         const params = paramsFor(context, input, table?.owner === owner)
         const denial = checkOwner(context, policy, owner, params, body)
         const next = (refusal: RejectedRequest | undefined) => refusal ?? runOwners()
@@ -438,9 +446,19 @@ export function createInputPhase(deps: Dependencies) {
       context: InputContext,
       body: unknown,
       routeOptions: CompiledRouteOptions | undefined,
+      inRoute: boolean,
     ): unknown {
       const policy = mergeRouteOptions(context.entry?.policy, routeOptions)
-      const pending = context.input.ownerPending !== undefined
+      const state = context.input
+      // A body the owner checks that read one never saw (a parser after the checkpoint, a second
+      // parser): they run again, before the handler or, failing that, deny the response.
+      const read = state.ownerRead
+      if (read !== undefined && body !== read.body) {
+        state.owners = state.owners?.filter((owner) => !read.checks.includes(owner))
+        state.ownerPending = read.checks[0]
+        state.ownerRead = undefined
+      }
+      const pending = state.ownerPending !== undefined
       if (!pending && !checksBody(policy)) return body
       // Nothing of a refused body reaches a handler that runs anyway, nor of any body set after it.
       const emptied =
@@ -455,10 +473,12 @@ export function createInputPhase(deps: Dependencies) {
         context.input.refusal = checked
         return emptied
       }
-      if (!pending) return checked.value
-      // An owner check waits for this body: the handler reads none until a checkpoint ran it (with
-      // no checkpoint, the response is denied and LEAKGUARD_BODY_UNCHECKED says why).
-      context.input.held = { body: checked.value, shown: emptied }
+      // Set by an app-level parser, the body goes on to the middleware before the checkpoint, which
+      // runs the waiting check. Set in the route's own chain, past any such checkpoint, it is held:
+      // the handler reads none unless a route helper runs the check (else the response is denied,
+      // and LEAKGUARD_BODY_UNCHECKED says why).
+      if (!pending || !inRoute) return checked.value
+      state.held = { body: checked.value, shown: emptied }
       return emptied
     },
     /** Whether a check is still waiting for the body: an owner check, or a body never checked. */

@@ -22,65 +22,39 @@ const readsBody = new WeakMap<OwnerCheck, boolean>()
  * Whether an owner check may read the body, so that it must wait for it: it declares a third
  * parameter. `length` does not count a parameter with a default or a rest
  * (`(p, params, body = {})`, `({ sub }, { id }, { from } = {})`, `(...args)`), so the parameter
- * list is read from the function's source; a check whose source cannot be read that way (a bound
- * or native function) or that reads `arguments` is taken to read it (fail closed: it waits).
+ * list is read from the function's source, and only a plain one is taken at its word: at most two
+ * names (`(p, params)`, `p => ...`). Anything else (a default, a pattern, a rest, a comment, a
+ * computed name, a bound or native function) and a function that reads `arguments` is taken to
+ * read it (fail closed: it waits; reading JavaScript's grammar here would be a parser to get wrong).
  */
 export function mayReadBody(owner: OwnerCheck): boolean {
   let known = readsBody.get(owner)
   if (known === undefined) {
-    known = owner.length >= 3 || declaresBody(Function.prototype.toString.call(owner))
+    known = owner.length >= 3 || !takesNoBody(Function.prototype.toString.call(owner))
     readsBody.set(owner, known)
   }
   return known
 }
 
-/** Whether a function's source declares three parameters or a rest, or reads `arguments`. */
-function declaresBody(source: string): boolean {
-  if (/\barguments\b/.test(source)) return true
-  // `x => ...` and `async x => ...`: one parameter.
-  if (/^(?:async\s+)?[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$\u200c\u200d]*\s*=>/u.test(source))
-    return false
-  const open = source.indexOf('(')
-  if (open === -1 || source.includes('[native code]')) return true
-  // The list runs to the parenthesis that closes the first one: brackets, braces and parentheses
-  // of defaults and patterns nest; strings, templates and comments are stepped over.
-  let depth = 0
-  let commas = 0
-  let rest = false
-  let empty = true
-  for (let i = open + 1; i < source.length; i++) {
-    const c = source[i]!
-    if (c === '"' || c === "'" || c === '`') {
-      const end = closingQuote(source, i)
-      if (end === -1) return true
-      i = end
-      empty = false
-    } else if (c === '/' && (source[i + 1] === '/' || source[i + 1] === '*')) {
-      const end = source[i + 1] === '/' ? source.indexOf('\n', i) : source.indexOf('*/', i + 2) + 1
-      if (end <= 0) return true
-      i = end
-    } else if (c === '(' || c === '[' || c === '{') depth++
-    else if (c === ')' || c === ']' || c === '}') {
-      if (depth === 0) return c !== ')' || rest || commas + (empty ? 0 : 1) >= 3
-      depth--
-    } else if (depth === 0 && c === ',') {
-      commas++
-      empty = true
-      continue
-    } else if (depth === 0 && c === '.' && source.startsWith('...', i)) rest = true
-    if (!/\s/.test(c)) empty = false
-  }
-  return true
-}
+/** A name in a parameter list (ASCII and the letters of other scripts). */
+const NAME = '[\\p{L}\\p{Nl}$_][\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}\\p{Pc}$]*'
+/** `x => ...`, `async x => ...`: one parameter, no parentheses. */
+const ONE_NAME_ARROW = new RegExp(`^(?:async\\s+)?${NAME}\\s*=>`, 'u')
+/** At most two names between the parentheses, a trailing comma allowed. */
+const TWO_NAMES = new RegExp(`^\\s*(?:${NAME}\\s*(?:,\\s*${NAME}\\s*)?,?\\s*)?$`, 'u')
 
-/** Where the string or template opened at `from` closes, or -1. */
-function closingQuote(source: string, from: number): number {
-  const quote = source[from]
-  for (let i = from + 1; i < source.length; i++) {
-    if (source[i] === '\\') i++
-    else if (source[i] === quote) return i
-  }
-  return -1
+/** Whether a function's source plainly declares at most two parameters and never reads `arguments`. */
+function takesNoBody(source: string): boolean {
+  // A bound or native function shows no parameters of its own.
+  if (/\barguments\b/.test(source) || source.includes('[native code]')) return false
+  if (ONE_NAME_ARROW.test(source)) return true
+  const open = source.indexOf('(')
+  if (open === -1) return false
+  // What comes before the list is `function name`, `async`, a method's name: nothing that holds
+  // brackets, quotes, slashes or parentheses of its own (a computed name, a comment).
+  if (/[[\]'"`/]/.test(source.slice(0, open))) return false
+  const close = source.indexOf(')', open)
+  return close !== -1 && TWO_NAMES.test(source.slice(open + 1, close))
 }
 
 /** A compiled `ownerPath`: where the owner of a response object (or of each list item) is. */

@@ -197,6 +197,13 @@ describe('mayReadBody', () => {
     'async (p, params, body = (() => ({}))()) => true',
     'function (p, params) { return arguments.length > 2 }',
     '(p, params = { a: "x,y" }, body = [1, 2]) => true',
+    // What a reader of the list would misread (a red-team pass): it waits, whatever the list says.
+    '(p, params = `${`)`}`, body = {}) => true',
+    '(p, params = /\\//,\n body = {}) => true',
+    '(p, params = /\\)/, body = {}) => true',
+    "({ [Symbol.for('owner')](p, params, { from } = {}) { return true } })[Symbol.for('owner')]",
+    '(p, params = {}) => true',
+    '(p, /* body, */ params) => true',
   ])('waits for the body: %s', (source) => {
     expect(mayReadBody(of(source))).toBe(true)
   })
@@ -204,9 +211,8 @@ describe('mayReadBody', () => {
     '(p, params) => p.sub === params.id',
     'p => true',
     'async p => true',
-    '(p, params = { a: ",", b: (1, 2) }) => true',
-    '(p, /* body, */ params) => true',
-    "(p, params = ')') => true",
+    'async function check(principal, params) { return true }',
+    '({ owner(p, params) { return true } }).owner',
     '(p, params,) => true',
     '() => true',
   ])('runs early: %s', (source) => {

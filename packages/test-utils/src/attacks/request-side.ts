@@ -294,7 +294,7 @@ export function runRequestSideAttacks(harness: AdapterHarness): void {
       }
     })
 
-    it('hands no body to a handler an owner check waited for, when no checkpoint ran it, and says why', async () => {
+    it('denies what a handler answers when no checkpoint ran an owner check that waited for the body, and says why', async () => {
       const read: unknown[] = []
       const route: RouteSpec = {
         method: 'POST',
@@ -330,8 +330,10 @@ export function runRequestSideAttacks(harness: AdapterHarness): void {
         expect(res.text).not.toContain('bob')
       })
       await guard.flush()
-      // Fastify parses before its hooks: the check ran there and the handler never did.
-      for (const body of read) expect(JSON.stringify(body ?? null)).not.toContain('bob')
+      // An app-level parser with no checkpoint after it: the handler ran (it reads what the
+      // middleware before a checkpoint would read), its answer is denied, and the warning says
+      // to mount leakguard.body(). (Fastify parses before its hooks: the check ran there and the
+      // handler never did. A parser on the route itself is held: see the adapters' own tests.)
       if (read.length > 0)
         expect(
           events.flatMap((event) => (event.type === 'config.warning' ? [event.warning.code] : [])),
