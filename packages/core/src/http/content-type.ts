@@ -1,8 +1,16 @@
 import { isUtf8 } from 'node:buffer'
 
-/** The media type of a Content-Type header, lower case, without parameters; `''` when there is none. */
-function mediaType(header: unknown): string {
-  const value = Array.isArray(header) ? header[0] : header
+/**
+ * Whether one of a header's values has a media type `test` accepts: a header set twice
+ * (`res.setHeader('Content-Type', [a, b])`) is read as a browser may read it (the Fetch standard
+ * takes the last), or any other client (the first): a body either may read as JSON is JSON.
+ */
+function anyType(header: unknown, test: (type: string) => boolean): boolean {
+  return Array.isArray(header) ? header.some((value) => test(mediaType(value))) : test(mediaType(header))
+}
+
+/** The media type of a Content-Type value, lower case, without parameters; `''` when there is none. */
+function mediaType(value: unknown): string {
   if (typeof value !== 'string') return ''
   const semicolon = value.indexOf(';')
   return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase()
@@ -13,7 +21,8 @@ function mediaType(header: unknown): string {
  * sequences, JSON5, JSON with comments), or inside a script (JSONP): no one document to filter,
  * so it is read as text.
  */
-const JSON_TEXT = /ndjson|jsonl|json-?seq|json5|jsonc\b|jsonp\b|hjson/
+const JSON_TEXT =
+  /ndjson|ldjson|jsonl|json-lines|json-?seq|json-stream|stream\+json|json5|jsonc\b|jsonp\b|hjson/
 
 /**
  * Whether a Content-Type header names a JSON document: `application/json`, any `+json` type
@@ -26,7 +35,10 @@ const JSON_TEXT = /ndjson|jsonl|json-?seq|json5|jsonc\b|jsonp\b|hjson/
  * never by sniffing their bytes.
  */
 export function isJsonContentType(header: unknown): boolean {
-  const type = mediaType(header)
+  return anyType(header, isJsonType)
+}
+
+function isJsonType(type: string): boolean {
   const slash = type.indexOf('/')
   return slash !== -1 && type.includes('json', slash) && !JSON_TEXT.test(type)
 }
@@ -106,15 +118,21 @@ const TEXT_TYPES = new Set([
   'application/javascript',
   'application/x-javascript',
   'application/ecmascript',
+  'application/x-ecmascript',
   'application/xml',
   'application/xml-dtd',
   'application/yaml',
   'application/x-yaml',
+  'application/yml',
+  'application/x-yml',
   'application/toml',
+  'application/x-toml',
   'application/x-www-form-urlencoded',
   'application/graphql',
   'application/sql',
+  'application/x-sql',
   'application/x-sh',
+  'application/x-shellscript',
   'application/x-httpd-php',
   'application/rtf',
   'message/http',
@@ -127,7 +145,10 @@ const TEXT_TYPES = new Set([
  * parsed.
  */
 export function isTextContentType(header: unknown): boolean {
-  const type = mediaType(header)
+  return anyType(header, isTextType)
+}
+
+function isTextType(type: string): boolean {
   return (
     type.startsWith('text/') ||
     TEXT_TYPES.has(type) ||

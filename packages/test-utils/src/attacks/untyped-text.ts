@@ -93,6 +93,7 @@ export function runUntypedTextAttacks(harness: AdapterHarness): void {
 
     it.each([
       'application/x-ndjson',
+      'application/x-ldjson',
       'application/jsonl',
       'application/json-seq',
       'application/xml',
