@@ -693,7 +693,7 @@ describe('long strings repeated in a response', () => {
       quoted: 'She said "leave it at the door" and \\ left a note for the courier',
       // The same digest: clean under one name, a password hash under another (read first clean).
       checksum: SHA256,
-      digest: SHA256,
+      pass_digest: SHA256,
       card: i % 2 === 0 ? `paid with ${CARD} on the first of the month, thanks` : 'paid in cash',
     }))
     const redactor = createRedactor()
@@ -704,7 +704,7 @@ describe('long strings repeated in a response', () => {
       counts.set(id, (counts.get(id) ?? 0) + 1)
     }
     expect(Object.fromEntries(counts)).toEqual({
-      '$[*].digest hex-password-hash': 40,
+      '$[*].pass_digest hex-password-hash': 40,
       '$[*].card card': 20,
     })
     // Through a guard's writer, whose plain-text shortcut reads what the session remembered.

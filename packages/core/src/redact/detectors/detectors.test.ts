@@ -15,6 +15,12 @@ const detects = (id: string, text: string, key = 'note') =>
   defaults.scan({ [key]: text }).some((f) => f.detector === id)
 
 const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+/** A JWE (RFC 7516 compact form) under RSA-OAEP-256 and under direct encryption (no encrypted key). */
+const JWE_RSA = `${jwtPart({ alg: 'RSA-OAEP-256', enc: 'A256GCM' })}.RvwNLLRt9RWIXgjt41FRaf_WIaq-HkaxBZ-1JX1W_KIidLGuRfnLgYtz.GzXsd7MaLCIvKf41.OaM3VGwq7k.y_aKYy9VK5PGwQZgclzVuQ`
+const JWE_DIR = `${jwtPart({ alg: 'dir', enc: 'A256GCM' })}..GzXsd7MaLCIvKf41.OaM3VGw.y_aKYy9VK5PGwQZgclzVuQ`
+/** A PuTTY key file (version 3, Ed25519, made up). */
+const PPK =
+  'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: ed25519-key-20240101\nPublic-Lines: 2\nAAAAC3NzaC1lZDI1NTE5AAAAIDUyNKFw0dNKtj6/kEdYxHNVu9x0/2Yb3Pn3SvQFA7Wj\nPrivate-Lines: 1\nAAAAIGbzW7h9V1H+5wsnJyUwT9Xc3C5c2b0mXwqAw6Hf1Gf1\nPrivate-MAC: 2b1e6fd3bd2c3d3e5a0ed1f4a1a0f3b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7\n'
 const JWT = `${jwtPart({ alg: 'HS256', typ: 'JWT' })}.${jwtPart({ sub: '1234567890', name: 'Jane' })}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c`
 function githubToken(prefix = 'ghp_', body = 'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123'): string {
   return `${prefix}${body}${base62(crc32(body), 6)}`
@@ -136,6 +142,11 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'a@b.io',
       'Contact: ops@mail.example.com.',
       'x_y%z@sub-domain.example.org',
+      // An address and its password, as a combo list writes them (a red-team pass): the colon
+      // after an address no longer hides it.
+      'ada@example.com:Hunter2pass!',
+      'leak\nbob@example.org:qwerty123\n',
+      'host ada@example.com:8080',
     ],
     negatives: [
       'user@localhost',
@@ -147,6 +158,11 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       // Files whose names hold an `@` (a red-team pass): no top-level domain is a file's extension.
       'https://cdn.example.com/img/logo@2x.png',
       'lodash@latest.tgz',
+      // SSH and SCP locations, and a URL's authority: a user at a host, not an address.
+      'git@github.com:owner/repo.git',
+      'deploy@host.example.com:/srv/app',
+      'ops@host.example.com:~/backups',
+      'https://ada@example.com:8080/x',
     ],
   },
   phone: {
@@ -203,6 +219,12 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       ...['{ "alg": "HS256" }', '{\n  "alg": "HS256"\n}', '{\r\n"alg":"none"}', '{\t"alg":"RS256"}'].map(
         (header) => `${Buffer.from(header).toString('base64url')}.${JWT.split('.').slice(1).join('.')}`,
       ),
+      // JWE compact form: five parts, a header with `alg` and `enc`; direct encryption leaves the
+      // encrypted key empty (a red-team pass).
+      JWE_RSA,
+      `token=${JWE_DIR}; path=/`,
+      // A JWS followed by dotted text is still a JWS.
+      `${JWT}.foo.bar`,
       ...[' {"alg":"HS256"}', '\n{"alg":"HS256"}', '\t{"alg":"HS256"}', '\r\n{"alg":"HS256"}'].map(
         (header) =>
           `see ${Buffer.from(header).toString('base64url')}.${JWT.split('.').slice(1).join('.')} here`,
@@ -217,6 +239,9 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'id-eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln',
       'id-eyJub3RhbGci.eyJzdWIiOjF9.x',
       `ref-${'eyJ'.repeat(12)}`,
+      // Five parts whose header has no `enc`, and five whose header is no JSON.
+      `${jwtPart({ alg: 'RSA-OAEP' })}.a2V5.aXY.Y3Q.dGFn`,
+      'eyJub3Rqc29u.a2V5.aXY.Y3Q.dGFn',
     ],
   },
   'private-key': {
@@ -227,11 +252,15 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       // OpenPGP and SSH2 private keys (a red-team pass).
       '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF0AAAABCADc3nJk\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----',
       '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: "x"\nP2/56wAAAi4AAAA3aWYtbW9k\n---- END SSH2 ENCRYPTED PRIVATE KEY ----',
+      // PuTTY key files, whole or cut short (a red-team pass).
+      PPK,
+      PPK.slice(0, 120),
     ],
     negatives: [
       '-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQENBF0AAAAB\n-----END PGP PUBLIC KEY BLOCK-----',
       '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----',
       '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----',
+      'Load a PuTTY-User-Key-File with Pageant',
     ],
   },
   'aws-access-key': {
@@ -295,6 +324,15 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'scrypt$16384$saltsalt$8$1$Zm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9v',
       `pbkdf2:sha256:600000$ab12CD34$${'0123456789abcdef'.repeat(4)}`,
       `scrypt:32768:8:1$aBcD1234$${'ab'.repeat(64)}`,
+      // A directory's password values (RFC 2307, OpenLDAP, 389 DS, Dovecot; a red-team pass).
+      'userPassword: {SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g8Ahc0',
+      'dn: uid=ada\nuserPassword: {SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=\n',
+      `hash {ssha512}${'Yh3P8kB2Zq1L9mN4xR7tV6wS5uE2iO0p'.repeat(3)}==;`,
+      '{CRYPT}aB3dE5fG7hJ9k (DES)',
+      '{PBKDF2-SHA512}10000$YWJjZGVmZ2g$aGVsbG8gd29ybGQgdGhpcyBpcyBhIGhhc2g',
+      '{NTLM}8846f7eaee8fb117ad06bdd830b7586c',
+      'x {CLEARTEXT}Tr0ub4dor&3 y',
+      'pass={PLAIN}hunter2-very-secret',
     ],
     negatives: [
       '$5 discount',
@@ -303,6 +341,11 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '$argon2id$v=19$m=65536',
       'price $P$ 10',
       'pbkdf2_sha256 is the default',
+      // Braces that hold no directory scheme, or a scheme named without a value.
+      'Hello {name}abcdefghijklmnop, welcome',
+      'use the {SHA} scheme for short values',
+      'template {user}{SSHAfoo} here',
+      'const digest = {SHA256}',
     ],
   },
   'ip-address': {
@@ -464,6 +507,11 @@ describe('detectors', () => {
     expect(detects('hex-password-hash', '5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8', 'pwd')).toBe(true)
     expect(detects('hex-password-hash', '5f4dcc3b5aa765d61d8327deb882cf99', 'etag')).toBe(false)
     expect(detects('hex-password-hash', '5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8', 'commit')).toBe(false)
+    // A digest under a name that says nothing of a password is a commit's, a file's, a block's (a
+    // red-team pass: Bitbucket's `commit.hash` was masked).
+    for (const key of ['hash', 'commitHash', 'contentHash', 'infoHash', 'digest', 'transactionHash'])
+      expect(detects('hex-password-hash', '5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8', key), key).toBe(false)
+    expect(detects('hex-password-hash', '5f4dcc3b5aa765d61d8327deb882cf99', 'pass_digest')).toBe(true)
   })
 
   it('names a provider token the catalogue knows, not high-entropy, in the strict set', () => {

@@ -20,18 +20,51 @@ function endsWithFileExtension(match: string): boolean {
   return match.lastIndexOf('.', dot - 1) < match.indexOf('@')
 }
 
+/**
+ * What follows an address and a colon in a `user@host:...` match (see {@link email}): an SSH or
+ * SCP location (`git@github.com:owner/repo.git`, `deploy@host.example:/srv`), a port (`:8080`,
+ * `:8080/path`), or a credential pair's password (`ada@example.com:hunter2`, a combo list).
+ */
+function afterColon(match: string): 'location' | 'port' | 'password' {
+  const at = match.indexOf('@')
+  const colon = match.indexOf(':', at)
+  const value = match.slice(colon + 1)
+  const lead = value.charCodeAt(0)
+  if (lead === 47 || lead === 126 || /\.git\/?$/i.test(value) || match.slice(0, at).toLowerCase() === 'git')
+    return 'location'
+  return /^\d{1,5}(?:[/?#]|$)/.test(value) ? 'port' : 'password'
+}
+
+/** Whether an address (no colon after it) is one: see {@link email}'s `validate`. */
+function isAddress(match: string): boolean {
+  return !match.startsWith('.') && !match.includes('..') && !endsWithFileExtension(match)
+}
+
 export const email: Detector = {
   id: 'email',
   description:
-    'Email addresses: a local part, "@", and a domain with a top-level domain of letters; internationalized local parts and domains (Unicode or xn-- labels) included.',
+    'Email addresses: a local part, "@", and a domain with a top-level domain of letters; internationalized local parts and domains (Unicode or xn-- labels) included. An address and its password (`ada@example.com:hunter2`, a combo list\'s line) are masked together.',
   set: 'default',
   requires: GATE.AT,
   prefilter: (_text, f) => f.at,
+  // An address, then a colon and what follows it to a blank or a quote, or nothing that
+  // continues the host.
   pattern:
-    /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)*\.(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?![\p{L}\p{N}_-]|:[\p{L}\p{N}_~/])/gu,
+    /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)*\.(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?::[^\s"'<>]{1,128}(?![^\s"'<>])|(?![\p{L}\p{N}_-]|:[^\s"'<>]))/gu,
   // Not `git@github.com:owner/repo.git` (an SSH location: user, host, path), nor a file whose
   // name holds an `@` (`logo@2x.png`, `lodash@latest.tgz`): no top-level domain is a file's
-  // extension there.
-  validate: (match) => !match.startsWith('.') && !match.includes('..') && !endsWithFileExtension(match),
+  // extension there. An address before a port is masked alone; a URL's authority
+  // (`ada@example.com:8080/x`) and a location are left as they are.
+  validate: (match) => {
+    const colon = match.indexOf(':', match.indexOf('@'))
+    if (colon === -1) return isAddress(match)
+    return isAddress(match.slice(0, colon)) && afterColon(match) === 'password'
+  },
+  trim: (match) => {
+    const colon = match.indexOf(':', match.indexOf('@'))
+    return colon !== -1 && /^\d{1,5}$/.test(match.slice(colon + 1)) && isAddress(match.slice(0, colon))
+      ? colon
+      : 0
+  },
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
 }

@@ -120,23 +120,46 @@ export const JWT_START = '(?:eyJ|eyA|ew[0ko]|IHs|Cns|CXs|DQp7)'
 /** Whether text holds a start of {@link JWT_START}. */
 export const HAS_JWT_START = new RegExp(JWT_START)
 
+/** Whether `parts` are a JWS: a header with an `alg` and a payload that decode to JSON objects. */
+function isJws(header: string, payload: string): boolean {
+  const decoded = jsonObject(header)
+  return decoded !== null && typeof decoded.alg === 'string' && jsonObject(payload) !== null
+}
+
+/**
+ * Whether `parts` are a JWE (RFC 7516 compact form: header, encrypted key, IV, ciphertext, tag):
+ * a header with `alg` and `enc` that decodes to a JSON object. Its other parts are opaque; the
+ * encrypted key is empty under direct encryption (`"alg":"dir"`), the others are not.
+ */
+function isJwe(parts: readonly string[]): boolean {
+  if (parts.length !== 5 || parts[2] === '' || parts[3] === '' || parts[4] === '') return false
+  const header = jsonObject(parts[0]!)
+  return header !== null && typeof header.alg === 'string' && typeof header.enc === 'string'
+}
+
 export const jwt: Detector = {
   id: 'jwt',
   description:
-    'JSON Web Tokens (JWS compact form) whose header (with "alg") and payload decode to JSON objects.',
+    'JSON Web Tokens: JWS compact form whose header (with "alg") and payload decode to JSON objects, and JWE compact form (five parts) whose header has "alg" and "enc". An encrypted token is still a bearer credential.',
   set: 'default',
   requires: GATE.DOTS2,
   // Every start holds a capital.
   prefilter: (text, f) =>
     f.dots >= 2 && f.length >= 30 && f.upper >= 1 && (text.includes('eyJ') || HAS_JWT_START.test(text)),
+  // Five parts (a JWE) first, else three (a JWS); a JWE's encrypted key may be empty.
   pattern: new RegExp(
-    `(?<![\\w-])${JWT_START}[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]*(?![\\w-])`,
+    `(?<![\\w-])${JWT_START}[A-Za-z0-9_-]{2,}\\.(?:[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]{2,}|[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]*)(?![\\w-])`,
     'g',
   ),
   validate(match) {
-    const [header = '', payload = ''] = match.split('.')
-    const decoded = jsonObject(header)
-    return decoded !== null && typeof decoded.alg === 'string' && jsonObject(payload) !== null
+    const parts = match.split('.')
+    return parts.length === 5 ? isJwe(parts) : isJws(parts[0]!, parts[1]!)
+  },
+  // Five parts that are not a JWE may open with a JWS followed by other dotted text.
+  trim(match) {
+    const parts = match.split('.')
+    if (parts.length !== 5 || parts[1] === '' || !isJws(parts[0]!, parts[1]!)) return 0
+    return parts[0]!.length + parts[1]!.length + parts[2]!.length + 2
   },
   also: collectGluedJwts,
   mask: { operator: 'replace', with: '[REDACTED:{detector}]' },
