@@ -39,6 +39,8 @@ import {
   hasDuplicateMembers,
   inspectJsonText,
   type MemberValueSpan,
+  shieldLossyNumbers,
+  unshieldNumbers,
 } from './json-text.js'
 import {
   compileKeyNameMatcher,
@@ -1409,25 +1411,32 @@ export class RedactionSession {
     // Checked on the text first: client-written nesting must never fail the response it sits in.
     const shape = inspectJsonText(json, MAX_NESTED_JSON_NESTING)
     if (shape.tooDeep) return this.jsonAsText(text, key, at, 'nested-json-too-deep')
+    // Numbers a round trip would change are read as marked strings and written back as they were.
+    const shielded = shape.lossyNumbers ? shieldLossyNumbers(json) : json
+    if (shielded === undefined) return this.jsonAsText(text, key, at, 'nested-json-lossy-numbers')
     let parsed: unknown
     try {
-      parsed = JSON.parse(json)
+      parsed = JSON.parse(shielded)
     } catch {
       return undefined
     }
     if (typeof parsed !== 'object' || parsed === null) return undefined
-    if (shape.lossyNumbers) return this.jsonAsText(text, key, at, 'nested-json-lossy-numbers')
     const before = this.total
     const prefix = this.prefix
     this.prefix = `${prefix}${at === null ? '$' : at.template()}#`
     this.nestedDepth++
+    let result: ReturnType<typeof project>
     try {
-      const result = project(parsed, KEEP, { maxDepth: MAX_NESTED_JSON_NESTING, maxPaths: 0, hooks: this })
-      return this.total === before ? text : JSON.stringify(result.value)
+      result = project(parsed, KEEP, { maxDepth: MAX_NESTED_JSON_NESTING, maxPaths: 0, hooks: this })
     } finally {
       this.nestedDepth--
       this.prefix = prefix
     }
+    // Unchanged, the text goes out as it was, unless a name repeats in an object: what goes out is
+    // what was read (a client that keeps the first value would read another).
+    if (this.total === before && !hasDuplicateMembers(json)) return text
+    const written = JSON.stringify(result.value)
+    return shielded === json ? written : unshieldNumbers(written)
   }
 
   /** The text the last {@link spans} call read: the string itself, or its fullwidth forms folded. */

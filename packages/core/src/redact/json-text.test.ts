@@ -30,7 +30,13 @@ describe('isLossyNumber', () => {
   it.each([
     ['0', false],
     ['-0.000', false],
-    ['9007199254740991', true],
+    // Integers of 16 digits and more: lossy only when the double cannot hold them.
+    ['9007199254740991', false],
+    ['4111111111111111', false],
+    ['-4111111111111111', false],
+    ['9007199254740993', true],
+    ['12345678901234567890', true],
+    ['1234567890.1234567', true],
     ['0.000000000000001', false],
     ['1.7976931348623157e308', true],
     ['1e308', false],

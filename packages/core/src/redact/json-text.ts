@@ -95,7 +95,58 @@ export function isLossyNumber(token: string): boolean {
   }
   // A decimal with at most 15 significant digits always survives a round trip through a double.
   if (value === 0) return significant > 0
-  return significant > 15
+  if (significant <= 15) return false
+  // An integer of more digits survives when the double holds it exactly (a card number stored as
+  // a number, 4111111111111111, does; a 64-bit id past 2^53 does not).
+  return !INTEGER.test(token) || BigInt(token) !== BigInt(value)
+}
+
+const INTEGER = /^-?\d+$/
+
+/** Marks a number {@link shieldLossyNumbers} wrote as a string: a character of private use. */
+const SHIELD = '\ue000'
+const SHIELDED = /"\ue000(-?\d[\d.eE+-]*)"/g
+const SHIELD_LEFT = /"\ue000/g
+
+/**
+ * JSON text with each number a round trip would change (`12345678901234567890`, `1e400`) written
+ * as a string marked by a character of private use, so that it is parsed, read and written like
+ * any value (member-name rules and detectors included: a 19-digit card is masked) and
+ * {@link unshieldNumbers} can write it back as it was. `undefined` when the text holds the mark.
+ */
+export function shieldLossyNumbers(text: string): string | undefined {
+  if (text.includes(SHIELD)) return undefined
+  let out = ''
+  let from = 0
+  let i = 0
+  while (i < text.length) {
+    const code = text.charCodeAt(i)
+    if (code === QUOTE) {
+      i = stringEnd(text, i)
+      continue
+    }
+    if (startsNumber(code)) {
+      let end = i + 1
+      while (end < text.length && isNumberChar(text.charCodeAt(end))) end++
+      const token = text.slice(i, end)
+      if (isLossyNumber(token)) {
+        out += `${text.slice(from, i)}"${SHIELD}${token}"`
+        from = end
+      }
+      i = end
+      continue
+    }
+    i++
+  }
+  return out + text.slice(from)
+}
+
+/**
+ * JSON text written from a value {@link shieldLossyNumbers} read: each number left as it was is a
+ * number again, as written; one a mask changed stays a string, its mark dropped.
+ */
+export function unshieldNumbers(text: string): string {
+  return text.replace(SHIELDED, '$1').replace(SHIELD_LEFT, '"')
 }
 
 /**

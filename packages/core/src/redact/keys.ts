@@ -614,10 +614,12 @@ function unicodeTokens(key: string): readonly string[] {
   return tokens
 }
 
+const LEET_CHARS = /[013457@$]/g
+
+/** `token` with its leetspeak characters read as letters (`1` as `one`). */
 function foldLeet(token: string, one: 'i' | 'l'): string {
-  let folded = ''
-  for (const char of token) folded += char === '1' ? one : (LEET[char] ?? char)
-  return folded
+  // One replace: a name of many unique long members read each character into a new string.
+  return token.replace(LEET_CHARS, (char) => (char === '1' ? one : (LEET[char] ?? char)))
 }
 
 function countLetters(token: string): number {
@@ -802,7 +804,8 @@ class Lexicon {
       }
       if (LEET_CHAR.test(token) && /[a-z]/.test(token)) {
         leet = true
-        if (countLetters(token) >= 2) {
+        // Folded, a token longer than every known word (and a plural's ending) is none of them.
+        if (token.length <= this.maxLength + 3 && countLetters(token) >= 2) {
           const hit =
             this.lookup(foldLeet(token, 'i')) ??
             (token.includes('1') ? this.lookup(foldLeet(token, 'l')) : undefined)
