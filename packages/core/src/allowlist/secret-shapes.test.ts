@@ -49,11 +49,42 @@ describe('objects whose shape says which members are secret', () => {
     }
   })
 
+  it('masks the values of patches, diffs, parameters and password fields that name a secret', () => {
+    // A red-team pass: change logs and provisioning calls carry the secret's name in a member
+    // of its own, and its value (old and new) beside it.
+    const S = 'Zq7Kx82Lm91w'
+    const body = {
+      scim: { Operations: [{ op: 'replace', path: 'password', value: S }] },
+      patch: [
+        { op: 'add', path: '/credentials/apiKey', value: `${S}-1` },
+        { op: 'replace', path: '/name', value: 'Ada' },
+      ],
+      audit: [
+        { field: 'password', old: `${S}-2`, new: `${S}-3` },
+        { field: 'email_verified', old: false, new: true },
+      ],
+      diff: [{ key: 'api_key', from: `${S}-4`, to: `${S}-5` }],
+      cloudformation: [
+        { ParameterKey: 'DbPassword', ParameterValue: `${S}-6` },
+        { ParameterKey: 'Stage', ParameterValue: 'prod' },
+      ],
+      form: [
+        { label: 'Secret word', type: 'password', value: `${S}-7` },
+        { label: 'City', type: 'text', value: 'Graz' },
+      ],
+    }
+    for (const out of both(body)) {
+      const text = JSON.stringify(out)
+      expect(text).not.toContain(S)
+      for (const kept of ['"Ada"', '"prod"', '"Graz"', '"new":true']) expect(text).toContain(kept)
+    }
+  })
+
   it('reads a shape once per set of names: most objects have none', () => {
     expect(secretShapeOf(['id', 'name', 'email'])).toBeNull()
     expect(secretShapeOf(['kty', 'n', 'e'])).toBeNull()
-    expect(secretShapeOf(['kty', 'd'])).toEqual({ jwk: true, nameKey: undefined, valueKey: undefined })
-    expect(secretShapeOf(['name', 'value'])).toEqual({ jwk: false, nameKey: 'name', valueKey: 'value' })
+    expect(secretShapeOf(['kty', 'd'])).toEqual({ jwk: true, nameKey: undefined, valueKeys: undefined })
+    expect(secretShapeOf(['name', 'value'])).toEqual({ jwk: false, nameKey: 'name', valueKeys: ['value'] })
     // A record with many members that happens to have both is not a pair.
     expect(secretShapeOf(['id', 'name', 'value', 'a', 'b', 'c', 'd'])).toBeNull()
   })

@@ -185,6 +185,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
         { name: 'PORT', value: '8080' },
       ],
       jwk: { kty: 'oct', alg: 'HS256', k: next() },
+      // A JSON Patch operation and an audit diff: the secret's name in a member of its own.
+      patch: [{ op: 'replace', path: '/credentials/apiKey', value: next() }],
+      diff: { field: 'password', old: next(), new: next() },
     },
   }
   return {
