@@ -184,6 +184,12 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       '01.23.45.67.89',
     ],
     negatives: [
+      // Decimals side by side (a red-team pass): a currency pair's prices, coordinates, timings.
+      'EUR/USD 1.0850 1.0852',
+      'GPS 48.8584 2.2945',
+      'POINT(2.2945 48.8584)',
+      'p50 12.345 67.890',
+
       '1700000000',
       // Dotted numbers in other layouts: addresses, versions, dates.
       '10.100.100.100',

@@ -30,6 +30,9 @@ export const phone: Detector = {
     if (digits < 10 || digits > 11) return false
     // Dotted numbers are versions, addresses and decimals, but in the layouts phones are written
     // in: 415.555.2671, 1.415.555.2671 (North America), 01.23.45.67.89 (France).
+    // Dots beside other separators are decimals side by side (`EUR/USD 1.0850 1.0852`,
+    // coordinates `48.8584 2.2945`: a red-team pass), not one number.
+    if (!digitsAndDots && match.includes('.')) return false
     if (digitsAndDots)
       return DOTTED_PHONE.has(
         match
