@@ -174,6 +174,11 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       puttyKey:
         'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\nAAAAC3NzaC1lZDI1NTE5AAAAIDUyNKFw0dNKtj6/kEdYxHNVu9x0/2Yb3Pn3SvQFA7Wj\nPrivate-Lines: 1\nAAAAIGbzW7h9V1H+5wsnJyUwT9Xc3C5c2b0mXwqAw6Hf1Gf1\nPrivate-MAC: 2b1e6fd3bd2c3d3e5a0ed1f4a1a0f3b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7\n',
       comboLine: 'dump:\nada.lovelace@example.com:Hunter2pass!\n',
+      // Tokens and keys by their format: PASETO, a wallet's extended private key, a DER key.
+      paseto:
+        'session=v4.local.32VIErrEkmY4JVILovbmfPXKW9wT1OdQepjMTC_MOtjA4kiqw7_tcaOM5GNEcnTxl60WkwMsYXw6FSNb',
+      xprv: 'backup xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi',
+      derKey: 'key MC4CAQAwBQYDK2VwBCIEIBnE3fKI11lgpchx7E6Twxf7EI55hxJVibRHt+VMF1Gv end',
       gluedGithub: 'ref 12345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',
       wrongChecksumGithub: 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5',
     },
@@ -246,6 +251,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       'AAAAIGbzW7h9V1H',
       'lovelace',
       'Hunter2pass',
+      '32VIErrEkmY4JVILovbm',
+      'xprv9s21ZrQH143K3QTD',
+      'BnE3fKI11lgpchx7E6Tw',
       'aB3dE5fG7hJ9kL1mN3pQ',
     ],
   }

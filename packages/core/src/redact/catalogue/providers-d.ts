@@ -14,6 +14,76 @@ const GITHUB_PATTERNS =
 
 export const TOKENS: readonly TokenFormat[] = [
   {
+    id: 'bip32-extended-private-key',
+    provider: 'BIP32 (Bitcoin and other wallets)',
+    description:
+      'Extended private keys of a hierarchical deterministic wallet: xprv, tprv, yprv, zprv (and their upper-case forms) and 107-108 Base58 characters. They open every address the wallet derives.',
+    prefixes: ['xprv', 'tprv', 'yprv', 'zprv', 'uprv', 'vprv', 'Yprv', 'Zprv', 'Uprv', 'Vprv'],
+    body: '[1-9A-HJ-NP-Za-km-z]{107,108}',
+    boundary: 'A-Za-z0-9',
+    confidence: 'high',
+    reference: 'https://github.com/bitcoin/bips/blob/master/bip-0032.mediawiki (serialization format)',
+  },
+  {
+    id: 'der-private-key',
+    provider: 'PKCS#1, PKCS#8, SEC 1, OpenSSH',
+    description:
+      "Private keys written without PEM's armour: the base64 of their DER encoding (an RSA key in PKCS#8 or PKCS#1, an EC key in SEC 1 or PKCS#8, an Ed25519 key in PKCS#8) or of an OpenSSH key file (openssh-key-v1), told by their fixed opening bytes (on one line: the later lines of a PEM body written without its armour are not found).",
+    prefixes: [
+      'MIIEvAIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIEvgIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIEvwIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIG/AIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIG/QIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIG/gIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIG/wIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIJQQIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIJQgIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIJQwIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIJRAIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIIEogIBAAKCAQEA',
+      'MIIEowIBAAKCAQEA',
+      'MIIEpAIBAAKCAQEA',
+      'MIIEpQIBAAKCAQEA',
+      'MIIJJwIBAAKCAgEA',
+      'MIIJKAIBAAKCAgEA',
+      'MIIJKQIBAAKCAgEA',
+      'MIIJKgIBAAKCAgEA',
+      'MHcCAQEEI',
+      'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg',
+      'MC4CAQAwBQYDK2VwBCIEI',
+      'b3BlbnNzaC1rZXktdjE',
+    ],
+    // One line: a PEM body's later lines, written without its armour, are not told apart.
+    body: '[A-Za-z0-9+/]{20,16384}={0,2}',
+    boundary: 'A-Za-z0-9+/',
+    confidence: 'high',
+    reference:
+      'RFC 8017 appendix A.1.2, RFC 5208, RFC 5915, RFC 8410; https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key',
+  },
+  {
+    id: 'paseto-token',
+    provider: 'PASETO',
+    description:
+      'Platform-Agnostic Security Tokens: v1-v4, local (encrypted) or public (signed, its claims readable), with an optional footer. A bearer credential either way.',
+    prefixes: [
+      'v1.local.',
+      'v2.local.',
+      'v3.local.',
+      'v4.local.',
+      'v1.public.',
+      'v2.public.',
+      'v3.public.',
+      'v4.public.',
+    ],
+    body: '[A-Za-z0-9_-]{40,8192}(?:\\.[A-Za-z0-9_-]{1,1024})?',
+    boundary: 'A-Za-z0-9_-',
+    confidence: 'high',
+    reference:
+      'https://github.com/paseto-standard/paseto-spec/blob/master/docs/01-Protocol-Versions/README.md',
+  },
+  {
     id: 'amqp-url-password',
     provider: 'AMQP (RabbitMQ)',
     description: 'AMQP broker URLs with a password: amqp:// or amqps://, user:password@, and the host.',

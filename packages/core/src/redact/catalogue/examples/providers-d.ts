@@ -1,6 +1,50 @@
 import type { FormatExamples } from '../types.js'
 
 export const EXAMPLES: Readonly<Record<string, FormatExamples>> = {
+  'bip32-extended-private-key': {
+    // BIP32's first test vector (the master key of seed 000102...0f).
+    positives: [
+      'xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi',
+      'tprv8ZgxMBicQKsPd9TeAdPADNnSyH9SSUUbTVeFszDE23Ki6TBB5nCefAdHkK8Fm3qMQR6sHwA56zqRmKmxnHk37JkiFzvncDqoKmPWubu7hDF',
+    ],
+    lookalikes: [
+      // The public key of the same vector, and a key cut short.
+      'xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD265TMg7usUDFdp6W1EGMcet8',
+      'xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPP',
+      'see the xprv format',
+    ],
+  },
+  'der-private-key': {
+    // Made for these tests: an RSA key in PKCS#8 and PKCS#1, an EC key in SEC 1 and PKCS#8, an
+    // Ed25519 key, an OpenSSH key file (their first characters).
+    positives: [
+      'MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCfxdVj7gy3umUjCXizZKmTPiMIoy+yni2zAXcLymAYDCprFqekOswbeRGceziFoQaPURZb',
+      'MIIEpAIBAAKCAQEAn8XVY+4Mt7plIwl4s2Spkz4jCKMvsp4tswF3C8pgGAwqaxanpDrMG3kRnHs4haEGj1EWW6lp9ZEy/M80nP0VwLAJ3D7Jset+JBqj5Xyi',
+      'MHcCAQEEIB52DXYm3Q9NHtYR/mrpFFPR2tlZyIMADTvwqXaFqDeooAoGCCqGSM49AwEHoUQDQgAEeuaVHhnWtuOBomAshPVkXMl9',
+      'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgHnYNdibdD00e1hH+aukUU9Ha2VnIgwANO/CpdoWoN6ihRANCAAR6',
+      'MC4CAQAwBQYDK2VwBCIEIBnE3fKI11lgpchx7E6Twxf7EI55hxJVibRHt+VMF1Gv',
+      'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAACBJh0b3BlbnNzaAAAAA',
+    ],
+    lookalikes: [
+      // Public keys: SubjectPublicKeyInfo of RSA, EC and Ed25519, an OpenSSH public key.
+      'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAn8XVY+4Mt7plIwl4s2Spkz4jCKMvsp4tswF3C8pg',
+      'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEeuaVHhnWtuOBomAshPVkXMl9',
+      'MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=',
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDUyNKFw0dNKtj6/kEdYxHNVu9x0/2Yb3Pn3SvQFA7Wj ada@host',
+      'MHcCAQEEI',
+    ],
+  },
+  'paseto-token': {
+    positives: [
+      'v4.local.32VIErrEkmY4JVILovbmfPXKW9wT1OdQepjMTC_MOtjA4kiqw7_tcaOM5GNEcnTxl60WkwMsYXw6FSNb_UdJPXjpzm0KW9ojM5f4O2mRvE2IcweP-PRdoHjd5-RHCiExR1IK6t6-tyebyWG6Ov7kKvBdkrrAJ837lKP3iDag2hzUPHuMKA',
+      'v4.public.eyJkYXRhIjoidGhpcyBpcyBhIHNpZ25lZCBtZXNzYWdlIiwiZXhwIjoiMjAyMi0wMS0wMVQwMDowMDowMCswMDowMCJ9bg_XBBzds8lTZShVlwwKSgeKpLT3yukTw6JUz3W4h_ExsQV-P0V54zemZDcAxFaSeef1QlXEFtkqxT1ciiQEDA.eyJraWQiOiJ6VmhNaVBCUDlmUmYyc25FY1Q3Z0ZUaW9lQTlDT2NOeTlEZmdMMVc2MGhhTiJ9',
+    ],
+    lookalikes: [
+      'v4.local.short',
+      'v5.local.32VIErrEkmY4JVILovbmfPXKW9wT1OdQepjMTC_MOtjA4kiqw7_tcaOM5GNEcnTxl60Wkw',
+      'release notes: v4.public.md and v4.local.md',
+    ],
+  },
   'amqp-url-password': {
     positives: ['amqps://orders:fnQoBHclcbSaaalj@rabbit.example.org', 'amqp://guest:Zq8%21mV3kLp@10.0.4.21'],
     lookalikes: [
