@@ -79,6 +79,13 @@ function isNumberChar(code: number): boolean {
   )
 }
 
+/** Index just past the number token that starts at `start`. */
+function numberEnd(text: string, start: number): number {
+  let end = start + 1
+  while (end < text.length && isNumberChar(text.charCodeAt(end))) end++
+  return end
+}
+
 /** Whether a JSON number token changes value through `JSON.parse` and `JSON.stringify`. */
 export function isLossyNumber(token: string): boolean {
   const value = Number(token)
@@ -107,6 +114,7 @@ const INTEGER = /^-?\d+$/
 const SHIELD = '\ue000'
 const SHIELDED = /"\ue000(-?\d[\d.eE+-]*)"/g
 const SHIELD_LEFT = /"\ue000/g
+const ESCAPED_SHIELD = /\\u[eE]000/
 
 /**
  * JSON text with each number a round trip would change (`12345678901234567890`, `1e400`) written
@@ -115,7 +123,8 @@ const SHIELD_LEFT = /"\ue000/g
  * {@link unshieldNumbers} can write it back as it was. `undefined` when the text holds the mark.
  */
 export function shieldLossyNumbers(text: string): string | undefined {
-  if (text.includes(SHIELD)) return undefined
+  // The mark as written or as a JSON escape (`\ue000` in a string parses to it too).
+  if (text.includes(SHIELD) || ESCAPED_SHIELD.test(text)) return undefined
   let out = ''
   let from = 0
   let i = 0
@@ -126,8 +135,7 @@ export function shieldLossyNumbers(text: string): string | undefined {
       continue
     }
     if (startsNumber(code)) {
-      let end = i + 1
-      while (end < text.length && isNumberChar(text.charCodeAt(end))) end++
+      const end = numberEnd(text, i)
       const token = text.slice(i, end)
       if (isLossyNumber(token)) {
         out += `${text.slice(from, i)}"${SHIELD}${token}"`
@@ -168,8 +176,7 @@ export function inspectJsonText(text: string, maxDepth: number): JsonTextShape {
     } else if (code === 125 || code === 93) {
       depth--
     } else if (!lossyNumbers && startsNumber(code)) {
-      let end = i + 1
-      while (end < text.length && isNumberChar(text.charCodeAt(end))) end++
+      const end = numberEnd(text, i)
       lossyNumbers = isLossyNumber(text.slice(i, end))
       i = end
       continue

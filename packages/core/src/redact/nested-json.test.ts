@@ -86,6 +86,13 @@ describe('JSON carried in strings, past the limits', () => {
     const out = redact({ pair, card }) as { pair: string; card: string }
     expect(out.pair).toBe('{"id":1234567890123456789,"env":[{"name":"DB_PASSWORD","value":"[REDACTED]"}]}')
     expect(JSON.parse(out.card)).toEqual({ card: { number: '411111******1111' }, pin: '[REDACTED]' })
+    // Text that holds the mark itself, as written or escaped, is read as text: a string of it
+    // must not come back a number.
+    const marked = `{"id":12345678901234567890,"s":"\\ue000123","e":"\ue000","email":"${EMAIL}"}`
+    const read = (redact({ marked }) as { marked: string }).marked
+    expect(read).toContain('"s":"\\ue000123"')
+    expect(read).toContain('12345678901234567890')
+    expect(read).not.toContain(EMAIL)
   })
 
   it('writes what it read when a name repeats in an object, even with nothing to mask', () => {
