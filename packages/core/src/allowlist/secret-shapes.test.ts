@@ -72,11 +72,19 @@ describe('objects whose shape says which members are secret', () => {
         { label: 'Secret word', type: 'password', value: `${S}-7` },
         { label: 'City', type: 'text', value: 'Graz' },
       ],
+      // An audit row (7 members), Salesforce's field history, a patch naming its operation, a
+      // path with a trailing slash.
+      row: { id: 1, at: 't', actor: 'ada', ip: '10.0.0.1', field: 'password', old: `${S}-8`, new: `${S}-9` },
+      history: { Field: 'Password__c', OldValue: `${S}-10`, NewValue: `${S}-11` },
+      named: [{ name: 'rotate', op: 'replace', path: '/apiKey/', value: `${S}-12` }],
+      dependencies: [{ name: 'jsonwebtoken', from: '8.5.1', to: '9.0.0' }],
+      docs: { path: '/v1/tokens', value: 'List tokens' },
     }
     for (const out of both(body)) {
       const text = JSON.stringify(out)
       expect(text).not.toContain(S)
-      for (const kept of ['"Ada"', '"prod"', '"Graz"', '"new":true']) expect(text).toContain(kept)
+      for (const kept of ['"Ada"', '"prod"', '"Graz"', '"new":true', '"9.0.0"', '"List tokens"'])
+        expect(text).toContain(kept)
     }
   })
 
@@ -86,6 +94,13 @@ describe('objects whose shape says which members are secret', () => {
     expect(secretShapeOf(['kty', 'd'])).toEqual({ jwk: true, nameKey: undefined, valueKeys: undefined })
     expect(secretShapeOf(['name', 'value'])).toEqual({ jwk: false, nameKey: 'name', valueKeys: ['value'] })
     // A record with many members that happens to have both is not a pair.
-    expect(secretShapeOf(['id', 'name', 'value', 'a', 'b', 'c', 'd'])).toBeNull()
+    expect(secretShapeOf(['id', 'name', 'value', 'a', 'b', 'c', 'd', 'e', 'f'])).toBeNull()
+    // A name with a diff's sides or a counter is a dependency or a metric, not a secret's pair
+    // (a re-attack pass); a path without an `op` is a route, not a patch.
+    expect(secretShapeOf(['name', 'from', 'to'])).toBeNull()
+    expect(secretShapeOf(['name', 'current'])).toBeNull()
+    expect(secretShapeOf(['name', 'values'])).toBeNull()
+    expect(secretShapeOf(['path', 'value'])).toBeNull()
+    expect(secretShapeOf(['type', 'from', 'to'])).toBeNull()
   })
 })

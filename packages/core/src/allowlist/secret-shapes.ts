@@ -15,15 +15,16 @@
 const JWK_PRIVATE = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'])
 /** The name a JWK's private member is read as. */
 const JWK_SECRET_NAME = 'private_key'
-const PAIR_NAMES = new Set([
-  'name',
-  'Name',
-  'NAME',
+/** Members that name what a pair holds: with `value` alone (`{"name": "DB_PASSWORD", "value": ...}`). */
+const PAIR_NAMES = new Set(['name', 'Name', 'NAME'])
+/** Members that name the field a change or a parameter is about: with any value member below. */
+const FIELD_NAMES = new Set([
   'key',
   'Key',
   'KEY',
   'field',
   'Field',
+  'column',
   'attribute',
   'property',
   'parameter',
@@ -31,23 +32,29 @@ const PAIR_NAMES = new Set([
   'parameterKey',
   'OptionName',
   'label',
-  // A JSON Patch or SCIM path: its last segment names the member (`/credentials/apiKey`).
+  // A JSON Patch or SCIM path (with `op`): its last segment names the member (`/credentials/apiKey`).
   'path',
 ])
-const PAIR_VALUES = new Set([
-  'value',
-  'Value',
-  'VALUE',
+/** What a name/value pair holds. */
+const PAIR_VALUES = new Set(['value', 'Value', 'VALUE'])
+/** What a change or a parameter holds: its value, and a diff's two sides. */
+const FIELD_VALUES = new Set([
+  ...PAIR_VALUES,
   'val',
-  'values',
   'old',
   'new',
   'oldValue',
   'newValue',
+  'OldValue',
+  'NewValue',
   'old_value',
   'new_value',
-  'previous',
-  'current',
+  'oldVal',
+  'newVal',
+  'old_val',
+  'new_val',
+  'previousValue',
+  'currentValue',
   'before',
   'after',
   'from',
@@ -56,8 +63,8 @@ const PAIR_VALUES = new Set([
   'parameterValue',
   'ResolvedValue',
 ])
-/** A pair has few members (`name`, `value`, perhaps `type` or `valueFrom`). */
-const MAX_PAIR_MEMBERS = 6
+/** A pair has few members (`name`, `value`, perhaps `type` or `valueFrom`; an audit row's id, time and actor beside a diff). */
+const MAX_PAIR_MEMBERS = 8
 /** Longest pair name read by the member-name rule. */
 const MAX_PAIR_NAME = 128
 
@@ -72,24 +79,35 @@ export interface SecretShape {
 /** The secret shape of an object with these member names, or `null` (most objects). */
 export function secretShapeOf(keys: readonly string[]): SecretShape | null {
   let jwk = false
-  let nameKey: string | undefined
-  let valueKeys: string[] | undefined
+  let pairName: string | undefined
+  let fieldName: string | undefined
+  const pairValues: string[] = []
+  const fieldValues: string[] = []
+  let type = false
   for (const key of keys) {
     if (key === 'kty') jwk = true
     else if (keys.length <= MAX_PAIR_MEMBERS) {
-      if (PAIR_NAMES.has(key)) nameKey ??= key
-      else if (PAIR_VALUES.has(key)) {
-        valueKeys ??= []
-        valueKeys.push(key)
-      }
+      if (key === 'type' || key === 'inputType') type = true
+      else if (PAIR_NAMES.has(key)) pairName ??= key
+      else if (FIELD_NAMES.has(key) && (key !== 'path' || keys.includes('op'))) fieldName ??= key
+      if (PAIR_VALUES.has(key)) pairValues.push(key)
+      if (FIELD_VALUES.has(key)) fieldValues.push(key)
     }
   }
   jwk &&= keys.some((key) => JWK_PRIVATE.has(key))
-  // A form field's `type: "password"` speaks for its value whatever it is named.
-  if (valueKeys !== undefined && nameKey === undefined && keys.includes('type')) nameKey = 'type'
-  if (nameKey === undefined || valueKeys === undefined) {
-    nameKey = undefined
-    valueKeys = undefined
+  // A change's field first (a JSON Patch may carry a `name` too), then a pair's name, then a
+  // form field's type (`type: "password"` speaks for its value).
+  let nameKey: string | undefined
+  let valueKeys: string[] | undefined
+  if (fieldName !== undefined && fieldValues.length > 0) {
+    nameKey = fieldName
+    valueKeys = fieldValues
+  } else if (pairName !== undefined && pairValues.length > 0) {
+    nameKey = pairName
+    valueKeys = pairValues
+  } else if (type && pairValues.length > 0) {
+    nameKey = keys.includes('type') ? 'type' : 'inputType'
+    valueKeys = pairValues
   }
   return jwk || valueKeys !== undefined ? { jwk, nameKey, valueKeys } : null
 }
@@ -106,13 +124,16 @@ export function secretNameOf(
 ): string | undefined {
   if (shape.jwk && JWK_PRIVATE.has(key)) return JWK_SECRET_NAME
   if (shape.valueKeys === undefined || !shape.valueKeys.includes(key)) return undefined
-  // A field of type password, or one whose type is named beside it.
-  if (record.type === 'password') return 'password'
+  // A field of type password, whatever else names it.
+  if (record.type === 'password' || record.inputType === 'password') return 'password'
   const named = record[shape.nameKey!]
   if (typeof named !== 'string' || named.length > MAX_PAIR_NAME) return undefined
-  const name =
-    shape.nameKey === 'path'
-      ? named.slice(Math.max(named.lastIndexOf('/'), named.lastIndexOf('.')) + 1)
-      : named
+  const name = shape.nameKey === 'path' ? lastSegment(named) : named
   return name !== '' && isSecretName(name) ? name : undefined
+}
+
+/** The last segment of a JSON Patch or SCIM path (`/credentials/apiKey/` -> `apiKey`). */
+function lastSegment(path: string): string {
+  const trimmed = path.replace(/[/.]+$/, '')
+  return trimmed.slice(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('.')) + 1)
 }

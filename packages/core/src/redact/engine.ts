@@ -1412,11 +1412,12 @@ export class RedactionSession {
     const shape = inspectJsonText(json, MAX_NESTED_JSON_NESTING)
     if (shape.tooDeep) return this.jsonAsText(text, key, at, 'nested-json-too-deep')
     // Numbers a round trip would change are read as marked strings and written back as they were.
-    const shielded = shape.lossyNumbers ? shieldLossyNumbers(json) : json
-    if (shielded === undefined) return this.jsonAsText(text, key, at, 'nested-json-lossy-numbers')
+    const shielded = shape.lossyNumbers ? shieldLossyNumbers(json) : undefined
+    if (shape.lossyNumbers && shielded === undefined)
+      return this.jsonAsText(text, key, at, 'nested-json-lossy-numbers')
     let parsed: unknown
     try {
-      parsed = JSON.parse(shielded)
+      parsed = JSON.parse(shielded?.text ?? json)
     } catch {
       return undefined
     }
@@ -1436,7 +1437,7 @@ export class RedactionSession {
     // what was read (a client that keeps the first value would read another).
     if (this.total === before && !hasDuplicateMembers(json)) return text
     const written = JSON.stringify(result.value)
-    return shielded === json ? written : unshieldNumbers(written)
+    return shielded === undefined ? written : unshieldNumbers(written, shielded.mark)
   }
 
   /** The text the last {@link spans} call read: the string itself, or its fullwidth forms folded. */
@@ -1564,7 +1565,9 @@ export class RedactionSession {
       // Folding only turns fullwidth forms into ASCII: plain folded text was plain as written.
       if (features.plainJson) this.plain = original
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
-      if (mayHoldSecret(features)) {
+      // A directory's password value alone in its member (`{PLAIN}...`, `{CRYPT}` and a DES hash)
+      // is short and holds none of the characters the cheap test looks for.
+      if (mayHoldSecret(features) || (text.charCodeAt(0) === 123 && text.length >= 14)) {
         const context: DetectionContext = { key }
         const issuedToken = redactor.passesIssuedTokens && key !== null && isTokenKey(key)
         // Only the detectors this string's coarse facts could interest, in their order.

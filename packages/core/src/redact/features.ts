@@ -650,6 +650,8 @@ export function mayHoldSecretText(text: string): boolean {
       return true // @ $ _ = : > (an assignment in text)
     else if (c === 37 || c === 38 || c === 92)
       return true // % & \: an escape may stand for an @ (`ada%40x.io`, `ada\u0040x.io`)
+    else if (c === 123 && i === 0 && n >= 14)
+      return true // a directory's `{PLAIN}...`, `{CRYPT}...`
     else if (c === 46) {
       if (++dots >= 2) return true
     } else if (c === 45) dashes++

@@ -110,21 +110,31 @@ export function isLossyNumber(token: string): boolean {
 
 const INTEGER = /^-?\d+$/
 
-/** Marks a number {@link shieldLossyNumbers} wrote as a string: a character of private use. */
-const SHIELD = '\ue000'
-const SHIELDED = /"\ue000(-?\d[\d.eE+-]*)"/g
-const SHIELD_LEFT = /"\ue000/g
-const ESCAPED_SHIELD = /\\u[eE]000/
+/**
+ * Characters of private use that may mark a number {@link shieldLossyNumbers} wrote as a string:
+ * the first the text holds in no form is taken (an icon font's U+E000 in the text takes the next).
+ */
+const MARKS = ['\ue000', '\ue001', '\uf8fe', '\uf8ff', '\ue0ff', '\uf000']
+
+/** Numbers a round trip would change, written as strings marked by `mark` (see {@link shieldLossyNumbers}). */
+export interface ShieldedJson {
+  readonly text: string
+  readonly mark: string
+}
 
 /**
  * JSON text with each number a round trip would change (`12345678901234567890`, `1e400`) written
  * as a string marked by a character of private use, so that it is parsed, read and written like
  * any value (member-name rules and detectors included: a 19-digit card is masked) and
- * {@link unshieldNumbers} can write it back as it was. `undefined` when the text holds the mark.
+ * {@link unshieldNumbers} can write it back as it was. `undefined` when the text holds every mark.
  */
-export function shieldLossyNumbers(text: string): string | undefined {
-  // The mark as written or as a JSON escape (`\ue000` in a string parses to it too).
-  if (text.includes(SHIELD) || ESCAPED_SHIELD.test(text)) return undefined
+export function shieldLossyNumbers(text: string): ShieldedJson | undefined {
+  const lower = text.toLowerCase()
+  // A mark as written or as a JSON escape (`\ue000` in a string parses to it too).
+  const mark = MARKS.find(
+    (candidate) => !text.includes(candidate) && !lower.includes(`\\u${candidate.charCodeAt(0).toString(16)}`),
+  )
+  if (mark === undefined) return undefined
   let out = ''
   let from = 0
   let i = 0
@@ -138,7 +148,7 @@ export function shieldLossyNumbers(text: string): string | undefined {
       const end = numberEnd(text, i)
       const token = text.slice(i, end)
       if (isLossyNumber(token)) {
-        out += `${text.slice(from, i)}"${SHIELD}${token}"`
+        out += `${text.slice(from, i)}"${mark}${token}"`
         from = end
       }
       i = end
@@ -146,15 +156,15 @@ export function shieldLossyNumbers(text: string): string | undefined {
     }
     i++
   }
-  return out + text.slice(from)
+  return { text: out + text.slice(from), mark }
 }
 
 /**
  * JSON text written from a value {@link shieldLossyNumbers} read: each number left as it was is a
  * number again, as written; one a mask changed stays a string, its mark dropped.
  */
-export function unshieldNumbers(text: string): string {
-  return text.replace(SHIELDED, '$1').replace(SHIELD_LEFT, '"')
+export function unshieldNumbers(text: string, mark: string): string {
+  return text.replace(new RegExp(`"${mark}(-?\\d[\\d.eE+-]*)"`, 'g'), '$1').replaceAll(`"${mark}`, '"')
 }
 
 /**

@@ -28,7 +28,7 @@ export const TOKENS: readonly TokenFormat[] = [
     id: 'der-private-key',
     provider: 'PKCS#1, PKCS#8, SEC 1, OpenSSH',
     description:
-      "Private keys written without PEM's armour: the base64 of their DER encoding (an RSA key in PKCS#8 or PKCS#1, an EC key in SEC 1 or PKCS#8, an Ed25519 key in PKCS#8) or of an OpenSSH key file (openssh-key-v1), told by their fixed opening bytes (on one line: the later lines of a PEM body written without its armour are not found).",
+      "Private keys written without PEM's armour: the base64 of their DER encoding (RSA in PKCS#8 or PKCS#1; EC on P-256, P-384, P-521 or secp256k1 in SEC 1 or PKCS#8; Ed25519, Ed448, X25519, X448 in PKCS#8), in base64 or base64url, or of an OpenSSH key file (openssh-key-v1), told by their fixed opening bytes (on one line: the later lines of a PEM body written without its armour are not found).",
     prefixes: [
       'MIIEvAIBADANBgkqhkiG9w0BAQEFAASC',
       'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
@@ -50,14 +50,37 @@ export const TOKENS: readonly TokenFormat[] = [
       'MIIJKAIBAAKCAgEA',
       'MIIJKQIBAAKCAgEA',
       'MIIJKgIBAAKCAgEA',
+      // RSA-1024 (PKCS#8, PKCS#1) and RSA-3072 (PKCS#1).
+      'MIICdgIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIICdwIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIICeAIBADANBgkqhkiG9w0BAQEFAASC',
+      'MIICWwIBAAKBgQ',
+      'MIICXAIBAAKBgQ',
+      'MIICXQIBAAKBgQ',
+      'MIIG4gIBAAKCAYEA',
+      'MIIG4wIBAAKCAYEA',
+      'MIIG5AIBAAKCAYEA',
+      'MIIG5QIBAAKCAYEA',
+      // EC: P-256, P-384, P-521 and secp256k1, in SEC 1 and PKCS#8.
       'MHcCAQEEI',
       'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg',
+      'MIGkAgEBBDA',
+      'MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDA',
+      'MIHcAgEBBEI',
+      'MIHuAgEAMBAGByqGSM49AgEGBSuBBAAjBIHWMIHTAgEBBEI',
+      'MHQCAQEEI',
+      'MIGEAgEAMBAGByqGSM49AgEGBSuBBAAKBG0wawIBAQQg',
+      // Ed25519, Ed448, X25519, X448 in PKCS#8; an OpenSSH key file.
       'MC4CAQAwBQYDK2VwBCIEI',
+      'MEcCAQAwBQYDK2VxBDsEO',
+      'MC4CAQAwBQYDK2VuBCIEI',
+      'MEYCAQAwBQYDK2VvBDoEO',
       'b3BlbnNzaC1rZXktdjE',
     ],
-    // One line: a PEM body's later lines, written without its armour, are not told apart.
-    body: '[A-Za-z0-9+/]{20,16384}={0,2}',
-    boundary: 'A-Za-z0-9+/',
+    // One line, base64 or base64url: a PEM body's later lines, written without its armour, are
+    // not told apart from other base64.
+    body: '[A-Za-z0-9+/_-]{20,16384}={0,2}',
+    boundary: 'A-Za-z0-9+/_-',
     confidence: 'high',
     reference:
       'RFC 8017 appendix A.1.2, RFC 5208, RFC 5915, RFC 8410; https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key',

@@ -147,6 +147,8 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'ada@example.com:Hunter2pass!',
       'leak\nbob@example.org:qwerty123\n',
       'host ada@example.com:8080',
+      // Past the longest password read, the address alone (a log line; a re-attack pass).
+      `user=ada@example.com:action=login,${'y'.repeat(130)}`,
     ],
     negatives: [
       'user@localhost',
@@ -163,10 +165,16 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'deploy@host.example.com:/srv/app',
       'ops@host.example.com:~/backups',
       'https://ada@example.com:8080/x',
+      'deploy@web1.example.com:releases/current',
+      'hg@bitbucket.org:owner/repo',
     ],
   },
   phone: {
     positives: [
+      // A dot beside other separators in one number (a re-attack pass of the decimals' rule).
+      '(415) 555.2671',
+      '1 415.555.2671',
+      '415-555.2671',
       '+44 7700 900123',
       '+14155552671',
       '(415) 555-2671',

@@ -20,6 +20,9 @@ function endsWithFileExtension(match: string): boolean {
   return match.lastIndexOf('.', dot - 1) < match.indexOf('@')
 }
 
+/** A relative path after a host (`deploy@web1:releases/current`, `hg@bitbucket.org:owner/repo`). */
+const RELATIVE_PATH = /^[\w.~-]+(?:\/[\w.~-]*)+$/
+
 /**
  * What follows an address and a colon in a `user@host:...` match (see {@link email}): an SSH or
  * SCP location (`git@github.com:owner/repo.git`, `deploy@host.example:/srv`), a port (`:8080`,
@@ -30,7 +33,13 @@ function afterColon(match: string): 'location' | 'port' | 'password' {
   const colon = match.indexOf(':', at)
   const value = match.slice(colon + 1)
   const lead = value.charCodeAt(0)
-  if (lead === 47 || lead === 126 || /\.git\/?$/i.test(value) || match.slice(0, at).toLowerCase() === 'git')
+  if (
+    lead === 47 ||
+    lead === 126 ||
+    /\.git\/?$/i.test(value) ||
+    match.slice(0, at).toLowerCase() === 'git' ||
+    RELATIVE_PATH.test(value)
+  )
     return 'location'
   return /^\d{1,5}(?:[/?#]|$)/.test(value) ? 'port' : 'password'
 }
@@ -50,7 +59,7 @@ export const email: Detector = {
   // An address, then a colon and what follows it to a blank or a quote, or nothing that
   // continues the host.
   pattern:
-    /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)*\.(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?::[^\s"'<>]{1,128}(?![^\s"'<>])|(?![\p{L}\p{N}_-]|:[^\s"'<>]))/gu,
+    /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)*\.(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?::[^\s"'<>]{1,128}(?![^\s"'<>])|(?![\p{L}\p{N}_-]))/gu,
   // Not `git@github.com:owner/repo.git` (an SSH location: user, host, path), nor a file whose
   // name holds an `@` (`logo@2x.png`, `lodash@latest.tgz`): no top-level domain is a file's
   // extension there. An address before a port is masked alone; a URL's authority

@@ -6,6 +6,14 @@ const DATE = /^\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}$|^\d{1,2}[-./ ]\d{1,2}[-./ ]\d{4}
 const DOTTED_PHONE = new Set(['3.3.4', '1.3.3.4', '2.2.2.2.2'])
 const DATE_HOUR = /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}$/
 
+/** Whether the first and the last blank-separated parts of a match both hold a dot. */
+function decimalsSideBySide(match: string): boolean {
+  const first = match.search(/[ \t]/)
+  if (first === -1) return false
+  const last = Math.max(match.lastIndexOf(' '), match.lastIndexOf('\t'))
+  return match.slice(0, first).includes('.') && match.slice(last + 1).includes('.')
+}
+
 export const phone: Detector = {
   id: 'phone',
   description:
@@ -30,9 +38,10 @@ export const phone: Detector = {
     if (digits < 10 || digits > 11) return false
     // Dotted numbers are versions, addresses and decimals, but in the layouts phones are written
     // in: 415.555.2671, 1.415.555.2671 (North America), 01.23.45.67.89 (France).
-    // Dots beside other separators are decimals side by side (`EUR/USD 1.0850 1.0852`,
-    // coordinates `48.8584 2.2945`: a red-team pass), not one number.
-    if (!digitsAndDots && match.includes('.')) return false
+    // Numbers with a dot on each side of a space are decimals side by side (`EUR/USD 1.0850
+    // 1.0852`, coordinates `48.8584 2.2945`: a red-team pass), not one number; `1 415.555.2671`
+    // and `(415) 555.2671` are phones.
+    if (!digitsAndDots && decimalsSideBySide(match)) return false
     if (digitsAndDots)
       return DOTTED_PHONE.has(
         match
