@@ -99,7 +99,7 @@ vectors), ${ROUNDS} rounds, order alternated. Machine: ${machine()}. Run: ${new 
 | its negatives only, x20 (${size(clean)}): no secret to mask | ${quiet.before.toFixed(1)} | ${quiet.now.toFixed(1)} | **${quiet.ratio.toFixed(2)}x** |
 
 "before" is the default set before the provider catalogue (16 structural detectors and the
-member-name rule); "now" is today's default: every structural detector of the default set, 256
+member-name rule); "now" is today's default: every structural detector of the default set, 257
 provider formats and \`secret-assignment\` behind one automaton, and known secrets from
 \`process.env\`. Ratios are medians of per-round ratios (issue 16's bar: at most 1.5x).
 `

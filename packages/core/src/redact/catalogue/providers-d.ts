@@ -86,6 +86,22 @@ export const TOKENS: readonly TokenFormat[] = [
       'RFC 8017 appendix A.1.2, RFC 5208, RFC 5915, RFC 8410; https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key',
   },
   {
+    id: 'paserk-secret-key',
+    provider: 'PASETO (PASERK)',
+    description:
+      'PASETO keys serialized as PASERK: a symmetric key (k1-k4.local.), a secret key (k1-k4.secret.), or either wrapped (local-wrap.pie., secret-wrap.pie.) or password-protected (local-pw, secret-pw). Public keys and key ids are left.',
+    // Wrapped keys name their protocol (PASERK's standard one is `pie`).
+    prefixes: ['1', '2', '3', '4'].flatMap((version) =>
+      ['local.', 'secret.', 'local-wrap.pie.', 'secret-wrap.pie.', 'local-pw.', 'secret-pw.'].map(
+        (kind) => `k${version}.${kind}`,
+      ),
+    ),
+    body: '[A-Za-z0-9_-]{40,4096}',
+    boundary: 'A-Za-z0-9_-',
+    confidence: 'high',
+    reference: 'https://github.com/paseto-standard/paserk/blob/master/types/README.md',
+  },
+  {
     id: 'paseto-token',
     provider: 'PASETO',
     description:

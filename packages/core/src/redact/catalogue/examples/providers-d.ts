@@ -37,6 +37,20 @@ export const EXAMPLES: Readonly<Record<string, FormatExamples>> = {
       'MHcCAQEEI',
     ],
   },
+  'paserk-secret-key': {
+    // Made for these tests: 32 and 64 random bytes in base64url, and a wrapped key.
+    positives: [
+      'k4.local.Ie_MHO0uZ8YjHP9uwOsQ_C5IAFb0rzPKKFhWv0Wgt5w',
+      'k4.secret.tMv7Q99M4hByfZU-SnEzB_oZu32fhQQUONnhG5QqN3Qeudu7vAR8A_1wYE4AcfCYfhayi3VyJcEfAEFdDiCxog',
+      'k3.local-wrap.pie.cLJLT84xfAMR8-dlhCIodgtd5Hr6MxbUY8HNlsaFhIeIQqk1pSgqvCNcmb5jJnZQfG_yxe8cYYsl2ubvmU2O4mDEEGwGEx4c6Y',
+    ],
+    lookalikes: [
+      // A public key and a key id: public by design.
+      'k4.public.cHFyc3R1dnd4eXp7fH1-f4CBgoOEhYaHiImKi4yNjo8',
+      'k4.lid.bqltbNc4JLUAmc9Xtpok-fBuI0dQN5_m3CD9W_nbh559',
+      'k4.local.short',
+    ],
+  },
   'paseto-token': {
     positives: [
       'v4.local.32VIErrEkmY4JVILovbmfPXKW9wT1OdQepjMTC_MOtjA4kiqw7_tcaOM5GNEcnTxl60WkwMsYXw6FSNb_UdJPXjpzm0KW9ojM5f4O2mRvE2IcweP-PRdoHjd5-RHCiExR1IK6t6-tyebyWG6Ov7kKvBdkrrAJ837lKP3iDag2hzUPHuMKA',
