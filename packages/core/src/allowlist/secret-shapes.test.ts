@@ -88,6 +88,31 @@ describe('objects whose shape says which members are secret', () => {
     }
   })
 
+  it("masks a Kubernetes Secret's data whole, and leaves a ConfigMap's", () => {
+    // A red-team pass: a dashboard or an API proxy that lists Secrets sent their base64 values.
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'prod' },
+      type: 'Opaque',
+      data: { api: Buffer.from('q8Zr4Kx2Lm9Wn3Vb7Yt6Pc1S').toString('base64'), username: 'YWRh' },
+      stringData: { note: 'plain-secret-value' },
+    }
+    const configMap = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cfg' },
+      data: { color: 'blue' },
+    }
+    for (const out of both({ items: [secret], configMap })) {
+      const text = JSON.stringify(out)
+      for (const value of Object.values({ ...secret.data, ...secret.stringData }))
+        expect(text).not.toContain(value)
+      expect(text).toContain('"namespace":"prod"')
+      expect(text).toContain('"color":"blue"')
+    }
+  })
+
   it('reads a shape once per set of names: most objects have none', () => {
     expect(secretShapeOf(['id', 'name', 'email'])).toBeNull()
     expect(secretShapeOf(['kty', 'n', 'e'])).toBeNull()

@@ -13,6 +13,8 @@
 
 /** The private members of a JWK. */
 const JWK_PRIVATE = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'])
+/** The name a Kubernetes Secret's data is read as. */
+const KUBERNETES_SECRET_NAME = 'secret'
 /** The name a JWK's private member is read as. */
 const JWK_SECRET_NAME = 'private_key'
 /** Members that name what a pair holds: with `value` alone (`{"name": "DB_PASSWORD", "value": ...}`). */
@@ -71,6 +73,8 @@ const MAX_PAIR_NAME = 128
 /** What makes an object's shape speak for its members; made once per set of member names. */
 export interface SecretShape {
   readonly jwk: boolean
+  /** A Kubernetes object with `data`/`stringData`: a Secret's (by its `kind`) are secret whole. */
+  readonly resource?: boolean
   readonly nameKey: string | undefined
   /** The members that hold the named thing's value (`value`; `old` and `new` in a diff). */
   readonly valueKeys: readonly string[] | undefined
@@ -95,6 +99,7 @@ export function secretShapeOf(keys: readonly string[]): SecretShape | null {
     }
   }
   jwk &&= keys.some((key) => JWK_PRIVATE.has(key))
+  const resource = keys.includes('kind') && (keys.includes('data') || keys.includes('stringData'))
   // A change's field first (a JSON Patch may carry a `name` too), then a pair's name, then a
   // form field's type (`type: "password"` speaks for its value).
   let nameKey: string | undefined
@@ -109,6 +114,7 @@ export function secretShapeOf(keys: readonly string[]): SecretShape | null {
     nameKey = keys.includes('type') ? 'type' : 'inputType'
     valueKeys = pairValues
   }
+  if (resource) return { jwk, nameKey, valueKeys, resource }
   return jwk || valueKeys !== undefined ? { jwk, nameKey, valueKeys } : null
 }
 
@@ -123,6 +129,9 @@ export function secretNameOf(
   isSecretName: (name: string) => boolean,
 ): string | undefined {
   if (shape.jwk && JWK_PRIVATE.has(key)) return JWK_SECRET_NAME
+  // A Kubernetes Secret's `data` (base64 values) and `stringData`, whatever their keys are named.
+  if (shape.resource === true && (key === 'data' || key === 'stringData') && record.kind === 'Secret')
+    return KUBERNETES_SECRET_NAME
   if (shape.valueKeys === undefined || !shape.valueKeys.includes(key)) return undefined
   // A field of type password, whatever else names it.
   if (record.type === 'password' || record.inputType === 'password') return 'password'

@@ -577,7 +577,9 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
       const routes: RouteSpec[] = [
         getRoute('/secret', () => ({
-          kind: 'Secret',
+          // A backup of files in base64 (a Kubernetes Secret's `data` is masked whole instead:
+          // every value of it is secret, whatever it decodes to).
+          kind: 'Backup',
           data: {
             'config.yaml': b64('db:\n  host: db.internal\n  password: s3cr3t-Pa55word!\n'),
             '.dockerconfigjson': b64(
