@@ -103,6 +103,10 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       sasUrl:
         'https://acct.blob.core.windows.net/c/b.txt?sv=2022-11-02&sp=r&sig=Zq8vXw3Lm9Kp1234abcdEFGHijklMNOPqrstUVWXyz0%3D',
       nestedAfterBom: `\ufeff  {"password":"${next()}"}`,
+      // JSON in a string that repeats a name (a reader keeping the first gets it), and one whose
+      // 64-bit id turned it into text, where name/value pairs were not read.
+      nestedRepeated: `{"password":"${next()}","password":null}`,
+      nestedBigId: `{"id":1234567890123456789,"env":[{"name":"DB_PASSWORD","value":"${next()}"}]}`,
       nestedAfterSpace: `\n  [{"client_secret":"${next()}"}] `,
       idnEmail: 'jürgen.müller@bücher.example',
       fullwidthEmail: 'ａｄａ＠ｅｘａｍｐｌｅ．ｃｏｍ',
@@ -193,6 +197,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // A JSON Patch operation and an audit diff: the secret's name in a member of its own.
       patch: [{ op: 'replace', path: '/credentials/apiKey', value: next() }],
       diff: { field: 'password', old: next(), new: next() },
+      // A Kubernetes Secret listed by a dashboard: its data is secret whole, whatever it decodes to.
+      kubernetes: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { api: next() } },
     },
   }
   return {
