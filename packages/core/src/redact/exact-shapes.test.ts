@@ -104,7 +104,9 @@ function emails(count: number): string[] {
     'b'.repeat(63),
     'c'.repeat(64),
   ]
+  // File extensions for a top-level domain (`logo@2x.png`: a file's name when the host has one label).
   const tlds = ['com', 'io', 'c', 'co1', 'COM', 'museum', 'x'.repeat(24), 'y'.repeat(25), 'xn--p1ai', 'de']
+  tlds.push('png', 'PNG', 'woff2', 'json', 'zip', 'md')
   return Array.from({ length: count }, () => {
     let local = Array.from({ length: int(1, 3) }, () => pick(locals)).join(pick(['', '.', '_']))
     if (next() < 0.05) local = 'l'.repeat(int(60, 70))
@@ -231,6 +233,8 @@ describe('whole-value shapes answer as the detectors do', () => {
       'ada@example.xn--p1ai',
       'ada%40@example.com',
       'adä@example.com',
+      'logo@2x.png',
+      'icons@3X.Woff2',
     ])
       expect({ miss, found: shapes.find(miss, 'v') }).toEqual({ miss, found: null })
     expect(shapes.find('+44 7700 900123', 'v')).toEqual({

@@ -1,4 +1,5 @@
 import type { LiteralAutomaton } from './catalogue/automaton.js'
+import { email as builtInEmail, isFileExtension } from './detectors/email.js'
 import { phone as builtInPhone } from './detectors/phone.js'
 import { idOrCodeName, namesIdOrCode } from './features.js'
 import type { Detector, Span } from './types.js'
@@ -212,7 +213,11 @@ class Shapes implements ExactShapes {
     const detector = this.email
     // No `@`: one native scan, not the loop below (ids, words).
     if (detector === null || text.indexOf('@') === -1 || !emailShape(text, length)) return null
-    if (detector.validate !== undefined && !detector.validate(text, this.context)) return null
+    if (detector.validate === builtInEmail.validate) {
+      // What the built-in validator checks beyond the shape: a file's name (`logo@2x.png`, a host
+      // of one label and a file's extension for a top-level domain).
+      if (hostLabels === 2 && isFileExtension(text, lastLabel)) return null
+    } else if (detector.validate !== undefined && !detector.validate(text, this.context)) return null
     return { start: 0, end: length, detector: detector.id, verified: false }
   }
 
@@ -280,17 +285,24 @@ function phoneShape(text: string, length: number): boolean {
   return groups >= 3 && groups <= 7 && digits >= 8 && digits <= 15
 }
 
+/** Set by {@link emailShape}: the number of the host's labels, and where its last one starts. */
+let hostLabels = 0
+let lastLabel = 0
+
 /**
- * A local part of 1-64 of `[A-Za-z0-9._+-]`, `@`, then two or more labels of 1-63 letters, digits
- * and dashes, each starting and ending with a letter or a digit, the last one 2-24 letters: the
- * email pattern, taken whole, in ASCII.
+ * A local part of 1-64 of `[A-Za-z0-9._+-]` that neither starts with a dot nor holds two in a
+ * row, `@`, then two or more labels of 1-63 letters, digits and dashes, each starting and ending
+ * with a letter or a digit, the last one 2-24 letters: the email pattern, taken whole, in ASCII,
+ * with what the built-in validator reads of the local part.
  */
 function emailShape(text: string, length: number): boolean {
   let i = 0
+  let previous = 46 // a leading dot reads as two in a row
   for (; i < length; i++) {
     const c = text.charCodeAt(i)
     if (c === 64) break
-    if (c >= 128 || LOCAL[c] === 0) return false
+    if (c >= 128 || LOCAL[c] === 0 || (c === 46 && previous === 46)) return false
+    previous = c
   }
   if (i === 0 || i > 64 || i === length) return false
   let labels = 0
@@ -303,7 +315,11 @@ function emailShape(text: string, length: number): boolean {
       if (size === 0 || size > 63 || text.charCodeAt(start) === 45 || text.charCodeAt(j - 1) === 45)
         return false
       labels++
-      if (j === length) return labels >= 2 && letters && size >= 2 && size <= 24
+      if (j === length) {
+        hostLabels = labels
+        lastLabel = start
+        return labels >= 2 && letters && size >= 2 && size <= 24
+      }
       start = j + 1
       letters = true
       continue

@@ -147,6 +147,12 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'ada@example.com:Hunter2pass!',
       'leak\nbob@example.org:qwerty123\n',
       'host ada@example.com:8080',
+      // An address written into a file's name keeps a host of its own before the extension.
+      'jane.doe@example.com.pdf',
+      'ops@mail.example.com.PNG',
+      // A top-level domain beside a file's extension, in any case.
+      'a@b.zip',
+      'ada@EXAMPLE.COM',
       // Past the longest password read, the address alone (a log line; a re-attack pass).
       `user=ada@example.com:action=login,${'y'.repeat(130)}`,
     ],
@@ -160,6 +166,8 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       // Files whose names hold an `@` (a red-team pass): no top-level domain is a file's extension.
       'https://cdn.example.com/img/logo@2x.png',
       'lodash@latest.tgz',
+      'LOGO@2X.PNG',
+      'icons@3x.woff2',
       // SSH and SCP locations, and a URL's authority: a user at a host, not an address.
       'git@github.com:owner/repo.git',
       'deploy@host.example.com:/srv/app',

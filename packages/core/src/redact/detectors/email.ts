@@ -3,10 +3,26 @@ import type { Detector } from '../types.js'
 
 /** File extensions that are no top-level domain (`.zip`, `.mov` and `.md` are, and stay emails). */
 const FILE_EXTENSIONS = new Set(
-  'png jpg jpeg gif svg webp avif bmp tif tiff ico tgz gz bz2 xz 7z rar js mjs cjs ts tsx jsx css scss less map json yml yaml xml txt csv pdf doc docx xls xlsx ppt pptx mp3 mp4 wav webm woff woff2 ttf otf eot lock log wasm htm html'.split(
-    ' ',
-  ),
+  'png jpg jpeg gif svg webp avif bmp tif tiff ico tgz gz bz2 xz 7z rar js mjs cjs ts tsx jsx css scss less map json yml yaml xml txt csv pdf doc docx xls xlsx ppt pptx mp3 mp4 wav webm woff woff2 ttf otf eot lock log wasm htm html'
+    .split(' ')
+    .map((extension) => extensionCode(extension, extension.length)),
 )
+
+/**
+ * The last `length` characters of `text` as one number (seven bits each, ASCII letters
+ * folded to lower case), or -1 when one of them is no ASCII letter or digit: an extension of at
+ * most five characters looked up without a slice or a case fold allocated (every email is read).
+ */
+function extensionCode(text: string, length: number): number {
+  let code = 0
+  for (let i = text.length - length; i < text.length; i++) {
+    let c = text.charCodeAt(i)
+    if (c >= 65 && c <= 90) c |= 32
+    else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return -1
+    code = code * 128 + c
+  }
+  return code
+}
 
 /**
  * Whether an address is a file's name: a host of one label and a file's extension for a top-level
@@ -14,10 +30,20 @@ const FILE_EXTENSIONS = new Set(
  * has a host of its own before the extension, and stays an email.
  */
 function endsWithFileExtension(match: string): boolean {
-  const dot = match.lastIndexOf('.')
-  const length = match.length - dot - 1
-  if (length < 2 || length > 5 || !FILE_EXTENSIONS.has(match.slice(dot + 1).toLowerCase())) return false
-  return match.lastIndexOf('.', dot - 1) < match.indexOf('@')
+  // The last dot, at most six characters from the end (an extension has two to five).
+  let dot = match.length - 3
+  const last = match.length - 6
+  while (dot >= 0 && dot >= last && match.charCodeAt(dot) !== 46) dot--
+  if (dot < 0 || dot < last || !isFileExtension(match, dot + 1)) return false
+  let before = dot - 1
+  while (before >= 0 && match.charCodeAt(before) !== 46) before--
+  return before < match.indexOf('@')
+}
+
+/** Whether `text` from `from` to its end is a file's extension that is no top-level domain (`png`, `json`). */
+export function isFileExtension(text: string, from: number): boolean {
+  const length = text.length - from
+  return length >= 2 && length <= 5 && FILE_EXTENSIONS.has(extensionCode(text, length))
 }
 
 /** A relative path after a host (`deploy@web1:releases/current`, `hg@bitbucket.org:owner/repo`). */
