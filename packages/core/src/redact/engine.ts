@@ -20,6 +20,7 @@ import { collect, collectDetector } from './collect.js'
 import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import { collectGluedJwts, HAS_JWT_START, JWT_START } from './detectors/jwt.js'
+import { namesPhone } from './detectors/phone.js'
 import { compileExactShapes, type ExactShapes } from './exact-shapes.js'
 import {
   asciiFold,
@@ -835,7 +836,8 @@ export class RedactionSession {
    * What a member name asks of a serializer writing its values, the same for every response of
    * this redactor: `MEMBER_NAME` (1) when the name may itself be a secret and must go through
    * {@link key}; `MEMBER_VALUE` (2) when its primitives need {@link value} (a member-name rule or a
-   * key rule may apply) rather than only the detectors of {@link string}.
+   * key rule may apply) rather than only the detectors of {@link string}; `MEMBER_DIGITS` (8) when
+   * only its numbers need {@link value} (a phone's name).
    */
   memberFacts(key: string): number {
     const redactor = this.redactor
@@ -851,6 +853,9 @@ export class RedactionSession {
         }
       }
     }
+    // A phone's name: a number under it is read as a phone number's digits (see value()).
+    if ((bits & 2) === 0 && namesPhone(key) && redactor.detectors.some((d) => d.detector.id === 'phone'))
+      bits |= 8
     return bits
   }
 
@@ -903,7 +908,9 @@ export class RedactionSession {
           if (this.isSessionName(holder)) return this.session(value, holder, at)
           // Digits only in an array (`orderIds: ["4492933723160"]`, `gtins: [...]`): read under
           // the array's name, as a number there is, so an id or a code is not taken for a card.
-          if (value.charCodeAt(0) <= 57 && isDigitsOnly(value)) return this.string(value, holder, at)
+          // A phone number in a list of them (`phones: ["07700900123"]`) is read under its name too.
+          if (value.charCodeAt(0) <= 57 && (isDigitsOnly(value) || namesPhone(holder)))
+            return this.string(value, holder, at)
         }
       }
       return this.string(value, key, at)
@@ -913,6 +920,19 @@ export class RedactionSession {
     if (typeof value === 'number' && isLongInteger(value)) {
       const digits = String(value)
       if (namesIdOrCode(key ?? at.lastKey(), digits)) return value
+      const out = this.string(digits, key, at)
+      return out === digits ? value : out
+    }
+    // A phone number stored as a number under a phone's name (`tel: 4155552671`): read as its
+    // digits (see memberFacts); masked, it becomes a string.
+    if (
+      typeof value === 'number' &&
+      key !== null &&
+      Number.isInteger(value) &&
+      value >= 1e7 &&
+      namesPhone(key)
+    ) {
+      const digits = String(value)
       const out = this.string(digits, key, at)
       return out === digits ? value : out
     }

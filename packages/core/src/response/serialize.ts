@@ -32,12 +32,17 @@ export const MEMBER_VALUE = 2
  * every primitive below is redacted as a value of this member (`{"passwords": ["..."]}`).
  */
 export const MEMBER_SECRET = 4
+/**
+ * Member-fact bit: numbers under the name are read as their digits (a phone's name: `tel:
+ * 4155552671`), through the full value hook; its strings go to the detectors as usual.
+ */
+export const MEMBER_DIGITS = 8
 
 /** Redaction as the serializer calls it: {@link ProjectHooks} plus the facts that let it skip work. */
 export interface SerializeHooks extends ProjectHooks {
   /** What the redactor compiled for (member facts are cached per scope). */
   readonly scope: object
-  /** {@link MEMBER_NAME} / {@link MEMBER_VALUE} / {@link MEMBER_SECRET} bits of a member name, for this scope. */
+  /** {@link MEMBER_NAME} / {@link MEMBER_VALUE} / {@link MEMBER_SECRET} / {@link MEMBER_DIGITS} bits of a member name, for this scope. */
   memberFacts(key: string): number
   /** Redacts one string found under `key` (already known to need no member-name rule). */
   string(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE
@@ -962,7 +967,7 @@ class Writer implements PathRef {
       } else if (
         child.keep &&
         typeof raw === 'number' &&
-        (bits & MEMBER_VALUE) === 0 &&
+        (bits & (MEMBER_VALUE | MEMBER_DIGITS)) === 0 &&
         (this.secret === null || hooks!.describesSecret(key)) &&
         !(hooks !== undefined && isLongInteger(raw))
       ) {

@@ -369,6 +369,50 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
     })
 
+    it('masks phone numbers written as bare digits or numbers under a phone name, keeps look-alikes elsewhere', async () => {
+      // A phone number without a + or groups is a run of digits a detector cannot tell from an
+      // order number, except by its member's name (a red-team pass): strings, JSON numbers and
+      // lists under phone names.
+      const body = {
+        phone: '07700900123',
+        mobile: '4155552671',
+        phoneNumber: '447700900123',
+        contact_no: '0044 7700 900123',
+        tel: 4155552671,
+        cellPhone: '015112345678',
+        telefono: '0612345678',
+        phones: ['07700900124', '4155552672'],
+        contacts: [{ fax: '02071234567' }],
+        // Not phone numbers: another name, a date, a verification day, an id, too short.
+        orderNumber: '4155552671',
+        phoneVerified: '20231201',
+        phoneId: '12345678901',
+        phoneCountry: 44,
+        note: 'call 4155552673 tomorrow',
+      }
+      const { guard } = recordingGuard({ redact: { knownSecrets: false } })
+      await withApp({ leakguard: guard, routes: [getRoute('/phones', () => body)] }, async (url) => {
+        const res = await call(`${url}/phones`)
+        expect(res.status).toBe(200)
+        expect(res.json).toEqual({
+          phone: '*********23',
+          mobile: '********71',
+          phoneNumber: '**********23',
+          contact_no: '**** **** ****23',
+          tel: '********71',
+          cellPhone: '**********78',
+          telefono: '********78',
+          phones: ['*********24', '********72'],
+          contacts: [{ fax: '*********67' }],
+          orderNumber: '4155552671',
+          phoneVerified: '20231201',
+          phoneId: '12345678901',
+          phoneCountry: 44,
+          note: 'call 4155552673 tomorrow',
+        })
+      })
+    })
+
     it('masks values written with characters a reader reads otherwise: invisible, compatibility forms, escaped', async () => {
       // A reader does not see zero-width spaces, joiners, soft hyphens, bidi marks or tags, reads
       // `④` and a mathematical `𝟒` as 4 (NFKC), and no writer escapes a letter or a digit but to

@@ -6,6 +6,7 @@ import { collect } from '../collect.js'
 import { HYGIENE_CHECKS, internalDetail, internalDetails } from '../hygiene.js'
 import { createRedactor } from '../index.js'
 import { DETECTORS } from './index.js'
+import { namesPhone } from './phone.js'
 
 const strict = createRedactor({ detectors: 'strict', keyNames: false })
 const defaults = createRedactor({ keyNames: false })
@@ -931,5 +932,93 @@ describe('ids and product codes', () => {
     expect(gs1(card)).toBe(false)
     expect(redactor.scan({ gtin: card }).map((f) => f.detector)).toEqual(['card'])
     expect(redactor.scan({ companyId: card })).toEqual([])
+  })
+})
+
+describe('phone numbers under a phone name', () => {
+  const redactor = createRedactor({ knownSecrets: false })
+  const phoneFinding = (body: unknown) => redactor.scan(body).map((f) => `${f.path} ${f.detector}`)
+
+  it('reads a name as a phone when it ends with a word for one, or with a number after one', () => {
+    const yes = [
+      'phone',
+      'Phone',
+      'PHONE',
+      'phones',
+      'phone2',
+      'phone_2',
+      'mobile',
+      'mobilePhone',
+      'homePhone',
+      'work-phone',
+      'tel',
+      'telephone',
+      'fax',
+      'msisdn',
+      'whatsapp',
+      'telefono',
+      'Telefon',
+      'handy',
+      'celular',
+      'phoneNumber',
+      'phone_no',
+      'PHONE_NUM',
+      'cellNumber',
+      'cell_no',
+      'contactNumber',
+      'smsNumber',
+      'mobile_e164',
+    ]
+    const no = [
+      'phoneVerified',
+      'phoneId',
+      'phoneCountryCode',
+      'cell',
+      'cellId',
+      'number',
+      'orderNumber',
+      'telemetry',
+      'hotel',
+      'faxed',
+      'mobileApp',
+      'contact',
+      '',
+    ]
+    for (const key of yes) expect(namesPhone(key), key).toBe(true)
+    for (const key of no) expect(namesPhone(key), key).toBe(false)
+    expect(namesPhone(null)).toBe(false)
+  })
+
+  it('masks 8 to 15 digits under such a name, grouped or not, as a string or a number, and in a list', () => {
+    expect(redactor.redact({ phone: '07700900123' })).toEqual({ phone: '*********23' })
+    expect(redactor.redact({ mobile: 4155552671 })).toEqual({ mobile: '********71' })
+    expect(redactor.redact({ phoneNumber: '0044 7700 900123' })).toEqual({ phoneNumber: '**** **** ****23' })
+    expect(redactor.redact({ tel: '12 34 56 78' })).toEqual({ tel: '** ** ** 78' })
+    expect(redactor.redact({ phones: ['07700900123', 4155552671] })).toEqual({
+      phones: ['*********23', 4155552671],
+    })
+    expect(phoneFinding({ user: { contactNumber: '12345678' } })).toEqual(['$.user.contactNumber phone'])
+    expect(phoneFinding({ fax: '123456789012345' })).toEqual(['$.fax phone'])
+  })
+
+  it('leaves digits elsewhere, too few or too many, dates, and the same digits under other names', () => {
+    for (const body of [
+      { phone: '1234567' },
+      { phone: '1234567890123456' },
+      { phone: '2023-12-01' },
+      { phone: 1234567 },
+      { orderNumber: '4155552671' },
+      { note: 'call 4155552671' },
+      { phoneVerified: '20231201' },
+      { phoneId: 12345678901 },
+      { cell: '12345678' },
+    ])
+      expect(redactor.redact(body), JSON.stringify(body)).toEqual(body)
+    // Off with the phone detector.
+    const noPhone = createRedactor({ knownSecrets: false, overrides: { phone: false } })
+    expect(noPhone.redact({ phone: '07700900123', tel: 4155552671 })).toEqual({
+      phone: '07700900123',
+      tel: 4155552671,
+    })
   })
 })

@@ -1,5 +1,6 @@
 import { GATE } from '../features.js'
-import type { Detector } from '../types.js'
+import { keyWords } from '../keys.js'
+import type { DetectionContext, Detector } from '../types.js'
 
 const DATE = /^\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}$|^\d{1,2}[-./ ]\d{1,2}[-./ ]\d{4}$/
 /** Group lengths of dotted phone numbers: North America's 3.3.4 (and 1.3.3.4), France's 2.2.2.2.2. */
@@ -14,30 +15,92 @@ function decimalsSideBySide(match: string): boolean {
   return match.slice(0, first).includes('.') && match.slice(last + 1).includes('.')
 }
 
+/**
+ * Words that name a phone number where a member name ends (`phone`, `mobilePhone`, `tel`,
+ * `msisdn`, `telefono`), also numbered (`phone2`).
+ */
+const PHONE_WORDS = new Set([
+  'phone',
+  'phones',
+  'telephone',
+  'tel',
+  'mobile',
+  'cellphone',
+  'fax',
+  'msisdn',
+  'whatsapp',
+  'telefon',
+  'telefono',
+  'telefone',
+  'handy',
+  'celular',
+  'movil',
+])
+/** Words for a number that name a phone's after one of {@link PHONE_BEFORE_NUMBER} (`phoneNumber`, `cell_no`). */
+const NUMBER_WORDS = new Set(['number', 'numbers', 'no', 'num', 'nr', 'e164'])
+const PHONE_BEFORE_NUMBER = new Set([...PHONE_WORDS, 'cell', 'contact', 'sms', 'callback'])
+
+const namedPhone = new Map<string, boolean>()
+
+/**
+ * Whether a member name says its value is a phone number: it ends with a word for a phone
+ * (`phone`, `mobilePhone`, `tel`, `fax2`), or with a word for a number after one
+ * (`phoneNumber`, `cell_no`, `contactNumber`). Not `phoneVerified`, `phoneId`, `cell` (a table's).
+ */
+export function namesPhone(key: string | null): boolean {
+  if (key === null) return false
+  let named = namedPhone.get(key)
+  if (named === undefined) {
+    // Numbered names (`phone2`, `phone_2`) read as the word.
+    const words = keyWords(key).filter((word) => !/^\d+$/.test(word))
+    const bare = (word: string | undefined) => word?.replace(/\d+$/, '') ?? ''
+    const last = words[words.length - 1]
+    named =
+      PHONE_WORDS.has(bare(last)) ||
+      (last !== undefined && NUMBER_WORDS.has(last) && PHONE_BEFORE_NUMBER.has(bare(words[words.length - 2])))
+    if (namedPhone.size < 4096 && key.length <= 256) namedPhone.set(key, named)
+  }
+  return named
+}
+
+/** Digits in `match`, and whether it holds nothing but digits and dots. */
+let digitsAndDots = true
+function countDigits(match: string): number {
+  let digits = 0
+  digitsAndDots = true
+  for (let i = 0; i < match.length; i++) {
+    const code = match.charCodeAt(i)
+    if (code >= 48 && code <= 57) digits++
+    else if (code !== 46) digitsAndDots = false
+  }
+  return digits
+}
+
 export const phone: Detector = {
   id: 'phone',
   description:
-    'Phone numbers: E.164 (+ and 8-15 digits, grouped or not) or national formats of 10-11 digits in groups (split by a space, two spaces, a tab, a dot or a dash); never a bare run of digits.',
+    'Phone numbers: E.164 (+ and 8-15 digits, grouped or not) or national formats of 10-11 digits in groups (split by a space, two spaces, a tab, a dot or a dash); a bare run of digits only under a member named for a phone (`phone`, `mobileNumber`, `tel`: 8-15 digits, grouped or not).',
   set: 'default',
   requires: GATE.RUN8,
-  // Without a +, digits in groups: at least one space, dot or dash between them.
-  prefilter: (_text, f) =>
-    f.digitRun >= 8 && (f.plus || (f.digitRun >= 10 && f.spaces + f.dots + f.dashes > 0)),
+  // Without a +, digits in groups: at least one space, dot or dash between them; under a phone's
+  // name, any digits.
+  prefilter: (_text, f, context) =>
+    f.digitRun >= 8 &&
+    (f.plus || (f.digitRun >= 10 && f.spaces + f.dots + f.dashes > 0) || namesPhone(context.key)),
+  // E.164 unbroken; a national or international number in groups; a bare run (its member's name decides).
   pattern:
-    /(?<![\w+.-])(?:\+\d{7,15}|(?:\+\d{1,3}(?:[ \t.-]| {2})?)?(?:\(\d{1,4}\)(?:[ \t.-]| {2})?)?\d{1,6}(?:(?:[ \t.-]| {2})\d{1,8}){1,5})(?![\w-]|\.\d)/g,
-  validate(match) {
-    let digits = 0
-    let digitsAndDots = true
-    for (let i = 0; i < match.length; i++) {
-      const code = match.charCodeAt(i)
-      if (code >= 48 && code <= 57) digits++
-      else if (code !== 46) digitsAndDots = false
-    }
+    /(?<![\w+.-])(?:\+\d{7,15}|(?:\+\d{1,3}(?:[ \t.-]| {2})?)?(?:\(\d{1,4}\)(?:[ \t.-]| {2})?)?\d{1,6}(?:(?:[ \t.-]| {2})\d{1,8}){1,5}|\d{8,15})(?![\w-]|\.\d)/g,
+  validate(match, context?: DetectionContext) {
+    const digits = countDigits(match)
     if (match.charCodeAt(0) === 43) return digits >= 8 && digits <= 15 // +
+    // Under a phone's name (`{"phone": "07700900123"}`), 8 to 15 digits in any grouping but a date's.
+    if (context !== undefined && namesPhone(context.key))
+      return digits >= 8 && digits <= 15 && !DATE.test(match) && !DATE_HOUR.test(match)
     // National formats: 10 or 11 digits in groups, neither a dotted number nor a date.
     if (digits < 10 || digits > 11) return false
     // Dotted numbers are versions, addresses and decimals, but in the layouts phones are written
-    // in: 415.555.2671, 1.415.555.2671 (North America), 01.23.45.67.89 (France).
+    // in: 415.555.2671, 1.415.555.2671 (North America), 01.23.45.67.89 (France); a bare run of
+    // digits (no group) is none of them.
     // Numbers with a dot on each side of a space are decimals side by side (`EUR/USD 1.0850
     // 1.0852`, coordinates `48.8584 2.2945`: a red-team pass), not one number; `1 415.555.2671`
     // and `(415) 555.2671` are phones.
