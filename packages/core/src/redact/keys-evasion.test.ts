@@ -204,6 +204,12 @@ const EVASIONS = {
     'nationalId',
     'national_id',
     'nationalIdNumber',
+    'driversLicense',
+    'driver_license',
+    'driverLicenseNumber',
+    'DRIVERS_LICENSE_NUMBER',
+    'mothersMaidenName',
+    'maiden_name',
   ],
 } as const
 

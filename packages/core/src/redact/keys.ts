@@ -148,6 +148,12 @@ const ENGLISH: WordList = {
     'birthdate',
     'nationalid',
     'nationalidnumber',
+    // A driver's license number identifies a person; a mother's maiden name is a security answer.
+    'driverlicense',
+    'driverslicense',
+    'driverlicensenumber',
+    'driverslicensenumber',
+    'maidenname',
   ],
   // `taxid` would end `syntaxId`, `passhash` would end `bypassHash`; `cred` starts WebAuthn's
   // `pubKeyCredParams` and `credProps`.

@@ -43,6 +43,11 @@ const EVASIVE_NAMES = [
   'APP_KEY',
   'cvn',
   'verificationValue',
+  // A third pass: a driver's license identifies a person, a mother's maiden name answers a
+  // security question.
+  'driversLicense',
+  'driver_license_number',
+  'mothersMaidenName',
 ]
 
 const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -79,6 +84,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
     },
     text: {
       assignment: `config: DB_PASSWORD=${next()} PORT=5432`,
+      // A password that starts with a `$` and runs on past what a variable's name holds.
+      dollarLed: `password=$${next()}!x`,
       xml: `<password>${next()}</password>`,
       // Names in text spelled past ASCII: a look-alike letter, a zero-width space, a BOM, another
       // language's letters, and operators aligned with no-break or ideographic spaces.

@@ -65,6 +65,11 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell reference, as text
     'DB_PASSWORD=${DB_PASSWORD}',
     'password = process.env.DB_PASSWORD',
+    // Variables, as names and what may end one.
+    'password=$DB_PASSWORD',
+    'PASSWORD=$DB_PASS;',
+    'password: $HOME/.pgpass',
+    'password=$(cat /run/secrets/db)',
     'api_key: "{{ secrets.API_KEY }}"',
     'token_type=bearer',
     'password_updated_at=2024-01-01',
@@ -75,6 +80,16 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     'passwordHint: "the usual"',
   ])('leaves %j alone', (text) => {
     expect(found(text)).not.toContain('secret-assignment')
+  })
+
+  it('masks a password that starts with a $ and runs on past a variable name', () => {
+    // A red-team leftover: `$` then letters read as a shell variable, whatever followed.
+    for (const secret of ['$ecretP4ss!', '$3cr3t#Key', '$Abc123!xyz', '$pw+2024~x']) {
+      for (const text of [`password=${secret}`, `DB_PASSWORD: "${secret}"`]) {
+        expect(redacted(text), text).not.toContain(secret)
+        expect(found(text), text).toContain('secret-assignment')
+      }
+    }
   })
 
   it('can be turned off like any detector', () => {

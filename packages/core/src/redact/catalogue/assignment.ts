@@ -244,8 +244,10 @@ const CONSTANT = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/
 /** Values that say there is no secret: placeholders, references, booleans, masks. */
 const PLACEHOLDER =
   /^(?:true|false|null|nil|none|undefined|empty|required|optional|invalid|missing|changed|redacted|hidden|secret|password|token|string|example|xxx+|\*+|\.+|-+|#+)$/i
+// A variable (`$DB_PASSWORD`, `$pass/`) is a name and what may end one: a password such as
+// `$ecretP4ss!` runs on into characters no variable's name has.
 const REFERENCE =
-  /^(?:\$\{|\$\(|\{|%[A-Za-z_(]|<[A-Za-z%]|\$[A-Za-z_]|process\.env|os\.environ|ENV\[|\[REDACTED|\[MASKED|%5BREDACTED|%5BMASKED)/i
+  /^(?:\$\{|\$\(|\{|%[A-Za-z_(]|<[A-Za-z%]|\$[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_!@#%^&*+=~?])|process\.env|os\.environ|ENV\[|\[REDACTED|\[MASKED|%5BREDACTED|%5BMASKED)/i
 
 /** A found assignment: where the value starts and ends, and the name it was assigned to. */
 export interface Assigned {
