@@ -1586,8 +1586,13 @@ export class RedactionSession {
       if (features.plainJson) this.plain = original
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
       // A directory's password value alone in its member (`{PLAIN}...`, `{CRYPT}` and a DES hash)
-      // is short and holds none of the characters the cheap test looks for.
-      if (mayHoldSecret(features) || (text.charCodeAt(0) === 123 && text.length >= 14)) {
+      // is short and holds none of the characters the cheap test looks for; nor does a command
+      // line's option (`--pin 4471`).
+      if (
+        mayHoldSecret(features) ||
+        (text.charCodeAt(0) === 123 && text.length >= 14) ||
+        (features.dashes >= 2 && text.includes('--'))
+      ) {
         const context: DetectionContext = { key }
         const issuedToken = redactor.passesIssuedTokens && key !== null && isTokenKey(key)
         // Only the detectors this string's coarse facts could interest, in their order.

@@ -654,8 +654,10 @@ export function mayHoldSecretText(text: string): boolean {
       return true // a directory's `{PLAIN}...`, `{CRYPT}...`
     else if (c === 46) {
       if (++dots >= 2) return true
-    } else if (c === 45) dashes++
-    else if (c === 34 || c < 32) plain = false
+    } else if (c === 45) {
+      // `--` starts a command line's long option (`--password hunter2`).
+      if (++dashes >= 2 && i > 0 && text.charCodeAt(i - 1) === 45) return true
+    } else if (c === 34 || c < 32) plain = false
   }
   // National ids (a NINO's 6 digits), dashed MAC addresses, long ids.
   return dashes >= 5 || digits >= 6 || upper + digits >= 20

@@ -86,6 +86,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       assignment: `config: DB_PASSWORD=${next()} PORT=5432`,
       // A password that starts with a `$` and runs on past what a variable's name holds.
       dollarLed: `password=$${next()}!x`,
+      // A command line in a failed command's message: an option and its value, with a blank.
+      cliOption: `Command failed: mysql -u root --password ${next()} -h db`,
       xml: `<password>${next()}</password>`,
       // Names in text spelled past ASCII: a look-alike letter, a zero-width space, a BOM, another
       // language's letters, and operators aligned with no-break or ideographic spaces.

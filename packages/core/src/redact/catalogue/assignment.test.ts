@@ -92,6 +92,41 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     }
   })
 
+  it('masks the value of a command line option named for a secret, written with a blank', () => {
+    // A red-team leftover: `--password hunter2` in a failed command's message (child_process
+    // writes the whole command line into it) had no operator to read.
+    const cases: Array<[string, string]> = [
+      ['Command failed: mysql -u root --password Hunter2x -h db', 'Hunter2x'],
+      ['--password hunter22', 'hunter22'],
+      ['run --api-token "Zq8vXw3Lm9Kp1234" now', 'Zq8vXw3Lm9Kp1234'],
+      ["vault login --client-secret\t's3cr3t Value9'", 's3cr3t Value9'],
+      ['tool --client_secret  s3cr3tValue9 --region eu', 's3cr3tValue9'],
+      ['cmd --pin 4471', '4471'],
+      ['(deploy --db-password Tr0ub4dor)', 'Tr0ub4dor'],
+    ]
+    for (const [text, secret] of cases) {
+      expect(redacted(text), text).not.toContain(secret)
+      expect(found(text), text).toContain('secret-assignment')
+    }
+    expect(redacted('tool --client_secret  s3cr3tValue9 --region eu')).toBe(
+      'tool --client_secret  [REDACTED] --region eu',
+    )
+  })
+
+  it.each([
+    'git log --author Ada --since 2020',
+    'cli --password --verbose',
+    'cli --token $TOKEN',
+    'cmd --password required',
+    'a--password hunter2x',
+    '--password\nhunter2x',
+    '-----BEGIN CERTIFICATE-----',
+    'cmd --pin 44',
+    'x --token-file /run/secrets/token',
+  ])('leaves the command line %j alone', (text) => {
+    expect(found(text)).not.toContain('secret-assignment')
+  })
+
   it('can be turned off like any detector', () => {
     const off = createRedactor({ overrides: { 'secret-assignment': false } })
     expect(off.redact({ note: 'DB_PASSWORD=hunter2!' }).note).toBe('DB_PASSWORD=hunter2!')

@@ -393,6 +393,39 @@ function assignedAt(text: string, at: number, isSecretName: (name: string) => bo
   return judgeValue(text, op, read.quote, read.start, read.end, name, nameStart)
 }
 
+/**
+ * A command line's long option (`--password hunter2`, `--api-token "..."`) at the `--` at `at`: a
+ * secret name after it, blanks (no line end), then the value, judged as a `=` assignment's. Not
+ * inside a word or a rule of dashes (`a--b`, `-----BEGIN`), nor a value that is another option
+ * (`--password --verbose`) or a reference (`--token $TOKEN`). Written with `=` (`--password=...`),
+ * the option is an assignment like any other.
+ */
+export function flagAt(text: string, at: number, isSecretName: NameRule): Assigned | undefined {
+  if (at > 0) {
+    const before = text.charCodeAt(at - 1)
+    if (!(isSpace(before) || isQuote(before) || before === 40 || before === 91)) return undefined
+  }
+  const nameStart = at + 2
+  let cursor = nameStart
+  const first = text.charCodeAt(cursor)
+  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return undefined
+  while (cursor < text.length && cursor - nameStart < MAX_NAME) {
+    const code = text.charCodeAt(cursor)
+    if (!(code < 128 && NAME[code] === 1 && code !== 36 && code !== 64 && code !== 46)) break
+    cursor++
+  }
+  const blank = text.charCodeAt(cursor)
+  if (blank !== 32 && blank !== 9) return undefined
+  const name = text.slice(nameStart, cursor)
+  if (!(looksLikeName(name) && isSecretName(name))) return undefined
+  const read = valueAfter(text, cursor)
+  if (read === undefined || read.nextLine || read.end === read.start) return undefined
+  if (read.quote === 0 && text.charCodeAt(read.start) === 45) return undefined
+  const found = judgeValue(text, 61, read.quote, read.start, read.end, name, nameStart)
+  if (found === undefined || isSecretName.accepts === undefined) return found
+  return isSecretName.accepts(found.name, text.slice(found.start, found.end)) ? found : undefined
+}
+
 /** The value read between `valueStart` and `end` as an assignment's secret, or `undefined`. */
 function judgeValue(
   text: string,

@@ -1,7 +1,7 @@
 import { collect } from '../collect.js'
 import { isAsciiAlnum } from '../features.js'
 import type { Span } from '../types.js'
-import { assignmentAt, type NameRule, startValues } from './assignment.js'
+import { assignmentAt, flagAt, type NameRule, startValues } from './assignment.js'
 import { LiteralAutomaton } from './automaton.js'
 import { type CompiledKeyed, type CompiledToken, compileKeyed, compileToken } from './compile.js'
 import { isPlaceholder } from './placeholder.js'
@@ -13,8 +13,11 @@ export const ASSIGNMENT_ID = 'secret-assignment'
 const TOKEN = 0
 const KEYWORD = 1
 const OPERATOR = 2
+const FLAG = 3
 /** The characters an assignment is found from (see {@link assignmentAt}). */
 const OPERATORS = ['=', ':', '>', ',']
+/** What starts a command line's long option (see {@link flagAt}). */
+const FLAG_START = '--'
 /** Triggers handled per chunk of a string (see {@link LiteralScan.collect}). */
 export const MAX_HITS = 512
 
@@ -71,7 +74,7 @@ const keyed = once<KeyedFormat, CompiledKeyed>(compileKeyed)
  */
 export class LiteralScan {
   readonly automaton: LiteralAutomaton
-  /** Per literal: what it triggers (TOKEN, KEYWORD, OPERATOR) and which format. */
+  /** Per literal: what it triggers (TOKEN, KEYWORD, OPERATOR, FLAG) and which format. */
   private readonly kinds: Uint8Array
   private readonly targets: ReadonlyArray<CompiledToken | CompiledKeyed | null>
   private readonly hits: number[] = []
@@ -109,6 +112,9 @@ export class LiteralScan {
         kinds.push(OPERATOR)
         targets.push(null)
       }
+      literals.push(FLAG_START)
+      kinds.push(FLAG)
+      targets.push(null)
     }
     this.automaton = new LiteralAutomaton(literals)
     this.kinds = Uint8Array.from(kinds)
@@ -167,7 +173,8 @@ export class LiteralScan {
           }
         } else if (pairs-- <= 0) this.exhausted = true
         else {
-          const assigned = assignmentAt(text, at, isSecretName)
+          const assigned =
+            kind === FLAG ? flagAt(text, at, isSecretName) : assignmentAt(text, at, isSecretName)
           // A "name" another detector found is a secret itself (`AKIA...: note`), not a name.
           if (
             assigned !== undefined &&
