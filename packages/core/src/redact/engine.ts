@@ -20,7 +20,7 @@ import { collect, collectDetector } from './collect.js'
 import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import { collectGluedJwts, HAS_JWT_START, JWT_START } from './detectors/jwt.js'
-import { namesPhone } from './detectors/phone.js'
+import { isPhoneValue, namesPhone, namesPhoneNumber } from './detectors/phone.js'
 import { compileExactShapes, type ExactShapes } from './exact-shapes.js'
 import {
   asciiFold,
@@ -854,8 +854,7 @@ export class RedactionSession {
       }
     }
     // A phone's name: a number under it is read as a phone number's digits (see value()).
-    if ((bits & 2) === 0 && namesPhone(key) && redactor.detectors.some((d) => d.detector.id === 'phone'))
-      bits |= 8
+    if ((bits & 2) === 0 && namesPhoneNumber(key, true) && this.readsPhones()) bits |= 8
     return bits
   }
 
@@ -908,8 +907,9 @@ export class RedactionSession {
           if (this.isSessionName(holder)) return this.session(value, holder, at)
           // Digits only in an array (`orderIds: ["4492933723160"]`, `gtins: [...]`): read under
           // the array's name, as a number there is, so an id or a code is not taken for a card.
-          // A phone number in a list of them (`phones: ["07700900123"]`) is read under its name too.
-          if (value.charCodeAt(0) <= 57 && (isDigitsOnly(value) || namesPhone(holder)))
+          // A phone number in a list of them (`phones: ["07700900123", "tel:+44..."]`) is read
+          // under its name too.
+          if ((value.charCodeAt(0) <= 57 && isDigitsOnly(value)) || namesPhone(holder))
             return this.string(value, holder, at)
         }
       }
@@ -925,16 +925,13 @@ export class RedactionSession {
     }
     // A phone number stored as a number under a phone's name (`tel: 4155552671`): read as its
     // digits (see memberFacts); masked, it becomes a string.
-    if (
-      typeof value === 'number' &&
-      key !== null &&
-      Number.isInteger(value) &&
-      value >= 1e7 &&
-      namesPhone(key)
-    ) {
-      const digits = String(value)
-      const out = this.string(digits, key, at)
-      return out === digits ? value : out
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1e7) {
+      const holder = key ?? at.lastKey()
+      if (namesPhoneNumber(holder, key === null)) {
+        const digits = String(value)
+        const out = this.string(digits, holder, at)
+        return out === digits ? value : out
+      }
     }
     return value
   }
@@ -1501,6 +1498,10 @@ export class RedactionSession {
     let shapesRead = false
     if (detect) {
       const lead = text.charCodeAt(0)
+      if ((lead >= 48 && lead <= 57) || lead === 43 || lead === 40) {
+        const phone = this.phoneByName(text, key, at, found)
+        if (phone !== undefined) return phone
+      }
       if (lead === 43 || lead === 36 || (lead >= 48 && lead <= 57 && text.length <= 19)) {
         shapesRead = true
         const exact = this.exactShape(original, key, at, found)
@@ -1741,6 +1742,49 @@ export class RedactionSession {
     if (this.shapes === undefined) this.shapes = exactShapesOf(this.redactor)
     const exact = this.shapes === null ? null : this.shapes.find(text, key)
     if (exact === null) return undefined
+    return this.wholeFound(text, key, at, found, exact)
+  }
+
+  /** Whether this redactor runs the `phone` detector (read once per session). */
+  private phones: boolean | undefined
+  /** The member name {@link phoneByName} read last, and whether it names a phone (with the detector on). */
+  private phoneKey: string | null = null
+  private phoneKeyNamed = false
+  readsPhones(): boolean {
+    this.phones ??= this.redactor.detectors.some(({ detector }) => detector.id === 'phone')
+    return this.phones
+  }
+
+  /**
+   * A whole value under a phone's name written as a phone number (`+91-9876543210`, `(415)
+   * 5552671`): the `phone` detector's, whole, where its pattern would take only the last groups
+   * and leave a country or area code; before a card's reading (a phone number of 13 digits may
+   * pass a card's checks, whose mask keeps 10 of them).
+   */
+  private phoneByName(text: string, key: string | null, at: PathRef | null, found: Span[] | undefined) {
+    if (key === null) return undefined
+    // Names repeat row after row: the last one's answer is kept.
+    if (key !== this.phoneKey) {
+      this.phoneKey = key
+      this.phoneKeyNamed = namesPhone(key) && this.readsPhones()
+    }
+    if (!this.phoneKeyNamed || !isPhoneValue(text)) return undefined
+    return this.wholeFound(text, key, at, found, {
+      start: 0,
+      end: text.length,
+      detector: 'phone',
+      verified: false,
+    })
+  }
+
+  /** The answer for a string one span covers whole, read by its shape (no text around it to scan). */
+  private wholeFound(
+    text: string,
+    key: string | null,
+    at: PathRef | null,
+    found: Span[] | undefined,
+    exact: Span,
+  ): readonly Span[] {
     this.plain = text
     this.quotes = 0
     this.noSchemeCredential = true

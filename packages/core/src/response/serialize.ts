@@ -425,6 +425,11 @@ class Writer implements PathRef {
    * is redacted as its value; `null` outside one.
    */
   private secret: string | null = null
+  /**
+   * Whether the container being written is the value of a member whose numbers are read (see
+   * {@link MEMBER_DIGITS}): numbers in its lists go to the value hook (`phones: [4155552671]`).
+   */
+  private digits = false
   /** What {@link spineSteps} wrote, for {@link run} to take where it reaches it. */
   private preset: Preset | null = null
 
@@ -628,8 +633,14 @@ class Writer implements PathRef {
     }
     const hooks = this.hooks
     const raw = src[i]
-    // Numbers in arrays have no member name: no rule reads them, nothing to redact.
-    if (typeof raw === 'number' && child.keep && this.secret === null && !(hooks && isLongInteger(raw)))
+    // Numbers in arrays have no member name: no rule reads them, nothing to redact (but under a
+    // name that reads them: see MEMBER_DIGITS).
+    if (
+      typeof raw === 'number' &&
+      child.keep &&
+      this.secret === null &&
+      !(hooks && (isLongInteger(raw) || this.digits))
+    )
       return this.count(Number.isFinite(raw) ? `${raw}` : 'null')
     if (typeof raw === 'string' && child.keep) {
       if (hooks === undefined) return this.quote(raw)
@@ -849,7 +860,7 @@ class Writer implements PathRef {
     let out: string[] | undefined
     for (let i = 0; i < src.length; i++) {
       const raw = src[i]
-      if (typeof raw !== 'string' && !(typeof raw === 'number' && isLongInteger(raw))) {
+      if (typeof raw !== 'string' && !(typeof raw === 'number' && (isLongInteger(raw) || this.digits))) {
         if (out !== undefined) out.push(JSON.stringify(raw))
         continue
       }
@@ -981,6 +992,8 @@ class Writer implements PathRef {
           if (outer === null && (bits & MEMBER_SECRET) !== 0) this.secret = key
           // A member describing its secret container (`scopes: [...]`) is read as itself, whole.
           else if (outer !== null && hooks !== undefined && hooks.describesSecret(key)) this.secret = null
+          const outerDigits = this.digits
+          this.digits = (bits & MEMBER_DIGITS) !== 0
           piece = this.container(
             prepared.container,
             child,
@@ -988,6 +1001,7 @@ class Writer implements PathRef {
             plan.next,
             p,
           )
+          this.digits = outerDigits
           this.secret = outer
           this.depth = d + 1
         } else if (child.keep) {

@@ -390,14 +390,20 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         tel: 4155552671,
         cellPhone: '015112345678',
         telefono: '0612345678',
-        phones: ['07700900124', '4155552672'],
+        phones: ['07700900124', 4155552672, 'tel:4155552673'],
         contacts: [{ fax: '02071234567' }],
-        // Not phone numbers: another name, a date, a verification day, an id, too short.
+        // Spelled glued, written whole with a country code, and a number that passes a card's checks.
+        phonenumber: '+91-9876543210',
+        Telefonnummer: '(030) 12345678',
+        home: { phone: 4915112345678 },
+        // Not phone numbers: another name, a date, a verification day, an id, a count, a device.
         orderNumber: '4155552671',
         phoneVerified: '20231201',
         phoneId: '12345678901',
         phoneCountry: 44,
         note: 'call 4155552673 tomorrow',
+        shipped: { phones: 10500000 },
+        iPhone: '20231015',
       }
       const { guard } = recordingGuard({ redact: { knownSecrets: false } })
       await withApp({ leakguard: guard, routes: [getRoute('/phones', () => body)] }, async (url) => {
@@ -411,13 +417,18 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           tel: '********71',
           cellPhone: '**********78',
           telefono: '********78',
-          phones: ['*********24', '********72'],
+          phones: ['*********24', '********72', 'tel:********73'],
           contacts: [{ fax: '*********67' }],
+          phonenumber: '+**-********10',
+          Telefonnummer: '(***) ******78',
+          home: { phone: '***********78' },
           orderNumber: '4155552671',
           phoneVerified: '20231201',
           phoneId: '12345678901',
           phoneCountry: 44,
           note: 'call 4155552673 tomorrow',
+          shipped: { phones: 10500000 },
+          iPhone: '20231015',
         })
       })
     })

@@ -151,6 +151,10 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       // An address written into a file's name keeps a host of its own before the extension.
       'jane.doe@example.com.pdf',
       'ops@mail.example.com.PNG',
+      // After dots in a row, or a dot after a blank: the address after them (a red-team pass).
+      'Write to me...jane@example.com',
+      '.jane@example.com',
+      'see .jane@example.com',
       // A top-level domain beside a file's extension, in any case.
       'a@b.zip',
       'ada@EXAMPLE.COM',
@@ -939,7 +943,7 @@ describe('phone numbers under a phone name', () => {
   const redactor = createRedactor({ knownSecrets: false })
   const phoneFinding = (body: unknown) => redactor.scan(body).map((f) => `${f.path} ${f.detector}`)
 
-  it('reads a name as a phone when it ends with a word for one, or with a number after one', () => {
+  it('reads a name as a phone when it ends like one: words, glued, numbered, plural, accented', () => {
     const yes = [
       'phone',
       'Phone',
@@ -948,24 +952,45 @@ describe('phone numbers under a phone name', () => {
       'phone2',
       'phone_2',
       'mobile',
+      'mobiles',
       'mobilePhone',
       'homePhone',
       'work-phone',
       'tel',
+      'tels',
+      'tel_no',
+      'telNr',
+      'telno',
       'telephone',
+      'telephones',
       'fax',
+      'faxes',
       'msisdn',
       'whatsapp',
+      'whatsApp',
+      'WhatsAppNumber',
       'telefono',
+      'teléfono',
+      'móvil',
       'Telefon',
+      'Telefonnummer',
+      'handynummer',
       'handy',
       'celular',
       'phoneNumber',
+      'phonenumber',
+      'PHONENUMBER',
+      'phoneNumber2',
       'phone_no',
+      'phoneno',
       'PHONE_NUM',
+      'mobilenumber',
+      'mobileNo2',
       'cellNumber',
+      'cellphones',
       'cell_no',
       'contactNumber',
+      'contactno',
       'smsNumber',
       'mobile_e164',
     ]
@@ -979,46 +1004,82 @@ describe('phone numbers under a phone name', () => {
       'orderNumber',
       'telemetry',
       'hotel',
+      'hotelNo',
       'faxed',
       'mobileApp',
+      'automobile',
       'contact',
+      'iPhone',
+      'headPhones',
+      'smartPhone',
+      'microphone',
       '',
+      // Longer than any phone's name: not read at all (a name of digits was a slow read).
+      `${'1'.repeat(40_000)}x`,
+      `${'p'.repeat(100)}phone`,
     ]
     for (const key of yes) expect(namesPhone(key), key).toBe(true)
-    for (const key of no) expect(namesPhone(key), key).toBe(false)
+    for (const key of no) expect(namesPhone(key), key.slice(0, 40)).toBe(false)
     expect(namesPhone(null)).toBe(false)
   })
 
-  it('masks 8 to 15 digits under such a name, grouped or not, as a string or a number, and in a list', () => {
+  it('masks 8 to 15 digits under such a name, in any grouping, as a string, a number, and in a list', () => {
     expect(redactor.redact({ phone: '07700900123' })).toEqual({ phone: '*********23' })
-    expect(redactor.redact({ mobile: 4155552671 })).toEqual({ mobile: '********71' })
+    expect(redactor.redact({ tel: 4155552671 })).toEqual({ tel: '********71' })
     expect(redactor.redact({ phoneNumber: '0044 7700 900123' })).toEqual({ phoneNumber: '**** **** ****23' })
     expect(redactor.redact({ tel: '12 34 56 78' })).toEqual({ tel: '** ** ** 78' })
-    expect(redactor.redact({ phones: ['07700900123', 4155552671] })).toEqual({
-      phones: ['*********23', 4155552671],
+    // Written whole as a phone number: every digit but the last two, a country or area code too.
+    for (const [value, masked] of [
+      ['+91-9876543210', '+**-********10'],
+      ['(415) 5552671', '(***) *****71'],
+      ['+7(916)1234567', '+*(***)*****67'],
+      ['415/555/2671', '***/***/**71'],
+      ['+49 15112345678', '+** *********78'],
+      ['(030) 12345678', '(***) ******78'],
+      ['415.555.2671', '***.***.**71'],
+    ])
+      expect(redactor.redact({ phone: value }), value).toEqual({ phone: masked })
+    // A phone number that passes a card's checks is a phone under a phone's name (a card's mask keeps 10 digits).
+    expect(redactor.redact({ phone: 4915112345678 })).toEqual({ phone: '***********78' })
+    expect(phoneFinding({ phone: '4915112345678' })).toEqual(['$.phone phone'])
+    // Lists: strings in any form, numbers at any depth of lists.
+    expect(
+      redactor.redact({ phones: ['07700900123', 'tel:4155552671', 4155552672, [[4155552673]]] }),
+    ).toEqual({
+      phones: ['*********23', 'tel:********71', '********72', [['********73']]],
     })
     expect(phoneFinding({ user: { contactNumber: '12345678' } })).toEqual(['$.user.contactNumber phone'])
     expect(phoneFinding({ fax: '123456789012345' })).toEqual(['$.fax phone'])
   })
 
-  it('leaves digits elsewhere, too few or too many, dates, and the same digits under other names', () => {
+  it('leaves digits elsewhere, too few or too many, dates, addresses, counts, and other names', () => {
     for (const body of [
       { phone: '1234567' },
       { phone: '1234567890123456' },
       { phone: '2023-12-01' },
+      { phone: '2024-01-15 10:00' },
       { phone: 1234567 },
+      { tel: '192.168.100.200' },
+      { tel: '3.14159265' },
+      // Counts: a plural's own number, and numbers under names whose strings only are phones.
+      { shipped: { phones: 10500000, tablets: 3 } },
+      { visits: { mobile: 12034567, desktop: 23456789 } },
+      { contactNo: 10004567 },
       { orderNumber: '4155552671' },
       { note: 'call 4155552671' },
       { phoneVerified: '20231201' },
       { phoneId: 12345678901 },
+      { phone_verified_at: 1700000000 },
       { cell: '12345678' },
+      { iPhone: '20231015' },
     ])
       expect(redactor.redact(body), JSON.stringify(body)).toEqual(body)
     // Off with the phone detector.
     const noPhone = createRedactor({ knownSecrets: false, overrides: { phone: false } })
-    expect(noPhone.redact({ phone: '07700900123', tel: 4155552671 })).toEqual({
+    expect(noPhone.redact({ phone: '07700900123', tel: 4155552671, phones: [4155552672] })).toEqual({
       phone: '07700900123',
       tel: 4155552671,
+      phones: [4155552672],
     })
   })
 })

@@ -83,9 +83,11 @@ export const email: Detector = {
   requires: GATE.AT,
   prefilter: (_text, f) => f.at,
   // An address, then a colon and what follows it to a blank or a quote, or nothing that
-  // continues the host.
+  // continues the host. Not after a dot inside a word (`x.jane@...` is one local part), but
+  // after dots in a row or a dot after a blank (`more...jane@example.com`, ` .jane@example.com`:
+  // the address after them).
   pattern:
-    /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)*\.(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?::[^\s"'<>]{1,128}(?![^\s"'<>])|(?![\p{L}\p{N}_-]))/gu,
+    /(?<![\p{L}\p{N}_%+-])(?<!(?<=[\p{L}\p{N}_%+-])\.)[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)*\.(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?::[^\s"'<>]{1,128}(?![^\s"'<>])|(?![\p{L}\p{N}_-]))/gu,
   // Not `git@github.com:owner/repo.git` (an SSH location: user, host, path), nor a file whose
   // name holds an `@` (`logo@2x.png`, `lodash@latest.tgz`): no top-level domain is a file's
   // extension there. An address before a port is masked alone; a URL's authority
@@ -94,6 +96,17 @@ export const email: Detector = {
     const colon = match.indexOf(':', match.indexOf('@'))
     if (colon === -1) return isAddress(match)
     return isAddress(match.slice(0, colon)) && afterColon(match) === 'password'
+  },
+  // A local part refused for its dots (`me...jane@example.com`, `.jane@example.com`): the address
+  // after the last of them is read again.
+  retryFrom: (match) => {
+    const at = match.indexOf('@')
+    let from = match.lastIndexOf('..', at)
+    if (from !== -1) from += 2
+    else if (match.charCodeAt(0) === 46) from = 1
+    else return 0
+    while (from < at && match.charCodeAt(from) === 46) from++
+    return from < at ? from : 0
   },
   trim: (match) => {
     const colon = match.indexOf(':', match.indexOf('@'))
