@@ -1750,14 +1750,17 @@ export class RedactionSession {
   /** The member name {@link phoneByName} read last, and whether it names a phone (with the detector on). */
   private phoneKey: string | null = null
   private phoneKeyNamed = false
+  /** The same for the name of the object around the member (see {@link phoneByName}). */
+  private phoneParent: string | null = null
+  private phoneParentNamed = false
   readsPhones(): boolean {
     this.phones ??= this.redactor.detectors.some(({ detector }) => detector.id === 'phone')
     return this.phones
   }
 
   /**
-   * A whole value under a phone's name written as a phone number (`+91-9876543210`, `(415)
-   * 5552671`): the `phone` detector's, whole, where its pattern would take only the last groups
+   * A whole value under a phone's name, or in an object under one, written as a phone number
+   * (`+91-9876543210`, `(415) 5552671`): the `phone` detector's, whole, where its pattern would take only the last groups
    * and leave a country or area code; before a card's reading (a phone number of 13 digits may
    * pass a card's checks, whose mask keeps 10 of them).
    */
@@ -1768,7 +1771,18 @@ export class RedactionSession {
       this.phoneKey = key
       this.phoneKeyNamed = namesPhone(key) && this.readsPhones()
     }
-    if (!this.phoneKeyNamed || !isPhoneValue(text)) return undefined
+    if (!this.phoneKeyNamed) {
+      if (at === null) return undefined
+      // A member of an object under a phone's name (`phone: { number: "4155552671" }`, `phones:
+      // [{ type: "home", value: "..." }]`): its value, written whole as a phone number, is one.
+      const parent = at.lastKey(1)
+      if (parent !== this.phoneParent) {
+        this.phoneParent = parent
+        this.phoneParentNamed = namesPhone(parent) && this.readsPhones()
+      }
+      if (!this.phoneParentNamed) return undefined
+    }
+    if (!isPhoneValue(text)) return undefined
     return this.wholeFound(text, key, at, found, {
       start: 0,
       end: text.length,

@@ -396,6 +396,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         phonenumber: '+91-9876543210',
         Telefonnummer: '(030) 12345678',
         home: { phone: 4915112345678 },
+        mobilePhone: { number: '07700900125', countryCode: '44' },
         // Not phone numbers: another name, a date, a verification day, an id, a count, a device.
         orderNumber: '4155552671',
         phoneVerified: '20231201',
@@ -422,6 +423,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           phonenumber: '+**-********10',
           Telefonnummer: '(***) ******78',
           home: { phone: '***********78' },
+          mobilePhone: { number: '*********25', countryCode: '44' },
           orderNumber: '4155552671',
           phoneVerified: '20231201',
           phoneId: '12345678901',

@@ -1049,6 +1049,13 @@ describe('phone numbers under a phone name', () => {
       phones: ['*********23', 'tel:********71', '********72', [['********73']]],
     })
     expect(phoneFinding({ user: { contactNumber: '12345678' } })).toEqual(['$.user.contactNumber phone'])
+    // The members of an object under a phone's name, written whole as a phone number.
+    expect(
+      redactor.redact({ phone: { number: '4155552671', countryCode: '1', since: '2023-12-01' } }),
+    ).toEqual({ phone: { number: '********71', countryCode: '1', since: '2023-12-01' } })
+    expect(redactor.redact({ phones: [{ type: 'home', value: '(415) 555-2672' }] })).toEqual({
+      phones: [{ type: 'home', value: '(***) ***-**72' }],
+    })
     expect(phoneFinding({ fax: '123456789012345' })).toEqual(['$.fax phone'])
   })
 
