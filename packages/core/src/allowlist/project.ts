@@ -2,7 +2,7 @@ import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { UniqueNames } from '../lib/unique-names.js'
 import { KEEP, type ProjectionNode } from './compile.js'
-import { type SecretShape, secretNameOf, secretShapeOf } from './secret-shapes.js'
+import { listSecretNames, type SecretShape, secretNameOf, secretShapeOf } from './secret-shapes.js'
 
 /** Returned by a hook to drop the member (or array element) instead of outputting it. */
 export const REMOVE: unique symbol = Symbol('leakguard.remove')
@@ -197,6 +197,8 @@ interface Frame {
   readonly secret: string | null
   /** What this object's shape says of its members' secrecy (a JWK, a name/value pair), or `null`. */
   readonly secretShape: SecretShape | null
+  /** For a list of entries or raw headers: the secret name of each element's value (see listSecretNames). */
+  readonly names: readonly (string | null)[] | null
 }
 
 /** What {@link prepare} returns for values JSON leaves out (undefined, functions, symbols). */
@@ -482,6 +484,15 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       base: undefined,
       secret,
       secretShape: keys === null || options.hooks?.sensitiveName === undefined ? null : secretShapeOf(keys),
+      // Entries and raw headers name their own values (secret-shapes.ts).
+      names:
+        keys !== null || options.hooks?.sensitiveName === undefined
+          ? null
+          : listSecretNames(
+              src as unknown[],
+              stack.length > 0 && stack[stack.length - 1]!.keys === null,
+              (n) => options.hooks!.sensitiveName!(n),
+            ),
     })
     return out
   }
@@ -619,7 +630,9 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
               frame.secret !== null && !(keys !== null && hooks.describesSecret?.(key) === true)
                 ? frame.secret
                 : keys === null
-                  ? null
+                  ? frame.names === null
+                    ? null
+                    : frame.names[element]!
                   : (shapeSecret ?? key),
               pathRef,
             )

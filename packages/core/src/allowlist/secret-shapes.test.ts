@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createGuard } from '../guard.js'
 import { createRedactor } from '../redact/index.js'
-import { secretShapeOf } from './secret-shapes.js'
+import { listSecretNames, secretShapeOf } from './secret-shapes.js'
 
 const redactor = createRedactor({ knownSecrets: false })
 const guard = createGuard({ redact: { knownSecrets: false } })
@@ -127,5 +127,71 @@ describe('objects whose shape says which members are secret', () => {
     expect(secretShapeOf(['name', 'values'])).toBeNull()
     expect(secretShapeOf(['path', 'value'])).toBeNull()
     expect(secretShapeOf(['type', 'from', 'to'])).toBeNull()
+  })
+
+  it('masks the values lists name themselves: entries and raw headers, in both walkers', () => {
+    // A red-team leftover: an echo of `req.rawHeaders` or `[...headers]` sent an API key and a
+    // password in the element after their names.
+    const key = 'q8Zr2LmX0pVt7WcN4sKd9Hf1'
+    const body = {
+      rawHeaders: ['Host', 'api.example', 'X-Api-Key', key, 'X-Password', 'Hunter2pass', 'Accept', '*/*'],
+      short: ['Host', 'api.example', 'X-Auth-Token', key],
+      entries: [
+        ['Accept', '*/*'],
+        ['X-Api-Key', key],
+        ['pin', 4471],
+      ],
+      // Lists of names, tags and numbers stay as they are.
+      required: ['password', 'email'],
+      tags: ['blue', 'green', 'red', 'x'],
+      grid: [
+        [1, 2],
+        [3, 4],
+      ],
+    }
+    for (const out of both(body))
+      expect(out).toEqual({
+        rawHeaders: [
+          'Host',
+          'api.example',
+          'X-Api-Key',
+          '[REDACTED]',
+          'X-Password',
+          '[REDACTED]',
+          'Accept',
+          '*/*',
+        ],
+        short: ['Host', 'api.example', 'X-Auth-Token', '[REDACTED]'],
+        entries: [
+          ['Accept', '*/*'],
+          ['X-Api-Key', '[REDACTED]'],
+          ['pin', '[REDACTED]'],
+        ],
+        required: ['password', 'email'],
+        tags: ['blue', 'green', 'red', 'x'],
+        grid: [
+          [1, 2],
+          [3, 4],
+        ],
+      })
+  })
+
+  it('reads a list for names only when it is a list of entries or of raw headers', () => {
+    const secret = (name: string) => /key|password|token/i.test(name)
+    expect(listSecretNames(['X-Api-Key', 'v'], true, secret)).toEqual([null, 'X-Api-Key'])
+    // A pair that is not in a list is a list of two names (`required: [...]`).
+    expect(listSecretNames(['password', 'email'], false, secret)).toBeNull()
+    expect(listSecretNames(['Accept', 'v'], true, secret)).toBeNull()
+    expect(listSecretNames(['Host', 'h', 'X-Token', 't'], false, secret)).toEqual([
+      null,
+      null,
+      null,
+      'X-Token',
+    ])
+    // Names that are no header's, no common header among the first, an odd length: not headers.
+    expect(listSecretNames(['password', 'a', 'token', 'b'], false, secret)).toBeNull()
+    expect(listSecretNames(['x y', 'a', 'Host', 'b'], false, secret)).toBeNull()
+    expect(listSecretNames(['Host', 'h', 'X-Token'], false, secret)).toBeNull()
+    expect(listSecretNames([{}, 'a', 'b', 'c'], false, secret)).toBeNull()
   })
 })

@@ -146,3 +146,75 @@ function lastSegment(path: string): string {
   const trimmed = path.replace(/[/.]+$/, '')
   return trimmed.slice(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('.')) + 1)
 }
+
+/** Header names a list of raw headers starts with most often: one of them marks such a list. */
+const COMMON_HEADERS = new Set([
+  'host',
+  'user-agent',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'content-type',
+  'content-length',
+  'connection',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'origin',
+  'referer',
+  'date',
+  'cache-control',
+  'x-forwarded-for',
+])
+/** Longest list read for name/value pairs (a request has at most a few hundred header lines). */
+const MAX_PAIR_LIST = 512
+
+/** Whether `text` is an HTTP header's name (a token of letters, digits and dashes, from a letter). */
+function isHeaderName(text: unknown): text is string {
+  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_PAIR_NAME) return false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+    if (!(letter || (i > 0 && ((c >= 48 && c <= 57) || c === 45 || c === 95)))) return false
+  }
+  return true
+}
+
+/**
+ * The secret names a list of primitives gives its own elements, by index, or `null` (most lists):
+ * an entry `[name, value]` in a list of them (`Object.entries(...)`, `[...headers]`, a form's
+ * pairs) names its value; a flat list of header names and values (Node's `req.rawHeaders`,
+ * `['Host', 'api.example', 'X-Api-Key', '...']`) names each value by the header before it. Only
+ * names `isSecretName` accepts are given. `inList`: whether the list is an element of a list.
+ */
+export function listSecretNames(
+  list: readonly unknown[],
+  inList: boolean,
+  isSecretName: (name: string) => boolean,
+): readonly (string | null)[] | null {
+  const length = list.length
+  if (inList && length === 2) {
+    const name = list[0]
+    if (typeof name !== 'string' || name === '' || name.length > MAX_PAIR_NAME || !isSecretName(name))
+      return null
+    return [null, name]
+  }
+  if (length < 4 || length % 2 !== 0 || length > MAX_PAIR_LIST) return null
+  // Raw headers: every name a header's, one of the first few a common one.
+  let common = false
+  for (let i = 0; i < Math.min(length, 8); i += 2) {
+    const name = list[i]
+    if (!isHeaderName(name)) return null
+    if (COMMON_HEADERS.has(name.toLowerCase())) common = true
+  }
+  if (!common) return null
+  let names: (string | null)[] | null = null
+  for (let i = 0; i < length; i += 2) {
+    const name = list[i]
+    if (!isHeaderName(name)) return null
+    if (!isSecretName(name)) continue
+    names ??= new Array<string | null>(length).fill(null)
+    names[i + 1] = name
+  }
+  return names
+}

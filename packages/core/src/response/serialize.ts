@@ -14,7 +14,7 @@ import {
   sizeError,
   templateOf,
 } from '../allowlist/project.js'
-import { type SecretShape, secretNameOf, secretShapeOf } from '../allowlist/secret-shapes.js'
+import { listSecretNames, type SecretShape, secretNameOf, secretShapeOf } from '../allowlist/secret-shapes.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { UniqueNames } from '../lib/unique-names.js'
 import { isLongInteger } from '../redact/features.js'
@@ -430,6 +430,8 @@ class Writer implements PathRef {
    * {@link MEMBER_DIGITS}): numbers in its lists go to the value hook (`phones: [4155552671]`).
    */
   private digits = false
+  /** The member-name rule, for the names a list gives its values (see listSecretNames). */
+  private readonly isSecretName = (name: string): boolean => this.hooks!.sensitiveName(name)
   /** What {@link spineSteps} wrote, for {@link run} to take where it reaches it. */
   private preset: Preset | null = null
 
@@ -576,6 +578,11 @@ class Writer implements PathRef {
       return text
     }
     const d = this.depth
+    // Entries (`[["X-Api-Key", "..."]]`) and raw headers name their own values (secret-shapes.ts).
+    const names =
+      this.hooks === undefined || this.secret !== null
+        ? null
+        : listSecretNames(src, d > 0 && this.keyAt[d - 1] === null, this.isSecretName)
     this.depth = d + 1
     this.keyAt[d] = null
     // A long array is joined a chunk at a time into flat strings: written by `+=`, it would be a
@@ -589,7 +596,16 @@ class Writer implements PathRef {
     const elementPlace = place === null ? null : place.child(null)
     for (let i = 0; i < src.length; i++) {
       this.indexAt[d] = i
-      const piece = this.element(src, i, node, place, elementPlace, hint, slot)
+      const piece = this.element(
+        src,
+        i,
+        node,
+        place,
+        elementPlace,
+        hint,
+        slot,
+        names === null ? null : names[i]!,
+      )
       if (piece === undefined) continue
       if (pieces !== undefined) {
         if (pieces.length === CHUNK) {
@@ -623,6 +639,8 @@ class Writer implements PathRef {
     elementPlace: Place | null,
     hint: (Plan | undefined)[],
     slot: number,
+    /** The secret name the list gives this element (see listSecretNames), or `null`. */
+    name: string | null = null,
   ): string | undefined {
     const child = node.keep
       ? KEEP
@@ -639,12 +657,12 @@ class Writer implements PathRef {
       typeof raw === 'number' &&
       child.keep &&
       this.secret === null &&
-      !(hooks && (isLongInteger(raw) || this.digits))
+      !(hooks && (isLongInteger(raw) || this.digits || name !== null))
     )
       return this.count(Number.isFinite(raw) ? `${raw}` : 'null')
     if (typeof raw === 'string' && child.keep) {
       if (hooks === undefined) return this.quote(raw)
-      const masked = hooks.value(raw, this.secret, this)
+      const masked = hooks.value(raw, this.secret ?? name, this)
       return masked === REMOVE ? undefined : this.written(masked)
     }
     const prepared = prepare(raw, i)
@@ -652,7 +670,7 @@ class Writer implements PathRef {
     if (typeof prepared === 'object' && prepared !== null)
       return this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
     if (child.keep) {
-      const masked = hooks === undefined ? prepared : hooks.value(prepared, this.secret, this)
+      const masked = hooks === undefined ? prepared : hooks.value(prepared, this.secret ?? name, this)
       return masked === REMOVE ? undefined : this.written(masked)
     }
     this.drop(place, null)
@@ -854,18 +872,26 @@ class Writer implements PathRef {
     const hooks = this.hooks
     if (hooks === undefined) return JSON.stringify(src)
     const d = this.depth
+    // Entries (`[["X-Api-Key", "..."]]`) and raw headers name their own values (secret-shapes.ts).
+    const names = listSecretNames(src, d > 0 && this.keyAt[d - 1] === null, this.isSecretName)
     this.depth = d + 1
     this.keyAt[d] = null
     // The elements as written, built only once a string was masked.
     let out: string[] | undefined
     for (let i = 0; i < src.length; i++) {
       const raw = src[i]
-      if (typeof raw !== 'string' && !(typeof raw === 'number' && (isLongInteger(raw) || this.digits))) {
+      if (
+        typeof raw !== 'string' &&
+        !(
+          typeof raw === 'number' &&
+          (isLongInteger(raw) || this.digits || (names !== null && names[i] !== null))
+        )
+      ) {
         if (out !== undefined) out.push(JSON.stringify(raw))
         continue
       }
       this.indexAt[d] = i
-      const masked = hooks.value(raw, null, this)
+      const masked = hooks.value(raw, names === null ? null : names[i]!, this)
       if (masked === raw && out === undefined) continue
       out ??= src.slice(0, i).map((value) => JSON.stringify(value))
       if (masked === REMOVE) continue

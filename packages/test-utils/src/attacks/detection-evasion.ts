@@ -81,6 +81,12 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // A session store dumped whole: its members are named by the sessions' ids.
       sessionStore: { sessions: { [next()]: { cookie: { maxAge: 60000 }, user: 'ada' } } },
       redisDump: { [`sess:${next()}`]: '{"cookie":{},"user":"ann"}' },
+      // Lists that name their own values: an echo of `req.rawHeaders`, and `[...headers]` entries.
+      rawHeaders: ['Host', 'api.example', 'X-Api-Key', next(), 'Accept', '*/*'],
+      headerEntries: [
+        ['Accept', '*/*'],
+        ['X-Auth-Token', next()],
+      ],
     },
     text: {
       assignment: `config: DB_PASSWORD=${next()} PORT=5432`,
