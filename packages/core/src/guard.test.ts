@@ -492,6 +492,20 @@ describe('responses.maxBodyBytes', () => {
     })
   })
 
+  it('reads phone numbers in lists under a phone name when a wide object is written in slices', async () => {
+    // A re-attack pass: members written ahead of the rest lost the phone name's reading of numbers.
+    const guard = createGuard({ redact: { knownSecrets: false } })
+    const body: Record<string, unknown> = { a: { x: 1 }, phones: [4155552671, 4155552672], fax: [4155552673] }
+    for (let i = 0; i < 70; i++) body[`k${i}`] = { v: i }
+    const context = () => guard.startRequest({ method: 'GET', path: '/wide', native: {} })
+    const inTurns = await guard.serializeResponseInTurns(context(), { status: 200, body })
+    const once = guard.serializeResponse(context(), { status: 200, body })
+    expect(inTurns.payload).toBe(once.payload)
+    const out = JSON.parse(String(inTurns.payload)) as Record<string, unknown>
+    expect(out.phones).toEqual(['********71', '********72'])
+    expect(out.fax).toEqual(['********73'])
+  })
+
   describe('filterSerializedInTurns', () => {
     const secretList = (count: number) =>
       Array.from({ length: count }, (_, i) => ({

@@ -184,8 +184,10 @@ function isHeaderName(text: unknown): text is string {
  * The secret names a list of primitives gives its own elements, by index, or `null` (most lists):
  * an entry `[name, value]` in a list of them (`Object.entries(...)`, `[...headers]`, a form's
  * pairs) names its value; a flat list of header names and values (Node's `req.rawHeaders`,
- * `['Host', 'api.example', 'X-Api-Key', '...']`) names each value by the header before it. Only
- * names `isSecretName` accepts are given. `inList`: whether the list is an element of a list.
+ * `['Host', 'api.example', 'X-Api-Key', '...']`) names each value by the header before it; a
+ * command's arguments (`spawnargs: ['mysql', '--password', '...']`) name the value after a long
+ * option. Only names `isSecretName` accepts are given. `inList`: whether the list is an element
+ * of a list.
  */
 export function listSecretNames(
   list: readonly unknown[],
@@ -199,22 +201,46 @@ export function listSecretNames(
       return null
     return [null, name]
   }
-  if (length < 4 || length % 2 !== 0 || length > MAX_PAIR_LIST) return null
-  // Raw headers: every name a header's, one of the first few a common one.
-  let common = false
-  for (let i = 0; i < Math.min(length, 8); i += 2) {
-    const name = list[i]
-    if (!isHeaderName(name)) return null
-    if (COMMON_HEADERS.has(name.toLowerCase())) common = true
+  if (length < 2 || length > MAX_PAIR_LIST) return null
+  if (length >= 4 && length % 2 === 0 && areRawHeaders(list)) {
+    let names: (string | null)[] | null = null
+    for (let i = 0; i < length; i += 2) {
+      const name = list[i] as string
+      if (!isSecretName(name)) continue
+      names ??= new Array<string | null>(length).fill(null)
+      names[i + 1] = name
+    }
+    return names
   }
-  if (!common) return null
+  // A command's arguments: `--password` and the value after it (not another option).
   let names: (string | null)[] | null = null
-  for (let i = 0; i < length; i += 2) {
-    const name = list[i]
-    if (!isHeaderName(name)) return null
+  for (let i = 0; i + 1 < length; i++) {
+    const option = list[i]
+    if (typeof option !== 'string' || option.charCodeAt(0) !== 45 || option.charCodeAt(1) !== 45) continue
+    const name = option.slice(2)
+    const value = list[i + 1]
+    if (
+      name === '' ||
+      name.length > MAX_PAIR_NAME ||
+      (typeof value === 'string' && value.charCodeAt(0) === 45)
+    )
+      continue
     if (!isSecretName(name)) continue
     names ??= new Array<string | null>(length).fill(null)
     names[i + 1] = name
   }
   return names
+}
+
+/** Whether a list of even length is raw headers: every name a header's, one of the first four a common one. */
+function areRawHeaders(list: readonly unknown[]): boolean {
+  let common = false
+  for (let i = 0; i < Math.min(list.length, 8); i += 2) {
+    const name = list[i]
+    if (!isHeaderName(name)) return false
+    if (COMMON_HEADERS.has(name.toLowerCase())) common = true
+  }
+  if (!common) return false
+  for (let i = 8; i < list.length; i += 2) if (!isHeaderName(list[i])) return false
+  return true
 }

@@ -854,7 +854,7 @@ export class RedactionSession {
       }
     }
     // A phone's name: a number under it is read as a phone number's digits (see value()).
-    if ((bits & 2) === 0 && namesPhoneNumber(key, true) && this.readsPhones()) bits |= 8
+    if (namesPhoneNumber(key, true) && this.readsPhones()) bits |= 8
     return bits
   }
 
@@ -915,14 +915,6 @@ export class RedactionSession {
       }
       return this.string(value, key, at)
     }
-    // A card number stored as a number: read as its digits; masked, it becomes a string.
-    // (An element of an array is named by the member holding the array: `userIds: [...]`.)
-    if (typeof value === 'number' && isLongInteger(value)) {
-      const digits = String(value)
-      if (namesIdOrCode(key ?? at.lastKey(), digits)) return value
-      const out = this.string(digits, key, at)
-      return out === digits ? value : out
-    }
     // A phone number stored as a number under a phone's name (`tel: 4155552671`): read as its
     // digits (see memberFacts); masked, it becomes a string.
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1e7) {
@@ -932,6 +924,14 @@ export class RedactionSession {
         const out = this.string(digits, holder, at)
         return out === digits ? value : out
       }
+    }
+    // A card number stored as a number: read as its digits; masked, it becomes a string.
+    // (An element of an array is named by the member holding the array: `userIds: [...]`.)
+    if (typeof value === 'number' && isLongInteger(value)) {
+      const digits = String(value)
+      if (namesIdOrCode(key ?? at.lastKey(), digits)) return value
+      const out = this.string(digits, key, at)
+      return out === digits ? value : out
     }
     return value
   }

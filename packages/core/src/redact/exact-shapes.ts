@@ -216,7 +216,7 @@ class Shapes implements ExactShapes {
     if (detector.validate === builtInEmail.validate) {
       // What the built-in validator checks beyond the shape: a file's name (`logo@2x.png`, a host
       // of one label and a file's extension for a top-level domain).
-      if (hostLabels === 2 && isFileExtension(text, lastLabel)) return null
+      if ((hostLabels === 2 || hostDigits) && isFileExtension(text, lastLabel)) return null
     } else if (detector.validate !== undefined && !detector.validate(text, this.context)) return null
     return { start: 0, end: length, detector: detector.id, verified: false }
   }
@@ -285,9 +285,13 @@ function phoneShape(text: string, length: number): boolean {
   return groups >= 3 && groups <= 7 && digits >= 8 && digits <= 15
 }
 
-/** Set by {@link emailShape}: the number of the host's labels, and where its last one starts. */
+/**
+ * Set by {@link emailShape}: the number of the host's labels, where its last one starts, and
+ * whether every label before it is digits (a version: `react@18.2.0.tgz`).
+ */
 let hostLabels = 0
 let lastLabel = 0
+let hostDigits = false
 
 /**
  * A local part of 1-64 of `[A-Za-z0-9._+-]` that neither starts with a dot nor holds two in a
@@ -308,6 +312,8 @@ function emailShape(text: string, length: number): boolean {
   let labels = 0
   let start = i + 1
   let letters = true
+  let digits = true
+  let allDigits = true
   for (let j = start; j <= length; j++) {
     const c = j === length ? 46 : text.charCodeAt(j)
     if (c === 46) {
@@ -318,14 +324,18 @@ function emailShape(text: string, length: number): boolean {
       if (j === length) {
         hostLabels = labels
         lastLabel = start
+        hostDigits = allDigits
         return labels >= 2 && letters && size >= 2 && size <= 24
       }
+      allDigits &&= digits
       start = j + 1
       letters = true
+      digits = true
       continue
     }
     if (c >= 128 || LABEL[c] === 0) return false
     if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) letters = false
+    if (c < 48 || c > 57) digits = false
   }
   return false
 }

@@ -768,9 +768,12 @@ class Writer implements PathRef {
         ? KEEP
         : ((node.children !== null ? node.children.get(key) : undefined) ?? node.any)
       if (child === null || child === undefined) continue
-      if (hooks !== undefined && (hooks.memberFacts(key) & MEMBER_SECRET) !== 0) continue
+      const facts = hooks === undefined ? 0 : hooks.memberFacts(key)
+      if ((facts & MEMBER_SECRET) !== 0) continue
       this.keyAt[levels] = key
       this.indexAt[levels] = k
+      // As object() writes it: numbers in lists under a phone's name are read (MEMBER_DIGITS).
+      this.digits = (facts & MEMBER_DIGITS) !== 0
       const text = this.container(
         value,
         child,
@@ -778,6 +781,7 @@ class Writer implements PathRef {
         hint,
         0,
       )
+      this.digits = false
       this.depth = levels + 1
       members.set(value, { key, node: child, text })
       stepped += text.length

@@ -70,6 +70,9 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     'PASSWORD=$DB_PASS;',
     'password: $HOME/.pgpass',
     'password=$(cat /run/secrets/db)',
+    'password=$$DB_PASSWORD',
+    'password=$${DB_PASSWORD}',
+    'password=$PASSWORD@$HOST',
     'api_key: "{{ secrets.API_KEY }}"',
     'token_type=bearer',
     'password_updated_at=2024-01-01',
@@ -84,7 +87,16 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
 
   it('masks a password that starts with a $ and runs on past a variable name', () => {
     // A red-team leftover: `$` then letters read as a shell variable, whatever followed.
-    for (const secret of ['$ecretP4ss!', '$3cr3t#Key', '$Abc123!xyz', '$pw+2024~x']) {
+    for (const secret of [
+      '$ecretP4ss!',
+      '$3cr3t#Key',
+      '$Abc123!xyz',
+      '$pw+2024~x',
+      '$ecret-P4ss!',
+      '$ecret/P4ss!',
+      '$pa$$w0rd!',
+      '$P@ss',
+    ]) {
       for (const text of [`password=${secret}`, `DB_PASSWORD: "${secret}"`]) {
         expect(redacted(text), text).not.toContain(secret)
         expect(found(text), text).toContain('secret-assignment')
@@ -123,8 +135,26 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     '-----BEGIN CERTIFICATE-----',
     'cmd --pin 44',
     'x --token-file /run/secrets/token',
+    'cli --password "" --user bob',
+    'cli --password <password> --user <user>',
   ])('leaves the command line %j alone', (text) => {
     expect(found(text)).not.toContain('secret-assignment')
+  })
+
+  it('reads assignments past thousands of dashes: rules of dashes cost nothing of the budget', () => {
+    for (const filler of ['-'.repeat(4100), '-- comment\n'.repeat(4100)]) {
+      const text = `${filler}\npassword=S3cr3tP4ss!`
+      expect(redacted(text)).not.toContain('S3cr3tP4ss!')
+    }
+  })
+
+  it("masks the value after a long option in a command's argument list", () => {
+    expect(redactor.redact({ spawnargs: ['mysql', '--password', 'hunter2X', '--verbose'] })).toEqual({
+      spawnargs: ['mysql', '--password', '[REDACTED]', '--verbose'],
+    })
+    expect(redactor.redact({ args: ['--password', '--verbose', '--token-file', '/x'] })).toEqual({
+      args: ['--password', '--verbose', '--token-file', '/x'],
+    })
   })
 
   it('can be turned off like any detector', () => {

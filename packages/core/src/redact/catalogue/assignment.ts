@@ -244,10 +244,17 @@ const CONSTANT = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/
 /** Values that say there is no secret: placeholders, references, booleans, masks. */
 const PLACEHOLDER =
   /^(?:true|false|null|nil|none|undefined|empty|required|optional|invalid|missing|changed|redacted|hidden|secret|password|token|string|example|xxx+|\*+|\.+|-+|#+)$/i
-// A variable (`$DB_PASSWORD`, `$pass/`) is a name and what may end one: a password such as
-// `$ecretP4ss!` runs on into characters no variable's name has.
+// A variable (`$DB_PASSWORD`, `$HOME/.pgpass`, `$$DB_PASSWORD` escaped for Compose or make) is a
+// name and what may end one: a password such as `$ecretP4ss!` runs on into characters no
+// variable's name has, and holds symbols no path after a variable does (`$ecret-P4ss!`, see
+// PASSWORD_SYMBOL).
 const REFERENCE =
-  /^(?:\$\{|\$\(|\{|%[A-Za-z_(]|<[A-Za-z%]|\$[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_!@#%^&*+=~?])|process\.env|os\.environ|ENV\[|\[REDACTED|\[MASKED|%5BREDACTED|%5BMASKED)/i
+  /^(?:\$\{|\$\(|\$\$[A-Za-z_{(]|\{|%[A-Za-z_(]|<[A-Za-z%]|\$[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_!#%^&*+=~?]|@(?!\$))|process\.env|os\.environ|ENV\[|\[REDACTED|\[MASKED|%5BREDACTED|%5BMASKED)/i
+
+/** A value led by a variable's name (`$ecret...`), not `${...}`, `$(...)` or `$$`. */
+const VARIABLE_LED = /^\$[A-Za-z_]/
+/** Symbols a password holds and a variable followed by a path does not (`$ecret/P4ss!`, `$pa$$w0rd!`). */
+const PASSWORD_SYMBOL = /[!#%^&*+=~?\\]|\$\$/
 
 /** A found assignment: where the value starts and ends, and the name it was assigned to. */
 export interface Assigned {
@@ -401,14 +408,9 @@ function assignedAt(text: string, at: number, isSecretName: (name: string) => bo
  * the option is an assignment like any other.
  */
 export function flagAt(text: string, at: number, isSecretName: NameRule): Assigned | undefined {
-  if (at > 0) {
-    const before = text.charCodeAt(at - 1)
-    if (!(isSpace(before) || isQuote(before) || before === 40 || before === 91)) return undefined
-  }
+  if (!mayStartFlag(text, at)) return undefined
   const nameStart = at + 2
   let cursor = nameStart
-  const first = text.charCodeAt(cursor)
-  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return undefined
   while (cursor < text.length && cursor - nameStart < MAX_NAME) {
     const code = text.charCodeAt(cursor)
     if (!(code < 128 && NAME[code] === 1 && code !== 36 && code !== 64 && code !== 46)) break
@@ -418,12 +420,31 @@ export function flagAt(text: string, at: number, isSecretName: NameRule): Assign
   if (blank !== 32 && blank !== 9) return undefined
   const name = text.slice(nameStart, cursor)
   if (!(looksLikeName(name) && isSecretName(name))) return undefined
+  // An empty quoted value (`--password "" --user bob`) is none.
+  let after = cursor
+  while (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9) after++
+  if (isQuote(text.charCodeAt(after)) && text.charCodeAt(after + 1) === text.charCodeAt(after))
+    return undefined
   const read = valueAfter(text, cursor)
   if (read === undefined || read.nextLine || read.end === read.start) return undefined
-  if (read.quote === 0 && text.charCodeAt(read.start) === 45) return undefined
+  if (text.charCodeAt(read.start) === 45) return undefined
   const found = judgeValue(text, 61, read.quote, read.start, read.end, name, nameStart)
   if (found === undefined || isSecretName.accepts === undefined) return found
   return isSecretName.accepts(found.name, text.slice(found.start, found.end)) ? found : undefined
+}
+
+/**
+ * Whether the `--` at `at` may start a long option (see {@link flagAt}): after a blank, a quote or
+ * a bracket (or at the start), and before a letter. Others are not counted against a string's
+ * budget of pairs (a rule of dashes, `-- comment` lines).
+ */
+export function mayStartFlag(text: string, at: number): boolean {
+  if (at > 0) {
+    const before = text.charCodeAt(at - 1)
+    if (!(isSpace(before) || isQuote(before) || before === 40 || before === 91)) return false
+  }
+  const first = text.charCodeAt(at + 2)
+  return (first >= 65 && first <= 90) || (first >= 97 && first <= 122)
 }
 
 /** The value read between `valueStart` and `end` as an assignment's secret, or `undefined`. */
@@ -470,6 +491,9 @@ function judgeValue(
     return undefined
   }
   if (op === 44 && quote === 0) return undefined
+  // Another option (`<password> --user <user>` in a command's help) is no value.
+  if (quote === 0 && text.charCodeAt(valueStart) === 45 && text.charCodeAt(valueStart + 1) === 45)
+    return undefined
   // A shell command substitution: `` KEY=`vault read ...` ``.
   if (quote === 96 && value.includes(' ')) return undefined
   // Prose ends its words with punctuation: `Token: expired.` is the word "expired" (the check
@@ -490,7 +514,8 @@ function judgeValue(
  * the first character, or a symbol.
  */
 function looksLikeSecret(value: string, quoted: boolean): boolean {
-  if (value.length < 4 || PLACEHOLDER.test(value) || REFERENCE.test(value)) return false
+  if (value.length < 4 || PLACEHOLDER.test(value)) return false
+  if (REFERENCE.test(value) && !(VARIABLE_LED.test(value) && PASSWORD_SYMBOL.test(value))) return false
   // Masked or cut short already (`ops_eyJzaWdu..[Redacted]`, `sk-…`), or a constant's name.
   if (/\[redacted|\[masked|\.\.|…/i.test(value) || CONSTANT.test(value)) return false
   if (isPlaceholder(value)) return false

@@ -1,7 +1,7 @@
 import { collect } from '../collect.js'
 import { isAsciiAlnum } from '../features.js'
 import type { Span } from '../types.js'
-import { assignmentAt, flagAt, type NameRule, startValues } from './assignment.js'
+import { assignmentAt, flagAt, mayStartFlag, type NameRule, startValues } from './assignment.js'
 import { LiteralAutomaton } from './automaton.js'
 import { type CompiledKeyed, type CompiledToken, compileKeyed, compileToken } from './compile.js'
 import { isPlaceholder } from './placeholder.js'
@@ -171,7 +171,8 @@ export class LiteralScan {
             const end = match.index + match[0].length
             found.push({ start: end - match[1]!.length, end, detector: compiled.format.id, verified: false })
           }
-        } else if (pairs-- <= 0) this.exhausted = true
+        } else if (kind === FLAG && !mayStartFlag(text, at)) continue
+        else if (pairs-- <= 0) this.exhausted = true
         else {
           const assigned =
             kind === FLAG ? flagAt(text, at, isSecretName) : assignmentAt(text, at, isSecretName)

@@ -173,6 +173,9 @@ const CASES: Record<string, { positives: string[]; negatives: string[]; key?: st
       'lodash@latest.tgz',
       'LOGO@2X.PNG',
       'icons@3x.woff2',
+      // A package's version for a host (a re-attack pass).
+      'react@18.2.0.tgz',
+      'lib@1.2.3.json',
       // SSH and SCP locations, and a URL's authority: a user at a host, not an address.
       'git@github.com:owner/repo.git',
       'deploy@host.example.com:/srv/app',
@@ -993,6 +996,13 @@ describe('phone numbers under a phone name', () => {
       'contactno',
       'smsNumber',
       'mobile_e164',
+      // Which of a person's phones, a Salesforce custom field, a fixed line (a re-attack pass).
+      'phone_home',
+      'phoneWork',
+      'phone_mobile',
+      'MobilePhone__c',
+      'landline',
+      'pager',
     ]
     const no = [
       'phoneVerified',
@@ -1013,6 +1023,13 @@ describe('phone numbers under a phone name', () => {
       'headPhones',
       'smartPhone',
       'microphone',
+      'saxophones',
+      'francophone',
+      'carfax',
+      // A channel: what came in by phone is counted.
+      'salesByPhone',
+      'orders_via_phone',
+      'home',
       '',
       // Longer than any phone's name: not read at all (a name of digits was a slow read).
       `${'1'.repeat(40_000)}x`,
@@ -1041,6 +1058,11 @@ describe('phone numbers under a phone name', () => {
       expect(redactor.redact({ phone: value }), value).toEqual({ phone: masked })
     // A phone number that passes a card's checks is a phone under a phone's name (a card's mask keeps 10 digits).
     expect(redactor.redact({ phone: 4915112345678 })).toEqual({ phone: '***********78' })
+    expect(redactor.redact({ phones: [4915112345678] })).toEqual({ phones: ['***********78'] })
+    expect(redactor.redact({ phoneWork: 4155552671, landline: '02071234567' })).toEqual({
+      phoneWork: '********71',
+      landline: '*********67',
+    })
     expect(phoneFinding({ phone: '4915112345678' })).toEqual(['$.phone phone'])
     // Lists: strings in any form, numbers at any depth of lists.
     expect(

@@ -25,8 +25,8 @@ function extensionCode(text: string, length: number): number {
 }
 
 /**
- * Whether an address is a file's name: a host of one label and a file's extension for a top-level
- * domain (`logo@2x.png`). An address written into a file's name (`jane.doe@example.com.pdf`) still
+ * Whether an address is a file's name: a host of one label, or a version's numbers, and a file's
+ * extension for a top-level domain (`logo@2x.png`, `react@18.2.0.tgz`). An address written into a file's name (`jane.doe@example.com.pdf`) still
  * has a host of its own before the extension, and stays an email.
  */
 function endsWithFileExtension(match: string): boolean {
@@ -35,9 +35,15 @@ function endsWithFileExtension(match: string): boolean {
   const last = match.length - 6
   while (dot >= 0 && dot >= last && match.charCodeAt(dot) !== 46) dot--
   if (dot < 0 || dot < last || !isFileExtension(match, dot + 1)) return false
-  let before = dot - 1
-  while (before >= 0 && match.charCodeAt(before) !== 46) before--
-  return before < match.indexOf('@')
+  // The host before the extension: one label (`logo@2x.png`), or a version (`react@18.2.0.tgz`).
+  let dots = false
+  let digits = true
+  for (let i = match.indexOf('@') + 1; i < dot; i++) {
+    const c = match.charCodeAt(i)
+    if (c === 46) dots = true
+    else if (c < 48 || c > 57) digits = false
+  }
+  return !dots || digits
 }
 
 /** Whether `text` from `from` to its end is a file's extension that is no top-level domain (`png`, `json`). */

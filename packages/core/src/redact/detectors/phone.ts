@@ -55,6 +55,8 @@ const PHONE_ENDINGS = [
   'telefonos',
   'celular',
   'celulares',
+  'landline',
+  'landlines',
 ]
 const PLURAL_ENDINGS = new Set([
   'phones',
@@ -81,11 +83,46 @@ const NOT_PHONE_ENDINGS = [
   'microphone',
   'microphones',
   'speakerphone',
+  'speakerphones',
   'saxophone',
+  'saxophones',
   'xylophone',
+  'xylophones',
   'megaphone',
+  'megaphones',
   'gramophone',
+  'gramophones',
+  'francophone',
+  'francophones',
+  'anglophone',
+  'anglophones',
+  'carfax',
 ]
+/** Words after a phone's that say which of a person's phones it is (`phone_home`, `phoneWork`). */
+const PHONE_QUALIFIERS = new Set([
+  'home',
+  'work',
+  'office',
+  'mobile',
+  'cell',
+  'main',
+  'primary',
+  'secondary',
+  'alt',
+  'alternate',
+  'alternative',
+  'other',
+  'personal',
+  'business',
+  'private',
+  'direct',
+  'day',
+  'evening',
+  'night',
+  'emergency',
+])
+/** Words before a phone's that make it a channel, not a number (`salesByPhone`, `ordersViaPhone`). */
+const CHANNEL_WORDS = new Set(['by', 'per', 'via', 'over'])
 /** `tel` and its numbers, as the name's last word or two (`tel`, `tel_no`, `telNr`), never glued (`hotel`). */
 const TEL_NAMES = new Set(['tel', 'tels', 'telno', 'telnr', 'telnum', 'telnumber'])
 /**
@@ -93,7 +130,7 @@ const TEL_NAMES = new Set(['tel', 'tels', 'telno', 'telnr', 'telnum', 'telnumber
  * (`mobile: 12034567` visits by device, `contactNo: 10004567`): the last word `mobile` or `handy`,
  * or a contact's, a text message's or a callback's number.
  */
-const STRING_ONLY_WORDS = new Set(['mobile', 'mobiles', 'handy', 'movil', 'moviles'])
+const STRING_ONLY_WORDS = new Set(['mobile', 'mobiles', 'handy', 'movil', 'moviles', 'cellular', 'pager'])
 const STRING_ONLY_ENDINGS = [
   'contactnumber',
   'contactno',
@@ -132,10 +169,19 @@ function readPhoneName(key: string): number {
   const words = keyWords(key.normalize('NFKD').replace(/\p{M}/gu, ''))
     .map((word) => (word === 'e164' ? '' : withoutNumber(word)))
     .filter((word) => word !== '')
+  // A Salesforce custom field (`MobilePhone__c`) is named by what stands before its suffix.
+  if (words.length > 1 && words[words.length - 1] === 'c' && /__c$/i.test(key)) words.pop()
+  // Which of a person's phones (`phone_home`, `phoneWork`): the phone's name before it.
+  if (words.length > 1 && PHONE_QUALIFIERS.has(words[words.length - 1]!)) {
+    const before = phoneName(words.slice(0, -1).join('_'))
+    if (before !== 0) return 2
+  }
   const last = words[words.length - 1]
   if (last === undefined) return 0
   const compact = words.join('')
   if (NOT_PHONE_ENDINGS.some((ending) => compact.endsWith(ending))) return 0
+  // A channel (`salesByPhone`, `orders_via_phone`): what came in by phone is counted, not dialled.
+  if (words.length > 1 && CHANNEL_WORDS.has(words[words.length - 2]!)) return 0
   // A plural's own number is a count (`shipped: { phones: 10500000 }`), its list's are phone numbers.
   const ending = PHONE_ENDINGS.find((ending) => compact.endsWith(ending))
   if (ending !== undefined) return PLURAL_ENDINGS.has(ending) ? 3 : 2
