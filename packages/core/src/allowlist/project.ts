@@ -490,7 +490,9 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
           ? null
           : listSecretNames(
               src as unknown[],
-              stack.length > 0 && stack[stack.length - 1]!.keys === null,
+              stack.length > 0 && stack[stack.length - 1]!.keys === null
+                ? (stack[stack.length - 1]!.src as unknown[])
+                : null,
               (n) => options.hooks!.sensitiveName!(n),
             ),
     })

@@ -178,20 +178,36 @@ describe('objects whose shape says which members are secret', () => {
 
   it('reads a list for names only when it is a list of entries or of raw headers', () => {
     const secret = (name: string) => /key|password|token/i.test(name)
-    expect(listSecretNames(['X-Api-Key', 'v'], true, secret)).toEqual([null, 'X-Api-Key'])
-    // A pair that is not in a list is a list of two names (`required: [...]`).
-    expect(listSecretNames(['password', 'email'], false, secret)).toBeNull()
-    expect(listSecretNames(['Accept', 'v'], true, secret)).toBeNull()
-    expect(listSecretNames(['Host', 'h', 'X-Token', 't'], false, secret)).toEqual([
+    const entries = [
+      ['Accept', '*/*'],
+      ['X-Api-Key', 'v'],
+    ]
+    expect(listSecretNames(['X-Api-Key', 'v'], entries, secret)).toEqual([null, 'X-Api-Key'])
+    // A pair that is not in a list is a list of two names (`required: [...]`); one alone in a
+    // list, or among other things, is no entry.
+    expect(listSecretNames(['password', 'email'], null, secret)).toBeNull()
+    expect(listSecretNames(['password', 'email'], [['password', 'email']], secret)).toBeNull()
+    expect(listSecretNames(['password', 'email'], [['password', 'email'], 'x'], secret)).toBeNull()
+    expect(listSecretNames(['Accept', 'v'], entries, secret)).toBeNull()
+    expect(listSecretNames(['Host', 'h', 'X-Token', 't'], null, secret)).toEqual([
       null,
       null,
       null,
       'X-Token',
     ])
     // Names that are no header's, no common header among the first, an odd length: not headers.
-    expect(listSecretNames(['password', 'a', 'token', 'b'], false, secret)).toBeNull()
-    expect(listSecretNames(['x y', 'a', 'Host', 'b'], false, secret)).toBeNull()
-    expect(listSecretNames(['Host', 'h', 'X-Token'], false, secret)).toBeNull()
-    expect(listSecretNames([{}, 'a', 'b', 'c'], false, secret)).toBeNull()
+    expect(listSecretNames(['password', 'a', 'token', 'b'], null, secret)).toBeNull()
+    expect(listSecretNames(['x y', 'a', 'Host', 'b'], null, secret)).toBeNull()
+    expect(listSecretNames(['Host', 'h', 'X-Token'], null, secret)).toBeNull()
+    expect(listSecretNames([{}, 'a', 'b', 'c'], null, secret)).toBeNull()
+    // A command's arguments: a long option's name is a word (a PEM armour's dashes are none).
+    expect(listSecretNames(['tool', '--token', 't', '--v'], null, secret)).toEqual([
+      null,
+      null,
+      'token',
+      null,
+    ])
+    expect(listSecretNames(['-----BEGIN PRIVATE KEY-----\n...', 'keep'], entries, secret)).toBeNull()
+    expect(listSecretNames(['-----BEGIN PRIVATE KEY-----', 'keep', 'x'], entries, secret)).toBeNull()
   })
 })

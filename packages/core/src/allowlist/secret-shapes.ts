@@ -169,13 +169,17 @@ const COMMON_HEADERS = new Set([
 /** Longest list read for name/value pairs (a request has at most a few hundred header lines). */
 const MAX_PAIR_LIST = 512
 
-/** Whether `text` is an HTTP header's name (a token of letters, digits and dashes, from a letter). */
-function isHeaderName(text: unknown): text is string {
+/**
+ * Whether `text` is an HTTP header's or an option's name (a word of letters, digits, `-` and `_`,
+ * from a letter); with `dots`, a configuration key's too (`db.password`).
+ */
+function isHeaderName(text: unknown, dots = false): text is string {
   if (typeof text !== 'string' || text.length === 0 || text.length > MAX_PAIR_NAME) return false
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
-    if (!(letter || (i > 0 && ((c >= 48 && c <= 57) || c === 45 || c === 95)))) return false
+    if (!(letter || (i > 0 && ((c >= 48 && c <= 57) || c === 45 || c === 95 || (dots && c === 46)))))
+      return false
   }
   return true
 }
@@ -186,19 +190,18 @@ function isHeaderName(text: unknown): text is string {
  * pairs) names its value; a flat list of header names and values (Node's `req.rawHeaders`,
  * `['Host', 'api.example', 'X-Api-Key', '...']`) names each value by the header before it; a
  * command's arguments (`spawnargs: ['mysql', '--password', '...']`) name the value after a long
- * option. Only names `isSecretName` accepts are given. `inList`: whether the list is an element
- * of a list.
+ * option. Only names `isSecretName` accepts are given. `parent`: the list this list is an
+ * element of, or `null`.
  */
 export function listSecretNames(
   list: readonly unknown[],
-  inList: boolean,
+  parent: readonly unknown[] | null,
   isSecretName: (name: string) => boolean,
 ): readonly (string | null)[] | null {
   const length = list.length
-  if (inList && length === 2) {
+  if (parent !== null && length === 2 && areEntries(parent)) {
     const name = list[0]
-    if (typeof name !== 'string' || name === '' || name.length > MAX_PAIR_NAME || !isSecretName(name))
-      return null
+    if (!isHeaderName(name, true) || !isSecretName(name)) return null
     return [null, name]
   }
   if (length < 2 || length > MAX_PAIR_LIST) return null
@@ -217,19 +220,25 @@ export function listSecretNames(
   for (let i = 0; i + 1 < length; i++) {
     const option = list[i]
     if (typeof option !== 'string' || option.charCodeAt(0) !== 45 || option.charCodeAt(1) !== 45) continue
+    // An option's name is a word of letters, digits, `-` and `_` (not a PEM armour's dashes).
     const name = option.slice(2)
     const value = list[i + 1]
-    if (
-      name === '' ||
-      name.length > MAX_PAIR_NAME ||
-      (typeof value === 'string' && value.charCodeAt(0) === 45)
-    )
-      continue
+    if (!isHeaderName(name) || (typeof value === 'string' && value.charCodeAt(0) === 45)) continue
     if (!isSecretName(name)) continue
     names ??= new Array<string | null>(length).fill(null)
     names[i + 1] = name
   }
   return names
+}
+
+/** Whether a list holds entries: two or more, each `[name, value]` with a name (the first eight read). */
+function areEntries(list: readonly unknown[]): boolean {
+  if (list.length < 2) return false
+  for (let i = 0; i < Math.min(list.length, 8); i++) {
+    const entry = list[i]
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string') return false
+  }
+  return true
 }
 
 /** Whether a list of even length is raw headers: every name a header's, one of the first four a common one. */

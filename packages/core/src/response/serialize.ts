@@ -430,6 +430,13 @@ class Writer implements PathRef {
    * {@link MEMBER_DIGITS}): numbers in its lists go to the value hook (`phones: [4155552671]`).
    */
   private digits = false
+  /** The list the container written at depth `d` is an element of, or `null`. */
+  private parentList(d: number): readonly unknown[] | null {
+    return d > 0 && this.keyAt[d - 1] === null && Array.isArray(this.containers[d - 1])
+      ? (this.containers[d - 1] as unknown[])
+      : null
+  }
+
   /** The member-name rule, for the names a list gives its values (see listSecretNames). */
   private readonly isSecretName = (name: string): boolean => this.hooks!.sensitiveName(name)
   /** What {@link spineSteps} wrote, for {@link run} to take where it reaches it. */
@@ -582,7 +589,7 @@ class Writer implements PathRef {
     const names =
       this.hooks === undefined || this.secret !== null
         ? null
-        : listSecretNames(src, d > 0 && this.keyAt[d - 1] === null, this.isSecretName)
+        : listSecretNames(src, this.parentList(d), this.isSecretName)
     this.depth = d + 1
     this.keyAt[d] = null
     // A long array is joined a chunk at a time into flat strings: written by `+=`, it would be a
@@ -877,7 +884,7 @@ class Writer implements PathRef {
     if (hooks === undefined) return JSON.stringify(src)
     const d = this.depth
     // Entries (`[["X-Api-Key", "..."]]`) and raw headers name their own values (secret-shapes.ts).
-    const names = listSecretNames(src, d > 0 && this.keyAt[d - 1] === null, this.isSecretName)
+    const names = listSecretNames(src, this.parentList(d), this.isSecretName)
     this.depth = d + 1
     this.keyAt[d] = null
     // The elements as written, built only once a string was masked.
