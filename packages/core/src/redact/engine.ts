@@ -1765,7 +1765,9 @@ export class RedactionSession {
    * pass a card's checks, whose mask keeps 10 of them).
    */
   private phoneByName(text: string, key: string | null, at: PathRef | null, found: Span[] | undefined) {
-    if (key === null) return undefined
+    // The shape first: it is read from the characters alone, and most strings fail it within a
+    // few (timestamps, card numbers), where the names would be looked up for each.
+    if (key === null || !isPhoneValue(text)) return undefined
     // Names repeat row after row: the last one's answer is kept.
     if (key !== this.phoneKey) {
       this.phoneKey = key
@@ -1782,7 +1784,6 @@ export class RedactionSession {
       }
       if (!this.phoneParentNamed) return undefined
     }
-    if (!isPhoneValue(text)) return undefined
     return this.wholeFound(text, key, at, found, {
       start: 0,
       end: text.length,
