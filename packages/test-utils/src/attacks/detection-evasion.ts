@@ -388,6 +388,16 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       // A phone number without a + or groups is a run of digits a detector cannot tell from an
       // order number, except by its member's name (a red-team pass): strings, JSON numbers and
       // lists under phone names.
+      // Not phone numbers: another name, a date, a verification day, an id, a count, a device.
+      const kept = {
+        orderNumber: '4155552671',
+        phoneVerified: '20231201',
+        phoneId: '12345678901',
+        phoneCountry: 44,
+        note: 'call 4155552673 tomorrow',
+        shipped: { phones: 10500000 },
+        iPhone: '20231015',
+      }
       const body = {
         phone: '07700900123',
         mobile: '4155552671',
@@ -403,14 +413,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         Telefonnummer: '(030) 12345678',
         home: { phone: 4915112345678 },
         mobilePhone: { number: '07700900125', countryCode: '44' },
-        // Not phone numbers: another name, a date, a verification day, an id, a count, a device.
-        orderNumber: '4155552671',
-        phoneVerified: '20231201',
-        phoneId: '12345678901',
-        phoneCountry: 44,
-        note: 'call 4155552673 tomorrow',
-        shipped: { phones: 10500000 },
-        iPhone: '20231015',
+        ...kept,
       }
       const { guard } = recordingGuard({ redact: { knownSecrets: false } })
       await withApp({ leakguard: guard, routes: [getRoute('/phones', () => body)] }, async (url) => {
@@ -430,13 +433,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           Telefonnummer: '(***) ******78',
           home: { phone: '***********78' },
           mobilePhone: { number: '*********25', countryCode: '44' },
-          orderNumber: '4155552671',
-          phoneVerified: '20231201',
-          phoneId: '12345678901',
-          phoneCountry: 44,
-          note: 'call 4155552673 tomorrow',
-          shipped: { phones: 10500000 },
-          iPhone: '20231015',
+          ...kept,
         })
       })
     })
