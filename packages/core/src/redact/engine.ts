@@ -20,7 +20,8 @@ import { collect, collectDetector } from './collect.js'
 import { decodedView } from './decoded-view.js'
 import { DETECTOR_IDS, DETECTORS } from './detectors/index.js'
 import { collectGluedJwts, HAS_JWT_START, JWT_START } from './detectors/jwt.js'
-import { isPhoneValue, namesPhone, namesPhoneNumber } from './detectors/phone.js'
+import { isPhoneValue } from './detectors/phone.js'
+import { namesPhone, namesPhoneNumber } from './detectors/phone-names.js'
 import { compileExactShapes, type ExactShapes } from './exact-shapes.js'
 import {
   asciiFold,

@@ -6,7 +6,7 @@ import { collect } from '../collect.js'
 import { HYGIENE_CHECKS, internalDetail, internalDetails } from '../hygiene.js'
 import { createRedactor } from '../index.js'
 import { DETECTORS } from './index.js'
-import { namesPhone } from './phone.js'
+import { namesPhone } from './phone-names.js'
 
 const strict = createRedactor({ detectors: 'strict', keyNames: false })
 const defaults = createRedactor({ keyNames: false })
