@@ -506,6 +506,36 @@ describe('responses.maxBodyBytes', () => {
     expect(out.fax).toEqual(['********73'])
   })
 
+  it('answers a body whose getter or Proxy throws with the generic error in turns too, never by throwing', async () => {
+    // A re-attack pass: the look for a list to slice ran before any guard.
+    const guard = createGuard()
+    const context = () => guard.startRequest({ method: 'GET', path: '/x', native: {} })
+    const throwing = new Proxy([], {
+      get(target, property) {
+        if (property === 'length') throw new Error('trap')
+        return Reflect.get(target, property)
+      },
+    })
+    for (const body of [
+      { a: throwing },
+      {
+        x: {
+          get a() {
+            throw new Error('getter')
+          },
+        },
+      },
+    ]) {
+      let decided: Awaited<ReturnType<typeof guard.serializeResponseInTurns>> | undefined
+      expect(() => {
+        decided = guard.serializeResponseInTurns(context(), { status: 200, body }) as typeof decided
+      }).not.toThrow()
+      const result = await decided!
+      expect(result.blocked).toBe(true)
+      if (result.blocked) expect(result.status).toBe(500)
+    }
+  })
+
   describe('filterSerializedInTurns', () => {
     const secretList = (count: number) =>
       Array.from({ length: count }, (_, i) => ({

@@ -621,7 +621,9 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
             : frame.secret
           : keys !== null && hooks?.secretMember?.(key) === true
             ? key
-            : (shapeSecret ?? null),
+            : keys === null && frame.names !== null
+              ? frame.names[element]! // a container a list names for a secret is secret whole
+              : (shapeSecret ?? null),
       )
     } else if (child.keep) {
       out =

@@ -176,6 +176,46 @@ describe('objects whose shape says which members are secret', () => {
       })
   })
 
+  it('masks what a list names in every shape a re-attack pass tried: HTTP/2, containers, slices', async () => {
+    const key = 'S3cr3tV4lue'
+    // HTTP/2's raw headers lead with pseudo-headers; a named container is secret whole.
+    expect(
+      both({ raw: [':method', 'GET', ':path', '/', ':authority', 'api.example', 'x-api-key', key] }),
+    ).toEqual(
+      Array(2).fill({
+        raw: [':method', 'GET', ':path', '/', ':authority', 'api.example', 'x-api-key', '[REDACTED]'],
+      }),
+    )
+    expect(
+      both({
+        h: [
+          ['host', 'h'],
+          ['authorization', [`Bearer ${key}`, { v: key }]],
+        ],
+      }),
+    ).toEqual(
+      Array(2).fill({
+        h: [
+          ['host', 'h'],
+          ['authorization', ['[REDACTED]', { v: '[REDACTED]' }]],
+        ],
+      }),
+    )
+    // A list of 64 objects and more is written in slices by a response in turns.
+    const rows: unknown[] = Array.from({ length: 70 }, (_, i) => ({ id: i }))
+    rows.push('--password', key)
+    const context = guard.startRequest({ method: 'GET', path: '/x', native: undefined })
+    const inTurns = await guard.serializeResponseInTurns(context, { status: 200, body: { rows } })
+    expect(String(inTurns.payload)).not.toContain(key)
+    expect(String(inTurns.payload)).toContain('"--password","[REDACTED]"')
+    // Lists of header names, not of names and values: CORS's, a CSV header row.
+    for (const body of [
+      { allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Origin'] },
+      { rows: [['date', 'host', 'token', 'status']] },
+    ])
+      expect(both(body)).toEqual([body, body])
+  })
+
   it('reads a list for names only when it is a list of entries or of raw headers', () => {
     const secret = (name: string) => /key|password|token/i.test(name)
     const entries = [

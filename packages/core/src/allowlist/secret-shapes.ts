@@ -149,6 +149,12 @@ function lastSegment(path: string): string {
 
 /** Header names a list of raw headers starts with most often: one of them marks such a list. */
 const COMMON_HEADERS = new Set([
+  // HTTP/2's pseudo-headers lead its raw headers.
+  ':method',
+  ':path',
+  ':authority',
+  ':scheme',
+  ':status',
   'host',
   'user-agent',
   'accept',
@@ -178,7 +184,14 @@ function isHeaderName(text: unknown, dots = false): text is string {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
-    if (!(letter || (i > 0 && ((c >= 48 && c <= 57) || c === 45 || c === 95 || (dots && c === 46)))))
+    // A leading `:` for HTTP/2's pseudo-headers (`:authority`).
+    if (
+      !(
+        letter ||
+        (i === 0 && c === 58) ||
+        (i > 0 && ((c >= 48 && c <= 57) || c === 45 || c === 95 || (dots && c === 46)))
+      )
+    )
       return false
   }
   return true
@@ -248,6 +261,11 @@ function areRawHeaders(list: readonly unknown[]): boolean {
     const name = list[i]
     if (!isHeaderName(name)) return false
     if (COMMON_HEADERS.has(name.toLowerCase())) common = true
+    // A value that is a common header's name makes this a list of names (CORS `allowedHeaders`,
+    // a CSV header row), not of names and values.
+    const value = list[i + 1]
+    if (typeof value === 'string' && value.length <= 32 && COMMON_HEADERS.has(value.toLowerCase()))
+      return false
   }
   if (!common) return false
   for (let i = 8; i < list.length; i += 2) if (!isHeaderName(list[i])) return false

@@ -774,7 +774,16 @@ export function createResponsePhase<TRequest>(options: ResponsePhaseOptions<TReq
     serializeResponse: serializeAtOnce,
     serializeResponseInTurns(context, response) {
       // Most bodies hold no list or map long enough to slice: they skip the steps' generators.
-      if (!mayWriteInSteps(response.body)) return serializeAtOnce(context, response)
+      // A getter or a Proxy that throws while the body's first levels are looked over is read
+      // again by the one call, which fails closed (the generic error, an audit event): this
+      // function never throws.
+      let steps: boolean
+      try {
+        steps = mayWriteInSteps(response.body)
+      } catch {
+        steps = false
+      }
+      if (!steps) return serializeAtOnce(context, response)
       return untilItYields(serializedInSteps(context, response))
     },
     filterSerialized: (context, response) =>

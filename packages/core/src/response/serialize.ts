@@ -674,8 +674,18 @@ class Writer implements PathRef {
     }
     const prepared = prepare(raw, i)
     if (prepared === OMIT) return this.count('null')
-    if (typeof prepared === 'object' && prepared !== null)
-      return this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
+    if (typeof prepared === 'object' && prepared !== null) {
+      // A container the list names for a secret (`["authorization", ["Bearer ..."]]`) is secret
+      // whole, as one under a member of that name is.
+      if (name === null || this.secret !== null)
+        return this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
+      this.secret = name
+      try {
+        return this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
+      } finally {
+        this.secret = null
+      }
+    }
     if (child.keep) {
       const masked = hooks === undefined ? prepared : hooks.value(prepared, this.secret ?? name, this)
       return masked === REMOVE ? undefined : this.written(masked)
@@ -727,10 +737,21 @@ class Writer implements PathRef {
     const hint: (Plan | undefined)[] = [undefined]
     const chunks: string[] = []
     const pieces: string[] = []
+    // As array() reads it (a spine's list stands under an object's member: no list around it).
+    const names = this.hooks === undefined ? null : listSecretNames(src, null, this.isSecretName)
     let stepped = 0
     for (let i = 0; i < src.length; i++) {
       this.indexAt[levels] = i
-      const piece = this.element(src, i, node, place, elementPlace, hint, 0)
+      const piece = this.element(
+        src,
+        i,
+        node,
+        place,
+        elementPlace,
+        hint,
+        0,
+        names === null ? null : names[i]!,
+      )
       if (piece === undefined) continue
       stepped += piece.length
       if (stepped >= stepChars && i + 1 < src.length) {
