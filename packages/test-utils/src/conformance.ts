@@ -296,9 +296,28 @@ export function runConformanceSuite(harness: AdapterHarness): void {
       const routes = [
         get('/big', () => ({ id: 1, amount: 10n, secret: SECRET })),
         get('/roles', () => ({ secret: SECRET }), { routeOptions: withViews }),
+        // A getter or a Proxy that throws where the body is looked over for a list to write in
+        // slices (a re-attack pass: the adapters' handler got the throw, not leakguard's answer).
+        get('/getter', () => ({
+          secret: SECRET,
+          nested: {
+            get boom(): string {
+              throw new Error(`getter ${SECRET}`)
+            },
+          },
+        })),
+        get('/proxy', () => ({
+          secret: SECRET,
+          list: new Proxy([], {
+            get(target, property) {
+              if (property === 'length') throw new Error(`trap ${SECRET}`)
+              return Reflect.get(target, property)
+            },
+          }),
+        })),
       ]
       await withApp({ leakguard: guard, routes }, async (url) => {
-        for (const path of ['/big', '/roles']) {
+        for (const path of ['/big', '/roles', '/getter', '/proxy']) {
           const res = await call(`${url}${path}`)
           expect(res.status).toBe(500)
           expect(res.contentType).toMatch(/^application\/problem\+json/)
@@ -307,10 +326,11 @@ export function runConformanceSuite(harness: AdapterHarness): void {
         }
       })
       const blocked = ofType(await events(), 'response.blocked')
-      expect(blocked.map((e) => e.error.code)).toEqual([
+      expect(blocked.map((e) => e.error.code).slice(0, 2)).toEqual([
         'ERR_LG_RESPONSE_UNSERIALIZABLE',
         'ERR_LG_RESPONSE_ROLES_FAILED',
       ])
+      expect(blocked).toHaveLength(4)
       expect(blocked[0]).toMatchObject({ severity: 'error', outcome: 'failure', request: { status: 200 } })
       expect(JSON.stringify(blocked)).not.toContain(SECRET)
     })
