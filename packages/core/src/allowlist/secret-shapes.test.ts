@@ -229,6 +229,12 @@ describe('objects whose shape says which members are secret', () => {
     expect(listSecretNames(['password', 'email'], [['password', 'email']], secret)).toBeNull()
     expect(listSecretNames(['password', 'email'], [['password', 'email'], 'x'], secret)).toBeNull()
     expect(listSecretNames(['Accept', 'v'], entries, secret)).toBeNull()
+    // Configuration keys and labels are written with spaces and colons too.
+    expect(listSecretNames(['API Key', 'v'], entries, secret)).toEqual([null, 'API Key'])
+    expect(listSecretNames(['aws:secretAccessKey', 'v'], entries, secret)).toEqual([
+      null,
+      'aws:secretAccessKey',
+    ])
     expect(listSecretNames(['Host', 'h', 'X-Token', 't'], null, secret)).toEqual([
       null,
       null,

@@ -175,23 +175,14 @@ const COMMON_HEADERS = new Set([
 /** Longest list read for name/value pairs (a request has at most a few hundred header lines). */
 const MAX_PAIR_LIST = 512
 
-/**
- * Whether `text` is an HTTP header's or an option's name (a word of letters, digits, `-` and `_`,
- * from a letter); with `dots`, a configuration key's too (`db.password`).
- */
-function isHeaderName(text: unknown, dots = false): text is string {
+/** Whether `text` is an HTTP header's or an option's name (a word of letters, digits, `-` and `_`, from a letter). */
+function isHeaderName(text: unknown): text is string {
   if (typeof text !== 'string' || text.length === 0 || text.length > MAX_PAIR_NAME) return false
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
     // A leading `:` for HTTP/2's pseudo-headers (`:authority`).
-    if (
-      !(
-        letter ||
-        (i === 0 && c === 58) ||
-        (i > 0 && ((c >= 48 && c <= 57) || c === 45 || c === 95 || (dots && c === 46)))
-      )
-    )
+    if (!(letter || (i === 0 && c === 58) || (i > 0 && ((c >= 48 && c <= 57) || c === 45 || c === 95))))
       return false
   }
   return true
@@ -214,7 +205,7 @@ export function listSecretNames(
   const length = list.length
   if (parent !== null && length === 2 && areEntries(parent)) {
     const name = list[0]
-    if (!isHeaderName(name, true) || !isSecretName(name)) return null
+    if (!isEntryName(name) || !isSecretName(name)) return null
     return [null, name]
   }
   if (length < 2 || length > MAX_PAIR_LIST) return null
@@ -242,6 +233,19 @@ export function listSecretNames(
     names[i + 1] = name
   }
   return names
+}
+
+/**
+ * Whether `text` is an entry's name: from a letter, then anything but control characters, as
+ * configuration keys and labels are written (`db.password`, `API Key`, `aws:secretAccessKey`);
+ * not a PEM armour's dashes or a multi-line text.
+ */
+function isEntryName(text: unknown): text is string {
+  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_PAIR_NAME) return false
+  const first = text.charCodeAt(0)
+  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return false
+  for (let i = 1; i < text.length; i++) if (text.charCodeAt(i) < 32) return false
+  return true
 }
 
 /** Whether a list holds entries: two or more, each `[name, value]` with a name (the first eight read). */
