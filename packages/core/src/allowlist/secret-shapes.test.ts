@@ -208,8 +208,13 @@ describe('objects whose shape says which members are secret', () => {
     const inTurns = await guard.serializeResponseInTurns(context, { status: 200, body: { rows } })
     expect(String(inTurns.payload)).not.toContain(key)
     expect(String(inTurns.payload)).toContain('"--password","[REDACTED]"')
-    // Lists of header names, not of names and values: CORS's, a CSV header row.
+    // A lone entry, as a filtered Object.entries gives it.
+    expect(both({ env: [['DB_PASSWORD', key]] })).toEqual(
+      Array(2).fill({ env: [['DB_PASSWORD', '[REDACTED]']] }),
+    )
+    // Lists of header names, not of names and values: CORS's, a CSV header row; a pair of words.
     for (const body of [
+      { pair: [['password', 'email']] },
       { allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Origin'] },
       { rows: [['date', 'host', 'token', 'status']] },
     ])
@@ -227,6 +232,14 @@ describe('objects whose shape says which members are secret', () => {
     // list, or among other things, is no entry.
     expect(listSecretNames(['password', 'email'], null, secret)).toBeNull()
     expect(listSecretNames(['password', 'email'], [['password', 'email']], secret)).toBeNull()
+    // A lone entry named as a key is, with a value that reads as one (a filtered Object.entries).
+    expect(listSecretNames(['X-Api-Key', 'S3cr3tV4lue'], [['X-Api-Key', 'S3cr3tV4lue']], secret)).toEqual([
+      null,
+      'X-Api-Key',
+    ])
+    expect(listSecretNames(['DB_PASSWORD', 'hunter2!'], [[]], secret)).toEqual([null, 'DB_PASSWORD'])
+    expect(listSecretNames(['X-Api-Key', 'none'], [[]], secret)).toBeNull()
+    expect(listSecretNames(['password', 'S3cr3tV4lue'], [[]], secret)).toBeNull()
     expect(listSecretNames(['password', 'email'], [['password', 'email'], 'x'], secret)).toBeNull()
     expect(listSecretNames(['Accept', 'v'], entries, secret)).toBeNull()
     // Configuration keys and labels are written with spaces and colons too.

@@ -203,10 +203,14 @@ export function listSecretNames(
   isSecretName: (name: string) => boolean,
 ): readonly (string | null)[] | null {
   const length = list.length
-  if (parent !== null && length === 2 && areEntries(parent)) {
+  if (parent !== null && length === 2 && (parent.length === 1 || areEntries(parent))) {
     const name = list[0]
     if (!isEntryName(name) || !isSecretName(name)) return null
-    return [null, name]
+    if (parent.length > 1) return [null, name]
+    // A lone entry (a filtered `Object.entries`: `[["X-Api-Key", "..."]]`) when its name is
+    // written as a key is and its value reads as one: a pair of words is a list of names
+    // (`[["password", "email"]]`).
+    return isKeyLike(name) && readsAsValue(list[1]) ? [null, name] : null
   }
   if (length < 2 || length > MAX_PAIR_LIST) return null
   if (length >= 4 && length % 2 === 0 && areRawHeaders(list)) {
@@ -246,6 +250,34 @@ function isEntryName(text: unknown): text is string {
   if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return false
   for (let i = 1; i < text.length; i++) if (text.charCodeAt(i) < 32) return false
   return true
+}
+
+/** Whether a name is written as a key is: with `-`, `_`, `.` or `:`, or a capital after a small letter (`apiKey`). */
+function isKeyLike(name: string): boolean {
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c === 45 || c === 95 || c === 46 || c === 58) return true
+    const before = name.charCodeAt(i - 1)
+    if (c >= 65 && c <= 90 && before >= 97 && before <= 122) return true
+  }
+  return false
+}
+
+/**
+ * Whether an entry's value reads as a value, not a word: a number, or a string of 4 characters or
+ * more with a digit, a symbol or a capital after its first character, or of 12 and more.
+ */
+function readsAsValue(value: unknown): boolean {
+  if (typeof value === 'number') return true
+  if (typeof value !== 'string' || value.length < 4) return false
+  if (value.length >= 12) return true
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c >= 97 && c <= 122) continue
+    if (c >= 65 && c <= 90 && i === 0) continue
+    return true
+  }
+  return false
 }
 
 /** Whether a list holds entries: two or more, each `[name, value]` with a name (the first eight read). */

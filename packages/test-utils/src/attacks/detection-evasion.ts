@@ -87,6 +87,7 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
         ['Accept', '*/*'],
         ['X-Auth-Token', next()],
       ],
+      loneEntry: [['DB_PASSWORD', next()]],
     },
     text: {
       assignment: `config: DB_PASSWORD=${next()} PORT=5432`,
