@@ -1,3 +1,5 @@
+import { readsAsWord } from '../lib/words.js'
+
 /**
  * Objects whose shape says which of their members are secret, whatever those members are named:
  * a JSON Web Key's private parameters (RFC 7517, RFC 7518 §6: `d`, `p`, `q`, `dp`, `dq`, `qi`,
@@ -270,14 +272,7 @@ function isKeyLike(name: string): boolean {
 function readsAsValue(value: unknown): boolean {
   if (typeof value === 'number') return true
   if (typeof value !== 'string' || value.length < 4) return false
-  if (value.length >= 12) return true
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i)
-    if (c >= 97 && c <= 122) continue
-    if (c >= 65 && c <= 90 && i === 0) continue
-    return true
-  }
-  return false
+  return value.length >= 12 || !readsAsWord(value)
 }
 
 /** Whether a list holds entries: two or more, each `[name, value]` with a name (the first eight read). */

@@ -1,3 +1,4 @@
+import { readsAsWord } from '../../lib/words.js'
 import { isInvisible } from '../unicode-forms.js'
 import { isPlaceholder } from './placeholder.js'
 
@@ -519,12 +520,5 @@ function looksLikeSecret(value: string, quoted: boolean): boolean {
   // Masked or cut short already (`ops_eyJzaWdu..[Redacted]`, `sk-…`), or a constant's name.
   if (/\[redacted|\[masked|\.\.|…/i.test(value) || CONSTANT.test(value)) return false
   if (isPlaceholder(value)) return false
-  if (quoted || value.length >= 12) return true
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i)
-    if (code >= 97 && code <= 122) continue
-    if (code >= 65 && code <= 90 && i === 0) continue
-    return true
-  }
-  return false
+  return quoted || value.length >= 12 || !readsAsWord(value)
 }
