@@ -603,16 +603,7 @@ class Writer implements PathRef {
     const elementPlace = place === null ? null : place.child(null)
     for (let i = 0; i < src.length; i++) {
       this.indexAt[d] = i
-      const piece = this.element(
-        src,
-        i,
-        node,
-        place,
-        elementPlace,
-        hint,
-        slot,
-        names === null ? null : names[i]!,
-      )
+      const piece = this.element(src, i, node, place, elementPlace, hint, slot, names)
       if (piece === undefined) continue
       if (pieces !== undefined) {
         if (pieces.length === CHUNK) {
@@ -646,9 +637,10 @@ class Writer implements PathRef {
     elementPlace: Place | null,
     hint: (Plan | undefined)[],
     slot: number,
-    /** The secret name the list gives this element (see listSecretNames), or `null`. */
-    name: string | null = null,
+    /** The secret names the list gives its elements (see listSecretNames), or `null`. */
+    names: readonly (string | null)[] | null = null,
   ): string | undefined {
+    const name = names === null ? null : names[i]!
     const child = node.keep
       ? KEEP
       : ((node.children !== null ? node.children.get(String(i)) : undefined) ?? node.any)
@@ -742,16 +734,7 @@ class Writer implements PathRef {
     let stepped = 0
     for (let i = 0; i < src.length; i++) {
       this.indexAt[levels] = i
-      const piece = this.element(
-        src,
-        i,
-        node,
-        place,
-        elementPlace,
-        hint,
-        0,
-        names === null ? null : names[i]!,
-      )
+      const piece = this.element(src, i, node, place, elementPlace, hint, 0, names)
       if (piece === undefined) continue
       stepped += piece.length
       if (stepped >= stepChars && i + 1 < src.length) {
