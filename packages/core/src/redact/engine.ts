@@ -1754,16 +1754,16 @@ export class RedactionSession {
   /** The same for the name of the object around the member (see {@link phoneByName}). */
   private phoneParent: string | null = null
   private phoneParentNamed = false
-  readsPhones(): boolean {
+  private readsPhones(): boolean {
     this.phones ??= this.redactor.detectors.some(({ detector }) => detector.id === 'phone')
     return this.phones
   }
 
   /**
    * A whole value under a phone's name, or in an object under one, written as a phone number
-   * (`+91-9876543210`, `(415) 5552671`): the `phone` detector's, whole, where its pattern would take only the last groups
-   * and leave a country or area code; before a card's reading (a phone number of 13 digits may
-   * pass a card's checks, whose mask keeps 10 of them).
+   * (`+91-9876543210`, `(415) 5552671`): the `phone` detector's, whole, where its pattern would
+   * take only the last groups and leave a country or area code; read before a card's reading (a
+   * phone number of 13 digits may pass a card's checks, whose mask keeps 10 of them).
    */
   private phoneByName(text: string, key: string | null, at: PathRef | null, found: Span[] | undefined) {
     // The shape first: it is read from the characters alone, and most strings fail it within a

@@ -126,6 +126,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       nestedAfterSpace: `\n  [{"client_secret":"${next()}"}] `,
       idnEmail: 'jürgen.müller@bücher.example',
       fullwidthEmail: 'ａｄａ＠ｅｘａｍｐｌｅ．ｃｏｍ',
+      // An address after an ellipsis: the match from the first word was refused for its dots.
+      afterDots: 'write to me...barbara.liskov@example.com',
       gitlab: `token glpat-${'Ab3dEf7hIj1lMn5pQr9t'}`,
       // Escapes around a secret: encoded URLs (once and twice), JSON quoted in a log line, entities.
       encodedUrl: `/login?next=%2Fcb%3Ftoken%3Dglpat-${'Kq7vTz2LmX4pWr7sYb9N'}`,
@@ -231,6 +233,7 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       jwtPart({ sub: '48', name: 'Hamilton' }),
       'jürgen.müller',
       'ａｄａ＠',
+      'barbara.liskov@',
       'glpat-Ab3d',
       'sk-ant-api03-x7Kp',
       'glpat-Kq7v',

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it, vi } from 'vitest'
+import { createGuard } from '../../guard.js'
 import { EXAMPLES } from '../catalogue/examples/index.js'
 import { base62, crc32, ibanValid, luhnValid } from '../checksums.js'
 import { collect } from '../collect.js'
@@ -1103,6 +1104,19 @@ describe('phone numbers under a phone name', () => {
       { iPhone: '20231015' },
     ])
       expect(redactor.redact(body), JSON.stringify(body)).toEqual(body)
+    // A key rule of the application's does not turn the reading of a phone list's numbers off,
+    // in either walker (a re-attack pass: the serializer skipped them).
+    const ruled = createGuard({
+      redact: { knownSecrets: false, rules: [{ id: 'internal', keys: ['internal.*'] }] },
+    })
+    const written = ruled.serializeResponse(
+      ruled.startRequest({ method: 'GET', path: '/x', native: undefined }),
+      {
+        status: 200,
+        body: { phones: [4155552671], internal: { a: 1 } },
+      },
+    )
+    expect(JSON.parse(String((written as { payload: string }).payload)).phones).toEqual(['********71'])
     // Off with the phone detector.
     const noPhone = createRedactor({ knownSecrets: false, overrides: { phone: false } })
     expect(noPhone.redact({ phone: '07700900123', tel: 4155552671, phones: [4155552672] })).toEqual({

@@ -16,7 +16,7 @@ function decimalsSideBySide(match: string): boolean {
 }
 
 /**
- * A whole value written as a phone number is: digits, blanks, `+`, `-`, `.`, `/` and brackets
+ * Whether a whole value is written as a phone number: digits, blanks, `+`, `-`, `.`, `/` and brackets
  * only, from a digit, `+` or `(` to a digit, 8 to 15 digits, not a date, and dotted only in the
  * layouts phones are written in (`+91-9876543210`, `(415) 5552671`, `+7(916)1234567`,
  * `415/555/2671`). Read under a phone's name, where the detector's pattern would take only its
@@ -56,19 +56,6 @@ function dottedPhone(match: string): boolean {
   )
 }
 
-/** Digits in `match`, and whether it holds nothing but digits and dots. */
-let digitsAndDots = true
-function countDigits(match: string): number {
-  let digits = 0
-  digitsAndDots = true
-  for (let i = 0; i < match.length; i++) {
-    const code = match.charCodeAt(i)
-    if (code >= 48 && code <= 57) digits++
-    else if (code !== 46) digitsAndDots = false
-  }
-  return digits
-}
-
 export const phone: Detector = {
   id: 'phone',
   description:
@@ -84,7 +71,13 @@ export const phone: Detector = {
   pattern:
     /(?<![\w+.-])(?:\+\d{7,15}|(?:\+\d{1,3}(?:[ \t.-]| {2})?)?(?:\(\d{1,4}\)(?:[ \t.-]| {2})?)?\d{1,6}(?:(?:[ \t.-]| {2})\d{1,8}){1,5}|\d{8,15})(?![\w-]|\.\d)/g,
   validate(match, context?: DetectionContext) {
-    const digits = countDigits(match)
+    let digits = 0
+    let digitsAndDots = true
+    for (let i = 0; i < match.length; i++) {
+      const code = match.charCodeAt(i)
+      if (code >= 48 && code <= 57) digits++
+      else if (code !== 46) digitsAndDots = false
+    }
     if (match.charCodeAt(0) === 43) return digits >= 8 && digits <= 15 // +
     // Under a phone's name (`{"phone": "07700900123"}`), 8 to 15 digits in any grouping but a
     // date's, dotted only in a phone's layout (not an address, a version or a decimal).
