@@ -494,6 +494,14 @@ export interface Guard<TRequest = unknown> {
     mount: string
   }): void
   /**
+   * Reports a body that code running after leakguard's filter replaced (a Fastify onSend hook
+   * registered after leakguard, a Koa middleware registered before it, an Express `res.json`/
+   * `res.send` wrapper mounted before it), which the adapter filtered again: a
+   * `LEAKGUARD_LATE_PAYLOAD` warning, once per route. `route` is the framework's route pattern,
+   * never the request path; `by` names the code, `fix` says where it belongs.
+   */
+  latePayload(response: { method: string; route: string | undefined; by: string; fix: string }): void
+  /**
    * Reports the fact that a response ended without passing the response phase (a raw write, a
    * hijacked reply, Koa `ctx.respond = false`, an error rendered outside leakguard): the engine
    * emits a `response.unfiltered` event, once per request. Call it when the response ends, and
@@ -1242,6 +1250,15 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         'LEAKGUARD_UNGUARDED_RESPONSE',
         `${where} sent a JSON response (status ${status}) that never passed leakguard, so nothing of it was filtered: ${mount}. If the route is meant to be unguarded, acknowledge it with ignoreWarnings: ['LEAKGUARD_UNGUARDED_RESPONSE'].`,
         `LEAKGUARD_UNGUARDED_RESPONSE ${method} ${route ?? ''}`,
+      )
+    },
+    latePayload({ method, route, by, fix }) {
+      const where = route === undefined ? `a ${method} response` : `the ${method} ${route} response`
+      warnOnce(
+        undefined,
+        'LEAKGUARD_LATE_PAYLOAD',
+        `${by} replaced the body of ${where} after leakguard had filtered it; leakguard filtered it again before it went out. ${fix}, so that the body is filtered once and the route's allowlist reads the shape the handler sent.`,
+        `LEAKGUARD_LATE_PAYLOAD ${method} ${route ?? ''}`,
       )
     },
     unfilteredResponse: (context, response) => responsePhase.unfiltered(context as Context, response),

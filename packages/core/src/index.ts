@@ -77,6 +77,7 @@ export {
   isJsonContentType,
   isTextContentType,
   isUntypedContentType,
+  lateBodyKind,
   readsAsText,
   serializedBodyKind,
 } from './http/content-type.js'

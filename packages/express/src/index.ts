@@ -11,6 +11,7 @@ import {
   type InputRejection,
   isGuard,
   type LeakguardRequestState,
+  lateBodyKind,
   PROBLEM_CONTENT_TYPE,
   type RejectedRequest,
   type RequestContext,
@@ -183,6 +184,9 @@ function legacyBody(res: Response, args: IArguments): unknown {
   return args[1]
 }
 
+/** The response methods leakguard wraps, in the order of `[json, jsonp, send]`. */
+const METHODS = ['json', 'jsonp', 'send'] as const
+
 /**
  * Express middleware that filters every JSON body: objects given to `res.json`, `res.jsonp` and
  * `res.send`, JSON strings and Buffers given to `res.send`, and JSON written raw (streams piped
@@ -216,20 +220,64 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     // A `res.json` already replaced by middleware before leakguard gets the filtered value.
     const ownJson = !Object.hasOwn(res, 'json')
     const { json, jsonp, send } = res
+    // Wrappers a middleware mounted before leakguard put on this `res` (an envelope, a
+    // transformer): what they send is theirs, not the filtered body, and is filtered again.
+    const wrappers =
+      Object.hasOwn(res, 'send') || !ownJson || Object.hasOwn(res, 'jsonp')
+        ? new Set<unknown>([json, jsonp, send].filter((_method, i) => Object.hasOwn(res, METHODS[i]!)))
+        : undefined
     let inside = false
     // Set once a filtered body went to the original methods: what reaches write/end after that is
     // that body, possibly compressed later on the event loop by a compression middleware below us.
     let answered = false
+    /** How many wrappers of `wrappers` are running: what reaches leakguard from them is filtered again. */
+    let inWrapper = 0
     /** Runs an original method with the re-entrancy guard up: `json` calls `send`, `send` calls `end`. */
     const original = <A extends unknown[]>(method: (...args: A) => Response, ...args: A): Response => {
       inside = true
       try {
-        const sent = method.apply(res, args)
+        const sent = wrappers?.has(method) === true ? throughWrapper(method, args) : method.apply(res, args)
         answered = true // only once Express took the body: a send that threw answered nothing
         return sent
       } finally {
         inside = false
       }
+    }
+    /**
+     * Runs a wrapper mounted before leakguard with the guard down: what it sends comes back to
+     * leakguard's `send` or reaches `end` as a body of its own, and is filtered there (see
+     * {@link lateBody}).
+     */
+    const throughWrapper = <A extends unknown[]>(method: (...args: A) => Response, args: A): Response => {
+      inside = false
+      inWrapper++
+      try {
+        return method.apply(res, args)
+      } finally {
+        inWrapper--
+        inside = true
+      }
+    }
+    /**
+     * The type a body is decided on: a JSON body a wrapper sent that does not open as JSON (an
+     * XSSI prefix) is read as text (see lateBodyKind).
+     */
+    const lateType = (type: unknown, body: string | Uint8Array): unknown =>
+      inWrapper > 0 &&
+      serializedBodyKind(type, res.statusCode, true) === 'json' &&
+      lateBodyKind(body) === 'text'
+        ? 'text/plain'
+        : type
+    /** Reports, once per route, a body a wrapper mounted before leakguard sent: filtered again. */
+    const lateBody = (): void => {
+      if (inWrapper === 0) return
+      const path = req.route?.path as unknown
+      guard.latePayload({
+        method: req.method,
+        route: typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : undefined,
+        by: 'a res.json or res.send wrapper mounted before leakguard',
+        fix: 'Mount that middleware after leakguard',
+      })
     }
     // Set while a body sent with res.send or res.json is filtered over several event-loop turns
     // (a long list, JSON text of 1 MiB or more): the response is taken from then on, as it is
@@ -334,16 +382,24 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     res.json = function leakguardJson(this: Response) {
       if (pending) throw headersSentError()
       const body = legacyBody(this, arguments)
-      return inside ? original(json, body) : filterObject(json, body)
+      if (inside) return original(json, body)
+      lateBody()
+      return filterObject(json, body)
     }
     res.jsonp = function leakguardJsonp(this: Response) {
       if (pending) throw headersSentError()
       const body = legacyBody(this, arguments)
-      return inside ? original(jsonp, body) : filterObject(jsonp, body)
+      if (inside) return original(jsonp, body)
+      lateBody()
+      return filterObject(jsonp, body)
     }
     res.send = function leakguardSend(this: Response) {
       if (pending) throw headersSentError()
-      if (inside) return send.apply(this, arguments as unknown as [unknown])
+      if (inside)
+        return wrappers?.has(send) === true
+          ? throughWrapper(send, arguments as unknown as [unknown])
+          : send.apply(this, arguments as unknown as [unknown])
+      lateBody()
       let body =
         arguments.length === 1 && typeof arguments[0] === 'number'
           ? arguments[0]
@@ -357,7 +413,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
         // (application/octet-stream for bytes) only after this call.
         const typed = this.get('Content-Type')
         const type = typed ?? (typeof body === 'string' ? 'text/html' : 'application/octet-stream')
-        const decision = filterSerialized(type, body as string | Uint8Array, true)
+        const decision = filterSerialized(lateType(type, body), body as string | Uint8Array, true)
         if (decision !== undefined) {
           const sendDecided = (decided: SerializedDecision): Response => {
             if (decided.blocked) return sendBlocked(decided)
@@ -412,7 +468,10 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
           { method: req.method, path: `${req.baseUrl ?? ''}${req.path}` },
           res.statusCode,
         ),
-      filter: (payload) => filterSerialized('application/json', payload, true)!,
+      filter: (payload) => {
+        lateBody()
+        return filterSerialized(lateType('application/json', payload), payload, true)!
+      },
       // An untyped page is read as text, as a browser sniffing it would. Read at hand, a text
       // type is text whatever the status: filterSerialized always answers for one.
       filterText: (payload, _encoding, type) => filterSerialized(type ?? 'text/plain', payload)!,

@@ -484,6 +484,48 @@ describe.each([
     }
   })
 
+  it('filters again what a res.json wrapper mounted before leakguard sends (an envelope), and warns once per route', async () => {
+    const events: LeakguardEvent[] = []
+    const guard = createGuard({
+      redact: {},
+      routes: { 'GET /listed': { allow: ['$.id'] } },
+      audit: { onEvent: (event) => void events.push(event) },
+    })
+    const app = createExpress()
+    app.use((_req, res, next) => {
+      const json = res.json
+      res.json = function enveloped(this: Response, value: unknown) {
+        return json.call(this, { data: value, debug: { password: 'wrapper-hunter2', build: 7 } })
+      } as Response['json']
+      next()
+    })
+    app.use(leakguard(guard))
+    app.get('/users/:id', (_req, res) => void res.json({ id: 1, email: 'ada@example.com' }))
+    app.get('/listed', (_req, res) => void res.send({ id: 2, apiKey: SECRET }))
+    const server = await listen(app)
+    try {
+      for (const id of [1, 2]) {
+        expect(await (await fetch(`${server.url}/users/${id}`)).json()).toEqual({
+          data: { id: 1, email: '[REDACTED:email]' },
+          debug: { password: '[REDACTED]', build: 7 },
+        })
+      }
+      // The allowlist reads the envelope too: nothing it names is left of it.
+      const listed = await fetch(`${server.url}/listed`)
+      expect(await listed.json()).toEqual({})
+    } finally {
+      await server.close()
+    }
+    await guard.flush()
+    const late = events.filter(
+      (event) => event.type === 'config.warning' && event.warning.code === 'LEAKGUARD_LATE_PAYLOAD',
+    )
+    expect(late.map((event) => (event.type === 'config.warning' ? event.warning.message : ''))).toEqual([
+      expect.stringContaining('the GET /users/:id response'),
+      expect.stringContaining('the GET /listed response'),
+    ])
+  })
+
   it('filters res.send(object), res.jsonp() and JSON written by res.sendFile', async () => {
     const { guard } = recording({ 'GET /*': { allow: ['$.id', '$.name'] } })
     const server = await serve((app) => {

@@ -1,7 +1,14 @@
 import { ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
-import { type AdapterHarness, bodyKind, listen, materialize, webResponse } from '@leakguard/test-utils'
+import {
+  type AdapterHarness,
+  bodyKind,
+  envelope,
+  listen,
+  materialize,
+  webResponse,
+} from '@leakguard/test-utils'
 import compression from 'compression'
 import type express from 'express'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
@@ -27,6 +34,17 @@ export function expressHarness(name: string, createExpress: typeof express): Ada
       if (strip !== undefined) {
         app.use((req: Request, _res: Response, next: () => void) => {
           if (req.url.startsWith(`${strip}/`)) req.url = req.url.slice(strip.length)
+          next()
+        })
+      }
+      if (spec.middleware?.envelope) {
+        // A res.send wrapper mounted before leakguard: it wraps the JSON text leakguard sends.
+        app.use((_req: Request, res: Response, next: NextFunction) => {
+          const send = res.send
+          res.send = function (this: Response, body?: unknown) {
+            const wrapped = typeof body === 'string' ? envelope(body) : undefined
+            return send.call(this, wrapped ?? body)
+          } as Response['send']
           next()
         })
       }

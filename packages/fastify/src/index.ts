@@ -13,6 +13,7 @@ import {
   isGuard,
   type LeakguardRequestState,
   type RouteOptions as LeakguardRouteOptions,
+  lateBodyKind,
   PROBLEM_CONTENT_TYPE,
   problemForError,
   type RejectedRequest,
@@ -27,7 +28,7 @@ import {
 } from '@leakguard/core'
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { routeOf, symbolNamed } from './fastify-state.js'
+import { LAST_CHECK, lastOnSend, routeOf, symbolNamed } from './fastify-state.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -247,6 +248,9 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   const rejected = new WeakSet<FastifyRequest>()
   // Replies whose object payload preSerialization filtered: onSend then sees our own output.
   const filtered = new WeakSet<FastifyRequest>()
+  // Replies whose filtered value went on to a preSerialization hook after leakguard's: onSend reads
+  // what it became.
+  const serializedLate = new WeakSet<FastifyRequest>()
   // Replies that reached preSerialization or onSend; the others left past every hook.
   const passed = new WeakSet<FastifyRequest>()
   const compiled = new WeakMap<LeakguardRouteOptions, CompiledRouteOptions>()
@@ -291,6 +295,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
 
   // Validate every route's options at startup, not on its first request.
   fastify.addHook('onRoute', (route) => {
+    lastOnSend(route, lastCheck)
     const routeOptions = ownLeakguardOptions(route.config)
     if (routeOptions !== undefined) {
       const methods = Array.isArray(route.method) ? route.method.join(',') : route.method
@@ -473,7 +478,10 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
         return use(decision)
       })
     }
-    filtered.add(request)
+    // Another preSerialization hook runs after leakguard's: what it makes of the filtered value is
+    // read again, as the text Fastify serialized, in onSend. A schema or a serializer only writes it.
+    if (writesLast(reply)) filtered.add(request)
+    else serializedLate.add(request)
     const decision = guard.filterResponse(context, { status: reply.statusCode, body: payload, routeOptions })
     if (decision.blocked) block(reply, decision)
     next(null, decision.body)
@@ -508,13 +516,90 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     }
   }
 
+  /** What leakguard's onSend handed on for each reply, and the reply's coding then (see lastCheck). */
+  const handedOn = requestSlot<{ readonly payload: unknown; readonly encoding: unknown }>(
+    'leakguard.handedOn',
+  )
+  const handOn = (request: FastifyRequest, reply: FastifyReply, payload: unknown): void =>
+    handedOn.set(request, { payload, encoding: reply.getHeader('content-encoding') })
+
   fastify.addHook('onSend', (request, reply, payload, next) => {
     reportRawBefore(request, reply)
     passed.add(request)
-    if (!rejected.has(request)) scanHeaders(request, reply)
+    // A route with leakguard's last check scans its headers there, after every other hook.
+    if (!rejected.has(request) && routeOf(request).config?.[LAST_CHECK] !== true) scanHeaders(request, reply)
     if (filtered.has(request) || rejected.has(request) || payload === null || payload === undefined) {
+      handOn(request, reply, payload)
       return next(null, payload)
     }
+    const late = serializedLate.has(request)
+    const out = filterPayload(request, reply, payload, late)
+    if (out instanceof Promise)
+      return out.then((sent) => {
+        if (late && sent !== payload) latePreSerialization(request)
+        handOn(request, reply, sent)
+        return sent
+      })
+    if (late && out !== payload) latePreSerialization(request)
+    handOn(request, reply, out)
+    next(null, out)
+  })
+
+  /** Reports a preSerialization hook after leakguard's that added what the engine then took out. */
+  const latePreSerialization = (request: FastifyRequest): void =>
+    guard.latePayload({
+      method: request.method,
+      route: routeOf(request).config?.url,
+      by: "a preSerialization hook that runs after leakguard's",
+      fix: 'Register that hook before leakguard',
+    })
+
+  /**
+   * leakguard's last onSend hook, after every other one of the route (see onRoute): a payload that
+   * a hook after leakguard's replaced (an envelope, a debug field, a route-level onSend) is
+   * filtered again, and reported once per route. A payload compressed on the way (a coding set
+   * since leakguard handed it on) is what leakguard filtered.
+   */
+  const lastCheck = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    next: (error: Error | null, payload?: unknown) => void,
+  ): unknown => {
+    if (!rejected.has(request)) scanHeaders(request, reply)
+    const handed = handedOn.get(request)
+    if (
+      payload === null ||
+      payload === undefined ||
+      (handed !== undefined &&
+        (handed.payload === payload ||
+          (handed.encoding === undefined && reply.getHeader('content-encoding') !== undefined)))
+    )
+      return next(null, payload)
+    const out = filterPayload(request, reply, payload, true, () =>
+      guard.latePayload({
+        method: request.method,
+        route: routeOf(request).config?.url,
+        by: "an onSend hook that runs after leakguard's",
+        fix: 'Register that hook before leakguard',
+      }),
+    )
+    if (out instanceof Promise) return out
+    next(null, out)
+  }
+
+  /**
+   * A payload through the engine, by its kind: what to send instead, now or later. `late`: a
+   * hook after leakguard's sent it (see lastCheck), and JSON that does not open as JSON is text;
+   * `reading` is called when the payload is of a kind leakguard reads.
+   */
+  const filterPayload = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    late = false,
+    reading?: () => void,
+  ): unknown | Promise<unknown> => {
     // A Web Response (`new Response()`, a proxied `fetch()`) carries the status and headers that
     // Fastify applies after onSend: they are the ones that go on the wire.
     const response = isWebResponse(payload) ? payload : undefined
@@ -533,16 +618,18 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       } catch {
         denied = undefined
       }
-      if (denied === undefined) return next(null, payload)
+      if (denied === undefined) return payload
       block(reply, denied)
-      return next(null, denied.payload)
+      return denied.payload
     }
-    const text = kind === 'text'
+    reading?.()
+    const text =
+      kind === 'text' || (late && serialized && lateBodyKind(payload as string | Uint8Array) === 'text')
     let body: unknown = payload
     if (response !== undefined) {
       adoptResponse(reply, response)
       body = response.body
-      if (body === null) return next(null, null)
+      if (body === null) return null
     }
     const context = contexts.get(request) ?? start(request)
     /** The payload a decision sends, with the status and type of a blocked one set on the reply. */
@@ -568,22 +655,22 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     try {
       routeOptions = routeOptionsOf(request)
     } catch {
-      return next(null, settle(guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL')))
+      return settle(guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL'))
     }
     // Bytes a handler (or a plugin registered before leakguard) already compressed.
     const contentEncoding = reply.getHeader('content-encoding')
     // Decided later (a large body filtered in turns, a stream), the hook returns a promise of the
-    // payload instead of calling next() from a callback: Fastify then sends it inside its own
+    // payload instead of calling back: Fastify then sends it inside its own
     // try/catch, so what sending throws (a header value Node refuses) becomes an error response,
     // not an unhandled rejection that ends the process.
     // Each input written out whole: an object spread that adds a member costs ~0.6 us on Node 20.
     if (serialized) {
       const input = { status, routeOptions, contentEncoding, contentType: type, payload }
-      if (text) return next(null, settle(guard.filterText(context, input)))
+      if (text) return settle(guard.filterText(context, input))
       // A large body is filtered in turns: other requests are served in between.
       const decision = guard.filterSerializedInTurns(context, input)
       if (decision instanceof Promise) return settleLater(decision)
-      return next(null, settle(decision))
+      return settle(decision)
     }
     const source = body as BodySource
     return settleLater(
@@ -596,7 +683,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
         kind: text ? 'text' : 'json',
       }),
     )
-  })
+  }
 
   done()
 }

@@ -1,7 +1,9 @@
+import compress from '@fastify/compress'
 import etag from '@fastify/etag'
 import { createGuard, type LeakguardEvent } from '@leakguard/core'
 import { recordWrites } from '@leakguard/test-utils'
 import Fastify, { type FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import { describe, expect, it } from 'vitest'
 import { leakguard } from '../src/index.js'
 
@@ -396,6 +398,140 @@ describe('fastify specifics', () => {
     } finally {
       await server.close()
     }
+  })
+
+  it("filters a payload every later onSend hook replaced, at the end of the route's own, and warns once per route", async () => {
+    const events: LeakguardEvent[] = []
+    const token = `ghp_${'Q7'.repeat(18)}`
+    const added = (payload: unknown, extra: Record<string, unknown>) =>
+      typeof payload === 'string' && payload.startsWith('{')
+        ? JSON.stringify({ ...JSON.parse(payload), ...extra })
+        : payload
+    // A plugin registered after leakguard whose onRoute hooks add route-level onSend hooks, one
+    // pushed onto the route's list (as @fastify/compress does), one assigned as a new list.
+    const late = fp(async (app: FastifyInstance) => {
+      app.addHook('onRoute', (route) => {
+        const pushed = async (_request: unknown, _reply: unknown, payload: unknown) =>
+          added(payload, { pushed: token })
+        if (Array.isArray(route.onSend)) route.onSend.push(pushed)
+        else route.onSend = route.onSend === undefined ? [pushed] : [route.onSend, pushed]
+      })
+      app.addHook('onRoute', (route) => {
+        const assigned = async (_request: unknown, _reply: unknown, payload: unknown) =>
+          added(payload, { assigned: `AKIA${'QWERTYUIOPASDFGH'}` })
+        route.onSend = [...(route.onSend as unknown[]), assigned] as typeof route.onSend
+      })
+    })
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, { redact: {}, audit: { onEvent: (event) => void events.push(event) } })
+      await app.register(late)
+      // An instance-level hook registered after leakguard's.
+      app.addHook('onSend', async (_request, _reply, payload) =>
+        added(payload, { instance: 'hunter2@example.com' }),
+      )
+      // A route-level hook, and an XSSI guard: JSON behind `)]}',` is read as text, not refused.
+      app.get(
+        '/users/:id',
+        {
+          onSend: async (_request, _reply, payload) =>
+            added(payload, { route: { password: 'route-hunter2' } }),
+        },
+        async () => ({ id: 1 }),
+      )
+      app.get(
+        '/guarded',
+        { onSend: async (_request, _reply, payload) => `)]}',\n${payload as string}` },
+        async () => ({ id: 2, note: 'mail ada@example.com' }),
+      )
+    })
+    try {
+      for (const id of [1, 2]) {
+        const res = await fetch(`${url}/users/${id}`)
+        expect(res.status).toBe(200)
+        expect(await res.json()).toEqual({
+          id: 1,
+          instance: '[REDACTED:email]',
+          route: { password: '[REDACTED]' },
+          pushed: '[REDACTED:github-token]',
+          assigned: '[REDACTED:aws-access-key]',
+        })
+      }
+      const guarded = await fetch(`${url}/guarded`)
+      expect(guarded.status).toBe(200)
+      expect(await guarded.text()).toBe(
+        `)]}',\n{"id":2,"note":"mail [REDACTED:email]","instance":"[REDACTED:email]"}`,
+      )
+    } finally {
+      await close()
+    }
+    const warnings = events.filter(
+      (event) => event.type === 'config.warning' && event.warning.code === 'LEAKGUARD_LATE_PAYLOAD',
+    )
+    expect(warnings.map((event) => (event.type === 'config.warning' ? event.warning.message : ''))).toEqual([
+      expect.stringContaining('the GET /users/:id response'),
+      expect.stringContaining('the GET /guarded response'),
+    ])
+  })
+
+  it('reads again what a preSerialization hook after leakguard made of the filtered value', async () => {
+    const events: LeakguardEvent[] = []
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, {
+        redact: {},
+        routes: { 'GET /listed': { allow: ['$.id', '$.meta'] } },
+        audit: { onEvent: (event) => void events.push(event) },
+      })
+      app.addHook('preSerialization', async (request, _reply, payload) =>
+        request.url === '/plain'
+          ? payload
+          : { ...(payload as object), meta: { owner: 'ada@example.com', apiKey: SECRET } },
+      )
+      app.get('/users', async () => ({ id: 1, email: 'grace@example.com' }))
+      app.get('/listed', async () => ({ id: 2, email: 'grace@example.com' }))
+      app.get('/plain', async () => ({ id: 3, email: 'grace@example.com' }))
+    })
+    try {
+      expect(await (await fetch(`${url}/users`)).json()).toEqual({
+        id: 1,
+        email: '[REDACTED:email]',
+        meta: { owner: '[REDACTED:email]', apiKey: '[REDACTED]' },
+      })
+      // The route's allowlist names `meta`: its members are still redacted.
+      expect(await (await fetch(`${url}/listed`)).json()).toEqual({
+        id: 2,
+        meta: { owner: '[REDACTED:email]', apiKey: '[REDACTED]' },
+      })
+      expect(await (await fetch(`${url}/plain`)).json()).toEqual({ id: 3, email: '[REDACTED:email]' })
+    } finally {
+      await close()
+    }
+    const late = events.filter(
+      (event) => event.type === 'config.warning' && event.warning.code === 'LEAKGUARD_LATE_PAYLOAD',
+    )
+    expect(late.map((event) => (event.type === 'config.warning' ? event.warning.message : ''))).toEqual([
+      expect.stringMatching(/^a preSerialization hook .* the GET \/users response/),
+      expect.stringMatching(/the GET \/listed response/),
+    ])
+  })
+
+  it('leaves a payload compressed after leakguard as it is, with no warning', async () => {
+    const events: LeakguardEvent[] = []
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, { redact: {}, audit: { onEvent: (event) => void events.push(event) } })
+      await app.register(compress, { threshold: 0 })
+      app.get('/users', async () => ({
+        note: 'mail ada@example.com',
+        rows: Array.from({ length: 50 }, (_, id) => ({ id })),
+      }))
+    })
+    try {
+      const res = await fetch(`${url}/users`, { headers: { 'accept-encoding': 'gzip' } })
+      expect(res.headers.get('content-encoding')).toBe('gzip')
+      expect(((await res.json()) as { note: string }).note).toBe('mail [REDACTED:email]')
+    } finally {
+      await close()
+    }
+    expect(events.filter((event) => event.type === 'config.warning')).toEqual([])
   })
 
   it('accepts a guard, and refuses options.guard that is not one', async () => {

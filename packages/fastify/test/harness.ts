@@ -1,7 +1,7 @@
 import compress from '@fastify/compress'
 import etag from '@fastify/etag'
 import { isGuard } from '@leakguard/core'
-import { type AdapterHarness, bodyKind, materialize, webResponse } from '@leakguard/test-utils'
+import { type AdapterHarness, bodyKind, envelope, materialize, webResponse } from '@leakguard/test-utils'
 import Fastify from 'fastify'
 import { type LeakguardOptions, leakguard } from '../src/index.js'
 
@@ -67,6 +67,12 @@ export const fastifyHarness: AdapterHarness = {
     if (spec.middleware?.etag) await app.register(etag)
     if (spec.middleware?.compress === true) await app.register(compress)
     if (spec.middleware?.errorHandler) app.setErrorHandler(leakguard.errorHandler())
+    if (spec.middleware?.envelope) {
+      // Registered after leakguard: it wraps the JSON text leakguard's onSend handed on.
+      app.addHook('onSend', async (_request, _reply, payload) =>
+        typeof payload === 'string' ? (envelope(payload) ?? payload) : payload,
+      )
+    }
     if (spec.middleware?.bodyParser === 'filling') {
       // Forms parsed as text, then a preValidation hook after leakguard's sets the body, as
       // @fastify/multipart's attachFieldsToBody does.

@@ -19,6 +19,7 @@ import {
   isGuard,
   isTextContentType,
   type LeakguardRequestState,
+  lateBodyKind,
   PROBLEM_CONTENT_TYPE,
   problemForError,
   type RejectedRequest,
@@ -283,6 +284,16 @@ function answerNow(ctx: WatchedContext, watches: readonly AnswerWatch[]): void {
   })
 }
 
+/**
+ * Whether `sent`, the body Koa sends, replaced `decided`, the one leakguard left. Compression and
+ * conditional GET, which replace it by a stream or by nothing, are expected above leakguard, and
+ * so is an empty body (router.allowedMethods() answering OPTIONS).
+ */
+function replacedBody(sent: unknown, decided: unknown): boolean {
+  if (sent === decided || sent === null || sent === undefined || sent === '') return false
+  return !(sent instanceof Stream || (Buffer.isBuffer(sent) && sent.length === 0))
+}
+
 /** What `decided` holds until leakguard has decided the body. */
 const UNDECIDED: unique symbol = Symbol('leakguard.undecided')
 
@@ -382,11 +393,8 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     let decided: unknown = UNDECIDED
     ctx.res.once('finish', () => {
       guard.endRequest(context, ctx.res.statusCode)
-      if (decided === UNDECIDED) return
-      const sent: unknown = ctx.body
-      if (sent === decided || sent === null || sent === undefined || sent === '') return
-      if (sent instanceof Stream || (Buffer.isBuffer(sent) && sent.length === 0)) return
-      guard.unfilteredResponse(context, { status: ctx.res.statusCode, via: 'replaced' })
+      if (decided !== UNDECIDED && replacedBody(ctx.body, decided))
+        guard.unfilteredResponse(context, { status: ctx.res.statusCode, via: 'replaced' })
     })
     // Awaited only when it is a promise: a decision made at once costs no extra microtask.
     const checking = guard.checkRequest(context, { headers: ctx.request.headers })
@@ -417,14 +425,28 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // awaiting, sets it after leakguard decided. Either way, the body Koa sends is decided when
     // Koa reads ctx.respond to answer, at the latest (see watchKoaAnswer).
     let early: Promise<void> | undefined
+    // Set when the body decided is one a middleware registered before leakguard put there.
+    let late = false
     // 'waiting' for downstream; 'empty' once leakguard found no body to decide; 'done'.
     let stage: 'waiting' | 'empty' | 'done' = 'waiting'
     watchKoaAnswer(ctx, {
       wants: () =>
         stage === 'waiting'
           ? !rejected.has(ctx) && !ctx.res.writableEnded
-          : stage === 'empty' && ctx.body !== undefined && ctx.body !== null,
+          : stage === 'empty'
+            ? ctx.body !== undefined && ctx.body !== null
+            : decided !== UNDECIDED && replacedBody(ctx.body, decided),
       decide() {
+        // A middleware registered before leakguard replaced the body it decided (an envelope):
+        // the body Koa is about to send is decided again.
+        late = stage === 'done'
+        if (late)
+          guard.latePayload({
+            method: ctx.method,
+            route: (ctx as { _matchedRoute?: string })._matchedRoute,
+            by: 'a middleware registered before leakguard',
+            fix: 'Register that middleware after leakguard',
+          })
         stage = 'done'
         // What goes out is decided now; the replaced-body check has nothing of its own to compare.
         decided = UNDECIDED
@@ -453,9 +475,8 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     const left: unknown = ctx.body
     await filterBody()
     // A middleware registered before leakguard may still replace the body after this point (an
-    // envelope, a pretty-printer): what it sends never passed the engine. Compression and
-    // conditional GET, which replace it by a stream or nothing, are expected there, and so is an
-    // empty body (router.allowedMethods() answering OPTIONS).
+    // envelope, a pretty-printer): Koa's answer decides the body it then sends (see replacedBody),
+    // or, where the answer is not watched, the replacement is reported when the response ends.
     decided = ctx.body
     // Downstream left no body: one that appears before Koa answers (a handler's promise that sets
     // it without being awaited) is decided then.
@@ -509,7 +530,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
           if (denied !== undefined) sendBlocked(ctx, denied, guard.responseIdHeader)
           return
         }
-        const text = kind === 'text'
+        // A body a middleware above replaced that does not open as JSON (an XSSI prefix) is text.
+        const text =
+          kind === 'text' || (late && serialized && lateBodyKind(body as string | Buffer) === 'text')
         const status = ctx.status
         // Each input written out whole: an object spread that adds a member costs ~0.6 us on Node 20.
         const decided = serialized

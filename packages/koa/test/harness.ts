@@ -1,7 +1,14 @@
 import { bodyParser } from '@koa/bodyparser'
 import etag from '@koa/etag'
 import Router from '@koa/router'
-import { type AdapterHarness, bodyKind, listen, materialize, webResponse } from '@leakguard/test-utils'
+import {
+  type AdapterHarness,
+  bodyKind,
+  envelope,
+  listen,
+  materialize,
+  webResponse,
+} from '@leakguard/test-utils'
 import Koa, { type Middleware } from 'koa'
 import compress from 'koa-compress'
 import conditional from 'koa-conditional-get'
@@ -20,6 +27,16 @@ export const koaHarness: AdapterHarness = {
       app.use((ctx, next) => {
         if (ctx.url.startsWith(`${strip}/`)) ctx.url = ctx.url.slice(strip.length)
         return next()
+      })
+    }
+    if (spec.middleware?.envelope) {
+      // Registered before leakguard: it wraps the JSON text leakguard left in ctx.body.
+      app.use(async (ctx, next) => {
+        await next()
+        const body: unknown = ctx.body
+        const wrapped =
+          typeof body === 'string' || Buffer.isBuffer(body) ? envelope(body.toString()) : undefined
+        if (wrapped !== undefined) ctx.body = wrapped
       })
     }
     const guard = leakguard(spec.leakguard as LeakguardOptions)

@@ -6,6 +6,7 @@ import { runDetectionEvasionAttacks } from './attacks/detection-evasion.js'
 import { runDuplicateMemberAttacks } from './attacks/duplicate-members.js'
 import { runHeaderAttacks } from './attacks/headers.js'
 import { runHostileNameAttacks } from './attacks/hostile-names.js'
+import { runLateRewriteAttacks } from './attacks/late-rewrites.js'
 import { runRawPathAttacks } from './attacks/raw-paths.js'
 import { runRequestSideAttacks } from './attacks/request-side.js'
 import { runRequestTargetAttacks } from './attacks/request-target.js'
@@ -43,6 +44,7 @@ export function runConformanceSuite(harness: AdapterHarness): void {
     runRouteAgreementAttacks(harness)
     runDuplicateMemberAttacks(harness)
     runWebResponseAttacks(harness)
+    runLateRewriteAttacks(harness)
     runHostileNameAttacks(harness)
     runRawPathAttacks(harness)
     runUntypedTextAttacks(harness)

@@ -111,7 +111,33 @@ export interface AppSpec {
      * @fastify/multipart's attachFieldsToBody does).
      */
     readonly bodyParser?: boolean | 'before-leakguard' | 'no-checkpoint' | 'filling'
+    /**
+     * An envelope (see {@link envelope}) put around every JSON body where it runs after leakguard
+     * filtered it: Express, a `res.send` wrapper mounted before leakguard; Koa, a middleware
+     * registered before leakguard that replaces `ctx.body` after `await next()`; Fastify, an
+     * `onSend` hook registered after leakguard.
+     */
+    readonly envelope?: boolean
   }
+}
+
+/** What {@link envelope} adds beside the body: a token and a password, in members of their own. */
+export const ENVELOPE_EXTRA = {
+  debug: { token: `ghp_${'Z9'.repeat(18)}`, password: 'envelope-hunter2', build: 'b-1042' },
+} as const
+
+/**
+ * JSON text wrapped as `{ data, ...ENVELOPE_EXTRA }`, as a response envelope does; `undefined` for
+ * text that is not JSON (an error page, bytes).
+ */
+export function envelope(text: string): string | undefined {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  return JSON.stringify({ data, ...ENVELOPE_EXTRA })
 }
 
 /** Turns the text a handler returns into the body kind it sends. */

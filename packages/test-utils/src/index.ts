@@ -5,6 +5,8 @@ export {
   type AppSpec,
   type BodyKind,
   bodyKind,
+  ENVELOPE_EXTRA,
+  envelope,
   type HeaderBearer,
   materialize,
   type RouteSpec,

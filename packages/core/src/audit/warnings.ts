@@ -11,6 +11,8 @@ export const WARNING_CODES = [
   'LEAKGUARD_UNGUARDED_RESPONSE',
   /** A body arrived compressed (leakguard runs after a compression middleware): decoded to filter. */
   'LEAKGUARD_ENCODED_BODY',
+  /** Fastify: an onSend hook after leakguard's replaced a payload leakguard had filtered: filtered again. */
+  'LEAKGUARD_LATE_PAYLOAD',
   /** A token was masked in a successful POST response: the route may issue tokens. */
   'LEAKGUARD_TOKEN_MASKED',
   /** A route's issued token carried a claim that may not leave: the response was blocked. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isEventStreamContentType, readsAsText, serializedBodyKind } from './content-type.js'
+import { isEventStreamContentType, lateBodyKind, readsAsText, serializedBodyKind } from './content-type.js'
 
 describe('serializedBodyKind', () => {
   it.each([
@@ -60,5 +60,28 @@ describe('isEventStreamContentType', () => {
     expect(isEventStreamContentType(['text/event-stream'])).toBe(true)
     expect(isEventStreamContentType('text/plain')).toBe(false)
     expect(isEventStreamContentType(undefined)).toBe(false)
+  })
+})
+
+describe('lateBodyKind', () => {
+  it('reads JSON text as JSON, after blanks and a byte order mark, in a string or bytes', () => {
+    for (const text of [
+      '{"a":1}',
+      ' \n\t[1]',
+      '\ufeff"x"',
+      '-1',
+      '0',
+      'true',
+      'false',
+      'null',
+      '{broken',
+      '',
+    ])
+      expect([text, lateBodyKind(text), lateBodyKind(Buffer.from(text))]).toEqual([text, 'json', 'json'])
+  })
+
+  it('reads what does not open as JSON as text: an XSSI prefix, a page', () => {
+    for (const text of [')]}\',\n{"a":1}', 'while(1);{}', '<html>', 'for(;;);[1]', '\ufeff)]}'])
+      expect([text, lateBodyKind(text), lateBodyKind(Buffer.from(text))]).toEqual([text, 'text', 'text'])
   })
 })

@@ -75,6 +75,44 @@ export function isEventStreamContentType(header: unknown): boolean {
 }
 
 /**
+ * What a JSON-typed body that code after leakguard's filter sent (an envelope, a prefix) is read
+ * as: JSON when it opens as JSON text does (after blanks and a byte order mark), text otherwise
+ * (an XSSI guard's `)]}',` before the JSON), which is redacted as text, not refused as broken JSON.
+ */
+export function lateBodyKind(payload: string | Uint8Array): 'json' | 'text' {
+  const text = typeof payload === 'string'
+  const length = text ? payload.length : payload.byteLength
+  let i = 0
+  if (
+    text
+      ? payload.charCodeAt(0) === 0xfeff
+      : payload[0] === 0xef && payload[1] === 0xbb && payload[2] === 0xbf
+  )
+    i = text ? 1 : 3
+  for (; i < length; i++) {
+    const c = text ? payload.charCodeAt(i) : payload[i]!
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue
+    // `{`, `[`, `"`, `-`, a digit, or true, false and null (`for(;;);` is an XSSI prefix).
+    if (c === 123 || c === 91 || c === 34 || c === 45 || (c >= 48 && c <= 57)) return 'json'
+    for (const literal of LITERALS) if (opensWith(payload, i, literal)) return 'json'
+    return 'text'
+  }
+  return 'json'
+}
+
+const LITERALS = ['true', 'false', 'null']
+
+/** Whether `payload` holds the ASCII `word` from `at`. */
+function opensWith(payload: string | Uint8Array, at: number, word: string): boolean {
+  const text = typeof payload === 'string'
+  for (let k = 0; k < word.length; k++) {
+    const c = text ? payload.charCodeAt(at + k) : payload[at + k]
+    if (c !== word.charCodeAt(k)) return false
+  }
+  return true
+}
+
+/**
  * Whether bytes sent without a type read as text, as a client may read them: with a byte order
  * mark, as UTF-8, or, not being UTF-8, neither opening as a binary format does nor holding one
  * byte in twenty that no text holds (Latin-1 text with a control character here and there, a NUL
