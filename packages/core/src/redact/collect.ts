@@ -6,7 +6,7 @@ export function collect(
   text: string,
   id: string,
   found: Span[],
-  validate?: (match: string, context: DetectionContext) => boolean,
+  validate?: (match: string, context: DetectionContext, text: string, at: number) => boolean,
   context: DetectionContext = { key: null },
   trim?: (match: string) => number,
   retryFrom?: (match: string) => number,
@@ -22,7 +22,7 @@ export function collect(
     const at = match.index
     if (value === '') pattern.lastIndex++
     else {
-      const taken = collectMatch(value, at, id, found, validate, context, trim, verify)
+      const taken = collectMatch(value, at, id, found, validate, context, trim, verify, text)
       // Trimmed: what the pattern took in past the valid part may start a match of its own
       // (`DE89 ... 00 GB82 WEST ...`: two IBANs one after the other).
       if (taken > 0 && taken < value.length) pattern.lastIndex = at + taken
@@ -46,21 +46,22 @@ export function collect(
 }
 
 /**
- * Appends `value`, found at `at`, as a span of `id` when `validate` accepts it, or the part `trim`
- * keeps of it: what {@link collect} does with each match, and a detector with a `whole` test with
- * a string that is all one candidate. The length of the span it appended (0: none).
+ * Appends `value`, found at `at` in `text`, as a span of `id` when `validate` accepts it, or the
+ * part `trim` keeps of it: what {@link collect} does with each match, and a detector with a
+ * `whole` test with a string that is all one candidate. The length of the span it appended (0: none).
  */
 export function collectMatch(
   value: string,
   at: number,
   id: string,
   found: Span[],
-  validate?: (match: string, context: DetectionContext) => boolean,
+  validate?: (match: string, context: DetectionContext, text: string, at: number) => boolean,
   context: DetectionContext = { key: null },
   trim?: (match: string) => number,
   verify?: (match: string) => boolean,
+  text: string = value,
 ): number {
-  if (validate === undefined || validate(value, context)) {
+  if (validate === undefined || validate(value, context, text, at)) {
     const verified = verify?.(value) === true
     found.push({ start: at, end: at + value.length, detector: id, verified })
     return value.length

@@ -111,8 +111,11 @@ export interface Detector {
    * must hold exactly (a test checks it against the pattern on generated strings).
    */
   whole?(features: StringFeatures): boolean
-  /** Confirms a match (checksums, issuer tables, decoding). */
-  validate?(match: string, context: DetectionContext): boolean
+  /**
+   * Confirms a match (checksums, issuer tables, decoding); `text` is the string it was found in,
+   * at `at` (the match itself when it is the whole string).
+   */
+  validate?(match: string, context: DetectionContext, text?: string, at?: number): boolean
   /**
    * For a match `validate` refused: the length of its longest valid start (text after it was
    * taken in by the pattern), or 0.

@@ -417,6 +417,9 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         Telefonnummer: '(030) 12345678',
         home: { phone: 4915112345678 },
         mobilePhone: { number: '07700900125', countryCode: '44' },
+        // After a phone's name in text: a label, a query parameter.
+        remark: 'phone: 4155552674, after 6pm',
+        callback: 'https://hooks.example/sms?to=1&phone=4155552675',
         ...kept,
       }
       const { guard } = recordingGuard({ redact: { knownSecrets: false } })
@@ -437,6 +440,8 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           Telefonnummer: '(***) ******78',
           home: { phone: '***********78' },
           mobilePhone: { number: '*********25', countryCode: '44' },
+          remark: 'phone: ********74, after 6pm',
+          callback: 'https://hooks.example/sms?to=1&phone=********75',
           ...kept,
         })
       })

@@ -943,6 +943,42 @@ describe('ids and product codes', () => {
   })
 })
 
+describe("phone numbers after a phone's name in text", () => {
+  const redactor = createRedactor({ knownSecrets: false })
+
+  it('masks a bare run of digits right after a label or a parameter that names a phone', () => {
+    const masked = [
+      ['phone: 4155552671', 'phone: ********71'],
+      ['tel 4155552671', 'tel ********71'],
+      ['Telephone: 02079460958', 'Telephone: *********58'],
+      ['Phone No. 4155552671', 'Phone No. ********71'],
+      ['phone number 4155552671', 'phone number ********71'],
+      ['fax #0207946095', 'fax #********95'],
+      ['WhatsApp: 447700900123', 'WhatsApp: **********23'],
+      ['https://x.io/cb?sms=447700900123&ok=1', 'https://x.io/cb?sms=**********23&ok=1'],
+      ['https://x.io/?phone=4155552671', 'https://x.io/?phone=********71'],
+      ['call back: mobile=41555526', 'call back: mobile=******26'],
+    ]
+    for (const [text, out] of masked) expect(redactor.redact(text), text).toBe(out)
+  })
+
+  it('leaves runs after words that end like a phone name, names that say something else, and runs too long', () => {
+    for (const text of [
+      'hotel 12345678',
+      'cartel 12345678',
+      'telemetry 12345678',
+      'iPhone 12345678',
+      'phone_id=12345678',
+      'phones: 12345678',
+      'cell_count: 12345678',
+      'order 12345678 by phone',
+      'phone: 1234567890123456789',
+      'tel: 2023-11-15',
+    ])
+      expect(redactor.redact(text), text).toBe(text)
+  })
+})
+
 describe('phone numbers under a phone name', () => {
   const redactor = createRedactor({ knownSecrets: false })
   const phoneFinding = (body: unknown) => redactor.scan(body).map((f) => `${f.path} ${f.detector}`)

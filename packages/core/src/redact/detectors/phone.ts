@@ -56,21 +56,40 @@ function dottedPhone(match: string): boolean {
   )
 }
 
+/** A phone's name in text, anywhere: what lets a bare run of digits be read as one (see phoneWordBefore). */
+const PHONE_WORD = /phone|tel|mobile|cell|fax|whats ?app|msisdn|sms/i
+
+/**
+ * A phone's name written just before a number in text, as a label or a parameter: `phone:`,
+ * `Tel.`, `mobile number =`, `?phone=`, `"fax": "`. Not a longer word that ends in one (`hotel`,
+ * `cartel`) nor a name that says something else about the phone (`phone_id=`, `phones:`).
+ */
+const PHONE_WORD_BEFORE =
+  /(?:^|[^\p{L}\p{N}])(?:(?:tele|smart|cell|mobile |home |work )?phone|tel|mobile|cell|fax|whats ?app|msisdn|sms|telefon|t[eé]l[eé]phone|handy)(?:[ _-]?(?:number|num|no|nr|#))?\.?[ \t]{0,2}[:=#]?[ \t]{0,2}["']?$/iu
+
+/** Whether a phone's name stands right before `at` in `text` (within 40 characters). */
+function phoneWordBefore(text: string, at: number): boolean {
+  return at > 0 && PHONE_WORD_BEFORE.test(text.slice(Math.max(0, at - 40), at))
+}
+
 export const phone: Detector = {
   id: 'phone',
   description:
-    'Phone numbers: E.164 (+ and 8-15 digits, grouped or not) or national formats of 10-11 digits in groups (split by a space, two spaces, a tab, a dot or a dash); a bare run of digits only under a member named for a phone (`phone`, `mobileNumber`, `tel`: 8-15 digits, grouped or not).',
+    "Phone numbers: E.164 (+ and 8-15 digits, grouped or not) or national formats of 10-11 digits in groups (split by a space, two spaces, a tab, a dot or a dash); a bare run of digits only under a member named for a phone (`phone`, `mobileNumber`, `tel`: 8-15 digits, grouped or not) or right after a phone's name in text (`phone: 4155552671`, `?tel=4155552671`).",
   set: 'default',
   requires: GATE.RUN8,
   // Without a +, digits in groups: at least one space, dot or dash between them; under a phone's
   // name, any digits.
-  prefilter: (_text, f, context) =>
+  prefilter: (text, f, context) =>
     f.digitRun >= 8 &&
-    (f.plus || (f.digitRun >= 10 && f.spaces + f.dots + f.dashes > 0) || namesPhone(context.key)),
+    (f.plus ||
+      (f.digitRun >= 10 && f.spaces + f.dots + f.dashes > 0) ||
+      namesPhone(context.key) ||
+      (f.digitRun <= 15 && PHONE_WORD.test(text))),
   // E.164 unbroken; a national or international number in groups; a bare run (its member's name decides).
   pattern:
     /(?<![\w+.-])(?:\+\d{7,15}|(?:\+\d{1,3}(?:[ \t.-]| {2})?)?(?:\(\d{1,4}\)(?:[ \t.-]| {2})?)?\d{1,6}(?:(?:[ \t.-]| {2})\d{1,8}){1,5}|\d{8,15})(?![\w-]|\.\d)/g,
-  validate(match, context?: DetectionContext) {
+  validate(match, context?: DetectionContext, text?: string, at?: number) {
     let digits = 0
     let digitsAndDots = true
     for (let i = 0; i < match.length; i++) {
@@ -79,9 +98,13 @@ export const phone: Detector = {
       else if (code !== 46) digitsAndDots = false
     }
     if (match.charCodeAt(0) === 43) return digits >= 8 && digits <= 15 // +
-    // Under a phone's name (`{"phone": "07700900123"}`), 8 to 15 digits in any grouping but a
-    // date's, dotted only in a phone's layout (not an address, a version or a decimal).
-    if (context !== undefined && namesPhone(context.key))
+    // Under a phone's name (`{"phone": "07700900123"}`), or after one in text (`phone: 4155552671`,
+    // `?tel=...`), 8 to 15 digits in any grouping but a date's, dotted only in a phone's layout
+    // (not an address, a version or a decimal).
+    if (
+      (context !== undefined && namesPhone(context.key)) ||
+      (text !== undefined && at !== undefined && phoneWordBefore(text, at))
+    )
       return (
         digits >= 8 &&
         digits <= 15 &&
