@@ -232,12 +232,17 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     let answered = false
     /** How many wrappers of `wrappers` are running: what reaches leakguard from them is filtered again. */
     let inWrapper = 0
+    /** How many times a wrapper of `wrappers` was called (see {@link original}). */
+    let wrapperCalls = 0
     /** Runs an original method with the re-entrancy guard up: `json` calls `send`, `send` calls `end`. */
     const original = <A extends unknown[]>(method: (...args: A) => Response, ...args: A): Response => {
       inside = true
       try {
+        const wrapped = wrapperCalls
         const sent = wrappers?.has(method) === true ? throughWrapper(method, args) : method.apply(res, args)
-        answered = true // only once Express took the body: a send that threw answered nothing
+        // Only once Express took the body: a send that threw answered nothing, and neither did a
+        // wrapper that sends later (after an await): what it writes then is its own, and read.
+        if (wrapperCalls === wrapped || res.headersSent || res.writableEnded) answered = true
         return sent
       } finally {
         inside = false
@@ -251,6 +256,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     const throughWrapper = <A extends unknown[]>(method: (...args: A) => Response, args: A): Response => {
       inside = false
       inWrapper++
+      wrapperCalls++
       try {
         return method.apply(res, args)
       } finally {

@@ -526,6 +526,40 @@ describe.each([
     ])
   })
 
+  it('reads what a res.send wrapper mounted before leakguard sends on a later tick', async () => {
+    const token = `ghp_${'W2'.repeat(18)}`
+    const app = createExpress()
+    // A wrapper that looks something up first (a translation, an audit write), then sends.
+    app.use((_req, res, next) => {
+      const send = res.send
+      res.send = function later(this: Response, body?: unknown) {
+        setImmediate(() => {
+          const wrapped =
+            typeof body === 'string' ? JSON.stringify({ data: JSON.parse(body), debug: token }) : body
+          send.call(this, wrapped)
+        })
+        return this
+      } as Response['send']
+      next()
+    })
+    app.use(leakguard(createGuard({ redact: {}, ignoreWarnings: ['LEAKGUARD_NO_ERROR_HANDLER'] })))
+    app.get('/object', (_req, res) => void res.json({ id: 1, email: 'ada@example.com' }))
+    app.get('/text', (_req, res) => void res.type('json').send(JSON.stringify({ id: 2 })))
+    const server = await listen(app)
+    try {
+      expect(await (await fetch(`${server.url}/object`)).json()).toEqual({
+        data: { id: 1, email: '[REDACTED:email]' },
+        debug: '[REDACTED:github-token]',
+      })
+      expect(await (await fetch(`${server.url}/text`)).json()).toEqual({
+        data: { id: 2 },
+        debug: '[REDACTED:github-token]',
+      })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('filters res.send(object), res.jsonp() and JSON written by res.sendFile', async () => {
     const { guard } = recording({ 'GET /*': { allow: ['$.id', '$.name'] } })
     const server = await serve((app) => {

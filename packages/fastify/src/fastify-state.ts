@@ -11,45 +11,11 @@ export interface MatchedRoute {
   readonly config?: {
     readonly url?: string
     readonly leakguard?: LeakguardRouteOptions
-    /** Set when leakguard's last onSend hook runs on the route (see {@link lastOnSend}). */
-    readonly [LAST_CHECK]?: true
   }
   readonly schema?: { readonly response?: unknown }
+  /** The onSend hooks Fastify runs for the route, bound to their instances (read as it runs them). */
+  readonly onSend?: unknown
 }
-
-/** Marks the config of a route on which leakguard's last onSend hook runs (see {@link lastOnSend}). */
-export const LAST_CHECK: unique symbol = Symbol('leakguard.lastCheck')
-
-/**
- * Makes `hook` the last of a route's onSend hooks, whatever the onRoute hooks after leakguard's
- * do to them (@fastify/compress pushes its own onto the array, others assign a new one): the
- * route's `onSend` becomes an accessor over a copy that puts `hook` at its end each time it is
- * read. Fastify reads it after the onRoute hooks, to check it, and when the server gets ready, to
- * build the route's hooks. The route's config is marked with {@link LAST_CHECK}.
- */
-export function lastOnSend(route: { onSend?: unknown; config?: unknown }, hook: unknown): void {
-  let hooks = hookList(route.onSend)
-  Object.defineProperty(route, 'onSend', {
-    configurable: true,
-    enumerable: true,
-    get: () => {
-      if (hooks[hooks.length - 1] !== hook) {
-        const at = hooks.indexOf(hook)
-        if (at >= 0) hooks.splice(at, 1)
-        hooks.push(hook)
-      }
-      return hooks
-    },
-    set: (value: unknown) => {
-      hooks = hookList(value)
-    },
-  })
-  route.config = { ...(route.config as object | undefined), [LAST_CHECK]: true }
-}
-
-/** A route's hook option as a list of its own. */
-const hookList = (value: unknown): unknown[] =>
-  value === undefined || value === null ? [] : Array.isArray(value) ? [...value] : [value]
 
 /** Fastify's slot of a request's route context (`fastify.context`), once found. */
 let routeSlot: symbol | undefined

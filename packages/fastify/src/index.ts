@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http'
 import {
   BLOCKED_CACHE_CONTROL,
   type BlockedResponse,
@@ -28,7 +29,7 @@ import {
 } from '@leakguard/core'
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { LAST_CHECK, lastOnSend, routeOf, symbolNamed } from './fastify-state.js'
+import { routeOf, symbolNamed } from './fastify-state.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -79,6 +80,40 @@ function routedPath(request: FastifyRequest): string {
 }
 
 type PathBuilder = string | ((params: Record<string, unknown>) => string)
+
+/** Fastify's slot of a reply's next error handler (`false` once every one failed), once found. */
+let nextErrorHandlerSlot: symbol | undefined
+
+/**
+ * Whether every error handler of the reply has run: the next error goes to Fastify's last-resort
+ * handler (the one after the root handler has no function).
+ */
+function errorHandlersSpent(reply: FastifyReply): boolean {
+  // Fastify sets the slot on a reply's first error: until it is found, it is looked for again.
+  nextErrorHandlerSlot ??= symbolNamed(reply, 'fastify.reply.nextErrorHandler')
+  if (nextErrorHandlerSlot === undefined) return false
+  const next = (reply as unknown as Record<symbol, unknown>)[nextErrorHandlerSlot]
+  return (
+    next === false ||
+    (typeof next === 'object' && next !== null && typeof (next as { func?: unknown }).func !== 'function')
+  )
+}
+
+/** An onSend hook, by callback or promise, as Fastify calls it. */
+type OnSendHook = (
+  this: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  next: (error: Error | null, payload?: unknown) => void,
+) => unknown
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function'
+
+/** An async onSend hook that also takes a callback: Fastify refuses it (left as it is). */
+const isRefusedByFastify = (hook: OnSendHook): boolean =>
+  hook.constructor?.name === 'AsyncFunction' && hook.length === 4
 const builders = new Map<string, PathBuilder>()
 
 /** A route pattern compiled once into the path it stands for (a static one is that path). */
@@ -295,7 +330,6 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
 
   // Validate every route's options at startup, not on its first request.
   fastify.addHook('onRoute', (route) => {
-    lastOnSend(route, lastCheck)
     const routeOptions = ownLeakguardOptions(route.config)
     if (routeOptions !== undefined) {
       const methods = Array.isArray(route.method) ? route.method.join(',') : route.method
@@ -412,6 +446,38 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   }
 
   /**
+   * An error a hook after leakguard's throws once every error handler has run (an onSend hook that
+   * throws each time): Fastify's last resort writes `{ statusCode, error, message }` to reply.raw,
+   * past every hook. Its message is what the client gets: a 5xx says its status only, a 4xx loses
+   * what the detectors find in it. Before that, the error handlers get the error as it was.
+   */
+  const lastResortMessage = (request: FastifyRequest, reply: FastifyReply, thrown: unknown): void => {
+    if (typeof thrown !== 'object' || thrown === null || !errorHandlersSpent(reply)) return
+    const error = thrown as FastifyError
+    const given = error.statusCode ?? (error as { status?: number }).status
+    const status =
+      reply.statusCode >= 400 ? reply.statusCode : given !== undefined && given >= 400 ? given : 500
+    let message = status >= 500 ? (STATUS_CODES[status] ?? 'Internal Server Error') : undefined
+    if (message === undefined) {
+      try {
+        message = guard.filterStatusMessage(contexts.get(request) ?? start(request), {
+          status,
+          message: String(error.message),
+          routeOptions: routeOptionsOf(request),
+        })
+      } catch {
+        message = STATUS_CODES[status] ?? 'Bad Request'
+      }
+    }
+    if (message === undefined) return
+    try {
+      Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true })
+    } catch {
+      // A frozen error keeps its message: nothing else can be done from here.
+    }
+  }
+
+  /**
    * Sets a blocked decision's status and type on the reply, and sends nothing of the original: the
    * headers the handler set (cookies, validators, Location, encoding, custom ones) go too.
    */
@@ -511,37 +577,49 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     })
     if (changed === undefined) return
     for (const [name, value] of Object.entries(changed)) {
-      if (value === null) reply.removeHeader(name)
-      else reply.header(name, value)
+      // Removed first: reply.header() adds a Set-Cookie to those already there.
+      reply.removeHeader(name)
+      if (value !== null) reply.header(name, value)
     }
   }
 
-  /** What leakguard's onSend handed on for each reply, and the reply's coding then (see lastCheck). */
-  const handedOn = requestSlot<{ readonly payload: unknown; readonly encoding: unknown }>(
-    'leakguard.handedOn',
-  )
-  const handOn = (request: FastifyRequest, reply: FastifyReply, payload: unknown): void =>
-    handedOn.set(request, { payload, encoding: reply.getHeader('content-encoding') })
+  /**
+   * The payload leakguard vouches for, per reply: what its onSend handed on, and what a route's
+   * onSend hook made of it by compressing it (see checkedHook). Every other payload a later hook
+   * hands on is filtered again.
+   */
+  const vouched = requestSlot<{ readonly payload: unknown }>('leakguard.vouched')
+  const vouch = (request: FastifyRequest, payload: unknown): void => vouched.set(request, { payload })
+  const isVouched = (request: FastifyRequest, payload: unknown): boolean =>
+    payload === null ||
+    payload === undefined ||
+    payload === '' ||
+    (payload instanceof Uint8Array && payload.byteLength === 0) ||
+    vouched.get(request)?.payload === payload
 
-  fastify.addHook('onSend', (request, reply, payload, next) => {
+  fastify.addHook('onSend', function leakguardOnSend(request, reply, payload, next) {
     reportRawBefore(request, reply)
     passed.add(request)
-    // A route with leakguard's last check scans its headers there, after every other hook.
-    if (!rejected.has(request) && routeOf(request).config?.[LAST_CHECK] !== true) scanHeaders(request, reply)
-    if (filtered.has(request) || rejected.has(request) || payload === null || payload === undefined) {
-      handOn(request, reply, payload)
+    // The headers are scanned by leakguard's last hook, after every other one, where it runs.
+    if (!arrangeOnSend(request) && !rejected.has(request)) scanHeaders(request, reply)
+    // Once: a payload a hook sends again (`reply.send()` inside a hook) is read as any other.
+    const serialized = filtered.has(request)
+    filtered.delete(request)
+    if (serialized || rejected.has(request) || payload === null || payload === undefined) {
+      vouch(request, payload)
       return next(null, payload)
     }
     const late = serializedLate.has(request)
+    serializedLate.delete(request)
     const out = filterPayload(request, reply, payload, late)
     if (out instanceof Promise)
       return out.then((sent) => {
         if (late && sent !== payload) latePreSerialization(request)
-        handOn(request, reply, sent)
+        vouch(request, sent)
         return sent
       })
     if (late && out !== payload) latePreSerialization(request)
-    handOn(request, reply, out)
+    vouch(request, out)
     next(null, out)
   })
 
@@ -554,28 +632,34 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       fix: 'Register that hook before leakguard',
     })
 
+  /** The onSend lists (one per route, one per not-found handler) arranged by {@link arrangeOnSend}. */
+  const arranged = new WeakSet<object>()
   /**
-   * leakguard's last onSend hook, after every other one of the route (see onRoute): a payload that
-   * a hook after leakguard's replaced (an envelope, a debug field, a route-level onSend) is
-   * filtered again, and reported once per route. A payload compressed on the way (a coding set
-   * since leakguard handed it on) is what leakguard filtered.
+   * Arranges, on a reply's first pass, the onSend hooks Fastify runs for its route: every hook
+   * after leakguard's runs checked (see checkedHook), and leakguard's last hook ends the list.
+   * That covers hooks registered after leakguard at any level, those a route or other plugins'
+   * onRoute hooks add, and the not-found handler's. Fastify builds each route's list once, when
+   * the server gets ready, and reads it as it runs: the hooks after this one see the change now.
+   * `false` when the list cannot be found (a Fastify that keeps it elsewhere).
    */
-  const lastCheck = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    payload: unknown,
-    next: (error: Error | null, payload?: unknown) => void,
-  ): unknown => {
-    if (!rejected.has(request)) scanHeaders(request, reply)
-    const handed = handedOn.get(request)
-    if (
-      payload === null ||
-      payload === undefined ||
-      (handed !== undefined &&
-        (handed.payload === payload ||
-          (handed.encoding === undefined && reply.getHeader('content-encoding') !== undefined)))
-    )
-      return next(null, payload)
+  const arrangeOnSend = (request: FastifyRequest): boolean => {
+    const hooks = routeOf(request).onSend
+    if (!Array.isArray(hooks)) return false
+    if (arranged.has(hooks)) return true
+    const own = hooks.findIndex((hook) => (hook as { name?: string }).name === 'bound leakguardOnSend')
+    if (own < 0) return false
+    for (let i = own + 1; i < hooks.length; i++) {
+      const hook = hooks[i] as OnSendHook
+      if (hook === lastCheck) hooks.splice(i--, 1)
+      else if (!isRefusedByFastify(hook)) hooks[i] = checkedHook(hook)
+    }
+    hooks.push(lastCheck)
+    arranged.add(hooks)
+    return true
+  }
+
+  /** Filters again a payload a hook after leakguard's onSend replaced, reporting it once per route. */
+  const refilter = (request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown => {
     const out = filterPayload(request, reply, payload, true, () =>
       guard.latePayload({
         method: request.method,
@@ -584,9 +668,91 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
         fix: 'Register that hook before leakguard',
       }),
     )
-    if (out instanceof Promise) return out
-    next(null, out)
+    if (out instanceof Promise)
+      return out.then((sent) => {
+        vouch(request, sent)
+        return sent
+      })
+    vouch(request, out)
+    return out
   }
+
+  /**
+   * leakguard's last onSend hook, after every other one (see arrangeOnSend): a payload it does not
+   * vouch for (an envelope, a debug member, a route-level onSend) is filtered again, a Web Response
+   * is taken apart as Fastify would (its status and headers on the reply, its body sent), and the
+   * headers are scanned, as every hook left them.
+   */
+  const lastCheck = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    next: (error: Error | null, payload?: unknown) => void,
+  ): unknown => {
+    const out = isVouched(request, payload) ? payload : refilter(request, reply, payload)
+    const scan = (sent: unknown): unknown => {
+      let body = sent
+      if (isWebResponse(body) && (body.body === null || !body.bodyUsed)) {
+        // One leakguard does not read (an image): Fastify would apply its head after this hook.
+        reply.code(body.status)
+        for (const [name, value] of body.headers) reply.header(name, value)
+        body = body.body
+      }
+      if (!rejected.has(request)) scanHeaders(request, reply)
+      return body
+    }
+    if (out instanceof Promise) return out.then(scan)
+    next(null, scan(out))
+  }
+
+  /**
+   * An onSend hook that runs after leakguard's, as leakguard runs it (see arrangeOnSend): it gets a
+   * payload leakguard vouches for (one a hook before it replaced is filtered first), and what it
+   * makes of it by setting a Content-Encoding (@fastify/compress) is vouched for in turn.
+   */
+  const checkedHook = (hook: OnSendHook): OnSendHook =>
+    function leakguardChecked(this: unknown, request, reply, payload, next) {
+      const run = (input: unknown): unknown => {
+        const encoding = reply.getHeader('content-encoding')
+        const vouchFor = (output: unknown): unknown => {
+          const coding = reply.getHeader('content-encoding')
+          if (output === input || (coding !== encoding && coding !== undefined && coding !== 'identity'))
+            vouch(request, output)
+          return output
+        }
+        let result: unknown
+        try {
+          result = hook.call(this, request, reply, input, (error, output) => {
+            if (error) {
+              lastResortMessage(request, reply, error)
+              next(error)
+            } else next(null, vouchFor(output))
+          })
+        } catch (error) {
+          lastResortMessage(request, reply, error)
+          throw error
+        }
+        return isThenable(result)
+          ? result.then(vouchFor, (error: unknown) => {
+              lastResortMessage(request, reply, error)
+              throw error
+            })
+          : result
+      }
+      if (isVouched(request, payload)) return run(payload)
+      const filtered = refilter(request, reply, payload)
+      if (!(filtered instanceof Promise)) return run(filtered)
+      // Filtered later: the hook runs then, and its answer, by callback or promise, is the hook's.
+      return filtered.then(
+        (input) =>
+          new Promise((resolve, reject) => {
+            const result = hook.call(this, request, reply, input, (error, output) =>
+              error ? reject(error) : resolve(output),
+            )
+            if (isThenable(result)) result.then(resolve, reject)
+          }),
+      )
+    }
 
   /**
    * A payload through the engine, by its kind: what to send instead, now or later. `late`: a

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyRequest } from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { LAST_CHECK, lastOnSend, routeOf, symbolNamed } from '../src/fastify-state.js'
+import { routeOf, symbolNamed } from '../src/fastify-state.js'
 
 describe('what the adapter reads of Fastify', () => {
   it('falls back to request.routeOptions when the route context is not where it is looked for', () => {
@@ -41,28 +41,5 @@ describe('what the adapter reads of Fastify', () => {
     expect(seen[0]!.url).toBe('/users/:id')
     expect(seen[1]!.url).toBeUndefined()
     await app.close()
-  })
-
-  it('keeps the last onSend hook last, whether later hooks are pushed, assigned or given alone', () => {
-    const last = () => undefined
-    const own = () => undefined
-    const pushed = () => undefined
-    const assigned = () => undefined
-    const route: { onSend?: unknown; config?: unknown } = { onSend: own, config: { url: '/x' } }
-    lastOnSend(route, last)
-    expect(route.onSend).toEqual([own, last])
-    ;(route.onSend as unknown[]).push(pushed)
-    expect(route.onSend).toEqual([own, pushed, last])
-    route.onSend = [...(route.onSend as unknown[]), assigned]
-    expect(route.onSend).toEqual([own, pushed, assigned, last])
-    route.onSend = assigned
-    expect(route.onSend).toEqual([assigned, last])
-    expect(route.config).toEqual({ url: '/x', [LAST_CHECK]: true })
-    // The list a route was given is left as it was.
-    const given = [own]
-    const other: { onSend?: unknown } = { onSend: given }
-    lastOnSend(other, last)
-    expect(other.onSend).toEqual([own, last])
-    expect(given).toEqual([own])
   })
 })

@@ -514,6 +514,109 @@ describe('fastify specifics', () => {
     ])
   })
 
+  it("vouches only for what it filtered: a hook after leakguard's, compression after it, a send from a hook, a lost hook list", async () => {
+    const token = `ghp_${'K4'.repeat(18)}`
+    const envelope = async (_request: unknown, _reply: unknown, payload: unknown) =>
+      typeof payload === 'string' && payload.startsWith('{')
+        ? JSON.stringify({ data: JSON.parse(payload), debug: token, pad: 'x'.repeat(2048) })
+        : payload
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, { redact: {} })
+      // A plugin whose onRoute hook takes the route's onSend list over as a plain member.
+      app.addHook('onRoute', (route) => {
+        const own = route.onSend
+        delete route.onSend
+        route.onSend = own
+      })
+      await app.register(async (child) => {
+        // An envelope, then @fastify/compress: what is compressed is what leakguard vouches for.
+        child.addHook('onSend', envelope)
+        await child.register(compress, { threshold: 0 })
+        child.get('/compressed', async () => ({ id: 1 }))
+      })
+      await app.register(async (child) => {
+        // A hook that sends anew: that payload is read as any other.
+        child.addHook('onSend', (request, reply, payload, done) => {
+          if ((request as { resent?: boolean }).resent) return done(null, payload)
+          ;(request as { resent?: boolean }).resent = true
+          reply.type('application/json').send(JSON.stringify({ resent: token }))
+        })
+        child.get('/resent', async () => ({ id: 2 }))
+      })
+      await app.register(async (child) => {
+        child.addHook('onSend', envelope)
+        child.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ missing: true }))
+      })
+    })
+    try {
+      const compressed = await fetch(`${url}/compressed`, { headers: { 'accept-encoding': 'gzip' } })
+      expect(compressed.headers.get('content-encoding')).toBe('gzip')
+      const text = await compressed.text()
+      expect(text).not.toContain(token)
+      expect(JSON.parse(text).debug).toBe('[REDACTED:github-token]')
+      const resent = await fetch(`${url}/resent`)
+      expect(await resent.json()).toEqual({ resent: '[REDACTED:github-token]' })
+      const missing = await fetch(`${url}/nowhere`)
+      expect(missing.status).toBe(404)
+      expect(await missing.text()).not.toContain(token)
+    } finally {
+      await close()
+    }
+  })
+
+  it('scans the head of a Web Response it does not read, and replaces a Set-Cookie it masked instead of adding one', async () => {
+    const token = `ghp_${'H3'.repeat(18)}`
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, { redact: { headers: { setCookie: true } } })
+      app.get(
+        '/png',
+        async () =>
+          new Response(Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), {
+            headers: { 'content-type': 'image/png', 'x-debug-token': token },
+          }),
+      )
+      app.get('/cookie', async (_request, reply) => {
+        reply.header('set-cookie', `debug=${token}; Path=/`)
+        return { ok: true }
+      })
+    })
+    try {
+      const png = await fetch(`${url}/png`)
+      expect(png.headers.get('content-type')).toBe('image/png')
+      expect(png.headers.get('x-debug-token')).not.toContain(token)
+      expect(Buffer.from(await png.arrayBuffer())).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]))
+      const cookie = await fetch(`${url}/cookie`)
+      expect(cookie.headers.getSetCookie()).toEqual(['debug=[REDACTED:github-token]; Path=/'])
+    } finally {
+      await close()
+    }
+  })
+
+  it("gives Fastify's last-resort error handler a message without what the detectors find", async () => {
+    const key = `AKIA${'QWERTZUV23456723'}`
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, { redact: {} })
+      // A hook after leakguard's that fails on every payload, the error handlers' ones included.
+      app.addHook('onSend', async (request) => {
+        const error = new Error(`signing failed for key ${key}`) as Error & { statusCode?: number }
+        if (request.url === '/bad') error.statusCode = 400
+        throw error
+      })
+      app.get('/fails', async () => ({ id: 1 }))
+      app.get('/bad', async () => ({ id: 2 }))
+    })
+    try {
+      const fails = await fetch(`${url}/fails`)
+      expect(fails.status).toBe(500)
+      expect(await fails.text()).not.toContain(key)
+      const bad = await fetch(`${url}/bad`)
+      expect(bad.status).toBe(400)
+      expect(await bad.text()).not.toContain(key)
+    } finally {
+      await close()
+    }
+  })
+
   it('leaves a payload compressed after leakguard as it is, with no warning', async () => {
     const events: LeakguardEvent[] = []
     const { url, close } = await serve(async (app) => {

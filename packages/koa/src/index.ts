@@ -428,12 +428,13 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // Set when the body decided is one a middleware registered before leakguard put there.
     let late = false
     // 'waiting' for downstream; 'empty' once leakguard found no body to decide; 'done'.
-    let stage: 'waiting' | 'empty' | 'done' = 'waiting'
+    // 'failed' once downstream threw: a body an error middleware above sets is decided then.
+    let stage: 'waiting' | 'empty' | 'failed' | 'done' = 'waiting'
     watchKoaAnswer(ctx, {
       wants: () =>
         stage === 'waiting'
           ? !rejected.has(ctx) && !ctx.res.writableEnded
-          : stage === 'empty'
+          : stage === 'empty' || stage === 'failed'
             ? ctx.body !== undefined && ctx.body !== null
             : decided !== UNDECIDED && replacedBody(ctx.body, decided),
       decide() {
@@ -460,9 +461,18 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       await next()
     } catch (error) {
       // Koa answered meanwhile with the body decided then; the error is the app's, as it was.
-      if (early !== undefined) await early
-      else unfiltered('error') // rendered outside leakguard: ctx.onerror, or an error middleware before it
-      stage = 'done'
+      if (early !== undefined) {
+        await early
+        stage = 'done'
+        throw error
+      }
+      // An error middleware registered before leakguard renders it: its body is decided when Koa
+      // answers. Rendered past Koa's answer (ctx.onerror writes ctx.res itself), it is reported.
+      stage = 'failed'
+      ctx.res.once('close', () => {
+        if (stage === 'failed' && ctx.res.headersSent)
+          guard.unfilteredResponse(context, { status: ctx.res.statusCode, via: 'error' })
+      })
       throw error
     }
     // Koa answered meanwhile, with the body decided then: what downstream set later is not sent.

@@ -395,6 +395,39 @@ describe('koa specifics', () => {
     expect(unfiltered).toMatchObject([{ via: 'error', request: { status: 400 } }])
   })
 
+  it('decides the body an error middleware registered before leakguard renders, when Koa answers', async () => {
+    const events: LeakguardEvent[] = []
+    const key = `AKIA${'QWERTZUV23456723'}`
+    const app = new Koa()
+    app.silent = true
+    // The usual first middleware of a Koa app: it catches what is thrown below and renders it.
+    app.use(async (ctx, next) => {
+      try {
+        await next()
+      } catch (error) {
+        ctx.status = (error as { status?: number }).status ?? 500
+        ctx.body =
+          ctx.path === '/text' ? `failed: ${(error as Error).message}` : { error: (error as Error).message }
+      }
+    })
+    app.use(leakguard(createGuard({ audit: { onEvent: (event) => void events.push(event) } })))
+    app.use((ctx) => {
+      if (ctx.path === '/bad') ctx.throw(400, `bad key ${key}`)
+      throw new Error(`signing failed for key ${key}`)
+    })
+    const server = await listen(app.callback())
+    try {
+      for (const path of ['/object', '/text', '/bad']) {
+        const res = await fetch(`${server.url}${path}`)
+        expect(res.status).toBe(path === '/bad' ? 400 : 500)
+        expect(await res.text()).not.toContain(key)
+      }
+    } finally {
+      await server.close()
+    }
+    expect(events.filter((event) => event.type === 'response.unfiltered')).toEqual([])
+  })
+
   it('filters bodies set by an error-handling middleware registered inside leakguard', async () => {
     const app = new Koa()
     app.use(leakguard({ responses: { default: 'deny' } }))
