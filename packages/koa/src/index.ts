@@ -294,6 +294,61 @@ function replacedBody(sent: unknown, decided: unknown): boolean {
   return !(sent instanceof Stream || (Buffer.isBuffer(sent) && sent.length === 0))
 }
 
+/** Where a response keeps what decides the bodies assigned to it (see watchBodyAssignments). */
+const BODY_WATCH = Symbol('leakguard.bodyWatch')
+/** Response prototypes (one per Koa app): whether they carry the `body` accessor. */
+const bodyWatched = new WeakMap<object, boolean>()
+
+type WatchedResponse = Context['response'] & { [BODY_WATCH]?: (value: unknown) => unknown }
+
+/**
+ * Has every later assignment to `ctx.body` go through `decide` first. Koa's `ctx.body` writes
+ * `ctx.response.body`: an accessor on the app's response prototype (installed once per app)
+ * hands the value to the response's watch, if it has one. A prototype that cannot take it
+ * (frozen) leaves bodies to be decided when Koa answers.
+ */
+function watchBodyAssignments(ctx: Context, decide: (value: unknown) => unknown): void {
+  const response = ctx.response as WatchedResponse
+  const proto = Object.getPrototypeOf(response) as object | null
+  if (proto === null) return
+  let ready = bodyWatched.get(proto)
+  if (ready === undefined) {
+    ready = defineBodyAccessor(proto)
+    bodyWatched.set(proto, ready)
+  }
+  if (ready) response[BODY_WATCH] = decide
+}
+
+/** The watching `body` accessor on `proto`, over the one Koa's response prototype has. */
+function defineBodyAccessor(proto: object): boolean {
+  let koa: PropertyDescriptor | undefined
+  for (let at: object | null = proto; at !== null && koa === undefined; at = Object.getPrototypeOf(at))
+    koa = Object.getOwnPropertyDescriptor(at, 'body')
+  const { get, set } = koa ?? {}
+  if (get === undefined || set === undefined) return false
+  try {
+    Object.defineProperty(proto, 'body', {
+      configurable: true,
+      enumerable: koa!.enumerable ?? false,
+      get,
+      set(this: WatchedResponse, value: unknown) {
+        const decide = this[BODY_WATCH]
+        if (decide === undefined) return set.call(this, value)
+        // Once: what decide() assigns itself (a blocked status's body) is not decided again.
+        this[BODY_WATCH] = undefined
+        try {
+          set.call(this, decide(value))
+        } finally {
+          this[BODY_WATCH] = decide
+        }
+      },
+    })
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** What `decided` holds until leakguard has decided the body. */
 const UNDECIDED: unique symbol = Symbol('leakguard.undecided')
 
@@ -491,16 +546,69 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // Downstream left no body: one that appears before Koa answers (a handler's promise that sets
     // it without being awaited) is decided then.
     if (early === undefined && (left === undefined || left === null)) stage = 'empty'
+    // A body assigned from now on (an envelope registered before leakguard) is decided as it is
+    // assigned: compression, ETag and conditional GET above it then read what leakguard decided.
+    else if (early === undefined) watchBodyAssignments(ctx, decideAssigned)
 
-    /** Filters what downstream left: the route agreement, the head, then the body. */
-    async function filterBody(): Promise<void> {
-      // Written to ctx.res before the body (`ctx.res.write(...)`): those bytes went out unread,
-      // ahead of the body leakguard filters.
-      if (!ctx.res.writableEnded && wroteBeforeBody(ctx.res, socketStart)) unfiltered('raw')
-      // What Koa (and its router) read the target as, and the method, once downstream is done.
-      // Bodiless and binary responses too: a redirect or a 204 served on another route's decision.
-      const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)
-      if (misrouted !== undefined) return sendBlocked(ctx, misrouted, guard.responseIdHeader)
+    /**
+     * Decides a body assigned to `ctx.body` once leakguard has decided (see watchBodyAssignments):
+     * JSON text and objects at once, other text as text; a stream, a Blob, a Response, or a body
+     * large enough to be decided in turns, when Koa answers (see replacedBody).
+     */
+    function decideAssigned(value: unknown): unknown {
+      if (!replacedBody(value, decided)) return value
+      const object = typeof value === 'object' && value !== null && !Buffer.isBuffer(value)
+      if (object && isStreamedBody(value as object)) return value
+      const routeOptions = routeOptionsOf.get(ctx)
+      const status = ctx.status
+      let decision: SerializedDecision | WrittenDecision | Promise<unknown> | undefined
+      if (object) decision = guard.serializeResponseInTurns(context, { status, body: value, routeOptions })
+      else {
+        const payload = value as string | Buffer
+        const type = ctx.response.get('Content-Type')
+        const kind = serializedBodyKind(type, status, true)
+        const input = {
+          status,
+          routeOptions,
+          contentEncoding: ctx.response.get('Content-Encoding'),
+          contentType: type,
+          payload,
+        }
+        decision =
+          kind === 'text' || (kind === 'json' && lateBodyKind(payload) === 'text')
+            ? guard.filterText(context, input)
+            : kind === 'json'
+              ? guard.filterSerializedInTurns(context, input)
+              : undefined
+      }
+      if (decision === undefined || decision instanceof Promise) return value
+      guard.latePayload({
+        method: ctx.method,
+        route: (ctx as { _matchedRoute?: string })._matchedRoute,
+        by: 'a middleware registered before leakguard',
+        fix: 'Register that middleware after leakguard',
+      })
+      // The head as the middleware left it so far, with the body it replaced.
+      filterHead()
+      let sent: unknown
+      if (decision.blocked) {
+        for (const name of headersToDropOnBlock(Object.keys(ctx.response.headers), guard.responseIdHeader))
+          ctx.remove(name)
+        ctx.set('Cache-Control', BLOCKED_CACHE_CONTROL)
+        ctx.status = decision.status
+        ctx.type = decision.contentType
+        sent = decision.payload
+      } else {
+        sent = decision.payload
+        if (sent !== value) for (const name of ['ETag', 'Last-Modified']) ctx.remove(name)
+        if (object && ctx.response.get('Content-Type') === '') ctx.type = 'json'
+      }
+      decided = sent
+      return sent
+    }
+
+    /** The status text and the headers that carry free text, as they are now. */
+    function filterHead(): void {
       // The status text a handler set (`ctx.message`): Koa also writes it as the body of a response
       // that has none.
       const reason = guard.filterStatusMessage(context, {
@@ -509,7 +617,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
         routeOptions: routeOptionsOf.get(ctx),
       })
       if (reason !== undefined) ctx.message = reason
-      // Headers that carry free text (a redirect's Location, X- headers), as downstream left them.
+      // Headers that carry free text (a redirect's Location, X- headers).
       const headers = guard.filterHeaders(context, {
         status: ctx.status,
         headers: ctx.response.headers as Record<string, string | number | string[] | undefined>,
@@ -521,7 +629,18 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
           else ctx.set(name, value)
         }
       }
+    }
 
+    /** Filters what downstream left: the route agreement, the head, then the body. */
+    async function filterBody(): Promise<void> {
+      // Written to ctx.res before the body (`ctx.res.write(...)`): those bytes went out unread,
+      // ahead of the body leakguard filters.
+      if (!ctx.res.writableEnded && wroteBeforeBody(ctx.res, socketStart)) unfiltered('raw')
+      // What Koa (and its router) read the target as, and the method, once downstream is done.
+      // Bodiless and binary responses too: a redirect or a 204 served on another route's decision.
+      const misrouted = guard.checkRouted(context, { method: ctx.method, path: ctx.path }, ctx.status)
+      if (misrouted !== undefined) return sendBlocked(ctx, misrouted, guard.responseIdHeader)
+      filterHead()
       const body: unknown = ctx.body
       if (body === null || body === undefined) return
       const routeOptions = routeOptionsOf.get(ctx)

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { bodyParser } from '@koa/bodyparser'
+import etag from '@koa/etag'
 import Router from '@koa/router'
 import { createGuard, type LeakguardEvent } from '@leakguard/core'
 import { decodedBody, listen, rawRequest, recordWrites } from '@leakguard/test-utils'
 import Koa from 'koa'
 import compress from 'koa-compress'
+import conditional from 'koa-conditional-get'
 import { describe, expect, it } from 'vitest'
 import { leakguard } from '../src/index.js'
 
@@ -393,6 +396,39 @@ describe('koa specifics', () => {
     }
     const unfiltered = events.filter((event) => event.type === 'response.unfiltered')
     expect(unfiltered).toMatchObject([{ via: 'error', request: { status: 400 } }])
+  })
+
+  it('decides a body an envelope assigns above leakguard as it is assigned: compression and ETag above it read that', async () => {
+    const token = `ghp_${'E5'.repeat(18)}`
+    const app = new Koa()
+    app
+      .use(conditional())
+      .use(etag())
+      .use(compress({ threshold: 0 }))
+    app.use(async (ctx, next) => {
+      await next()
+      ctx.body = { data: JSON.parse(ctx.body as string), debug: token }
+    })
+    app.use(leakguard(createGuard({ redact: {} })))
+    app.use((ctx) => {
+      ctx.body = { id: 1, email: 'ada@example.com' }
+    })
+    const server = await listen(app.callback())
+    try {
+      const expected = { data: { id: 1, email: '[REDACTED:email]' }, debug: '[REDACTED:github-token]' }
+      const zipped = await fetch(server.url, { headers: { 'accept-encoding': 'gzip' } })
+      expect(zipped.headers.get('content-encoding')).toBe('gzip')
+      expect(await zipped.json()).toEqual(expected)
+      // Not compressed, it gets an ETag of what went out (as @koa/etag computes it), not of the
+      // envelope before leakguard read it: a 304 cannot confirm a guess at a masked value.
+      const plain = await fetch(server.url, { headers: { 'accept-encoding': 'identity' } })
+      const text = await plain.text()
+      expect(JSON.parse(text)).toEqual(expected)
+      const sha1 = createHash('sha1').update(text, 'utf8').digest('base64').slice(0, 27)
+      expect(plain.headers.get('etag')).toBe(`"${Buffer.byteLength(text).toString(16)}-${sha1}"`)
+    } finally {
+      await server.close()
+    }
   })
 
   it('decides the body an error middleware registered before leakguard renders, when Koa answers', async () => {
