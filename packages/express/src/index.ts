@@ -234,6 +234,8 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     let inWrapper = 0
     /** How many times a wrapper of `wrappers` was called (see {@link original}). */
     let wrapperCalls = 0
+    /** Whether a body arriving now comes from a wrapper: one running, or one that sends later. */
+    const fromWrapper = (): boolean => inWrapper > 0 || (wrapperCalls > 0 && !answered)
     /** Runs an original method with the re-entrancy guard up: `json` calls `send`, `send` calls `end`. */
     const original = <A extends unknown[]>(method: (...args: A) => Response, ...args: A): Response => {
       inside = true
@@ -256,7 +258,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     const throughWrapper = <A extends unknown[]>(method: (...args: A) => Response, args: A): Response => {
       inside = false
       inWrapper++
-      wrapperCalls++
+      // Express's send would answer 304 by the wrapper's body, before leakguard read it: a 304
+      // could then confirm a guess at a value leakguard masks. A wrapped response is never fresh.
+      if (wrapperCalls++ === 0) Object.defineProperty(req, 'fresh', { value: false, configurable: true })
       try {
         return method.apply(res, args)
       } finally {
@@ -269,14 +273,14 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
      * XSSI prefix) is read as text (see lateBodyKind).
      */
     const lateType = (type: unknown, body: string | Uint8Array): unknown =>
-      inWrapper > 0 &&
+      fromWrapper() &&
       serializedBodyKind(type, res.statusCode, true) === 'json' &&
       lateBodyKind(body) === 'text'
         ? 'text/plain'
         : type
     /** Reports, once per route, a body a wrapper mounted before leakguard sent: filtered again. */
     const lateBody = (): void => {
-      if (inWrapper === 0) return
+      if (!fromWrapper()) return
       const path = req.route?.path as unknown
       guard.latePayload({
         method: req.method,

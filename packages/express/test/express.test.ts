@@ -560,6 +560,43 @@ describe.each([
     }
   })
 
+  it("reads a wrapper's body as text when it does not open as JSON, and never answers 304 by a body it did not read", async () => {
+    const app = createExpress()
+    app.use((req, res, next) => {
+      const send = res.send
+      res.send = function wrapped(this: Response, body?: unknown) {
+        const text = typeof body === 'string' ? body : undefined
+        const out =
+          text === undefined
+            ? body
+            : req.path === '/xssi'
+              ? `)]}',\n${text}`
+              : JSON.stringify({ ...JSON.parse(text), owner: 'alice.secret@example.com' })
+        // An XSSI guard that waits for something first; an owner added at once.
+        if (req.path === '/xssi') setImmediate(() => send.call(this, out))
+        else send.call(this, out)
+        return this
+      } as Response['send']
+      next()
+    })
+    app.use(leakguard(createGuard({ redact: {}, ignoreWarnings: ['LEAKGUARD_NO_ERROR_HANDLER'] })))
+    app.get('/xssi', (_req, res) => void res.json({ id: 1, note: 'mail ada@example.com' }))
+    app.get('/owned', (_req, res) => void res.json({ id: 2 }))
+    const server = await listen(app)
+    try {
+      const xssi = await fetch(`${server.url}/xssi`)
+      expect(xssi.status).toBe(200)
+      expect(await xssi.text()).toBe(`)]}',\n{"id":1,"note":"mail [REDACTED:email]"}`)
+      // Express would answer 304 by an ETag of the wrapper's body (the owner in clear): a match
+      // would confirm a guess at it. `*` matches any ETag.
+      const owned = await fetch(`${server.url}/owned`, { headers: { 'if-none-match': '*' } })
+      expect(owned.status).toBe(200)
+      expect(await owned.json()).toEqual({ id: 2, owner: '[REDACTED:email]' })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('filters res.send(object), res.jsonp() and JSON written by res.sendFile', async () => {
     const { guard } = recording({ 'GET /*': { allow: ['$.id', '$.name'] } })
     const server = await serve((app) => {

@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http'
 import {
   BLOCKED_CACHE_CONTROL,
   type BlockedResponse,
@@ -27,7 +26,13 @@ import {
   type WrittenDecision,
   wroteBeforeBody,
 } from '@leakguard/core'
-import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
+import type {
+  FastifyError,
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+  onSendHookHandler,
+} from 'fastify'
 import fp from 'fastify-plugin'
 import { routeOf, symbolNamed } from './fastify-state.js'
 
@@ -98,6 +103,13 @@ function errorHandlersSpent(reply: FastifyReply): boolean {
     (typeof next === 'object' && next !== null && typeof (next as { func?: unknown }).func !== 'function')
   )
 }
+
+/** Where code that builds a body belongs on Fastify (the LEAKGUARD_LATE_PAYLOAD warning's fix). */
+const FASTIFY_FIX =
+  "Build that body in the handler, or in a preSerialization hook registered before leakguard (the route's allowlist then reads it)"
+
+/** Marks a reply whose filtered value Fastify serialized itself (a schema, a serializer of the app). */
+const ANY_TEXT: unique symbol = Symbol('leakguard.anyText')
 
 /** An onSend hook, by callback or promise, as Fastify calls it. */
 type OnSendHook = (
@@ -282,7 +294,8 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   // Requests leakguard refused itself: their problem body is not filtered.
   const rejected = new WeakSet<FastifyRequest>()
   // Replies whose object payload preSerialization filtered: onSend then sees our own output.
-  const filtered = new WeakSet<FastifyRequest>()
+  // The text leakguard's serializer wrote, or ANY_TEXT when Fastify serialized the filtered value.
+  const filtered = requestSlot<unknown>('leakguard.filtered')
   // Replies whose filtered value went on to a preSerialization hook after leakguard's: onSend reads
   // what it became.
   const serializedLate = new WeakSet<FastifyRequest>()
@@ -342,6 +355,8 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
 
   fastify.addHook('onRequest', (request, reply, next) => {
     const context = start(request)
+    // Before any onSend hook of the reply runs: the first one may be one to record (see arrangeOnSend).
+    arrangeOnSend(request)
     socketStarts.set(request, socketBytes(reply.raw))
     if (guard.responseIdHeader !== undefined) reply.header(guard.responseIdHeader, context.requestId)
     // reply.raw writes and reply.hijack() skip every hook: report the fact when the response ends.
@@ -425,7 +440,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   // A hook or serializer that throws after leakguard filtered the payload turns the reply into an
   // error reply: its payload (the error, with its message) has not been filtered yet.
   fastify.addHook('onError', (request, _reply, _error, next) => {
-    filtered.delete(request)
+    filtered.set(request, undefined)
     next()
   })
 
@@ -446,35 +461,18 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
   }
 
   /**
-   * An error a hook after leakguard's throws once every error handler has run (an onSend hook that
-   * throws each time): Fastify's last resort writes `{ statusCode, error, message }` to reply.raw,
-   * past every hook. Its message is what the client gets: a 5xx says its status only, a 4xx loses
-   * what the detectors find in it. Before that, the error handlers get the error as it was.
+   * What a hook after leakguard's that fails once every error handler has run (one that throws on
+   * every send) leaves the client: Fastify's last resort would write `{ statusCode, error, message }`
+   * and the reply's head to reply.raw, past every hook. leakguard blocks the reply instead (its
+   * generic 500, headers cleared), which its last hook then sends; `undefined` while an error
+   * handler is left to render the error.
    */
-  const lastResortMessage = (request: FastifyRequest, reply: FastifyReply, thrown: unknown): void => {
-    if (typeof thrown !== 'object' || thrown === null || !errorHandlersSpent(reply)) return
-    const error = thrown as FastifyError
-    const given = error.statusCode ?? (error as { status?: number }).status
-    const status =
-      reply.statusCode >= 400 ? reply.statusCode : given !== undefined && given >= 400 ? given : 500
-    let message = status >= 500 ? (STATUS_CODES[status] ?? 'Internal Server Error') : undefined
-    if (message === undefined) {
-      try {
-        message = guard.filterStatusMessage(contexts.get(request) ?? start(request), {
-          status,
-          message: String(error.message),
-          routeOptions: routeOptionsOf(request),
-        })
-      } catch {
-        message = STATUS_CODES[status] ?? 'Bad Request'
-      }
-    }
-    if (message === undefined) return
-    try {
-      Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true })
-    } catch {
-      // A frozen error keeps its message: nothing else can be done from here.
-    }
+  const lastResort = (request: FastifyRequest, reply: FastifyReply): unknown => {
+    if (!errorHandlersSpent(reply)) return undefined
+    const blocked = guard.block(contexts.get(request) ?? start(request), 500, 'ERR_LG_RESPONSE_INTERNAL')
+    block(reply, blocked)
+    vouch(request, blocked.payload)
+    return blocked.payload
   }
 
   /**
@@ -509,7 +507,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     try {
       routeOptions = routeOptionsOf(request)
     } catch {
-      filtered.add(request)
+      filtered.set(request, ANY_TEXT)
       const blocked = guard.block(context, reply.statusCode, 'ERR_LG_RESPONSE_INTERNAL')
       block(reply, blocked)
       return next(null, blocked.body)
@@ -525,7 +523,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
           reply.serializer(null as unknown as (payload: unknown) => string)
           // A string sent past preSerialization is onSend's to read, by its Content-Type.
           if (typeof value === 'string') return value
-          filtered.add(request)
+          filtered.set(request, decision.payload)
           return decision.payload
         })
         return payload
@@ -546,7 +544,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     }
     // Another preSerialization hook runs after leakguard's: what it makes of the filtered value is
     // read again, as the text Fastify serialized, in onSend. A schema or a serializer only writes it.
-    if (writesLast(reply)) filtered.add(request)
+    if (writesLast(reply)) filtered.set(request, ANY_TEXT)
     else serializedLate.add(request)
     const decision = guard.filterResponse(context, { status: reply.statusCode, body: payload, routeOptions })
     if (decision.blocked) block(reply, decision)
@@ -597,19 +595,35 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     (payload instanceof Uint8Array && payload.byteLength === 0) ||
     vouched.get(request)?.payload === payload
 
-  fastify.addHook('onSend', function leakguardOnSend(request, reply, payload, next) {
+  // Named in a string, which a minifier keeps: arrangeOnSend finds the hook by that name.
+  const leakguardOnSend: onSendHookHandler = (request, reply, payload, next) => {
     reportRawBefore(request, reply)
     passed.add(request)
     // The headers are scanned by leakguard's last hook, after every other one, where it runs.
     if (!arrangeOnSend(request) && !rejected.has(request)) scanHeaders(request, reply)
-    // Once: a payload a hook sends again (`reply.send()` inside a hook) is read as any other.
-    const serialized = filtered.has(request)
-    filtered.delete(request)
-    if (serialized || rejected.has(request) || payload === null || payload === undefined) {
+    // The text leakguard's serializer wrote goes on as it is, once. Another one (a hook registered
+    // before leakguard changed it, or sent a payload anew) is read as code after the filter wrote it.
+    let serialized = filtered.get(request)
+    filtered.set(request, undefined)
+    // A hook before leakguard's changed what was serialized: the text is read as late code's.
+    const first = firstPayload.get(request)
+    firstPayload.set(request, undefined)
+    if (serialized === ANY_TEXT && first !== undefined && first.payload !== payload)
+      serialized = first.payload
+    if (
+      serialized === ANY_TEXT ||
+      serialized === payload ||
+      rejected.has(request) ||
+      payload === null ||
+      payload === undefined
+    ) {
       vouch(request, payload)
       return next(null, payload)
     }
-    const late = serializedLate.has(request)
+    const late =
+      serializedLate.has(request) ||
+      serialized !== undefined ||
+      (first !== undefined && first.payload !== payload)
     serializedLate.delete(request)
     const out = filterPayload(request, reply, payload, late)
     if (out instanceof Promise)
@@ -621,15 +635,17 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     if (late && out !== payload) latePreSerialization(request)
     vouch(request, out)
     next(null, out)
-  })
+  }
+  Object.defineProperty(leakguardOnSend, 'name', { value: 'leakguardOnSend' })
+  fastify.addHook('onSend', leakguardOnSend)
 
   /** Reports a preSerialization hook after leakguard's that added what the engine then took out. */
   const latePreSerialization = (request: FastifyRequest): void =>
     guard.latePayload({
       method: request.method,
       route: routeOf(request).config?.url,
-      by: "a preSerialization hook that runs after leakguard's",
-      fix: 'Register that hook before leakguard',
+      by: "a preSerialization hook after leakguard's, or an onSend hook before it,",
+      fix: FASTIFY_FIX,
     })
 
   /** The onSend lists (one per route, one per not-found handler) arranged by {@link arrangeOnSend}. */
@@ -647,16 +663,39 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     if (!Array.isArray(hooks)) return false
     if (arranged.has(hooks)) return true
     const own = hooks.findIndex((hook) => (hook as { name?: string }).name === 'bound leakguardOnSend')
-    if (own < 0) return false
+    if (own < 0) {
+      // Not found by its name (an instrumentation that wraps every hook it is given): the hooks
+      // after it cannot be told from those before, but the last check still ends the list.
+      guard.warn(
+        'LEAKGUARD_HOOKS_UNCHECKED',
+        "leakguard could not find its own onSend hook among a route's (a plugin registered before leakguard wraps the hooks it is given, as OpenTelemetry instrumentations do): the onSend hooks after it are not checked one by one, and a payload they compress is read again, decoded, at the end of the list. Register that plugin after leakguard, or acknowledge this with ignoreWarnings: ['LEAKGUARD_HOOKS_UNCHECKED'].",
+      )
+      hooks.push(lastCheck)
+      arranged.add(hooks)
+      return true
+    }
     for (let i = own + 1; i < hooks.length; i++) {
       const hook = hooks[i] as OnSendHook
       if (hook === lastCheck) hooks.splice(i--, 1)
       else if (!isRefusedByFastify(hook)) hooks[i] = checkedHook(hook)
     }
+    // Hooks before leakguard's: the first one is given what was serialized, which leakguard's own
+    // then compares with what it gets (see leakguardOnSend).
+    if (own > 0 && !isRefusedByFastify(hooks[0] as OnSendHook))
+      hooks[0] = recordingHook(hooks[0] as OnSendHook)
     hooks.push(lastCheck)
     arranged.add(hooks)
     return true
   }
+
+  /** The payload the first onSend hook of a reply was given, when hooks run before leakguard's. */
+  const firstPayload = requestSlot<{ readonly payload: unknown } | undefined>('leakguard.firstPayload')
+  /** The first onSend hook of a route whose hooks run before leakguard's (see arrangeOnSend). */
+  const recordingHook = (hook: OnSendHook): OnSendHook =>
+    function leakguardRecording(this: unknown, request, reply, payload, next) {
+      firstPayload.set(request, { payload })
+      return hook.call(this, request, reply, payload, next)
+    }
 
   /** Filters again a payload a hook after leakguard's onSend replaced, reporting it once per route. */
   const refilter = (request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown => {
@@ -665,7 +704,7 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
         method: request.method,
         route: routeOf(request).config?.url,
         by: "an onSend hook that runs after leakguard's",
-        fix: 'Register that hook before leakguard',
+        fix: FASTIFY_FIX,
       }),
     )
     if (out instanceof Promise)
@@ -712,32 +751,38 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
    */
   const checkedHook = (hook: OnSendHook): OnSendHook =>
     function leakguardChecked(this: unknown, request, reply, payload, next) {
+      /** The hook's answer: `undefined` keeps what it was given (Fastify's rule), here the checked input. */
+      const answer = (input: unknown, output: unknown, encoding: unknown): unknown => {
+        const sent = output === undefined ? input : output
+        const coding = reply.getHeader('content-encoding')
+        if (sent === input || (coding !== encoding && coding !== undefined && coding !== 'identity'))
+          vouch(request, sent)
+        return sent
+      }
       const run = (input: unknown): unknown => {
         const encoding = reply.getHeader('content-encoding')
-        const vouchFor = (output: unknown): unknown => {
-          const coding = reply.getHeader('content-encoding')
-          if (output === input || (coding !== encoding && coding !== undefined && coding !== 'identity'))
-            vouch(request, output)
-          return output
-        }
         let result: unknown
         try {
           result = hook.call(this, request, reply, input, (error, output) => {
-            if (error) {
-              lastResortMessage(request, reply, error)
-              next(error)
-            } else next(null, vouchFor(output))
+            if (!error) return next(null, answer(input, output, encoding))
+            const blocked = lastResort(request, reply)
+            if (blocked === undefined) next(error)
+            else next(null, blocked)
           })
         } catch (error) {
-          lastResortMessage(request, reply, error)
-          throw error
+          const blocked = lastResort(request, reply)
+          if (blocked === undefined) throw error
+          return next(null, blocked)
         }
-        return isThenable(result)
-          ? result.then(vouchFor, (error: unknown) => {
-              lastResortMessage(request, reply, error)
-              throw error
-            })
-          : result
+        if (!isThenable(result)) return result
+        return Promise.resolve(result).then(
+          (output) => answer(input, output, encoding),
+          (error: unknown) => {
+            const blocked = lastResort(request, reply)
+            if (blocked === undefined) throw error
+            return blocked
+          },
+        )
       }
       if (isVouched(request, payload)) return run(payload)
       const filtered = refilter(request, reply, payload)
@@ -746,10 +791,22 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
       return filtered.then(
         (input) =>
           new Promise((resolve, reject) => {
-            const result = hook.call(this, request, reply, input, (error, output) =>
-              error ? reject(error) : resolve(output),
-            )
-            if (isThenable(result)) result.then(resolve, reject)
+            const encoding = reply.getHeader('content-encoding')
+            const settle = (error: unknown, output?: unknown): void => {
+              if (!error) {
+                resolve(answer(input, output, encoding))
+                return
+              }
+              const blocked = lastResort(request, reply)
+              if (blocked === undefined) reject(error)
+              else resolve(blocked)
+            }
+            try {
+              const result = hook.call(this, request, reply, input, (error, output) => settle(error, output))
+              if (isThenable(result)) Promise.resolve(result).then((output) => settle(null, output), settle)
+            } catch (error) {
+              settle(error)
+            }
           }),
       )
     }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import compress from '@fastify/compress'
 import etag from '@fastify/etag'
 import { createGuard, type LeakguardEvent } from '@leakguard/core'
@@ -592,26 +593,126 @@ describe('fastify specifics', () => {
     }
   })
 
-  it("gives Fastify's last-resort error handler a message without what the detectors find", async () => {
+  it("sends its generic 500 in place of Fastify's last-resort answer when a hook after it fails on every send", async () => {
     const key = `AKIA${'QWERTZUV23456723'}`
+    const token = `ghp_${'L6'.repeat(18)}`
     const { url, close } = await serve(async (app) => {
       await app.register(leakguard, { redact: {} })
-      // A hook after leakguard's that fails on every payload, the error handlers' ones included.
+      // A hook after leakguard's that fails on every payload, the error handlers' ones included:
+      // Fastify's last resort would write its message and the reply's head past every hook.
       app.addHook('onSend', async (request) => {
-        const error = new Error(`signing failed for key ${key}`) as Error & { statusCode?: number }
+        const error = new Error(`signing failed for key ${key}`) as Error & {
+          statusCode?: number
+          code?: string
+        }
+        error.code = `E_${key}`
         if (request.url === '/bad') error.statusCode = 400
         throw error
       })
-      app.get('/fails', async () => ({ id: 1 }))
+      app.get('/fails', async (_request, reply) => {
+        reply.header('x-debug', token)
+        return { id: 1 }
+      })
       app.get('/bad', async () => ({ id: 2 }))
     })
     try {
-      const fails = await fetch(`${url}/fails`)
-      expect(fails.status).toBe(500)
-      expect(await fails.text()).not.toContain(key)
-      const bad = await fetch(`${url}/bad`)
-      expect(bad.status).toBe(400)
-      expect(await bad.text()).not.toContain(key)
+      for (const path of ['/fails', '/bad']) {
+        const res = await fetch(`${url}${path}`)
+        expect(res.status).toBe(500)
+        expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+        expect(res.headers.get('x-debug')).toBeNull()
+        expect(await res.text()).not.toContain(key)
+      }
+    } finally {
+      await close()
+    }
+  })
+
+  it('reads again what an onSend hook registered before leakguard changed in the serialized text, an XSSI prefix as text', async () => {
+    const token = `ghp_${'B7'.repeat(18)}`
+    const { url, close } = await serve(async (app) => {
+      app.addHook('onSend', async (request, _reply, payload) => {
+        if (typeof payload !== 'string') return payload
+        if (request.url.startsWith('/xssi')) return `)]}',\n${payload}`
+        return JSON.stringify({ data: JSON.parse(payload), debug: token })
+      })
+      await app.register(leakguard, { redact: {} })
+      app.get('/object', async () => ({ id: 1 }))
+      const schema = { response: { 200: { type: 'object', properties: { id: { type: 'integer' } } } } }
+      app.get('/schema', { schema }, async () => ({ id: 2 }))
+      app.get('/xssi', async (_request, reply) =>
+        reply.type('application/json').send('{"id":3,"note":"mail ada@example.com"}'),
+      )
+    })
+    try {
+      expect(await (await fetch(`${url}/object`)).json()).toEqual({
+        data: { id: 1 },
+        debug: '[REDACTED:github-token]',
+      })
+      expect(await (await fetch(`${url}/schema`)).json()).toEqual({
+        data: { id: 2 },
+        debug: '[REDACTED:github-token]',
+      })
+      const xssi = await fetch(`${url}/xssi`)
+      expect(xssi.status).toBe(200)
+      expect(await xssi.text()).toBe(`)]}',\n{"id":3,"note":"mail [REDACTED:email]"}`)
+    } finally {
+      await close()
+    }
+  })
+
+  it('still reads what later hooks send when a plugin registered first wraps every hook (OpenTelemetry), and says so once', async () => {
+    const events: LeakguardEvent[] = []
+    const token = `ghp_${'O8'.repeat(18)}`
+    const { url, close } = await serve(async (app) => {
+      // What an instrumentation registered first does: every hook added later is wrapped.
+      const addHook = app.addHook.bind(app)
+      app.addHook = ((name: string, hook: (...args: unknown[]) => unknown) =>
+        addHook(
+          name as 'onSend',
+          function instrumented(this: unknown, ...args: unknown[]) {
+            return hook.apply(this, args)
+          } as never,
+        )) as typeof app.addHook
+      await app.register(leakguard, { redact: {}, audit: { onEvent: (event) => void events.push(event) } })
+      app.addHook('onSend', async (_request, _reply, payload) =>
+        typeof payload === 'string' ? JSON.stringify({ data: JSON.parse(payload), debug: token }) : payload,
+      )
+      app.get('/users', async () => ({ id: 1 }))
+    })
+    try {
+      for (let i = 0; i < 2; i++)
+        expect(await (await fetch(`${url}/users`)).json()).toEqual({
+          data: { id: 1 },
+          debug: '[REDACTED:github-token]',
+        })
+    } finally {
+      await close()
+    }
+    const unchecked = events.filter(
+      (event) => event.type === 'config.warning' && event.warning.code === 'LEAKGUARD_HOOKS_UNCHECKED',
+    )
+    expect(unchecked.length).toBeGreaterThan(0)
+  })
+
+  it('hands on the filtered copy when a hook after a replaced stream answers nothing', async () => {
+    const token = `ghp_${'S9'.repeat(18)}`
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, { redact: {} })
+      app.addHook('onSend', async (_request, reply) => {
+        reply.type('application/json')
+        return Readable.from([Buffer.from(JSON.stringify({ replaced: token }))])
+      })
+      // A hook that only sets a header, answering nothing (Fastify keeps what it was given).
+      app.addHook('onSend', async (_request, reply) => {
+        reply.header('x-seen', 'yes')
+      })
+      app.get('/users', async () => ({ id: 1 }))
+    })
+    try {
+      const res = await fetch(`${url}/users`)
+      expect(res.headers.get('x-seen')).toBe('yes')
+      expect(await res.json()).toEqual({ replaced: '[REDACTED:github-token]' })
     } finally {
       await close()
     }

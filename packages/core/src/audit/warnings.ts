@@ -13,6 +13,8 @@ export const WARNING_CODES = [
   'LEAKGUARD_ENCODED_BODY',
   /** Fastify: an onSend hook after leakguard's replaced a payload leakguard had filtered: filtered again. */
   'LEAKGUARD_LATE_PAYLOAD',
+  /** Fastify: leakguard could not find its own onSend hook in a route's list: later hooks are not checked one by one. */
+  'LEAKGUARD_HOOKS_UNCHECKED',
   /** A token was masked in a successful POST response: the route may issue tokens. */
   'LEAKGUARD_TOKEN_MASKED',
   /** A route's issued token carried a claim that may not leave: the response was blocked. */
