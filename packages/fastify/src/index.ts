@@ -339,7 +339,9 @@ const plugin: FastifyPluginCallback<LeakguardOptions> = (fastify, options, done)
     reply.code(decision.status).headers(decision.headers).type(decision.contentType).send(decision.payload)
   }
 
-  fastify.decorateRequest('leakguard', undefined as unknown as LeakguardRequestState)
+  // A second leakguard in a child scope finds the request decorated already.
+  if (!fastify.hasRequestDecorator('leakguard'))
+    fastify.decorateRequest('leakguard', undefined as unknown as LeakguardRequestState)
 
   // Validate every route's options at startup, not on its first request.
   fastify.addHook('onRoute', (route) => {

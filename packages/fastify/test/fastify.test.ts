@@ -718,6 +718,21 @@ describe('fastify specifics', () => {
     }
   })
 
+  it('starts with a second leakguard in a child scope', async () => {
+    const { url, close } = await serve(async (app) => {
+      await app.register(leakguard, { redact: {} })
+      await app.register(async (child) => {
+        await child.register(leakguard, { routes: { 'GET /inner': { allow: ['$.id'] } } })
+        child.get('/inner', async () => ({ id: 1, email: 'ada@example.com' }))
+      })
+    })
+    try {
+      expect(await (await fetch(`${url}/inner`)).json()).toEqual({ id: 1 })
+    } finally {
+      await close()
+    }
+  })
+
   it('leaves a payload compressed after leakguard as it is, with no warning', async () => {
     const events: LeakguardEvent[] = []
     const { url, close } = await serve(async (app) => {

@@ -299,47 +299,59 @@ const BODY_WATCH = Symbol('leakguard.bodyWatch')
 /** Response prototypes (one per Koa app): whether they carry the `body` accessor. */
 const bodyWatched = new WeakMap<object, boolean>()
 
-type WatchedResponse = Context['response'] & { [BODY_WATCH]?: (value: unknown) => unknown }
+/** What decides a response's later assignments (see watchBodyAssignments). */
+interface BodyWatch {
+  /** A body assigned: what is stored instead. */
+  body(value: unknown): unknown
+  /** The status was assigned. */
+  status(): void
+}
+
+type WatchedResponse = Context['response'] & { [BODY_WATCH]?: BodyWatch | undefined }
 
 /**
- * Has every later assignment to `ctx.body` go through `decide` first. Koa's `ctx.body` writes
- * `ctx.response.body`: an accessor on the app's response prototype (installed once per app)
- * hands the value to the response's watch, if it has one. A prototype that cannot take it
- * (frozen) leaves bodies to be decided when Koa answers.
+ * Has every later assignment to `ctx.body` go through `watch.body` first, and tells `watch.status`
+ * of every later assignment to `ctx.status`. Koa's `ctx.body` and `ctx.status` write those of
+ * `ctx.response`: accessors on the app's response prototype (installed once per app) hand them to
+ * the response's watch, if it has one, never while the watch itself assigns. A prototype that
+ * cannot take them (frozen) leaves bodies to be decided when Koa answers.
  */
-function watchBodyAssignments(ctx: Context, decide: (value: unknown) => unknown): void {
+function watchBodyAssignments(ctx: Context, watch: BodyWatch): void {
   const response = ctx.response as WatchedResponse
   const proto = Object.getPrototypeOf(response) as object | null
   if (proto === null) return
   let ready = bodyWatched.get(proto)
   if (ready === undefined) {
-    ready = defineBodyAccessor(proto)
+    ready = defineWatchedAccessor(proto, 'body') && defineWatchedAccessor(proto, 'status')
     bodyWatched.set(proto, ready)
   }
-  if (ready) response[BODY_WATCH] = decide
+  if (ready) response[BODY_WATCH] = watch
 }
 
-/** The watching `body` accessor on `proto`, over the one Koa's response prototype has. */
-function defineBodyAccessor(proto: object): boolean {
+/** The watching `body` or `status` accessor on `proto`, over the one Koa's response prototype has. */
+function defineWatchedAccessor(proto: object, name: 'body' | 'status'): boolean {
   let koa: PropertyDescriptor | undefined
   for (let at: object | null = proto; at !== null && koa === undefined; at = Object.getPrototypeOf(at))
-    koa = Object.getOwnPropertyDescriptor(at, 'body')
+    koa = Object.getOwnPropertyDescriptor(at, name)
   const { get, set } = koa ?? {}
   if (get === undefined || set === undefined) return false
   try {
-    Object.defineProperty(proto, 'body', {
+    Object.defineProperty(proto, name, {
       configurable: true,
       enumerable: koa!.enumerable ?? false,
       get,
       set(this: WatchedResponse, value: unknown) {
-        const decide = this[BODY_WATCH]
-        if (decide === undefined) return set.call(this, value)
-        // Once: what decide() assigns itself (a blocked status's body) is not decided again.
+        const watch = this[BODY_WATCH]
+        if (watch === undefined) return set.call(this, value)
         this[BODY_WATCH] = undefined
         try {
-          set.call(this, decide(value))
+          if (name === 'body') set.call(this, watch.body(value))
+          else {
+            set.call(this, value)
+            watch.status()
+          }
         } finally {
-          this[BODY_WATCH] = decide
+          this[BODY_WATCH] = watch
         }
       },
     })
@@ -347,6 +359,12 @@ function defineBodyAccessor(proto: object): boolean {
   } catch {
     return false
   }
+}
+
+/** Whether the status moved to another class (2xx, 4xx, 5xx) since a body that is still there was decided. */
+function statusMoved(decidedStatus: number, status: number, body: unknown): boolean {
+  if (body === null || body === undefined || body === '' || body instanceof Stream) return false
+  return Math.floor(status / 100) !== Math.floor(decidedStatus / 100)
 }
 
 /** What `decided` holds until leakguard has decided the body. */
@@ -446,6 +464,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     if (guard.responseIdHeader !== undefined) ctx.set(guard.responseIdHeader, context.requestId)
     // The body as leakguard decided it, once it has (see the end of this middleware).
     let decided: unknown = UNDECIDED
+    // The status the body was decided for: one of another class (a 500 set after the body) is
+    // decided again when Koa answers, under the view and the error hygiene of that status.
+    let decidedStatus = 0
     ctx.res.once('finish', () => {
       guard.endRequest(context, ctx.res.statusCode)
       if (decided !== UNDECIDED && replacedBody(ctx.body, decided))
@@ -491,7 +512,8 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
           ? !rejected.has(ctx) && !ctx.res.writableEnded
           : stage === 'empty' || stage === 'failed'
             ? ctx.body !== undefined && ctx.body !== null
-            : decided !== UNDECIDED && replacedBody(ctx.body, decided),
+            : decided !== UNDECIDED &&
+              (replacedBody(ctx.body, decided) || statusMoved(decidedStatus, ctx.status, ctx.body)),
       decide() {
         // A middleware registered before leakguard replaced the body it decided (an envelope):
         // the body Koa is about to send is decided again.
@@ -543,12 +565,23 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // envelope, a pretty-printer): Koa's answer decides the body it then sends (see replacedBody),
     // or, where the answer is not watched, the replacement is reported when the response ends.
     decided = ctx.body
+    decidedStatus = ctx.status
     // Downstream left no body: one that appears before Koa answers (a handler's promise that sets
     // it without being awaited) is decided then.
     if (early === undefined && (left === undefined || left === null)) stage = 'empty'
-    // A body assigned from now on (an envelope registered before leakguard) is decided as it is
-    // assigned: compression, ETag and conditional GET above it then read what leakguard decided.
-    else if (early === undefined) watchBodyAssignments(ctx, decideAssigned)
+    // A body assigned from now on (an envelope registered before leakguard, a fallback page for a
+    // 404) is decided as it is assigned: compression, ETag and conditional GET above it then read
+    // what leakguard decided.
+    if (early === undefined) watchBodyAssignments(ctx, { body: decideAssigned, status: statusAssigned })
+
+    /** A status of another class set above leakguard once it decided: the body is decided again. */
+    function statusAssigned(): void {
+      if (decided === UNDECIDED || ctx.body !== decided || !statusMoved(decidedStatus, ctx.status, ctx.body))
+        return
+      const current = ctx.body
+      decided = undefined
+      ctx.body = decideAssigned(current)
+    }
 
     /**
      * Decides a body assigned to `ctx.body` once leakguard has decided (see watchBodyAssignments):
@@ -556,7 +589,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
      * large enough to be decided in turns, when Koa answers (see replacedBody).
      */
     function decideAssigned(value: unknown): unknown {
-      if (!replacedBody(value, decided)) return value
+      if (!replacedBody(value, decided === UNDECIDED ? undefined : decided)) return value
       const object = typeof value === 'object' && value !== null && !Buffer.isBuffer(value)
       if (object && isStreamedBody(value as object)) return value
       const routeOptions = routeOptionsOf.get(ctx)
@@ -565,7 +598,14 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       if (object) decision = guard.serializeResponseInTurns(context, { status, body: value, routeOptions })
       else {
         const payload = value as string | Buffer
-        const type = ctx.response.get('Content-Type')
+        // An untyped string: Koa types it after this, as html or text, by its first character.
+        const typed: unknown = ctx.response.get('Content-Type')
+        const type =
+          (typed !== '' && typed !== undefined) || typeof payload !== 'string'
+            ? typed
+            : /^\s*</.test(payload)
+              ? 'text/html'
+              : 'text/plain'
         const kind = serializedBodyKind(type, status, true)
         const input = {
           status,
@@ -601,9 +641,11 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       } else {
         sent = decision.payload
         if (sent !== value) for (const name of ['ETag', 'Last-Modified']) ctx.remove(name)
-        if (object && ctx.response.get('Content-Type') === '') ctx.type = 'json'
+        if (object && !ctx.response.get('Content-Type')) ctx.type = 'json'
       }
       decided = sent
+      decidedStatus = ctx.status
+      stage = 'done'
       return sent
     }
 

@@ -431,6 +431,43 @@ describe('koa specifics', () => {
     }
   })
 
+  it('decides again a body whose status class moved, reads untyped text as Koa types it, and decides a 404 fallback as it is assigned', async () => {
+    const token = `ghp_${'U3'.repeat(18)}`
+    const app = new Koa()
+    app.use(compress({ threshold: 0 }))
+    app.use(async (ctx, next) => {
+      await next()
+      if (ctx.path === '/failed') {
+        // The body first, then the status: a 5xx keeps what the problem view keeps.
+        ctx.body = { error: 'failed', stack: `at db.query (/srv/app/db.js:10:3) ${token}` }
+        ctx.status = 500
+      } else if (ctx.path === '/untyped') {
+        ctx.remove('Content-Type')
+        ctx.body = `debug ${token} ${' '.repeat(64)}`
+      } else if (ctx.status === 404) {
+        ctx.status = 200
+        ctx.body = { fallback: true, token }
+      }
+    })
+    app.use(leakguard(createGuard({ redact: {} })))
+    app.use((ctx) => {
+      if (ctx.path !== '/missing') ctx.body = { id: 1 }
+    })
+    const server = await listen(app.callback())
+    try {
+      const failed = await fetch(`${server.url}/failed`)
+      expect(failed.status).toBe(500)
+      expect(await failed.text()).not.toMatch(/db\.js|ghp_/)
+      const untyped = await fetch(`${server.url}/untyped`, { headers: { 'accept-encoding': 'gzip' } })
+      expect(untyped.headers.get('content-encoding')).toBe('gzip')
+      expect(await untyped.text()).toMatch(/^debug \[REDACTED:github-token\]/)
+      const fallback = await fetch(`${server.url}/missing`, { headers: { 'accept-encoding': 'gzip' } })
+      expect(await fallback.json()).toEqual({ fallback: true, token: '[REDACTED]' })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('decides the body an error middleware registered before leakguard renders, when Koa answers', async () => {
     const events: LeakguardEvent[] = []
     const key = `AKIA${'QWERTZUV23456723'}`
