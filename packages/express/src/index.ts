@@ -218,13 +218,16 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
 
     // Own properties of this `res`: a mounted sub-app that swaps the prototype keeps them.
     // A `res.json` already replaced by middleware before leakguard gets the filtered value.
-    const ownJson = !Object.hasOwn(res, 'json')
+    // Wrappers a middleware mounted before leakguard put on this `res`, or the app put on
+    // `app.response` (an envelope, a transformer): what they send is theirs, not the filtered
+    // body, and is filtered again.
+    const appResponse = Object.getPrototypeOf(res) as object
+    const wrapped = (name: string): boolean => Object.hasOwn(res, name) || Object.hasOwn(appResponse, name)
+    const ownJson = !wrapped('json')
     const { json, jsonp, send } = res
-    // Wrappers a middleware mounted before leakguard put on this `res` (an envelope, a
-    // transformer): what they send is theirs, not the filtered body, and is filtered again.
     const wrappers =
-      Object.hasOwn(res, 'send') || !ownJson || Object.hasOwn(res, 'jsonp')
-        ? new Set<unknown>([json, jsonp, send].filter((_method, i) => Object.hasOwn(res, METHODS[i]!)))
+      wrapped('send') || !ownJson || wrapped('jsonp')
+        ? new Set<unknown>([json, jsonp, send].filter((_method, i) => wrapped(METHODS[i]!)))
         : undefined
     let inside = false
     // Set once a filtered body went to the original methods: what reaches write/end after that is

@@ -597,6 +597,36 @@ describe.each([
     }
   })
 
+  it('filters again what res.send and res.json patched on app.response send', async () => {
+    const token = `ghp_${'P1'.repeat(18)}`
+    const app = createExpress()
+    const { send, json } = app.response
+    app.response.send = function patched(this: Response, body?: unknown) {
+      const out =
+        typeof body === 'string' && body.startsWith('{')
+          ? JSON.stringify({ ...JSON.parse(body), sent: token })
+          : body
+      return send.call(this, out)
+    } as Response['send']
+    app.response.json = function patched(this: Response, body?: unknown) {
+      return json.call(this, { data: body, debug: token })
+    } as Response['json']
+    app.use(leakguard(createGuard({ redact: {}, ignoreWarnings: ['LEAKGUARD_NO_ERROR_HANDLER'] })))
+    app.get('/users', (_req, res) => void res.json({ id: 1 }))
+    const server = await listen(app)
+    try {
+      const text = await (await fetch(`${server.url}/users`)).text()
+      expect(text).not.toContain(token)
+      expect(JSON.parse(text)).toEqual({
+        data: { id: 1 },
+        debug: '[REDACTED:github-token]',
+        sent: '[REDACTED:github-token]',
+      })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('filters res.send(object), res.jsonp() and JSON written by res.sendFile', async () => {
     const { guard } = recording({ 'GET /*': { allow: ['$.id', '$.name'] } })
     const server = await serve((app) => {
