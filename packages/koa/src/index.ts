@@ -305,6 +305,8 @@ interface BodyWatch {
   body(value: unknown): unknown
   /** The status was assigned. */
   status(): void
+  /** A header (by its name) or the status text (`null`) was set. */
+  head(name: string | null): void
 }
 
 type WatchedResponse = Context['response'] & { [BODY_WATCH]?: BodyWatch | undefined }
@@ -322,14 +324,48 @@ function watchBodyAssignments(ctx: Context, watch: BodyWatch): void {
   if (proto === null) return
   let ready = bodyWatched.get(proto)
   if (ready === undefined) {
-    ready = defineWatchedAccessor(proto, 'body') && defineWatchedAccessor(proto, 'status')
+    ready =
+      defineWatchedAccessor(proto, 'body') &&
+      defineWatchedAccessor(proto, 'status') &&
+      defineWatchedAccessor(proto, 'message') &&
+      watchHeaderSets(proto)
     bodyWatched.set(proto, ready)
   }
   if (ready) response[BODY_WATCH] = watch
 }
 
-/** The watching `body` or `status` accessor on `proto`, over the one Koa's response prototype has. */
-function defineWatchedAccessor(proto: object, name: 'body' | 'status'): boolean {
+/** The watching `set()` on `proto`, over Koa's: each header set is handed to the watch by its name. */
+function watchHeaderSets(proto: object): boolean {
+  const koa = (proto as { set?: unknown }).set
+  if (typeof koa !== 'function') return false
+  try {
+    Object.defineProperty(proto, 'set', {
+      configurable: true,
+      writable: true,
+      value: function set(this: WatchedResponse, field: unknown, ...rest: unknown[]) {
+        const result: unknown = koa.call(this, field, ...rest)
+        const watch = this[BODY_WATCH]
+        if (watch === undefined) return result
+        this[BODY_WATCH] = undefined
+        try {
+          // `set({ name: value, ... })` sets several.
+          if (typeof field === 'string') watch.head(field)
+          else if (typeof field === 'object' && field !== null)
+            for (const name of Object.keys(field)) watch.head(name)
+        } finally {
+          this[BODY_WATCH] = watch
+        }
+        return result
+      },
+    })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The watching `body`, `status` or `message` accessor on `proto`, over the one Koa's response prototype has. */
+function defineWatchedAccessor(proto: object, name: 'body' | 'status' | 'message'): boolean {
   let koa: PropertyDescriptor | undefined
   for (let at: object | null = proto; at !== null && koa === undefined; at = Object.getPrototypeOf(at))
     koa = Object.getOwnPropertyDescriptor(at, name)
@@ -348,7 +384,8 @@ function defineWatchedAccessor(proto: object, name: 'body' | 'status'): boolean 
           if (name === 'body') set.call(this, watch.body(value))
           else {
             set.call(this, value)
-            watch.status()
+            if (name === 'status') watch.status()
+            else watch.head(null)
           }
         } finally {
           this[BODY_WATCH] = watch
@@ -572,7 +609,37 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
     // A body assigned from now on (an envelope registered before leakguard, a fallback page for a
     // 404) is decided as it is assigned: compression, ETag and conditional GET above it then read
     // what leakguard decided.
-    if (early === undefined) watchBodyAssignments(ctx, { body: decideAssigned, status: statusAssigned })
+    if (early === undefined)
+      watchBodyAssignments(ctx, { body: decideAssigned, status: statusAssigned, head: headAssigned })
+
+    /**
+     * A header or the status text set above leakguard once it decided (a debug header, an error's
+     * message as the status text): read as leakguard read the head, the one that changed only.
+     */
+    function headAssigned(name: string | null): void {
+      if (name === null) {
+        const reason = guard.filterStatusMessage(context, {
+          status: ctx.status,
+          message: ctx.res.statusMessage ?? '',
+          routeOptions: routeOptionsOf.get(ctx),
+        })
+        if (reason !== undefined) ctx.message = reason
+        return
+      }
+      const lower = name.toLowerCase()
+      if (!guard.scansHeader(lower)) return
+      const value = ctx.response.get(name) as string | number | string[] | undefined
+      const changed = guard.filterHeaders(context, {
+        status: ctx.status,
+        headers: { [lower]: value },
+        routeOptions: routeOptionsOf.get(ctx),
+      })
+      if (changed === undefined) return
+      for (const [header, replaced] of Object.entries(changed)) {
+        if (replaced === null) ctx.remove(header)
+        else ctx.set(header, replaced)
+      }
+    }
 
     /** A status of another class set above leakguard once it decided: the body is decided again. */
     function statusAssigned(): void {

@@ -468,6 +468,32 @@ describe('koa specifics', () => {
     }
   })
 
+  it('reads a header and the status text a middleware above leakguard sets once it decided', async () => {
+    const token = `ghp_${'M4'.repeat(18)}`
+    const app = new Koa()
+    app.use(async (ctx, next) => {
+      await next()
+      ctx.set('X-Debug', `token ${token}`)
+      ctx.set({ 'X-Owner': 'ada@example.com', 'X-Build': 'b-17' })
+      ctx.message = 'served for ada@example.com'
+    })
+    app.use(leakguard(createGuard({ redact: {} })))
+    app.use((ctx) => {
+      ctx.body = { id: 1 }
+    })
+    const server = await listen(app.callback())
+    try {
+      const res = await fetch(server.url)
+      expect(res.headers.get('x-debug')).toBe('token [REDACTED:github-token]')
+      expect(res.headers.get('x-owner')).toBe('[REDACTED:email]')
+      expect(res.headers.get('x-build')).toBe('b-17')
+      expect(res.statusText).not.toContain('ada@example.com')
+      expect(await res.json()).toEqual({ id: 1 })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('decides the body an error middleware registered before leakguard renders, when Koa answers', async () => {
     const events: LeakguardEvent[] = []
     const key = `AKIA${'QWERTZUV23456723'}`
