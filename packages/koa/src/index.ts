@@ -618,12 +618,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
      */
     function headAssigned(name: string | null): void {
       if (name === null) {
-        const reason = guard.filterStatusMessage(context, {
-          status: ctx.status,
-          message: ctx.res.statusMessage ?? '',
-          routeOptions: routeOptionsOf.get(ctx),
-        })
-        if (reason !== undefined) ctx.message = reason
+        filterStatusText()
         return
       }
       const lower = name.toLowerCase()
@@ -716,16 +711,22 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       return sent
     }
 
-    /** The status text and the headers that carry free text, as they are now. */
-    function filterHead(): void {
-      // The status text a handler set (`ctx.message`): Koa also writes it as the body of a response
-      // that has none.
+    /**
+     * The status text a handler set (`ctx.message`), as it is now: Koa also writes it as the body
+     * of a response that has none.
+     */
+    function filterStatusText(): void {
       const reason = guard.filterStatusMessage(context, {
         status: ctx.status,
         message: ctx.res.statusMessage ?? '',
         routeOptions: routeOptionsOf.get(ctx),
       })
       if (reason !== undefined) ctx.message = reason
+    }
+
+    /** The status text and the headers that carry free text, as they are now. */
+    function filterHead(): void {
+      filterStatusText()
       // Headers that carry free text (a redirect's Location, X- headers).
       const headers = guard.filterHeaders(context, {
         status: ctx.status,
