@@ -651,6 +651,9 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
      * large enough to be decided in turns, when Koa answers (see replacedBody).
      */
     function decideAssigned(value: unknown): unknown {
+      // Koa writes `null` for a JSON response emptied that way, under the length it had: leakguard's
+      // text made it one (Koa counts an object's at the answer), so it goes.
+      if (value === null) ctx.remove('Content-Length')
       if (!replacedBody(value, decided === UNDECIDED ? undefined : decided)) return value
       const object = typeof value === 'object' && value !== null && !Buffer.isBuffer(value)
       if (object && isStreamedBody(value as object)) return value

@@ -494,6 +494,26 @@ describe('koa specifics', () => {
     }
   })
 
+  it('sends the null a middleware above leakguard sets in place of a JSON body whole', async () => {
+    const app = new Koa()
+    app.use(async (ctx, next) => {
+      await next()
+      ctx.body = null
+    })
+    app.use(leakguard(createGuard({ redact: {} })))
+    app.use((ctx) => {
+      ctx.body = { id: 1, email: 'ada@example.com' }
+    })
+    const server = await listen(app.callback())
+    try {
+      const res = await fetch(server.url)
+      expect(res.status).toBe(200)
+      expect(await res.text()).toBe('null')
+    } finally {
+      await server.close()
+    }
+  })
+
   it('decides the body an error middleware registered before leakguard renders, when Koa answers', async () => {
     const events: LeakguardEvent[] = []
     const key = `AKIA${'QWERTZUV23456723'}`
