@@ -243,11 +243,11 @@ function createMiddleware(options: LeakguardOptions | Guard<Request> = {}): Requ
     const original = <A extends unknown[]>(method: (...args: A) => Response, ...args: A): Response => {
       inside = true
       try {
-        const wrapped = wrapperCalls
+        const callsBefore = wrapperCalls
         const sent = wrappers?.has(method) === true ? throughWrapper(method, args) : method.apply(res, args)
         // Only once Express took the body: a send that threw answered nothing, and neither did a
         // wrapper that sends later (after an await): what it writes then is its own, and read.
-        if (wrapperCalls === wrapped || res.headersSent || res.writableEnded) answered = true
+        if (wrapperCalls === callsBefore || res.headersSent || res.writableEnded) answered = true
         return sent
       } finally {
         inside = false

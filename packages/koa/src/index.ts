@@ -555,13 +555,7 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
         // A middleware registered before leakguard replaced the body it decided (an envelope):
         // the body Koa is about to send is decided again.
         late = stage === 'done'
-        if (late)
-          guard.latePayload({
-            method: ctx.method,
-            route: (ctx as { _matchedRoute?: string })._matchedRoute,
-            by: 'a middleware registered before leakguard',
-            fix: 'Register that middleware after leakguard',
-          })
+        if (late) reportLate()
         stage = 'done'
         // What goes out is decided now; the replaced-body check has nothing of its own to compare.
         decided = UNDECIDED
@@ -636,6 +630,16 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
       }
     }
 
+    /** Reports, once per route, a body a middleware registered before leakguard replaced. */
+    function reportLate(): void {
+      guard.latePayload({
+        method: ctx.method,
+        route: (ctx as { _matchedRoute?: string })._matchedRoute,
+        by: 'a middleware registered before leakguard',
+        fix: 'Register that middleware after leakguard',
+      })
+    }
+
     /** A status of another class set above leakguard once it decided: the body is decided again. */
     function statusAssigned(): void {
       if (decided === UNDECIDED || ctx.body !== decided || !statusMoved(decidedStatus, ctx.status, ctx.body))
@@ -687,22 +691,13 @@ function createMiddleware(options: LeakguardOptions | Guard<Context> = {}): Midd
               : undefined
       }
       if (decision === undefined || decision instanceof Promise) return value
-      guard.latePayload({
-        method: ctx.method,
-        route: (ctx as { _matchedRoute?: string })._matchedRoute,
-        by: 'a middleware registered before leakguard',
-        fix: 'Register that middleware after leakguard',
-      })
+      reportLate()
       // The head as the middleware left it so far, with the body it replaced.
       filterHead()
       let sent: unknown
       if (decision.blocked) {
-        for (const name of headersToDropOnBlock(Object.keys(ctx.response.headers), guard.responseIdHeader))
-          ctx.remove(name)
-        ctx.set('Cache-Control', BLOCKED_CACHE_CONTROL)
-        ctx.status = decision.status
-        ctx.type = decision.contentType
-        sent = decision.payload
+        sendBlocked(ctx, decision, guard.responseIdHeader)
+        sent = ctx.body
       } else {
         sent = decision.payload
         if (sent !== value) for (const name of ['ETag', 'Last-Modified']) ctx.remove(name)

@@ -494,6 +494,32 @@ describe('koa specifics', () => {
     }
   })
 
+  it('fails closed on a body assigned above leakguard that cannot be written: the generic 500, nothing of it', async () => {
+    const token = `ghp_${'F2'.repeat(18)}`
+    const app = new Koa()
+    app.use(async (ctx, next) => {
+      await next()
+      ctx.set('X-Debug', 'kept?')
+      ctx.body = { data: ctx.body, token, size: 10n }
+    })
+    app.use(leakguard(createGuard({ redact: {} })))
+    app.use((ctx) => {
+      ctx.body = { id: 1 }
+    })
+    const server = await listen(app.callback())
+    try {
+      const res = await fetch(server.url)
+      expect(res.status).toBe(500)
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+      expect(res.headers.get('x-debug')).toBeNull()
+      const text = await res.text()
+      expect(text).not.toContain(token)
+      expect(JSON.parse(text)).toMatchObject({ status: 500 })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('sends the null a middleware above leakguard sets in place of a JSON body whole', async () => {
     const app = new Koa()
     app.use(async (ctx, next) => {
