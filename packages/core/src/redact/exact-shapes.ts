@@ -1,4 +1,5 @@
 import type { LiteralAutomaton } from './catalogue/automaton.js'
+import { card as builtInCard, digitsOnlyCard } from './detectors/card.js'
 import { email as builtInEmail, isFileExtension } from './detectors/email.js'
 import { phone as builtInPhone } from './detectors/phone.js'
 import { idOrCodeName, namesIdOrCode } from './features.js'
@@ -199,6 +200,13 @@ class Shapes implements ExactShapes {
       if (detector === null || !bcryptShape(text, length)) return null
     } else if (first >= 48 && first <= 57 && length >= 12 && length <= 19 && this.card !== null) {
       detector = this.card
+      if (detector.validate === builtInCard.validate) {
+        // The digits are read once, for their shape and their checks (the built-in validator's).
+        const valid = digitsOnlyCard(text, length)
+        if (valid === -1) return this.emailAt(text, length)
+        if (valid === 0 || this.idOrCode(key, text)) return null
+        return { start: 0, end: length, detector: detector.id, verified: false }
+      }
       for (let i = 1; i < length; i++) {
         const c = text.charCodeAt(i)
         if (c < 48 || c > 57) return this.emailAt(text, length)

@@ -165,38 +165,50 @@ function partialAscii(match: string, spec: PartialSpec): string | undefined {
   const { keepStart, keepEnd } = spec
   const n = match.length
   if (n > MAX_ASCII) return undefined
+  // Letters and digits only (a card alone in its member): every character is one, no loop.
+  if (ALNUM_ONLY.test(match)) {
+    if (n <= keepStart + keepEnd) return match
+    return hiddenWritten(match, keepStart, n - keepEnd, n - keepStart - keepEnd, -1, spec)
+  }
   const at = ALNUM_AT
   let total = 0
+  // Where each kind of separator stands (bit i for position i, in the first 31), and any other
+  // character: the layout of the hidden part is read from them, in this one pass.
+  const kinds = SEPARATORS_AT
+  kinds[0] = kinds[1] = kinds[2] = kinds[3] = kinds[4] = 0
   for (let i = 0; i < n; i++) {
     const c = match.charCodeAt(i)
     if (c >= 128) return undefined
     if (isAsciiAlnum(c)) at[total++] = i
+    else if (i < 31) kinds[SEPARATOR_CODES[c]!]! |= 1 << i
   }
   // Too few letters and digits to hide any past those kept.
   if (total <= keepStart + keepEnd) return match
   const from = at[keepStart]!
   const to = at[total - 1 - keepEnd]! + 1
   const hidden = total - keepStart - keepEnd
-  // Separators among the hidden characters: the layout they make names the hidden part.
+  // Separators among the hidden characters, all of one kind: the layout they make names the
+  // hidden part (`+** **** ****`).
   let key = -1
-  if (to - from > hidden && to - from <= MAX_LAYOUT) {
-    let positions = 0
-    let separator = 0
-    for (let i = from; i < to; i++) {
-      const c = match.charCodeAt(i)
-      if (isAsciiAlnum(c)) continue
-      const code = SEPARATOR_CODES[c]!
-      if (code === 0 || (separator !== 0 && code !== separator)) {
-        separator = -1
-        break
+  if (to - from > hidden && to - from <= MAX_LAYOUT && to <= 31) {
+    const range = ((1 << (to - from)) - 1) << from
+    if ((kinds[0]! & range) === 0) {
+      let separator = 0
+      for (let code = 1; code <= 4; code++) {
+        if ((kinds[code]! & range) === 0) continue
+        separator = separator === 0 ? code : -1
       }
-      separator = code
-      positions |= 1 << (i - from)
+      if (separator > 0) key = layoutKey((kinds[separator]! & range) >>> from, to - from, separator)
     }
-    if (separator > 0) key = layoutKey(positions, to - from, separator)
   }
   return hiddenWritten(match, from, to, hidden, key, spec)
 }
+
+/** ASCII letters and digits, and nothing else. */
+const ALNUM_ONLY = /^[A-Za-z0-9]*$/
+
+/** Scratch of {@link partialAscii}: positions of other characters (0), then of each separator (1-4). */
+const SEPARATORS_AT = new Int32Array(5)
 
 /** A layout as a small integer: separator positions (22 bits), length (5) and separator (3). */
 const layoutKey = (positions: number, length: number, separator: number): number =>

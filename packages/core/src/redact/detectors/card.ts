@@ -61,6 +61,20 @@ function hasIssuer(length: number): boolean {
 }
 
 /**
+ * A card number written as digits only (12 to 19 of them: a card alone in its member), read in
+ * one pass that also takes its digits: 1 when it is valid, 0 when it is not, -1 when `text` holds
+ * anything but digits (read otherwise by the caller). What {@link validCard} answers for such text.
+ */
+export function digitsOnlyCard(text: string, length: number): number {
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 48 || code > 57) return -1
+    DIGITS[i] = code - 48
+  }
+  return hasIssuer(length) && luhnValidDigits(DIGITS, length) ? 1 : 0
+}
+
+/**
  * A card number as the pattern matched it: its digits (into {@link DIGITS}) with one kind of
  * separator at most, a known issuer and length, and a valid Luhn check digit. One pass, no strings.
  */
