@@ -652,7 +652,7 @@ describe.each([
   })
 
   it('leaves req and res as the handler expects them: its own patches only, no marker, every Express property', async () => {
-    let seen: { req: string[]; res: string[]; symbols: string[]; json: boolean } | undefined
+    let seen: { req: string[]; res: string[]; events: boolean; symbols: string[]; json: boolean } | undefined
     const server = await serve((app) => {
       app.use(leakguard({ routes: { 'GET /users/:id': { allow: ['$.id'] } } }))
       app.get('/users/:id', (req, res) => {
@@ -660,6 +660,8 @@ describe.each([
         seen = {
           req: ['params', 'query', 'baseUrl', 'originalUrl', 'leakguard'].filter((name) => !(name in req)),
           res: ['locals', 'req'].filter((name) => !(name in res)),
+          // Deleted and set again on Node 20 and 22: still their own (and still listened to).
+          events: Object.hasOwn(req, '_events') && Object.hasOwn(res, '_events'),
           symbols: [...Object.getOwnPropertySymbols(req), ...Object.getOwnPropertySymbols(res)]
             .map(String)
             .filter((name) => name.includes('dictionary')),
@@ -673,7 +675,7 @@ describe.each([
     } finally {
       await server.close()
     }
-    expect(seen).toEqual({ req: [], res: [], symbols: [], json: true })
+    expect(seen).toEqual({ req: [], res: [], events: true, symbols: [], json: true })
   })
 
   it('keeps its patches in a mounted sub-app, which swaps the prototype of res', async () => {
