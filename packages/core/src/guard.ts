@@ -1,21 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { compileAllowlist, EMPTY, KEEP } from './allowlist/compile.js'
-import { REMOVE } from './allowlist/project.js'
 import {
   type AuditDispatcher,
   type AuditMetrics,
   type AuditSink,
   createDispatcher,
 } from './audit/dispatch.js'
-import type {
-  EventRequest,
-  LeakguardEvent,
-  LeakguardEventMap,
-  LeakguardEventType,
-  Outcome,
-  Severity,
-  UnfilteredVia,
-} from './audit/events.js'
+import type { LeakguardEvent, LeakguardEventType, UnfilteredVia } from './audit/events.js'
+import { createGuardEvents } from './audit/guard-events.js'
 import { compileIgnoredWarnings, processWarning } from './audit/warnings.js'
 import type { RequestHeaders } from './auth/bearer.js'
 import { type AuthGate, compileAuthGate } from './auth/gate.js'
@@ -25,13 +17,10 @@ import type { ResponseErrorCode } from './errors.js'
 import type { BodySource } from './http/collect.js'
 import type { ContentEncodingHeader } from './http/content-encoding.js'
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemBody } from './http/problem.js'
-import { acceptRequestId } from './http/request-id.js'
 import { readRequestTarget } from './http/request-target.js'
 import { compileTransport } from './http/transport.js'
 import { createRouteInventory, type InventoryRoute } from './inventory/routes.js'
 import { createSequentialIdWatch, routeOfPath } from './inventory/sequential-ids.js'
-import { isoNow } from './lib/clock.js'
-import { sha256Base64url } from './lib/digest.js'
 import {
   fail as configFail,
   describe,
@@ -44,26 +33,17 @@ import {
   secretKeyOption,
 } from './lib/validate.js'
 import type { GuardOptions, RouteOptions } from './options.js'
-import { boundedStore, DEFAULT_STORE_TIMEOUT_MS } from './ratelimit/bounded-store.js'
 import { compileRateGate, type RateGate } from './ratelimit/gate.js'
 import type { CompiledLimiter } from './ratelimit/limiter.js'
-import { MemoryStore } from './ratelimit/memory-store.js'
-import { isStore, type RateLimitStore } from './ratelimit/store.js'
 import {
   compileRedactor,
   issuedTokensRedactor,
-  RedactionSession,
   type RedactOptions,
   type Redactor,
   type RouteRedactOptions,
   routeRedactor,
 } from './redact/engine.js'
-import { type AbuseMonitor, type AbuseRequest, compileAbuse } from './request/abuse.js'
-import {
-  createEnumerationDetector,
-  type EnumerationDetector,
-  type EnumerationSubject,
-} from './request/enumeration.js'
+import type { AbuseRequest } from './request/abuse.js'
 import {
   checksBody,
   createInputPhase,
@@ -72,6 +52,7 @@ import {
   type InputState,
   type RequestInput,
 } from './request/input.js'
+import { createRequestMonitors } from './request/monitors.js'
 import {
   createRequestPhase,
   newRateState,
@@ -602,11 +583,6 @@ function bodyLimitOption(maxBodyBytes: unknown, maxBufferedBytes: unknown): numb
     : integerOption(maxBodyBytes, 'responses.maxBodyBytes', 0, 2 ** 31, DEFAULT_MAX_BODY_BYTES)
 }
 
-/** A short one-way form of a bearer token: the abuse monitor counts tokens, never holds them. */
-function tokenFingerprint(authorization: string): string {
-  return sha256Base64url(authorization).slice(0, 16)
-}
-
 /** Whether `value` is a guard made by {@link createGuard}. */
 export function isGuard(value: unknown): value is Guard {
   return typeof value === 'object' && value !== null && guardBrand in value
@@ -745,93 +721,9 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     }
   }
 
-  const eventRequest = (context: Context, status: number): EventRequest => {
-    // Built member by member: object spreads cost more than the rest of an event together.
-    const request: { -readonly [K in keyof EventRequest]: EventRequest[K] } = {
-      id: context.requestId,
-      method: context.method,
-    } as EventRequest
-    if (context.route !== undefined) request.route = context.route
-    request.path = eventPath(context)
-    request.status = status
-    if (context.clientAddress !== undefined) request.clientAddress = context.clientAddress
-    return request
-  }
-
-  function emit<T extends keyof LeakguardEventMap>(
-    type: T,
-    severity: Severity,
-    outcome: Outcome,
-    context: Context,
-    status: number,
-    details: () => LeakguardEventMap[T],
-  ): void {
-    // Nothing is built (paths masked, findings summarised) unless a sink wants the event.
-    if (!dispatcher.wants(type, severity)) return
-    const event: Record<string, unknown> = {
-      type,
-      id: randomUUID(),
-      time: isoNow(),
-      severity,
-      outcome,
-      mode,
-      request: eventRequest(context, status),
-    }
-    const sub = context.principal?.sub
-    if (sub !== undefined) event.principal = { id: principalId(sub) }
-    // T and details() agree by the signature.
-    dispatcher.emit(Object.assign(event, details()) as unknown as LeakguardEvent)
-  }
-
-  // Event paths and incoming request ids are checked with the built-in detectors only: custom
-  // rules run on responses, and nothing here may throw.
-  const metadataRedactor: Redactor = {
-    ...redactor,
-    rules: { patterns: [], functions: [], keys: [] },
-    keyNameMask: null,
-    nestedJson: false,
-  }
-  // The same dropped paths, finding paths and request paths come back on every response of a
-  // route: their masked forms are remembered (bounded; forgotten all at once when full).
-  const maskedMetadata = new Map<string, { text: string; found: boolean }>()
-  const redactMetadata = (text: string): { text: string; found: boolean } => {
-    const known = maskedMetadata.get(text)
-    if (known !== undefined) return known
-    let masked: { text: string; found: boolean }
-    try {
-      const session = new RedactionSession(metadataRedactor, {
-        hygiene: false,
-        requestId: '',
-        detailed: false,
-      })
-      const out = session.string(text, null, null)
-      masked = { text: out === REMOVE ? '[REDACTED]' : out, found: session.total > 0 }
-    } catch {
-      masked = { text: '[REDACTED]', found: true }
-    }
-    if (maskedMetadata.size >= 4096) maskedMetadata.clear()
-    maskedMetadata.set(text, masked)
-    return masked
-  }
-
-  /** A path as events carry it: what a detector would flag in it (an email, a token) is masked. */
-  function eventPath(context: Context): string {
-    // On the context, not in a WeakMap: an entry per request made each one an ephemeron.
-    context.eventPath ??= redactMetadata(context.path).text
-    return context.eventPath
-  }
-
-  /** A `sub` as events carry it: an email or phone number used as subject is masked. */
-  function principalId(sub: string): string {
-    return redactMetadata(sub).text
-  }
-
-  /** A client-supplied request id, if it is plain and holds nothing a detector flags. */
-  function incomingRequestId(value: string | string[] | undefined): string | undefined {
-    if (requestIdHeader === undefined) return undefined
-    const id = acceptRequestId(value)
-    return id === undefined || redactMetadata(id).found ? undefined : id
-  }
+  const events = createGuardEvents({ dispatcher, mode, redactor, requestIdHeader })
+  const { emit, incomingRequestId } = events
+  const redactMetadata = events.maskMetadata
 
   /** The 400 of a request target leakguard will not guess at. */
   function refuseTarget(context: Context): RejectedRequest {
@@ -908,57 +800,15 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
   })
 
   const requests = objectOption(raw.requests, 'requests', REQUESTS_OPTION_KEYS)
-  if (
-    requests.store !== undefined &&
-    !(isStore(requests.store) && typeof requests.store.distinct === 'function')
-  ) {
-    fail(
-      'requests.store',
-      `expected a store with a distinct() method, such as new MemoryStore() or new RedisStore(client), got ${describe(requests.store)}`,
-    )
-  }
-  let detector: EnumerationDetector | undefined
-  const enumeration = (): EnumerationDetector => {
-    if (detector !== undefined) return detector
-    // requests.store is bounded like the rate-limit store (which the gate bounded already).
-    const configured =
-      requests.store === undefined
-        ? rate?.store
-        : boundedStore(
-            requests.store as RateLimitStore,
-            rate?.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
-            'the enumeration store (requests.store)',
-          )
-    const store = typeof configured?.distinct === 'function' ? configured : new MemoryStore()
-    if (requests.store === undefined && rate?.store !== undefined && store !== rate.store) {
-      guard.warn(
-        'LEAKGUARD_ENUMERATION_LOCAL',
-        'the rate-limit store has no distinct() method, so the enumeration detector counts in this process only; pass requests.store (a RedisStore counts across instances)',
-      )
-    }
-    detector = createEnumerationDetector({
-      store: store as RateLimitStore & Required<Pick<RateLimitStore, 'distinct'>>,
-      alert: (origin, alert) => {
-        const context = origin as Context
-        emit('abuse.enumeration', 'warn', mode === 'report' ? 'unknown' : 'failure', context, 0, () => ({
-          ...alert,
-          subject:
-            alert.subject.kind === 'principal'
-              ? { kind: 'principal', id: principalId(alert.subject.id) }
-              : alert.subject,
-        }))
-      },
-    })
-    return detector
-  }
-  const clientIpOf = (context: Context): string => phase.clientIp(context, context.headers ?? {}) ?? 'unknown'
-  /** Who the enumeration detector counts: the caller, or its address. */
-  const subjectOf = (context: Context, by: 'principal' | 'address' | 'auto'): EnumerationSubject => {
-    const { sub, issuer } = context.principal ?? {}
-    // With several issuers, one `sub` can name two people: the issuer is part of who counts.
-    if (by === 'address' || sub === undefined) return { kind: 'address', id: clientIpOf(context) }
-    return { kind: 'principal', id: issuer === undefined ? sub : `${sub} (${issuer})` }
-  }
+  const monitors = createRequestMonitors({
+    mode,
+    store: requests.store,
+    abuse: raw.abuse,
+    rate: () => rate,
+    events,
+    warn: (code, message) => guard.warn(code, message),
+    clientIp: (request) => phase.clientIp(request as Context, request.headers ?? {}) ?? 'unknown',
+  })
   const inputPhase = createInputPhase({
     mode,
     limits: {
@@ -970,8 +820,8 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       emit(type, severity, outcome, context as Context, status, details),
     mask: (text) => redactMetadata(text).text,
     roles: (context) => rolesOf(context as Context),
-    subject: (context, by) => subjectOf(context as Context, by),
-    enumeration,
+    subject: (context, by) => monitors.subjectOf(context as Context, by),
+    enumeration: monitors.enumeration,
     detectorFailed: (context, error) =>
       warnOnce(
         context as Context,
@@ -988,46 +838,9 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       throw new TypeError(`getRoles returned ${describe(roles)}, not an array of strings`)
     return roles as readonly string[]
   }
-  const abuse: AbuseMonitor | undefined = compileAbuse(raw.abuse, 'abuse')
-  const emitAlerts = (
-    context: Context,
-    alerts: readonly import('./request/abuse.js').AbuseAlert[],
-    status: number,
-  ) => {
-    for (const alert of alerts) {
-      emit('abuse.alert', 'warn', 'unknown', context, status, () => ({
-        ...alert,
-        subject:
-          alert.subject.kind === 'principal'
-            ? { kind: 'principal', id: principalId(alert.subject.id) }
-            : alert.subject,
-      }))
-    }
-  }
-  /** Counts a request for the abuse monitor, once. */
-  function observeAbuse(context: Context): void {
-    if (abuse === undefined || context.abuse !== undefined) return
-    const authorization = context.headers?.authorization
-    const token = typeof authorization === 'string' && authorization.length > 7 ? authorization : undefined
-    context.abuse = {
-      address: clientIpOf(context),
-      principal: context.principal?.sub,
-      token: token === undefined ? undefined : tokenFingerprint(token),
-    }
-    emitAlerts(context, abuse.request(context.abuse), 0)
-  }
-  const sequentialIds = createSequentialIdWatch((found) => {
-    if (!dispatcher.wants('inventory.sequential_ids', 'info')) return
-    dispatcher.emit({
-      type: 'inventory.sequential_ids',
-      id: randomUUID(),
-      time: isoNow(),
-      severity: 'info',
-      outcome: 'unknown',
-      mode,
-      ...found,
-    })
-  })
+  const sequentialIds = createSequentialIdWatch((found) =>
+    events.emitUnattached('inventory.sequential_ids', 'info', () => found),
+  )
 
   const inventory = createRouteInventory(table.entries.map((entry) => entry.pattern.source))
   /**
@@ -1109,9 +922,9 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
         if (refusal !== undefined) return refusal
       }
       const decision = phase.checkRequest(context, input.headers, input.routeOptions)
-      if (abuse === undefined && transport === undefined) return decision
+      if (!monitors.watchesAbuse && transport === undefined) return decision
       const observed = (settled: RequestDecision): RequestDecision => {
-        observeAbuse(context)
+        monitors.observeAbuse(context)
         if (transport === undefined) return settled
         // leakguard's own refusals (401, 403, 429...) get them too: they are responses like any.
         const extra = transport.headers(
@@ -1182,10 +995,9 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
       const policy = context.inputPolicy ?? context.entry?.policy
       // The miss-ratio detector counts the answers of every rule that counted the request's id.
       for (const [rule, route] of context.input.enumerationRoutes ?? []) {
-        enumeration().response(route, subjectOf(context, rule.by), status, rule, context)
+        monitors.enumeration().response(route, monitors.subjectOf(context, rule.by), status, rule, context)
       }
-      if (abuse !== undefined && context.abuse !== undefined)
-        emitAlerts(context, abuse.response(context.abuse, status), status)
+      monitors.observeAnswer(context, status)
       // Only for requests that reached the handler: a refusal (401, 429) never needed the body. An
       // owner check still waiting is why a handler's success was denied (404/403): said too.
       const waiting =
@@ -1227,16 +1039,7 @@ export function createGuard<TRequest = unknown>(options: GuardOptions<TRequest> 
     warn(code, message) {
       if (ignoredWarnings.has(code)) return
       processWarning(code, message)
-      if (!dispatcher.wants('config.warning', 'warn')) return
-      dispatcher.emit({
-        type: 'config.warning',
-        id: randomUUID(),
-        time: isoNow(),
-        severity: 'warn',
-        outcome: 'unknown',
-        mode,
-        warning: { code, message },
-      })
+      events.emitUnattached('config.warning', 'warn', () => ({ warning: { code, message } }))
     },
     ignoresWarning: (code) => ignoredWarnings.has(code),
     scansHeader: (name) => redactor.headerScan.scans(name),
