@@ -14,7 +14,7 @@ import type {
   SerializedResponseInput,
   StreamedResponseInput,
   WrittenDecision,
-} from '../guard.js'
+} from '../guard-api.js'
 import { collectBody } from '../http/collect.js'
 import {
   type ContentEncodingHeader,
