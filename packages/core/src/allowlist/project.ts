@@ -1,6 +1,7 @@
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { UniqueNames } from '../lib/unique-names.js'
+import { type ByteView, isByteView, redactedBytes } from './byte-views.js'
 import { KEEP, type ProjectionNode } from './compile.js'
 import { listSecretNames, type SecretShape, secretNameOf, secretShapeOf } from './secret-shapes.js'
 
@@ -204,7 +205,11 @@ interface Frame {
 /** What {@link prepare} returns for values JSON leaves out (undefined, functions, symbols). */
 export const OMIT: unique symbol = Symbol('omit')
 export type Prepared =
-  | { readonly container: Record<string, unknown> | unknown[] }
+  | {
+      readonly container: Record<string, unknown> | unknown[]
+      /** The byte view the container was made of (see byte-views.ts): its bytes are read as text. */
+      readonly bytes?: ByteView
+    }
   | string
   | number
   | boolean
@@ -259,14 +264,35 @@ export function templateOf(
   return path
 }
 
+/**
+ * A byte view's container after redaction read its bytes as text (see byte-views.ts): the same
+ * container when nothing changed, the container of the redacted bytes, or `null` when a mask
+ * removed the value.
+ */
+export function redactedContainer(
+  prepared: { readonly container: Record<string, unknown> | unknown[]; readonly bytes?: ByteView },
+  key: string | number,
+  redact: (text: string) => unknown,
+): Record<string, unknown> | unknown[] | null {
+  const read = redactedBytes(prepared.bytes!, redact)
+  if (read === null) return null
+  if (read === prepared.bytes) return prepared.container
+  return (prepare(read, key) as { readonly container: Record<string, unknown> | unknown[] }).container
+}
+
 /** Applies `toJSON` and JSON's conversions to one value, as `JSON.stringify` would. */
 export function prepare(value: unknown, key: string | number): Prepared {
   let v = value
   if (typeof v === 'object' && v !== null) {
     // Read once, as JSON.stringify reads it (a getter sees one read).
     const toJSON = (v as { toJSON?: unknown }).toJSON
-    if (typeof toJSON === 'function') v = toJSON.call(v, String(key))
-    else {
+    if (typeof toJSON === 'function') {
+      const view = v
+      v = toJSON.call(v, String(key))
+      // A Buffer: its JSON (`{"type":"Buffer","data":[...]}`) is read as the bytes it holds.
+      if (typeof v === 'object' && v !== null && isByteView(view))
+        return { container: v as Record<string, unknown>, bytes: view }
+    } else {
       // Most containers are plain objects and arrays: nothing below applies to them.
       const proto = Object.getPrototypeOf(v)
       if (proto === Object.prototype || proto === Array.prototype || proto === null)
@@ -287,6 +313,8 @@ export function prepare(value: unknown, key: string | number): Prepared {
       if (typeof BigInt !== 'undefined' && Object.prototype.toString.call(v) === '[object BigInt]') {
         throw new LeakguardResponseError('ERR_LG_RESPONSE_UNSERIALIZABLE', 'response contains a BigInt')
       }
+      // A Uint8Array (written `{"0":...}`): read as the bytes it holds.
+      if (isByteView(v)) return { container: v as unknown as Record<string, unknown>, bytes: v }
       return { container: v as Record<string, unknown> | unknown[] }
     }
     default:
@@ -430,7 +458,12 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
     place.drops.add(key)
   }
 
-  const top = prepare(value, '')
+  let top = prepare(value, '')
+  if (typeof top === 'object' && top !== null && top.bytes !== undefined && options.hooks !== undefined) {
+    const hooks = options.hooks
+    const container = redactedContainer(top, '', (text) => hooks.value(text, null, ROOT_PATH))
+    top = container === null ? null : { container }
+  }
   if (top === OMIT) return { value: undefined, dropped: 0, droppedPaths: [], pathsTruncated: false }
   if (typeof top !== 'object' || top === null) {
     if (root.keep) {
@@ -608,10 +641,29 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       if (keys !== null) continue
       out = null // JSON turns undefined, functions and symbols in arrays into null
     } else if (typeof prepared === 'object' && prepared !== null) {
+      let container = prepared.container
+      if (prepared.bytes !== undefined && hooks !== undefined) {
+        // A byte view's bytes are read as text, under the name a string there is read under.
+        const read = redactedContainer(prepared, keys === null ? element : key, (text) =>
+          hooks.value(
+            text,
+            frame.secret !== null && !(keys !== null && hooks.describesSecret?.(key) === true)
+              ? frame.secret
+              : keys === null
+                ? frame.names === null
+                  ? null
+                  : frame.names[element]!
+                : (shapeSecret ?? key),
+            pathRef,
+          ),
+        )
+        if (read === null) continue
+        container = read
+      }
       if (keys !== null && hooks !== undefined)
         name = memberName(frame.out as Record<string, unknown>, key, hooks.key(key, pathRef), maskedNames)
       out = open(
-        prepared.container,
+        container,
         child,
         frame.depth + 1,
         child.keep || frame.place === null ? null : frame.place.child(keys === null ? null : key),

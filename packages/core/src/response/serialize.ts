@@ -1,3 +1,4 @@
+import type { ByteView } from '../allowlist/byte-views.js'
 import { KEEP, type ProjectionNode } from '../allowlist/compile.js'
 import {
   childPath,
@@ -10,6 +11,7 @@ import {
   type ProjectOptions,
   prepare,
   REMOVE,
+  redactedContainer,
   sameItems,
   sizeError,
   templateOf,
@@ -523,7 +525,11 @@ class Writer implements PathRef {
     let text: string | undefined
     if (top === OMIT) text = undefined
     else if (typeof top === 'object' && top !== null) {
-      text = this.container(top.container, tree, tree.keep ? null : this.places, view.root, 0)
+      const container = top.bytes === undefined ? top.container : this.bytesRead(top, '', null)
+      text =
+        container === null
+          ? 'null'
+          : this.container(container, tree, tree.keep ? null : this.places, view.root, 0)
     } else if (tree.keep) {
       const hooks = this.hooks
       const out = hooks === undefined ? top : hooks.value(top, null, this)
@@ -667,13 +673,16 @@ class Writer implements PathRef {
     const prepared = prepare(raw, i)
     if (prepared === OMIT) return this.count('null')
     if (typeof prepared === 'object' && prepared !== null) {
+      const container =
+        prepared.bytes === undefined ? prepared.container : this.bytesRead(prepared, i, this.secret ?? name)
+      if (container === null) return undefined
       // A container the list names for a secret (`["authorization", ["Bearer ..."]]`) is secret
       // whole, as one under a member of that name is.
       if (name === null || this.secret !== null)
-        return this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
+        return this.container(container, child, child.keep ? null : elementPlace, hint, slot)
       this.secret = name
       try {
-        return this.container(prepared.container, child, child.keep ? null : elementPlace, hint, slot)
+        return this.container(container, child, child.keep ? null : elementPlace, hint, slot)
       } finally {
         this.secret = null
       }
@@ -1028,6 +1037,17 @@ class Writer implements PathRef {
         const prepared = prepare(raw, key)
         if (prepared === OMIT) continue
         if (typeof prepared === 'object' && prepared !== null) {
+          const container =
+            prepared.bytes === undefined
+              ? prepared.container
+              : this.bytesRead(
+                  prepared,
+                  key,
+                  this.secret !== null && hooks !== undefined && !hooks.describesSecret(key)
+                    ? this.secret
+                    : key,
+                )
+          if (container === null) continue
           if (names !== undefined) name = this.name(plan, p, key, bits, names)
           const outer = this.secret
           if (outer === null && (bits & MEMBER_SECRET) !== 0) this.secret = key
@@ -1036,7 +1056,7 @@ class Writer implements PathRef {
           const outerDigits = this.digits
           this.digits = (bits & MEMBER_DIGITS) !== 0
           piece = this.container(
-            prepared.container,
+            container,
             child,
             child.keep || place === null ? null : place.child(key),
             plan.next,
@@ -1082,6 +1102,20 @@ class Writer implements PathRef {
     // Names read clean are remembered by the redactor: the next object of this shape skips them.
     if (names !== undefined && !masked) plan.scope = null
     return open ? `${out}"}` : `${out}}`
+  }
+
+  /**
+   * The container of a byte view (see byte-views.ts) with its bytes read as text under `name`, as
+   * a string there would be: `null` when a mask removed it. Without hooks, the container as it is.
+   */
+  private bytesRead(
+    prepared: { readonly container: Record<string, unknown> | unknown[]; readonly bytes?: ByteView },
+    key: string | number,
+    name: string | null,
+  ): Record<string, unknown> | unknown[] | null {
+    const hooks = this.hooks
+    if (hooks === undefined) return prepared.container
+    return redactedContainer(prepared, key, (text) => hooks.value(text, name, this))
   }
 
   /** The output name of a member whose name may itself be a secret: read, masked, kept unique. */

@@ -789,6 +789,55 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       expect(JSON.stringify(recorded)).not.toContain('s3cr3t-Pa55word')
     })
 
+    it('masks what bytes in a body carry (a Buffer, a Uint8Array), and writes them back as bytes', async () => {
+      // A BLOB or BYTEA column, a key read from a file, a token kept as bytes: JSON writes their
+      // bytes as numbers, which no detector read. They are read as text and written back as bytes
+      // of the same kind, so a client still decodes them.
+      const github = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
+      const aws = 'AKIAQ3EGRQ7WXL4NB6UP'
+      const { guard, events } = recordingGuard({ redact: { knownSecrets: false } })
+      const routes: RouteSpec[] = [
+        getRoute('/files/1', () => ({
+          id: 1,
+          config: Buffer.from(`[default]\naws_access_key_id = ${aws}\nowner = ada@example.com\n`),
+          key: new Uint8Array(Buffer.from(github)),
+          signed: new Int8Array(Buffer.from(`token=${github}`)),
+          rows: [Buffer.from('4111 1111 1111 1111'), Buffer.from('plain row')],
+          password: Buffer.from('hunter2hunter2'),
+          png: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        })),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await call(`${url}/files/1`)
+        expect(res.status).toBe(200)
+        const body = res.json as Record<string, { type?: string; data?: number[] } & Record<string, number>>
+        const bytes = (value: { type?: string; data?: number[] } & Record<string, number>) =>
+          Buffer.from(
+            value.type === 'Buffer' ? value.data! : Object.values(value).map((n) => Number(n) & 0xff),
+          )
+        const text = (value: Parameters<typeof bytes>[0]) => bytes(value).toString('latin1')
+        expect(body.config!.type).toBe('Buffer')
+        expect(text(body.config!)).toBe(
+          '[default]\naws_access_key_id = [REDACTED:aws-access-key]\nowner = [REDACTED:email]\n',
+        )
+        expect(text(body.key!)).toBe('[REDACTED:github-token]')
+        expect(text(body.signed!)).toBe('token=[REDACTED:github-token]')
+        expect(text((body.rows as unknown as Parameters<typeof bytes>[0][])[0]!)).toBe('4111 11** **** 1111')
+        expect(text((body.rows as unknown as Parameters<typeof bytes>[0][])[1]!)).toBe('plain row')
+        expect(text(body.password!)).not.toContain('hunter2')
+        // Bytes that hold no text are sent as they were.
+        expect(body.png).toEqual({ type: 'Buffer', data: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] })
+        for (const secret of [github, aws, 'ada@example.com', '4111 1111 1111 1111', 'hunter2']) {
+          const codes = [...Buffer.from(secret)].join(',')
+          expect(res.text, secret).not.toContain(codes)
+        }
+      })
+      const redacted = ofType(await events(), 'response.redacted')
+      expect(redacted.flatMap((event) => event.findings.map((finding) => finding.detector))).toEqual(
+        expect.arrayContaining(['aws-access-key', 'email', 'github-token', 'card']),
+      )
+    })
+
     it('answers bodies of hostile base64 at once, valid, and keeps serving', async () => {
       // What a client can store and have read back: lines half text half bytes that are not
       // (rejoined at every line, the reading was quadratic), lone surrogates and control bytes
