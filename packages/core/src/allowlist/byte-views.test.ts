@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { createGuard } from '../guard.js'
 import { createRedactor } from '../redact/index.js'
@@ -52,8 +53,17 @@ describe('byte views in a body', () => {
 
   it('reads a body that is itself bytes, and bytes under a secret name or an allowlisted path', () => {
     expect(latin1(JSON.parse(bothWalkers(Buffer.from('ada@example.com')).written))).toBe('[REDACTED:email]')
-    const secret = JSON.parse(bothWalkers({ password: Buffer.from('hunter2hunter2') }).written)
-    expect(JSON.stringify(secret)).not.toContain([...Buffer.from('hunter2')].join(','))
+    // Under a secret name, the bytes are the mask's: read once, still bytes a client decodes.
+    for (const walker of Object.values(bothWalkers({ password: Buffer.from('hunter2hunter2') }))) {
+      const secret = JSON.parse(walker)
+      expect(secret.password.type).toBe('Buffer')
+      expect(latin1(secret.password)).toBe('[REDACTED]')
+    }
+    const inList = bothWalkers({
+      headers: [['authorization', new Uint8Array(Buffer.from('Bearer abcdefghijklmnop1234'))]],
+    })
+    expect(inList.written).toBe(inList.projected)
+    expect(latin1(JSON.parse(inList.written).headers[0][1])).toBe('Bearer [REDACTED]')
     const allowed = bothWalkers(
       { id: 1, file: Buffer.from(`token ${GITHUB}`), other: Buffer.from('dropped') },
       { routes: { 'GET /files': { allow: ['$.id', '$.file'] } } },
@@ -63,7 +73,7 @@ describe('byte views in a body', () => {
     expect(latin1(JSON.parse(allowed.written).file)).toBe('token [REDACTED:github-token]')
   })
 
-  it('drops bytes a mask removes, and writes a mask past latin1 as ?', () => {
+  it('drops bytes a mask removes, and writes a mask in the encoding the bytes were read in', () => {
     const removed = bothWalkers(
       { file: Buffer.from('ada@example.com'), id: 1, list: [Buffer.from('ada@example.com'), 2] },
       { redact: { knownSecrets: false, overrides: { email: { mask: 'remove' } } } },
@@ -74,7 +84,77 @@ describe('byte views in a body', () => {
       { file: Buffer.from('mail ada@example.com') },
       { redact: { knownSecrets: false, overrides: { email: { mask: () => '•••' } } } },
     )
-    expect(latin1(JSON.parse(bullets.written).file)).toBe('mail ???')
+    // Read as UTF-8, the mask is written in UTF-8; read one character per byte, past latin1 as ?.
+    expect(Buffer.from(JSON.parse(bullets.written).file.data).toString('utf8')).toBe('mail •••')
+    const binary = bothWalkers(
+      { file: Buffer.concat([Buffer.from('mail ada@example.com '), Buffer.from([0xff])]) },
+      { redact: { knownSecrets: false, overrides: { email: { mask: () => '•••' } } } },
+    )
+    expect(latin1(JSON.parse(binary.written).file)).toBe('mail ??? \xff')
+  })
+
+  it('reads UTF-8 text as UTF-8: what redaction rewrites keeps its other characters', () => {
+    const text =
+      '{"password":"hunter2","name":"Jos\\u00e9 \\u20ac \\ud83d\\ude00"} and Zoë € 😀 ada@example.com'
+    const { written, projected } = bothWalkers({ a: Buffer.from(text) })
+    expect(written).toBe(projected)
+    const out = Buffer.from(JSON.parse(written).a.data).toString('utf8')
+    expect(out).toBe(
+      '{"password":"[REDACTED]","name":"Jos\\u00e9 \\u20ac \\ud83d\\ude00"} and Zoë € 😀 [REDACTED:email]',
+    )
+    // Bytes that are not UTF-8 are read one character per byte, and written back the same way.
+    const binary = Buffer.concat([
+      Buffer.from([0xff, 0xfe, 0x00]),
+      Buffer.from(' ada@example.com '),
+      Buffer.from([0x80]),
+    ])
+    const back = Buffer.from(JSON.parse(bothWalkers({ b: binary }).written).b.data)
+    expect([...back.subarray(0, 3)]).toEqual([0xff, 0xfe, 0x00])
+    expect(back.subarray(3).toString('latin1')).toBe(' [REDACTED:email] \x80')
+  })
+
+  it('reads what JSON writes: views of another realm or subclass, through the view itself; no view, no throw', () => {
+    const foreign = runInNewContext('new Uint8Array(bytes)', { bytes: [...Buffer.from('ada@example.com')] })
+    class Short extends Uint8Array {
+      override get byteLength(): number {
+        return 3
+      }
+    }
+    const short = new Short(Buffer.from('ada@example.com'))
+    const detached = new Uint8Array(8)
+    structuredClone(detached.buffer, { transfer: [detached.buffer] })
+    const body = { foreign, short, detached, ok: 1 }
+    const { written, projected } = bothWalkers(body)
+    expect(written).toBe(projected)
+    const out = JSON.parse(written)
+    expect(latin1(out.foreign)).toBe('[REDACTED:email]')
+    expect(latin1(out.short)).toBe('[REDACTED:email]')
+    expect(out.detached).toEqual({})
+    expect(out.ok).toBe(1)
+  })
+
+  it('reads a Buffer already written as JSON: read back from a cache, or in JSON text sent as it is', () => {
+    const cached = JSON.parse(
+      JSON.stringify({ file: Buffer.from(`key ${GITHUB}`), list: [Buffer.from(GITHUB)] }),
+    )
+    const { written, projected } = bothWalkers(cached)
+    expect(written).toBe(projected)
+    const out = JSON.parse(written)
+    expect(latin1(out.file)).toBe('key [REDACTED:github-token]')
+    expect(latin1(out.list[0])).toBe('[REDACTED:github-token]')
+    const guard = createGuard({ redact: { knownSecrets: false } })
+    const context = guard.startRequest({ method: 'GET', path: '/files', native: undefined })
+    const text = guard.filterSerialized(context, { status: 200, payload: JSON.stringify(cached) })
+    if (text.blocked) throw new Error('blocked')
+    expect(latin1(JSON.parse(String(text.payload)).file)).toBe('key [REDACTED:github-token]')
+    // Not a Buffer's JSON: other members, other values, or numbers that are not bytes.
+    for (const look of [
+      { type: 'Buffer', data: [300, 1] },
+      { type: 'Buffer', data: 'plain words' },
+      { type: 'Blob', data: [...Buffer.from('ada@example.com')] },
+      { data: [...Buffer.from('ada@example.com')], type: 'Buffer' },
+    ])
+      expect(bothWalkers({ look }).written).toBe(JSON.stringify({ look }))
   })
 
   it('reads bytes in redact() as in responses: the value comes back as JSON has it', () => {

@@ -1,7 +1,7 @@
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { UniqueNames } from '../lib/unique-names.js'
-import { type ByteView, isByteView, redactedBytes } from './byte-views.js'
+import { type ByteView, bufferJsonBytes, isByteView, namesBufferJson, redactedBytes } from './byte-views.js'
 import { KEEP, type ProjectionNode } from './compile.js'
 import { listSecretNames, type SecretShape, secretNameOf, secretShapeOf } from './secret-shapes.js'
 
@@ -642,6 +642,16 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       out = null // JSON turns undefined, functions and symbols in arrays into null
     } else if (typeof prepared === 'object' && prepared !== null) {
       let container = prepared.container
+      const containerSecret =
+        frame.secret !== null
+          ? keys !== null && hooks?.describesSecret?.(key) === true
+            ? null // a member describing its secret container (`scopes: [...]`) is read as itself
+            : frame.secret
+          : keys !== null && hooks?.secretMember?.(key) === true
+            ? key
+            : keys === null && frame.names !== null
+              ? frame.names[element]! // a container a list names for a secret is secret whole
+              : (shapeSecret ?? null)
       if (prepared.bytes !== undefined && hooks !== undefined) {
         // A byte view's bytes are read as text, under the name a string there is read under.
         const read = redactedContainer(prepared, keys === null ? element : key, (text) =>
@@ -659,6 +669,25 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         )
         if (read === null) continue
         container = read
+      } else if (
+        hooks !== undefined &&
+        containerSecret === null &&
+        (container as { type?: unknown }).type === 'Buffer' &&
+        namesBufferJson(Object.keys(container))
+      ) {
+        // A Buffer already written as JSON (see bufferJsonBytes): its bytes are read as text too.
+        const bytes = bufferJsonBytes(container as Record<string, unknown>)
+        if (bytes !== undefined) {
+          const read = redactedBytes(bytes, (text) =>
+            hooks.value(
+              text,
+              keys === null ? (frame.names === null ? null : frame.names[element]!) : (shapeSecret ?? key),
+              pathRef,
+            ),
+          )
+          if (read === null) continue
+          if (read !== bytes) container = { type: 'Buffer', data: [...read] }
+        }
       }
       if (keys !== null && hooks !== undefined)
         name = memberName(frame.out as Record<string, unknown>, key, hooks.key(key, pathRef), maskedNames)
@@ -667,15 +696,8 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         child,
         frame.depth + 1,
         child.keep || frame.place === null ? null : frame.place.child(keys === null ? null : key),
-        frame.secret !== null
-          ? keys !== null && hooks?.describesSecret?.(key) === true
-            ? null // a member describing its secret container (`scopes: [...]`) is read as itself
-            : frame.secret
-          : keys !== null && hooks?.secretMember?.(key) === true
-            ? key
-            : keys === null && frame.names !== null
-              ? frame.names[element]! // a container a list names for a secret is secret whole
-              : (shapeSecret ?? null),
+        // A byte view's bytes were read under the name already: its numbers are not masked again.
+        prepared.bytes !== undefined ? null : containerSecret,
       )
     } else if (child.keep) {
       out =

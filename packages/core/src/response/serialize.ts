@@ -1,4 +1,4 @@
-import type { ByteView } from '../allowlist/byte-views.js'
+import { type ByteView, bufferJsonBytes, namesBufferJson, redactedBytes } from '../allowlist/byte-views.js'
 import { KEEP, type ProjectionNode } from '../allowlist/compile.js'
 import {
   childPath,
@@ -70,6 +70,8 @@ export interface SerializeResult extends Omit<ProjectionResult, 'value'> {
 interface Plan {
   readonly node: ProjectionNode
   readonly keys: readonly string[]
+  /** Whether the members are a Buffer's JSON (`type`, `data`): its bytes are read as text. */
+  readonly bufferJson: boolean
   /** Indices into `keys` of the kept members, in order. */
   readonly kept: readonly number[]
   readonly children: readonly ProjectionNode[]
@@ -134,6 +136,7 @@ function makePlan(node: ProjectionNode, keys: string[]): Plan {
     kept,
     children,
     names,
+    bufferJson: namesBufferJson(keys),
     commaNames: names.map((name) => `,${name}`),
     openNames: names.map((name) => `${name}"`),
     openCommaNames: names.map((name) => `,${name}"`),
@@ -676,6 +679,16 @@ class Writer implements PathRef {
       const container =
         prepared.bytes === undefined ? prepared.container : this.bytesRead(prepared, i, this.secret ?? name)
       if (container === null) return undefined
+      // A byte view's bytes were read under the name already: its numbers are not masked again.
+      if (prepared.bytes !== undefined) {
+        const outer = this.secret
+        this.secret = null
+        try {
+          return this.container(container, child, child.keep ? null : elementPlace, hint, slot)
+        } finally {
+          this.secret = outer
+        }
+      }
       // A container the list names for a secret (`["authorization", ["Bearer ..."]]`) is secret
       // whole, as one under a member of that name is.
       if (name === null || this.secret !== null)
@@ -963,8 +976,19 @@ class Writer implements PathRef {
     const names = facts !== undefined && (plan.anyFacts & MEMBER_NAME) !== 0 ? new UniqueNames() : undefined
     let masked = false
     const d = this.depth
+    let record = src as Record<string, unknown>
+    // A Buffer already written as JSON (read back from a cache, JSON text sent as it is): its
+    // bytes are read as text, as a Buffer's are (byte-views.ts). Under a secret name its numbers
+    // are masked one by one, as before.
+    if (plan.bufferJson && hooks !== undefined && this.secret === null) {
+      const bytes = bufferJsonBytes(record)
+      if (bytes !== undefined) {
+        const name = d > 0 ? (this.keyAt[d - 1] ?? null) : null
+        const read = redactedBytes(bytes, (text) => hooks.value(text, name, this))
+        if (read !== bytes) record = { type: 'Buffer', data: read === null ? [] : [...read] }
+      }
+    }
     this.depth = d + 1
-    const record = src as Record<string, unknown>
     let values: unknown[] | undefined
     if (plan.reader !== undefined) {
       values = this.valuesAt[d] ??= []
@@ -1053,6 +1077,8 @@ class Writer implements PathRef {
           if (outer === null && (bits & MEMBER_SECRET) !== 0) this.secret = key
           // A member describing its secret container (`scopes: [...]`) is read as itself, whole.
           else if (outer !== null && hooks !== undefined && hooks.describesSecret(key)) this.secret = null
+          // A byte view's bytes were read under the name already: its numbers are not masked again.
+          if (prepared.bytes !== undefined) this.secret = null
           const outerDigits = this.digits
           this.digits = (bits & MEMBER_DIGITS) !== 0
           piece = this.container(

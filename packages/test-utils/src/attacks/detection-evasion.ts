@@ -806,6 +806,13 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           password: Buffer.from('hunter2hunter2'),
           png: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
         })),
+        // The same bytes already written as JSON: a response read back from a cache, and JSON text
+        // the handler sends as it is.
+        getRoute('/cached', () => JSON.parse(JSON.stringify({ config: Buffer.from(`key = ${aws}`) }))),
+        getRoute('/text', () => JSON.stringify({ key: Buffer.from(`token=${github}`) }), {
+          send: 'string',
+          contentType: 'application/json',
+        }),
       ]
       await withApp({ leakguard: guard, routes }, async (url) => {
         const res = await call(`${url}/files/1`)
@@ -824,13 +831,21 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         expect(text(body.signed!)).toBe('token=[REDACTED:github-token]')
         expect(text((body.rows as unknown as Parameters<typeof bytes>[0][])[0]!)).toBe('4111 11** **** 1111')
         expect(text((body.rows as unknown as Parameters<typeof bytes>[0][])[1]!)).toBe('plain row')
-        expect(text(body.password!)).not.toContain('hunter2')
+        expect(text(body.password!)).toBe('[REDACTED]')
         // Bytes that hold no text are sent as they were.
         expect(body.png).toEqual({ type: 'Buffer', data: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] })
         for (const secret of [github, aws, 'ada@example.com', '4111 1111 1111 1111', 'hunter2']) {
           const codes = [...Buffer.from(secret)].join(',')
           expect(res.text, secret).not.toContain(codes)
         }
+        const cached = await call(`${url}/cached`)
+        expect(text((cached.json as Record<string, Parameters<typeof bytes>[0]>).config!)).toBe(
+          'key = [REDACTED:aws-access-key]',
+        )
+        const sent = await call(`${url}/text`)
+        expect(text((sent.json as Record<string, Parameters<typeof bytes>[0]>).key!)).toBe(
+          'token=[REDACTED:github-token]',
+        )
       })
       const redacted = ofType(await events(), 'response.redacted')
       expect(redacted.flatMap((event) => event.findings.map((finding) => finding.detector))).toEqual(
