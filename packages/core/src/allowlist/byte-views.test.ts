@@ -147,12 +147,30 @@ describe('byte views in a body', () => {
     const text = guard.filterSerialized(context, { status: 200, payload: JSON.stringify(cached) })
     if (text.blocked) throw new Error('blocked')
     expect(latin1(JSON.parse(String(text.payload)).file)).toBe('key [REDACTED:github-token]')
-    // Not a Buffer's JSON: other members, other values, or numbers that are not bytes.
+    // Members in the other order (a store that sorts them), and under a secret name: the mask's
+    // bytes, once.
+    const sorted = bothWalkers({ file: { data: [...Buffer.from('ada@example.com')], type: 'Buffer' } })
+    expect(sorted.written).toBe(sorted.projected)
+    expect(latin1(JSON.parse(sorted.written).file)).toBe('[REDACTED:email]')
+    for (const body of [
+      JSON.parse(JSON.stringify({ password: Buffer.from('hunter2'), u: 1 })),
+      {
+        list: [
+          ['password', JSON.parse(JSON.stringify(Buffer.from('hunter2')))],
+          ['x', 'y'],
+        ],
+      },
+    ]) {
+      const secret = bothWalkers(body)
+      expect(secret.written).toBe(secret.projected)
+      expect(secret.written).not.toContain('"[REDACTED]"')
+      expect(secret.written).toContain([...Buffer.from('[REDACTED]')].join(','))
+    }
     for (const look of [
       { type: 'Buffer', data: [300, 1] },
       { type: 'Buffer', data: 'plain words' },
       { type: 'Blob', data: [...Buffer.from('ada@example.com')] },
-      { data: [...Buffer.from('ada@example.com')], type: 'Buffer' },
+      { type: 'Buffer', data: [...Buffer.from('ada@example.com')], encoding: 'utf8' },
     ])
       expect(bothWalkers({ look }).written).toBe(JSON.stringify({ look }))
   })

@@ -68,7 +68,7 @@ function latin1Only(text: string): string {
  * The bytes of a `Buffer` already written as JSON (`{"type":"Buffer","data":[...]}`: a response
  * read back from a cache, JSON text an app sends as it is), when `value` has that shape with
  * `data` a list of byte values, else `undefined`. Callers check first that `type` and `data` are
- * its only members.
+ * its only members. `data` is read once, element by element (a getter sees one read).
  */
 export function bufferJsonBytes(value: Record<string, unknown>): Buffer | undefined {
   const data = value.data
@@ -80,7 +80,22 @@ export function bufferJsonBytes(value: Record<string, unknown>): Buffer | undefi
   return Buffer.from(data as number[])
 }
 
-/** Whether an object's members are exactly `type` and `data`, in that order (a Buffer's JSON). */
+/**
+ * Whether an object's members are exactly `type` and `data`, in either order (a Buffer's JSON; a
+ * store that sorts members, as PostgreSQL's `jsonb` does, writes `data` first).
+ */
 export function namesBufferJson(keys: readonly string[]): boolean {
-  return keys.length === 2 && keys[0] === 'type' && keys[1] === 'data'
+  return (
+    keys.length === 2 &&
+    ((keys[0] === 'type' && keys[1] === 'data') || (keys[0] === 'data' && keys[1] === 'type'))
+  )
+}
+
+/** A Buffer's JSON like `original` (its members in the same order) holding `bytes` (none: `null`). */
+export function bufferJsonLike(
+  original: Record<string, unknown>,
+  bytes: ByteView | null,
+): Record<string, unknown> {
+  const data = bytes === null ? [] : [...bytes]
+  return Object.keys(original)[0] === 'data' ? { data, type: 'Buffer' } : { type: 'Buffer', data }
 }

@@ -1,7 +1,14 @@
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { UniqueNames } from '../lib/unique-names.js'
-import { type ByteView, bufferJsonBytes, isByteView, namesBufferJson, redactedBytes } from './byte-views.js'
+import {
+  type ByteView,
+  bufferJsonBytes,
+  bufferJsonLike,
+  isByteView,
+  namesBufferJson,
+  redactedBytes,
+} from './byte-views.js'
 import { KEEP, type ProjectionNode } from './compile.js'
 import { listSecretNames, type SecretShape, secretNameOf, secretShapeOf } from './secret-shapes.js'
 
@@ -642,6 +649,8 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
       out = null // JSON turns undefined, functions and symbols in arrays into null
     } else if (typeof prepared === 'object' && prepared !== null) {
       let container = prepared.container
+      // Whether a Buffer's JSON was read as bytes here (its numbers are then not masked again).
+      let bufferJsonRead = false
       const containerSecret =
         frame.secret !== null
           ? keys !== null && hooks?.describesSecret?.(key) === true
@@ -671,7 +680,6 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         container = read
       } else if (
         hooks !== undefined &&
-        containerSecret === null &&
         (container as { type?: unknown }).type === 'Buffer' &&
         namesBufferJson(Object.keys(container))
       ) {
@@ -681,12 +689,18 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
           const read = redactedBytes(bytes, (text) =>
             hooks.value(
               text,
-              keys === null ? (frame.names === null ? null : frame.names[element]!) : (shapeSecret ?? key),
+              containerSecret ??
+                (keys === null
+                  ? frame.names === null
+                    ? null
+                    : frame.names[element]!
+                  : (shapeSecret ?? key)),
               pathRef,
             ),
           )
           if (read === null) continue
-          if (read !== bytes) container = { type: 'Buffer', data: [...read] }
+          if (read !== bytes) container = bufferJsonLike(container as Record<string, unknown>, read)
+          bufferJsonRead = true
         }
       }
       if (keys !== null && hooks !== undefined)
@@ -697,7 +711,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         frame.depth + 1,
         child.keep || frame.place === null ? null : frame.place.child(keys === null ? null : key),
         // A byte view's bytes were read under the name already: its numbers are not masked again.
-        prepared.bytes !== undefined ? null : containerSecret,
+        prepared.bytes !== undefined || bufferJsonRead ? null : containerSecret,
       )
     } else if (child.keep) {
       out =

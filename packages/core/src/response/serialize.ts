@@ -1,4 +1,10 @@
-import { type ByteView, bufferJsonBytes, namesBufferJson, redactedBytes } from '../allowlist/byte-views.js'
+import {
+  type ByteView,
+  bufferJsonBytes,
+  bufferJsonLike,
+  namesBufferJson,
+  redactedBytes,
+} from '../allowlist/byte-views.js'
 import { KEEP, type ProjectionNode } from '../allowlist/compile.js'
 import {
   childPath,
@@ -978,14 +984,17 @@ class Writer implements PathRef {
     const d = this.depth
     let record = src as Record<string, unknown>
     // A Buffer already written as JSON (read back from a cache, JSON text sent as it is): its
-    // bytes are read as text, as a Buffer's are (byte-views.ts). Under a secret name its numbers
-    // are masked one by one, as before.
-    if (plan.bufferJson && hooks !== undefined && this.secret === null) {
+    // bytes are read as text, as a Buffer's are (byte-views.ts), under a secret name too; its
+    // numbers are then not masked again (the secret around it is set back at the end).
+    let bytesSecret: string | null | undefined
+    if (plan.bufferJson && hooks !== undefined) {
       const bytes = bufferJsonBytes(record)
       if (bytes !== undefined) {
-        const name = d > 0 ? (this.keyAt[d - 1] ?? null) : null
+        const name = this.secret ?? (d > 0 ? (this.keyAt[d - 1] ?? null) : null)
         const read = redactedBytes(bytes, (text) => hooks.value(text, name, this))
-        if (read !== bytes) record = { type: 'Buffer', data: read === null ? [] : [...read] }
+        if (read !== bytes) record = bufferJsonLike(record, read)
+        bytesSecret = this.secret
+        this.secret = null
       }
     }
     this.depth = d + 1
@@ -1123,7 +1132,7 @@ class Writer implements PathRef {
       open = false
     }
     this.depth = d
-    this.secret = outerSecret
+    this.secret = bytesSecret === undefined ? outerSecret : bytesSecret
     if (this.size > this.maxBytes) throw sizeError()
     // Names read clean are remembered by the redactor: the next object of this shape skips them.
     if (names !== undefined && !masked) plan.scope = null

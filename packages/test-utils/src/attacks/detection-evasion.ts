@@ -809,10 +809,14 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         // The same bytes already written as JSON: a response read back from a cache, and JSON text
         // the handler sends as it is.
         getRoute('/cached', () => JSON.parse(JSON.stringify({ config: Buffer.from(`key = ${aws}`) }))),
-        getRoute('/text', () => JSON.stringify({ key: Buffer.from(`token=${github}`) }), {
-          send: 'string',
-          contentType: 'application/json',
-        }),
+        getRoute(
+          '/text',
+          () => JSON.stringify({ key: Buffer.from(`token=${github}`), password: Buffer.from('hunter2') }),
+          {
+            send: 'string',
+            contentType: 'application/json',
+          },
+        ),
       ]
       await withApp({ leakguard: guard, routes }, async (url) => {
         const res = await call(`${url}/files/1`)
@@ -846,6 +850,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         expect(text((sent.json as Record<string, Parameters<typeof bytes>[0]>).key!)).toBe(
           'token=[REDACTED:github-token]',
         )
+        expect(text((sent.json as Record<string, Parameters<typeof bytes>[0]>).password!)).toBe('[REDACTED]')
       })
       const redacted = ofType(await events(), 'response.redacted')
       expect(redacted.flatMap((event) => event.findings.map((finding) => finding.detector))).toEqual(
