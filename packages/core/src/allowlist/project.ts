@@ -287,6 +287,23 @@ export function redactedContainer(
   return (prepare(read, key) as { readonly container: Record<string, unknown> | unknown[] }).container
 }
 
+/**
+ * The name a value of the walk is read under: the secret around it (but for a member that
+ * describes its secret container), else its member's name (or the secret its object's shape names
+ * for it), or for an element, the secret name its list gives it.
+ */
+function valueName(
+  frame: { readonly secret: string | null; readonly names: readonly (string | null)[] | null },
+  key: string | null,
+  element: number,
+  shapeSecret: string | undefined,
+  hooks: ProjectHooks,
+): string | null {
+  if (frame.secret !== null && !(key !== null && hooks.describesSecret?.(key) === true)) return frame.secret
+  if (key === null) return frame.names === null ? null : frame.names[element]!
+  return shapeSecret ?? key
+}
+
 /** Applies `toJSON` and JSON's conversions to one value, as `JSON.stringify` would. */
 export function prepare(value: unknown, key: string | number): Prepared {
   let v = value
@@ -663,18 +680,9 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
               : (shapeSecret ?? null)
       if (prepared.bytes !== undefined && hooks !== undefined) {
         // A byte view's bytes are read as text, under the name a string there is read under.
+        const name = valueName(frame, keys === null ? null : key, element, shapeSecret, hooks)
         const read = redactedContainer(prepared, keys === null ? element : key, (text) =>
-          hooks.value(
-            text,
-            frame.secret !== null && !(keys !== null && hooks.describesSecret?.(key) === true)
-              ? frame.secret
-              : keys === null
-                ? frame.names === null
-                  ? null
-                  : frame.names[element]!
-                : (shapeSecret ?? key),
-            pathRef,
-          ),
+          hooks.value(text, name, pathRef),
         )
         if (read === null) continue
         container = read
@@ -686,18 +694,8 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
         // A Buffer already written as JSON (see bufferJsonBytes): its bytes are read as text too.
         const bytes = bufferJsonBytes(container as Record<string, unknown>)
         if (bytes !== undefined) {
-          const read = redactedBytes(bytes, (text) =>
-            hooks.value(
-              text,
-              containerSecret ??
-                (keys === null
-                  ? frame.names === null
-                    ? null
-                    : frame.names[element]!
-                  : (shapeSecret ?? key)),
-              pathRef,
-            ),
-          )
+          const name = valueName(frame, keys === null ? null : key, element, shapeSecret, hooks)
+          const read = redactedBytes(bytes, (text) => hooks.value(text, name, pathRef))
           if (read === null) continue
           if (read !== bytes) container = bufferJsonLike(container as Record<string, unknown>, read)
           bufferJsonRead = true
@@ -719,13 +717,7 @@ export function project(value: unknown, root: ProjectionNode, options: ProjectOp
           ? prepared
           : hooks.value(
               prepared,
-              frame.secret !== null && !(keys !== null && hooks.describesSecret?.(key) === true)
-                ? frame.secret
-                : keys === null
-                  ? frame.names === null
-                    ? null
-                    : frame.names[element]!
-                  : (shapeSecret ?? key),
+              valueName(frame, keys === null ? null : key, element, shapeSecret, hooks),
               pathRef,
             )
       if (out === REMOVE) continue
