@@ -56,20 +56,6 @@ import { compileRouteTable, type RouteEntry } from './routes/table.js'
 
 // The engine's interface to adapters (what a guard is asked and answers) is in guard-api.ts;
 // createGuard below builds one by wiring the phases and monitors together.
-export type {
-  BlockedResponse,
-  Guard,
-  GuardRequest,
-  LeakguardRequestState,
-  RequestCheckInput,
-  RequestContext,
-  ResponseDecision,
-  ResponseInput,
-  SerializedDecision,
-  SerializedResponseInput,
-  StreamedResponseInput,
-  WrittenDecision,
-} from './guard-api.js'
 
 /** The default problem view of 4xx bodies: RFC 9457 members and those of common framework errors. */
 export const DEFAULT_CLIENT_PROBLEM_VIEW: readonly string[] = Object.freeze([

@@ -44,25 +44,27 @@ export {
   type ResponseErrorCode,
 } from './errors.js'
 export {
-  type BlockedResponse,
   compileRoute,
   compileRouteHelper,
   createGuard,
   DEFAULT_CLIENT_PROBLEM_VIEW,
   DEFAULT_SERVER_PROBLEM_VIEW,
-  type Guard,
-  type GuardRequest,
   isGuard,
-  type LeakguardRequestState,
-  type RequestCheckInput,
-  type RequestContext,
-  type ResponseDecision,
-  type ResponseInput,
-  type SerializedDecision,
-  type SerializedResponseInput,
-  type StreamedResponseInput,
-  type WrittenDecision,
 } from './guard.js'
+export type {
+  BlockedResponse,
+  Guard,
+  GuardRequest,
+  LeakguardRequestState,
+  RequestCheckInput,
+  RequestContext,
+  ResponseDecision,
+  ResponseInput,
+  SerializedDecision,
+  SerializedResponseInput,
+  StreamedResponseInput,
+  WrittenDecision,
+} from './guard-api.js'
 export { BLOCKED_CACHE_CONTROL, errorPageHeaders, headersToDropOnBlock } from './http/blocked-headers.js'
 export { type BodySource, collectBody } from './http/collect.js'
 export {
