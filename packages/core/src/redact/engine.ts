@@ -2,6 +2,7 @@ import { KEEP } from '../allowlist/compile.js'
 import { lastMemberName, type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
 import { keepShape } from '../lib/kept-shapes.js'
+import { emptyArray } from '../lib/scratch-arrays.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
 import {
   type Base64Options,
@@ -1493,7 +1494,7 @@ export class RedactionSession {
     this.noSchemeCredential = false
     // The application's own secrets: in any string long enough, whatever its shape.
     if (redactor.knownSecrets !== null && original.length >= redactor.knownSecrets.minLength) {
-      if (KNOWN_SPANS.length !== 0) KNOWN_SPANS.length = 0
+      emptyArray(KNOWN_SPANS)
       redactor.knownSecrets.collect(original, KNOWN_SPANS, this)
       if (KNOWN_SPANS.length > 0) found = [...KNOWN_SPANS]
     }
@@ -1559,7 +1560,7 @@ export class RedactionSession {
       }
       // One pass reads the string's features and steps the literal automaton (FUSED_HITS).
       const automaton = redactor.literals?.scan.automaton
-      if (FUSED_HITS.length !== 0) FUSED_HITS.length = 0
+      emptyArray(FUSED_HITS)
       let features = stringFeatures(text, automaton, FUSED_HITS, MAX_HITS)
       // What the assignment reader reads: spaces that do not break stay in a value
       // (`password: correct\u00a0horse`), where detectors read them as spaces (grouped numbers).
@@ -1569,7 +1570,7 @@ export class RedactionSession {
         literalText = foldFullwidth(text, false)
         text = foldFullwidth(text)
         this.scanned = text
-        if (FUSED_HITS.length !== 0) FUSED_HITS.length = 0
+        emptyArray(FUSED_HITS)
         features = stringFeatures(text, automaton, FUSED_HITS, MAX_HITS)
       }
       // Escapes read as the separators they are (`%3Dghp_...`, `\\n` before a token, JSON-escaped
@@ -1637,7 +1638,7 @@ export class RedactionSession {
             : resolveOverlaps(found!)
         }
         if (redactor.literals !== null) {
-          if (LITERAL_SPANS.length !== 0) LITERAL_SPANS.length = 0
+          emptyArray(LITERAL_SPANS)
           const scan = redactor.literals.scan
           // The text as written, from the hits the features pass collected...
           const taken = found ?? NO_SPANS

@@ -1,3 +1,4 @@
+import { emptyArray } from '../lib/scratch-arrays.js'
 import type { LiteralAutomaton } from './catalogue/automaton.js'
 import { card as builtInCard, digitsOnlyCard } from './detectors/card.js'
 import { email as builtInEmail, isFileExtension } from './detectors/email.js'
@@ -179,7 +180,7 @@ class Shapes implements ExactShapes {
     const automaton = this.hexLiterals
     if (automaton === undefined) return true
     if (automaton.scan(text, this.hits, 1) === 0) return true
-    this.hits.length = 0
+    emptyArray(this.hits)
     return false
   }
 

@@ -1,3 +1,4 @@
+import { emptyArray } from '../lib/scratch-arrays.js'
 import {
   describe,
   fail,
@@ -238,7 +239,7 @@ export class KnownSecrets {
   collect(text: string, found: Span[], canaries: { addCanary(id: string): void } | undefined): void {
     if (text.length < this.minLength) return
     const hits = HITS
-    if (hits.length !== 0) hits.length = 0
+    emptyArray(hits)
     this.search.search(text, hits)
     for (let i = 0; i < hits.length; i += 2) {
       const literal = hits[i]!

@@ -64,6 +64,36 @@ function looksLikeName(name: string): boolean {
   return true
 }
 
+/** Names judged per rule (bounded): a text reads the same names again and again (`password=`, `token:`). */
+const NAMES_JUDGED = new WeakMap<(name: string) => boolean, Map<string, boolean>>()
+const MAX_NAMES_JUDGED = 4096
+/** The rule last judged by, and its names: a redactor reads a whole body with one rule. */
+let lastRule: ((name: string) => boolean) | null = null
+let lastJudged = new Map<string, boolean>()
+
+/**
+ * Whether `name`, read before an operator, is a name someone wrote ({@link looksLikeName}), not an
+ * authentication scheme's word, and a secret's by `isSecretName`: one lookup for a name seen before.
+ */
+function isSecretNameInText(name: string, isSecretName: (name: string) => boolean): boolean {
+  if (isSecretName !== lastRule) {
+    let names = NAMES_JUDGED.get(isSecretName)
+    if (names === undefined) {
+      names = new Map()
+      NAMES_JUDGED.set(isSecretName, names)
+    }
+    lastRule = isSecretName
+    lastJudged = names
+  }
+  const judged = lastJudged
+  let secret = judged.get(name)
+  if (secret === undefined) {
+    secret = looksLikeName(name) && !SCHEME_ONLY.test(name) && isSecretName(name)
+    if (judged.size < MAX_NAMES_JUDGED) judged.set(name, secret)
+  }
+  return secret
+}
+
 /** The `key="..."` attribute just before a `value=` one. */
 const KEY_ATTRIBUTE = /\bkey\s*=\s*["']([^"'<>]{1,64})["']\s+$/i
 /**
@@ -340,7 +370,7 @@ function assignedAt(text: string, at: number, isSecretName: (name: string) => bo
       if (named !== null) name = named[1]!
     }
   }
-  if (!(looksLikeName(name) && !SCHEME_ONLY.test(name) && isSecretName(name))) {
+  if (!isSecretNameInText(name, isSecretName)) {
     // A typed declaration names the variable before its type: `var apiToken string = "..."`,
     // `var apiToken: String = "..."`.
     let typeStart = start
@@ -360,8 +390,7 @@ function assignedAt(text: string, at: number, isSecretName: (name: string) => bo
     const prior = nameStart > 0 ? text.charCodeAt(nameStart - 1) : 0
     if (prior === 61 || prior === 58) return undefined
     // `Bearer error="invalid_token"` is a challenge, not a variable typed `error`.
-    if (nameStart === typeStart || !looksLikeName(name) || SCHEME_ONLY.test(name) || !isSecretName(name))
-      return undefined
+    if (nameStart === typeStart || !isSecretNameInText(name, isSecretName)) return undefined
   }
   const read = valueAfter(text, at)
   if (read === undefined) return undefined
@@ -462,12 +491,11 @@ function judgeValue(
   // A container (`"pins": [1234]`) is read member by member elsewhere, not as one value.
   if (quote === 0 && (text.charCodeAt(valueStart) === 91 || text.charCodeAt(valueStart) === 123))
     return undefined
-  let value = text.slice(valueStart, cursor)
   let from = valueStart
   if (
     quote === 0 &&
     (text.charCodeAt(cursor) === 32 || text.charCodeAt(cursor) === 9) &&
-    (AUTH_SCHEME.test(value) || (AUTHORIZATION_NAME.test(name) && SCHEME_WORD.test(value)))
+    isScheme(text.slice(valueStart, cursor), name)
   ) {
     // `Authorization: Bearer <token>`: the credential is the word after the scheme (and the blanks
     // after it); under an `Authorization` name, after any scheme (`NTLM`, `Splunk`, `Hawk`...).
@@ -485,7 +513,7 @@ function judgeValue(
       if (isQuote(code) || code === 59 || code === 44) break
       cursor++
     }
-    value = text.slice(from, cursor)
+    const value = text.slice(from, cursor)
     // A challenge or its parameters (`Bearer realm="api"`, `Digest username="bob"`), not a credential.
     if (value.length >= 4 && !REFERENCE.test(value) && !CHALLENGE_PARAMETER.test(value))
       return { start: from, end: cursor, name, nameStart }
@@ -496,29 +524,95 @@ function judgeValue(
   if (quote === 0 && text.charCodeAt(valueStart) === 45 && text.charCodeAt(valueStart + 1) === 45)
     return undefined
   // A shell command substitution: `` KEY=`vault read ...` ``.
-  if (quote === 96 && value.includes(' ')) return undefined
+  if (quote === 96 && text.slice(valueStart, cursor).includes(' ')) return undefined
   // Prose ends its words with punctuation: `Token: expired.` is the word "expired" (the check
   // reads the value without it; a secret is masked with it). A long value is judged by its first
   // characters: every operator of a dense string may read one, and each must cost little.
-  const head = value.length > SHORT_VALUE ? value.slice(0, SHORT_VALUE) : value
-  const judged = quote === 0 && head === value ? value.replace(/[.,;:]$/, '') : head
+  // (Judged where it stands in the text: no copy of each value read.)
+  let judgedEnd = Math.min(cursor, valueStart + SHORT_VALUE)
+  if (quote === 0 && judgedEnd === cursor && judgedEnd > valueStart && endsWithStop(text, judgedEnd))
+    judgedEnd--
   // A card's security code or a PIN is three digits at least: short, and a secret all the same.
-  if (judged.length < 4 && SHORT_CODE.test(judged) && SHORT_CODE_NAME.test(name))
+  if (
+    judgedEnd - valueStart === 3 &&
+    SHORT_CODE.test(text.slice(valueStart, judgedEnd)) &&
+    SHORT_CODE_NAME.test(name)
+  )
     return { start: from, end: cursor, name, nameStart }
-  if (!looksLikeSecret(judged, quote !== 0)) return undefined
+  if (!looksLikeSecret(text, valueStart, judgedEnd, quote !== 0)) return undefined
   return { start: from, end: cursor, name, nameStart }
 }
+
+/** Whether an unquoted value followed by a blank is an authentication scheme's word (see judgeValue). */
+function isScheme(value: string, name: string): boolean {
+  return AUTH_SCHEME.test(value) || (AUTHORIZATION_NAME.test(name) && SCHEME_WORD.test(value))
+}
+
+/** Whether the text before `end` ends with `.`, `,`, `;` or `:`, as a word of prose does. */
+function endsWithStop(text: string, end: number): boolean {
+  const last = text.charCodeAt(end - 1)
+  return last === 46 || last === 44 || last === 59 || last === 58
+}
+
+/** Masked or cut short already (`ops_eyJzaWdu..[Redacted]`, `sk-…`). */
+const CUT_SHORT = /\[redacted|\[masked|\.\.|…/i
 
 /**
  * Whether an assigned value can be a secret: not a placeholder or a reference; unquoted, it must
  * not read as a word (`password: required`): 12 characters or more, or a digit, a capital after
  * the first character, or a symbol.
  */
-function looksLikeSecret(value: string, quoted: boolean): boolean {
-  if (value.length < 4 || PLACEHOLDER.test(value)) return false
-  if (REFERENCE.test(value) && !(VARIABLE_LED.test(value) && PASSWORD_SYMBOL.test(value))) return false
+function looksLikeSecret(text: string, start: number, end: number, quoted: boolean): boolean {
+  const length = end - start
+  if (length < 4) return false
+  // Each pattern below is tried only where its first character (or length) lets it match: a
+  // dense text reads a value per operator, and most values fail every one of them.
+  const first = text.charCodeAt(start)
+  if (
+    (length <= MAX_PLACEHOLDER_WORD || FILLER_START[first] === 1) &&
+    PLACEHOLDER.test(text.slice(start, end))
+  )
+    return false
+  if (REFERENCE_START[first] === 1) {
+    const value = text.slice(start, end)
+    if (REFERENCE.test(value) && !(VARIABLE_LED.test(value) && PASSWORD_SYMBOL.test(value))) return false
+  }
   // Masked or cut short already (`ops_eyJzaWdu..[Redacted]`, `sk-…`), or a constant's name.
-  if (/\[redacted|\[masked|\.\.|…/i.test(value) || CONSTANT.test(value)) return false
-  if (isPlaceholder(value)) return false
-  return quoted || value.length >= 12 || !readsAsWord(value)
+  if (cutShort(text, start, end) || (first >= 65 && first <= 90 && CONSTANT.test(text.slice(start, end))))
+    return false
+  if (isPlaceholder(text, start, end)) return false
+  return quoted || length >= 12 || !readsAsWord(text.slice(start, end))
+}
+
+/** The longest word {@link PLACEHOLDER} names (`undefined`); longer values match only a filler run. */
+const MAX_PLACEHOLDER_WORD = 9
+/** First characters of {@link PLACEHOLDER}'s filler runs: `xxx`, `***`, `...`, `---`, `###`. */
+const FILLER_START = asciiSet('xX*.-#')
+/** First characters {@link REFERENCE} can match: `$`, `{`, `%`, `<`, `[`, and `process.env`, `os.environ`, `ENV[` in either case. */
+const REFERENCE_START = asciiSet('${%<[pPoOeE')
+
+function asciiSet(characters: string): Uint8Array {
+  const set = new Uint8Array(128)
+  for (let i = 0; i < characters.length; i++) set[characters.charCodeAt(i)] = 1
+  return set
+}
+
+/** The text {@link cutShort} last looked at, and whether it holds `[`, `..` or `…` anywhere. */
+let cutIn: string | null = null
+let cutAnywhere = false
+
+/** {@link CUT_SHORT} in `text` from `start` to `end`, in one pass that tries the pattern only from a `[`. */
+function cutShort(text: string, start: number, end: number): boolean {
+  // Most texts hold none of these at all: three native searches per text, not a read per value.
+  if (text !== cutIn) {
+    cutIn = text
+    cutAnywhere = text.includes('[') || text.includes('..') || text.includes('…')
+  }
+  if (!cutAnywhere) return false
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x2026 || (c === 46 && i + 1 < end && text.charCodeAt(i + 1) === 46)) return true
+    if (c === 91) return CUT_SHORT.test(text.slice(i, end))
+  }
+  return false
 }

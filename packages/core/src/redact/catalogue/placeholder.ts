@@ -4,56 +4,78 @@
  * lower-case letters in alphabetical order, a filler character (`x`, `X`, `a`, `A`, a digit, `*`)
  * eight times in a row, or ten characters or more drawn from fewer than five distinct ones
  * (separators `-`, `_`, `.` aside). A random token of 10 characters or more from an alphabet of
- * 16 or more does any of these with a probability below one in a million. One pass, no allocation.
+ * 16 or more does any of these with a probability below one in a million. No allocation; `start` and `end` read a
+ * range of `body`.
  */
-export function isPlaceholder(body: string): boolean {
+export function isPlaceholder(body: string, start = 0, end = body.length): boolean {
+  if (end - start >= 10 && fewDistinct(body, start, end)) return true
+  // A run of eight holds exactly one position whose offset from `start` is 7 modulo 8: only those
+  // are read first, and the run is measured around one only when a neighbour continues it. A
+  // random token is read an eighth of the way for this (and five distinct characters in).
+  for (let k = start + 7; k < end; k += 8) {
+    const c = body.charCodeAt(k)
+    // Only a filler repeats into a placeholder, and only a lower-case letter (or the `` ` `` before
+    // `a`) stands in an alphabetical run.
+    if (isFiller(c) && sameRun(body, start, end, k, c) >= 8) return true
+    if (c >= 96 && c <= 122 && ascendingRun(body, start, end, k) >= 8) return true
+  }
+  return false
+}
+
+/** Whether `body` from `start` to `end` is drawn from fewer than five characters (`-`, `_`, `.` aside). */
+function fewDistinct(body: string, start: number, end: number): boolean {
   // Distinct ASCII characters seen, as four 32-bit masks.
   let m0 = 0
   let m1 = 0
   let m2 = 0
   let m3 = 0
   let distinct = 0
-  let run = 0
-  let ascending = 0
-  let previous = -1
-  const length = body.length
-  for (let i = 0; i < length; i++) {
+  for (let i = start; i < end; i++) {
     const c = body.charCodeAt(i)
-    if (c === previous) {
-      if (++run >= 7 && isFiller(c)) return true
-    } else run = 0
-    if (c >= 97 && c <= 122 && c === previous + 1) {
-      if (++ascending >= 7) return true
-    } else ascending = 0
-    previous = c
-    if (c === 45 || c === 95 || c === 46 || distinct >= 5) continue
-    if (c >= 128) {
-      distinct = 5 // not a placeholder alphabet
-      continue
-    }
+    if (c === 45 || c === 95 || c === 46) continue
+    // Past ASCII: not a placeholder's alphabet.
+    if (c >= 128) return false
     const bit = 1 << (c & 31)
     const word = c >> 5
-    if (word === 0) {
-      if ((m0 & bit) === 0) {
-        m0 |= bit
-        distinct++
-      }
-    } else if (word === 1) {
-      if ((m1 & bit) === 0) {
-        m1 |= bit
-        distinct++
-      }
-    } else if (word === 2) {
-      if ((m2 & bit) === 0) {
-        m2 |= bit
-        distinct++
-      }
-    } else if ((m3 & bit) === 0) {
-      m3 |= bit
-      distinct++
-    }
+    const mask = word === 0 ? m0 : word === 1 ? m1 : word === 2 ? m2 : m3
+    if ((mask & bit) !== 0) continue
+    if (++distinct >= 5) return false
+    if (word === 0) m0 |= bit
+    else if (word === 1) m1 |= bit
+    else if (word === 2) m2 |= bit
+    else m3 |= bit
   }
-  return length >= 10 && distinct < 5
+  return true
+}
+
+/** The length of the run of `c` through position `k`. */
+function sameRun(body: string, start: number, end: number, k: number, c: number): number {
+  let from = k
+  while (from > start && body.charCodeAt(from - 1) === c) from--
+  let to = k + 1
+  while (to < end && body.charCodeAt(to) === c) to++
+  return to - from
+}
+
+/**
+ * The length of the run through position `k` where each character is a lower-case letter one
+ * after the one before it (`abcdefgh`; the first may be any character, as in `` `abcdefg ``).
+ */
+function ascendingRun(body: string, start: number, end: number, k: number): number {
+  let from = k
+  while (
+    from > start &&
+    isLower(body.charCodeAt(from)) &&
+    body.charCodeAt(from - 1) === body.charCodeAt(from) - 1
+  )
+    from--
+  let to = k + 1
+  while (to < end && isLower(body.charCodeAt(to)) && body.charCodeAt(to) === body.charCodeAt(to - 1) + 1) to++
+  return to - from
+}
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122
 }
 
 /** Characters people type to fill a placeholder: x, X, a, A, digits, `*`. */

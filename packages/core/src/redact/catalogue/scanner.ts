@@ -1,3 +1,4 @@
+import { emptyArray } from '../../lib/scratch-arrays.js'
 import { collect } from '../collect.js'
 import { isAsciiAlnum } from '../features.js'
 import type { Span } from '../types.js'
@@ -77,6 +78,11 @@ export class LiteralScan {
   /** Per literal: what it triggers (TOKEN, KEYWORD, OPERATOR, FLAG) and which format. */
   private readonly kinds: Uint8Array
   private readonly targets: ReadonlyArray<CompiledToken | CompiledKeyed | null>
+  /**
+   * Per literal: the prefix as written when its format compares case (the automaton folds case,
+   * so `sk` also stops at `SK` and `Sk` in random text), `null` otherwise.
+   */
+  private readonly cased: ReadonlyArray<string | null>
   private readonly hits: number[] = []
   /** Whether the last {@link collect} stopped reading assignments at its budget. */
   exhausted = false
@@ -92,11 +98,13 @@ export class LiteralScan {
     const literals: string[] = []
     const kinds: number[] = []
     const targets: Array<CompiledToken | CompiledKeyed | null> = []
+    const cased: Array<string | null> = []
     for (const format of tokens) {
       for (const prefix of format.prefixes) {
         literals.push(prefix)
         kinds.push(TOKEN)
         targets.push(token(format))
+        cased[literals.length - 1] = format.ignoreCase === true ? null : prefix
       }
     }
     for (const format of keyedFormats) {
@@ -119,6 +127,7 @@ export class LiteralScan {
     this.automaton = new LiteralAutomaton(literals)
     this.kinds = Uint8Array.from(kinds)
     this.targets = targets
+    this.cased = Array.from(literals, (_, index) => cased[index] ?? null)
   }
 
   /**
@@ -151,7 +160,7 @@ export class LiteralScan {
         first = false
       } else {
         hits = this.hits
-        if (hits.length !== 0) hits.length = 0
+        emptyArray(hits)
         automaton.scan(text, hits, MAX_HITS, from)
       }
       from = automaton.stoppedAt
@@ -159,15 +168,25 @@ export class LiteralScan {
         const literal = hits[i]!
         const at = hits[i + 1]!
         const kind = this.kinds[literal]
-        if (kind === TOKEN)
-          this.tokenAt(this.targets[literal] as CompiledToken, text, at, automaton.lengths[literal]!, found)
-        else if (kind === KEYWORD) {
-          if (!standsAlone(text, at, automaton.lengths[literal]!)) continue
+        if (kind === TOKEN) {
+          const prefix = this.cased[literal]!
+          if (prefix === null || text.startsWith(prefix, at))
+            this.tokenAt(this.targets[literal] as CompiledToken, text, at, automaton.lengths[literal]!, found)
+        } else if (kind === KEYWORD) {
+          const end = at + automaton.lengths[literal]!
+          if (!mayAssignAfter(text, end) || !standsAlone(text, at, automaton.lengths[literal]!)) continue
           const compiled = this.targets[literal] as CompiledKeyed
           const sticky = compiled.assigned
-          sticky.lastIndex = at + automaton.lengths[literal]!
+          sticky.lastIndex = end
           const match = sticky.exec(text)
-          if (match !== null && !isPlaceholder(match[1]!)) {
+          if (
+            match !== null &&
+            !isPlaceholder(
+              text,
+              match.index + match[0].length - match[1]!.length,
+              match.index + match[0].length,
+            )
+          ) {
             const end = match.index + match[0].length
             found.push({ start: end - match[1]!.length, end, detector: compiled.format.id, verified: false })
           }
@@ -205,7 +224,7 @@ export class LiteralScan {
     const sticky = compiled.sticky
     sticky.lastIndex = at
     const match = sticky.exec(text)
-    if (match !== null && !isPlaceholder(match[0].slice(prefix))) {
+    if (match !== null && !isPlaceholder(text, at + prefix, at + match[0].length)) {
       const { id, checksum } = compiled.format
       found.push({
         start: at,
@@ -279,6 +298,46 @@ export function standsAlone(text: string, at: number, length: number): boolean {
   if (at === 0 || (first >= 65 && first <= 90)) return true
   const before = text.charCodeAt(at - 1)
   return !((before >= 97 && before <= 122) || (before >= 48 && before <= 57))
+}
+
+/** `[\w.-]`: what the rest of a keyed format's name is made of (see ASSIGNMENT in compile.ts). */
+const NAME_REST = new Uint8Array(128)
+for (let c = 0; c < 128; c++) NAME_REST[c] = isAsciiAlnum(c) || c === 95 || c === 46 || c === 45 ? 1 : 0
+const WIDE_SPACE = /\s/
+
+/** `[\s'"\x60\]]`: what may stand between that name and its operator. */
+function isGap(code: number): boolean {
+  if (code < 128)
+    return (
+      code === 32 || (code >= 9 && code <= 13) || code === 39 || code === 34 || code === 96 || code === 93
+    )
+  return WIDE_SPACE.test(String.fromCharCode(code))
+}
+
+/**
+ * Whether the assignment a keyed format reads after its keyword (`ASSIGNMENT` in compile.ts) can
+ * start at `end`: the rest of a name (at most 24 of `[\w.-]`), at most three blanks or quotes,
+ * then an operator's first character. The same test as the pattern's, without running it: a
+ * provider's name in prose or a URL (`cloudflare.com/...`) is most of what the keywords meet.
+ */
+export function mayAssignAfter(text: string, end: number): boolean {
+  const length = text.length
+  let i = end
+  const nameEnd = Math.min(length, end + 25)
+  while (i < nameEnd) {
+    const c = text.charCodeAt(i)
+    if (!(c < 128 && NAME_REST[c] === 1)) break
+    i++
+  }
+  if (i - end > 24) return false
+  const gapEnd = Math.min(length, i + 3)
+  while (i < gapEnd && isGap(text.charCodeAt(i))) i++
+  if (i >= length) return false
+  const c = text.charCodeAt(i)
+  // `=`, `>`, `:`, `,`, `||`, `?=`.
+  if (c === 61 || c === 62 || c === 58 || c === 44) return true
+  const next = text.charCodeAt(i + 1)
+  return (c === 124 && next === 124) || (c === 63 && next === 61)
 }
 
 /** Whether any span covers part of `[start, end)`. */

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest'
+import { emptyArray } from '../../lib/scratch-arrays.js'
+import { createRedactor } from '../index.js'
+import { ASSIGNMENT } from './compile.js'
+import { isPlaceholder } from './placeholder.js'
+import { mayAssignAfter } from './scanner.js'
+
+/**
+ * The cheap tests the literal scan runs before a pattern: each must answer as the pattern (or the
+ * slow form it replaced) would, on any input, or a secret would pass unread.
+ */
+
+/** A deterministic generator (xorshift32), so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed
+  return () => {
+    state ^= state << 13
+    state ^= state >>> 17
+    state ^= state << 5
+    return (state >>> 0) / 0x100000000
+  }
+}
+
+function text(next: () => number, alphabet: string, max: number): string {
+  let out = ''
+  const length = Math.floor(next() * max)
+  for (let i = 0; i < length; i++) {
+    const r = next()
+    const last = out.charCodeAt(out.length - 1)
+    // Runs and alphabetical steps, which the placeholder test looks for, now and then.
+    if (r < 0.25 && out.length > 0) out += out[out.length - 1]
+    else if (r < 0.4 && out.length > 0) out += String.fromCharCode(last + 1)
+    else out += alphabet[Math.floor(next() * alphabet.length)]
+  }
+  return out
+}
+
+/** The placeholder test as it was written first: one pass, every rule counted at every character. */
+function placeholderByOnePass(body: string): boolean {
+  const seen = new Set<number>()
+  let run = 0
+  let ascending = 0
+  let previous = -1
+  let wide = false
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i)
+    if (c === previous) {
+      const filler = c === 120 || c === 88 || c === 97 || c === 65 || c === 42 || (c >= 48 && c <= 57)
+      if (++run >= 7 && filler) return true
+    } else run = 0
+    if (c >= 97 && c <= 122 && c === previous + 1) {
+      if (++ascending >= 7) return true
+    } else ascending = 0
+    previous = c
+    if (c === 45 || c === 95 || c === 46) continue
+    if (c >= 128) wide = true
+    else seen.add(c)
+  }
+  return body.length >= 10 && !wide && seen.size < 5
+}
+
+describe('isPlaceholder', () => {
+  it('answers as the one-pass test on random text, whole or as a range of a longer text', () => {
+    const next = random(0x5eed)
+    const alphabets = [
+      'abcdefghijklmnopqrstuvwxyz`{',
+      'xXaA0123456789*-_.',
+      'ab',
+      'xyz\u00e9',
+      'A-Za-z0-9+/=',
+    ]
+    for (let i = 0; i < 20_000; i++) {
+      const body = text(next, alphabets[i % alphabets.length]!, 40)
+      const around = `zz${body}q`
+      expect(isPlaceholder(body), JSON.stringify(body)).toBe(placeholderByOnePass(body))
+      expect(isPlaceholder(around, 2, 2 + body.length), JSON.stringify(body)).toBe(placeholderByOnePass(body))
+    }
+  })
+
+  it('finds a run of eight at every offset, and not a run of seven', () => {
+    for (let at = 0; at <= 16; at++) {
+      const head = 'Q7w'.repeat(6).slice(0, at)
+      expect(isPlaceholder(`${head}XXXXXXXX9kT`)).toBe(true)
+      expect(isPlaceholder(`${head}abcdefgh9kT`)).toBe(true)
+      expect(isPlaceholder(`${head}\`abcdefg9kT`)).toBe(true)
+      expect(isPlaceholder(`${head}XXXXXXX9kTrZ`)).toBe(false)
+      expect(isPlaceholder(`${head}abcdefg9kTrZ`)).toBe(false)
+    }
+  })
+})
+
+describe('mayAssignAfter', () => {
+  const pattern = new RegExp(ASSIGNMENT, 'y')
+  const byPattern = (value: string, end: number) => {
+    pattern.lastIndex = end
+    return pattern.test(value)
+  }
+
+  it('answers as the assignment pattern from any offset of random text', () => {
+    const next = random(0xa551)
+    const alphabet = 'ab_.-9 \t\n\'"`]=:>,|?!x\u00a0\u3000\u2028'
+    for (let i = 0; i < 4_000; i++) {
+      const value = text(next, alphabet, 40)
+      for (let end = 0; end <= value.length; end++)
+        expect(mayAssignAfter(value, end), `${JSON.stringify(value)} at ${end}`).toBe(byPattern(value, end))
+    }
+  })
+
+  it('takes the rest of a name up to 24 characters, three blanks or quotes, then an operator', () => {
+    expect(mayAssignAfter('heroku_api_key = "x"', 6)).toBe(true)
+    expect(mayAssignAfter(`heroku${'k'.repeat(24)}=x`, 6)).toBe(true)
+    expect(mayAssignAfter(`heroku${'k'.repeat(25)}=x`, 6)).toBe(false)
+    expect(mayAssignAfter('heroku"   :x', 6)).toBe(false)
+    expect(mayAssignAfter('heroku"  :x', 6)).toBe(true)
+    expect(mayAssignAfter('heroku\u00a0=x', 6)).toBe(true)
+    expect(mayAssignAfter('heroku || x', 6)).toBe(true)
+    expect(mayAssignAfter('heroku ?= x', 6)).toBe(true)
+    expect(mayAssignAfter('heroku | x', 6)).toBe(false)
+    expect(mayAssignAfter('see heroku.com/docs', 10)).toBe(false)
+  })
+})
+
+describe('the literal scan', () => {
+  const redactor = createRedactor({ knownSecrets: false })
+  const detectors = (value: string) => redactor.scan({ note: value }).map((f) => f.detector)
+
+  it('reads a prefix in the case its format is written in, and only that case', () => {
+    const token = 'glpat-A1b2C3d4E5f6G7h8I9j0'
+    expect(detectors(`deploy with ${token} today`)).toEqual(['gitlab-pat'])
+    expect(detectors(`deploy with ${token.toUpperCase()} today`)).not.toContain('gitlab-pat')
+    expect(detectors(`deploy with Glpat-${token.slice(6)} today`)).not.toContain('gitlab-pat')
+  })
+
+  it('reads a keyed value after its keyword only where an assignment follows', () => {
+    const value = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6'
+    expect(detectors(`heroku_api_key = "${'9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'}"`)).not.toEqual([])
+    expect(detectors(`see heroku.com/docs ${value}`)).toEqual([])
+  })
+
+  it('judges a name it met before as it did the first time (one answer per name and rule)', () => {
+    const names = createRedactor({ knownSecrets: false, keyNames: { words: ['launchcode'] } })
+    expect(names.scan({ note: 'launchcode=Xk9mQ2vLp0Rt7Yw3' })).toHaveLength(1)
+    expect(redactor.scan({ note: 'launchcode=Xk9mQ2vLp0Rt7Yw3' })).toHaveLength(0)
+    expect(names.scan({ note: 'launchcode=Xk9mQ2vLp0Rt7Yw3' })).toHaveLength(1)
+  })
+})
+
+describe('emptyArray', () => {
+  it('empties short and long arrays in place', () => {
+    for (const length of [0, 1, 2, 31, 32, 33, 1000]) {
+      const list = Array.from({ length }, (_, i) => i)
+      emptyArray(list)
+      expect(list).toEqual([])
+      list.push(7)
+      expect(list).toEqual([7])
+    }
+  })
+})
