@@ -168,6 +168,25 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     expect(custom.redact({ note: 'DB_PASSWORD=hunter2!' }).note).toBe('DB_PASSWORD=********')
   })
 
+  it("gives way to a provider's format that holds the same value: its id, its mask, its checksum", () => {
+    const token = 'glpat-A1b2C3d4E5f6G7h8I9j0'
+    for (const text of [`gitlabToken = "${token}"`, `GITLAB_TOKEN=${token}`, `<token>${token}</token>`]) {
+      const findings = redactor.scan({ note: text })
+      expect(
+        findings.map((f) => f.detector),
+        text,
+      ).toEqual(['gitlab-pat'])
+      expect(redacted(text), text).toBe(text.replace(token, '[REDACTED:gitlab-pat]'))
+    }
+    // Where the assignment's value runs past the token, the longer span is the assignment's.
+    expect(found(`gitlabToken = ${token}.extra-part`)).toEqual(['secret-assignment'])
+    // A pair whose inner value is a provider's token yields nothing of its own (not the name
+    // before it, read as a value).
+    expect(found(`token==netScale_token: pscale_tkn_hyah-u68za5s8kvwk3-tncvnf_rf3g4pe1sky3jnddc`)).toEqual([
+      'planetscale-api-token',
+    ])
+  })
+
   it('stays linear on hostile text: thousands of operators and names', () => {
     for (const text of ['='.repeat(200_000), 'password:'.repeat(20_000), `${'a'.repeat(100_000)}=x`]) {
       expect(() => redactor.redact({ note: text })).not.toThrow()

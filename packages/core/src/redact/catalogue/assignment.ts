@@ -1,4 +1,5 @@
 import { readsAsWord } from '../../lib/words.js'
+import type { Span } from '../types.js'
 import { isInvisible } from '../unicode-forms.js'
 import { isPlaceholder } from './placeholder.js'
 
@@ -302,8 +303,17 @@ export interface Assigned {
  * there is none, or when the value is empty, a placeholder or a reference (`${DB_PASSWORD}`,
  * `process.env.X`).
  */
-export function assignmentAt(text: string, at: number, isSecretName: NameRule): Assigned | undefined {
-  const found = assignedAt(text, at, isSecretName)
+export function assignmentAt(
+  text: string,
+  at: number,
+  isSecretName: NameRule,
+  /**
+   * Spans other detectors found (sorted or not): a value one of them holds whole is not judged,
+   * since its span would give way to theirs (see the literal scan, which reads tokens first).
+   */
+  claimed: Claimed = NONE_CLAIMED,
+): Assigned | undefined {
+  const found = assignedAt(text, at, isSecretName, claimed)
   if (found === undefined || isSecretName.accepts === undefined) return found
   return isSecretName.accepts(found.name, text.slice(found.start, found.end)) ? found : undefined
 }
@@ -317,7 +327,29 @@ export type NameRule = ((name: string) => boolean) & {
   readonly accepts?: (name: string, value: string) => boolean
 }
 
-function assignedAt(text: string, at: number, isSecretName: (name: string) => boolean): Assigned | undefined {
+/** Lists of spans found by other detectors in the text being read. */
+export type Claimed = readonly (readonly Span[])[]
+const NONE_CLAIMED: Claimed = []
+
+/**
+ * Whether a value between `start` and `end` is held whole by a span of `claimed`: a value another
+ * detector found (a provider's token) gives way to it, and is not judged again here. Not a value
+ * before a blank, unquoted: a scheme's word there (`Bearer`) leads to the credential after it.
+ */
+function isClaimedValue(text: string, quote: number, start: number, end: number, claimed: Claimed): boolean {
+  if (claimed.length === 0 || start === end) return false
+  if (quote === 0 && (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9)) return false
+  for (const spans of claimed)
+    for (const span of spans) if (span.start <= start && span.end >= end) return true
+  return false
+}
+
+function assignedAt(
+  text: string,
+  at: number,
+  isSecretName: (name: string) => boolean,
+  claimed: Claimed,
+): Assigned | undefined {
   const op = text.charCodeAt(at)
   // Each operator is read once, from its first character: `:=`, `::=`, `=>` from the `:` or `=`;
   // `?=`, `+=` and PHP's ` .=` from the `=`, with the name read before their first character.
@@ -422,11 +454,14 @@ function assignedAt(text: string, at: number, isSecretName: (name: string) => bo
     inner = nested
   }
   if (inner !== read) {
+    // An inner value another detector holds is theirs: the pair yields nothing of its own.
+    if (isClaimedValue(text, inner.quote, merged, inner.end, claimed)) return undefined
     const found = judgeValue(text, op, inner.quote, merged, inner.end, name, nameStart)
     if (found !== undefined) return found
     // A key on a line of its own is a nested mapping's, never a value.
     if (read.nextLine && merged !== read.start) return undefined
   }
+  if (isClaimedValue(text, read.quote, read.start, read.end, claimed)) return undefined
   return judgeValue(text, op, read.quote, read.start, read.end, name, nameStart)
 }
 
@@ -491,12 +526,9 @@ function judgeValue(
   // A container (`"pins": [1234]`) is read member by member elsewhere, not as one value.
   if (quote === 0 && (text.charCodeAt(valueStart) === 91 || text.charCodeAt(valueStart) === 123))
     return undefined
+  const blankAfter = text.charCodeAt(cursor) === 32 || text.charCodeAt(cursor) === 9
   let from = valueStart
-  if (
-    quote === 0 &&
-    (text.charCodeAt(cursor) === 32 || text.charCodeAt(cursor) === 9) &&
-    isScheme(text.slice(valueStart, cursor), name)
-  ) {
+  if (quote === 0 && blankAfter && isScheme(text.slice(valueStart, cursor), name)) {
     // `Authorization: Bearer <token>`: the credential is the word after the scheme (and the blanks
     // after it); under an `Authorization` name, after any scheme (`NTLM`, `Splunk`, `Hawk`...).
     from = cursor + 1

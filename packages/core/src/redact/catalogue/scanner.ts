@@ -164,6 +164,9 @@ export class LiteralScan {
         automaton.scan(text, hits, MAX_HITS, from)
       }
       from = automaton.stoppedAt
+      // Tokens and keyed values first, then assignments: a value a provider's format holds whole
+      // is reported under that format (it wins the tie), and is not judged again as an
+      // assignment's (see assignmentAt's `claimed`).
       for (let i = 0; i < hits.length; i += 2) {
         const literal = hits[i]!
         const at = hits[i + 1]!
@@ -172,43 +175,49 @@ export class LiteralScan {
           const prefix = this.cased[literal]!
           if (prefix === null || text.startsWith(prefix, at))
             this.tokenAt(this.targets[literal] as CompiledToken, text, at, automaton.lengths[literal]!, found)
-        } else if (kind === KEYWORD) {
-          const end = at + automaton.lengths[literal]!
-          if (!mayAssignAfter(text, end) || !standsAlone(text, at, automaton.lengths[literal]!)) continue
-          const compiled = this.targets[literal] as CompiledKeyed
-          const sticky = compiled.assigned
-          sticky.lastIndex = end
-          const match = sticky.exec(text)
-          if (
-            match !== null &&
-            !isPlaceholder(
-              text,
-              match.index + match[0].length - match[1]!.length,
-              match.index + match[0].length,
-            )
-          ) {
-            const end = match.index + match[0].length
-            found.push({ start: end - match[1]!.length, end, detector: compiled.format.id, verified: false })
-          }
-        } else if (kind === FLAG && !mayStartFlag(text, at)) continue
-        else if (pairs-- <= 0) this.exhausted = true
-        else {
-          const assigned =
-            kind === FLAG ? flagAt(text, at, isSecretName) : assignmentAt(text, at, isSecretName)
-          // A "name" another detector found is a secret itself (`AKIA...: note`), not a name.
-          if (
-            assigned !== undefined &&
-            !overlaps(taken, assigned.nameStart, at) &&
-            !overlaps(found, assigned.nameStart, at)
-          )
-            found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID, verified: false })
+        } else if (kind === KEYWORD)
+          this.keywordAt(this.targets[literal] as CompiledKeyed, text, at, automaton.lengths[literal]!, found)
+      }
+      claimed[0] = taken
+      claimed[1] = found
+      for (let i = 0; i < hits.length; i += 2) {
+        const literal = hits[i]!
+        const at = hits[i + 1]!
+        const kind = this.kinds[literal]
+        if (kind === TOKEN || kind === KEYWORD || (kind === FLAG && !mayStartFlag(text, at))) continue
+        if (pairs-- <= 0) {
+          this.exhausted = true
+          continue
         }
+        const assigned =
+          kind === FLAG ? flagAt(text, at, isSecretName) : assignmentAt(text, at, isSecretName, claimed)
+        // A "name" another detector found is a secret itself (`AKIA...: note`), not a name.
+        if (
+          assigned !== undefined &&
+          !overlaps(taken, assigned.nameStart, at) &&
+          !overlaps(found, assigned.nameStart, at)
+        )
+          found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID, verified: false })
       }
     } while (from < text.length)
     if (key !== null && this.keyedFormats.length > 0) {
       for (const compiled of this.keyedFor(key))
         collectAll(compiled.value, text, compiled.format.id, found, [])
     }
+  }
+
+  /** A keyed format's value after its keyword at `at` (`HEROKU_API_KEY = "..."`), if any. */
+  private keywordAt(compiled: CompiledKeyed, text: string, at: number, length: number, found: Span[]): void {
+    const end = at + length
+    if (!mayAssignAfter(text, end) || !standsAlone(text, at, length)) return
+    const sticky = compiled.assigned
+    sticky.lastIndex = end
+    const match = sticky.exec(text)
+    if (match === null) return
+    const valueEnd = match.index + match[0].length
+    const valueStart = valueEnd - match[1]!.length
+    if (!isPlaceholder(text, valueStart, valueEnd))
+      found.push({ start: valueStart, end: valueEnd, detector: compiled.format.id, verified: false })
   }
 
   private tokenAt(compiled: CompiledToken, text: string, at: number, prefix: number, found: Span[]): void {
@@ -339,6 +348,9 @@ export function mayAssignAfter(text: string, end: number): boolean {
   const next = text.charCodeAt(i + 1)
   return (c === 124 && next === 124) || (c === 63 && next === 61)
 }
+
+/** What assignmentAt is told other detectors found: the structural detectors', then the scan's own. */
+const claimed: [readonly Span[], readonly Span[]] = [[], []]
 
 /** Whether any span covers part of `[start, end)`. */
 function overlaps(spans: readonly Span[], start: number, end: number): boolean {
