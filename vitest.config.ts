@@ -28,6 +28,9 @@ export default defineConfig({
       include: ['packages/*/{src,test}/**/*.test-d.ts'],
       tsconfig: './tsconfig.typetests.json',
     },
+    // Two test files at a time: vitest's default leaves one core of the 2-core CI machines idle
+    // (availableParallelism - 1 workers), and most files wait on sockets or on one core's work.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
