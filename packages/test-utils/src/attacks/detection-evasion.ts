@@ -108,6 +108,10 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       markdownLabel: `**Password:** ${next()}`,
       twoBlanksAfterScheme: `Authorization: Bearer  ${next()}`,
       otherScheme: `Authorization: Splunk ${next()}`,
+      // A passphrase before a pair whose inner value another detector finds but would not pass
+      // as a value alone (a hash that reads like a reference, an IBAN of repeated digits).
+      wordsBeforeHash: 'password: Summer-Breeze_Falcon: $apr1$71850310$gh9m4xcAn3MGxogwX/ztb.',
+      wordsBeforeIban: 'secret: Quiet-Harbor_Lantern: AZ21NABZ00000000137010001944',
       // Password hashes of web frameworks, and a phone number written with dots.
       djangoHash: 'pbkdf2_sha256$600000$Qx3nBc1R2sT4uV5w$ZmVlZGJhY2tmZWVkYmFja2ZlZWRiYWNrZmVlZGJhY2s=',
       phpassHash: 'user ada $P$Babcdefghijklmnopqrstuvwxyz0123',
@@ -280,6 +284,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       'xprv9s21ZrQH143K3QTD',
       'BnE3fKI11lgpchx7E6Tw',
       'aB3dE5fG7hJ9kL1mN3pQ',
+      'Summer-Breeze_Falcon',
+      'gh9m4xcAn3MGxogwX',
+      'Quiet-Harbor_Lantern',
     ],
   }
 }

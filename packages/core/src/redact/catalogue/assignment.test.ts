@@ -187,6 +187,28 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     ])
   })
 
+  it('reads tokens first and still answers as a reading in text order would (red-team findings)', () => {
+    // An inner value another detector finds but the judge turns away (a hash that reads like a
+    // reference, an IBAN of repeated digits) sends the reading back to the value before it.
+    for (const [text, secret] of [
+      ['password: Summer-Breeze_Falcon: $apr1$71850310$gh9m4xcAn3MGxogwX/ztb.', 'Summer-Breeze_Falcon'],
+      ['password=CorrectHorseBatteryStaple: {SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=', 'CorrectHorseBattery'],
+      ['secret: QwErTyUiOpAsDfGh: AZ21NABZ00000000137010001944', 'QwErTyUiOpAsDfGh'],
+      ['<password>Summer-Breeze_Falcon: $apr1$71850310$gh9m4xcAn3MGxogwX/ztb.</password>', 'Summer-Breeze'],
+    ] as const)
+      expect(redacted(text), text).not.toContain(secret)
+    // A token whose prefix holds an operator (`postgres://`): the `:` inside it still assigns what
+    // follows to the name before it, and the URL goes whole, its port and path with it.
+    expect(redacted('password-postgres://admin:S3cr3tPass@db.internal:5432/prod?sslmode=require')).toBe(
+      'password-[REDACTED:postgres-url-password]',
+    )
+    // A generic high-entropy run gives way to the assignment of the same value, as before.
+    const strict = createRedactor({ detectors: 'strict', knownSecrets: false })
+    expect(strict.scan({ note: 'token: GlPaT-A1b2C3d4E5f6G7h8I9j0' }).map((f) => f.detector)).toEqual([
+      'secret-assignment',
+    ])
+  })
+
   it('stays linear on hostile text: thousands of operators and names', () => {
     for (const text of ['='.repeat(200_000), 'password:'.repeat(20_000), `${'a'.repeat(100_000)}=x`]) {
       expect(() => redactor.redact({ note: text })).not.toThrow()

@@ -1,4 +1,5 @@
 import { readsAsWord } from '../../lib/words.js'
+import { highEntropy } from '../detectors/strict.js'
 import type { Span } from '../types.js'
 import { isInvisible } from '../unicode-forms.js'
 import { isPlaceholder } from './placeholder.js'
@@ -339,10 +340,15 @@ const NONE_CLAIMED: Claimed = []
 function isClaimedValue(text: string, quote: number, start: number, end: number, claimed: Claimed): boolean {
   if (claimed.length === 0 || start === end) return false
   if (quote === 0 && (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9)) return false
+  // Not a generic high-entropy run: it gives way to any other finding of the same span.
   for (const spans of claimed)
-    for (const span of spans) if (span.start <= start && span.end >= end) return true
+    for (const span of spans)
+      if (span.start <= start && span.end >= end && span.detector !== GENERIC_ID) return true
   return false
 }
+
+/** The generic detector (`strict` set), which loses a tie to every other (see resolveOverlaps). */
+const GENERIC_ID = highEntropy.id
 
 function assignedAt(
   text: string,
@@ -454,10 +460,13 @@ function assignedAt(
     inner = nested
   }
   if (inner !== read) {
-    // An inner value another detector holds is theirs: the pair yields nothing of its own.
-    if (isClaimedValue(text, inner.quote, merged, inner.end, claimed)) return undefined
+    // Judged even where another detector holds it: a value the judge turns away (a password
+    // hash that reads as a reference, a card of repeated digits) sends the reading back to the
+    // value before it, which may be the secret (`password: Summer-Breeze: $apr1$...`).
     const found = judgeValue(text, op, inner.quote, merged, inner.end, name, nameStart)
-    if (found !== undefined) return found
+    if (found !== undefined)
+      // Held whole by another detector's span, it is theirs: this span would give way to it.
+      return isClaimedValue(text, inner.quote, found.start, found.end, claimed) ? undefined : found
     // A key on a line of its own is a nested mapping's, never a value.
     if (read.nextLine && merged !== read.start) return undefined
   }

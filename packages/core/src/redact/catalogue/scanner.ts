@@ -84,6 +84,8 @@ export class LiteralScan {
    */
   private readonly cased: ReadonlyArray<string | null>
   private readonly hits: number[] = []
+  /** Per span the first loop of {@link collect} found, the index of its hit. */
+  private readonly triggers: number[] = []
   /** Whether the last {@link collect} stopped reading assignments at its budget. */
   exhausted = false
   /** Keyed formats whose keyword a member name holds, by name (bounded). */
@@ -166,18 +168,26 @@ export class LiteralScan {
       from = automaton.stoppedAt
       // Tokens and keyed values first, then assignments: a value a provider's format holds whole
       // is reported under that format (it wins the tie), and is not judged again as an
-      // assignment's (see assignmentAt's `claimed`).
+      // assignment's (see assignmentAt's `claimed`). Each span read first keeps the index of
+      // the hit that found it: a name is judged against the spans of earlier hits only, as if
+      // all were read in order (a `postgres://` token's `:` still assigns what follows it).
+      const before = found.length
+      const triggers = this.triggers
+      emptyArray(triggers)
       for (let i = 0; i < hits.length; i += 2) {
         const literal = hits[i]!
         const at = hits[i + 1]!
         const kind = this.kinds[literal]
+        const count = found.length
         if (kind === TOKEN) {
           const prefix = this.cased[literal]!
           if (prefix === null || text.startsWith(prefix, at))
             this.tokenAt(this.targets[literal] as CompiledToken, text, at, automaton.lengths[literal]!, found)
         } else if (kind === KEYWORD)
           this.keywordAt(this.targets[literal] as CompiledKeyed, text, at, automaton.lengths[literal]!, found)
+        if (found.length > count) triggers.push(i)
       }
+      const firstRead = found.length
       claimed[0] = taken
       claimed[1] = found
       for (let i = 0; i < hits.length; i += 2) {
@@ -195,7 +205,7 @@ export class LiteralScan {
         if (
           assigned !== undefined &&
           !overlaps(taken, assigned.nameStart, at) &&
-          !overlaps(found, assigned.nameStart, at)
+          !overlapsBefore(found, before, firstRead, triggers, i, assigned.nameStart, at)
         )
           found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID, verified: false })
       }
@@ -351,6 +361,28 @@ export function mayAssignAfter(text: string, end: number): boolean {
 
 /** What assignmentAt is told other detectors found: the structural detectors', then the scan's own. */
 const claimed: [readonly Span[], readonly Span[]] = [[], []]
+
+/**
+ * {@link overlaps} over the spans of `found` an in-order reading would hold at hit `hit`: those
+ * found before this chunk, those of the first loop whose hit came earlier (`triggers`, one per
+ * span from `firstFrom` to `firstTo`), and the assignments found since.
+ */
+function overlapsBefore(
+  found: readonly Span[],
+  firstFrom: number,
+  firstTo: number,
+  triggers: readonly number[],
+  hit: number,
+  start: number,
+  end: number,
+): boolean {
+  for (let k = 0; k < found.length; k++) {
+    if (k >= firstFrom && k < firstTo && triggers[k - firstFrom]! > hit) continue
+    const span = found[k]!
+    if (span.start < end && span.end > start) return true
+  }
+  return false
+}
 
 /** Whether any span covers part of `[start, end)`. */
 function overlaps(spans: readonly Span[], start: number, end: number): boolean {
