@@ -202,6 +202,10 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     expect(redacted('password-postgres://admin:S3cr3tPass@db.internal:5432/prod?sslmode=require')).toBe(
       'password-[REDACTED:postgres-url-password]',
     )
+    // The same, where only the decoded view reads the URL (an escaped `:`).
+    expect(redacted('password-postgres%3A//admin:S3cr3tPass@db.internal:5432/prod')).toBe(
+      'password-[REDACTED:postgres-url-password]',
+    )
     // A generic high-entropy run gives way to the assignment of the same value, as before.
     const strict = createRedactor({ detectors: 'strict', knownSecrets: false })
     expect(strict.scan({ note: 'token: GlPaT-A1b2C3d4E5f6G7h8I9j0' }).map((f) => f.detector)).toEqual([
@@ -210,7 +214,13 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
   })
 
   it('stays linear on hostile text: thousands of operators and names', () => {
-    for (const text of ['='.repeat(200_000), 'password:'.repeat(20_000), `${'a'.repeat(100_000)}=x`]) {
+    for (const text of [
+      '='.repeat(200_000),
+      'password:'.repeat(20_000),
+      `${'a'.repeat(100_000)}=x`,
+      // Thousands of findings, then thousands of pairs (each pair once read every span found).
+      `${'a%40b.io '.repeat(20_000)}${'password=ab;'.repeat(4_000)}`,
+    ]) {
       expect(() => redactor.redact({ note: text })).not.toThrow()
     }
   })

@@ -188,7 +188,10 @@ export class LiteralScan {
         if (found.length > count) triggers.push(i)
       }
       const firstRead = found.length
-      claimed[0] = taken
+      // A caller may pass one list as both (the decoded view's reading): its spans before this
+      // chunk are then read through `found`, in order, like the rest.
+      const others = taken === found ? NO_SPANS : taken
+      claimed[0] = others
       claimed[1] = found
       for (let i = 0; i < hits.length; i += 2) {
         const literal = hits[i]!
@@ -199,12 +202,22 @@ export class LiteralScan {
           this.exhausted = true
           continue
         }
+        // Values held by another span are not judged (an optimisation only: the spans read first
+        // win their ties in any case). Past a few dozen spans the test would cost more than it
+        // saves, once per pair (a log of thousands of emails and `password=` pairs).
         const assigned =
-          kind === FLAG ? flagAt(text, at, isSecretName) : assignmentAt(text, at, isSecretName, claimed)
+          kind === FLAG
+            ? flagAt(text, at, isSecretName)
+            : assignmentAt(
+                text,
+                at,
+                isSecretName,
+                others.length + found.length <= MAX_CLAIMS ? claimed : NO_CLAIMS,
+              )
         // A "name" another detector found is a secret itself (`AKIA...: note`), not a name.
         if (
           assigned !== undefined &&
-          !overlaps(taken, assigned.nameStart, at) &&
+          !overlaps(others, assigned.nameStart, at) &&
           !overlapsBefore(found, before, firstRead, triggers, i, assigned.nameStart, at)
         )
           found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID, verified: false })
@@ -361,6 +374,10 @@ export function mayAssignAfter(text: string, end: number): boolean {
 
 /** What assignmentAt is told other detectors found: the structural detectors', then the scan's own. */
 const claimed: [readonly Span[], readonly Span[]] = [[], []]
+const NO_CLAIMS: readonly (readonly Span[])[] = []
+const NO_SPANS: readonly Span[] = []
+/** Most spans {@link claimed} is read through, for each pair (see collect). */
+const MAX_CLAIMS = 32
 
 /**
  * {@link overlaps} over the spans of `found` an in-order reading would hold at hit `hit`: those
