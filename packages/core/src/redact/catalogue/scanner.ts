@@ -202,9 +202,9 @@ export class LiteralScan {
           this.exhausted = true
           continue
         }
-        // Values held by another span are not judged (an optimisation only: the spans read first
-        // win their ties in any case). Past a few dozen spans the test would cost more than it
-        // saves, once per pair (a log of thousands of emails and `password=` pairs).
+        // Values another span holds whole are not judged: their spans would give way to it. Past
+        // a few dozen spans the test would cost more than it saves, once per pair (a log of
+        // thousands of emails and `password=` pairs): such values are judged.
         const assigned =
           kind === FLAG
             ? flagAt(text, at, isSecretName)
