@@ -2,6 +2,7 @@ import { readsAsWord } from '../../lib/words.js'
 import { highEntropy } from '../detectors/strict.js'
 import type { Span } from '../types.js'
 import { isInvisible } from '../unicode-forms.js'
+import { classTable } from './compile.js'
 import { isPlaceholder } from './placeholder.js'
 
 /**
@@ -148,6 +149,12 @@ let readStopped = false
 export function startValues(length: number): void {
   valueBudget = 4 * length + 8192
   readIn = null
+}
+
+/** Ends the reading of a string: what this module kept of it (for reads within it) is let go. */
+export function endValues(): void {
+  readIn = null
+  cutIn = null
 }
 
 /** Blanks (spaces, tabs, line ends), quotes, `=` or backslashes read between an operator and its value. */
@@ -628,15 +635,9 @@ function looksLikeSecret(text: string, start: number, end: number, quoted: boole
 /** The longest word {@link PLACEHOLDER} names (`undefined`); longer values match only a filler run. */
 const MAX_PLACEHOLDER_WORD = 9
 /** First characters of {@link PLACEHOLDER}'s filler runs: `xxx`, `***`, `...`, `---`, `###`. */
-const FILLER_START = asciiSet('xX*.-#')
+const FILLER_START = classTable('xX*.#-')
 /** First characters {@link REFERENCE} can match: `$`, `{`, `%`, `<`, `[`, and `process.env`, `os.environ`, `ENV[` in either case. */
-const REFERENCE_START = asciiSet('${%<[pPoOeE')
-
-function asciiSet(characters: string): Uint8Array {
-  const set = new Uint8Array(128)
-  for (let i = 0; i < characters.length; i++) set[characters.charCodeAt(i)] = 1
-  return set
-}
+const REFERENCE_START = classTable('${%<\\[pPoOeE')
 
 /** The text {@link cutShort} last looked at, and whether it holds `[`, `..` or `…` anywhere. */
 let cutIn: string | null = null

@@ -2,9 +2,9 @@ import { emptyArray } from '../../lib/scratch-arrays.js'
 import { collect } from '../collect.js'
 import { isAsciiAlnum } from '../features.js'
 import type { Span } from '../types.js'
-import { assignmentAt, flagAt, mayStartFlag, type NameRule, startValues } from './assignment.js'
+import { assignmentAt, endValues, flagAt, mayStartFlag, type NameRule, startValues } from './assignment.js'
 import { LiteralAutomaton } from './automaton.js'
-import { type CompiledKeyed, type CompiledToken, compileKeyed, compileToken } from './compile.js'
+import { type CompiledKeyed, type CompiledToken, classTable, compileKeyed, compileToken } from './compile.js'
 import { isPlaceholder } from './placeholder.js'
 import type { KeyedFormat, TokenFormat } from './types.js'
 
@@ -223,6 +223,10 @@ export class LiteralScan {
           found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID, verified: false })
       }
     } while (from < text.length)
+    // Nothing of this string stays referenced from module state once it is read.
+    endValues()
+    claimed[0] = NO_SPANS
+    claimed[1] = NO_SPANS
     if (key !== null && this.keyedFormats.length > 0) {
       for (const compiled of this.keyedFor(key))
         collectAll(compiled.value, text, compiled.format.id, found, [])
@@ -333,17 +337,13 @@ export function standsAlone(text: string, at: number, length: number): boolean {
 }
 
 /** `[\w.-]`: what the rest of a keyed format's name is made of (see ASSIGNMENT in compile.ts). */
-const NAME_REST = new Uint8Array(128)
-for (let c = 0; c < 128; c++) NAME_REST[c] = isAsciiAlnum(c) || c === 95 || c === 46 || c === 45 ? 1 : 0
+const NAME_REST = classTable('\\w.-')
+/** `[\s'"\x60\]]`, in ASCII: what may stand between that name and its operator. */
+const GAP = classTable('\\s\'"\\x60\\]')
 const WIDE_SPACE = /\s/
 
-/** `[\s'"\x60\]]`: what may stand between that name and its operator. */
 function isGap(code: number): boolean {
-  if (code < 128)
-    return (
-      code === 32 || (code >= 9 && code <= 13) || code === 39 || code === 34 || code === 96 || code === 93
-    )
-  return WIDE_SPACE.test(String.fromCharCode(code))
+  return code < 128 ? GAP[code] === 1 : WIDE_SPACE.test(String.fromCharCode(code))
 }
 
 /**
