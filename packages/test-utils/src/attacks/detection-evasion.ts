@@ -545,6 +545,40 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
     })
 
+    it("names a provider's token assigned in text after its format, and masks what an assignment alone holds", async () => {
+      const token = 'glpat-Xq7vTz2LmX4pWr7sYb9N'
+      const body = {
+        env: `GITLAB_TOKEN=${token}`,
+        yaml: `gitlab_token: "${token}"`,
+        // Past the token, the assignment's longer value goes whole.
+        longer: `GITLAB_TOKEN=${token}.extra-part`,
+        plain: 'DB_PASSWORD=Quiet-Harbor_Lantern!',
+      }
+      const { guard, events } = recordingGuard({ redact: { knownSecrets: false } })
+      await withApp({ leakguard: guard, routes: [getRoute('/config', () => body)] }, async (url) => {
+        const res = await call(`${url}/config`)
+        expect(res.status).toBe(200)
+        expect(res.json).toEqual({
+          env: 'GITLAB_TOKEN=[REDACTED:gitlab-pat]',
+          yaml: 'gitlab_token: "[REDACTED:gitlab-pat]"',
+          longer: 'GITLAB_TOKEN=[REDACTED]',
+          plain: 'DB_PASSWORD=[REDACTED]',
+        })
+      })
+      const findings = ofType(await events(), 'response.redacted').flatMap((event) =>
+        event.findings.map((finding) => `${finding.path} ${finding.detector}`),
+      )
+      expect(findings).toEqual(
+        expect.arrayContaining([
+          '$.env gitlab-pat',
+          '$.yaml gitlab-pat',
+          '$.longer secret-assignment',
+          '$.plain secret-assignment',
+        ]),
+      )
+      expect(findings.filter((finding) => finding.startsWith('$.env '))).toEqual(['$.env gitlab-pat'])
+    })
+
     it('keeps the members that describe a secret container, and reads them with the detectors', async () => {
       const { guard } = recordingGuard({ redact: { knownSecrets: false } })
       const body = {
