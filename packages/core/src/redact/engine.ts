@@ -41,6 +41,7 @@ import {
   flaggedMemberValues,
   hasDuplicateMembers,
   inspectJsonText,
+  isJsonText,
   type MemberValueSpan,
   shieldLossyNumbers,
   unshieldNumbers,
@@ -1438,6 +1439,9 @@ export class RedactionSession {
     // Checked on the text first: client-written nesting must never fail the response it sits in.
     const shape = inspectJsonText(json, MAX_NESTED_JSON_NESTING)
     if (shape.tooDeep) return this.jsonAsText(text, key, at, 'nested-json-too-deep')
+    // Text that only looks like JSON (`Hello {name}`) is told apart before JSON.parse, whose
+    // exception costs microseconds a string; the catch below stays for what the check may miss.
+    if (!shape.valid) return undefined
     // Numbers a round trip would change are read as marked strings and written back as they were.
     const shielded = shape.lossyNumbers ? shieldLossyNumbers(json) : undefined
     if (shape.lossyNumbers && shielded === undefined)
@@ -1998,8 +2002,10 @@ function jwtPayloadText(token: string): string {
 
 function jwtPayload(token: string): Record<string, unknown> | unknown[] | string {
   const text = jwtPayloadText(token)
+  const json = text.replace(/^\ufeff/, '')
+  if (!isJsonText(json)) return text
   try {
-    const value: unknown = JSON.parse(text.replace(/^\ufeff/, ''))
+    const value: unknown = JSON.parse(json)
     if (typeof value === 'object' && value !== null) return value as Record<string, unknown>
     return typeof value === 'string' ? value : text
   } catch {

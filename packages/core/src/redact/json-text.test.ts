@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { flaggedMemberValues, hasDuplicateMembers, inspectJsonText, isLossyNumber } from './json-text.js'
+import {
+  flaggedMemberValues,
+  hasDuplicateMembers,
+  inspectJsonText,
+  isJsonText,
+  isLossyNumber,
+} from './json-text.js'
 
 const nested = (levels: number, inner = '1') => '['.repeat(levels) + inner + ']'.repeat(levels)
 
@@ -12,7 +18,11 @@ describe('inspectJsonText', () => {
   })
 
   it('stops at the limit on unterminated or enormous nesting', () => {
-    expect(inspectJsonText('['.repeat(1_000_000), 128)).toEqual({ tooDeep: true, lossyNumbers: false })
+    expect(inspectJsonText('['.repeat(1_000_000), 128)).toEqual({
+      tooDeep: true,
+      lossyNumbers: false,
+      valid: false,
+    })
   })
 
   it('flags numbers that would change value through a round trip, and no others', () => {
@@ -23,6 +33,132 @@ describe('inspectJsonText', () => {
       inspectJsonText('{"a":true,"b":false,"c":null,"n":-12.5e3,"s":"1e400","id":123456789012345}', 8)
         .lossyNumbers,
     ).toBe(false)
+  })
+})
+
+/** Whether JSON.parse reads `text`: what isJsonText must answer, always. */
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A small seeded generator (mulberry32): the same cases on every run. */
+function random(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+describe('isJsonText', () => {
+  it.each([
+    ['{}', true],
+    [' \t\n\r[1, -0.5e+3, "a\\u00e9\\n", true, false, null, {"k": []}] \n', true],
+    ['"\\ud800"', true],
+    ['0', true],
+    ['Hello {name}', false],
+    ['{"a":1,}', false],
+    ['[1,]', false],
+    ['{"a" 1}', false],
+    ['{a:1}', false],
+    ["{'a':1}", false],
+    ['[01]', false],
+    ['[1.]', false],
+    ['[.5]', false],
+    ['[1e]', false],
+    ['[+1]', false],
+    ['["\\x"]', false],
+    ['["\\u12G4"]', false],
+    ['["a\tb"]', false],
+    ['[tru]', false],
+    ['[1] [2]', false],
+    ['\ufeff{}', false],
+    ['{}\u00a0', false],
+    ['{"a":{"b":[1,2,{"c":"}"}]}}', true],
+    ['', false],
+    [' ', false],
+    ['[', false],
+    ['{"a":1', false],
+  ])('reads %j as JSON.parse does (%s)', (text, expected) => {
+    expect(isJsonText(text)).toBe(expected)
+    expect(parses(text)).toBe(expected)
+  })
+
+  it('agrees with JSON.parse on 40,000 generated and mutated texts', () => {
+    const next = random(16)
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!
+    const tokens = [
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      '"a"',
+      '"\\u00e9"',
+      '"\\x"',
+      '"\\u12G4"',
+      '"\\/"',
+      '1',
+      '-0',
+      '01',
+      '1.',
+      '1.5e+3',
+      '1E-2',
+      '1e',
+      '-',
+      '.5',
+      'true',
+      'tru',
+      'null',
+      'nul',
+      'false',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\f',
+      '\u00a0',
+      '\ufeff',
+      '"\u0001"',
+      '"',
+      '\\',
+      'x',
+      '"a\\"b"',
+      '"\ud800"',
+      '"\u2028"',
+      '0.0',
+      '-12',
+    ]
+    const values = [{ a: [1, 'x', null] }, [true, { b: -1.5e-7 }], 'é\n"', { 'k"': { '': [] } }, [[], {}]]
+    let agreed = 0
+    for (let n = 0; n < 40_000; n++) {
+      let text: string
+      if (n % 2 === 0) {
+        text = ''
+        const count = 1 + Math.floor(next() * 10)
+        for (let k = 0; k < count; k++) text += pick(tokens)
+      } else {
+        text = JSON.stringify(pick(values), null, next() < 0.5 ? 0 : 2)
+        // Mutate it: drop, insert or replace one character, or leave it as it is.
+        const at = Math.floor(next() * (text.length + 1))
+        const op = Math.floor(next() * 4)
+        const char = pick(['"', ',', ']', '}', '0', 'e', '-', ' ', '\\', 'u', '\u0002', ':'])
+        if (op === 0) text = text.slice(0, at) + text.slice(at + 1)
+        else if (op === 1) text = text.slice(0, at) + char + text.slice(at)
+        else if (op === 2) text = text.slice(0, at) + char + text.slice(at + 1)
+      }
+      expect(isJsonText(text), JSON.stringify(text)).toBe(parses(text))
+      agreed++
+    }
+    expect(agreed).toBe(40_000)
   })
 })
 

@@ -10,6 +10,11 @@ export interface JsonTextShape {
    * digits (`12345678901234567890` becomes `12345678901234567000`).
    */
   readonly lossyNumbers: boolean
+  /**
+   * The text is JSON as `JSON.parse` reads it. Read up to the limit only when it nests too deep;
+   * `lossyNumbers` then speaks of the numbers before it.
+   */
+  readonly valid: boolean
 }
 
 const QUOTE = 34
@@ -65,6 +70,188 @@ export function hasDuplicateMembers(text: string): boolean {
     i++
   }
   return false
+}
+
+const OBJECT = 0
+const ARRAY = 1
+
+/** Past JSON's blanks from `from`: space, tab, line feed and carriage return, nothing else. */
+function skipBlanks(text: string, from: number): number {
+  let i = from
+  while (i < text.length) {
+    const code = text.charCodeAt(i)
+    if (code !== 32 && code !== 10 && code !== 13 && code !== 9) break
+    i++
+  }
+  return i
+}
+
+function isHexDigit(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102)
+}
+
+/** Index just past the string literal whose opening quote is at `start`, -1 where JSON has none. */
+function stringLiteralEnd(text: string, start: number): number {
+  let i = start + 1
+  while (i < text.length) {
+    const code = text.charCodeAt(i)
+    if (code === QUOTE) return i + 1
+    if (code < 32) return -1
+    if (code === BACKSLASH) {
+      const next = text.charCodeAt(i + 1)
+      // \" \\ \/ \b \f \n \r \t, or \u and four hex digits.
+      if (next === 117) {
+        for (let k = 2; k < 6; k++) if (!isHexDigit(text.charCodeAt(i + k))) return -1
+        i += 6
+        continue
+      }
+      if (
+        !(
+          next === QUOTE ||
+          next === BACKSLASH ||
+          next === 47 ||
+          next === 98 ||
+          next === 102 ||
+          next === 110 ||
+          next === 114 ||
+          next === 116
+        )
+      )
+        return -1
+      i += 2
+      continue
+    }
+    i++
+  }
+  return -1
+}
+
+/** Index past the digits from `from`. */
+function digitsEnd(text: string, from: number): number {
+  let i = from
+  while (i < text.length) {
+    const code = text.charCodeAt(i)
+    if (code < 48 || code > 57) break
+    i++
+  }
+  return i
+}
+
+/** Index just past the number literal starting at `start` (`-` or a digit), -1 where JSON has none. */
+function numberLiteralEnd(text: string, start: number): number {
+  let i = start
+  if (text.charCodeAt(i) === 45) i++
+  const first = text.charCodeAt(i)
+  if (first === 48) i++
+  else if (first >= 49 && first <= 57) i = digitsEnd(text, i + 1)
+  else return -1
+  if (text.charCodeAt(i) === 46) {
+    const end = digitsEnd(text, i + 1)
+    if (end === i + 1) return -1
+    i = end
+  }
+  const e = text.charCodeAt(i)
+  if (e === 101 || e === 69) {
+    i++
+    const sign = text.charCodeAt(i)
+    if (sign === 43 || sign === 45) i++
+    const end = digitsEnd(text, i)
+    if (end === i) return -1
+    i = end
+  }
+  return i
+}
+
+/** Index past a member's name, its `:` and the blanks after it, from the name's quote; -1 if there is none. */
+function memberValueStart(text: string, at: number): number {
+  if (text.charCodeAt(at) !== QUOTE) return -1
+  const end = stringLiteralEnd(text, at)
+  if (end < 0) return -1
+  const colon = skipBlanks(text, end)
+  return text.charCodeAt(colon) === 58 ? skipBlanks(text, colon + 1) : -1
+}
+
+/** Whether a number literal from `start` to `end` may change through a round trip (see {@link isLossyNumber}). */
+function mayLoseNumber(text: string, start: number, end: number): boolean {
+  // Fifteen digits or fewer and no exponent: always the same double, and the same text back.
+  if (end - start <= 15) {
+    let plain = true
+    for (let k = start; k < end; k++) {
+      const code = text.charCodeAt(k)
+      if (code === 101 || code === 69) plain = false
+    }
+    if (plain) return false
+  }
+  return isLossyNumber(text.slice(start, end))
+}
+
+const TOO_DEEP: JsonTextShape = Object.freeze({ tooDeep: true, lossyNumbers: false, valid: false })
+const INVALID: JsonTextShape = Object.freeze({ tooDeep: false, lossyNumbers: false, valid: false })
+const VALID: JsonTextShape = Object.freeze({ tooDeep: false, lossyNumbers: false, valid: true })
+const VALID_LOSSY: JsonTextShape = Object.freeze({ tooDeep: false, lossyNumbers: true, valid: true })
+
+/**
+ * One pass over JSON text, strings never decoded: whether it is JSON as `JSON.parse` reads it
+ * (RFC 8259: one value, JSON's four blanks around it, strings without raw control characters,
+ * escapes and numbers as the grammar writes them), how deep it nests, and whether its numbers
+ * survive a round trip. Stops at the first character JSON does not allow there, and as soon as the
+ * text nests deeper than `maxDepth`. Text that only looks like JSON (`Hello {name}`, a template, a
+ * config in another syntax) is told apart without the exception `JSON.parse` would throw, which
+ * costs microseconds (its message quotes the text).
+ */
+export function inspectJsonText(text: string, maxDepth: number): JsonTextShape {
+  const open: number[] = []
+  const length = text.length
+  let lossy = false
+  let i = skipBlanks(text, 0)
+  for (;;) {
+    // A value starts at i.
+    const code = text.charCodeAt(i)
+    if (code === 123 || code === 91) {
+      if (open.length >= maxDepth) return TOO_DEEP
+      const inside = skipBlanks(text, i + 1)
+      if (text.charCodeAt(inside) === (code === 123 ? 125 : 93)) i = inside + 1
+      else if (code === 91) {
+        open.push(ARRAY)
+        i = inside
+        continue
+      } else {
+        open.push(OBJECT)
+        i = memberValueStart(text, inside)
+        if (i < 0) return INVALID
+        continue
+      }
+    } else if (code === QUOTE) i = stringLiteralEnd(text, i)
+    else if (code === 45 || (code >= 48 && code <= 57)) {
+      const end = numberLiteralEnd(text, i)
+      if (end > 0 && !lossy) lossy = mayLoseNumber(text, i, end)
+      i = end
+    } else if (code === 116 && text.startsWith('true', i)) i += 4
+    else if (code === 102 && text.startsWith('false', i)) i += 5
+    else if (code === 110 && text.startsWith('null', i)) i += 4
+    else return INVALID
+    if (i < 0) return INVALID
+    // After a value: close what it ends, then a `,` and the next value, or the end of the text.
+    for (;;) {
+      i = skipBlanks(text, i)
+      if (open.length === 0) return i !== length ? INVALID : lossy ? VALID_LOSSY : VALID
+      const container = open[open.length - 1]
+      const next = text.charCodeAt(i)
+      if (next === 44) {
+        i = container === OBJECT ? memberValueStart(text, skipBlanks(text, i + 1)) : skipBlanks(text, i + 1)
+        if (i < 0) return INVALID
+        break
+      }
+      if (next !== (container === OBJECT ? 125 : 93)) return INVALID
+      open.pop()
+      i++
+    }
+  }
+}
+
+/** Whether `text` is JSON text as `JSON.parse` reads it (see {@link inspectJsonText}). */
+export function isJsonText(text: string): boolean {
+  return inspectJsonText(text, Number.POSITIVE_INFINITY).valid
 }
 
 /** `-` or a digit: what a JSON number starts with. */
@@ -165,35 +352,6 @@ export function shieldLossyNumbers(text: string): ShieldedJson | undefined {
  */
 export function unshieldNumbers(text: string, mark: string): string {
   return text.replace(new RegExp(`"${mark}(-?\\d[\\d.eE+-]*)"`, 'g'), '$1').replaceAll(`"${mark}`, '"')
-}
-
-/**
- * One pass over JSON text (strings skipped, never decoded): how deep it nests and whether its
- * numbers survive a round trip. Stops as soon as the text nests deeper than `maxDepth`.
- */
-export function inspectJsonText(text: string, maxDepth: number): JsonTextShape {
-  let depth = 0
-  let lossyNumbers = false
-  let i = 0
-  while (i < text.length) {
-    const code = text.charCodeAt(i)
-    if (code === QUOTE) {
-      i = stringEnd(text, i)
-      continue
-    }
-    if (code === 123 || code === 91) {
-      if (++depth > maxDepth) return { tooDeep: true, lossyNumbers }
-    } else if (code === 125 || code === 93) {
-      depth--
-    } else if (!lossyNumbers && startsNumber(code)) {
-      const end = numberEnd(text, i)
-      lossyNumbers = isLossyNumber(text.slice(i, end))
-      i = end
-      continue
-    }
-    i++
-  }
-  return { tooDeep: false, lossyNumbers }
 }
 
 /** A member of JSON text whose name a rule flags: the span of its value (a string or number literal). */

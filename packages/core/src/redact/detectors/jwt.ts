@@ -1,10 +1,11 @@
 import { base64urlText } from '../checksums.js'
 import { GATE, isAsciiAlnum } from '../features.js'
+import { isJsonText } from '../json-text.js'
 import type { Detector, Span } from '../types.js'
 
 function jsonObject(part: string): Record<string, unknown> | null {
   const text = base64urlText(part)
-  if (text === null) return null
+  if (text === null || !isJsonText(text)) return null
   try {
     const value: unknown = JSON.parse(text)
     return typeof value === 'object' && value !== null && !Array.isArray(value)
