@@ -691,7 +691,10 @@ export interface UnescapedView {
 }
 
 export function unescapeBase64(written: string, view: string): UnescapedView | undefined {
+  // The first escape of a base64 character: most escapes are of others (`%20`, `%E2%80%99`), and
+  // a string with none of these is not copied.
   let found = written.indexOf('%')
+  while (found !== -1 && base64Escape(written, found) === 0) found = written.indexOf('%', found + 1)
   if (found === -1) return undefined
   let any = false
   const n = written.length

@@ -1,3 +1,4 @@
+import { bySecondCode } from '../lib/by-second-code.js'
 import { isHex } from './catalogue/scanner.js'
 import { asciiFold, isAsciiAlnum, isDigit } from './features.js'
 import { compatForm, isCombiningMark, isInvisible, isInvisiblePair } from './unicode-forms.js'
@@ -38,6 +39,19 @@ const NAMED: ReadonlyArray<readonly [string, string]> = [
   ['&NoBreak;', '\u2060'],
 ]
 
+/** {@link NAMED} by the code of their second character. */
+const NAMED_BY_SECOND = bySecondCode(NAMED, (entry) => entry[0])
+
+/** The value of a hex digit's code (one {@link isHex} accepts). */
+function hexValue(code: number): number {
+  return code <= 57 ? code - 48 : (code | 32) - 87
+}
+
+/** The byte two hex digits from `at` write. */
+function hexPair(text: string, at: number): number {
+  return (hexValue(text.charCodeAt(at)) << 4) | hexValue(text.charCodeAt(at + 1))
+}
+
 const BACKSLASHED: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: ' ', f: ' ' }
 
 /** The character the escape {@link escapeAt} last read stands for. */
@@ -59,7 +73,7 @@ function percentUtf8(text: string, at: number, lead: number): number {
     const p = at + k * 3
     if (text.charCodeAt(p) !== 37 || !isHex(text.charCodeAt(p + 1)) || !isHex(text.charCodeAt(p + 2)))
       return -1
-    const byte = Number.parseInt(text.slice(p + 1, p + 3), 16)
+    const byte = hexPair(text, p + 1)
     if (byte < 0x80 || byte > 0xbf) return -1
     code = (code << 6) | (byte & 0x3f)
   }
@@ -90,10 +104,10 @@ function escapeAt(text: string, at: number): number {
   if (c === 37) {
     if (!(isHex(text.charCodeAt(at + 1)) && isHex(text.charCodeAt(at + 2)))) return 0
     let width = 3
-    let value = Number.parseInt(text.slice(at + 1, at + 3), 16)
+    let value = hexPair(text, at + 1)
     // Encoded again: `%25` followed by two hex digits is one escape.
     while (value === 0x25 && isHex(text.charCodeAt(at + width)) && isHex(text.charCodeAt(at + width + 1))) {
-      value = Number.parseInt(text.slice(at + width, at + width + 2), 16)
+      value = hexPair(text, at + width)
       width += 2
     }
     // Track 1 of a card's magnetic stripe starts `%B` and the card number: `%B4111...^DOE/JOHN^`.
@@ -128,15 +142,24 @@ function escapeAt(text: string, at: number): number {
         ? found(width, readAs(code))
         : 0
     }
-    for (const [name, char] of NAMED) if (text.startsWith(name, at)) return found(name.length, char)
+    const second = text.charCodeAt(at + 1)
+    const named = second < 128 ? NAMED_BY_SECOND[second] : undefined
+    if (named !== undefined)
+      for (const [name, char] of named) if (text.startsWith(name, at)) return found(name.length, char)
     return 0
   }
   if (c === 92) {
     let run = 1
     while (text.charCodeAt(at + run) === 92) run++
     const next = text[at + run]
-    if (next === 'u' && /^[0-9A-Fa-f]{4}$/.test(text.slice(at + run + 1, at + run + 5))) {
-      const code = Number.parseInt(text.slice(at + run + 1, at + run + 5), 16)
+    if (
+      next === 'u' &&
+      isHex(text.charCodeAt(at + run + 1)) &&
+      isHex(text.charCodeAt(at + run + 2)) &&
+      isHex(text.charCodeAt(at + run + 3)) &&
+      isHex(text.charCodeAt(at + run + 4))
+    ) {
+      const code = (hexPair(text, at + run + 1) << 8) | hexPair(text, at + run + 3)
       return code < 0xd800 || code > 0xdfff ? found(run + 5, readAs(code)) : 0
     }
     if (next !== undefined && next in BACKSLASHED) return found(run + 1, BACKSLASHED[next]!)

@@ -1,6 +1,7 @@
 import { KEEP } from '../allowlist/compile.js'
 import { lastMemberName, type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
+import { bySecondCode } from '../lib/by-second-code.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { emptyArray } from '../lib/scratch-arrays.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
@@ -2172,6 +2173,9 @@ function lastNonSpace(text: string): number {
  */
 export function blankEscapes(text: string): string {
   let out: string | undefined
+  // The text from `from` to the next escape is copied as one slice (a concatenation per character
+  // builds a rope of thousands of one-character strings).
+  let from = 0
   let i = 0
   while (i < text.length) {
     const c = text.charCodeAt(i)
@@ -2191,25 +2195,40 @@ export function blankEscapes(text: string): string {
       let run = 1
       while (text.charCodeAt(i + run) === 92) run++
       const next = text.charCodeAt(i + run)
-      if (next === 117 && [2, 3, 4, 5].every((k) => isHexAt(text, i + run + k - 1))) width = run + 5
+      if (next === 117 && hexDigitsAt(text, i + run + 1, 4)) width = run + 5
       else if (run + i < text.length && 'nrtbf"\'/'.includes(text[i + run]!)) width = run + 1
       else if (run >= 2) width = run
     } else if (c === 38) width = htmlEntityAt(text, i)
     if (width === 0) {
-      if (out !== undefined) out += text[i]
       i++
-    } else {
-      out ??= text.slice(0, i)
-      out += ' '.repeat(width)
-      i += width
+      continue
     }
+    out = (out ?? '') + text.slice(from, i) + blanks(width)
+    i += width
+    from = i
   }
-  return out ?? text
+  return out === undefined ? text : out + text.slice(from)
+}
+
+/** Whether `count` hex digits stand from `at`. */
+function hexDigitsAt(text: string, at: number, count: number): boolean {
+  for (let k = 0; k < count; k++) if (!isHexAt(text, at + k)) return false
+  return true
+}
+
+const BLANKS = Array.from({ length: 16 }, (_, width) => ' '.repeat(width))
+
+/** `width` spaces. */
+function blanks(width: number): string {
+  return width < BLANKS.length ? BLANKS[width]! : ' '.repeat(width)
 }
 
 /** Length of the HTML character reference at `at` that stands for a quote, `<`, `>` or `=`, or 0. */
 function htmlEntityAt(text: string, at: number): number {
-  for (const entity of HTML_ENTITIES) if (text.startsWith(entity, at)) return entity.length
+  const next = text.charCodeAt(at + 1)
+  const entities = next < 128 ? HTML_ENTITIES_BY_SECOND[next] : undefined
+  if (entities !== undefined)
+    for (const entity of entities) if (text.startsWith(entity, at)) return entity.length
   return 0
 }
 
@@ -2226,6 +2245,9 @@ const HTML_ENTITIES = [
   '&#x3d;',
   '&#x3D;',
 ]
+
+/** {@link HTML_ENTITIES} by the code of their second character (`&amp;` is compared with none). */
+const HTML_ENTITIES_BY_SECOND = bySecondCode(HTML_ENTITIES, (entity) => entity)
 
 function isHexAt(text: string, at: number): boolean {
   return isHex(text.charCodeAt(at))
