@@ -1572,8 +1572,10 @@ export class RedactionSession {
       let literalText = text
       if (features.fullwidth) {
         // Detectors read fullwidth forms as the ASCII they stand for (NFKC); spans are the same.
-        literalText = foldFullwidth(text, false)
-        text = foldFullwidth(text)
+        const written = text
+        text = foldFullwidth(written)
+        // The same text, unless spaces that do not break were folded there.
+        literalText = foldedSpaces ? foldFullwidth(written, false) : text
         this.scanned = text
         emptyArray(FUSED_HITS)
         features = stringFeatures(text, automaton, FUSED_HITS, MAX_HITS)
@@ -2260,26 +2262,54 @@ function isHexAt(text: string, at: number): boolean {
  * `spaces: false` leaves the spaces that do not break as they are (the assignment reader's view).
  */
 export function foldFullwidth(text: string, spaces = true): string {
-  // Folded in a copy of the code units (a character at a time, a long text with a few of them
-  // became a rope of millions of pieces), made at the first character that folds.
-  let units: Uint16Array | undefined
+  foldedSpaces = false
+  emptyArray(FOLDS)
   const length = text.length
-  for (let i = 0; i < length; i++) {
+  let i = 0
+  // A few folds (a CJK text's `：《》`): the text between them is copied as slices.
+  for (; i < length; i++) {
     const c = text.charCodeAt(i)
     if (c < 128) continue
-    let folded = asciiFold(c)
-    if (folded === 32 && !spaces) folded = -1
-    if (folded < 0) continue
-    if (units === undefined) {
-      const bytes = Buffer.alloc(length * 2)
-      bytes.write(text, 'utf16le')
-      units = new Uint16Array(bytes.buffer, bytes.byteOffset, length)
+    const folded = asciiFold(c)
+    if (folded < 0 || (folded === 32 && !spaces)) continue
+    if (folded === 32) foldedSpaces = true
+    if (FOLDS.length === MAX_SLICED_FOLDS * 2) break
+    FOLDS.push(i, folded)
+  }
+  if (i === length) {
+    if (FOLDS.length === 0) return text
+    let out = ''
+    let from = 0
+    for (let k = 0; k < FOLDS.length; k += 2) {
+      const at = FOLDS[k]!
+      out += text.slice(from, at) + String.fromCharCode(FOLDS[k + 1]!)
+      from = at + 1
     }
+    return out + text.slice(from)
+  }
+  // Many (a text written in fullwidth forms): folded in a copy of the code units (a character at a
+  // time, a long text became a rope of millions of pieces).
+  const bytes = Buffer.allocUnsafeSlow(length * 2)
+  bytes.write(text, 'utf16le')
+  const units = new Uint16Array(bytes.buffer, bytes.byteOffset, length)
+  for (let k = 0; k < FOLDS.length; k += 2) units[FOLDS[k]!] = FOLDS[k + 1]!
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 128) continue
+    const folded = asciiFold(c)
+    if (folded < 0 || (folded === 32 && !spaces)) continue
+    if (folded === 32) foldedSpaces = true
     units[i] = folded
   }
-  if (units === undefined) return text
-  return Buffer.from(units.buffer, units.byteOffset, length * 2).toString('utf16le')
+  return bytes.toString('utf16le', 0, length * 2)
 }
+
+/** Folds {@link foldFullwidth} makes by slicing the text; past them it folds a copy of its code units. */
+const MAX_SLICED_FOLDS = 16
+/** Where {@link foldFullwidth} folds, and to what: pairs of (offset, code). */
+const FOLDS: number[] = []
+/** Whether the last {@link foldFullwidth} call folded a space that does not break. */
+let foldedSpaces = false
 
 /**
  * Spans that cover findings of different detectors (see {@link resolveOverlaps}), with the other
