@@ -19,6 +19,12 @@ for (let c = 48; c <= 57; c++) NAME[c] = 1
 for (let c = 65; c <= 90; c++) NAME[c] = 1
 for (let c = 97; c <= 122; c++) NAME[c] = 1
 for (const c of '_-.$@') NAME[c.charCodeAt(0)] = 1
+/**
+ * Characters an unquoted value may end at (see valueAfter): blanks, quotes, `;`, `,`, `)`, `}`, `]`,
+ * `<` and `&` always; a backslash before `n`, `r` or `t`; an `=` that is not padding.
+ */
+const VALUE_STOP = new Uint8Array(128)
+for (const c of ' \t\n\r"\'`;,)}]<&\\=') VALUE_STOP[c.charCodeAt(0)] = 1
 /** Characters that continue an operator after its first: `:=`, `::=`, `=>`. */
 const OPERATOR = new Uint8Array(128)
 for (const c of ':=>') OPERATOR[c.charCodeAt(0)] = 1
@@ -239,13 +245,18 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
     }
     while (cursor < end) {
       const code = text.charCodeAt(cursor)
-      // Ends at a space, a quote, `;`, `,`, a closing bracket, `<`, `&`, or an escaped newline.
-      if (isSpace(code) || isQuote(code) || code === 59 || code === 44 || code === 41) break
-      if (code === 125 || code === 93 || code === 60 || code === 38) break
-      if (code === 92 && /[nrt]/.test(text[cursor + 1] ?? '')) break
-      // Another pair starts (`a=b=c`, `password=password=...`): base64 padding (`==`, `=` at the
-      // end of the value) stays part of it.
-      if (code === 61 && cursor > start && !isPadding(text, cursor)) break
+      // One load for the characters of a value (most of them), the cases below for the rest.
+      if (code < 128 && VALUE_STOP[code] === 1) {
+        if (code === 92) {
+          // An escaped line end or tab (`\n`, `\r`, `\t`); other backslashes are the value's.
+          const next = text.charCodeAt(cursor + 1)
+          if (next === 110 || next === 114 || next === 116) break
+        } else if (code === 61) {
+          // Another pair starts (`a=b=c`, `password=password=...`): base64 padding (`==`, `=`
+          // at the end of the value) stays part of it.
+          if (cursor > start && !isPadding(text, cursor)) break
+        } else break // a space, a quote, `;`, `,`, a closing bracket, `<` or `&`
+      }
       cursor++
     }
     readIn = text
