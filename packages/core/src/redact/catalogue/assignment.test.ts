@@ -213,6 +213,21 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     ])
   })
 
+  it('ends an unquoted value at an escaped quote, its backslashes left to the text around it', () => {
+    // In JSON-escaped text the closing `\"` is the text's: masked with the value, its escaping broke.
+    const words = createRedactor({ keyNames: { words: ['redis'] }, knownSecrets: false })
+    expect(words.redact('{\\"redis_url\\":\\"redis://default:Xk9mQ2vLpw@cache.internal:6379\\"}')).toBe(
+      '{\\"redis_url\\":\\"[REDACTED:redis-url-password]\\"}',
+    )
+    expect(redacted("dynatrace_token:Zq9vT2kLmX4pWr7sYb9NcD3f\\'")).toBe("dynatrace_token:[REDACTED]\\'")
+    expect(redacted('a \\\\\\"password=Zq9vT2kLmX4pWr7s\\\\\\" b')).toBe(
+      'a \\\\\\"password=[REDACTED]\\\\\\" b',
+    )
+    // Other backslashes are the value's, and an escaped line end still ends it.
+    expect(redacted('password=Zq9v\\T2kLmX4pW b')).toBe('password=[REDACTED] b')
+    expect(redacted('password=Zq9vT2kLmX4pWr\\\\nnext')).toBe('password=[REDACTED]\\nnext')
+  })
+
   it('stays linear on hostile text: thousands of operators and names', () => {
     for (const text of [
       '='.repeat(200_000),
@@ -220,6 +235,9 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
       `${'a'.repeat(100_000)}=x`,
       // Thousands of findings, then thousands of pairs (each pair once read every span found).
       `${'a%40b.io '.repeat(20_000)}${'password=ab;'.repeat(4_000)}`,
+      // Runs of backslashes in unquoted values, each read once.
+      `password=x${'\\'.repeat(100_000)}y`,
+      `${'password=x\\\\'.repeat(20_000)}`,
     ]) {
       expect(() => redactor.redact({ note: text })).not.toThrow()
     }

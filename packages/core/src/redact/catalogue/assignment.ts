@@ -248,9 +248,21 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
       // One load for the characters of a value (most of them), the cases below for the rest.
       if (code < 128 && VALUE_STOP[code] === 1) {
         if (code === 92) {
-          // An escaped line end or tab (`\n`, `\r`, `\t`); other backslashes are the value's.
-          const next = text.charCodeAt(cursor + 1)
-          if (next === 110 || next === 114 || next === 116) break
+          // A run of backslashes read at once (a long one is read once, not once per backslash).
+          let run = cursor + 1
+          while (run < end && text.charCodeAt(run) === 92) run++
+          const after = text.charCodeAt(run)
+          // An escaped quote (`\"`, `\\\"`): in JSON-escaped text it closes the value, and its
+          // backslashes are not the value's (masked with it, the text's escaping would break).
+          if (isQuote(after)) break
+          // An escaped line end or tab (`\n`, `\r`, `\t`): the value ends at its backslash.
+          if (after === 110 || after === 114 || after === 116) {
+            cursor = run - 1
+            break
+          }
+          // Other backslashes are the value's.
+          cursor = run
+          continue
         } else if (code === 61) {
           // Another pair starts (`a=b=c`, `password=password=...`): base64 padding (`==`, `=`
           // at the end of the value) stays part of it.
