@@ -1,3 +1,4 @@
+import { ScratchArray } from '../lib/scratch-arrays.js'
 import type { Span, StringFeatures } from './types.js'
 
 /**
@@ -682,13 +683,18 @@ export function encodeLike(run: Base64Text, texts: readonly string[]): string {
  * (`state=eyJ...%2Bx%2F...%3D%3D`) reads as one run there. Other characters come from `view`, the
  * same string with its other escapes blanked. `toWritten[i]` is where character `i` of the view
  * starts in the string (one more entry: the end), `toView[j]` where character `j` of the string
- * stands in the view. `undefined` when the string has no such escape.
+ * stands in the view (one more entry too; both are valid until the next call, their store is
+ * reused). `undefined` when the string has no such escape.
  */
 export interface UnescapedView {
   readonly text: string
   readonly toWritten: Int32Array
   readonly toView: Int32Array
 }
+
+/** {@link UnescapedView}'s maps, reused from one string to the next (see {@link ScratchArray}). */
+const TO_WRITTEN = new ScratchArray((length) => new Int32Array(length))
+const TO_VIEW = new ScratchArray((length) => new Int32Array(length))
 
 export function unescapeBase64(written: string, view: string): UnescapedView | undefined {
   // The first escape of a base64 character: most escapes are of others (`%20`, `%E2%80%99`), and
@@ -698,8 +704,8 @@ export function unescapeBase64(written: string, view: string): UnescapedView | u
   if (found === -1) return undefined
   let any = false
   const n = written.length
-  const toWritten = new Int32Array(n + 1)
-  const toView = new Int32Array(n + 1)
+  const toWritten = TO_WRITTEN.get(n + 1)
+  const toView = TO_VIEW.get(n + 1)
   let out = ''
   let from = 0
   let j = 0
@@ -724,7 +730,7 @@ export function unescapeBase64(written: string, view: string): UnescapedView | u
   out += view.slice(from)
   toView[n] = j
   toWritten[j] = n
-  return { text: out, toWritten: toWritten.subarray(0, j + 1), toView }
+  return { text: out, toWritten: toWritten.subarray(0, j + 1), toView: toView.subarray(0, n + 1) }
 }
 
 /** The base64 character `%2B`, `%2F` or `%3D` at `i` stands for (any case); 0 for none. */

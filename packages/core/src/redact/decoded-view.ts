@@ -1,4 +1,5 @@
 import { bySecondCode } from '../lib/by-second-code.js'
+import { ScratchArray } from '../lib/scratch-arrays.js'
 import { isHex } from './catalogue/scanner.js'
 import { asciiFold, isAsciiAlnum, isDigit } from './features.js'
 import { compatForm, isCombiningMark, isInvisible, isInvisiblePair } from './unicode-forms.js'
@@ -9,9 +10,14 @@ export interface DecodedView {
   /**
    * Offset in the original of each decoded unit, and at `text.length` the original's length: a
    * span [s, e) of the decoded text is [from[s], from[e]) of the original, escapes included.
+   * Valid until the next {@link decodedView} call (its store is reused).
    */
   readonly from: ArrayLike<number>
 }
+
+/** The view's code units and offsets, reused from one string to the next (see {@link ScratchArray}). */
+const UNITS = new ScratchArray((length) => new Uint16Array(length))
+const FROM = new ScratchArray((length) => new Int32Array(length))
 
 /** HTML character references decoded by name. */
 const NAMED: ReadonlyArray<readonly [string, string]> = [
@@ -248,8 +254,8 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
   }
   if (first === -1) return undefined
   // A compatibility form may stand for several characters (`⑩` is `10`): room grows as needed.
-  let units = new Uint16Array(length + 16)
-  let from = new Int32Array(length + 17)
+  let units = UNITS.get(length + 16)
+  let from = FROM.get(length + 17)
   let n = 0
   /** Appends `piece`, standing for the original's unit `at`; room for the rest of the text kept. */
   const append = (piece: string, at: number): void => {
@@ -305,5 +311,8 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
     i += width - 1
   }
   from[n] = length
-  return { text: Buffer.from(units.buffer, 0, n * 2).toString('utf16le'), from: from.subarray(0, n + 1) }
+  return {
+    text: Buffer.from(units.buffer, units.byteOffset, n * 2).toString('utf16le'),
+    from: from.subarray(0, n + 1),
+  }
 }
