@@ -11,8 +11,8 @@ export interface JsonTextShape {
    */
   readonly lossyNumbers: boolean
   /**
-   * The text is JSON as `JSON.parse` reads it. Read up to the limit only when it nests too deep;
-   * `lossyNumbers` then speaks of the numbers before it.
+   * The text is JSON as `JSON.parse` reads it. False when it nests too deep (the pass stopped
+   * there, and `lossyNumbers` with it).
    */
   readonly valid: boolean
 }
@@ -173,7 +173,8 @@ function memberValueStart(text: string, at: number): number {
 
 /** Whether a number literal from `start` to `end` may change through a round trip (see {@link isLossyNumber}). */
 function mayLoseNumber(text: string, start: number, end: number): boolean {
-  // Fifteen digits or fewer and no exponent: always the same double, and the same text back.
+  // Fifteen characters or fewer (so as many digits at most) and no exponent: always the same
+  // double, and the same text back.
   if (end - start <= 15) {
     let plain = true
     for (let k = start; k < end; k++) {
