@@ -43,6 +43,7 @@ import {
   hasDuplicateMembers,
   inspectJsonText,
   isJsonText,
+  looseJsonShape,
   type MemberValueSpan,
   shieldLossyNumbers,
   unshieldNumbers,
@@ -166,6 +167,8 @@ const MAX_NESTED_JSON_DEPTH = 3
 /** Deepest nesting of objects and arrays parsed in JSON carried by a string. */
 export const MAX_NESTED_JSON_NESTING = 128
 const MAX_FINGERPRINTS = 8
+/** A quoted name, blanks, then `:` (`{"token" : "..."}`): JSON text whose members have names. */
+const QUOTED_NAME_BLANK_COLON = /"[\t\n\r ]+:/
 /**
  * Name-value pairs (assignments in text, JSON members in text) read by name in one string: a
  * client-written field of a million unique names would otherwise cost seconds of event loop.
@@ -1136,7 +1139,12 @@ export class RedactionSession {
       spans = this.schemeCredentials(text, key, spans)
     // JSON members written inside other text (a log line quoting a body): member-name rules apply.
     // (The features pass counted quotes, fullwidth ones folded, when it ran: none, no members.)
-    if (redactor.keyNameMask !== null && text.length >= 8 && this.quotes !== 0 && text.includes('":')) {
+    if (
+      redactor.keyNameMask !== null &&
+      text.length >= 8 &&
+      this.quotes !== 0 &&
+      (text.includes('":') || QUOTED_NAME_BLANK_COLON.test(text))
+    ) {
       const members = flaggedMemberValues(text, this.redactor.textName, 'key-name', MAX_PAIRS_PER_STRING)
       if (members.exhausted === true) this.degrade(at, 'text-too-dense')
       const flagged: (Span | MemberValueSpan)[] = members
@@ -1442,11 +1450,15 @@ export class RedactionSession {
     if (shape.tooDeep) return this.jsonAsText(text, key, at, 'nested-json-too-deep')
     // Text that only looks like JSON (`Hello {name}`) is told apart before JSON.parse, whose
     // exception costs microseconds a string; the catch below stays for what the check may miss.
-    if (!shape.valid) return undefined
+    // Read loosely, it is still read as JSON text where it nests too deep or holds numbers that
+    // cannot be shielded, as JSON would be (member-name rules apply: `{"token" :"..."}`).
+    const loose = shape.valid ? shape : looseJsonShape(json, MAX_NESTED_JSON_NESTING)
+    if (loose.tooDeep) return this.jsonAsText(text, key, at, 'nested-json-too-deep')
     // Numbers a round trip would change are read as marked strings and written back as they were.
-    const shielded = shape.lossyNumbers ? shieldLossyNumbers(json) : undefined
-    if (shape.lossyNumbers && shielded === undefined)
+    const shielded = loose.lossyNumbers ? shieldLossyNumbers(json) : undefined
+    if (loose.lossyNumbers && shielded === undefined)
       return this.jsonAsText(text, key, at, 'nested-json-lossy-numbers')
+    if (!shape.valid) return undefined
     let parsed: unknown
     try {
       parsed = JSON.parse(shielded?.text ?? json)

@@ -5,6 +5,7 @@ import {
   inspectJsonText,
   isJsonText,
   isLossyNumber,
+  looseJsonShape,
 } from './json-text.js'
 
 const nested = (levels: number, inner = '1') => '['.repeat(levels) + inner + ']'.repeat(levels)
@@ -159,6 +160,14 @@ describe('isJsonText', () => {
       agreed++
     }
     expect(agreed).toBe(40_000)
+  })
+})
+
+describe('looseJsonShape', () => {
+  it('counts brackets and reads numbers of text that is not JSON, strings skipped', () => {
+    expect(looseJsonShape(`{"a" :1},${'['.repeat(10)}`, 8)).toMatchObject({ tooDeep: true, valid: false })
+    expect(looseJsonShape(`["${'['.repeat(20)}",`, 8)).toMatchObject({ tooDeep: false, lossyNumbers: false })
+    expect(looseJsonShape('[1e400,]', 8)).toMatchObject({ tooDeep: false, lossyNumbers: true, valid: false })
   })
 })
 

@@ -188,6 +188,7 @@ function mayLoseNumber(text: string, start: number, end: number): boolean {
 
 const TOO_DEEP: JsonTextShape = Object.freeze({ tooDeep: true, lossyNumbers: false, valid: false })
 const INVALID: JsonTextShape = Object.freeze({ tooDeep: false, lossyNumbers: false, valid: false })
+const INVALID_LOSSY: JsonTextShape = Object.freeze({ tooDeep: false, lossyNumbers: true, valid: false })
 const VALID: JsonTextShape = Object.freeze({ tooDeep: false, lossyNumbers: false, valid: true })
 const VALID_LOSSY: JsonTextShape = Object.freeze({ tooDeep: false, lossyNumbers: true, valid: true })
 
@@ -248,6 +249,37 @@ export function inspectJsonText(text: string, maxDepth: number): JsonTextShape {
       i++
     }
   }
+}
+
+/**
+ * {@link inspectJsonText} of text that is not JSON, read loosely: strings skipped, brackets
+ * counted, numbers read wherever they stand. What such text looks like to a reader that would
+ * take it for JSON: nesting too deep, or numbers a round trip would change, send it to be read
+ * as JSON text (member-name rules included), not as plain text.
+ */
+export function looseJsonShape(text: string, maxDepth: number): JsonTextShape {
+  let depth = 0
+  let lossyNumbers = false
+  let i = 0
+  while (i < text.length) {
+    const code = text.charCodeAt(i)
+    if (code === QUOTE) {
+      i = stringEnd(text, i)
+      continue
+    }
+    if (code === 123 || code === 91) {
+      if (++depth > maxDepth) return TOO_DEEP
+    } else if (code === 125 || code === 93) {
+      depth--
+    } else if (!lossyNumbers && startsNumber(code)) {
+      const end = numberEnd(text, i)
+      lossyNumbers = isLossyNumber(text.slice(i, end))
+      i = end
+      continue
+    }
+    i++
+  }
+  return lossyNumbers ? INVALID_LOSSY : INVALID
 }
 
 /** Whether `text` is JSON text as `JSON.parse` reads it (see {@link inspectJsonText}). */

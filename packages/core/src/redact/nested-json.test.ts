@@ -50,6 +50,24 @@ describe('JSON carried in strings, past the limits', () => {
     },
   )
 
+  it('reads text JSON.parse refuses as JSON text where it nests too deep or holds numbers it cannot shield', () => {
+    // Not JSON (a blank before `:`, a trailing comma, a bracket too many), so never parsed; read as
+    // a reader that took it for JSON would, member-name rules included, as before it was checked.
+    const value = 'abcdefgh12345679'
+    const marks = '\ue000\ue001\uf8fe\uf8ff\ue0ff\uf000'
+    for (const text of [
+      `{"token" :"${value}"}${'['.repeat(129)}]`,
+      `[{"secret" : "${value}"}}${'['.repeat(129)}]`,
+      `["${marks}",1e400,{"api_key" :"${value}"},]`,
+      // Without either, read as text: members with a blank before `:` are read by name there too.
+      `{"password" :"${value}"},`,
+    ]) {
+      expect(JSON.stringify(redact({ bio: text })), text.slice(0, 40)).not.toContain(value)
+    }
+    // Text that only looks like JSON costs no exception and stays as it was.
+    expect(redact({ bio: 'Hello {name}, see {"a":1,}' })).toEqual({ bio: 'Hello {name}, see {"a":1,}' })
+  })
+
   it('keeps parsing JSON text up to the limit, member-name globs and all', () => {
     const out = redact({ bio: deepJson(128) }) as { bio: string }
     expect(JSON.parse(out.bio)).toEqual(

@@ -64,6 +64,18 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
     secrets.push(value)
     return value
   }
+  // Values no assignment reader takes for a secret on its own, masked only by the name they
+  // stand under: a short lower-case word, and a run that reads as a placeholder.
+  const word = () => {
+    const value = `letmein${'abcdefghij'[secrets.length % 10]}${'klmnopqrst'[Math.floor(secrets.length / 10) % 10]}`
+    secrets.push(value)
+    return value
+  }
+  const placeholderLike = () => {
+    const value = `abcdefgh1234567${secrets.length % 10}`
+    secrets.push(value)
+    return value
+  }
   const names: Record<string, unknown> = {}
   for (const name of EVASIVE_NAMES) names[name] = next()
   const body = {
@@ -128,6 +140,13 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       nestedRepeated: `{"password":"${next()}","password":null}`,
       nestedBigId: `{"id":1234567890123456789,"env":[{"name":"DB_PASSWORD","value":"${next()}"}]}`,
       nestedAfterSpace: `\n  [{"client_secret":"${next()}"}] `,
+      // Text that only looks like JSON (a blank before each `:`, a trailing comma): its members
+      // are still read by name, also where it nests too deep to be parsed.
+      nestedBlankColon: `{"password" :"${placeholderLike()}"},`,
+      nestedBlankColonDeep: `{"token" : "${placeholderLike()}"}${'['.repeat(129)}]`,
+      // A value in JSON-escaped text before its closing \": judged with the backslash, masked
+      // without it.
+      escapedQuoteAfter: `{\\"cmd\\":\\"mysql -u root password=${word()}\\"}`,
       idnEmail: 'jürgen.müller@bücher.example',
       fullwidthEmail: 'ａｄａ＠ｅｘａｍｐｌｅ．ｃｏｍ',
       // An address after an ellipsis: the match from the first word was refused for its dots.

@@ -213,16 +213,22 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     ])
   })
 
-  it('ends an unquoted value at an escaped quote, its backslashes left to the text around it', () => {
+  it('leaves the backslashes of an escaped quote after a value out of its mask, judging the value with them', () => {
     // In JSON-escaped text the closing `\"` is the text's: masked with the value, its escaping broke.
     const words = createRedactor({ keyNames: { words: ['redis'] }, knownSecrets: false })
     expect(words.redact('{\\"redis_url\\":\\"redis://default:Xk9mQ2vLpw@cache.internal:6379\\"}')).toBe(
       '{\\"redis_url\\":\\"[REDACTED:redis-url-password]\\"}',
     )
     expect(redacted("dynatrace_token:Zq9vT2kLmX4pWr7sYb9NcD3f\\'")).toBe("dynatrace_token:[REDACTED]\\'")
-    expect(redacted('a \\\\\\"password=Zq9vT2kLmX4pWr7s\\\\\\" b')).toBe(
-      'a \\\\\\"password=[REDACTED]\\\\\\" b',
+    // Judged as written, backslashes and all: a short word before them is masked as it was.
+    expect(redacted('password=letmein\\" ok')).toBe('password=[REDACTED]\\" ok')
+    expect(redacted('{\\"cmd\\":\\"mysql -u root password=letmein\\"}')).toBe(
+      '{\\"cmd\\":\\"mysql -u root password=[REDACTED]\\"}',
     )
+    expect(redacted('pwd=abc\\"')).toBe('pwd=[REDACTED]\\"')
+    expect(redacted('password=$ecretP4ss\\"')).toBe('password=[REDACTED]\\"')
+    expect(redacted('a password=letmein\\\\\\" b')).toBe('a password=[REDACTED]\\\\\\" b')
+    expect(redacted("password=letmein\\' ok")).toBe("password=[REDACTED]\\' ok")
     // Other backslashes are the value's, and an escaped line end still ends it.
     expect(redacted('password=Zq9v\\T2kLmX4pW b')).toBe('password=[REDACTED] b')
     expect(redacted('password=Zq9vT2kLmX4pWr\\\\nnext')).toBe('password=[REDACTED]\\nnext')

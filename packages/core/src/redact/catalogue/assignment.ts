@@ -248,21 +248,10 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
       // One load for the characters of a value (most of them), the cases below for the rest.
       if (code < 128 && VALUE_STOP[code] === 1) {
         if (code === 92) {
-          // A run of backslashes read at once (a long one is read once, not once per backslash).
-          let run = cursor + 1
-          while (run < end && text.charCodeAt(run) === 92) run++
-          const after = text.charCodeAt(run)
-          // An escaped quote (`\"`, `\\\"`): in JSON-escaped text it closes the value, and its
-          // backslashes are not the value's (masked with it, the text's escaping would break).
-          if (isQuote(after)) break
-          // An escaped line end or tab (`\n`, `\r`, `\t`): the value ends at its backslash.
-          if (after === 110 || after === 114 || after === 116) {
-            cursor = run - 1
-            break
-          }
-          // Other backslashes are the value's.
-          cursor = run
-          continue
+          // An escaped line end or tab (`\n`, `\r`, `\t`); other backslashes are the value's
+          // (before a quote, they are judged with it and left out of its span: see spanEnd).
+          const next = text.charCodeAt(cursor + 1)
+          if (next === 110 || next === 114 || next === 116) break
         } else if (code === 61) {
           // Another pair starts (`a=b=c`, `password=password=...`): base64 padding (`==`, `=`
           // at the end of the value) stays part of it.
@@ -587,7 +576,7 @@ function judgeValue(
     const value = text.slice(from, cursor)
     // A challenge or its parameters (`Bearer realm="api"`, `Digest username="bob"`), not a credential.
     if (value.length >= 4 && !REFERENCE.test(value) && !CHALLENGE_PARAMETER.test(value))
-      return { start: from, end: cursor, name, nameStart }
+      return { start: from, end: spanEnd(text, from, cursor), name, nameStart }
     return undefined
   }
   if (op === 44 && quote === 0) return undefined
@@ -611,7 +600,20 @@ function judgeValue(
   )
     return { start: from, end: cursor, name, nameStart }
   if (!looksLikeSecret(text, valueStart, judgedEnd, quote !== 0)) return undefined
-  return { start: from, end: cursor, name, nameStart }
+  return { start: from, end: quote === 0 ? spanEnd(text, from, cursor) : cursor, name, nameStart }
+}
+
+/**
+ * Where the span of an unquoted value read from `from` to `end` ends: before the backslashes of
+ * an escaped quote that closes it (`\\"`, `\\\\\\"`: in JSON-escaped text they are the text's, and
+ * masked with the value they would break its escaping), at `end` otherwise. The value is judged
+ * with them, as written.
+ */
+function spanEnd(text: string, from: number, end: number): number {
+  if (!isQuote(text.charCodeAt(end))) return end
+  let at = end
+  while (at > from + 1 && text.charCodeAt(at - 1) === 92) at--
+  return at
 }
 
 /** Whether an unquoted value followed by a blank is an authentication scheme's word (see judgeValue). */
