@@ -417,6 +417,9 @@ function skipWhitespace(text: string, from: number): number {
 function decodeString(literal: string): string {
   const closed = literal.length > 1 && literal.endsWith('"')
   if (closed && !literal.includes('\\')) return literal.slice(1, -1)
+  // A literal JSON would refuse (`"\x"`, a raw line break) is not parsed: the exception costs
+  // microseconds, and text dense with such names would pay it at each one.
+  if (stringLiteralEnd(literal, 0) !== literal.length) return literal.slice(1, closed ? -1 : undefined)
   try {
     return JSON.parse(literal) as string
   } catch {
