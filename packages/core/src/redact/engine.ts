@@ -1149,9 +1149,9 @@ export class RedactionSession {
       if (members.exhausted === true) this.degrade(at, 'text-too-dense')
       const flagged: (Span | MemberValueSpan)[] = members
       if (flagged.length > 0) {
-        const scanned = spans.length === 0 ? text : this.scanned
+        // With the detectors' spans, and on to the base64 runs below (a blob in the same text).
         for (const span of spans) flagged.push(span)
-        return this.masked(scanned, resolveOverlaps(flagged), key, at)
+        spans = resolveOverlaps(flagged)
       }
     }
     if (this.encodedIn !== null && this.encodedDepth < MAX_ENCODED_DEPTH) {
@@ -1379,7 +1379,7 @@ export class RedactionSession {
     const masked =
       fixed !== undefined
         ? fixed
-        : others !== undefined
+        : others !== undefined || (spansAssigned && ASSIGNED.has(span))
           ? `[REDACTED:${span.detector}]`
           : slot.mask(found, { detector: span.detector, key })
     this.record(at, span.detector, span.start, span.end, found, span.verified)
@@ -1458,10 +1458,13 @@ export class RedactionSession {
     const shielded = loose.lossyNumbers ? shieldLossyNumbers(json) : undefined
     if (loose.lossyNumbers && shielded === undefined)
       return this.jsonAsText(text, key, at, 'nested-json-lossy-numbers')
-    if (!shape.valid) return undefined
+    // What is parsed: the text, or the text with such numbers written as strings, where that is
+    // JSON (numbers JSON would refuse, `2024-01-02` or `-`, are shielded as they stand too).
+    const parsable = shielded?.text ?? json
+    if (!shape.valid && (shielded === undefined || !isJsonText(parsable))) return undefined
     let parsed: unknown
     try {
-      parsed = JSON.parse(shielded?.text ?? json)
+      parsed = JSON.parse(parsable)
     } catch {
       return undefined
     }
@@ -2329,6 +2332,13 @@ let foldedSpaces = false
  * of the second secret's, and each of them reported.
  */
 const MERGED = new WeakMap<Span, string[]>()
+/**
+ * Spans a detector found where text assigns the same value to a secret name (see
+ * resolveOverlaps): a mask that keeps characters (a card's last 4) would keep a secret's.
+ */
+const ASSIGNED = new WeakSet<Span>()
+/** Whether {@link ASSIGNED} ever held a span. */
+let spansAssigned = false
 /** Whether {@link MERGED} ever held a span: until then, no mask looks a span up there. */
 let spansMerged = false
 
@@ -2397,6 +2407,15 @@ function resolveOverlaps(found: Span[]): readonly Span[] {
     if (span.start >= reach) {
       found[kept++] = span
       reach = span.end
+    } else if (
+      span.end === reach &&
+      span.detector === ASSIGNMENT_ID &&
+      span.start === found[kept - 1]!.start
+    ) {
+      // A value assigned to a secret name that a detector found as well (a card, an IBAN, a phone
+      // number under `password=`): the detector names it, and it is masked whole (see maskSpan).
+      ASSIGNED.add(found[kept - 1]!)
+      spansAssigned = true
     } else if (span.end > reach) {
       // Starts inside the span kept before it and ends past it (a generic high-entropy run glued
       // to a provider's token): the kept span grows to cover both, or the rest of this one would

@@ -64,8 +64,29 @@ describe('JSON carried in strings, past the limits', () => {
     ]) {
       expect(JSON.stringify(redact({ bio: text })), text.slice(0, 40)).not.toContain(value)
     }
+    // Numbers JSON would refuse (a date, a lone `-`): written as strings while it is read, as
+    // numbers a round trip would change are, and read as JSON (member names give phones their
+    // context), then written back as they were.
+    expect(redact({ bio: '{"mobile":"4155550132","n":2024-01-02}' })).toEqual({
+      bio: '{"mobile":"********32","n":2024-01-02}',
+    })
+    expect(redact('{"nhs_number":"9434765919","a":-}')).toBe('{"nhs_number":"[REDACTED:uk-nhs]","a":"-"}')
     // Text that only looks like JSON costs no exception and stays as it was.
     expect(redact({ bio: 'Hello {name}, see {"a":1,}' })).toEqual({ bio: 'Hello {name}, see {"a":1,}' })
+  })
+
+  it('reads members written in text by name and the base64 blobs beside them', () => {
+    const blob = Buffer.from('{"password":"Zq9vT2kLmX4pWr7sYb9N"}').toString('base64url')
+    for (const text of [
+      `"token" : "x" https://a.example.com/cb?state=${blob}`,
+      `"token": "x" https://a.example.com/cb?state=${blob}`,
+    ]) {
+      const out = redact(text) as string
+      expect(out).toContain('"token"')
+      expect(out).not.toContain('"x"')
+      const written = out.slice(out.indexOf('state=') + 6)
+      expect(Buffer.from(written, 'base64url').toString()).toBe('{"password":"[REDACTED]"}')
+    }
   })
 
   it('keeps parsing JSON text up to the limit, member-name globs and all', () => {

@@ -71,6 +71,12 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
     secrets.push(value)
     return value
   }
+  // Base64url of `text`, listed as a secret itself: written back unchanged, it was not read.
+  const blob = (text: string) => {
+    const value = Buffer.from(text).toString('base64url')
+    secrets.push(value)
+    return value
+  }
   const placeholderLike = () => {
     const value = `abcdefgh1234567${secrets.length % 10}`
     secrets.push(value)
@@ -147,6 +153,12 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // A value in JSON-escaped text before its closing \": judged with the backslash, masked
       // without it.
       escapedQuoteAfter: `{\\"cmd\\":\\"mysql -u root password=${word()}\\"}`,
+      // Members read by name in text, and a blob beside them that holds a password: the blob
+      // goes out changed (its password masked), never as it was.
+      blobBesideMembers: `"token" : "${word()}" https://a.example.com/cb?state=${blob(`{"password":"${next()}"}`)}`,
+      // An IBAN under a secret name, escaped quote or not: masked whole, not to its last four.
+      configLine: 'password=DE89370400440532013000\\" y',
+      configLineTwo: 'password=DE89370400440532013000 y',
       idnEmail: 'jürgen.müller@bücher.example',
       fullwidthEmail: 'ａｄａ＠ｅｘａｍｐｌｅ．ｃｏｍ',
       // An address after an ellipsis: the match from the first word was refused for its dots.
@@ -561,6 +573,9 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         // Shapes stay: a client still sees an array where it had one.
         expect(Array.isArray(containers.password)).toBe(true)
         expect(containers.credentials).toEqual({ user: '[REDACTED]', pin: '[REDACTED]' })
+        const text = (res.json as { text: Record<string, string> }).text
+        expect(text.configLine).toBe('password=[REDACTED:iban]\\" y')
+        expect(text.configLineTwo).toBe('password=[REDACTED:iban] y')
       })
     })
 

@@ -229,6 +229,15 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     expect(redacted('password=$ecretP4ss\\"')).toBe('password=[REDACTED]\\"')
     expect(redacted('a password=letmein\\\\\\" b')).toBe('a password=[REDACTED]\\\\\\" b')
     expect(redacted("password=letmein\\' ok")).toBe("password=[REDACTED]\\' ok")
+    // A value a detector whose mask keeps characters finds too (an IBAN, a phone number, a card)
+    // is masked whole under a secret name, named by the detector, escaped quote or not.
+    expect(redacted('password=DE89370400440532013000\\" y')).toBe('password=[REDACTED:iban]\\" y')
+    expect(redacted('password=+14155550132\\" y')).toBe('password=[REDACTED:phone]\\" y')
+    expect(redacted('password=DE89370400440532013000 y')).toBe('password=[REDACTED:iban] y')
+    expect(redacted('password: ada@example.com')).toBe('password: [REDACTED:email]')
+    expect(redacted('Authorization: Bearer 4111111111111111\\" y')).toBe(
+      'Authorization: Bearer [REDACTED:card]\\" y',
+    )
     // Other backslashes are the value's, and an escaped line end still ends it.
     expect(redacted('password=Zq9v\\T2kLmX4pW b')).toBe('password=[REDACTED] b')
     expect(redacted('password=Zq9vT2kLmX4pWr\\\\nnext')).toBe('password=[REDACTED]\\nnext')

@@ -362,8 +362,23 @@ function isClaimedValue(text: string, quote: number, start: number, end: number,
   // Not a generic high-entropy run: it gives way to any other finding of the same span.
   for (const spans of claimed)
     for (const span of spans)
-      if (span.start <= start && span.end >= end && span.detector !== GENERIC_ID) return true
+      if (span.start <= start && span.end >= end && span.detector !== GENERIC_ID) {
+        claimedBy = span
+        return true
+      }
   return false
+}
+
+/** The span the last {@link isClaimedValue} call that answered yes found holding the value. */
+let claimedBy: Span = { start: 0, end: 0, detector: '', verified: false }
+
+/**
+ * The assignment of a value another span holds ({@link claimedBy}), unjudged: its span is that
+ * span's, so that it ties with it. The other detector names the value and its mask applies, but
+ * whole (see resolveOverlaps in engine.ts): under a secret name, a card's last four are a secret's.
+ */
+function claimedAssignment(name: string, nameStart: number): Assigned {
+  return { start: claimedBy.start, end: claimedBy.end, name, nameStart }
 }
 
 /** The generic detector (`strict` set), which loses a tie to every other (see resolveOverlaps). */
@@ -485,11 +500,14 @@ function assignedAt(
     const found = judgeValue(text, op, inner.quote, merged, inner.end, name, nameStart)
     if (found !== undefined)
       // Held whole by another detector's span, it is theirs: this span would give way to it.
-      return isClaimedValue(text, inner.quote, found.start, found.end, claimed) ? undefined : found
+      return isClaimedValue(text, inner.quote, found.start, found.end, claimed)
+        ? claimedAssignment(name, nameStart)
+        : found
     // A key on a line of its own is a nested mapping's, never a value.
     if (read.nextLine && merged !== read.start) return undefined
   }
-  if (isClaimedValue(text, read.quote, read.start, read.end, claimed)) return undefined
+  if (isClaimedValue(text, read.quote, read.start, read.end, claimed))
+    return claimedAssignment(name, nameStart)
   return judgeValue(text, op, read.quote, read.start, read.end, name, nameStart)
 }
 
