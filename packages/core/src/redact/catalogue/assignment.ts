@@ -364,6 +364,7 @@ function isClaimedValue(text: string, quote: number, start: number, end: number,
     for (const span of spans)
       if (span.start <= start && span.end >= end && span.detector !== GENERIC_ID) {
         claimedBy = span
+        claimedByStructural = spans === claimed[0]
         return true
       }
   return false
@@ -371,13 +372,18 @@ function isClaimedValue(text: string, quote: number, start: number, end: number,
 
 /** The span the last {@link isClaimedValue} call that answered yes found holding the value. */
 let claimedBy: Span = { start: 0, end: 0, detector: '', verified: false }
+/** Whether {@link claimedBy} is one of the first list's (the structural detectors', see Claimed). */
+let claimedByStructural = false
 
 /**
- * The assignment of a value another span holds ({@link claimedBy}), unjudged: its span is that
- * span's, so that it ties with it. The other detector names the value and its mask applies, but
- * whole (see resolveOverlaps in engine.ts): under a secret name, a card's last four are a secret's.
+ * The assignment of a value a structural detector's span holds ({@link claimedBy}), unjudged: its
+ * span is that span's, so that it ties with it. The detector names the value and its mask
+ * applies, but whole (see resolveOverlaps in engine.ts): under a secret name, an IBAN's last four
+ * are a secret's. A provider's token (the scan's own spans) keeps its tie as it is: its label is
+ * its mask, and a span for each of the thousands a body may hold would cost a tenth of the scan.
  */
-function claimedAssignment(name: string, nameStart: number): Assigned {
+function claimedAssignment(name: string, nameStart: number): Assigned | undefined {
+  if (!claimedByStructural) return undefined
   return { start: claimedBy.start, end: claimedBy.end, name, nameStart }
 }
 
