@@ -2283,11 +2283,8 @@ export function foldFullwidth(text: string, spaces = true): string {
   let i = 0
   // A few folds (a CJK text's `：《》`): the text between them is copied as slices.
   for (; i < length; i++) {
-    const c = text.charCodeAt(i)
-    if (c < 128) continue
-    const folded = asciiFold(c)
-    if (folded < 0 || (folded === 32 && !spaces)) continue
-    if (folded === 32) foldedSpaces = true
+    const folded = foldOf(text.charCodeAt(i), spaces)
+    if (folded < 0) continue
     if (FOLDS.length === MAX_SLICED_FOLDS * 2) break
     FOLDS.push(i, folded)
   }
@@ -2309,14 +2306,19 @@ export function foldFullwidth(text: string, spaces = true): string {
   const units = new Uint16Array(bytes.buffer, bytes.byteOffset, length)
   for (let k = 0; k < FOLDS.length; k += 2) units[FOLDS[k]!] = FOLDS[k + 1]!
   for (; i < length; i++) {
-    const c = text.charCodeAt(i)
-    if (c < 128) continue
-    const folded = asciiFold(c)
-    if (folded < 0 || (folded === 32 && !spaces)) continue
-    if (folded === 32) foldedSpaces = true
-    units[i] = folded
+    const folded = foldOf(text.charCodeAt(i), spaces)
+    if (folded >= 0) units[i] = folded
   }
   return bytes.toString('utf16le', 0, length * 2)
+}
+
+/** What {@link foldFullwidth} writes for the code unit `c` (-1: `c` itself); notes folded spaces. */
+function foldOf(c: number, spaces: boolean): number {
+  if (c < 128) return -1
+  const folded = asciiFold(c)
+  if (folded < 0 || (folded === 32 && !spaces)) return -1
+  if (folded === 32) foldedSpaces = true
+  return folded
 }
 
 /** Folds {@link foldFullwidth} makes by slicing the text; past them it folds a copy of its code units. */

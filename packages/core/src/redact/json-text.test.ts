@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test/seeded-random.js'
 import {
   flaggedMemberValues,
   hasDuplicateMembers,
@@ -47,17 +48,6 @@ function parses(text: string): boolean {
   }
 }
 
-/** A small seeded generator (mulberry32): the same cases on every run. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 describe('isJsonText', () => {
   it.each([
     ['{}', true],
@@ -93,7 +83,7 @@ describe('isJsonText', () => {
   })
 
   it('agrees with JSON.parse on 40,000 generated and mutated texts', () => {
-    const next = random(16)
+    const next = seededRandom(16)
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!
     const tokens = [
       '{',
