@@ -383,6 +383,26 @@ describe('base64Texts', () => {
     }
   })
 
+  it('ends a run before a span glued past its text, which keeps its own mask', () => {
+    const blob = Buffer.from('{"email":"adax@example.com","plan":"pro"}').toString('base64url')
+    const text = `https://a.io/?s=${blob}-4111111111111111`
+    const card = text.indexOf('4111')
+    const runs = base64Texts(
+      text,
+      [{ start: card, end: card + 16, detector: 'card', verified: false }],
+      OPTIONS,
+    )
+    expect(runs).toHaveLength(1)
+    expect(runs[0]!.end).toBeLessThanOrEqual(card)
+    expect(runs[0]!.texts[0]!.text).toBe('{"email":"adax@example.com","plan":"pro"}')
+    const r = createRedactor({ knownSecrets: false })
+    const out = r.redact(text) as string
+    expect(out.endsWith('-411111******1111')).toBe(true)
+    expect(Buffer.from(out.slice(16, out.indexOf('-411111')), 'base64url').toString()).toBe(
+      '{"email":"[REDACTED:email]","plan":"pro"}',
+    )
+  })
+
   it('maps a view with base64 escapes decoded to the string and back', () => {
     expect(unescapeBase64('no escapes', 'no escapes')).toBeUndefined()
     expect(unescapeBase64('a%20b', 'a   b')).toBeUndefined()

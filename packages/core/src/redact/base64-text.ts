@@ -159,10 +159,41 @@ export function base64Texts(text: string, spans: readonly Span[], options: Base6
     // at a path's `/` inside the characters read, what follows it.
     i = run.end < runEnd && text.charCodeAt(run.end) === 47 ? run.end : Math.max(i, run.end)
     if (crossedOrHeld(spans, k, run.start, run.end)) continue
+    // A detector's span inside the run, past the bytes of its text: a token or a number glued to
+    // the blob by `-`, `_`, `/` or `+` and read as its binary tail (a signature's place). Written
+    // back as bytes, the tail would carry it in clear: the run ends before it, and the span keeps
+    // its own mask.
+    const cut = run.width === 0 ? spanPastText(text, spans, k, run) : -1
+    if (cut < 0) {
+      out ??= []
+      out.push(run)
+      continue
+    }
+    const head = cut - start >= MIN_RUN ? decodeRun(text, runStart, start, ONE_LINE(cut), options) : null
+    if (head === null || crossedOrHeld(spans, k, head.start, head.end)) continue
     out ??= []
-    out.push(run)
+    out.push(head)
   }
   return out ?? NO_RUNS
+}
+
+/**
+ * Where the first span of `spans` (from `k`) that lies inside `run` past the characters of its
+ * last text stretch starts, or -1. `n` bytes take ceil(4n / 3) characters from the run's start.
+ */
+function spanPastText(text: string, spans: readonly Span[], k: number, run: Base64Text): number {
+  const textEnd = run.start + Math.ceil((run.texts[run.texts.length - 1]!.to * 4) / 3)
+  for (let j = k; j < spans.length; j++) {
+    const span = spans[j]!
+    if (span.start >= run.end) break
+    if (span.start < textEnd || span.end > run.end) continue
+    // The separators that glue it (`-`, `_`, `/`, `+`) stay outside the run too: their bits made
+    // the bytes of a character or two the text never held.
+    let cut = span.start
+    while (cut > run.start && (BITS[text.charCodeAt(cut - 1)]! & GLUE) !== 0) cut--
+    return cut
+  }
+  return -1
 }
 
 /** What {@link lineEnd} last read, as {@link BITS} of its characters ORed. */
@@ -206,9 +237,12 @@ const BASE64 = 1
 const NOT_HEX = 2
 /** `/`, `-` or `_`: may join a path or an id's prefix to a blob. */
 const SEPARATOR = 4
+/** `-`, `_`, `/` or `+`: what glues a token to a blob (see spanPastText). */
+const GLUE = 8
 for (let c = 0; c < 128; c++) if (VALUE[c]! >= 0) BITS[c] = BASE64 | NOT_HEX
 for (const c of '0123456789abcdefABCDEF') BITS[c.charCodeAt(0)] = BASE64
-for (const c of '/-_') BITS[c.charCodeAt(0)] = BASE64 | NOT_HEX | SEPARATOR
+for (const c of '/-_') BITS[c.charCodeAt(0)] = BASE64 | NOT_HEX | SEPARATOR | GLUE
+BITS[43] = BASE64 | NOT_HEX | GLUE // +
 
 /**
  * Where the text of the run [start, end) starts: at its first character, or after a `/`, `-` or

@@ -770,6 +770,13 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           ).toString(
             'base64url',
           )}/${Buffer.from(JSON.stringify({ password: 's3cr3t-Pa55word!' })).toString('base64url')}/confirm`,
+          // A card and a token glued to a blob by `-` and `/` (its "binary tail"), beside a member
+          // read by name: each keeps its own mask, the blob's text is read too.
+          glued: `"password":"x" https://a.io/?s=${Buffer.from(
+            JSON.stringify({ email: 'adax@example.com', plan: 'pro' }),
+          ).toString('base64url')}-4111111111111111 and /u/${Buffer.from(
+            JSON.stringify({ email: 'adax@example.com', plan: 'pro' }),
+          ).toString('base64url')}/${github}`,
         })),
         {
           method: 'POST',
@@ -837,6 +844,16 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         expect(JSON.parse(Buffer.from(segments![2]!, 'base64url').toString())).toEqual({
           password: '[REDACTED]',
         })
+        const glued =
+          /^"password":"\[REDACTED\]" https:\/\/a\.io\/\?s=([\w-]+)-411111\*{6}1111 and \/u\/([\w-]+)\/\[REDACTED:github-token\]$/.exec(
+            body.glued!,
+          )
+        expect(glued, body.glued).not.toBeNull()
+        for (const blob of [glued![1]!, glued![2]!])
+          expect(JSON.parse(Buffer.from(blob, 'base64url').toString())).toEqual({
+            email: '[REDACTED:email]',
+            plan: 'pro',
+          })
         const token = await call(`${url}/oauth/token`, { method: 'POST' })
         expect(token.json).toEqual({ access_token: issued, token_type: 'Bearer' })
         // Nothing of a secret in any base64 run of the body, at any alignment.
@@ -859,7 +876,17 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         event.findings.map((finding) => finding.detector),
       )
       expect(new Set(detectors)).toEqual(
-        new Set(['key-name', 'secret-assignment', 'private-key', 'slack-token', 'aws-access-key', 'email']),
+        new Set([
+          'key-name',
+          'secret-assignment',
+          'private-key',
+          'slack-token',
+          'aws-access-key',
+          'email',
+          // The glued card and token.
+          'card',
+          'github-token',
+        ]),
       )
       expect(JSON.stringify(recorded)).not.toContain('s3cr3t-Pa55word')
     })
