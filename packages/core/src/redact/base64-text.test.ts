@@ -403,6 +403,31 @@ describe('base64Texts', () => {
     )
   })
 
+  it('masks a run whole when a finding in its written characters would go out as they were', () => {
+    const r = createRedactor({ knownSecrets: false })
+    for (const [text, label] of [
+      // Between two text stretches of the run.
+      ['aGVsbG8gdGhlcmUgZnJpZW5kICA-4532015112830366eyJwYXNzd29yZCI6Imh1bnRlcjJodW50ZXIyIn0', 'card'],
+      // Read as part of the text: the blob's last character, the glue and the card decode to
+      // UTF-8 (the text runs on into the card, or the card is text itself).
+      ['eyJlbWFpbCI6ImFkYXhAZXhhbXBsZS5jb20iLCJwbGFuIjoicHJvIiwieCI6IM-4532015112830366', 'card'],
+      ['eyJlbWFpbCI6ImFkYXhAZXhhbXBsZS5jb20iLCJwbGFuIjoicHJvIiwieCI6ImA-4562572006595425', 'card'],
+      [
+        'https://a.io/?s=eyJub3RlIjoiaGVsbG8gdGhlcmUgZnJpZW5kLCB0aGlzIGlzIGEgbG9uZyBub3RlIGZvciBwYWRkaW5nIHdvcmRzIn0-ghp_GkUA88g8GI48i2GIyaMYu86CkaQUO0iWkC6g-AAAeyJwYXNzd29yZCI6Imh1bnRlcjJodW50ZXIyIn0',
+        'github-token',
+      ],
+    ] as const) {
+      const out = r.redact(text) as string
+      expect(out, text).toContain(`[REDACTED:${label}]`)
+      expect(out).not.toMatch(/4532015112|4562572006|GkUA88g8GI48/)
+      expect(r.scan(text).map((finding) => finding.detector)).toContain(label)
+    }
+    // Nothing masked in the blob's text: the run is left as it was and the card keeps its mask.
+    expect(r.redact('eyJlbWFpbCI6ImFkYXguZXhhbXBsZS5jb20iLCJwbGFuIjoicHJvIiwieCI6ImA-4562572006595425')).toBe(
+      'eyJlbWFpbCI6ImFkYXguZXhhbXBsZS5jb20iLCJwbGFuIjoicHJvIiwieCI6ImA-456257******5425',
+    )
+  })
+
   it('maps a view with base64 escapes decoded to the string and back', () => {
     expect(unescapeBase64('no escapes', 'no escapes')).toBeUndefined()
     expect(unescapeBase64('a%20b', 'a   b')).toBeUndefined()

@@ -1224,7 +1224,15 @@ export class RedactionSession {
     for (const span of spans) {
       while (r < changed.length && changed[r]!.end <= span.start) out.push(changed[r++]!)
       const run = changed[r]
-      if (run !== undefined && span.start >= run.start && span.end <= run.end) continue
+      if (run !== undefined && span.start >= run.start && span.end <= run.end) {
+        // A finding in the run's written characters (a token glued to the blob between its texts,
+        // or read as part of one): encoded again, its characters would go out as they were, and
+        // masked, the blob would no longer decode. The run is masked whole, under its name.
+        // (A run written again starts with a base64 character, never `[`: the first finding names it.)
+        if (!ENCODED.get(run)!.startsWith('[')) ENCODED.set(run, `[REDACTED:${span.detector}]`)
+        this.record(at, span.detector, span.start, span.end, text.slice(span.start, span.end), span.verified)
+        continue
+      }
       out.push(span)
     }
     while (r < changed.length) out.push(changed[r++]!)

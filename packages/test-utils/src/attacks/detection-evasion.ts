@@ -777,6 +777,10 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           ).toString('base64url')}-4111111111111111 and /u/${Buffer.from(
             JSON.stringify({ email: 'adax@example.com', plan: 'pro' }),
           ).toString('base64url')}/${github}`,
+          // A card glued between two texts of one blob: the blob goes masked whole.
+          between: `https://a.io/?s=${Buffer.from('hello there friend  ').toString('base64url')}-4532015112830366${Buffer.from(
+            JSON.stringify({ password: 'hunter2hunter2' }),
+          ).toString('base64url')}`,
         })),
         {
           method: 'POST',
@@ -854,6 +858,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
             email: '[REDACTED:email]',
             plan: 'pro',
           })
+        expect(body.between).toBe('https://a.io/?s=[REDACTED:card]')
         const token = await call(`${url}/oauth/token`, { method: 'POST' })
         expect(token.json).toEqual({ access_token: issued, token_type: 'Bearer' })
         // Nothing of a secret in any base64 run of the body, at any alignment.
