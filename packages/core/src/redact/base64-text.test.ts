@@ -384,7 +384,8 @@ describe('base64Texts', () => {
   })
 
   it('ends a run before a span glued past its text, which keeps its own mask', () => {
-    const blob = Buffer.from('{"email":"adax@example.com","plan":"pro"}').toString('base64url')
+    // 42 bytes: 56 characters, the last one holding no bits past the text.
+    const blob = Buffer.from('{"email":"adax@example.com","plan":"prox"}').toString('base64url')
     const text = `https://a.io/?s=${blob}-4111111111111111`
     const card = text.indexOf('4111')
     const runs = base64Texts(
@@ -394,13 +395,30 @@ describe('base64Texts', () => {
     )
     expect(runs).toHaveLength(1)
     expect(runs[0]!.end).toBeLessThanOrEqual(card)
-    expect(runs[0]!.texts[0]!.text).toBe('{"email":"adax@example.com","plan":"pro"}')
+    expect(runs[0]!.texts[0]!.text).toBe('{"email":"adax@example.com","plan":"prox"}')
     const r = createRedactor({ knownSecrets: false })
     const out = r.redact(text) as string
     expect(out.endsWith('-411111******1111')).toBe(true)
     expect(Buffer.from(out.slice(16, out.indexOf('-411111')), 'base64url').toString()).toBe(
-      '{"email":"[REDACTED:email]","plan":"pro"}',
+      '{"email":"[REDACTED:email]","plan":"prox"}',
     )
+    // A glue whose bits would make a byte of their own (`+` after a blob that ends cleanly, here
+    // percent-encoded) stays outside: the blob decodes to its JSON alone, which is parsed and its
+    // inner blob read.
+    const inner = Buffer.from(JSON.stringify({ password: 'Zq9vT2kLmX4pWr7sYb', z: '??>>' })).toString(
+      'base64',
+    )
+    const outer = Buffer.from(JSON.stringify({ data: inner }))
+      .toString('base64')
+      .replace(/=+$/, '')
+    const nested = r.redact(`${outer}%2B4532015112830366%3D.4532015112830366`) as string
+    const decoded = JSON.parse(Buffer.from(nested.slice(0, nested.indexOf('%2B')), 'base64').toString())
+    expect(Buffer.from(decoded.data, 'base64').toString()).toBe('{"password":"[REDACTED]","z":"??>>"}')
+    // A blob cut short mid-group: the glue's bits end its text (`...example.co`), and stay in the
+    // run, so that the email is read whole.
+    const short = 'eyJlbWFpbCI6ImFkYXgubG92ZWxhY2VAZXhhbXBsZS5jb-4532015112830366'
+    expect(r.redact(short)).not.toContain('ZXhhbXBsZS5jb')
+    expect(r.scan(short).map((finding) => finding.detector)).toEqual(expect.arrayContaining(['email']))
   })
 
   it('masks a run whole when a finding in its written characters would go out as they were', () => {

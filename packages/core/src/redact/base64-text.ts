@@ -158,13 +158,13 @@ export function base64Texts(text: string, spans: readonly Span[], options: Base6
     // The lines it took (a line it did not is read as a run of its own); after a run that ends
     // at a path's `/` inside the characters read, what follows it.
     i = run.end < runEnd && text.charCodeAt(run.end) === 47 ? run.end : Math.max(i, run.end)
-    if (crossedOrHeld(spans, k, run.start, run.end)) continue
-    // A detector's span inside the run, past the bytes of its text: a token or a number glued to
-    // the blob by `-`, `_`, `/` or `+` and read as its binary tail (a signature's place). Written
-    // back as bytes, the tail would carry it in clear: the run ends before it, and the span keeps
-    // its own mask.
+    // A detector's span past the bytes of the run's text, inside it or across its end: a token or
+    // a number glued to the blob by `-`, `_`, `/` or `+` and read as its binary tail (a
+    // signature's place). Written back as bytes, the tail would carry it in clear, and a run it
+    // crosses would not be read at all: the run ends before it, and the span keeps its own mask.
     const cut = run.width === 0 ? spanPastText(text, spans, k, run) : -1
     if (cut < 0) {
+      if (crossedOrHeld(spans, k, run.start, run.end)) continue
       out ??= []
       out.push(run)
       continue
@@ -178,19 +178,26 @@ export function base64Texts(text: string, spans: readonly Span[], options: Base6
 }
 
 /**
- * Where the first span of `spans` (from `k`) that lies inside `run` past the characters of its
- * last text stretch starts, or -1. `n` bytes take ceil(4n / 3) characters from the run's start.
+ * Where the run must end for the first span of `spans` (from `k`) that starts inside `run` past
+ * the characters of its last text stretch, or -1. `n` bytes take ceil(4n / 3) characters from the
+ * run's start.
  */
 function spanPastText(text: string, spans: readonly Span[], k: number, run: Base64Text): number {
   const textEnd = run.start + Math.ceil((run.texts[run.texts.length - 1]!.to * 4) / 3)
   for (let j = k; j < spans.length; j++) {
     const span = spans[j]!
     if (span.start >= run.end) break
-    if (span.start < textEnd || span.end > run.end) continue
-    // The separators that glue it (`-`, `_`, `/`, `+`) stay outside the run too: their bits made
-    // the bytes of a character or two the text never held.
+    if (span.start < textEnd) continue
+    // The separators that glue it (`-`, `_`, `/`, `+`) stay outside the run too, where the text
+    // before them ends as an encoder ends a blob (no bits left over); not one whose bits finish the
+    // text's last byte (a blob cut short mid-group), or the head would lose that byte.
     let cut = span.start
-    while (cut > run.start && (BITS[text.charCodeAt(cut - 1)]! & GLUE) !== 0) cut--
+    while (
+      cut > run.start &&
+      (BITS[text.charCodeAt(cut - 1)]! & GLUE) !== 0 &&
+      (cut - 1 >= textEnd || endsCleanlyAt(text, run.start, cut - 1))
+    )
+      cut--
     return cut
   }
   return -1
@@ -509,6 +516,14 @@ function textBeforeSlash(
 }
 
 type Texts = ReturnType<typeof textsOf>
+
+/** {@link endsCleanly} of the characters of `text` from `start` to `end`. */
+function endsCleanlyAt(text: string, start: number, end: number): boolean {
+  const rest = (end - start) % 4
+  if (rest === 1) return false
+  if (rest === 0) return true
+  return ((VALUE[text.charCodeAt(end - 1)] ?? 0) & (rest === 2 ? 0b1111 : 0b11)) === 0
+}
 
 /** Whether the first `p` characters end a blob with no bits left over (4n, or a last character's unused bits zero). */
 function endsCleanly(chars: string, p: number): boolean {
