@@ -527,11 +527,7 @@ function endsCleanlyAt(text: string, start: number, end: number): boolean {
 
 /** Whether the first `p` characters end a blob with no bits left over (4n, or a last character's unused bits zero). */
 function endsCleanly(chars: string, p: number): boolean {
-  const rest = p % 4
-  if (rest === 1) return false
-  if (rest === 0) return true
-  const value = VALUE[chars.charCodeAt(p - 1)]!
-  return (value & (rest === 2 ? 0b1111 : 0b11)) === 0
+  return endsCleanlyAt(chars, 0, p)
 }
 
 /**

@@ -1,6 +1,6 @@
 import { bySecondCode } from '../lib/by-second-code.js'
+import { hexDigitsAt, hexPair, isHex } from '../lib/hex.js'
 import { ScratchArray } from '../lib/scratch-arrays.js'
-import { isHex } from './catalogue/scanner.js'
 import { asciiFold, isAsciiAlnum, isDigit } from './features.js'
 import { compatForm, isCombiningMark, isInvisible, isInvisiblePair } from './unicode-forms.js'
 
@@ -47,16 +47,6 @@ const NAMED: ReadonlyArray<readonly [string, string]> = [
 
 /** {@link NAMED} by the code of their second character. */
 const NAMED_BY_SECOND = bySecondCode(NAMED, (entry) => entry[0])
-
-/** The value of a hex digit's code (one {@link isHex} accepts). */
-function hexValue(code: number): number {
-  return code <= 57 ? code - 48 : (code | 32) - 87
-}
-
-/** The byte two hex digits from `at` write. */
-function hexPair(text: string, at: number): number {
-  return (hexValue(text.charCodeAt(at)) << 4) | hexValue(text.charCodeAt(at + 1))
-}
 
 const BACKSLASHED: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: ' ', f: ' ' }
 
@@ -158,13 +148,7 @@ function escapeAt(text: string, at: number): number {
     let run = 1
     while (text.charCodeAt(at + run) === 92) run++
     const next = text[at + run]
-    if (
-      next === 'u' &&
-      isHex(text.charCodeAt(at + run + 1)) &&
-      isHex(text.charCodeAt(at + run + 2)) &&
-      isHex(text.charCodeAt(at + run + 3)) &&
-      isHex(text.charCodeAt(at + run + 4))
-    ) {
+    if (next === 'u' && hexDigitsAt(text, at + run + 1, 4)) {
       const code = (hexPair(text, at + run + 1) << 8) | hexPair(text, at + run + 3)
       return code < 0xd800 || code > 0xdfff ? found(run + 5, readAs(code)) : 0
     }

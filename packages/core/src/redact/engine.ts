@@ -2,6 +2,7 @@ import { KEEP } from '../allowlist/compile.js'
 import { lastMemberName, type PathRef, project, REMOVE } from '../allowlist/project.js'
 import { LeakguardResponseError } from '../errors.js'
 import { bySecondCode } from '../lib/by-second-code.js'
+import { hexDigitsAt, isHex } from '../lib/hex.js'
 import { keepShape } from '../lib/kept-shapes.js'
 import { emptyArray } from '../lib/scratch-arrays.js'
 import { describe, fail, isPlainObject, objectOption, secretKeyOption } from '../lib/validate.js'
@@ -15,7 +16,7 @@ import {
 } from './base64-text.js'
 import type { NameRule } from './catalogue/assignment.js'
 import { KEYED_FORMATS, TOKEN_FORMATS } from './catalogue/index.js'
-import { ASSIGNMENT_ID, isHex, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
+import { ASSIGNMENT_ID, LiteralScan, MAX_HITS } from './catalogue/scanner.js'
 import { UUID_SOURCE } from './catalogue/shapes.js'
 import type { Confidence } from './catalogue/types.js'
 import { collect, collectDetector } from './collect.js'
@@ -1387,7 +1388,7 @@ export class RedactionSession {
     const masked =
       fixed !== undefined
         ? fixed
-        : others !== undefined || (spansAssigned && ASSIGNED.has(span))
+        : others !== undefined
           ? `[REDACTED:${span.detector}]`
           : slot.mask(found, { detector: span.detector, key })
     this.record(at, span.detector, span.start, span.end, found, span.verified)
@@ -2235,12 +2236,6 @@ export function blankEscapes(text: string): string {
   return out === undefined ? text : out + text.slice(from)
 }
 
-/** Whether `count` hex digits stand from `at`. */
-function hexDigitsAt(text: string, at: number, count: number): boolean {
-  for (let k = 0; k < count; k++) if (!isHexAt(text, at + k)) return false
-  return true
-}
-
 const BLANKS = Array.from({ length: 16 }, (_, width) => ' '.repeat(width))
 
 /** `width` spaces. */
@@ -2339,16 +2334,10 @@ let foldedSpaces = false
 /**
  * Spans that cover findings of different detectors (see {@link resolveOverlaps}), with the other
  * detectors' ids: masked whole with the label, since a mask that keeps characters would keep some
- * of the second secret's, and each of them reported.
+ * of the second secret's, and each of them reported. Also, with no other id, a span whose value
+ * text assigns to a secret name: a partial mask would keep some of that secret.
  */
 const MERGED = new WeakMap<Span, string[]>()
-/**
- * Spans a detector found where text assigns the same value to a secret name (see
- * resolveOverlaps): a mask that keeps characters (a card's last 4) would keep a secret's.
- */
-const ASSIGNED = new WeakSet<Span>()
-/** Whether {@link ASSIGNED} ever held a span. */
-let spansAssigned = false
 /** Whether {@link MERGED} ever held a span: until then, no mask looks a span up there. */
 let spansMerged = false
 
@@ -2422,10 +2411,12 @@ function resolveOverlaps(found: Span[]): readonly Span[] {
       span.detector === ASSIGNMENT_ID &&
       span.start === found[kept - 1]!.start
     ) {
-      // A value assigned to a secret name that a detector found as well (a card, an IBAN, a phone
-      // number under `password=`): the detector names it, and it is masked whole (see maskSpan).
-      ASSIGNED.add(found[kept - 1]!)
-      spansAssigned = true
+      // A value assigned to a secret name that a detector found as well (an IBAN, a phone number
+      // under `password=`): the detector names it, and it is masked whole as merged spans are
+      // (see maskSpan), with no other finding to report (the assignment says what the name does).
+      const named = found[kept - 1]!
+      if (!MERGED.has(named)) MERGED.set(named, [])
+      spansMerged = true
     } else if (span.end > reach) {
       // Starts inside the span kept before it and ends past it (a generic high-entropy run glued
       // to a provider's token): the kept span grows to cover both, or the rest of this one would

@@ -1,3 +1,4 @@
+import { hexDigitsAt } from '../lib/hex.js'
 import type { Span } from './types.js'
 
 /** What one pass over JSON text found, before it is parsed. */
@@ -86,10 +87,6 @@ function skipBlanks(text: string, from: number): number {
   return i
 }
 
-function isHexDigit(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102)
-}
-
 /** Index just past the string literal whose opening quote is at `start`, -1 where JSON has none. */
 function stringLiteralEnd(text: string, start: number): number {
   let i = start + 1
@@ -101,7 +98,7 @@ function stringLiteralEnd(text: string, start: number): number {
       const next = text.charCodeAt(i + 1)
       // \" \\ \/ \b \f \n \r \t, or \u and four hex digits.
       if (next === 117) {
-        for (let k = 2; k < 6; k++) if (!isHexDigit(text.charCodeAt(i + k))) return -1
+        if (!hexDigitsAt(text, i + 2, 4)) return -1
         i += 6
         continue
       }

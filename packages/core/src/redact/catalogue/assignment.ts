@@ -161,6 +161,7 @@ export function startValues(length: number): void {
 export function endValues(): void {
   readIn = null
   cutIn = null
+  claimedBy = NO_CLAIM
 }
 
 /** Blanks (spaces, tabs, line ends), quotes, `=` or backslashes read between an operator and its value. */
@@ -371,7 +372,8 @@ function isClaimedValue(text: string, quote: number, start: number, end: number,
 }
 
 /** The span the last {@link isClaimedValue} call that answered yes found holding the value. */
-let claimedBy: Span = { start: 0, end: 0, detector: '', verified: false }
+const NO_CLAIM: Span = { start: 0, end: 0, detector: '', verified: false }
+let claimedBy: Span = NO_CLAIM
 /** Whether {@link claimedBy} is one of the first list's (the structural detectors', see Claimed). */
 let claimedByStructural = false
 

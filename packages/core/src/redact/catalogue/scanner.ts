@@ -1,3 +1,4 @@
+import { isHex } from '../../lib/hex.js'
 import { emptyArray } from '../../lib/scratch-arrays.js'
 import { collect } from '../collect.js'
 import { isAsciiAlnum } from '../features.js'
@@ -44,11 +45,6 @@ function freeBefore(text: string, at: number, prefix: number, before: number, pu
 /** Whether a character code is ASCII and neither a letter nor a digit (`-`, `_`, `.`...). */
 function isPunctuation(code: number): boolean {
   return code < 128 && !isAsciiAlnum(code)
-}
-
-/** Whether a character code is a hex digit. */
-export function isHex(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102)
 }
 
 /** `compile`, run once per format object (formats are shared by every scan that runs them). */
