@@ -171,10 +171,32 @@ const MAX_FINGERPRINTS = 8
 /** A quoted name, blanks, then `:` (`{"token" : "..."}`): JSON text whose members have names. */
 const QUOTED_NAME_BLANK_COLON = /"[\t\n\r ]+:/
 /**
- * Name-value pairs (assignments in text, JSON members in text) read by name in one string: a
- * client-written field of a million unique names would otherwise cost seconds of event loop.
+ * What reading names in one string may cost, at least (a longer string may cost more: see
+ * {@link judgementBudget} and {@link memberBudget}): a client-written field of a million unique
+ * names read without a bound would cost seconds of event loop.
  */
 export const MAX_PAIRS_PER_STRING = 4096
+
+/**
+ * What judging names and values in text may cost in a string of `length` characters, in the
+ * literal scan's units (see `judgementsMade`, about a microsecond each): 4,096 new names, and
+ * one more per 256 characters (or 16,384 values judged, and one more per 64), so that reading
+ * names costs at most a bounded multiple of reading the string (a megabyte of unique names, about
+ * 60 ms), and a long log or page whose names repeat (most of its operators follow a name judged
+ * before, or none) is read to its end.
+ */
+function judgementBudget(length: number): number {
+  return 4 * MAX_PAIRS_PER_STRING + (length >> 6)
+}
+
+/**
+ * Distinct JSON member names read in a string of `length` characters that is not JSON itself (a
+ * log quoting bodies, NDJSON): 4,096, and one more per 256 characters. A name read again in the
+ * same string (each line's `"level"`) is not counted again.
+ */
+function memberBudget(length: number): number {
+  return MAX_PAIRS_PER_STRING + (length >> 8)
+}
 
 interface ActiveDetector {
   readonly detector: Detector
@@ -606,8 +628,9 @@ export interface Finding {
  * string nested deeper than it is parsed (`'nested-json-too-deep'`), JSON in JSON in JSON beyond
  * the levels that are parsed (`'nested-json-chain'`), or JSON whose numbers would change value if
  * it were serialized again (`'nested-json-lossy-numbers'`). Such text is redacted as text. A string
- * holding more name-value pairs than are read by name in one string (`'text-too-dense'`, past
- * {@link MAX_PAIRS_PER_STRING}) has the rest read by the detectors only.
+ * whose names cost more to read than its length allows (`'text-too-dense'`: more distinct names
+ * than 4,096 and one per 256 characters, or more values under secret names than 16,384 and one per
+ * 64 characters) has the rest read by the detectors only.
  */
 export type DegradeReason =
   | 'nested-json-too-deep'
@@ -1146,7 +1169,7 @@ export class RedactionSession {
       this.quotes !== 0 &&
       (text.includes('":') || QUOTED_NAME_BLANK_COLON.test(text))
     ) {
-      const members = flaggedMemberValues(text, this.redactor.textName, 'key-name', MAX_PAIRS_PER_STRING)
+      const members = flaggedMemberValues(text, this.redactor.textName, 'key-name', memberBudget(text.length))
       if (members.exhausted === true) this.degrade(at, 'text-too-dense')
       const flagged: (Span | MemberValueSpan)[] = members
       if (flagged.length > 0) {
@@ -1417,7 +1440,7 @@ export class RedactionSession {
     const spans: (Span | MemberValueSpan)[] =
       this.redactor.keyNameMask === null
         ? []
-        : flaggedMemberValues(text, this.redactor.textName, 'key-name', MAX_PAIRS_PER_STRING)
+        : flaggedMemberValues(text, this.redactor.textName, 'key-name', memberBudget(text.length))
     if ((spans as { exhausted?: boolean }).exhausted === true) this.degrade(at, 'text-too-dense')
     for (const span of this.spans(text, key, at)) spans.push(span)
     return this.masked(this.scanned, resolveOverlaps(spans), key, at)
@@ -1678,7 +1701,7 @@ export class RedactionSession {
             key,
             LITERAL_SPANS,
             this.redactor.textName,
-            MAX_PAIRS_PER_STRING,
+            judgementBudget(literalText.length),
             taken,
             FUSED_HITS,
           )
@@ -1686,7 +1709,14 @@ export class RedactionSession {
           // ...and, when it has escapes, with them blanked (a token after %3D, escaped quotes).
           if (text !== unescaped) {
             const blanked = literalText === unescaped ? text : blankEscapes(literalText)
-            scan.collect(blanked, key, LITERAL_SPANS, this.redactor.textName, MAX_PAIRS_PER_STRING, taken)
+            scan.collect(
+              blanked,
+              key,
+              LITERAL_SPANS,
+              this.redactor.textName,
+              judgementBudget(blanked.length),
+              taken,
+            )
             exhausted ||= scan.exhausted
           }
           if (exhausted) {
@@ -1765,7 +1795,7 @@ export class RedactionSession {
     // Provider formats and assignments too (`sk-ant-\u2060api03-...`, `%73k_live_...`).
     const literals = this.redactor.literals
     if (literals !== null) {
-      literals.scan.collect(text, key, local, this.redactor.textName, MAX_PAIRS_PER_STRING, local)
+      literals.scan.collect(text, key, local, this.redactor.textName, judgementBudget(text.length), local)
       if (literals.scan.exhausted && !dense) this.degrade(at, 'text-too-dense')
     }
   }

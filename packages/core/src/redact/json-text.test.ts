@@ -212,6 +212,25 @@ describe('flaggedMemberValues', () => {
     expect(flaggedMemberValues('{"pin":true,"password":null}', password, 'key-name')).toEqual([])
     expect(flaggedMemberValues('[[[{"password":"abc', password, 'key-name')[0]?.value).toBe('abc')
   })
+
+  it('counts distinct names against its budget: a log repeating a few names is read to its end', () => {
+    const lines = Array.from({ length: 3_000 }, (_, i) => JSON.stringify({ level: 'info', msg: 'ok', n: i }))
+    const ndjson = `${lines.join('\n')}\n{"level":"error","password":"Xq7Lm2Vr9Tz4Wp"}`
+    const judged: string[] = []
+    const counting = (name: string) => {
+      judged.push(name)
+      return password(name)
+    }
+    const found = flaggedMemberValues(ndjson, counting, 'key-name', 16)
+    expect(found.exhausted).toBeUndefined()
+    expect(found.map((span) => span.value)).toEqual(['Xq7Lm2Vr9Tz4Wp'])
+    expect(judged).toEqual(['level', 'msg', 'n', 'password'])
+    // Distinct names past the budget: the rest is left to the detectors.
+    const unique = `${Array.from({ length: 20 }, (_, i) => `"k${i}":1`).join(',')},"password":"x"`
+    const past = flaggedMemberValues(unique, password, 'key-name', 16)
+    expect(past.exhausted).toBe(true)
+    expect(past.length).toBe(0)
+  })
 })
 
 describe('hasDuplicateMembers', () => {

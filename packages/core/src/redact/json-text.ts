@@ -435,10 +435,12 @@ export function flaggedMemberValues(
   text: string,
   flags: (name: string) => boolean,
   detector: string,
+  /** Distinct names judged, past which reading stops (`exhausted`): the rest is left to the detectors. */
   maxNames = Number.POSITIVE_INFINITY,
 ): MemberValueSpan[] & { exhausted?: boolean } {
   const found: MemberValueSpan[] & { exhausted?: boolean } = []
-  let names = maxNames
+  // The names judged in this text: each line of a log repeats the same few.
+  let judged: Map<string, boolean> | undefined
   let i = 0
   while (i < text.length) {
     if (text.charCodeAt(i) !== QUOTE) {
@@ -447,13 +449,23 @@ export function flaggedMemberValues(
     }
     const end = stringEnd(text, i)
     const colon = skipWhitespace(text, end)
-    if (text.charCodeAt(colon) === 58 && names-- <= 0) {
-      // Past the budget, the rest is read by the detectors only.
-      found.exhausted = true
-      break
-    }
     const name = text.charCodeAt(colon) === 58 ? decodeString(text.slice(i, end)) : null
-    if (name === null || !flags(name)) {
+    if (name === null) {
+      i = end
+      continue
+    }
+    judged ??= new Map()
+    let flagged = judged.get(name)
+    if (flagged === undefined) {
+      if (judged.size >= maxNames) {
+        // Past the budget, the rest is read by the detectors only.
+        found.exhausted = true
+        break
+      }
+      flagged = flags(name)
+      judged.set(name, flagged)
+    }
+    if (!flagged) {
       i = end
       continue
     }

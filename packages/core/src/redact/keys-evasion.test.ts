@@ -211,6 +211,21 @@ const EVASIONS = {
     'mothersMaidenName',
     'maiden_name',
   ],
+  // A red-team pass: a word after the secret that says which one (environment, role, generation).
+  'a qualifier after the secret': [
+    'API_KEY_PROD',
+    'apiKeyProd2',
+    'accessTokenNew',
+    'GITHUB_TOKEN_RO',
+    'privateKey_prod',
+    'api_key_live',
+    'AUTH_TOKEN_OLD',
+    'slackTokenRead',
+    'API_KEY_PROD_OLD',
+    'tokenStaging',
+    'API_KEY_V2',
+    'token_admin',
+  ],
 } as const
 
 /** Member names in the built-in languages, with the spelling variants identifiers use. */
@@ -562,6 +577,14 @@ const BENIGN = {
     'motif',
   ],
   // "Key" alone is not a secret in any language, as English `key` is not: `{ chiave, valore }`.
+  // A qualifier only qualifies a secret: not a key alone, metadata, or a public key.
+  'a qualifier after what is no secret': [
+    'key_prod',
+    'tokenTypeProd',
+    'publicKeyProd',
+    'api_key_id_prod',
+    'tokenCountOld',
+  ],
   'key alone, in every language': ['chiave', 'sleutel', 'chave', 'clé', 'Schlüssel', 'schluessel', 'llave'],
 } as const
 

@@ -906,6 +906,76 @@ function endsWithSecret({ words, compact, starts }: ReadName, lex: Lexicon): boo
   return lex.gluedLast.end(compact)
 }
 
+/**
+ * Words after a secret that say which one it is, not something about it: its environment, role
+ * or generation (`API_KEY_PROD`, `accessTokenNew`, `GITHUB_TOKEN_RO`, `slackTokenRead2`). None is a
+ * benign last word (`tokenType`, `apiKeyId` stay metadata).
+ */
+const QUALIFIERS = new Set([
+  'prod',
+  'production',
+  'live',
+  'test',
+  'testing',
+  'dev',
+  'development',
+  'staging',
+  'stage',
+  'stg',
+  'qa',
+  'uat',
+  'sandbox',
+  'local',
+  'old',
+  'new',
+  'current',
+  'curr',
+  'prev',
+  'previous',
+  'primary',
+  'secondary',
+  'backup',
+  'main',
+  'default',
+  'master',
+  'admin',
+  'root',
+  'ro',
+  'rw',
+  'readonly',
+  'read',
+  'write',
+  'readwrite',
+  'internal',
+  'external',
+  'temp',
+  'tmp',
+  'legacy',
+  'fallback',
+  'alt',
+  'override',
+  'global',
+  'shared',
+])
+/** At most this many qualifiers are read back from a name's end (`API_KEY_PROD_OLD`). */
+const MAX_QUALIFIERS = 2
+
+/** A qualifier, with a number after it or not (`prod2`, `v2`). */
+function isQualifier(word: string): boolean {
+  let end = word.length
+  while (end > 0 && word.charCodeAt(end - 1) >= 48 && word.charCodeAt(end - 1) <= 57) end--
+  const stem = end === word.length ? word : word.slice(0, end)
+  return QUALIFIERS.has(stem) || (stem === 'v' && end < word.length)
+}
+
+/** Whether the name ends with a secret once its last qualifiers are set aside (see {@link QUALIFIERS}). */
+function endsWithSecretBeforeQualifiers({ words }: ReadName, lex: Lexicon): boolean {
+  let count = words.length
+  while (count > 1 && words.length - count < MAX_QUALIFIERS && isQualifier(words[count - 1] as string))
+    count--
+  return count < words.length && endsWithSecret(readName(words.slice(0, count)), lex)
+}
+
 /** Whether a secret word stands anywhere: as a word, a run of words (`pass_word`), or glued at a word's end. */
 function containsSecretWord({ words }: ReadName, lex: Lexicon): boolean {
   for (let at = 0; at < words.length; at++) {
@@ -985,7 +1055,7 @@ function isNounFirstToken({ words }: ReadName, lex: Lexicon): boolean {
 function judge(name: ParsedName, lex: Lexicon): boolean {
   const last = name.words[name.words.length - 1]
   if (last === undefined) return false
-  if (endsWithSecret(name, lex)) return true
+  if (endsWithSecret(name, lex) || endsWithSecretBeforeQualifiers(name, lex)) return true
   if (benignLastWord(last)) return false
   if (isNounFirstToken(name, lex) || containsSecretWord(name, lex) || containsCompound(name, lex)) return true
   return name.leet.some((folded) => containsCompound(folded, lex))

@@ -48,6 +48,12 @@ const EVASIVE_NAMES = [
   'driversLicense',
   'driver_license_number',
   'mothersMaidenName',
+  // A fourth: a word after the secret that says which one (environment, role, generation).
+  'API_KEY_PROD',
+  'accessTokenNew',
+  'GITHUB_TOKEN_RO',
+  'slackTokenRead2',
+  'privateKey_prod',
 ]
 
 const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -114,6 +120,7 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // A command line in a failed command's message: an option and its value, with a blank.
       cliOption: `Command failed: mysql -u root --password ${next()} -h db`,
       xml: `<password>${next()}</password>`,
+      qualifiedNames: `GITHUB_TOKEN_RO=${next()}\nAPI_KEY_LIVE=${next()}`,
       // Names in text spelled past ASCII: a look-alike letter, a zero-width space, a BOM, another
       // language's letters, and operators aligned with no-break or ideographic spaces.
       lookalikeName: `p\u0430ssw\u043erd=${next()}`,
@@ -644,6 +651,24 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       expect(ofType(recorded, 'response.degraded').map((event) => event.values)).toEqual([
         [{ path: '$.note', reason: 'text-too-dense', count: 1 }],
       ])
+    })
+
+    it('reads a long log, page or NDJSON to its end: bare operators and names read before cost none of its budget', async () => {
+      const P = 'Xq7Lm2Vr9Tz4Wp'
+      const body = {
+        log: `${Array.from({ length: 2_500 }, (_, i) => `2024-01-01T12:30:45Z INFO req ${i} done`).join('\n')}\npassword=${P}`,
+        page: `${'<tr><td>x</td></tr>'.repeat(2_000)}<password>${P}</password>`,
+        ndjson: `${Array.from({ length: 2_000 }, (_, i) => JSON.stringify({ level: 'info', msg: 'ok', n: i })).join('\n')}\n{"level":"error","password":"${P}"}`,
+        commas: `${','.repeat(5_000)} Authorization: Basic ${btoa(`bob:${P}`)}`,
+      }
+      const { guard, events } = recordingGuard({ redact: { knownSecrets: false } })
+      await withApp({ leakguard: guard, routes: [getRoute('/logs', () => body)] }, async (url) => {
+        const res = await call(`${url}/logs`)
+        expect(res.status).toBe(200)
+        expect(res.text).not.toContain(P)
+        expect(res.text).not.toContain(btoa(`bob:${P}`))
+      })
+      expect(ofType(await events(), 'response.degraded')).toEqual([])
     })
 
     it("masks the app's own secrets as written and encoded, and reports a canary", async () => {

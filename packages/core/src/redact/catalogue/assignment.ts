@@ -97,6 +97,7 @@ function isSecretNameInText(name: string, isSecretName: (name: string) => boolea
   const judged = lastJudged
   let secret = judged.get(name)
   if (secret === undefined) {
+    judgements += NAME_COST
     secret = looksLikeName(name) && !SCHEME_ONLY.test(name) && isSecretName(name)
     if (judged.size < MAX_NAMES_JUDGED) judged.set(name, secret)
   }
@@ -151,10 +152,28 @@ let readFrom = -1
 let readTo = -1
 let readStopped = false
 
+/**
+ * What the string being read has cost so far, in units of about a microsecond: a name judged for
+ * the first time costs {@link NAME_COST} (the member-name rule reads its words, folds leetspeak
+ * and looks for compounds), a value read and judged after a secret name {@link VALUE_COST}; an
+ * operator with no name before it, or with a name judged before, costs nothing here (a lookup).
+ * The literal scan bounds a string by this count, not by its operators: a long log's timestamps
+ * and an HTML page's tags do not use up its budget.
+ */
+let judgements = 0
+const NAME_COST = 4
+const VALUE_COST = 1
+
+/** What the string being read has cost so far (see {@link judgements}). */
+export function judgementsMade(): number {
+  return judgements
+}
+
 /** Starts reading the values of a new string of `length` characters. */
 export function startValues(length: number): void {
   valueBudget = 4 * length + 8192
   readIn = null
+  judgements = 0
 }
 
 /** Ends the reading of a string: what this module kept of it (for reads within it) is let go. */
@@ -472,6 +491,7 @@ function assignedAt(
     // `Bearer error="invalid_token"` is a challenge, not a variable typed `error`.
     if (nameStart === typeStart || !isSecretNameInText(name, isSecretName)) return undefined
   }
+  judgements += VALUE_COST
   const read = valueAfter(text, at)
   if (read === undefined) return undefined
   const nameStart = nameAt === -1 ? start : nameAt
@@ -538,6 +558,7 @@ export function flagAt(text: string, at: number, isSecretName: NameRule): Assign
   const blank = text.charCodeAt(cursor)
   if (blank !== 32 && blank !== 9) return undefined
   const name = text.slice(nameStart, cursor)
+  judgements += NAME_COST
   if (!(looksLikeName(name) && isSecretName(name))) return undefined
   // An empty quoted value (`--password "" --user bob`) is none.
   let after = cursor

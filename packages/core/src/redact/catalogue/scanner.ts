@@ -3,7 +3,15 @@ import { emptyArray } from '../../lib/scratch-arrays.js'
 import { collect } from '../collect.js'
 import { isAsciiAlnum } from '../features.js'
 import type { Span } from '../types.js'
-import { assignmentAt, endValues, flagAt, mayStartFlag, type NameRule, startValues } from './assignment.js'
+import {
+  assignmentAt,
+  endValues,
+  flagAt,
+  judgementsMade,
+  mayStartFlag,
+  type NameRule,
+  startValues,
+} from './assignment.js'
 import { LiteralAutomaton } from './automaton.js'
 import { type CompiledKeyed, type CompiledToken, classTable, compileKeyed, compileToken } from './compile.js'
 import { isPlaceholder } from './placeholder.js'
@@ -82,6 +90,8 @@ export class LiteralScan {
   private readonly hits: number[] = []
   /** Per span the first loop of {@link collect} found, the index of its hit. */
   private readonly triggers: number[] = []
+  /** The other detectors' spans, for the names of one {@link collect}. */
+  private readonly sweep = new SpanSweep()
   /** Whether the last {@link collect} stopped reading assignments at its budget. */
   exhausted = false
   /** Keyed formats whose keyword a member name holds, by name (bounded). */
@@ -137,13 +147,13 @@ export class LiteralScan {
     key: string | null,
     found: Span[],
     isSecretName: NameRule,
-    maxPairs = Number.POSITIVE_INFINITY,
+    /** Judgements of names and values past which the rest is left to the detectors (see judgementsMade). */
+    maxJudgements = Number.POSITIVE_INFINITY,
     taken: readonly Span[] = [],
     /** Hits of this text the features pass collected while stepping {@link automaton}. */
     scanned?: number[],
   ): void {
     let hits = this.hits
-    let pairs = maxPairs
     this.exhausted = false
     const automaton = this.automaton
     // In chunks of at most MAX_HITS triggers: a text dense with them (a long log, a repeated
@@ -152,6 +162,12 @@ export class LiteralScan {
     let from = 0
     let first = scanned !== undefined
     startValues(text.length)
+    // Where the spans names are judged against reach (see overlapsBefore): a name that starts
+    // there or later overlaps none of them. The other detectors' spans are swept in order.
+    let reach = -1
+    for (const span of found) reach = Math.max(reach, span.end)
+    const sweep = this.sweep
+    sweep.reset(taken === found ? NO_SPANS : taken)
     do {
       if (first) {
         hits = scanned!
@@ -189,14 +205,16 @@ export class LiteralScan {
       const others = taken === found ? NO_SPANS : taken
       claimed[0] = others
       claimed[1] = found
+      // The first loop's spans join what names are judged against as their hits come (see below).
+      let pending = before
       for (let i = 0; i < hits.length; i += 2) {
         const literal = hits[i]!
         const at = hits[i + 1]!
         const kind = this.kinds[literal]
         if (kind === TOKEN || kind === KEYWORD || (kind === FLAG && !mayStartFlag(text, at))) continue
-        if (pairs-- <= 0) {
+        if (judgementsMade() >= maxJudgements) {
           this.exhausted = true
-          continue
+          break
         }
         // Values another span holds whole are not judged: their spans would give way to it. Past
         // a few dozen spans the test would cost more than it saves, once per pair (a log of
@@ -210,15 +228,24 @@ export class LiteralScan {
                 isSecretName,
                 others.length + found.length <= MAX_CLAIMS ? claimed : NO_CLAIMS,
               )
-        // A "name" another detector found is a secret itself (`AKIA...: note`), not a name.
+        if (assigned === undefined) continue
+        while (pending < firstRead && triggers[pending - before]! < i)
+          reach = Math.max(reach, found[pending++]!.end)
+        // A "name" another detector found is a secret itself (`AKIA...: note`), not a name. (Each
+        // test reads every span only where one may reach the name: a string of thousands of
+        // pairs is read in linear time.)
         if (
-          assigned !== undefined &&
-          !overlaps(others, assigned.nameStart, at) &&
-          !overlapsBefore(found, before, firstRead, triggers, i, assigned.nameStart, at)
-        )
+          !sweep.overlaps(assigned.nameStart, at) &&
+          (reach <= assigned.nameStart ||
+            !overlapsBefore(found, before, firstRead, triggers, i, assigned.nameStart, at))
+        ) {
           found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID, verified: false })
+          reach = Math.max(reach, assigned.end)
+        }
       }
+      while (pending < firstRead) reach = Math.max(reach, found[pending++]!.end)
     } while (from < text.length)
+    sweep.clear()
     // Nothing of this string stays referenced from module state once it is read.
     endValues()
     claimed[0] = NO_SPANS
@@ -402,3 +429,45 @@ function overlaps(spans: readonly Span[], start: number, end: number): boolean {
   for (const span of spans) if (span.start < end && span.end > start) return true
   return false
 }
+
+/**
+ * {@link overlaps} over one list of spans for ranges asked in order of their ends, as a string's
+ * names are: the list sorted by start once, each span read once, however many names.
+ */
+class SpanSweep {
+  private readonly sorted: Span[] = []
+  /** The first span not yet read: every one before it starts before {@link lastEnd}. */
+  private next = 0
+  /** The furthest end of the spans read. */
+  private reach = -1
+  private lastEnd = -1
+
+  reset(spans: readonly Span[]): void {
+    emptyArray(this.sorted)
+    for (const span of spans) this.sorted.push(span)
+    if (this.sorted.length > 1) this.sorted.sort(byStart)
+    this.next = 0
+    this.reach = -1
+    this.lastEnd = -1
+  }
+
+  /** Whether a span covers part of `[start, end)` (as {@link overlaps} says). */
+  overlaps(start: number, end: number): boolean {
+    const sorted = this.sorted
+    // Out of order (not a case of the scan's hits): read the list whole.
+    if (end < this.lastEnd) return overlaps(sorted, start, end)
+    this.lastEnd = end
+    while (this.next < sorted.length && sorted[this.next]!.start < end) {
+      this.reach = Math.max(this.reach, sorted[this.next]!.end)
+      this.next++
+    }
+    return this.reach > start
+  }
+
+  /** Lets the spans of the string read go. */
+  clear(): void {
+    emptyArray(this.sorted)
+  }
+}
+
+const byStart = (a: Span, b: Span) => a.start - b.start
