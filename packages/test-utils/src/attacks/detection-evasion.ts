@@ -121,6 +121,12 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       cliOption: `Command failed: mysql -u root --password ${next()} -h db`,
       xml: `<password>${next()}</password>`,
       qualifiedNames: `GITHUB_TOKEN_RO=${next()}\nAPI_KEY_LIVE=${next()}`,
+      // Values with a run or two dots inside, not placeholders: base64 of zero bytes, a
+      // timestamp's zeros, a password with two dots; and a word before an inner pair.
+      zeroBytes: `access_token=${next()}AAAAAAAAAAbY6cH1j`,
+      timestampZeros: `password=${next()}1700000000`,
+      twoDots: `password=Sup3r..${next()}`,
+      wordBeforePair: `secret: ${next()}: Xq7Lm2Vr9Tz4Wp`,
       // Names in text spelled past ASCII: a look-alike letter, a zero-width space, a BOM, another
       // language's letters, and operators aligned with no-break or ideographic spaces.
       lookalikeName: `p\u0430ssw\u043erd=${next()}`,

@@ -187,6 +187,34 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     ])
   })
 
+  it('judges a value with a run or two dots inside as a value, a value mostly filler as a placeholder', () => {
+    for (const [text, secret] of [
+      // Base64 of zero bytes inside a token, a timestamp's zeros, letters in order, two dots.
+      ['access_token=kT3vX9pQ2mRAAAAAAAAAAbY6cH1jF5dG0aZ', 'kT3vX9pQ2mR'],
+      ['password=Xq7Lm2Vr9Tz4Wp1700000000', 'Xq7Lm2Vr9Tz4Wp'],
+      ['password=Zaq1Wsx2abcdefghEdc3Rfv4', 'Zaq1Wsx2'],
+      ['password=Sup3r..Secret!', 'Sup3r'],
+      ['postgres_password: "P4ss..w0rd-2024"', 'P4ss'],
+    ] as const)
+      expect(redacted(text), text).not.toContain(secret)
+    for (const text of [
+      'password=xxxxxxxxxxxx',
+      'api_key=XXXXXXXXXX_PUT_YOUR_TOKEN_HERE_XXXXXXXXXXXX',
+      'token=5555555dAAAAA7777777CcccCFaaaaaaaaaaaaaa',
+      'api_key=sk-abc...xyz',
+      'token: ops_eyJzaWdu..[Redacted]',
+      'password=00000000000000',
+    ])
+      expect(found(text), text).not.toContain('secret-assignment')
+  })
+
+  it('masks a word before an inner pair with the inner value, unless the inner name is a key of its own', () => {
+    expect(redacted('secret: Quiet-Harbor_Lantern: Xq7Lm2Vr9Tz4Wp')).toBe('secret: [REDACTED]')
+    expect(redacted('password: hunter2word: use it')).not.toContain('hunter2word')
+    // A secret's own name inside, or a mapping's key on a line of its own: the inner value alone.
+    expect(redacted('credentials: password: Xq7Lm2Vr9Tz4Wp')).toBe('credentials: password: [REDACTED]')
+  })
+
   it('reads tokens first and still answers as a reading in text order would (red-team findings)', () => {
     // An inner value another detector finds but the judge turns away (a hash that reads like a
     // reference, an IBAN of repeated digits) sends the reading back to the value before it.

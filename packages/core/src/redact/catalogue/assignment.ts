@@ -515,10 +515,14 @@ function assignedAt(
     // Before `:`, an inner name is a plain word, or any key on a line of its own (YAML:
     // `serviceAccountToken:` then `  fn::secret: ...`). Before `=`, a word that is not plain
     // (`Secr3t=Value123`): both parts are the value, whole.
-    if (!equals && !inner.nextLine && !PLAIN_WORD.test(text.slice(inner.start, operator))) break
+    const innerName = equals ? '' : text.slice(inner.start, operator)
+    if (!equals && !inner.nextLine && !PLAIN_WORD.test(innerName)) break
     const nested = valueAfter(text, operator)
     if (nested === undefined || nested.end === nested.start) break
-    if (!equals) merged = nested.start
+    // After `:`, the value alone goes where the inner name is a key (a YAML mapping's, on a line
+    // of its own) or a secret's own (`credentials: password: ...`); another word on the same line
+    // may be the secret's first part (`secret: Quiet-Harbor_Lantern: AZ21...`), and goes with it.
+    if (!equals && (inner.nextLine || isSecretNameInText(innerName, isSecretName))) merged = nested.start
     inner = nested
   }
   if (inner !== read) {
@@ -674,8 +678,8 @@ function endsWithStop(text: string, end: number): boolean {
   return last === 46 || last === 44 || last === 59 || last === 58
 }
 
-/** Masked or cut short already (`ops_eyJzaWdu..[Redacted]`, `sk-…`). */
-const CUT_SHORT = /\[redacted|\[masked|\.\.|…/i
+/** Masked or cut short already (`ops_eyJzaWdu..[Redacted]`, `sk-…`, `sk-abc...xyz`; see {@link cutAt}). */
+const CUT_SHORT = /\[redacted|\[masked|\.\.(?:\.|\[|$)|…/i
 
 /**
  * Whether an assigned value can be a secret: not a placeholder or a reference; unquoted, it must
@@ -725,8 +729,20 @@ function cutShort(text: string, start: number, end: number): boolean {
   if (!cutAnywhere) return false
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i)
-    if (c === 0x2026 || (c === 46 && i + 1 < end && text.charCodeAt(i + 1) === 46)) return true
+    if (c === 0x2026 || (c === 46 && i + 1 < end && text.charCodeAt(i + 1) === 46 && cutAt(text, i + 2, end)))
+      return true
     if (c === 91) return CUT_SHORT.test(text.slice(i, end))
   }
   return false
+}
+
+/**
+ * Whether two dots ending at `at` cut a value short: a third dot (`sk-abc...xyz`), the value's
+ * end (`ghp_abc..`) or a mask after them (`..[Redacted]`); not two dots inside a password
+ * (`Sup3r..Secret!`).
+ */
+function cutAt(text: string, at: number, end: number): boolean {
+  if (at >= end) return true
+  const next = text.charCodeAt(at)
+  return next === 46 || next === 91
 }

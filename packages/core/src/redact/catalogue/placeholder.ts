@@ -1,9 +1,9 @@
 /**
  * A value in a provider's format that is a placeholder, not a secret: `glpat-XXXXXXXXXXXXXXXXXXXX`,
  * `hvs.xxxxxxxx...`, `00000000000000TUVWXYZ`, `123123123...`, `sk_abcdefghijklmnop...`: eight
- * lower-case letters in alphabetical order, a filler character (`x`, `X`, `a`, `A`, a digit, `*`)
- * eight times in a row, or ten characters or more drawn from fewer than five distinct ones
- * (separators `-`, `_`, `.` aside). A random token of 10 characters or more from an alphabet of
+ * `x`, `X` or `*` eight times in a row; eight lower-case letters in alphabetical order, or `a`,
+ * `A` or a digit eight times in a row, where such runs (of four and more) make half the value; or
+ * ten characters or more drawn from fewer than five distinct ones (separators `-`, `_`, `.` aside). A random token of 10 characters or more from an alphabet of
  * 16 or more does any of these with a probability below one in a million. No allocation; `start` and `end` read a
  * range of `body`.
  */
@@ -16,10 +16,51 @@ export function isPlaceholder(body: string, start = 0, end = body.length): boole
     const c = body.charCodeAt(k)
     // Only a filler repeats into a placeholder, and only a lower-case letter (or the `` ` `` before
     // `a`) stands in an alphabetical run.
-    if (isFiller(c) && sameRun(body, start, end, k, c) >= 8) return true
-    if (c >= 96 && c <= 122 && ascendingRun(body, start, end, k) >= 8) return true
+    if (isFiller(c) && sameRun(body, start, end, k, c) >= 8)
+      return isTypedFiller(c) || fillCovers(body, start, end)
+    if (c >= 96 && c <= 122 && ascendingRun(body, start, end, k) >= 8) return fillCovers(body, start, end)
   }
   return false
+}
+
+/** `x`, `X` and `*`: filler only a person types, so that eight of them make a placeholder wherever they stand. */
+function isTypedFiller(c: number): boolean {
+  return c === 120 || c === 88 || c === 42
+}
+
+/**
+ * Whether runs of four or more (one filler repeated, or letters in alphabetical order) make half
+ * of `body` from `start` to `end` at least. Digits, `a` and `A` also repeat inside real values
+ * (`kT3vX9pQ2mRAAAAAAAAAAbY6cH1jF5dG0aZ`, base64 of zero bytes inside a token;
+ * `Xq7Lm2Vr9Tz4Wp1700000000`), as letters run in order (`Zaq1Wsx2abcdefghEdc3Rfv4`): such a run
+ * makes a placeholder only where the value is mostly made of runs
+ * (`5555555dAAAAA7777777CcccCFaaaaaaaaaaaaaa`, `sk_abcdefghijklmnop`).
+ */
+function fillCovers(body: string, start: number, end: number): boolean {
+  let covered = 0
+  // Where the runs counted so far end: a repeated run and an alphabetical one share one character at most.
+  let coveredTo = start
+  let same = start
+  let ascending = start
+  for (let i = start + 1; i <= end; i++) {
+    const c = i < end ? body.charCodeAt(i) : -1
+    const previous = body.charCodeAt(i - 1)
+    if (c !== previous || !isFiller(c)) {
+      if (i - same >= 4 && isFiller(previous)) {
+        covered += i - Math.max(same, coveredTo)
+        coveredTo = i
+      }
+      same = i
+    }
+    if (!(isLower(c) && c === previous + 1)) {
+      if (i - ascending >= 4) {
+        covered += Math.max(0, i - Math.max(ascending, coveredTo))
+        coveredTo = Math.max(coveredTo, i)
+      }
+      ascending = i
+    }
+  }
+  return covered * 2 >= end - start
 }
 
 /** Whether `body` from `start` to `end` is drawn from fewer than five characters (`-`, `_`, `.` aside). */
