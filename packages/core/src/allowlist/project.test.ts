@@ -264,7 +264,14 @@ describe('lastMemberName', () => {
     ["$.a['x.y'][2][*]", 'x.y'],
     ['$[*]', ''],
     ['$', ''],
+    ["$['a[1]'][3]", 'a[1]'],
+    ['$.a[]', 'a'],
   ])('%s -> %s', (path, name) => {
     expect(lastMemberName(path)).toBe(name)
+  })
+
+  it('reads a name made of thousands of index steps once (red-team: a pattern read it from each)', () => {
+    const name = '[1]'.repeat(50_000)
+    expect(lastMemberName(`$['${name}'][*][2]`)).toBe(name)
   })
 })

@@ -232,15 +232,32 @@ export function childPath(path: string, key: string | null): string {
 /** The last member name of a templated path: `$.data[*].accessToken` -> `accessToken`. */
 export function lastMemberName(path: string): string {
   // An array's elements are named by the array: `$['access-tokens'][*]` is `access-tokens`.
-  if (path.endsWith(']')) path = path.replace(TRAILING_INDEXES, '')
+  if (path.endsWith(']')) path = withoutTrailingIndexes(path)
   const quoted = /\['((?:[^'\\]|\\.)*)'\]$/.exec(path)
   if (quoted !== null) return quoted[1]!
   const dot = path.lastIndexOf('.')
   return dot === -1 ? '' : path.slice(dot + 1).replace(/\[.*$/, '')
 }
 
-/** Index steps at the end of a path (`[*]`, `[3]`). */
-const TRAILING_INDEXES = /(?:\[(?:\*|\d+)\])+$/
+/**
+ * `path` without the index steps at its end (`[*]`, `[3]`), read back from its end: a pattern
+ * anchored only there (`(?:\[(?:\*|\d+)\])+$`) was tried from every `[` of a name made of them.
+ */
+function withoutTrailingIndexes(path: string): string {
+  let end = path.length
+  while (end > 0 && path.charCodeAt(end - 1) === 93) {
+    let i = end - 2
+    if (i >= 0 && path.charCodeAt(i) === 42) i--
+    else {
+      const last = i
+      while (i >= 0 && path.charCodeAt(i) >= 48 && path.charCodeAt(i) <= 57) i--
+      if (i === last) break
+    }
+    if (i < 0 || path.charCodeAt(i) !== 91) break
+    end = i
+  }
+  return end === path.length ? path : path.slice(0, end)
+}
 
 /** `[A-Za-z_$][\w$]*`, without a regular expression (paths are built for every finding). */
 function isIdentifier(key: string): boolean {

@@ -1075,20 +1075,28 @@ export class RedactionSession {
 
   /** Whether a member named `holder` holds sessions, secrets, or neither (0), remembered per response. */
   private holderKind(holder: string): number {
+    // The holder of the last member read: past 256 holders, the members of one are still read
+    // against it once, not each (a name of thousands of characters costs its length each time).
+    if (holder === this.lastHolder) return this.lastHolderKind
     this.holderKinds ??= new Map()
     let kind = this.holderKinds.get(holder)
     if (kind === undefined) {
       const redactor = this.redactor
       kind =
-        redactor.sessionName !== null && this.isSessionName(holder.replace(STORE_WORD, ''))
+        redactor.sessionName !== null && this.isSessionName(withoutStoreWord(holder))
           ? HOLDS_SESSIONS
           : redactor.keyNameMatcher(holder) && !this.nameIsSecret(holder)
             ? HOLDS_SECRETS
             : 0
       if (this.holderKinds.size < 256) this.holderKinds.set(holder, kind)
     }
+    this.lastHolder = holder
+    this.lastHolderKind = kind
     return kind
   }
+
+  private lastHolder: string | null = null
+  private lastHolderKind = 0
 
   /** Redacts one string; `REMOVE` when a `remove` mask covers all of it. */
   string(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE {
@@ -2154,6 +2162,19 @@ const REREAD_FROM = 40
 const REREAD_UPTO = 4096
 /** A word after `session(s)` naming where sessions are kept: `sessionStore`, `sessionsById`. */
 const STORE_WORD = /(?<=[sn])[_.-]?(?:stores?|maps?|cache|data|registry|table|db|index|by[_-]?[a-z]+)$/i
+/** The longest {@link STORE_WORD} read (`s_by_` and a word of 59 letters), with the letter before it. */
+const STORE_WORD_SPAN = 65
+
+/**
+ * A holder's name without the word naming a store after it (`sessionsByUser` -> `sessions`). The
+ * pattern, tried from each `s` or `n`, reads to the name's end: it reads the name's tail only
+ * (from every `sby` of a name of 100,000 characters, it read seconds).
+ */
+function withoutStoreWord(holder: string): string {
+  if (holder.length <= STORE_WORD_SPAN) return holder.replace(STORE_WORD, '')
+  const cut = holder.length - STORE_WORD_SPAN
+  return holder.slice(0, cut) + holder.slice(cut).replace(STORE_WORD, '')
+}
 
 /** {@link RedactionSession.holderKind}'s answers. */
 const HOLDS_SESSIONS = 1

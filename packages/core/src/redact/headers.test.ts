@@ -46,6 +46,19 @@ describe('response headers', () => {
     expect(changed?.Link).toMatch(/; rel="next"$/)
   })
 
+  it('reads hostile URL-like values once (red-team: patterns read them from each # or <)', () => {
+    const T = 'opaque-secret-value-123'
+    const { changed } = filter({
+      'X-Next': `/${'#'.repeat(100_000)}`,
+      Link: `?${'<'.repeat(100_000)}</next?access_token=${T}>; rel="next"`,
+      'X-Redirect-To': `/${'#'.repeat(100_000)}x=1 /cb?access_token=${T}`,
+    })
+    expect(changed?.Link).toBe(`?${'<'.repeat(100_000)}</next?access_token=%5BREDACTED%5D>; rel="next"`)
+    expect(changed?.['X-Next']).toBeUndefined()
+    // A blank ends the URL a custom header starts with: its parameters are before it.
+    expect(String(changed?.['X-Redirect-To'] ?? '')).not.toContain(T)
+  })
+
   it('masks what the detectors find in custom X- headers and Content-Disposition, and secret header names', () => {
     const { changed } = filter({
       'X-Card': `card ${CARD}`,

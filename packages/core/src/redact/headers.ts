@@ -160,6 +160,29 @@ function redactCookie(value: string, session: HeaderSession): string {
     : `${pair.slice(0, eq + 1)}${masked}${semi === -1 ? '' : value.slice(semi)}`
 }
 
+/** A URL's start: a scheme and `//`, or a path's `/`. */
+const URL_START = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|\/)/
+
+/**
+ * Whether a header value starts as a URL and has parameters before its first blank: a `?`, `#` or
+ * `;`, and an `=` after it. (As a pattern, `[^\s]*[?#;][^\s]*=` read a value of thousands of `#`
+ * once from each of them.)
+ */
+function looksLikeUrlWithParameters(value: string): boolean {
+  if (!URL_START.test(value)) return false
+  let blank = value.search(/\s/)
+  if (blank === -1) blank = value.length
+  let mark = -1
+  for (let i = 0; i < blank; i++) {
+    const c = value.charCodeAt(i)
+    if (c === 63 || c === 35 || c === 59) {
+      mark = i
+      break
+    }
+  }
+  return mark !== -1 && value.lastIndexOf('=', blank - 1) > mark
+}
+
 /**
  * One header value with what redaction finds in it masked. Headers holding URLs have every query
  * and fragment parameter read as a member of its own name first (a redirect to
@@ -171,7 +194,8 @@ export function redactHeaderValue(name: string, value: string, session: HeaderSe
   let out = value
   if (URL_HEADERS.has(name) && /[?#;]/.test(value)) {
     if (name === 'link') {
-      out = value.replace(/<([^>]*)>/g, (_, url: string) => `<${redactUrl(url, name, session)}>`)
+      // (`[^<>]`: a URL holds no `<`; with `[^>]`, each `<` of a value with no `>` read to its end.)
+      out = value.replace(/<([^<>]*)>/g, (_, url: string) => `<${redactUrl(url, name, session)}>`)
     } else if (name === 'refresh') {
       out = value.replace(
         /(url\s*=\s*['"]?)([^'"\s]+)/i,
@@ -180,7 +204,7 @@ export function redactHeaderValue(name: string, value: string, session: HeaderSe
     } else {
       out = redactUrl(value, name, session)
     }
-  } else if (/^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|\/)[^\s]*[?#;][^\s]*=/.test(value)) {
+  } else if (looksLikeUrlWithParameters(value)) {
     out = redactUrl(value, name, session) // a URL in a custom header (`X-Redirect-To`)
   }
   return asText(session.value(out, name, headerPath(name)))

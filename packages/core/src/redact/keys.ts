@@ -5,6 +5,31 @@ const MAX_CACHED_KEYS = 4096
 /** Longer names are judged every time: a cache of attacker-sized keys would hold their text. */
 const MAX_CACHED_KEY_LENGTH = 256
 
+/**
+ * What a rule answered for names it read: up to {@link MAX_CACHED_KEYS} names of up to
+ * {@link MAX_CACHED_KEY_LENGTH} characters, for the life of the process; of longer names, the last
+ * one only. Holding attacker-sized names would keep their text, but a long name is read once per
+ * member of what it holds (an array of a thousand elements under it), and each reading costs its
+ * length: the last one answers those.
+ */
+class NameCache {
+  private readonly names = new Map<string, boolean>()
+  private longName: string | null = null
+  private longAnswer = false
+
+  get(key: string): boolean | undefined {
+    if (key.length > MAX_CACHED_KEY_LENGTH) return key === this.longName ? this.longAnswer : undefined
+    return this.names.get(key)
+  }
+
+  set(key: string, answer: boolean): void {
+    if (key.length > MAX_CACHED_KEY_LENGTH) {
+      this.longName = key
+      this.longAnswer = answer
+    } else if (this.names.size < MAX_CACHED_KEYS) this.names.set(key, answer)
+  }
+}
+
 /** A member name as lower-case words: `userPassword`, `user_password`, `USER-PASSWORD` -> user, password. */
 export function keyWords(key: string): readonly string[] {
   const cached = wordCache.get(key)
@@ -1138,7 +1163,7 @@ export function compileSessionNameMatcher(
   const ignore = new Set(wordListOption(given.ignore, `${option}.ignore`, false))
   // The built-in words only: `session` is one of the phrase parts every lexicon knows.
   const lex = new Lexicon([], [])
-  const cache = new Map<string, boolean>()
+  const cache = new NameCache()
   const ignored = (key: string): boolean => {
     if (ignore.size === 0) return false
     const name = rawTokens(key).join('')
@@ -1151,7 +1176,7 @@ export function compileSessionNameMatcher(
       session =
         (endsWithSession(read.compact) || read.leet.some((leet) => endsWithSession(leet.compact))) &&
         !ignored(key)
-      if (cache.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH) cache.set(key, session)
+      cache.set(key, session)
     }
     return session
   }
@@ -1192,7 +1217,7 @@ export function compileKeyNameMatcher(
     wordListOption(given.words, `${option}.words`, true),
   )
   const ignore = new Set(wordListOption(given.ignore, `${option}.ignore`, false))
-  const cache = new Map<string, boolean>()
+  const cache = new NameCache()
   return function isSensitiveKeyName(key: string): boolean {
     // A name that is an identifier (a map keyed by UUIDs, numbers or hex ids) names no secret;
     // read for words, its digits could fold into one (`5a17` -> salt).
@@ -1200,7 +1225,7 @@ export function compileKeyNameMatcher(
     let sensitive = cache.get(key)
     if (sensitive === undefined) {
       sensitive = !(ignore.size > 0 && ignore.has(rawTokens(key).join(''))) && judge(lex.parse(key), lex)
-      if (cache.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH) cache.set(key, sensitive)
+      cache.set(key, sensitive)
     }
     return sensitive
   }
@@ -1212,7 +1237,7 @@ const IDENTIFIER_NAME =
 
 let defaultLexicon: Lexicon | undefined
 let defaultMatcher: ((key: string) => boolean) | undefined
-const tokenKeyCache = new Map<string, boolean>()
+const tokenKeyCache = new NameCache()
 
 function builtInLexicon(): Lexicon {
   defaultLexicon ??= new Lexicon([ENGLISH, ...Object.values(LOCALE_WORDS)], [])
@@ -1290,8 +1315,7 @@ export function isTokenKey(key: string): boolean {
       }
     }
   }
-  if (tokenKeyCache.size < MAX_CACHED_KEYS && key.length <= MAX_CACHED_KEY_LENGTH)
-    tokenKeyCache.set(key, cached)
+  tokenKeyCache.set(key, cached)
   return cached
 }
 

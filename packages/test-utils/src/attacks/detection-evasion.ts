@@ -1035,6 +1035,47 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
     })
 
+    it('answers bodies built to cost quadratic time at once, and keeps serving', async () => {
+      // A red-team pass (helper 99): each field cost 2-10 s to read before (a pattern or a loop
+      // that read the rest of the string from each of thousands of places, or a long name read
+      // again for each element it holds); together they pass the test's timeout many times over.
+      const uuidish = (i: number) => `aB3dE5gH7jK9mN1pQ3sT${i.toString(36).padStart(4, '0')}`
+      const sessionStore: Record<string, unknown> = {}
+      for (let i = 0; i < 1000; i++) sessionStore[uuidish(i)] = 1
+      const body = {
+        schemeText: `Bearer ${'a'.repeat(65_536)}`,
+        escapedQuote: `password=\\"${'\\'.repeat(65_536)}`,
+        armourWithNoEnd: `-----BEGIN PRIVATE KEY-----\n${'session: x\n'.repeat(24_000)}`,
+        opsTokens: '-ops_eyJ'.repeat(32_000),
+        derKeys: '-MHcCAQEEI'.repeat(25_000),
+        json: JSON.stringify({
+          [`${'aB'.repeat(8192)}Password`]: Array(1000).fill('x'),
+          [`${'sby'.repeat(33_000)}1`]: { aB3dE5gH7jK9mN1pQ3sT5vW: 1 },
+          ['[1]'.repeat(20_000)]: { accessToken: ['abc'] },
+        }),
+        [`${'aB'.repeat(8192)}Password`]: Array(1000).fill('x'),
+        [`${'Ab c'.repeat(4096)}`]: sessionStore,
+        [`${'sby'.repeat(33_000)}1`]: { aB3dE5gH7jK9mN1pQ3sT5vW: 1 },
+        ['[1]'.repeat(20_000)]: { accessToken: ['abc'] },
+      }
+      // Headers a client reads up to 16 KB of (the unit tests read longer ones).
+      const headers = { 'x-next': `/${'#'.repeat(6_000)}`, link: `?${'<'.repeat(6_000)}` }
+      const { guard } = recordingGuard({ redact: { knownSecrets: false } })
+      const routes = [
+        getRoute('/hostile', () => body, { headers }),
+        getRoute('/health', () => ({ ok: true })),
+      ]
+      await withApp({ leakguard: guard, routes }, async (url) => {
+        const res = await call(`${url}/hostile`)
+        expect(res.status).toBe(200)
+        const json = res.json as Record<string, unknown>
+        // One case and no digit: a word, not a credential.
+        expect(json.schemeText).toBe(body.schemeText)
+        expect(json[`${'aB'.repeat(8192)}Password`]).toEqual(Array(1000).fill('[REDACTED]'))
+        expect((await call(`${url}/health`)).json).toEqual({ ok: true })
+      })
+    })
+
     it('masks a credential by its scheme under any member name and inside text, and sends the token a route issues', async () => {
       // An Authorization header's value copied into a log line's fields or an echo endpoint's body.
       const opaque = 'q8Zr3NvX0bLk2WmT9cYp4HsJ6dFa1GeU'

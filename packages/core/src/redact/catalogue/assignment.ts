@@ -180,6 +180,7 @@ export function startValues(length: number): void {
 export function endValues(): void {
   readIn = null
   cutIn = null
+  acceptedIn = null
   claimedBy = NO_CLAIM
 }
 
@@ -236,8 +237,12 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
       const code = text.charCodeAt(cursor)
       if (code === 92) {
         let run = cursor
-        while (text.charCodeAt(run) === 92) run++
-        if (text.charCodeAt(run) === quote) break
+        while (run < limit && text.charCodeAt(run) === 92) run++
+        if (run < limit && text.charCodeAt(run) === quote) break
+        // The run is the value's: read past it once (from each of its backslashes, a run of
+        // thousands was read thousands of times).
+        cursor = run
+        continue
       }
       if (code === quote || code === 10 || code === 13) break
       cursor++
@@ -355,7 +360,7 @@ export function assignmentAt(
 ): Assigned | undefined {
   const found = assignedAt(text, at, isSecretName, claimed)
   if (found === undefined || isSecretName.accepts === undefined) return found
-  return isSecretName.accepts(found.name, text.slice(found.start, found.end)) ? found : undefined
+  return accepted(text, found, isSecretName.accepts) ? found : undefined
 }
 
 /**
@@ -407,6 +412,31 @@ function claimedAssignment(name: string, nameStart: number): Assigned | undefine
   if (!claimedByStructural) return undefined
   return { start: claimedBy.start, end: claimedBy.end, name, nameStart }
 }
+
+/**
+ * What a name rule's `accepts` says of an assignment, judging the value's first
+ * {@link SHORT_VALUE} characters, and once for a name and value met again in the same string: a
+ * value another detector holds may be that detector's whole span (a private key's armour with no
+ * end runs to the end of the string), and every operator inside it would read it all again.
+ */
+function accepted(text: string, found: Assigned, accepts: (name: string, value: string) => boolean): boolean {
+  if (
+    text === acceptedIn &&
+    found.start === acceptedFound.start &&
+    found.end === acceptedFound.end &&
+    found.name === acceptedFound.name
+  )
+    return acceptedWas
+  acceptedIn = text
+  acceptedFound = found
+  acceptedWas = accepts(found.name, text.slice(found.start, Math.min(found.end, found.start + SHORT_VALUE)))
+  return acceptedWas
+}
+
+/** The last assignment {@link accepted} judged, in the string being read (see endValues). */
+let acceptedIn: string | null = null
+let acceptedFound: Assigned = { start: 0, end: 0, name: '', nameStart: 0 }
+let acceptedWas = false
 
 /** The generic detector (`strict` set), which loses a tie to every other (see resolveOverlaps). */
 const GENERIC_ID = highEntropy.id
@@ -574,7 +604,7 @@ export function flagAt(text: string, at: number, isSecretName: NameRule): Assign
   if (text.charCodeAt(read.start) === 45) return undefined
   const found = judgeValue(text, 61, read.quote, read.start, read.end, name, nameStart)
   if (found === undefined || isSecretName.accepts === undefined) return found
-  return isSecretName.accepts(found.name, text.slice(found.start, found.end)) ? found : undefined
+  return accepted(text, found, isSecretName.accepts) ? found : undefined
 }
 
 /**

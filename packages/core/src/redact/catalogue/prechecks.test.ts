@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { emptyArray } from '../../lib/scratch-arrays.js'
 import { createRedactor } from '../index.js'
-import { ASSIGNMENT } from './compile.js'
+import { ASSIGNMENT, type CompiledToken, compileToken } from './compile.js'
+import { TOKEN_FORMATS } from './index.js'
 import { isPlaceholder } from './placeholder.js'
-import { mayAssignAfter } from './scanner.js'
+import { LiteralScan, mayAssignAfter } from './scanner.js'
 
 /**
  * The cheap tests the literal scan runs before a pattern: each must answer as the pattern (or the
@@ -188,5 +189,56 @@ describe('emptyArray', () => {
       list.push(7)
       expect(list).toEqual([7])
     }
+  })
+})
+
+describe('run-bodied token formats', () => {
+  type Ends = {
+    tokenEnd(compiled: CompiledToken, text: string, at: number): number
+    runEnd(compiled: CompiledToken, text: string, at: number, prefix: number): number
+  }
+
+  it('end where their pattern ends, from every prefix of a run, for any text', () => {
+    const formats = TOKEN_FORMATS.map(compileToken).filter((compiled) => compiled.run !== undefined)
+    // The long bodies a red team read once per prefix (quadratic), and a few short ones.
+    expect(formats.map((compiled) => compiled.format.id)).toEqual(
+      expect.arrayContaining([
+        '1password-service-account-token',
+        'der-private-key',
+        'google-oauth-access-token',
+      ]),
+    )
+    const next = random(0x7e57)
+    let matched = 0
+    let refused = 0
+    for (const compiled of formats) {
+      const scan = new LiteralScan([compiled.format], [], false) as unknown as Ends
+      const { prefixes } = compiled.format
+      const { min, max } = compiled.run!
+      for (let round = 0; round < 60; round++) {
+        // Prefixes inside runs of the body's characters as long as its bounds, padding, and
+        // characters inside and outside the boundary.
+        let text = ''
+        const target = [min - 1, min, min + 1, Math.min(max, min + 40), max, max + 1].map((n) =>
+          Number.isFinite(n) ? n : min + 200,
+        )[round % 6]!
+        while (text.length < target + 60) {
+          const r = next()
+          if (r < 0.08) text += prefixes[Math.floor(next() * prefixes.length)]!
+          else if (r < 0.1) text += '='
+          else if (r < 0.13) text += ' -_+/.%'[Math.floor(next() * 7)]!
+          else text += 'aZ09kQ'[Math.floor(next() * 6)]!.repeat(Math.floor(next() * (target / 4 + 1)) + 1)
+        }
+        for (const prefix of prefixes)
+          for (let at = text.indexOf(prefix); at !== -1; at = text.indexOf(prefix, at + 1)) {
+            const end = scan.tokenEnd(compiled, text, at)
+            expect(scan.runEnd(compiled, text, at, prefix.length), `${compiled.format.id} ${at}`).toBe(end)
+            if (end === -1) refused++
+            else matched++
+          }
+      }
+    }
+    expect(matched).toBeGreaterThan(200)
+    expect(refused).toBeGreaterThan(200)
   })
 })

@@ -90,6 +90,14 @@ export class LiteralScan {
   private readonly hits: number[] = []
   /** Per span the first loop of {@link collect} found, the index of its hit. */
   private readonly triggers: number[] = []
+  /**
+   * Per run-bodied format (see RunBody), the last run read: its text, where it was read from, where
+   * it ends, and what follows its end (the padding's length, -1 for no token, NaN unknown yet).
+   */
+  private readonly runs = new Map<
+    CompiledToken,
+    { text: string; from: number; end: number; outcome: number }
+  >()
   /** The other detectors' spans, for the names of one {@link collect}. */
   private readonly sweep = new SpanSweep()
   /** Whether the last {@link collect} stopped reading assignments at its budget. */
@@ -246,6 +254,8 @@ export class LiteralScan {
       while (pending < firstRead) reach = Math.max(reach, found[pending++]!.end)
     } while (from < text.length)
     sweep.clear()
+    // Nothing of this string stays referenced: the runs read are let go.
+    if (this.runs.size > 0) this.runs.clear()
     // Nothing of this string stays referenced from module state once it is read.
     endValues()
     claimed[0] = NO_SPANS
@@ -280,18 +290,55 @@ export class LiteralScan {
       )
         return
     }
-    const sticky = compiled.sticky
-    sticky.lastIndex = at
-    const match = sticky.exec(text)
-    if (match !== null && !isPlaceholder(text, at + prefix, at + match[0].length)) {
+    const end =
+      compiled.run === undefined ? this.tokenEnd(compiled, text, at) : this.runEnd(compiled, text, at, prefix)
+    if (end !== -1 && !isPlaceholder(text, at + prefix, end)) {
       const { id, checksum } = compiled.format
       found.push({
         start: at,
-        end: at + match[0].length,
+        end,
         detector: id,
-        verified: checksum?.(match[0]) === true,
+        verified: checksum?.(text.slice(at, end)) === true,
       })
     }
+  }
+
+  /** Where the token that starts at `at` ends, by its pattern; -1 for none. */
+  private tokenEnd(compiled: CompiledToken, text: string, at: number): number {
+    const sticky = compiled.sticky
+    sticky.lastIndex = at
+    const match = sticky.exec(text)
+    return match === null ? -1 : at + match[0].length
+  }
+
+  /**
+   * {@link tokenEnd} of a format whose body is one run (see RunBody): the run after the prefix is
+   * read once for every prefix inside it, and the pattern run once for the run's end.
+   */
+  private runEnd(compiled: CompiledToken, text: string, at: number, prefix: number): number {
+    const { chars, min, max } = compiled.run!
+    const from = at + prefix
+    let known = this.runs.get(compiled)
+    if (known === undefined || known.text !== text || from < known.from || from > known.end) {
+      let end = from
+      while (end < text.length) {
+        const code = text.charCodeAt(end)
+        if (code >= 128 || chars[code] !== 1) break
+        end++
+      }
+      known = { text, from, end, outcome: Number.NaN }
+      this.runs.set(compiled, known)
+    }
+    // Too short, or too long: the boundary after the token holds every character of the run, so no
+    // shorter reading ends where the boundary allows.
+    const length = known.end - from
+    if (length < min || length > max) return -1
+    // The same for every prefix inside the run: the run ends there, then padding, then the boundary.
+    if (Number.isNaN(known.outcome)) {
+      const end = this.tokenEnd(compiled, text, at)
+      known.outcome = end === -1 ? -1 : end - known.end
+    }
+    return known.outcome === -1 ? -1 : known.end + known.outcome
   }
 
   /** Whether a keyed format reads values of member `key` by its name (`heroku_api_key`: a UUID). */
