@@ -35,6 +35,7 @@ const NAMED: ReadonlyArray<readonly [string, string]> = [
   ['&rpar;', ')'],
   ['&sol;', '/'],
   ['&colon;', ':'],
+  ['&equals;', '='],
   // What renders as nothing, by name (soft hyphen, zero-width joiners, marks, word joiner).
   ['&shy;', '\u00ad'],
   ['&zwnj;', '\u200c'],
@@ -179,6 +180,11 @@ function hides(char: string, before: number, after: number): boolean {
   // The dots of an email's domain (`ada@example&period;com`), a URL's `:` and `/`
   // (`redis&colon;&sol;&sol;user:password@host`, JSON's `:\/\/`): blanked, the value breaks apart.
   if (char === '.' || char === ':' || char === '/') return true
+  // An assignment's `=` between a name and its value (`password\u003d...` as Gson writes it,
+  // `password&#x3D;...`, `password%3D...`), the value quoted with an escape or not
+  // (`password&#x3D;&quot;...`); not base64 padding, which no letter or digit follows.
+  if (char === '=')
+    return (isAsciiAlnum(before) || before === 95) && (isAsciiAlnum(after) || after === 38 || after === 92)
   return (char === ' ' || char === '-' || char === '(' || char === ')') && (isDigit(before) || isDigit(after))
 }
 

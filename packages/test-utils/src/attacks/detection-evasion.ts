@@ -127,6 +127,10 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       timestampZeros: `password=${next()}1700000000`,
       twoDots: `password=Sup3r..${next()}`,
       wordBeforePair: `secret: ${next()}: Xq7Lm2Vr9Tz4Wp`,
+      // An escaped `=` as Gson, an HTML template and a URL encoder write it.
+      gsonEquals: `password\\u003d${next()}`,
+      entityEquals: `password&#x3D;&quot;${next()}&quot;`,
+      percentEquals: `Password%3D${next()}`,
       // Names in text spelled past ASCII: a look-alike letter, a zero-width space, a BOM, another
       // language's letters, and operators aligned with no-break or ideographic spaces.
       lookalikeName: `p\u0430ssw\u043erd=${next()}`,

@@ -208,6 +208,21 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
       expect(found(text), text).not.toContain('secret-assignment')
   })
 
+  it('reads an escaped = between a name and its value as the operator (Gson, HTML templates, URLs)', () => {
+    const P = 'Xq7Lm2Vr9Tz4Wp'
+    for (const text of [
+      `password\\u003d${P}`,
+      `upstream 502: {"url":"https://api.x.com/login?user\\u003dbob\\u0026password\\u003d${P}"}`,
+      `<pre>password&#x3D;&quot;${P}&quot;</pre>`,
+      `Server=db;User Id=sa;Password&#61;${P};`,
+      `password&equals;${P}`,
+      `password%3D${P}`,
+    ])
+      expect(redacted(text), text).not.toContain(P)
+    // Base64 padding escaped in a URL is no operator.
+    expect(found('state=eyJhIjoxfQ%3D%3D&x=1')).toEqual([])
+  })
+
   it('masks a word before an inner pair with the inner value, unless the inner name is a key of its own', () => {
     expect(redacted('secret: Quiet-Harbor_Lantern: Xq7Lm2Vr9Tz4Wp')).toBe('secret: [REDACTED]')
     expect(redacted('password: hunter2word: use it')).not.toContain('hunter2word')
