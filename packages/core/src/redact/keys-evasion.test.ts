@@ -582,6 +582,12 @@ const BENIGN = {
     'key_prod',
     'tokenTypeProd',
     'publicKeyProd',
+    // Counts and modes (a red-team pass): plurals and `auth` take no qualifier.
+    'tokens_read',
+    'tokens_write',
+    'authDefault',
+    'auth_primary',
+    'authLegacy',
     'api_key_id_prod',
     'tokenCountOld',
   ],

@@ -7,7 +7,7 @@ const MAX_CACHED_KEY_LENGTH = 256
 
 /**
  * What a rule answered for names it read: up to {@link MAX_CACHED_KEYS} names of up to
- * {@link MAX_CACHED_KEY_LENGTH} characters, for the life of the process; of longer names, the last
+ * {@link MAX_CACHED_KEY_LENGTH} characters (then it starts again); of longer names, the last
  * one only. Holding attacker-sized names would keep their text, but a long name is read once per
  * member of what it holds (an array of a thousand elements under it), and each reading costs its
  * length: the last one answers those.
@@ -26,7 +26,12 @@ class NameCache {
     if (key.length > MAX_CACHED_KEY_LENGTH) {
       this.longName = key
       this.longAnswer = answer
-    } else if (this.names.size < MAX_CACHED_KEYS) this.names.set(key, answer)
+      return
+    }
+    // Full, the map starts again: the names a service reads often come back at once, and one body
+    // of new names cannot keep them out for the life of the process.
+    if (this.names.size >= MAX_CACHED_KEYS) this.names.clear()
+    this.names.set(key, answer)
   }
 }
 
@@ -721,6 +726,8 @@ function readName(words: readonly string[]): ReadName {
 /** A name's words, plus its tokens with every leetspeak character folded when it had any. */
 interface ParsedName extends ReadName {
   readonly leet: readonly ReadName[]
+  /** Per word, whether the name wrote it in the plural. */
+  readonly plural: readonly boolean[]
 }
 
 const NO_LEET: readonly ReadName[] = []
@@ -815,22 +822,28 @@ class Lexicon {
   parse(key: string): ParsedName {
     const tokens = rawTokens(key)
     const words: string[] = []
+    // Per word, whether it was written in the plural (`tokens` read as `token`).
+    const plural: boolean[] = []
+    const push = (written: string, word: string) => {
+      words.push(word)
+      plural.push(word !== written && written.endsWith('s') && !word.endsWith('s'))
+    }
     let leet = false
     for (let token of tokens) {
       if (PLAIN_NAME.test(token) || ONLY_LETTERS.test(token)) {
-        words.push(this.lookup(token) ?? token)
+        push(token, this.lookup(token) ?? token)
         continue
       }
       if (VERSION.test(token)) continue
       // Encodings named with their digits: `tokenBase64`, `secretB64` (a form word, see VALUE_WORDS).
       if (ENCODING_WORDS.has(token)) {
-        words.push(token)
+        push(token, token)
         continue
       }
       // A leading `@` or `$` is a sigil (`@type`, `$id`, `$ref`), not a letter.
       token = token.replace(SIGILS, '')
       if (ONLY_LETTERS.test(token)) {
-        words.push(this.lookup(token) ?? token)
+        push(token, this.lookup(token) ?? token)
         continue
       }
       if (LEET_CHAR.test(token) && /[a-z]/.test(token)) {
@@ -841,20 +854,21 @@ class Lexicon {
             this.lookup(foldLeet(token, 'i')) ??
             (token.includes('1') ? this.lookup(foldLeet(token, 'l')) : undefined)
           if (hit !== undefined) {
-            words.push(hit)
+            push(token, hit)
             continue
           }
         }
       }
-      for (const run of token.match(LETTER_RUNS) ?? []) words.push(this.lookup(run) ?? run)
+      for (const run of token.match(LETTER_RUNS) ?? []) push(run, this.lookup(run) ?? run)
     }
     const read = readName(words)
-    if (!leet) return { words, compact: read.compact, starts: read.starts, leet: NO_LEET }
+    if (!leet) return { words, compact: read.compact, starts: read.starts, leet: NO_LEET, plural }
     const ones: ('i' | 'l')[] = tokens.some((token) => token.includes('1')) ? ['i', 'l'] : ['i']
     return {
       words,
       compact: read.compact,
       starts: read.starts,
+      plural,
       leet: ones.map((one) =>
         readName(
           tokens
@@ -939,6 +953,8 @@ function endsWithSecret({ words, compact, starts }: ReadName, lex: Lexicon): boo
 const QUALIFIERS = new Set([
   'prod',
   'production',
+  'prd',
+  'preprod',
   'live',
   'test',
   'testing',
@@ -949,20 +965,18 @@ const QUALIFIERS = new Set([
   'stg',
   'qa',
   'uat',
+  'ci',
   'sandbox',
   'local',
   'old',
   'new',
   'current',
-  'curr',
   'prev',
   'previous',
+  'legacy',
+  'backup',
   'primary',
   'secondary',
-  'backup',
-  'main',
-  'default',
-  'master',
   'admin',
   'root',
   'ro',
@@ -970,17 +984,13 @@ const QUALIFIERS = new Set([
   'readonly',
   'read',
   'write',
-  'readwrite',
   'internal',
   'external',
   'temp',
   'tmp',
-  'legacy',
   'fallback',
-  'alt',
-  'override',
-  'global',
-  'shared',
+  'eu',
+  'us',
 ])
 /** At most this many qualifiers are read back from a name's end (`API_KEY_PROD_OLD`). */
 const MAX_QUALIFIERS = 2
@@ -993,12 +1003,18 @@ function isQualifier(word: string): boolean {
   return QUALIFIERS.has(stem) || (stem === 'v' && end < word.length)
 }
 
-/** Whether the name ends with a secret once its last qualifiers are set aside (see {@link QUALIFIERS}). */
-function endsWithSecretBeforeQualifiers({ words }: ReadName, lex: Lexicon): boolean {
+/**
+ * Whether the name ends with a secret once its last qualifiers are set aside (see
+ * {@link QUALIFIERS}): one secret, named in the singular, and not `auth` (`authDefault: "oidc"`,
+ * `tokens_read: 412` name a mode and a count).
+ */
+function endsWithSecretBeforeQualifiers({ words, plural }: ParsedName, lex: Lexicon): boolean {
   let count = words.length
   while (count > 1 && words.length - count < MAX_QUALIFIERS && isQualifier(words[count - 1] as string))
     count--
-  return count < words.length && endsWithSecret(readName(words.slice(0, count)), lex)
+  if (count === words.length) return false
+  if (words[count - 1] === 'auth' || plural[count - 1] === true) return false
+  return endsWithSecret(readName(words.slice(0, count)), lex)
 }
 
 /** Whether a secret word stands anywhere: as a word, a run of words (`pass_word`), or glued at a word's end. */

@@ -131,6 +131,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       gsonEquals: `password\\u003d${next()}`,
       entityEquals: `password&#x3D;&quot;${next()}&quot;`,
       percentEquals: `Password%3D${next()}`,
+      // Labels of words before their operator, as an email or a rendered page writes them.
+      apiKeyLabel: `Your API Key: ${next()}`,
+      frenchLabel: `Mot de passe : ${next()}`,
       // Names in text spelled past ASCII: a look-alike letter, a zero-width space, a BOM, another
       // language's letters, and operators aligned with no-break or ideographic spaces.
       lookalikeName: `p\u0430ssw\u043erd=${next()}`,

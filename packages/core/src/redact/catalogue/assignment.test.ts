@@ -225,9 +225,55 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
 
   it('masks a word before an inner pair with the inner value, unless the inner name is a key of its own', () => {
     expect(redacted('secret: Quiet-Harbor_Lantern: Xq7Lm2Vr9Tz4Wp')).toBe('secret: [REDACTED]')
+    expect(redacted('secret: xxxxxxxx: Hunter2Secret!')).toBe('secret: [REDACTED]')
     expect(redacted('password: hunter2word: use it')).not.toContain('hunter2word')
     // A secret's own name inside, or a mapping's key on a line of its own: the inner value alone.
     expect(redacted('credentials: password: Xq7Lm2Vr9Tz4Wp')).toBe('credentials: password: [REDACTED]')
+    // The inner value decides: error chains and descriptions stay (a red-team pass).
+    for (const text of [
+      'unable to decrypt secret: cipher: message authentication failed',
+      'failed to verify ID token: oidc: token is expired (x)',
+      'token: type: bearer',
+      'client_secret: expires: never',
+      'api_key: Deprecated: use the X-Api-Key header',
+    ])
+      expect(redacted(text), text).toBe(text)
+  })
+
+  it('reads a label of words before its operator (API Key, Private Key, Mot de passe)', () => {
+    const P = 'Xq7Lm2Vr9Tz4Wp'
+    for (const label of [
+      'API Key',
+      'Your API Key',
+      'Private Key',
+      'Secret Key',
+      'Recovery Code',
+      'Client Secret',
+      'Mot de passe ',
+      'Session Key',
+    ])
+      expect(redacted(`${label}: ${P}`), label).toBe(`${label}: [REDACTED]`)
+    expect(redacted(`Client Secret = ${P}`)).toBe('Client Secret = [REDACTED]')
+    // Other words before a name are prose or another pair's value.
+    for (const text of [
+      `Public Key: ${P}`,
+      `Primary Key: ${P}`,
+      `Idempotency Key: ${P}`,
+      'Status Code: 200',
+      'type=password ip=10.0.0.1',
+      'Slash as iban separator: AL47/2121/1009/0000/0002/3569/8741',
+    ])
+      expect(redacted(text), text).toBe(text)
+  })
+
+  it('charges names read before in the same string nothing, whatever the rule has seen before', () => {
+    // A body of thousands of new names first (once the rule's map filled for good, and repeated
+    // names cost the budget again), then a long log whose names repeat, then long options.
+    redactor.redact({ note: Array.from({ length: 5_000 }, (_, i) => `n${i}=1`).join(' ') })
+    const log = `${'zz=1 '.repeat(4_200)}\npassword=Hunter2Secret!x9`
+    expect(redacted(log)).not.toContain('Hunter2Secret')
+    const flags = `${' --zz'.repeat(4_200)}\npassword=Hunter2Secret!x9`
+    expect(redacted(flags)).not.toContain('Hunter2Secret')
   })
 
   it('reads tokens first and still answers as a reading in text order would (red-team findings)', () => {

@@ -73,6 +73,9 @@ function looksLikeName(name: string): boolean {
   return true
 }
 
+/** The names judged in the string being read (see {@link startValues}), whatever the rule's map holds. */
+const namesInString = new Map<string, boolean>()
+
 /** Names judged per rule (bounded): a text reads the same names again and again (`password=`, `token:`). */
 const NAMES_JUDGED = new WeakMap<(name: string) => boolean, Map<string, boolean>>()
 const MAX_NAMES_JUDGED = 4096
@@ -93,13 +96,22 @@ function isSecretNameInText(name: string, isSecretName: (name: string) => boolea
     }
     lastRule = isSecretName
     lastJudged = names
+    namesInString.clear()
   }
   const judged = lastJudged
   let secret = judged.get(name)
   if (secret === undefined) {
-    judgements += NAME_COST
-    secret = looksLikeName(name) && !SCHEME_ONLY.test(name) && isSecretName(name)
-    if (judged.size < MAX_NAMES_JUDGED) judged.set(name, secret)
+    // Judged in this string already (the rule's map may be full of other names): no charge.
+    secret = namesInString.get(name)
+    if (secret === undefined) {
+      judgements += NAME_COST
+      secret = looksLikeName(name) && !SCHEME_ONLY.test(name) && isSecretName(name)
+      if (namesInString.size < MAX_NAMES_JUDGED) namesInString.set(name, secret)
+    }
+    // Full, the map starts again: names read often come back at once, and a body of new names
+    // cannot keep them out for the life of the process.
+    if (judged.size >= MAX_NAMES_JUDGED) judged.clear()
+    judged.set(name, secret)
   }
   return secret
 }
@@ -174,10 +186,12 @@ export function startValues(length: number): void {
   valueBudget = 4 * length + 8192
   readIn = null
   judgements = 0
+  if (namesInString.size > 0) namesInString.clear()
 }
 
 /** Ends the reading of a string: what this module kept of it (for reads within it) is let go. */
 export function endValues(): void {
+  if (namesInString.size > 0) namesInString.clear()
   readIn = null
   cutIn = null
   acceptedIn = null
@@ -499,7 +513,15 @@ function assignedAt(
       if (named !== null) name = named[1]!
     }
   }
-  if (!isSecretNameInText(name, isSecretName)) {
+  const label =
+    (op === 58 || op === 61) && !isSecretNameInText(name, isSecretName)
+      ? labelStart(text, start, end, isSecretName)
+      : -1
+  if (label !== -1) {
+    // A label of words (`API Key: ...`, `Private Key = ...`, `Mot de passe : ...`).
+    name = text.slice(label, end)
+    nameAt = label
+  } else if (!isSecretNameInText(name, isSecretName)) {
     // A typed declaration names the variable before its type: `var apiToken string = "..."`,
     // `var apiToken: String = "..."`.
     let typeStart = start
@@ -533,6 +555,7 @@ function assignedAt(
   // (`correct-horse=battery`); with `:`, up to the `:`.
   let inner = read
   let merged = read.start
+  let extendFrom = -1
   for (let depth = 0; depth < 3 && inner.quote === 0 && inner.end > inner.start; depth++) {
     const end = inner.end
     const equals = text.charCodeAt(end) === 61
@@ -549,17 +572,22 @@ function assignedAt(
     if (!equals && !inner.nextLine && !PLAIN_WORD.test(innerName)) break
     const nested = valueAfter(text, operator)
     if (nested === undefined || nested.end === nested.start) break
-    // After `:`, the value alone goes where the inner name is a key (a YAML mapping's, on a line
-    // of its own) or a secret's own (`credentials: password: ...`); another word on the same line
-    // may be the secret's first part (`secret: Quiet-Harbor_Lantern: AZ21...`), and goes with it.
-    if (!equals && (inner.nextLine || isSecretNameInText(innerName, isSecretName))) merged = nested.start
+    if (!equals) {
+      merged = nested.start
+      // The inner value decides; where it is a secret, a word before it on the same line may be
+      // the secret's first part (`secret: Quiet-Harbor_Lantern: AZ21...`) and goes masked with it,
+      // unless that word is a key (a YAML mapping's, on a line of its own) or a secret's own name
+      // (`credentials: password: ...`).
+      extendFrom = inner.nextLine || isSecretNameInText(innerName, isSecretName) ? -1 : read.start
+    }
     inner = nested
   }
   if (inner !== read) {
     // Judged even where another detector holds it: a value the judge turns away (a password
     // hash that reads as a reference, a card of repeated digits) sends the reading back to the
     // value before it, which may be the secret (`password: Summer-Breeze: $apr1$...`).
-    const found = judgeValue(text, op, inner.quote, merged, inner.end, name, nameStart)
+    let found = judgeValue(text, op, inner.quote, merged, inner.end, name, nameStart)
+    if (found !== undefined && extendFrom !== -1) found = { ...found, start: extendFrom }
     if (found !== undefined)
       // Held whole by another detector's span, it is theirs: this span would give way to it.
       return isClaimedValue(text, inner.quote, found.start, found.end, claimed)
@@ -571,6 +599,64 @@ function assignedAt(
   if (isClaimedValue(text, read.quote, read.start, read.end, claimed))
     return claimedAssignment(name, nameStart)
   return judgeValue(text, op, read.quote, read.start, read.end, name, nameStart)
+}
+
+/** Most words a label is read with before its last (`Mot de passe`: two). */
+const MAX_LABEL_WORDS = 2
+/**
+ * Last words of labels that name a secret with the words before them (`API Key`, `Recovery
+ * Code`, `Client Secret`, `Mot de passe`, `Seed Phrase`): after another last word, the words
+ * before are prose (`Slash as iban separator: ...`, `type=password ip=...`).
+ */
+const LABEL_ENDS = new Set([
+  'key',
+  'keys',
+  'code',
+  'codes',
+  'secret',
+  'token',
+  'phrase',
+  'passe',
+  'word',
+  'number',
+  'id',
+])
+const MAX_LABEL_END = 6
+
+/**
+ * Where a label of words ends at the word from `start` to `end` starts, when the words before
+ * it on its line, one blank apart, make a secret's name with it (`API Key`, `Private Key`,
+ * `Recovery Code`, `Mot de passe`): the nearest that does, or -1. Words of letters only: prose
+ * before a value (`see the docs: ...`) names nothing the rule calls secret.
+ */
+function labelStart(
+  text: string,
+  start: number,
+  end: number,
+  isSecretName: (name: string) => boolean,
+): number {
+  if (end - start > MAX_LABEL_END || !lettersOnly(text, start, end)) return -1
+  if (!LABEL_ENDS.has(text.slice(start, end).toLowerCase())) return -1
+  let from = start
+  for (let words = 0; words < MAX_LABEL_WORDS; words++) {
+    const blank = text.charCodeAt(from - 1)
+    if (from < 2 || !(blank === 32 || blank === 9)) return -1
+    let word = from - 1
+    while (word > 0 && word > from - 1 - MAX_NAME && isLetter(text.charCodeAt(word - 1))) word--
+    if (word === from - 1) return -1
+    if (isSecretNameInText(text.slice(word, end), isSecretName)) return word
+    from = word
+  }
+  return -1
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+}
+
+function lettersOnly(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isLetter(text.charCodeAt(i))) return false
+  return true
 }
 
 /**
@@ -592,8 +678,7 @@ export function flagAt(text: string, at: number, isSecretName: NameRule): Assign
   const blank = text.charCodeAt(cursor)
   if (blank !== 32 && blank !== 9) return undefined
   const name = text.slice(nameStart, cursor)
-  judgements += NAME_COST
-  if (!(looksLikeName(name) && isSecretName(name))) return undefined
+  if (!isSecretNameInText(name, isSecretName)) return undefined
   // An empty quoted value (`--password "" --user bob`) is none.
   let after = cursor
   while (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9) after++
