@@ -240,3 +240,15 @@ describe('values with an escape inside them', () => {
       expect(redact(text)).toBe(text)
   })
 })
+
+describe('slashes escaped inside a token', () => {
+  it("reads a slash JSON-escaped after a letter or digit, as PHP's json_encode writes a token", () => {
+    const token =
+      '1//0J7rNSXmFbK2pQ9vLwT4zY8hC3nD6gR1sA5eU0iO-xVbN7mQ2kJ9pZ4wR8tY3uI6oP1aS5dF0gH2jK4lZ7xC9vB3nM8qW'
+    const escaped = token.replaceAll('/', '\\/')
+    expect(decodedView(`x ${escaped}`, false)?.text).toBe(`x ${token}`)
+    const redactor = createRedactor({ knownSecrets: false })
+    expect(redactor.redact(`x ${escaped}`)).toBe('x [REDACTED:google-oauth-refresh-token]')
+    expect(redactor.redact(`google said: {"grant":"${escaped}"}`)).not.toContain('0J7rNSX')
+  })
+})

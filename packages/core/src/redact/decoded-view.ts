@@ -224,12 +224,14 @@ export function decodedView(text: string, recast = false): DecodedView | undefin
     }
     if (c !== 37 && c !== 38 && c !== 92 && c !== 43) continue
     if (c === 92) {
-      // Only `\u0040`-style escapes can stand for what hides a value (`\n`, `\"` do not), and
-      // the slashes of a URL's `:\/\/`.
+      // Only `\u0040`-style escapes can stand for what hides a value (`\n`, `\"` do not), the
+      // slashes of a URL's `:\/\/`, and a slash after a letter or digit, as PHP's `json_encode`
+      // escapes it inside a token (`1\/\/0...`, a Google refresh token).
       let run = i + 1
       while (text.charCodeAt(run) === 92) run++
       const next = text.charCodeAt(run)
-      if (next !== 117 && !(next === 47 && text.charCodeAt(i - 1) === 58)) {
+      const before = text.charCodeAt(i - 1)
+      if (next !== 117 && !(next === 47 && (before === 58 || isAsciiAlnum(before)))) {
         i = run - 1
         continue
       }

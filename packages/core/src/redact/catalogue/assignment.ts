@@ -622,6 +622,8 @@ const LABEL_ENDS = new Set([
   'id',
 ])
 const MAX_LABEL_END = 6
+/** First letters of {@link LABEL_ENDS}, lower case. */
+const LABEL_END_FIRST = classTable('kcstpwni')
 
 /**
  * Where a label of words ends at the word from `start` to `end` starts, when the words before
@@ -635,8 +637,10 @@ function labelStart(
   end: number,
   isSecretName: (name: string) => boolean,
 ): number {
-  if (end - start > MAX_LABEL_END || !lettersOnly(text, start, end)) return -1
-  if (!LABEL_ENDS.has(text.slice(start, end).toLowerCase())) return -1
+  // Most names end no label: one look at the first letter and the length first.
+  if (end - start > MAX_LABEL_END || end - start < 2 || LABEL_END_FIRST[text.charCodeAt(start) | 32] !== 1)
+    return -1
+  if (!lettersOnly(text, start, end) || !LABEL_ENDS.has(text.slice(start, end).toLowerCase())) return -1
   let from = start
   for (let words = 0; words < MAX_LABEL_WORDS; words++) {
     const blank = text.charCodeAt(from - 1)
