@@ -1075,9 +1075,9 @@ export class RedactionSession {
 
   /** Whether a member named `holder` holds sessions, secrets, or neither (0), remembered per response. */
   private holderKind(holder: string): number {
-    // The holder of the last member read: past 256 holders, the members of one are still read
-    // against it once, not each (a name of thousands of characters costs its length each time).
-    if (holder === this.lastHolder) return this.lastHolderKind
+    // The holders of the last members read (up to four levels up): past 256 holders, the members
+    // of one are still read against it once, not each (a long name costs its length each time).
+    for (let i = 0; i < RECENT_HOLDERS; i++) if (this.recentHolders[i] === holder) return this.recentKinds[i]!
     this.holderKinds ??= new Map()
     let kind = this.holderKinds.get(holder)
     if (kind === undefined) {
@@ -1090,13 +1090,15 @@ export class RedactionSession {
             : 0
       if (this.holderKinds.size < 256) this.holderKinds.set(holder, kind)
     }
-    this.lastHolder = holder
-    this.lastHolderKind = kind
+    this.recentHolders[this.nextHolder] = holder
+    this.recentKinds[this.nextHolder] = kind
+    this.nextHolder = (this.nextHolder + 1) % RECENT_HOLDERS
     return kind
   }
 
-  private lastHolder: string | null = null
-  private lastHolderKind = 0
+  private readonly recentHolders: (string | null)[] = [null, null, null, null, null, null, null, null]
+  private readonly recentKinds: number[] = [0, 0, 0, 0, 0, 0, 0, 0]
+  private nextHolder = 0
 
   /** Redacts one string; `REMOVE` when a `remove` mask covers all of it. */
   string(text: string, key: string | null, at: PathRef | null): string | typeof REMOVE {
@@ -2161,6 +2163,8 @@ function isDigitsOnly(text: string): boolean {
 const REREAD_FROM = 40
 const REREAD_UPTO = 4096
 /** A word after `session(s)` naming where sessions are kept: `sessionStore`, `sessionsById`. */
+/** Holders a session remembers past its map's 256 (see holderKind): a member's, up to four levels up, twice. */
+const RECENT_HOLDERS = 8
 const STORE_WORD = /(?<=[sn])[_.-]?(?:stores?|maps?|cache|data|registry|table|db|index|by[_-]?[a-z]+)$/i
 /** The longest {@link STORE_WORD} read (`s_by_` and a word of 59 letters), with the letter before it. */
 const STORE_WORD_SPAN = 65

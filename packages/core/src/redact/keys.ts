@@ -8,24 +8,31 @@ const MAX_CACHED_KEY_LENGTH = 256
 /**
  * What a rule answered for names it read: up to {@link MAX_CACHED_KEYS} names of up to
  * {@link MAX_CACHED_KEY_LENGTH} characters (then it starts again); of longer names, the last
- * one only. Holding attacker-sized names would keep their text, but a long name is read once per
- * member of what it holds (an array of a thousand elements under it), and each reading costs its
- * length: the last one answers those.
+ * {@link LONG_NAMES}. Holding attacker-sized names would keep their text, but a long name is read
+ * once per member of what it holds (an array of a thousand elements under it, its members' names
+ * read in turn with it, holders up to four levels up), and each reading costs its length.
  */
+const LONG_NAMES = 8
 class NameCache {
   private readonly names = new Map<string, boolean>()
-  private longName: string | null = null
-  private longAnswer = false
+  /** The last {@link LONG_NAMES} long names and their answers, written in turn. */
+  private readonly longNames: (string | null)[] = new Array(LONG_NAMES).fill(null)
+  private readonly longAnswers: boolean[] = new Array(LONG_NAMES).fill(false)
+  private nextLong = 0
 
   get(key: string): boolean | undefined {
-    if (key.length > MAX_CACHED_KEY_LENGTH) return key === this.longName ? this.longAnswer : undefined
+    if (key.length > MAX_CACHED_KEY_LENGTH) {
+      for (let i = 0; i < LONG_NAMES; i++) if (this.longNames[i] === key) return this.longAnswers[i]
+      return undefined
+    }
     return this.names.get(key)
   }
 
   set(key: string, answer: boolean): void {
     if (key.length > MAX_CACHED_KEY_LENGTH) {
-      this.longName = key
-      this.longAnswer = answer
+      this.longNames[this.nextLong] = key
+      this.longAnswers[this.nextLong] = answer
+      this.nextLong = (this.nextLong + 1) % LONG_NAMES
       return
     }
     // Full, the map starts again: the names a service reads often come back at once, and one body

@@ -25,8 +25,13 @@ const SCHEME_CREDENTIAL = /^(?:bearer|token|bot|dpop|ssws|apikey|jwt)[ \t]+([^ \
  * credential of 20 characters or more that nothing but a separator follows (the character before
  * the scheme is checked apart: a lookbehind first would cost the search its quick scan).
  */
-const SCHEME_IN_TEXT =
-  /(?:bearer|dpop|ssws)(?:[ \t\r\n\u00a0\u3000:+]|%20)+["']?([A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])/gi
+/**
+ * A scheme's word and what separates it from its credential. The credential after it (20
+ * characters of RFC 6750's token68 or more, then `=` padding, then none of them) is read by hand:
+ * as one pattern, each scheme word of `bearer+bearer+...=x` read the whole run again, failing.
+ */
+const SCHEME_LEAD = /(?:bearer|dpop|ssws)(?:[ \t\r\n\u00a0\u3000:+]|%20)+["']?/gi
+const MIN_CREDENTIAL = 20
 /** Whether a string may hold {@link SCHEME_IN_TEXT} (one quick scan for its scheme words). */
 const SCHEME_WORD = /earer|dpop|ssws/i
 /** A credential's characters (RFC 6750's token68), and a digit or both cases among them. */
@@ -69,18 +74,43 @@ export function wholeSchemeCredential(text: string): SchemeCredential | undefine
 export function schemeCredentialsInText(text: string): SchemeCredential[] {
   if (!SCHEME_WORD.test(text)) return NONE
   let found: SchemeCredential[] | undefined
-  SCHEME_IN_TEXT.lastIndex = 0
-  for (let match = SCHEME_IN_TEXT.exec(text); match !== null; match = SCHEME_IN_TEXT.exec(text)) {
+  // The credential run last read: every start inside it ends where it does.
+  let runFrom = -1
+  let runEnd = -1
+  let end = -1
+  SCHEME_LEAD.lastIndex = 0
+  for (let match = SCHEME_LEAD.exec(text); match !== null; match = SCHEME_LEAD.exec(text)) {
+    const from = match.index + match[0].length
+    SCHEME_LEAD.lastIndex = match.index + 1
+    if (!(from >= runFrom && from <= runEnd)) {
+      runFrom = from
+      runEnd = from
+      while (runEnd < text.length && TOKEN68[text.charCodeAt(runEnd)] === 1) runEnd++
+      end = runEnd
+      while (text.charCodeAt(end) === 61) end++
+    }
+    // Too short, or padding followed by more of the alphabet: no credential from here.
+    if (
+      runEnd - from < MIN_CREDENTIAL ||
+      (end < text.length && (TOKEN68[text.charCodeAt(end)] === 1 || text.charCodeAt(end) === 61))
+    )
+      continue
     // A word that ends in the scheme's letters (`Sbearer`, `xDPoP`) is not the scheme.
     const before = match.index === 0 ? 32 : text.charCodeAt(match.index - 1)
     if (isAsciiAlnum(before) || before === 95) continue
-    const credential = match[1]!
+    const credential = text.slice(from, end)
     if (!isCredential(credential) || !randomLooking(credential)) continue
     found ??= []
-    found.push({ start: match.index + match[0].length - credential.length, credential })
+    found.push({ start: from, credential })
+    SCHEME_LEAD.lastIndex = end
   }
   return found ?? NONE
 }
+
+/** RFC 6750's token68 characters but `=`, per ASCII code. */
+const TOKEN68 = new Uint8Array(128)
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/-')
+  TOKEN68[c.charCodeAt(0)] = 1
 
 const NONE: SchemeCredential[] = []
 

@@ -1051,6 +1051,9 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       const uuidish = (i: number) => `aB3dE5gH7jK9mN1pQ3sT${i.toString(36).padStart(4, '0')}`
       const sessionStore: Record<string, unknown> = {}
       for (let i = 0; i < 1000; i++) sessionStore[uuidish(i)] = 1
+      // Past the 256 holders a response remembers.
+      const holders: Record<string, unknown> = {}
+      for (let i = 0; i < 300; i++) holders[`holder${i}`] = { [uuidish(i)]: 1 }
       const body = {
         schemeText: `Bearer ${'a'.repeat(65_536)}`,
         escapedQuote: `password=\\"${'\\'.repeat(65_536)}`,
@@ -1064,8 +1067,22 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         }),
         [`${'aB'.repeat(8192)}Password`]: Array(1000).fill('x'),
         [`${'Ab c'.repeat(4096)}`]: sessionStore,
+        holders,
         [`${'sby'.repeat(33_000)}1`]: { aB3dE5gH7jK9mN1pQ3sT5vW: 1 },
         ['[1]'.repeat(20_000)]: { accessToken: ['abc'] },
+        // A re-attack (helper 100): pairs then an escape (the second reading read every span of
+        // the first per pair), values that reach past the next names, token runs each within
+        // their format's length, `bearer+` repeated, and two long names read in turn.
+        pairsThenEscape: `${'password=Xq7Lm2Vr9Tz4Wp '.repeat(11_000)}\n`,
+        valuesPastNames: 'Authorization: '.repeat(17_000),
+        tokenRuns: `${'-MHcCAQEEI'.repeat(1637)}00000000 `.repeat(16),
+        schemeWords: `${'bearer+'.repeat(9_000)}=x`,
+        twoLongNames: JSON.stringify({
+          [`${'cD'.repeat(12_000)}Label`]: Array.from({ length: 170 }, (_, i) =>
+            i & 1 ? { [`${'aB'.repeat(135)}Label`]: 'y' } : 'x',
+          ),
+        }),
+        twoLongHolders: { [`${'cD'.repeat(9_000)}Label`]: { [`${'aB'.repeat(9_000)}Label`]: sessionStore } },
       }
       // Headers a client reads up to 16 KB of (the unit tests read longer ones).
       const headers = { 'x-next': `/${'#'.repeat(6_000)}`, link: `?${'<'.repeat(6_000)}` }

@@ -472,23 +472,30 @@ function assignedAt(
   // The name: back over up to MAX_GAP quotes, blanks, `]` or backslashes (`\\"password\\":`, or the
   // blanks escapes leave), then name characters.
   let end = opStart
-  let skipped = 0
-  while (end > 0 && skipped < MAX_GAP) {
-    const code = text.charCodeAt(end - 1)
-    if (!(isSpace(code) || isQuote(code) || code === 93 || code === 92 || (code > 127 && isWideSpace(code))))
-      break
-    end--
-    skipped++
-  }
-  // `"API_TOKEN", "value"`: a comma counts only after a quoted name.
-  if (op === 44 && !(end < opStart && isQuote(text.charCodeAt(end)))) return undefined
-  // `<password>value`: `>` counts only right after an element name.
-  if (op === 62 && end !== opStart) return undefined
   let start = end
   let nameAt = -1
-  while (start > 0 && end - start < MAX_NAME && isName(text.charCodeAt(start - 1))) start--
-  if (start === end) return undefined
-  if (op === 62 && !(start > 0 && text.charCodeAt(start - 1) === 60)) return undefined
+  if (op === 62) {
+    // `<password>value`, `<wsse:Password Type="...">value`, `<entry key="password">value`.
+    if (!elementBefore(text, at)) return undefined
+    start = elementStart
+    end = elementEnd
+  } else {
+    let skipped = 0
+    while (end > 0 && skipped < MAX_GAP) {
+      const code = text.charCodeAt(end - 1)
+      if (
+        !(isSpace(code) || isQuote(code) || code === 93 || code === 92 || (code > 127 && isWideSpace(code)))
+      )
+        break
+      end--
+      skipped++
+    }
+    // `"API_TOKEN", "value"`: a comma counts only after a quoted name.
+    if (op === 44 && !(end < opStart && isQuote(text.charCodeAt(end)))) return undefined
+    start = end
+    while (start > 0 && end - start < MAX_NAME && isName(text.charCodeAt(start - 1))) start--
+    if (start === end) return undefined
+  }
   // `setProperty("API_TOKEN", "value")`: a comma counts only as the first argument of a call
   // (`"auth","token_uri"` in JSON text is two strings, not a name and a value).
   if (op === 44) {
@@ -537,9 +544,10 @@ function assignedAt(
       nameStart--
     name = text.slice(nameStart, typeStart)
     nameAt = nameStart
-    // In logfmt (`grant_type=password client_id=x`) the word before is another pair's value.
+    // In logfmt (`grant_type=password client_id=x`) the word before is another pair's value; in
+    // a start tag (`<password type="text">`), the element's name, whose value the `>` reads.
     const prior = nameStart > 0 ? text.charCodeAt(nameStart - 1) : 0
-    if (prior === 61 || prior === 58) return undefined
+    if (prior === 61 || prior === 58 || prior === 60) return undefined
     // `Bearer error="invalid_token"` is a challenge, not a variable typed `error`.
     if (nameStart === typeStart || !isSecretNameInText(name, isSecretName)) return undefined
   }
@@ -600,6 +608,54 @@ function assignedAt(
     return claimedAssignment(name, nameStart)
   return judgeValue(text, op, read.quote, read.start, read.end, name, nameStart)
 }
+
+/** Where {@link elementBefore} found the element's name (or its `key`/`name` attribute's value). */
+let elementStart = 0
+let elementEnd = 0
+/** The longest start tag read back from its `>`. */
+const MAX_TAG = 256
+
+/**
+ * Whether the `>` at `at` closes an element's start tag, and its name (left in
+ * {@link elementStart} and {@link elementEnd}): `<password>`, with a namespace's prefix
+ * (`<wsse:Password>`, the name after the prefix), with attributes (`<password type="text">`), or
+ * the value of a `key` or `name` attribute of an element that is not a form's (`<entry
+ * key="password">`, Java's properties in XML; an `<input name="token">` is the page's own).
+ */
+function elementBefore(text: string, at: number): boolean {
+  let open = at - 1
+  while (open >= 0 && at - open <= MAX_TAG) {
+    const code = text.charCodeAt(open)
+    if (code === 60) break
+    if (code === 62 || code === 10) return false
+    open--
+  }
+  if (open < 0 || text.charCodeAt(open) !== 60) return false
+  let nameEnd = open + 1
+  while (nameEnd < at && (isName(text.charCodeAt(nameEnd)) || text.charCodeAt(nameEnd) === 58)) nameEnd++
+  if (nameEnd === open + 1) return false
+  // The local name, after a namespace's prefix.
+  let nameStart = nameEnd
+  while (nameStart > open + 1 && text.charCodeAt(nameStart - 1) !== 58) nameStart--
+  if (nameStart === nameEnd) return false
+  const tag = nameEnd < at ? text.slice(nameEnd, at) : ''
+  if (tag !== '' && !FORM_ELEMENTS.has(text.slice(nameStart, nameEnd).toLowerCase())) {
+    const keyed = TAG_KEY.exec(tag)
+    if (keyed !== null) {
+      elementStart = nameEnd + keyed.index + keyed[0].length - keyed[1]!.length - 1
+      elementEnd = elementStart + keyed[1]!.length
+      return true
+    }
+  }
+  // Attributes after the name: blanks first, and no `/` (`<br/>`, a self-closing tag, holds no value).
+  if (tag !== '' && !(isSpace(tag.charCodeAt(0)) && tag.charCodeAt(tag.length - 1) !== 47)) return false
+  elementStart = nameStart
+  elementEnd = nameEnd
+  return true
+}
+
+/** A `key` or `name` attribute of a start tag, its value in group 1. */
+const TAG_KEY = /\s(?:key|name)\s*=\s*["']([^"'<>]{1,64})["']/
 
 /** Most words a label is read with before its last (`Mot de passe`: two). */
 const MAX_LABEL_WORDS = 2

@@ -172,10 +172,12 @@ export class LiteralScan {
     startValues(text.length)
     // Where the spans names are judged against reach (see overlapsBefore): a name that starts
     // there or later overlaps none of them. The other detectors' spans are swept in order.
+    // Spans found before this call (a first reading's, when the caller reads the text again with
+    // its escapes blanked; a decoded view's caller's own) are swept with the other detectors'.
     let reach = -1
-    for (const span of found) reach = Math.max(reach, span.end)
+    const initial = found.length
     const sweep = this.sweep
-    sweep.reset(taken === found ? NO_SPANS : taken)
+    sweep.reset(taken === found ? NO_SPANS : taken, found, initial)
     do {
       if (first) {
         hits = scanned!
@@ -245,7 +247,7 @@ export class LiteralScan {
         if (
           !sweep.overlaps(assigned.nameStart, at) &&
           (reach <= assigned.nameStart ||
-            !overlapsBefore(found, before, firstRead, triggers, i, assigned.nameStart, at))
+            !overlapsBefore(found, initial, before, firstRead, triggers, i, assigned.nameStart, at))
         ) {
           found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID, verified: false })
           reach = Math.max(reach, assigned.end)
@@ -292,6 +294,7 @@ export class LiteralScan {
     }
     const end =
       compiled.run === undefined ? this.tokenEnd(compiled, text, at) : this.runEnd(compiled, text, at, prefix)
+    if (end === -2) return
     if (end !== -1 && !isPlaceholder(text, at + prefix, end)) {
       const { id, checksum } = compiled.format
       found.push({
@@ -313,7 +316,8 @@ export class LiteralScan {
 
   /**
    * {@link tokenEnd} of a format whose body is one run (see RunBody): the run after the prefix is
-   * read once for every prefix inside it, and the pattern run once for the run's end.
+   * read once for every prefix inside it, and the pattern run once for the run's end; -2 for a
+   * prefix after the first of a run a token ends (read, it would be a span inside that token's).
    */
   private runEnd(compiled: CompiledToken, text: string, at: number, prefix: number): number {
     const { chars, min, max } = compiled.run!
@@ -337,6 +341,11 @@ export class LiteralScan {
     if (Number.isNaN(known.outcome)) {
       const end = this.tokenEnd(compiled, text, at)
       known.outcome = end === -1 ? -1 : end - known.end
+    } else if (known.outcome !== -1) {
+      // A token was read from an earlier prefix of the run to the same end: this one lies inside
+      // it (the overlaps keep the first), and is not judged again (its placeholder test reads to
+      // the end: once per prefix, thousands of prefixes read a run of 16,000 characters each).
+      return -2
     }
     return known.outcome === -1 ? -1 : known.end + known.outcome
   }
@@ -446,16 +455,19 @@ export function mayAssignAfter(text: string, end: number): boolean {
 const claimed: [readonly Span[], readonly Span[]] = [[], []]
 const NO_CLAIMS: readonly (readonly Span[])[] = []
 const NO_SPANS: readonly Span[] = []
+/** Spans of this reading {@link overlapsBefore} reads back, at most. */
+const MAX_LOOKBACK = 64
 /** Most spans {@link claimed} is read through, for each pair (see collect). */
 const MAX_CLAIMS = 32
 
 /**
- * {@link overlaps} over the spans of `found` an in-order reading would hold at hit `hit`: those
- * found before this chunk, those of the first loop whose hit came earlier (`triggers`, one per
- * span from `firstFrom` to `firstTo`), and the assignments found since.
+ * {@link overlaps} over the spans of `found` from `from` (this call's) an in-order reading would
+ * hold at hit `hit`: those found before this chunk, those of the first loop whose hit came earlier
+ * (`triggers`, one per span from `firstFrom` to `firstTo`), and the assignments found since.
  */
 function overlapsBefore(
   found: readonly Span[],
+  from: number,
   firstFrom: number,
   firstTo: number,
   triggers: readonly number[],
@@ -463,7 +475,12 @@ function overlapsBefore(
   start: number,
   end: number,
 ): boolean {
-  for (let k = 0; k < found.length; k++) {
+  // From the last found back: a name inside the value read just before it (`a: b: c: ...`) is
+  // answered at once. Past the last MAX_LOOKBACK spans, none is read: a name then counts as one
+  // (its value masked, never let through), and a string of thousands of pairs whose values reach
+  // past the next names (`Authorization: Authorization: ...`) is read in linear time.
+  const last = Math.max(from, found.length - MAX_LOOKBACK)
+  for (let k = found.length - 1; k >= last; k--) {
     if (k >= firstFrom && k < firstTo && triggers[k - firstFrom]! > hit) continue
     const span = found[k]!
     if (span.start < end && span.end > start) return true
@@ -489,9 +506,11 @@ class SpanSweep {
   private reach = -1
   private lastEnd = -1
 
-  reset(spans: readonly Span[]): void {
+  /** Sweeps `spans` and the first `count` of `more`. */
+  reset(spans: readonly Span[], more: readonly Span[], count: number): void {
     emptyArray(this.sorted)
     for (const span of spans) this.sorted.push(span)
+    for (let k = 0; k < count; k++) this.sorted.push(more[k]!)
     if (this.sorted.length > 1) this.sorted.sort(byStart)
     this.next = 0
     this.reach = -1
