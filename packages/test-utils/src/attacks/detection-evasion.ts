@@ -120,6 +120,9 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // A command line in a failed command's message: an option and its value, with a blank.
       cliOption: `Command failed: mysql -u root --password ${next()} -h db`,
       xml: `<password>${next()}</password>`,
+      soapHeader: `<wsse:Password Type="http://x#PasswordText">${next()}</wsse:Password>`,
+      xmlAttribute: `<password type="text">${next()}</password>`,
+      propertiesXml: `<entry key="password">${next()}</entry>`,
       qualifiedNames: `GITHUB_TOKEN_RO=${next()}\nAPI_KEY_LIVE=${next()}`,
       // Values with a run or two dots inside, not placeholders: base64 of zero bytes, a
       // timestamp's zeros, a password with two dots; and a word before an inner pair.

@@ -240,6 +240,29 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
       expect(redacted(text), text).toBe(text)
   })
 
+  it('reads the value of an XML element named for a secret: a namespace, attributes, a key attribute', () => {
+    const P = 'Xq7Lm2Vr9Tz4Wp'
+    for (const [text, out] of [
+      [
+        `<wsse:Password Type="http://x#PasswordText">${P}</wsse:Password>`,
+        '<wsse:Password Type="http://x#PasswordText">[REDACTED]</wsse:Password>',
+      ],
+      [`<ns1:apiKey>${P}</ns1:apiKey>`, '<ns1:apiKey>[REDACTED]</ns1:apiKey>'],
+      [`<password type="text">${P}</password>`, '<password type="text">[REDACTED]</password>'],
+      [`<entry key="password">${P}</entry>`, '<entry key="password">[REDACTED]</entry>'],
+      [`<property name="db.password">${P}</property>`, '<property name="db.password">[REDACTED]</property>'],
+    ] as const)
+      expect(redacted(text), text).toBe(out)
+    // A form's field, another element, a self-closing tag: nothing to read.
+    for (const text of [
+      '<input name="token" value="abc">hello</input>',
+      `<div class="x">${P}</div>`,
+      '<b>bold</b> <br/>',
+      '<item name="color">blue</item>',
+    ])
+      expect(redacted(text), text).toBe(text)
+  })
+
   it('reads a label of words before its operator (API Key, Private Key, Mot de passe)', () => {
     const P = 'Xq7Lm2Vr9Tz4Wp'
     for (const label of [
