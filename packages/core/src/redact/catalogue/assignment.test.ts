@@ -251,6 +251,8 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
       [`<password type="text">${P}</password>`, '<password type="text">[REDACTED]</password>'],
       [`<entry key="password">${P}</entry>`, '<entry key="password">[REDACTED]</entry>'],
       [`<property name="db.password">${P}</property>`, '<property name="db.password">[REDACTED]</property>'],
+      // Base64 padding before the closing tag goes with the value.
+      ['<password>c2VjcmV0cGFzc3dvcmQxMjM=</password>', '<password>[REDACTED]</password>'],
     ] as const)
       expect(redacted(text), text).toBe(out)
     // A form's field, another element, a self-closing tag: nothing to read.

@@ -142,7 +142,15 @@ const NAME_LINE = /\bname\s*:\s*["']?([^"'\s]{1,64})["']?[ \t]*\r?\n[ \t]*(?:-[ 
 function isPadding(text: string, at: number): boolean {
   const next = at + 1 < text.length ? text.charCodeAt(at + 1) : 32
   return (
-    next === 61 || isSpace(next) || isQuote(next) || next === 59 || next === 44 || next === 38 || next === 125
+    next === 61 ||
+    isSpace(next) ||
+    isQuote(next) ||
+    next === 59 ||
+    next === 44 ||
+    next === 38 ||
+    next === 125 ||
+    // An XML element's closing tag (`<password>...==</password>`).
+    next === 60
   )
 }
 

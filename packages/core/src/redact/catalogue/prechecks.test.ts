@@ -251,3 +251,13 @@ describe('run-bodied token formats', () => {
     expect(refused).toBeGreaterThan(200)
   })
 })
+
+describe('a run of one format holding two tokens', () => {
+  it('reads a real token after a placeholder in the same run (a re-attack found it skipped)', () => {
+    const real = 'pypi-AgEIcHlwaS5vcmcLwX8jKvW7iJuV6hItU5gHsT4fGrS3eFqR2dEpQ1cDoP0bCnOzaBmNyZAlMxY'
+    const text = `pypi-AgEIcHlwaS5vcmc${'X'.repeat(32)}-${real}`
+    const redactor = createRedactor({ knownSecrets: false })
+    expect(redactor.redact(text)).not.toContain(real.slice(20))
+    expect(redactor.redact({ k: text }).k).not.toContain(real.slice(20))
+  })
+})

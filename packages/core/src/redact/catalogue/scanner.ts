@@ -92,11 +92,12 @@ export class LiteralScan {
   private readonly triggers: number[] = []
   /**
    * Per run-bodied format (see RunBody), the last run read: its text, where it was read from, where
-   * it ends, and what follows its end (the padding's length, -1 for no token, NaN unknown yet).
+   * it ends, what follows its end (the padding's length, -1 for no token, NaN unknown yet), and
+   * whether a token of it was found (not a placeholder).
    */
   private readonly runs = new Map<
     CompiledToken,
-    { text: string; from: number; end: number; outcome: number }
+    { text: string; from: number; end: number; outcome: number; pushed: boolean }
   >()
   /** The other detectors' spans, for the names of one {@link collect}. */
   private readonly sweep = new SpanSweep()
@@ -296,6 +297,7 @@ export class LiteralScan {
       compiled.run === undefined ? this.tokenEnd(compiled, text, at) : this.runEnd(compiled, text, at, prefix)
     if (end === -2) return
     if (end !== -1 && !isPlaceholder(text, at + prefix, end)) {
+      if (compiled.run !== undefined) this.runs.get(compiled)!.pushed = true
       const { id, checksum } = compiled.format
       found.push({
         start: at,
@@ -330,7 +332,7 @@ export class LiteralScan {
         if (code >= 128 || chars[code] !== 1) break
         end++
       }
-      known = { text, from, end, outcome: Number.NaN }
+      known = { text, from, end, outcome: Number.NaN, pushed: false }
       this.runs.set(compiled, known)
     }
     // Too short, or too long: the boundary after the token holds every character of the run, so no
@@ -341,10 +343,11 @@ export class LiteralScan {
     if (Number.isNaN(known.outcome)) {
       const end = this.tokenEnd(compiled, text, at)
       known.outcome = end === -1 ? -1 : end - known.end
-    } else if (known.outcome !== -1) {
-      // A token was read from an earlier prefix of the run to the same end: this one lies inside
+    } else if (known.pushed) {
+      // A token was found from an earlier prefix of the run to the same end: this one lies inside
       // it (the overlaps keep the first), and is not judged again (its placeholder test reads to
       // the end: once per prefix, thousands of prefixes read a run of 16,000 characters each).
+      // Not after a placeholder: the token after it may be real (`pypi-...XXXX-pypi-...`).
       return -2
     }
     return known.outcome === -1 ? -1 : known.end + known.outcome
