@@ -631,6 +631,9 @@ const MAX_TAG = 256
  * key="password">`, Java's properties in XML; an `<input name="token">` is the page's own).
  */
 function elementBefore(text: string, at: number): boolean {
+  // A tag ends with its name or an attribute's quoted value: not `->`, `a > b`, `>>`.
+  const last = at > 0 ? text.charCodeAt(at - 1) : 0
+  if (!(isQuote(last) || (last < 128 && NAME[last] === 1))) return false
   let open = at - 1
   while (open >= 0 && at - open <= MAX_TAG) {
     const code = text.charCodeAt(open)
