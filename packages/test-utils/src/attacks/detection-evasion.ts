@@ -137,6 +137,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // Labels of words before their operator, as an email or a rendered page writes them.
       apiKeyLabel: `Your API Key: ${next()}`,
       frenchLabel: `Mot de passe : ${next()}`,
+      // A phrase of words, unquoted, under a name for one.
+      mnemonic: `mnemonic: abandon ability able about above absent ${next()} absurd abuse access`,
       // A token with slashes as PHP's json_encode escapes them.
       phpEscapedToken: `google said: {"grant":"1\\/\\/0J7rNSXmFbK2pQ9vLwT4zY8hC3nD6gR1sA5eU0iO-${next()}"}`,
       // Names in text spelled past ASCII: a look-alike letter, a zero-width space, a BOM, another

@@ -265,6 +265,16 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
       expect(redacted(text), text).toBe(text)
   })
 
+  it('reads a phrase of words to the end of its line under a name for one (mnemonic, passphrase)', () => {
+    const words = 'abandon ability able about above absent absorb abstract absurd abuse access accident'
+    expect(redacted(`mnemonic: ${words}`)).toBe('mnemonic: [REDACTED]')
+    expect(redacted(`seed_phrase=${words}\nnext=1`)).toBe('seed_phrase=[REDACTED]\nnext=1')
+    expect(redacted('passphrase: correct horse battery staple')).toBe('passphrase: [REDACTED]')
+    expect(redacted(`seedPhrase: ${words}; ok`)).toBe('seedPhrase: [REDACTED]; ok')
+    // Other names keep their value to its first blank (`seed` of a random generator is no phrase).
+    expect(redacted('seed: 42 and more')).toBe('seed: 42 and more')
+  })
+
   it('reads a label of words before its operator (API Key, Private Key, Mot de passe)', () => {
     const P = 'Xq7Lm2Vr9Tz4Wp'
     for (const label of [

@@ -560,9 +560,15 @@ function assignedAt(
     if (nameStart === typeStart || !isSecretNameInText(name, isSecretName)) return undefined
   }
   judgements += VALUE_COST
-  const read = valueAfter(text, at)
+  let read = valueAfter(text, at)
   if (read === undefined) return undefined
   const nameStart = nameAt === -1 ? start : nameAt
+  // A phrase of words is the value of a name for one (`mnemonic: abandon ability able ...`,
+  // `passphrase: correct horse battery staple`): read to the end of its line, not its first blank.
+  if (read.quote === 0 && !read.nextLine && isSpace(text.charCodeAt(read.end)) && PHRASE_NAME.test(name)) {
+    const end = phraseEnd(text, read.end)
+    if (end > read.end) read = { ...read, end }
+  }
   // A pair inside the value (`Cookie: SID=...`, `token: access_token=...`, YAML's
   // `auth:\n  password: ...`, chains of them): what stands first is an inner name (a plain word),
   // and the secret is the innermost value, which the detectors may also find (a card, an IBAN:
@@ -667,6 +673,37 @@ function elementBefore(text: string, at: number): boolean {
 
 /** A `key` or `name` attribute of a start tag, its value in group 1. */
 const TAG_KEY = /\s(?:key|name)\s*=\s*["']([^"'<>]{1,64})["']/
+
+/** Names of a phrase of words: a wallet's mnemonic or seed phrase, a passphrase. */
+const PHRASE_NAME = /(?:phrase|mnemonic|seed[\s_.-]?words|recovery[\s_.-]?words)s?$/i
+/** The longest phrase read (24 words of a BIP-39 mnemonic are at most 215 characters). */
+const MAX_PHRASE = 256
+
+/**
+ * Where a phrase of words from `at` ends: at the end of its line, a quote, `;`, `,`, `<`, `&`,
+ * an escaped line end, or past {@link MAX_PHRASE} characters; blanks at its end left out.
+ */
+function phraseEnd(text: string, at: number): number {
+  let end = at
+  const limit = Math.min(text.length, at + MAX_PHRASE)
+  while (end < limit) {
+    const code = text.charCodeAt(end)
+    if (
+      code === 10 ||
+      code === 13 ||
+      isQuote(code) ||
+      code === 59 ||
+      code === 44 ||
+      code === 60 ||
+      code === 38
+    )
+      break
+    if (code === 92 && (text.charCodeAt(end + 1) === 110 || text.charCodeAt(end + 1) === 114)) break
+    end++
+  }
+  while (end > at && isSpace(text.charCodeAt(end - 1))) end--
+  return end
+}
 
 /** Most words a label is read with before its last (`Mot de passe`: two). */
 const MAX_LABEL_WORDS = 2
