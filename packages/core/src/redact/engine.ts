@@ -182,7 +182,7 @@ export const MAX_PAIRS_PER_STRING = 4096
  * literal scan's units (see `judgementsMade`, about a microsecond each): 4,096 new names, and
  * one more per 256 characters (or 16,384 values judged, and one more per 64), so that reading
  * names costs at most a bounded multiple of reading the string (a megabyte of unique names, about
- * 60 ms), and a long log or page whose names repeat (most of its operators follow a name judged
+ * 90 ms), and a long log or page whose names repeat (most of its operators follow a name judged
  * before, or none) is read to its end.
  */
 function judgementBudget(length: number): number {

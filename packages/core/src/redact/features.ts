@@ -68,6 +68,11 @@ export function isDigit(code: number): boolean {
   return code >= 48 && code <= 57
 }
 
+/** Whether a character code is an ASCII letter. */
+export function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+}
+
 /** Whether a character code is an ASCII letter or digit. */
 export function isAsciiAlnum(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)

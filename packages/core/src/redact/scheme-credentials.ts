@@ -1,3 +1,4 @@
+import { classTable } from './catalogue/compile.js'
 import { isAsciiAlnum } from './features.js'
 
 /**
@@ -108,9 +109,7 @@ export function schemeCredentialsInText(text: string): SchemeCredential[] {
 }
 
 /** RFC 6750's token68 characters but `=`, per ASCII code. */
-const TOKEN68 = new Uint8Array(128)
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/-')
-  TOKEN68[c.charCodeAt(0)] = 1
+const TOKEN68 = classTable('A-Za-z0-9._~+/-')
 
 const NONE: SchemeCredential[] = []
 

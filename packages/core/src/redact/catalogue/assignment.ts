@@ -1,5 +1,6 @@
 import { readsAsWord } from '../../lib/words.js'
 import { highEntropy } from '../detectors/strict.js'
+import { isAsciiLetter } from '../features.js'
 import type { Span } from '../types.js'
 import { isInvisible } from '../unicode-forms.js'
 import { classTable } from './compile.js'
@@ -750,7 +751,7 @@ function labelStart(
     const blank = text.charCodeAt(from - 1)
     if (from < 2 || !(blank === 32 || blank === 9)) return -1
     let word = from - 1
-    while (word > 0 && word > from - 1 - MAX_NAME && isLetter(text.charCodeAt(word - 1))) word--
+    while (word > 0 && word > from - 1 - MAX_NAME && isAsciiLetter(text.charCodeAt(word - 1))) word--
     if (word === from - 1) return -1
     if (isSecretNameInText(text.slice(word, end), isSecretName)) return word
     from = word
@@ -758,12 +759,8 @@ function labelStart(
   return -1
 }
 
-function isLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
-}
-
 function lettersOnly(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (!isLetter(text.charCodeAt(i))) return false
+  for (let i = start; i < end; i++) if (!isAsciiLetter(text.charCodeAt(i))) return false
   return true
 }
 

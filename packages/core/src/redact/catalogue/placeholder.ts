@@ -3,9 +3,10 @@
  * `hvs.xxxxxxxx...`, `00000000000000TUVWXYZ`, `123123123...`, `sk_abcdefghijklmnop...`: eight
  * `x`, `X` or `*` eight times in a row; eight lower-case letters in alphabetical order, or `a`,
  * `A` or a digit eight times in a row, where such runs (of four and more) make half the value; or
- * ten characters or more drawn from fewer than five distinct ones (separators `-`, `_`, `.` aside). A random token of 10 characters or more from an alphabet of
- * 16 or more does any of these with a probability below one in a million. No allocation; `start` and `end` read a
- * range of `body`.
+ * ten characters or more drawn from fewer than five distinct ones (separators `-`, `_`, `.`
+ * aside). A random token of 10 characters or more from an alphabet of 16 or more does any of
+ * these with a probability below one in a million. No allocation; `start` and `end` read a range
+ * of `body`.
  */
 export function isPlaceholder(body: string, start = 0, end = body.length): boolean {
   if (end - start >= 10 && fewDistinct(body, start, end)) return true
