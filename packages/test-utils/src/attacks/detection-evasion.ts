@@ -130,6 +130,17 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       timestampZeros: `password=${next()}1700000000`,
       twoDots: `password=Sup3r..${next()}`,
       wordBeforePair: `secret: ${next()}: Xq7Lm2Vr9Tz4Wp`,
+      // Lists under a plural secret name in text: a flow list, YAML's block list, values joined by
+      // commas; camelCase names with a qualifier and a number; options of one dash; XML's CDATA
+      // and a property list's key before its string.
+      flowList: `tokens: [${next()}, "${next()}"]`,
+      pythonList: `API_KEYS = ['${next()}', '${next()}']`,
+      blockList: `api_keys:\n  - ${next()}\n  - ${next()}\nregion: eu`,
+      joinedList: `API_KEYS=${next()},${next()}`,
+      camelQualifiedName: `slackTokenRead2=${next()} accessTokenNew1=${next()}`,
+      oneDashOption: `Command failed: mysql -u root -password ${next()} -h db`,
+      cdata: `<password><![CDATA[${next()}]]></password>`,
+      plist: `<key>apiToken</key>\n<string>${next()}</string>`,
       // An escaped `=` as Gson, an HTML template and a URL encoder write it.
       gsonEquals: `password\\u003d${next()}`,
       entityEquals: `password&#x3D;&quot;${next()}&quot;`,
@@ -603,6 +614,9 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         const text = (res.json as { text: Record<string, string> }).text
         expect(text.configLine).toBe('password=[REDACTED:iban]\\" y')
         expect(text.configLineTwo).toBe('password=[REDACTED:iban] y')
+        // A list's items are masked each: the list keeps its shape.
+        expect(text.flowList).toBe('tokens: [[REDACTED], "[REDACTED]"]')
+        expect(text.blockList).toBe('api_keys:\n  - [REDACTED]\n  - [REDACTED]\nregion: eu')
       })
     })
 

@@ -413,6 +413,90 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
   })
 })
 
+describe('lists, camelCase names with a number, one-dash options, CDATA and property lists', () => {
+  const A = 'Xk9mQ2vLp3Rt8Wz1'
+  const B = 'Bq7Nn4Hs6Jd0Fy2C'
+
+  it.each([
+    [`tokens: [${A}, ${B}]`, `tokens: [[REDACTED], [REDACTED]]`],
+    [`passwords=["${A}","${B}"]`, `passwords=["[REDACTED]","[REDACTED]"]`],
+    [`API_KEYS = ['${A}', '${B}']`, `API_KEYS = ['[REDACTED]', '[REDACTED]']`],
+    [`secrets: [\n  ${A},\n  ${B}\n]`, `secrets: [\n  [REDACTED],\n  [REDACTED]\n]`],
+    [
+      `api_keys:\n  - ${A}\n  - "${B}"\nregion: eu`,
+      'api_keys:\n  - [REDACTED]\n  - "[REDACTED]"\nregion: eu',
+    ],
+    [`API_KEYS=${A},${B}`, 'API_KEYS=[REDACTED],[REDACTED]'],
+    [`tokens: ${A}, ${B}`, 'tokens: [REDACTED], [REDACTED]'],
+    // One secret among placeholders masks every item.
+    [`tokens: [changeme, ${A}]`, 'tokens: [[REDACTED], [REDACTED]]'],
+  ])('masks each item of a list under a secret name: %j', (text, out) => {
+    expect(redacted(text)).toBe(out)
+  })
+
+  it.each([
+    'tokens: []',
+    'passwords: [changeme, "<your-password>"]',
+    'scopes: [read, write, admin]',
+    // A list of mappings is read by its own pairs.
+    'secrets:\n  - name: db\n    value: plain\n',
+    // A pair after the comma ends the list: the value before it is judged alone.
+    'passwords=Hunter2pass,user=bob',
+  ])('leaves a list with nothing secret, or no list, as it was: %j', (text) => {
+    const out = redacted(text) as string
+    expect(out.includes('user=bob') || out === text).toBe(true)
+    if (!text.includes('Hunter2pass')) expect(out).toBe(text)
+  })
+
+  it('masks the value of a password before a pair after its comma, and not the pair', () => {
+    expect(redacted('passwords=Hunter2pass,user=bob')).toBe('passwords=[REDACTED],user=bob')
+  })
+
+  it('reads camelCase names with a qualifier and a number as names, long runs mixing digits as tokens', () => {
+    for (const name of ['slackTokenRead2', 'accessTokenNew1', 'apiTokenProd2', 'dbPasswordLegacy12'])
+      expect(redacted(`${name}=${A}`), name).toBe(`${name}=[REDACTED]`)
+    // A token before `:` is no name.
+    expect(redacted('AKIAAA4NS5AAAAXYZ9: ok')).toBe('AKIAAA4NS5AAAAXYZ9: ok')
+  })
+
+  it('reads an option of one dash after a blank, as a long option is read', () => {
+    expect(redacted(`mysql -u root -password ${A} db`)).toBe('mysql -u root -password [REDACTED] db')
+    expect(redacted(`htpasswd -b -passwd\t${A}`)).toBe('htpasswd -b -passwd\t[REDACTED]')
+    for (const text of [
+      'a non -token based approach',
+      'x -password -verbose',
+      'ls -la /tmp',
+      'a - b',
+      'x-password y',
+    ])
+      expect(redacted(text), text).toBe(text)
+  })
+
+  it("reads an XML element's CDATA section and a property list's key before its string", () => {
+    expect(redacted(`<password><![CDATA[${A}]]></password>`)).toBe(
+      '<password><![CDATA[[REDACTED]]]></password>',
+    )
+    expect(redacted(`<key>apiToken</key>\n\t<string>${A}</string>`)).toBe(
+      '<key>apiToken</key>\n\t<string>[REDACTED]</string>',
+    )
+    expect(redacted(`<key>name</key><string>${A}</string>`)).toBe(`<key>name</key><string>${A}</string>`)
+    // A section with no end is read no further than a value is.
+    expect(redacted(`<password><![CDATA[${A}`)).toBe(`<password><![CDATA[${A}`)
+  })
+
+  it('stays linear on lists, sections and options with no end', () => {
+    for (const unit of [
+      'tokens:[',
+      'tokens:["',
+      'api_keys:\n  - ',
+      '<password><![CDATA[',
+      'API_KEYS=a,',
+      ' -password',
+    ])
+      expect(() => redactor.redact({ note: unit.repeat(Math.ceil(200_000 / unit.length)) })).not.toThrow()
+  })
+})
+
 describe('red-team findings, kept as tests', () => {
   it.each([
     ['https://x/?next=%2Fcb%3Ftoken%3D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', 'ghp_Kq7v'],

@@ -1,3 +1,4 @@
+import { emptyArray } from '../../lib/scratch-arrays.js'
 import { readsAsWord } from '../../lib/words.js'
 import { highEntropy } from '../detectors/strict.js'
 import { isAsciiLetter } from '../features.js'
@@ -57,21 +58,27 @@ function looksLikeName(name: string): boolean {
   let digits = 0
   let segment = 0
   let segmentDigits = 0
+  // Whether a letter followed a digit in the segment: digits inside it, not only at its end.
+  let inner = false
   const length = name.length
   for (let i = 0; i < length; i++) {
     const code = name.charCodeAt(i)
     const digit = code >= 48 && code <= 57
     if (digit && ++digits >= 6) return false
     if (code === 45 || code === 95 || code === 46) {
+      if (segment >= 12 && inner) return false
       segment = 0
       segmentDigits = 0
+      inner = false
     } else {
       if (digit) segmentDigits++
-      // A long run mixing letters and digits is a token (`AKIAAA4NS5AAAA...`), not a word.
-      if (++segment > 24 || (segment >= 12 && segmentDigits > 0 && segmentDigits < segment)) return false
+      else if (segmentDigits > 0) inner = true
+      if (++segment > 24) return false
     }
   }
-  return true
+  // A long run mixing letters and digits is a token (`AKIAAA4NS5AAAA...`), not a word; camelCase
+  // words with a number at their end are a name (`slackTokenRead2`).
+  return !(segment >= 12 && inner)
 }
 
 /** The names judged in the string being read (see {@link startValues}), whatever the rule's map holds. */
@@ -363,6 +370,11 @@ export interface Assigned {
   readonly name: string
   /** Where the name starts (the variable's, for a typed declaration). */
   readonly nameStart: number
+  /**
+   * A list's other items, as pairs of start and end (`tokens: [a, b]`): masked with the first,
+   * `start` to `end`, as a JSON array under a secret's name is masked whole.
+   */
+  readonly items?: readonly number[]
 }
 
 /**
@@ -564,6 +576,16 @@ function assignedAt(
   let read = valueAfter(text, at)
   if (read === undefined) return undefined
   const nameStart = nameAt === -1 ? start : nameAt
+  // An element's text in a CDATA section (`<password><![CDATA[...]]></password>`).
+  if (op === 62 && text.startsWith(CDATA, read.start)) {
+    const value = read.start + CDATA.length
+    const end = cdataEnd(text, value)
+    return end === -1 ? undefined : judgeValue(text, op, 34, value, end, name, nameStart)
+  }
+  if (read.quote === 0) {
+    const list = listAfter(text, op, read, name, nameStart)
+    if (list !== undefined) return list === NO_LIST ? undefined : list
+  }
   // A phrase of words is the value of a name for one (`mnemonic: abandon ability able ...`,
   // `passphrase: correct horse battery staple`): read to the end of its line, not its first blank.
   if (read.quote === 0 && !read.nextLine && isSpace(text.charCodeAt(read.end)) && PHRASE_NAME.test(name)) {
@@ -624,6 +646,189 @@ function assignedAt(
   return judgeValue(text, op, read.quote, read.start, read.end, name, nameStart)
 }
 
+const CDATA = '<![CDATA['
+
+/** Where the CDATA section whose text starts at `from` ends (its `]]>`), or -1 within the limit of a value. */
+function cdataEnd(text: string, from: number): number {
+  const limit = listLimit(text, from)
+  let at = from
+  while (at < limit && !(text.charCodeAt(at) === 93 && text.startsWith(']]>', at))) at++
+  valueBudget -= at - from
+  return at < limit ? at : -1
+}
+
+/** What {@link listAfter} answers for a list with nothing secret in it. */
+const NO_LIST: Assigned = { start: 0, end: 0, name: '', nameStart: 0 }
+
+/**
+ * The items of a list assigned to a secret's name, masked whole when one of them reads as a
+ * secret: a flow list (`tokens: [a, b]`, `passwords=["a", "b"]`), YAML's block list (`api_keys:`
+ * then a `- a` line per item), or a plural name's values joined by commas (`API_KEYS=a,b`).
+ * {@link NO_LIST} for a list with no secret in it (a list of placeholders, `[]`), `undefined` for
+ * a value that is no list.
+ */
+function listAfter(
+  text: string,
+  op: number,
+  read: ValueRead,
+  name: string,
+  nameStart: number,
+): Assigned | undefined {
+  if (op !== 61 && op !== 58) return undefined
+  const first = text.charCodeAt(read.start)
+  emptyArray(ITEMS)
+  if (first === 91) flowItems(text, read.start)
+  else if (first === 45 && read.nextLine && isBlank(text.charCodeAt(read.start + 1)))
+    blockItems(text, read.start)
+  else if (text.charCodeAt(read.end) === 44 && read.end > read.start && isPluralName(name)) {
+    joinedItems(text, read.start)
+    // One value before a comma is judged as any value is.
+    if (ITEMS.length <= 3) return undefined
+  } else return undefined
+  if (ITEMS.length === 0) return NO_LIST
+  let secret = false
+  for (let i = 0; i < ITEMS.length && !secret; i += 3)
+    secret = looksLikeSecret(text, ITEMS[i]!, ITEMS[i + 1]!, ITEMS[i + 2] !== 0)
+  // A single unquoted value before a comma is read as a value is (`API_KEYS=a,` ends at the comma).
+  if (!secret) return NO_LIST
+  const items: number[] = []
+  for (let i = 3; i < ITEMS.length; i += 3) items.push(ITEMS[i]!, ITEMS[i + 1]!)
+  return { start: ITEMS[0]!, end: ITEMS[1]!, name, nameStart, items }
+}
+
+/** The items {@link listAfter} read: start, end and whether it was quoted, per item. */
+const ITEMS: number[] = []
+const isBlank = (code: number) => code === 32 || code === 9
+
+/** Characters a list is read over: its budget is the one quoted values share (see {@link valueBudget}). */
+function listLimit(text: string, from: number): number {
+  return Math.min(text.length, from + (valueBudget > 0 ? MAX_VALUE : SHORT_VALUE))
+}
+
+/** Appends an item from `start` to `end` to {@link ITEMS}, its quotes and blanks set aside; none when empty. */
+function pushItem(text: string, start: number, end: number): void {
+  while (start < end && isSpace(text.charCodeAt(start))) start++
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--
+  let quoted = 0
+  if (
+    end - start >= 2 &&
+    isQuote(text.charCodeAt(start)) &&
+    text.charCodeAt(end - 1) === text.charCodeAt(start)
+  ) {
+    start++
+    end--
+    quoted = 1
+  }
+  if (end > start) ITEMS.push(start, end, quoted)
+}
+
+/**
+ * The items of `[a, "b", 'c']` from the `[` at `open`, to its `]` (or the read's limit): items
+ * split at commas outside quotes and nested brackets; a nested list or object is read by its own
+ * pairs, not as an item.
+ */
+function flowItems(text: string, open: number): void {
+  const limit = listLimit(text, open)
+  let depth = 0
+  let itemStart = open + 1
+  let cursor = open + 1
+  let nested = false
+  for (; cursor < limit; cursor++) {
+    const code = text.charCodeAt(cursor)
+    if (isQuote(code)) {
+      // To the closing quote on its line, escapes skipped.
+      let end = cursor + 1
+      while (end < limit) {
+        const c = text.charCodeAt(end)
+        if (c === code || c === 10) break
+        end += c === 92 ? 2 : 1
+      }
+      cursor = end
+    } else if (code === 91 || code === 123) {
+      depth++
+      nested = true
+    } else if (code === 93 || code === 125) {
+      if (depth === 0) break
+      depth--
+    } else if (code === 44 && depth === 0) {
+      if (!nested) pushItem(text, itemStart, cursor)
+      itemStart = cursor + 1
+      nested = false
+    }
+  }
+  if (!nested) pushItem(text, itemStart, Math.min(cursor, limit))
+  valueBudget -= cursor - open
+}
+
+/**
+ * The items of YAML's block list from the `-` at `dash`: a `- item` line per item, each at the
+ * same column. An item that is a mapping (`- name: x`) is read by its own pairs.
+ */
+function blockItems(text: string, dash: number): void {
+  const limit = listLimit(text, dash)
+  let lineStart = dash
+  while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) lineStart--
+  const column = dash - lineStart
+  let at = dash
+  while (at < limit) {
+    let end = at + 1
+    while (end < limit && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++
+    const itemStart = at + 1
+    if (!mappingItem(text, itemStart, end)) pushItem(text, itemStart, end)
+    // The next line: the same column of blanks, then `- `.
+    let next = end
+    if (text.charCodeAt(next) === 13) next++
+    if (text.charCodeAt(next) !== 10) break
+    next++
+    let blanks = 0
+    while (blanks < column && isBlank(text.charCodeAt(next + blanks))) blanks++
+    at = next + blanks
+    if (blanks !== column || text.charCodeAt(at) !== 45 || !isBlank(text.charCodeAt(at + 1))) break
+  }
+  valueBudget -= at - dash
+}
+
+/** Whether a block list's item is a mapping (`- name: x`, `- key:`), whose pairs are read on their own. */
+function mappingItem(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (isQuote(code)) return false
+    if (code === 58 && (i + 1 === end || isBlank(text.charCodeAt(i + 1)))) return true
+  }
+  return false
+}
+
+/**
+ * The values of a plural name joined by commas (`API_KEYS=a,b,c`, `tokens: a, b`), from `start`:
+ * each to the next stop of a value, while a comma joins the next; not a pair after the comma
+ * (`passwords=a,user=b` ends before `user`).
+ */
+function joinedItems(text: string, start: number): void {
+  const limit = listLimit(text, start)
+  let at = start
+  for (;;) {
+    let end = at
+    while (end < limit) {
+      const code = text.charCodeAt(end)
+      if (code < 128 && VALUE_STOP[code] === 1) break
+      end++
+    }
+    const stop = text.charCodeAt(end)
+    if (stop === 61 || stop === 58) break // another pair's name
+    if (end > at) ITEMS.push(at, end, 0)
+    if (stop !== 44 || end >= limit) break
+    at = end + 1
+    while (at < limit && isBlank(text.charCodeAt(at))) at++
+  }
+  valueBudget -= at - start
+}
+
+/** Whether a name is a plural's (`API_KEYS`, `tokens`, `creds`), not one ending in `ss` (`pass`, `access`). */
+function isPluralName(name: string): boolean {
+  const last = name.charCodeAt(name.length - 1) | 32
+  return last === 115 && (name.charCodeAt(name.length - 2) | 32) !== 115
+}
+
 /** Where {@link elementBefore} found the element's name (or its `key`/`name` attribute's value). */
 let elementStart = 0
 let elementEnd = 0
@@ -657,6 +862,14 @@ function elementBefore(text: string, at: number): boolean {
   while (nameStart > open + 1 && text.charCodeAt(nameStart - 1) !== 58) nameStart--
   if (nameStart === nameEnd) return false
   const tag = nameEnd < at ? text.slice(nameEnd, at) : ''
+  // A property list's value is named by the `<key>` before it: `<key>apiToken</key><string>`.
+  if (
+    tag === '' &&
+    nameEnd - nameStart === 6 &&
+    text.startsWith('string', nameStart) &&
+    keyBefore(text, open)
+  )
+    return true
   if (tag !== '' && !FORM_ELEMENTS.has(text.slice(nameStart, nameEnd).toLowerCase())) {
     const keyed = TAG_KEY.exec(tag)
     if (keyed !== null) {
@@ -667,6 +880,23 @@ function elementBefore(text: string, at: number): boolean {
   }
   // Attributes after the name: blanks first, and no `/` (`<br/>`, a self-closing tag, holds no value).
   if (tag !== '' && !(isSpace(tag.charCodeAt(0)) && tag.charCodeAt(tag.length - 1) !== 47)) return false
+  elementStart = nameStart
+  elementEnd = nameEnd
+  return true
+}
+
+/**
+ * Whether a property list's `<key>name</key>` ends just before `open` (blanks between them), and
+ * its name (left in {@link elementStart} and {@link elementEnd}).
+ */
+function keyBefore(text: string, open: number): boolean {
+  let end = open
+  while (end > 0 && open - end < MAX_GAP && isSpace(text.charCodeAt(end - 1))) end--
+  if (end < 6 || !text.startsWith('</key>', end - 6)) return false
+  const nameEnd = end - 6
+  let nameStart = nameEnd
+  while (nameStart > 0 && nameEnd - nameStart < MAX_NAME && text.charCodeAt(nameStart - 1) !== 62) nameStart--
+  if (nameStart === nameEnd || nameStart < 5 || !text.startsWith('<key>', nameStart - 5)) return false
   elementStart = nameStart
   elementEnd = nameEnd
   return true
@@ -769,11 +999,12 @@ function lettersOnly(text: string, start: number, end: number): boolean {
  * secret name after it, blanks (no line end), then the value, judged as a `=` assignment's. Not
  * inside a word or a rule of dashes (`a--b`, `-----BEGIN`), nor a value that is another option
  * (`--password --verbose`) or a reference (`--token $TOKEN`). Written with `=` (`--password=...`),
- * the option is an assignment like any other.
+ * the option is an assignment like any other. With `dashes` 1, an option of one dash
+ * (`mysql -password ...`, `openssl ... -passin ...`) at the `-` at `at`.
  */
-export function flagAt(text: string, at: number, isSecretName: NameRule): Assigned | undefined {
-  if (!mayStartFlag(text, at)) return undefined
-  const nameStart = at + 2
+export function flagAt(text: string, at: number, isSecretName: NameRule, dashes = 2): Assigned | undefined {
+  if (!mayStartFlag(text, at, dashes)) return undefined
+  const nameStart = at + dashes
   let cursor = nameStart
   while (cursor < text.length && cursor - nameStart < MAX_NAME) {
     const code = text.charCodeAt(cursor)
@@ -802,12 +1033,12 @@ export function flagAt(text: string, at: number, isSecretName: NameRule): Assign
  * a bracket (or at the start), and before a letter. Others are not counted against a string's
  * budget of pairs (a rule of dashes, `-- comment` lines).
  */
-export function mayStartFlag(text: string, at: number): boolean {
+export function mayStartFlag(text: string, at: number, dashes = 2): boolean {
   if (at > 0) {
     const before = text.charCodeAt(at - 1)
     if (!(isSpace(before) || isQuote(before) || before === 40 || before === 91)) return false
   }
-  const first = text.charCodeAt(at + 2)
+  const first = text.charCodeAt(at + dashes)
   return (first >= 65 && first <= 90) || (first >= 97 && first <= 122)
 }
 

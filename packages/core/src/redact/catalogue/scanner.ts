@@ -24,10 +24,14 @@ const TOKEN = 0
 const KEYWORD = 1
 const OPERATOR = 2
 const FLAG = 3
+/** A blank, then an option of one dash (`-password`): see {@link flagAt}. */
+const SHORT_FLAG = 4
 /** The characters an assignment is found from (see {@link assignmentAt}). */
 const OPERATORS = ['=', ':', '>', ',']
 /** What starts a command line's long option (see {@link flagAt}). */
 const FLAG_START = '--'
+/** A blank before an option of one dash (`-password hunter2`): read from the dash. */
+const SHORT_FLAG_STARTS = [' -', '\t-']
 /** Triggers handled per chunk of a string (see {@link LiteralScan.collect}). */
 export const MAX_HITS = 512
 
@@ -140,6 +144,11 @@ export class LiteralScan {
       literals.push(FLAG_START)
       kinds.push(FLAG)
       targets.push(null)
+      for (const start of SHORT_FLAG_STARTS) {
+        literals.push(start)
+        kinds.push(SHORT_FLAG)
+        targets.push(null)
+      }
     }
     this.automaton = new LiteralAutomaton(literals)
     this.kinds = Uint8Array.from(kinds)
@@ -222,7 +231,13 @@ export class LiteralScan {
         const literal = hits[i]!
         const at = hits[i + 1]!
         const kind = this.kinds[literal]
-        if (kind === TOKEN || kind === KEYWORD || (kind === FLAG && !mayStartFlag(text, at))) continue
+        if (
+          kind === TOKEN ||
+          kind === KEYWORD ||
+          (kind === FLAG && !mayStartFlag(text, at)) ||
+          (kind === SHORT_FLAG && !mayStartFlag(text, at + 1, 1))
+        )
+          continue
         if (judgementsMade() >= maxJudgements) {
           this.exhausted = true
           break
@@ -233,12 +248,14 @@ export class LiteralScan {
         const assigned =
           kind === FLAG
             ? flagAt(text, at, isSecretName)
-            : assignmentAt(
-                text,
-                at,
-                isSecretName,
-                others.length + found.length <= MAX_CLAIMS ? claimed : NO_CLAIMS,
-              )
+            : kind === SHORT_FLAG
+              ? flagAt(text, at + 1, isSecretName, 1)
+              : assignmentAt(
+                  text,
+                  at,
+                  isSecretName,
+                  others.length + found.length <= MAX_CLAIMS ? claimed : NO_CLAIMS,
+                )
         if (assigned === undefined) continue
         while (pending < firstRead && triggers[pending - before]! < i)
           reach = Math.max(reach, found[pending++]!.end)
@@ -252,6 +269,12 @@ export class LiteralScan {
         ) {
           found.push({ start: assigned.start, end: assigned.end, detector: ASSIGNMENT_ID, verified: false })
           reach = Math.max(reach, assigned.end)
+          const items = assigned.items
+          if (items !== undefined)
+            for (let k = 0; k < items.length; k += 2) {
+              found.push({ start: items[k]!, end: items[k + 1]!, detector: ASSIGNMENT_ID, verified: false })
+              reach = Math.max(reach, items[k + 1]!)
+            }
         }
       }
       while (pending < firstRead) reach = Math.max(reach, found[pending++]!.end)
