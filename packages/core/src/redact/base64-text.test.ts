@@ -105,6 +105,19 @@ describe('blobs in URLs (found by a red-team pass)', () => {
       )
   })
 
+  it("keeps a path's words after a blob whose last character leaves a `?` byte after the text", () => {
+    // A blob of 4n + 3 characters: a `/` after it writes `?` (0x3F), which reads as text, and the
+    // letters after it may write a byte or two more; the path was written back re-encoded.
+    for (const password of ['Hunter2pass', 'Hunter2pas', 'Hunter2pa']) {
+      const blob = b64url(JSON.stringify({ password }))
+      const masked = b64url(JSON.stringify({ password: '[REDACTED]' }))
+      for (const after of ['/view', '/confirm', '/details/1', '/edit?lang=en', '/next#top']) {
+        const out = redact(`https://x.example/files/${blob}${after}`)
+        expect(out, `${blob}${after}`).toBe(`https://x.example/files/${masked}${after}`)
+      }
+    }
+  })
+
   it('reads a secret that ends the text whole before a / and bytes that are not text (a third red-team pass)', () => {
     // Text that ends with a card, a key, an SSN or a token, then bytes whose first character is `/`.
     for (const [blob, secret] of [

@@ -485,8 +485,8 @@ const GLOBAL_ID =
  * character): a `/` that base64 writes inside a blob (for `?`, `>`, ...) has text after it, or
  * follows a character whose bits go on, or stands in bytes that are not text, and is not taken
  * but by chance (a payload with a signature appended, whose tail is then written as it was
- * after the redacted text). `null` when the run is text whole, holds more than one stretch
- * of text (all of it read as it is), or no `/` stands there.
+ * after the redacted text). `null` when the run is text whole (but for a path's words after it: see
+ * pathAfterText), holds more than one stretch of text (all of it read as it is), or no `/` stands there.
  */
 function textBeforeSlash(
   chars: string,
@@ -495,7 +495,7 @@ function textBeforeSlash(
 ): { chars: string; bytes: Buffer; texts: Texts } | null {
   if (texts.length !== 1 || texts[0]!.from !== 0) return null
   const textEnd = texts[0]!.to
-  if (textEnd === bytes.length) return null
+  if (textEnd === bytes.length) return pathAfterText(chars, bytes)
   // `p` characters write floor(3p / 4) whole bytes: the positions whose head writes the text's
   // bytes, all of them and no more.
   const from = Math.max(MIN_RUN, Math.floor((textEnd * 4) / 3))
@@ -512,8 +512,35 @@ function textBeforeSlash(
     if (headTexts.length === 1 && headTexts[0]!.from === 0 && headTexts[0]!.to === headBytes.length)
       return { chars: head, bytes: headBytes, texts: headTexts }
   }
+  return pathAfterText(chars, bytes)
+}
+
+/**
+ * A path's words after a blob (`<blob>/view`, `<blob>/details/1`) whose text ends where the
+ * `/` starts: a `/` after 4n + 3 characters writes its six bits as the low ones of a byte, `?`
+ * (0x3F), and a word's letters after it may write a byte or two of ASCII or a character past it
+ * more, so that the text seems to run past its end, or to the run's. Taken only where what follows the `/` is a path's lower-case words,
+ * not more of a blob (a payload's signature is mixed-case base64, tens of characters long).
+ */
+function pathAfterText(chars: string, bytes: Buffer): { chars: string; bytes: Buffer; texts: Texts } | null {
+  // The `/`s of the path's words, from the last: the first of them is where the blob ends.
+  for (let p = chars.lastIndexOf('/'), n = 0; p >= MIN_RUN && n < 8; p = chars.lastIndexOf('/', p - 1), n++) {
+    // After 4n + 3 characters, the `/` writes the byte `k` of the blob, `?` when the text ends cleanly.
+    if (p % 4 !== 3 || !PATH_WORDS.test(chars.slice(p + 1))) continue
+    const k = ((p - 3) / 4) * 3 + 2
+    if (bytes[k] !== 0x3f || !endsCleanly(chars, p)) continue
+    const head = chars.slice(0, p)
+    const headBytes = decode(head)
+    if (headBytes === null || headBytes.length !== k) continue
+    const headTexts = textsOf(headBytes)
+    if (headTexts.length === 1 && headTexts[0]!.from === 0 && headTexts[0]!.to === k)
+      return { chars: head, bytes: headBytes, texts: headTexts }
+  }
   return null
 }
+
+/** What follows a blob in a URL's path: lower-case words, digits, `-` and `_`, `/` between them. */
+const PATH_WORDS = /^[a-z0-9_-]{1,32}(?:\/[a-z0-9_-]{1,32}){0,7}$/
 
 type Texts = ReturnType<typeof textsOf>
 

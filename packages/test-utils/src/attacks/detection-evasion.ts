@@ -829,6 +829,9 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
           ).toString(
             'base64url',
           )}/${Buffer.from(JSON.stringify({ password: 's3cr3t-Pa55word!' })).toString('base64url')}/confirm`,
+          // A path's words after a blob whose last character leaves a `?` byte after its text:
+          // the path is written back as it was, not re-encoded with the blob.
+          view: `https://x.example/files/${Buffer.from(JSON.stringify({ password: 'Hunter2pass' })).toString('base64url')}/view`,
           // A card and a token glued to a blob by `-` and `/` (its "binary tail"), beside a member
           // read by name: each keeps its own mask, the blob's text is read too.
           glued: `"password":"x" https://a.io/?s=${Buffer.from(
@@ -854,6 +857,9 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         const body = res.json as Record<string, Record<string, string> & string>
         const decode = (text: string) => Buffer.from(text.replaceAll('\r\n', ''), 'base64').toString()
         expect(decode(body.data!['config.yaml']!)).toBe('db:\n  host: db.internal\n  password: [REDACTED]\n')
+        expect(body.view).toBe(
+          `https://x.example/files/${Buffer.from('{"password":"[REDACTED]"}').toString('base64url')}/view`,
+        )
         expect(JSON.parse(decode(body.data!['.dockerconfigjson']!))).toEqual({
           auths: { 'ghcr.io': { auth: '[REDACTED]' } },
         })
