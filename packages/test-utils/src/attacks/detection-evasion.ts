@@ -141,6 +141,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       oneDashOption: `Command failed: mysql -u root -password ${next()} -h db`,
       cdata: `<password><![CDATA[${next()}]]></password>`,
       plist: `<key>apiToken</key>\n<string>${next()}</string>`,
+      // A weak password of one digit repeated: among the most used, not a format's filler.
+      repeatedDigits: 'DB_PASSWORD=11111111 PORT=5432',
       // An escaped `=` as Gson, an HTML template and a URL encoder write it.
       gsonEquals: `password\\u003d${next()}`,
       entityEquals: `password&#x3D;&quot;${next()}&quot;`,
@@ -615,6 +617,7 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         expect(text.configLine).toBe('password=[REDACTED:iban]\\" y')
         expect(text.configLineTwo).toBe('password=[REDACTED:iban] y')
         // A list's items are masked each: the list keeps its shape.
+        expect(text.repeatedDigits).toBe('DB_PASSWORD=[REDACTED] PORT=5432')
         expect(text.flowList).toBe('tokens: [[REDACTED], "[REDACTED]"]')
         expect(text.blockList).toBe('api_keys:\n  - [REDACTED]\n  - [REDACTED]\nregion: eu')
       })

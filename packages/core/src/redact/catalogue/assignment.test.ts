@@ -195,6 +195,9 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
       ['password=Zaq1Wsx2abcdefghEdc3Rfv4', 'Zaq1Wsx2'],
       ['password=Sup3r..Secret!', 'Sup3r'],
       ['postgres_password: "P4ss..w0rd-2024"', 'P4ss'],
+      // Weak passwords and PINs of one digit repeated are among the most used.
+      ['password=11111111', '11111111'],
+      ['db_pin: "00000000"', '00000000'],
     ] as const)
       expect(redacted(text), text).not.toContain(secret)
     for (const text of [

@@ -1155,8 +1155,24 @@ function looksLikeSecret(text: string, start: number, end: number, quoted: boole
   // Masked or cut short already (`ops_eyJzaWdu..[Redacted]`, `sk-…`), or a constant's name.
   if (cutShort(text, start, end) || (first >= 65 && first <= 90 && CONSTANT.test(text.slice(start, end))))
     return false
-  if (isPlaceholder(text, start, end)) return false
+  // A short value of digits alone is a PIN, a numeric code or a weak password (`11111111` and
+  // `00000000` are among the most used), not a format's filler; a longer run of one digit is
+  // (`00000000000000`).
+  if (!(end - start <= MAX_DIGITS_CODE && allDigits(text, start, end)) && isPlaceholder(text, start, end))
+    return false
   return quoted || length >= 12 || !readsAsWord(text.slice(start, end))
+}
+
+/** The longest value of digits alone read as a code or a password whatever its digits. */
+const MAX_DIGITS_CODE = 12
+
+/** Whether `text` from `start` to `end` is ASCII digits only. */
+function allDigits(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 48 || code > 57) return false
+  }
+  return true
 }
 
 /** The longest word {@link PLACEHOLDER} names (`undefined`); longer values match only a filler run. */
