@@ -83,6 +83,14 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
     secrets.push(value)
     return value
   }
+  // Base64 of a secret, padded, listed as a secret itself.
+  const padded = () => {
+    const text = next()
+    // A length that is no multiple of three: the encoding ends with `=`.
+    const value = Buffer.from(text.length % 3 === 0 ? `${text}!` : text).toString('base64')
+    secrets.push(value)
+    return value
+  }
   const placeholderLike = () => {
     const value = `abcdefgh1234567${secrets.length % 10}`
     secrets.push(value)
@@ -137,7 +145,13 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       pythonList: `API_KEYS = ['${next()}', '${next()}']`,
       blockList: `api_keys:\n  - ${next()}\n  - ${next()}\nregion: eu`,
       joinedList: `API_KEYS=${next()},${next()}`,
-      camelQualifiedName: `slackTokenRead2=${next()} accessTokenNew1=${next()}`,
+      camelQualifiedName: `slackTokenRead2=${next()} accessTokenNew1=${next()} oauth2ClientSecret: ${next()}`,
+      // A list in JSON-escaped text in a log line, a YAML list after a comment, base64 items.
+      escapedList: `body={\\"tokens\\": [\\"${next()}\\"], \\"user\\": \\"bob\\"} took 12ms`,
+      commentedList: `api_keys: # rotated\n  - ${next()}\n  # - old\n  - ${next()}`,
+      base64Items: `API_KEYS=${padded()},${padded()}`,
+      // An option of one dash at a string's start.
+      leadingOption: `-password ${next()} -db x`,
       oneDashOption: `Command failed: mysql -u root -password ${next()} -h db`,
       cdata: `<password><![CDATA[${next()}]]></password>`,
       plist: `<key>apiToken</key>\n<string>${next()}</string>`,
@@ -618,6 +632,9 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
         expect(text.configLineTwo).toBe('password=[REDACTED:iban] y')
         // A list's items are masked each: the list keeps its shape.
         expect(text.repeatedDigits).toBe('DB_PASSWORD=[REDACTED] PORT=5432')
+        expect(text.escapedList).toBe(
+          'body={\\"tokens\\": [\\"[REDACTED]\\"], \\"user\\": \\"bob\\"} took 12ms',
+        )
         expect(text.flowList).toBe('tokens: [[REDACTED], "[REDACTED]"]')
         expect(text.blockList).toBe('api_keys:\n  - [REDACTED]\n  - [REDACTED]\nregion: eu')
       })

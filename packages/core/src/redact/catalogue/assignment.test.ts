@@ -430,7 +430,24 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
       'api_keys:\n  - [REDACTED]\n  - "[REDACTED]"\nregion: eu',
     ],
     [`API_KEYS=${A},${B}`, 'API_KEYS=[REDACTED],[REDACTED]'],
-    [`tokens: ${A}, ${B}`, 'tokens: [REDACTED], [REDACTED]'],
+    [`tokens: ${A},${B}`, 'tokens: [REDACTED],[REDACTED]'],
+    // Base64's padding is a value's; comments, blank lines, an anchor or a comment after the name.
+    ['API_KEYS=c2VjcmV0S2V5MQ==,c2VjcmV0S2V5Mg==', 'API_KEYS=[REDACTED],[REDACTED]'],
+    [
+      `api_keys = [\n  "${A}", # prod\n  "${B}", # staging\n]`,
+      'api_keys = [\n  "[REDACTED]", # prod\n  "[REDACTED]", # staging\n]',
+    ],
+    [`api_keys:\n  - ${A}\n  # - old\n\n  - ${B}`, 'api_keys:\n  - [REDACTED]\n  # - old\n\n  - [REDACTED]'],
+    [
+      `api_keys: # rotated monthly\n  - ${A}\n  - ${B}`,
+      'api_keys: # rotated monthly\n  - [REDACTED]\n  - [REDACTED]',
+    ],
+    [`api_keys: &keys\n  - ${A}\n  - ${B}`, 'api_keys: &keys\n  - [REDACTED]\n  - [REDACTED]'],
+    // JSON-escaped in a log line: the rest of the line stays.
+    [
+      `body={\\"tokens\\": [\\"${A}\\"], \\"user\\": \\"bob\\"} took 12ms`,
+      'body={\\"tokens\\": [\\"[REDACTED]\\"], \\"user\\": \\"bob\\"} took 12ms',
+    ],
     // One secret among placeholders masks every item.
     [`tokens: [changeme, ${A}]`, 'tokens: [[REDACTED], [REDACTED]]'],
   ])('masks each item of a list under a secret name: %j', (text, out) => {
@@ -445,6 +462,15 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
     'secrets:\n  - name: db\n    value: plain\n',
     // A pair after the comma ends the list: the value before it is judged alone.
     'passwords=Hunter2pass,user=bob',
+    // Prose, mappings, and lists of names, hosts, paths, regions, scopes, dates, header names, tags.
+    'API keys:\n- are scoped per project\n- can be revoked from the dashboard',
+    'Supported tokens: JWT, PASETO, opaque',
+    "$config['passwords'] = ['min_length' => 12, 'require_symbols' => true];",
+    'services:\n  db:\n    secrets:\n      - db_password\n      - server-certificate',
+    'secrets = [db1.example.com, /etc/ssl/private/key.pem, us-east-1, read:user, 2024-01-01]',
+    'credentials = ["Authorization", "X-Api-Key"]',
+    'special_tokens:\n  - "<|im_start|>"\n  - "</s>"',
+    'note: tokens: [first, second], then status=ok user=bob',
   ])('leaves a list with nothing secret, or no list, as it was: %j', (text) => {
     const out = redacted(text) as string
     expect(out.includes('user=bob') || out === text).toBe(true)
@@ -456,7 +482,15 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
   })
 
   it('reads camelCase names with a qualifier and a number as names, long runs mixing digits as tokens', () => {
-    for (const name of ['slackTokenRead2', 'accessTokenNew1', 'apiTokenProd2', 'dbPasswordLegacy12'])
+    for (const name of [
+      'slackTokenRead2',
+      'accessTokenNew1',
+      'apiTokenProd2',
+      'dbPasswordLegacy12',
+      'oauth2ClientSecret',
+      's3SecretAccessKey',
+      'x509KeyPassword',
+    ])
       expect(redacted(`${name}=${A}`), name).toBe(`${name}=[REDACTED]`)
     // A token before `:` is no name.
     expect(redacted('AKIAAA4NS5AAAAXYZ9: ok')).toBe('AKIAAA4NS5AAAAXYZ9: ok')
@@ -465,12 +499,21 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
   it('reads an option of one dash after a blank, as a long option is read', () => {
     expect(redacted(`mysql -u root -password ${A} db`)).toBe('mysql -u root -password [REDACTED] db')
     expect(redacted(`htpasswd -b -passwd\t${A}`)).toBe('htpasswd -b -passwd\t[REDACTED]')
+    // At a string's start, after a line's start or a quote.
+    expect(redacted(`-password ${A} -db x`)).toBe('-password [REDACTED] -db x')
+    expect(redacted(`cmd\n-password ${A}`)).toBe('cmd\n-password [REDACTED]')
+    expect(redacted(`{"args":"-password ${A} -db x"}`)).toBe('{"args":"-password [REDACTED] -db x"}')
     for (const text of [
       'a non -token based approach',
       'x -password -verbose',
       'ls -la /tmp',
       'a - b',
       'x-password y',
+      // A subexpression, a scheme's word before another option, a file's path, prose between dashes.
+      'New-ADUser -AccountPassword (Read-Host -AsSecureString "Password") -Enabled $true',
+      'app -auth basic -user bob',
+      'app -credentials ~/.aws/credentials',
+      'The user -password reset- flow is broken',
     ])
       expect(redacted(text), text).toBe(text)
   })
@@ -483,15 +526,38 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
       '<key>apiToken</key>\n\t<string>[REDACTED]</string>',
     )
     expect(redacted(`<key>name</key><string>${A}</string>`)).toBe(`<key>name</key><string>${A}</string>`)
+    expect(redacted('<key>password</key><data>SHVudGVyMnBhc3Mh</data>')).toBe(
+      '<key>password</key><data>[REDACTED]</data>',
+    )
+    // An element's text read through its entities; a CDATA section's as the element's own (prose is words).
+    expect(redacted('<key>password</key><string>Hunter2&amp;pass</string>')).toBe(
+      '<key>password</key><string>[REDACTED]</string>',
+    )
+    const prose = '<password><![CDATA[Your password must contain 12 characters]]></password>'
+    expect(redacted(prose)).toBe(prose)
     // A section with no end is read no further than a value is.
     expect(redacted(`<password><![CDATA[${A}`)).toBe(`<password><![CDATA[${A}`)
+  })
+
+  it('reads a list of thousands of items whole', () => {
+    const keys = Array.from({ length: 600 }, (_, i) => `Zq${i}x7Kp2mW9vR4tL8nB`)
+    for (const text of [
+      `api_keys = [${keys.join(', ')}]`,
+      `api_keys:\n${keys.map((k) => `  - ${k}`).join('\n')}`,
+      `API_KEYS=${keys.join(',')}`,
+    ]) {
+      const out = redacted(text) as string
+      for (const key of keys) expect(out).not.toContain(key)
+    }
   })
 
   it('stays linear on lists, sections and options with no end', () => {
     for (const unit of [
       'tokens:[',
       'tokens:["',
+      'tokens: [\\"ab\\", ',
       'api_keys:\n  - ',
+      'tokens:\n- tokens: x\n',
       '<password><![CDATA[',
       'API_KEYS=a,',
       ' -password',

@@ -58,7 +58,7 @@ function looksLikeName(name: string): boolean {
   let digits = 0
   let segment = 0
   let segmentDigits = 0
-  // Whether a letter followed a digit in the segment: digits inside it, not only at its end.
+  // Whether digits stand inside the segment other than as a camelCase word's number (see below).
   let inner = false
   const length = name.length
   for (let i = 0; i < length; i++) {
@@ -72,13 +72,35 @@ function looksLikeName(name: string): boolean {
       inner = false
     } else {
       if (digit) segmentDigits++
-      else if (segmentDigits > 0) inner = true
+      // A letter after a digit: inside a camelCase name, a capital starts the next word after a
+      // word's number (`oauth2ClientSecret`, `s3SecretAccessKey`, `x509KeyPassword`); a small
+      // letter, or a capital after a capital's number (`kT3vX9...`, `AKIA4NS5...`), reads as a token.
+      else if (segmentDigits > 0 && isDigitCode(name.charCodeAt(i - 1)))
+        inner ||= !(code >= 65 && code <= 90 && afterLowerWord(name, i))
       if (++segment > 24) return false
     }
   }
   // A long run mixing letters and digits is a token (`AKIAAA4NS5AAAA...`), not a word; camelCase
-  // words with a number at their end are a name (`slackTokenRead2`).
+  // words with a number (`slackTokenRead2`, `oauth2ClientSecret`) are a name.
   return !(segment >= 12 && inner)
+}
+
+const isDigitCode = (code: number) => code >= 48 && code <= 57
+
+/**
+ * Whether the digits before the capital at `at` end a word of two small letters or more, or of
+ * one at the name's start (`oauth2`, `x509`, `s3`): the number of a camelCase word, not a token's.
+ */
+function afterLowerWord(name: string, at: number): boolean {
+  let i = at
+  while (i > 0 && isDigitCode(name.charCodeAt(i - 1))) i--
+  if (at - i > 4) return false
+  let letters = 0
+  while (i > 0 && name.charCodeAt(i - 1) >= 97 && name.charCodeAt(i - 1) <= 122) {
+    i--
+    letters++
+  }
+  return letters >= 2 || (letters === 1 && i === 0)
 }
 
 /** The names judged in the string being read (see {@link startValues}), whatever the rule's map holds. */
@@ -579,9 +601,19 @@ function assignedAt(
   // An element's text in a CDATA section (`<password><![CDATA[...]]></password>`).
   if (op === 62 && text.startsWith(CDATA, read.start)) {
     const value = read.start + CDATA.length
-    const end = cdataEnd(text, value)
-    return end === -1 ? undefined : judgeValue(text, op, 34, value, end, name, nameStart)
+    let end = cdataEnd(text, value)
+    if (end === -1) return undefined
+    // Read as the element's own text is: to its first blank (prose is words, not a value).
+    for (let i = value; i < end; i++)
+      if (isSpace(text.charCodeAt(i))) {
+        end = i
+        break
+      }
+    return judgeValue(text, op, 0, value, end, name, nameStart)
   }
+  // An element's text holds its `&` as an entity (`Hunter2&amp;pass`): read through them.
+  if (op === 62 && read.quote === 0 && text.charCodeAt(read.end) === 38)
+    read = { ...read, end: throughEntities(text, read.end) }
   if (read.quote === 0) {
     const list = listAfter(text, op, read, name, nameStart)
     if (list !== undefined) return list === NO_LIST ? undefined : list
@@ -650,22 +682,48 @@ const CDATA = '<![CDATA['
 
 /** Where the CDATA section whose text starts at `from` ends (its `]]>`), or -1 within the limit of a value. */
 function cdataEnd(text: string, from: number): number {
-  const limit = listLimit(text, from)
+  const limit = Math.min(text.length, from + Math.max(SHORT_VALUE, valueBudget))
   let at = from
   while (at < limit && !(text.charCodeAt(at) === 93 && text.startsWith(']]>', at))) at++
   valueBudget -= at - from
   return at < limit ? at : -1
 }
 
+/**
+ * Where an element's unquoted text read to the `&` at `at` ends, read on through entities
+ * (`&amp;`, `&#38;`, `&#x26;`) and the value's characters after each.
+ */
+function throughEntities(text: string, at: number): number {
+  const limit = Math.min(text.length, at + MAX_VALUE)
+  let end = at
+  while (end < limit && text.charCodeAt(end) === 38) {
+    const entity = ENTITY.exec(text.slice(end, end + 12))
+    if (entity === null) break
+    end += entity[0].length
+    while (end < limit) {
+      const code = text.charCodeAt(end)
+      if (code < 128 && VALUE_STOP[code] === 1) break
+      end++
+    }
+  }
+  return end
+}
+
+/** An entity at the start: named, decimal or hexadecimal. */
+const ENTITY = /^&(?:[A-Za-z]{2,8}|#\d{1,7}|#[xX][\dA-Fa-f]{1,6});/
+
 /** What {@link listAfter} answers for a list with nothing secret in it. */
 const NO_LIST: Assigned = { start: 0, end: 0, name: '', nameStart: 0 }
 
 /**
- * The items of a list assigned to a secret's name, masked whole when one of them reads as a
- * secret: a flow list (`tokens: [a, b]`, `passwords=["a", "b"]`), YAML's block list (`api_keys:`
- * then a `- a` line per item), or a plural name's values joined by commas (`API_KEYS=a,b`).
- * {@link NO_LIST} for a list with no secret in it (a list of placeholders, `[]`), `undefined` for
- * a value that is no list.
+ * The items of a list assigned to a secret's name, masked each when one of them reads as a
+ * secret: a flow list (`tokens: [a, "b"]`, `passwords=["a", "b"]`, over several lines, with
+ * comments), YAML's block list (`api_keys:` then a `- a` line per item; blank and comment lines
+ * between them, a comment or an anchor after the name), or a plural name's values joined by
+ * commas (`API_KEYS=a,b`). {@link NO_LIST} for a list with no secret in it (placeholders, `[]`,
+ * names such as a Compose file's `- db_password`, hosts, paths: see itemMayBeSecret), `undefined` for a value that is no
+ * list, or reads as prose (`- are scoped per project`, `JWT, PASETO, opaque`) or as a mapping
+ * (PHP's `['min_length' => 12]`): that is read as any value is.
  */
 function listAfter(
   text: string,
@@ -674,23 +732,41 @@ function listAfter(
   name: string,
   nameStart: number,
 ): Assigned | undefined {
-  if (op !== 61 && op !== 58) return undefined
-  const first = text.charCodeAt(read.start)
+  // Past the budget values share, a list's first value is read as a value alone is: lists read
+  // in a string cost at most four times its length (a string of lists opened again and again).
+  if ((op !== 61 && op !== 58) || valueBudget <= 0) return undefined
+  let start = read.start
+  let first = text.charCodeAt(start)
+  let nextLine = read.nextLine
+  // `api_keys: # rotated monthly` or `api_keys: &keys`, then the list on the lines after.
+  if (op === 58 && !nextLine && read.quote === 0 && (first === 35 || first === 38)) {
+    start = blockAfter(text, start)
+    if (start === -1) return undefined
+    first = 45
+    nextLine = true
+  }
   emptyArray(ITEMS)
-  if (first === 91) flowItems(text, read.start)
-  else if (first === 45 && read.nextLine && isBlank(text.charCodeAt(read.start + 1)))
-    blockItems(text, read.start)
-  else if (text.charCodeAt(read.end) === 44 && read.end > read.start && isPluralName(name)) {
+  listRefused = false
+  if (first === 91) flowItems(text, start)
+  else if (first === 45 && nextLine && isBlank(text.charCodeAt(start + 1))) blockItems(text, start)
+  else if (
+    text.charCodeAt(read.end) === 44 &&
+    read.end > read.start &&
+    isPluralName(name) &&
+    !isSpace(text.charCodeAt(read.end + 1))
+  ) {
     joinedItems(text, read.start)
     // One value before a comma is judged as any value is.
     if (ITEMS.length <= 3) return undefined
   } else return undefined
+  if (listRefused) return undefined
   if (ITEMS.length === 0) return NO_LIST
+  const joined = first !== 91 && first !== 45
   let secret = false
   for (let i = 0; i < ITEMS.length && !secret; i += 3)
-    secret = looksLikeSecret(text, ITEMS[i]!, ITEMS[i + 1]!, ITEMS[i + 2] !== 0)
-  // A single unquoted value before a comma is read as a value is (`API_KEYS=a,` ends at the comma).
-  if (!secret) return NO_LIST
+    secret = itemMayBeSecret(text, ITEMS[i]!, ITEMS[i + 1]!)
+  // Values joined by commas with none a secret: the first is judged as a value alone is.
+  if (!secret) return joined ? undefined : NO_LIST
   const items: number[] = []
   for (let i = 3; i < ITEMS.length; i += 3) items.push(ITEMS[i]!, ITEMS[i + 1]!)
   return { start: ITEMS[0]!, end: ITEMS[1]!, name, nameStart, items }
@@ -698,71 +774,208 @@ function listAfter(
 
 /** The items {@link listAfter} read: start, end and whether it was quoted, per item. */
 const ITEMS: number[] = []
+/** Whether the last list read reads as prose or a mapping instead (see {@link listAfter}). */
+let listRefused = false
 const isBlank = (code: number) => code === 32 || code === 9
 
-/** Characters a list is read over: its budget is the one quoted values share (see {@link valueBudget}). */
+/**
+ * Where a list may be read to from `from`: as far as the budget quoted values share lets (see
+ * {@link valueBudget}), so that a long list is read whole, and a string of lists in bounded time.
+ */
 function listLimit(text: string, from: number): number {
-  return Math.min(text.length, from + (valueBudget > 0 ? MAX_VALUE : SHORT_VALUE))
+  return Math.min(text.length, from + valueBudget)
 }
 
-/** Appends an item from `start` to `end` to {@link ITEMS}, its quotes and blanks set aside; none when empty. */
-function pushItem(text: string, start: number, end: number): void {
+/**
+ * Whether a list's item may be a secret: judged as an unquoted value is (a list's quotes are its
+ * syntax, not a sign of a string), and not a name, host, path, region, scope or date, which a
+ * list of settings holds far more often than a secret (`db_password`, `db1.example.com`,
+ * `/etc/ssl/key.pem`, `us-east-1`, `read:user`, `2024-01-01`, `X-Api-Key`: words of small letters
+ * (a capital first) and digits
+ * between `-`, `_`, `.`, `:` or `/`, none of them a long run mixing letters and digits as a
+ * token's), a tag (`<s>`, `<|endoftext|>`) or words (`ssh-ed25519 AAAA... user@host`).
+ */
+function itemMayBeSecret(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start)
+  if (first === 60 || first === 47 || first === 126) return false
+  let identifier = true
+  let separated = false
+  let anyDigit = false
+  let segment = 0
+  let letters = false
+  let digits = false
+  let token = false
+  for (let i = start; i <= end; i++) {
+    const code = i < end ? text.charCodeAt(i) : 47
+    if (isSpace(code)) return false
+    // Small letters, and a capital at a word's start (`X-Api-Key`, `Authorization`).
+    if ((code >= 97 && code <= 122) || (segment === 0 && code >= 65 && code <= 90)) {
+      segment++
+      letters = true
+    } else if (code >= 48 && code <= 57) {
+      segment++
+      digits = true
+      anyDigit = true
+    } else if (code === 45 || code === 95 || code === 46 || code === 58 || code === 47) {
+      if (i < end) separated = true
+      if (segment >= 12 && letters && digits) token = true
+      segment = 0
+      letters = false
+      digits = false
+    } else identifier = false
+  }
+  // One word of letters and digits (`hunter2`) is judged as a value is.
+  return !(identifier && (separated || !anyDigit) && !token) && looksLikeSecret(text, start, end, false)
+}
+
+/** Where the line after `at` starts, past blank lines and comment lines; the `- ` there, or -1. */
+function blockAfter(text: string, at: number): number {
+  const limit = Math.min(text.length, at + MAX_GAP * 4)
+  let line = at
+  while (line < limit && text.charCodeAt(line) !== 10) line++
+  const dash = nextItemLine(text, line, limit, -1)
+  return dash !== -1 && isBlank(text.charCodeAt(dash + 1)) ? dash : -1
+}
+
+/**
+ * From the line end at `end`: past blank lines and comment lines (`# ...`), the `-` that starts
+ * the next line's item at `column` blanks (any column when -1), or -1.
+ */
+function nextItemLine(text: string, end: number, limit: number, column: number): number {
+  let at = end
+  while (at < limit) {
+    if (text.charCodeAt(at) === 13) at++
+    if (text.charCodeAt(at) !== 10) return -1
+    at++
+    let blanks = 0
+    while (at + blanks < limit && isBlank(text.charCodeAt(at + blanks))) blanks++
+    const code = text.charCodeAt(at + blanks)
+    if (code === 10 || code === 13) {
+      at += blanks
+      continue
+    }
+    if (code === 35) {
+      at += blanks
+      while (at < limit && text.charCodeAt(at) !== 10) at++
+      continue
+    }
+    if (code !== 45 || (column !== -1 && blanks !== column)) return -1
+    return at + blanks
+  }
+  return -1
+}
+
+/**
+ * Appends the item from `start` to `end` to {@link ITEMS}, blanks set aside: none when empty, a
+ * mapping's pair (`- name: x`, `'reset' => ...`: read by its own operator), or a nested list.
+ * An unquoted item of several words refuses the list (prose: {@link listRefused}).
+ */
+function pushPlain(text: string, start: number, end: number): void {
   while (start < end && isSpace(text.charCodeAt(start))) start++
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--
-  let quoted = 0
-  if (
-    end - start >= 2 &&
-    isQuote(text.charCodeAt(start)) &&
-    text.charCodeAt(end - 1) === text.charCodeAt(start)
-  ) {
-    start++
-    end--
-    quoted = 1
+  if (end === start) return
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 91 || code === 123 || code === 40) return
+    if (
+      (code === 58 || code === 61) &&
+      (i + 1 === end || isBlank(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === 62)
+    ) {
+      // `- name: x`: a block list of mappings, whose pairs are read on their own; `=>`, `:` in a
+      // flow list: a mapping, not a list.
+      if (code === 61 || text.charCodeAt(start) === 91) listRefused = true
+      return
+    }
+    if (isBlank(code)) {
+      listRefused = true
+      return
+    }
   }
-  if (end > start) ITEMS.push(start, end, quoted)
+  ITEMS.push(start, end, 0)
+}
+
+/**
+ * Where the quoted item at `at` ends (its closing quote, or the backslash of a closing `\"` in
+ * JSON-escaped text), on its line; pushes its text to {@link ITEMS}. -1 when it does not close.
+ */
+function pushQuoted(text: string, at: number, limit: number): number {
+  const escaped = text.charCodeAt(at) === 92
+  const open = escaped ? at + 1 : at
+  const quote = text.charCodeAt(open)
+  let end = open + 1
+  while (end < limit) {
+    const code = text.charCodeAt(end)
+    if (code === 10 || code === 13) return -1
+    if (code === 92) {
+      if (escaped && text.charCodeAt(end + 1) === quote) break
+      end += 2
+      continue
+    }
+    if (code === quote && !escaped) break
+    end++
+  }
+  if (end >= limit) return -1
+  if (end > open + 1) ITEMS.push(open + 1, end, 1)
+  return escaped ? end + 1 : end
 }
 
 /**
  * The items of `[a, "b", 'c']` from the `[` at `open`, to its `]` (or the read's limit): items
- * split at commas outside quotes and nested brackets; a nested list or object is read by its own
- * pairs, not as an item.
+ * split at commas outside quotes and nested brackets, comments (`# ...`) set aside.
  */
 function flowItems(text: string, open: number): void {
   const limit = listLimit(text, open)
   let depth = 0
   let itemStart = open + 1
   let cursor = open + 1
-  let nested = false
-  for (; cursor < limit; cursor++) {
+  // Whether only blanks were read of the item so far (a quote there opens a quoted one).
+  let fresh = true
+  for (; cursor < limit && !listRefused; cursor++) {
     const code = text.charCodeAt(cursor)
-    if (isQuote(code)) {
-      // To the closing quote on its line, escapes skipped.
-      let end = cursor + 1
-      while (end < limit) {
-        const c = text.charCodeAt(end)
-        if (c === code || c === 10) break
-        end += c === 92 ? 2 : 1
+    if (fresh && depth === 0) {
+      if (isSpace(code)) continue
+      if (
+        (code === 34 || code === 39 || (code === 92 && isQuote(text.charCodeAt(cursor + 1)))) &&
+        depth === 0
+      ) {
+        const close = pushQuoted(text, cursor, limit)
+        if (close === -1) break
+        cursor = close
+        itemStart = -1 // read: up to the comma, nothing more is the item's
+        fresh = false
+        continue
       }
-      cursor = end
-    } else if (code === 91 || code === 123) {
-      depth++
-      nested = true
-    } else if (code === 93 || code === 125) {
+      fresh = false
+    }
+    if (code === 35 && (cursor === 0 || isSpace(text.charCodeAt(cursor - 1)))) {
+      // A comment, to the line's end: an item started before it ends there, or one starts after it.
+      const pushed = ITEMS.length
+      if (itemStart !== -1 && depth === 0) pushPlain(text, itemStart, cursor)
+      while (cursor < limit && text.charCodeAt(cursor) !== 10) cursor++
+      if (ITEMS.length === pushed && itemStart !== -1) {
+        itemStart = cursor + 1
+        fresh = true
+      } else itemStart = -1
+    } else if (itemStart === -1 && depth === 0 && (code === 61 || code === 58)) {
+      // A quoted key and its value (`'min_length' => 12`, `"a": 1`): a mapping, not a list.
+      listRefused = true
+    } else if (code === 91 || code === 123) depth++
+    else if (code === 93 || code === 125) {
       if (depth === 0) break
       depth--
     } else if (code === 44 && depth === 0) {
-      if (!nested) pushItem(text, itemStart, cursor)
+      if (itemStart !== -1) pushPlain(text, itemStart, cursor)
       itemStart = cursor + 1
-      nested = false
+      fresh = true
     }
   }
-  if (!nested) pushItem(text, itemStart, Math.min(cursor, limit))
+  if (itemStart !== -1 && !listRefused) pushPlain(text, itemStart, Math.min(cursor, limit))
   valueBudget -= cursor - open
 }
 
 /**
  * The items of YAML's block list from the `-` at `dash`: a `- item` line per item, each at the
- * same column. An item that is a mapping (`- name: x`) is read by its own pairs.
+ * same column, blank and comment lines between them.
  */
 function blockItems(text: string, dash: number): void {
   const limit = listLimit(text, dash)
@@ -770,38 +983,34 @@ function blockItems(text: string, dash: number): void {
   while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) lineStart--
   const column = dash - lineStart
   let at = dash
-  while (at < limit) {
+  while (at < limit && !listRefused) {
     let end = at + 1
     while (end < limit && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++
-    const itemStart = at + 1
-    if (!mappingItem(text, itemStart, end)) pushItem(text, itemStart, end)
-    // The next line: the same column of blanks, then `- `.
-    let next = end
-    if (text.charCodeAt(next) === 13) next++
-    if (text.charCodeAt(next) !== 10) break
-    next++
-    let blanks = 0
-    while (blanks < column && isBlank(text.charCodeAt(next + blanks))) blanks++
-    at = next + blanks
-    if (blanks !== column || text.charCodeAt(at) !== 45 || !isBlank(text.charCodeAt(at + 1))) break
+    let itemStart = at + 1
+    while (itemStart < end && isBlank(text.charCodeAt(itemStart))) itemStart++
+    const lead = text.charCodeAt(itemStart)
+    if (lead === 34 || lead === 39) pushQuoted(text, itemStart, end + 1)
+    else {
+      // A comment after the item.
+      let itemEnd = itemStart
+      while (itemEnd < end && !(text.charCodeAt(itemEnd) === 35 && isBlank(text.charCodeAt(itemEnd - 1))))
+        itemEnd++
+      pushPlain(text, itemStart, itemEnd)
+    }
+    const next = nextItemLine(text, end, limit, column)
+    if (next === -1 || !isBlank(text.charCodeAt(next + 1))) {
+      at = end
+      break
+    }
+    at = next
   }
   valueBudget -= at - dash
 }
 
-/** Whether a block list's item is a mapping (`- name: x`, `- key:`), whose pairs are read on their own. */
-function mappingItem(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i)
-    if (isQuote(code)) return false
-    if (code === 58 && (i + 1 === end || isBlank(text.charCodeAt(i + 1)))) return true
-  }
-  return false
-}
-
 /**
- * The values of a plural name joined by commas (`API_KEYS=a,b,c`, `tokens: a, b`), from `start`:
- * each to the next stop of a value, while a comma joins the next; not a pair after the comma
- * (`passwords=a,user=b` ends before `user`).
+ * The values of a plural name joined by commas with no blank (`API_KEYS=a,b,c`), from `start`:
+ * each to the next stop of a value (base64's `=` padding is a value's), while a comma joins the
+ * next; not a pair after the comma (`passwords=a,user=b` ends before `user`).
  */
 function joinedItems(text: string, start: number): void {
   const limit = listLimit(text, start)
@@ -810,15 +1019,14 @@ function joinedItems(text: string, start: number): void {
     let end = at
     while (end < limit) {
       const code = text.charCodeAt(end)
-      if (code < 128 && VALUE_STOP[code] === 1) break
+      if (code < 128 && VALUE_STOP[code] === 1 && !(code === 61 && end > at && isPadding(text, end))) break
       end++
     }
     const stop = text.charCodeAt(end)
     if (stop === 61 || stop === 58) break // another pair's name
     if (end > at) ITEMS.push(at, end, 0)
-    if (stop !== 44 || end >= limit) break
+    if (stop !== 44 || end >= limit || isSpace(text.charCodeAt(end + 1))) break
     at = end + 1
-    while (at < limit && isBlank(text.charCodeAt(at))) at++
   }
   valueBudget -= at - start
 }
@@ -862,11 +1070,11 @@ function elementBefore(text: string, at: number): boolean {
   while (nameStart > open + 1 && text.charCodeAt(nameStart - 1) !== 58) nameStart--
   if (nameStart === nameEnd) return false
   const tag = nameEnd < at ? text.slice(nameEnd, at) : ''
-  // A property list's value is named by the `<key>` before it: `<key>apiToken</key><string>`.
+  // A property list's value is named by the `<key>` before it: `<key>apiToken</key><string>`, or `<data>`.
   if (
     tag === '' &&
-    nameEnd - nameStart === 6 &&
-    text.startsWith('string', nameStart) &&
+    ((nameEnd - nameStart === 6 && text.startsWith('string', nameStart)) ||
+      (nameEnd - nameStart === 4 && text.startsWith('data', nameStart))) &&
     keyBefore(text, open)
   )
     return true
@@ -1022,7 +1230,14 @@ export function flagAt(text: string, at: number, isSecretName: NameRule, dashes 
     return undefined
   const read = valueAfter(text, cursor)
   if (read === undefined || read.nextLine || read.end === read.start) return undefined
-  if (text.charCodeAt(read.start) === 45) return undefined
+  // Another option, a subexpression (`-AccountPassword (Read-Host -AsSecureString)`), a file's
+  // path (`-credentials ~/.aws/credentials`), or prose between dashes (`the -password reset- flow`).
+  if (read.quote === 0) {
+    const lead = text.charCodeAt(read.start)
+    if (lead === 45 || lead === 40 || lead === 126 || lead === 47 || text.startsWith('./', read.start))
+      return undefined
+    if (text.charCodeAt(read.end - 1) === 45) return undefined
+  }
   const found = judgeValue(text, 61, read.quote, read.start, read.end, name, nameStart)
   if (found === undefined || isSecretName.accepts === undefined) return found
   return accepted(text, found, isSecretName.accepts) ? found : undefined
@@ -1076,8 +1291,14 @@ function judgeValue(
       cursor++
     }
     const value = text.slice(from, cursor)
-    // A challenge or its parameters (`Bearer realm="api"`, `Digest username="bob"`), not a credential.
-    if (value.length >= 4 && !REFERENCE.test(value) && !CHALLENGE_PARAMETER.test(value))
+    // A challenge or its parameters (`Bearer realm="api"`, `Digest username="bob"`), not a
+    // credential; nor a command line's next option (`-auth basic -user bob`).
+    if (
+      value.length >= 4 &&
+      !REFERENCE.test(value) &&
+      !CHALLENGE_PARAMETER.test(value) &&
+      value.charCodeAt(0) !== 45
+    )
       return { start: from, end: spanEnd(text, from, cursor), name, nameStart }
     return undefined
   }

@@ -30,8 +30,11 @@ const SHORT_FLAG = 4
 const OPERATORS = ['=', ':', '>', ',']
 /** What starts a command line's long option (see {@link flagAt}). */
 const FLAG_START = '--'
-/** A blank before an option of one dash (`-password hunter2`): read from the dash. */
-const SHORT_FLAG_STARTS = [' -', '\t-']
+/**
+ * What stands before an option of one dash (`-password hunter2`): a blank, a line's start, a
+ * quote (`"args": "-password ..."`). Read from the dash.
+ */
+const SHORT_FLAG_STARTS = [' -', '\t-', '\n-', '"-', "'-"]
 /** Triggers handled per chunk of a string (see {@link LiteralScan.collect}). */
 export const MAX_HITS = 512
 
@@ -185,6 +188,7 @@ export class LiteralScan {
     // Spans found before this call (a first reading's, when the caller reads the text again with
     // its escapes blanked; a decoded view's caller's own) are swept with the other detectors'.
     let reach = -1
+    let atStart = true
     const initial = found.length
     const sweep = this.sweep
     sweep.reset(taken === found ? NO_SPANS : taken, found, initial)
@@ -220,6 +224,16 @@ export class LiteralScan {
         if (found.length > count) triggers.push(i)
       }
       const firstRead = found.length
+      // An option of one dash at the string's start (`-password ...`, a command's arguments in a
+      // member of their own): no character before it for the automaton to find it by.
+      if (atStart && text.charCodeAt(0) === 45 && mayStartFlag(text, 0, 1)) {
+        const option = flagAt(text, 0, isSecretName, 1)
+        if (option !== undefined) {
+          found.push({ start: option.start, end: option.end, detector: ASSIGNMENT_ID, verified: false })
+          reach = Math.max(reach, option.end)
+        }
+      }
+      atStart = false
       // A caller may pass one list as both (the decoded view's reading): its spans before this
       // chunk are then read through `found`, in order, like the rest.
       const others = taken === found ? NO_SPANS : taken
