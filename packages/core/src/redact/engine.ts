@@ -35,6 +35,7 @@ import {
   mayHoldSecret,
   mayHoldSecretText,
   namesIdOrCode,
+  optionAt,
   stringFeatures,
 } from './features.js'
 import { compileHeaderScan, type HeaderRedactOptions, type HeaderScan } from './headers.js'
@@ -1294,7 +1295,7 @@ export class RedactionSession {
     }
     const whole = wholeSchemeCredential(text)
     if (whole !== undefined) add(whole.start, whole.credential)
-    else if (text.length >= 23 && !this.noSchemeCredential)
+    else if (text.length >= 23 && !this.noSchemeCredential && this.schemeWord)
       for (const found of schemeCredentialsInText(text)) add(found.start, found.credential)
     return found === undefined ? spans : resolveOverlaps(found)
   }
@@ -1343,6 +1344,8 @@ export class RedactionSession {
    * scheme from a credential (no space, line break, `:`, `+`, `%` or no-break space).
    */
   private noSchemeCredential = false
+  /** Whether the string read may hold a scheme's word inside text (see LiteralScan.mayHoldScheme). */
+  private schemeWord = true
   /** The outermost base64 run being read decoded, if any (see {@link listFinding}). */
   private encodedOuter: { readonly start: number; readonly end: number } | null = null
 
@@ -1554,6 +1557,7 @@ export class RedactionSession {
     this.plain = null
     this.encodedIn = null
     this.noSchemeCredential = false
+    this.schemeWord = true
     // The application's own secrets: in any string long enough, whatever its shape.
     if (redactor.knownSecrets !== null && original.length >= redactor.knownSecrets.minLength) {
       emptyArray(KNOWN_SPANS)
@@ -1657,6 +1661,9 @@ export class RedactionSession {
         !features.plus &&
         features.escapes === 0 &&
         !features.fullwidth
+      // The automaton found every scheme word a credential in text follows (or none at all).
+      if (automaton !== undefined)
+        this.schemeWord = redactor.literals!.scan.mayHoldScheme(FUSED_HITS, text.length)
       // Folding only turns fullwidth forms into ASCII: plain folded text was plain as written.
       if (features.plainJson) this.plain = original
       // Context detectors (AWS secret keys, hex hashes) need a length of 32+, which the gate lets through.
@@ -1666,7 +1673,8 @@ export class RedactionSession {
       if (
         mayHoldSecret(features) ||
         (text.charCodeAt(0) === 123 && text.length >= 14) ||
-        (features.dashes >= 2 && text.includes('--'))
+        (features.dashes >= 2 && text.includes('--')) ||
+        (features.dashes > 0 && hasOption(text))
       ) {
         const context: DetectionContext = { key }
         const issuedToken = redactor.passesIssuedTokens && key !== null && isTokenKey(key)
@@ -2196,6 +2204,13 @@ const MAX_UNREPEATED = 64
 
 /** Scratch for the literal-automaton hits the features pass collects for one string. */
 const FUSED_HITS: number[] = []
+
+/** Whether a short string holds a command line's option of one dash (`-token ...`; see optionAt). */
+function hasOption(text: string): boolean {
+  for (let at = text.indexOf('-'); at !== -1; at = text.indexOf('-', at + 1))
+    if (optionAt(text, at)) return true
+  return false
+}
 /** Scratch for the known-secret search of one string (copied out when it found something). */
 const KNOWN_SPANS: Span[] = []
 /** Scratch for the literal scan of one string (copied out when it found something). */

@@ -660,12 +660,23 @@ export function mayHoldSecretText(text: string): boolean {
     else if (c === 46) {
       if (++dots >= 2) return true
     } else if (c === 45) {
-      // `--` starts a command line's long option (`--password hunter2`).
+      // `--` starts a command line's long option (`--password hunter2`), and a dash at the start
+      // or after a blank or a quote one of one dash (`-token ...`).
       if (++dashes >= 2 && i > 0 && text.charCodeAt(i - 1) === 45) return true
+      if (optionAt(text, i)) return true
     } else if (c === 34 || c < 32) plain = false
   }
   // National ids (a NINO's 6 digits), dashed MAC addresses, long ids.
   return dashes >= 5 || digits >= 6 || upper + digits >= 20
+}
+
+/** Whether the `-` at `at` may start a command line's option of one dash: at the start, or after a blank or a quote, and before a letter. */
+export function optionAt(text: string, at: number): boolean {
+  const before = at === 0 ? 32 : text.charCodeAt(at - 1)
+  return (
+    (before === 32 || before === 9 || before === 10 || before === 34 || before === 39) &&
+    isAsciiLetter(text.charCodeAt(at + 1))
+  )
 }
 
 /**

@@ -401,6 +401,7 @@ const BENIGN_LAST_WORDS = new Set([
   'max',
   'rules',
   'format',
+  'encoding',
   'version',
   'ttl',
   'age',

@@ -152,6 +152,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       base64Items: `API_KEYS=${padded()},${padded()}`,
       // An option of one dash at a string's start.
       leadingOption: `-password ${next()} -db x`,
+      shortOption: `-token ${next()}`,
+      paddedItems: `encryption_keys:\n  - ${padded()}\n  - ${padded()}`,
       oneDashOption: `Command failed: mysql -u root -password ${next()} -h db`,
       cdata: `<password><![CDATA[${next()}]]></password>`,
       plist: `<key>apiToken</key>\n<string>${next()}</string>`,

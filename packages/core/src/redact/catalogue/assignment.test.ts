@@ -198,6 +198,7 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
       // Weak passwords and PINs of one digit repeated are among the most used.
       ['password=11111111', '11111111'],
       ['db_pin: "00000000"', '00000000'],
+      ['password=1111111111', '1111111111'],
     ] as const)
       expect(redacted(text), text).not.toContain(secret)
     for (const text of [
@@ -207,6 +208,8 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
       'api_key=sk-abc...xyz',
       'token: ops_eyJzaWdu..[Redacted]',
       'password=00000000000000',
+      // A timestamp is no code.
+      'token=1700000000',
     ])
       expect(found(text), text).not.toContain('secret-assignment')
   })
@@ -443,6 +446,24 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
       'api_keys: # rotated monthly\n  - [REDACTED]\n  - [REDACTED]',
     ],
     [`api_keys: &keys\n  - ${A}\n  - ${B}`, 'api_keys: &keys\n  - [REDACTED]\n  - [REDACTED]'],
+    // Unquoted base64 with its padding, `//` comments, prose among values, passwords with separators.
+    [
+      'encryption_keys:\n  - c2VjcmV0S2V5MTIzNDU2Nzg5MA==\n  - ZGVmYXVsdEtleTk4NzY1NDMyMQ=',
+      'encryption_keys:\n  - [REDACTED]\n  - [REDACTED]',
+    ],
+    ['api_keys: [c2VjcmV0S2V5MQ==, c2VjcmV0S2V5Mg==]', 'api_keys: [[REDACTED], [REDACTED]]'],
+    [
+      `api_keys = [\n  "${A}", // prod\n  "${B}", /* staging */\n]`,
+      'api_keys = [\n  "[REDACTED]", // prod\n  "[REDACTED]", /* staging */\n]',
+    ],
+    [
+      `api_keys:\n  - ${A}\n  - correct horse battery staple`,
+      'api_keys:\n  - [REDACTED]\n  - correct horse battery staple',
+    ],
+    ['passwords: [s3cr3t-Pa55, Summer_2024]', 'passwords: [[REDACTED], [REDACTED]]'],
+    ['app_passwords:\n  - qwhzxkvbnmtrplsd', 'app_passwords:\n  - [REDACTED]'],
+    ['API_KEYS=s3cr3t-Pa55,Tr0ub4dor-3', 'API_KEYS=[REDACTED],[REDACTED]'],
+    ['api_keys: [550e8400-e29b-41d4-a716-446655440000]', 'api_keys: [[REDACTED]]'],
     // JSON-escaped in a log line: the rest of the line stays.
     [
       `body={\\"tokens\\": [\\"${A}\\"], \\"user\\": \\"bob\\"} took 12ms`,
@@ -471,6 +492,8 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
     'credentials = ["Authorization", "X-Api-Key"]',
     'special_tokens:\n  - "<|im_start|>"\n  - "</s>"',
     'note: tokens: [first, second], then status=ok user=bob',
+    // A tokenizer's token ids.
+    'INFO tokenizer: tokens=[1, 15043, 3186] len=3',
   ])('leaves a list with nothing secret, or no list, as it was: %j', (text) => {
     const out = redacted(text) as string
     expect(out.includes('user=bob') || out === text).toBe(true)
@@ -499,7 +522,9 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
   it('reads an option of one dash after a blank, as a long option is read', () => {
     expect(redacted(`mysql -u root -password ${A} db`)).toBe('mysql -u root -password [REDACTED] db')
     expect(redacted(`htpasswd -b -passwd\t${A}`)).toBe('htpasswd -b -passwd\t[REDACTED]')
-    // At a string's start, after a line's start or a quote.
+    // At a string's start, after a line's start or a quote; in a short string too.
+    expect(redacted(`-token ${A}`)).toBe('-token [REDACTED]')
+    expect(redacted('-storepass Summer2024')).toBe('-storepass [REDACTED]')
     expect(redacted(`-password ${A} -db x`)).toBe('-password [REDACTED] -db x')
     expect(redacted(`cmd\n-password ${A}`)).toBe('cmd\n-password [REDACTED]')
     expect(redacted(`{"args":"-password ${A} -db x"}`)).toBe('{"args":"-password [REDACTED] -db x"}')
@@ -514,6 +539,10 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
       'app -auth basic -user bob',
       'app -credentials ~/.aws/credentials',
       'The user -password reset- flow is broken',
+      // openssl's pass phrase sources name where the phrase is.
+      'openssl enc -aes-256-cbc -pass env:ENC_PASS -in a -out b',
+      'x -pass file:pass.txt -in a',
+      'x -pass fd:3 -in a',
     ])
       expect(redacted(text), text).toBe(text)
   })
@@ -535,6 +564,16 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
     )
     const prose = '<password><![CDATA[Your password must contain 12 characters]]></password>'
     expect(redacted(prose)).toBe(prose)
+    expect(redacted(`<password><![CDATA[\n  ${A}\n]]></password>`)).toBe(
+      '<password><![CDATA[\n  [REDACTED]\n]]></password>',
+    )
+    // Placeholders written as entities are no value.
+    for (const text of [
+      '<password>&lt;none&gt;</password>',
+      '<apiKey>&quot;&quot;</apiKey>',
+      '<password>&#42;&#42;&#42;&#42;</password>',
+    ])
+      expect(redacted(text), text).toBe(text)
     // A section with no end is read no further than a value is.
     expect(redacted(`<password><![CDATA[${A}`)).toBe(`<password><![CDATA[${A}`)
   })

@@ -600,10 +600,12 @@ function assignedAt(
   const nameStart = nameAt === -1 ? start : nameAt
   // An element's text in a CDATA section (`<password><![CDATA[...]]></password>`).
   if (op === 62 && text.startsWith(CDATA, read.start)) {
-    const value = read.start + CDATA.length
+    let value = read.start + CDATA.length
     let end = cdataEnd(text, value)
     if (end === -1) return undefined
-    // Read as the element's own text is: to its first blank (prose is words, not a value).
+    // Read as the element's own text is: past blanks, to its first blank after them (prose is
+    // words, not a value).
+    while (value < end && isSpace(text.charCodeAt(value))) value++
     for (let i = value; i < end; i++)
       if (isSpace(text.charCodeAt(i))) {
         end = i
@@ -612,7 +614,7 @@ function assignedAt(
     return judgeValue(text, op, 0, value, end, name, nameStart)
   }
   // An element's text holds its `&` as an entity (`Hunter2&amp;pass`): read through them.
-  if (op === 62 && read.quote === 0 && text.charCodeAt(read.end) === 38)
+  if (op === 62 && read.quote === 0 && read.end > read.start && text.charCodeAt(read.end) === 38)
     read = { ...read, end: throughEntities(text, read.end) }
   if (read.quote === 0) {
     const list = listAfter(text, op, read, name, nameStart)
@@ -788,28 +790,37 @@ function listLimit(text: string, from: number): number {
 
 /**
  * Whether a list's item may be a secret: judged as an unquoted value is (a list's quotes are its
- * syntax, not a sign of a string), and not a name, host, path, region, scope or date, which a
- * list of settings holds far more often than a secret (`db_password`, `db1.example.com`,
- * `/etc/ssl/key.pem`, `us-east-1`, `read:user`, `2024-01-01`, `X-Api-Key`: words of small letters
- * (a capital first) and digits
- * between `-`, `_`, `.`, `:` or `/`, none of them a long run mixing letters and digits as a
- * token's), a tag (`<s>`, `<|endoftext|>`) or words (`ssh-ed25519 AAAA... user@host`).
+ * syntax, not a sign of a string), and not a number (counts, ids, a tokenizer's token ids), nor a
+ * name, host, path, region, scope or date, which a list of settings holds far more often than a
+ * secret: words of small letters (a capital first) and digits between `-`, `_`, `.`, `:` or `/`
+ * (`db_password`, `db1.example.com`, `/etc/ssl/key.pem`, `us-east-1`, `read:user`,
+ * `2024-01-01`, `X-Api-Key`), unless a word mixes digits inside letters (`s3cr3t-Pa55`), runs 12
+ * characters or more mixing both (a token's), or has a capital and a number beside (`Summer_2024`);
+ * nor a tag (`<s>`, `<|endoftext|>`) or words (`ssh-ed25519 AAAA... user@host`). One word alone
+ * with a digit (`hunter2`), or of letters that read as no word (`qwhzxkvbnmtrplsd`), is a value.
  */
 function itemMayBeSecret(text: string, start: number, end: number): boolean {
   const first = text.charCodeAt(start)
   if (first === 60 || first === 47 || first === 126) return false
+  // Numbers in a list are counts, ids or a tokenizer's token ids (`tokens=[1, 15043, 3186]`).
+  if (allDigits(text, start, end)) return false
   let identifier = true
   let separated = false
   let anyDigit = false
+  // A word with a capital first, and a number: a password's shape (`Summer_2024`), not a setting's.
+  let titled = false
   let segment = 0
   let letters = false
   let digits = false
-  let token = false
-  for (let i = start; i <= end; i++) {
+  for (let i = start; i <= end && identifier; i++) {
     const code = i < end ? text.charCodeAt(i) : 47
     if (isSpace(code)) return false
+    const lower = code >= 97 && code <= 122
     // Small letters, and a capital at a word's start (`X-Api-Key`, `Authorization`).
-    if ((code >= 97 && code <= 122) || (segment === 0 && code >= 65 && code <= 90)) {
+    if (lower || (segment === 0 && code >= 65 && code <= 90)) {
+      // A letter after a digit after a letter (`s3cr3t`, `e29b`): written so, not named so.
+      if (digits && letters && isDigitCode(text.charCodeAt(i - 1))) identifier = false
+      if (!lower) titled = true
       segment++
       letters = true
     } else if (code >= 48 && code <= 57) {
@@ -818,14 +829,35 @@ function itemMayBeSecret(text: string, start: number, end: number): boolean {
       anyDigit = true
     } else if (code === 45 || code === 95 || code === 46 || code === 58 || code === 47) {
       if (i < end) separated = true
-      if (segment >= 12 && letters && digits) token = true
+      // A long run mixing letters and digits is a token's.
+      if (segment >= 12 && letters && digits) identifier = false
       segment = 0
       letters = false
       digits = false
     } else identifier = false
   }
-  // One word of letters and digits (`hunter2`) is judged as a value is.
-  return !(identifier && (separated || !anyDigit) && !token) && looksLikeSecret(text, start, end, false)
+  if (identifier && titled && anyDigit) identifier = false
+  // One word of letters and digits (`hunter2`), or of letters that reads as none (`qwhzxkvbnmtrplsd`,
+  // an app password), is judged as a value is.
+  if (identifier && !separated && (anyDigit || !pronounceable(text, start, end))) identifier = false
+  return !identifier && looksLikeSecret(text, start, end, false)
+}
+
+/**
+ * Whether letters read as a word would: a vowel (or `y`) for one letter in four at least, and
+ * no run of five consonants. Random letters fail it most of the time; words of settings do not.
+ */
+function pronounceable(text: string, start: number, end: number): boolean {
+  let vowels = 0
+  let run = 0
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i) | 32
+    if (code === 97 || code === 101 || code === 105 || code === 111 || code === 117 || code === 121) {
+      vowels++
+      run = 0
+    } else if (++run >= 5) return false
+  }
+  return vowels * 4 >= end - start
 }
 
 /** Where the line after `at` starts, past blank lines and comment lines; the `- ` there, or -1. */
@@ -870,28 +902,34 @@ function nextItemLine(text: string, end: number, limit: number, column: number):
  * mapping's pair (`- name: x`, `'reset' => ...`: read by its own operator), or a nested list.
  * An unquoted item of several words refuses the list (prose: {@link listRefused}).
  */
-function pushPlain(text: string, start: number, end: number): void {
+function pushPlain(text: string, start: number, end: number, flow: boolean): void {
   while (start < end && isSpace(text.charCodeAt(start))) start++
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--
   if (end === start) return
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i)
     if (code === 91 || code === 123 || code === 40) return
+    if (code === 61 && onlyPadding(text, i, end)) break
     if (
       (code === 58 || code === 61) &&
       (i + 1 === end || isBlank(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === 62)
     ) {
-      // `- name: x`: a block list of mappings, whose pairs are read on their own; `=>`, `:` in a
-      // flow list: a mapping, not a list.
-      if (code === 61 || text.charCodeAt(start) === 91) listRefused = true
+      // `- name: x`: a block list of mappings, whose pairs are read on their own; `=>`, or `:`
+      // in a flow list: a mapping, not a list.
+      if (code === 61 || flow) listRefused = true
       return
     }
-    if (isBlank(code)) {
-      listRefused = true
-      return
-    }
+    // Words (`- are scoped per project`, `TODO rotate`): prose, no value; the other items count.
+    if (isBlank(code)) return
   }
   ITEMS.push(start, end, 0)
+}
+
+/** Whether `text` from `at` to `end` is base64's `=` padding (one or two, the item's end). */
+function onlyPadding(text: string, at: number, end: number): boolean {
+  if (end - at > 2 || at === 0) return false
+  for (let i = at; i < end; i++) if (text.charCodeAt(i) !== 61) return false
+  return true
 }
 
 /**
@@ -947,11 +985,17 @@ function flowItems(text: string, open: number): void {
       }
       fresh = false
     }
-    if (code === 35 && (cursor === 0 || isSpace(text.charCodeAt(cursor - 1)))) {
-      // A comment, to the line's end: an item started before it ends there, or one starts after it.
+    const comment = commentAt(text, cursor)
+    if (comment !== 0) {
+      // A comment (`#` or `//` to the line's end, `/* */`): an item started before it ends there,
+      // or one starts after it.
       const pushed = ITEMS.length
-      if (itemStart !== -1 && depth === 0) pushPlain(text, itemStart, cursor)
-      while (cursor < limit && text.charCodeAt(cursor) !== 10) cursor++
+      if (itemStart !== -1 && depth === 0) pushPlain(text, itemStart, cursor, true)
+      if (comment === 1) while (cursor < limit && text.charCodeAt(cursor) !== 10) cursor++
+      else {
+        const close = text.indexOf('*/', cursor + 2)
+        cursor = close === -1 || close >= limit ? limit : close + 1
+      }
       if (ITEMS.length === pushed && itemStart !== -1) {
         itemStart = cursor + 1
         fresh = true
@@ -964,13 +1008,26 @@ function flowItems(text: string, open: number): void {
       if (depth === 0) break
       depth--
     } else if (code === 44 && depth === 0) {
-      if (itemStart !== -1) pushPlain(text, itemStart, cursor)
+      if (itemStart !== -1) pushPlain(text, itemStart, cursor, true)
       itemStart = cursor + 1
       fresh = true
     }
   }
-  if (itemStart !== -1 && !listRefused) pushPlain(text, itemStart, Math.min(cursor, limit))
+  if (itemStart !== -1 && !listRefused) pushPlain(text, itemStart, Math.min(cursor, limit), true)
   valueBudget -= cursor - open
+}
+
+/**
+ * The comment at `at` in a flow list, after a blank or a line's start: 1 for `#` or `//` (to the
+ * line's end), 2 for `/*`, 0 for none.
+ */
+function commentAt(text: string, at: number): number {
+  const code = text.charCodeAt(at)
+  if (code !== 35 && code !== 47) return 0
+  if (at > 0 && !isSpace(text.charCodeAt(at - 1))) return 0
+  if (code === 35) return 1
+  const next = text.charCodeAt(at + 1)
+  return next === 47 ? 1 : next === 42 ? 2 : 0
 }
 
 /**
@@ -995,7 +1052,7 @@ function blockItems(text: string, dash: number): void {
       let itemEnd = itemStart
       while (itemEnd < end && !(text.charCodeAt(itemEnd) === 35 && isBlank(text.charCodeAt(itemEnd - 1))))
         itemEnd++
-      pushPlain(text, itemStart, itemEnd)
+      pushPlain(text, itemStart, itemEnd, false)
     }
     const next = nextItemLine(text, end, limit, column)
     if (next === -1 || !isBlank(text.charCodeAt(next + 1))) {
@@ -1237,11 +1294,16 @@ export function flagAt(text: string, at: number, isSecretName: NameRule, dashes 
     if (lead === 45 || lead === 40 || lead === 126 || lead === 47 || text.startsWith('./', read.start))
       return undefined
     if (text.charCodeAt(read.end - 1) === 45) return undefined
+    // openssl's pass phrase sources: a variable, a file, a descriptor, not the phrase (`pass:` is one).
+    if (PASS_SOURCE.test(text.slice(read.start, Math.min(read.end, read.start + 6)))) return undefined
   }
   const found = judgeValue(text, 61, read.quote, read.start, read.end, name, nameStart)
   if (found === undefined || isSecretName.accepts === undefined) return found
   return accepted(text, found, isSecretName.accepts) ? found : undefined
 }
+
+/** openssl's pass phrase sources that name where the phrase is: `env:`, `file:`, `fd:`, `stdin`. */
+const PASS_SOURCE = /^(?:env:|file:|fd:|stdin$)/
 
 /**
  * Whether the `--` at `at` may start a long option (see {@link flagAt}): after a blank, a quote or
@@ -1376,24 +1438,35 @@ function looksLikeSecret(text: string, start: number, end: number, quoted: boole
   // Masked or cut short already (`ops_eyJzaWdu..[Redacted]`, `sk-…`), or a constant's name.
   if (cutShort(text, start, end) || (first >= 65 && first <= 90 && CONSTANT.test(text.slice(start, end))))
     return false
-  // A short value of digits alone is a PIN, a numeric code or a weak password (`11111111` and
-  // `00000000` are among the most used), not a format's filler; a longer run of one digit is
-  // (`00000000000000`).
-  if (!(end - start <= MAX_DIGITS_CODE && allDigits(text, start, end)) && isPlaceholder(text, start, end))
+  // A short value of digits alone, eight at most or one digit repeated, is a PIN, a numeric code
+  // or a weak password (`11111111` and `00000000` are among the most used), not a format's
+  // filler; a longer run of one digit is (`00000000000000`), and a timestamp (`1700000000`).
+  if (!(end - start <= MAX_DIGITS_CODE && codeOrRepeat(text, start, end)) && isPlaceholder(text, start, end))
     return false
   return quoted || length >= 12 || !readsAsWord(text.slice(start, end))
 }
 
-/** The longest value of digits alone read as a code or a password whatever its digits. */
+/** The longest value of one digit repeated read as a code or a password. */
 const MAX_DIGITS_CODE = 12
+/** The longest value of digits read as a code or a password whatever its digits. */
+const MAX_CODE = 8
 
-/** Whether `text` from `start` to `end` is ASCII digits only. */
+/** Whether `text` from `start` to `end` is ASCII digits alone. */
 function allDigits(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isDigitCode(text.charCodeAt(i))) return false
+  return true
+}
+
+/** Whether `text` from `start` to `end` is digits alone, {@link MAX_CODE} at most or one repeated. */
+function codeOrRepeat(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start)
+  let same = true
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i)
     if (code < 48 || code > 57) return false
+    if (code !== first) same = false
   }
-  return true
+  return same || end - start <= MAX_CODE
 }
 
 /** The longest word {@link PLACEHOLDER} names (`undefined`); longer values match only a filler run. */

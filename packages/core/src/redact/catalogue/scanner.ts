@@ -26,6 +26,9 @@ const OPERATOR = 2
 const FLAG = 3
 /** A blank, then an option of one dash (`-password`): see {@link flagAt}. */
 const SHORT_FLAG = 4
+/** An HTTP authentication scheme's word that prose does not use (see {@link LiteralScan.mayHoldScheme}). */
+const SCHEME = 5
+const SCHEME_WORDS = ['bearer', 'dpop', 'ssws']
 /** The characters an assignment is found from (see {@link assignmentAt}). */
 const OPERATORS = ['=', ':', '>', ',']
 /** What starts a command line's long option (see {@link flagAt}). */
@@ -152,6 +155,11 @@ export class LiteralScan {
         kinds.push(SHORT_FLAG)
         targets.push(null)
       }
+      for (const word of SCHEME_WORDS) {
+        literals.push(word)
+        kinds.push(SCHEME)
+        targets.push(null)
+      }
     }
     this.automaton = new LiteralAutomaton(literals)
     this.kinds = Uint8Array.from(kinds)
@@ -248,6 +256,7 @@ export class LiteralScan {
         if (
           kind === TOKEN ||
           kind === KEYWORD ||
+          kind === SCHEME ||
           (kind === FLAG && !mayStartFlag(text, at)) ||
           (kind === SHORT_FLAG && !mayStartFlag(text, at + 1, 1))
         )
@@ -391,6 +400,17 @@ export class LiteralScan {
   }
 
   /** Whether a keyed format reads values of member `key` by its name (`heroku_api_key`: a UUID). */
+  /**
+   * Whether a text of `length` characters whose automaton hits (literal, start) are `hits` may
+   * hold a scheme's word (`Bearer`, `DPoP`, `SSWS`) a credential follows in text: one of them was
+   * found, or the pass stopped before the text's end.
+   */
+  mayHoldScheme(hits: readonly number[], length: number): boolean {
+    if (this.automaton.stoppedAt < length) return true
+    for (let i = 0; i < hits.length; i += 2) if (this.kinds[hits[i]!] === SCHEME) return true
+    return false
+  }
+
   readsMember(key: string | null): boolean {
     return key !== null && this.keyedFormats.length > 0 && this.keyedFor(key).length > 0
   }
