@@ -693,19 +693,29 @@ export function runDetectionEvasionAttacks(harness: AdapterHarness): void {
       })
     })
 
-    it('answers a field dense with name-value pairs at once, and says it read the rest with the detectors only', async () => {
+    it("answers a field dense with name-value pairs at once, reads the rest by the names' stems, and says so", async () => {
       // A client-written field of 5,000 unique secret-like names used to cost seconds per megabyte.
       const note = `${Array.from({ length: 5_000 }, (_, i) => `k${i}_password=x${i}y${i}z,`).join(' ')} 4111 1111 1111 1111`
+      // Thousands of unique names before a secret (a compiler's options in a failed build's log).
+      const log = `${Array.from({ length: 8_000 }, (_, i) => `-Wno-warn${i}`).join(' ')} -c x.c && DB_PASSWORD=Hunter2pass! ./run`
       const { guard, events } = recordingGuard({ redact: { knownSecrets: false } })
-      await withApp({ leakguard: guard, routes: [getRoute('/dense', () => ({ note }))] }, async (url) => {
-        const res = await call(`${url}/dense`)
-        expect(res.status).toBe(200)
-        expect(res.text).not.toContain('4111 1111 1111 1111')
-        expect(res.text).not.toContain('x0y0z')
-      })
+      await withApp(
+        { leakguard: guard, routes: [getRoute('/dense', () => ({ note, log }))] },
+        async (url) => {
+          const res = await call(`${url}/dense`)
+          expect(res.status).toBe(200)
+          expect(res.text).not.toContain('4111 1111 1111 1111')
+          expect(res.text).not.toContain('x0y0z')
+          expect(res.text).not.toContain('x4999y4999z')
+          expect(res.text).not.toContain('Hunter2pass')
+        },
+      )
       const recorded = await events()
       expect(ofType(recorded, 'response.degraded').map((event) => event.values)).toEqual([
-        [{ path: '$.note', reason: 'text-too-dense', count: 1 }],
+        [
+          { path: '$.note', reason: 'text-too-dense', count: 1 },
+          { path: '$.log', reason: 'text-too-dense', count: 1 },
+        ],
       ])
     })
 

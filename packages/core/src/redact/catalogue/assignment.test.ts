@@ -742,6 +742,21 @@ describe('red-team findings, kept as tests', () => {
 })
 
 describe('a string dense with name-value pairs', () => {
+  it('reads names past the budget by their stems, and masks a secret after thousands of unique names', () => {
+    const guardless = createRedactor({ knownSecrets: false })
+    for (const text of [
+      `${Array.from({ length: 20_000 }, (_, i) => `-Wno-warn${i}`).join(' ')} -c x.c && DB_PASSWORD=Hunter2pass! ./run`,
+      `${Array.from({ length: 20_000 }, (_, i) => `k${i}=v${i}`).join(' ')} db_password=Hunter2pass!`,
+      `${Array.from({ length: 20_000 }, (_, i) => `x${i}:1`).join(' ')} --token Hunter2pass!`,
+    ]) {
+      const out = guardless.redact({ note: text }).note as string
+      expect(out).not.toContain('Hunter2pass')
+    }
+    // Names with no stem of a secret's name past the budget are left as they are.
+    const plain = `${Array.from({ length: 20_000 }, (_, i) => `k${i}=v${i}`).join(' ')} colour=Xk9mQ2vLp3Rt8Wz1`
+    expect(guardless.redact({ note: plain }).note).toBe(plain)
+  })
+
   it('reads the first 4,096 by name and the rest with the detectors, and says so', () => {
     const dense = `${Array.from({ length: 10_000 }, (_, i) => `"k${i}pw":1,`).join('')} "password":"Hunter2x9" 4111 1111 1111 1111`
     const guardless = createRedactor({ knownSecrets: false })

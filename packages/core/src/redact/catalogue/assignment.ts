@@ -103,6 +103,57 @@ function afterLowerWord(name: string, at: number): boolean {
   return letters >= 2 || (letters === 1 && i === 0)
 }
 
+/**
+ * Whether the string being read spent its budget (see {@link readNamesCheaply}): new names are
+ * then judged by {@link CHEAP_NAME}, a test of a few hundred nanoseconds at most.
+ */
+let cheapNames = false
+
+/**
+ * Stems of secret names in English and the built-in locales, anywhere in a name, any case: what
+ * names past a string's budget are judged by. It says yes to more names than the member-name
+ * rule does (`monkey`, `shipping`): there only a value that reads as a secret is masked.
+ */
+const CHEAP_NAME =
+  /pass|pw|secret|token|key|auth|cred|sess|sid|cookie|pin|cvv|cvc|otp|private|jwt|bearer|signature|kennwort|contrase|senha|wachtwoord|parola|clave|passe|geheim/i
+
+/**
+ * Past a string's budget, judges new names by their stems alone ({@link CHEAP_NAME}): the rest of
+ * a long or hostile string is still read, at a bounded cost per operator, and a secret after
+ * thousands of unique names (`-Wno-warn1 ... -Wno-warn6000 DB_PASSWORD=...`) is still masked.
+ */
+export function readNamesCheaply(): void {
+  cheapNames = true
+}
+
+/**
+ * Whether the name before the operator at `at` may be a secret's by its stems alone (see
+ * {@link CHEAP_NAME}): the test each operator past a string's budget passes before it is read,
+ * a walk back over the name and one search of it.
+ */
+export function mayNameSecretCheaply(text: string, at: number): boolean {
+  // An element's name is read by elementBefore, whose cost is bounded already.
+  if (text.charCodeAt(at) === 62) return true
+  let end = at
+  let skipped = 0
+  while (end > 0 && skipped < MAX_GAP) {
+    const code = text.charCodeAt(end - 1)
+    if (!(isSpace(code) || isQuote(code) || code === 93 || code === 92 || code === 61 || code === 58)) break
+    end--
+    skipped++
+  }
+  let start = end
+  while (start > 0 && end - start < MAX_NAME && isName(text.charCodeAt(start - 1))) start--
+  return start < end && CHEAP_NAME.test(text.slice(start, end))
+}
+
+/** {@link mayNameSecretCheaply} of a command line option's name, which starts at `start`. */
+export function mayOptionBeSecretCheaply(text: string, start: number): boolean {
+  let end = start
+  while (end < text.length && end - start < MAX_NAME && isName(text.charCodeAt(end))) end++
+  return end > start && CHEAP_NAME.test(text.slice(start, end))
+}
+
 /** The names judged in the string being read (see {@link startValues}), whatever the rule's map holds. */
 const namesInString = new Map<string, boolean>()
 
@@ -130,6 +181,10 @@ function isSecretNameInText(name: string, isSecretName: (name: string) => boolea
   }
   const judged = lastJudged
   let secret = judged.get(name)
+  if (secret === undefined && cheapNames) {
+    // Past the string's budget: new names by their stems alone, at no charge.
+    return (namesInString.get(name) ?? CHEAP_NAME.test(name)) && looksLikeName(name)
+  }
   if (secret === undefined) {
     // Judged in this string already (the rule's map may be full of other names): no charge.
     secret = namesInString.get(name)
@@ -221,6 +276,7 @@ export function judgementsMade(): number {
 
 /** Starts reading the values of a new string of `length` characters. */
 export function startValues(length: number): void {
+  cheapNames = false
   valueBudget = 4 * length + 8192
   readIn = null
   judgements = 0
@@ -229,6 +285,7 @@ export function startValues(length: number): void {
 
 /** Ends the reading of a string: what this module kept of it (for reads within it) is let go. */
 export function endValues(): void {
+  cheapNames = false
   if (namesInString.size > 0) namesInString.clear()
   readIn = null
   cutIn = null

@@ -8,8 +8,11 @@ import {
   endValues,
   flagAt,
   judgementsMade,
+  mayNameSecretCheaply,
+  mayOptionBeSecretCheaply,
   mayStartFlag,
   type NameRule,
+  readNamesCheaply,
   startValues,
 } from './assignment.js'
 import { LiteralAutomaton } from './automaton.js'
@@ -262,9 +265,18 @@ export class LiteralScan {
         )
           continue
         if (judgementsMade() >= maxJudgements) {
-          this.exhausted = true
-          break
+          if (!this.exhausted) {
+            // Reported, and read on: names by their stems alone (a test of each operator's name
+            // before it is read), values as before, up to twice the budget.
+            this.exhausted = true
+            readNamesCheaply()
+          } else if (judgementsMade() >= 2 * maxJudgements) break
         }
+        if (
+          this.exhausted &&
+          (kind === OPERATOR ? !mayNameSecretCheaply(text, at) : !mayOptionBeSecretCheaply(text, at + 2))
+        )
+          continue
         // Values another span holds whole are not judged: their spans would give way to it. Past
         // a few dozen spans the test would cost more than it saves, once per pair (a log of
         // thousands of emails and `password=` pairs): such values are judged.
