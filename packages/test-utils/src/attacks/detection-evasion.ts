@@ -153,6 +153,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       // An option of one dash at a string's start.
       leadingOption: `-password ${next()} -db x`,
       shortOption: `-token ${next()}`,
+      flowMapping: `passwords: {prod: ${next()}, dev: "${next()}"}`,
+      commaInValue: `JWT_SECRET=${next()},${next()}`,
       paddedItems: `encryption_keys:\n  - ${padded()}\n  - ${padded()}`,
       oneDashOption: `Command failed: mysql -u root -password ${next()} -h db`,
       cdata: `<password><![CDATA[${next()}]]></password>`,

@@ -464,6 +464,11 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
     ['app_passwords:\n  - qwhzxkvbnmtrplsd', 'app_passwords:\n  - [REDACTED]'],
     ['API_KEYS=s3cr3t-Pa55,Tr0ub4dor-3', 'API_KEYS=[REDACTED],[REDACTED]'],
     ['api_keys: [550e8400-e29b-41d4-a716-446655440000]', 'api_keys: [[REDACTED]]'],
+    // A flow mapping under a plural secret name (YAML, HCL): its values.
+    [`passwords: {prod: ${A}, dev: ${B}}`, 'passwords: {prod: [REDACTED], dev: [REDACTED]}'],
+    [`api_keys = { prod = "${A}", dev = "${B}" }`, 'api_keys = { prod = "[REDACTED]", dev = "[REDACTED]" }'],
+    // A singular name's value with a comma in it is one value.
+    [`JWT_SECRET=${A},${B}`, 'JWT_SECRET=[REDACTED]'],
     // JSON-escaped in a log line: the rest of the line stays.
     [
       `body={\\"tokens\\": [\\"${A}\\"], \\"user\\": \\"bob\\"} took 12ms`,
@@ -492,8 +497,10 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
     'credentials = ["Authorization", "X-Api-Key"]',
     'special_tokens:\n  - "<|im_start|>"\n  - "</s>"',
     'note: tokens: [first, second], then status=ok user=bob',
-    // A tokenizer's token ids.
+    // A tokenizer's token ids, and its counts.
     'INFO tokenizer: tokens=[1, 15043, 3186] len=3',
+    'usage: tokens: {prompt: 12, completion: 30}',
+    'secrets: {a, b}',
   ])('leaves a list with nothing secret, or no list, as it was: %j', (text) => {
     const out = redacted(text) as string
     expect(out.includes('user=bob') || out === text).toBe(true)

@@ -673,6 +673,21 @@ function assignedAt(
   // An element's text holds its `&` as an entity (`Hunter2&amp;pass`): read through them.
   if (op === 62 && read.quote === 0 && read.end > read.start && text.charCodeAt(read.end) === 38)
     read = { ...read, end: throughEntities(text, read.end) }
+  // A singular name's value with commas in it (`JWT_SECRET=abc,def`): one value to its last comma
+  // that no pair follows (`user=bob,password=...` ends before the pair).
+  if (
+    read.quote === 0 &&
+    (op === 61 || op === 58) &&
+    text.charCodeAt(read.end) === 44 &&
+    read.end > read.start &&
+    !isSpace(text.charCodeAt(read.end + 1)) &&
+    !isPluralName(name) &&
+    valueBudget > 0
+  ) {
+    emptyArray(ITEMS)
+    joinedItems(text, read.start)
+    if (ITEMS.length > 3) read = { ...read, end: ITEMS[ITEMS.length - 2]! }
+  }
   if (read.quote === 0) {
     const list = listAfter(text, op, read, name, nameStart)
     if (list !== undefined) return list === NO_LIST ? undefined : list
@@ -807,6 +822,7 @@ function listAfter(
   emptyArray(ITEMS)
   listRefused = false
   if (first === 91) flowItems(text, start)
+  else if (first === 123 && isPluralName(name)) mappingValues(text, start)
   else if (first === 45 && nextLine && isBlank(text.charCodeAt(start + 1))) blockItems(text, start)
   else if (
     text.charCodeAt(read.end) === 44 &&
@@ -820,7 +836,7 @@ function listAfter(
   } else return undefined
   if (listRefused) return undefined
   if (ITEMS.length === 0) return NO_LIST
-  const joined = first !== 91 && first !== 45
+  const joined = first !== 91 && first !== 45 && first !== 123
   let secret = false
   for (let i = 0; i < ITEMS.length && !secret; i += 3)
     secret = itemMayBeSecret(text, ITEMS[i]!, ITEMS[i + 1]!)
@@ -1085,6 +1101,62 @@ function commentAt(text: string, at: number): number {
   if (code === 35) return 1
   const next = text.charCodeAt(at + 1)
   return next === 47 ? 1 : next === 42 ? 2 : 0
+}
+
+/**
+ * The values of a flow mapping from the `{` at `open` (`passwords: {prod: a, dev: "b"}`, HCL's
+ * `{ prod = "a" }`), to its `}`: each pair split at its first `:` or `=` outside quotes, its
+ * value read as a list's item. A pair with no operator refuses it (a set, a block of code).
+ */
+function mappingValues(text: string, open: number): void {
+  const limit = listLimit(text, open)
+  let cursor = open + 1
+  while (cursor < limit && !listRefused) {
+    // The key, to its operator.
+    while (cursor < limit && isSpace(text.charCodeAt(cursor))) cursor++
+    if (cursor >= limit || text.charCodeAt(cursor) === 125) break
+    const lead = text.charCodeAt(cursor)
+    if (isQuote(lead)) {
+      const close = text.indexOf(String.fromCharCode(lead), cursor + 1)
+      if (close === -1 || close >= limit) break
+      cursor = close + 1
+    }
+    while (cursor < limit) {
+      const code = text.charCodeAt(cursor)
+      if (code === 58 || code === 61 || code === 44 || code === 125 || code === 10) break
+      cursor++
+    }
+    const operator = text.charCodeAt(cursor)
+    if (operator !== 58 && operator !== 61) {
+      listRefused = true
+      break
+    }
+    cursor++
+    while (cursor < limit && isBlank(text.charCodeAt(cursor))) cursor++
+    // The value, to the comma or the brace that ends the pair (a nested one is read by its own pairs).
+    const value = cursor
+    const first = text.charCodeAt(value)
+    if (first === 34 || first === 39) {
+      const close = pushQuoted(text, value, limit)
+      if (close === -1) break
+      cursor = close + 1
+    } else {
+      let depth = 0
+      while (cursor < limit) {
+        const code = text.charCodeAt(cursor)
+        if (code === 123 || code === 91) depth++
+        else if ((code === 125 || code === 93) && depth > 0) depth--
+        else if (depth === 0 && (code === 44 || code === 125 || code === 10)) break
+        cursor++
+      }
+      if (depth === 0) pushPlain(text, value, cursor, false)
+    }
+    while (cursor < limit && isBlank(text.charCodeAt(cursor))) cursor++
+    const stop = text.charCodeAt(cursor)
+    if (stop === 44 || stop === 10) cursor++
+    else break
+  }
+  valueBudget -= cursor - open
 }
 
 /**
