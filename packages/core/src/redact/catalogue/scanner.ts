@@ -63,6 +63,26 @@ function freeBefore(text: string, at: number, prefix: number, before: number, pu
   return at >= 6 && text.charCodeAt(at - 6) === 92 && text.charCodeAt(at - 5) === 117
 }
 
+/**
+ * The last run of a run-bodied format read in the string being read: its text ('' once the string
+ * is read), where it was read from, where it ends, what follows its end (the padding's length, -1
+ * for no token, NaN unknown yet), and whether a token of it was found (not a placeholder).
+ */
+interface RunRead {
+  text: string
+  from: number
+  end: number
+  outcome: number
+  pushed: boolean
+}
+
+/** `text.startsWith(prefix, at)` for the short prefixes of token formats, as one loop. */
+function startsAt(text: string, prefix: string, at: number): boolean {
+  if (at + prefix.length > text.length) return false
+  for (let k = 0; k < prefix.length; k++) if (text.charCodeAt(at + k) !== prefix.charCodeAt(k)) return false
+  return true
+}
+
 /** Whether a character code is ASCII and neither a letter nor a digit (`-`, `_`, `.`...). */
 function isPunctuation(code: number): boolean {
   return code < 128 && !isAsciiAlnum(code)
@@ -103,15 +123,10 @@ export class LiteralScan {
   private readonly hits: number[] = []
   /** Per span the first loop of {@link collect} found, the index of its hit. */
   private readonly triggers: number[] = []
-  /**
-   * Per run-bodied format (see RunBody), the last run read: its text, where it was read from, where
-   * it ends, what follows its end (the padding's length, -1 for no token, NaN unknown yet), and
-   * whether a token of it was found (not a placeholder).
-   */
-  private readonly runs = new Map<
-    CompiledToken,
-    { text: string; from: number; end: number; outcome: number; pushed: boolean }
-  >()
+  /** Per run-bodied format (see RunBody), the last run read (see {@link RunRead}). */
+  private readonly runs = new Map<CompiledToken, RunRead>()
+  /** The entries of {@link runs} this string read: let go of its text at its end (no Map to clear). */
+  private readonly runsRead: RunRead[] = []
   /** The other detectors' spans, for the names of one {@link collect}. */
   private readonly sweep = new SpanSweep()
   /** Whether the last {@link collect} stopped reading assignments at its budget. */
@@ -228,7 +243,7 @@ export class LiteralScan {
         const count = found.length
         if (kind === TOKEN) {
           const prefix = this.cased[literal]!
-          if (prefix === null || text.startsWith(prefix, at))
+          if (prefix === null || startsAt(text, prefix, at))
             this.tokenAt(this.targets[literal] as CompiledToken, text, at, automaton.lengths[literal]!, found)
         } else if (kind === KEYWORD)
           this.keywordAt(this.targets[literal] as CompiledKeyed, text, at, automaton.lengths[literal]!, found)
@@ -316,7 +331,11 @@ export class LiteralScan {
     } while (from < text.length)
     sweep.clear()
     // Nothing of this string stays referenced: the runs read are let go.
-    if (this.runs.size > 0) this.runs.clear()
+    const runsRead = this.runsRead
+    if (runsRead.length > 0) {
+      for (const run of runsRead) run.text = ''
+      emptyArray(runsRead)
+    }
     // Nothing of this string stays referenced from module state once it is read.
     endValues()
     claimed[0] = NO_SPANS
@@ -390,8 +409,16 @@ export class LiteralScan {
         if (code >= 128 || chars[code] !== 1) break
         end++
       }
-      known = { text, from, end, outcome: Number.NaN, pushed: false }
-      this.runs.set(compiled, known)
+      if (known === undefined) {
+        known = { text: '', from: 0, end: 0, outcome: Number.NaN, pushed: false }
+        this.runs.set(compiled, known)
+      }
+      if (known.text === '') this.runsRead.push(known)
+      known.text = text
+      known.from = from
+      known.end = end
+      known.outcome = Number.NaN
+      known.pushed = false
     }
     // Too short, or too long: the boundary after the token holds every character of the run, so no
     // shorter reading ends where the boundary allows.
@@ -411,7 +438,6 @@ export class LiteralScan {
     return known.outcome === -1 ? -1 : known.end + known.outcome
   }
 
-  /** Whether a keyed format reads values of member `key` by its name (`heroku_api_key`: a UUID). */
   /**
    * Whether a text of `length` characters whose automaton hits (literal, start) are `hits` may
    * hold a scheme's word (`Bearer`, `DPoP`, `SSWS`) a credential follows in text: one of them was
@@ -423,6 +449,7 @@ export class LiteralScan {
     return false
   }
 
+  /** Whether a keyed format reads values of member `key` by its name (`heroku_api_key`: a UUID). */
   readsMember(key: string | null): boolean {
     return key !== null && this.keyedFormats.length > 0 && this.keyedFor(key).length > 0
   }
