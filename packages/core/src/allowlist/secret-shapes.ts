@@ -195,8 +195,8 @@ function isHeaderName(text: unknown): text is string {
  * an entry `[name, value]` in a list of them (`Object.entries(...)`, `[...headers]`, a form's
  * pairs) names its value; a flat list of header names and values (Node's `req.rawHeaders`,
  * `['Host', 'api.example', 'X-Api-Key', '...']`) names each value by the header before it; a
- * command's arguments (`spawnargs: ['mysql', '--password', '...']`) name the value after a long
- * option. Only names `isSecretName` accepts are given. `parent`: the list this list is an
+ * command's arguments (`spawnargs: ['mysql', '--password', '...']`, `['keytool', '-storepass',
+ * '...']`) name the value after an option. Only names `isSecretName` accepts are given. `parent`: the list this list is an
  * element of, or `null`.
  */
 export function listSecretNames(
@@ -225,21 +225,27 @@ export function listSecretNames(
     }
     return names
   }
-  // A command's arguments: `--password` and the value after it (not another option).
+  // A command's arguments: `--password` or `-storepass` and the value after it (not another
+  // option; after one dash, not a file's path or openssl's `env:`, `file:`, `fd:` source either).
   let names: (string | null)[] | null = null
   for (let i = 0; i + 1 < length; i++) {
     const option = list[i]
-    if (typeof option !== 'string' || option.charCodeAt(0) !== 45 || option.charCodeAt(1) !== 45) continue
+    if (typeof option !== 'string' || option.charCodeAt(0) !== 45) continue
+    const long = option.charCodeAt(1) === 45
     // An option's name is a word of letters, digits, `-` and `_` (not a PEM armour's dashes).
-    const name = option.slice(2)
+    const name = option.slice(long ? 2 : 1)
     const value = list[i + 1]
     if (!isHeaderName(name) || (typeof value === 'string' && value.charCodeAt(0) === 45)) continue
+    if (!long && typeof value === 'string' && OPTION_SOURCE.test(value)) continue
     if (!isSecretName(name)) continue
     names ??= new Array<string | null>(length).fill(null)
     names[i + 1] = name
   }
   return names
 }
+
+/** Values of an option of one dash that say where a secret is, not what: a path, openssl's sources. */
+const OPTION_SOURCE = /^(?:~?\/|\.\.?\/|env:|file:|fd:|stdin$)/
 
 /**
  * Whether `text` is an entry's name: from a letter, then anything but control characters, as

@@ -120,6 +120,8 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
         ['X-Auth-Token', next()],
       ],
       loneEntry: [['DB_PASSWORD', next()]],
+      // A command's arguments with an option of one dash.
+      keytoolArgs: ['keytool', '-storepass', next(), '-v'],
     },
     text: {
       assignment: `config: DB_PASSWORD=${next()} PORT=5432`,

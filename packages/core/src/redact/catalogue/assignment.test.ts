@@ -148,13 +148,24 @@ describe('secret-assignment: secrets assigned to secret names in text', () => {
     }
   })
 
-  it("masks the value after a long option in a command's argument list", () => {
+  it("masks the value after an option in a command's argument list", () => {
     expect(redactor.redact({ spawnargs: ['mysql', '--password', 'hunter2X', '--verbose'] })).toEqual({
       spawnargs: ['mysql', '--password', '[REDACTED]', '--verbose'],
     })
     expect(redactor.redact({ args: ['--password', '--verbose', '--token-file', '/x'] })).toEqual({
       args: ['--password', '--verbose', '--token-file', '/x'],
     })
+    // Options of one dash: the value after them, not a path, a source or another option.
+    expect(redactor.redact({ cmd: ['keytool', '-storepass', 'Summer2024x', '-v'] })).toEqual({
+      cmd: ['keytool', '-storepass', '[REDACTED]', '-v'],
+    })
+    const plain = {
+      ssl: ['openssl', '-pass', 'env:ENC_PASS', '-in', 'a'],
+      aws: ['app', '-credentials', '~/.aws/credentials'],
+      ls: ['ls', '-la', '/tmp'],
+      gcc: ['gcc', '-o', 'out', '-Wall', 'x.c'],
+    }
+    expect(redactor.redact(plain)).toEqual(plain)
   })
 
   it('can be turned off like any detector', () => {
