@@ -478,6 +478,12 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
     // A flow mapping under a plural secret name (YAML, HCL): its values.
     [`passwords: {prod: ${A}, dev: ${B}}`, 'passwords: {prod: [REDACTED], dev: [REDACTED]}'],
     [`api_keys = { prod = "${A}", dev = "${B}" }`, 'api_keys = { prod = "[REDACTED]", dev = "[REDACTED]" }'],
+    // Comments in a mapping; items led by `/` read by their shape (base64 may start with one).
+    [
+      `api_keys = {\n  # production\n  prod = "${A}"\n  dev = "${B}" # rotated\n}`,
+      'api_keys = {\n  # production\n  prod = "[REDACTED]"\n  dev = "[REDACTED]" # rotated\n}',
+    ],
+    ['api_keys: ["/yFh3kPq8Zr2LmN0sT5vW7xB9cD1eG4jQ=="]', 'api_keys: ["[REDACTED]"]'],
     // A singular name's value with a comma in it is one value.
     [`JWT_SECRET=${A},${B}`, 'JWT_SECRET=[REDACTED]'],
     // JSON-escaped in a log line: the rest of the line stays.
@@ -511,6 +517,12 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
     // A tokenizer's token ids, and its counts.
     'INFO tokenizer: tokens=[1, 15043, 3186] len=3',
     'usage: tokens: {prompt: 12, completion: 30}',
+    // Design tokens, settings joined by commas under a singular name, a secret manager's references.
+    'tokens: ["#1E40AF", "#9333EA", "rgb(30, 64, 175)"]',
+    'tokens: {duration: 150ms, easing: ease-in-out, fontFamily: "Inter, sans-serif", md: 768px}',
+    'token: repo,read:org,workflow',
+    'cookie: Secure,HttpOnly',
+    'secrets = { db = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db", api = "vault:secret/data/api#key" }',
     'secrets: {a, b}',
   ])('leaves a list with nothing secret, or no list, as it was: %j', (text) => {
     const out = redacted(text) as string
@@ -770,6 +782,25 @@ describe('a string dense with name-value pairs', () => {
       const out = guardless.redact({ note: text }).note as string
       expect(out).not.toContain('Hunter2pass')
     }
+    // Stems read through leetspeak, look-alike letters and abbreviations.
+    for (const name of [
+      'DB_PA55WORD',
+      't0ken',
+      'DB_\u0420ASSWORD',
+      's\u0435cret',
+      'MDP',
+      'WIFI_PSK',
+      'SENTRY_DSN',
+      'GH_PAT',
+    ]) {
+      const text = `${Array.from({ length: 20_000 }, (_, i) => `k${i}=v${i}`).join(' ')} ${name}=Hunter2pass!`
+      expect(guardless.redact({ note: text }).note as string, name).not.toContain('Hunter2pass')
+    }
+    // Past twice the budget (thousands of values under secret names), the rest is masked.
+    const flood = `${Array.from({ length: 5_000 }, (_, i) => `k${i}=v${i}`).join(' ')} ${'pw= '.repeat(40_000)} colour: DB_PASSWORD=Hunter2pass!`
+    const flooded = guardless.redact({ note: flood }).note as string
+    expect(flooded).not.toContain('Hunter2pass')
+    expect(flooded.endsWith('[REDACTED]')).toBe(true)
     // Names with no stem of a secret's name past the budget are left as they are.
     const plain = `${Array.from({ length: 20_000 }, (_, i) => `k${i}=v${i}`).join(' ')} colour=Xk9mQ2vLp3Rt8Wz1`
     expect(guardless.redact({ note: plain }).note).toBe(plain)

@@ -86,6 +86,7 @@ function looksLikeName(name: string): boolean {
 }
 
 const isDigitCode = (code: number) => code >= 48 && code <= 57
+const isLowerCode = (code: number) => code >= 97 && code <= 122
 
 /**
  * Whether the digits before the capital at `at` end a word of two small letters or more, or of
@@ -110,12 +111,14 @@ function afterLowerWord(name: string, at: number): boolean {
 let cheapNames = false
 
 /**
- * Stems of secret names in English and the built-in locales, anywhere in a name, any case: what
- * names past a string's budget are judged by. It says yes to more names than the member-name
- * rule does (`monkey`, `shipping`): there only a value that reads as a secret is masked.
+ * Stems of secret names in English and the built-in locales, and of the abbreviations the
+ * member-name rule knows (`psk`, `mdp`, `dek`, `dsn`, `pat`), anywhere in a name folded by
+ * {@link cheaplySecret}: what names past a string's budget are judged by. It says yes to more
+ * names than the rule does (`monkey`, `shipping`, `patch`): there only a value that reads as a
+ * secret is masked.
  */
 const CHEAP_NAME =
-  /pass|pw|secret|token|key|auth|cred|sess|sid|cookie|pin|cvv|cvc|otp|private|jwt|bearer|signature|kennwort|contrase|senha|wachtwoord|parola|clave|passe|geheim/i
+  /pas|pw|psk|psw|mdp|secr|segre|token|tok|jeton|key|kek|dek|auth|cred|zugang|sess|sid|cookie|pin|cvv|cvc|otp|private|jwt|bearer|signature|dsn|pat|mnemonic|seed|recovery|backup|connection|ssn|iban|card|dob|birth|saml|anmelde|kennwort|contrase|senha|wachtwoord|parol|clave|geheim/
 
 /**
  * Past a string's budget, judges new names by their stems alone ({@link CHEAP_NAME}): the rest of
@@ -134,6 +137,9 @@ export function readNamesCheaply(): void {
 export function mayNameSecretCheaply(text: string, at: number): boolean {
   // An element's name is read by elementBefore, whose cost is bounded already.
   if (text.charCodeAt(at) === 62) return true
+  // An operator is read from its first character (see assignedAt): a run of them once.
+  const before = at > 0 ? text.charCodeAt(at - 1) : 0
+  if (before === 58 || before === 61) return false
   let end = at
   let skipped = 0
   while (end > 0 && skipped < MAX_GAP) {
@@ -144,15 +150,69 @@ export function mayNameSecretCheaply(text: string, at: number): boolean {
   }
   let start = end
   while (start > 0 && end - start < MAX_NAME && isName(text.charCodeAt(start - 1))) start--
-  return start < end && CHEAP_NAME.test(text.slice(start, end))
+  return start < end && cheaplySecret(text, start, end)
 }
 
 /** {@link mayNameSecretCheaply} of a command line option's name, which starts at `start`. */
 export function mayOptionBeSecretCheaply(text: string, start: number): boolean {
   let end = start
   while (end < text.length && end - start < MAX_NAME && isName(text.charCodeAt(end))) end++
-  return end > start && CHEAP_NAME.test(text.slice(start, end))
+  return end > start && cheaplySecret(text, start, end)
 }
+
+/**
+ * {@link CHEAP_NAME} of the name from `start` to `end`, read as the member-name rule reads it in
+ * part: small letters, leetspeak's digits and symbols as the letters they stand for (`DB_PA55WORD`,
+ * `t0ken`), look-alike Cyrillic and Greek letters as Latin ones, and what renders as nothing
+ * left out.
+ */
+function cheaplySecret(text: string, start: number, end: number): boolean {
+  let folded = ''
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    const to = code < 128 ? CHEAP_FOLD[code]! : lookalike(code)
+    if (to !== 0) folded += String.fromCharCode(to)
+  }
+  return CHEAP_NAME.test(folded)
+}
+
+/** ASCII as {@link cheaplySecret} reads it: letters in small case, leetspeak's digits and symbols as letters, 0 for what it drops. */
+const CHEAP_FOLD = new Uint8Array(128)
+for (let c = 97; c <= 122; c++) CHEAP_FOLD[c] = c
+for (let c = 65; c <= 90; c++) CHEAP_FOLD[c] = c + 32
+for (const [from, to] of ['0o', '1i', '3e', '4a', '5s', '7t', '8b', '@a', '$s', '!i', '|l', '2z', '9g', '6g'])
+  CHEAP_FOLD[from!.charCodeAt(0)] = to!.charCodeAt(0)
+for (const c of '_-. ') CHEAP_FOLD[c.charCodeAt(0)] = 95
+
+/** A Cyrillic or Greek letter that looks like a Latin one, as that letter; other characters past ASCII as themselves, invisible ones as 0. */
+function lookalike(code: number): number {
+  const latin = LOOKALIKES.get(code)
+  if (latin !== undefined) return latin
+  return isInvisible(code) ? 0 : code
+}
+
+const LOOKALIKES = new Map<number, number>()
+for (const [from, to] of [
+  ['аaАa', 'a'],
+  ['еeЕe', 'e'],
+  ['оoОoοΟ', 'o'],
+  ['рpРpρΡ', 'p'],
+  ['сcСc', 'c'],
+  ['уyУy', 'y'],
+  ['хxХxχΧ', 'x'],
+  ['кkКkκΚ', 'k'],
+  ['тtТtτΤ', 't'],
+  ['нhНh', 'h'],
+  ['вbВbβΒ', 'b'],
+  ['мmМm', 'm'],
+  ['іiІiιΙ', 'i'],
+  ['ѕsЅs', 's'],
+  ['αaΑa', 'a'],
+  ['εeΕe', 'e'],
+  ['ν', 'v'],
+  ['Ν', 'n'],
+] as const)
+  for (const ch of from) if (ch.charCodeAt(0) > 127) LOOKALIKES.set(ch.charCodeAt(0), to.charCodeAt(0))
 
 /** The names judged in the string being read (see {@link startValues}), whatever the rule's map holds. */
 const namesInString = new Map<string, boolean>()
@@ -183,7 +243,7 @@ function isSecretNameInText(name: string, isSecretName: (name: string) => boolea
   let secret = judged.get(name)
   if (secret === undefined && cheapNames) {
     // Past the string's budget: new names by their stems alone, at no charge.
-    return (namesInString.get(name) ?? CHEAP_NAME.test(name)) && looksLikeName(name)
+    return (namesInString.get(name) ?? cheaplySecret(name, 0, name.length)) && looksLikeName(name)
   }
   if (secret === undefined) {
     // Judged in this string already (the rule's map may be full of other names): no charge.
@@ -686,7 +746,11 @@ function assignedAt(
   ) {
     emptyArray(ITEMS)
     joinedItems(text, read.start)
-    if (ITEMS.length > 3) read = { ...read, end: ITEMS[ITEMS.length - 2]! }
+    // Not settings joined by commas (`token: read,write`, `cookie: Secure,HttpOnly`).
+    let value = false
+    for (let i = 0; i < ITEMS.length && !value; i += 3)
+      value = itemMayBeSecret(text, ITEMS[i]!, ITEMS[i + 1]!)
+    if (ITEMS.length > 3 && value) read = { ...read, end: ITEMS[ITEMS.length - 2]! }
   }
   if (read.quote === 0) {
     const list = listAfter(text, op, read, name, nameStart)
@@ -874,9 +938,13 @@ function listLimit(text: string, from: number): number {
  */
 function itemMayBeSecret(text: string, start: number, end: number): boolean {
   const first = text.charCodeAt(start)
-  if (first === 60 || first === 47 || first === 126) return false
-  // Numbers in a list are counts, ids or a tokenizer's token ids (`tokens=[1, 15043, 3186]`).
-  if (allDigits(text, start, end)) return false
+  if (first === 60) return false
+  // Numbers in a list are counts, ids or a tokenizer's token ids (`tokens=[1, 15043, 3186]`),
+  // and design tokens' colours and sizes (`#1E40AF`, `rgb(30, 64, 175)`, `768px`, `150ms`).
+  const head = text.slice(start, Math.min(end, start + 40))
+  if (allDigits(text, start, end) || DESIGN_VALUE.test(head) || SECRET_REFERENCE.test(head)) return false
+  // Words (`Inter, sans-serif`, `ssh-ed25519 AAAA... user@host`).
+  for (let i = start; i < end; i++) if (isSpace(text.charCodeAt(i))) return false
   let identifier = true
   let separated = false
   let anyDigit = false
@@ -887,10 +955,9 @@ function itemMayBeSecret(text: string, start: number, end: number): boolean {
   let digits = false
   for (let i = start; i <= end && identifier; i++) {
     const code = i < end ? text.charCodeAt(i) : 47
-    if (isSpace(code)) return false
     const lower = code >= 97 && code <= 122
-    // Small letters, and a capital at a word's start (`X-Api-Key`, `Authorization`).
-    if (lower || (segment === 0 && code >= 65 && code <= 90)) {
+    // Small letters, and a capital at a word's start (`X-Api-Key`, `Authorization`, `HttpOnly`).
+    if (lower || (code >= 65 && code <= 90 && (segment === 0 || isLowerCode(text.charCodeAt(i - 1))))) {
       // A letter after a digit after a letter (`s3cr3t`, `e29b`): written so, not named so.
       if (digits && letters && isDigitCode(text.charCodeAt(i - 1))) identifier = false
       if (!lower) titled = true
@@ -900,8 +967,8 @@ function itemMayBeSecret(text: string, start: number, end: number): boolean {
       segment++
       digits = true
       anyDigit = true
-    } else if (code === 45 || code === 95 || code === 46 || code === 58 || code === 47) {
-      if (i < end) separated = true
+    } else if (code === 45 || code === 95 || code === 46 || code === 58 || code === 47 || code === 126) {
+      if (i < end && i > start) separated = true
       // A long run mixing letters and digits is a token's.
       if (segment >= 12 && letters && digits) identifier = false
       segment = 0
@@ -1112,8 +1179,8 @@ function mappingValues(text: string, open: number): void {
   const limit = listLimit(text, open)
   let cursor = open + 1
   while (cursor < limit && !listRefused) {
-    // The key, to its operator.
-    while (cursor < limit && isSpace(text.charCodeAt(cursor))) cursor++
+    // The key, to its operator, past blanks and comments (`# production`, `// staging`).
+    cursor = pastComments(text, cursor, limit)
     if (cursor >= limit || text.charCodeAt(cursor) === 125) break
     const lead = text.charCodeAt(cursor)
     if (isQuote(lead)) {
@@ -1146,17 +1213,34 @@ function mappingValues(text: string, open: number): void {
         const code = text.charCodeAt(cursor)
         if (code === 123 || code === 91) depth++
         else if ((code === 125 || code === 93) && depth > 0) depth--
-        else if (depth === 0 && (code === 44 || code === 125 || code === 10)) break
+        else if (depth === 0 && (code === 44 || code === 125 || code === 10 || commentAt(text, cursor) !== 0))
+          break
         cursor++
       }
       if (depth === 0) pushPlain(text, value, cursor, false)
     }
     while (cursor < limit && isBlank(text.charCodeAt(cursor))) cursor++
+    // A comment after the value (`prod = "..." # rotated`), to its line's end.
+    if (commentAt(text, cursor) === 1) while (cursor < limit && text.charCodeAt(cursor) !== 10) cursor++
     const stop = text.charCodeAt(cursor)
-    if (stop === 44 || stop === 10) cursor++
+    if (stop === 44 || stop === 10 || stop === 13) cursor++
     else break
   }
   valueBudget -= cursor - open
+}
+
+/** Where blanks and comments from `at` end (see {@link commentAt}). */
+function pastComments(text: string, at: number, limit: number): number {
+  for (;;) {
+    while (at < limit && isSpace(text.charCodeAt(at))) at++
+    const comment = commentAt(text, at)
+    if (comment === 0) return at
+    if (comment === 1) while (at < limit && text.charCodeAt(at) !== 10) at++
+    else {
+      const close = text.indexOf('*/', at + 2)
+      at = close === -1 || close >= limit ? limit : close + 2
+    }
+  }
 }
 
 /**
@@ -1579,6 +1663,17 @@ function looksLikeSecret(text: string, start: number, end: number, quoted: boole
 const MAX_DIGITS_CODE = 12
 /** The longest value of digits read as a code or a password whatever its digits. */
 const MAX_CODE = 8
+
+/** A design token's value: a colour (`#1E40AF`, `rgb(...)`, `hsl(...)`), a size or a duration (`768px`, `1.5rem`, `150ms`). */
+const DESIGN_VALUE =
+  /^(?:#(?:[\dA-Fa-f]{3,4}|[\dA-Fa-f]{6}|[\dA-Fa-f]{8})$|(?:rgba?|hsla?|oklch|var|calc)\(|-?\d+(?:\.\d+)?(?:px|r?em|ms|s|vh|vw|pt|%|deg|ch)$)/
+
+/**
+ * Where a secret is kept, not the secret: a secret manager's or vault's reference (`arn:aws:...`,
+ * `vault:secret/data/db#password`, `op://vault/item/field`, `ssm:/app/db`, `sm://...`).
+ */
+const SECRET_REFERENCE =
+  /^(?:arn|vault|ssm|sm|op|akv|azurekeyvault|gcpsm|secretsmanager|kms|sops|ref|k8s|secret):/i
 
 /** Whether `text` from `start` to `end` is ASCII digits alone. */
 function allDigits(text: string, start: number, end: number): boolean {

@@ -215,6 +215,8 @@ export class LiteralScan {
     // its escapes blanked; a decoded view's caller's own) are swept with the other detectors'.
     let reach = -1
     let atStart = true
+    // Whether the rest of the string was masked past twice its budget (see below).
+    let stopped = false
     const initial = found.length
     const sweep = this.sweep
     sweep.reset(taken === found ? NO_SPANS : taken, found, initial)
@@ -285,7 +287,16 @@ export class LiteralScan {
             // before it is read), values as before, up to twice the budget.
             this.exhausted = true
             readNamesCheaply()
-          } else if (judgementsMade() >= 2 * maxJudgements) break
+          } else if (judgementsMade() >= 2 * maxJudgements) {
+            // Past twice the budget, only a hostile string can be (thousands of values under
+            // secret names): the rest of it, from this operator on, is masked, never let through.
+            if (kind === OPERATOR ? mayNameSecretCheaply(text, at) : mayOptionBeSecretCheaply(text, at + 2)) {
+              found.push({ start: at, end: text.length, detector: ASSIGNMENT_ID, verified: false })
+              stopped = true
+              break
+            }
+            continue
+          }
         }
         if (
           this.exhausted &&
@@ -328,7 +339,7 @@ export class LiteralScan {
         }
       }
       while (pending < firstRead) reach = Math.max(reach, found[pending++]!.end)
-    } while (from < text.length)
+    } while (from < text.length && !stopped)
     sweep.clear()
     // Nothing of this string stays referenced: the runs read are let go.
     const runsRead = this.runsRead
