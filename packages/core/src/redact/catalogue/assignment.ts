@@ -97,7 +97,7 @@ function afterLowerWord(name: string, at: number): boolean {
   while (i > 0 && isDigitCode(name.charCodeAt(i - 1))) i--
   if (at - i > 4) return false
   let letters = 0
-  while (i > 0 && name.charCodeAt(i - 1) >= 97 && name.charCodeAt(i - 1) <= 122) {
+  while (i > 0 && isLowerCode(name.charCodeAt(i - 1))) {
     i--
     letters++
   }
@@ -193,26 +193,24 @@ function lookalike(code: number): number {
 
 const LOOKALIKES = new Map<number, number>()
 for (const [from, to] of [
-  ['аaАa', 'a'],
-  ['еeЕe', 'e'],
-  ['оoОoοΟ', 'o'],
-  ['рpРpρΡ', 'p'],
-  ['сcСc', 'c'],
-  ['уyУy', 'y'],
-  ['хxХxχΧ', 'x'],
-  ['кkКkκΚ', 'k'],
-  ['тtТtτΤ', 't'],
-  ['нhНh', 'h'],
-  ['вbВbβΒ', 'b'],
-  ['мmМm', 'm'],
-  ['іiІiιΙ', 'i'],
-  ['ѕsЅs', 's'],
-  ['αaΑa', 'a'],
-  ['εeΕe', 'e'],
+  ['аАαΑ', 'a'],
+  ['еЕεΕ', 'e'],
+  ['оОοΟ', 'o'],
+  ['рРρΡ', 'p'],
+  ['сС', 'c'],
+  ['уУ', 'y'],
+  ['хХχΧ', 'x'],
+  ['кКκΚ', 'k'],
+  ['тТτΤ', 't'],
+  ['нН', 'h'],
+  ['вВβΒ', 'b'],
+  ['мМ', 'm'],
+  ['іІιΙ', 'i'],
+  ['ѕЅ', 's'],
   ['ν', 'v'],
   ['Ν', 'n'],
 ] as const)
-  for (const ch of from) if (ch.charCodeAt(0) > 127) LOOKALIKES.set(ch.charCodeAt(0), to.charCodeAt(0))
+  for (const ch of from) LOOKALIKES.set(ch.charCodeAt(0), to.charCodeAt(0))
 
 /** The names judged in the string being read (see {@link startValues}), whatever the rule's map holds. */
 const namesInString = new Map<string, boolean>()
@@ -748,9 +746,9 @@ function assignedAt(
     joinedItems(text, read.start)
     // Not settings joined by commas (`token: read,write`, `cookie: Secure,HttpOnly`).
     let value = false
-    for (let i = 0; i < ITEMS.length && !value; i += 3)
+    for (let i = 0; i < ITEMS.length && !value; i += 2)
       value = itemMayBeSecret(text, ITEMS[i]!, ITEMS[i + 1]!)
-    if (ITEMS.length > 3 && value) read = { ...read, end: ITEMS[ITEMS.length - 2]! }
+    if (ITEMS.length > 2 && value) read = { ...read, end: ITEMS[ITEMS.length - 1]! }
   }
   if (read.quote === 0) {
     const list = listAfter(text, op, read, name, nameStart)
@@ -896,22 +894,20 @@ function listAfter(
   ) {
     joinedItems(text, read.start)
     // One value before a comma is judged as any value is.
-    if (ITEMS.length <= 3) return undefined
+    if (ITEMS.length <= 2) return undefined
   } else return undefined
   if (listRefused) return undefined
   if (ITEMS.length === 0) return NO_LIST
   const joined = first !== 91 && first !== 45 && first !== 123
   let secret = false
-  for (let i = 0; i < ITEMS.length && !secret; i += 3)
+  for (let i = 0; i < ITEMS.length && !secret; i += 2)
     secret = itemMayBeSecret(text, ITEMS[i]!, ITEMS[i + 1]!)
   // Values joined by commas with none a secret: the first is judged as a value alone is.
   if (!secret) return joined ? undefined : NO_LIST
-  const items: number[] = []
-  for (let i = 3; i < ITEMS.length; i += 3) items.push(ITEMS[i]!, ITEMS[i + 1]!)
-  return { start: ITEMS[0]!, end: ITEMS[1]!, name, nameStart, items }
+  return { start: ITEMS[0]!, end: ITEMS[1]!, name, nameStart, items: ITEMS.slice(2) }
 }
 
-/** The items {@link listAfter} read: start, end and whether it was quoted, per item. */
+/** The items {@link listAfter} read: start and end of each (a list's quotes left out). */
 const ITEMS: number[] = []
 /** Whether the last list read reads as prose or a mapping instead (see {@link listAfter}). */
 let listRefused = false
@@ -1062,7 +1058,7 @@ function pushPlain(text: string, start: number, end: number, flow: boolean): voi
     // Words (`- are scoped per project`, `TODO rotate`): prose, no value; the other items count.
     if (isBlank(code)) return
   }
-  ITEMS.push(start, end, 0)
+  ITEMS.push(start, end)
 }
 
 /** Whether `text` from `at` to `end` is base64's `=` padding (one or two, the item's end). */
@@ -1093,7 +1089,7 @@ function pushQuoted(text: string, at: number, limit: number): number {
     end++
   }
   if (end >= limit) return -1
-  if (end > open + 1) ITEMS.push(open + 1, end, 1)
+  if (end > open + 1) ITEMS.push(open + 1, end)
   return escaped ? end + 1 : end
 }
 
@@ -1294,7 +1290,7 @@ function joinedItems(text: string, start: number): void {
     }
     const stop = text.charCodeAt(end)
     if (stop === 61 || stop === 58) break // another pair's name
-    if (end > at) ITEMS.push(at, end, 0)
+    if (end > at) ITEMS.push(at, end)
     if (stop !== 44 || end >= limit || isSpace(text.charCodeAt(end + 1))) break
     at = end + 1
   }

@@ -288,8 +288,9 @@ export class LiteralScan {
             this.exhausted = true
             readNamesCheaply()
           } else if (judgementsMade() >= 2 * maxJudgements) {
-            // Past twice the budget, only a hostile string can be (thousands of values under
-            // secret names): the rest of it, from this operator on, is masked, never let through.
+            // Past twice the budget (only a hostile string gets there: tens of thousands of values
+            // under secret names), the rest of the string from this operator on is masked, never
+            // let through.
             if (kind === OPERATOR ? mayNameSecretCheaply(text, at) : mayOptionBeSecretCheaply(text, at + 2)) {
               found.push({ start: at, end: text.length, detector: ASSIGNMENT_ID, verified: false })
               stopped = true
@@ -424,7 +425,8 @@ export class LiteralScan {
         known = { text: '', from: 0, end: 0, outcome: Number.NaN, pushed: false }
         this.runs.set(compiled, known)
       }
-      if (known.text === '') this.runsRead.push(known)
+      // Let go at the string's end (an entry a throw left holding an earlier string's text too).
+      if (known.text !== text) this.runsRead.push(known)
       known.text = text
       known.from = from
       known.end = end
