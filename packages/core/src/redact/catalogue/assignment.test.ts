@@ -635,6 +635,46 @@ describe('lists, camelCase names with a number, one-dash options, CDATA and prop
   })
 })
 
+describe('pairs inside options and lists, arguments in text, subscripts and types (helper 106)', () => {
+  const S = 'Hunter2pass!'
+
+  it.each([
+    // A pair as an option's or a list's value: its own value is read, not `password=`.
+    [`app -credentials password="${S}"`, 'app -credentials password="[REDACTED]"'],
+    [`TOKENS=a,password="${S}"`, 'TOKENS=a,password="[REDACTED]"'],
+    // A command's arguments written into text: Python's repr, JSON in a log line, Compose, Java.
+    [
+      `Command '['keytool', '-srcstorepass', '${S}', '-v']' returned 1`,
+      "Command '['keytool', '-srcstorepass', '[REDACTED]', '-v']' returned 1",
+    ],
+    [
+      `INFO exec {"argv":["mysql","--password","${S}"]}`,
+      'INFO exec {"argv":["mysql","--password","[REDACTED]"]}',
+    ],
+    [`[keytool, -storepass, ${S}, -v]`, '[keytool, -storepass, [REDACTED], -v]'],
+    // Subscripts: the name before the brackets.
+    [`api_keys[]=${S}&api_keys[]=Xk9mQ2vLp3Rt8Wz1`, 'api_keys[]=[REDACTED]&api_keys[]=[REDACTED]'],
+    [`password[0]=${S}`, 'password[0]=[REDACTED]'],
+    [`token[prod]=${S}`, 'token[prod]=[REDACTED]'],
+    [`config[password] = "${S}"`, 'config[password] = "[REDACTED]"'],
+    // A type annotation before `=`.
+    [`password: Optional[str] = "${S}"`, 'password: Optional[str] = "[REDACTED]"'],
+    [`apiKeys: string[] = ["${S}"]`, 'apiKeys: string[] = ["[REDACTED]"]'],
+    // Attributes named in capitals; a mapping in JSON-escaped text with escaped line ends.
+    [`<Parameter Name="Password" Value="${S}"/>`, '<Parameter Name="Password" Value="[REDACTED]"/>'],
+    [`msg="api_keys = {\\n  prod = \\"${S}\\"\\n}"`, 'msg="api_keys = {\\n  prod = \\"[REDACTED]\\"\\n}"'],
+  ])('masks %j', (text, out) => {
+    expect(redacted(text)).toBe(out)
+  })
+
+  it.each(['matrix[i]=Xk9mQ2vLp3', 'tokens: [BTC, ETH, USDC]', 'tokens:\n  - USDC\n  - GET', 'x="dG9rZW4="'])(
+    'leaves %j',
+    (text) => {
+      expect(redacted(text)).toBe(text)
+    },
+  )
+})
+
 describe('red-team findings, kept as tests', () => {
   it.each([
     ['https://x/?next=%2Fcb%3Ftoken%3D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', 'ghp_Kq7v'],

@@ -266,7 +266,7 @@ const KEY_ATTRIBUTE = /\bkey\s*=\s*["']([^"'<>]{1,64})["']\s+$/i
  * (`<property name="password" value="..."/>`); not in an HTML form's, whose values the page sends
  * back (a form's CSRF `authenticity_token` must reach the browser as it is).
  */
-const NAME_ATTRIBUTE = /<([A-Za-z][\w:.-]{0,40})\b[^<>]*?\bname\s*=\s*["']([^"'<>]{1,64})["']\s+$/
+const NAME_ATTRIBUTE = /<([A-Za-z][\w:.-]{0,40})\b[^<>]*?\bname\s*=\s*["']([^"'<>]{1,64})["']\s+$/i
 const FORM_ELEMENTS = new Set([
   'input',
   'meta',
@@ -281,13 +281,18 @@ const FORM_ELEMENTS = new Set([
 /** A YAML `name: ...` line just before a `value:` one (Kubernetes' and ECS's environments). */
 const NAME_LINE = /\bname\s*:\s*["']?([^"'\s]{1,64})["']?[ \t]*\r?\n[ \t]*(?:-[ \t]*)?$/
 
-/** Whether the `=` at `at` ends a base64 value: followed by `=` or by the value's end. */
-function isPadding(text: string, at: number): boolean {
+/**
+ * Whether the `=` at `at` ends a base64 value that starts at `start`: followed by `=` or by the
+ * value's end. Before a quote, only where base64 can end so (`...IQ=="`, or one `=` after 4n + 3
+ * characters, the last with no bits past its byte): `DB_PASSWORD="..."`, `-credentials
+ * password="..."` are a pair, whose value is read by its own operator.
+ */
+function isPadding(text: string, at: number, start: number): boolean {
   const next = at + 1 < text.length ? text.charCodeAt(at + 1) : 32
+  if (isQuote(next)) return padded(text, start, at)
   return (
     next === 61 ||
     isSpace(next) ||
-    isQuote(next) ||
     next === 59 ||
     next === 44 ||
     next === 38 ||
@@ -296,6 +301,15 @@ function isPadding(text: string, at: number): boolean {
     next === 60
   )
 }
+
+/** Whether the `=` at `at` can end base64 that starts at `start` (see {@link isPadding}). */
+function padded(text: string, start: number, at: number): boolean {
+  const last = text.charCodeAt(at - 1)
+  return last === 61 || ((at - start) % 4 === 3 && last < 128 && ENDS_BEFORE_PADDING[last] === 1)
+}
+
+/** Base64's characters whose last two bits are zero: the last before one `=` of padding. */
+const ENDS_BEFORE_PADDING = classTable('AEIMQUYcgkosw048')
 
 /** A name as written before an inner `=`: letters, `_`, `.` and `-` (`JSESSIONID`, `connect.sid`). */
 const PLAIN_WORD = /^[A-Za-z_][A-Za-z_.-]*$/
@@ -447,7 +461,7 @@ function valueAfter(text: string, at: number): ValueRead | undefined {
         } else if (code === 61) {
           // Another pair starts (`a=b=c`, `password=password=...`): base64 padding (`==`, `=`
           // at the end of the value) stays part of it.
-          if (cursor > start && !isPadding(text, cursor)) break
+          if (cursor > start && !isPadding(text, cursor, start)) break
         } else break // a space, a quote, `;`, `,`, a closing bracket, `<` or `&`
       }
       cursor++
@@ -652,6 +666,23 @@ function assignedAt(
     if (op === 44 && !(end < opStart && isQuote(text.charCodeAt(end)))) return undefined
     start = end
     while (start > 0 && end - start < MAX_NAME && isName(text.charCodeAt(start - 1))) start--
+    // A subscript (`api_keys[]=...`, `password[0]=...`, `token[prod]=...`, Spring's
+    // `passwords[0]=...`): the name before the brackets, unless the one inside is a secret's
+    // (`config[password] = ...`).
+    if (
+      op !== 44 &&
+      text.charCodeAt(start - 1) === 91 &&
+      (start === end ||
+        (text.charCodeAt(end) === 93 && !isSecretNameInText(text.slice(start, end), isSecretName)))
+    ) {
+      const outer = start - 1
+      let from = outer
+      while (from > 0 && outer - from < MAX_NAME && isName(text.charCodeAt(from - 1))) from--
+      if (from < outer) {
+        start = from
+        end = outer
+      }
+    }
     if (start === end) return undefined
   }
   // `setProperty("API_TOKEN", "value")`: a comma counts only as the first argument of a call
@@ -712,6 +743,9 @@ function assignedAt(
   judgements += VALUE_COST
   let read = valueAfter(text, at)
   if (read === undefined) return undefined
+  // A type, not a value (`password: Optional[str] = "..."`, `apiKeys: string[] = [...]`): the
+  // `=` after it assigns the value, to this name (see the typed declarations above).
+  if (op === 58 && read.quote === 0 && typeBefore(text, read.end)) return undefined
   const nameStart = nameAt === -1 ? start : nameAt
   // An element's text in a CDATA section (`<password><![CDATA[...]]></password>`).
   if (op === 62 && text.startsWith(CDATA, read.start)) {
@@ -812,6 +846,23 @@ function assignedAt(
   if (isClaimedValue(text, read.quote, read.start, read.end, claimed))
     return claimedAssignment(name, nameStart)
   return judgeValue(text, op, read.quote, read.start, read.end, name, nameStart)
+}
+
+/**
+ * Whether what follows a value read to `end` closes a type and assigns (`]`, `>`, `)`, `?`, `[]`,
+ * blanks, then `=` that is not `==` or `=>`): the value read was a type annotation.
+ */
+function typeBefore(text: string, end: number): boolean {
+  let at = end
+  const limit = Math.min(text.length, end + 8)
+  while (at < limit) {
+    const code = text.charCodeAt(at)
+    if (!(code === 93 || code === 91 || code === 62 || code === 41 || code === 63 || isBlank(code))) break
+    at++
+  }
+  if (at === end || text.charCodeAt(at) !== 61) return false
+  const next = text.charCodeAt(at + 1)
+  return next !== 61 && next !== 62
 }
 
 const CDATA = '<![CDATA['
@@ -934,11 +985,21 @@ function listLimit(text: string, from: number): number {
  */
 function itemMayBeSecret(text: string, start: number, end: number): boolean {
   const first = text.charCodeAt(start)
-  if (first === 60) return false
+  const last = text.charCodeAt(end - 1)
+  // A tag; a pair's name quoted with it (`["DB_PASSWORD="...""]`), whose own operator reads it
+  // (not base64's padding: `c2VjcmV0S2V5MQ==`).
+  if (first === 60 || last === 58 || (last === 61 && !padded(text, start, end - 1))) return false
   // Numbers in a list are counts, ids or a tokenizer's token ids (`tokens=[1, 15043, 3186]`),
   // and design tokens' colours and sizes (`#1E40AF`, `rgb(30, 64, 175)`, `768px`, `150ms`).
   const head = text.slice(start, Math.min(end, start + 40))
-  if (allDigits(text, start, end) || DESIGN_VALUE.test(head) || SECRET_REFERENCE.test(head)) return false
+  if (
+    allDigits(text, start, end) ||
+    DESIGN_VALUE.test(head) ||
+    SECRET_REFERENCE.test(head) ||
+    // A ticker, a method, a constant of capitals (`USDC`, `POST`, `ADMIN`).
+    (end - start <= 6 && CAPITALS.test(head))
+  )
+    return false
   // Words (`Inter, sans-serif`, `ssh-ed25519 AAAA... user@host`).
   for (let i = start; i < end; i++) if (isSpace(text.charCodeAt(i))) return false
   let identifier = true
@@ -1199,7 +1260,7 @@ function mappingValues(text: string, open: number): void {
     // The value, to the comma or the brace that ends the pair (a nested one is read by its own pairs).
     const value = cursor
     const first = text.charCodeAt(value)
-    if (first === 34 || first === 39) {
+    if (first === 34 || first === 39 || (first === 92 && isQuote(text.charCodeAt(value + 1)))) {
       const close = pushQuoted(text, value, limit)
       if (close === -1) break
       cursor = close + 1
@@ -1209,7 +1270,14 @@ function mappingValues(text: string, open: number): void {
         const code = text.charCodeAt(cursor)
         if (code === 123 || code === 91) depth++
         else if ((code === 125 || code === 93) && depth > 0) depth--
-        else if (depth === 0 && (code === 44 || code === 125 || code === 10 || commentAt(text, cursor) !== 0))
+        else if (
+          depth === 0 &&
+          (code === 44 ||
+            code === 125 ||
+            code === 10 ||
+            escapedLineEnd(text, cursor) ||
+            commentAt(text, cursor) !== 0)
+        )
           break
         cursor++
       }
@@ -1220,15 +1288,24 @@ function mappingValues(text: string, open: number): void {
     if (commentAt(text, cursor) === 1) while (cursor < limit && text.charCodeAt(cursor) !== 10) cursor++
     const stop = text.charCodeAt(cursor)
     if (stop === 44 || stop === 10 || stop === 13) cursor++
+    else if (escapedLineEnd(text, cursor)) cursor += 2
     else break
   }
   valueBudget -= cursor - open
 }
 
-/** Where blanks and comments from `at` end (see {@link commentAt}). */
+/** Whether a JSON-escaped line end (`\\n`, `\\r`) stands at `at` (text quoted in a log line). */
+function escapedLineEnd(text: string, at: number): boolean {
+  if (text.charCodeAt(at) !== 92) return false
+  const next = text.charCodeAt(at + 1)
+  return next === 110 || next === 114
+}
+
+/** Where blanks, JSON-escaped line ends and comments from `at` end (see {@link commentAt}). */
 function pastComments(text: string, at: number, limit: number): number {
   for (;;) {
-    while (at < limit && isSpace(text.charCodeAt(at))) at++
+    while (at < limit && (isSpace(text.charCodeAt(at)) || escapedLineEnd(text, at)))
+      at += text.charCodeAt(at) === 92 ? 2 : 1
     const comment = commentAt(text, at)
     if (comment === 0) return at
     if (comment === 1) while (at < limit && text.charCodeAt(at) !== 10) at++
@@ -1285,7 +1362,8 @@ function joinedItems(text: string, start: number): void {
     let end = at
     while (end < limit) {
       const code = text.charCodeAt(end)
-      if (code < 128 && VALUE_STOP[code] === 1 && !(code === 61 && end > at && isPadding(text, end))) break
+      if (code < 128 && VALUE_STOP[code] === 1 && !(code === 61 && end > at && isPadding(text, end, at)))
+        break
       end++
     }
     const stop = text.charCodeAt(end)
@@ -1486,16 +1564,23 @@ export function flagAt(text: string, at: number, isSecretName: NameRule, dashes 
     cursor++
   }
   const blank = text.charCodeAt(cursor)
-  if (blank !== 32 && blank !== 9) return undefined
+  // The value's operator: the blank after the name, or, in a list of a command's arguments
+  // (`['keytool', '-storepass', '...']`, `[keytool, -storepass, ...]`, JSON-escaped too), the
+  // comma after the option's closing quote.
+  const operator = isBlank(blank) ? cursor : argumentComma(text, at, cursor)
+  if (operator === -1) return undefined
   const name = text.slice(nameStart, cursor)
   if (!isSecretNameInText(name, isSecretName)) return undefined
   // An empty quoted value (`--password "" --user bob`) is none.
-  let after = cursor
-  while (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9) after++
+  let after = operator + 1
+  while (isBlank(text.charCodeAt(after))) after++
   if (isQuote(text.charCodeAt(after)) && text.charCodeAt(after + 1) === text.charCodeAt(after))
     return undefined
-  const read = valueAfter(text, cursor)
+  const read = valueAfter(text, operator)
   if (read === undefined || read.nextLine || read.end === read.start) return undefined
+  // A pair as the option's value (`-api_keys api_key='...'`): its own operator reads its value.
+  const stop = text.charCodeAt(read.end)
+  if (read.quote === 0 && (stop === 61 || stop === 58)) return undefined
   // Another option, a subexpression (`-AccountPassword (Read-Host -AsSecureString)`), a file's
   // path (`-credentials ~/.aws/credentials`), or prose between dashes (`the -password reset- flow`).
   if (read.quote === 0) {
@@ -1509,6 +1594,23 @@ export function flagAt(text: string, at: number, isSecretName: NameRule, dashes 
   const found = judgeValue(text, 61, read.quote, read.start, read.end, name, nameStart)
   if (found === undefined || isSecretName.accepts === undefined) return found
   return accepted(text, found, isSecretName.accepts) ? found : undefined
+}
+
+/**
+ * Where the comma after an option that ends at `end` stands when the option is an element of a
+ * list (its closing quote, escaped or not, then blanks, then the comma), or -1.
+ */
+function argumentComma(text: string, at: number, end: number): number {
+  let next = end
+  const open = at > 0 ? text.charCodeAt(at - 1) : 0
+  if (text.charCodeAt(next) === 92 && isQuote(text.charCodeAt(next + 1))) next++
+  const close = text.charCodeAt(next)
+  if (isQuote(close)) {
+    if (close !== open) return -1
+    next++
+  }
+  while (isBlank(text.charCodeAt(next))) next++
+  return text.charCodeAt(next) === 44 ? next : -1
 }
 
 /** openssl's pass phrase sources that name where the phrase is: `env:`, `file:`, `fd:`, `stdin`. */
@@ -1670,6 +1772,8 @@ const DESIGN_VALUE =
  */
 const SECRET_REFERENCE =
   /^(?:arn|vault|ssm|sm|op|akv|azurekeyvault|gcpsm|secretsmanager|kms|sops|ref|k8s|secret):/i
+
+const CAPITALS = /^[A-Z]+$/
 
 /** Whether `text` from `start` to `end` is ASCII digits alone. */
 function allDigits(text: string, start: number, end: number): boolean {
