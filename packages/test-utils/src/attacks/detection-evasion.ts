@@ -157,6 +157,7 @@ function evasiveBody(): { body: Record<string, unknown>; secrets: string[] } {
       shortOption: `-token ${next()}`,
       flowMapping: `passwords: {prod: ${next()}, dev: "${next()}"}`,
       argvInText: `Command '['keytool', '-srcstorepass', '${next()}', '-v']' returned 1`,
+      argvInYaml: `args:\n  - --password\n  - ${next()}\n  - --verbose`,
       pairInOption: `app -credentials password="${next()}"`,
       subscript: `api_keys[]=${next()}&password[0]=${next()}`,
       typedDeclaration: `password: Optional[str] = "${next()}"`,

@@ -652,6 +652,12 @@ describe('pairs inside options and lists, arguments in text, subscripts and type
       'INFO exec {"argv":["mysql","--password","[REDACTED]"]}',
     ],
     [`[keytool, -storepass, ${S}, -v]`, '[keytool, -storepass, [REDACTED], -v]'],
+    // YAML's block list of arguments (a Kubernetes container's `args`).
+    [
+      `args:\n  - --password\n  - ${S}\n  - --verbose`,
+      'args:\n  - --password\n  - [REDACTED]\n  - --verbose',
+    ],
+    [`command:\n- keytool\n- -storepass\n- ${S}`, 'command:\n- keytool\n- -storepass\n- [REDACTED]'],
     // Subscripts: the name before the brackets.
     [`api_keys[]=${S}&api_keys[]=Xk9mQ2vLp3Rt8Wz1`, 'api_keys[]=[REDACTED]&api_keys[]=[REDACTED]'],
     [`password[0]=${S}`, 'password[0]=[REDACTED]'],
@@ -667,12 +673,16 @@ describe('pairs inside options and lists, arguments in text, subscripts and type
     expect(redacted(text)).toBe(out)
   })
 
-  it.each(['matrix[i]=Xk9mQ2vLp3', 'tokens: [BTC, ETH, USDC]', 'tokens:\n  - USDC\n  - GET', 'x="dG9rZW4="'])(
-    'leaves %j',
-    (text) => {
-      expect(redacted(text)).toBe(text)
-    },
-  )
+  it.each([
+    'matrix[i]=Xk9mQ2vLp3',
+    'tokens: [BTC, ETH, USDC]',
+    'tokens:\n  - USDC\n  - GET',
+    'x="dG9rZW4="',
+    'args:\n  - --password\n  - --verbose',
+    'notes:\n- -password reset is broken\n- see docs',
+  ])('leaves %j', (text) => {
+    expect(redacted(text)).toBe(text)
+  })
 })
 
 describe('red-team findings, kept as tests', () => {

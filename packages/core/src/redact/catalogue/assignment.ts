@@ -1598,11 +1598,22 @@ export function flagAt(text: string, at: number, isSecretName: NameRule, dashes 
 
 /**
  * Where the comma after an option that ends at `end` stands when the option is an element of a
- * list (its closing quote, escaped or not, then blanks, then the comma), or -1.
+ * list (its closing quote, escaped or not, then blanks, then the comma), or the next item's `-`
+ * in a YAML block list; -1 otherwise.
  */
 function argumentComma(text: string, at: number, end: number): number {
   let next = end
   const open = at > 0 ? text.charCodeAt(at - 1) : 0
+  // YAML's block list of arguments (`args:` then `- --password` and `- ...` lines): the next
+  // item's `-` at the same column.
+  const lineEnd = text.charCodeAt(end)
+  if ((lineEnd === 10 || lineEnd === 13) && open === 32 && text.charCodeAt(at - 2) === 45) {
+    let lineStart = at - 2
+    while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) lineStart--
+    for (let i = lineStart; i < at - 2; i++) if (!isBlank(text.charCodeAt(i))) return -1
+    const dash = nextItemLine(text, end, Math.min(text.length, end + MAX_GAP * 4), at - 2 - lineStart)
+    return dash !== -1 && isBlank(text.charCodeAt(dash + 1)) ? dash : -1
+  }
   if (text.charCodeAt(next) === 92 && isQuote(text.charCodeAt(next + 1))) next++
   const close = text.charCodeAt(next)
   if (isQuote(close)) {
