@@ -641,6 +641,10 @@ describe('pairs inside options and lists, arguments in text, subscripts and type
   it.each([
     // A pair as an option's or a list's value: its own value is read, not `password=`.
     [`app -credentials password="${S}"`, 'app -credentials password="[REDACTED]"'],
+    // Not a pair: a value with `=` in it after an option (helper 107).
+    ['--password Tr0ub4dor=3', '--password [REDACTED]=3'],
+    ['$(app --token Zm9vYmFyYmF6cXV4MTIzNDU2Nzg=)', '$(app --token [REDACTED]=)'],
+    ['--password s3cr3t==x', '--password [REDACTED]=x'],
     [`TOKENS=a,password="${S}"`, 'TOKENS=a,password="[REDACTED]"'],
     // A command's arguments written into text: Python's repr, JSON in a log line, Compose, Java.
     [
@@ -679,6 +683,14 @@ describe('pairs inside options and lists, arguments in text, subscripts and type
     'tokens:\n  - USDC\n  - GET',
     'x="dG9rZW4="',
     'args:\n  - --password\n  - --verbose',
+    // Another option as a listed argument's value; code's variable index; tickers.
+    "['app', '--secret', '--verbose']",
+    'tokens[i] = tokens[i].strip()',
+    // Code: a call or an index as the value, a variable as the index.
+    'passwords[user] = hash_password(pw)',
+    'token: Optional[str] = Depends(oauth2_scheme)',
+    'val password: String = readLine()',
+    'api_keys: [OPENAI, ANTHROPIC, ERC721]',
     'notes:\n- -password reset is broken\n- see docs',
   ])('leaves %j', (text) => {
     expect(redacted(text)).toBe(text)

@@ -87,6 +87,14 @@ function looksLikeName(name: string): boolean {
 
 const isDigitCode = (code: number) => code >= 48 && code <= 57
 const isLowerCode = (code: number) => code >= 97 && code <= 122
+const isUpperCode = (code: number) => code >= 65 && code <= 90
+
+/** The first character of the name that ends at `end` (a subscript's outer name), or 0. */
+function outerFirst(text: string, end: number): number {
+  let from = end
+  while (from > 0 && end - from < MAX_NAME && isName(text.charCodeAt(from - 1))) from--
+  return from < end ? text.charCodeAt(from) : 0
+}
 
 /**
  * Whether the digits before the capital at `at` end a word of two small letters or more, or of
@@ -300,6 +308,16 @@ function isPadding(text: string, at: number, start: number): boolean {
     // An XML element's closing tag (`<password>...==</password>`).
     next === 60
   )
+}
+
+/** Whether `text` from `start` to `end` is made of a name's characters only (`DB_PASSWORD`). */
+function nameOnly(text: string, start: number, end: number): boolean {
+  if (end === start) return false
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (!(code < 128 && NAME[code] === 1)) return false
+  }
+  return true
 }
 
 /** Whether the `=` at `at` can end base64 that starts at `start` (see {@link isPadding}). */
@@ -673,7 +691,11 @@ function assignedAt(
       op !== 44 &&
       text.charCodeAt(start - 1) === 91 &&
       (start === end ||
-        (text.charCodeAt(end) === 93 && !isSecretNameInText(text.slice(start, end), isSecretName)))
+        (text.charCodeAt(end) === 93 &&
+          // An index or a form's parameter (`password[0]=`, `token[prod]=`), a type's parameter
+          // (`Optional[str] =`); not code's variable (`passwords[user] = ...`).
+          (allDigits(text, start, end) || end + 1 === opStart || isUpperCode(outerFirst(text, start - 1))) &&
+          !isSecretNameInText(text.slice(start, end), isSecretName)))
     ) {
       const outer = start - 1
       let from = outer
@@ -988,7 +1010,11 @@ function itemMayBeSecret(text: string, start: number, end: number): boolean {
   const last = text.charCodeAt(end - 1)
   // A tag; a pair's name quoted with it (`["DB_PASSWORD="...""]`), whose own operator reads it
   // (not base64's padding: `c2VjcmV0S2V5MQ==`).
-  if (first === 60 || last === 58 || (last === 61 && !padded(text, start, end - 1))) return false
+  if (
+    first === 60 ||
+    ((last === 58 || (last === 61 && !padded(text, start, end - 1))) && nameOnly(text, start, end - 1))
+  )
+    return false
   // Numbers in a list are counts, ids or a tokenizer's token ids (`tokens=[1, 15043, 3186]`),
   // and design tokens' colours and sizes (`#1E40AF`, `rgb(30, 64, 175)`, `768px`, `150ms`).
   const head = text.slice(start, Math.min(end, start + 40))
@@ -996,8 +1022,8 @@ function itemMayBeSecret(text: string, start: number, end: number): boolean {
     allDigits(text, start, end) ||
     DESIGN_VALUE.test(head) ||
     SECRET_REFERENCE.test(head) ||
-    // A ticker, a method, a constant of capitals (`USDC`, `POST`, `ADMIN`).
-    (end - start <= 6 && CAPITALS.test(head))
+    // A ticker, a method, a constant of capitals (`USDC`, `POST`, `ERC721`, `ANTHROPIC`).
+    (end - start <= 12 && CAPITALS.test(head))
   )
     return false
   // Words (`Inter, sans-serif`, `ssh-ed25519 AAAA... user@host`).
@@ -1578,12 +1604,20 @@ export function flagAt(text: string, at: number, isSecretName: NameRule, dashes 
     return undefined
   const read = valueAfter(text, operator)
   if (read === undefined || read.nextLine || read.end === read.start) return undefined
-  // A pair as the option's value (`-api_keys api_key='...'`): its own operator reads its value.
+  // A pair as the option's value (`-api_keys api_key='...'`): its own operator reads its value
+  // (not a value with `=` or `:` in it: `--password Tr0ub4dor=3`, `--token Zm9v...=)`).
   const stop = text.charCodeAt(read.end)
-  if (read.quote === 0 && (stop === 61 || stop === 58)) return undefined
+  if (
+    read.quote === 0 &&
+    (stop === 61 || stop === 58) &&
+    nameOnly(text, read.start, read.end) &&
+    isSecretNameInText(text.slice(read.start, read.end), isSecretName)
+  )
+    return undefined
   // Another option, a subexpression (`-AccountPassword (Read-Host -AsSecureString)`), a file's
   // path (`-credentials ~/.aws/credentials`), or prose between dashes (`the -password reset- flow`).
-  if (read.quote === 0) {
+  // (Quoted too in a list of arguments: `['app', '--secret', '--verbose']`.)
+  if (read.quote === 0 || operator !== cursor) {
     const lead = text.charCodeAt(read.start)
     if (lead === 45 || lead === 40 || lead === 126 || lead === 47 || text.startsWith('./', read.start))
       return undefined
@@ -1687,6 +1721,13 @@ function judgeValue(
     return undefined
   }
   if (op === 44 && quote === 0) return undefined
+  // An index expression or a call, code's not a secret's (`tokens[i] = tokens[i].strip()`,
+  // `passwords[user] = hash_password(pw)`, `token: str = Depends(oauth2_scheme)`).
+  if (quote === 0) {
+    const close = text.charCodeAt(cursor)
+    if ((close === 93 || close === 41) && text.lastIndexOf(close === 93 ? '[' : '(', cursor) >= valueStart)
+      return undefined
+  }
   // Another option (`<password> --user <user>` in a command's help) is no value.
   if (quote === 0 && text.charCodeAt(valueStart) === 45 && text.charCodeAt(valueStart + 1) === 45)
     return undefined
@@ -1784,7 +1825,7 @@ const DESIGN_VALUE =
 const SECRET_REFERENCE =
   /^(?:arn|vault|ssm|sm|op|akv|azurekeyvault|gcpsm|secretsmanager|kms|sops|ref|k8s|secret):/i
 
-const CAPITALS = /^[A-Z]+$/
+const CAPITALS = /^[A-Z]{2,}\d{0,4}$/
 
 /** Whether `text` from `start` to `end` is ASCII digits alone. */
 function allDigits(text: string, start: number, end: number): boolean {
