@@ -1142,7 +1142,7 @@ function pushPlain(text: string, start: number, end: number, flow: boolean): voi
       if (code === 61 || flow) listRefused = true
       return
     }
-    // Words (`- are scoped per project`, `TODO rotate`): prose, no value; the other items count.
+    // Words (`- are scoped per project`, `rotate every month`): prose, no value; the other items count.
     if (isBlank(code)) return
   }
   ITEMS.push(start, end)
