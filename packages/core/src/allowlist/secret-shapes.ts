@@ -1,3 +1,4 @@
+import { isOptionSource } from '../lib/option-source.js'
 import { readsAsWord } from '../lib/words.js'
 
 /**
@@ -236,16 +237,13 @@ export function listSecretNames(
     const name = option.slice(long ? 2 : 1)
     const value = list[i + 1]
     if (!isHeaderName(name) || (typeof value === 'string' && value.charCodeAt(0) === 45)) continue
-    if (!long && typeof value === 'string' && OPTION_SOURCE.test(value)) continue
+    if (!long && typeof value === 'string' && isOptionSource(value)) continue
     if (!isSecretName(name)) continue
     names ??= new Array<string | null>(length).fill(null)
     names[i + 1] = name
   }
   return names
 }
-
-/** Values of an option of one dash that say where a secret is, not what: a path, openssl's sources. */
-const OPTION_SOURCE = /^(?:~?\/|\.\.?\/|env:|file:|fd:|stdin$)/
 
 /**
  * Whether `text` is an entry's name: from a letter, then anything but control characters, as

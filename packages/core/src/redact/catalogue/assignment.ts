@@ -1,3 +1,4 @@
+import { isOptionSource } from '../../lib/option-source.js'
 import { emptyArray } from '../../lib/scratch-arrays.js'
 import { readsAsWord } from '../../lib/words.js'
 import { highEntropy } from '../detectors/strict.js'
@@ -1619,11 +1620,13 @@ export function flagAt(text: string, at: number, isSecretName: NameRule, dashes 
   // (Quoted too in a list of arguments: `['app', '--secret', '--verbose']`.)
   if (read.quote === 0 || operator !== cursor) {
     const lead = text.charCodeAt(read.start)
-    if (lead === 45 || lead === 40 || lead === 126 || lead === 47 || text.startsWith('./', read.start))
+    if (
+      lead === 45 ||
+      lead === 40 ||
+      isOptionSource(text.slice(read.start, Math.min(read.end, read.start + 6)))
+    )
       return undefined
     if (text.charCodeAt(read.end - 1) === 45) return undefined
-    // openssl's pass phrase sources: a variable, a file, a descriptor, not the phrase (`pass:` is one).
-    if (PASS_SOURCE.test(text.slice(read.start, Math.min(read.end, read.start + 6)))) return undefined
   }
   const found = judgeValue(text, 61, read.quote, read.start, read.end, name, nameStart)
   if (found === undefined || isSecretName.accepts === undefined) return found
@@ -1657,9 +1660,6 @@ function argumentComma(text: string, at: number, end: number): number {
   while (isBlank(text.charCodeAt(next))) next++
   return text.charCodeAt(next) === 44 ? next : -1
 }
-
-/** openssl's pass phrase sources that name where the phrase is: `env:`, `file:`, `fd:`, `stdin`. */
-const PASS_SOURCE = /^(?:env:|file:|fd:|stdin$)/
 
 /**
  * Whether the `--` at `at` may start a long option (see {@link flagAt}): after a blank, a quote or
